@@ -1,0 +1,137 @@
+"""The ``securebase`` command: run the bot, chat in the terminal, ask, check content, manage the database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from content import ContentError, load_library
+
+NO_TOKEN_HELP = """\
+Secure Base needs a Telegram bot token to run, and none is set.
+To get one, open Telegram, start a chat with @BotFather, send /newbot and follow its two questions (a display
+name, then a username ending in "bot"); it replies with a token like 123456789:AA... . Put it in a file named
+.env next to pyproject.toml as TELEGRAM_BOT_TOKEN=<your token> (copy .env.example to start), or export it as
+an environment variable, then run the bot again. To try the conversation without Telegram, run
+`securebase chat`."""  # noqa: S105 (help text, not a secret)
+
+
+def _content_check(_args: argparse.Namespace) -> int:
+    try:
+        library = load_library()
+    except ContentError as exc:
+        print(f"content check failed: {exc}", file=sys.stderr)
+        return 1
+    for topic in library.topics:
+        indicators = sum(len(b.indicators) for b in topic.bands)
+        strategies = sum(len(b.strategies) for b in topic.bands)
+        print(
+            f"{topic.id}: {len(topic.bands)} bands, {indicators} indicators, {strategies} strategies, "
+            f"{len(topic.background)} background snippets, {len(topic.references)} references"
+        )
+        for band in topic.bands:
+            print(
+                f"  {band.label} ({band.first_month}-{band.last_month} months): "
+                f"{len(band.indicators)} indicators, {len(band.strategies)} strategies"
+            )
+    print(f"ok: {len(library.topics)} topic(s)")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
+
+    settings = load_settings()
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    from bot.telegram.runner import run_bot
+
+    return run_bot(settings)
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.terminal import run_chat
+
+    return run_chat(args)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.ask_cli import run_ask
+
+    return run_ask(args)
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from db.migrate import upgrade_to_head
+
+    from bot.config import load_settings
+
+    url = args.database_url or load_settings().database_url
+    upgrade_to_head(url)
+    print("database is at the latest schema")
+    return 0
+
+
+def _send_due(args: argparse.Namespace) -> int:
+    from bot.dispatch_cli import run_send_due
+
+    return run_send_due(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="securebase", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="run the Telegram bot (long polling, or a webhook if WEBHOOK_URL is set)"
+    )
+    run.set_defaults(func=_run)
+
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal, without Telegram")
+    chat.add_argument("--database-url", help="database to use (default: DATABASE_URL)")
+    chat.add_argument("--chat-id", type=int, default=1, help="the local parent's id (default: 1)")
+    chat.add_argument("--today", help="pretend today is this date (YYYY-MM-DD)")
+    chat.set_defaults(func=_chat)
+
+    ask = commands.add_parser("ask", help="answer parents' questions from the content")
+    ask.add_argument("--birthdate", help="child's birthdate (YYYY-MM-DD)")
+    ask.add_argument("--due-date", help="child's due date, for a baby born early (YYYY-MM-DD)")
+    ask.add_argument("--today", help="answer as of this date (YYYY-MM-DD; default: today)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("question", nargs="*", help="the question; none reads one question per line from stdin")
+    ask.set_defaults(func=_ask)
+
+    content = commands.add_parser("content", help="content library tools")
+    content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    check = content_commands.add_parser("check", help="validate every topic and print a summary")
+    check.set_defaults(func=_content_check)
+
+    database = commands.add_parser("db", help="database tools")
+    db_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser("upgrade", help="upgrade the database to the latest schema")
+    upgrade.add_argument("--database-url", help="database to upgrade (default: DATABASE_URL)")
+    upgrade.set_defaults(func=_db_upgrade)
+
+    send_due = commands.add_parser("send-due", help="send the tips that are due now, once")
+    send_due.add_argument("--now", help="pretend it is this moment (ISO 8601; naive means UTC)")
+    send_due.add_argument("--dry-run", action="store_true", help="print what would be sent, send nothing")
+    send_due.set_defaults(func=_send_due)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from bot.logging_setup import configure_logging
+
+    configure_logging()
+    try:
+        result: int = args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

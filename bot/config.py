@@ -1,0 +1,55 @@
+"""Settings from the environment or ``.env``; every field here is listed in ``.env.example``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    database_url: str = "sqlite:///data/securebase.db"
+    telegram_api_base_url: str | None = None
+    default_time_zone: str = "UTC"
+    log_level: str = "INFO"
+    admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+    dispatch_interval_seconds: int = Field(default=60, ge=5)
+    missed_slot_grace_hours: int = Field(default=24, ge=0)
+    claim_stale_minutes: int = Field(default=10, ge=1)
+    invite_ttl_hours: int = Field(default=48, ge=1)
+
+    @field_validator("admin_chat_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("default_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/London") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,216 @@
+"""The schema: only what the product needs to know about a family to send the right tip at the right time.
+
+All datetimes are stored in UTC (timezone-aware in Python); local times only appear as a parent's chosen
+``tip_time`` together with their IANA ``time_zone``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite would otherwise hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
+
+
+class ParentState(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    BLOCKED = "blocked"
+
+
+class DeliveryState(StrEnum):
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Feedback(StrEnum):
+    HELPFUL = "helpful"
+    NOT_FOR_US = "not_for_us"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Parent(Base):
+    """A Telegram user (one private chat) and their tip schedule."""
+
+    __tablename__ = "parents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str | None] = mapped_column(String(64))
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Python weekday numbers (Monday=0 ... Sunday=6), comma separated, ascending: "6" is Sundays only.
+    tip_days: Mapped[str] = mapped_column(String(13), default="6")
+    tip_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(9, 0))
+    state: Mapped[str] = mapped_column(String(16), default=ParentState.ACTIVE.value)
+    # Next scheduled slot in UTC; NULL when nothing is scheduled (paused, stopped, blocked, no children yet).
+    next_due_at: Mapped[dt.datetime | None]
+    # Conversation state, so a flow half-way through survives a restart (and any process can serve the next
+    # message): the step name and the answers so far.
+    flow: Mapped[str | None] = mapped_column(String(32))
+    flow_data: Mapped[dict[str, Any] | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
+
+    links: Mapped[list[Caregiver]] = relationship(
+        back_populates="parent", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        CheckConstraint("state in ('active', 'paused', 'stopped', 'blocked')", name="state"),
+        Index("ix_parents_due", "state", "next_due_at"),
+    )
+
+
+class Child(Base):
+    """A child, shared by one or more caregivers. The name may be a nickname."""
+
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    birthdate: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+
+    links: Mapped[list[Caregiver]] = relationship(
+        back_populates="child", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Caregiver(Base):
+    """Who shares which child. Each caregiver gets that child's tips in their own chat."""
+
+    __tablename__ = "caregivers"
+
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("children.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    # Order of the child in this parent's list (tips for several children go out in this order).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    joined_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+    # Comma-separated band ids this caregiver was last told about ("a new stage begins" is sent once).
+    announced_bands: Mapped[str | None] = mapped_column(String(255))
+    # Set once the "past 36 months" goodbye has gone out; no more tips for this child after it.
+    farewell_at: Mapped[dt.datetime | None]
+
+    parent: Mapped[Parent] = relationship(back_populates="links")
+    child: Mapped[Child] = relationship(back_populates="links")
+
+
+class Invite(Base):
+    """A single-use, expiring code that lets a second caregiver join a child."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("parents.id", ondelete="SET NULL"))
+
+
+class Delivery(Base):
+    """One tip for one child in one parent's chat at one scheduled slot.
+
+    The unique (parent, child, slot) rule is what makes a slot impossible to record, and so to send, twice.
+    On-demand tips (/tip) use the request time as their slot.
+    """
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(64))
+    slot_at: Mapped[dt.datetime]
+    kind: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | on_demand
+    state: Mapped[str] = mapped_column(String(16), default=DeliveryState.CLAIMED.value)
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[dt.datetime | None]
+    feedback: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        UniqueConstraint("parent_id", "child_id", "slot_at", name="uq_deliveries_slot"),
+        CheckConstraint("state in ('claimed', 'sent', 'failed')", name="state"),
+        CheckConstraint("feedback is null or feedback in ('helpful', 'not_for_us')", name="feedback"),
+        Index("ix_deliveries_state_claimed", "state", "claimed_at"),
+        Index("ix_deliveries_parent_item", "parent_id", "item_id"),
+    )
+
+
+__all__ = [
+    "Base",
+    "Caregiver",
+    "Child",
+    "Delivery",
+    "DeliveryState",
+    "Feedback",
+    "Invite",
+    "Parent",
+    "ParentState",
+]
