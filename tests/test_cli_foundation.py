@@ -1,0 +1,49 @@
+"""The command line's own behaviour: no traceback without a token, settings parsing, token redaction."""
+
+import logging
+
+import pytest
+
+from bot.cli import main
+from bot.config import Settings
+from bot.logging_setup import RedactTokens
+from tests.fake_telegram import TOKEN
+
+
+def test_run_without_token_explains_how_to_get_one(monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "@BotFather" in err
+    assert "TELEGRAM_BOT_TOKEN" in err
+    assert "Traceback" not in err
+
+
+def test_settings_read_env_and_dotenv(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(
+        "DATABASE_URL=sqlite:///x.db\nADMIN_CHAT_IDS=1, 2\nTELEGRAM_API_BASE_URL=\n"
+    )
+    monkeypatch.setenv("DEFAULT_TIME_ZONE", "Europe/Berlin")
+    settings = Settings()
+    assert settings.database_url == "sqlite:///x.db"
+    assert settings.admin_chat_ids == [1, 2]
+    assert settings.telegram_api_base_url is None
+    assert settings.default_time_zone == "Europe/Berlin"
+
+
+def test_unknown_time_zone_is_refused(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DEFAULT_TIME_ZONE", "Mars/Olympus")
+    with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
+        Settings()
+
+
+def test_token_is_redacted_from_log_records():
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "POST https://api/bot%s/getMe", (TOKEN,), None
+    )
+    RedactTokens().filter(record)
+    assert TOKEN not in record.getMessage()
+    assert "<token>" in record.getMessage()
