@@ -1,0 +1,116 @@
+"""Read a date the way parents type it: 2026-03-15, 15/03/2026, 15.3.26, "15 March 2026", "March 15".
+
+When a numeric date reads two ways (03/04/2026: 3 April or March 4) both readings come back, so the
+conversation can ask instead of silently guessing. Impossible dates (31/02) and nonsense raise DateProblem
+with a sentence fit to show the parent.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.core.ages import DateProblem
+
+EXAMPLES = "like 2026-03-15, 15/03/2026 or 15 March 2026"
+
+_MONTHS: dict[str, int] = {}
+for _number in range(1, 13):
+    _MONTHS[calendar.month_name[_number].lower()] = _number
+    _MONTHS[calendar.month_abbr[_number].lower()] = _number
+_MONTHS["sept"] = 9
+
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?")
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH = r"([a-z]+)\.?"
+_YEAR = r"(?:\s+(\d{4}|\d{2}))?"
+_DAY_MONTH = re.compile(rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}")
+_MONTH_DAY = re.compile(rf"{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR}")
+
+
+@dataclass(frozen=True)
+class DateParse:
+    """The date(s) the text can mean: one normally, two when day and month could be swapped."""
+
+    candidates: tuple[date, ...]
+
+
+def parse_date(text: str, today: date) -> DateParse:
+    """Parse ``text``; without a year, the most recent such day up to ``today`` is meant."""
+    cleaned = re.sub(r"\s+", " ", text.strip().lower().replace(",", " ")).strip()
+    if not cleaned:
+        raise DateProblem(f"Please send a date, {EXAMPLES}.")
+    if cleaned in ("today", "yesterday"):
+        return DateParse((today - timedelta(days=cleaned == "yesterday"),))
+    if m := _ISO.fullmatch(cleaned):
+        return DateParse((_make(int(m[1]), int(m[2]), int(m[3]), text),))
+    if m := _NUMERIC.fullmatch(cleaned):
+        return _numeric(int(m[1]), int(m[2]), m[3], today, text)
+    if (m := _DAY_MONTH.fullmatch(cleaned)) and m[2] in _MONTHS:
+        return DateParse((_named(int(m[1]), _MONTHS[m[2]], m[3], today, text),))
+    if (m := _MONTH_DAY.fullmatch(cleaned)) and m[1] in _MONTHS:
+        return DateParse((_named(int(m[2]), _MONTHS[m[1]], m[3], today, text),))
+    raise DateProblem(f"I couldn't read “{text.strip()}” as a date. Please send it {EXAMPLES}.")
+
+
+def _numeric(first: int, second: int, year_text: str | None, today: date, text: str) -> DateParse:
+    """Day-first and month-first readings; only those that are real dates survive."""
+    readings: list[tuple[int, int]] = [(first, second)]
+    if first != second:
+        readings.append((second, first))
+    candidates: list[date] = []
+    for day, month in readings:
+        if not 1 <= month <= 12:
+            continue
+        try:
+            candidates.append(_named(day, month, year_text, today, text))
+        except DateProblem:
+            continue
+    if not candidates:
+        # Neither reading is a real date: explain with the day-first reading when its month exists.
+        if 1 <= second <= 12:
+            _named(first, second, year_text, today, text)
+        raise DateProblem(f"“{text.strip()}” isn't a real date. Please send it {EXAMPLES}.")
+    return DateParse(tuple(dict.fromkeys(candidates)))
+
+
+def _named(day: int, month: int, year_text: str | None, today: date, text: str) -> date:
+    if year_text is None:
+        return _most_recent(day, month, today, text)
+    year = int(year_text)
+    return _make(year + 2000 if len(year_text) == 2 else year, month, day, text)
+
+
+def _most_recent(day: int, month: int, today: date, text: str) -> date:
+    """The latest ``day``/``month`` on or before ``today`` (29 February looks back to the last leap year)."""
+    if not 1 <= month <= 12:
+        raise _no_such_month(text, month)
+    longest = calendar.monthrange(2024, month)[1]  # a leap year: every month at its longest
+    if not 1 <= day <= longest:
+        raise _no_such_day(text, calendar.month_name[month], longest)
+    year = today.year
+    while day > calendar.monthrange(year, month)[1] or date(year, month, day) > today:
+        year -= 1
+    return date(year, month, day)
+
+
+def _make(year: int, month: int, day: int, text: str) -> date:
+    if not 1 <= month <= 12:
+        raise _no_such_month(text, month)
+    if not 1900 <= year <= 2200:
+        raise DateProblem(f"“{text.strip()}” has the year {year}, which can't be right. Please check it.")
+    days_in_month = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days_in_month:
+        raise _no_such_day(text, f"{calendar.month_name[month]} {year}", days_in_month)
+    return date(year, month, day)
+
+
+def _no_such_month(text: str, month: int) -> DateProblem:
+    return DateProblem(f"“{text.strip()}” has no month {month}: months go from 1 to 12.")
+
+
+def _no_such_day(text: str, month: str, days: int) -> DateProblem:
+    return DateProblem(f"“{text.strip()}” isn't a real date: {month} has {days} days.")
