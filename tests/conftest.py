@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["tests.fixtures_db"]
