@@ -1,0 +1,161 @@
+"""Which tip a child gets next, and the message that carries it. Pure: history in, decision out.
+
+Every sentence of guidance comes from the content library; this module only picks and arranges it. The
+choice depends only on the child's age and what was sent before, so a retried delivery renders the same
+message as the original attempt would have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from bot.core.ages import ChildAge, age_on, describe_age
+from bot.core.reply import Button, Reply
+from content import Band, Item, Library
+
+# Every third tip for a child also carries a "Why it matters" background snippet.
+BACKGROUND_EVERY = 3
+# How many typical behaviours a "new stage" announcement lists.
+ANNOUNCE_INDICATORS = 3
+# Stored as a delivery's item id for the goodbye message; content ids cannot start with "_".
+FAREWELL_ITEM = "_farewell"
+
+
+@dataclass(frozen=True, slots=True)
+class ChildTipState:
+    """What a tip decision needs to know about one child in one parent's chat."""
+
+    child_id: int
+    name: str
+    birthdate: dt.date
+    due_date: dt.date | None
+    # None: no tip sent yet, so the current bands are the baseline and are not announced as new.
+    announced_bands: frozenset[str] | None
+    farewell_sent: bool
+    # Strategy ids sent to this child in this chat, oldest first.
+    sent: tuple[str, ...]
+    # Strategies this family marked "not for us".
+    excluded: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TipPlan:
+    """A decided message for one child: a tip (``strategy`` set) or the goodbye (``strategy`` None)."""
+
+    child: ChildTipState
+    age: ChildAge
+    bands: tuple[Band, ...]
+    strategy: Item | None
+    new_bands: tuple[Band, ...]
+
+    @property
+    def item_id(self) -> str:
+        return self.strategy.id if self.strategy is not None else FAREWELL_ITEM
+
+    @property
+    def is_farewell(self) -> bool:
+        return self.strategy is None
+
+
+def parse_band_ids(stored: str | None) -> frozenset[str] | None:
+    if stored is None:
+        return None
+    return frozenset(part for part in stored.split(",") if part)
+
+
+def format_band_ids(bands: Iterable[Band]) -> str:
+    return ",".join(sorted(b.id for b in bands))
+
+
+def oldest_month(library: Library) -> int:
+    """The last month any band covers: older children have outgrown the content."""
+    return max(b.last_month for b in library.bands)
+
+
+def choose_strategy(bands: Sequence[Band], sent: Sequence[str], excluded: frozenset[str]) -> Item | None:
+    """The least-sent strategy of the current bands (never-sent first), oldest last sending breaking ties.
+
+    Picking the minimum count means nothing repeats until every candidate has been sent as often.
+    """
+    candidates = [s for band in bands for s in band.strategies if s.id not in excluded]
+    if not candidates:
+        return None
+    counts: dict[str, int] = {}
+    last_sent: dict[str, int] = {}
+    for position, item_id in enumerate(sent):
+        counts[item_id] = counts.get(item_id, 0) + 1
+        last_sent[item_id] = position
+    order = {s.id: index for index, s in enumerate(candidates)}
+    return min(candidates, key=lambda s: (counts.get(s.id, 0), last_sent.get(s.id, -1), order[s.id]))
+
+
+def plan_tip(
+    child: ChildTipState, on: dt.date, library: Library, *, item_id: str | None = None
+) -> TipPlan | None:
+    """Decide the message for ``child`` on local date ``on``; None when there is nothing to send.
+
+    ``item_id`` replays an earlier decision (a retried delivery) instead of choosing again.
+    """
+    if child.farewell_sent or child.birthdate > on:
+        return None
+    age = age_on(child.birthdate, on, child.due_date)
+    bands = library.bands_at(age.months)
+    if age.months > oldest_month(library) or item_id == FAREWELL_ITEM:
+        return TipPlan(child, age, bands, None, ())
+    strategy = library.item(item_id) if item_id else choose_strategy(bands, child.sent, child.excluded)
+    if strategy is None:
+        return None
+    announced = child.announced_bands
+    new_bands = () if announced is None else tuple(b for b in bands if b.id not in announced)
+    return TipPlan(child, age, bands, strategy, new_bands)
+
+
+def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
+    """The phone-sized message: optional new-stage note, "Try this", "You may notice", sometimes "Why"."""
+    name = escape(plan.child.name)
+    age_text = describe_age(plan.age) + (" (corrected)" if plan.age.corrected else "")
+    if plan.strategy is None:
+        return Reply(_farewell_text(name, library))
+    count = len(plan.child.sent)
+    parts = [f"<b>{name}</b> · {escape(age_text)}"]
+    for band in plan.new_bands:
+        typical = "\n".join(f"• {escape(i.text)}" for i in band.indicators[:ANNOUNCE_INDICATORS])
+        parts.append(
+            f"🌱 <b>{name} is {escape(describe_age(plan.age))}: a new stage begins</b> "
+            f"({escape(band.label)})\n{escape(band.summary)}\n<i>Typical now:</i>\n{typical}"
+        )
+    parts.append(f"<b>Try this</b>\n{escape(plan.strategy.text)}")
+    home = library.band(plan.strategy.band_id or "")
+    if home is not None and home.indicators:
+        indicator = home.indicators[count % len(home.indicators)]
+        parts.append(f"<b>You may notice</b>\n{escape(indicator.text)}")
+    background = _background(plan.strategy, library)
+    if background and count % BACKGROUND_EVERY == BACKGROUND_EVERY - 1:
+        snippet = background[(count // BACKGROUND_EVERY) % len(background)]
+        parts.append(f"<b>Why it matters: {escape(snippet.title or '')}</b>\n{escape(snippet.text)}")
+    return Reply("\n\n".join(parts), tip_buttons(delivery_id, plan.child.child_id))
+
+
+def tip_buttons(delivery_id: int, child_id: int) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (Button("👍 Helpful", f"tip:h:{delivery_id}"), Button("🙅 Not for us", f"tip:n:{delivery_id}")),
+        (Button("➕ Another tip", f"tip:more:{child_id}"), Button("⏸ Pause tips", "tip:pause")),
+    )
+
+
+def _background(strategy: Item, library: Library) -> tuple[Item, ...]:
+    for topic in library.topics:
+        if topic.id == strategy.topic_id:
+            return topic.background
+    return ()
+
+
+def _farewell_text(name: str, library: Library) -> str:
+    return (
+        f"🎈 <b>{name} is now past {oldest_month(library)} months</b>, beyond the ages these tips cover, so "
+        f"this is the last one for {name}. Thank you for sharing these early years with us, and all the best "
+        "for what comes next."
+    )
