@@ -82,6 +82,10 @@ class Feedback(StrEnum):
     NOT_FOR_US = "not_for_us"
 
 
+# Longest child name (and Telegram first name) stored; the conversation asks for something shorter.
+NAME_MAX_LENGTH = 64
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -93,7 +97,7 @@ class Parent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    first_name: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str | None] = mapped_column(String(NAME_MAX_LENGTH))
     language_code: Mapped[str | None] = mapped_column(String(16))
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     # Python weekday numbers (Monday=0 ... Sunday=6), comma separated, ascending: "6" is Sundays only.
@@ -125,7 +129,7 @@ class Child(Base):
     __tablename__ = "children"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     birthdate: Mapped[dt.date] = mapped_column(Date)
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
@@ -204,6 +208,7 @@ class Delivery(Base):
 
 
 __all__ = [
+    "NAME_MAX_LENGTH",
     "Base",
     "Caregiver",
     "Child",

@@ -1,0 +1,246 @@
+"""Families: parents, their children, the caregivers who share a child, and the invites that link them.
+
+Every function takes the caller's session and flushes but never commits: the caller commits once per update or
+job, so one update's changes land together or not at all. Handlers resolve a child id that came from a button
+only through :func:`get_child_for_parent`, which is what keeps one family from reaching another's child.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any, Literal
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import NAME_MAX_LENGTH, Caregiver, Child, Delivery, Invite, Parent, ParentState
+
+InviteProblem = Literal["unknown", "expired", "used", "already_linked"]
+
+# 16 random bytes: 22 url-safe characters, fit for a Telegram deep link (/start <code>, at most 64 characters).
+INVITE_CODE_BYTES = 16
+
+
+class InviteError(Exception):
+    """An invite that cannot be redeemed; ``reason`` says why, for a friendly reply."""
+
+    def __init__(self, reason: InviteProblem) -> None:
+        super().__init__(reason)
+        self.reason: InviteProblem = reason
+
+
+def _name(value: str) -> str:
+    return value.strip()[:NAME_MAX_LENGTH]
+
+
+async def get_parent(s: AsyncSession, chat_id: int) -> Parent | None:
+    result: Parent | None = await s.scalar(select(Parent).where(Parent.chat_id == chat_id))
+    return result
+
+
+async def get_or_create_parent(
+    s: AsyncSession, chat_id: int, *, first_name: str | None, language_code: str | None, time_zone: str
+) -> tuple[Parent, bool]:
+    """The parent for this chat, created on first contact; ``True`` when it was just created.
+
+    Insert-or-ignore makes two simultaneous first messages from one chat safe on every backend. Telegram's
+    first name and language are refreshed whenever given; the time zone is only a starting value.
+    """
+    values: dict[str, Any] = {
+        "chat_id": chat_id,
+        "first_name": _name(first_name) if first_name else None,
+        "language_code": language_code[:16] if language_code else None,
+        "time_zone": time_zone,
+    }
+    insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    created_id = await s.scalar(
+        insert(Parent)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["chat_id"])
+        .returning(Parent.id)
+    )
+    parent = await get_parent(s, chat_id)
+    if parent is None:  # pragma: no cover - the row was inserted or already there just above
+        raise RuntimeError("parent row vanished while being created")
+    if created_id is None:
+        if first_name:
+            parent.first_name = values["first_name"]
+        if language_code:
+            parent.language_code = values["language_code"]
+        await s.flush()
+    return parent, created_id is not None
+
+
+async def _next_position(s: AsyncSession, parent_id: int) -> int:
+    highest = await s.scalar(select(func.max(Caregiver.position)).where(Caregiver.parent_id == parent_id))
+    return 0 if highest is None else highest + 1
+
+
+async def list_children(s: AsyncSession, parent_id: int) -> list[Child]:
+    """The parent's children in their order (the order tips for several children go out in)."""
+    rows = await s.scalars(
+        select(Child)
+        .join(Caregiver, Caregiver.child_id == Child.id)
+        .where(Caregiver.parent_id == parent_id)
+        .order_by(Caregiver.position, Child.id)
+    )
+    return list(rows)
+
+
+async def add_child(
+    s: AsyncSession, parent: Parent, *, name: str, birthdate: dt.date, due_date: dt.date | None
+) -> Child:
+    child = Child(name=_name(name), birthdate=birthdate, due_date=due_date)
+    s.add(child)
+    await s.flush()
+    s.add(Caregiver(parent_id=parent.id, child_id=child.id, position=await _next_position(s, parent.id)))
+    await s.flush()
+    return child
+
+
+async def get_child_for_parent(s: AsyncSession, parent_id: int, child_id: int) -> Child | None:
+    """The child, only if it is linked to this parent."""
+    result: Child | None = await s.scalar(
+        select(Child)
+        .join(Caregiver, Caregiver.child_id == Child.id)
+        .where(Caregiver.parent_id == parent_id, Child.id == child_id)
+    )
+    return result
+
+
+async def update_child(
+    s: AsyncSession,
+    child: Child,
+    *,
+    name: str | None = None,
+    birthdate: dt.date | None = None,
+    due_date: dt.date | None = None,
+    clear_due_date: bool = False,
+) -> None:
+    """Change what was given; ``clear_due_date`` removes the due date (``None`` alone means "unchanged")."""
+    if name is not None:
+        child.name = _name(name)
+    if birthdate is not None:
+        child.birthdate = birthdate
+    if clear_due_date:
+        child.due_date = None
+    elif due_date is not None:
+        child.due_date = due_date
+    await s.flush()
+
+
+async def delete_children(s: AsyncSession, child_ids: list[int]) -> None:
+    """Delete children with everything that hangs off them (explicitly, not trusting FK cascades alone)."""
+    if not child_ids:
+        return
+    await s.execute(delete(Delivery).where(Delivery.child_id.in_(child_ids)))
+    await s.execute(delete(Invite).where(Invite.child_id.in_(child_ids)))
+    await s.execute(delete(Caregiver).where(Caregiver.child_id.in_(child_ids)))
+    await s.execute(delete(Child).where(Child.id.in_(child_ids)))
+
+
+async def remove_child(s: AsyncSession, parent_id: int, child_id: int) -> bool:
+    """Unlink the child from this parent (with this parent's tips and invites for it); the child itself is
+    deleted when no caregiver is left. ``False`` when the child was not this parent's."""
+    unlinked = await s.execute(
+        delete(Caregiver).where(Caregiver.parent_id == parent_id, Caregiver.child_id == child_id)
+    )
+    if not unlinked.rowcount:  # type: ignore[attr-defined]
+        return False
+    others = await s.scalar(select(func.count()).where(Caregiver.child_id == child_id))
+    if others:
+        await s.execute(
+            delete(Delivery).where(Delivery.parent_id == parent_id, Delivery.child_id == child_id)
+        )
+        await s.execute(delete(Invite).where(Invite.created_by == parent_id, Invite.child_id == child_id))
+    else:
+        await delete_children(s, [child_id])
+    await s.flush()
+    return True
+
+
+async def create_invite(
+    s: AsyncSession, parent_id: int, child_id: int, *, now: dt.datetime, ttl: dt.timedelta
+) -> Invite:
+    """A single-use code that lets another caregiver join this parent's child until ``now + ttl``."""
+    if await get_child_for_parent(s, parent_id, child_id) is None:
+        raise ValueError("only a caregiver of the child can invite someone to it")
+    invite = Invite(
+        code=secrets.token_urlsafe(INVITE_CODE_BYTES),
+        child_id=child_id,
+        created_by=parent_id,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    s.add(invite)
+    await s.flush()
+    return invite
+
+
+async def redeem_invite(s: AsyncSession, code: str, parent: Parent, *, now: dt.datetime) -> Child:
+    """Link ``parent`` to the invite's child and use the invite up, or raise :class:`InviteError`."""
+    invite: Invite | None = await s.scalar(select(Invite).where(Invite.code == code.strip()))
+    if invite is None:
+        raise InviteError("unknown")
+    if await get_child_for_parent(s, parent.id, invite.child_id) is not None:
+        raise InviteError("already_linked")
+    if invite.used_at is not None:
+        raise InviteError("used")
+    if invite.expires_at <= now:
+        raise InviteError("expired")
+    # A conditional update, so two people redeeming the same code at once cannot both succeed.
+    claimed = await s.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now, used_by=parent.id)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        raise InviteError("used")
+    await s.refresh(invite)
+    s.add(
+        Caregiver(parent_id=parent.id, child_id=invite.child_id, position=await _next_position(s, parent.id))
+    )
+    await s.flush()
+    child = await s.get(Child, invite.child_id)
+    if child is None:  # pragma: no cover - the foreign key guarantees it
+        raise InviteError("unknown")
+    return child
+
+
+async def set_flow(s: AsyncSession, parent: Parent, flow: str | None, data: dict[str, Any] | None) -> None:
+    """Remember where the parent is in a conversation (a copy of ``data``, so later edits are not lost)."""
+    parent.flow = flow
+    parent.flow_data = None if data is None else dict(data)
+    await s.flush()
+
+
+async def set_state(s: AsyncSession, parent: Parent, state: ParentState) -> None:
+    """Change the parent's state; anything but active also takes them off the due list."""
+    parent.state = state.value
+    if state is not ParentState.ACTIVE:
+        parent.next_due_at = None
+    await s.flush()
+
+
+async def mark_blocked(s: AsyncSession, chat_id: int) -> bool:
+    """The user blocked the bot: stop sending. ``False`` when no such parent exists."""
+    parent = await get_parent(s, chat_id)
+    if parent is None:
+        return False
+    await set_state(s, parent, ParentState.BLOCKED)
+    return True
+
+
+async def caregivers_of(s: AsyncSession, child_id: int) -> list[Parent]:
+    """Everyone who shares this child, first caregiver first."""
+    rows = await s.scalars(
+        select(Parent)
+        .join(Caregiver, Caregiver.parent_id == Parent.id)
+        .where(Caregiver.child_id == child_id)
+        .order_by(Caregiver.joined_at, Parent.id)
+    )
+    return list(rows)
