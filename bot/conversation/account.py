@@ -1,0 +1,132 @@
+"""The parent's account: /start, pausing and stopping tips, /settings, and their data (/mydata, /deletedata)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from html import escape
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.conversation import child_steps, children, setup_steps
+from bot.conversation.formats import hhmm
+from bot.conversation.outcome import Env, Outcome, Who, say
+from bot.conversation.texts import welcome
+from bot.conversation.turn import Turn, choice
+from bot.core.reply import Button, Document, Reply
+from bot.core.schedule import describe_days, parse_days
+from bot.dispatch import reschedule
+from db import families, privacy
+from db.models import ParentState
+
+DELETE_STEP = "delete"
+SETTINGS_STEPS = ("tz", "days", "time")
+
+
+async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datetime) -> Outcome:
+    """New parents are welcomed and onboarded; known ones are welcomed back (and unblocked/unstopped)."""
+    parent, created = await families.get_or_create_parent(
+        s,
+        who.chat_id,
+        first_name=who.first_name,
+        language_code=who.language_code,
+        time_zone=env.default_time_zone,
+    )
+    turn = Turn(s, env, parent, now)
+    if parent.state != ParentState.ACTIVE and parent.state != ParentState.PAUSED:
+        await families.set_state(s, parent, ParentState.ACTIVE)
+    if args:
+        joined = await children.join(turn, args[0], created)
+        if created:
+            joined.replies.insert(0, Reply(welcome(who.first_name)))
+        return joined
+    kids = await turn.children()
+    if not kids:
+        greeting = Reply(welcome(who.first_name))
+        asked = await child_steps.begin(turn, "first")
+        return Outcome([greeting, *asked.replies])
+    await turn.goto(None)
+    await reschedule(s, parent, now)
+    names = ", ".join(f"<b>{escape(kid.name)}</b>" for kid in kids)
+    back = (
+        f"Welcome back{', ' + escape(who.first_name) if who.first_name else ''}! You're set up for {names}."
+    )
+    return say(f"{back}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
+
+
+async def pause(turn: Turn) -> Outcome:
+    await families.set_state(turn.s, turn.parent, ParentState.PAUSED)
+    return say("Tips are paused. Send /resume whenever you want them back. You can still ask me anything.")
+
+
+async def resume(turn: Turn) -> Outcome:
+    await families.set_state(turn.s, turn.parent, ParentState.ACTIVE)
+    await reschedule(turn.s, turn.parent, turn.now)
+    return say(f"Tips are back on. {setup_steps.schedule_line(turn)}")
+
+
+async def stop(turn: Turn) -> Outcome:
+    await families.set_state(turn.s, turn.parent, ParentState.STOPPED)
+    return say(
+        "I've stopped your tips. Your children's details stay until you erase them with /deletedata. "
+        "Send /resume any time to get tips again."
+    )
+
+
+async def settings(turn: Turn) -> Outcome:
+    parent = turn.parent
+    days = parse_days(parent.tip_days)
+    text = (
+        "<b>Your settings</b>\n"
+        f"Days: {describe_days(days)}\nTime: {hhmm(parent.tip_time)}\n"
+        f"Time zone: {escape(parent.time_zone)}\nTips a week: {len(days)}\n\n"
+        f"{setup_steps.schedule_line(turn)}\nWhat would you like to change?"
+    )
+    buttons = (
+        (Button("📅 Days", "s:days"), Button("🕘 Time", "s:time")),
+        (Button("🌍 Time zone", "s:tz"), Button("🔢 Tips a week", "s:per_week")),
+    )
+    return Outcome([Reply(text, buttons)])
+
+
+async def on_settings_press(turn: Turn, what: str) -> Outcome | None:
+    """``s:<what>`` from the /settings menu; None for anything it does not know."""
+    if what == "per_week":
+        await turn.goto("per_week", {"mode": "settings"})
+        return setup_steps.ask_per_week(turn)
+    if what not in SETTINGS_STEPS:
+        return None
+    await turn.goto(what, {"mode": "settings"})
+    if what == "tz":
+        return setup_steps.ask_tz(turn)
+    return setup_steps.ask_days(turn) if what == "days" else setup_steps.ask_time(turn)
+
+
+async def my_data(turn: Turn) -> Outcome:
+    exported = await privacy.export_parent(turn.s, turn.parent.id)
+    content = json.dumps(exported, indent=2, ensure_ascii=False, default=str).encode()
+    document = Document("securebase-my-data.json", content)
+    return Outcome([Reply("Here is everything I store about you and your children.", document=document)])
+
+
+async def delete_data(turn: Turn) -> Outcome:
+    await turn.goto(DELETE_STEP, {})
+    buttons = (
+        (choice(DELETE_STEP, "yes", "Yes, erase everything"), choice(DELETE_STEP, "no", "No, keep it")),
+    )
+    text = (
+        "This erases everything I store about you: your settings, your children's details (unless another "
+        "caregiver shares them) and the tips I sent. It can't be undone. Erase it all?"
+    )
+    return Outcome([Reply(text, buttons)])
+
+
+async def on_delete(turn: Turn, value: str) -> Outcome:
+    if value.strip().lower() != "yes":
+        await turn.goto(None)
+        return say("OK, nothing was deleted.")
+    await privacy.delete_parent(turn.s, turn.parent.id)
+    return say(
+        "Done: everything I stored about you is erased. Thank you for the time we had together. "
+        "If you ever want to come back, send /start."
+    )

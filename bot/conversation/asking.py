@@ -1,0 +1,79 @@
+"""Free-text questions, /normal and /tip: which child they are about, then the core answers.
+
+With several children the question waits in the flow data until the parent taps a child (the only time a
+question is stored, and it is cleared right after); a question that names an age needs no child at all.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.outcome import Outcome, say
+from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
+from bot.conversation.turn import Turn, child_info, choice
+from bot.core.age_phrases import find_age
+from bot.core.answers import answer, typical_now
+from bot.core.reply import Button, Reply
+from db.models import Child
+
+ASK_STEP = "ask"
+
+
+def _child_buttons(prefix: str, children: list[Child]) -> tuple[tuple[Button, ...], ...]:
+    return tuple((Button(child.name, f"{prefix}{child.id}"),) for child in children)
+
+
+async def question(turn: Turn, text: str) -> Outcome:
+    if len(text) > MAX_TEXT_CHARS:
+        return say(TOO_LONG)
+    children = await turn.children()
+    if find_age(text) is not None or not children:
+        reply = answer(text, library=turn.env.library, today=turn.today, child=None)
+        return say(reply.text)
+    if len(children) == 1:
+        return _answer_for(turn, text, children[0])
+    await turn.goto(ASK_STEP, {"question": text})
+    buttons = tuple((choice(ASK_STEP, str(child.id), child.name),) for child in children)
+    return Outcome([Reply("Which child is this about?", buttons)])
+
+
+async def on_ask_choice(turn: Turn, value: str) -> Outcome:
+    """A child tapped for the waiting question; typed text instead is a new question."""
+    text = str(turn.data.get("question", ""))
+    child = await turn.child(value)
+    if child is None:
+        await turn.goto(None)
+        return await question(turn, value)
+    await turn.goto(None)
+    return _answer_for(turn, text, child)
+
+
+def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
+    reply = answer(text, library=turn.env.library, today=turn.today, child=child_info(child))
+    return say(reply.text)
+
+
+async def normal(turn: Turn) -> Outcome:
+    children = await turn.children()
+    if not children:
+        return say(NO_CHILD_YET)
+    if len(children) == 1:
+        return typical_for(turn, children[0])
+    return Outcome([Reply("Which child?", _child_buttons("c:normal:", children))])
+
+
+def typical_for(turn: Turn, child: Child) -> Outcome:
+    typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
+    return say(typical.text)
+
+
+async def tip(turn: Turn) -> Outcome:
+    children = await turn.children()
+    if not children:
+        return say(NO_CHILD_YET)
+    if len(children) == 1:
+        return tip_for(turn, children[0])
+    return Outcome([Reply("A tip for which child?", _child_buttons("c:tip:", children))])
+
+
+def tip_for(turn: Turn, child: Child) -> Outcome:
+    """The tip itself goes out after the commit, through the dispatcher, so it is recorded like any tip."""
+    return Outcome(tips=[(turn.parent.id, child.id)], toast=f"A tip for {child.name} is on its way.")

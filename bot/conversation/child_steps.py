@@ -1,0 +1,192 @@
+"""A child's name, birthdate and (for a baby born early) due date: for onboarding, /addchild and edits.
+
+The flow data's ``mode``: "first" (onboarding, goes on to time zone and schedule), "add" (another child),
+"edit" (new dates for ``child_id``). Answers so far live in the flow data, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from html import escape
+
+from bot.conversation import setup_steps
+from bot.conversation.formats import day_date
+from bot.conversation.outcome import Outcome, say
+from bot.conversation.texts import MAX_NAME_CHARS
+from bot.conversation.turn import Turn, child_info, choice
+from bot.core.ages import (
+    DateProblem,
+    age_on,
+    describe_age,
+    is_past_36_months,
+    validate_birthdate,
+    validate_due_date,
+)
+from bot.core.answers import typical_now
+from bot.core.dates import EXAMPLES, parse_date
+from bot.core.reply import Reply
+from bot.dispatch import reschedule
+from db import families
+
+YES = frozenset({"yes", "y", "yeah", "yep", "yes please"})
+NO = frozenset({"no", "n", "nope", "no thanks"})
+
+
+async def begin(turn: Turn, mode: str, lead: str = "") -> Outcome:
+    await turn.goto("name", {"mode": mode})
+    question = "What's your child's name?" if mode == "first" else "What's this child's name?"
+    return say(lead + question + " A nickname is fine.")
+
+
+async def begin_dates(turn: Turn, child_id: int, name: str) -> Outcome:
+    await turn.goto("birthdate", {"mode": "edit", "child_id": child_id, "name": name})
+    return say(_ask_birthdate(name))
+
+
+def _ask_birthdate(name: str) -> str:
+    return f"When was <b>{escape(name)}</b> born? Write the date {EXAMPLES}."
+
+
+async def on_name(turn: Turn, text: str) -> Outcome:
+    name = " ".join(text.split())
+    if not name:
+        return say("Please send your child's name or nickname.")
+    if len(name) > MAX_NAME_CHARS:
+        return say(f"That's a long name! Please send a shorter one (up to {MAX_NAME_CHARS} characters).")
+    await turn.goto("birthdate", {**turn.data, "name": name})
+    return say(_ask_birthdate(name))
+
+
+async def on_birthdate(turn: Turn, text: str) -> Outcome:
+    name = str(turn.data.get("name", "your child"))
+
+    def check(d: date) -> str | None:
+        validate_birthdate(d, turn.today)
+        if is_past_36_months(d, turn.today):
+            return (
+                f"{escape(name)} is past 36 months, and my tips are written for children from birth to "
+                f"three, so I wouldn't have much to offer. Thank you for thinking of me! If the date has a "
+                f"typo, just send it again."
+            )
+        return None
+
+    return await _read_date(turn, text, "birthdate_pick", check, _birthdate_known)
+
+
+async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
+    return await _pick(turn, value, _birthdate_known, on_birthdate)
+
+
+async def on_due(turn: Turn, text: str) -> Outcome:
+    birthdate = date.fromisoformat(str(turn.data["birthdate"]))
+
+    def check(d: date) -> str | None:
+        validate_due_date(d, birthdate)
+        return None
+
+    return await _read_date(turn, text, "due_pick", check, _complete)
+
+
+async def on_due_pick(turn: Turn, value: str) -> Outcome:
+    return await _pick(turn, value, _complete, on_due)
+
+
+async def on_early(turn: Turn, text: str) -> Outcome:
+    answer = " ".join(text.lower().split()).strip(".!")
+    if answer in YES:
+        await turn.goto("due", turn.data)
+        return say(f"What was the due date? Write it {EXAMPLES}.")
+    if answer in NO:
+        return await _complete(turn, None)
+    return _ask_early(turn)
+
+
+def _ask_early(turn: Turn) -> Outcome:
+    name = escape(str(turn.data.get("name", "your child")))
+    buttons = ((choice("early", "yes", "Yes, born early"), choice("early", "no", "No")),)
+    text = (
+        f"Was {name} born early, before the due date? If so, I count the age from the due date "
+        "(the corrected age), as doctors do for babies born early."
+    )
+    return Outcome([Reply(text, buttons)])
+
+
+Check = Callable[[date], "str | None"]
+Known = Callable[[Turn, date], Awaitable[Outcome]]
+
+
+async def _read_date(turn: Turn, text: str, pick_step: str, check: Check, known: Known) -> Outcome:
+    """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask."""
+    try:
+        parsed = parse_date(text[:64], turn.today)
+    except DateProblem as exc:
+        return say(escape(str(exc)))
+    valid: list[date] = []
+    problems: list[str] = []
+    for candidate in parsed.candidates:
+        try:
+            problem = check(candidate)
+        except DateProblem as exc:
+            problem = escape(str(exc))
+        if problem is None:
+            valid.append(candidate)
+        else:
+            problems.append(problem)
+    if not valid:
+        return say(problems[0])
+    if len(valid) == 1:
+        return await known(turn, valid[0])
+    await turn.goto(pick_step, {**turn.data, "candidates": [d.isoformat() for d in valid]})
+    buttons = tuple((choice(pick_step, d.isoformat(), day_date(d)),) for d in valid)
+    return Outcome([Reply("Just to be sure, which date do you mean?", buttons)])
+
+
+async def _pick(
+    turn: Turn, value: str, known: Known, retype: Callable[[Turn, str], Awaitable[Outcome]]
+) -> Outcome:
+    """A button from the "which date" question; typed text instead is read as a fresh date."""
+    if value in turn.data.get("candidates", ()):
+        return await known(turn, date.fromisoformat(value))
+    return await retype(turn, value)
+
+
+async def _birthdate_known(turn: Turn, birthdate: date) -> Outcome:
+    data = {key: value for key, value in turn.data.items() if key != "candidates"}
+    await turn.goto("early", {**data, "birthdate": birthdate.isoformat()})
+    return _ask_early(turn)
+
+
+async def _complete(turn: Turn, due_date: date | None) -> Outcome:
+    data = turn.data
+    mode = data.get("mode")
+    birthdate = date.fromisoformat(str(data["birthdate"]))
+    if mode == "edit":
+        child = await turn.child(data.get("child_id"))
+        await turn.goto(None)
+        if child is None:
+            return say("That child is no longer in your list. Send /children to see it.")
+        await families.update_child(
+            turn.s, child, birthdate=birthdate, due_date=due_date, clear_due_date=due_date is None
+        )
+        age = age_on(birthdate, turn.today, due_date)
+        corrected = " (corrected for being born early)" if age.corrected else ""
+        return say(f"Saved. {escape(child.name)} is {describe_age(age)} old{corrected}.")
+    child = await families.add_child(
+        turn.s, turn.parent, name=str(data["name"]), birthdate=birthdate, due_date=due_date
+    )
+    if mode == "first":
+        await turn.goto("tz", {"mode": "first", "child_id": child.id})
+        return setup_steps.ask_tz(turn, f"Thank you! {escape(child.name)} is all set.\n\n")
+    await turn.goto(None)
+    await reschedule(turn.s, turn.parent, turn.now)
+    typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
+    return Outcome(
+        [
+            Reply(typical.text),
+            Reply(
+                f"{escape(child.name)} is added. Tips for {escape(child.name)} come along with your others. "
+                f"{setup_steps.schedule_line(turn)}"
+            ),
+        ]
+    )

@@ -1,0 +1,165 @@
+"""/children and the per-child menu: rename, change dates, invite a caregiver, remove; and joining by invite.
+
+Child buttons carry ``c:<action>:<child id>``; the id is always resolved through the pressing parent's own
+links (``Turn.child``), so a forged or stale id is simply "expired".
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.conversation import child_steps, setup_steps
+from bot.conversation.outcome import Outcome, say
+from bot.conversation.texts import EXPIRED, EXPIRED_TOAST, MAX_NAME_CHARS, NO_CHILD_YET
+from bot.conversation.turn import Turn
+from bot.core.ages import age_on, describe_age
+from bot.core.reply import Button, Reply
+from bot.dispatch import reschedule
+from db import families
+from db.models import Child
+
+INVITE_PROBLEMS = {
+    "unknown": "That invite link doesn't work. Please ask for a new one.",
+    "expired": "That invite link has expired. Please ask for a new one (they last {hours} hours).",
+    "used": "That invite link has already been used. Each link works once; please ask for a new one.",
+    "already_linked": "You already share this child, so there's nothing more to do.",
+}
+
+
+def expired() -> Outcome:
+    return Outcome([Reply(EXPIRED)], toast=EXPIRED_TOAST)
+
+
+def describe_child(turn: Turn, child: Child) -> str:
+    age = age_on(child.birthdate, turn.today, child.due_date) if child.birthdate <= turn.today else None
+    if age is None:
+        return f"<b>{escape(child.name)}</b>"
+    corrected = ", corrected age" if age.corrected else ""
+    return f"<b>{escape(child.name)}</b>, {describe_age(age)}{corrected}"
+
+
+async def list_children(turn: Turn) -> Outcome:
+    children = await turn.children()
+    if not children:
+        return say(NO_CHILD_YET)
+    lines = "\n".join(f"• {describe_child(turn, child)}" for child in children)
+    buttons = tuple((Button(child.name, f"c:menu:{child.id}"),) for child in children)
+    text = (
+        f"<b>Your children</b>\n{lines}\n\nTap a name to rename, change dates, invite a caregiver or remove."
+    )
+    return Outcome([Reply(text, (*buttons, (Button("➕ Add a child", "c:add:0"),)))])
+
+
+def _menu(turn: Turn, child: Child) -> Outcome:
+    cid = child.id
+    buttons = (
+        (Button("✏️ Rename", f"c:rename:{cid}"), Button("📅 Change dates", f"c:dates:{cid}")),
+        (Button("👥 Invite a caregiver", f"c:invite:{cid}"),),
+        (Button("🗑 Remove", f"c:remove:{cid}"),),
+    )
+    dates = f"Born {child.birthdate.isoformat()}" + (
+        f", due {child.due_date.isoformat()}" if child.due_date else ""
+    )
+    return Outcome([Reply(f"{describe_child(turn, child)}\n{dates}", buttons)])
+
+
+async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome:
+    if action == "add":
+        return await child_steps.begin(turn, "add")
+    child = await turn.child(raw_id)
+    if child is None:
+        return expired()
+    if action == "menu":
+        return _menu(turn, child)
+    if action == "rename":
+        await turn.goto("rename", {"child_id": child.id})
+        return say(f"What should I call {escape(child.name)} from now on?")
+    if action == "dates":
+        return await child_steps.begin_dates(turn, child.id, child.name)
+    if action == "invite":
+        return await _invite(turn, child)
+    if action == "remove":
+        confirm = (
+            (
+                Button(f"Yes, remove {child.name}", f"c:removeyes:{child.id}"),
+                Button("No", "c:menu:" + str(child.id)),
+            ),
+        )
+        return Outcome(
+            [
+                Reply(
+                    f"Remove {escape(child.name)} from your list? You'll get no more tips for "
+                    f"{escape(child.name)}. Anyone else who shares {escape(child.name)} keeps them.",
+                    confirm,
+                )
+            ]
+        )
+    if action == "removeyes":
+        await families.remove_child(turn.s, turn.parent.id, child.id)
+        await reschedule(turn.s, turn.parent, turn.now)
+        return say(f"{escape(child.name)} is removed from your list.")
+    return expired()
+
+
+async def on_rename(turn: Turn, text: str) -> Outcome:
+    child = await turn.child(turn.data.get("child_id"))
+    if child is None:
+        await turn.goto(None)
+        return say("That child is no longer in your list. Send /children to see it.")
+    name = " ".join(text.split())
+    if not name or len(name) > MAX_NAME_CHARS:
+        return say(f"Please send a name of 1 to {MAX_NAME_CHARS} characters.")
+    old = child.name
+    await families.update_child(turn.s, child, name=name)
+    await turn.goto(None)
+    return say(f"Done: {escape(old)} is now called {escape(child.name)}.")
+
+
+async def _invite(turn: Turn, child: Child) -> Outcome:
+    ttl = turn.env.invite_ttl
+    invite = await families.create_invite(turn.s, turn.parent.id, child.id, now=turn.now, ttl=ttl)
+    hours = int(ttl.total_seconds() // 3600)
+    username = turn.env.bot_username
+    if username:
+        link = f"https://t.me/{username}?start={invite.code}"
+        how = f"Send this link to the other caregiver:\n{escape(link)}"
+    else:
+        how = f"The other caregiver sends me:\n<code>/start {escape(invite.code)}</code>"
+    return say(
+        f"{how}\n\nThey'll get the tips for {escape(child.name)} in their own chat. The link works once, "
+        f"for the next {hours} hours."
+    )
+
+
+async def join(turn: Turn, code: str, created: bool) -> Outcome:
+    """``/start <code>``: link this parent to the invite's child; a new parent then sets time zone and days."""
+    needs_setup = created or not await turn.children()
+    try:
+        child = await families.redeem_invite(turn.s, code[:64], turn.parent, now=turn.now)
+    except families.InviteError as exc:
+        hours = int(turn.env.invite_ttl.total_seconds() // 3600)
+        problem = INVITE_PROBLEMS[exc.reason].format(hours=hours)
+        if needs_setup:
+            return await child_steps.begin(
+                turn, "first", problem + "\n\nYou can also set up your own child. "
+            )
+        return say(problem)
+    outcome = Outcome()
+    who = escape(turn.parent.first_name or "Another caregiver")
+    for other in await families.caregivers_of(turn.s, child.id):
+        if other.id != turn.parent.id:
+            outcome.notices.append(
+                (other.chat_id, Reply(f"{who} joined you as a caregiver for {escape(child.name)}."))
+            )
+    welcome = (
+        f"Welcome! You now share {escape(child.name)}, and you'll get the tips for {escape(child.name)} here."
+    )
+    if needs_setup:
+        await turn.goto("tz", {"mode": "joined", "child_id": child.id})
+        asked = setup_steps.ask_tz(turn, welcome + "\n\n")
+        outcome.replies.extend(asked.replies)
+        return outcome
+    await turn.goto(None)
+    await reschedule(turn.s, turn.parent, turn.now)
+    outcome.replies.append(Reply(f"{welcome} {setup_steps.schedule_line(turn)}"))
+    return outcome

@@ -1,0 +1,62 @@
+"""How dates, days and times are shown to parents, and read back when they type them."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.core.schedule import WEEKDAY_NAMES
+
+_DAY_PREFIX = re.compile(r"[a-z]+")
+_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
+
+
+def day_date(d: date) -> str:
+    """ "15 March 2026"."""
+    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
+
+
+def hhmm(t: time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
+def local_moment(moment: datetime, zone: str) -> str:
+    """A UTC moment as the parent's wall clock: "Sunday 6 December at 09:00"."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{WEEKDAY_NAMES[local.weekday()]} {local.day} {calendar.month_name[local.month]} at {hhmm(local.time())}"
+
+
+def read_days(text: str) -> frozenset[int] | None:
+    """Weekdays typed as words or abbreviations ("mon thu", "Tuesday, Friday"); None if any word is not one."""
+    words = _DAY_PREFIX.findall(text.lower())
+    words = [w for w in words if w not in ("and", "on", "s")]
+    if not words:
+        return None
+    days: set[int] = set()
+    for word in words:
+        stem = word.removesuffix("s") if len(word) > 3 else word
+        matches = [
+            i for i, name in enumerate(WEEKDAY_NAMES) if len(stem) >= 2 and name.lower().startswith(stem)
+        ]
+        if len(matches) != 1:
+            return None
+        days.add(matches[0])
+    return frozenset(days)
+
+
+def read_time(text: str) -> time | None:
+    """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00"; None when it is not a time of day."""
+    m = _TIME.fullmatch(text.strip().lower())
+    if m is None:
+        return None
+    hour, minute = int(m[1]), int(m[2] or 0)
+    suffix = (m[3] or "").replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)

@@ -1,0 +1,47 @@
+"""What one incoming update produces: replies for this chat, and work that must wait for the commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.core.reply import Reply
+from content import Library
+
+
+@dataclass(frozen=True)
+class Who:
+    """The sender, as far as the conversation needs to know them."""
+
+    chat_id: int
+    first_name: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Env:
+    """Per-process facts the conversation needs; none of it is per-parent state."""
+
+    library: Library
+    default_time_zone: str = "UTC"
+    invite_ttl: timedelta = timedelta(hours=48)
+    # Without a username (the terminal chat) invites are shown as "/start <code>".
+    bot_username: str | None = None
+
+
+@dataclass
+class Outcome:
+    """Replies to send in order, plus effects that run only after the update's transaction committed.
+
+    ``tips`` are (parent id, child id) pairs to send a tip for right away; ``notices`` go to other chats
+    (a caregiver told that someone joined); ``toast`` answers a button press in Telegram's little popup.
+    """
+
+    replies: list[Reply] = field(default_factory=list)
+    tips: list[tuple[int, int]] = field(default_factory=list)
+    notices: list[tuple[int, Reply]] = field(default_factory=list)
+    toast: str | None = None
+
+
+def say(*texts: str) -> Outcome:
+    return Outcome([Reply(text) for text in texts])

@@ -1,0 +1,176 @@
+"""The conversation's entry points: a typed message or a pressed button in, an :class:`Outcome` out.
+
+Transport-free: the Telegram adapter and the terminal chat both call these with an open session and commit
+once afterwards. Where the parent is in a flow is read from the database on every update, never from memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.conversation import account, asking, child_steps, children, setup_steps
+from bot.conversation.outcome import Env, Outcome, Who, say
+from bot.conversation.texts import (
+    CANCELLED,
+    NEED_START,
+    NOTHING_TO_CANCEL,
+    PRIVACY,
+    about,
+    help_text,
+)
+from bot.conversation.turn import Turn, parse_id
+from bot.dispatch import reschedule
+from db import deliveries, families
+from db.models import Feedback, ParentState
+
+Step = Callable[[Turn, str], Awaitable[Outcome]]
+Action = Callable[[Turn], Awaitable[Outcome]]
+
+STEPS: dict[str, Step] = {
+    "name": child_steps.on_name,
+    "birthdate": child_steps.on_birthdate,
+    "birthdate_pick": child_steps.on_birthdate_pick,
+    "early": child_steps.on_early,
+    "due": child_steps.on_due,
+    "due_pick": child_steps.on_due_pick,
+    "tz": setup_steps.on_tz,
+    "days": setup_steps.on_days,
+    "time": setup_steps.on_time,
+    "per_week": setup_steps.on_per_week,
+    "rename": children.on_rename,
+    asking.ASK_STEP: asking.on_ask_choice,
+    account.DELETE_STEP: account.on_delete,
+}
+
+
+async def _add_child(turn: Turn) -> Outcome:
+    return await child_steps.begin(turn, "add" if await turn.children() else "first")
+
+
+# Commands for a known parent; each leaves whatever flow the parent was in.
+ACTIONS: dict[str, Action] = {
+    "normal": asking.normal,
+    "tip": asking.tip,
+    "children": children.list_children,
+    "addchild": _add_child,
+    "settings": account.settings,
+    "pause": account.pause,
+    "resume": account.resume,
+    "stop": account.stop,
+    "mydata": account.my_data,
+    "deletedata": account.delete_data,
+}
+
+FEEDBACK = {"h": (Feedback.HELPFUL, "Thanks! Glad it helped."), "n": (Feedback.NOT_FOR_US, "Thanks, noted.")}
+
+
+def split_command(text: str) -> tuple[str, list[str]]:
+    """ "/Start@SecureBaseBot abc" -> ("start", ["abc"])."""
+    head, *args = text.split()
+    return head[1:].split("@", 1)[0].lower(), args
+
+
+async def _turn(s: AsyncSession, env: Env, who: Who, now: datetime) -> Turn | None:
+    """The known parent's turn; someone who blocked us and now writes again has clearly unblocked."""
+    parent = await families.get_parent(s, who.chat_id)
+    if parent is None:
+        return None
+    if parent.state == ParentState.BLOCKED:
+        await families.set_state(s, parent, ParentState.ACTIVE)
+        await reschedule(s, parent, now)
+    return Turn(s, env, parent, now)
+
+
+async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:
+    text = text.strip()
+    if not text:
+        return Outcome()
+    if text.startswith("/"):
+        return await on_command(s, env, who, text, now)
+    turn = await _turn(s, env, who, now)
+    if turn is None:
+        return say(NEED_START)
+    step = STEPS.get(turn.parent.flow or "")
+    if step is not None:
+        return await step(turn, text)
+    if turn.parent.flow is not None:  # a step this version no longer has
+        await turn.goto(None)
+    return await asking.question(turn, text)
+
+
+async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:
+    name, args = split_command(text)
+    if name == "start":
+        return await account.start(s, env, who, args, now)
+    if name == "help":
+        return say(help_text())
+    if name == "privacy":
+        return say(PRIVACY)
+    if name == "about":
+        return say(about(env.library))
+    action = ACTIONS.get(name)
+    if action is None and name != "cancel":
+        return say("I don't know that command. Send /help to see what I can do.")
+    turn = await _turn(s, env, who, now)
+    if turn is None:
+        return say(NEED_START)
+    if name == "cancel":
+        if turn.parent.flow is None:
+            return say(NOTHING_TO_CANCEL)
+        await turn.goto(None)
+        return say(CANCELLED)
+    assert action is not None
+    await turn.goto(None)
+    return await action(turn)
+
+
+async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime) -> Outcome:
+    """A button press; anything not valid for this parent right now is "expired", whatever its data says."""
+    turn = await _turn(s, env, who, now)
+    if turn is None:
+        return children.expired()
+    outcome = await _press(turn, data)
+    return outcome if outcome is not None else children.expired()
+
+
+async def _press(turn: Turn, data: str) -> Outcome | None:
+    kind, _, rest = data.partition(":")
+    if kind == "f":
+        step_name, _, value = rest.partition(":")
+        step = STEPS.get(step_name)
+        if step is None or turn.parent.flow != step_name:
+            return None
+        return await step(turn, value)
+    if kind == "c":
+        action, _, raw_id = rest.partition(":")
+        if action in ("normal", "tip"):
+            child = await turn.child(raw_id)
+            if child is None:
+                return None
+            return asking.typical_for(turn, child) if action == "normal" else asking.tip_for(turn, child)
+        return await children.on_press(turn, action, raw_id)
+    if kind == "s":
+        return await account.on_settings_press(turn, rest)
+    if kind == "tip":
+        return await _tip_press(turn, rest)
+    return None
+
+
+async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
+    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``."""
+    action, _, raw_id = rest.partition(":")
+    if action == "pause":
+        return await account.pause(turn)
+    if action == "more":
+        child = await turn.child(raw_id)
+        return asking.tip_for(turn, child) if child is not None else None
+    delivery_id = parse_id(raw_id)
+    if action not in FEEDBACK or delivery_id is None:
+        return None
+    feedback, thanks = FEEDBACK[action]
+    if not await deliveries.record_feedback(turn.s, turn.parent.id, delivery_id, feedback):
+        return None
+    return Outcome(toast=thanks)

@@ -1,0 +1,169 @@
+"""Time zone, tip days, tip time and tips per week: asked during onboarding and again from /settings.
+
+The flow data's ``mode`` says where a step leads: "first" (new parent) and "joined" (a caregiver who came
+through an invite) go on to the next question and end with a summary; "settings" saves one answer and stops.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from html import escape
+
+from bot.conversation.formats import hhmm, local_moment, read_days, read_time
+from bot.conversation.outcome import Outcome, say
+from bot.conversation.timezones import COMMON_ZONES, city, is_zone, match_zones
+from bot.conversation.turn import Turn, child_info, choice
+from bot.core.answers import typical_now
+from bot.core.reply import Button, Reply
+from bot.core.schedule import WEEKDAY_NAMES, describe_days, format_days, parse_days
+from bot.dispatch import reschedule
+from db.models import ParentState
+
+TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
+# With several tips a week they are spread out from the first day: 2 -> 3 days apart, 3 -> every other day.
+SPREAD = {1: (0,), 2: (0, 3), 3: (0, 2, 4)}
+
+
+def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+def spread(first_day: int, per_week: int) -> frozenset[int]:
+    return frozenset((first_day + offset) % 7 for offset in SPREAD[per_week])
+
+
+def schedule_line(turn: Turn) -> str:
+    """The parent's schedule and their next tip, in their own time zone."""
+    parent = turn.parent
+    days = parse_days(parent.tip_days)
+    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({escape(parent.time_zone)} time)."
+    if parent.state == ParentState.PAUSED:
+        return line + " They are paused right now: send /resume to start them again."
+    if parent.state == ParentState.STOPPED:
+        return line + " They are stopped right now: send /resume to start them again."
+    if parent.next_due_at is not None:
+        return line + f" The next one comes on {local_moment(parent.next_due_at, parent.time_zone)}."
+    return line
+
+
+def ask_tz(turn: Turn, lead: str = "") -> Outcome:
+    zones = list(COMMON_ZONES)
+    if turn.parent.time_zone not in zones and turn.parent.time_zone != "UTC":
+        zones.insert(0, turn.parent.time_zone)
+    buttons = [choice("tz", zone, city(zone)) for zone in zones]
+    text = (
+        "Which time zone are you in? Tap one, or type your city (like <i>London</i> or <i>New York</i>) "
+        "or a zone name (like <i>Europe/Paris</i>)."
+    )
+    return Outcome([Reply(lead + text, _rows(buttons, 2))])
+
+
+async def on_tz(turn: Turn, text: str) -> Outcome:
+    typed = text.strip()
+    matches = (typed,) if is_zone(typed) else match_zones(typed)
+    if not matches:
+        return say(
+            f"I couldn't find a time zone for “{escape(typed[:64])}”. Try the nearest big city, "
+            "or a zone name like <i>Europe/Paris</i>."
+        )
+    if len(matches) > 1:
+        buttons = [choice("tz", zone, zone.replace("_", " ")) for zone in matches]
+        return Outcome([Reply("Which one do you mean?", _rows(buttons, 1))])
+    turn.parent.time_zone = matches[0]
+    if turn.data.get("mode") == "settings":
+        return await _saved(turn, f"Time zone set to {escape(matches[0])}.")
+    await turn.goto("days", turn.data)
+    return ask_days(turn, f"Time zone set to {escape(matches[0])}.\n\n")
+
+
+def ask_days(turn: Turn, lead: str = "") -> Outcome:
+    day_buttons = [choice("days", str(day), name[:3]) for day, name in enumerate(WEEKDAY_NAMES)]
+    if turn.data.get("mode") == "settings":
+        per_week = len(parse_days(turn.parent.tip_days))
+        note = f" With {per_week} tips a week they are spread out from that day." if per_week > 1 else ""
+        text = f"Which day should tips come on?{note} Or type the days you want, like <i>Mon Thu</i>."
+        return Outcome([Reply(lead + text, _rows(day_buttons, 4))])
+    keep = choice("days", "keep", "Sunday 09:00 is fine")
+    text = (
+        "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
+        "09:00</b>. Keep that, or pick another day (you can change it any time in /settings)."
+    )
+    return Outcome([Reply(lead + text, ((keep,), *_rows(day_buttons, 4)))])
+
+
+async def on_days(turn: Turn, text: str) -> Outcome:
+    value = text.strip().lower()
+    settings = turn.data.get("mode") == "settings"
+    if value == "keep" and not settings:
+        return await finish(turn)
+    if len(value) == 1 and value in "0123456":
+        days = spread(int(value), len(parse_days(turn.parent.tip_days)))
+    else:
+        typed = read_days(value)
+        if typed is None:
+            return say("Please tap a day, or type days like <i>Mon Thu</i>.")
+        days = typed
+    turn.parent.tip_days = format_days(days)
+    if settings:
+        return await _saved(turn, f"Tips will come on {describe_days(days)}.")
+    await turn.goto("time", turn.data)
+    return ask_time(turn)
+
+
+def ask_time(turn: Turn) -> Outcome:
+    buttons = [choice("time", hhmm(t), hhmm(t)) for t in TIME_CHOICES]
+    return Outcome(
+        [
+            Reply(
+                "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>.", _rows(buttons, 3)
+            )
+        ]
+    )
+
+
+async def on_time(turn: Turn, text: str) -> Outcome:
+    at = read_time(text)
+    if at is None:
+        return say("Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>.")
+    turn.parent.tip_time = at
+    if turn.data.get("mode") == "settings":
+        return await _saved(turn, f"Tips will come at {hhmm(at)}.")
+    return await finish(turn)
+
+
+def ask_per_week(turn: Turn) -> Outcome:
+    buttons = tuple(choice("per_week", str(n), f"{n} a week") for n in SPREAD)
+    return Outcome([Reply("How many tips a week would you like?", (buttons,))])
+
+
+async def on_per_week(turn: Turn, text: str) -> Outcome:
+    value = text.strip()
+    if value not in ("1", "2", "3"):
+        return say("Please tap 1, 2 or 3.")
+    days = spread(min(parse_days(turn.parent.tip_days)), int(value))
+    turn.parent.tip_days = format_days(days)
+    return await _saved(turn, f"{value} a week it is.")
+
+
+async def _saved(turn: Turn, what: str) -> Outcome:
+    await turn.goto(None)
+    await reschedule(turn.s, turn.parent, turn.now)
+    return say(f"{what} {schedule_line(turn)}")
+
+
+async def finish(turn: Turn) -> Outcome:
+    """End of onboarding (or of joining): what is typical now, and when the first tip comes."""
+    child = await turn.child(turn.data.get("child_id"))
+    await turn.goto(None)
+    await reschedule(turn.s, turn.parent, turn.now)
+    replies = []
+    if child is not None:
+        typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
+        replies.append(Reply(typical.text))
+    line = schedule_line(turn).replace("The next one comes", "Your first tip comes")
+    replies.append(
+        Reply(
+            f"All set! {line}\nMeanwhile, ask me anything about your child, or send /help to see what I can do."
+        )
+    )
+    return Outcome(replies)

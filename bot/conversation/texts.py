@@ -1,0 +1,91 @@
+"""The bot's fixed wording, in one place so it reads as one voice and is easy to review."""
+
+from __future__ import annotations
+
+from html import escape
+
+from content import Library
+
+# (command, menu description) in menu order; registered with set_my_commands and listed by /help.
+COMMANDS = (
+    ("start", "Set up, or start again"),
+    ("normal", "What's typical at my child's age"),
+    ("tip", "Send me a tip now"),
+    ("children", "My children: rename, change dates, invite, remove"),
+    ("addchild", "Add another child"),
+    ("settings", "Tip days, time, time zone, tips a week"),
+    ("pause", "Pause the tips"),
+    ("resume", "Resume the tips"),
+    ("stop", "Stop the tips"),
+    ("privacy", "What I store and why"),
+    ("mydata", "Download everything I store about you"),
+    ("deletedata", "Erase everything about you"),
+    ("about", "Where the advice comes from"),
+    ("help", "What I can do"),
+    ("cancel", "Leave what we are doing"),
+)
+
+EXPIRED = "That button has expired. Send /help to see what you can do now."
+EXPIRED_TOAST = "That button has expired."
+NEED_START = "We haven't met yet. Send /start to set things up (it takes a minute)."
+GROUP_ONLY_PRIVATE = (
+    "I only work in private chats, so what you tell me about your family stays between us. "
+    "Tap my name and send /start there."
+)
+NOT_TEXT = "I can only read text. Ask me a question in words, or send /help to see what I can do."
+TOO_LONG = "That's a long message! Could you ask it in a sentence or two?"
+SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+CANCELLED = "OK, we've left that. Send /help to see what you can do."
+NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what you can do."
+NO_CHILD_YET = "Let's add your child first: send /start."
+MAX_TEXT_CHARS = 1000
+MAX_NAME_CHARS = 40
+
+
+def welcome(first_name: str | None) -> str:
+    hello = f"Hello {escape(first_name)}!" if first_name else "Hello!"
+    return (
+        f"{hello} I'm Secure Base, here to help you build a warm, secure bond with your little one.\n"
+        "Each week I'll send a short, practical idea that fits your child's age, and you can ask me "
+        "what's typical any time."
+    )
+
+
+def help_text() -> str:
+    lines = [f"/{name} — {escape(description)}" for name, description in COMMANDS]
+    return (
+        "<b>What I can do</b>\n"
+        + "\n".join(lines)
+        + "\n\nOr just write a question, like <i>my 8 month old cries when I leave the room</i>."
+    )
+
+
+PRIVACY = (
+    "<b>Your privacy</b>\n"
+    "<b>What I store:</b> your Telegram chat id, first name and language; your time zone and tip schedule; "
+    "each child's name (a nickname is fine), birthdate and due date if given; which tips I sent and your "
+    "feedback on them; and, only while we are in the middle of something, the step we are at.\n"
+    "<b>Why:</b> to send tips that fit your child's age at the time you chose, without repeating them.\n"
+    "<b>What I don't store:</b> the questions you ask (they are answered and forgotten; if you have several "
+    "children, a question waits only until you tap which child it is about).\n"
+    "<b>How long:</b> until you delete it. Nothing is shared with anyone; a caregiver you invite sees only "
+    "the child you invited them to.\n"
+    "/mydata sends you everything I store as a file. /deletedata erases it all, for good."
+)
+
+
+def about(library: Library) -> str:
+    parts = []
+    for topic in library.topics:
+        refs = "\n".join(f"• {escape(ref.text)}" for ref in topic.references)
+        parts.append(
+            f"<b>{escape(topic.title)}</b>\n{escape(topic.summary)}\n"
+            f"Source: {escape(topic.source)} (reviewed {topic.reviewed})."
+            + (f"\n<b>References</b>\n{refs}" if refs else "")
+        )
+    return (
+        "Everything I say comes from this content, never made up:\n\n"
+        + "\n\n".join(parts)
+        + "\n\nI'm not a doctor. For any worry about your child's health or development, "
+        "please talk to your child's doctor or nurse."
+    )

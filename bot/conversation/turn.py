@@ -1,0 +1,68 @@
+"""One update being handled for a known parent: the session, the moment, and the flow they are in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.conversation.outcome import Env
+from bot.core.answers import ChildInfo
+from bot.core.reply import Button
+from db import families
+from db.models import Child, Parent
+
+# Database ids are 32-bit; anything else in callback data is forged and must not reach a query.
+_ID = re.compile(r"[1-9]\d{0,9}")
+_MAX_ID = 2**31 - 1
+
+
+def parse_id(text: str) -> int | None:
+    if not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= _MAX_ID else None
+
+
+def choice(step: str, value: str, label: str) -> Button:
+    """A button that answers the flow step ``step``; pressed in any other step it has expired."""
+    return Button(label, f"f:{step}:{value}")
+
+
+def child_info(child: Child) -> ChildInfo:
+    return ChildInfo(name=child.name, birthdate=child.birthdate, due_date=child.due_date)
+
+
+@dataclass
+class Turn:
+    s: AsyncSession
+    env: Env
+    parent: Parent
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        """The parent's local date: ages and "today" follow their calendar, not the server's."""
+        return self.now.astimezone(ZoneInfo(self.parent.time_zone)).date()
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return dict(self.parent.flow_data or {})
+
+    async def goto(self, step: str | None, data: dict[str, Any] | None = None) -> None:
+        await families.set_flow(self.s, self.parent, step, data if step is not None else None)
+
+    async def child(self, child_id: int | str | None) -> Child | None:
+        """The parent's own child with this id, or None (not theirs, gone, or not an id at all)."""
+        if isinstance(child_id, str):
+            child_id = parse_id(child_id)
+        if child_id is None:
+            return None
+        return await families.get_child_for_parent(self.s, self.parent.id, child_id)
+
+    async def children(self) -> list[Child]:
+        return await families.list_children(self.s, self.parent.id)
