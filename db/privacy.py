@@ -1,0 +1,91 @@
+"""A parent's rights over their data: export everything stored about them, or delete it.
+
+The export walks the mapped columns rather than a hand-written field list, so a column added later is
+exported without anyone remembering to; the only things left out are other families' ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+from db.families import delete_children
+from db.models import Caregiver, Child, Delivery, Invite, Parent
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):  # datetime is a date too
+        return value.isoformat()
+    return value
+
+
+def _columns(row: DeclarativeBase, exclude: Collection[str] = ()) -> dict[str, Any]:
+    return {
+        column.key: _json(getattr(row, column.key))
+        for column in row.__mapper__.column_attrs
+        if column.key not in exclude
+    }
+
+
+async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
+    """Everything stored about the parent and their children, ready for ``json.dumps``.
+
+    Raises ``LookupError`` when there is no such parent.
+    """
+    parent = await s.get(Parent, parent_id)
+    if parent is None:
+        raise LookupError(f"no parent with id {parent_id}")
+    caregivers = func.count().label("caregivers")
+    shared = select(Caregiver.child_id, caregivers).group_by(Caregiver.child_id).subquery("caregiver_counts")
+    links = await s.execute(
+        select(Caregiver, Child, shared.c.caregivers)
+        .join(Child, Child.id == Caregiver.child_id)
+        .join(shared, shared.c.child_id == Child.id)
+        .where(Caregiver.parent_id == parent_id)
+        .order_by(Caregiver.position, Child.id)
+    )
+    deliveries = await s.scalars(
+        select(Delivery).where(Delivery.parent_id == parent_id).order_by(Delivery.slot_at, Delivery.id)
+    )
+    invites = await s.scalars(
+        select(Invite).where(Invite.created_by == parent_id).order_by(Invite.created_at, Invite.id)
+    )
+    return {
+        "parent": _columns(parent),
+        "children": [
+            _columns(child) | _columns(link, exclude=("parent_id", "child_id")) | {"caregivers": count}
+            for link, child, count in links
+        ],
+        "deliveries": [_columns(d, exclude=("parent_id",)) for d in deliveries],
+        # Who used an invite is another family's data: the export says only when it was used.
+        "invites": [_columns(i, exclude=("created_by", "used_by")) for i in invites],
+    }
+
+
+async def delete_parent(s: AsyncSession, parent_id: int) -> None:
+    """Remove the parent, their deliveries and invites, and every child no other caregiver shares.
+
+    A shared child stays, with everything the other caregiver has for it. Flushes, never commits.
+    """
+    child_ids = list(await s.scalars(select(Caregiver.child_id).where(Caregiver.parent_id == parent_id)))
+    if child_ids:
+        only_theirs = list(
+            await s.scalars(
+                select(Caregiver.child_id)
+                .where(Caregiver.child_id.in_(child_ids))
+                .group_by(Caregiver.child_id)
+                .having(func.count() == 1)
+            )
+        )
+        await delete_children(s, only_theirs)
+    await s.execute(delete(Delivery).where(Delivery.parent_id == parent_id))
+    await s.execute(delete(Invite).where(Invite.created_by == parent_id))
+    await s.execute(update(Invite).where(Invite.used_by == parent_id).values(used_by=None))
+    await s.execute(delete(Caregiver).where(Caregiver.parent_id == parent_id))
+    await s.execute(delete(Parent).where(Parent.id == parent_id))
+    await s.flush()
