@@ -1,0 +1,339 @@
+"""Tip deliveries: the due query, claims, outcomes and feedback, in set-based statements.
+
+The dispatcher works in batches, so everything here takes or returns many rows per statement: one query for
+who is due, one for their children, one for their tip history, one insert for the claims. A claim is a
+``deliveries`` row in state ``claimed``; the unique (parent, child, slot) rule makes a second claim of the
+same slot a no-op, whichever process tries it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from sqlalchemy import Select, Table, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.tips import ChildTipState, parse_band_ids
+from db.models import Caregiver, Child, Delivery, DeliveryState, Feedback, Parent, ParentState
+
+PARENTS = cast(Table, Parent.__table__)
+DELIVERIES = cast(Table, Delivery.__table__)
+CAREGIVERS = cast(Table, Caregiver.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class DueParent:
+    id: int
+    chat_id: int
+    time_zone: str
+    tip_days: str
+    tip_time: dt.time
+    next_due_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChildLink:
+    """One child as one parent sees it (position, what was announced)."""
+
+    parent_id: int
+    child_id: int
+    name: str
+    birthdate: dt.date
+    due_date: dt.date | None
+    announced_bands: str | None
+    farewell_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewClaim:
+    parent_id: int
+    child_id: int
+    item_id: str
+    slot_at: dt.datetime
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaleClaim:
+    id: int
+    parent_id: int
+    chat_id: int
+    time_zone: str
+    child_id: int
+    item_id: str
+    slot_at: dt.datetime
+    claimed_at: dt.datetime
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one claimed delivery. ``state`` None leaves it claimed, to be retried when stale."""
+
+    delivery_id: int
+    state: DeliveryState | None
+    at: dt.datetime
+    message_id: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class History:
+    """Past deliveries of a batch of families, indexed for tip choice."""
+
+    sent: dict[tuple[int, int], list[tuple[int, str]]] = field(default_factory=dict)
+    excluded_by_parent: dict[int, set[str]] = field(default_factory=dict)
+    excluded_by_child: dict[int, set[str]] = field(default_factory=dict)
+
+    def state_for(self, link: ChildLink, *, before_id: int | None = None) -> ChildTipState:
+        """The child's tip state in this chat; ``before_id`` replays it as it was when that delivery was made."""
+        past = self.sent.get((link.parent_id, link.child_id), [])
+        sent = tuple(item for delivery_id, item in past if before_id is None or delivery_id < before_id)
+        excluded = self.excluded_by_parent.get(link.parent_id, set()) | self.excluded_by_child.get(
+            link.child_id, set()
+        )
+        return ChildTipState(
+            child_id=link.child_id,
+            name=link.name,
+            birthdate=link.birthdate,
+            due_date=link.due_date,
+            announced_bands=parse_band_ids(link.announced_bands),
+            farewell_sent=link.farewell_at is not None,
+            sent=sent,
+            excluded=frozenset(excluded),
+        )
+
+
+def _is_postgresql(s: AsyncSession) -> bool:
+    return s.get_bind().dialect.name == "postgresql"
+
+
+def due_parents_query(now: dt.datetime, limit: int) -> Select[int, int, str, str, dt.time, dt.datetime]:
+    """Active parents whose next slot has come, oldest first: a range scan of ``ix_parents_due``."""
+    return (
+        select(
+            PARENTS.c.id,
+            PARENTS.c.chat_id,
+            PARENTS.c.time_zone,
+            PARENTS.c.tip_days,
+            PARENTS.c.tip_time,
+            PARENTS.c.next_due_at,
+        )
+        .where(PARENTS.c.state == ParentState.ACTIVE.value, PARENTS.c.next_due_at <= now)
+        .order_by(PARENTS.c.next_due_at)
+        .limit(limit)
+    )
+
+
+async def due_parents(s: AsyncSession, now: dt.datetime, limit: int) -> list[DueParent]:
+    """The next batch of due parents. On PostgreSQL the rows stay locked until the caller's commit, and rows
+    another dispatcher has locked are skipped, so two dispatchers split the work instead of racing for it."""
+    query = due_parents_query(now, limit)
+    if _is_postgresql(s):
+        query = query.with_for_update(skip_locked=True)
+    rows = (await s.execute(query)).all()
+    return [DueParent(*row) for row in rows]
+
+
+async def links_of(s: AsyncSession, parent_ids: Sequence[int]) -> dict[int, list[ChildLink]]:
+    """Each parent's children in the parent's order."""
+    rows = (
+        await s.execute(
+            select(
+                CAREGIVERS.c.parent_id,
+                CAREGIVERS.c.child_id,
+                Child.name,
+                Child.birthdate,
+                Child.due_date,
+                CAREGIVERS.c.announced_bands,
+                CAREGIVERS.c.farewell_at,
+            )
+            .join(Child, Child.id == CAREGIVERS.c.child_id)
+            .where(CAREGIVERS.c.parent_id.in_(parent_ids))
+            .order_by(CAREGIVERS.c.parent_id, CAREGIVERS.c.position, CAREGIVERS.c.child_id)
+        )
+    ).all()
+    links: dict[int, list[ChildLink]] = {}
+    for row in rows:
+        links.setdefault(row[0], []).append(ChildLink(*row))
+    return links
+
+
+async def history_of(s: AsyncSession, parent_ids: Sequence[int], child_ids: Sequence[int]) -> History:
+    """Everything sent (or being sent) in these chats, and what these families marked "not for us"."""
+    history = History()
+    if not parent_ids:
+        return history
+    own = await s.execute(
+        select(
+            DELIVERIES.c.id,
+            DELIVERIES.c.parent_id,
+            DELIVERIES.c.child_id,
+            DELIVERIES.c.item_id,
+            Delivery.feedback,
+        )
+        .where(DELIVERIES.c.parent_id.in_(parent_ids), DELIVERIES.c.state != DeliveryState.FAILED.value)
+        .order_by(DELIVERIES.c.id)
+    )
+    for delivery_id, parent_id, child_id, item_id, feedback in own:
+        history.sent.setdefault((parent_id, child_id), []).append((delivery_id, item_id))
+        if feedback == Feedback.NOT_FOR_US.value:
+            history.excluded_by_parent.setdefault(parent_id, set()).add(item_id)
+    if child_ids:
+        shared = await s.execute(
+            select(DELIVERIES.c.child_id, DELIVERIES.c.item_id).where(
+                DELIVERIES.c.child_id.in_(child_ids), DELIVERIES.c.feedback == Feedback.NOT_FOR_US.value
+            )
+        )
+        for child_id, item_id in shared:
+            history.excluded_by_child.setdefault(child_id, set()).add(item_id)
+    return history
+
+
+async def claim(s: AsyncSession, claims: Sequence[NewClaim], now: dt.datetime) -> dict[tuple[int, int], int]:
+    """Insert claims, skipping slots already claimed by anyone; returns (parent, child) -> new delivery id."""
+    if not claims:
+        return {}
+    rows = [
+        {
+            "parent_id": c.parent_id,
+            "child_id": c.child_id,
+            "item_id": c.item_id,
+            "slot_at": c.slot_at,
+            "kind": c.kind,
+            "state": DeliveryState.CLAIMED.value,
+            "claimed_at": now,
+            "attempts": 0,
+        }
+        for c in claims
+    ]
+    dialect = postgresql if _is_postgresql(s) else sqlite
+    statement = (
+        dialect.insert(DELIVERIES)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["parent_id", "child_id", "slot_at"])
+        .returning(DELIVERIES.c.id, DELIVERIES.c.parent_id, DELIVERIES.c.child_id)
+    )
+    result = await s.execute(statement)
+    return {(parent_id, child_id): delivery_id for delivery_id, parent_id, child_id in result}
+
+
+async def advance(s: AsyncSession, moves: Iterable[tuple[int, dt.datetime, dt.datetime | None]]) -> None:
+    """Move each (parent, from, to) schedule on, unless someone else already moved it."""
+    params = [{"pid": pid, "old": old, "new": new} for pid, old, new in moves]
+    if params:
+        await s.execute(
+            update(PARENTS)
+            .where(PARENTS.c.id == bindparam("pid"), PARENTS.c.next_due_at == bindparam("old"))
+            .values(next_due_at=bindparam("new")),
+            params,
+        )
+
+
+async def stale_claims(s: AsyncSession, claimed_before: dt.datetime, limit: int) -> list[StaleClaim]:
+    """Claims nobody finished (a crash, or a transient failure) for long enough to be taken over."""
+    rows = (
+        await s.execute(
+            select(
+                DELIVERIES.c.id,
+                DELIVERIES.c.parent_id,
+                PARENTS.c.chat_id,
+                PARENTS.c.time_zone,
+                DELIVERIES.c.child_id,
+                DELIVERIES.c.item_id,
+                DELIVERIES.c.slot_at,
+                DELIVERIES.c.claimed_at,
+                DELIVERIES.c.attempts,
+            )
+            .join(PARENTS, PARENTS.c.id == DELIVERIES.c.parent_id)
+            .where(
+                DELIVERIES.c.state == DeliveryState.CLAIMED.value,
+                DELIVERIES.c.claimed_at < claimed_before,
+                PARENTS.c.state == ParentState.ACTIVE.value,
+            )
+            .order_by(DELIVERIES.c.claimed_at)
+            .limit(limit)
+        )
+    ).all()
+    return [StaleClaim(*row) for row in rows]
+
+
+async def reclaim(s: AsyncSession, stale: StaleClaim, now: dt.datetime) -> bool:
+    """Take over a stale claim; False when another dispatcher took it first."""
+    result = await s.execute(
+        update(DELIVERIES)
+        .where(
+            DELIVERIES.c.id == stale.id,
+            DELIVERIES.c.state == DeliveryState.CLAIMED.value,
+            DELIVERIES.c.claimed_at == stale.claimed_at,
+        )
+        .values(claimed_at=now, attempts=DELIVERIES.c.attempts + 1)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def record(s: AsyncSession, outcomes: Sequence[Outcome]) -> None:
+    """Store send outcomes; those without a final state only count the attempt."""
+    final = [
+        {
+            "did": o.delivery_id,
+            "st": o.state.value,
+            "mid": o.message_id,
+            "at": o.at if o.state is DeliveryState.SENT else None,
+            "err": o.error,
+        }
+        for o in outcomes
+        if o.state is not None
+    ]
+    if final:
+        await s.execute(
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id == bindparam("did"))
+            .values(
+                state=bindparam("st"),
+                message_id=bindparam("mid"),
+                sent_at=bindparam("at"),
+                error=bindparam("err"),
+                attempts=DELIVERIES.c.attempts + 1,
+            ),
+            final,
+        )
+    pending = [{"did": o.delivery_id, "err": o.error} for o in outcomes if o.state is None]
+    if pending:
+        await s.execute(
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id == bindparam("did"))
+            .values(error=bindparam("err"), attempts=DELIVERIES.c.attempts + 1),
+            pending,
+        )
+
+
+async def mark_announced(
+    s: AsyncSession, rows: Iterable[tuple[int, int, str | None, dt.datetime | None]]
+) -> None:
+    """Store (parent, child, announced bands, farewell time) after the message that told the parent went out."""
+    params = [{"pid": p, "cid": c, "bands": bands, "bye": bye} for p, c, bands, bye in rows]
+    if params:
+        await s.execute(
+            update(CAREGIVERS)
+            .where(CAREGIVERS.c.parent_id == bindparam("pid"), CAREGIVERS.c.child_id == bindparam("cid"))
+            .values(
+                announced_bands=bindparam("bands"),
+                farewell_at=func.coalesce(CAREGIVERS.c.farewell_at, bindparam("bye")),
+            ),
+            params,
+        )
+
+
+async def record_feedback(s: AsyncSession, parent_id: int, delivery_id: int, feedback: Feedback) -> bool:
+    """Remember a parent's verdict on a tip; False when the delivery is not this parent's."""
+    result = await s.execute(
+        update(DELIVERIES)
+        .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.parent_id == parent_id)
+        .values(feedback=feedback.value)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)

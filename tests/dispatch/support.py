@@ -1,0 +1,60 @@
+"""Building families and a bot for dispatcher tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+
+from bot.core.schedule import format_days
+from bot.dispatch import Dispatcher, reschedule
+from db.families import add_child, get_or_create_parent
+from tests.fake_telegram import TOKEN, FakeBotAPI
+
+Kid = tuple[str, dt.date] | tuple[str, dt.date, dt.date | None]
+
+
+class FakeSleep:
+    """Records the waits the dispatcher asks for instead of waiting."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+async def make_family(
+    sessions: async_sessionmaker[AsyncSession],
+    chat_id: int,
+    kids: Sequence[Kid],
+    *,
+    now: dt.datetime,
+    tz: str = "UTC",
+    days: Sequence[int] = (6,),
+    at: dt.time = dt.time(9, 0),
+) -> int:
+    """A registered parent with children and a schedule, as onboarding leaves it; returns the parent id."""
+    async with sessions() as s:
+        parent, _ = await get_or_create_parent(s, chat_id, first_name="Sam", language_code="en", time_zone=tz)
+        parent.tip_days = format_days(days)
+        parent.tip_time = at
+        for kid in kids:
+            due = kid[2] if len(kid) == 3 else None
+            await add_child(s, parent, name=kid[0], birthdate=kid[1], due_date=due)
+        await reschedule(s, parent, now)
+        await s.commit()
+        return parent.id
+
+
+def make_bot(api: FakeBotAPI) -> Bot:
+    return Bot(TOKEN, request=api)
+
+
+def make_dispatcher(
+    api: FakeBotAPI, sessions: async_sessionmaker[AsyncSession], sleep: FakeSleep | None = None, **kwargs: Any
+) -> Dispatcher:
+    return Dispatcher(make_bot(api), sessions, sleep=sleep or FakeSleep(), **kwargs)

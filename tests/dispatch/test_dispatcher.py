@@ -1,0 +1,76 @@
+"""The dispatcher against a real database and a real PTB Bot talking to the fake Bot API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.deliveries import record_feedback
+from db.models import Caregiver, Delivery, Feedback, Parent
+from tests.dispatch.support import make_dispatcher, make_family
+from tests.fake_telegram import FakeBotAPI
+
+UTC = dt.UTC
+# Sunday 1 March 2026, 08:00 UTC (09:00 in London is 09:00 UTC in winter).
+SUNDAY = dt.datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+async def test_sends_due_tip_once_with_buttons(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    parent_id = await make_family(
+        sessions, 11, [("Mia", dt.date(2025, 5, 20))], now=SUNDAY, tz="Europe/London"
+    )
+    dispatcher = make_dispatcher(api, sessions)
+
+    early = await dispatcher.run_once(SUNDAY + dt.timedelta(minutes=59))
+    assert early.sent == 0
+    report = await dispatcher.run_once(SUNDAY + dt.timedelta(hours=1))
+    assert report.sent == 1
+    again = await dispatcher.run_once(SUNDAY + dt.timedelta(hours=1, minutes=1))
+    assert again.sent == 0
+
+    message = api.last_to(11)
+    assert "<b>Mia</b> · 9 months" in message.text
+    assert "Try this" in message.text
+    assert "You may notice" in message.text
+    async with sessions() as s:
+        delivery = (await s.scalars(select(Delivery))).one()
+        parent = await s.get(Parent, parent_id)
+    assert parent is not None
+    assert parent.next_due_at == dt.datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
+    assert delivery.state == "sent"
+    assert delivery.message_id == message.message_id
+    assert message.data_for("👍 Helpful") == f"tip:h:{delivery.id}"
+    assert message.data_for("🙅 Not for us") == f"tip:n:{delivery.id}"
+    assert message.data_for("➕ Another tip") == f"tip:more:{delivery.child_id}"
+    assert message.data_for("⏸ Pause tips") == "tip:pause"
+
+
+async def test_children_in_order_and_names_escaped(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    kids = [("<Zoe>", dt.date(2024, 1, 10)), ("Al & Bo", dt.date(2025, 12, 1))]
+    await make_family(sessions, 12, kids, now=SUNDAY)
+    report = await make_dispatcher(api, sessions).run_once(SUNDAY + dt.timedelta(hours=1))
+    assert report.sent == 2
+    texts = [m.text for m in api.messages_to(12)]
+    assert texts[0].startswith("<b>&lt;Zoe&gt;</b>")
+    assert texts[1].startswith("<b>Al &amp; Bo</b>")
+
+
+async def test_feedback_only_for_own_delivery(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    mine = await make_family(sessions, 13, [("Mia", dt.date(2025, 5, 20))], now=SUNDAY)
+    other = await make_family(sessions, 14, [("Leo", dt.date(2025, 5, 20))], now=SUNDAY)
+    await make_dispatcher(api, sessions).run_once(SUNDAY + dt.timedelta(hours=1))
+    async with sessions() as s:
+        delivery = (await s.scalars(select(Delivery).where(Delivery.parent_id == mine))).one()
+        assert not await record_feedback(s, other, delivery.id, Feedback.HELPFUL)
+        assert await record_feedback(s, mine, delivery.id, Feedback.NOT_FOR_US)
+        await s.commit()
+        link = (await s.scalars(select(Caregiver).where(Caregiver.parent_id == mine))).one()
+    assert (
+        link.announced_bands == "sa-band-7-18,sa-band-0-9"
+        or link.announced_bands == "sa-band-0-9,sa-band-7-18"
+    )
