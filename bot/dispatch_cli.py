@@ -1,0 +1,90 @@
+"""``securebase send-due``: one dispatcher pass from the command line, for operators and tests.
+
+It prints ids only (parent, chat, child, tip, slot), never names or message text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+
+from telegram import Bot
+
+from bot.config import Settings, load_settings
+from bot.dispatch import Dispatcher, DispatchReport, Outgoing
+from db.engine import create_engine, session_factory
+from db.migrate import upgrade_to_head_async
+
+SEND_NEEDS_BOT = (
+    "send-due needs a Telegram bot token to send tips, and TELEGRAM_BOT_TOKEN is not set "
+    "(see `securebase run` for how to get one). To see what would be sent without sending, "
+    "add --dry-run."
+)
+
+
+def parse_now(text: str | None) -> dt.datetime:
+    """``--now``: an ISO 8601 moment; without an offset it means UTC."""
+    if text is None:
+        return dt.datetime.now(dt.UTC)
+    moment = dt.datetime.fromisoformat(text.strip())
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def bot_for(settings: Settings) -> Bot:
+    assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    if settings.telegram_api_base_url:
+        return Bot(token, base_url=settings.telegram_api_base_url.rstrip("/") + "/bot")
+    return Bot(token)
+
+
+def _line(verb: str, message: Outgoing) -> str:
+    return (
+        f"{verb} parent={message.parent_id} chat={message.chat_id} child={message.child_id} "
+        f"tip={message.plan.item_id} slot={message.slot_at.isoformat()}"
+    )
+
+
+async def _pass(settings: Settings, now: dt.datetime, dry_run: bool, bot: Bot | None) -> DispatchReport:
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_to_head_async(engine)
+        dispatcher = Dispatcher.from_settings(bot, session_factory(engine), settings, keep_messages=True)
+        if dry_run:
+            return await dispatcher.preview(now)
+        assert bot is not None
+        async with bot:
+            return await dispatcher.run_once(now)
+    finally:
+        await engine.dispose()
+
+
+def run_send_due(args: argparse.Namespace) -> int:
+    try:
+        now = parse_now(args.now)
+    except ValueError:
+        print(
+            f"--now {args.now!r} is not an ISO date-time; try 2026-03-01T09:00 or 2026-03-01T09:00+01:00",
+            file=sys.stderr,
+        )
+        return 2
+    settings = load_settings()
+    token = settings.telegram_bot_token
+    if not args.dry_run and (token is None or not token.get_secret_value().strip()):
+        print(SEND_NEEDS_BOT, file=sys.stderr)
+        return 2
+    bot = None if args.dry_run else bot_for(settings)
+    report = asyncio.run(_pass(settings, now, args.dry_run, bot))
+    verb = "would send" if args.dry_run else "sent"
+    for message in report.messages:
+        print(_line(verb, message))
+    if args.dry_run:
+        print(
+            f"dry run at {now.isoformat()}: {len(report.messages)} tip(s) would be sent, "
+            f"{report.skipped} missed slot(s) would be skipped; nothing was sent or claimed"
+        )
+    else:
+        print(f"pass at {now.isoformat()}: {report.summary()}")
+    return 0
