@@ -52,7 +52,7 @@ def welcome(first_name: str | None) -> str:
 
 
 def help_text() -> str:
-    lines = [f"/{name} — {escape(description)}" for name, description in COMMANDS]
+    lines = [f"/{name} — {escape(description, quote=False)}" for name, description in COMMANDS]
     return (
         "<b>What I can do</b>\n"
         + "\n".join(lines)

@@ -1,0 +1,200 @@
+"""The python-telegram-bot Application: thin handlers that turn updates into conversation calls.
+
+Each update gets one database session and one commit; replies are sent after the commit, so what the
+parent sees is always what was stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import BotCommand, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import conversation
+from bot.config import Settings
+from bot.conversation import COMMANDS, Env, Outcome, Who
+from bot.conversation.texts import GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
+from bot.core.reply import Reply
+from bot.telegram.deliver import deliver, send_or_mark
+from content import Library, default_library
+from db import families
+from db.engine import create_engine, session_factory
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+Clock = Callable[[], datetime]
+Call = Callable[[AsyncSession, Env, datetime], Awaitable[Outcome]]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Handlers:
+    """The callbacks registered with PTB; they hold the session factory and the clock, no per-parent state."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], env: Env, clock: Clock) -> None:
+        self.sessions = sessions
+        self.env = env
+        self.clock = clock
+
+    def install(self, app: App) -> None:
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        app.add_handler(MessageHandler(private & filters.TEXT, self.text))
+        app.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, self.not_text))
+        app.add_handler(
+            MessageHandler(
+                ~filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND, self.group
+            )
+        )
+        app.add_handler(CallbackQueryHandler(self.press))
+        app.add_handler(ChatMemberHandler(self.member, ChatMemberHandler.MY_CHAT_MEMBER))
+        app.add_error_handler(self.error)
+
+    async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, call: Call) -> Outcome:
+        now = self.clock()
+        env = replace(self.env, bot_username=context.bot.username)
+        async with self.sessions() as s:
+            outcome = await call(s, env, now)
+            await s.commit()
+        return outcome
+
+    @staticmethod
+    def _who(update: Update) -> Who:
+        user = update.effective_user
+        chat = update.effective_chat
+        assert chat is not None
+        return Who(chat.id, user.first_name if user else None, user.language_code if user else None)
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        text = message.text
+        who = self._who(update)
+        outcome = await self._run(
+            update, context, lambda s, env, now: conversation.on_text(s, env, who, text, now)
+        )
+        await deliver(context.bot, self.sessions, who.chat_id, outcome, self.clock())
+
+    async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE or not query.data:
+            await query.answer(conversation.texts.EXPIRED_TOAST)
+            return
+        data = query.data
+        who = Who(chat.id, query.from_user.first_name, query.from_user.language_code)
+        outcome = await self._run(
+            update, context, lambda s, env, now: conversation.on_press(s, env, who, data, now)
+        )
+        await query.answer(outcome.toast)
+        await deliver(context.bot, self.sessions, who.chat_id, outcome, self.clock())
+
+    async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice notes...: say what works instead of staying silent."""
+        await send_or_mark(context.bot, self.sessions, self._who(update).chat_id, Reply(NOT_TEXT))
+
+    async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_message(chat.id, GROUP_ONLY_PRIVATE)
+
+    async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The parent blocked the bot (kicked it from their private chat): send them nothing more."""
+        change = update.my_chat_member
+        if change is None or change.chat.type != ChatType.PRIVATE:
+            return
+        if change.new_chat_member.status == ChatMemberStatus.BANNED:
+            async with self.sessions() as s:
+                await families.mark_blocked(s, change.chat.id)
+                await s.commit()
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure by type and code location only: no message text, names or token."""
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        where = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+        log.error("update %s failed with %s\n%s", update_id, type(error).__name__, where)
+        if not isinstance(update, Update):
+            return
+        chat = update.effective_chat
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            if chat is not None and chat.type == ChatType.PRIVATE:
+                await context.bot.send_message(chat.id, SOMETHING_WRONG)
+        except TelegramError as exc:
+            log.warning("could not tell chat about the failure: %s", type(exc).__name__)
+
+
+def bot_commands() -> list[BotCommand]:
+    return [BotCommand(name, description) for name, description in COMMANDS]
+
+
+async def register_commands(app: App) -> None:
+    await app.bot.set_my_commands(bot_commands())
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+    clock: Clock = utc_now,
+    library: Library | None = None,
+) -> App:
+    """The bot, ready to run or to be fed updates in tests (which pass a fake request and their sessions)."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .rate_limiter(AIORateLimiter())
+    )
+    builder.post_init(register_commands)
+    if settings.telegram_api_base_url:
+        root = settings.telegram_api_base_url.rstrip("/")
+        builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
+    if request is not None:
+        builder.request(request)
+    if get_updates_request is not None:
+        builder.get_updates_request(get_updates_request)
+    if sessions is None:
+        engine = create_engine(settings.database_url)
+        sessions = session_factory(engine)
+
+        async def dispose(_app: App) -> None:
+            await engine.dispose()
+
+        builder.post_shutdown(dispose)
+    env = Env(
+        library=library or default_library(),
+        default_time_zone=settings.default_time_zone,
+        invite_ttl=timedelta(hours=settings.invite_ttl_hours),
+    )
+    app = builder.build()
+    Handlers(sessions, env, clock).install(app)
+    return app

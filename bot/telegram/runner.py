@@ -1,0 +1,51 @@
+"""``securebase run``: migrate the database, then serve Telegram by long polling or, with WEBHOOK_URL, a webhook."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.config import Settings
+from bot.dispatch import register_dispatch_job
+from bot.telegram.app import App, build_application
+from db.engine import create_engine, session_factory
+from db.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def run_bot(settings: Settings) -> int:
+    upgrade_to_head(settings.database_url)
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    app = build_application(settings, sessions=sessions)
+    register_dispatch_job(app, sessions, settings)
+
+    async def dispose(_app: App) -> None:
+        await engine.dispose()
+
+    app.post_shutdown = dispose
+    if settings.webhook_url:
+        secret = (
+            settings.webhook_secret.get_secret_value()
+            if settings.webhook_secret
+            else secrets.token_urlsafe(32)
+        )
+        log.info("serving a webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        log.info("long polling for updates")
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0

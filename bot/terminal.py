@@ -1,0 +1,174 @@
+"""``securebase chat``: the same conversation in a terminal, on the same database, as a local parent.
+
+Replies go through a real ``telegram.Bot`` whose request object prints instead of calling Telegram, so tips
+sent "now" take exactly the path they take in Telegram. Buttons are numbered; typing the number presses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import json
+import os
+import re
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+from telegram.request import BaseRequest, RequestData
+
+from bot import conversation
+from bot.config import load_settings
+from bot.conversation import Env, Outcome, Who
+from bot.telegram.deliver import deliver
+from content import default_library
+from db.engine import create_engine, session_factory
+from db.migrate import upgrade_to_head
+
+TERMINAL_TOKEN = "1:terminal"  # noqa: S105 (a placeholder: nothing leaves the process)
+_TAG = re.compile(r"<[^>]+>")
+QUIT = frozenset({"/quit", "/exit"})
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as terminal text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+class TerminalRequest(BaseRequest):
+    """Answers the Bot API calls the conversation makes by printing the message; buttons become numbers."""
+
+    def __init__(self, out: TextIO, folder: Path) -> None:
+        self.out = out
+        self.folder = folder
+        self.choices: list[str] = []
+        self._message_id = 0
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        if api_method == "getMe":
+            result: Any = {
+                "id": 1,
+                "is_bot": True,
+                "first_name": "Secure Base",
+                "username": "SecureBaseTerminal",
+            }
+        elif api_method in ("sendMessage", "sendDocument"):
+            self._show(params, request_data)
+            self._message_id += 1
+            result = {
+                "message_id": self._message_id,
+                "date": int(time.time()),
+                "chat": {"id": int(str(params.get("chat_id", 0))), "type": "private"},
+            }
+        else:
+            result = True
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _show(self, params: dict[str, Any], request_data: RequestData | None) -> None:
+        text = plain(str(params.get("text", params.get("caption", ""))))
+        print(f"\nbot> {text.replace(chr(10), chr(10) + '     ')}", file=self.out)
+        markup = params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        for row in markup.get("inline_keyboard", []):
+            labels = []
+            for button in row:
+                self.choices.append(button.get("callback_data", ""))
+                labels.append(f"[{len(self.choices)}] {button['text']}")
+            print("     " + "   ".join(labels), file=self.out)
+        if request_data is not None and request_data.contains_files:
+            for part in request_data.multipart_data.values():
+                filename, content = str(part[0]), part[1]
+                path = self.folder / Path(filename).name
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(content if isinstance(content, bytes) else content.read())
+                print(f"     (saved as {path})", file=self.out)
+
+
+class TerminalChat:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], chat_id: int, today: date | None, out: TextIO
+    ) -> None:
+        self.sessions = sessions
+        self.who = Who(chat_id, None, "en")
+        self.today = today
+        self.out = out
+        self.request = TerminalRequest(out, Path.cwd())
+        self.bot = Bot(TERMINAL_TOKEN, request=self.request, get_updates_request=self.request)
+        self.env = Env(library=default_library(), default_time_zone=load_settings().default_time_zone)
+
+    def now(self) -> datetime:
+        real = datetime.now(UTC)
+        return real if self.today is None else datetime.combine(self.today, real.time().replace(hour=12), UTC)
+
+    async def handle(self, line: str) -> None:
+        choices, self.request.choices = self.request.choices, []
+        now = self.now()
+        async with self.sessions() as s:
+            if line.isdigit() and 1 <= int(line) <= len(choices):
+                outcome = await conversation.on_press(s, self.env, self.who, choices[int(line) - 1], now)
+            else:
+                outcome = await conversation.on_text(s, self.env, self.who, line, now)
+            await s.commit()
+        self._toast(outcome)
+        await deliver(self.bot, self.sessions, self.who.chat_id, outcome, now)
+
+    def _toast(self, outcome: Outcome) -> None:
+        if outcome.toast and not outcome.replies:
+            print(f"\nbot> ({outcome.toast})", file=self.out)
+
+    async def run(self, lines: TextIO) -> None:
+        async with self.bot:
+            print(
+                "Secure Base in your terminal. Type /start to begin, a number to press a button, "
+                "/quit (or Ctrl-D) to leave.",
+                file=self.out,
+            )
+            while True:
+                print("\nyou> ", end="", file=self.out, flush=True)
+                line = await asyncio.to_thread(lines.readline)
+                if not line or line.strip().lower() in QUIT:
+                    print(file=self.out)
+                    return
+                if line.strip():
+                    await self.handle(line.strip())
+
+
+async def _chat(url: str, chat_id: int, today: date | None) -> None:
+    engine = create_engine(url)
+    try:
+        await TerminalChat(session_factory(engine), chat_id, today, sys.stdout).run(sys.stdin)
+    finally:
+        await engine.dispose()
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        print(f"--today must be a date like 2026-03-15, not {args.today!r}", file=sys.stderr)
+        return 2
+    url = args.database_url or load_settings().database_url
+    upgrade_to_head(url)
+    asyncio.run(_chat(url, args.chat_id, today))
+    return 0

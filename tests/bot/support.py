@@ -1,0 +1,104 @@
+"""Drive the real Application through the fake Bot API, as a parent would, with a clock the test controls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.telegram.app import App, build_application
+from db.models import Parent
+from tests.fake_telegram import TOKEN, FakeBotAPI, Sent, feed
+from tests.fake_telegram import Parent as TgParent
+
+# A Sunday morning in late November; the children below are a few months old then.
+NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+
+
+def settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {"telegram_bot_token": TOKEN, "default_time_zone": "UTC"} | overrides
+    return Settings(_env_file=None, **values)
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class Harness:
+    """One running bot: ``say``/``press`` return exactly what the parent got back."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock | None = None, **overrides: Any
+    ):
+        self.sessions = sessions
+        self.clock = clock or Clock()
+        self.api = FakeBotAPI()
+        self.app: App = build_application(
+            settings(**overrides),
+            request=self.api,
+            get_updates_request=FakeBotAPI(),
+            sessions=sessions,
+            clock=self.clock,
+        )
+
+    async def __aenter__(self) -> Harness:
+        await self.app.initialize()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+
+    async def feed(self, update: dict[str, Any]) -> list[Sent]:
+        before = len(self.api.sent)
+        await feed(self.app, update)
+        return self.api.sent[before:]
+
+    async def say(self, parent: TgParent, text: str) -> list[Sent]:
+        return await self.feed(parent.message(text))
+
+    async def press(self, parent: TgParent, data: str) -> list[Sent]:
+        return await self.feed(parent.press(data))
+
+    async def tap(self, parent: TgParent, label: str) -> list[Sent]:
+        """Press the button with this label on the last message that has buttons."""
+        with_buttons = [m for m in self.api.messages_to(parent.user_id) if m.buttons]
+        assert with_buttons, "no message with buttons was sent"
+        return await self.press(parent, with_buttons[-1].data_for(label))
+
+    def toasts(self) -> list[str | None]:
+        return [c.params.get("text") for c in self.api.calls if c.method == "answerCallbackQuery"]
+
+    async def parent_row(self, chat_id: int) -> Parent | None:
+        async with self.sessions() as s:
+            return await s.scalar(select(Parent).where(Parent.chat_id == chat_id))
+
+    async def count(self, model: Any) -> int:
+        async with self.sessions() as s:
+            return int(await s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def texts(sent: list[Sent]) -> list[str]:
+    return [m.text for m in sent]
+
+
+async def onboard(
+    bot: Harness, parent: TgParent, name: str = "Mia", birthdate: str = "15 March 2026", zone: str = "London"
+) -> list[Sent]:
+    """The whole onboarding with the defaults: no early birth, Sunday 09:00. Returns the final messages."""
+    await bot.say(parent, "/start")
+    await bot.say(parent, name)
+    await bot.say(parent, birthdate)
+    await bot.tap(parent, "No")
+    await bot.say(parent, zone)
+    return await bot.tap(parent, "Sunday 09:00 is fine")
