@@ -14,12 +14,12 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 def async_url(url: str | URL) -> URL:
-    """Pick the async driver for a plain URL: ``sqlite://`` -> aiosqlite, ``postgresql://`` -> asyncpg."""
+    """Pick the async driver for a plain URL: ``sqlite://`` -> aiosqlite, ``postgresql://`` (or the
+    ``postgres://`` some hosts hand out) -> asyncpg. A URL naming its driver is left as it is."""
     parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    if backend == "sqlite" and parsed.drivername == "sqlite":
+    if parsed.drivername == "sqlite":
         return parsed.set(drivername="sqlite+aiosqlite")
-    if backend == "postgresql" and parsed.drivername in ("postgresql", "postgres"):
+    if parsed.drivername in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+asyncpg")
     return parsed
 
@@ -30,7 +30,7 @@ def _prepare_sqlite_file(url: URL) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
