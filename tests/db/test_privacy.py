@@ -184,3 +184,19 @@ async def test_a_parent_can_start_again_after_deleting(sessions: Sessions) -> No
     async with sessions() as s:
         assert await families.list_children(s, parent.id) == []
         assert (await export_parent(s, parent.id))["deliveries"] == []
+
+
+async def test_delete_in_the_session_that_loaded_the_parent(sessions: Sessions) -> None:
+    """The bot deletes inside the update's session, with the parent loaded and perhaps just modified."""
+    world = await build_world(sessions)
+    async with sessions() as s:
+        parent = await families.get_parent(s, world.ana.chat_id)
+        assert parent is not None
+        await families.set_flow(s, parent, "delete", {})
+        children = await families.list_children(s, parent.id)
+        await delete_parent(s, parent.id)
+        assert await families.get_parent(s, world.ana.chat_id) is None
+        assert await s.get(Child, children[0].id) is None
+        await s.commit()
+    async with sessions() as s:
+        assert await families.get_parent(s, world.ana.chat_id) is None
