@@ -133,10 +133,15 @@ def describe_age(age: ChildAge) -> str:
         return _plural(age.days, "day")
     if age.weeks < WEEKS_BELOW and age.months < 3:
         return _plural(age.weeks, "week")
-    if age.months < 12:
-        return _plural(age.months, "month")
-    years, months = divmod(age.months, 12)
-    return _plural(years, "year") + (f" {_plural(months, 'month')}" if months else "")
+    return describe_months(age.months)
+
+
+def describe_months(months: int) -> str:
+    """Months as parents say them: "10 months" below a year, then "1 year 3 months", "2 years"."""
+    if months < 12:
+        return _plural(months, "month")
+    years, rest = divmod(months, 12)
+    return _plural(years, "year") + (f" {_plural(rest, 'month')}" if rest else "")
 
 
 def _plural(n: int, unit: str) -> str:

@@ -1,0 +1,143 @@
+"""Find the age a parent names in a question: "my 10-month-old", "ten months", "2 1/2", "a year and a half".
+
+The conversation layer uses this to know whether a question needs a child (no age named) and the answer
+engine uses it to pick the stage. Durations ("for 2 weeks", "3 months ago") are not ages and are skipped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot.core.ages import describe_months
+
+DAYS_PER_MONTH = 365.25 / 12
+# A bare "two and a half" with no unit means years only for small numbers.
+BARE_HALF_MAX_YEARS = 5
+
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_WORD_VALUES: dict[str, int] = {w: n for n, w in enumerate(_UNITS)} | {
+    w: n + 10 for n, w in enumerate(_TEENS)
+}
+_WORD_VALUES |= _TENS
+
+_WORD_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]+(?:{'|'.join(_UNITS[1:])}))?|{'|'.join(_TEENS + _UNITS)})"
+_HALF = r"(?:\s*(?:and|&)\s*a\s+half|-and-a-half|\s*(?:and\s+)?1/2|\s*½)"
+_NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUMBER}(?![a-z])|an?(?=\s)|half(?:\s+an?)?(?=\s))"
+_UNIT = (
+    r"(?:(?P<y>y(?:ears?|rs?|/o|\.o\.?|o)?)|(?P<m>m(?:o|ou)?n?t?h?s?)|(?P<w>w(?:ee)?k?s?)|(?P<d>d(?:ays?|ys?)?))"
+    r"(?![a-z])"
+)
+_ANY_UNIT = r"[\s-]*(?:y(?:ears?|rs?|/o|\.o\.?|o)?|m(?:o|ou)?n?t?h?s?|w(?:ee)?k?s?|d(?:ays?|ys?)?)(?![a-z])"
+_SMALL_UNIT = r"(?:(?P<m2>m(?:o|ou)?n?t?h?s?)|(?P<w2>w(?:ee)?k?s?)|(?P<d2>d(?:ays?|ys?)?))(?![a-z])"
+_AGE = re.compile(
+    rf"(?<![a-z0-9.,/])(?P<num>{_NUMBER})(?P<half1>{_HALF})?[\s-]*{_UNIT}(?P<half2>{_HALF})?"
+    rf"(?:\s*,?\s*(?:and\s+|&\s*)?(?P<num2>\d+|{_WORD_NUMBER}(?![a-z]))[\s-]*{_SMALL_UNIT})?"
+    r"|(?P<newborn>\bnew[\s-]?born\b|\bjust\s+born\b)"
+    rf"|\bturn(?:ed|s|ing)?\s+(?P<turned>\d|{_WORD_NUMBER})(?![a-z0-9])(?!{_ANY_UNIT}|{_HALF})"
+    rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z])){_HALF}(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
+)
+_OLD_AFTER = re.compile(r"[\s-]*old\b")
+_AGO_AFTER = re.compile(r"\s+(?:ago|later|before|from now)\b")
+_DURATION_BEFORE = re.compile(
+    r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice)"
+    r"\s+(?:(?:about|around|the|a|nearly|almost|over|like|just|only)\s+)*$"
+)
+_FOR_BEFORE = re.compile(r"\bfor\s+(?:(?:about|around|the|nearly|almost|over|like|just|only)\s+)*$")
+_PERFECT_TENSE = re.compile(r"\b(?:been|has|have|had)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class AgeMention:
+    """An age found in text: completed ``months`` (what bands use), the ``text`` as typed, its ``span``, and
+    a ``label`` in the parent's unit ("6 weeks", "10 months", "1 year 6 months", "newborn")."""
+
+    months: int
+    text: str
+    span: tuple[int, int]
+    label: str
+
+
+def find_age(text: str) -> AgeMention | None:
+    """The first age named in ``text``, or None."""
+    lowered = text.lower().replace("’", "'")
+    weak: AgeMention | None = None
+    for match in _AGE.finditer(lowered):
+        found = _mention(match, lowered)
+        if found is None:
+            continue
+        mention = AgeMention(found[0], text[match.start() : match.end()], match.span(), found[1])
+        if not _FOR_BEFORE.search(lowered[: match.start()]) or _OLD_AFTER.match(lowered, match.end()):
+            return mention
+        weak = weak or mention  # "clingy for 3 months": maybe a duration, so a later age wins
+    return weak
+
+
+def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
+    """(months, label) for one regex match, or None when the match is a duration or a stray word."""
+    if match["newborn"]:
+        return 0, "newborn"
+    if match["turned"]:
+        return _months_label(_number(match["turned"]) * 12)
+    before, after = text[: match.start()], text[match.end() :]
+    if match["bare"]:
+        years = _number(match["bare"]) + 0.5
+        if years > BARE_HALF_MAX_YEARS:
+            return None
+        return _months_label(years * 12)
+    num = match["num"]
+    half = 0.5 if match["half1"] or match["half2"] else 0.0
+    is_old = _OLD_AFTER.match(after) is not None
+    if num in ("a", "an") and not (half or is_old):
+        return None  # "once a week", "a month ago": not an age
+    if not is_old and (
+        _AGO_AFTER.match(after) or _is_duration(before, small_unit=bool(match["w"] or match["d"]))
+    ):
+        return None
+    value = (0.5 if num.startswith("half") else _number(num)) + half
+    if match["y"]:
+        months = value * 12 + (_number(match["num2"]) if match["num2"] and match["m2"] else 0)
+        return _months_label(months)
+    if match["m"]:
+        return _months_label(value)
+    days = value * 7 if match["w"] else value
+    unit = "week" if match["w"] else "day"
+    count = math.floor(value + 1e-9)
+    return math.floor(days / DAYS_PER_MONTH + 1e-9), f"{count} {unit}" + ("" if count == 1 else "s")
+
+
+def _is_duration(before: str, *, small_unit: bool) -> bool:
+    """ "in 2 weeks", "for the past 3 months", "has been clingy for 2 months": how long, not how old."""
+    if _DURATION_BEFORE.search(before):
+        return True
+    return _FOR_BEFORE.search(before) is not None and (
+        small_unit or _PERFECT_TENSE.search(before) is not None
+    )
+
+
+def _months_label(months: float) -> tuple[int, str]:
+    whole = math.floor(months + 1e-9)
+    return whole, describe_months(whole)
+
+
+def _number(text: str) -> float:
+    if text[0].isdigit():
+        return float(text.replace(",", "."))
+    if text in ("a", "an"):
+        return 1.0
+    parts = re.split(r"[\s-]+", text)
+    return float(sum(_WORD_VALUES[p] for p in parts))

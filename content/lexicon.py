@@ -1,0 +1,176 @@
+"""Load and validate ``content/lexicon.yaml``: the words parents use, kept as data next to the topics.
+
+The lexicon says which words carry no topic, how a question asks (normal / help / why), which parent phrases
+mean which content words, and which subjects the content does not cover. Like the topic files it is
+validated on load, so a bad entry fails at start-up with the entry named, not as a silently missed question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from content.library import ContentError, _describe
+
+LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yaml"
+
+Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+class LexiconError(ContentError):
+    """The lexicon file is malformed; the message names the file and the entry at fault."""
+
+
+class Intent(StrEnum):
+    NORMAL = "normal"
+    HELP = "help"
+    WHY = "why"
+
+
+@dataclass(frozen=True, slots=True)
+class Synonym:
+    """Parent phrases that all point at the same content words."""
+
+    phrases: tuple[str, ...]
+    means: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfScope:
+    """A subject the content does not cover; ``health`` adds the pointer to the child's doctor."""
+
+    topic: str
+    health: bool
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    stopwords: frozenset[str]
+    intents: Mapping[Intent, tuple[str, ...]]
+    synonyms: tuple[Synonym, ...]
+    out_of_scope: tuple[OutOfScope, ...]
+
+
+_REWRITES = [
+    (re.compile(r"[’‘`]"), "'"),
+    (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\bcan'?t\b"), "can not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"\b(do|does|did|is|was|are|were|has|have|should|would|could)nt\b"), r"\1 not"),
+    (re.compile(r"\b(what|that|it|he|she|there|who|where|how)'s\b"), r"\1 is"),
+    (re.compile(r"\b(what|that)s\b"), r"\1 is"),
+    (re.compile(r"\bim\b|\bi'm\b"), "i am"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'d\b"), " would"),
+]
+_WORD = re.compile(r"[a-z]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with contractions spelled out ("won't" -> "will not"; possessive 's dropped).
+
+    Questions and lexicon phrases both go through this, so they always compare like with like.
+    """
+    text = text.lower()
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return _WORD.findall(text.replace("'s", ""))
+
+
+# --- the file schema ---
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _SynonymSpec(_Strict):
+    phrases: list[Phrase]
+    means: list[Phrase]
+
+
+class _OutOfScopeSpec(_Strict):
+    topic: Phrase
+    health: bool = False
+    phrases: list[Phrase]
+
+
+class _IntentsSpec(_Strict):
+    normal: list[Phrase]
+    help: list[Phrase]
+    why: list[Phrase]
+
+
+class _LexiconSpec(_Strict):
+    stopwords: list[Phrase]
+    intents: _IntentsSpec
+    synonyms: list[_SynonymSpec]
+    out_of_scope: list[_OutOfScopeSpec]
+
+
+def _check_phrases(path: Path, where: str, phrases: list[str], stopwords: frozenset[str]) -> None:
+    if not phrases:
+        raise LexiconError(f"{path}: {where}: needs at least one phrase")
+    for phrase in phrases:
+        if not [w for w in words(phrase) if w not in stopwords]:
+            raise LexiconError(
+                f"{path}: {where}: phrase {phrase!r} has only stopwords, so it would match every question"
+            )
+
+
+def _parse(path: Path) -> _LexiconSpec:
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{path}: the lexicon must be a mapping with stopwords, intents, synonyms, out_of_scope")
+    try:
+        return _LexiconSpec.model_validate(raw)
+    except ValidationError as exc:
+        problems = [f"{_describe(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise LexiconError(f"{path}: " + "; ".join(problems)) from None
+
+
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """Load and check the lexicon, raising LexiconError that names the entry at fault."""
+    spec = _parse(path)
+    stopwords = frozenset(w for s in spec.stopwords for w in words(s))
+    intents = {
+        Intent.NORMAL: tuple(spec.intents.normal),
+        Intent.HELP: tuple(spec.intents.help),
+        Intent.WHY: tuple(spec.intents.why),
+    }
+    for intent, phrases in intents.items():
+        for phrase in phrases:
+            if not words(phrase):
+                raise LexiconError(f"{path}: intents.{intent}: phrase {phrase!r} has no words")
+    for n, syn in enumerate(spec.synonyms):
+        where = f"synonyms[{n}] ({syn.phrases[0] if syn.phrases else '?'})"
+        _check_phrases(path, where, syn.phrases, stopwords)
+        _check_phrases(path, where + " means", syn.means, stopwords)
+    for n, oos in enumerate(spec.out_of_scope):
+        _check_phrases(path, f"out_of_scope[{n}] ({oos.topic})", oos.phrases, stopwords)
+    return Lexicon(
+        stopwords=stopwords,
+        intents=intents,
+        synonyms=tuple(Synonym(tuple(s.phrases), tuple(s.means)) for s in spec.synonyms),
+        out_of_scope=tuple(OutOfScope(o.topic, o.health, tuple(o.phrases)) for o in spec.out_of_scope),
+    )
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The packaged lexicon, loaded once per process."""
+    return load_lexicon()
