@@ -97,10 +97,12 @@ class FakeBotAPI(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
+        filenames: dict[str, str] = {}
         if request_data is not None and request_data.contains_files:
             for name, part in request_data.multipart_data.items():
                 content = part[1]
                 files[name] = content if isinstance(content, bytes) else content.read()
+                filenames[name] = str(part[0])
         self.calls.append(Call(api_method, params, files))
         fault = self._take_fault(api_method, params)
         if fault is not None:
@@ -108,7 +110,7 @@ class FakeBotAPI(BaseRequest):
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
             return fault.code, json.dumps(body).encode()
-        result = self._answer(api_method, params, files)
+        result = self._answer(api_method, params, files, filenames)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # --- test controls ---
@@ -172,7 +174,9 @@ class FakeBotAPI(BaseRequest):
         text = str(params.get("text", params.get("caption", "")))
         self.sent.append(Sent(message["chat"]["id"], text, buttons, message["message_id"], method, **extra))
 
-    def _answer(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+    def _answer(
+        self, method: str, params: dict[str, Any], files: dict[str, bytes], filenames: dict[str, str]
+    ) -> Any:
         if method == "getMe":
             return {
                 "id": BOT_ID,
@@ -190,10 +194,7 @@ class FakeBotAPI(BaseRequest):
         if method == "sendDocument":
             message = self._message(params)
             content = next(iter(files.values()), None)
-            name = None
-            document = params.get("document")
-            if isinstance(document, dict):
-                name = document.get("filename")
+            name = next(iter(filenames.values()), None)
             message["document"] = {"file_id": "doc1", "file_unique_id": "doc1", "file_name": name}
             self._record(method, params, message, document=content, filename=name)
             return message
@@ -279,7 +280,8 @@ class Parent:
                 "old_chat_member": {
                     "status": old,
                     "user": {"id": BOT_ID, "is_bot": True, "first_name": "SB"},
-                },
+                }
+                | ({} if blocked else {"until_date": 0}),
                 "new_chat_member": {"status": new, "user": {"id": BOT_ID, "is_bot": True, "first_name": "SB"}}
                 | ({"until_date": 0} if blocked else {}),
             },
