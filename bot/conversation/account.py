@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import child_steps, children, setup_steps
 from bot.conversation.formats import hhmm
 from bot.conversation.outcome import Env, Outcome, Who, say
-from bot.conversation.texts import welcome
+from bot.conversation.texts import esc, welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
@@ -47,10 +46,8 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
         return Outcome([greeting, *asked.replies])
     await turn.goto(None)
     await reschedule(s, parent, now)
-    names = ", ".join(f"<b>{escape(kid.name)}</b>" for kid in kids)
-    back = (
-        f"Welcome back{', ' + escape(who.first_name) if who.first_name else ''}! You're set up for {names}."
-    )
+    names = ", ".join(f"<b>{esc(kid.name)}</b>" for kid in kids)
+    back = f"Welcome back{', ' + esc(who.first_name) if who.first_name else ''}! You're set up for {names}."
     return say(f"{back}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
 
 
@@ -79,7 +76,7 @@ async def settings(turn: Turn) -> Outcome:
     text = (
         "<b>Your settings</b>\n"
         f"Days: {describe_days(days)}\nTime: {hhmm(parent.tip_time)}\n"
-        f"Time zone: {escape(parent.time_zone)}\nTips a week: {len(days)}\n\n"
+        f"Time zone: {esc(parent.time_zone)}\nTips a week: {len(days)}\n\n"
         f"{setup_steps.schedule_line(turn)}\nWhat would you like to change?"
     )
     buttons = (

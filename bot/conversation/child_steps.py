@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from html import escape
 
 from bot.conversation import setup_steps
 from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.texts import MAX_NAME_CHARS
+from bot.conversation.texts import MAX_NAME_CHARS, esc
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.ages import (
     DateProblem,
@@ -45,7 +44,7 @@ async def begin_dates(turn: Turn, child_id: int, name: str) -> Outcome:
 
 
 def _ask_birthdate(name: str) -> str:
-    return f"When was <b>{escape(name)}</b> born? Write the date {EXAMPLES}."
+    return f"When was <b>{esc(name)}</b> born? Write the date {EXAMPLES}."
 
 
 async def on_name(turn: Turn, text: str) -> Outcome:
@@ -65,7 +64,7 @@ async def on_birthdate(turn: Turn, text: str) -> Outcome:
         validate_birthdate(d, turn.today)
         if is_past_36_months(d, turn.today):
             return (
-                f"{escape(name)} is past 36 months, and my tips are written for children from birth to "
+                f"{esc(name)} is past 36 months, and my tips are written for children from birth to "
                 f"three, so I wouldn't have much to offer. Thank you for thinking of me! If the date has a "
                 f"typo, just send it again."
             )
@@ -103,7 +102,7 @@ async def on_early(turn: Turn, text: str) -> Outcome:
 
 
 def _ask_early(turn: Turn) -> Outcome:
-    name = escape(str(turn.data.get("name", "your child")))
+    name = esc(str(turn.data.get("name", "your child")))
     buttons = ((choice("early", "yes", "Yes, born early"), choice("early", "no", "No")),)
     text = (
         f"Was {name} born early, before the due date? If so, I count the age from the due date "
@@ -121,14 +120,14 @@ async def _read_date(turn: Turn, text: str, pick_step: str, check: Check, known:
     try:
         parsed = parse_date(text[:64], turn.today)
     except DateProblem as exc:
-        return say(escape(str(exc)))
+        return say(esc(str(exc)))
     valid: list[date] = []
     problems: list[str] = []
     for candidate in parsed.candidates:
         try:
             problem = check(candidate)
         except DateProblem as exc:
-            problem = escape(str(exc))
+            problem = esc(str(exc))
         if problem is None:
             valid.append(candidate)
         else:
@@ -171,13 +170,13 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         )
         age = age_on(birthdate, turn.today, due_date)
         corrected = " (corrected for being born early)" if age.corrected else ""
-        return say(f"Saved. {escape(child.name)} is {describe_age(age)} old{corrected}.")
+        return say(f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}.")
     child = await families.add_child(
         turn.s, turn.parent, name=str(data["name"]), birthdate=birthdate, due_date=due_date
     )
     if mode == "first":
         await turn.goto("tz", {"mode": "first", "child_id": child.id})
-        return setup_steps.ask_tz(turn, f"Thank you! {escape(child.name)} is all set.\n\n")
+        return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set.\n\n")
     await turn.goto(None)
     await reschedule(turn.s, turn.parent, turn.now)
     typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
@@ -185,7 +184,7 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         [
             Reply(typical.text),
             Reply(
-                f"{escape(child.name)} is added. Tips for {escape(child.name)} come along with your others. "
+                f"{esc(child.name)} is added. Tips for {esc(child.name)} come along with your others. "
                 f"{setup_steps.schedule_line(turn)}"
             ),
         ]

@@ -6,11 +6,9 @@ links (``Turn.child``), so a forged or stale id is simply "expired".
 
 from __future__ import annotations
 
-from html import escape
-
 from bot.conversation import child_steps, setup_steps
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.texts import EXPIRED, EXPIRED_TOAST, MAX_NAME_CHARS, NO_CHILD_YET
+from bot.conversation.texts import EXPIRED, EXPIRED_TOAST, MAX_NAME_CHARS, NO_CHILD_YET, esc
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import Button, Reply
@@ -33,9 +31,9 @@ def expired() -> Outcome:
 def describe_child(turn: Turn, child: Child) -> str:
     age = age_on(child.birthdate, turn.today, child.due_date) if child.birthdate <= turn.today else None
     if age is None:
-        return f"<b>{escape(child.name)}</b>"
+        return f"<b>{esc(child.name)}</b>"
     corrected = ", corrected age" if age.corrected else ""
-    return f"<b>{escape(child.name)}</b>, {describe_age(age)}{corrected}"
+    return f"<b>{esc(child.name)}</b>, {describe_age(age)}{corrected}"
 
 
 async def list_children(turn: Turn) -> Outcome:
@@ -73,7 +71,7 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome:
         return _menu(turn, child)
     if action == "rename":
         await turn.goto("rename", {"child_id": child.id})
-        return say(f"What should I call {escape(child.name)} from now on?")
+        return say(f"What should I call {esc(child.name)} from now on?")
     if action == "dates":
         return await child_steps.begin_dates(turn, child.id, child.name)
     if action == "invite":
@@ -88,8 +86,8 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome:
         return Outcome(
             [
                 Reply(
-                    f"Remove {escape(child.name)} from your list? You'll get no more tips for "
-                    f"{escape(child.name)}. Anyone else who shares {escape(child.name)} keeps them.",
+                    f"Remove {esc(child.name)} from your list? You'll get no more tips for "
+                    f"{esc(child.name)}. Anyone else who shares {esc(child.name)} keeps them.",
                     confirm,
                 )
             ]
@@ -97,7 +95,7 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome:
     if action == "removeyes":
         await families.remove_child(turn.s, turn.parent.id, child.id)
         await reschedule(turn.s, turn.parent, turn.now)
-        return say(f"{escape(child.name)} is removed from your list.")
+        return say(f"{esc(child.name)} is removed from your list.")
     return expired()
 
 
@@ -112,7 +110,7 @@ async def on_rename(turn: Turn, text: str) -> Outcome:
     old = child.name
     await families.update_child(turn.s, child, name=name)
     await turn.goto(None)
-    return say(f"Done: {escape(old)} is now called {escape(child.name)}.")
+    return say(f"Done: {esc(old)} is now called {esc(child.name)}.")
 
 
 async def _invite(turn: Turn, child: Child) -> Outcome:
@@ -122,11 +120,11 @@ async def _invite(turn: Turn, child: Child) -> Outcome:
     username = turn.env.bot_username
     if username:
         link = f"https://t.me/{username}?start={invite.code}"
-        how = f"Send this link to the other caregiver:\n{escape(link)}"
+        how = f"Send this link to the other caregiver:\n{esc(link)}"
     else:
-        how = f"The other caregiver sends me:\n<code>/start {escape(invite.code)}</code>"
+        how = f"The other caregiver sends me:\n<code>/start {esc(invite.code)}</code>"
     return say(
-        f"{how}\n\nThey'll get the tips for {escape(child.name)} in their own chat. The link works once, "
+        f"{how}\n\nThey'll get the tips for {esc(child.name)} in their own chat. The link works once, "
         f"for the next {hours} hours."
     )
 
@@ -145,15 +143,13 @@ async def join(turn: Turn, code: str, created: bool) -> Outcome:
             )
         return say(problem)
     outcome = Outcome()
-    who = escape(turn.parent.first_name or "Another caregiver")
+    who = esc(turn.parent.first_name or "Another caregiver")
     for other in await families.caregivers_of(turn.s, child.id):
         if other.id != turn.parent.id:
             outcome.notices.append(
-                (other.chat_id, Reply(f"{who} joined you as a caregiver for {escape(child.name)}."))
+                (other.chat_id, Reply(f"{who} joined you as a caregiver for {esc(child.name)}."))
             )
-    welcome = (
-        f"Welcome! You now share {escape(child.name)}, and you'll get the tips for {escape(child.name)} here."
-    )
+    welcome = f"Welcome! You now share {esc(child.name)}, and you'll get the tips for {esc(child.name)} here."
     if needs_setup:
         await turn.goto("tz", {"mode": "joined", "child_id": child.id})
         asked = setup_steps.ask_tz(turn, welcome + "\n\n")

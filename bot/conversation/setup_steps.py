@@ -7,10 +7,10 @@ through an invite) go on to the next question and end with a summary; "settings"
 from __future__ import annotations
 
 from datetime import time
-from html import escape
 
 from bot.conversation.formats import hhmm, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
+from bot.conversation.texts import esc
 from bot.conversation.timezones import COMMON_ZONES, city, is_zone, match_zones
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.answers import typical_now
@@ -36,7 +36,7 @@ def schedule_line(turn: Turn) -> str:
     """The parent's schedule and their next tip, in their own time zone."""
     parent = turn.parent
     days = parse_days(parent.tip_days)
-    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({escape(parent.time_zone)} time)."
+    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({esc(parent.time_zone)} time)."
     if parent.state == ParentState.PAUSED:
         return line + " They are paused right now: send /resume to start them again."
     if parent.state == ParentState.STOPPED:
@@ -63,7 +63,7 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
     matches = (typed,) if is_zone(typed) else match_zones(typed)
     if not matches:
         return say(
-            f"I couldn't find a time zone for “{escape(typed[:64])}”. Try the nearest big city, "
+            f"I couldn't find a time zone for “{esc(typed[:64])}”. Try the nearest big city, "
             "or a zone name like <i>Europe/Paris</i>."
         )
     if len(matches) > 1:
@@ -71,9 +71,9 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
         return Outcome([Reply("Which one do you mean?", _rows(buttons, 1))])
     turn.parent.time_zone = matches[0]
     if turn.data.get("mode") == "settings":
-        return await _saved(turn, f"Time zone set to {escape(matches[0])}.")
+        return await _saved(turn, f"Time zone set to {esc(matches[0])}.")
     await turn.goto("days", turn.data)
-    return ask_days(turn, f"Time zone set to {escape(matches[0])}.\n\n")
+    return ask_days(turn, f"Time zone set to {esc(matches[0])}.\n\n")
 
 
 def ask_days(turn: Turn, lead: str = "") -> Outcome:

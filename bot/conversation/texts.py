@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from html import escape
+import html
 
 from content import Library
+
+
+def esc(text: str) -> str:
+    """Escape for Telegram HTML text (quotes need no escaping outside attributes, and read better as is)."""
+    return html.escape(text, quote=False)
+
 
 # (command, menu description) in menu order; registered with set_my_commands and listed by /help.
 COMMANDS = (
@@ -43,7 +49,7 @@ MAX_NAME_CHARS = 40
 
 
 def welcome(first_name: str | None) -> str:
-    hello = f"Hello {escape(first_name)}!" if first_name else "Hello!"
+    hello = f"Hello {esc(first_name)}!" if first_name else "Hello!"
     return (
         f"{hello} I'm Secure Base, here to help you build a warm, secure bond with your little one.\n"
         "Each week I'll send a short, practical idea that fits your child's age, and you can ask me "
@@ -52,7 +58,7 @@ def welcome(first_name: str | None) -> str:
 
 
 def help_text() -> str:
-    lines = [f"/{name} — {escape(description, quote=False)}" for name, description in COMMANDS]
+    lines = [f"/{name} — {esc(description)}" for name, description in COMMANDS]
     return (
         "<b>What I can do</b>\n"
         + "\n".join(lines)
@@ -77,10 +83,10 @@ PRIVACY = (
 def about(library: Library) -> str:
     parts = []
     for topic in library.topics:
-        refs = "\n".join(f"• {escape(ref.text)}" for ref in topic.references)
+        refs = "\n".join(f"• {esc(ref.text)}" for ref in topic.references)
         parts.append(
-            f"<b>{escape(topic.title)}</b>\n{escape(topic.summary)}\n"
-            f"Source: {escape(topic.source)} (reviewed {topic.reviewed})."
+            f"<b>{esc(topic.title)}</b>\n{esc(topic.summary)}\n"
+            f"Source: {esc(topic.source)} (reviewed {topic.reviewed})."
             + (f"\n<b>References</b>\n{refs}" if refs else "")
         )
     return (

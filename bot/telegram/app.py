@@ -135,7 +135,9 @@ class Handlers:
         """Log the failure by type and code location only: no message text, names or token."""
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
-        where = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+        frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+        # File, line and function only: source lines and the exception's message may quote a parent's words.
+        where = "\n".join(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
         log.error("update %s failed with %s\n%s", update_id, type(error).__name__, where)
         if not isinstance(update, Update):
             return

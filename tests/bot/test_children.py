@@ -1,0 +1,175 @@
+"""Several children: adding, listing, renaming, new dates, removing, and questions about the right one."""
+
+from datetime import date
+
+from bot.core.answers import ChildInfo, answer, typical_now
+from sqlalchemy import select
+
+from content import default_library
+from db.models import Child, Delivery
+from tests.bot.support import NOW, Harness, onboard, texts
+from tests.fake_telegram import Parent as TgParent
+
+
+def answered(question: str, child: ChildInfo | None) -> str:
+    return answer(question, library=default_library(), today=NOW.date(), child=child).text
+
+
+MIA = ChildInfo("Mia", date(2026, 3, 15), None)
+LEO = ChildInfo("Leo", date(2025, 2, 1), None)
+
+
+async def two_children(bot: Harness, parent: TgParent) -> None:
+    await onboard(bot, parent)
+    assert texts(await bot.say(parent, "/addchild")) == ["What's this child's name? A nickname is fine."]
+    await bot.say(parent, "Leo")
+    await bot.say(parent, "1 February 2025")
+    added = await bot.tap(parent, "No")
+    assert texts(added) == [
+        typical_now(LEO, library=default_library(), today=NOW.date()).text,
+        "Leo is added. Tips for Leo come along with your others. Tips come on Sundays at 09:00 "
+        "(Europe/London time). The next one comes on Sunday 6 December at 09:00.",
+    ]
+
+
+async def test_children_list_and_menu(bot: Harness):
+    sam = TgParent(201)
+    await two_children(bot, sam)
+    listing = await bot.say(sam, "/children")
+    assert texts(listing) == [
+        "<b>Your children</b>\n• <b>Mia</b>, 8 months\n• <b>Leo</b>, 1 year 9 months\n\n"
+        "Tap a name to rename, change dates, invite a caregiver or remove."
+    ]
+    assert listing[0].button_labels == ["Mia", "Leo", "➕ Add a child"]
+    menu = await bot.tap(sam, "Leo")
+    assert menu[0].text == "<b>Leo</b>, 1 year 9 months\nBorn 2025-02-01"
+    assert menu[0].button_labels == ["✏️ Rename", "📅 Change dates", "👥 Invite a caregiver", "🗑 Remove"]
+
+    assert texts(await bot.tap(sam, "✏️ Rename")) == ["What should I call Leo from now on?"]
+    assert texts(await bot.say(sam, "Leo <the lion>")) == ["Done: Leo is now called Leo &lt;the lion&gt;."]
+
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    assert texts(await bot.tap(sam, "📅 Change dates"))[0].startswith("When was <b>Mia</b> born?")
+    await bot.say(sam, "1 April 2026")
+    await bot.tap(sam, "Yes, born early")
+    assert texts(await bot.say(sam, "2026-05-20")) == [
+        "Saved. Mia is 6 months old (corrected for being born early)."
+    ]
+    async with bot.sessions() as s:
+        mia = await s.scalar(select(Child).where(Child.name == "Mia"))
+    assert mia is not None and (mia.birthdate, mia.due_date) == (date(2026, 4, 1), date(2026, 5, 20))
+
+
+async def test_remove_a_child_after_confirming(bot: Harness):
+    sam = TgParent(202)
+    await two_children(bot, sam)
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Leo")
+    confirm = await bot.tap(sam, "🗑 Remove")
+    assert confirm[0].text == (
+        "Remove Leo from your list? You'll get no more tips for Leo. Anyone else who shares Leo keeps them."
+    )
+    assert texts(await bot.tap(sam, "Yes, remove Leo")) == ["Leo is removed from your list."]
+    assert await bot.count(Child) == 1
+    # The same confirmation pressed again is stale now.
+    assert texts(await bot.press(sam, confirm[0].data_for("Yes, remove Leo"))) == [
+        "That button has expired. Send /help to see what you can do now."
+    ]
+
+
+async def test_question_asks_which_child_unless_it_names_an_age(bot: Harness):
+    sam = TgParent(203)
+    await two_children(bot, sam)
+    which = await bot.say(sam, "Why does she cry when I leave the room?")
+    assert texts(which) == ["Which child is this about?"]
+    assert which[0].button_labels == ["Mia", "Leo"]
+    assert texts(await bot.tap(sam, "Leo")) == [answered("Why does she cry when I leave the room?", LEO)]
+    parent = await bot.parent_row(203)
+    assert parent is not None and parent.flow_data is None  # the question is not kept
+
+    question = "what's normal at 10 months?"
+    assert texts(await bot.say(sam, question)) == [answered(question, None)]
+
+
+async def test_one_child_needs_no_choice_and_normal_and_tip(bot: Harness):
+    sam = TgParent(204)
+    await onboard(bot, sam)
+    assert texts(await bot.say(sam, "my baby cries at night")) == [answered("my baby cries at night", MIA)]
+    assert texts(await bot.say(sam, "/normal")) == [
+        typical_now(MIA, library=default_library(), today=NOW.date()).text
+    ]
+    tip = await bot.say(sam, "/tip")
+    assert len(tip) == 1
+    async with bot.sessions() as s:
+        delivery = await s.scalar(select(Delivery))
+    assert delivery is not None and delivery.kind == "on_demand"
+    assert tip[0].buttons[0] == [
+        ("👍 Helpful", f"tip:h:{delivery.id}"),
+        ("🙅 Not for us", f"tip:n:{delivery.id}"),
+    ]
+
+    assert await bot.tap(sam, "👍 Helpful") == []
+    assert bot.toasts()[-1] == "Thanks! Glad it helped."
+    async with bot.sessions() as s:
+        delivery = await s.scalar(select(Delivery))
+    assert delivery is not None and delivery.feedback == "helpful"
+
+    more = await bot.tap(sam, "➕ Another tip")
+    assert len(more) == 1 and more[0].text != tip[0].text
+    assert bot.toasts()[-1] == "A tip for Mia is on its way."
+
+
+async def test_normal_and_tip_with_two_children_offer_buttons(bot: Harness):
+    sam = TgParent(205)
+    await two_children(bot, sam)
+    which = await bot.say(sam, "/normal")
+    assert texts(which) == ["Which child?"]
+    assert texts(await bot.tap(sam, "Leo")) == [
+        typical_now(LEO, library=default_library(), today=NOW.date()).text
+    ]
+    which = await bot.say(sam, "/tip")
+    assert texts(which) == ["A tip for which child?"]
+    tip = await bot.tap(sam, "Mia")
+    assert len(tip) == 1 and tip[0].text.startswith("<b>Mia</b>")
+
+
+async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
+    sam = TgParent(206)
+    await onboard(bot, sam)
+    menu = await bot.say(sam, "/settings")
+    assert menu[0].text.startswith(
+        "<b>Your settings</b>\nDays: Sundays\nTime: 09:00\nTime zone: Europe/London\n"
+    )
+    await bot.tap(sam, "🔢 Tips a week")
+    assert texts(await bot.tap(sam, "3 a week")) == [
+        "3 a week it is. Tips come on Tuesdays, Thursdays and Sundays at 09:00 (Europe/London time). "
+        "The next one comes on Tuesday 1 December at 09:00."
+    ]
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🕘 Time")
+    assert texts(await bot.say(sam, "20:15"))[0].startswith("Tips will come at 20:15.")
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "📅 Days")
+    assert texts(await bot.say(sam, "mon fri"))[0].startswith("Tips will come on Mondays and Fridays.")
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🌍 Time zone")
+    assert texts(await bot.say(sam, "Tokyo")) == [
+        "Time zone set to Asia/Tokyo. Tips come on Mondays and Fridays at 20:15 (Asia/Tokyo time). "
+        "The next one comes on Monday 30 November at 20:15."
+    ]
+
+
+async def test_pause_resume_stop(bot: Harness):
+    sam = TgParent(207)
+    await onboard(bot, sam)
+    assert texts(await bot.say(sam, "/pause"))[0].startswith("Tips are paused.")
+    parent = await bot.parent_row(207)
+    assert parent is not None and (parent.state, parent.next_due_at) == ("paused", None)
+    assert texts(await bot.say(sam, "/resume"))[0].startswith("Tips are back on. Tips come on Sundays")
+    await bot.say(sam, "/stop")
+    parent = await bot.parent_row(207)
+    assert parent is not None and (parent.state, parent.next_due_at) == ("stopped", None)
+    await bot.say(sam, "/start")
+    parent = await bot.parent_row(207)
+    assert parent is not None and parent.state == "active" and parent.next_due_at is not None

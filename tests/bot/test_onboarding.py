@@ -1,0 +1,164 @@
+"""/start to the first-tip promise, exactly as a parent sees it, including a restart half-way through."""
+
+from datetime import date
+
+from bot.core.answers import ChildInfo, typical_now
+from sqlalchemy import select
+
+from content import default_library
+from db.models import Child, Parent
+from tests.bot.support import NOW, Harness, onboard, texts
+from tests.fake_telegram import Parent as TgParent
+
+WELCOME = (
+    "Hello Sam! I'm Secure Base, here to help you build a warm, secure bond with your little one.\n"
+    "Each week I'll send a short, practical idea that fits your child's age, and you can ask me what's "
+    "typical any time."
+)
+ASK_NAME = "What's your child's name? A nickname is fine."
+ASK_BIRTHDATE = "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+ASK_EARLY = (
+    "Was Mia born early, before the due date? If so, I count the age from the due date (the corrected "
+    "age), as doctors do for babies born early."
+)
+
+
+def typical(name: str, birthdate: date, due_date: date | None = None) -> str:
+    info = ChildInfo(name=name, birthdate=birthdate, due_date=due_date)
+    return typical_now(info, library=default_library(), today=NOW.date()).text
+
+
+async def test_whole_onboarding_with_defaults(bot: Harness):
+    sam = TgParent(101, "Sam")
+    assert texts(await bot.say(sam, "/start")) == [WELCOME, ASK_NAME]
+    assert texts(await bot.say(sam, "  Mia  ")) == [ASK_BIRTHDATE]
+    early = await bot.say(sam, "15 March 2026")
+    assert texts(early) == [ASK_EARLY]
+    assert early[0].buttons == [[("Yes, born early", "f:early:yes"), ("No", "f:early:no")]]
+
+    zones = await bot.tap(sam, "No")
+    assert zones[0].text.startswith("Thank you! Mia is all set.\n\nWhich time zone are you in?")
+    assert zones[0].button_labels == [
+        "London", "Berlin", "New York", "Chicago", "Los Angeles", "Kolkata", "Singapore", "Sydney"
+    ]  # fmt: skip
+    days = await bot.say(sam, "London")
+    assert days[0].text.startswith(
+        "Time zone set to Europe/London.\n\nLast thing: when would you like your tips?"
+    )
+    assert days[0].buttons[0] == [("Sunday 09:00 is fine", "f:days:keep")]
+    assert days[0].button_labels[1:] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    done = await bot.tap(sam, "Sunday 09:00 is fine")
+    assert texts(done) == [
+        typical("Mia", date(2026, 3, 15)),
+        "All set! Tips come on Sundays at 09:00 (Europe/London time). Your first tip comes on Sunday "
+        "6 December at 09:00.\nMeanwhile, ask me anything about your child, or send /help to see what I can do.",
+    ]
+    parent = await bot.parent_row(101)
+    assert parent is not None
+    assert (parent.time_zone, parent.tip_days, parent.flow, parent.flow_data) == (
+        "Europe/London",
+        "6",
+        None,
+        None,
+    )
+    assert parent.next_due_at is not None and parent.next_due_at.isoformat() == "2026-12-06T09:00:00+00:00"
+
+
+async def test_ambiguous_date_early_birth_typed_zone_and_own_time(bot: Harness):
+    sam = TgParent(102, "Sam")
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Leo")
+    pick = await bot.say(sam, "03/04/2026")
+    assert texts(pick) == ["Just to be sure, which date do you mean?"]
+    assert pick[0].buttons == [
+        [("3 April 2026", "f:birthdate_pick:2026-04-03")],
+        [("4 March 2026", "f:birthdate_pick:2026-03-04")],
+    ]
+    await bot.tap(sam, "4 March 2026")
+    assert texts(await bot.tap(sam, "Yes, born early")) == [
+        "What was the due date? Write it like 2026-03-15, 15/03/2026 or 15 March 2026."
+    ]
+    assert texts(await bot.say(sam, "1 March 2026")) == [
+        "The due date (1 March 2026) should be after the birthdate (4 March 2026). It only matters for a baby "
+        "born early, so you can skip it if your baby arrived on time or late."
+    ]
+    await bot.say(sam, "2026-04-20")
+    choose = await bot.say(sam, "new")
+    assert choose[0].text == "Which one do you mean?"
+    assert choose[0].buttons[0] == [("America/New York", "f:tz:America/New_York")]
+    await bot.tap(sam, "America/New York")
+    assert texts(await bot.tap(sam, "Wed"))[0].startswith("What time of day?")
+    assert texts(await bot.say(sam, "quarter past")) == [
+        "Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>."
+    ]
+    done = await bot.say(sam, "7:30pm")
+    assert done[0].text == typical("Leo", date(2026, 3, 4), date(2026, 4, 20))
+    assert done[1].text.startswith(
+        "All set! Tips come on Wednesdays at 19:30 (America/New_York time). Your first tip comes on "
+        "Wednesday 2 December at 19:30."
+    )
+    async with bot.sessions() as s:
+        child = await s.scalar(select(Child))
+    assert child is not None
+    assert (child.name, child.birthdate, child.due_date) == ("Leo", date(2026, 3, 4), date(2026, 4, 20))
+
+
+async def test_dates_that_cannot_be_right_are_refused_kindly(bot: Harness):
+    sam = TgParent(103, "Sam")
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    assert texts(await bot.say(sam, "31/02/2026")) == [
+        "“31/02/2026” isn't a real date: February 2026 has 28 days."
+    ]
+    future = await bot.say(sam, "2027-01-05")
+    assert future[0].text.startswith("5 January 2027 is in the future.")
+    too_old = await bot.say(sam, "2023-01-05")
+    assert texts(too_old) == [
+        "Mia is past 36 months, and my tips are written for children from birth to three, so I wouldn't have "
+        "much to offer. Thank you for thinking of me! If the date has a typo, just send it again."
+    ]
+    nonsense = await bot.say(sam, "<b>soon</b>")
+    assert "&lt;b&gt;soon&lt;/b&gt;" in nonsense[0].text
+    parent = await bot.parent_row(103)
+    assert parent is not None and parent.flow == "birthdate"
+
+
+async def test_onboarding_continues_after_a_restart(sessions):
+    sam = TgParent(104, "Sam")
+    async with Harness(sessions) as first:
+        await first.say(sam, "/start")
+        await first.say(sam, "Mia")
+        await first.say(sam, "15 March 2026")
+    async with Harness(sessions) as second:  # a new process: nothing shared but the database
+        zones = await second.press(sam, "f:early:no")
+        assert zones[0].text.startswith("Thank you! Mia is all set.")
+        await second.say(sam, "Berlin")
+        done = await second.tap(sam, "Sunday 09:00 is fine")
+        assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (Europe/Berlin time).")
+
+
+async def test_cancel_leaves_the_flow_and_a_stale_button_then_expires(bot: Harness):
+    sam = TgParent(105, "Sam")
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    assert texts(await bot.say(sam, "/cancel")) == ["OK, we've left that. Send /help to see what you can do."]
+    assert texts(await bot.press(sam, "f:early:no")) == [
+        "That button has expired. Send /help to see what you can do now."
+    ]
+    assert bot.toasts()[-1] == "That button has expired."
+    assert texts(await bot.say(sam, "/cancel")) == [
+        "There's nothing to cancel. Send /help to see what you can do."
+    ]
+
+
+async def test_start_again_after_onboarding_welcomes_back(bot: Harness):
+    sam = TgParent(106, "Sam")
+    await onboard(bot, sam)
+    back = await bot.say(sam, "/start")
+    assert texts(back) == [
+        "Welcome back, Sam! You're set up for <b>Mia</b>.\nTips come on Sundays at 09:00 (Europe/London "
+        "time). The next one comes on Sunday 6 December at 09:00.\nAsk me anything, or send /help."
+    ]
+    assert await bot.count(Parent) == 1

@@ -1,0 +1,58 @@
+"""/mydata sends everything as JSON; /deletedata (after confirming) leaves nothing of the parent behind."""
+
+import json
+
+from sqlalchemy import select
+
+from db.models import Caregiver, Child, Delivery, Invite, Parent
+from tests.bot.support import Harness, onboard, texts
+from tests.fake_telegram import Parent as TgParent
+
+
+async def test_export_is_a_json_document_of_the_parents_data(bot: Harness):
+    sam = TgParent(501, "Sam")
+    await onboard(bot, sam)
+    sent = await bot.say(sam, "/mydata")
+    assert len(sent) == 1 and sent[0].method == "sendDocument"
+    assert sent[0].text == "Here is everything I store about you and your children."
+    assert sent[0].filename == "securebase-my-data.json"
+    assert sent[0].document is not None
+    data = json.loads(sent[0].document)
+    assert data["parent"]["chat_id"] == 501
+    assert [child["name"] for child in data["children"]] == ["Mia"]
+
+
+async def test_delete_asks_first_and_then_erases_everything(bot: Harness):
+    sam, alex = TgParent(511, "Sam"), TgParent(512, "Alex")
+    await onboard(bot, sam)
+    await bot.say(sam, "/tip")
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "👥 Invite a caregiver")
+    await onboard(bot, alex, name="Ben")
+
+    ask = await bot.say(sam, "/deletedata")
+    assert ask[0].button_labels == ["Yes, erase everything", "No, keep it"]
+    assert texts(await bot.tap(sam, "No, keep it")) == ["OK, nothing was deleted."]
+    assert await bot.count(Child) == 2
+
+    await bot.say(sam, "/deletedata")
+    done = await bot.tap(sam, "Yes, erase everything")
+    assert texts(done) == [
+        "Done: everything I stored about you is erased. Thank you for the time we had together. "
+        "If you ever want to come back, send /start."
+    ]
+    async with bot.sessions() as s:
+        assert await s.scalar(select(Parent).where(Parent.chat_id == 511)) is None
+        assert [c.name for c in (await s.scalars(select(Child))).all()] == ["Ben"]
+        (alex_row,) = (await s.scalars(select(Parent))).all()
+        for model in (Caregiver, Delivery):
+            rows = (await s.scalars(select(model))).all()
+            assert all(row.parent_id == alex_row.id for row in rows)
+        assert (await s.scalars(select(Invite).where(Invite.created_by != alex_row.id))).all() == []
+    # Old buttons now lead nowhere, and nothing is re-created by pressing them.
+    assert texts(await bot.press(sam, "c:menu:1"))[0].startswith("That button has expired.")
+    assert await bot.parent_row(511) is None
+    assert texts(await bot.say(sam, "/children")) == [
+        "We haven't met yet. Send /start to set things up (it takes a minute)."
+    ]

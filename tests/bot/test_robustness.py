@@ -1,0 +1,110 @@
+"""Odd input, group chats, blocking and failures: a sensible reply or silence, never a crash or a leak."""
+
+import logging
+
+import pytest
+
+from bot.conversation import router
+from bot.telegram.app import register_commands
+from tests.bot.support import Harness, onboard, texts
+from tests.fake_telegram import Parent as TgParent
+
+NOT_TEXT = ["I can only read text. Ask me a question in words, or send /help to see what I can do."]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False,
+                     "is_video": False, "type": "regular"}},
+        {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]},
+        {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 2}},
+    ],
+)  # fmt: skip
+async def test_non_text_messages_get_a_pointer_to_words(bot: Harness, content):
+    assert texts(await bot.feed(TgParent(601).message(None, **content))) == NOT_TEXT
+
+
+async def test_long_text_and_edits(bot: Harness):
+    sam = TgParent(602)
+    await onboard(bot, sam)
+    assert texts(await bot.say(sam, "why " * 2000)) == [
+        "That's a long message! Could you ask it in a sentence or two?"
+    ]
+    assert await bot.feed(sam.edited("my baby cries")) == []
+    assert texts(await bot.say(sam, "/nosuchthing")) == [
+        "I don't know that command. Send /help to see what I can do."
+    ]
+    long_name = await bot.say(sam, "/addchild")
+    assert long_name
+    assert texts(await bot.say(sam, "x" * 41)) == [
+        "That's a long name! Please send a shorter one (up to 40 characters)."
+    ]
+
+
+async def test_strangers_are_asked_to_start_first(bot: Harness):
+    assert texts(await bot.say(TgParent(603), "hello")) == [
+        "We haven't met yet. Send /start to set things up (it takes a minute)."
+    ]
+    assert await bot.parent_row(603) is None  # nothing is stored before /start
+
+
+async def test_group_chats_are_pointed_to_a_private_chat(bot: Harness):
+    sam = TgParent(604)
+    sent = await bot.feed(sam.message("/start", chat_type="group"))
+    assert texts(sent) == [
+        "I only work in private chats, so what you tell me about your family stays between us. "
+        "Tap my name and send /start there."
+    ]
+    assert await bot.feed(sam.message("my baby cries", chat_type="group")) == []
+    assert await bot.parent_row(604) is None
+
+
+async def test_blocking_and_unblocking(bot: Harness):
+    sam = TgParent(605, "Sam")
+    await onboard(bot, sam)
+    assert await bot.feed(sam.blocks_bot()) == []
+    parent = await bot.parent_row(605)
+    assert parent is not None and (parent.state, parent.next_due_at) == ("blocked", None)
+    await bot.feed(sam.blocks_bot(blocked=False))
+    back = await bot.say(sam, "/start")
+    assert back[0].text.startswith("Welcome back, Sam!")
+    parent = await bot.parent_row(605)
+    assert parent is not None and parent.state == "active" and parent.next_due_at is not None
+
+
+async def test_forbidden_on_send_marks_the_parent_blocked(bot: Harness):
+    sam = TgParent(606)
+    await onboard(bot, sam)
+    bot.api.fail(403, "Forbidden: bot was blocked by the user", chat_id=606)
+    assert await bot.say(sam, "/help") == []
+    parent = await bot.parent_row(606)
+    assert parent is not None and parent.state == "blocked"
+
+
+async def test_errors_are_logged_without_private_text_and_the_parent_is_told(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    sam = TgParent(607, "Samantha")
+    await onboard(bot, sam)
+
+    async def broken(*_args: object) -> None:
+        raise RuntimeError("secret detail: Samantha's question")
+
+    monkeypatch.setattr(router.asking, "question", broken)
+    with caplog.at_level(logging.ERROR):
+        sent = await bot.say(sam, "my private question about Mia")
+    assert texts(sent) == ["Sorry, something went wrong on my side. Please try again in a moment."]
+    assert "RuntimeError" in caplog.text
+    for private in ("Samantha", "Mia", "private question", "secret detail", bot.app.bot.token):
+        assert private not in caplog.text
+
+
+async def test_command_menu_is_registered(bot: Harness):
+    await register_commands(bot.app)
+    (call,) = [c for c in bot.api.calls if c.method == "setMyCommands"]
+    commands = call.params["commands"]
+    names = [c["command"] for c in commands]
+    assert names[:3] == ["start", "normal", "tip"]
+    assert {"children", "addchild", "settings", "pause", "resume", "stop", "privacy", "mydata",
+            "deletedata", "about", "help", "cancel"} <= set(names)  # fmt: skip
