@@ -20,7 +20,8 @@ async def families(bot: Harness) -> tuple[TgParent, TgParent, int, int]:
     async with bot.sessions() as s:
         child = await s.scalar(select(Child).where(Child.name == "Secret"))
         delivery = await s.scalar(select(Delivery))
-    assert child is not None and delivery is not None
+    assert child is not None
+    assert delivery is not None
     return sam, eve, child.id, delivery.id
 
 
@@ -54,7 +55,7 @@ async def families(bot: Harness) -> tuple[TgParent, TgParent, int, int]:
     ],
 )
 async def test_forged_or_stale_buttons_expire(bot: Harness, families, data: str):
-    sam, eve, child_id, delivery_id = families
+    sam, _eve, child_id, delivery_id = families
     sent_before = len(bot.api.messages_to(402))
     replies = await bot.press(sam, data.format(child=child_id, delivery=delivery_id))
     assert texts(replies) == EXPIRED
@@ -64,8 +65,10 @@ async def test_forged_or_stale_buttons_expire(bot: Harness, families, data: str)
     async with bot.sessions() as s:
         secret = await s.get(Child, child_id)
         delivery = await s.get(Delivery, delivery_id)
-    assert secret is not None and secret.name == "Secret"
-    assert delivery is not None and delivery.feedback is None
+    assert secret is not None
+    assert secret.name == "Secret"
+    assert delivery is not None
+    assert delivery.feedback is None
 
 
 async def test_a_press_from_someone_who_never_started(bot: Harness):
@@ -73,7 +76,7 @@ async def test_a_press_from_someone_who_never_started(bot: Harness):
 
 
 async def test_own_tip_feedback_works_but_not_after_the_child_is_removed(bot: Harness, families):
-    sam, eve, _child_id, delivery_id = families
+    _sam, eve, _child_id, delivery_id = families
     assert await bot.press(eve, f"tip:n:{delivery_id}") == []
     assert bot.toasts()[-1] == "Thanks, noted."
     await bot.say(eve, "/children")

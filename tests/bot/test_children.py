@@ -58,7 +58,8 @@ async def test_children_list_and_menu(bot: Harness):
     ]
     async with bot.sessions() as s:
         mia = await s.scalar(select(Child).where(Child.name == "Mia"))
-    assert mia is not None and (mia.birthdate, mia.due_date) == (date(2026, 4, 1), date(2026, 5, 20))
+    assert mia is not None
+    assert (mia.birthdate, mia.due_date) == (date(2026, 4, 1), date(2026, 5, 20))
 
 
 async def test_remove_a_child_after_confirming(bot: Harness):
@@ -86,7 +87,8 @@ async def test_question_asks_which_child_unless_it_names_an_age(bot: Harness):
     assert which[0].button_labels == ["Mia", "Leo"]
     assert texts(await bot.tap(sam, "Leo")) == [answered("Why does she cry when I leave the room?", LEO)]
     parent = await bot.parent_row(203)
-    assert parent is not None and parent.flow_data is None  # the question is not kept
+    assert parent is not None
+    assert parent.flow_data is None
 
     question = "what's normal at 10 months?"
     assert texts(await bot.say(sam, question)) == [answered(question, None)]
@@ -103,7 +105,8 @@ async def test_one_child_needs_no_choice_and_normal_and_tip(bot: Harness):
     assert len(tip) == 1
     async with bot.sessions() as s:
         delivery = await s.scalar(select(Delivery))
-    assert delivery is not None and delivery.kind == "on_demand"
+    assert delivery is not None
+    assert delivery.kind == "on_demand"
     assert tip[0].buttons[0] == [
         ("👍 Helpful", f"tip:h:{delivery.id}"),
         ("🙅 Not for us", f"tip:n:{delivery.id}"),
@@ -113,10 +116,12 @@ async def test_one_child_needs_no_choice_and_normal_and_tip(bot: Harness):
     assert bot.toasts()[-1] == "Thanks! Glad it helped."
     async with bot.sessions() as s:
         delivery = await s.scalar(select(Delivery))
-    assert delivery is not None and delivery.feedback == "helpful"
+    assert delivery is not None
+    assert delivery.feedback == "helpful"
 
     more = await bot.tap(sam, "➕ Another tip")
-    assert len(more) == 1 and more[0].text != tip[0].text
+    assert len(more) == 1
+    assert more[0].text != tip[0].text
     assert bot.toasts()[-1] == "A tip for Mia is on its way."
 
 
@@ -131,7 +136,8 @@ async def test_normal_and_tip_with_two_children_offer_buttons(bot: Harness):
     which = await bot.say(sam, "/tip")
     assert texts(which) == ["A tip for which child?"]
     tip = await bot.tap(sam, "Mia")
-    assert len(tip) == 1 and tip[0].text.startswith("<b>Mia</b>")
+    assert len(tip) == 1
+    assert tip[0].text.startswith("<b>Mia</b>")
 
 
 async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
@@ -165,11 +171,15 @@ async def test_pause_resume_stop(bot: Harness):
     await onboard(bot, sam)
     assert texts(await bot.say(sam, "/pause"))[0].startswith("Tips are paused.")
     parent = await bot.parent_row(207)
-    assert parent is not None and (parent.state, parent.next_due_at) == ("paused", None)
+    assert parent is not None
+    assert (parent.state, parent.next_due_at) == ("paused", None)
     assert texts(await bot.say(sam, "/resume"))[0].startswith("Tips are back on. Tips come on Sundays")
     await bot.say(sam, "/stop")
     parent = await bot.parent_row(207)
-    assert parent is not None and (parent.state, parent.next_due_at) == ("stopped", None)
+    assert parent is not None
+    assert (parent.state, parent.next_due_at) == ("stopped", None)
     await bot.say(sam, "/start")
     parent = await bot.parent_row(207)
-    assert parent is not None and parent.state == "active" and parent.next_due_at is not None
+    assert parent is not None
+    assert parent.state == "active"
+    assert parent.next_due_at is not None

@@ -40,7 +40,8 @@ async def test_second_caregiver_joins_and_sets_their_own_schedule(bot: Harness):
 
     async with bot.sessions() as s:
         links = (await s.scalars(select(Caregiver))).all()
-    assert len(links) == 2 and len({link.child_id for link in links}) == 1
+    assert len(links) == 2
+    assert len({link.child_id for link in links}) == 1
 
     # Both now see Mia; the link is used up.
     assert (await bot.say(alex, "/children"))[0].button_labels == ["Mia", "➕ Add a child"]

@@ -62,7 +62,8 @@ async def test_whole_onboarding_with_defaults(bot: Harness):
         None,
         None,
     )
-    assert parent.next_due_at is not None and parent.next_due_at.isoformat() == "2026-12-06T09:00:00+00:00"
+    assert parent.next_due_at is not None
+    assert parent.next_due_at.isoformat() == "2026-12-06T09:00:00+00:00"
 
 
 async def test_ambiguous_date_early_birth_typed_zone_and_own_time(bot: Harness):
@@ -121,7 +122,8 @@ async def test_dates_that_cannot_be_right_are_refused_kindly(bot: Harness):
     nonsense = await bot.say(sam, "<b>soon</b>")
     assert "&lt;b&gt;soon&lt;/b&gt;" in nonsense[0].text
     parent = await bot.parent_row(103)
-    assert parent is not None and parent.flow == "birthdate"
+    assert parent is not None
+    assert parent.flow == "birthdate"
 
 
 async def test_onboarding_continues_after_a_restart(sessions):

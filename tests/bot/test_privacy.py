@@ -13,7 +13,8 @@ async def test_export_is_a_json_document_of_the_parents_data(bot: Harness):
     sam = TgParent(501, "Sam")
     await onboard(bot, sam)
     sent = await bot.say(sam, "/mydata")
-    assert len(sent) == 1 and sent[0].method == "sendDocument"
+    assert len(sent) == 1
+    assert sent[0].method == "sendDocument"
     assert sent[0].text == "Here is everything I store about you and your children."
     assert sent[0].filename == "securebase-my-data.json"
     assert sent[0].document is not None

@@ -65,12 +65,15 @@ async def test_blocking_and_unblocking(bot: Harness):
     await onboard(bot, sam)
     assert await bot.feed(sam.blocks_bot()) == []
     parent = await bot.parent_row(605)
-    assert parent is not None and (parent.state, parent.next_due_at) == ("blocked", None)
+    assert parent is not None
+    assert (parent.state, parent.next_due_at) == ("blocked", None)
     await bot.feed(sam.blocks_bot(blocked=False))
     back = await bot.say(sam, "/start")
     assert back[0].text.startswith("Welcome back, Sam!")
     parent = await bot.parent_row(605)
-    assert parent is not None and parent.state == "active" and parent.next_due_at is not None
+    assert parent is not None
+    assert parent.state == "active"
+    assert parent.next_due_at is not None
 
 
 async def test_forbidden_on_send_marks_the_parent_blocked(bot: Harness):
@@ -79,7 +82,8 @@ async def test_forbidden_on_send_marks_the_parent_blocked(bot: Harness):
     bot.api.fail(403, "Forbidden: bot was blocked by the user", chat_id=606)
     assert await bot.say(sam, "/help") == []
     parent = await bot.parent_row(606)
-    assert parent is not None and parent.state == "blocked"
+    assert parent is not None
+    assert parent.state == "blocked"
 
 
 async def test_errors_are_logged_without_private_text_and_the_parent_is_told(
