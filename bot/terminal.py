@@ -107,7 +107,13 @@ class TerminalRequest(BaseRequest):
 
 class TerminalChat:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], chat_id: int, today: date | None, out: TextIO
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        chat_id: int,
+        today: date | None,
+        out: TextIO,
+        *,
+        default_time_zone: str = "UTC",
     ) -> None:
         self.sessions = sessions
         self.who = Who(chat_id, None, "en")
@@ -115,7 +121,7 @@ class TerminalChat:
         self.out = out
         self.request = TerminalRequest(out, Path.cwd())
         self.bot = Bot(TERMINAL_TOKEN, request=self.request, get_updates_request=self.request)
-        self.env = Env(library=default_library(), default_time_zone=load_settings().default_time_zone)
+        self.env = Env(library=default_library(), default_time_zone=default_time_zone)
 
     def now(self) -> datetime:
         real = datetime.now(UTC)
@@ -154,10 +160,11 @@ class TerminalChat:
                     await self.handle(line.strip())
 
 
-async def _chat(url: str, chat_id: int, today: date | None) -> None:
+async def _chat(url: str, chat_id: int, today: date | None, zone: str) -> None:
     engine = create_engine(url)
     try:
-        await TerminalChat(session_factory(engine), chat_id, today, sys.stdout).run(sys.stdin)
+        chat = TerminalChat(session_factory(engine), chat_id, today, sys.stdout, default_time_zone=zone)
+        await chat.run(sys.stdin)
     finally:
         await engine.dispose()
 
@@ -168,7 +175,8 @@ def run_chat(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"--today must be a date like 2026-03-15, not {args.today!r}", file=sys.stderr)
         return 2
-    url = args.database_url or load_settings().database_url
+    settings = load_settings()
+    url = args.database_url or settings.database_url
     upgrade_to_head(url)
-    asyncio.run(_chat(url, args.chat_id, today))
+    asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone))
     return 0

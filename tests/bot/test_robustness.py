@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from bot.conversation import router
+from bot.conversation import asking
 from bot.telegram.app import register_commands
 from tests.bot.support import Harness, onboard, texts
 from tests.fake_telegram import Parent as TgParent
@@ -95,7 +95,7 @@ async def test_errors_are_logged_without_private_text_and_the_parent_is_told(
     async def broken(*_args: object) -> None:
         raise RuntimeError("secret detail: Samantha's question")
 
-    monkeypatch.setattr(router.asking, "question", broken)
+    monkeypatch.setattr(asking, "question", broken)
     with caplog.at_level(logging.ERROR):
         sent = await bot.say(sam, "my private question about Mia")
     assert texts(sent) == ["Sorry, something went wrong on my side. Please try again in a moment."]

@@ -1,0 +1,60 @@
+"""`securebase chat`: the same conversation in a terminal, with numbered buttons, fed from stdin."""
+
+import argparse
+import io
+import json
+import sys
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import terminal
+from bot.terminal import TerminalChat, run_chat
+from tests.bot.support import NOW
+
+
+async def chat(sessions: async_sessionmaker[AsyncSession], lines: list[str], chat_id: int = 1) -> str:
+    out = io.StringIO()
+    await TerminalChat(sessions, chat_id, NOW.date(), out).run(io.StringIO("\n".join(lines) + "\n"))
+    return out.getvalue()
+
+
+async def test_onboarding_in_the_terminal_with_numbered_buttons(sessions, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    output = await chat(
+        sessions, ["/start", "Mia", "15 March 2026", "2", "London", "1", "/tip", "/mydata", "/quit"]
+    )
+    assert "bot> Hello! I'm Secure Base" in output
+    assert "bot> Was Mia born early, before the due date?" in output
+    assert "     [1] Yes, born early   [2] No" in output
+    assert "bot> Time zone set to Europe/London." in output
+    assert (
+        "bot> All set! Tips come on Sundays at 09:00 (Europe/London time). Your first tip comes on Sunday 6 December"
+        in output
+    )
+    assert "[1] 👍 Helpful   [2] 🙅 Not for us" in output  # the tip, through the real dispatcher
+    assert "<b>" not in output
+    exported = json.loads((tmp_path / "securebase-my-data.json").read_text())
+    assert exported["parent"]["chat_id"] == 1
+    assert (tmp_path / "securebase-my-data.json").stat().st_mode & 0o777 == 0o600
+
+
+async def test_the_terminal_continues_where_the_last_session_stopped(sessions):
+    await chat(sessions, ["/start", "Mia"])
+    output = await chat(sessions, ["1 April 2026"])
+    assert "bot> Was Mia born early" in output
+
+
+def test_run_chat_on_a_fresh_database_and_a_bad_date(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\nMia\n"))
+    args = argparse.Namespace(database_url=url, chat_id=7, today="2026-11-29")
+    assert run_chat(args) == 0
+    assert "bot> When was Mia born?" in capsys.readouterr().out
+    assert run_chat(argparse.Namespace(database_url=url, chat_id=7, today="29/11")) == 2
+    assert "--today must be a date like 2026-03-15" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("html", "text"), [("<b>Mia</b> &amp; <i>Leo</i> &lt;3", "Mia & Leo <3")])
+def test_plain(html, text):
+    assert terminal.plain(html) == text
