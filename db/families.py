@@ -62,9 +62,7 @@ async def get_or_create_parent(
         .on_conflict_do_nothing(index_elements=["chat_id"])
         .returning(Parent.id)
     )
-    parent = await get_parent(s, chat_id)
-    if parent is None:  # pragma: no cover - the row was inserted or already there just above
-        raise RuntimeError("parent row vanished while being created")
+    parent = (await s.scalars(select(Parent).where(Parent.chat_id == chat_id))).one()
     if created_id is None:
         if first_name:
             parent.first_name = values["first_name"]
@@ -205,10 +203,7 @@ async def redeem_invite(s: AsyncSession, code: str, parent: Parent, *, now: dt.d
         Caregiver(parent_id=parent.id, child_id=invite.child_id, position=await _next_position(s, parent.id))
     )
     await s.flush()
-    child = await s.get(Child, invite.child_id)
-    if child is None:  # pragma: no cover - the foreign key guarantees it
-        raise InviteError("unknown")
-    return child
+    return await s.get_one(Child, invite.child_id)
 
 
 async def set_flow(s: AsyncSession, parent: Parent, flow: str | None, data: dict[str, Any] | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -207,3 +208,19 @@ async def test_the_due_query_reads_only_due_rows_through_the_index(
         # Many due: PostgreSQL walks the index in order and stops after LIMIT rows, without sorting.
         assert "Index Scan using ix_parents_due" in plan, plan
         assert "Sort" not in plan, plan
+
+
+async def test_sessions_writing_at_the_same_time_all_succeed(sessions: Sessions) -> None:
+    """Updates and the dispatcher each use their own session; on SQLite, WAL and the busy timeout make
+    simultaneous writers wait for each other instead of failing."""
+
+    async def register(chat_id: int) -> None:
+        async with sessions() as s:
+            parent = await new_parent(s, chat_id)
+            await families.add_child(s, parent, name="A", birthdate=dt.date(2025, 5, 5), due_date=None)
+            await asyncio.sleep(0)  # let the other sessions start their writes before this one commits
+            await s.commit()
+
+    await asyncio.gather(*(register(chat_id) for chat_id in range(1, 21)))
+    async with sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(Caregiver)) == 20
