@@ -174,11 +174,12 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
     child = await families.add_child(
         turn.s, turn.parent, name=str(data["name"]), birthdate=birthdate, due_date=due_date
     )
+    # Scheduled right away with the defaults, so a parent who leaves the remaining questions still gets tips.
+    await reschedule(turn.s, turn.parent, turn.now)
     if mode == "first":
         await turn.goto("tz", {"mode": "first", "child_id": child.id})
         return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set.\n\n")
     await turn.goto(None)
-    await reschedule(turn.s, turn.parent, turn.now)
     typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
     return Outcome(
         [

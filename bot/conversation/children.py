@@ -150,12 +150,12 @@ async def join(turn: Turn, code: str, created: bool) -> Outcome:
                 (other.chat_id, Reply(f"{who} joined you as a caregiver for {esc(child.name)}."))
             )
     welcome = f"Welcome! You now share {esc(child.name)}, and you'll get the tips for {esc(child.name)} here."
+    await reschedule(turn.s, turn.parent, turn.now)
     if needs_setup:
         await turn.goto("tz", {"mode": "joined", "child_id": child.id})
         asked = setup_steps.ask_tz(turn, welcome + "\n\n")
         outcome.replies.extend(asked.replies)
         return outcome
     await turn.goto(None)
-    await reschedule(turn.s, turn.parent, turn.now)
     outcome.replies.append(Reply(f"{welcome} {setup_steps.schedule_line(turn)}"))
     return outcome

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.telegram.app import App, build_application
 from db.models import Parent
-from tests.fake_telegram import TOKEN, FakeBotAPI, Sent, feed
+from tests.fake_telegram import BOT_USERNAME, TOKEN, FakeBotAPI, Sent, feed
 from tests.fake_telegram import Parent as TgParent
 
 # A Sunday morning in late November; the children below are a few months old then.
@@ -102,3 +102,19 @@ async def onboard(
     await bot.tap(parent, "No")
     await bot.say(parent, zone)
     return await bot.tap(parent, "Sunday 09:00 is fine")
+
+
+async def invite_link(bot: Harness, parent: TgParent) -> str:
+    """Create an invite for Mia from /children, check the message, and return the code."""
+    await bot.say(parent, "/children")
+    await bot.tap(parent, "Mia")
+    sent = await bot.tap(parent, "👥 Invite a caregiver")
+    text = sent[0].text
+    prefix = f"Send this link to the other caregiver:\nhttps://t.me/{BOT_USERNAME}?start="
+    assert text.startswith(prefix)
+    code, rest = text.removeprefix(prefix).split("\n", 1)
+    assert (
+        rest
+        == "\nThey'll get the tips for Mia in their own chat. The link works once, for the next 48 hours."
+    )
+    return code

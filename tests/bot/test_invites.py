@@ -3,24 +3,8 @@
 from sqlalchemy import select
 
 from db.models import Caregiver
-from tests.bot.support import Harness, onboard, texts
-from tests.fake_telegram import BOT_USERNAME
+from tests.bot.support import Harness, invite_link, onboard, texts
 from tests.fake_telegram import Parent as TgParent
-
-
-async def invite_link(bot: Harness, parent: TgParent) -> str:
-    await bot.say(parent, "/children")
-    await bot.tap(parent, "Mia")
-    sent = await bot.tap(parent, "👥 Invite a caregiver")
-    text = sent[0].text
-    prefix = f"Send this link to the other caregiver:\nhttps://t.me/{BOT_USERNAME}?start="
-    assert text.startswith(prefix)
-    code, rest = text.removeprefix(prefix).split("\n", 1)
-    assert (
-        rest
-        == "\nThey'll get the tips for Mia in their own chat. The link works once, for the next 48 hours."
-    )
-    return code
 
 
 async def test_second_caregiver_joins_and_sets_their_own_schedule(bot: Harness):

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from bot.core.answers import ChildInfo, typical_now
 from sqlalchemy import select
 
+from bot.core.answers import ChildInfo, typical_now
 from content import default_library
 from db.models import Child, Parent
 from tests.bot.support import NOW, Harness, onboard, texts
@@ -153,6 +153,20 @@ async def test_cancel_leaves_the_flow_and_a_stale_button_then_expires(bot: Harne
     assert texts(await bot.say(sam, "/cancel")) == [
         "There's nothing to cancel. Send /help to see what you can do."
     ]
+
+
+async def test_leaving_the_setup_questions_still_schedules_tips(bot: Harness):
+    sam = TgParent(107, "Sam")
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "No")
+    await bot.say(sam, "/cancel")
+    parent = await bot.parent_row(107)
+    assert parent is not None
+    assert (parent.time_zone, parent.flow) == ("UTC", None)
+    assert parent.next_due_at is not None
+    assert parent.next_due_at.isoformat() == "2026-12-06T09:00:00+00:00"
 
 
 async def test_start_again_after_onboarding_welcomes_back(bot: Harness):

@@ -5,7 +5,7 @@ import json
 from sqlalchemy import select
 
 from db.models import Caregiver, Child, Delivery, Invite, Parent
-from tests.bot.support import Harness, onboard, texts
+from tests.bot.support import Harness, invite_link, onboard, texts
 from tests.fake_telegram import Parent as TgParent
 
 
@@ -27,10 +27,13 @@ async def test_delete_asks_first_and_then_erases_everything(bot: Harness):
     sam, alex = TgParent(511, "Sam"), TgParent(512, "Alex")
     await onboard(bot, sam)
     await bot.say(sam, "/tip")
-    await bot.say(sam, "/children")
-    await bot.tap(sam, "Mia")
-    await bot.tap(sam, "👥 Invite a caregiver")
-    await onboard(bot, alex, name="Ben")
+    await bot.say(alex, f"/start {await invite_link(bot, sam)}")  # Alex shares Mia
+    await bot.say(alex, "/cancel")
+    await bot.say(alex, "/addchild")
+    await bot.say(alex, "Ben")
+    await bot.say(alex, "1 June 2026")
+    await bot.tap(alex, "No")
+    await invite_link(bot, sam)  # an unused invite of Sam's
 
     ask = await bot.say(sam, "/deletedata")
     assert ask[0].button_labels == ["Yes, erase everything", "No, keep it"]
@@ -45,12 +48,16 @@ async def test_delete_asks_first_and_then_erases_everything(bot: Harness):
     ]
     async with bot.sessions() as s:
         assert await s.scalar(select(Parent).where(Parent.chat_id == 511)) is None
-        assert [c.name for c in (await s.scalars(select(Child))).all()] == ["Ben"]
         (alex_row,) = (await s.scalars(select(Parent))).all()
+        assert alex_row.chat_id == 512
+        # Mia stays, for Alex only; nothing else of Sam's is left anywhere.
+        assert sorted(c.name for c in (await s.scalars(select(Child))).all()) == ["Ben", "Mia"]
         links = (await s.scalars(select(Caregiver))).all()
         tips = (await s.scalars(select(Delivery))).all()
-        assert {row.parent_id for row in links} | {row.parent_id for row in tips} == {alex_row.id}
-        assert (await s.scalars(select(Invite).where(Invite.created_by != alex_row.id))).all() == []
+        invites = (await s.scalars(select(Invite))).all()
+        assert {row.parent_id for row in links} == {alex_row.id}
+        assert all(row.parent_id == alex_row.id for row in tips)
+        assert all(row.created_by == alex_row.id and row.used_by in (None, alex_row.id) for row in invites)
     # Old buttons now lead nowhere, and nothing is re-created by pressing them.
     assert texts(await bot.press(sam, "c:menu:1"))[0].startswith("That button has expired.")
     assert await bot.parent_row(511) is None
