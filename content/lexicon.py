@@ -55,6 +55,7 @@ class OutOfScope:
 @dataclass(frozen=True)
 class Lexicon:
     stopwords: frozenset[str]
+    modifiers: frozenset[str]
     intents: Mapping[Intent, tuple[str, ...]]
     synonyms: tuple[Synonym, ...]
     out_of_scope: tuple[OutOfScope, ...]
@@ -114,19 +115,27 @@ class _IntentsSpec(_Strict):
 
 class _LexiconSpec(_Strict):
     stopwords: list[Phrase]
+    modifiers: list[Phrase]
     intents: _IntentsSpec
     synonyms: list[_SynonymSpec]
     out_of_scope: list[_OutOfScopeSpec]
 
 
-def _check_phrases(path: Path, where: str, phrases: list[str], stopwords: frozenset[str]) -> None:
+def _phrase_problems(
+    where: str, phrases: list[str], stopwords: frozenset[str], modifiers: frozenset[str]
+) -> list[str]:
+    """A phrase must keep a word after stopwords are dropped, and not be a lone modifier like "not"."""
     if not phrases:
-        raise LexiconError(f"{path}: {where}: needs at least one phrase")
+        return [f"{where}: needs at least one phrase"]
+    problems = []
     for phrase in phrases:
-        if not [w for w in words(phrase) if w not in stopwords]:
-            raise LexiconError(
-                f"{path}: {where}: phrase {phrase!r} has only stopwords, so it would match every question"
+        kept = [w for w in words(phrase) if w not in stopwords]
+        if not kept or (len(kept) == 1 and kept[0] in modifiers):
+            problems.append(
+                f"{where}: phrase {phrase!r} has only stopwords or a lone modifier, "
+                "so it would match far too many questions"
             )
+    return problems
 
 
 def _parse(path: Path) -> _LexiconSpec:
@@ -135,7 +144,9 @@ def _parse(path: Path) -> _LexiconSpec:
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
-        raise LexiconError(f"{path}: the lexicon must be a mapping with stopwords, intents, synonyms, out_of_scope")
+        raise LexiconError(
+            f"{path}: the lexicon must be a mapping with stopwords, intents, synonyms, out_of_scope"
+        )
     try:
         return _LexiconSpec.model_validate(raw)
     except ValidationError as exc:
@@ -147,23 +158,29 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     """Load and check the lexicon, raising LexiconError that names the entry at fault."""
     spec = _parse(path)
     stopwords = frozenset(w for s in spec.stopwords for w in words(s))
+    modifiers = frozenset(w for s in spec.modifiers for w in words(s))
     intents = {
         Intent.NORMAL: tuple(spec.intents.normal),
         Intent.HELP: tuple(spec.intents.help),
         Intent.WHY: tuple(spec.intents.why),
     }
-    for intent, phrases in intents.items():
-        for phrase in phrases:
-            if not words(phrase):
-                raise LexiconError(f"{path}: intents.{intent}: phrase {phrase!r} has no words")
+    problems = [
+        f"intents.{intent}: phrase {phrase!r} has no words"
+        for intent, phrases in intents.items()
+        for phrase in phrases
+        if not words(phrase)
+    ]
     for n, syn in enumerate(spec.synonyms):
         where = f"synonyms[{n}] ({syn.phrases[0] if syn.phrases else '?'})"
-        _check_phrases(path, where, syn.phrases, stopwords)
-        _check_phrases(path, where + " means", syn.means, stopwords)
+        problems += _phrase_problems(where, syn.phrases, stopwords, modifiers)
+        problems += _phrase_problems(where + " means", syn.means, stopwords, modifiers)
     for n, oos in enumerate(spec.out_of_scope):
-        _check_phrases(path, f"out_of_scope[{n}] ({oos.topic})", oos.phrases, stopwords)
+        problems += _phrase_problems(f"out_of_scope[{n}] ({oos.topic})", oos.phrases, stopwords, modifiers)
+    if problems:
+        raise LexiconError(f"{path}: " + "; ".join(problems))
     return Lexicon(
         stopwords=stopwords,
+        modifiers=modifiers,
         intents=intents,
         synonyms=tuple(Synonym(tuple(s.phrases), tuple(s.means)) for s in spec.synonyms),
         out_of_scope=tuple(OutOfScope(o.topic, o.health, tuple(o.phrases)) for o in spec.out_of_scope),
