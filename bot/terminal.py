@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import html
 import json
+import logging
 import os
 import re
 import sys
@@ -177,6 +178,7 @@ def run_chat(args: argparse.Namespace) -> int:
         return 2
     settings = load_settings()
     url = args.database_url or settings.database_url
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the chat is for talking, not migration notes
     upgrade_to_head(url)
     asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone))
     return 0

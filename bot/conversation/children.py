@@ -7,6 +7,7 @@ links (``Turn.child``), so a forged or stale id is simply "expired".
 from __future__ import annotations
 
 from bot.conversation import child_steps, setup_steps
+from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.texts import EXPIRED, EXPIRED_TOAST, MAX_NAME_CHARS, NO_CHILD_YET, esc
 from bot.conversation.turn import Turn
@@ -55,8 +56,8 @@ def _menu(turn: Turn, child: Child) -> Outcome:
         (Button("👥 Invite a caregiver", f"c:invite:{cid}"),),
         (Button("🗑 Remove", f"c:remove:{cid}"),),
     )
-    dates = f"Born {child.birthdate.isoformat()}" + (
-        f", due {child.due_date.isoformat()}" if child.due_date else ""
+    dates = f"Born {day_date(child.birthdate)}" + (
+        f", due {day_date(child.due_date)}" if child.due_date else ""
     )
     return Outcome([Reply(f"{describe_child(turn, child)}\n{dates}", buttons)])
 

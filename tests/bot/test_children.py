@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from bot.core.answers import ChildInfo, answer, typical_now
 from sqlalchemy import select
 
+from bot.core.answers import ChildInfo, answer, typical_now
 from content import default_library
 from db.models import Child, Delivery
 from tests.bot.support import NOW, Harness, onboard, texts
@@ -42,7 +42,7 @@ async def test_children_list_and_menu(bot: Harness):
     ]
     assert listing[0].button_labels == ["Mia", "Leo", "➕ Add a child"]
     menu = await bot.tap(sam, "Leo")
-    assert menu[0].text == "<b>Leo</b>, 1 year 9 months\nBorn 2025-02-01"
+    assert menu[0].text == "<b>Leo</b>, 1 year 9 months\nBorn 1 February 2025"
     assert menu[0].button_labels == ["✏️ Rename", "📅 Change dates", "👥 Invite a caregiver", "🗑 Remove"]
 
     assert texts(await bot.tap(sam, "✏️ Rename")) == ["What should I call Leo from now on?"]
