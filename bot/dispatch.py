@@ -11,9 +11,9 @@ message and the next outcome flush (at most ``RECORD_EVERY`` messages or ``RECOR
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +38,7 @@ from db.models import DeliveryState, Parent, ParentState
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-CONCURRENCY = 64
+CONCURRENCY = 16
 SEND_RETRIES = 4
 MAX_BACKOFF_SECONDS = 30.0
 MAX_ATTEMPTS = 3
@@ -136,7 +136,7 @@ class Dispatcher:
         self._outcomes: list[Outcome] = []
         self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
         self._blocked: set[int] = set()
-        self._oldest_unrecorded = 0.0
+        self._wake = asyncio.Event()
 
     @classmethod
     def from_settings(
@@ -155,15 +155,19 @@ class Dispatcher:
     async def run_once(self, now: dt.datetime) -> DispatchReport:
         """Send everything due at ``now`` (stale claims first), then return what happened."""
         report = DispatchReport()
-        queue: asyncio.Queue[list[Outgoing] | None] = asyncio.Queue(maxsize=self.concurrency * 2)
+        queue: asyncio.Queue[list[Outgoing] | None] = asyncio.Queue(maxsize=self.batch_size)
         workers = [asyncio.create_task(self._worker(queue, report)) for _ in range(self.concurrency)]
+        finished = asyncio.Event()
+        recorder = asyncio.create_task(self._recorder(finished))
         try:
             await self._produce(now, queue, report)
         finally:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers)
-            await self._flush()
+            finished.set()
+            self._wake.set()
+            await recorder
         return report
 
     async def preview(self, now: dt.datetime) -> DispatchReport:
@@ -312,13 +316,11 @@ class Dispatcher:
         if blocked:
             self._blocked.add(job[0].chat_id)
             report.blocked += 1
-        if len(self._outcomes) >= RECORD_EVERY or time.monotonic() - self._oldest_unrecorded > RECORD_SECONDS:
-            await self._flush()
+        if len(self._outcomes) >= RECORD_EVERY:
+            self._wake.set()
 
     def _note(self, message: Outgoing, result: _SendResult, report: DispatchReport) -> None:
         now = self.clock()
-        if not self._outcomes:
-            self._oldest_unrecorded = time.monotonic()
         assert message.delivery_id is not None
         self._outcomes.append(
             Outcome(message.delivery_id, result.state, now, result.message_id, result.error)
@@ -364,6 +366,19 @@ class Dispatcher:
             except TelegramError as exc:
                 return _SendResult(None, error=_short(exc))
         return _SendResult(None, error=error)
+
+    async def _recorder(self, finished: asyncio.Event) -> None:
+        """Writes outcomes in the background so senders never wait for the database."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), RECORD_SECONDS)
+            self._wake.clear()
+            try:
+                await self._flush()
+            except Exception:
+                log.exception("recording outcomes failed; those claims will be retried once stale")
+            if finished.is_set() and not self._outcomes:
+                return
 
     async def _flush(self) -> None:
         """Write outcomes so far in one transaction (the end of the duplicate window for those messages)."""

@@ -214,11 +214,10 @@ async def claim(s: AsyncSession, claims: Sequence[NewClaim], now: dt.datetime) -
     dialect = postgresql if _is_postgresql(s) else sqlite
     statement = (
         dialect.insert(DELIVERIES)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["parent_id", "child_id", "slot_at"])
         .returning(DELIVERIES.c.id, DELIVERIES.c.parent_id, DELIVERIES.c.child_id)
     )
-    result = await s.execute(statement)
+    result = await s.execute(statement, rows)
     return {(parent_id, child_id): delivery_id for delivery_id, parent_id, child_id in result}
 
 

@@ -1,0 +1,383 @@
+"""Dispatch throughput, memory and due-query scaling, against a local fake Bot API over real HTTP.
+
+    python bench/dispatch.py                      # 10,000 and 100,000 families; due query at 10k and 1M
+    python bench/dispatch.py --sizes 2000 --query-sizes 10000,100000   # a quick run
+
+For each size N: N families (one child each, all due at once) in a fresh SQLite file, sent by our
+dispatcher through python-telegram-bot to a fake Bot API HTTP server on 127.0.0.1 (its own process, so
+both contenders share the same server); then a bare PTB ``send_message`` loop sends N messages of the
+same shape with the same concurrency to the same server. Each measurement runs in a fresh process so
+peak memory (ru_maxrss) belongs to that measurement alone. The due query is timed on tables of 10,000
+and 1,000,000 families with the same number due (the rest scheduled over the coming week), so the ratio
+shows how the query grows with the table, not with the work. Ends with one JSON line of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import json
+import multiprocessing
+import os
+import re
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+TOKEN = "7000000001:AAbenchtokenbenchtokenbenchtoken00"  # noqa: S105 (the fake server accepts anything)
+ZONES = ("UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
+DUE_IN_QUERY_TABLE = 100
+MAX_CONNECTIONS = 1024
+MAX_BODY = 64 * 1024
+
+
+# --- the fake Bot API server (runs in its own process) ---
+
+
+def _message(chat_id: int, message_id: int) -> bytes:
+    return json.dumps(
+        {
+            "ok": True,
+            "result": {
+                "message_id": message_id,
+                "date": 1772355600,
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": 7000000001, "is_bot": True, "first_name": "Secure Base"},
+                "text": "tip",
+            },
+        }
+    ).encode()
+
+
+GET_ME = json.dumps(
+    {
+        "ok": True,
+        "result": {
+            "id": 7000000001,
+            "is_bot": True,
+            "first_name": "Secure Base",
+            "username": "SecureBaseBenchBot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        },
+    }
+).encode()
+CHAT_ID = re.compile(rb"chat_id=(-?\d+)")
+
+
+async def _serve(ready: Any) -> None:
+    counter = itertools.count(1)
+    stats = {"sendMessage": 0}
+    slots = asyncio.Semaphore(MAX_CONNECTIONS)
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        async with slots:
+            try:
+                while line := await reader.readline():
+                    path = line.split(b" ")[1]
+                    length = 0
+                    while (header := await reader.readline()) not in (b"\r\n", b""):
+                        name, _, value = header.partition(b":")
+                        if name.strip().lower() == b"content-length":
+                            length = int(value)
+                    if length > MAX_BODY:
+                        return
+                    body = await reader.readexactly(length) if length else b""
+                    method = path.rsplit(b"/", 1)[-1]
+                    if method == b"sendMessage":
+                        stats["sendMessage"] += 1
+                        match = CHAT_ID.search(body)
+                        payload = _message(int(match.group(1)) if match else 0, next(counter))
+                    elif method == b"getMe":
+                        payload = GET_ME
+                    elif method == b"stats":
+                        payload = json.dumps(stats).encode()
+                    else:
+                        payload = b'{"ok": true, "result": true}'
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                        % (len(payload), payload)
+                    )
+                    await writer.drain()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                pass
+            finally:
+                writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, limit=MAX_BODY, backlog=MAX_CONNECTIONS)
+    ready.send(server.sockets[0].getsockname()[1])
+    async with server:
+        await server.serve_forever()
+
+
+def serve(ready: Any) -> None:
+    asyncio.run(_serve(ready))
+
+
+# --- helpers ---
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _bot(port: int, concurrency: int) -> Any:
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    request = HTTPXRequest(connection_pool_size=concurrency, read_timeout=30, pool_timeout=30)
+    return Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
+
+
+def _stats(port: int) -> int:
+    import httpx
+
+    return int(httpx.get(f"http://127.0.0.1:{port}/bot{TOKEN}/stats").json()["sendMessage"])
+
+
+def _create_schema(path: Path) -> None:
+    from db.migrate import upgrade_to_head
+
+    upgrade_to_head(f"sqlite:///{path}")
+
+
+def _fill(path: Path, families: int, due: int) -> None:
+    """Bulk-insert families with raw sqlite3 (not timed); ``due`` of them are due at NOW, the rest later."""
+    stamp = "%Y-%m-%d %H:%M:%S.%f"
+    created = NOW.strftime(stamp)
+    week = 7 * 24 * 3600
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA synchronous=OFF")
+    with db:
+        db.executemany(
+            "INSERT INTO parents (id, chat_id, first_name, language_code, time_zone, tip_days, tip_time, state,"
+            " next_due_at, created_at, updated_at) VALUES (?, ?, 'Sam', 'en', ?, '6', '09:00:00.000000',"
+            " 'active', ?, ?, ?)",
+            (
+                (
+                    i,
+                    100000 + i,
+                    ZONES[i % len(ZONES)],
+                    (
+                        NOW - dt.timedelta(minutes=1)
+                        if i <= due
+                        else NOW + dt.timedelta(seconds=1 + i * 7919 % week)
+                    ).strftime(stamp),
+                    created,
+                    created,
+                )
+                for i in range(1, families + 1)
+            ),
+        )
+        db.executemany(
+            "INSERT INTO children (id, name, birthdate, created_at) VALUES (?, ?, ?, ?)",
+            (
+                (i, f"Kid{i}", (NOW.date() - dt.timedelta(days=30 + i % 1000)).isoformat(), created)
+                for i in range(1, families + 1)
+            ),
+        )
+        db.executemany(
+            "INSERT INTO caregivers (parent_id, child_id, position, joined_at) VALUES (?, ?, 0, ?)",
+            ((i, i, created) for i in range(1, families + 1)),
+        )
+    db.close()
+
+
+# --- measurements (each in a fresh process) ---
+
+
+async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
+    from bot.dispatch import Dispatcher
+    from db.engine import create_engine, session_factory
+
+    engine = create_engine(f"sqlite:///{path}")
+    bot = _bot(port, concurrency)
+    async with bot:
+        dispatcher = Dispatcher(bot, session_factory(engine), concurrency=concurrency)
+        before = _stats(port)
+        started = time.perf_counter()
+        report = await dispatcher.run_once(NOW)
+        seconds = time.perf_counter() - started
+        delivered = _stats(port) - before
+    await engine.dispose()
+    return {"sent": report.sent, "delivered": delivered, "seconds": seconds, "failed": report.failed}
+
+
+def dispatch_phase(families: int, port: int, concurrency: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        _create_schema(path)
+        _fill(path, families, due=families)
+        result = asyncio.run(_dispatch(path, port, concurrency))
+    result["peak_rss_mb"] = _peak_rss_mb()
+    return result
+
+
+def _sample_tip() -> Any:
+    """A real rendered tip (text and buttons), so the bare loop sends messages of the same shape as ours."""
+    from bot.core.tips import ChildTipState, plan_tip, render_tip
+    from content import default_library
+
+    library = default_library()
+    child = ChildTipState(1, "Kid1", NOW.date() - dt.timedelta(days=300), None, None, False, (), frozenset())
+    plan = plan_tip(child, NOW.date(), library)
+    assert plan is not None
+    return render_tip(plan, library, delivery_id=123456)
+
+
+async def _bare(count: int, port: int, concurrency: int) -> dict[str, Any]:
+    from bot.dispatch import reply_markup
+
+    reply = _sample_tip()
+    markup = reply_markup(reply)
+    chats = iter(range(100001, 100001 + count))
+    bot = _bot(port, concurrency)
+
+    async def worker() -> None:
+        for chat_id in chats:
+            await bot.send_message(chat_id, reply.text, parse_mode="HTML", reply_markup=markup)
+
+    async with bot:
+        before = _stats(port)
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        seconds = time.perf_counter() - started
+        delivered = _stats(port) - before
+    return {"sent": count, "delivered": delivered, "seconds": seconds}
+
+
+def bare_phase(count: int, port: int, concurrency: int) -> dict[str, Any]:
+    result = asyncio.run(_bare(count, port, concurrency))
+    result["peak_rss_mb"] = _peak_rss_mb()
+    return result
+
+
+async def _time_due_query(path: Path, repeats: int) -> tuple[float, int, str]:
+    from db.deliveries import due_parents
+    from db.engine import create_engine, session_factory
+
+    engine = create_engine(f"sqlite:///{path}")
+    sessions = session_factory(engine)
+    timings: list[float] = []
+    found = 0
+    async with sessions() as s:
+        await due_parents(s, NOW, 500)  # warm the connection and the page cache
+        for _ in range(repeats):
+            started = time.perf_counter()
+            found = len(await due_parents(s, NOW, 500))
+            timings.append(time.perf_counter() - started)
+    await engine.dispose()
+    plan = (
+        sqlite3.connect(path)
+        .execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM parents WHERE state = 'active' AND next_due_at <= ? "
+            "ORDER BY next_due_at LIMIT 500",
+            (NOW.strftime("%Y-%m-%d %H:%M:%S.%f"),),
+        )
+        .fetchall()
+    )
+    return statistics.median(timings), found, "; ".join(str(row[-1]) for row in plan)
+
+
+def query_phase(families: int, repeats: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "query.db"
+        _create_schema(path)
+        started = time.perf_counter()
+        _fill(path, families, due=DUE_IN_QUERY_TABLE)
+        fill_seconds = time.perf_counter() - started
+        median, found, plan = asyncio.run(_time_due_query(path, repeats))
+    return {
+        "families": families,
+        "median_ms": median * 1000,
+        "found": found,
+        "plan": plan,
+        "fill_seconds": fill_seconds,
+    }
+
+
+def _in_fresh_process(function: Any, *args: Any) -> dict[str, Any]:
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        result: dict[str, Any] = pool.apply(function, args)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000", help="families per dispatch run (comma separated)")
+    parser.add_argument("--query-sizes", default="10000,1000000", help="table sizes for the due query")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent sends, both contenders")
+    parser.add_argument("--repeats", type=int, default=50, help="due-query timings per size (median taken)")
+    args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.sizes.split(",") if n]
+    query_sizes = [int(n) for n in args.query_sizes.split(",") if n]
+
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    server = context.Process(target=serve, args=(send,), daemon=True)
+    server.start()
+    port = int(receive.recv())
+    print(
+        f"fake Bot API on 127.0.0.1:{port} (pid {server.pid}); concurrency {args.concurrency}; cpus {os.cpu_count()}"
+    )
+    figures: dict[str, Any] = {"concurrency": args.concurrency, "dispatch": {}, "due_query_ms": {}}
+    try:
+        for n in sizes:
+            ours = _in_fresh_process(dispatch_phase, n, port, args.concurrency)
+            bare = _in_fresh_process(bare_phase, n, port, args.concurrency)
+            ours_rate = ours["sent"] / ours["seconds"]
+            bare_rate = bare["sent"] / bare["seconds"]
+            ratio = ours_rate / bare_rate
+            print(
+                f"N={n:,}: dispatch {ours_rate:,.0f} tips/s ({ours['seconds']:.1f} s, {ours['delivered']:,} delivered, "
+                f"peak RSS {ours['peak_rss_mb']:.0f} MB) | bare PTB loop {bare_rate:,.0f} msg/s ({bare['seconds']:.1f} s, "
+                f"peak RSS {bare['peak_rss_mb']:.0f} MB) | ratio {ratio:.2f}"
+            )
+            if ours["delivered"] != n or ours["sent"] != n:
+                print(
+                    f"  WARNING: expected {n} tips, dispatcher reported {ours['sent']}, server saw {ours['delivered']}"
+                )
+            figures["dispatch"][str(n)] = {
+                "ours_tips_per_s": round(ours_rate, 1),
+                "bare_msgs_per_s": round(bare_rate, 1),
+                "ratio": round(ratio, 3),
+                "ours_peak_rss_mb": round(ours["peak_rss_mb"], 1),
+                "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1),
+                "delivered": ours["delivered"],
+            }
+        for n in query_sizes:
+            result = _in_fresh_process(query_phase, n, args.repeats)
+            print(
+                f"due query, {n:,} families ({result['found']} due): median {result['median_ms']:.3f} ms "
+                f"[plan: {result['plan']}] (table built in {result['fill_seconds']:.1f} s)"
+            )
+            figures["due_query_ms"][str(n)] = round(result["median_ms"], 4)
+    finally:
+        server.terminate()
+        server.join()
+    timings = figures["due_query_ms"]
+    if len(query_sizes) >= 2:
+        growth = timings[str(query_sizes[-1])] / timings[str(query_sizes[0])]
+        figures["due_query_growth"] = round(growth, 3)
+        print(
+            f"due query growth {query_sizes[0]:,} -> {query_sizes[-1]:,} families: x{growth:.2f} (target <= 2)"
+        )
+    print(json.dumps(figures, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
