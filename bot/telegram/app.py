@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import BotCommand, Update
+from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -32,7 +32,7 @@ from telegram.request import BaseRequest
 from bot import conversation
 from bot.config import Settings
 from bot.conversation import COMMANDS, Env, Outcome, Who
-from bot.conversation.texts import GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
+from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.telegram.deliver import deliver, send_or_mark
 from content import Library, default_library
@@ -71,13 +71,18 @@ class Handlers:
         app.add_handler(ChatMemberHandler(self.member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self.error)
 
-    async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, call: Call) -> Outcome:
+    async def _serve(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Call, query: CallbackQuery | None = None
+    ) -> None:
+        """One session and one commit for the update; then answer the button, then send what it produced."""
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
         async with self.sessions() as s:
             outcome = await call(s, env, now)
             await s.commit()
-        return outcome
+        if query is not None:
+            await query.answer(outcome.toast)
+        await deliver(context.bot, self.sessions, chat_id, outcome, now)
 
     @staticmethod
     def _who(update: Update) -> Who:
@@ -92,25 +97,22 @@ class Handlers:
             return
         text = message.text
         who = self._who(update)
-        outcome = await self._run(
-            update, context, lambda s, env, now: conversation.on_text(s, env, who, text, now)
+        await self._serve(
+            context, who.chat_id, lambda s, env, now: conversation.on_text(s, env, who, text, now)
         )
-        await deliver(context.bot, self.sessions, who.chat_id, outcome, self.clock())
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE or not query.data:
-            await query.answer(conversation.texts.EXPIRED_TOAST)
+            await query.answer(EXPIRED_TOAST)
             return
         data = query.data
         who = Who(chat.id, query.from_user.first_name, query.from_user.language_code)
-        outcome = await self._run(
-            update, context, lambda s, env, now: conversation.on_press(s, env, who, data, now)
+        await self._serve(
+            context, who.chat_id, lambda s, env, now: conversation.on_press(s, env, who, data, now), query
         )
-        await query.answer(outcome.toast)
-        await deliver(context.bot, self.sessions, who.chat_id, outcome, self.clock())
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
