@@ -71,7 +71,7 @@ class Answer:
 @dataclass(frozen=True)
 class _Age:
     months: int
-    label: str  # "10 months", "6 weeks (corrected age)"
+    label: str  # "10 months", "6 weeks"
     corrected: bool
     who: str | None  # the child's name, when the age is the child's
 
@@ -162,8 +162,7 @@ def _of_kind(band: Band, kind: Kind) -> tuple[Item, ...]:
 
 def _child_age(child: ChildInfo, today: date) -> _Age:
     child_age = age_on(child.birthdate, today, child.due_date)
-    label = describe_age(child_age) + (" (corrected age)" if child_age.corrected else "")
-    return _Age(child_age.months, label, child_age.corrected, child.name)
+    return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name)
 
 
 def _last_month(library: Library) -> int:
@@ -190,7 +189,7 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library) -> str:
 
 
 def _past_last_band(age: _Age, library: Library) -> str:
-    who = f"{_e(age.who)} is {_e(age.label)} old" if age.who else f"At {_e(age.label)}"
+    who = _who(age, bold=False)
     return (
         f"{who}, past the ages the guidance I answer from covers ({_e(_topics(library))}), so I have "
         f"nothing from it to share.\n\n{DOCTOR}"
@@ -262,12 +261,19 @@ def _line(library: Library, item: Item, label_band: bool) -> str:
 
 
 def _stage_lines(bands: tuple[Band, ...], age: _Age) -> str:
-    who = f"<b>{_e(age.who)}</b> is {_e(age.label)} old" if age.who else f"At <b>{_e(age.label)}</b>"
+    who = _who(age, bold=True)
     if len(bands) == 1:
         return f"{who}, in the <b>{_e(bands[0].label)}</b> stage: {_e(bands[0].summary)}"
-    lines = [f"{who}, two stages overlap:" if len(bands) == 2 else f"{who}, {len(bands)} stages overlap:"]
+    lines = [f"{who}, an age where {len(bands)} stages overlap:".replace(" 2 stages", " two stages")]
     lines += [f"• <b>{_e(band.label)}</b>: {_e(band.summary)}" for band in bands]
     return "\n".join(lines)
+
+
+def _who(age: _Age, *, bold: bool) -> str:
+    """ "Mia is 10 months old (corrected age)" or "At 10 months"."""
+    name, label = (f"<b>{_e(x)}</b>" if bold else _e(x) for x in (age.who or "", age.label))
+    corrected = " (corrected age)" if age.corrected else ""
+    return f"{name} is {label} old{corrected}" if age.who else f"At {label}{corrected}"
 
 
 def _e(text: str) -> str:

@@ -1,0 +1,88 @@
+"""``securebase ask``: answer parents' questions from the content on the command line.
+
+Handy for checking what the bot would say, and for scripted checks with ``--json`` (one object per line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable
+from datetime import date
+
+from bot.core.ages import DateProblem, validate_birthdate, validate_due_date
+from bot.core.answers import Answer, ChildInfo, answer
+from bot.core.dates import parse_date
+from content import default_library
+
+_TAG = re.compile(r"</?[a-z]+>")
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    try:
+        today = _date_option("--today", args.today, date.today()) if args.today else date.today()
+        child = _child(args, today)
+    except DateProblem as problem:
+        print(f"securebase ask: {problem}", file=sys.stderr)
+        return 2
+    questions: Iterable[str] = [" ".join(args.question)] if args.question else sys.stdin
+    library = default_library()
+    try:
+        for line in questions:
+            question = line.strip()
+            if not question:
+                continue
+            result = answer(question, library=library, today=today, child=child)
+            print(json.dumps(as_json(result), ensure_ascii=False) if args.json else plain(result.text) + "\n")
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, like other command-line tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return 0
+
+
+def as_json(result: Answer) -> dict[str, object]:
+    """The answer as the JSON object ``--json`` prints: ``text`` as a parent sees it, ``html`` as sent."""
+    return {
+        "question": result.question,
+        "age_months": result.age_months,
+        "corrected": result.corrected,
+        "bands": [[band.first_month, band.last_month] for band in result.bands],
+        "in_scope": result.in_scope,
+        "items": [{"id": item.id, "kind": str(item.kind), "text": item.text} for item in result.items],
+        "text": plain(result.text),
+        "html": result.text,
+    }
+
+
+def plain(telegram_html: str) -> str:
+    """What Telegram shows for our HTML: tags gone, entities decoded."""
+    return html.unescape(_TAG.sub("", telegram_html))
+
+
+def _child(args: argparse.Namespace, today: date) -> ChildInfo | None:
+    if args.birthdate is None:
+        if args.due_date is not None:
+            raise DateProblem("--due-date needs --birthdate too.")
+        return None
+    birthdate = _date_option("--birthdate", args.birthdate, today)
+    validate_birthdate(birthdate, today)
+    due_date = _date_option("--due-date", args.due_date, today) if args.due_date else None
+    if due_date is not None:
+        validate_due_date(due_date, birthdate)
+    return ChildInfo(name="Your child", birthdate=birthdate, due_date=due_date)
+
+
+def _date_option(option: str, text: str, today: date) -> date:
+    try:
+        parsed = parse_date(text, today)
+    except DateProblem as problem:
+        raise DateProblem(f"{option}: {problem}") from None
+    if len(parsed.candidates) > 1:
+        raise DateProblem(f"{option}: {text!r} could mean more than one date; please use YYYY-MM-DD.")
+    return parsed.candidates[0]

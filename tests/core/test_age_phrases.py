@@ -1,0 +1,88 @@
+"""Finding the age a parent names in a question, in the shapes parents type."""
+
+import pytest
+
+from bot.core.age_phrases import find_age
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "label"),
+    [
+        ("what's normal at 10 months?", 10, "10 months"),
+        ("my 10mo cries a lot", 10, "10 months"),
+        ("my 10-month-old", 10, "10 months"),
+        ("ten months", 10, "10 months"),
+        ("Ten Month Old clinging", 10, "10 months"),
+        ("my 8 month old cries when I leave the room", 8, "8 months"),
+        ("18 mos", 18, "1 year 6 months"),
+        ("is it ok for 18m", 18, "1 year 6 months"),
+        ("twenty-two months", 22, "1 year 10 months"),
+        ("twenty two month old", 22, "1 year 10 months"),
+        ("1 year", 12, "1 year"),
+        ("a year old", 12, "1 year"),
+        ("a year and a half", 18, "1 year 6 months"),
+        ("one and a half years", 18, "1 year 6 months"),
+        ("1.5 years", 18, "1 year 6 months"),
+        ("1,5 years", 18, "1 year 6 months"),
+        ("my 2 1/2 year old", 30, "2 years 6 months"),
+        ("she is 2 1/2", 30, "2 years 6 months"),
+        ("2½ year old", 30, "2 years 6 months"),
+        ("two and a half", 30, "2 years 6 months"),
+        ("1 year 3 months", 15, "1 year 3 months"),
+        ("1 year and 3 months old", 15, "1 year 3 months"),
+        ("2 years, 2 months", 26, "2 years 2 months"),
+        ("1y3m", 15, "1 year 3 months"),
+        ("my 2yo", 24, "2 years"),
+        ("3 y/o", 36, "3 years"),
+        ("my 2 yr old", 24, "2 years"),
+        ("two year old tantrums", 24, "2 years"),
+        ("three years old", 36, "3 years"),
+        ("my 4 year old", 48, "4 years"),
+        ("6 weeks", 1, "6 weeks"),
+        ("2 weeks", 0, "2 weeks"),
+        ("my baby is 5 weeks", 1, "5 weeks"),
+        ("he is 11 weeks", 2, "11 weeks"),
+        ("a week old", 0, "1 week"),
+        ("3 days old", 0, "3 days"),
+        ("newborn", 0, "newborn"),
+        ("my new-born won't settle", 0, "newborn"),
+        ("half a year", 6, "6 months"),
+        ("6 and a half months", 6, "6 months"),
+        ("he just turned one", 12, "1 year"),
+        ("she turned 2 last week", 24, "2 years"),
+        ("mom of a 13-month-old", 13, "1 year 1 month"),
+        # A duration first, then the age: the age wins.
+        ("clingy for 3 months now, he is 14 months", 14, "1 year 2 months"),
+    ],
+)
+def test_find_age(text, months, label):
+    mention = find_age(text)
+    assert mention is not None
+    assert (mention.months, mention.label) == (months, label)
+    assert text[mention.span[0] : mention.span[1]] == mention.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is stranger anxiety normal?",
+        "he has been clingy for 2 weeks",
+        "in 2 weeks I go back to work",
+        "we moved 3 months ago",
+        "once a week",
+        "a month ago",
+        "they tend to cry",
+        "I have 2 kids",
+        "often clingy",
+        "",
+    ],
+)
+def test_find_age_ignores_durations_and_stray_words(text):
+    assert find_age(text) is None
+
+
+def test_find_age_keeps_a_duration_when_nothing_else_is_named():
+    # "for 3 months" may be a duration, but with no other age it is the best guess.
+    mention = find_age("is it normal for 3 months")
+    assert mention is not None
+    assert mention.months == 3
