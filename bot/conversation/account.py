@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,13 @@ from db import families, privacy
 from db.models import ParentState
 
 DELETE_STEP = "delete"
-SETTINGS_STEPS = ("tz", "days", "time")
+# The /settings buttons: each starts the flow step of the same name in "settings" mode.
+SETTINGS_QUESTIONS: dict[str, Callable[[Turn], Outcome]] = {
+    "days": setup_steps.ask_days,
+    "time": setup_steps.ask_time,
+    "tz": setup_steps.ask_tz,
+    "per_week": setup_steps.ask_per_week,
+}
 
 
 async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datetime) -> Outcome:
@@ -32,7 +39,7 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
         time_zone=env.default_time_zone,
     )
     turn = Turn(s, env, parent, now)
-    if parent.state != ParentState.ACTIVE and parent.state != ParentState.PAUSED:
+    if parent.state in (ParentState.BLOCKED, ParentState.STOPPED):
         await families.set_state(s, parent, ParentState.ACTIVE)
     if args:
         joined = await children.join(turn, args[0], created)
@@ -87,16 +94,12 @@ async def settings(turn: Turn) -> Outcome:
 
 
 async def on_settings_press(turn: Turn, what: str) -> Outcome | None:
-    """``s:<what>`` from the /settings menu; None for anything it does not know."""
-    if what == "per_week":
-        await turn.goto("per_week", {"mode": "settings"})
-        return setup_steps.ask_per_week(turn)
-    if what not in SETTINGS_STEPS:
+    """``s:<what>`` from the /settings menu: ask that one question; None for anything else."""
+    ask = SETTINGS_QUESTIONS.get(what)
+    if ask is None:
         return None
     await turn.goto(what, {"mode": "settings"})
-    if what == "tz":
-        return setup_steps.ask_tz(turn)
-    return setup_steps.ask_days(turn) if what == "days" else setup_steps.ask_time(turn)
+    return ask(turn)
 
 
 async def my_data(turn: Turn) -> Outcome:

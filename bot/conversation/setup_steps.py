@@ -20,8 +20,7 @@ from bot.dispatch import reschedule
 from db.models import ParentState
 
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
-# With several tips a week they are spread out from the first day: 2 -> 3 days apart, 3 -> every other day.
-SPREAD = {1: (0,), 2: (0, 3), 3: (0, 2, 4)}
+PER_WEEK_CHOICES = (1, 2, 3)
 
 
 def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
@@ -29,7 +28,8 @@ def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]
 
 
 def spread(first_day: int, per_week: int) -> frozenset[int]:
-    return frozenset((first_day + offset) % 7 for offset in SPREAD[per_week])
+    """Tips spread evenly over the week from ``first_day``: 2 a week are 3 days apart, 3 every other day."""
+    return frozenset((first_day + i * 7 // per_week) % 7 for i in range(per_week))
 
 
 def schedule_line(turn: Turn) -> str:
@@ -132,7 +132,7 @@ async def on_time(turn: Turn, text: str) -> Outcome:
 
 
 def ask_per_week(turn: Turn) -> Outcome:
-    buttons = tuple(choice("per_week", str(n), f"{n} a week") for n in SPREAD)
+    buttons = tuple(choice("per_week", str(n), f"{n} a week") for n in PER_WEEK_CHOICES)
     return Outcome([Reply("How many tips a week would you like?", (buttons,))])
 
 

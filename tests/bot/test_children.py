@@ -159,6 +159,17 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     await bot.tap(sam, "📅 Days")
     assert texts(await bot.say(sam, "mon fri"))[0].startswith("Tips will come on Mondays and Fridays.")
     await bot.say(sam, "/settings")
+    await bot.tap(sam, "📅 Days")
+    await bot.say(sam, "mon tue wed thu fri")
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "📅 Days")
+    assert texts(await bot.tap(sam, "Sat"))[0].startswith(
+        "Tips will come on Mondays, Wednesdays, Thursdays, Saturdays and Sundays."
+    )
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "📅 Days")
+    await bot.say(sam, "Monday and Friday")
+    await bot.say(sam, "/settings")
     await bot.tap(sam, "🌍 Time zone")
     assert texts(await bot.say(sam, "Tokyo")) == [
         "Time zone set to Asia/Tokyo. Tips come on Mondays and Fridays at 20:15 (Asia/Tokyo time). "
