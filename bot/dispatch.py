@@ -125,13 +125,12 @@ class Dispatcher:
         self.sessions = sessions
         self.library = library or default_library()
         self.grace = grace
-        self.claim_stale = claim_stale
+        self.stale_after = claim_stale
         self.batch_size = batch_size
         self.concurrency = concurrency
         self.sleep = sleep
         self.clock = clock
         self.keep_messages = keep_messages
-        self._last_batch = 0
         self._db = asyncio.Lock()
         self._outcomes: list[Outcome] = []
         self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
@@ -174,27 +173,38 @@ class Dispatcher:
         """What ``run_once(now)`` would send (stale retries aside), changing nothing."""
         report = DispatchReport()
         async with self.sessions() as s:
-            for job in await self._plan_due(s, now, report, limit=None):
+            jobs, _ = await self._plan_due(s, now, report, limit=None)
+            for job in jobs:
                 report.messages.extend(job)
             await s.rollback()
         return report
 
-    async def _produce(
-        self, now: dt.datetime, queue: asyncio.Queue[list[Outgoing] | None], report: DispatchReport
-    ) -> None:
+    async def claim_stale(self, now: dt.datetime, report: DispatchReport) -> list[list[Outgoing]]:
+        """Take over claims left stale by a crash or a transient failure (committed before returning)."""
         async with self._db, self.sessions() as s:
             jobs = await self._take_stale(s, now, report)
             await s.commit()
-        for job in jobs:
+        return jobs
+
+    async def claim_batch(
+        self, now: dt.datetime, report: DispatchReport
+    ) -> tuple[list[list[Outgoing]], bool]:
+        """Claim the next batch of due parents (committed before returning); True when more may be due."""
+        async with self._db, self.sessions() as s:
+            jobs, seen = await self._plan_due(s, now, report, limit=self.batch_size, claim=True)
+            await s.commit()
+        return jobs, seen >= self.batch_size
+
+    async def _produce(
+        self, now: dt.datetime, queue: asyncio.Queue[list[Outgoing] | None], report: DispatchReport
+    ) -> None:
+        for job in await self.claim_stale(now, report):
             await queue.put(job)
-        while True:
-            async with self._db, self.sessions() as s:
-                jobs = await self._plan_due(s, now, report, limit=self.batch_size, claim=True)
-                await s.commit()
+        more = True
+        while more:
+            jobs, more = await self.claim_batch(now, report)
             for job in jobs:
                 await queue.put(job)
-            if self._last_batch < self.batch_size:
-                return
 
     async def _plan_due(
         self,
@@ -204,13 +214,12 @@ class Dispatcher:
         *,
         limit: int | None,
         claim: bool = False,
-    ) -> list[list[Outgoing]]:
+    ) -> tuple[list[list[Outgoing]], int]:
         """One batch: who is due, their children and history, the tips chosen; claimed when ``claim``."""
         due = await deliveries.due_parents(s, now, limit or 2**31 - 1)
-        self._last_batch = len(due)
         report.due += len(due)
         if not due:
-            return []
+            return [], 0
         links = await deliveries.links_of(s, [p.id for p in due])
         children = sorted({link.child_id for group in links.values() for link in group})
         history = await deliveries.history_of(s, [p.id for p in due], children)
@@ -234,7 +243,7 @@ class Dispatcher:
             if job:
                 planned.append(job)
         if not claim:
-            return planned
+            return planned, len(due)
         new = [
             NewClaim(m.parent_id, m.child_id, m.plan.item_id, m.slot_at, m.kind)
             for job in planned
@@ -242,7 +251,7 @@ class Dispatcher:
         ]
         ids = await deliveries.claim(s, new, now)
         await deliveries.advance(s, moves)
-        return _with_ids(planned, ids)
+        return _with_ids(planned, ids), len(due)
 
     def _slots(self, parent: DueParent, now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
         """The slot owed now (the latest one passed) and the one after; (None, None) for a broken schedule."""
@@ -259,7 +268,7 @@ class Dispatcher:
         self, s: AsyncSession, now: dt.datetime, report: DispatchReport
     ) -> list[list[Outgoing]]:
         """Claims left behind by a crash or a transient failure, taken over and re-rendered identically."""
-        stale = await deliveries.stale_claims(s, now - self.claim_stale, self.batch_size)
+        stale = await deliveries.stale_claims(s, now - self.stale_after, self.batch_size)
         if not stale:
             return []
         parents = sorted({c.parent_id for c in stale})

@@ -1,0 +1,147 @@
+"""Tip choice and the tip message: pure functions over the real content library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.core.reply import MAX_MESSAGE_CHARS
+from bot.core.tips import FAREWELL_ITEM, ChildTipState, choose_strategy, plan_tip, render_tip
+from content import default_library
+
+LIB = default_library()
+TODAY = dt.date(2026, 3, 1)
+
+
+def child(
+    birthdate: dt.date,
+    *,
+    sent: tuple[str, ...] = (),
+    excluded: frozenset[str] = frozenset(),
+    announced: frozenset[str] | None = None,
+    name: str = "Mia",
+    due_date: dt.date | None = None,
+) -> ChildTipState:
+    return ChildTipState(7, name, birthdate, due_date, announced, False, sent, excluded)
+
+
+def test_no_repeat_until_every_strategy_was_sent() -> None:
+    bands = LIB.bands_at(12)  # 7-18 months only
+    strategies = {s.id for b in bands for s in b.strategies}
+    sent: list[str] = []
+    for _ in range(3 * len(strategies)):
+        choice = choose_strategy(bands, sent, frozenset())
+        assert choice is not None
+        sent.append(choice.id)
+    rounds = [sent[i : i + len(strategies)] for i in range(0, len(sent), len(strategies))]
+    assert all(set(r) == strategies for r in rounds)
+    # A new round starts with what was sent longest ago.
+    assert rounds[1] == rounds[0]
+
+
+def test_prefers_never_sent_and_uses_both_bands_in_an_overlap() -> None:
+    overlap = LIB.bands_at(8)  # 0-9 and 7-18
+    assert len(overlap) == 2
+    older = {s.id for s in overlap[0].strategies}
+    choice = choose_strategy(overlap, sorted(older), frozenset())
+    assert choice is not None
+    assert choice.band_id == overlap[1].id
+
+
+def test_not_for_us_is_never_chosen_and_all_excluded_means_nothing() -> None:
+    bands = LIB.bands_at(12)
+    ids = [s.id for s in bands[0].strategies]
+    for _ in range(10):
+        choice = choose_strategy(bands, [], frozenset(ids[:1]))
+        assert choice is not None
+        assert choice.id != ids[0]
+    assert choose_strategy(bands, [], frozenset(ids)) is None
+
+
+def test_first_tip_does_not_announce_the_band_the_child_is_already_in() -> None:
+    plan = plan_tip(child(dt.date(2025, 5, 20)), TODAY, LIB)
+    assert plan is not None
+    assert plan.new_bands == ()
+    assert "new stage" not in render_tip(plan, LIB, delivery_id=1).text
+
+
+def test_entering_a_band_is_announced_with_summary_and_behaviours() -> None:
+    band = LIB.band("sa-band-7-18")
+    assert band is not None
+    state = child(dt.date(2025, 8, 1), announced=frozenset({"sa-band-0-9"}))  # 7 months on 1 March
+    plan = plan_tip(state, TODAY, LIB)
+    assert plan is not None
+    assert plan.new_bands == (band,)
+    text = render_tip(plan, LIB, delivery_id=1).text
+    assert "Mia is 7 months: a new stage begins" in text
+    assert band.summary in text
+    assert band.indicators[0].text in text
+    assert text.index("new stage") < text.index("Try this")
+
+
+def test_message_parts_come_from_the_content_and_names_are_escaped() -> None:
+    plan = plan_tip(child(dt.date(2025, 5, 20), name="<b>Mo & Jo</b>"), TODAY, LIB)
+    assert plan is not None
+    assert plan.strategy is not None
+    reply = render_tip(plan, LIB, delivery_id=42)
+    assert reply.text.startswith("<b>&lt;b&gt;Mo &amp; Jo&lt;/b&gt;</b> · 9 months")
+    try_this = re.search(r"<b>Try this</b>\n(.*)", reply.text)
+    assert try_this is not None
+    assert try_this.group(1) == plan.strategy.text
+    notice = re.search(r"<b>You may notice</b>\n(.*)", reply.text)
+    assert notice is not None
+    home = LIB.band(plan.strategy.band_id or "")
+    assert home is not None
+    assert notice.group(1) in {i.text for i in home.indicators}
+    assert len(reply.text) < MAX_MESSAGE_CHARS
+    assert [[b.data for b in row] for row in reply.buttons] == [
+        ["tip:h:42", "tip:n:42"],
+        ["tip:more:7", "tip:pause"],
+    ]
+
+
+def test_background_now_and_then() -> None:
+    texts = []
+    sent: tuple[str, ...] = ()
+    for _ in range(9):
+        plan = plan_tip(child(dt.date(2025, 5, 20), sent=sent), TODAY, LIB)
+        assert plan is not None
+        texts.append(render_tip(plan, LIB, delivery_id=1).text)
+        sent = (*sent, plan.item_id)
+    with_background = [i for i, text in enumerate(texts) if "Why it matters" in text]
+    assert with_background == [2, 5, 8]
+    backgrounds = {item.text for topic in LIB.topics for item in topic.background}
+    snippet = texts[2].split("Why it matters", 1)[1].split("\n", 1)[1]
+    assert snippet in backgrounds
+
+
+def test_corrected_age_is_used_and_said() -> None:
+    # Born 1 Dec 2025, due 1 Feb 2026: 3 months actual, 1 month corrected on 1 March 2026.
+    plan = plan_tip(child(dt.date(2025, 12, 1), due_date=dt.date(2026, 2, 1)), TODAY, LIB)
+    assert plan is not None
+    assert plan.age.corrected
+    assert "(corrected)" in render_tip(plan, LIB, delivery_id=1).text
+
+
+def test_goodbye_past_36_months_once_then_nothing() -> None:
+    old = child(dt.date(2023, 1, 15))  # 37 months on 1 March 2026
+    plan = plan_tip(old, TODAY, LIB)
+    assert plan is not None
+    assert plan.is_farewell
+    assert plan.item_id == FAREWELL_ITEM
+    reply = render_tip(plan, LIB, delivery_id=1)
+    assert "last one for Mia" in reply.text
+    assert reply.buttons == ()
+    done = ChildTipState(7, "Mia", dt.date(2023, 1, 15), None, None, True, (), frozenset())
+    assert plan_tip(done, TODAY, LIB) is None
+    assert plan_tip(child(dt.date(2023, 2, 1)), TODAY, LIB) is not None  # 36 months: still tips
+
+
+def test_replay_renders_the_same_message() -> None:
+    state = child(dt.date(2025, 5, 20), sent=("sa-0-9-hold-cuddle",))
+    first = plan_tip(state, TODAY, LIB)
+    assert first is not None
+    again = plan_tip(state, TODAY, LIB, item_id=first.item_id)
+    assert again is not None
+    assert render_tip(again, LIB, delivery_id=5) == render_tip(first, LIB, delivery_id=5)
+    assert plan_tip(state, TODAY, LIB, item_id="no-such-item") is None
