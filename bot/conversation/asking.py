@@ -6,9 +6,9 @@ question is stored, and it is cleared right after); a question that names an age
 
 from __future__ import annotations
 
-from bot.conversation.outcome import Outcome, say
+from bot.conversation.outcome import Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
-from bot.conversation.turn import Turn, child_info, choice
+from bot.conversation.turn import Turn, child_info, choice, parse_id
 from bot.core.age_phrases import find_age
 from bot.core.answers import answer, typical_now
 from bot.core.reply import Button, Reply
@@ -40,6 +40,8 @@ async def on_ask_choice(turn: Turn, value: str) -> Outcome:
     text = str(turn.data.get("question", ""))
     child = await turn.child(value)
     if child is None:
+        if parse_id(value) is not None:  # a child button, but not one of this parent's children
+            return expired()
         await turn.goto(None)
         return await question(turn, value)
     await turn.goto(None)

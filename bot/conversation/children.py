@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.conversation import child_steps, setup_steps
 from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.texts import EXPIRED, EXPIRED_TOAST, MAX_NAME_CHARS, NO_CHILD_YET, esc
+from bot.conversation.texts import MAX_NAME_CHARS, NO_CHILD_YET, esc
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import Button, Reply
@@ -23,10 +23,6 @@ INVITE_PROBLEMS = {
     "used": "That invite link has already been used. Each link works once; please ask for a new one.",
     "already_linked": "You already share this child, so there's nothing more to do.",
 }
-
-
-def expired() -> Outcome:
-    return Outcome([Reply(EXPIRED)], toast=EXPIRED_TOAST)
 
 
 def describe_child(turn: Turn, child: Child) -> str:
@@ -62,12 +58,13 @@ def _menu(turn: Turn, child: Child) -> Outcome:
     return Outcome([Reply(f"{describe_child(turn, child)}\n{dates}", buttons)])
 
 
-async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome:
+async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
+    """A child button; None (expired) when the child is not this parent's or the action is unknown."""
     if action == "add":
         return await child_steps.begin(turn, "add")
     child = await turn.child(raw_id)
     if child is None:
-        return expired()
+        return None
     if action == "menu":
         return _menu(turn, child)
     if action == "rename":
@@ -97,7 +94,7 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome:
         await families.remove_child(turn.s, turn.parent.id, child.id)
         await reschedule(turn.s, turn.parent, turn.now)
         return say(f"{esc(child.name)} is removed from your list.")
-    return expired()
+    return None
 
 
 async def on_rename(turn: Turn, text: str) -> Outcome:

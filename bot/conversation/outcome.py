@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.conversation.texts import EXPIRED, EXPIRED_TOAST
 from bot.core.reply import Reply
 from content import Library
 
@@ -45,3 +46,8 @@ class Outcome:
 
 def say(*texts: str) -> Outcome:
     return Outcome([Reply(text) for text in texts])
+
+
+def expired() -> Outcome:
+    """The answer to any button that is not valid for this parent now: stale, forged or someone else's."""
+    return Outcome([Reply(EXPIRED)], toast=EXPIRED_TOAST)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
-from bot.conversation.outcome import Env, Outcome, Who, say
+from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.texts import (
     CANCELLED,
     NEED_START,
@@ -131,9 +131,9 @@ async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime
     """A button press; anything not valid for this parent right now is "expired", whatever its data says."""
     turn = await _turn(s, env, who, now)
     if turn is None:
-        return children.expired()
+        return expired()
     outcome = await _press(turn, data)
-    return outcome if outcome is not None else children.expired()
+    return outcome if outcome is not None else expired()
 
 
 async def _press(turn: Turn, data: str) -> Outcome | None:

@@ -84,3 +84,14 @@ async def test_own_tip_feedback_works_but_not_after_the_child_is_removed(bot: Ha
     await bot.tap(eve, "🗑 Remove")
     await bot.tap(eve, "Yes, remove Secret")
     assert texts(await bot.press(eve, f"tip:h:{delivery_id}")) == EXPIRED
+
+
+async def test_another_familys_child_for_a_waiting_question_expires(bot: Harness, families):
+    sam, _eve, child_id, _delivery_id = families
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    await bot.say(sam, "1 February 2025")
+    await bot.tap(sam, "No")
+    assert texts(await bot.say(sam, "why does he bite?")) == ["Which child is this about?"]
+    assert texts(await bot.press(sam, f"f:ask:{child_id}")) == EXPIRED
+    assert all("Secret" not in m.text for m in bot.api.messages_to(401))
