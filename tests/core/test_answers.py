@@ -1,0 +1,321 @@
+"""Answers to realistic parent questions: the right content items, honest refusals, safe Telegram HTML."""
+
+import re
+from datetime import date
+
+import pytest
+
+from bot.core.answers import DOCTOR, GENTLE, URGENT, Answer, ChildInfo, answer, typical_now
+from bot.core.reply import MAX_MESSAGE_CHARS
+from content import Kind, Library, default_library
+
+TODAY = date(2026, 11, 29)
+LIBRARY = default_library()
+ALL_BANDS = ["sa-band-0-9", "sa-band-7-18", "sa-band-16-24", "sa-band-21-36"]
+
+
+def ask(question: str, child: ChildInfo | None = None) -> Answer:
+    return answer(question, library=LIBRARY, today=TODAY, child=child)
+
+
+def assert_only_content_guidance(result: Answer, library: Library = LIBRARY) -> None:
+    """Every bullet is content text (an item or a stage summary), every item shown is in the text, the
+    markup is the little Telegram HTML we use, and the message fits."""
+    assert len(result.text) < MAX_MESSAGE_CHARS
+    assert set(re.findall(r"</?[a-z]+>", result.text)) <= {"<b>", "</b>", "<i>", "</i>"}
+    assert result.text.count("<b>") == result.text.count("</b>")
+    assert result.text.count("<i>") == result.text.count("</i>")
+    known = {item.text for item in library.items()} | {
+        f"<b>{b.label}</b>: {b.summary}" for b in library.bands
+    }
+    for line in result.text.splitlines():
+        if line.startswith("• "):
+            body = re.sub(r" <i>\([^)]*\)</i>$", "", line[2:])
+            assert body in known, f"not content text: {line!r}"
+    for item in result.items:
+        assert item.text in result.text
+
+
+# (question, ids that must be shown, the id shown first or None, the bands the answer is about)
+REALISTIC = [
+    (
+        "my 8 month old cries when I leave the room",
+        {"sa-7-18-follows-caregiver", "sa-0-9-separation-anxiety", "sa-7-18-say-goodbye"},
+        "sa-7-18-follows-caregiver",
+        ["sa-band-0-9", "sa-band-7-18"],
+    ),
+    ("is stranger anxiety normal?", {"sa-7-18-stranger-anxiety"}, "sa-7-18-stranger-anxiety", ALL_BANDS),
+    ("my 14 month old is scared of strangers", {"sa-7-18-stranger-anxiety"}, None, ["sa-band-7-18"]),
+    (
+        "My 10 month old is so clingy, is that normal?",
+        {"sa-7-18-comfort-object", "sa-7-18-follows-caregiver"},
+        None,
+        ["sa-band-7-18"],
+    ),
+    (
+        "how do I help my 9 month old with seperation anxeity",
+        {"sa-7-18-say-goodbye", "sa-0-9-separation-anxiety", "sa-bg-separation-anxiety"},
+        "sa-7-18-say-goodbye",
+        ["sa-band-0-9", "sa-band-7-18"],
+    ),
+    (
+        "my 2 year old has tantrums, what should I do?",
+        {"sa-16-24-name-feelings", "sa-21-36-empathy"},
+        "sa-16-24-name-feelings",
+        ["sa-band-16-24", "sa-band-21-36"],
+    ),
+    (
+        "my 18 month old has meltdowns at daycare drop off",
+        {"sa-7-18-say-goodbye", "sa-16-24-closeness-distress", "sa-16-24-name-feelings"},
+        None,
+        ["sa-band-7-18", "sa-band-16-24"],
+    ),
+    (
+        "why does my baby only want me?",
+        {"sa-bg-separation-anxiety", "sa-0-9-seeks-comfort"},
+        None,
+        ALL_BANDS,
+    ),
+    ("what is secure attachment?", {"sa-bg-foundation"}, "sa-bg-foundation", ALL_BANDS),
+    ("why is separation anxiety normal", {"sa-bg-separation-anxiety"}, "sa-bg-separation-anxiety", ALL_BANDS),
+    ("is it normal that my 3 month old doesn't smile?", {"sa-0-9-smiles-coos"}, "sa-0-9-smiles-coos", None),
+    ("my 6 month old won't let anyone else hold her", {"sa-0-9-separation-anxiety"}, None, ["sa-band-0-9"]),
+    (
+        "how do I say goodbye at nursery without tears",
+        {"sa-7-18-say-goodbye", "sa-21-36-prepare-separation"},
+        "sa-7-18-say-goodbye",
+        ALL_BANDS,
+    ),
+    ("my toddler hits other kids", {"sa-16-24-limits", "sa-16-24-model"}, None, ALL_BANDS),
+    ("is my baby spoiled if I pick her up when she cries", {"sa-0-9-responsive-care"}, None, ALL_BANDS),
+    (
+        "my 20 month old runs off at the park but keeps coming back",
+        {"sa-16-24-plays-farther", "sa-bg-checking-in"},
+        "sa-16-24-plays-farther",
+        ["sa-band-16-24"],
+    ),
+    ("how can I help my 2.5 year old with big feelings", {"sa-21-36-empathy"}, "sa-21-36-empathy", None),
+    (
+        "my 30 month old tells me about his day, how should I respond",
+        {"sa-21-36-conversation"},
+        None,
+        ["sa-band-21-36"],
+    ),
+    ("how do I bond with my newborn", {"sa-bg-foundation"}, None, ["sa-band-0-9"]),
+    ("she ignores me when I pick her up from daycare", {"sa-7-18-reconnect"}, None, ALL_BANDS),
+    ("my 11 month old looks at me before approaching new people", {"sa-7-18-social-referencing"}, None, None),
+    (
+        "is it ok that my toddler prefers dad",
+        {"sa-16-24-other-adults", "sa-0-9-prefers-familiar"},
+        None,
+        None,
+    ),
+    ("why does my 15 month old follow me to the bathroom", {"sa-7-18-follows-caregiver"}, None, None),
+    ("am I a bad parent if I go back to work", {"sa-bg-good-enough", "sa-7-18-say-goodbye"}, None, None),
+    ("my 4 month old avoids eye contact", {"sa-0-9-eye-contact"}, "sa-0-9-eye-contact", ["sa-band-0-9"]),
+    # "feed" alone is not enough to call a question about pretend play a feeding question.
+    ("my 22 month old pretends to feed her doll", {"sa-16-24-pretend-play"}, "sa-16-24-pretend-play", None),
+    ("she copies everything I do", {"sa-0-9-imitates"}, "sa-0-9-imitates", ALL_BANDS),
+    ("my 9 month old gets upset when grandma holds her", {"sa-0-9-separation-anxiety"}, None, None),
+    ("Our 1-year-old has a favourite teddy he drags everywhere", {"sa-7-18-comfort-object"}, None, None),
+    (
+        "my 7 month old checks my face when a stranger talks to her",
+        {"sa-7-18-social-referencing"},
+        None,
+        None,
+    ),
+    ("how can I make my 2 year old feel confident and loved", {"sa-bg-self-worth"}, None, None),
+]
+
+
+@pytest.mark.parametrize(("question", "must", "first", "bands"), REALISTIC, ids=[r[0] for r in REALISTIC])
+def test_realistic_questions_surface_the_right_items(question, must, first, bands):
+    result = ask(question)
+    shown = [item.id for item in result.items]
+    assert result.in_scope, result.text
+    assert must <= set(shown), shown
+    if first is not None:
+        assert shown[0] == first, shown
+    if bands is not None:
+        assert [band.id for band in result.bands] == bands
+    assert_only_content_guidance(result)
+    assert GENTLE in result.text
+    assert DOCTOR in result.text
+
+
+def test_whats_normal_at_10_months_gives_the_7_18_indicators_only():
+    result = ask("what's normal at 10 months?")
+    assert result.age_months == 10
+    assert [band.id for band in result.bands] == ["sa-band-7-18"]
+    assert [item.id for item in result.items] == [item.id for item in LIBRARY.band("sa-band-7-18").indicators]
+    assert "At <b>10 months</b>, in the <b>7 to 18 months</b> stage" in result.text
+    assert_only_content_guidance(result)
+
+
+def test_how_can_i_help_gives_the_strategies_of_the_stage():
+    result = ask("how can I help my 1 year old?")
+    assert [item.id for item in result.items] == [item.id for item in LIBRARY.band("sa-band-7-18").strategies]
+
+
+def test_overlapping_stages_are_shown_as_two_stages():
+    result = ask("what's typical at 8 months?")
+    assert [band.id for band in result.bands] == ["sa-band-0-9", "sa-band-7-18"]
+    assert "two stages overlap" in result.text
+    assert "<b>Birth to 9 months</b>:" in result.text
+    assert "<b>7 to 18 months</b>:" in result.text
+    assert {item.band_id for item in result.items} == {"sa-band-0-9", "sa-band-7-18"}
+    assert all(item.kind is Kind.INDICATOR for item in result.items)
+    assert "<i>(Birth to 9 months)</i>" in result.text
+
+
+def test_intent_decides_which_kind_comes_first():
+    normal = ask("is it normal that my 8 month old cries when I leave?")
+    help_ = ask("what should I do when my 8 month old cries when I leave?")
+    why = ask("why does my 8 month old cry when I leave?")
+    assert normal.items[0].kind is Kind.INDICATOR
+    assert help_.items[0].kind is Kind.STRATEGY
+    assert why.items[0].kind is Kind.BACKGROUND
+
+
+def test_no_age_and_no_child_answers_across_all_stages():
+    result = ask("what's normal?")
+    assert result.age_months is None
+    assert [band.id for band in result.bands] == ALL_BANDS
+    assert {item.band_id for item in result.items} == set(ALL_BANDS)
+    assert_only_content_guidance(result)
+
+
+def test_a_question_about_another_stage_says_which_stage():
+    result = ask("my 2 year old wants his blanket all the time")
+    assert [item.id for item in result.items] == ["sa-7-18-comfort-object"]
+    assert "doesn't describe this at 2 years, but it does for 7 to 18 months" in result.text
+    assert "<i>(7 to 18 months)</i>" in result.text
+
+
+OUT_OF_SCOPE = [
+    ("my baby has a fever", True),
+    ("when will my baby start walking", True),
+    ("how much should my 6 month old eat", False),
+    ("my 2 year old isn't talking yet", True),
+    ("how do I get my 1 year old to sleep through the night", False),
+    ("my baby won't sleep unless I hold her", False),
+    ("which stroller should I buy", False),
+    ("is screen time ok for a 2 year old", False),
+    ("my baby has a rash and is clingy", True),
+    ("when should we start potty training", False),
+    ("my baby is teething and fussy", True),
+    ("is my son autistic", True),
+    ("what vaccines does my baby need", True),
+    ("my 5 month old keeps vomiting after his bottle", True),
+    ("is it normal that my 10 month old isn't crawling yet", True),
+]
+
+
+@pytest.mark.parametrize(("question", "health"), OUT_OF_SCOPE, ids=[q for q, _ in OUT_OF_SCOPE])
+def test_out_of_scope_questions_say_so_with_no_items(question, health):
+    result = ask(question)
+    assert not result.in_scope
+    assert result.items == ()
+    assert result.bands == ()
+    assert "doesn't cover" in result.text
+    assert "secure attachment relationships, from birth to 36 months" in result.text
+    assert (DOCTOR in result.text) is health
+    assert (URGENT in result.text) is health
+
+
+@pytest.mark.parametrize("question", ["hello", "asdfgh", "is it normal that my 10 month old flaps his hands"])
+def test_questions_the_content_does_not_cover_get_an_honest_reply(question):
+    result = ask(question)
+    assert not result.in_scope
+    assert result.items == ()
+    assert "couldn't find that in the guidance" in result.text
+    assert DOCTOR in result.text
+
+
+def test_in_scope_answer_notes_the_part_it_cannot_answer():
+    result = ask("my 8 month old cries every time I leave the room at bedtime")
+    assert result.in_scope
+    assert "sa-7-18-follows-caregiver" in [item.id for item in result.items]
+    assert "doesn't cover sleep" in result.text
+
+
+def test_age_past_36_months_is_out_of_scope():
+    result = ask("my 4 year old is clingy")
+    assert (result.age_months, result.in_scope, result.items, result.bands) == (48, False, (), ())
+    assert "At 4 years, past the ages" in result.text
+    assert DOCTOR in result.text
+
+
+def test_age_of_37_months_is_out_of_scope_and_36_is_not():
+    assert not ask("my 37 month old is clingy").in_scope
+    result = ask("my 36 month old is clingy")
+    assert result.in_scope
+    assert [band.id for band in result.bands] == ["sa-band-21-36"]
+
+
+def test_the_childs_age_is_used_when_the_question_names_none():
+    child = ChildInfo("Mia", date(2026, 1, 29))
+    result = ask("is it normal that she's clingy?", child)
+    assert (result.age_months, result.corrected) == (10, False)
+    assert [band.id for band in result.bands] == ["sa-band-7-18"]
+    assert "<b>Mia</b> is <b>10 months</b> old, in the <b>7 to 18 months</b> stage" in result.text
+
+
+def test_an_age_named_in_the_question_wins_over_the_child():
+    result = ask("what's typical at 2 years?", ChildInfo("Mia", date(2026, 1, 29)))
+    assert result.age_months == 24
+    assert "Mia" not in result.text
+
+
+def test_corrected_age_is_used_and_said():
+    child = ChildInfo("Leo", date(2026, 1, 10), due_date=date(2026, 3, 10))
+    result = ask("what's normal now?", child)
+    assert (result.age_months, result.corrected) == (8, True)
+    assert "<b>Leo</b> is <b>8 months</b> old (corrected age)" in result.text
+
+
+def test_a_child_past_36_months_gets_an_honest_reply():
+    result = ask("is he clingy?", ChildInfo("Sam", date(2022, 1, 1)))
+    assert not result.in_scope
+    assert result.age_months == 58
+    assert "Sam is 4 years 10 months old, past the ages" in result.text
+
+
+def test_a_child_not_born_yet_as_of_today_means_no_age():
+    result = ask("what's normal?", ChildInfo("Future", date(2027, 1, 1)))
+    assert result.age_months is None
+    assert [band.id for band in result.bands] == ALL_BANDS
+
+
+def test_names_and_questions_are_escaped():
+    result = ask("what's normal?", ChildInfo("<b>Tom</b> & co", date(2026, 1, 29)))
+    assert "&lt;b&gt;Tom&lt;/b&gt; &amp; co" in result.text
+    assert "<b>Tom</b>" not in result.text.replace("<b>&lt;b&gt;Tom", "")
+
+
+def test_typical_now_gives_indicators_then_strategies_of_every_current_stage():
+    result = typical_now(ChildInfo("Mia", date(2026, 3, 29)), library=LIBRARY, today=TODAY)
+    assert result.age_months == 8
+    bands = [LIBRARY.band("sa-band-0-9"), LIBRARY.band("sa-band-7-18")]
+    indicators = [i.id for b in bands if b for i in b.indicators]
+    strategies = [i.id for b in bands if b for i in b.strategies]
+    assert [item.id for item in result.items] == indicators + strategies
+    assert "<b>Children at this stage often:</b>" in result.text
+    assert "<b>Ways to help:</b>" in result.text
+    assert_only_content_guidance(result)
+
+
+def test_typical_now_past_36_months():
+    result = typical_now(ChildInfo("Sam", date(2022, 1, 1)), library=LIBRARY, today=TODAY)
+    assert not result.in_scope
+    assert result.items == ()
+
+
+def test_every_age_and_kind_of_overview_fits_one_message():
+    for months in range(0, 37):
+        for question in (f"what's normal at {months} months?", f"how do I help at {months} months?"):
+            result = ask(question)
+            assert result.in_scope
+            assert_only_content_guidance(result)
+        child = ChildInfo("A" * 64, date(2026, 11, 29))
+        assert len(typical_now(child, library=LIBRARY, today=TODAY).text) < MAX_MESSAGE_CHARS
