@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 from sqlalchemy import func, select
@@ -35,6 +36,35 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+TELEGRAM_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote"}
+)
+
+
+class _TelegramHTML(HTMLParser):
+    """Fails on what Telegram would reject with "can't parse entities": unknown or unbalanced tags."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in TELEGRAM_TAGS, f"Telegram does not know <{tag}>"
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open, f"</{tag}> closes nothing"
+        assert self.open.pop() == tag, f"</{tag}> closes the wrong tag"
+
+
+def check_html(text: str) -> None:
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    assert not parser.open, f"unclosed tags {parser.open} in {text!r}"
+    assert len(text) <= 4096
+
+
 class Harness:
     """One running bot: ``say``/``press`` return exactly what the parent got back."""
 
@@ -62,7 +92,10 @@ class Harness:
     async def feed(self, update: dict[str, Any]) -> list[Sent]:
         before = len(self.api.sent)
         await feed(self.app, update)
-        return self.api.sent[before:]
+        sent = self.api.sent[before:]
+        for message in sent:
+            check_html(message.text)
+        return sent
 
     async def say(self, parent: TgParent, text: str) -> list[Sent]:
         return await self.feed(parent.message(text))

@@ -178,3 +178,21 @@ async def test_start_again_after_onboarding_welcomes_back(bot: Harness):
         "time). The next one comes on Sunday 6 December at 09:00.\nAsk me anything, or send /help."
     ]
     assert await bot.count(Parent) == 1
+
+
+async def test_names_are_escaped_everywhere(bot: Harness):
+    sam = TgParent(108, "<Sam>")
+    sent = await bot.say(sam, "/start")
+    assert sent[0].text.startswith("Hello &lt;Sam&gt;!")
+    sent += await bot.say(sam, "<b>Mia & co")
+    sent += await bot.say(sam, "15 March 2026")
+    sent += await bot.tap(sam, "No")
+    sent += await bot.say(sam, "<u>Paris")
+    sent += await bot.say(sam, "London")
+    sent += await bot.tap(sam, "Sunday 09:00 is fine")
+    sent += await bot.say(sam, "/children")
+    assert "<b>&lt;b&gt;Mia &amp; co</b>" in sent[-1].text
+    for m in sent:
+        assert "<b>Mia" not in m.text, m.text
+        assert "<u>Paris" not in m.text, m.text
+    assert "“&lt;u&gt;Paris”" in "".join(m.text for m in sent)
