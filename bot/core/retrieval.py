@@ -23,6 +23,8 @@ from content.lexicon import Intent, Lexicon, LexiconError, OutOfScope, default_l
 # BM25 constants: the usual values; items are short, so length normalisation is kept moderate.
 K1 = 1.2
 B = 0.3
+# Entries kept in the stem and spelling caches before they are emptied.
+CACHE_LIMIT = 50_000
 # Content words a synonym adds weigh less than the words the parent actually typed.
 SYNONYM_WEIGHT = 0.7
 
@@ -73,14 +75,16 @@ class Index:
         self._phrases: list[_Phrase] = []
         self._phrases_by_stem: dict[str, list[int]] = {}
         self._build_phrases()
-        self._intents = [
-            (intent, tuple(words(p))) for intent, phrases in lexicon.intents.items() for p in phrases
-        ]
+        self._intents: dict[str, list[tuple[Intent, tuple[str, ...]]]] = {}  # by first word
+        for intent, phrases in lexicon.intents.items():
+            for phrase in phrases:
+                split = tuple(words(phrase))
+                self._intents.setdefault(split[0], []).append((intent, split))
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
         self._known.update(lexicon.stopwords | lexicon.modifiers)
-        self._known.update(w for _, phrase in self._intents for w in phrase)
+        self._known.update(w for phrases in self._intents.values() for _, phrase in phrases for w in phrase)
         for syn in lexicon.synonyms:
             self._known.update(w for p in syn.phrases + syn.means for w in words(p))
         for oos in lexicon.out_of_scope:
@@ -96,6 +100,8 @@ class Index:
     def stem(self, word: str) -> str:
         stem = self._stems.get(word)
         if stem is None:
+            if len(self._stems) >= CACHE_LIMIT:  # parents type endless new words: keep memory bounded
+                self._stems.clear()
             stem = self._stems[word] = self._stemmer.stemWord(word)
         return stem
 
@@ -178,6 +184,8 @@ class Index:
                     if best is None or rank < best:
                         best = rank
         found = best[2] if best else None
+        if len(self._corrections) >= CACHE_LIMIT:
+            self._corrections.clear()
         self._corrections[word] = found
         return found or word
 
@@ -230,10 +238,10 @@ class Index:
         """The intent of the longest matching phrase (the earliest on a tie), and the words intents used."""
         best: tuple[int, int, Intent] | None = None
         positions: set[int] = set()
-        for intent, phrase in self._intents:
-            size = len(phrase)
-            for start in range(len(typed) - size + 1):
-                if typed[start : start + size] == list(phrase):
+        for start, word in enumerate(typed):
+            for intent, phrase in self._intents.get(word, ()):
+                size = len(phrase)
+                if tuple(typed[start : start + size]) == phrase:
                     positions.update(range(start, start + size))
                     if best is None or (size, -start) > best[:2]:
                         best = (size, -start, intent)

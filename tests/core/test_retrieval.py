@@ -1,0 +1,121 @@
+"""Retrieval: stemming, synonyms, misspellings, intents and out-of-scope phrases claiming their words."""
+
+import pytest
+
+from bot.core.retrieval import Index, index_for
+from content import default_library, load_library
+from content.lexicon import Intent, default_lexicon
+
+INDEX = index_for(default_library())
+
+
+def top(question: str) -> str:
+    ranked = INDEX.rank(INDEX.analyse(question))
+    assert ranked, question
+    return ranked[0][0].id
+
+
+def test_the_index_is_built_once_per_library():
+    assert index_for(default_library()) is INDEX
+    other = load_library()
+    assert index_for(other) is not INDEX
+    assert isinstance(index_for(other), Index)
+
+
+@pytest.mark.parametrize(
+    ("typo", "fixed"),
+    [
+        ("seperation", "separation"),
+        ("anxeity", "anxiety"),
+        ("stanger", "stranger"),
+        ("tantrams", "tantrums"),
+        ("clingey", "clingy"),
+        ("comfortt", "comfort"),
+        ("attachmnet", "attachment"),
+    ],
+)
+def test_common_misspellings_are_mended(typo, fixed):
+    assert INDEX.correct(typo) == fixed
+
+
+@pytest.mark.parametrize("word", ["cat", "zzzzzz", "separation", "blanket"])
+def test_short_unknown_or_known_words_are_left_alone(word):
+    assert INDEX.correct(word) == word
+
+
+def test_stemming_matches_other_forms_of_a_word():
+    assert top("separating") == top("separation")
+    assert top("imitating") == "sa-0-9-imitates"
+    assert top("explores") == top("exploring")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("clingy", "sa-0-9-separation-anxiety"),
+        ("scared of strangers", "sa-7-18-stranger-anxiety"),
+        ("meltdown", "sa-16-24-name-feelings"),
+        ("tantrums", "sa-16-24-name-feelings"),
+        ("cries when I leave the room", "sa-7-18-follows-caregiver"),
+        ("security blanket", "sa-7-18-comfort-object"),
+        ("pretend play with dolls", "sa-16-24-pretend-play"),
+    ],
+)
+def test_parent_words_find_content_through_synonyms(question, expected):
+    assert top(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("is it normal that he cries", Intent.NORMAL),
+        ("what's typical at 10 months", Intent.NORMAL),
+        ("is he on track", Intent.NORMAL),
+        ("how do I help him", Intent.HELP),
+        ("what should I do about tantrums", Intent.HELP),
+        ("why does she cry", Intent.WHY),
+        ("what is separation anxiety", Intent.WHY),
+        ("why is separation anxiety normal", Intent.WHY),  # equal length: the first said wins
+        ("clingy", None),
+    ],
+)
+def test_intent(question, intent):
+    assert INDEX.analyse(question).intent is intent
+
+
+def test_out_of_scope_phrases_claim_their_words():
+    query = INDEX.analyse("when will my baby start walking")
+    assert not query.in_scope
+    assert [s.topic for s in query.out_of_scope] == [
+        "physical milestones such as rolling, sitting, crawling and walking"
+    ]
+    assert "walk" not in query.terms  # "walk" in the background text must not be dragged in
+
+
+def test_a_longer_in_scope_phrase_beats_an_out_of_scope_word():
+    query = INDEX.analyse("she cries when I walk out of the room")
+    assert query.in_scope
+    assert query.out_of_scope == ()
+
+
+def test_the_question_pointing_more_at_the_content_wins():
+    assert INDEX.analyse("she cries when I leave at bedtime").in_scope
+    assert not INDEX.analyse("she won't sleep unless I hold her").in_scope
+
+
+def test_unknown_words_are_reported():
+    assert INDEX.analyse("my baby flaps his hands").unknown == ("flaps", "hands")
+    assert INDEX.analyse("my baby is clingy").unknown == ()
+
+
+def test_band_filter_keeps_background():
+    query = INDEX.analyse("separation anxiety")
+    band = default_library().band("sa-band-21-36")
+    assert band is not None
+    ranked = INDEX.rank(query, [band])
+    assert {item.band_id for item, _ in ranked} <= {None, "sa-band-21-36"}
+    assert "sa-bg-separation-anxiety" in [item.id for item, _ in ranked]
+
+
+def test_the_default_lexicon_is_shared():
+    assert INDEX.lexicon is default_lexicon()
