@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -19,6 +20,22 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where to listen and what to tell Telegram; the secret token makes the endpoint reject strangers."""
+    if not settings.webhook_url:
+        raise ValueError("WEBHOOK_URL is not set")
+    secret = (
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    )
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+    }
+
+
 def run_bot(settings: Settings) -> int:
     upgrade_to_head(settings.database_url)
     engine = create_engine(settings.database_url)
@@ -31,20 +48,8 @@ def run_bot(settings: Settings) -> int:
 
     app.post_shutdown = dispose
     if settings.webhook_url:
-        secret = (
-            settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else secrets.token_urlsafe(32)
-        )
         log.info("serving a webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        app.run_webhook(**webhook_options(settings), allowed_updates=ALLOWED_UPDATES)
     else:
         log.info("long polling for updates")
         app.run_polling(allowed_updates=ALLOWED_UPDATES)

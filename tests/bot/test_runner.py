@@ -1,7 +1,10 @@
 """`securebase run`: migrates, points PTB at a self-hosted Bot API if asked, polls or serves a webhook."""
 
+import asyncio
+import socket
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import inspect
@@ -9,8 +12,9 @@ from telegram.ext import AIORateLimiter, Application
 
 from bot.telegram import runner
 from bot.telegram.app import App
-from tests.bot.support import settings
+from tests.bot.support import Harness, settings
 from tests.fake_telegram import TOKEN
+from tests.fake_telegram import Parent as TgParent
 
 
 @pytest.fixture
@@ -66,3 +70,42 @@ def test_webhook_without_a_configured_secret_still_gets_one(tmp_path, started):
     )
     runner.run_bot(config)
     assert len(started["secret_token"]) >= 32
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def test_the_webhook_takes_updates_only_with_the_secret(sessions):
+    port = free_port()
+    config = settings(
+        webhook_url="https://bot.example.org/hook", webhook_secret="right-secret", webhook_port=port
+    )
+    async with Harness(sessions) as bot:
+        updater = bot.app.updater
+        assert updater is not None
+        await updater.start_webhook(**runner.webhook_options(config), allowed_updates=runner.ALLOWED_UPDATES)
+        try:
+            (set_webhook,) = [c for c in bot.api.calls if c.method == "setWebhook"]
+            assert set_webhook.params["secret_token"] == "right-secret"
+            assert set_webhook.params["url"] == "https://bot.example.org/hook"
+            update = TgParent(701, "Sam").message("/start")
+            async with httpx.AsyncClient() as client:
+                url = f"http://127.0.0.1:{port}/hook"
+                wrong = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+                )
+                assert wrong.status_code == 403
+                right = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "right-secret"}
+                )
+                assert right.status_code == 200
+            received = await asyncio.wait_for(bot.app.update_queue.get(), timeout=5)
+            assert bot.app.update_queue.empty()  # the forged one never got in
+            await bot.app.process_update(received)
+            assert bot.api.last_to(701).text == "What's your child's name? A nickname is fine."
+        finally:
+            await updater.stop()
