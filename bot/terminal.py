@@ -44,9 +44,10 @@ def plain(text: str) -> str:
 class TerminalRequest(BaseRequest):
     """Answers the Bot API calls the conversation makes by printing the message; buttons become numbers."""
 
-    def __init__(self, out: TextIO, folder: Path) -> None:
+    def __init__(self, out: TextIO, folder: Path, chat_id: int) -> None:
         self.out = out
         self.folder = folder
+        self.chat_id = chat_id
         self.choices: list[str] = []
         self._message_id = 0
 
@@ -86,7 +87,12 @@ class TerminalRequest(BaseRequest):
 
     def _show(self, params: dict[str, Any], request_data: RequestData | None) -> None:
         text = plain(str(params.get("text", params.get("caption", ""))))
-        print(f"\nbot> {text.replace(chr(10), chr(10) + '     ')}", file=self.out)
+        chat_id = int(str(params.get("chat_id", 0)))
+        # Someone else's chat (a caregiver told that you joined): shown, but marked as not yours.
+        who = "bot" if chat_id == self.chat_id else f"bot to chat {chat_id}"
+        print(f"\n{who}> {text.replace(chr(10), chr(10) + '     ')}", file=self.out)
+        if chat_id != self.chat_id:
+            return
         markup = params.get("reply_markup") or {}
         if isinstance(markup, str):
             markup = json.loads(markup)
@@ -120,7 +126,7 @@ class TerminalChat:
         self.who = Who(chat_id, None, "en")
         self.today = today
         self.out = out
-        self.request = TerminalRequest(out, Path.cwd())
+        self.request = TerminalRequest(out, Path.cwd(), chat_id)
         self.bot = Bot(TERMINAL_TOKEN, request=self.request, get_updates_request=self.request)
         self.env = Env(library=default_library(), default_time_zone=default_time_zone)
 

@@ -41,6 +41,9 @@ from db.engine import create_engine, session_factory
 
 log = logging.getLogger(__name__)
 
+# A flood-control answer (429) is waited out and retried this often before the update counts as failed.
+RATE_LIMIT_RETRIES = 2
+
 App = Application[Any, Any, Any, Any, Any, Any]
 Clock = Callable[[], datetime]
 Call = Callable[[AsyncSession, Env, datetime], Awaitable[Outcome]]
@@ -176,7 +179,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     )
     builder.post_init(register_commands)
     if settings.telegram_api_base_url:

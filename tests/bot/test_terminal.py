@@ -58,3 +58,14 @@ def test_run_chat_on_a_fresh_database_and_a_bad_date(tmp_path, monkeypatch, caps
 @pytest.mark.parametrize(("html", "text"), [("<b>Mia</b> &amp; <i>Leo</i> &lt;3", "Mia & Leo <3")])
 def test_plain(html, text):
     assert terminal.plain(html) == text
+
+
+async def test_two_terminal_parents_share_a_child_by_invite(sessions):
+    first = await chat(
+        sessions, ["/start", "Mia", "15 March 2026", "2", "London", "1", "/children", "1", "3"]
+    )
+    code = first.split("The other caregiver sends me:\n     /start ", 1)[1].split()[0]
+    second = await chat(sessions, [f"/start {code}", "Berlin", "1"], chat_id=2)
+    assert "bot to chat 1> Another caregiver joined you as a caregiver for Mia." in second
+    assert "bot> Welcome! You now share Mia" in second
+    assert "bot> All set! Tips come on Sundays at 09:00 (Europe/Berlin time)." in second
