@@ -1,0 +1,196 @@
+"""Crashes, races and Telegram errors: late is allowed, lost is not, twice only in the documented window."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatch import DispatchReport
+from db.engine import create_engine, session_factory
+from db.models import Delivery, Parent
+from tests.dispatch.support import FakeSleep, make_dispatcher, make_family
+from tests.fake_telegram import FakeBotAPI
+
+UTC = dt.UTC
+SLOT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=UTC)  # a Sunday, 09:00 UTC
+BEFORE = SLOT - dt.timedelta(hours=1)
+AFTER = SLOT + dt.timedelta(seconds=30)
+STALE = dt.timedelta(minutes=10)
+
+
+async def _deliveries(sessions: async_sessionmaker[AsyncSession]) -> list[Delivery]:
+    async with sessions() as s:
+        return list(await s.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+async def _parent(sessions: async_sessionmaker[AsyncSession], parent_id: int) -> Parent:
+    async with sessions() as s:
+        parent = await s.get(Parent, parent_id)
+        assert parent is not None
+        return parent
+
+
+async def test_crash_after_claim_is_sent_late_once(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    await make_family(sessions, 21, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    crashed = make_dispatcher(api, sessions)
+    jobs, _ = await crashed.claim_batch(
+        AFTER, DispatchReport()
+    )  # claimed and committed, then the process dies
+    assert len(jobs) == 1
+    assert api.sent == []
+
+    restarted = make_dispatcher(api, sessions)
+    assert (await restarted.run_once(AFTER + dt.timedelta(minutes=1))).sent == 0  # claim not stale yet
+    report = await restarted.run_once(AFTER + STALE + dt.timedelta(minutes=1))
+    assert report.retried == 1
+    assert report.sent == 1
+    assert (await restarted.run_once(AFTER + 2 * STALE)).sent == 0
+    assert len(api.messages_to(21)) == 1
+    (delivery,) = await _deliveries(sessions)
+    assert delivery.state == "sent"
+    assert delivery.slot_at == SLOT
+    # The retry renders what the first attempt would have: same tip, same buttons.
+    assert api.sent[0].data_for("👍 Helpful") == f"tip:h:{delivery.id}"
+
+
+async def test_crash_after_send_before_record_duplicates_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The documented window: Telegram accepted the message but the outcome was never written. The claim goes
+    stale and the tip is sent again, once; this is the only way a parent gets a tip twice."""
+    api = FakeBotAPI()
+    await make_family(sessions, 22, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    crashed = make_dispatcher(api, sessions)
+    ((message,),), _ = await crashed.claim_batch(AFTER, DispatchReport())
+    sent = await crashed.send(message.chat_id, message.reply(crashed.library))
+    assert sent.message_id is not None  # ...and the process dies before recording it
+
+    restarted = make_dispatcher(api, sessions)
+    await restarted.run_once(AFTER + STALE + dt.timedelta(minutes=1))
+    await restarted.run_once(AFTER + 3 * STALE)
+    texts = [m.text for m in api.messages_to(22)]
+    assert len(texts) == 2
+    assert texts[0] == texts[1]
+    (delivery,) = await _deliveries(sessions)
+    assert delivery.state == "sent"
+
+
+async def test_stale_claims_give_up_after_max_attempts(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    await make_family(sessions, 23, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    api.fail(500, "Internal Server Error", times=100)
+    dispatcher = make_dispatcher(api, sessions)
+    now = AFTER
+    for _ in range(5):
+        await dispatcher.run_once(now)
+        now += STALE + dt.timedelta(minutes=1)
+    (delivery,) = await _deliveries(sessions)
+    assert delivery.state == "failed"
+    assert api.sent == []
+    assert (await _parent(sessions, delivery.parent_id)).state == "active"
+
+
+async def test_two_dispatchers_racing_send_each_slot_once(
+    db_backend: str, db_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    if db_backend != "postgresql":
+        pytest.skip("two concurrent dispatchers are supported on PostgreSQL (SQLite has a single writer)")
+    api = FakeBotAPI()
+    for chat_id in range(300, 360):
+        await make_family(
+            sessions, chat_id, [("A", dt.date(2025, 5, 20)), ("B", dt.date(2024, 5, 20))], now=BEFORE
+        )
+    first, second = create_engine(db_url), create_engine(db_url)
+    try:
+        one = make_dispatcher(api, session_factory(first), batch_size=7, concurrency=4)
+        two = make_dispatcher(api, session_factory(second), batch_size=7, concurrency=4)
+        reports = await asyncio.gather(one.run_once(AFTER), two.run_once(AFTER))
+    finally:
+        await first.dispose()
+        await second.dispose()
+    assert sum(r.sent for r in reports) == 120
+    assert all(r.sent > 0 for r in reports)  # SKIP LOCKED splits the work rather than serialising it
+    assert sorted(m.chat_id for m in api.sent) == sorted([*range(300, 360)] * 2)
+    assert len(await _deliveries(sessions)) == 120
+
+
+async def test_retry_after_waits_as_told(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    await make_family(sessions, 24, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    api.fail(429, "Too Many Requests: retry after 7", retry_after=7)
+    sleep = FakeSleep()
+    report = await make_dispatcher(api, sessions, sleep).run_once(AFTER)
+    assert report.sent == 1
+    assert sleep.waits == [7.0]
+    assert len(api.messages_to(24)) == 1
+
+
+async def test_server_errors_retry_with_backoff(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    await make_family(sessions, 25, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    api.fail(502, "Bad Gateway", times=3)
+    sleep = FakeSleep()
+    report = await make_dispatcher(api, sessions, sleep).run_once(AFTER)
+    assert report.sent == 1
+    assert sleep.waits == [1.0, 2.0, 4.0]
+
+
+async def test_network_trouble_that_lasts_defers_to_a_later_pass(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    api = FakeBotAPI()
+    await make_family(sessions, 26, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    api.fail(500, "Internal Server Error", times=5)
+    dispatcher = make_dispatcher(api, sessions)
+    report = await dispatcher.run_once(AFTER)
+    assert report.deferred == 1
+    assert report.sent == 0
+    (delivery,) = await _deliveries(sessions)
+    assert delivery.state == "claimed"
+    assert delivery.error is not None
+    assert "500" in delivery.error or "Internal" in delivery.error
+    later = await dispatcher.run_once(AFTER + STALE + dt.timedelta(minutes=1))
+    assert later.sent == 1
+    assert len(api.messages_to(26)) == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [(403, "Forbidden: bot was blocked by the user"), (400, "Bad Request: chat not found")],
+)
+async def test_blocked_or_missing_chat_stops_that_parent_only(
+    sessions: async_sessionmaker[AsyncSession], code: int, description: str
+) -> None:
+    api = FakeBotAPI()
+    gone = await make_family(
+        sessions, 27, [("A", dt.date(2025, 5, 20)), ("B", dt.date(2024, 1, 1))], now=BEFORE
+    )
+    await make_family(sessions, 28, [("C", dt.date(2025, 5, 20))], now=BEFORE)
+    api.fail(code, description, chat_id=27)
+    report = await make_dispatcher(api, sessions).run_once(AFTER)
+    assert report.blocked == 1
+    assert report.sent == 1
+    assert [m.chat_id for m in api.sent] == [28]
+    parent = await _parent(sessions, gone)
+    assert parent.state == "blocked"
+    assert parent.next_due_at is None
+    states = sorted(d.state for d in await _deliveries(sessions) if d.parent_id == gone)
+    assert states == ["failed", "failed"]  # the second child is not even tried
+    assert (await make_dispatcher(api, sessions).run_once(AFTER + dt.timedelta(days=7))).sent == 1
+
+
+async def test_other_bad_requests_fail_that_message_only(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    parent_id = await make_family(sessions, 29, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    api.fail(400, "Bad Request: can't parse entities")
+    report = await make_dispatcher(api, sessions).run_once(AFTER)
+    assert report.failed == 1
+    assert report.blocked == 0
+    parent = await _parent(sessions, parent_id)
+    assert parent.state == "active"
+    assert parent.next_due_at == SLOT + dt.timedelta(days=7)
