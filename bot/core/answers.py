@@ -7,7 +7,7 @@ children develop at their own pace, honest "not covered" replies, and the pointe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -29,6 +29,12 @@ OVERALL_CUTOFF = 0.2
 # question is about another stage ("stranger anxiety" at 30 months): answer from there, saying so.
 ELSEWHERE_RATIO = 0.5
 
+# What a question naming no topic gets: "what's normal" the indicators, "how do I help" the strategies.
+OVERVIEW: dict[Intent | None, tuple[Kind, ...]] = {
+    Intent.NORMAL: (Kind.INDICATOR,),
+    Intent.HELP: (Kind.STRATEGY,),
+    None: (Kind.INDICATOR, Kind.STRATEGY),
+}
 KIND_ORDER = {
     Intent.NORMAL: (Kind.INDICATOR, Kind.STRATEGY, Kind.BACKGROUND),
     Intent.HELP: (Kind.STRATEGY, Kind.INDICATOR, Kind.BACKGROUND),
@@ -94,20 +100,18 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
         return Answer(question, months, corrected, (), False, (), _outside(query.out_of_scope, library))
     bands = library.bands_at(age.months) if age else library.bands
     elsewhere = False
+    items: list[Item] = []
     if query.terms:
         ranked = index.rank(query)
-        here = [
-            pair for pair in ranked if pair[0].band_id is None or pair[0].band_id in {b.id for b in bands}
-        ]
+        band_ids = {band.id for band in bands}
+        here = [pair for pair in ranked if pair[0].band_id is None or pair[0].band_id in band_ids]
         elsewhere = bool(ranked) and (not here or here[0][1] < ELSEWHERE_RATIO * ranked[0][1])
         items = _select(ranked if elsewhere else here, query.intent)
-    elif not query.unknown and (query.intent in (Intent.NORMAL, Intent.HELP) or (age and not query.intent)):
-        kinds = {Intent.NORMAL: (Kind.INDICATOR,), Intent.HELP: (Kind.STRATEGY,)}
-        items = _overview(bands, kinds.get(query.intent or Intent.WHY, (Kind.INDICATOR, Kind.STRATEGY)))
-    else:
-        items = []
+    elif not query.unknown and query.intent in OVERVIEW and (query.intent or age is not None):
+        # Nothing topical asked ("what's normal at 10 months?"): the stage overview.
+        items = _overview(bands, OVERVIEW[query.intent])
     if not items:
-        return Answer(question, months, corrected, bands, False, (), _not_found(library))
+        return Answer(question, months, corrected, (), False, (), _not_found(library))
     text, shown = _compose_fitting(
         library, bands, items, age, query.intent, query.out_of_scope, elsewhere=elsewhere
     )
@@ -147,14 +151,14 @@ def _select(ranked: list[tuple[Item, float]], intent: Intent | None) -> list[Ite
     return [item for kind in KIND_ORDER[intent] for item in chosen[kind]]
 
 
-def _overview(bands: Iterable[Band], kinds: Sequence[Kind]) -> list[Item]:
+def _overview(bands: Sequence[Band], kinds: Sequence[Kind]) -> list[Item]:
     """Every indicator and/or strategy of the stages, kind by kind, youngest stage first."""
-    bands = tuple(bands)
-    return [item for kind in kinds for band in bands for item in _of_kind(band, kind)]
-
-
-def _of_kind(band: Band, kind: Kind) -> tuple[Item, ...]:
-    return band.indicators if kind is Kind.INDICATOR else band.strategies if kind is Kind.STRATEGY else ()
+    return [
+        item
+        for kind in kinds
+        for band in bands
+        for item in (band.indicators if kind is Kind.INDICATOR else band.strategies)
+    ]
 
 
 # --- ages ---
@@ -217,8 +221,8 @@ def _compose_fitting(
     shown = list(items)
     while True:
         text = _compose(library, bands, shown, age, intent, also_outside, elsewhere=elsewhere)
-        if len(text) < MAX_MESSAGE_CHARS or len(shown) <= 1:
-            return text[: MAX_MESSAGE_CHARS - 1], tuple(shown)
+        if len(text) < MAX_MESSAGE_CHARS or not shown:
+            return text, tuple(shown)
         shown.pop()
 
 
