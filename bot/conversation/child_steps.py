@@ -12,7 +12,7 @@ from datetime import date
 from bot.conversation import setup_steps
 from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.texts import MAX_NAME_CHARS, esc
+from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, esc
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.ages import (
     DateProblem,
@@ -47,12 +47,16 @@ def _ask_birthdate(name: str) -> str:
     return f"When was <b>{esc(name)}</b> born? Write the date {EXAMPLES}."
 
 
-async def on_name(turn: Turn, text: str) -> Outcome:
+def read_name(text: str) -> str | None:
+    """A name as typed, with spacing tidied; None when empty or too long to show nicely."""
     name = " ".join(text.split())
-    if not name:
-        return say("Please send your child's name or nickname.")
-    if len(name) > MAX_NAME_CHARS:
-        return say(f"That's a long name! Please send a shorter one (up to {MAX_NAME_CHARS} characters).")
+    return name if 0 < len(name) <= MAX_NAME_CHARS else None
+
+
+async def on_name(turn: Turn, text: str) -> Outcome:
+    name = read_name(text)
+    if name is None:
+        return say(NAME_HINT)
     await turn.goto("birthdate", {**turn.data, "name": name})
     return say(_ask_birthdate(name))
 

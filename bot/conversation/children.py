@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.conversation import child_steps, setup_steps
 from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.texts import MAX_NAME_CHARS, NO_CHILD_YET, esc
+from bot.conversation.texts import NAME_HINT, NO_CHILD_YET, esc
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import Button, Reply
@@ -102,9 +102,9 @@ async def on_rename(turn: Turn, text: str) -> Outcome:
     if child is None:
         await turn.goto(None)
         return say("That child is no longer in your list. Send /children to see it.")
-    name = " ".join(text.split())
-    if not name or len(name) > MAX_NAME_CHARS:
-        return say(f"Please send a name of 1 to {MAX_NAME_CHARS} characters.")
+    name = child_steps.read_name(text)
+    if name is None:
+        return say(NAME_HINT)
     old = child.name
     await families.update_child(turn.s, child, name=name)
     await turn.goto(None)

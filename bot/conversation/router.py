@@ -68,7 +68,7 @@ FEEDBACK = {"h": (Feedback.HELPFUL, "Thanks! Glad it helped."), "n": (Feedback.N
 
 
 def split_command(text: str) -> tuple[str, list[str]]:
-    """ "/Start@SecureBaseBot abc" -> ("start", ["abc"])."""
+    """Split "/Start@SecureBaseBot abc" into ("start", ["abc"])."""
     head, *args = text.split()
     return head[1:].split("@", 1)[0].lower(), args
 
@@ -111,20 +111,22 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
         return say(PRIVACY)
     if name == "about":
         return say(about(env.library))
-    action = ACTIONS.get(name)
-    if action is None and name != "cancel":
+    if name != "cancel" and name not in ACTIONS:
         return say("I don't know that command. Send /help to see what I can do.")
     turn = await _turn(s, env, who, now)
     if turn is None:
         return say(NEED_START)
     if name == "cancel":
-        if turn.parent.flow is None:
-            return say(NOTHING_TO_CANCEL)
-        await turn.goto(None)
-        return say(CANCELLED)
-    assert action is not None
+        return await _cancel(turn)
     await turn.goto(None)
-    return await action(turn)
+    return await ACTIONS[name](turn)
+
+
+async def _cancel(turn: Turn) -> Outcome:
+    if turn.parent.flow is None:
+        return say(NOTHING_TO_CANCEL)
+    await turn.goto(None)
+    return say(CANCELLED)
 
 
 async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime) -> Outcome:

@@ -46,6 +46,7 @@ NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what you can d
 NO_CHILD_YET = "Let's add your child first: send /start."
 MAX_TEXT_CHARS = 1000
 MAX_NAME_CHARS = 40
+NAME_HINT = f"Please send a name or nickname of up to {MAX_NAME_CHARS} characters."
 
 
 def welcome(first_name: str | None) -> str:

@@ -37,9 +37,7 @@ async def test_long_text_and_edits(bot: Harness):
     ]
     long_name = await bot.say(sam, "/addchild")
     assert long_name
-    assert texts(await bot.say(sam, "x" * 41)) == [
-        "That's a long name! Please send a shorter one (up to 40 characters)."
-    ]
+    assert texts(await bot.say(sam, "x" * 41)) == ["Please send a name or nickname of up to 40 characters."]
 
 
 async def test_strangers_are_asked_to_start_first(bot: Harness):
