@@ -38,6 +38,11 @@ async def begin(turn: Turn, mode: str, lead: str = "") -> Outcome:
     return say(lead + question + " A nickname is fine.")
 
 
+async def begin_another(turn: Turn) -> Outcome:
+    """/addchild: a parent without children (all removed, or setup left early) gets the full setup."""
+    return await begin(turn, "add" if await turn.children() else "first")
+
+
 async def begin_dates(turn: Turn, child_id: int, name: str) -> Outcome:
     await turn.goto("birthdate", {"mode": "edit", "child_id": child_id, "name": name})
     return say(_ask_birthdate(name))

@@ -61,7 +61,7 @@ def _menu(turn: Turn, child: Child) -> Outcome:
 async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
     """A child button; None (expired) when the child is not this parent's or the action is unknown."""
     if action == "add":
-        return await child_steps.begin(turn, "add")
+        return await child_steps.begin_another(turn)
     child = await turn.child(raw_id)
     if child is None:
         return None
@@ -75,26 +75,21 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
     if action == "invite":
         return await _invite(turn, child)
     if action == "remove":
-        confirm = (
-            (
-                Button(f"Yes, remove {child.name}", f"c:removeyes:{child.id}"),
-                Button("No", "c:menu:" + str(child.id)),
-            ),
-        )
-        return Outcome(
-            [
-                Reply(
-                    f"Remove {esc(child.name)} from your list? You'll get no more tips for "
-                    f"{esc(child.name)}. Anyone else who shares {esc(child.name)} keeps them.",
-                    confirm,
-                )
-            ]
-        )
+        return _confirm_remove(child)
     if action == "removeyes":
         await families.remove_child(turn.s, turn.parent.id, child.id)
         await reschedule(turn.s, turn.parent, turn.now)
         return say(f"{esc(child.name)} is removed from your list.")
     return None
+
+
+def _confirm_remove(child: Child) -> Outcome:
+    name = esc(child.name)
+    buttons = (
+        (Button(f"Yes, remove {child.name}", f"c:removeyes:{child.id}"), Button("No", f"c:menu:{child.id}")),
+    )
+    text = f"Remove {name} from your list? You'll get no more tips for {name}. Anyone else who shares {name} keeps them."
+    return Outcome([Reply(text, buttons)])
 
 
 async def on_rename(turn: Turn, text: str) -> Outcome:

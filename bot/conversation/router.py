@@ -46,16 +46,12 @@ STEPS: dict[str, Step] = {
 }
 
 
-async def _add_child(turn: Turn) -> Outcome:
-    return await child_steps.begin(turn, "add" if await turn.children() else "first")
-
-
 # Commands for a known parent; each leaves whatever flow the parent was in.
 ACTIONS: dict[str, Action] = {
     "normal": asking.normal,
     "tip": asking.tip,
     "children": children.list_children,
-    "addchild": _add_child,
+    "addchild": child_steps.begin_another,
     "settings": account.settings,
     "pause": account.pause,
     "resume": account.resume,
