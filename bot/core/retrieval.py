@@ -17,7 +17,7 @@ from itertools import combinations
 
 import snowballstemmer  # type: ignore[import-untyped]
 
-from content import Band, Item, Library
+from content import Item, Library
 from content.lexicon import Intent, Lexicon, LexiconError, OutOfScope, default_lexicon, words
 
 # BM25 constants: the usual values; items are short, so length normalisation is kept moderate.
@@ -273,9 +273,8 @@ class Index:
                     outside.append((phrase.out_of_scope, phrase.size))
         return by_synonym, by_outside, synonyms, outside
 
-    def rank(self, query: Query, bands: Iterable[Band] | None = None) -> list[tuple[Item, float]]:
-        """Items matching the query, best first; band items only from ``bands`` when given."""
-        allowed = None if bands is None else {b.id for b in bands}
+    def rank(self, query: Query) -> list[tuple[Item, float]]:
+        """Items matching the query, best first, with their scores."""
         scores: dict[int, float] = {}
         for stem, weight in query.terms.items():
             for index, contribution in self._postings.get(stem, ()):
@@ -283,11 +282,7 @@ class Index:
         for number in query.synonyms:
             for index, bonus in self._synonym_bonus[number].items():
                 scores[index] = scores.get(index, 0.0) + SYNONYM_WEIGHT * bonus
-        ranked = [
-            (self._items[i], score)
-            for i, score in scores.items()
-            if allowed is None or self._items[i].band_id is None or self._items[i].band_id in allowed
-        ]
+        ranked = [(self._items[i], score) for i, score in scores.items()]
         ranked.sort(key=lambda pair: -pair[1])
         return ranked
 

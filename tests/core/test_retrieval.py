@@ -108,14 +108,5 @@ def test_unknown_words_are_reported():
     assert INDEX.analyse("my baby is clingy").unknown == ()
 
 
-def test_band_filter_keeps_background():
-    query = INDEX.analyse("separation anxiety")
-    band = default_library().band("sa-band-21-36")
-    assert band is not None
-    ranked = INDEX.rank(query, [band])
-    assert {item.band_id for item, _ in ranked} <= {None, "sa-band-21-36"}
-    assert "sa-bg-separation-anxiety" in [item.id for item, _ in ranked]
-
-
 def test_the_default_lexicon_is_shared():
     assert INDEX.lexicon is default_lexicon()
