@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,7 +57,7 @@ class Outgoing:
     chat_id: int
     child_id: int
     slot_at: dt.datetime
-    kind: str
+    kind: str  # "scheduled" or "on_demand" when claimed; "retry" when a stale claim is taken over
     plan: TipPlan
     delivery_id: int | None = None
 
@@ -85,7 +86,9 @@ class DispatchReport:
 
 
 @dataclass(frozen=True, slots=True)
-class _SendResult:
+class SendResult:
+    """``state`` None: not sent for a reason that may pass; the claim stays and is retried once stale."""
+
     state: DeliveryState | None
     message_id: int | None = None
     error: str | None = None
@@ -98,6 +101,17 @@ def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
     )
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _write_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock:
+    """One lock per database for every dispatcher in this process (the periodic pass, /tip): SQLite has a
+    single writer, and a transaction that read before another one committed cannot write afterwards."""
+    return _WRITE_LOCKS.setdefault(sessions, asyncio.Lock())
 
 
 def _seconds(value: int | dt.timedelta) -> float:
@@ -131,7 +145,7 @@ class Dispatcher:
         self.sleep = sleep
         self.clock = clock
         self.keep_messages = keep_messages
-        self._db = asyncio.Lock()
+        self._db = _write_lock(sessions)
         self._outcomes: list[Outcome] = []
         self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
         self._blocked: set[int] = set()
@@ -317,7 +331,7 @@ class Dispatcher:
         for message in job:
             assert message.delivery_id is not None
             if blocked:
-                result = _SendResult(DeliveryState.FAILED, error="blocked")
+                result = SendResult(DeliveryState.FAILED, error="blocked")
             else:
                 result = await self.send(message.chat_id, message.reply(self.library))
             blocked = blocked or result.blocked
@@ -328,7 +342,7 @@ class Dispatcher:
         if len(self._outcomes) >= RECORD_EVERY:
             self._wake.set()
 
-    def _note(self, message: Outgoing, result: _SendResult, report: DispatchReport) -> None:
+    def _note(self, message: Outgoing, result: SendResult, report: DispatchReport) -> None:
         now = self.clock()
         assert message.delivery_id is not None
         self._outcomes.append(
@@ -350,7 +364,7 @@ class Dispatcher:
         else:
             report.deferred += 1
 
-    async def send(self, chat_id: int, reply: Reply) -> _SendResult:
+    async def send(self, chat_id: int, reply: Reply) -> SendResult:
         """Send one message, waiting out flood limits and retrying network trouble with backoff."""
         if self.bot is None:
             raise RuntimeError("this dispatcher has no bot: it can only preview")
@@ -360,21 +374,21 @@ class Dispatcher:
                 sent = await self.bot.send_message(
                     chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
                 )
-                return _SendResult(DeliveryState.SENT, sent.message_id)
+                return SendResult(DeliveryState.SENT, sent.message_id)
             except RetryAfter as exc:
                 error = "flood control"
                 await self.sleep(_seconds(exc.retry_after))
             except Forbidden as exc:
-                return _SendResult(DeliveryState.FAILED, error=_short(exc), blocked=True)
+                return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=True)
             except BadRequest as exc:
                 blocked = "chat not found" in exc.message.lower()
-                return _SendResult(DeliveryState.FAILED, error=_short(exc), blocked=blocked)
+                return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=blocked)
             except NetworkError as exc:  # includes timeouts and 5xx
                 error = _short(exc)
                 await self.sleep(min(2.0**attempt, MAX_BACKOFF_SECONDS))
             except TelegramError as exc:
-                return _SendResult(None, error=_short(exc))
-        return _SendResult(None, error=error)
+                return SendResult(None, error=_short(exc))
+        return SendResult(None, error=error)
 
     async def _recorder(self, finished: asyncio.Event) -> None:
         """Writes outcomes in the background so senders never wait for the database."""
