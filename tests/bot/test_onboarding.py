@@ -196,3 +196,17 @@ async def test_names_are_escaped_everywhere(bot: Harness):
         assert "<b>Mia" not in m.text, m.text
         assert "<u>Paris" not in m.text, m.text
     assert "“&lt;u&gt;Paris”" in "".join(m.text for m in sent)
+
+
+async def test_help_privacy_and_about_do_not_interrupt_onboarding(bot: Harness):
+    sam = TgParent(109, "Sam")
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    assert (await bot.say(sam, "/help"))[0].text.startswith(
+        "<b>What I can do</b>\n/start — Set up, or start again"
+    )
+    assert (await bot.say(sam, "/privacy"))[0].text.startswith("<b>Your privacy</b>")
+    about = (await bot.say(sam, "/about"))[0].text
+    assert "Source: Early-learning guidance" in about
+    assert "Ainsworth, Mary D. (1970)" in about
+    assert texts(await bot.say(sam, "15 March 2026")) == [ASK_EARLY]
