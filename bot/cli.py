@@ -64,9 +64,8 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from db.migrate import upgrade_to_head
-
     from bot.config import load_settings
+    from db.migrate import upgrade_to_head
 
     url = args.database_url or load_settings().database_url
     upgrade_to_head(url)
