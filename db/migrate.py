@@ -12,14 +12,17 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import migrations
 from db.engine import create_engine
 
 # ``__path__`` rather than ``__file__``: it also works when the package is installed as a namespace package.
 SCRIPT_LOCATION = Path(next(iter(migrations.__path__))).resolve()
+# Any fixed number: the PostgreSQL advisory lock that lets one process migrate at a time.
+MIGRATION_LOCK_KEY = 0x5EC0BA5E
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -35,9 +38,21 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(alembic_config(connection), "head")
 
 
+async def _one_at_a_time(connection: AsyncConnection) -> None:
+    """Hold a database-wide lock until the migration commits, so that processes starting together (two bots,
+    the bot and a scheduled ``send-due``) take turns: the first migrates, the others then find it done."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        # The driver would only begin at the first write, after Alembic has read the version table.
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 async def upgrade_to_head_async(engine: AsyncEngine) -> None:
-    """Bring the database behind ``engine`` to the latest schema (a no-op when it is already there)."""
+    """Bring the database behind ``engine`` to the latest schema (a no-op when it is already there), in one
+    transaction on both backends."""
     async with engine.begin() as connection:
+        await _one_at_a_time(connection)
         await connection.run_sync(_upgrade)
 
 

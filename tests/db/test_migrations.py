@@ -97,3 +97,17 @@ def test_the_alembic_command_line_finds_the_same_migrations(db_url: str) -> None
     assert "No new upgrade operations detected" in alembic("check")
     assert "0001 (head)" in alembic("current")
     assert "CREATE TABLE parents" in alembic("upgrade", "base:head", "--sql")
+
+
+def test_processes_starting_together_take_turns_to_migrate(db_url: str) -> None:
+    """The bot and a scheduled ``send-due`` (or two bots) may start at the same moment on an empty database."""
+    script = "import sys; from db.migrate import upgrade_to_head; upgrade_to_head(sys.argv[1])"
+    starts = [
+        subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
+            [sys.executable, "-c", script, db_url], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=60)[1] for p in starts]
+    assert [p.returncode for p in starts] == [0, 0, 0, 0], errors
+    upgrade_to_head(db_url)
