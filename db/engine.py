@@ -38,6 +38,8 @@ def _prepare_sqlite_file(url: URL) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Per connection: readers never block the writer (WAL), foreign keys enforced as on PostgreSQL, a
+    writer waits for another instead of failing at once, and WAL's safe-but-faster sync level."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -20,7 +20,7 @@ from db.models import Base, UTCDateTime
 config = context.config
 target_metadata = Base.metadata
 
-if config.config_file_name is not None and not config.attributes.get("connection"):
+if config.config_file_name is not None and config.attributes.get("connection") is None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
