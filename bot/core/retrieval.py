@@ -23,6 +23,10 @@ from content.lexicon import Intent, Lexicon, LexiconError, OutOfScope, default_l
 # BM25 constants: the usual values; items are short, so length normalisation is kept moderate.
 K1 = 1.2
 B = 0.3
+# Words mended for spelling: shorter ones have too many neighbours, longer ones are not words (and the
+# delete index would cost quadratic time in their length).
+MIN_CORRECTED = 4
+MAX_CORRECTED = 20
 # Entries kept in the stem and spelling caches before they are emptied.
 CACHE_LIMIT = 50_000
 # Content words a synonym adds weigh less than the words the parent actually typed.
@@ -170,7 +174,7 @@ class Index:
 
     def correct(self, word: str) -> str:
         """``word`` itself when known or short, else the closest known word within the edit budget."""
-        if word in self._known or len(word) < 4:
+        if word in self._known or not MIN_CORRECTED <= len(word) <= MAX_CORRECTED:
             return word
         if word in self._corrections:
             return self._corrections[word] or word
@@ -294,7 +298,7 @@ def _contains(sequence: list[str], part: list[str]) -> bool:
 
 def _max_distance(word: str) -> int:
     """Edits tolerated: none for short words (too many neighbours), one for medium, two for long."""
-    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+    return 0 if len(word) < MIN_CORRECTED else 1 if len(word) < 8 else 2
 
 
 def _deletes(word: str, distance: int) -> set[str]:

@@ -110,3 +110,9 @@ def test_unknown_words_are_reported():
 
 def test_the_default_lexicon_is_shared():
     assert INDEX.lexicon is default_lexicon()
+
+
+def test_very_long_words_are_not_mended():
+    # The delete index would take quadratic time in the word's length; anything this long is not a word.
+    assert INDEX.correct("a" * 5000) == "a" * 5000
+    assert not INDEX.analyse("seperation" + "x" * 30).terms
