@@ -107,9 +107,9 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
         here = [pair for pair in ranked if pair[0].band_id is None or pair[0].band_id in band_ids]
         elsewhere = bool(ranked) and (not here or here[0][1] < ELSEWHERE_RATIO * ranked[0][1])
         items = _select(ranked if elsewhere else here, query.intent)
-    elif not query.unknown and query.intent in OVERVIEW and (query.intent or age is not None):
-        # Nothing topical asked ("what's normal at 10 months?"): the stage overview.
-        items = _overview(bands, OVERVIEW[query.intent])
+    elif not query.unknown and (query.intent in (Intent.NORMAL, Intent.HELP) or age is not None):
+        # Nothing topical asked ("what's normal at 10 months?", "tell me about 9 months"): the overview.
+        items = _overview(bands, OVERVIEW.get(query.intent, OVERVIEW[None]))
     if not items:
         return Answer(question, months, corrected, (), False, (), _not_found(library))
     text, shown = _compose_fitting(

@@ -7,7 +7,7 @@ import pytest
 
 from bot.core.answers import DOCTOR, GENTLE, URGENT, Answer, ChildInfo, answer, typical_now
 from bot.core.reply import MAX_MESSAGE_CHARS
-from content import Kind, Library, default_library
+from content import Band, Kind, Library, default_library
 
 TODAY = date(2026, 11, 29)
 LIBRARY = default_library()
@@ -16,6 +16,12 @@ ALL_BANDS = ["sa-band-0-9", "sa-band-7-18", "sa-band-16-24", "sa-band-21-36"]
 
 def ask(question: str, child: ChildInfo | None = None) -> Answer:
     return answer(question, library=LIBRARY, today=TODAY, child=child)
+
+
+def band(band_id: str) -> Band:
+    found = LIBRARY.band(band_id)
+    assert found is not None
+    return found
 
 
 def assert_only_content_guidance(result: Answer, library: Library = LIBRARY) -> None:
@@ -147,14 +153,14 @@ def test_whats_normal_at_10_months_gives_the_7_18_indicators_only():
     result = ask("what's normal at 10 months?")
     assert result.age_months == 10
     assert [band.id for band in result.bands] == ["sa-band-7-18"]
-    assert [item.id for item in result.items] == [item.id for item in LIBRARY.band("sa-band-7-18").indicators]
+    assert [item.id for item in result.items] == [item.id for item in band("sa-band-7-18").indicators]
     assert "At <b>10 months</b>, in the <b>7 to 18 months</b> stage" in result.text
     assert_only_content_guidance(result)
 
 
 def test_how_can_i_help_gives_the_strategies_of_the_stage():
     result = ask("how can I help my 1 year old?")
-    assert [item.id for item in result.items] == [item.id for item in LIBRARY.band("sa-band-7-18").strategies]
+    assert [item.id for item in result.items] == [item.id for item in band("sa-band-7-18").strategies]
 
 
 def test_overlapping_stages_are_shown_as_two_stages():
@@ -296,9 +302,9 @@ def test_names_and_questions_are_escaped():
 def test_typical_now_gives_indicators_then_strategies_of_every_current_stage():
     result = typical_now(ChildInfo("Mia", date(2026, 3, 29)), library=LIBRARY, today=TODAY)
     assert result.age_months == 8
-    bands = [LIBRARY.band("sa-band-0-9"), LIBRARY.band("sa-band-7-18")]
-    indicators = [i.id for b in bands if b for i in b.indicators]
-    strategies = [i.id for b in bands if b for i in b.strategies]
+    bands = [band("sa-band-0-9"), band("sa-band-7-18")]
+    indicators = [i.id for b in bands for i in b.indicators]
+    strategies = [i.id for b in bands for i in b.strategies]
     assert [item.id for item in result.items] == indicators + strategies
     assert "<b>Children at this stage often:</b>" in result.text
     assert "<b>Ways to help:</b>" in result.text
@@ -319,3 +325,16 @@ def test_every_age_and_kind_of_overview_fits_one_message():
             assert_only_content_guidance(result)
         child = ChildInfo("A" * 64, date(2026, 11, 29))
         assert len(typical_now(child, library=LIBRARY, today=TODAY).text) < MAX_MESSAGE_CHARS
+
+
+def test_an_age_alone_gets_the_stage_overview():
+    for question in ("10 months", "tell me about 10 months"):
+        result = ask(question)
+        band_ = band("sa-band-7-18")
+        assert [item.id for item in result.items] == [i.id for i in band_.indicators + band_.strategies]
+
+
+def test_a_bare_why_with_no_age_is_not_guessed_at():
+    result = ask("why?")
+    assert not result.in_scope
+    assert result.items == ()
