@@ -52,9 +52,13 @@ _AGE = re.compile(
     rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z])){_HALF}(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
 )
 _OLD_AFTER = re.compile(r"[\s-]*old\b")
-_AGO_AFTER = re.compile(r"\s+(?:ago|later|before|from now)\b")
+# "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
+_NOT_AGE_AFTER = re.compile(
+    r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant)\b"
+)
 _DURATION_BEFORE = re.compile(
-    r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice)"
+    r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice"
+    r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?)"
     r"\s+(?:(?:about|around|the|a|nearly|almost|over|like|just|only)\s+)*$"
 )
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:(?:about|around|the|nearly|almost|over|like|just|only)\s+)*$")
@@ -105,7 +109,7 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
     if num in ("a", "an") and not (half or is_old):
         return None  # "once a week", "a month ago": not an age
     if not is_old and (
-        _AGO_AFTER.match(after) or _is_duration(before, small_unit=bool(match["w"] or match["d"]))
+        _NOT_AGE_AFTER.match(after) or _is_duration(before, small_unit=bool(match["w"] or match["d"]))
     ):
         return None
     value = (0.5 if num.startswith("half") else _number(num)) + half

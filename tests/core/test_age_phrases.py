@@ -53,6 +53,9 @@ from bot.core.age_phrases import find_age
         ("mom of a 13-month-old", 13, "1 year 1 month"),
         # A duration first, then the age: the age wins.
         ("clingy for 3 months now, he is 14 months", 14, "1 year 2 months"),
+        # Prematurity is not the age.
+        ("she was born at 34 weeks and is now 3 months", 3, "3 months"),
+        ("born 6 weeks early, he is 10 weeks old", 2, "10 weeks"),
     ],
 )
 def test_find_age(text, months, label):
@@ -69,6 +72,8 @@ def test_find_age(text, months, label):
         "he has been clingy for 2 weeks",
         "in 2 weeks I go back to work",
         "we moved 3 months ago",
+        "born at 36 weeks",
+        "she arrived 5 weeks early",
         "once a week",
         "a month ago",
         "they tend to cry",
