@@ -18,8 +18,13 @@ an environment variable, then run the bot again. To try the conversation without
 
 
 def _content_check(_args: argparse.Namespace) -> int:
+    from bot.core.retrieval import index_for
+    from content.lexicon import load_lexicon
+
     try:
         library = load_library()
+        lexicon = load_lexicon()
+        index_for(library, lexicon)  # checks that every synonym points at words the content uses
     except ContentError as exc:
         print(f"content check failed: {exc}", file=sys.stderr)
         return 1
@@ -35,6 +40,9 @@ def _content_check(_args: argparse.Namespace) -> int:
                 f"  {band.label} ({band.first_month}-{band.last_month} months): "
                 f"{len(band.indicators)} indicators, {len(band.strategies)} strategies"
             )
+    print(
+        f"lexicon: {len(lexicon.synonyms)} synonym groups, {len(lexicon.out_of_scope)} out-of-scope subjects"
+    )
     print(f"ok: {len(library.topics)} topic(s)")
     return 0
 

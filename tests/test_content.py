@@ -171,4 +171,5 @@ def test_content_check_command_reports_the_seed(capsys):
     assert main(["content", "check"]) == 0
     out = capsys.readouterr().out
     assert "secure-attachment: 4 bands, 23 indicators, 20 strategies" in out
+    assert "lexicon: " in out
     assert "ok: 1 topic(s)" in out
