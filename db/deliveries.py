@@ -37,7 +37,7 @@ class DueParent:
 
 @dataclass(frozen=True, slots=True)
 class ChildLink:
-    """One child as one parent sees it (position, what was announced)."""
+    """One child as one parent sees it, with what this parent was last told about the child's stage."""
 
     parent_id: int
     child_id: int
@@ -174,7 +174,7 @@ async def history_of(s: AsyncSession, parent_ids: Sequence[int], child_ids: Sequ
             DELIVERIES.c.parent_id,
             DELIVERIES.c.child_id,
             DELIVERIES.c.item_id,
-            Delivery.feedback,
+            DELIVERIES.c.feedback,
         )
         .where(DELIVERIES.c.parent_id.in_(parent_ids), DELIVERIES.c.state != DeliveryState.FAILED.value)
         .order_by(DELIVERIES.c.id)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.dispatch import reschedule, send_tip_now
 from db.deliveries import record_feedback
+from db.families import create_invite, get_or_create_parent, list_children, redeem_invite
 from db.models import Caregiver, Delivery, Feedback, Parent
-from tests.dispatch.support import make_dispatcher, make_family
+from tests.dispatch.support import make_bot, make_dispatcher, make_family
 from tests.fake_telegram import FakeBotAPI
 
 UTC = dt.UTC
@@ -74,3 +76,34 @@ async def test_feedback_only_for_own_delivery(sessions: async_sessionmaker[Async
         link.announced_bands == "sa-band-7-18,sa-band-0-9"
         or link.announced_bands == "sa-band-0-9,sa-band-7-18"
     )
+
+
+async def test_not_for_us_from_one_caregiver_holds_for_the_other(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    api = FakeBotAPI()
+    first = await make_family(sessions, 15, [("Mia", dt.date(2025, 5, 20))], now=SUNDAY)
+    async with sessions() as s:
+        (mia,) = await list_children(s, first)
+        invite = await create_invite(s, first, mia.id, now=SUNDAY, ttl=dt.timedelta(hours=1))
+        second, _ = await get_or_create_parent(s, 16, first_name="Alex", language_code="en", time_zone="UTC")
+        await redeem_invite(s, invite.code, second, now=SUNDAY)
+        await reschedule(s, second, SUNDAY)
+        await s.commit()
+        second_id = second.id
+    # Only the first caregiver's schedule comes round; they turn the tip down.
+    async with sessions() as s:
+        await s.execute(update(Parent).where(Parent.id == second_id).values(next_due_at=None))
+        await s.commit()
+    dispatcher = make_dispatcher(api, sessions)
+    await dispatcher.run_once(SUNDAY + dt.timedelta(hours=1))
+    async with sessions() as s:
+        rejected = (await s.scalars(select(Delivery))).one()
+        assert await record_feedback(s, first, rejected.id, Feedback.NOT_FOR_US)
+        await s.commit()
+    # The second caregiver's first tip would have been the same one; the family said no, so it is not.
+    assert await send_tip_now(make_bot(api), sessions, second_id, mia.id, SUNDAY + dt.timedelta(hours=2))
+    async with sessions() as s:
+        theirs = (await s.scalars(select(Delivery).where(Delivery.parent_id == second_id))).one()
+    assert theirs.item_id != rejected.item_id
+    assert api.last_to(16).text.startswith("<b>Mia</b>")
