@@ -155,3 +155,25 @@ async def test_one_periodic_job_is_registered(sessions: async_sessionmaker[Async
     assert trigger.interval == dt.timedelta(seconds=60)
     assert jobs[0].job.misfire_grace_time >= 600
     assert jobs[0].job.max_instances == 1
+
+
+async def test_the_periodic_job_sends_what_is_due(sessions: async_sessionmaker[AsyncSession]) -> None:
+    api = FakeBotAPI()
+    real_now = dt.datetime.now(UTC).replace(second=0, microsecond=0)
+    an_hour_ago = (real_now - dt.timedelta(hours=1)).time()
+    await make_family(
+        sessions,
+        39,
+        [("Mia", dt.date(2025, 5, 20))],
+        now=real_now - dt.timedelta(hours=2),
+        days=range(7),
+        at=an_hour_ago,
+    )
+    application: Any = ApplicationBuilder().token(TOKEN).request(api).build()
+    register_dispatch_job(application, sessions, Settings(_env_file=None))
+    (job,) = application.job_queue.jobs()
+    async with application:
+        await job.callback(None)
+        await job.callback(None)
+    assert [m.chat_id for m in api.sent] == [39]
+    assert "Try this" in api.sent[0].text
