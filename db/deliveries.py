@@ -46,6 +46,7 @@ class ChildLink:
     due_date: dt.date | None
     announced_bands: str | None
     farewell_at: dt.datetime | None
+    joined_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ class History:
             farewell_sent=link.farewell_at is not None,
             sent=sent,
             excluded=frozenset(excluded),
+            joined_on=link.joined_at.date(),
         )
 
 
@@ -151,6 +153,7 @@ async def links_of(s: AsyncSession, parent_ids: Sequence[int]) -> dict[int, list
                 Child.due_date,
                 CAREGIVERS.c.announced_bands,
                 CAREGIVERS.c.farewell_at,
+                CAREGIVERS.c.joined_at,
             )
             .join(Child, Child.id == CAREGIVERS.c.child_id)
             .where(CAREGIVERS.c.parent_id.in_(parent_ids))

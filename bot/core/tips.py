@@ -32,13 +32,16 @@ class ChildTipState:
     name: str
     birthdate: dt.date
     due_date: dt.date | None
-    # None: no tip sent yet, so the current bands are the baseline and are not announced as new.
+    # None until the first tip: then the bands on ``joined_on`` (what the parent saw when adding the child)
+    # are the baseline, so a band entered since then is still announced.
     announced_bands: frozenset[str] | None
     farewell_sent: bool
     # Strategy ids sent to this child in this chat, oldest first.
     sent: tuple[str, ...]
     # Strategies this family marked "not for us".
     excluded: frozenset[str]
+    # The day (UTC) this parent added the child, or joined it through an invite.
+    joined_on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +112,20 @@ def plan_tip(
     if strategy is None:
         return None
     announced = child.announced_bands
-    new_bands = () if announced is None else tuple(b for b in bands if b.id not in announced)
+    if announced is None:
+        announced = frozenset(b.id for b in _baseline(child, on, library, bands))
+    new_bands = tuple(b for b in bands if b.id not in announced)
     return TipPlan(child, age, bands, strategy, new_bands)
+
+
+def _baseline(
+    child: ChildTipState, on: dt.date, library: Library, bands: tuple[Band, ...]
+) -> tuple[Band, ...]:
+    """The bands the parent already knows about before any tip: those on the day they added the child."""
+    joined = child.joined_on
+    if joined is None or not child.birthdate <= joined <= on:
+        return bands
+    return library.bands_at(age_on(child.birthdate, joined, child.due_date).months)
 
 
 def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:

@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.core.schedule import format_days
 from bot.dispatch import Dispatcher, reschedule
 from db.families import add_child, get_or_create_parent
+from db.models import Caregiver
 from tests.fake_telegram import TOKEN, FakeBotAPI
 
 Kid = tuple[str, dt.date] | tuple[str, dt.date, dt.date | None]
@@ -44,7 +46,13 @@ async def make_family(
         parent.tip_time = at
         for kid in kids:
             due = kid[2] if len(kid) == 3 else None
-            await add_child(s, parent, name=kid[0], birthdate=kid[1], due_date=due)
+            child = await add_child(s, parent, name=kid[0], birthdate=kid[1], due_date=due)
+            # Joined "now" in the simulated timeline, not on the wall-clock day the test runs.
+            await s.execute(
+                update(Caregiver)
+                .where(Caregiver.parent_id == parent.id, Caregiver.child_id == child.id)
+                .values(joined_at=now)
+            )
         await reschedule(s, parent, now)
         await s.commit()
         return parent.id

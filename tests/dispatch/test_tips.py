@@ -65,6 +65,18 @@ def test_first_tip_does_not_announce_the_band_the_child_is_already_in() -> None:
     assert "new stage" not in render_tip(plan, LIB, delivery_id=1).text
 
 
+def test_a_band_entered_between_joining_and_the_first_tip_is_announced() -> None:
+    joined = ChildTipState(
+        7, "Mia", dt.date(2025, 8, 15), None, None, False, (), frozenset(), dt.date(2026, 2, 20)
+    )
+    plan = plan_tip(joined, dt.date(2026, 3, 16), LIB)  # 6 months when added, 7 months now
+    assert plan is not None
+    assert [b.id for b in plan.new_bands] == ["sa-band-7-18"]
+    same_day = plan_tip(joined, dt.date(2026, 2, 22), LIB)
+    assert same_day is not None
+    assert same_day.new_bands == ()
+
+
 def test_entering_a_band_is_announced_with_summary_and_behaviours() -> None:
     band = LIB.band("sa-band-7-18")
     assert band is not None
