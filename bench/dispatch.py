@@ -378,6 +378,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"due query growth {query_sizes[0]:,} -> {query_sizes[-1]:,} families: x{growth:.2f} (target <= 2)"
         )
+    runs = figures["dispatch"].values()
+    figures["targets_met"] = {
+        "ratio_at_least_0_7": all(run["ratio"] >= 0.7 for run in runs) if runs else None,
+        "due_query_growth_at_most_2": figures["due_query_growth"] <= 2
+        if "due_query_growth" in figures
+        else None,
+        "peak_rss_under_200_mb": all(run["ours_peak_rss_mb"] < 200 for run in runs) if runs else None,
+    }
     print(json.dumps(figures, sort_keys=True))
     return 0
 
