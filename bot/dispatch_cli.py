@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 
 from bot.config import Settings, load_settings
@@ -76,7 +77,15 @@ def run_send_due(args: argparse.Namespace) -> int:
         print(SEND_NEEDS_BOT, file=sys.stderr)
         return 2
     bot = None if args.dry_run else bot_for(settings)
-    report = asyncio.run(_pass(settings, now, args.dry_run, bot))
+    try:
+        report = asyncio.run(_pass(settings, now, args.dry_run, bot))
+    except (SQLAlchemyError, OSError) as exc:
+        print(
+            f"send-due could not use the database ({type(exc).__name__}). Check DATABASE_URL; on SQLite, "
+            "another process (the running bot) may hold the write lock: try again in a moment.",
+            file=sys.stderr,
+        )
+        return 1
     verb = "would send" if args.dry_run else "sent"
     for message in report.messages:
         print(_line(verb, message))

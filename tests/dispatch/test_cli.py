@@ -97,3 +97,12 @@ def test_parse_now_and_custom_api_root() -> None:
         _env_file=None, telegram_bot_token=TOKEN, telegram_api_base_url="http://127.0.0.1:8081/"
     )
     assert dispatch_cli.bot_for(settings).base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
+
+
+def test_unreachable_database_is_a_friendly_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nothing")
+    assert dispatch_cli.run_send_due(_args(dry_run=True)) == 1
+    assert "DATABASE_URL" in capsys.readouterr().err
