@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from bot.config import SettingsError
 from content import ContentError, load_library
 
 NO_TOKEN_HELP = """\
@@ -15,6 +16,10 @@ name, then a username ending in "bot"); it replies with a token like 123456789:A
 .env next to pyproject.toml as TELEGRAM_BOT_TOKEN=<your token> (copy .env.example to start), or export it as
 an environment variable, then run the bot again. To try the conversation without Telegram, run
 `securebase chat`."""  # noqa: S105 (help text, not a secret)
+
+
+# Commands a person reads as they go: log lines would only get in the way of the conversation.
+INTERACTIVE_COMMANDS = frozenset({"chat", "ask", "content"})
 
 
 def _content_check(_args: argparse.Namespace) -> int:
@@ -49,8 +54,10 @@ def _content_check(_args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from bot.config import load_settings
+    from bot.logging_setup import configure_logging
 
     settings = load_settings()
+    configure_logging(settings.log_level)
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
@@ -132,9 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from bot.logging_setup import configure_logging
 
-    configure_logging()
+    configure_logging("WARNING" if args.command in INTERACTIVE_COMMANDS else "INFO")
     try:
         result: int = args.func(args)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return result

@@ -20,8 +20,9 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def configure_logging(level: str | None = None) -> None:
-    level = (level or os.environ.get("LOG_LEVEL") or "INFO").upper()
+def configure_logging(default_level: str = "INFO") -> None:
+    """LOG_LEVEL wins; otherwise ``default_level`` (interactive commands pass WARNING to keep the screen clean)."""
+    level = (os.environ.get("LOG_LEVEL") or default_level).upper()
     handler = logging.StreamHandler()
     handler.addFilter(RedactTokens())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -31,3 +32,4 @@ def configure_logging(level: str | None = None) -> None:
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -47,3 +47,12 @@ def test_token_is_redacted_from_log_records():
     RedactTokens().filter(record)
     assert TOKEN not in record.getMessage()
     assert "<token>" in record.getMessage()
+
+
+def test_invalid_setting_is_a_message_not_a_traceback(monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISPATCH_INTERVAL_SECONDS", "often")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "DISPATCH_INTERVAL_SECONDS" in err
+    assert "Traceback" not in err
