@@ -210,7 +210,7 @@ async def claim(s: AsyncSession, claims: Sequence[NewClaim], now: dt.datetime) -
             "kind": c.kind,
             "state": DeliveryState.CLAIMED.value,
             "claimed_at": now,
-            "attempts": 0,
+            "attempts": 1,
         }
         for c in claims
     ]
@@ -279,7 +279,7 @@ async def reclaim(s: AsyncSession, stale: StaleClaim, now: dt.datetime) -> bool:
 
 
 async def record(s: AsyncSession, outcomes: Sequence[Outcome]) -> None:
-    """Store send outcomes; those without a final state only count the attempt."""
+    """Store send outcomes; those without a final state keep their claim and only note the error."""
     final = [
         {
             "did": o.delivery_id,
@@ -300,16 +300,13 @@ async def record(s: AsyncSession, outcomes: Sequence[Outcome]) -> None:
                 message_id=bindparam("mid"),
                 sent_at=bindparam("at"),
                 error=bindparam("err"),
-                attempts=DELIVERIES.c.attempts + 1,
             ),
             final,
         )
     pending = [{"did": o.delivery_id, "err": o.error} for o in outcomes if o.state is None]
     if pending:
         await s.execute(
-            update(DELIVERIES)
-            .where(DELIVERIES.c.id == bindparam("did"))
-            .values(error=bindparam("err"), attempts=DELIVERIES.c.attempts + 1),
+            update(DELIVERIES).where(DELIVERIES.c.id == bindparam("did")).values(error=bindparam("err")),
             pending,
         )
 

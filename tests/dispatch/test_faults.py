@@ -91,6 +91,8 @@ async def test_stale_claims_give_up_after_max_attempts(sessions: async_sessionma
         now += STALE + dt.timedelta(minutes=1)
     (delivery,) = await _deliveries(sessions)
     assert delivery.state == "failed"
+    assert delivery.attempts == 3  # three passes, each with its own retries, then it is given up
+    assert api.methods().count("sendMessage") == 15
     assert api.sent == []
     assert (await _parent(sessions, delivery.parent_id)).state == "active"
 
