@@ -16,8 +16,9 @@ from bot.core.reply import Button
 from db import families
 from db.models import Child, Parent
 
-# Database ids are 32-bit; anything else in callback data is forged and must not reach a query.
-_ID = re.compile(r"[1-9]\d{0,9}")
+# Database ids are 32-bit, in ASCII digits (`\d` would also take other scripts' digits, which int() reads);
+# anything else in callback data is forged and must not reach a query.
+_ID = re.compile(r"[1-9][0-9]{0,9}")
 _MAX_ID = 2**31 - 1
 
 

@@ -1,9 +1,10 @@
 """Every button is checked again when pressed: another family's ids, stale buttons and garbage all expire."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from db.models import Child, Delivery
+from bot.conversation.turn import parse_id
+from db.models import Child, Delivery, Invite, Parent
 from tests.bot.support import Harness, onboard, texts
 from tests.fake_telegram import Parent as TgParent
 
@@ -95,3 +96,55 @@ async def test_another_familys_child_for_a_waiting_question_expires(bot: Harness
     assert texts(await bot.say(sam, "why does he bite?")) == ["Which child is this about?"]
     assert texts(await bot.press(sam, f"f:ask:{child_id}")) == EXPIRED
     assert all("Secret" not in m.text for m in bot.api.messages_to(401))
+
+
+CHILD_BUTTONS = ("c:menu:", "c:rename:", "c:dates:", "c:invite:", "c:remove:", "c:removeyes:", "c:normal:",
+                 "c:tip:", "tip:more:")  # fmt: skip
+DELIVERY_BUTTONS = ("tip:h:", "tip:n:")
+# Ids a modified client could send instead of a real one; "{own}" is the presser's own id, disguised.
+FORGED_IDS = ("{other}", "-{own}", "0", "-1", "abc", "", " {own}", "{own} ", "+{own}", "0{own}", "{own}.0",
+              "{own}١", "١", "1e3", "0x1", "9" * 11, "9" * 60, "{own}:{own}", "{own}\n")  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", CHILD_BUTTONS + DELIVERY_BUTTONS)
+async def test_every_id_button_refuses_forged_ids(bot: Harness, prefix: str):
+    """Each id-carrying button type, with the other family's id and with garbage in place of the id."""
+    sam, eve = TgParent(411, "Sam"), TgParent(412, "Eve")
+    await onboard(bot, sam, name="Mia")
+    await onboard(bot, eve, name="Secret")
+    await bot.say(sam, "/tip")
+    await bot.say(eve, "/tip")
+    async with bot.sessions() as s:
+        kids = {c.name: c.id for c in (await s.scalars(select(Child))).all()}
+        tips = {d.child_id: d.id for d in (await s.scalars(select(Delivery))).all()}
+    ids = {"own": kids["Mia"], "other": kids["Secret"]}
+    if prefix in DELIVERY_BUTTONS:
+        ids = {"own": tips[kids["Mia"]], "other": tips[kids["Secret"]]}
+    eve_before = len(bot.api.messages_to(412))
+    for forged in FORGED_IDS:
+        replies = await bot.press(sam, prefix + forged.format(**ids))
+        assert texts(replies) == EXPIRED, forged
+        assert bot.toasts()[-1] == "That button has expired."
+    assert len(bot.api.messages_to(412)) == eve_before
+    async with bot.sessions() as s:
+        names = sorted(c.name for c in (await s.scalars(select(Child))).all())
+        feedback = [d.feedback for d in (await s.scalars(select(Delivery))).all()]
+        invites = await s.scalar(select(func.count()).select_from(Invite))
+        sam_row = await s.scalar(select(Parent).where(Parent.chat_id == 411))
+    assert names == ["Mia", "Secret"]
+    assert feedback == [None, None]
+    assert invites == 0
+    assert sam_row is not None
+    assert sam_row.flow is None
+    # The real button still works, so the refusals above were not a broken button.
+    real = await bot.press(sam, prefix + str(ids["own"]))
+    assert texts(real) != EXPIRED
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1", 1), ("2147483647", 2147483647), ("2147483648", None), ("0", None), ("01", None), ("-1", None),
+     ("1١", None), ("١", None), ("１", None), (" 1", None), ("1\n", None), ("", None)],
+)  # fmt: skip
+def test_parse_id_takes_only_plain_ascii_database_ids(text: str, expected: int | None):
+    assert parse_id(text) == expected
