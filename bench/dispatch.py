@@ -128,6 +128,11 @@ def serve(ready: Any) -> None:
 # --- helpers ---
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -207,11 +212,19 @@ async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
         dispatcher = Dispatcher(bot, session_factory(engine), concurrency=concurrency)
         before = _stats(port)
         started = time.perf_counter()
+        cpu = _cpu_seconds()
         report = await dispatcher.run_once(NOW)
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu
         delivered = _stats(port) - before
     await engine.dispose()
-    return {"sent": report.sent, "delivered": delivered, "seconds": seconds, "failed": report.failed}
+    return {
+        "sent": report.sent,
+        "delivered": delivered,
+        "seconds": seconds,
+        "cpu": cpu,
+        "failed": report.failed,
+    }
 
 
 def dispatch_phase(families: int, port: int, concurrency: int) -> dict[str, Any]:
@@ -251,10 +264,12 @@ async def _bare(count: int, port: int, concurrency: int) -> dict[str, Any]:
     async with bot:
         before = _stats(port)
         started = time.perf_counter()
+        cpu = _cpu_seconds()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu
         delivered = _stats(port) - before
-    return {"sent": count, "delivered": delivered, "seconds": seconds}
+    return {"sent": count, "delivered": delivered, "seconds": seconds, "cpu": cpu}
 
 
 def bare_phase(count: int, port: int, concurrency: int) -> dict[str, Any]:
@@ -360,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
                 "ours_peak_rss_mb": round(ours["peak_rss_mb"], 1),
                 "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1),
                 "delivered": ours["delivered"],
+                "ours_cpu_ms_per_tip": round(ours["cpu"] / n * 1000, 3),
+                "bare_cpu_ms_per_msg": round(bare["cpu"] / n * 1000, 3),
             }
         for n in query_sizes:
             result = _in_fresh_process(query_phase, n, args.repeats)
