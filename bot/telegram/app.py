@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -84,7 +84,7 @@ class Handlers:
             outcome = await call(s, env, now)
             await s.commit()
         if query is not None:
-            await query.answer(outcome.toast)
+            await _answer_press(query, outcome.toast)
         await deliver(context.bot, self.sessions, chat_id, outcome, now)
 
     @staticmethod
@@ -122,8 +122,13 @@ class Handlers:
         await send_or_mark(context.bot, self.sessions, self._who(update).chat_id, Reply(NOT_TEXT))
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = update.effective_chat
+        """A command in a group: point to a private chat, unless it was meant for another bot there."""
+        chat, message = update.effective_chat, update.effective_message
         assert chat is not None
+        command = (message.text or "").split(maxsplit=1)[0] if message is not None else ""
+        _, at, addressee = command.partition("@")
+        if at and addressee.lower() != (context.bot.username or "").lower():
+            return
         await context.bot.send_message(chat.id, GROUP_ONLY_PRIVATE)
 
     async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,6 +159,15 @@ class Handlers:
                 await context.bot.send_message(chat.id, SOMETHING_WRONG)
         except TelegramError as exc:
             log.warning("could not tell chat about the failure: %s", type(exc).__name__)
+
+
+async def _answer_press(query: CallbackQuery, toast: str | None) -> None:
+    """Stop the button's spinner. Telegram refuses once the press is ~15 s old (a busy or restarting bot);
+    the replies matter more than the spinner, so that refusal must not stop them."""
+    try:
+        await query.answer(toast)
+    except BadRequest as exc:
+        log.info("could not answer a button press: %s", type(exc).__name__)
 
 
 def bot_commands() -> list[BotCommand]:

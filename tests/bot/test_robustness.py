@@ -110,3 +110,55 @@ async def test_command_menu_is_registered(bot: Harness):
     assert names[:3] == ["start", "normal", "tip"]
     assert {"children", "addchild", "settings", "pause", "resume", "stop", "privacy", "mydata",
             "deletedata", "about", "help", "cancel"} <= set(names)  # fmt: skip
+
+
+async def test_a_late_press_still_gets_its_answer(bot: Harness):
+    """Telegram refuses to answer a press after ~15 s (say the bot was restarting); the reply must still come."""
+    sam = TgParent(608)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    bot.api.fail(
+        400, "Bad Request: query is too old and response timeout expired or query id is invalid",
+        method="answerCallbackQuery",
+    )  # fmt: skip
+    sent = await bot.tap(sam, "No")
+    assert sent[0].text.startswith("Thank you! Mia is all set.")
+    assert len(sent) == 1
+
+
+async def test_a_press_without_its_message_is_answered(bot: Harness):
+    sam = TgParent(609)
+    await onboard(bot, sam)
+    update = sam.press("s:days")
+    del update["callback_query"]["message"]
+    update["callback_query"]["inline_message_id"] = "abc"
+    assert await bot.feed(update) == []
+    assert bot.toasts()[-1] == "That button has expired."
+
+
+async def test_group_commands_for_other_bots_are_left_alone(bot: Harness):
+    sam = TgParent(610)
+    assert await bot.feed(sam.message("/start@SomeOtherBot", chat_type="supergroup")) == []
+    assert texts(await bot.feed(sam.message("/help@SecureBaseTestBot", chat_type="supergroup")))[
+        0
+    ].startswith("I only work in private chats")
+
+
+@pytest.mark.parametrize("step", ["name", "birthdate", "early", "tz", "days", "time", "question"])
+@pytest.mark.parametrize("text", ["x" * 5000, "😀🍼👶", "<b>&\"'", "/", "   3   "])
+async def test_odd_text_at_every_step_gets_a_friendly_reply(bot: Harness, step: str, text: str):
+    sam = TgParent(611)
+    steps = [("say", "/start"), ("say", "Mia"), ("say", "15 March 2026"), ("tap", "No"), ("say", "London"),
+             ("tap", "Wed")]  # fmt: skip
+    order = ["name", "birthdate", "early", "tz", "days", "time"]
+    upto = len(steps) if step == "question" else order.index(step)
+    for how, value in steps[:upto]:
+        await (bot.say(sam, value) if how == "say" else bot.tap(sam, value))
+    if step == "question":
+        await bot.say(sam, "12:00")
+    sent = await bot.say(sam, text)
+    assert sent, "no reply"
+    for message in sent:
+        assert "went wrong" not in message.text
+        assert '<b>&"' not in message.text
