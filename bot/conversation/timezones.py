@@ -109,13 +109,31 @@ def match_zones(text: str) -> tuple[str, ...]:
         return (exact,)
     if key in ALIASES:
         return (ALIASES[key],)
-    cities = [z for z in _zones() if z.lower().rsplit("/", 1)[-1] == key]
+    cities = [z for z in _zones() if _city_key(z) == key]
     if cities:
         return tuple(cities[:MAX_MATCHES])
     if len(key) < 3:
         return ()
-    starts = [z for z in _zones() if z.lower().rsplit("/", 1)[-1].startswith(key)]
-    return tuple(starts[:MAX_MATCHES])
+    # A word of the city's name that starts with what was typed ("york" -> New York, "new" -> New York).
+    found = [z for z in _zones() if any(word.startswith(key) for word in _words(z, key))]
+    famous = [z for z in found if z in _famous()]
+    # When a well-known zone fits, the obscure ones that also fit ("new" -> New Salem) are only noise.
+    return tuple((famous or sorted(found, key=lambda z: z.count("/")))[:MAX_MATCHES])
+
+
+def _city_key(zone: str) -> str:
+    return zone.lower().rsplit("/", 1)[-1]
+
+
+def _words(zone: str, key: str) -> list[str]:
+    """The city's whole name and, for a one-word key, each of its words."""
+    name = _city_key(zone)
+    return [name] if "_" in key else [name, *re.split(r"[_-]", name)]
+
+
+@cache
+def _famous() -> frozenset[str]:
+    return frozenset(COMMON_ZONES) | frozenset(ALIASES.values())
 
 
 def city(zone: str) -> str:
