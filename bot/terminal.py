@@ -1,7 +1,8 @@
 """``securebase chat``: the same conversation in a terminal, on the same database, as a local parent.
 
 Replies go through a real ``telegram.Bot`` whose request object prints instead of calling Telegram, so tips
-sent "now" take exactly the path they take in Telegram. Buttons are numbered; typing the number presses it.
+sent "now" take exactly the path they take in Telegram. Buttons get a letter; typing the letter presses it.
+Letters, not numbers: "3" is a time, a day or a tips-a-week answer of its own, and must not press button 3.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from db.migrate import upgrade_to_head
 TERMINAL_TOKEN = "1:terminal"  # noqa: S105 (a placeholder: nothing leaves the process)
 _TAG = re.compile(r"<[^>]+>")
 QUIT = frozenset({"/quit", "/exit"})
+# Button keys. No "n" or "y": typed alone they answer yes/no questions.
+KEYS = "abcdefghijklmopqrstuvwxz"
 
 
 def plain(text: str) -> str:
@@ -42,13 +45,13 @@ def plain(text: str) -> str:
 
 
 class TerminalRequest(BaseRequest):
-    """Answers the Bot API calls the conversation makes by printing the message; buttons become numbers."""
+    """Answers the Bot API calls the conversation makes by printing the message; buttons get letters."""
 
     def __init__(self, out: TextIO, folder: Path, chat_id: int) -> None:
         self.out = out
         self.folder = folder
         self.chat_id = chat_id
-        self.choices: list[str] = []
+        self.choices: dict[str, str] = {}  # key -> callback data of the buttons on screen now
         self._message_id = 0
 
     @property
@@ -99,8 +102,10 @@ class TerminalRequest(BaseRequest):
         for row in markup.get("inline_keyboard", []):
             labels = []
             for button in row:
-                self.choices.append(button.get("callback_data", ""))
-                labels.append(f"[{len(self.choices)}] {button['text']}")
+                key = KEYS[len(self.choices)] if len(self.choices) < len(KEYS) else None
+                if key is not None:
+                    self.choices[key] = button.get("callback_data", "")
+                labels.append(f"[{key}] {button['text']}" if key else button["text"])
             print("     " + "   ".join(labels), file=self.out)
         if request_data is not None and request_data.contains_files:
             for part in request_data.multipart_data.values():
@@ -135,11 +140,12 @@ class TerminalChat:
         return real if self.today is None else datetime.combine(self.today, real.time().replace(hour=12), UTC)
 
     async def handle(self, line: str) -> None:
-        choices, self.request.choices = self.request.choices, []
+        choices, self.request.choices = self.request.choices, {}
         now = self.now()
         async with self.sessions() as s:
-            if line.isdigit() and 1 <= int(line) <= len(choices):
-                outcome = await conversation.on_press(s, self.env, self.who, choices[int(line) - 1], now)
+            pressed = choices.get(line.lower())
+            if pressed is not None:
+                outcome = await conversation.on_press(s, self.env, self.who, pressed, now)
             else:
                 outcome = await conversation.on_text(s, self.env, self.who, line, now)
             await s.commit()
@@ -153,7 +159,7 @@ class TerminalChat:
     async def run(self, lines: TextIO) -> None:
         async with self.bot:
             print(
-                "Secure Base in your terminal. Type /start to begin, a number to press a button, "
+                "Secure Base in your terminal. Type /start to begin, a button's letter to press it, "
                 "/quit (or Ctrl-D) to leave.",
                 file=self.out,
             )

@@ -1,4 +1,4 @@
-"""`securebase chat`: the same conversation in a terminal, with numbered buttons, fed from stdin."""
+"""`securebase chat`: the same conversation in a terminal, with lettered buttons, fed from stdin."""
 
 import argparse
 import io
@@ -19,20 +19,20 @@ async def chat(sessions: async_sessionmaker[AsyncSession], lines: list[str], cha
     return out.getvalue()
 
 
-async def test_onboarding_in_the_terminal_with_numbered_buttons(sessions, tmp_path, monkeypatch):
+async def test_onboarding_in_the_terminal_with_lettered_buttons(sessions, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     output = await chat(
-        sessions, ["/start", "Mia", "15 March 2026", "2", "London", "1", "/tip", "/mydata", "/quit"]
+        sessions, ["/start", "Mia", "15 March 2026", "b", "London", "a", "/tip", "/mydata", "/quit"]
     )
     assert "bot> Hello! I'm Secure Base" in output
     assert "bot> Was Mia born early, before the due date?" in output
-    assert "     [1] Yes, born early   [2] No" in output
+    assert "     [a] Yes, born early   [b] No" in output
     assert "bot> Time zone set to Europe/London." in output
     assert (
         "bot> All set! Tips come on Sundays at 09:00 (Europe/London time). Your first tip comes on Sunday 6 December"
         in output
     )
-    assert "[1] 👍 Helpful   [2] 🙅 Not for us" in output  # the tip, through the real dispatcher
+    assert "[a] 👍 Helpful   [b] 🙅 Not for us" in output  # the tip, through the real dispatcher
     assert "<b>" not in output
     exported = json.loads((tmp_path / "securebase-my-data.json").read_text())
     assert exported["parent"]["chat_id"] == 1
@@ -62,10 +62,23 @@ def test_plain(html, text):
 
 async def test_two_terminal_parents_share_a_child_by_invite(sessions):
     first = await chat(
-        sessions, ["/start", "Mia", "15 March 2026", "2", "London", "1", "/children", "1", "3"]
+        sessions, ["/start", "Mia", "15 March 2026", "b", "London", "a", "/children", "a", "c"]
     )
     code = first.split("The other caregiver sends me:\n     /start ", 1)[1].split()[0]
-    second = await chat(sessions, [f"/start {code}", "Berlin", "1"], chat_id=2)
+    second = await chat(sessions, [f"/start {code}", "Berlin", "a"], chat_id=2)
     assert "bot to chat 1> Another caregiver joined you as a caregiver for Mia." in second
     assert "bot> Welcome! You now share Mia" in second
     assert "bot> All set! Tips come on Sundays at 09:00 (Europe/Berlin time)." in second
+
+
+async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
+    """At the time question "3" means 03:00 (it once pressed button 3); "C" presses button c."""
+    typed = await chat(sessions, ["/start", "Mia", "15 March 2026", "n", "London", "g", "3"])
+    assert "[a] Sunday 09:00 is fine" in typed
+    assert "[g] Sat" in typed
+    assert "bot> All set! Tips come on Saturdays at 03:00 (Europe/London time)." in typed
+    pressed = await chat(sessions, ["/settings", "B", "C"], chat_id=1)
+    assert "[a] 07:00   [b] 09:00   [c] 12:00" in pressed
+    assert "bot> Tips will come at 12:00." in pressed
+    stale = await chat(sessions, ["/settings", "hello", "b"], chat_id=1)
+    assert "bot> Tips will come" not in stale  # buttons last only until the next thing you type
