@@ -15,7 +15,14 @@ from bot.conversation.timezones import COMMON_ZONES, city, is_zone, match_zones
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.answers import typical_now
 from bot.core.reply import Button, Reply
-from bot.core.schedule import WEEKDAY_NAMES, describe_days, format_days, parse_days
+from bot.core.schedule import (
+    DEFAULT_DAYS,
+    DEFAULT_TIME,
+    WEEKDAY_NAMES,
+    describe_days,
+    format_days,
+    parse_days,
+)
 from bot.dispatch import reschedule
 from db.models import ParentState
 
@@ -30,6 +37,16 @@ def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]
 def spread(first_day: int, per_week: int) -> frozenset[int]:
     """Tips spread evenly over the week from ``first_day``: 2 a week are 3 days apart, 3 every other day."""
     return frozenset((first_day + i * 7 // per_week) % 7 for i in range(per_week))
+
+
+def first_day(days: frozenset[int]) -> int:
+    """Where a spread starts: the day after the longest gap ({Wed, Sun} -> Sun), so going from 1 to 2 tips a
+    week and back lands on the day the parent had."""
+
+    def gap_before(day: int) -> int:
+        return min((day - other) % 7 or 7 for other in days)
+
+    return max(sorted(days), key=gap_before)
 
 
 def schedule_line(turn: Turn) -> str:
@@ -77,13 +94,14 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
 
 
 def ask_days(turn: Turn, lead: str = "") -> Outcome:
-    day_buttons = [choice("days", str(day), name[:3]) for day, name in enumerate(WEEKDAY_NAMES)]
+    # The value is what a parent could type too ("mon"), so a press and typing it mean the same.
+    day_buttons = [choice("days", name[:3].lower(), name[:3]) for name in WEEKDAY_NAMES]
     if turn.data.get("mode") == "settings":
         per_week = len(parse_days(turn.parent.tip_days))
         note = f" With {per_week} tips a week they are spread out from that day." if per_week > 1 else ""
         text = f"Which day should tips come on?{note} Or type the days you want, like <i>Mon Thu</i>."
         return Outcome([Reply(lead + text, _rows(day_buttons, 4))])
-    keep = choice("days", "keep", "Sunday 09:00 is fine")
+    keep = choice("days", "keep", f"{WEEKDAY_NAMES[min(DEFAULT_DAYS)]} {hhmm(DEFAULT_TIME)} is fine")
     text = (
         "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
         "09:00</b>. Keep that, or pick another day (you can change it any time in /settings)."
@@ -95,17 +113,17 @@ async def on_days(turn: Turn, text: str) -> Outcome:
     value = text.strip().lower()
     settings = turn.data.get("mode") == "settings"
     if value == "keep" and not settings:
+        # What the button says, even if an earlier setup (all children since removed) chose otherwise.
+        turn.parent.tip_days, turn.parent.tip_time = format_days(DEFAULT_DAYS), DEFAULT_TIME
         return await finish(turn)
-    if len(value) == 1 and value in "0123456":
-        days = spread(int(value), len(parse_days(turn.parent.tip_days)))
-    else:
-        typed = read_days(value)
-        if typed is None:
-            return say("Please tap a day, or type days like <i>Mon Thu</i>.")
-        days = typed
+    days = read_days(value)
+    if days is None:
+        return say("Please tap a day, or type days like <i>Mon Thu</i>.")
+    if len(days) == 1:  # one day: as many tips a week as before, spread out from it
+        days = spread(min(days), len(parse_days(turn.parent.tip_days)))
     turn.parent.tip_days = format_days(days)
     if settings:
-        return await _saved(turn, f"Tips will come on {describe_days(days)}.")
+        return await _saved(turn, "Done.")
     await turn.goto("time", turn.data)
     return ask_time(turn)
 
@@ -127,7 +145,7 @@ async def on_time(turn: Turn, text: str) -> Outcome:
         return say("Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>.")
     turn.parent.tip_time = at
     if turn.data.get("mode") == "settings":
-        return await _saved(turn, f"Tips will come at {hhmm(at)}.")
+        return await _saved(turn, "Done.")
     return await finish(turn)
 
 
@@ -140,7 +158,7 @@ async def on_per_week(turn: Turn, text: str) -> Outcome:
     value = text.strip()
     if value not in ("1", "2", "3"):
         return say("Please tap 1, 2 or 3.")
-    days = spread(min(parse_days(turn.parent.tip_days)), int(value))
+    days = spread(first_day(parse_days(turn.parent.tip_days)), int(value))
     turn.parent.tip_days = format_days(days)
     return await _saved(turn, f"{value} a week it is.")
 

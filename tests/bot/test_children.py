@@ -154,17 +154,21 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     ]
     await bot.say(sam, "/settings")
     await bot.tap(sam, "🕘 Time")
-    assert texts(await bot.say(sam, "20:15"))[0].startswith("Tips will come at 20:15.")
+    assert texts(await bot.say(sam, "20:15"))[0].startswith(
+        "Done. Tips come on Tuesdays, Thursdays and Sundays at 20:15 (Europe/London time)."
+    )
     await bot.say(sam, "/settings")
     await bot.tap(sam, "📅 Days")
-    assert texts(await bot.say(sam, "mon fri"))[0].startswith("Tips will come on Mondays and Fridays.")
+    assert texts(await bot.say(sam, "mon fri"))[0].startswith(
+        "Done. Tips come on Mondays and Fridays at 20:15"
+    )
     await bot.say(sam, "/settings")
     await bot.tap(sam, "📅 Days")
     await bot.say(sam, "mon tue wed thu fri")
     await bot.say(sam, "/settings")
     await bot.tap(sam, "📅 Days")
     assert texts(await bot.tap(sam, "Sat"))[0].startswith(
-        "Tips will come on Mondays, Wednesdays, Thursdays, Saturdays and Sundays."
+        "Done. Tips come on Mondays, Wednesdays, Thursdays, Saturdays and Sundays at"
     )
     await bot.say(sam, "/settings")
     await bot.tap(sam, "📅 Days")
@@ -194,3 +198,47 @@ async def test_pause_resume_stop(bot: Harness):
     assert parent is not None
     assert parent.state == "active"
     assert parent.next_due_at is not None
+
+
+async def test_tips_a_week_one_two_three_and_typed_numbers_are_not_days(bot: Harness):
+    sam = TgParent(208)
+    await onboard(bot, sam)
+    expected = {
+        "2 a week": "Tips come on Wednesdays and Sundays",
+        "1 a week": "Tips come on Sundays",
+        "3 a week": "Tips come on Tuesdays, Thursdays and Sundays",
+    }
+    for label, schedule in expected.items():
+        await bot.say(sam, "/settings")
+        await bot.tap(sam, "🔢 Tips a week")
+        assert texts(await bot.tap(sam, label))[0].startswith(
+            f"{label.split()[0]} a week it is. {schedule} at"
+        )
+    assert texts(await bot.say(sam, "/settings"))[0].count("Tips a week: 3") == 1
+    days = await bot.tap(sam, "📅 Days")
+    assert days[0].buttons[0][0] == ("Mon", "f:days:mon")
+    assert texts(await bot.say(sam, "3")) == ["Please tap a day, or type days like <i>Mon Thu</i>."]
+    # One day typed or tapped: three tips a week still, spread out from it.
+    assert texts(await bot.say(sam, "wednesday"))[0].startswith(
+        "Done. Tips come on Wednesdays, Fridays and Sundays at 09:00"
+    )
+
+
+async def test_keeping_the_default_schedule_sets_what_the_button_says(bot: Harness):
+    """A parent who set up before (children since removed) and keeps "Sunday 09:00" gets exactly that."""
+    sam = TgParent(209)
+    await onboard(bot, sam)
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🕘 Time")
+    await bot.say(sam, "7pm")
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "🗑 Remove")
+    await bot.tap(sam, "Yes, remove Mia")
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    await bot.say(sam, "1 May 2026")
+    await bot.tap(sam, "No")
+    await bot.say(sam, "London")
+    done = await bot.tap(sam, "Sunday 09:00 is fine")
+    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (Europe/London time).")

@@ -79,6 +79,6 @@ async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
     assert "bot> All set! Tips come on Saturdays at 03:00 (Europe/London time)." in typed
     pressed = await chat(sessions, ["/settings", "B", "C"], chat_id=1)
     assert "[a] 07:00   [b] 09:00   [c] 12:00" in pressed
-    assert "bot> Tips will come at 12:00." in pressed
+    assert "bot> Done. Tips come on Saturdays at 12:00" in pressed
     stale = await chat(sessions, ["/settings", "hello", "b"], chat_id=1)
-    assert "bot> Tips will come" not in stale  # buttons last only until the next thing you type
+    assert "bot> Done." not in stale  # buttons last only until the next thing you type
