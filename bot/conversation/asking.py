@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.conversation.outcome import Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
-from bot.conversation.turn import Turn, child_info, choice, parse_id
+from bot.conversation.turn import Turn, child_info, choice
 from bot.core.age_phrases import find_age
 from bot.core.answers import answer, typical_now
 from bot.core.reply import Button, Reply
@@ -35,17 +35,20 @@ async def question(turn: Turn, text: str) -> Outcome:
     return Outcome([Reply("Which child is this about?", buttons)])
 
 
-async def on_ask_choice(turn: Turn, value: str) -> Outcome:
-    """A child tapped for the waiting question; typed text instead is a new question."""
-    text = str(turn.data.get("question", ""))
+async def on_ask_press(turn: Turn, value: str) -> Outcome:
+    """A child tapped for the waiting question (only one of this parent's own children counts)."""
     child = await turn.child(value)
     if child is None:
-        if parse_id(value) is not None:  # a child button, but not one of this parent's children
-            return expired()
-        await turn.goto(None)
-        return await question(turn, value)
+        return expired()
+    text = str(turn.data.get("question", ""))
     await turn.goto(None)
     return _answer_for(turn, text, child)
+
+
+async def on_ask_text(turn: Turn, text: str) -> Outcome:
+    """Typing instead of tapping a child is a new question (even "2", which is no child's id to a parent)."""
+    await turn.goto(None)
+    return await question(turn, text)
 
 
 def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:

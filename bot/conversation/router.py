@@ -41,10 +41,12 @@ STEPS: dict[str, Step] = {
     "time": setup_steps.on_time,
     "per_week": setup_steps.on_per_week,
     "rename": children.on_rename,
-    asking.ASK_STEP: asking.on_ask_choice,
+    asking.ASK_STEP: asking.on_ask_text,
     account.DELETE_STEP: account.on_delete,
 }
 
+# Where a button means something else than the same text typed: a child's id is no question.
+PRESS_STEPS: dict[str, Step] = STEPS | {asking.ASK_STEP: asking.on_ask_press}
 
 # Commands for a known parent; each leaves whatever flow the parent was in.
 ACTIONS: dict[str, Action] = {
@@ -138,7 +140,7 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
     kind, _, rest = data.partition(":")
     if kind == "f":
         step_name, _, value = rest.partition(":")
-        step = STEPS.get(step_name)
+        step = PRESS_STEPS.get(step_name)
         if step is None or turn.parent.flow != step_name:
             return None
         return await step(turn, value)

@@ -94,6 +94,20 @@ async def test_question_asks_which_child_unless_it_names_an_age(bot: Harness):
     assert texts(await bot.say(sam, question)) == [answered(question, None)]
 
 
+async def test_typing_while_asked_which_child_is_a_new_question(bot: Harness):
+    sam = TgParent(210)
+    await two_children(bot, sam)
+    await bot.say(sam, "Why does she cry when I leave the room?")
+    mia_id = bot.api.last_to(210).data_for("Mia").rsplit(":", 1)[1]
+    # The child's id typed is not a tap: it is a (meaningless) new question, which again asks which child.
+    assert texts(await bot.say(sam, mia_id)) == ["Which child is this about?"]
+    assert texts(await bot.say(sam, "does he bite?")) == ["Which child is this about?"]
+    for forged in ("-1", "abc", "", "999999"):  # junk in place of a child: the question keeps waiting
+        assert texts(await bot.press(sam, f"f:ask:{forged}"))[0].startswith("That button has expired.")
+    assert texts(await bot.tap(sam, "Mia")) == [answered("does he bite?", MIA)]
+    assert texts(await bot.press(sam, f"f:ask:{mia_id}"))[0].startswith("That button has expired.")
+
+
 async def test_one_child_needs_no_choice_and_normal_and_tip(bot: Harness):
     sam = TgParent(204)
     await onboard(bot, sam)
