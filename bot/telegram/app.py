@@ -85,6 +85,7 @@ class Handlers:
             await s.commit()
         if query is not None:
             await _answer_press(query, outcome.toast)
+            await _drop_buttons(query)
         await deliver(context.bot, self.sessions, chat_id, outcome, now)
 
     @staticmethod
@@ -168,6 +169,14 @@ async def _answer_press(query: CallbackQuery, toast: str | None) -> None:
         await query.answer(toast)
     except BadRequest as exc:
         log.info("could not answer a button press: %s", type(exc).__name__)
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message: they have done their job, and stale ones only confuse."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except TelegramError as exc:  # too old to edit, already gone, or deleted: the buttons just stay
+        log.info("could not remove the pressed buttons: %s", type(exc).__name__)
 
 
 def bot_commands() -> list[BotCommand]:

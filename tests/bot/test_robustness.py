@@ -162,3 +162,19 @@ async def test_odd_text_at_every_step_gets_a_friendly_reply(bot: Harness, step: 
     for message in sent:
         assert "went wrong" not in message.text
         assert '<b>&"' not in message.text
+
+
+async def test_pressed_buttons_are_taken_off_their_message(bot: Harness):
+    sam = TgParent(612)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    asked = await bot.say(sam, "15 March 2026")
+    await bot.feed(sam.press("f:early:no", message_id=asked[0].message_id))
+    (edit,) = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"]
+    assert int(edit.params["message_id"]) == asked[0].message_id
+    assert int(edit.params["chat_id"]) == 612
+    assert "reply_markup" not in edit.params  # no markup: Telegram removes the keyboard
+    # A message that can no longer be edited keeps its buttons, and the answer still comes.
+    bot.api.fail(400, "Bad Request: message can't be edited", method="editMessageReplyMarkup")
+    sent = await bot.tap(sam, "London")
+    assert sent[0].text.startswith("Time zone set to Europe/London.")
