@@ -6,6 +6,8 @@ question is stored, and it is cleared right after); a question that names an age
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.conversation.outcome import Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
 from bot.conversation.turn import Turn, child_info, choice
@@ -15,10 +17,6 @@ from bot.core.reply import Button, Reply
 from db.models import Child
 
 ASK_STEP = "ask"
-
-
-def _child_buttons(prefix: str, children: list[Child]) -> tuple[tuple[Button, ...], ...]:
-    return tuple((Button(child.name, f"{prefix}{child.id}"),) for child in children)
 
 
 async def question(turn: Turn, text: str) -> Outcome:
@@ -56,13 +54,21 @@ def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
     return say(reply.text)
 
 
-async def normal(turn: Turn) -> Outcome:
+async def _for_one_child(
+    turn: Turn, prompt: str, prefix: str, then: Callable[[Turn, Child], Outcome]
+) -> Outcome:
+    """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several."""
     children = await turn.children()
     if not children:
         return say(NO_CHILD_YET)
     if len(children) == 1:
-        return typical_for(turn, children[0])
-    return Outcome([Reply("Which child?", _child_buttons("c:normal:", children))])
+        return then(turn, children[0])
+    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in children)
+    return Outcome([Reply(prompt, buttons)])
+
+
+async def normal(turn: Turn) -> Outcome:
+    return await _for_one_child(turn, "Which child?", "c:normal:", typical_for)
 
 
 def typical_for(turn: Turn, child: Child) -> Outcome:
@@ -71,12 +77,7 @@ def typical_for(turn: Turn, child: Child) -> Outcome:
 
 
 async def tip(turn: Turn) -> Outcome:
-    children = await turn.children()
-    if not children:
-        return say(NO_CHILD_YET)
-    if len(children) == 1:
-        return tip_for(turn, children[0])
-    return Outcome([Reply("A tip for which child?", _child_buttons("c:tip:", children))])
+    return await _for_one_child(turn, "A tip for which child?", "c:tip:", tip_for)
 
 
 def tip_for(turn: Turn, child: Child) -> Outcome:
