@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -153,9 +153,9 @@ class Handlers:
         if not isinstance(update, Update):
             return
         chat = update.effective_chat
+        if update.callback_query is not None:
+            await _answer_press(update.callback_query, None)  # may have been answered before the failure
         try:
-            if update.callback_query is not None:
-                await update.callback_query.answer()
             if chat is not None and chat.type == ChatType.PRIVATE:
                 await context.bot.send_message(chat.id, SOMETHING_WRONG)
         except TelegramError as exc:
@@ -163,11 +163,11 @@ class Handlers:
 
 
 async def _answer_press(query: CallbackQuery, toast: str | None) -> None:
-    """Stop the button's spinner. Telegram refuses once the press is ~15 s old (a busy or restarting bot);
-    the replies matter more than the spinner, so that refusal must not stop them."""
+    """Stop the button's spinner. Telegram refuses once the press is ~15 s old (a busy or restarting bot)
+    or answered; the replies matter more than the spinner, so a failure here must not stop them."""
     try:
         await query.answer(toast)
-    except BadRequest as exc:
+    except TelegramError as exc:
         log.info("could not answer a button press: %s", type(exc).__name__)
 
 

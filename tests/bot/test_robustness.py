@@ -178,3 +178,14 @@ async def test_pressed_buttons_are_taken_off_their_message(bot: Harness):
     bot.api.fail(400, "Bad Request: message can't be edited", method="editMessageReplyMarkup")
     sent = await bot.tap(sam, "London")
     assert sent[0].text.startswith("Time zone set to Europe/London.")
+
+
+async def test_a_failed_press_is_reported_even_when_the_button_cannot_be_answered(bot: Harness):
+    sam = TgParent(613)
+    await onboard(bot, sam)
+    await bot.say(sam, "/settings")
+    too_old = "Bad Request: query is too old and response timeout expired or query id is invalid"
+    bot.api.fail(400, too_old, method="answerCallbackQuery", times=2)
+    bot.api.fail(400, "Bad Request: can't parse entities", method="sendMessage", chat_id=613)
+    sent = await bot.tap(sam, "🕘 Time")
+    assert texts(sent) == ["Sorry, something went wrong on my side. Please try again in a moment."]
