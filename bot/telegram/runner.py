@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sys
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings
 from bot.dispatch import register_dispatch_job
@@ -37,7 +40,30 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def run_bot(settings: Settings) -> int:
-    upgrade_to_head(settings.database_url)
+    """0 after a clean stop; 1 with one line on stderr (never the URL or token) when it cannot start."""
+    try:
+        upgrade_to_head(settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        print(
+            f"could not use the database ({type(exc).__name__}). Check DATABASE_URL and that the database "
+            "server is up.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        return _serve(settings)
+    except InvalidToken:
+        print("Telegram does not accept TELEGRAM_BOT_TOKEN. Copy it again from @BotFather.", file=sys.stderr)
+    except NetworkError as exc:
+        print(
+            f"could not reach Telegram ({type(exc).__name__}). Check the network, or TELEGRAM_API_BASE_URL "
+            "if you set it.",
+            file=sys.stderr,
+        )
+    return 1
+
+
+def _serve(settings: Settings) -> int:
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     app = build_application(settings, sessions=sessions)

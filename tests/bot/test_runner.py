@@ -11,9 +11,9 @@ from sqlalchemy import inspect
 from telegram.ext import AIORateLimiter, Application
 
 from bot.telegram import runner
-from bot.telegram.app import App
+from bot.telegram.app import App, build_application
 from tests.bot.support import Harness, settings
-from tests.fake_telegram import TOKEN
+from tests.fake_telegram import TOKEN, FakeBotAPI
 from tests.fake_telegram import Parent as TgParent
 
 
@@ -109,3 +109,31 @@ async def test_the_webhook_takes_updates_only_with_the_secret(sessions):
             assert bot.api.last_to(701).text == "What's your child's name? A nickname is fine."
         finally:
             await updater.stop()
+
+
+def test_an_unusable_database_is_one_line_not_a_traceback(capsys):
+    url = "postgresql://postgres:hunter2@127.0.0.1:9/nope"  # nothing listens on port 9
+    assert runner.run_bot(settings(database_url=url)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("could not use the database (")
+    assert "Traceback" not in err
+    assert "hunter2" not in err
+
+
+@pytest.mark.parametrize(
+    ("code", "description", "message"),
+    [
+        (401, "Unauthorized", "Telegram does not accept TELEGRAM_BOT_TOKEN."),
+        (502, "Bad Gateway", "could not reach Telegram (NetworkError)."),
+    ],
+)
+def test_telegram_refusing_at_start_is_one_line(tmp_path, monkeypatch, capsys, code, description, message):
+    api = FakeBotAPI()
+    api.fail(code, description, method="getMe")
+    monkeypatch.setattr(
+        "bot.telegram.runner.build_application", lambda s, **kw: build_application(s, request=api, **kw)
+    )
+    assert runner.run_bot(settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert TOKEN not in err
