@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.request import BaseRequest, RequestData
@@ -191,6 +192,14 @@ def run_chat(args: argparse.Namespace) -> int:
     settings = load_settings()
     url = args.database_url or settings.database_url
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the chat is for talking, not migration notes
-    upgrade_to_head(url)
-    asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone))
+    try:
+        upgrade_to_head(url)
+        asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone))
+    except (SQLAlchemyError, OSError) as exc:
+        print(
+            f"\nThe chat could not use the database ({type(exc).__name__}). Check --database-url or "
+            "DATABASE_URL; on SQLite, the running bot may hold the write lock: try again in a moment.",
+            file=sys.stderr,
+        )
+        return 1
     return 0

@@ -82,3 +82,13 @@ async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
     assert "bot> Done. Tips come on Saturdays at 12:00" in pressed
     stale = await chat(sessions, ["/settings", "hello", "b"], chat_id=1)
     assert "bot> Done." not in stale  # buttons last only until the next thing you type
+
+
+@pytest.mark.parametrize("url", ["postgresql://postgres:hunter2@127.0.0.1:9/nope", "nosuchdb://x"])
+def test_run_chat_on_a_database_it_cannot_use(url, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n"))
+    assert run_chat(argparse.Namespace(database_url=url, chat_id=7, today=None)) == 1
+    err = capsys.readouterr().err
+    assert "The chat could not use the database (" in err
+    assert "Traceback" not in err
+    assert "hunter2" not in err
