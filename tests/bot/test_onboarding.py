@@ -214,3 +214,31 @@ async def test_help_privacy_and_about_do_not_interrupt_onboarding(bot: Harness):
     assert "Source: Early-learning guidance" in about
     assert "Ainsworth, Mary D. (1970)" in about
     assert texts(await bot.say(sam, "15 March 2026")) == [ASK_EARLY]
+
+
+async def test_markup_in_names_is_shown_as_typed_on_every_path(bot: Harness):
+    """Names with tags, ampersands and quotes: escaped wherever they appear, so Telegram shows them as typed."""
+    sam, alex = TgParent(110, '<x>Sam & "S"'), TgParent(111, "<i>Al & 'Co'")
+    sent = await onboard(bot, sam, name='<x>Mia & "Co"')
+    sent += await bot.say(sam, "/start")
+    sent += await bot.say(sam, "/normal")
+    sent += await bot.say(sam, "/children")
+    sent += await bot.tap(sam, '<x>Mia & "Co"')
+    sent += await bot.tap(sam, "✏️ Rename")
+    sent += await bot.say(sam, "<y>Mia & 'Co'")
+    sent += await bot.say(sam, "/children")
+    sent += await bot.tap(sam, "<y>Mia & 'Co'")
+    sent += await bot.tap(sam, "👥 Invite a caregiver")
+    code = sent[-1].text.split("start=", 1)[1].split("\n", 1)[0]
+    sent += await bot.say(alex, f"/start {code}")  # with the notice to Sam that Alex joined
+    sent += await bot.say(sam, "/children")
+    sent += await bot.tap(sam, "<y>Mia & 'Co'")
+    sent += await bot.tap(sam, "🗑 Remove")
+    shown = "\n".join(m.text for m in sent)
+    for raw in ("<x>", "<y>", "<i>Al", "& "):
+        assert raw not in shown
+    assert '&lt;x&gt;Mia &amp; "Co"' in shown
+    assert "Done: &lt;x&gt;Mia &amp; \"Co\" is now called &lt;y&gt;Mia &amp; 'Co'." in shown
+    assert "&lt;i&gt;Al &amp; 'Co' joined you as a caregiver for &lt;y&gt;Mia &amp; 'Co'." in shown
+    assert "Remove &lt;y&gt;Mia &amp; 'Co' from your list?" in shown
+    assert sent[-1].button_labels[0] == "Yes, remove <y>Mia & 'Co'"  # buttons are plain text, not HTML
