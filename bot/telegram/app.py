@@ -110,7 +110,7 @@ class Handlers:
         assert query is not None
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE or not query.data:
-            await query.answer(EXPIRED_TOAST)
+            await _answer_press(query, EXPIRED_TOAST)
             return
         data = query.data
         who = Who(chat.id, query.from_user.first_name, query.from_user.language_code)
