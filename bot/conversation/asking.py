@@ -6,7 +6,7 @@ question is stored, and it is cleared right after); a question that names an age
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.conversation.outcome import Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
@@ -55,14 +55,14 @@ def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
 
 
 async def _for_one_child(
-    turn: Turn, prompt: str, prefix: str, then: Callable[[Turn, Child], Outcome]
+    turn: Turn, prompt: str, prefix: str, then: Callable[[Turn, Child], Awaitable[Outcome]]
 ) -> Outcome:
     """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several."""
     children = await turn.children()
     if not children:
         return say(NO_CHILD_YET)
     if len(children) == 1:
-        return then(turn, children[0])
+        return await then(turn, children[0])
     buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in children)
     return Outcome([Reply(prompt, buttons)])
 
@@ -71,7 +71,7 @@ async def normal(turn: Turn) -> Outcome:
     return await _for_one_child(turn, "Which child?", "c:normal:", typical_for)
 
 
-def typical_for(turn: Turn, child: Child) -> Outcome:
+async def typical_for(turn: Turn, child: Child) -> Outcome:
     typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
     return say(typical.text)
 
@@ -80,6 +80,6 @@ async def tip(turn: Turn) -> Outcome:
     return await _for_one_child(turn, "A tip for which child?", "c:tip:", tip_for)
 
 
-def tip_for(turn: Turn, child: Child) -> Outcome:
+async def tip_for(turn: Turn, child: Child) -> Outcome:
     """The tip itself goes out after the commit, through the dispatcher, so it is recorded like any tip."""
     return Outcome(tips=[(turn.parent.id, child.id)], toast=f"A tip for {child.name} is on its way.")

@@ -1,12 +1,15 @@
 """/children and the per-child menu: rename, change dates, invite a caregiver, remove; and joining by invite.
 
-Child buttons carry ``c:<action>:<child id>``; the id is always resolved through the pressing parent's own
-links (``Turn.child``), so a forged or stale id is simply "expired".
+Child buttons (these, and /normal's and /tip's "which child") carry ``c:<action>:<child id>``; the id is
+always resolved through the pressing parent's own links (``Turn.child``), so a forged or stale id is simply
+"expired".
 """
 
 from __future__ import annotations
 
-from bot.conversation import child_steps, setup_steps
+from collections.abc import Awaitable, Callable
+
+from bot.conversation import asking, child_steps, setup_steps
 from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.texts import NAME_HINT, NO_CHILD_YET, esc
@@ -45,7 +48,18 @@ async def list_children(turn: Turn) -> Outcome:
     return Outcome([Reply(text, (*buttons, (Button("➕ Add a child", "c:add:0"),)))])
 
 
-def _menu(turn: Turn, child: Child) -> Outcome:
+async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
+    """A child button; None (expired) when the child is not this parent's or the action is unknown."""
+    if action == "add":
+        return await child_steps.begin_another(turn)
+    act = CHILD_ACTIONS.get(action)
+    child = await turn.child(raw_id) if act is not None else None
+    if act is None or child is None:
+        return None
+    return await act(turn, child)
+
+
+async def _menu(turn: Turn, child: Child) -> Outcome:
     cid = child.id
     buttons = (
         (Button("✏️ Rename", f"c:rename:{cid}"), Button("📅 Change dates", f"c:dates:{cid}")),
@@ -58,38 +72,28 @@ def _menu(turn: Turn, child: Child) -> Outcome:
     return Outcome([Reply(f"{describe_child(turn, child)}\n{dates}", buttons)])
 
 
-async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
-    """A child button; None (expired) when the child is not this parent's or the action is unknown."""
-    if action == "add":
-        return await child_steps.begin_another(turn)
-    child = await turn.child(raw_id)
-    if child is None:
-        return None
-    if action == "menu":
-        return _menu(turn, child)
-    if action == "rename":
-        await turn.goto("rename", {"child_id": child.id})
-        return say(f"What should I call {esc(child.name)} from now on?")
-    if action == "dates":
-        return await child_steps.begin_dates(turn, child.id, child.name)
-    if action == "invite":
-        return await _invite(turn, child)
-    if action == "remove":
-        return _confirm_remove(child)
-    if action == "removeyes":
-        await families.remove_child(turn.s, turn.parent.id, child.id)
-        await reschedule(turn.s, turn.parent, turn.now)
-        return say(f"{esc(child.name)} is removed from your list.")
-    return None
+async def _ask_rename(turn: Turn, child: Child) -> Outcome:
+    await turn.goto("rename", {"child_id": child.id})
+    return say(f"What should I call {esc(child.name)} from now on?")
 
 
-def _confirm_remove(child: Child) -> Outcome:
+async def _ask_dates(turn: Turn, child: Child) -> Outcome:
+    return await child_steps.begin_dates(turn, child.id, child.name)
+
+
+async def _confirm_remove(turn: Turn, child: Child) -> Outcome:
     name = esc(child.name)
     buttons = (
         (Button(f"Yes, remove {child.name}", f"c:removeyes:{child.id}"), Button("No", f"c:menu:{child.id}")),
     )
     text = f"Remove {name} from your list? You'll get no more tips for {name}. Anyone else who shares {name} keeps them."
     return Outcome([Reply(text, buttons)])
+
+
+async def _remove(turn: Turn, child: Child) -> Outcome:
+    await families.remove_child(turn.s, turn.parent.id, child.id)
+    await reschedule(turn.s, turn.parent, turn.now)
+    return say(f"{esc(child.name)} is removed from your list.")
 
 
 async def on_rename(turn: Turn, text: str) -> Outcome:
@@ -152,3 +156,16 @@ async def join(turn: Turn, code: str, created: bool) -> Outcome:
     await turn.goto(None)
     outcome.replies.append(Reply(f"{welcome} {setup_steps.schedule_line(turn)}"))
     return outcome
+
+
+# ``c:<action>:<child id>``: each runs only with the pressing parent's own child.
+CHILD_ACTIONS: dict[str, Callable[[Turn, Child], Awaitable[Outcome]]] = {
+    "menu": _menu,
+    "rename": _ask_rename,
+    "dates": _ask_dates,
+    "invite": _invite,
+    "remove": _confirm_remove,
+    "removeyes": _remove,
+    "normal": asking.typical_for,
+    "tip": asking.tip_for,
+}

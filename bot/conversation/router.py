@@ -146,11 +146,6 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
         return await step(turn, value)
     if kind == "c":
         action, _, raw_id = rest.partition(":")
-        if action in ("normal", "tip"):
-            child = await turn.child(raw_id)
-            if child is None:
-                return None
-            return asking.typical_for(turn, child) if action == "normal" else asking.tip_for(turn, child)
         return await children.on_press(turn, action, raw_id)
     if kind == "s":
         return await account.on_settings_press(turn, rest)
@@ -166,7 +161,7 @@ async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
         return await account.pause(turn)
     if action == "more":
         child = await turn.child(raw_id)
-        return asking.tip_for(turn, child) if child is not None else None
+        return await asking.tip_for(turn, child) if child is not None else None
     delivery_id = parse_id(raw_id)
     if action not in FEEDBACK or delivery_id is None:
         return None
