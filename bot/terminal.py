@@ -109,13 +109,18 @@ class TerminalRequest(BaseRequest):
                 labels.append(f"[{key}] {button['text']}" if key else button["text"])
             print("     " + "   ".join(labels), file=self.out)
         if request_data is not None and request_data.contains_files:
-            for part in request_data.multipart_data.values():
-                filename, content = str(part[0]), part[1]
-                path = self.folder / Path(filename).name
-                fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(content if isinstance(content, bytes) else content.read())
-                print(f"     (saved as {path})", file=self.out)
+            self._save(request_data)
+
+    def _save(self, request_data: RequestData) -> None:
+        """A document (the /mydata export) is written to the current folder, readable by its owner only."""
+        for part in request_data.multipart_data.values():
+            filename, content = str(part[0]), part[1]
+            path = self.folder / Path(filename).name
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)  # also when an earlier, more open file of that name is overwritten
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content if isinstance(content, bytes) else content.read())
+            print(f"     (saved as {path})", file=self.out)
 
 
 class TerminalChat:

@@ -21,6 +21,8 @@ async def chat(sessions: async_sessionmaker[AsyncSession], lines: list[str], cha
 
 async def test_onboarding_in_the_terminal_with_lettered_buttons(sessions, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "securebase-my-data.json").write_text("an older file, readable by all")
+    (tmp_path / "securebase-my-data.json").chmod(0o644)
     output = await chat(
         sessions, ["/start", "Mia", "15 March 2026", "b", "London", "a", "/tip", "/mydata", "/quit"]
     )
