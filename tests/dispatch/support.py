@@ -29,6 +29,28 @@ class FakeSleep:
         self.waits.append(seconds)
 
 
+class FakeClock:
+    """Simulated time that only moves when a FakeSleep (or the test) moves it."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+class ClockSleep(FakeSleep):
+    """A FakeSleep that also moves a FakeClock on by the time it was asked to wait."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    async def __call__(self, seconds: float) -> None:
+        await super().__call__(seconds)
+        self.clock.now += dt.timedelta(seconds=seconds)
+
+
 async def make_family(
     sessions: async_sessionmaker[AsyncSession],
     chat_id: int,

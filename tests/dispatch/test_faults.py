@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatch import DispatchReport
 from db.engine import create_engine, session_factory
 from db.models import Delivery, Parent
-from tests.dispatch.support import FakeSleep, make_dispatcher, make_family
+from tests.dispatch.support import ClockSleep, FakeClock, FakeSleep, make_dispatcher, make_family
 from tests.fake_telegram import FakeBotAPI
 
 UTC = dt.UTC
@@ -95,6 +95,27 @@ async def test_stale_claims_give_up_after_max_attempts(sessions: async_sessionma
     assert api.methods().count("sendMessage") == 15
     assert api.sent == []
     assert (await _parent(sessions, delivery.parent_id)).state == "active"
+
+
+async def test_claims_made_late_in_a_pass_carry_the_time_they_were_made(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A pass that outlasts the stale time must not stamp its later claims with its start time: another
+    dispatcher would find them stale at once and send them a second time."""
+    api = FakeBotAPI()
+    await make_family(sessions, 42, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    await make_family(sessions, 43, [("Leo", dt.date(2025, 5, 20))], now=BEFORE)
+    clock = FakeClock(AFTER)
+    wait = STALE + dt.timedelta(minutes=1)
+    api.fail(429, "Too Many Requests", retry_after=int(wait.total_seconds()))
+    report = await make_dispatcher(api, sessions, ClockSleep(clock), clock=clock, batch_size=1).run_once(
+        AFTER
+    )
+    assert report.sent == 2
+    claimed = sorted(d.claimed_at for d in await _deliveries(sessions))
+    assert claimed == [AFTER, AFTER + wait]
+    other = make_dispatcher(api, sessions)
+    assert await other.claim_stale(AFTER + wait + dt.timedelta(minutes=1), DispatchReport()) == []
 
 
 async def test_two_dispatchers_racing_send_each_slot_once(
