@@ -143,6 +143,10 @@ async def on_time(turn: Turn, text: str) -> Outcome:
     at = read_time(text)
     if at is None:
         return say("Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>.")
+    if text.strip().isdigit() and 1 <= at.hour <= 6:  # a bare "3": hardly anyone wants tips at 3 at night
+        night, day = hhmm(at), hhmm(at.replace(hour=at.hour + 12))
+        buttons = ((choice("time", night, night), choice("time", day, day)),)
+        return Outcome([Reply(f"Do you mean {night} or {day}?", buttons)])
     turn.parent.tip_time = at
     if turn.data.get("mode") == "settings":
         return await _saved(turn, "Done.")

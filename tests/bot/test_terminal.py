@@ -74,11 +74,12 @@ async def test_two_terminal_parents_share_a_child_by_invite(sessions):
 
 
 async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
-    """At the time question "3" means 03:00 (it once pressed button 3); "C" presses button c."""
-    typed = await chat(sessions, ["/start", "Mia", "15 March 2026", "n", "London", "g", "3"])
+    """At the time question "3" is an hour (it once pressed button 3); "C" presses button c."""
+    typed = await chat(sessions, ["/start", "Mia", "15 March 2026", "n", "London", "g", "3", "b"])
     assert "[a] Sunday 09:00 is fine" in typed
     assert "[g] Sat" in typed
-    assert "bot> All set! Tips come on Saturdays at 03:00 (Europe/London time)." in typed
+    assert "bot> Do you mean 03:00 or 15:00?\n     [a] 03:00   [b] 15:00" in typed
+    assert "bot> All set! Tips come on Saturdays at 15:00 (Europe/London time)." in typed
     pressed = await chat(sessions, ["/settings", "B", "C"], chat_id=1)
     assert "[a] 07:00   [b] 09:00   [c] 12:00" in pressed
     assert "bot> Done. Tips come on Saturdays at 12:00" in pressed
