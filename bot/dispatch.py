@@ -275,18 +275,24 @@ class Dispatcher:
             for link in group
         }
         history = await deliveries.history_of(s, parents, sorted({c.child_id for c in stale}))
-        give_up: list[Outcome] = []
+        give_up: list[tuple[deliveries.StaleClaim, str]] = []
         jobs: dict[int, list[Outgoing]] = {}
         for claim in stale:
             link = links.get((claim.parent_id, claim.child_id))
             plan = None
-            if link is not None and claim.attempts < MAX_ATTEMPTS:
-                day = claim.slot_at.astimezone(ZoneInfo(claim.time_zone)).date()
-                plan = plan_tip(
-                    history.state_for(link, before_id=claim.id), day, self.library, item_id=claim.item_id
-                )
+            if claim.parent_state != ParentState.ACTIVE.value:
+                reason = "parent paused, stopped or blocked"
+            elif now - claim.slot_at > self.grace:
+                reason = "missed: older than the grace period"  # after downtime: no flood of old tips
+            else:
+                reason = "gave up after retries"
+                if link is not None and claim.attempts < MAX_ATTEMPTS:
+                    day = claim.slot_at.astimezone(ZoneInfo(claim.time_zone)).date()
+                    plan = plan_tip(
+                        history.state_for(link, before_id=claim.id), day, self.library, item_id=claim.item_id
+                    )
             if plan is None:
-                give_up.append(Outcome(claim.id, DeliveryState.FAILED, now, error="gave up after retries"))
+                give_up.append((claim, reason))
                 continue
             if not await deliveries.reclaim(s, claim, now):
                 continue
@@ -296,8 +302,7 @@ class Dispatcher:
                     claim.parent_id, claim.chat_id, claim.child_id, claim.slot_at, "retry", plan, claim.id
                 )
             )
-        await deliveries.record(s, give_up)
-        report.failed += len(give_up)
+        report.failed += await deliveries.give_up(s, give_up)
         return list(jobs.values())
 
     # --- sending ---

@@ -64,6 +64,7 @@ class StaleClaim:
     parent_id: int
     chat_id: int
     time_zone: str
+    parent_state: str
     child_id: int
     item_id: str
     slot_at: dt.datetime
@@ -237,7 +238,9 @@ async def advance(s: AsyncSession, moves: Iterable[tuple[int, dt.datetime, dt.da
 
 
 async def stale_claims(s: AsyncSession, claimed_before: dt.datetime, limit: int) -> list[StaleClaim]:
-    """Claims nobody finished (a crash, or a transient failure) for long enough to be taken over."""
+    """Claims nobody finished (a crash, or a transient failure) for long enough to be taken over or given up.
+
+    Ordered by id among equal times, so two dispatchers taking them over lock rows in the same order."""
     rows = (
         await s.execute(
             select(
@@ -245,6 +248,7 @@ async def stale_claims(s: AsyncSession, claimed_before: dt.datetime, limit: int)
                 DELIVERIES.c.parent_id,
                 PARENTS.c.chat_id,
                 PARENTS.c.time_zone,
+                PARENTS.c.state.label("parent_state"),
                 DELIVERIES.c.child_id,
                 DELIVERIES.c.item_id,
                 DELIVERIES.c.slot_at,
@@ -255,13 +259,12 @@ async def stale_claims(s: AsyncSession, claimed_before: dt.datetime, limit: int)
             .where(
                 DELIVERIES.c.state == DeliveryState.CLAIMED.value,
                 DELIVERIES.c.claimed_at < claimed_before,
-                PARENTS.c.state == ParentState.ACTIVE.value,
             )
-            .order_by(DELIVERIES.c.claimed_at)
+            .order_by(DELIVERIES.c.claimed_at, DELIVERIES.c.id)
             .limit(limit)
         )
     ).all()
-    return [StaleClaim(*row) for row in rows]
+    return [StaleClaim(**row._asdict()) for row in rows]
 
 
 async def reclaim(s: AsyncSession, stale: StaleClaim, now: dt.datetime) -> bool:
@@ -276,6 +279,25 @@ async def reclaim(s: AsyncSession, stale: StaleClaim, now: dt.datetime) -> bool:
         .values(claimed_at=now, attempts=DELIVERIES.c.attempts + 1)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def give_up(s: AsyncSession, stale: Sequence[tuple[StaleClaim, str]]) -> int:
+    """Mark stale claims failed with a reason, unless another dispatcher took them over meanwhile."""
+    params = [{"did": c.id, "at": c.claimed_at, "err": reason} for c, reason in stale]
+    if not params:
+        return 0
+    result = await s.execute(
+        update(DELIVERIES)
+        .where(
+            DELIVERIES.c.id == bindparam("did"),
+            DELIVERIES.c.state == DeliveryState.CLAIMED.value,
+            DELIVERIES.c.claimed_at == bindparam("at"),
+        )
+        .values(state=DeliveryState.FAILED.value, error=bindparam("err")),
+        params,
+    )
+    count = getattr(result, "rowcount", -1)
+    return len(params) if count is None or count < 0 else int(count)
 
 
 async def record(s: AsyncSession, outcomes: Sequence[Outcome]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatch import DispatchReport
+from bot.dispatch import DispatchReport, reschedule
 from db.engine import create_engine, session_factory
 from db.models import Delivery, Parent
 from tests.dispatch.support import ClockSleep, FakeClock, FakeSleep, make_dispatcher, make_family
@@ -217,3 +217,48 @@ async def test_other_bad_requests_fail_that_message_only(sessions: async_session
     parent = await _parent(sessions, parent_id)
     assert parent.state == "active"
     assert parent.next_due_at == SLOT + dt.timedelta(days=7)
+
+
+async def test_a_crash_then_days_of_downtime_sends_one_tip_not_a_flood(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The claim left by the crash is older than the grace period on return: given up, and only the latest
+    slot (within grace) goes out."""
+    api = FakeBotAPI()
+    await make_family(sessions, 30, [("Mia", dt.date(2025, 5, 20))], now=BEFORE, days=range(7))
+    jobs, _ = await make_dispatcher(api, sessions).claim_batch(AFTER, DispatchReport())
+    assert len(jobs) == 1  # ...and the process dies for three days
+    report = await make_dispatcher(api, sessions).run_once(AFTER + dt.timedelta(days=3))
+    assert report.sent == 1
+    assert report.retried == 0
+    assert len(api.messages_to(30)) == 1
+    stale, latest = await _deliveries(sessions)
+    assert (stale.state, stale.error) == ("failed", "missed: older than the grace period")
+    assert (latest.state, latest.slot_at) == ("sent", SLOT + dt.timedelta(days=3))
+
+
+async def test_a_crash_then_a_pause_gives_the_claim_up_instead_of_sending_it_on_resume(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    api = FakeBotAPI()
+    parent_id = await make_family(sessions, 31, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    await make_dispatcher(api, sessions).claim_batch(AFTER, DispatchReport())  # then the process dies
+    async with sessions() as s:
+        parent = await s.get(Parent, parent_id)
+        assert parent is not None
+        parent.state = "paused"
+        await reschedule(s, parent, AFTER + dt.timedelta(minutes=1))
+        await s.commit()
+    report = await make_dispatcher(api, sessions).run_once(AFTER + STALE + dt.timedelta(minutes=1))
+    assert (report.sent, report.failed) == (0, 1)
+    (delivery,) = await _deliveries(sessions)
+    assert delivery.state == "failed"
+    async with sessions() as s:
+        parent = await s.get(Parent, parent_id)
+        assert parent is not None
+        parent.state = "active"
+        await reschedule(s, parent, AFTER + dt.timedelta(hours=1))
+        await s.commit()
+    report = await make_dispatcher(api, sessions).run_once(AFTER + dt.timedelta(hours=2))
+    assert report.sent == 0
+    assert api.sent == []
