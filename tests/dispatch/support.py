@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,6 +18,12 @@ from db.models import Caregiver
 from tests.fake_telegram import TOKEN, FakeBotAPI
 
 Kid = tuple[str, dt.date] | tuple[str, dt.date, dt.date | None]
+
+
+def wall_time_missing(day: dt.date, at: dt.time, zone: ZoneInfo) -> bool:
+    """Whether the wall time ``at`` does not exist on ``day`` (it does not survive a round trip via UTC)."""
+    wall = dt.datetime.combine(day, at)
+    return wall.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != wall
 
 
 class FakeSleep:

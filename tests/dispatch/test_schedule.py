@@ -16,6 +16,7 @@ from bot.core.schedule import (
     parse_days,
     previous_slot,
 )
+from tests.dispatch.support import wall_time_missing
 
 UTC = dt.UTC
 EVERY_DAY = frozenset(range(7))
@@ -69,9 +70,19 @@ def _daily(tz: str, at: dt.time, start: dt.datetime, end: dt.datetime) -> list[d
 
 
 @pytest.mark.parametrize(
-    "tz", ["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Auckland"]
+    "tz",
+    [
+        "Europe/London",
+        "America/New_York",
+        "Australia/Sydney",
+        "Asia/Kolkata",
+        "Pacific/Auckland",
+        "Australia/Lord_Howe",  # a 30-minute change: 02:00 -> 02:30 in October, 02:00 -> 01:30 in April
+    ],
 )
-@pytest.mark.parametrize("at", [dt.time(2, 30), dt.time(1, 30), dt.time(9, 0), dt.time(0, 0)])
+@pytest.mark.parametrize(
+    "at", [dt.time(2, 30), dt.time(1, 30), dt.time(9, 0), dt.time(0, 0), dt.time(2, 15), dt.time(1, 45)]
+)
 def test_a_year_of_daily_slots_has_exactly_one_per_local_day(tz: str, at: dt.time) -> None:
     zone = ZoneInfo(tz)
     start = dt.datetime(2026, 1, 1, tzinfo=zone).astimezone(UTC) - dt.timedelta(seconds=1)
@@ -81,11 +92,33 @@ def test_a_year_of_daily_slots_has_exactly_one_per_local_day(tz: str, at: dt.tim
     assert len(local_days) == len(set(local_days)) == 365
     for slot in slots:
         local = slot.astimezone(zone)
-        # On the day the clocks jump over the chosen time it arrives one hour later; never earlier.
+        # On the day the clocks jump over the chosen time it arrives as much later as the jump; never
+        # earlier. A repeated time is taken at its first occurrence.
         shift = dt.datetime.combine(local.date(), local.time()) - dt.datetime.combine(local.date(), at)
-        assert shift in (dt.timedelta(0), dt.timedelta(hours=1))
+        assert shift in (dt.timedelta(0), dt.timedelta(hours=1), dt.timedelta(minutes=30))
+        assert local.fold == 0
+        if shift:
+            assert wall_time_missing(local.date(), at, zone)
         assert previous_slot(slot, days=EVERY_DAY, at=at, tz=tz) == slot
         assert previous_slot(slot - dt.timedelta(seconds=1), days=EVERY_DAY, at=at, tz=tz) < slot
+
+
+def test_lord_howe_half_hour_change_days() -> None:
+    # 4 October 2026: 02:00 (+10:30) -> 02:30 (+11); 5 April 2026: 02:00 (+11) -> 01:30 (+10:30).
+    tz, zone = "Australia/Lord_Howe", ZoneInfo("Australia/Lord_Howe")
+    spring = next_slot(dt.datetime(2026, 10, 3, 12, 0, tzinfo=UTC), days=EVERY_DAY, at=dt.time(2, 15), tz=tz)
+    assert spring.astimezone(zone).replace(tzinfo=None) == dt.datetime(2026, 10, 4, 2, 45)
+    autumn_start = dt.datetime(2026, 4, 4, 12, 0, tzinfo=UTC)
+    autumn = _daily(tz, dt.time(1, 45), autumn_start, autumn_start + dt.timedelta(days=1))
+    assert autumn == [dt.datetime(2026, 4, 4, 14, 45, tzinfo=UTC)]  # 01:45 at +11, the first of two
+
+
+def test_a_changed_time_zone_moves_the_next_slot_to_the_new_zone() -> None:
+    moment = dt.datetime(2026, 6, 7, 7, 0, tzinfo=UTC)  # Sunday; 08:00 in London, 17:00 in Sydney
+    london = next_slot(moment, days=DEFAULT_DAYS, at=DEFAULT_TIME, tz="Europe/London")
+    sydney = next_slot(moment, days=DEFAULT_DAYS, at=DEFAULT_TIME, tz="Australia/Sydney")
+    assert london == dt.datetime(2026, 6, 7, 8, 0, tzinfo=UTC)
+    assert sydney == dt.datetime(2026, 6, 13, 23, 0, tzinfo=UTC)  # Sunday 14 June, 09:00 in Sydney
 
 
 def test_new_york_change_days() -> None:

@@ -17,7 +17,7 @@ from bot.core.tips import FAREWELL_ITEM
 from content import default_library
 from db.deliveries import record_feedback
 from db.models import Caregiver, Child, Delivery, Feedback, Parent, ParentState
-from tests.dispatch.support import Kid, make_dispatcher, make_family
+from tests.dispatch.support import Kid, make_dispatcher, make_family, wall_time_missing
 from tests.fake_telegram import FakeBotAPI
 
 LIB = default_library()
@@ -54,6 +54,8 @@ FAMILIES = (
     ),
     # Every day at 02:30 in Auckland: repeated in April, missing in September.
     Family(105, "Pacific/Auckland", EVERY_DAY, dt.time(2, 30), (("Kai", dt.date(2025, 12, 1)),)),
+    # Every day at 02:15 on Lord Howe Island: a 30-minute change, missing in October.
+    Family(106, "Australia/Lord_Howe", EVERY_DAY, dt.time(2, 15), (("Isla", dt.date(2025, 9, 9)),)),
 )
 
 
@@ -123,6 +125,7 @@ async def test_a_year_of_tips(sessions: async_sessionmaker[AsyncSession]) -> Non
                 expected = [d for d in expected if d <= dt.date(2026, 4, 5)]
             # Every due slot exactly once: one message per chosen local day, none missing, none doubled.
             assert days == expected, (family.tz, kid[0])
+            _check_local_times([d for d, _ in mine], family, zone)
             texts = [messages[d.message_id].text for d, _ in mine if d.message_id is not None]
             assert len(texts) == len(mine)
             assert all(messages[d.message_id].chat_id == family.chat_id for d, _ in mine if d.message_id)
@@ -149,6 +152,19 @@ async def test_a_year_of_tips(sessions: async_sessionmaker[AsyncSession]) -> Non
     assert sum(1 for when in farewells.values() if when is not None) == 1
     assert sydney is not None
     assert sydney.next_due_at is None
+
+
+def _check_local_times(mine: list[Delivery], family: Family, zone: ZoneInfo) -> None:
+    """Each slot is at the chosen wall time (its first occurrence when repeated); only on a day the clocks
+    jump over that time is it later, by less than an hour."""
+    for delivery in mine:
+        local = delivery.slot_at.astimezone(zone)
+        wall = dt.datetime.combine(local.date(), family.at)
+        assert local.fold == 0
+        if wall_time_missing(local.date(), family.at, zone):
+            assert dt.timedelta(0) < local.replace(tzinfo=None) - wall <= dt.timedelta(hours=1)
+        else:
+            assert local.replace(tzinfo=None) == wall
 
 
 def _bands(child: Child, day: dt.date) -> frozenset[str]:
