@@ -1,4 +1,4 @@
-"""Logging that never writes the bot token: it is redacted from every record, whoever logs it."""
+"""Logging that never writes the bot token: it is redacted from every formatted line, tracebacks included."""
 
 from __future__ import annotations
 
@@ -9,23 +9,19 @@ import re
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 
 
-class RedactTokens(logging.Filter):
-    """Replace anything shaped like a bot token (``123456:ABC...``) with a placeholder."""
+class RedactingFormatter(logging.Formatter):
+    """Replaces anything shaped like a bot token (``123456:ABC...``) after formatting, so a token inside a
+    message, its arguments or an exception's text is caught whoever logs it."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = _TOKEN.sub("<token>", message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return _TOKEN.sub("<token>", super().format(record))
 
 
 def configure_logging(default_level: str = "INFO") -> None:
     """LOG_LEVEL wins; otherwise ``default_level`` (interactive commands pass WARNING to keep the screen clean)."""
     level = (os.environ.get("LOG_LEVEL") or default_level).upper()
     handler = logging.StreamHandler()
-    handler.addFilter(RedactTokens())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -1,12 +1,13 @@
 """The command line's own behaviour: no traceback without a token, settings parsing, token redaction."""
 
 import logging
+import sys
 
 import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from bot.logging_setup import RedactTokens
+from bot.logging_setup import RedactingFormatter
 from tests.fake_telegram import TOKEN
 
 
@@ -40,13 +41,19 @@ def test_unknown_time_zone_is_refused(monkeypatch, tmp_path):
         Settings()
 
 
-def test_token_is_redacted_from_log_records():
+def test_token_is_redacted_from_messages_and_tracebacks():
+    formatter = RedactingFormatter("%(message)s")
     record = logging.LogRecord(
         "httpx", logging.INFO, __file__, 1, "POST https://api/bot%s/getMe", (TOKEN,), None
     )
-    RedactTokens().filter(record)
-    assert TOKEN not in record.getMessage()
-    assert "<token>" in record.getMessage()
+    assert formatter.format(record) == "POST https://api/bot<token>/getMe"
+    try:
+        raise RuntimeError(f"request to /bot{TOKEN}/sendMessage failed")
+    except RuntimeError:
+        failed = logging.LogRecord("x", logging.ERROR, __file__, 1, "send failed", (), sys.exc_info())
+    line = formatter.format(failed)
+    assert "RuntimeError: request to /bot<token>/sendMessage failed" in line
+    assert TOKEN not in line
 
 
 def test_invalid_setting_is_a_message_not_a_traceback(monkeypatch, tmp_path, capsys):
