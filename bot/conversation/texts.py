@@ -74,7 +74,7 @@ PRIVACY = (
     "feedback on them; and, only while we are in the middle of something, the step we are at.\n"
     "<b>Why:</b> to send tips that fit your child's age at the time you chose, without repeating them.\n"
     "<b>What I don't store:</b> the questions you ask (they are answered and forgotten; if you have several "
-    "children, a question waits only until you tap which child it is about).\n"
+    "children, a question waits until you tap which child it is about, send something else or /cancel).\n"
     "<b>How long:</b> until you delete it. Nothing is shared with anyone; a caregiver you invite sees only "
     "the child you invited them to.\n"
     "/mydata sends you everything I store as a file. /deletedata erases it all, for good."
