@@ -6,6 +6,9 @@ so siblings arrive in the parent's order), and records outcomes after every ``RE
 is claimed before it is sent and the claim is unique, so a tip can be late (a crash leaves the claim behind,
 and it is retried once stale) but is sent twice only if the process dies between Telegram accepting a
 message and the recording of its chunk (at most ``RECORD_EVERY`` messages later).
+
+Deciding and claiming live in ``bot.dispatch_claims``, talking to the Bot API in ``bot.dispatch_send``; this
+module runs passes and records their outcomes, and holds the entry points the bot calls.
 """
 
 from __future__ import annotations
@@ -14,24 +17,23 @@ import asyncio
 import datetime as dt
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.core.reply import Reply
 from bot.core.schedule import next_slot, parse_days, previous_slot
-from bot.core.tips import TipPlan, format_band_ids, plan_tip, render_tip
+from bot.core.tips import TipPlan, format_band_ids, plan_tip
+from bot.dispatch_claims import DispatchReport, Outgoing, Rules, plan_due, take_stale
+from bot.dispatch_send import SendResult, Sleep, reply_markup, send_reply
 from content import Library, default_library
 from db import deliveries
-from db.deliveries import DueParent, NewClaim, Outcome
+from db.deliveries import NewClaim, Outcome
 from db.families import mark_blocked
 from db.models import DeliveryState, Parent, ParentState
 
@@ -39,68 +41,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 CONCURRENCY = 16
-SEND_RETRIES = 4
-MAX_BACKOFF_SECONDS = 30.0
-# Passes that may try one delivery (its first claim and each takeover of a stale claim).
-MAX_ATTEMPTS = 3
 RECORD_EVERY = 100
-
-Sleep = Callable[[float], Awaitable[Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """One message for one child at one slot; ``delivery_id`` is None in a dry run."""
-
-    parent_id: int
-    chat_id: int
-    child_id: int
-    slot_at: dt.datetime
-    kind: str  # "scheduled" or "on_demand" when claimed; "retry" when a stale claim is taken over
-    plan: TipPlan
-    delivery_id: int | None = None
-
-    def reply(self, library: Library) -> Reply:
-        return render_tip(self.plan, library, delivery_id=self.delivery_id or 0)
-
-
-@dataclass
-class DispatchReport:
-    """Counts of one pass; ``messages`` lists what went out only when the dispatcher keeps them (memory)."""
-
-    due: int = 0
-    skipped: int = 0
-    sent: int = 0
-    blocked: int = 0
-    failed: int = 0
-    deferred: int = 0
-    retried: int = 0
-    messages: list[Outgoing] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"due={self.due} sent={self.sent} skipped_missed={self.skipped} retried_stale={self.retried} "
-            f"deferred={self.deferred} blocked={self.blocked} failed={self.failed}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class SendResult:
-    """``state`` None: not sent for a reason that may pass; the claim stays and is retried once stale."""
-
-    state: DeliveryState | None
-    message_id: int | None = None
-    error: str | None = None
-    blocked: bool = False
-
-
-def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
-    )
-
 
 _WRITE_LOCKS: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], asyncio.Lock] = (
     weakref.WeakKeyDictionary()
@@ -111,10 +52,6 @@ def _write_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock:
     """One lock per database for every dispatcher in this process (the periodic pass, /tip): SQLite has a
     single writer, and a transaction that read before another one committed cannot write afterwards."""
     return _WRITE_LOCKS.setdefault(sessions, asyncio.Lock())
-
-
-def _seconds(value: int | dt.timedelta) -> float:
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 class Dispatcher:
@@ -137,8 +74,7 @@ class Dispatcher:
         self.bot = bot
         self.sessions = sessions
         self.library = library or default_library()
-        self.grace = grace
-        self.stale_after = claim_stale
+        self.rules = Rules(self.library, grace, claim_stale)
         self.batch_size = batch_size
         self.concurrency = concurrency
         self.sleep = sleep
@@ -181,7 +117,7 @@ class Dispatcher:
         """What ``run_once(now)`` would send (stale retries aside), changing nothing."""
         report = DispatchReport()
         async with self.sessions() as s:
-            jobs, _ = await self._plan_due(s, now, report, limit=None)
+            jobs, _ = await plan_due(s, now, report, self.rules, limit=None)
             for job in jobs:
                 report.messages.extend(job)
             await s.rollback()
@@ -190,7 +126,7 @@ class Dispatcher:
     async def claim_stale(self, now: dt.datetime, report: DispatchReport) -> list[list[Outgoing]]:
         """Take over claims left stale by a crash or a transient failure (committed before returning)."""
         async with self._db, self.sessions() as s:
-            jobs = await self._take_stale(s, now, report)
+            jobs = await take_stale(s, now, report, self.rules, limit=self.batch_size)
             await s.commit()
         return jobs
 
@@ -199,111 +135,9 @@ class Dispatcher:
     ) -> tuple[list[list[Outgoing]], bool]:
         """Claim the next batch of due parents (committed before returning); True when more may be due."""
         async with self._db, self.sessions() as s:
-            jobs, seen = await self._plan_due(s, now, report, limit=self.batch_size, claim=True)
+            jobs, seen = await plan_due(s, now, report, self.rules, limit=self.batch_size, claim=True)
             await s.commit()
         return jobs, seen >= self.batch_size
-
-    async def _plan_due(
-        self,
-        s: AsyncSession,
-        now: dt.datetime,
-        report: DispatchReport,
-        *,
-        limit: int | None,
-        claim: bool = False,
-    ) -> tuple[list[list[Outgoing]], int]:
-        """One batch: who is due, their children and history, the tips chosen; claimed when ``claim``."""
-        due = await deliveries.due_parents(s, now, limit or 2**31 - 1)
-        report.due += len(due)
-        if not due:
-            return [], 0
-        links = await deliveries.links_of(s, [p.id for p in due])
-        children = sorted({link.child_id for group in links.values() for link in group})
-        history = await deliveries.history_of(s, [p.id for p in due], children)
-        planned: list[list[Outgoing]] = []
-        moves: list[tuple[int, dt.datetime, dt.datetime | None]] = []
-        for parent in due:
-            slot, following = self._slots(parent, now)
-            active = [link for link in links.get(parent.id, []) if link.farewell_at is None]
-            moves.append((parent.id, parent.next_due_at, following if active else None))
-            if slot is None or not active:
-                continue
-            if now - slot > self.grace:
-                report.skipped += 1
-                continue
-            day = slot.astimezone(ZoneInfo(parent.time_zone)).date()
-            job = [
-                Outgoing(parent.id, parent.chat_id, link.child_id, slot, "scheduled", plan)
-                for link in active
-                if (plan := plan_tip(history.state_for(link), day, self.library)) is not None
-            ]
-            if job:
-                planned.append(job)
-        if not claim:
-            return planned, len(due)
-        new = [
-            NewClaim(m.parent_id, m.child_id, m.plan.item_id, m.slot_at, m.kind)
-            for job in planned
-            for m in job
-        ]
-        ids = await deliveries.claim(s, new, now)
-        await deliveries.advance(s, moves)
-        return _with_ids(planned, ids), len(due)
-
-    def _slots(self, parent: DueParent, now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """The slot owed now (the latest one passed) and the one after; (None, None) for a broken schedule."""
-        try:
-            days = parse_days(parent.tip_days)
-            latest = previous_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
-            following = next_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
-        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
-            log.error("parent %s has an unusable schedule; unscheduling", parent.id)
-            return None, None
-        return max(latest, parent.next_due_at), following
-
-    async def _take_stale(
-        self, s: AsyncSession, now: dt.datetime, report: DispatchReport
-    ) -> list[list[Outgoing]]:
-        """Claims left behind by a crash or a transient failure, taken over and re-rendered identically."""
-        stale = await deliveries.stale_claims(s, now - self.stale_after, self.batch_size)
-        if not stale:
-            return []
-        parents = sorted({c.parent_id for c in stale})
-        links = {
-            (link.parent_id, link.child_id): link
-            for group in (await deliveries.links_of(s, parents)).values()
-            for link in group
-        }
-        history = await deliveries.history_of(s, parents, sorted({c.child_id for c in stale}))
-        give_up: list[tuple[deliveries.StaleClaim, str]] = []
-        jobs: dict[int, list[Outgoing]] = {}
-        for claim in stale:
-            link = links.get((claim.parent_id, claim.child_id))
-            plan = None
-            if claim.parent_state != ParentState.ACTIVE.value:
-                reason = "parent paused, stopped or blocked"
-            elif now - claim.slot_at > self.grace:
-                reason = "missed: older than the grace period"  # after downtime: no flood of old tips
-            else:
-                reason = "gave up after retries"
-                if link is not None and claim.attempts < MAX_ATTEMPTS:
-                    day = claim.slot_at.astimezone(ZoneInfo(claim.time_zone)).date()
-                    plan = plan_tip(
-                        history.state_for(link, before_id=claim.id), day, self.library, item_id=claim.item_id
-                    )
-            if plan is None:
-                give_up.append((claim, reason))
-                continue
-            if not await deliveries.reclaim(s, claim, now):
-                continue
-            report.retried += 1
-            jobs.setdefault(claim.parent_id, []).append(
-                Outgoing(
-                    claim.parent_id, claim.chat_id, claim.child_id, claim.slot_at, "retry", plan, claim.id
-                )
-            )
-        report.failed += await deliveries.give_up(s, give_up)
-        return list(jobs.values())
 
     # --- sending ---
 
@@ -370,30 +204,10 @@ class Dispatcher:
             report.deferred += 1
 
     async def send(self, chat_id: int, reply: Reply) -> SendResult:
-        """Send one message, waiting out flood limits and retrying network trouble with backoff."""
+        """Send one message (see ``send_reply``); a preview-only dispatcher has no bot to send with."""
         if self.bot is None:
             raise RuntimeError("this dispatcher has no bot: it can only preview")
-        error = "not sent"
-        for attempt in range(SEND_RETRIES + 1):
-            try:
-                sent = await self.bot.send_message(
-                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
-                )
-                return SendResult(DeliveryState.SENT, sent.message_id)
-            except RetryAfter as exc:
-                error = "flood control"
-                await self.sleep(_seconds(exc.retry_after))
-            except Forbidden as exc:
-                return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=True)
-            except BadRequest as exc:
-                blocked = "chat not found" in exc.message.lower()
-                return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=blocked)
-            except NetworkError as exc:  # includes timeouts and 5xx
-                error = _short(exc)
-                await self.sleep(min(2.0**attempt, MAX_BACKOFF_SECONDS))
-            except TelegramError as exc:
-                return SendResult(None, error=_short(exc))
-        return SendResult(None, error=error)
+        return await send_reply(self.bot, chat_id, reply, self.sleep)
 
     async def _flush(self) -> None:
         """Write outcomes so far in one transaction (the end of the duplicate window for those messages)."""
@@ -447,27 +261,9 @@ class Dispatcher:
         return report.sent == 1
 
 
-def _with_ids(planned: list[list[Outgoing]], ids: dict[tuple[int, int], int]) -> list[list[Outgoing]]:
-    """Keep the messages whose claim went in (someone else may have claimed the rest), with their ids."""
-    jobs: list[list[Outgoing]] = []
-    for job in planned:
-        kept = [
-            Outgoing(m.parent_id, m.chat_id, m.child_id, m.slot_at, m.kind, m.plan, ids[key])
-            for m in job
-            if (key := (m.parent_id, m.child_id)) in ids
-        ]
-        if kept:
-            jobs.append(kept)
-    return jobs
-
-
 def _stored(plan: TipPlan) -> str | None:
     bands = plan.child.announced_bands
     return None if bands is None else ",".join(sorted(bands))
-
-
-def _short(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"[:200]
 
 
 async def send_tip_now(

@@ -1,0 +1,191 @@
+"""Deciding and claiming what a pass sends: who is due, which slot they are owed, which tip each child gets,
+and taking over (or giving up) claims that a crash or a transient failure left behind.
+
+Everything here runs inside the caller's transaction; nothing talks to Telegram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.reply import Reply
+from bot.core.schedule import next_slot, parse_days, previous_slot
+from bot.core.tips import TipPlan, plan_tip, render_tip
+from content import Library
+from db import deliveries
+from db.deliveries import DueParent, NewClaim, StaleClaim
+from db.models import ParentState
+
+log = logging.getLogger(__name__)
+
+# Passes that may try one delivery (its first claim and each takeover of a stale claim).
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message for one child at one slot; ``delivery_id`` is None in a dry run."""
+
+    parent_id: int
+    chat_id: int
+    child_id: int
+    slot_at: dt.datetime
+    kind: str  # "scheduled" or "on_demand" when claimed; "retry" when a stale claim is taken over
+    plan: TipPlan
+    delivery_id: int | None = None
+
+    def reply(self, library: Library) -> Reply:
+        return render_tip(self.plan, library, delivery_id=self.delivery_id or 0)
+
+
+@dataclass
+class DispatchReport:
+    """Counts of one pass; ``messages`` lists what went out only when the dispatcher keeps them (memory)."""
+
+    due: int = 0
+    skipped: int = 0
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    deferred: int = 0
+    retried: int = 0
+    messages: list[Outgoing] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"due={self.due} sent={self.sent} skipped_missed={self.skipped} retried_stale={self.retried} "
+            f"deferred={self.deferred} blocked={self.blocked} failed={self.failed}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What a pass needs to decide: the content, how late a slot may still be sent, when a claim is stale."""
+
+    library: Library
+    grace: dt.timedelta
+    stale_after: dt.timedelta
+
+
+async def plan_due(
+    s: AsyncSession,
+    now: dt.datetime,
+    report: DispatchReport,
+    rules: Rules,
+    *,
+    limit: int | None,
+    claim: bool = False,
+) -> tuple[list[list[Outgoing]], int]:
+    """One batch: who is due, their children and history, the tips chosen; claimed when ``claim``.
+
+    Returns one list of messages per parent (children in the parent's order) and how many parents were due.
+    """
+    due = await deliveries.due_parents(s, now, limit or 2**31 - 1)
+    report.due += len(due)
+    if not due:
+        return [], 0
+    links = await deliveries.links_of(s, [p.id for p in due])
+    children = sorted({link.child_id for group in links.values() for link in group})
+    history = await deliveries.history_of(s, [p.id for p in due], children)
+    planned: list[list[Outgoing]] = []
+    moves: list[tuple[int, dt.datetime, dt.datetime | None]] = []
+    for parent in due:
+        slot, following = _slots(parent, now)
+        active = [link for link in links.get(parent.id, []) if link.farewell_at is None]
+        moves.append((parent.id, parent.next_due_at, following if active else None))
+        if slot is None or not active:
+            continue
+        if now - slot > rules.grace:
+            report.skipped += 1
+            continue
+        day = slot.astimezone(ZoneInfo(parent.time_zone)).date()
+        job = [
+            Outgoing(parent.id, parent.chat_id, link.child_id, slot, "scheduled", plan)
+            for link in active
+            if (plan := plan_tip(history.state_for(link), day, rules.library)) is not None
+        ]
+        if job:
+            planned.append(job)
+    if not claim:
+        return planned, len(due)
+    new = [
+        NewClaim(m.parent_id, m.child_id, m.plan.item_id, m.slot_at, m.kind) for job in planned for m in job
+    ]
+    ids = await deliveries.claim(s, new, now)
+    await deliveries.advance(s, moves)
+    return _with_ids(planned, ids), len(due)
+
+
+def _slots(parent: DueParent, now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The slot owed now (the latest one passed) and the one after; (None, None) for a broken schedule."""
+    try:
+        days = parse_days(parent.tip_days)
+        latest = previous_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
+        following = next_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        log.error("parent %s has an unusable schedule; unscheduling", parent.id)
+        return None, None
+    return max(latest, parent.next_due_at), following
+
+
+async def take_stale(
+    s: AsyncSession, now: dt.datetime, report: DispatchReport, rules: Rules, *, limit: int
+) -> list[list[Outgoing]]:
+    """Claims left behind by a crash or a transient failure, taken over and re-rendered identically, or given
+    up when their parent is no longer active, their slot is older than the grace period, or they ran out of
+    attempts."""
+    stale = await deliveries.stale_claims(s, now - rules.stale_after, limit)
+    if not stale:
+        return []
+    parents = sorted({c.parent_id for c in stale})
+    links = {
+        (link.parent_id, link.child_id): link
+        for group in (await deliveries.links_of(s, parents)).values()
+        for link in group
+    }
+    history = await deliveries.history_of(s, parents, sorted({c.child_id for c in stale}))
+    give_up: list[tuple[StaleClaim, str]] = []
+    jobs: dict[int, list[Outgoing]] = {}
+    for claim in stale:
+        link = links.get((claim.parent_id, claim.child_id))
+        plan = None
+        if claim.parent_state != ParentState.ACTIVE.value:
+            reason = "parent paused, stopped or blocked"
+        elif now - claim.slot_at > rules.grace:
+            reason = "missed: older than the grace period"  # after downtime: no flood of old tips
+        else:
+            reason = "gave up after retries"
+            if link is not None and claim.attempts < MAX_ATTEMPTS:
+                day = claim.slot_at.astimezone(ZoneInfo(claim.time_zone)).date()
+                state = history.state_for(link, before_id=claim.id)
+                plan = plan_tip(state, day, rules.library, item_id=claim.item_id)
+        if plan is None:
+            give_up.append((claim, reason))
+            continue
+        if not await deliveries.reclaim(s, claim, now):
+            continue
+        report.retried += 1
+        jobs.setdefault(claim.parent_id, []).append(
+            Outgoing(claim.parent_id, claim.chat_id, claim.child_id, claim.slot_at, "retry", plan, claim.id)
+        )
+    report.failed += await deliveries.give_up(s, give_up)
+    return list(jobs.values())
+
+
+def _with_ids(planned: list[list[Outgoing]], ids: dict[tuple[int, int], int]) -> list[list[Outgoing]]:
+    """Keep the messages whose claim went in (someone else may have claimed the rest), with their ids."""
+    jobs: list[list[Outgoing]] = []
+    for job in planned:
+        kept = [
+            Outgoing(m.parent_id, m.chat_id, m.child_id, m.slot_at, m.kind, m.plan, ids[key])
+            for m in job
+            if (key := (m.parent_id, m.child_id)) in ids
+        ]
+        if kept:
+            jobs.append(kept)
+    return jobs

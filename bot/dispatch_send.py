@@ -1,0 +1,72 @@
+"""Sending one tip message through the Bot API: flood limits waited out, network trouble retried with backoff,
+and every Telegram error sorted into sent, failed, blocked or "try again in a later pass"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.core.reply import Reply
+from db.models import DeliveryState
+
+SEND_RETRIES = 4
+MAX_BACKOFF_SECONDS = 30.0
+
+Sleep = Callable[[float], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """``state`` None: not sent for a reason that may pass; the claim stays and is retried once stale."""
+
+    state: DeliveryState | None
+    message_id: int | None = None
+    error: str | None = None
+    blocked: bool = False
+
+
+def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+async def send_reply(bot: Bot, chat_id: int, reply: Reply, sleep: Sleep) -> SendResult:
+    """Send one message, waiting out flood limits and retrying network trouble with backoff."""
+    error = "not sent"
+    for attempt in range(SEND_RETRIES + 1):
+        try:
+            sent = await bot.send_message(
+                chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
+            )
+            return SendResult(DeliveryState.SENT, sent.message_id)
+        except RetryAfter as exc:
+            error = "flood control"
+            await sleep(_seconds(exc.retry_after))
+        except Forbidden as exc:
+            return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=True)
+        except BadRequest as exc:  # before NetworkError: BadRequest is one
+            blocked = "chat not found" in exc.message.lower()
+            return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=blocked)
+        except NetworkError as exc:  # includes timeouts and 5xx
+            error = _short(exc)
+            await sleep(min(2.0**attempt, MAX_BACKOFF_SECONDS))
+        except TelegramError as exc:
+            return SendResult(None, error=_short(exc))
+    return SendResult(None, error=error)
+
+
+def _seconds(value: int | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def _short(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
