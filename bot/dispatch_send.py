@@ -41,27 +41,28 @@ def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, sleep: Sleep) -> SendResult:
     """Send one message, waiting out flood limits and retrying network trouble with backoff."""
-    error = "not sent"
-    for attempt in range(SEND_RETRIES + 1):
+    attempt = 0
+    while True:
         try:
             sent = await bot.send_message(
                 chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
             )
             return SendResult(DeliveryState.SENT, sent.message_id)
         except RetryAfter as exc:
-            error = "flood control"
-            await sleep(_seconds(exc.retry_after))
+            error, wait = "flood control", _seconds(exc.retry_after)
         except Forbidden as exc:
             return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=True)
         except BadRequest as exc:  # before NetworkError: BadRequest is one
             blocked = "chat not found" in exc.message.lower()
             return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=blocked)
         except NetworkError as exc:  # includes timeouts and 5xx
-            error = _short(exc)
-            await sleep(min(2.0**attempt, MAX_BACKOFF_SECONDS))
+            error, wait = _short(exc), min(2.0**attempt, MAX_BACKOFF_SECONDS)
         except TelegramError as exc:
             return SendResult(None, error=_short(exc))
-    return SendResult(None, error=error)
+        if attempt == SEND_RETRIES:  # no point waiting after the last try: a later pass retries
+            return SendResult(None, error=error)
+        attempt += 1
+        await sleep(wait)
 
 
 def _seconds(value: int | dt.timedelta) -> float:

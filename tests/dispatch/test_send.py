@@ -55,7 +55,9 @@ async def test_network_trouble_backs_off_then_leaves_the_claim_for_later() -> No
     assert result.error is not None
     assert "TimedOut" in result.error
     assert bot.calls == SEND_RETRIES + 1
-    assert sleep.waits == [min(2.0**n, MAX_BACKOFF_SECONDS) for n in range(SEND_RETRIES + 1)]
+    assert sleep.waits == [
+        min(2.0**n, MAX_BACKOFF_SECONDS) for n in range(SEND_RETRIES)
+    ]  # none after the last
 
 
 @pytest.mark.parametrize(
