@@ -103,6 +103,7 @@ class Dispatcher:
         """Send everything due at ``now`` (stale claims first), then return what happened."""
         report = DispatchReport()
         started = self.clock()
+        await self._flush()  # what a failed pass sent but could not store
         await self._send_all(await self.claim_stale(now, report), report)
         more = True
         while more:
@@ -213,15 +214,15 @@ class Dispatcher:
         """Write outcomes so far in one transaction (the end of the duplicate window for those messages)."""
         if not (self._outcomes or self._blocked):
             return
-        outcomes, self._outcomes = self._outcomes, []
-        announced, self._announced = self._announced, []
-        blocked, self._blocked = self._blocked, set()
         async with self._db, self.sessions() as s:
-            await deliveries.record(s, outcomes)
-            await deliveries.mark_announced(s, announced)
-            for chat_id in sorted(blocked):
+            await deliveries.record(s, self._outcomes)
+            await deliveries.mark_announced(s, self._announced)
+            for chat_id in sorted(self._blocked):
                 await mark_blocked(s, chat_id)
             await s.commit()
+        # Forgotten only once stored: when the database fails, the next pass stores them first, so tips
+        # already sent are not taken for lost (stale claims) and sent again. Storing twice is harmless.
+        self._outcomes, self._announced, self._blocked = [], [], set()
 
     # --- on demand ---
 

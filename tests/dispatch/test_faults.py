@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import DispatchReport, reschedule
+from db import deliveries
 from db.engine import create_engine, session_factory
 from db.models import Delivery, Parent
 from tests.dispatch.support import ClockSleep, FakeClock, FakeSleep, make_dispatcher, make_family
@@ -262,3 +263,27 @@ async def test_a_crash_then_a_pause_gives_the_claim_up_instead_of_sending_it_on_
     report = await make_dispatcher(api, sessions).run_once(AFTER + dt.timedelta(hours=2))
     assert report.sent == 0
     assert api.sent == []
+
+
+async def test_sent_tips_whose_recording_failed_are_stored_by_the_next_pass_not_resent(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = FakeBotAPI()
+    await make_family(sessions, 32, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    dispatcher = make_dispatcher(api, sessions)
+    store = deliveries.record
+
+    async def database_down(*_args: object) -> None:
+        raise OSError("connection reset")
+
+    monkeypatch.setattr(deliveries, "record", database_down)
+    with pytest.raises(OSError, match="connection reset"):
+        await dispatcher.run_once(AFTER)
+    assert len(api.messages_to(32)) == 1
+    monkeypatch.setattr(deliveries, "record", store)
+    report = await dispatcher.run_once(AFTER + STALE + dt.timedelta(minutes=1))
+    assert (report.sent, report.retried) == (0, 0)
+    assert len(api.messages_to(32)) == 1
+    (delivery,) = await _deliveries(sessions)
+    assert delivery.state == "sent"
+    assert delivery.message_id == api.sent[0].message_id
