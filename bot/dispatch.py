@@ -278,7 +278,8 @@ async def reschedule(s: AsyncSession, parent: Parent, now: dt.datetime) -> None:
     """Set ``parent.next_due_at`` from their days, time, zone and state; None when nothing is to be sent.
 
     A slot that is already due and not yet sent is kept, so editing settings a moment after the slot
-    does not lose it.
+    does not lose it; a local day that already had its tip gets no second one (moving 09:00 to 09:30 at
+    09:10 waits for the next chosen day).
     """
     await s.flush()
     links = (await deliveries.links_of(s, [parent.id])).get(parent.id, [])
@@ -293,7 +294,17 @@ async def reschedule(s: AsyncSession, parent: Parent, now: dt.datetime) -> None:
         and due == previous_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
     ):
         return
-    parent.next_due_at = next_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
+    following = next_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
+    last = await deliveries.last_scheduled_slot(s, parent.id)
+    zone = ZoneInfo(parent.time_zone)
+    if last is not None and last.astimezone(zone).date() >= following.astimezone(zone).date():
+        following = next_slot(
+            dt.datetime.combine(last.astimezone(zone).date(), dt.time.max, tzinfo=zone).astimezone(dt.UTC),
+            days=days,
+            at=parent.tip_time,
+            tz=parent.time_zone,
+        )
+    parent.next_due_at = following
 
 
 def register_dispatch_job(

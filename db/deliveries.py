@@ -237,6 +237,18 @@ async def advance(s: AsyncSession, moves: Iterable[tuple[int, dt.datetime, dt.da
         )
 
 
+async def last_scheduled_slot(s: AsyncSession, parent_id: int) -> dt.datetime | None:
+    """The latest scheduled slot this parent was sent (or is being sent) a tip for."""
+    latest: dt.datetime | None = await s.scalar(
+        select(func.max(DELIVERIES.c.slot_at)).where(
+            DELIVERIES.c.parent_id == parent_id,
+            DELIVERIES.c.kind == "scheduled",
+            DELIVERIES.c.state != DeliveryState.FAILED.value,
+        )
+    )
+    return latest
+
+
 async def stale_claims(s: AsyncSession, claimed_before: dt.datetime, limit: int) -> list[StaleClaim]:
     """Claims nobody finished (a crash, or a transient failure) for long enough to be taken over or given up.
 

@@ -177,3 +177,23 @@ async def test_the_periodic_job_sends_what_is_due(sessions: async_sessionmaker[A
         await job.callback(None)
     assert [m.chat_id for m in api.sent] == [39]
     assert "Try this" in api.sent[0].text
+
+
+async def test_moving_the_time_after_todays_tip_does_not_bring_a_second_one_today(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    api = FakeBotAPI()
+    parent_id = await make_family(
+        sessions, 36, [("Mia", dt.date(2025, 5, 20))], now=SLOT - dt.timedelta(hours=2), tz="Europe/Paris"
+    )
+    sunday_nine = dt.datetime(2026, 3, 1, 8, 0, tzinfo=UTC)  # 09:00 in Paris
+    assert (await make_dispatcher(api, sessions).run_once(sunday_nine + dt.timedelta(minutes=1))).sent == 1
+    async with sessions() as s:
+        parent = await s.get(Parent, parent_id)
+        assert parent is not None
+        parent.tip_time = dt.time(9, 30)
+        await reschedule(s, parent, sunday_nine + dt.timedelta(minutes=10))
+        assert parent.next_due_at == dt.datetime(2026, 3, 8, 8, 30, tzinfo=UTC)  # next Sunday, 09:30
+        parent.tip_days = "0,6"  # Mondays too: tomorrow is a new day
+        await reschedule(s, parent, sunday_nine + dt.timedelta(minutes=10))
+        assert parent.next_due_at == dt.datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
