@@ -34,6 +34,7 @@ async def _send(bot: ScriptedBot, sleep: FakeSleep) -> Any:
 
 
 @pytest.mark.parametrize("as_timedelta", [True, False])
+@pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 async def test_retry_after_waits_as_told_in_either_form(
     monkeypatch: pytest.MonkeyPatch, as_timedelta: bool
 ) -> None:
