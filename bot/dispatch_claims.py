@@ -85,7 +85,7 @@ async def plan_due(
 
     Returns one list of messages per parent (children in the parent's order) and how many parents were due.
     """
-    due = await deliveries.due_parents(s, now, limit or 2**31 - 1)
+    due = await deliveries.due_parents(s, now, limit or 2**31 - 1, lock=claim)
     report.due += len(due)
     if not due:
         return [], 0

@@ -132,11 +132,12 @@ def due_parents_query(now: dt.datetime, limit: int) -> Select[int, int, str, str
     )
 
 
-async def due_parents(s: AsyncSession, now: dt.datetime, limit: int) -> list[DueParent]:
+async def due_parents(s: AsyncSession, now: dt.datetime, limit: int, *, lock: bool = True) -> list[DueParent]:
     """The next batch of due parents. On PostgreSQL the rows stay locked until the caller's commit, and rows
-    another dispatcher has locked are skipped, so two dispatchers split the work instead of racing for it."""
+    another dispatcher has locked are skipped, so two dispatchers split the work instead of racing for it.
+    ``lock=False`` (a dry run) locks nothing and skips nothing."""
     query = due_parents_query(now, limit)
-    if _is_postgresql(s):
+    if lock and _is_postgresql(s):
         query = query.with_for_update(skip_locked=True)
     rows = (await s.execute(query)).all()
     return [DueParent(*row) for row in rows]
