@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatch import DispatchReport, reschedule
+from bot.dispatch import DispatchReport, reschedule, send_tip_now
 from db import deliveries
 from db.engine import create_engine, session_factory
+from db.families import list_children
 from db.models import Delivery, Parent
 from tests.dispatch.support import ClockSleep, FakeClock, FakeSleep, make_dispatcher, make_family
 from tests.fake_telegram import FakeBotAPI
@@ -287,3 +288,26 @@ async def test_sent_tips_whose_recording_failed_are_stored_by_the_next_pass_not_
     (delivery,) = await _deliveries(sessions)
     assert delivery.state == "sent"
     assert delivery.message_id == api.sent[0].message_id
+
+
+async def test_tip_now_during_a_pass_gets_a_different_strategy_and_the_slot_goes_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    api = FakeBotAPI()
+    parent_id = await make_family(sessions, 33, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    async with sessions() as s:
+        (child,) = await list_children(s, parent_id)
+    dispatcher = make_dispatcher(api, sessions)
+    bot = dispatcher.bot
+    assert bot is not None
+    results = await asyncio.gather(
+        dispatcher.run_once(AFTER),
+        send_tip_now(bot, sessions, parent_id, child.id, AFTER),
+        dispatcher.run_once(AFTER + dt.timedelta(seconds=1)),
+    )
+    assert results[0].sent + results[2].sent == 1
+    assert results[1] is True
+    rows = await _deliveries(sessions)
+    assert sorted(d.kind for d in rows) == ["on_demand", "scheduled"]
+    assert len({d.item_id for d in rows}) == 2
+    assert len(api.messages_to(33)) == 2
