@@ -94,8 +94,9 @@ async def plan_due(
     history = await deliveries.history_of(s, [p.id for p in due], children)
     planned: list[list[Outgoing]] = []
     moves: list[tuple[int, dt.datetime, dt.datetime | None]] = []
+    schedules: dict[tuple[str, str, dt.time], tuple[dt.datetime, dt.datetime] | None] = {}
     for parent in due:
-        slot, following = _slots(parent, now)
+        slot, following = _slots(parent, now, schedules)
         active = [link for link in links.get(parent.id, []) if link.farewell_at is None]
         moves.append((parent.id, parent.next_due_at, following if active else None))
         if slot is None or not active:
@@ -121,15 +122,31 @@ async def plan_due(
     return _with_ids(planned, ids), len(due)
 
 
-def _slots(parent: DueParent, now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """The slot owed now (the latest one passed) and the one after; (None, None) for a broken schedule."""
-    try:
-        days = parse_days(parent.tip_days)
-        latest = previous_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
-        following = next_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
-    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+def _slots(
+    parent: DueParent,
+    now: dt.datetime,
+    known: dict[tuple[str, str, dt.time], tuple[dt.datetime, dt.datetime] | None],
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The slot owed now (the latest one passed) and the one after; (None, None) for a broken schedule.
+
+    ``known`` holds the slots of each schedule (zone, days, time) already worked out for this ``now``: a batch
+    has few distinct schedules, and the zone arithmetic was a visible share of a pass's CPU.
+    """
+    key = (parent.time_zone, parent.tip_days, parent.tip_time)
+    if key not in known:
+        try:
+            days = parse_days(parent.tip_days)
+            known[key] = (
+                previous_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone),
+                next_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone),
+            )
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            known[key] = None
+    slots = known[key]
+    if slots is None:
         log.error("parent %s has an unusable schedule; unscheduling", parent.id)
         return None, None
+    latest, following = slots
     return max(latest, parent.next_due_at), following
 
 
