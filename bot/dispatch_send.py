@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -34,9 +35,14 @@ class SendResult:
 def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
-    )
+    return InlineKeyboardMarkup([[_button(b.label, b.data) for b in row] for row in reply.buttons])
+
+
+@lru_cache(maxsize=1024)
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    """Buttons are immutable, and building one costs more than rendering a tip's text: one that repeats on
+    every message (pause) is built once."""
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, sleep: Sleep) -> SendResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from bot.core.ages import ChildAge, age_on, describe_age
@@ -22,6 +23,9 @@ BACKGROUND_EVERY = 3
 ANNOUNCE_INDICATORS = 3
 # Stored as a delivery's item id for the goodbye message; content ids cannot start with "_".
 FAREWELL_ITEM = "_farewell"
+
+# A pass plans thousands of tips on one day for children born on a few hundred days: ages repeat.
+_age_on = lru_cache(maxsize=4096)(age_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +108,7 @@ def plan_tip(
     """
     if child.farewell_sent or child.birthdate > on:
         return None
-    age = age_on(child.birthdate, on, child.due_date)
+    age = _age_on(child.birthdate, on, child.due_date)
     bands = library.bands_at(age.months)
     if age.months > oldest_month(library) or item_id == FAREWELL_ITEM:
         return TipPlan(child, age, bands, None, ())
@@ -125,7 +129,7 @@ def _baseline(
     joined = child.joined_on
     if joined is None or not child.birthdate <= joined <= on:
         return bands
-    return library.bands_at(age_on(child.birthdate, joined, child.due_date).months)
+    return library.bands_at(_age_on(child.birthdate, joined, child.due_date).months)
 
 
 def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
