@@ -38,6 +38,7 @@ class Outgoing:
     kind: str  # "scheduled" or "on_demand" when claimed; "retry" when a stale claim is taken over
     plan: TipPlan
     delivery_id: int | None = None
+    claimed_at: dt.datetime | None = None  # in the pass's time: when the claim's lease began
 
     def reply(self, library: Library) -> Reply:
         return render_tip(self.plan, library, delivery_id=self.delivery_id or 0)
@@ -119,7 +120,7 @@ async def plan_due(
     ]
     ids = await deliveries.claim(s, new, now)
     await deliveries.advance(s, moves)
-    return _with_ids(planned, ids), len(due)
+    return _with_ids(planned, ids, now), len(due)
 
 
 def _slots(
@@ -188,18 +189,22 @@ async def take_stale(
             continue
         report.retried += 1
         jobs.setdefault(claim.parent_id, []).append(
-            Outgoing(claim.parent_id, claim.chat_id, claim.child_id, claim.slot_at, "retry", plan, claim.id)
+            Outgoing(
+                claim.parent_id, claim.chat_id, claim.child_id, claim.slot_at, "retry", plan, claim.id, now
+            )
         )
     report.failed += await deliveries.give_up(s, give_up)
     return list(jobs.values())
 
 
-def _with_ids(planned: list[list[Outgoing]], ids: dict[tuple[int, int], int]) -> list[list[Outgoing]]:
+def _with_ids(
+    planned: list[list[Outgoing]], ids: dict[tuple[int, int], int], claimed_at: dt.datetime
+) -> list[list[Outgoing]]:
     """Keep the messages whose claim went in (someone else may have claimed the rest), with their ids."""
     jobs: list[list[Outgoing]] = []
     for job in planned:
         kept = [
-            Outgoing(m.parent_id, m.chat_id, m.child_id, m.slot_at, m.kind, m.plan, ids[key])
+            Outgoing(m.parent_id, m.chat_id, m.child_id, m.slot_at, m.kind, m.plan, ids[key], claimed_at)
             for m in job
             if (key := (m.parent_id, m.child_id)) in ids
         ]

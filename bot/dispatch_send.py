@@ -4,6 +4,7 @@ and every Telegram error sorted into sent, failed, blocked or "try again in a la
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,9 +46,16 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, sleep: Sleep) -> SendResult:
-    """Send one message, waiting out flood limits and retrying network trouble with backoff."""
+async def send_reply(
+    bot: Bot, chat_id: int, reply: Reply, sleep: Sleep, *, max_wait: float = math.inf
+) -> SendResult:
+    """Send one message, waiting out flood limits and retrying network trouble with backoff.
+
+    Waits add up to at most ``max_wait`` seconds: a claim is a lease, and sending after it ran out could
+    send a tip that another dispatcher has taken over meanwhile. Past that, the message is left for later.
+    """
     attempt = 0
+    waited = 0.0
     while True:
         try:
             sent = await bot.send_message(
@@ -67,7 +75,10 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, sleep: Sleep) -> Send
             return SendResult(None, error=_short(exc))
         if attempt == SEND_RETRIES:  # no point waiting after the last try: a later pass retries
             return SendResult(None, error=error)
+        if waited + wait > max_wait:
+            return SendResult(None, error=f"{error}; waiting longer would outlast the claim")
         attempt += 1
+        waited += wait
         await sleep(wait)
 
 

@@ -99,25 +99,47 @@ async def test_stale_claims_give_up_after_max_attempts(sessions: async_sessionma
     assert (await _parent(sessions, delivery.parent_id)).state == "active"
 
 
-async def test_claims_made_late_in_a_pass_carry_the_time_they_were_made(
+async def test_a_wait_that_would_outlast_the_claim_leaves_the_tip_for_a_later_pass(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """A pass that outlasts the stale time must not stamp its later claims with its start time: another
-    dispatcher would find them stale at once and send them a second time."""
+    """A claim is a lease: sending after a wait longer than the stale time could double a tip that another
+    dispatcher took over meanwhile, so the tip is left claimed, and the stale path sends it once."""
     api = FakeBotAPI()
     await make_family(sessions, 42, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
-    await make_family(sessions, 43, [("Leo", dt.date(2025, 5, 20))], now=BEFORE)
+    api.fail(429, "Too Many Requests", retry_after=int((STALE + dt.timedelta(minutes=1)).total_seconds()))
+    sleep = FakeSleep()
+    report = await make_dispatcher(api, sessions, sleep).run_once(AFTER)
+    assert (report.sent, report.deferred, sleep.waits) == (0, 1, [])
+    (delivery,) = await _deliveries(sessions)
+    assert delivery.state == "claimed"
+    assert delivery.error is not None
+    assert "outlast the claim" in delivery.error
+    later = await make_dispatcher(api, sessions).run_once(AFTER + STALE + dt.timedelta(minutes=1))
+    assert (later.retried, later.sent) == (1, 1)
+    assert len(api.messages_to(42)) == 1
+
+
+async def test_claims_queued_behind_long_waits_are_sent_within_their_lease(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Claims made ahead of the sending must not be sent once another dispatcher could take them over."""
+    api = FakeBotAPI()
+    for chat_id in (43, 44, 45):
+        await make_family(sessions, chat_id, [("Leo", dt.date(2025, 5, 20))], now=BEFORE)
     clock = FakeClock(AFTER)
-    wait = STALE + dt.timedelta(minutes=1)
-    api.fail(429, "Too Many Requests", retry_after=int(wait.total_seconds()))
-    report = await make_dispatcher(api, sessions, ClockSleep(clock), clock=clock, batch_size=1).run_once(
-        AFTER
-    )
-    assert report.sent == 2
-    claimed = sorted(d.claimed_at for d in await _deliveries(sessions))
-    assert claimed == [AFTER, AFTER + wait]
-    other = make_dispatcher(api, sessions)
-    assert await other.claim_stale(AFTER + wait + dt.timedelta(minutes=1), DispatchReport()) == []
+    api.fail(429, "Too Many Requests", retry_after=4 * 60, times=4)
+    dispatcher = make_dispatcher(api, sessions, ClockSleep(clock), clock=clock, batch_size=1, concurrency=1)
+    first = await dispatcher.run_once(AFTER)
+    assert first.sent + first.deferred == 3
+    assert first.deferred >= 1
+    sent = [d for d in await _deliveries(sessions) if d.state == "sent"]
+    assert sent
+    for delivery in sent:
+        assert delivery.sent_at is not None
+        assert delivery.claimed_at is not None
+        assert delivery.sent_at - delivery.claimed_at <= STALE / 2
+    await make_dispatcher(api, sessions).run_once(AFTER + dt.timedelta(hours=1))
+    assert [len(api.messages_to(chat_id)) for chat_id in (43, 44, 45)] == [1, 1, 1]
 
 
 async def test_two_dispatchers_racing_send_each_slot_once(

@@ -79,3 +79,14 @@ async def test_errors_are_sorted_without_retrying(
     assert (result.state, result.blocked) == (state, blocked)
     assert bot.calls == 1
     assert sleep.waits == []
+
+
+async def test_waits_stop_where_the_claim_would_run_out() -> None:
+    """Backoff (1 + 2 s) fits in 5 s; the next wait (4 s) would not, so the message is left for later."""
+    sleep = FakeSleep()
+    bot = ScriptedBot(*[TimedOut() for _ in range(SEND_RETRIES + 1)])
+    result = await send_reply(cast(Bot, bot), 1, Reply("hello"), sleep, max_wait=5)
+    assert result.state is None
+    assert result.error is not None
+    assert "outlast the claim" in result.error
+    assert (bot.calls, sleep.waits) == (3, [1.0, 2.0])
