@@ -15,6 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.config import Settings
 from bot.dispatch import register_dispatch_job
 from bot.telegram.app import App, build_application
+from bot.warm import ready_for_serving
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head
 
@@ -68,6 +69,7 @@ def _serve(settings: Settings) -> int:
     sessions = session_factory(engine)
     app = build_application(settings, sessions=sessions)
     register_dispatch_job(app, sessions, settings)
+    ready_for_serving()
 
     async def dispose(_app: App) -> None:
         await engine.dispose()

@@ -30,6 +30,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(Application, "run_polling", run_polling)
     monkeypatch.setattr(Application, "run_webhook", run_webhook)
+    # Not in the test process: freezing its heap would keep every earlier test's garbage.
+    monkeypatch.setattr(runner, "ready_for_serving", lambda: seen.update(ready=True))
     return seen
 
 
@@ -37,6 +39,7 @@ def test_polling_by_default_after_migrating(tmp_path, started):
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     assert runner.run_bot(settings(database_url=url)) == 0
     assert started["mode"] == "polling"
+    assert started["ready"] is True  # content and index loaded before the first update
     assert set(started["allowed_updates"]) == {"message", "callback_query", "my_chat_member"}
     app = started["app"]
     assert isinstance(app.bot.rate_limiter, AIORateLimiter)
