@@ -1,15 +1,21 @@
 """Dispatch throughput, memory and due-query scaling, against a local fake Bot API over real HTTP.
 
     python bench/dispatch.py                      # 10,000 and 100,000 families; due query at 10k and 1M
-    python bench/dispatch.py --sizes 2000 --query-sizes 10000,100000   # a quick run
+    python bench/dispatch.py --sizes 2000 --query-sizes 10000,100000 --rounds 1   # a quick run
 
 For each size N: N families (one child each, all due at once) in a fresh SQLite file, sent by our
 dispatcher through python-telegram-bot to a fake Bot API HTTP server on 127.0.0.1 (its own process, so
-both contenders share the same server); then a bare PTB ``send_message`` loop sends N messages of the
+both contenders share the same server); and a bare PTB ``send_message`` loop sending N messages of the
 same shape with the same concurrency to the same server. Each measurement runs in a fresh process so
-peak memory (ru_maxrss) belongs to that measurement alone. The due query is timed on tables of 10,000
-and 1,000,000 families with the same number due (the rest scheduled over the coming week), so the ratio
-shows how the query grows with the table, not with the work. Ends with one JSON line of the figures.
+peak memory (ru_maxrss) belongs to that measurement alone, and both processes are readied as the bot
+readies itself (content loaded, startup heap frozen) before the clock starts.
+
+On a shared machine one run of either contender can be 15% off the next, so each size runs ``--rounds``
+rounds, alternating which contender goes first, and the figures are medians; every round is printed too.
+
+The due query is timed on tables of 10,000 and 1,000,000 families with the same number due (the rest
+scheduled over the coming week), so the ratio shows how the query grows with the table, not with the
+work. Ends with one JSON line of the figures.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import itertools
 import json
 import multiprocessing
@@ -204,8 +211,10 @@ def _fill(path: Path, families: int, due: int) -> None:
 
 async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
     from bot.dispatch import Dispatcher
+    from bot.warm import ready_for_serving
     from db.engine import create_engine, session_factory
 
+    ready_for_serving()  # as the bot does before it serves
     engine = create_engine(f"sqlite:///{path}")
     bot = _bot(port, concurrency)
     async with bot:
@@ -256,6 +265,7 @@ async def _bare(count: int, port: int, concurrency: int) -> dict[str, Any]:
     markup = reply_markup(reply)
     chats = iter(range(100001, 100001 + count))
     bot = _bot(port, concurrency)
+    gc.freeze()  # the same treatment as ours: its startup heap set aside from the collector
 
     async def worker() -> None:
         for chat_id in chats:
@@ -331,6 +341,52 @@ def _in_fresh_process(function: Any, *args: Any) -> dict[str, Any]:
     return result
 
 
+def _compare(n: int, port: int, concurrency: int, rounds: int) -> dict[str, Any]:
+    """``rounds`` runs of each contender, alternating which goes first (drift on the machine hits both)."""
+    ours: list[dict[str, Any]] = []
+    bare: list[dict[str, Any]] = []
+    for round_ in range(rounds):
+        order = ("ours", "bare") if round_ % 2 == 0 else ("bare", "ours")
+        for contender in order:
+            if contender == "ours":
+                ours.append(_in_fresh_process(dispatch_phase, n, port, concurrency))
+            else:
+                bare.append(_in_fresh_process(bare_phase, n, port, concurrency))
+        mine, theirs = ours[-1], bare[-1]
+        print(
+            f"N={n:,} round {round_ + 1}/{rounds}: dispatch {n / mine['seconds']:,.0f} tips/s "
+            f"({mine['seconds']:.1f} s, {mine['delivered']:,} delivered, peak RSS {mine['peak_rss_mb']:.0f} MB) "
+            f"| bare PTB loop {n / theirs['seconds']:,.0f} msg/s ({theirs['seconds']:.1f} s) "
+            f"| ratio {theirs['seconds'] / mine['seconds']:.2f}"
+        )
+        if mine["delivered"] != n or mine["sent"] != n:
+            print(
+                f"  WARNING: expected {n} tips, dispatcher reported {mine['sent']}, server saw {mine['delivered']}"
+            )
+    ours_rate = statistics.median(n / run["seconds"] for run in ours)
+    bare_rate = statistics.median(n / run["seconds"] for run in bare)
+    ratios = [b["seconds"] / o["seconds"] for o, b in zip(ours, bare, strict=True)]
+    ours_cpu = statistics.median(run["cpu"] for run in ours) / n * 1000
+    bare_cpu = statistics.median(run["cpu"] for run in bare) / n * 1000
+    peak = max(run["peak_rss_mb"] for run in ours)
+    print(
+        f"N={n:,} median of {rounds}: dispatch {ours_rate:,.0f} tips/s | bare PTB loop {bare_rate:,.0f} msg/s | "
+        f"ratio {ours_rate / bare_rate:.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f}) | CPU per message "
+        f"{ours_cpu:.3f} vs {bare_cpu:.3f} ms | dispatch peak RSS {peak:.0f} MB"
+    )
+    return {
+        "ours_tips_per_s": round(ours_rate, 1),
+        "bare_msgs_per_s": round(bare_rate, 1),
+        "ratio": round(ours_rate / bare_rate, 3),
+        "round_ratios": [round(r, 3) for r in ratios],
+        "ours_peak_rss_mb": round(peak, 1),
+        "bare_peak_rss_mb": round(max(run["peak_rss_mb"] for run in bare), 1),
+        "delivered": min(run["delivered"] for run in ours),
+        "ours_cpu_ms_per_tip": round(ours_cpu, 3),
+        "bare_cpu_ms_per_msg": round(bare_cpu, 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -339,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-sizes", default="10000,1000000", help="table sizes for the due query")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent sends, both contenders")
     parser.add_argument("--repeats", type=int, default=200, help="due-query timings per size (median taken)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each contender per size (medians taken)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.sizes.split(",") if n]
     query_sizes = [int(n) for n in args.query_sizes.split(",") if n]
@@ -351,33 +410,15 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"fake Bot API on 127.0.0.1:{port} (pid {server.pid}); concurrency {args.concurrency}; cpus {os.cpu_count()}"
     )
-    figures: dict[str, Any] = {"concurrency": args.concurrency, "dispatch": {}, "due_query_ms": {}}
+    figures: dict[str, Any] = {
+        "concurrency": args.concurrency,
+        "rounds": args.rounds,
+        "dispatch": {},
+        "due_query_ms": {},
+    }
     try:
         for n in sizes:
-            ours = _in_fresh_process(dispatch_phase, n, port, args.concurrency)
-            bare = _in_fresh_process(bare_phase, n, port, args.concurrency)
-            ours_rate = ours["sent"] / ours["seconds"]
-            bare_rate = bare["sent"] / bare["seconds"]
-            ratio = ours_rate / bare_rate
-            print(
-                f"N={n:,}: dispatch {ours_rate:,.0f} tips/s ({ours['seconds']:.1f} s, {ours['delivered']:,} delivered, "
-                f"peak RSS {ours['peak_rss_mb']:.0f} MB) | bare PTB loop {bare_rate:,.0f} msg/s ({bare['seconds']:.1f} s, "
-                f"peak RSS {bare['peak_rss_mb']:.0f} MB) | ratio {ratio:.2f}"
-            )
-            if ours["delivered"] != n or ours["sent"] != n:
-                print(
-                    f"  WARNING: expected {n} tips, dispatcher reported {ours['sent']}, server saw {ours['delivered']}"
-                )
-            figures["dispatch"][str(n)] = {
-                "ours_tips_per_s": round(ours_rate, 1),
-                "bare_msgs_per_s": round(bare_rate, 1),
-                "ratio": round(ratio, 3),
-                "ours_peak_rss_mb": round(ours["peak_rss_mb"], 1),
-                "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1),
-                "delivered": ours["delivered"],
-                "ours_cpu_ms_per_tip": round(ours["cpu"] / n * 1000, 3),
-                "bare_cpu_ms_per_msg": round(bare["cpu"] / n * 1000, 3),
-            }
+            figures["dispatch"][str(n)] = _compare(n, port, args.concurrency, args.rounds)
         for n in query_sizes:
             result = _in_fresh_process(query_phase, n, args.repeats)
             print(
