@@ -248,11 +248,13 @@ def dispatch_phase(families: int, port: int, concurrency: int) -> dict[str, Any]
 
 def _sample_tip() -> Any:
     """A real rendered tip (text and buttons), so the bare loop sends messages of the same shape as ours."""
-    from bot.core.tips import ChildTipState, plan_tip, render_tip
+    from bot.core.tips import ChildTipState, TipHistory, plan_tip, render_tip
     from content import default_library
 
     library = default_library()
-    child = ChildTipState(1, "Kid1", NOW.date() - dt.timedelta(days=300), None, None, False, (), frozenset())
+    child = ChildTipState(
+        1, "Kid1", NOW.date() - dt.timedelta(days=300), None, None, False, TipHistory(), frozenset()
+    )
     plan = plan_tip(child, NOW.date(), library)
     assert plan is not None
     return render_tip(plan, library, delivery_id=123456)

@@ -167,6 +167,7 @@ async def take_stale(
         for link in group
     }
     history = await deliveries.history_of(s, parents, sorted({c.child_id for c in stale}))
+    replays = await deliveries.sent_before(s, stale)
     give_up: list[tuple[StaleClaim, str]] = []
     jobs: dict[int, list[Outgoing]] = {}
     for claim in stale:
@@ -180,7 +181,7 @@ async def take_stale(
             reason = "gave up after retries"
             if link is not None and claim.attempts < MAX_ATTEMPTS:
                 day = claim.slot_at.astimezone(ZoneInfo(claim.time_zone)).date()
-                state = history.state_for(link, before_id=claim.id)
+                state = history.state_for(link, sent=replays[claim.id])
                 plan = plan_tip(state, day, rules.library, item_id=claim.item_id)
         if plan is None:
             give_up.append((claim, reason))

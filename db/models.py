@@ -186,7 +186,7 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))
-    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     item_id: Mapped[str] = mapped_column(String(64))
     slot_at: Mapped[dt.datetime]
     kind: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | on_demand
@@ -203,7 +203,10 @@ class Delivery(Base):
         CheckConstraint("state in ('claimed', 'sent', 'failed')", name="state"),
         CheckConstraint("feedback is null or feedback in ('helpful', 'not_for_us')", name="feedback"),
         Index("ix_deliveries_state_claimed", "state", "claimed_at"),
-        Index("ix_deliveries_parent_item", "parent_id", "item_id"),
+        # Covers the dispatcher's history count (grouped by parent, child and item), so years of tips are
+        # read from the index alone; and finds a shared child's "not for us" rows without reading the rest.
+        Index("ix_deliveries_history", "parent_id", "child_id", "item_id", "state", "feedback"),
+        Index("ix_deliveries_child_feedback", "child_id", "feedback"),
     )
 
 

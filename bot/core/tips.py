@@ -8,8 +8,8 @@ message as the original attempt would have.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 
@@ -29,6 +29,28 @@ _age_on = lru_cache(maxsize=4096)(age_on)
 
 
 @dataclass(frozen=True, slots=True)
+class TipHistory:
+    """A child's past tips in one chat, reduced to what choosing and rendering need: how many in all, and for
+    each item how many times and how recently (a larger ``last`` is more recent). A summary rather than the
+    list, so years of weekly tips cost a pass no more than a few weeks do."""
+
+    total: int = 0
+    counts: Mapping[str, int] = field(default_factory=dict)
+    last: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, items: Iterable[str]) -> TipHistory:
+        """From item ids in the order they were sent, oldest first."""
+        counts: dict[str, int] = {}
+        last: dict[str, int] = {}
+        position = -1
+        for position, item_id in enumerate(items):
+            counts[item_id] = counts.get(item_id, 0) + 1
+            last[item_id] = position
+        return cls(position + 1, counts, last)
+
+
+@dataclass(frozen=True, slots=True)
 class ChildTipState:
     """What a tip decision needs to know about one child in one parent's chat."""
 
@@ -40,8 +62,8 @@ class ChildTipState:
     # are the baseline, so a band entered since then is still announced.
     announced_bands: frozenset[str] | None
     farewell_sent: bool
-    # Strategy ids sent to this child in this chat, oldest first.
-    sent: tuple[str, ...]
+    # What was sent to this child in this chat.
+    sent: TipHistory
     # Strategies this family marked "not for us".
     excluded: frozenset[str]
     # The day (UTC) this parent added the child, or joined it through an invite.
@@ -82,7 +104,7 @@ def oldest_month(library: Library) -> int:
     return max(b.last_month for b in library.bands)
 
 
-def choose_strategy(bands: Sequence[Band], sent: Sequence[str], excluded: frozenset[str]) -> Item | None:
+def choose_strategy(bands: Sequence[Band], sent: TipHistory, excluded: frozenset[str]) -> Item | None:
     """The least-sent strategy of the current bands (never-sent first), oldest last sending breaking ties.
 
     Picking the minimum count means nothing repeats until every candidate has been sent as often.
@@ -90,13 +112,9 @@ def choose_strategy(bands: Sequence[Band], sent: Sequence[str], excluded: frozen
     candidates = [s for band in bands for s in band.strategies if s.id not in excluded]
     if not candidates:
         return None
-    counts: dict[str, int] = {}
-    last_sent: dict[str, int] = {}
-    for position, item_id in enumerate(sent):
-        counts[item_id] = counts.get(item_id, 0) + 1
-        last_sent[item_id] = position
+    counts, last = sent.counts, sent.last
     order = {s.id: index for index, s in enumerate(candidates)}
-    return min(candidates, key=lambda s: (counts.get(s.id, 0), last_sent.get(s.id, -1), order[s.id]))
+    return min(candidates, key=lambda s: (counts.get(s.id, 0), last.get(s.id, -1), order[s.id]))
 
 
 def plan_tip(
@@ -138,7 +156,7 @@ def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
     age_text = describe_age(plan.age) + (" (corrected)" if plan.age.corrected else "")
     if plan.strategy is None:
         return Reply(_farewell_text(name, library))
-    count = len(plan.child.sent)
+    count = plan.child.sent.total
     parts = [f"<b>{name}</b> · {_html(age_text)}"]
     for band in plan.new_bands:
         typical = "\n".join(f"• {_html(i.text)}" for i in band.indicators[:ANNOUNCE_INDICATORS])

@@ -333,3 +333,30 @@ async def test_tip_now_during_a_pass_gets_a_different_strategy_and_the_slot_goes
     assert sorted(d.kind for d in rows) == ["on_demand", "scheduled"]
     assert len({d.item_id for d in rows}) == 2
     assert len(api.messages_to(33)) == 2
+
+
+async def test_a_retry_after_later_tips_renders_what_the_first_attempt_would_have(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The history a retry replays stops at its own claim: tips sent after it (here /tip) do not change the
+    message (its "You may notice" and "Why it matters" follow the count of earlier tips)."""
+    api = FakeBotAPI()
+    parent_id = await make_family(sessions, 34, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    week = dt.timedelta(days=7)
+    for n in range(2):
+        assert (await make_dispatcher(api, sessions).run_once(AFTER + n * week)).sent == 1
+    crashed = make_dispatcher(api, sessions)
+    ((claimed,),), _ = await crashed.claim_batch(AFTER + 2 * week, DispatchReport())
+    expected = claimed.reply(crashed.library).text  # what the crashed process was about to send
+    async with sessions() as s:
+        (child,) = await list_children(s, parent_id)
+    bot = crashed.bot
+    assert bot is not None
+    for minutes in (1, 2):
+        assert await send_tip_now(
+            bot, sessions, parent_id, child.id, AFTER + 2 * week + dt.timedelta(minutes=minutes)
+        )
+    report = await make_dispatcher(api, sessions).run_once(AFTER + 2 * week + STALE + dt.timedelta(minutes=5))
+    assert (report.retried, report.sent) == (1, 1)
+    assert api.last_to(34).text == expected
+    assert len(api.messages_to(34)) == 5

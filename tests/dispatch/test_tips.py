@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from bot.core.reply import MAX_MESSAGE_CHARS
-from bot.core.tips import FAREWELL_ITEM, ChildTipState, choose_strategy, plan_tip, render_tip
+from bot.core.tips import FAREWELL_ITEM, ChildTipState, TipHistory, choose_strategy, plan_tip, render_tip
 from content import default_library
 
 LIB = default_library()
@@ -22,7 +22,7 @@ def child(
     name: str = "Mia",
     due_date: dt.date | None = None,
 ) -> ChildTipState:
-    return ChildTipState(7, name, birthdate, due_date, announced, False, sent, excluded)
+    return ChildTipState(7, name, birthdate, due_date, announced, False, TipHistory.of(sent), excluded)
 
 
 def test_no_repeat_until_every_strategy_was_sent() -> None:
@@ -30,7 +30,7 @@ def test_no_repeat_until_every_strategy_was_sent() -> None:
     strategies = {s.id for b in bands for s in b.strategies}
     sent: list[str] = []
     for _ in range(3 * len(strategies)):
-        choice = choose_strategy(bands, sent, frozenset())
+        choice = choose_strategy(bands, TipHistory.of(sent), frozenset())
         assert choice is not None
         sent.append(choice.id)
     rounds = [sent[i : i + len(strategies)] for i in range(0, len(sent), len(strategies))]
@@ -43,7 +43,7 @@ def test_prefers_never_sent_and_uses_both_bands_in_an_overlap() -> None:
     overlap = LIB.bands_at(8)  # 0-9 and 7-18
     assert len(overlap) == 2
     older = {s.id for s in overlap[0].strategies}
-    choice = choose_strategy(overlap, sorted(older), frozenset())
+    choice = choose_strategy(overlap, TipHistory.of(sorted(older)), frozenset())
     assert choice is not None
     assert choice.band_id == overlap[1].id
 
@@ -52,10 +52,10 @@ def test_not_for_us_is_never_chosen_and_all_excluded_means_nothing() -> None:
     bands = LIB.bands_at(12)
     ids = [s.id for s in bands[0].strategies]
     for _ in range(10):
-        choice = choose_strategy(bands, [], frozenset(ids[:1]))
+        choice = choose_strategy(bands, TipHistory(), frozenset(ids[:1]))
         assert choice is not None
         assert choice.id != ids[0]
-    assert choose_strategy(bands, [], frozenset(ids)) is None
+    assert choose_strategy(bands, TipHistory(), frozenset(ids)) is None
 
 
 def test_first_tip_does_not_announce_the_band_the_child_is_already_in() -> None:
@@ -67,7 +67,7 @@ def test_first_tip_does_not_announce_the_band_the_child_is_already_in() -> None:
 
 def test_a_band_entered_between_joining_and_the_first_tip_is_announced() -> None:
     joined = ChildTipState(
-        7, "Mia", dt.date(2025, 8, 15), None, None, False, (), frozenset(), dt.date(2026, 2, 20)
+        7, "Mia", dt.date(2025, 8, 15), None, None, False, TipHistory(), frozenset(), dt.date(2026, 2, 20)
     )
     plan = plan_tip(joined, dt.date(2026, 3, 16), LIB)  # 6 months when added, 7 months now
     assert plan is not None
@@ -144,7 +144,7 @@ def test_goodbye_past_36_months_once_then_nothing() -> None:
     reply = render_tip(plan, LIB, delivery_id=1)
     assert "last one for Mia" in reply.text
     assert reply.buttons == ()
-    done = ChildTipState(7, "Mia", dt.date(2023, 1, 15), None, None, True, (), frozenset())
+    done = ChildTipState(7, "Mia", dt.date(2023, 1, 15), None, None, True, TipHistory(), frozenset())
     assert plan_tip(done, TODAY, LIB) is None
     assert plan_tip(child(dt.date(2023, 2, 1)), TODAY, LIB) is not None  # 36 months: still tips
 
@@ -157,3 +157,11 @@ def test_replay_renders_the_same_message() -> None:
     assert again is not None
     assert render_tip(again, LIB, delivery_id=5) == render_tip(first, LIB, delivery_id=5)
     assert plan_tip(state, TODAY, LIB, item_id="no-such-item") is None
+
+
+def test_a_history_summary_keeps_counts_order_and_total() -> None:
+    history = TipHistory.of(["a", "b", "a", "c"])
+    assert history.total == 4
+    assert dict(history.counts) == {"a": 2, "b": 1, "c": 1}
+    assert history.last["b"] < history.last["a"] < history.last["c"]
+    assert TipHistory.of([]) == TipHistory()
