@@ -236,11 +236,34 @@ async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
     }
 
 
-def dispatch_phase(families: int, port: int, concurrency: int) -> dict[str, Any]:
+def _add_history(path: Path, families: int, weeks: int) -> None:
+    """``weeks`` past weekly tips per family (sent, strategies in turn), as a year of use leaves behind."""
+    from content import default_library
+
+    strategies = [s.id for band in default_library().bands for s in band.strategies]
+    stamp = "%Y-%m-%d %H:%M:%S.%f"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA synchronous=OFF")
+    with db:
+        db.executemany(
+            "INSERT INTO deliveries (parent_id, child_id, item_id, slot_at, kind, state, claimed_at, attempts,"
+            " sent_at) VALUES (?, ?, ?, ?, 'scheduled', 'sent', ?, 1, ?)",
+            (
+                (i, i, strategies[(i + w) % len(strategies)], at, at, at)
+                for w in range(weeks, 0, -1)
+                for at in [(NOW - dt.timedelta(weeks=w)).strftime(stamp)]
+                for i in range(1, families + 1)
+            ),
+        )
+    db.close()
+
+
+def dispatch_phase(families: int, port: int, concurrency: int, history_weeks: int = 0) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         _create_schema(path)
         _fill(path, families, due=families)
+        _add_history(path, families, history_weeks)
         result = asyncio.run(_dispatch(path, port, concurrency))
     result["peak_rss_mb"] = _peak_rss_mb()
     return result
@@ -343,7 +366,7 @@ def _in_fresh_process(function: Any, *args: Any) -> dict[str, Any]:
     return result
 
 
-def _compare(n: int, port: int, concurrency: int, rounds: int) -> dict[str, Any]:
+def _compare(n: int, port: int, concurrency: int, rounds: int, history_weeks: int) -> dict[str, Any]:
     """``rounds`` runs of each contender, alternating which goes first (drift on the machine hits both)."""
     ours: list[dict[str, Any]] = []
     bare: list[dict[str, Any]] = []
@@ -351,7 +374,7 @@ def _compare(n: int, port: int, concurrency: int, rounds: int) -> dict[str, Any]
         order = ("ours", "bare") if round_ % 2 == 0 else ("bare", "ours")
         for contender in order:
             if contender == "ours":
-                ours.append(_in_fresh_process(dispatch_phase, n, port, concurrency))
+                ours.append(_in_fresh_process(dispatch_phase, n, port, concurrency, history_weeks))
             else:
                 bare.append(_in_fresh_process(bare_phase, n, port, concurrency))
         mine, theirs = ours[-1], bare[-1]
@@ -400,6 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="runs of each contender per size (medians taken)"
     )
+    parser.add_argument(
+        "--history-weeks",
+        type=int,
+        default=0,
+        help="past weekly tips per family before the pass (52: a year of use); 0 as the issue specifies",
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.sizes.split(",") if n]
     query_sizes = [int(n) for n in args.query_sizes.split(",") if n]
@@ -415,12 +444,13 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, Any] = {
         "concurrency": args.concurrency,
         "rounds": args.rounds,
+        "history_weeks": args.history_weeks,
         "dispatch": {},
         "due_query_ms": {},
     }
     try:
         for n in sizes:
-            figures["dispatch"][str(n)] = _compare(n, port, args.concurrency, args.rounds)
+            figures["dispatch"][str(n)] = _compare(n, port, args.concurrency, args.rounds, args.history_weeks)
         for n in query_sizes:
             result = _in_fresh_process(query_phase, n, args.repeats)
             print(
