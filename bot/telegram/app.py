@@ -35,14 +35,13 @@ from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.telegram.deliver import deliver, send_or_mark
+from bot.telegram.send import with_retries
 from content import Library, default_library
 from db import families
 from db.engine import create_engine, session_factory
 
 log = logging.getLogger(__name__)
 
-# A flood-control answer (429) is waited out and retried this often before the update counts as failed.
-RATE_LIMIT_RETRIES = 2
 
 App = Application[Any, Any, Any, Any, Any, Any]
 Clock = Callable[[], datetime]
@@ -130,7 +129,7 @@ class Handlers:
         _, at, addressee = command.partition("@")
         if at and addressee.lower() != (context.bot.username or "").lower():
             return
-        await context.bot.send_message(chat.id, GROUP_ONLY_PRIVATE)
+        await context.bot.send_message(chat.id, GROUP_ONLY_PRIVATE, **with_retries(context.bot))
 
     async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The parent blocked the bot (kicked it from their private chat): send them nothing more."""
@@ -157,7 +156,7 @@ class Handlers:
             await _answer_press(update.callback_query, None)  # may have been answered before the failure
         try:
             if chat is not None and chat.type == ChatType.PRIVATE:
-                await context.bot.send_message(chat.id, SOMETHING_WRONG)
+                await context.bot.send_message(chat.id, SOMETHING_WRONG, **with_retries(context.bot))
         except TelegramError as exc:
             log.warning("could not tell chat about the failure: %s", type(exc).__name__)
 
@@ -202,7 +201,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(AIORateLimiter())  # throttles; retries only where a call asks (replies: REPLY_RETRIES)
     )
     builder.post_init(register_commands)
     if settings.telegram_api_base_url:
