@@ -14,4 +14,5 @@ def ready_for_serving() -> None:
     (about 200 ms), then freeze the heap: the collector otherwise re-scans these objects on every full
     collection, which was measured at about 0.02 ms per tip in a dispatch pass (bench/dispatch.py)."""
     index_for(default_library())
+    gc.collect()  # what start-up left behind, so it is not kept for good
     gc.freeze()

@@ -203,9 +203,10 @@ class Delivery(Base):
         CheckConstraint("state in ('claimed', 'sent', 'failed')", name="state"),
         CheckConstraint("feedback is null or feedback in ('helpful', 'not_for_us')", name="feedback"),
         Index("ix_deliveries_state_claimed", "state", "claimed_at"),
-        # Covers the dispatcher's history count (grouped by parent, child and item), so years of tips are
-        # read from the index alone; and finds a shared child's "not for us" rows without reading the rest.
-        Index("ix_deliveries_history", "parent_id", "child_id", "item_id", "state", "feedback"),
+        # Covers the dispatcher's history count (grouped by parent, child and item; ``id`` for recency, which
+        # PostgreSQL does not keep in an index by itself), so years of tips are read from the index alone; and
+        # finds a shared child's "not for us" rows without reading the rest.
+        Index("ix_deliveries_history", "parent_id", "child_id", "item_id", "state", "feedback", "id"),
         Index("ix_deliveries_child_feedback", "child_id", "feedback"),
     )
 

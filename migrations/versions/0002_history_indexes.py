@@ -1,6 +1,9 @@
 """Indexes for the dispatcher's history: a covering one for counts per (parent, child, item), and one for a
 shared child's "not for us" rows. They replace indexes that made each pass read every past delivery's row.
 
+Building them on a large PostgreSQL table blocks writes to ``deliveries`` for the duration (the bot migrates
+on start); on a big installation run ``securebase db upgrade`` in a quiet hour first.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-29
@@ -20,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index(
-        "ix_deliveries_history", "deliveries", ["parent_id", "child_id", "item_id", "state", "feedback"]
+        "ix_deliveries_history", "deliveries", ["parent_id", "child_id", "item_id", "state", "feedback", "id"]
     )
     op.create_index("ix_deliveries_child_feedback", "deliveries", ["child_id", "feedback"])
     op.drop_index("ix_deliveries_parent_item", table_name="deliveries")

@@ -120,7 +120,7 @@ def test_processes_starting_together_take_turns_to_migrate(db_url: str) -> None:
 
 
 async def test_the_history_indexes_arrive_on_a_database_with_tips_and_keep_them(db_url: str) -> None:
-    """0001 -> 0002 on a database already in use: rows stay, the history count reads the new index."""
+    """0001 -> 0002 on a database already in use: rows stay, and the new indexes replace the old ones."""
     engine = create_engine(db_url)
     try:
         async with engine.begin() as connection:
