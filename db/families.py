@@ -206,6 +206,16 @@ async def redeem_invite(s: AsyncSession, code: str, parent: Parent, *, now: dt.d
     return await s.get_one(Child, invite.child_id)
 
 
+async def delete_old_invites(s: AsyncSession, expired_before: dt.datetime) -> int:
+    """Delete invites, used or not, that expired before ``expired_before``; returns how many.
+
+    An expired code is worthless, and an invite records who invited whom. Kept for a while after expiry so that
+    a late tap still hears "expired" (ask for a new one) rather than "doesn't work".
+    """
+    result = await s.execute(delete(Invite).where(Invite.expires_at < expired_before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def set_flow(s: AsyncSession, parent: Parent, flow: str | None, data: dict[str, Any] | None) -> None:
     """Remember where the parent is in a conversation (a copy of ``data``, so later edits are not lost)."""
     parent.flow = flow

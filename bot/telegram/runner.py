@@ -14,6 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings
 from bot.dispatch import register_dispatch_job
+from bot.housekeeping import register_housekeeping_job
 from bot.telegram.app import App, build_application
 from bot.warm import ready_for_serving
 from db.engine import create_engine, session_factory
@@ -69,6 +70,7 @@ def _serve(settings: Settings) -> int:
     sessions = session_factory(engine)
     app = build_application(settings, sessions=sessions)
     register_dispatch_job(app, sessions, settings)
+    register_housekeeping_job(app, sessions)
     ready_for_serving()
 
     async def dispose(_app: App) -> None:

@@ -44,7 +44,7 @@ def test_polling_by_default_after_migrating(tmp_path, started):
     app = started["app"]
     assert isinstance(app.bot.rate_limiter, AIORateLimiter)
     assert app.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
-    assert [job.name for job in app.job_queue.jobs()] == ["dispatch"]
+    assert sorted(job.name for job in app.job_queue.jobs()) == ["dispatch", "housekeeping"]
     assert "parents" in inspect(create_sync_engine(url)).get_table_names()
 
 

@@ -301,3 +301,29 @@ async def test_leaving_the_active_state_takes_the_parent_off_the_due_list(sessio
         stored = await families.get_parent(s, 9_100_000_000)
         assert stored is not None
         assert (stored.state, stored.next_due_at) == (ParentState.BLOCKED, None)
+
+
+async def test_housekeeping_deletes_invites_a_month_past_expiry_used_or_not(sessions: Sessions) -> None:
+    from bot.housekeeping import KEEP_INVITES_AFTER_EXPIRY, sweep
+
+    async with sessions() as s:
+        parent = await new_parent(s, 1)
+        joiner = await new_parent(s, 2)
+        child = await families.add_child(s, parent, name="Mia", birthdate=BIRTH, due_date=None)
+        old_unused = await families.create_invite(s, parent.id, child.id, now=NOW, ttl=TTL)
+        old_used = await families.create_invite(s, parent.id, child.id, now=NOW, ttl=TTL)
+        await families.redeem_invite(s, old_used.code, joiner, now=NOW)
+        later = NOW + dt.timedelta(days=20)
+        recent = await families.create_invite(s, parent.id, child.id, now=later, ttl=TTL)
+        await s.commit()
+    expiry = NOW + TTL
+    assert await sweep(sessions, expiry + KEEP_INVITES_AFTER_EXPIRY) == 0  # on the day: still kept
+    assert await sweep(sessions, expiry + KEEP_INVITES_AFTER_EXPIRY + dt.timedelta(seconds=1)) == 2
+    async with sessions() as s:
+        left = list(await s.scalars(select(Invite.code)))
+        links = await s.scalar(
+            select(func.count()).select_from(Caregiver).where(Caregiver.child_id == child.id)
+        )
+    assert left == [recent.code]
+    assert links == 2  # the caregiver who joined stays linked
+    assert old_unused.code not in left

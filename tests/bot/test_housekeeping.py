@@ -1,0 +1,34 @@
+"""The hourly housekeeping job is registered beside the dispatcher and survives a failing run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import ApplicationBuilder
+
+from bot import housekeeping
+from tests.fake_telegram import TOKEN, FakeBotAPI
+
+
+async def test_an_hourly_job_that_logs_a_failure_and_carries_on(
+    sessions: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    application: Any = ApplicationBuilder().token(TOKEN).request(FakeBotAPI()).build()
+    housekeeping.register_housekeeping_job(application, sessions)
+    (job,) = application.job_queue.jobs()
+    assert (job.name, job.job.trigger.interval.total_seconds()) == (
+        "housekeeping",
+        housekeeping.INTERVAL_SECONDS,
+    )
+    await job.callback(None)  # nothing to delete: no error, nothing logged at warning level
+
+    async def broken(*_args: object) -> int:
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(housekeeping, "delete_old_invites", broken)
+    await job.callback(None)
+    assert "housekeeping failed" in caplog.text
