@@ -75,8 +75,8 @@ PRIVACY = (
     "<b>Why:</b> to send tips that fit your child's age at the time you chose, without repeating them.\n"
     "<b>What I don't store:</b> the questions you ask (they are answered and forgotten; if you have several "
     "children, a question waits until you tap which child it is about, send something else or /cancel).\n"
-    "<b>How long:</b> until you delete it. Nothing is shared with anyone; a caregiver you invite sees only "
-    "the child you invited them to.\n"
+    "<b>How long:</b> until you delete it; invite links you make are deleted a month after they expire. "
+    "Nothing is shared with anyone; a caregiver you invite sees only the child you invited them to.\n"
     "/mydata sends you everything I store as a file. /deletedata erases it all, for good."
 )
 
