@@ -87,6 +87,8 @@ class Dispatcher:
         self._outcomes: list[Outcome] = []
         self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
         self._blocked: set[int] = set()
+        # Flood control is for the whole bot: after a 429 every worker holds back until then (clock time).
+        self._quiet_until: dt.datetime | None = None
 
     @classmethod
     def from_settings(
@@ -190,12 +192,16 @@ class Dispatcher:
         for message in job:
             assert message.delivery_id is not None
             lease = self._lease_left(message, pass_time)
+            quiet = self._quiet_left()
             if blocked:
                 result = SendResult(DeliveryState.FAILED, error="blocked")
-            elif lease <= 0:
+            elif lease <= quiet:
                 result = SendResult(None, error="claim too old to send safely; retried once stale")
             else:
-                result = await self.send(message.chat_id, message.reply(self.library), max_wait=lease)
+                if quiet > 0:
+                    await self.sleep(quiet)
+                reply = message.reply(self.library)
+                result = await self.send(message.chat_id, reply, max_wait=lease - quiet)
             blocked = blocked or result.blocked
             self._note(message, result, report)
         if blocked:
@@ -235,11 +241,22 @@ class Dispatcher:
             lease -= pass_time() - message.claimed_at
         return lease.total_seconds()
 
+    def _flood(self, seconds: float) -> None:
+        until = self.clock() + dt.timedelta(seconds=seconds)
+        if self._quiet_until is None or until > self._quiet_until:
+            self._quiet_until = until
+
+    def _quiet_left(self) -> float:
+        """Seconds of flood control still to wait out before the next send (0 when none)."""
+        if self._quiet_until is None:
+            return 0.0
+        return max((self._quiet_until - self.clock()).total_seconds(), 0.0)
+
     async def send(self, chat_id: int, reply: Reply, *, max_wait: float = math.inf) -> SendResult:
         """Send one message (see ``send_reply``); a preview-only dispatcher has no bot to send with."""
         if self.bot is None:
             raise RuntimeError("this dispatcher has no bot: it can only preview")
-        return await send_reply(self.bot, chat_id, reply, self.sleep, max_wait=max_wait)
+        return await send_reply(self.bot, chat_id, reply, self.sleep, max_wait=max_wait, on_flood=self._flood)
 
     async def _flush(self) -> None:
         """Write outcomes so far in one transaction (the end of the duplicate window for those messages)."""

@@ -47,12 +47,19 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
 
 
 async def send_reply(
-    bot: Bot, chat_id: int, reply: Reply, sleep: Sleep, *, max_wait: float = math.inf
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    sleep: Sleep,
+    *,
+    max_wait: float = math.inf,
+    on_flood: Callable[[float], None] | None = None,
 ) -> SendResult:
     """Send one message, waiting out flood limits and retrying network trouble with backoff.
 
     Waits add up to at most ``max_wait`` seconds: a claim is a lease, and sending after it ran out could
     send a tip that another dispatcher has taken over meanwhile. Past that, the message is left for later.
+    ``on_flood`` hears every flood-control wait, so other senders can hold back too.
     """
     attempt = 0
     waited = 0.0
@@ -64,6 +71,8 @@ async def send_reply(
             return SendResult(DeliveryState.SENT, sent.message_id)
         except RetryAfter as exc:
             error, wait = "flood control", _seconds(exc.retry_after)
+            if on_flood is not None:
+                on_flood(wait)
         except Forbidden as exc:
             return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=True)
         except BadRequest as exc:  # before NetworkError: BadRequest is one

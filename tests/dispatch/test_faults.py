@@ -127,7 +127,7 @@ async def test_claims_queued_behind_long_waits_are_sent_within_their_lease(
     for chat_id in (43, 44, 45):
         await make_family(sessions, chat_id, [("Leo", dt.date(2025, 5, 20))], now=BEFORE)
     clock = FakeClock(AFTER)
-    api.fail(429, "Too Many Requests", retry_after=4 * 60, times=4)
+    api.fail(429, "Too Many Requests", retry_after=4 * 60, times=2)
     dispatcher = make_dispatcher(api, sessions, ClockSleep(clock), clock=clock, batch_size=1, concurrency=1)
     first = await dispatcher.run_once(AFTER)
     assert first.sent + first.deferred == 3
@@ -360,3 +360,20 @@ async def test_a_retry_after_later_tips_renders_what_the_first_attempt_would_hav
     assert (report.retried, report.sent) == (1, 1)
     assert api.last_to(34).text == expected
     assert len(api.messages_to(34)) == 5
+
+
+async def test_after_a_flood_answer_every_send_holds_back_until_it_ends(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Flood control is for the whole bot, not one chat: the next message waits out what is left of it."""
+    api = FakeBotAPI()
+    await make_family(sessions, 35, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    clock = FakeClock(AFTER)  # does not move: the whole wait is still ahead for the next message
+    sleep = FakeSleep()
+    dispatcher = make_dispatcher(api, sessions, sleep, clock=clock)
+    api.fail(429, "Too Many Requests: retry after 60", retry_after=60)
+    assert (await dispatcher.run_once(AFTER)).sent == 1
+    await make_family(sessions, 36, [("Leo", dt.date(2025, 5, 20))], now=BEFORE)
+    assert (await dispatcher.run_once(AFTER)).sent == 1
+    assert sleep.waits == [60.0, 60.0]  # its own retry, then the other chat holding back
+    assert [m.chat_id for m in api.sent] == [35, 36]
