@@ -115,12 +115,22 @@ class Dispatcher:
             return now + max(self.clock() - started, dt.timedelta(0))
 
         await self._flush()  # what a failed pass sent but could not store
+        if self._held_past_a_lease():
+            return report
         await self._send_all(await self.claim_stale(now, report), report, pass_time)
         more = True
-        while more:
+        while more and not self._held_past_a_lease():
             jobs, more = await self.claim_batch(pass_time(), report)
             await self._send_all(jobs, report, pass_time)
         return report
+
+    def _held_past_a_lease(self) -> bool:
+        """Whether flood control lasts longer than a claim would: claiming now would only defer every tip (and
+        spend one of its attempts), so the pass stops and a later one claims once Telegram lets us send."""
+        held = self._quiet_left() >= self.rules.stale_after.total_seconds() / 2
+        if held:
+            log.info("flood control for %.0f s more: no claims this pass", self._quiet_left())
+        return held
 
     async def preview(self, now: dt.datetime) -> DispatchReport:
         """What ``run_once(now)`` would send (stale retries aside), changing nothing."""

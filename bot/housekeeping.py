@@ -43,5 +43,9 @@ def register_housekeeping_job(
             log.info("housekeeping: deleted %d old invite(s)", deleted)
 
     application.job_queue.run_repeating(
-        tick, interval=INTERVAL_SECONDS, first=60, name="housekeeping", job_kwargs={"coalesce": True}
+        tick,
+        interval=INTERVAL_SECONDS,
+        first=60,
+        name="housekeeping",
+        job_kwargs={"coalesce": True, "misfire_grace_time": INTERVAL_SECONDS},
     )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -35,7 +35,6 @@ from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.telegram.deliver import deliver, send_or_mark
-from bot.telegram.send import with_retries
 from content import Library, default_library
 from db import families
 from db.engine import create_engine, session_factory
@@ -129,7 +128,7 @@ class Handlers:
         _, at, addressee = command.partition("@")
         if at and addressee.lower() != (context.bot.username or "").lower():
             return
-        await context.bot.send_message(chat.id, GROUP_ONLY_PRIVATE, **with_retries(context.bot))
+        await context.bot.send_message(chat.id, GROUP_ONLY_PRIVATE)
 
     async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The parent blocked the bot (kicked it from their private chat): send them nothing more."""
@@ -156,7 +155,7 @@ class Handlers:
             await _answer_press(update.callback_query, None)  # may have been answered before the failure
         try:
             if chat is not None and chat.type == ChatType.PRIVATE:
-                await context.bot.send_message(chat.id, SOMETHING_WRONG, **with_retries(context.bot))
+                await context.bot.send_message(chat.id, SOMETHING_WRONG)
         except TelegramError as exc:
             log.warning("could not tell chat about the failure: %s", type(exc).__name__)
 
@@ -183,7 +182,11 @@ def bot_commands() -> list[BotCommand]:
 
 
 async def register_commands(app: App) -> None:
-    await app.bot.set_my_commands(bot_commands())
+    """The command menu is a convenience: failing to set it (a flood answer at a restart) must not stop the bot."""
+    try:
+        await app.bot.set_my_commands(bot_commands())
+    except RetryAfter as exc:
+        log.warning("could not set the command menu now (%s); it stays as it was", type(exc).__name__)
 
 
 def build_application(
@@ -201,7 +204,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .rate_limiter(AIORateLimiter())  # throttles; retries only where a call asks (replies: REPLY_RETRIES)
+        .rate_limiter(AIORateLimiter())  # throttles only: replies and tips handle a 429 themselves
     )
     builder.post_init(register_commands)
     if settings.telegram_api_base_url:

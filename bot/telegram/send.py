@@ -2,40 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import datetime as dt
 
 from telegram import Bot, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.ext import ExtBot
+from telegram.error import RetryAfter
 
 from bot.core.reply import Reply
 from bot.dispatch import reply_markup
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-# A reply to a parent that gets a flood-control answer (429) is waited out and retried this often by the
-# rate limiter before the update counts as failed. Only replies ask for it: the limiter's own default is no
-# retries, because a scheduled tip must not be retried behind the dispatcher's back (it waits within its
-# claim's lease itself; see bot.dispatch_send).
+# A reply that gets a flood-control answer (429) is retried this often, after waiting as told, but only when
+# the wait is short: a parent should not wait minutes, and the bot's rate limiter is not asked to retry, since
+# it would hold back every other send (scheduled tips included, whose claims are leases) while it waits.
 REPLY_RETRIES = 2
-
-
-def with_retries(bot: Bot) -> dict[str, Any]:
-    """The keyword that asks the rate limiter to retry a reply (a bot without one takes no such keyword)."""
-    return {"rate_limit_args": REPLY_RETRIES} if isinstance(bot, ExtBot) and bot.rate_limiter else {}
+LONGEST_REPLY_WAIT_SECONDS = 30.0
+_sleep = asyncio.sleep  # tests replace it: no waiting on the wall clock
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> Message:
-    """Send one reply; Telegram errors (Forbidden when blocked, ...) propagate to the caller."""
+    """Send one reply; Telegram errors (Forbidden when blocked, a long flood wait, ...) reach the caller."""
+    attempt = 0
+    while True:
+        try:
+            return await _send(bot, chat_id, reply)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+            if attempt == REPLY_RETRIES or seconds > LONGEST_REPLY_WAIT_SECONDS:
+                raise
+            attempt += 1
+            await _sleep(seconds)
+
+
+async def _send(bot: Bot, chat_id: int, reply: Reply) -> Message:
     if reply.document is not None:
         document = InputFile(reply.document.content, filename=reply.document.filename)
         return await bot.send_document(
-            chat_id,
-            document,
-            caption=reply.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=reply_markup(reply),
-            **with_retries(bot),
+            chat_id, document, caption=reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
         )
     return await bot.send_message(
         chat_id,
@@ -43,5 +49,4 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> Message:
         parse_mode=ParseMode.HTML,
         reply_markup=reply_markup(reply),
         link_preview_options=NO_PREVIEW,
-        **with_retries(bot),
     )

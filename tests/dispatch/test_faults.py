@@ -365,15 +365,41 @@ async def test_a_retry_after_later_tips_renders_what_the_first_attempt_would_hav
 async def test_after_a_flood_answer_every_send_holds_back_until_it_ends(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """Flood control is for the whole bot, not one chat: the next message waits out what is left of it."""
+    """Flood control is for the whole bot, not one chat: a later send waits out what is left of it, no more."""
     api = FakeBotAPI()
     await make_family(sessions, 35, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
-    clock = FakeClock(AFTER)  # does not move: the whole wait is still ahead for the next message
-    sleep = FakeSleep()
+    clock = FakeClock(AFTER)
+    sleep = FakeSleep()  # records waits; the clock moves only where the test moves it
     dispatcher = make_dispatcher(api, sessions, sleep, clock=clock)
     api.fail(429, "Too Many Requests: retry after 60", retry_after=60)
     assert (await dispatcher.run_once(AFTER)).sent == 1
+    assert sleep.waits == [60.0]  # its own retry
+    clock.now += dt.timedelta(seconds=20)
     await make_family(sessions, 36, [("Leo", dt.date(2025, 5, 20))], now=BEFORE)
     assert (await dispatcher.run_once(AFTER)).sent == 1
-    assert sleep.waits == [60.0, 60.0]  # its own retry, then the other chat holding back
-    assert [m.chat_id for m in api.sent] == [35, 36]
+    assert sleep.waits == [60.0, 40.0]  # another chat waits out the rest
+    clock.now += dt.timedelta(seconds=60)
+    await make_family(sessions, 37, [("Ada", dt.date(2025, 5, 20))], now=BEFORE)
+    assert (await dispatcher.run_once(AFTER)).sent == 1
+    assert sleep.waits == [60.0, 40.0]  # over: no more holding back
+    assert [m.chat_id for m in api.sent] == [35, 36, 37]
+
+
+async def test_flood_control_longer_than_a_claim_stops_the_pass_before_it_claims(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    api = FakeBotAPI()
+    await make_family(sessions, 38, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    clock = FakeClock(AFTER)
+    dispatcher = make_dispatcher(api, sessions, clock=clock)
+    api.fail(429, "Too Many Requests", retry_after=int((STALE + dt.timedelta(minutes=1)).total_seconds()))
+    first = await dispatcher.run_once(AFTER)
+    assert (first.sent, first.deferred) == (0, 1)
+    await make_family(sessions, 39, [("Leo", dt.date(2025, 5, 20))], now=BEFORE)
+    held = await dispatcher.run_once(AFTER)
+    assert (held.due, held.sent, held.deferred) == (0, 0, 0)
+    assert len(await _deliveries(sessions)) == 1  # the second family's tip was not claimed
+    clock.now += STALE + dt.timedelta(minutes=2)
+    later = await dispatcher.run_once(AFTER + STALE + dt.timedelta(minutes=2))
+    assert (later.retried, later.sent) == (1, 2)
+    assert sorted(m.chat_id for m in api.sent) == [38, 39]

@@ -1,19 +1,21 @@
-"""The bot's rate limiter throttles every call, but retries a flood-control answer only where a call asks:
-replies to parents do; scheduled tips do not, because the dispatcher waits within its claim's lease itself."""
+"""The bot's rate limiter throttles every call and retries none: a flood-control answer (429) reaches the
+code that sent, so the dispatcher waits within its claim's lease and a reply waits only briefly."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
+from telegram.error import RetryAfter
 
+from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
-from bot.telegram.app import build_application
-from bot.telegram.send import REPLY_RETRIES, with_retries
+from bot.telegram import send
+from bot.telegram.app import build_application, register_commands
 from tests.bot.support import settings
 from tests.dispatch.support import FakeSleep, make_family
-from tests.fake_telegram import TOKEN, FakeBotAPI
+from tests.fake_telegram import FakeBotAPI
 
 AFTER = dt.datetime(2026, 3, 1, 9, 0, 30, tzinfo=dt.UTC)
 
@@ -33,7 +35,35 @@ async def test_a_flood_answer_to_a_tip_reaches_the_dispatcher_not_the_limiters_r
     assert api.methods().count("sendMessage") == 2
 
 
-def test_only_a_bot_with_a_rate_limiter_is_asked_to_retry_replies() -> None:
-    app = build_application(settings(), request=FakeBotAPI())
-    assert with_retries(app.bot) == {"rate_limit_args": REPLY_RETRIES}
-    assert with_retries(Bot(TOKEN)) == {}
+async def test_a_reply_waits_out_a_short_flood_answer_but_not_a_long_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = FakeBotAPI()
+    app = build_application(settings(), request=api)
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(send, "_sleep", sleep)
+    async with app:
+        api.fail(429, "Too Many Requests", retry_after=2, times=2)
+        await send.send_reply(app.bot, 7, Reply("hello"))
+        assert waits == [2.0, 2.0]
+        assert api.last_to(7).text == "hello"
+        api.fail(429, "Too Many Requests", retry_after=int(send.LONGEST_REPLY_WAIT_SECONDS) + 1)
+        with pytest.raises(RetryAfter):
+            await send.send_reply(app.bot, 7, Reply("again"))
+    assert waits == [2.0, 2.0]
+
+
+async def test_a_flood_answer_to_the_command_menu_does_not_stop_the_bot(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = FakeBotAPI()
+    app = build_application(settings(), request=api)
+    api.fail(429, "Too Many Requests", method="setMyCommands", retry_after=5)
+    async with app:
+        await register_commands(app)  # no exception: the bot starts with the menu it had
+    assert "could not set the command menu" in caplog.text
+    assert api.methods().count("setMyCommands") == 1
