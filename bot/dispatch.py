@@ -201,17 +201,10 @@ class Dispatcher:
         blocked = False
         for message in job:
             assert message.delivery_id is not None
-            lease = self._lease_left(message, pass_time)
-            quiet = self._quiet_left()
             if blocked:
                 result = SendResult(DeliveryState.FAILED, error="blocked")
-            elif lease <= quiet:
-                result = SendResult(None, error="claim too old to send safely; retried once stale")
             else:
-                if quiet > 0:
-                    await self.sleep(quiet)
-                reply = message.reply(self.library)
-                result = await self.send(message.chat_id, reply, max_wait=lease - quiet)
+                result = await self._send_within_lease(message, pass_time)
             blocked = blocked or result.blocked
             self._note(message, result, report)
         if blocked:
@@ -239,6 +232,18 @@ class Dispatcher:
             report.failed += 1
         else:
             report.deferred += 1
+
+    async def _send_within_lease(
+        self, message: Outgoing, pass_time: Callable[[], dt.datetime] | None
+    ) -> SendResult:
+        """Send after any flood wait still running, unless that would outlast the claim's lease: then the
+        message is left claimed, to be retried once stale."""
+        lease, quiet = self._lease_left(message, pass_time), self._quiet_left()
+        if lease <= quiet:
+            return SendResult(None, error="claim too old to send safely; retried once stale")
+        if quiet > 0:
+            await self.sleep(quiet)
+        return await self.send(message.chat_id, message.reply(self.library), max_wait=lease - quiet)
 
     def _lease_left(self, message: Outgoing, pass_time: Callable[[], dt.datetime] | None) -> float:
         """Seconds this dispatcher may still spend on a claimed message.

@@ -70,7 +70,7 @@ async def send_reply(
             )
             return SendResult(DeliveryState.SENT, sent.message_id)
         except RetryAfter as exc:
-            error, wait = "flood control", _seconds(exc.retry_after)
+            error, wait = "flood control", retry_after_seconds(exc)
             if on_flood is not None:
                 on_flood(wait)
         except Forbidden as exc:
@@ -91,7 +91,9 @@ async def send_reply(
         await sleep(wait)
 
 
-def _seconds(value: int | dt.timedelta) -> float:
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB gives seconds or a timedelta, depending on its settings)."""
+    value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 

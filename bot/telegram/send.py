@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 from telegram import Bot, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
@@ -11,6 +10,7 @@ from telegram.error import RetryAfter
 
 from bot.core.reply import Reply
 from bot.dispatch import reply_markup
+from bot.dispatch_send import retry_after_seconds
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -29,8 +29,7 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> Message:
         try:
             return await _send(bot, chat_id, reply)
         except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+            seconds = retry_after_seconds(exc)
             if attempt == REPLY_RETRIES or seconds > LONGEST_REPLY_WAIT_SECONDS:
                 raise
             attempt += 1
