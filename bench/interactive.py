@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import math
@@ -150,10 +151,8 @@ class FakeTelegram:
             if wait <= 0:
                 return []
             self.changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), timeout=wait)
-            except TimeoutError:
-                pass
 
     def send(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
         now = time.monotonic()
@@ -302,9 +301,7 @@ def build_database(path: Path, parents: int, tip_families: int, now: dt.datetime
     upgrade_to_head(f"sqlite:///{path}")
     engine = create_engine(f"sqlite:///{path}")
     rows = [(i, ASKER_CHAT + i, now + dt.timedelta(days=3)) for i in range(1, parents + 1)]
-    rows += [
-        (parents + i, TIP_CHAT + i, now - dt.timedelta(minutes=1)) for i in range(1, tip_families + 1)
-    ]
+    rows += [(parents + i, TIP_CHAT + i, now - dt.timedelta(minutes=1)) for i in range(1, tip_families + 1)]
     today = now.date()
     with engine.begin() as connection:
         connection.execute(
@@ -361,7 +358,7 @@ def hold_lock(path: Path, after: float, seconds: float, held: dict[str, float]) 
 
 
 def bot_process(path: str, port: int, run_pass: bool, log_file: str, conn: Any) -> None:
-    with open(log_file, "w") as log:  # noqa: PTH123 (the process's stderr, for the logs)
+    with open(log_file, "w") as log:
         sys.stderr = log
         os.environ["LOG_LEVEL"] = "INFO"
         from bot.app.logging_setup import configure_logging
