@@ -30,7 +30,7 @@ from bot.app.config import load_settings
 from bot.conversation import Env, Outcome, Who
 from bot.dispatch import Dispatcher
 from bot.telegram.deliver import deliver
-from bot.telegram.sender import TelegramSender
+from bot.telegram.sender import OnDemandSender, TelegramSender
 from content import default_library
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head

@@ -1,7 +1,9 @@
 """The python-telegram-bot Application: thin handlers that turn updates into conversation calls.
 
 Each update gets one database session and one commit; replies are sent after the commit, so what the
-parent sees is always what was stored.
+parent sees is always what was stored. Updates of different chats are handled concurrently, each chat's in
+order (:class:`ChatOrderedProcessor`); their database work has the short, interactive time limits, and their
+sends go ahead of scheduled tips at the rate limiter (:class:`PriorityRateLimiter`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -34,9 +35,11 @@ from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, 
 from bot.core.reply import Reply
 from bot.telegram.deliver import deliver, send_or_mark
 from bot.telegram.jobs import App, Sending, sending_of
+from bot.telegram.limiter import PriorityRateLimiter
+from bot.telegram.ordering import ChatOrderedProcessor
 from content import Library, default_library
 from db import families
-from db.engine import create_engine, session_factory
+from db.engine import create_engine, interactive, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ class Handlers:
         self.sessions = sessions
         self.env = env
         self.clock = clock
-        self.tips = sending.tips
+        self.tips = sending.on_demand
         self.sender = sending.sender
 
     def install(self, app: App) -> None:
@@ -80,13 +83,14 @@ class Handlers:
         """One session and one commit for the update; then answer the button, then send what it produced."""
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
-        async with self.sessions() as s:
-            outcome = await call(s, env, now)
-            await s.commit()
-        if query is not None:
-            await _answer_press(query, outcome.toast)
-            await _drop_buttons(query)
-        await deliver(self.tips, self.sender, chat_id, outcome, now)
+        with interactive():
+            async with self.sessions() as s:
+                outcome = await call(s, env, now)
+                await s.commit()
+            if query is not None:
+                await _answer_press(query, outcome.toast)
+                await _drop_buttons(query)
+            await deliver(self.tips, self.sender, chat_id, outcome, now)
 
     @staticmethod
     def _who(update: Update) -> Who:
@@ -120,7 +124,8 @@ class Handlers:
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
-        await send_or_mark(self.sender, self.sessions, self._who(update).chat_id, Reply(NOT_TEXT))
+        with interactive():
+            await send_or_mark(self.sender, self.sessions, self._who(update).chat_id, Reply(NOT_TEXT))
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
@@ -138,9 +143,13 @@ class Handlers:
         if change is None or change.chat.type != ChatType.PRIVATE:
             return
         if change.new_chat_member.status == ChatMemberStatus.BANNED:
-            async with self.sessions() as s:
-                await families.mark_blocked(s, change.chat.id)
-                await s.commit()
+            with interactive():
+                await self._mark_blocked(change.chat.id)
+
+    async def _mark_blocked(self, chat_id: int) -> None:
+        async with self.sessions() as s:
+            await families.mark_blocked(s, chat_id)
+            await s.commit()
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure by type and code location only: no message text, names or token."""
@@ -199,6 +208,7 @@ def build_application(
     sessions: async_sessionmaker[AsyncSession] | None = None,
     clock: Clock = utc_now,
     library: Library | None = None,
+    rate_limiter: PriorityRateLimiter | None = None,
 ) -> App:
     """The bot, ready to run or to be fed updates in tests (which pass a fake request and their sessions)."""
     if settings.telegram_bot_token is None:
@@ -206,7 +216,9 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .rate_limiter(AIORateLimiter())  # throttles only: replies and tips handle a 429 themselves
+        # Throttles only: replies and tips handle a 429 themselves.
+        .rate_limiter(rate_limiter or PriorityRateLimiter())
+        .concurrent_updates(ChatOrderedProcessor())
     )
     builder.post_init(register_commands)
     if settings.telegram_api_base_url:

@@ -1,7 +1,8 @@
 """The periodic jobs on python-telegram-bot's job queue: dispatcher passes and housekeeping.
 
-One :class:`Dispatcher` (with one :class:`TelegramSender`, so one flood-control state) serves the whole
-application: the periodic passes and the on-demand tips of /tip and "another tip".
+One :class:`TelegramSender` (so one flood-control state) serves the whole application, through two
+dispatchers: one for the periodic passes, one for the on-demand tips of /tip and "another tip", which are
+sent with the replies' policy (:class:`OnDemandSender`). Both share the process's database write lock.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from telegram.ext import Application, ContextTypes
 from bot.app import housekeeping
 from bot.app.config import Settings
 from bot.dispatch import Dispatcher
-from bot.telegram.sender import TelegramSender
+from bot.telegram.sender import OnDemandSender, TelegramSender
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +28,11 @@ _SENDING = "securebase.sending"
 
 @dataclass(frozen=True)
 class Sending:
-    """The application's one sender and the one dispatcher that sends tips through it."""
+    """The application's one sender, the dispatcher of scheduled tips and the one of tips asked for."""
 
     sender: TelegramSender
     tips: Dispatcher
+    on_demand: Dispatcher
 
 
 def sending_of(application: App, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Sending:
@@ -39,7 +41,11 @@ def sending_of(application: App, sessions: async_sessionmaker[AsyncSession], set
     if isinstance(found, Sending):
         return found
     sender = TelegramSender(application.bot)
-    sending = Sending(sender, Dispatcher.from_settings(sender, sessions, settings))
+    sending = Sending(
+        sender,
+        Dispatcher.from_settings(sender, sessions, settings),
+        Dispatcher.from_settings(OnDemandSender(sender), sessions, settings),
+    )
     application.bot_data[_SENDING] = sending
     return sending
 

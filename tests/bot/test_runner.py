@@ -8,10 +8,12 @@ import httpx
 import pytest
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import inspect
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 
 from bot.telegram import runner
 from bot.telegram.app import App, build_application
+from bot.telegram.limiter import PriorityRateLimiter
+from bot.telegram.ordering import ChatOrderedProcessor
 from tests.bot.support import Harness, settings
 from tests.fake_telegram import TOKEN, FakeBotAPI
 from tests.fake_telegram import Parent as TgParent
@@ -42,7 +44,8 @@ def test_polling_by_default_after_migrating(tmp_path, started):
     assert started["ready"] is True  # content and index loaded before the first update
     assert set(started["allowed_updates"]) == {"message", "callback_query", "my_chat_member"}
     app = started["app"]
-    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    assert isinstance(app.bot.rate_limiter, PriorityRateLimiter)
+    assert isinstance(app.update_processor, ChatOrderedProcessor)
     assert app.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
     assert sorted(job.name for job in app.job_queue.jobs()) == ["dispatch", "housekeeping"]
     assert "parents" in inspect(create_sync_engine(url)).get_table_names()
