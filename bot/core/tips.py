@@ -19,7 +19,7 @@ from content import Band, Item, Library
 
 # Every third tip for a child also carries a "Why it matters" background snippet.
 BACKGROUND_EVERY = 3
-# How many typical behaviours a "new stage" announcement lists.
+# How many typical behaviours a "new stage" announcement lists (shared when two stages begin at once).
 ANNOUNCE_INDICATORS = 2
 # Stored as a delivery's item id for the goodbye message; content ids cannot start with "_".
 FAREWELL_ITEM = "_farewell"
@@ -162,8 +162,10 @@ def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
         return Reply(_farewell_text(name, library))
     strategy = plan.strategy
     parts = [f"<b>{name}</b> · {_html(age_text)}"]
+    # Two stages begun at once (after a long pause) share the room one announcement has.
+    per_band = max(1, ANNOUNCE_INDICATORS // max(1, len(plan.new_bands)))
     for band in plan.new_bands:
-        typical = "\n".join(f"• {_html(i.parent)}" for i in band.indicators[:ANNOUNCE_INDICATORS])
+        typical = "\n".join(f"• {_html(i.parent)}" for i in band.indicators[:per_band])
         parts.append(
             f"🌱 <b>{name} is {_html(describe_age(plan.age))}: a new stage begins</b> "
             f"({_html(band.label)})\n{_html(band.parent)}\n{typical}"
