@@ -186,7 +186,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         modifiers=modifiers,
         intents=intents,
         synonyms=tuple(Synonym(tuple(s.phrases), tuple(s.means)) for s in spec.synonyms),
-        out_of_scope=tuple(OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health) for o in spec.out_of_scope),
+        out_of_scope=tuple(
+            OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health) for o in spec.out_of_scope
+        ),
     )
 
 
