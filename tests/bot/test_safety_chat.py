@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import conversation
+from bot.app import housekeeping
 from bot.conversation import Env, Who
 from bot.conversation.texts import NEED_START
 from bot.core.safety import SafetyKind
@@ -45,7 +47,8 @@ async def test_crisis_at_the_name_prompt_keeps_the_step(bot: Harness):
     sent = texts(await bot.say(sam, "i wnat to die"))
     assert sent[0].startswith(CRISIS_START)
     parent = await bot.parent_row(302)
-    assert parent is not None and parent.flow == "name"
+    assert parent is not None
+    assert parent.flow == "name"
     assert "die" not in str(parent.flow_data)
     assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
 
@@ -94,9 +97,25 @@ async def test_a_repeat_is_worded_differently_and_forgotten_after_a_day(bot: Har
     assert again != first
     assert again.startswith("<b>I'm still here, and I'm glad you wrote to me again.</b>")
     parent = await bot.parent_row(306)
-    assert parent is not None and parent.distress_count == 2
+    assert parent is not None
+    assert parent.distress_count == 2
+    assert parent.distress_at == bot.clock.now
     bot.clock.advance(days=2)
     assert texts(await bot.say(sam, "I want to kill myself"))[0] == first
+
+
+async def test_housekeeping_forgets_distress_after_a_day(bot: Harness):
+    sam = TgParent(312, "Sam")
+    await onboard(bot, sam)
+    await bot.say(sam, "I feel so alone")
+    await housekeeping.sweep(bot.sessions, bot.clock.now + timedelta(hours=23))
+    parent = await bot.parent_row(312)
+    assert parent is not None
+    assert parent.distress_count == 1
+    await housekeeping.sweep(bot.sessions, bot.clock.now + timedelta(hours=25))
+    parent = await bot.parent_row(312)
+    assert parent is not None
+    assert (parent.distress_at, parent.distress_count) == (None, 0)
 
 
 async def test_the_next_ordinary_question_gets_an_ordinary_answer(bot: Harness):

@@ -119,7 +119,8 @@ def test_json_names_distress_and_gives_the_same_reply_as_the_chat(capsys, monkey
         "emergency",
         "wellbeing",
     ]
-    assert "Samaritans: 116 123" in crisis["text"] and crisis["items"] == []
+    assert "Samaritans: 116 123" in crisis["text"]
+    assert crisis["items"] == []
     assert emergency["text"].startswith("Call 999 now.")
     assert wellbeing["items"][0]["id"] == "sa-bg-good-enough"
     assert "child's doctor" not in wellbeing["text"]

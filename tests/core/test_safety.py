@@ -40,7 +40,9 @@ def test_the_development_set_covers_five_languages_and_typos():
     crisis = " ".join(dev.CRISIS)
     for word in ("quiero", "veux", "sterben", "morrer", "умереть", "wnat", "sucidal"):
         assert word in crisis
-    assert len(dev.CRISIS) >= 100 and len(dev.EMERGENCY) >= 60 and len(dev.WELLBEING) >= 60
+    assert len(dev.CRISIS) >= 100
+    assert len(dev.EMERGENCY) >= 60
+    assert len(dev.WELLBEING) >= 60
     assert len(dev.ORDINARY) >= 100
 
 
@@ -148,7 +150,7 @@ def test_a_small_valid_file_loads_and_is_used(tmp_path: Path):
 def test_mistakes_fail_loudly_naming_the_entry(tmp_path: Path, change: tuple[str, str], problem: str):
     old, new = change
     assert old in VALID
-    with pytest.raises(SafetyError, match="safety.yaml") as failure:
+    with pytest.raises(SafetyError, match=r"safety\.yaml") as failure:
         load_safety(write(tmp_path, VALID.replace(old, new)))
     assert problem in str(failure.value)
 
@@ -175,8 +177,8 @@ def test_every_wellbeing_content_id_is_in_the_library():
 UK = Support("Samaritans: call 116 123 <free, day & night>\nShout: text SHOUT to 85258", "999")
 
 
-def reply(kind: SafetyKind, support: Support = Support(), repeat: int = 0) -> str:
-    return reply_for(kind, support=support, library=default_library(), repeat=repeat).text
+def reply(kind: SafetyKind, support: Support | None = None, repeat: int = 0) -> str:
+    return reply_for(kind, support=support or Support(), library=default_library(), repeat=repeat).text
 
 
 def test_crisis_shows_the_operators_text_verbatim_after_one_warm_line():
@@ -194,7 +196,8 @@ def test_crisis_without_settings_gives_a_sensible_default_and_no_content():
     assert result.items == ()
     assert "call your local emergency number" in result.text
     assert "your own doctor, midwife or health visitor, or a crisis line" in result.text
-    assert "Try this" not in result.text and "guidance" not in result.text
+    assert "Try this" not in result.text
+    assert "guidance" not in result.text
 
 
 def test_emergency_says_call_now_first():
