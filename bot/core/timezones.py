@@ -366,7 +366,8 @@ def zone_label(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def _zone_choice(zone: str) -> ZoneChoice:
+def zone_choice(zone: str) -> ZoneChoice:
+    """A stored zone as a choice to offer again: "São Paulo" on a button that sends back America/Sao_Paulo."""
     label = zone_label(zone)
     gazetteer = _gazetteer()
     index = gazetteer.zone_city.get(zone)
@@ -374,6 +375,18 @@ def _zone_choice(zone: str) -> ZoneChoice:
         return ZoneChoice(zone, label, label)
     country = gazetteer.countries.get(gazetteer.cities[index].country, "")
     return ZoneChoice(zone, label, label if fold(country) in ("", fold(label)) else f"{label}, {country}")
+
+
+def confirmation(choice: ZoneChoice, now: datetime) -> str:
+    """The zone in plain words with its clock at ``now``: "São Paulo time, now 06:12"; a fixed offset says
+    it will not follow daylight saving."""
+    local = now.astimezone(ZoneInfo(choice.zone))
+    if choice.fixed:
+        return (
+            f"{choice.label}, now {local:%H:%M}. That is a fixed offset: it won't change for daylight saving, "
+            "so if your clocks do, send me your city instead"
+        )
+    return f"{choice.label} time, now {local:%H:%M}"
 
 
 def _city_choice(index: int, namesake: bool) -> ZoneChoice:
@@ -424,7 +437,7 @@ def _zones_of(people: dict[str, int]) -> ZoneLookup:
         return ZoneLookup()
     if people[ranked[0]] >= _ONE_ZONE_SHARE * sum(people.values()):
         ranked = ranked[:1]
-    return ZoneLookup(tuple(_zone_choice(zone) for zone in ranked[:MAX_CHOICES]))
+    return ZoneLookup(tuple(zone_choice(zone) for zone in ranked[:MAX_CHOICES]))
 
 
 def _people_by_zone(country: str, state: str = "") -> dict[str, int]:
@@ -459,7 +472,7 @@ def _offset(text: str, now: datetime) -> ZoneLookup | None:
     if not here:
         return ZoneLookup(note=f"No place I know is on {offset_label(total)} right now.")
     here.sort(key=lambda zone: -people[zone])
-    return ZoneLookup(tuple(_zone_choice(zone) for zone in here[:MAX_CHOICES]))
+    return ZoneLookup(tuple(zone_choice(zone) for zone in here[:MAX_CHOICES]))
 
 
 def _etc(text: str) -> ZoneLookup | None:
@@ -509,10 +522,10 @@ def find_zone(text: str, now: datetime) -> ZoneLookup:
         return offset
     key = fold(lowered)
     if key in ABBREVIATIONS:
-        return ZoneLookup(tuple(_zone_choice(zone) for zone in ABBREVIATIONS[key]))
+        return ZoneLookup(tuple(zone_choice(zone) for zone in ABBREVIATIONS[key]))
     zone = _zones_by_lower().get(lowered.replace(" ", "_"))
     if zone is not None:
-        return ZoneLookup((_zone_choice(zone),))
+        return ZoneLookup((zone_choice(zone),))
     place, comma, within = lowered.rpartition(",")
     if comma and fold(place):  # "Portland, Maine", "Córdoba, Spain"
         narrowed = _place(fold(place), fold(within))
