@@ -61,7 +61,6 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "greenwich mean": ("Europe/London", "UTC"),
     "bst": ("Europe/London", "Asia/Dhaka"),
     "british summer": ("Europe/London",),
-    "uk": ("Europe/London",),
     "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
     "india standard": ("Asia/Kolkata",),
     "irish standard": ("Europe/Dublin",),
@@ -137,6 +136,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 
 # Country words parents type that the gazetteer does not spell that way, as ISO codes.
 COUNTRY_WORDS = {
+    "uk": "GB",
     "usa": "US",
     "us": "US",
     "america": "US",
@@ -207,14 +207,14 @@ class _Gazetteer:
     cities: tuple[_City, ...]
     by_name: dict[str, list[int]]  # folded name -> cities, most populous first
     by_other_name: dict[str, list[int]]  # the same for alternate names ("Kiev", "Bangalore", "NYC")
-    tails: tuple[
-        tuple[str, int], ...
-    ]  # sorted (folded tail of a name, city): "york city" for a prefix search
+    # Sorted (folded tail of a name, city): "new york city", "york city" and "city", for a prefix search.
+    tails: tuple[tuple[str, int], ...]
     zone_city: dict[str, int]  # zone -> the city that names it (its own city, else its biggest)
     zone_people: dict[str, int]
     countries: dict[str, str]  # ISO code -> name
     country_by_name: dict[str, str]  # folded name -> ISO code
-    states: dict[str, str]  # folded US state name or code -> code
+    states: dict[str, str]  # folded US state name -> code
+    people: dict[tuple[str, str], dict[str, int]]  # (country, US state or "") -> zone -> people in its cities
 
 
 # Letters that Unicode does not split into a base letter and an accent.
@@ -282,6 +282,7 @@ def _build() -> _Gazetteer:
     other: defaultdict[str, list[int]] = defaultdict(list)
     tails: list[tuple[str, int]] = []
     zone_people: defaultdict[str, int] = defaultdict(int)
+    people: defaultdict[tuple[str, str], defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     own: dict[str, int] = {}
     biggest: dict[str, int] = {}
     zone_keys = {zone: fold(zone.rsplit("/", 1)[-1]) for zone in zones}
@@ -301,6 +302,9 @@ def _build() -> _Gazetteer:
         city = _City(record["name"], record["countrycode"], record["admin1code"] or "", zone, population)
         cities.append(city)
         zone_people[zone] += population
+        people[city.country, ""][zone] += population
+        if city.country == "US":
+            people["US", city.admin1][zone] += population
         biggest.setdefault(zone, index)
         name = next(folded)
         primary[name].append(index)
@@ -328,7 +332,14 @@ def _build() -> _Gazetteer:
         countries=countries,
         country_by_name=country_by_name,
         states=states,
+        people={place: dict(zones) for place, zones in people.items()},
     )
+
+
+def warm() -> None:
+    """Build the city index now rather than at the first parent's time zone (bench/timezones.py)."""
+    _gazetteer()
+    _clocks()
 
 
 @cache
@@ -361,8 +372,7 @@ def zone_label(zone: str) -> str:
     city = gazetteer.cities[index]
     if fold(city.name) == own:
         return city.name
-    # The zone keeps an older or shorter name ("New_York" for New York City): say that name, accented as the
-    # city's own name would be.
+    # The zone keeps a shorter or older name than its city ("New_York" for New York City): say the zone's.
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
@@ -441,11 +451,13 @@ def _zones_of(people: dict[str, int]) -> ZoneLookup:
 
 
 def _people_by_zone(country: str, state: str = "") -> dict[str, int]:
-    people: defaultdict[str, int] = defaultdict(int)
-    for city in _gazetteer().cities:
-        if city.country == country and (not state or city.admin1 == state):
-            people[city.zone] += city.population
-    return dict(people)
+    return _gazetteer().people.get((country, state), {})
+
+
+@cache
+def _clocks() -> tuple[tuple[str, ZoneInfo], ...]:
+    """Every zone with a city, loaded once: ZoneInfo keeps only a few zones alive by itself."""
+    return tuple((zone, ZoneInfo(zone)) for zone in _gazetteer().zone_people)
 
 
 def _offset(text: str, now: datetime) -> ZoneLookup | None:
@@ -464,11 +476,7 @@ def _offset(text: str, now: datetime) -> ZoneLookup | None:
         return ZoneLookup((_fixed(total),))
     # No fixed-offset zone exists for half hours: offer the places on that offset now.
     people = _gazetteer().zone_people
-    here = [
-        zone
-        for zone in people
-        if (offset := ZoneInfo(zone).utcoffset(now)) is not None and offset == timedelta(minutes=total)
-    ]
+    here = [zone for zone, clock in _clocks() if clock.utcoffset(now) == timedelta(minutes=total)]
     if not here:
         return ZoneLookup(note=f"No place I know is on {offset_label(total)} right now.")
     here.sort(key=lambda zone: -people[zone])
@@ -479,15 +487,17 @@ def _etc(text: str) -> ZoneLookup | None:
     """ "Etc/GMT+2" means UTC-2 (POSIX counts the other way round), which nobody expects: ask which was meant,
     the offset as it reads first."""
     found = _ETC.match(text.replace(" ", ""))
-    if found is None or int(found[2]) == 0:
+    if found is None or int(found[2]) == 0 or f"etc/gmt{found[1]}{int(found[2])}" not in _zones_by_lower():
         return None
     reads = (1 if found[1] == "+" else -1) * int(found[2]) * 60
     as_read, posix = _fixed(reads), _fixed(-reads)
     note = (
-        f"Careful: despite its name, Etc/GMT{found[1]}{found[2]} is {posix.label}, not {as_read.label} "
+        f"Careful: despite its name, Etc/GMT{found[1]}{int(found[2])} is {posix.label}, not {as_read.label} "
         "(those names count the other way round). Which do you mean?"
     )
-    return ZoneLookup((as_read, posix), note)
+    # Etc/GMT-14 exists but UTC-14 does not: offer only the real one then.
+    offered = tuple(c for c in (as_read, posix) if c.zone.lower() in _zones_by_lower())
+    return ZoneLookup(offered, note)
 
 
 def _fixed(minutes: int) -> ZoneChoice:
@@ -523,21 +533,31 @@ def find_zone(text: str, now: datetime) -> ZoneLookup:
     key = fold(lowered)
     if key in ABBREVIATIONS:
         return ZoneLookup(tuple(zone_choice(zone) for zone in ABBREVIATIONS[key]))
+    # Zone names with a region; the bare old ones ("Japan", "Poland") are countries, found below.
     zone = _zones_by_lower().get(lowered.replace(" ", "_"))
-    if zone is not None:
+    if zone is not None and ("/" in zone or zone == "UTC"):
         return ZoneLookup((zone_choice(zone),))
+    if not key:
+        return ZoneLookup()
+    found = _place(key)
+    if found is not None:
+        return found
     place, comma, within = lowered.rpartition(",")
-    if comma and fold(place):  # "Portland, Maine", "Córdoba, Spain"
-        narrowed = _place(fold(place), fold(within))
-        if narrowed is not None:
-            return narrowed
-    return _place(key) or ZoneLookup()
+    if comma:  # "Portland, Maine", "Córdoba, Spain"
+        return _in(fold(place), fold(within)) or ZoneLookup()
+    words = key.split()
+    for cut in range(len(words) - 1, 0, -1):  # "Paris France", "Portland Oregon"
+        found = _in(" ".join(words[:cut]), " ".join(words[cut:]))
+        if found is not None:
+            return found
+    if len(key) < 3:
+        return ZoneLookup()
+    return _cities(_prefix(key), guess=True)
 
 
 def _named(key: str) -> list[int]:
     """Cities called ``key``, best first: by population, a city's own name counting ten times an alternate
-    one, so "Porto" is Porto and not a bigger city that also has that alternate name, yet "Moscow" is Russia's
-    capital and not Moscow, Idaho."""
+    one, so "Porto" is Porto and not a bigger city that also has that alternate name."""
     gazetteer = _gazetteer()
     cities = gazetteer.cities
     own, other = gazetteer.by_name.get(key, []), gazetteer.by_other_name.get(key, [])
@@ -545,24 +565,9 @@ def _named(key: str) -> list[int]:
     return [i for _, i in sorted(scored, key=lambda pair: (-pair[0], pair[1]))]
 
 
-def _place(key: str, within: str = "") -> ZoneLookup | None:
-    """A country, a US state or a city of that name; ``within`` names the country or state of the city."""
+def _place(key: str) -> ZoneLookup | None:
+    """A country, a big city, a US state or any city of that name, in that order ("Washington" is D.C.)."""
     gazetteer = _gazetteer()
-    if within:
-        country = gazetteer.country_by_name.get(within)
-        state = gazetteer.states.get(within) or (
-            within.upper() if within.upper() in gazetteer.states.values() else None
-        )
-        found = [
-            i
-            for i in _named(key)
-            if gazetteer.cities[i].country == country
-            or (
-                state is not None
-                and (gazetteer.cities[i].country, gazetteer.cities[i].admin1) == ("US", state)
-            )
-        ]
-        return _cities(found) if found else None
     country = gazetteer.country_by_name.get(key)
     if country is not None:
         return _zones_of(_people_by_zone(country))
@@ -572,9 +577,22 @@ def _place(key: str, within: str = "") -> ZoneLookup | None:
     state = gazetteer.states.get(key)
     if state is not None:
         return _zones_of(_people_by_zone("US", state))
-    if found:
-        return _cities(found, key)
-    if len(key) < 3:
+    return _cities(found, key) if found else None
+
+
+def _in(key: str, within: str) -> ZoneLookup | None:
+    """A city ``key`` in the country or US state ``within`` (a name, or a state's code: "Portland, OR")."""
+    gazetteer = _gazetteer()
+    country = gazetteer.country_by_name.get(within)
+    state = gazetteer.states.get(within)
+    if state is None and within.upper() in gazetteer.states.values():
+        state = within.upper()
+    if not key or (country is None and state is None):
         return None
-    partial = _prefix(key)
-    return _cities(partial, guess=True) if partial else None
+    cities = gazetteer.cities
+    found = [
+        i
+        for i in _named(key)
+        if cities[i].country == country or (cities[i].country == "US" and cities[i].admin1 == state)
+    ]
+    return _cities(found) if found else None

@@ -158,9 +158,7 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     sam = TgParent(206)
     await onboard(bot, sam)
     menu = await bot.say(sam, "/settings")
-    assert menu[0].text.startswith(
-        "<b>Your settings</b>\nDays: Sundays\nTime: 09:00\nTime zone: London\n"
-    )
+    assert menu[0].text.startswith("<b>Your settings</b>\nDays: Sundays\nTime: 09:00\nTime zone: London\n")
     await bot.tap(sam, "🔢 Tips a week")
     assert texts(await bot.tap(sam, "3 a week")) == [
         "3 a week it is. Tips come on Tuesdays, Thursdays and Sundays at 09:00 (London time). "

@@ -46,11 +46,14 @@ def zones(typed: str, now: datetime = NOW) -> list[str]:
         ("Cordoba, Spain", "Europe/Madrid", "Córdoba"),
         ("Portland, Maine", "America/New_York", "Portland"),
         ("Portland, OR", "America/Los_Angeles", "Portland"),
+        ("Paris France", "Europe/Paris", "Paris"),
+        ("london uk", "Europe/London", "London"),
         # Countries and states with (nearly) one zone.
         ("Germany", "Europe/Berlin", "Berlin"),
         ("UK", "Europe/London", "London"),
         ("india", "Asia/Kolkata", "Kolkata"),
         ("Texas", "America/Chicago", "Chicago"),
+        ("Japan", "Asia/Tokyo", "Tokyo"),  # a country, not the old zone alias "Japan"
         # Zone names in any case; abbreviations and zone words with one meaning.
         ("Europe/Paris", "Europe/Paris", "Paris"),
         ("europe/paris", "Europe/Paris", "Paris"),
@@ -122,6 +125,11 @@ def test_etc_names_count_the_other_way_round_so_they_are_asked_about():
         ("Etc/GMT-2", "UTC+2", "UTC+2"),
         ("Etc/GMT+2", "UTC-2", "UTC-2"),
     ]
+
+
+def test_an_etc_name_that_has_no_twin_offers_only_itself():
+    assert [c.label for c in find_zone("Etc/GMT-14", NOW).choices] == ["UTC+14"]  # there is no UTC-14
+    assert zones("Etc/GMT+13") == []  # not a zone at all
 
 
 def test_part_of_a_name_is_always_a_question():
