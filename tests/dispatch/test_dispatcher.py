@@ -7,11 +7,11 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatch import reschedule, send_tip_now
+from bot.conversation.schedules import reschedule
 from db.deliveries import record_feedback
 from db.families import create_invite, get_or_create_parent, list_children, redeem_invite
 from db.models import Caregiver, Delivery, Feedback, Parent
-from tests.dispatch.support import make_bot, make_dispatcher, make_family
+from tests.dispatch.support import make_dispatcher, make_family
 from tests.fake_telegram import FakeBotAPI
 
 UTC = dt.UTC
@@ -102,8 +102,28 @@ async def test_not_for_us_from_one_caregiver_holds_for_the_other(
         assert await record_feedback(s, first, rejected.id, Feedback.NOT_FOR_US)
         await s.commit()
     # The second caregiver's first tip would have been the same one; the family said no, so it is not.
-    assert await send_tip_now(make_bot(api), sessions, second_id, mia.id, SUNDAY + dt.timedelta(hours=2))
+    assert await make_dispatcher(api, sessions).send_now(second_id, mia.id, SUNDAY + dt.timedelta(hours=2))
     async with sessions() as s:
         theirs = (await s.scalars(select(Delivery).where(Delivery.parent_id == second_id))).one()
     assert theirs.item_id != rejected.item_id
     assert api.last_to(16).text.startswith("<b>Mia</b>")
+
+
+async def test_a_stage_with_few_ideas_brings_one_back_told_differently(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Birth to 9 months has four ideas: the fifth weekly tip is the first again, says so, and is not a copy."""
+    api = FakeBotAPI()
+    await make_family(sessions, 17, [("Mia", dt.date(2025, 12, 20))], now=SUNDAY)
+    dispatcher = make_dispatcher(api, sessions)
+    for week in range(6):
+        assert (await dispatcher.run_once(SUNDAY + dt.timedelta(weeks=week, hours=1))).sent == 1
+    texts = [m.text for m in api.messages_to(17)]
+    ideas = [text.split("\n\n")[1] for text in texts]
+    assert all(idea.startswith("<b>Try this</b>\n") for idea in ideas[:4])
+    assert len(set(ideas[:4])) == 4
+    for first, again in ((0, 4), (1, 5)):
+        tried = ideas[first].removeprefix("<b>Try this</b>\n")
+        assert ideas[again] == f"<b>One to come back to</b>\nA favourite again: {tried}"
+        assert texts[again] != texts[first]
+        assert texts[again].split("\n\n")[2:] != texts[first].split("\n\n")[2:]  # another companion
