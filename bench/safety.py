@@ -56,12 +56,11 @@ def recognised(expected: SafetyKind | None, got: SafetyKind | None) -> bool:
     return got is SafetyKind.WELLBEING or got is SafetyKind.CRISIS
 
 
-def sets() -> dict[str, Labelled]:
-    return {
-        "dev": devset(),
-        "round1": load_yaml(EVAL / "safety_round1.yaml"),
-        "fresh": load_yaml(EVAL / "safety_fresh.yaml"),
-    }
+def sets(validation: bool) -> dict[str, Labelled]:
+    labelled = {"dev": devset(), "round1": load_yaml(EVAL / "safety_round1.yaml")}
+    if validation:
+        labelled["fresh"] = load_yaml(EVAL / "safety_fresh.yaml")
+    return labelled
 
 
 def score(labelled: Labelled) -> dict[str, object]:
@@ -78,8 +77,9 @@ def score(labelled: Labelled) -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", choices=["dev", "round1"], help="list the messages a set gets wrong")
+    parser.add_argument("--validation", action="store_true", help="also score the validation batch (counts only)")
     args = parser.parse_args(argv)
-    labelled_sets = sets()
+    labelled_sets = sets(args.validation)
     if args.misses:
         for text, expected in labelled_sets[args.misses]:
             got = check(text)
