@@ -41,10 +41,10 @@ def load_yaml(path: Path) -> Labelled:
 
 def devset() -> Labelled:
     return (
-        [(t, SafetyKind.CRISIS) for t in dev.CRISIS]
-        + [(t, SafetyKind.EMERGENCY) for t in dev.EMERGENCY]
-        + [(t, SafetyKind.WELLBEING) for t in dev.WELLBEING]
-        + [(t, None) for t in dev.ORDINARY + dev.ORDINARY_DRAMATIC]
+        [(t, SafetyKind.CRISIS) for t in dev.CRISIS + dev.CRISIS_VARIANTS]
+        + [(t, SafetyKind.EMERGENCY) for t in dev.EMERGENCY + dev.EMERGENCY_VARIANTS]
+        + [(t, SafetyKind.WELLBEING) for t in dev.WELLBEING + dev.WELLBEING_VARIANTS]
+        + [(t, None) for t in dev.ORDINARY + dev.ORDINARY_DRAMATIC + dev.ORDINARY_VARIANTS]
     )
 
 
