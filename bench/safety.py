@@ -56,6 +56,10 @@ def recognised(expected: SafetyKind | None, got: SafetyKind | None) -> bool:
     return got is SafetyKind.WELLBEING or got is SafetyKind.CRISIS
 
 
+def name_of(kind: SafetyKind | None) -> str:
+    return kind.value if kind else "none"
+
+
 def sets(validation: bool) -> dict[str, Labelled]:
     labelled = {"dev": devset(), "round1": load_yaml(EVAL / "safety_round1.yaml")}
     if validation:
@@ -63,8 +67,8 @@ def sets(validation: bool) -> dict[str, Labelled]:
     return labelled
 
 
-def score(labelled: Labelled) -> dict[str, object]:
-    figures: dict[str, object] = {}
+def score(labelled: Labelled) -> dict[str, list[int] | int]:
+    figures: dict[str, list[int] | int] = {}
     for name, kind in KINDS.items():
         mine = [(text, got) for text, expected in labelled if expected is kind for got in [check(text)]]
         right = sum(recognised(kind, got) for _text, got in mine)
@@ -77,20 +81,26 @@ def score(labelled: Labelled) -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", choices=["dev", "round1"], help="list the messages a set gets wrong")
-    parser.add_argument("--validation", action="store_true", help="also score the validation batch (counts only)")
+    parser.add_argument(
+        "--validation", action="store_true", help="also score the validation batch (counts only)"
+    )
     args = parser.parse_args(argv)
     labelled_sets = sets(args.validation)
     if args.misses:
         for text, expected in labelled_sets[args.misses]:
             got = check(text)
             if not recognised(expected, got):
-                print(f"{expected and expected.value or 'none':10} got {got and got.value or 'none':10} {text}")
+                print(f"{name_of(expected):10} got {name_of(got):10} {text}")
         return
     check("warm up")
     figures: dict[str, object] = {}
     for name, labelled in labelled_sets.items():
-        figures[name] = score(labelled)
-        print(name, " ".join(f"{k} {v[0]}/{v[1]}" if isinstance(v, list) else f"{k} {v}" for k, v in figures[name].items()))  # type: ignore[union-attr]
+        scored = score(labelled)
+        figures[name] = scored
+        print(
+            name,
+            " ".join(f"{k} {v[0]}/{v[1]}" if isinstance(v, list) else f"{k} {v}" for k, v in scored.items()),
+        )
     texts = [text for labelled in labelled_sets.values() for text, _ in labelled]
     started = time.perf_counter()
     for text in texts:
