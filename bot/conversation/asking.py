@@ -48,6 +48,20 @@ async def on_ask_text(turn: Turn, text: str) -> Outcome:
     return await question(turn, text)
 
 
+async def answer_in_scope(turn: Turn, text: str) -> Reply | None:
+    """The ordinary answer to ``text`` when the content speaks to it, or None; never asks which child.
+
+    Used after a reply to a parent's own distress, when the message also asked a question: only an answer
+    from the content is worth a second message (not "the guidance doesn't cover this").
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        return None
+    children = await turn.children()
+    child = child_info(children[0]) if len(children) == 1 and find_age(text) is None else None
+    reply = answer(text, library=turn.env.library, today=turn.today, child=child)
+    return Reply(reply.text) if reply.in_scope and reply.items else None
+
+
 def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
     reply = answer(text, library=turn.env.library, today=turn.today, child=child_info(child))
     return say(reply.text)

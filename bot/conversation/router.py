@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
-from bot.conversation.distress import answer_distress
+from bot.conversation.distress import answer_distress, question_in
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
@@ -26,6 +26,8 @@ from bot.conversation.texts import (
 )
 from bot.conversation.turn import Turn, parse_id
 from bot.core import safety
+from bot.core.reply import Reply
+from bot.core.safety import SafetyKind
 from db import deliveries, families
 from db.models import Feedback, ParentState
 
@@ -95,7 +97,10 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
     # Distress first, whoever writes and whatever step they are at: before /start, paused or stopped too.
     kind = safety.check(text)
     if kind is not None:
-        return await answer_distress(s, env, who, kind, now)
+        outcome = await answer_distress(s, env, who, kind, now)
+        if kind is SafetyKind.WELLBEING:
+            outcome.replies += await _also_answer(s, env, who, text, now)
+        return outcome
     turn = await _turn(s, env, who, now)
     if turn is None:
         return say(NEED_START)
@@ -105,6 +110,21 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
     return await asking.question(turn, text)
+
+
+async def _also_answer(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> list[Reply]:
+    """After a wellbeing reply, the answer to a question asked in the same message, if the content has one.
+
+    Only for a known parent outside any step: at "what's your child's name?" the text is no question.
+    """
+    asked = question_in(text)
+    if asked is None:
+        return []
+    turn = await _turn(s, env, who, now)
+    if turn is None or turn.step is not None:
+        return []
+    also = await asking.answer_in_scope(turn, asked)
+    return [also] if also is not None else []
 
 
 async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:

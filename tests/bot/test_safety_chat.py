@@ -158,3 +158,30 @@ async def test_the_outcome_names_the_kind_for_counting_and_sending_first(
     assert (emergency.safety, emergency.urgent) == (SafetyKind.EMERGENCY, True)
     assert (wellbeing.safety, wellbeing.urgent) == (SafetyKind.WELLBEING, False)
     assert (ordinary.safety, ordinary.urgent) == (None, False)
+
+
+async def test_a_feeling_and_a_question_get_the_kind_reply_then_the_answer(bot: Harness):
+    sam = TgParent(313, "Sam")
+    await onboard(bot, sam)
+    sent = texts(await bot.say(sam, "is it my fault he's clingy?"))
+    assert len(sent) == 2
+    assert sent[0].startswith("<b>Thank you for telling me how you're feeling.")
+    assert "own doctor" in sent[0]
+    assert "<b>Mia</b>" in sent[1]  # the ordinary answer, for the parent's child
+    assert "own doctor" not in sent[1]
+
+
+async def test_a_feeling_without_a_question_gets_one_reply(bot: Harness):
+    sam = TgParent(314, "Sam")
+    await onboard(bot, sam)
+    assert len(texts(await bot.say(sam, "I feel like a bad mum"))) == 1
+    # A question the content does not cover gets no second message ("the guidance doesn't cover ...").
+    assert len(texts(await bot.say(sam, "I'm exhausted, how do I get her to nap?"))) == 1
+
+
+async def test_at_a_step_a_feeling_with_a_question_keeps_the_step(bot: Harness):
+    sam = TgParent(315, "Sam")
+    await bot.say(sam, "/start")
+    sent = texts(await bot.say(sam, "is it my fault he's clingy?"))
+    assert len(sent) == 1
+    assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
