@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from html import escape
 
 from bot.core.age_phrases import find_age
@@ -63,6 +64,15 @@ class ChildInfo:
     due_date: date | None = None
 
 
+class Scope(StrEnum):
+    """What kind of message a question turned out to be."""
+
+    IN = "in"  # answered from the content
+    OUT = "out"  # a subject the content does not cover, or an age past its last stage
+    SMALLTALK = "smalltalk"  # hello, thanks, ok: no question at all
+    FOREIGN = "foreign"  # not written in English
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
@@ -72,6 +82,10 @@ class Answer:
     in_scope: bool
     items: tuple[Item, ...]  # content items shown, most relevant first
     text: str  # Telegram HTML, escaped, under 4096 characters
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.IN if self.in_scope else Scope.OUT
 
 
 @dataclass(frozen=True)
