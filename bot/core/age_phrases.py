@@ -91,6 +91,24 @@ def find_age(text: str) -> AgeMention | None:
     return weak
 
 
+def find_ages(text: str) -> list[AgeMention]:
+    """Every age named in ``text``, in order ("my 8 month old and my 2 year old"); like :func:`find_age`, a
+    possible duration ("clingy for 3 months") counts only when no other age is named."""
+    lowered = text.lower().replace("’", "'")
+    strong: list[AgeMention] = []
+    weak: list[AgeMention] = []
+    for match in _AGE.finditer(lowered):
+        found = _mention(match, lowered)
+        if found is None:
+            continue
+        mention = AgeMention(found[0], text[match.start() : match.end()], match.span(), found[1])
+        if not _FOR_BEFORE.search(lowered[: match.start()]) or _OLD_AFTER.match(lowered, match.end()):
+            strong.append(mention)
+        else:
+            weak.append(mention)
+    return strong or weak[:1]
+
+
 def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
     """(months, label) for one regex match, or None when the match is a duration or a stray word."""
     if match["newborn"]:

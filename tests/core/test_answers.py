@@ -5,13 +5,27 @@ from datetime import date
 
 import pytest
 
-from bot.core.answers import DOCTOR, GENTLE, URGENT, Answer, ChildInfo, answer, typical_now
+from bot.core.answers import (
+    DOCTOR,
+    GENTLE,
+    PACE,
+    SHORT_CHARS,
+    URGENT,
+    Answer,
+    ChildInfo,
+    Scope,
+    answer,
+    more_text,
+    typical_now,
+)
 from bot.core.reply import MAX_MESSAGE_CHARS
 from content import Band, Kind, Library, default_library
 
 TODAY = date(2026, 11, 29)
 LIBRARY = default_library()
 ALL_BANDS = ["sa-band-0-9", "sa-band-7-18", "sa-band-16-24", "sa-band-21-36"]
+BABY_BANDS = ["sa-band-0-9", "sa-band-7-18"]  # "baby" hints at the first year when no age is known
+TODDLER_BANDS = ["sa-band-16-24", "sa-band-21-36"]
 
 
 def ask(question: str, child: ChildInfo | None = None) -> Answer:
@@ -42,7 +56,8 @@ def assert_only_content_guidance(result: Answer, library: Library = LIBRARY) -> 
         assert item.text in result.text
 
 
-# (question, ids that must be shown, the id shown first or None, the bands the answer is about)
+# (question, ids of which one must be among the first shown, the id shown first or None, the bands the
+# answer is about)
 REALISTIC = [
     (
         "my 8 month old cries when I leave the room",
@@ -80,7 +95,7 @@ REALISTIC = [
         "why does my baby only want me?",
         {"sa-bg-separation-anxiety", "sa-0-9-seeks-comfort"},
         None,
-        ALL_BANDS,
+        BABY_BANDS,
     ),
     ("what is secure attachment?", {"sa-bg-foundation"}, "sa-bg-foundation", ALL_BANDS),
     ("why is separation anxiety normal", {"sa-bg-separation-anxiety"}, "sa-bg-separation-anxiety", ALL_BANDS),
@@ -92,8 +107,8 @@ REALISTIC = [
         "sa-7-18-say-goodbye",
         ALL_BANDS,
     ),
-    ("my toddler hits other kids", {"sa-16-24-limits", "sa-16-24-model"}, None, ALL_BANDS),
-    ("is my baby spoiled if I pick her up when she cries", {"sa-0-9-responsive-care"}, None, ALL_BANDS),
+    ("my toddler hits other kids", {"sa-16-24-limits", "sa-16-24-model"}, None, TODDLER_BANDS),
+    ("is my baby spoiled if I pick her up when she cries", {"sa-0-9-responsive-care"}, None, BABY_BANDS),
     (
         "my 20 month old runs off at the park but keeps coming back",
         {"sa-16-24-plays-farther", "sa-bg-checking-in"},
@@ -107,7 +122,7 @@ REALISTIC = [
         None,
         ["sa-band-21-36"],
     ),
-    ("how do I bond with my newborn", {"sa-bg-foundation"}, None, ["sa-band-0-9"]),
+    ("how do I bond with my newborn", {"sa-0-9-hold-cuddle", "sa-0-9-responsive-care"}, None, ["sa-band-0-9"]),
     ("she ignores me when I pick her up from daycare", {"sa-7-18-reconnect"}, None, ALL_BANDS),
     ("my 11 month old looks at me before approaching new people", {"sa-7-18-social-referencing"}, None, None),
     (
@@ -139,14 +154,16 @@ def test_realistic_questions_surface_the_right_items(question, must, first, band
     result = ask(question)
     shown = [item.id for item in result.items]
     assert result.in_scope, result.text
-    assert must <= set(shown), shown
+    assert result.scope is Scope.IN
+    assert must & set(shown[:4]), shown
     if first is not None:
         assert shown[0] == first, shown
     if bands is not None:
         assert [band.id for band in result.bands] == bands
     assert_only_content_guidance(result)
-    assert GENTLE in result.text
-    assert DOCTOR in result.text
+    assert len(result.text) <= SHORT_CHARS
+    assert len(shown) <= 4
+    assert (PACE in result.text) is any(item.kind is Kind.INDICATOR for item in result.items)
 
 
 def test_whats_normal_at_10_months_gives_the_7_18_indicators_only():
