@@ -52,7 +52,7 @@ class Outcome:
 
     @property
     def age_ok(self) -> bool:
-        return self.case.scope != "in" or self.age == self.case.age_months
+        return self.age == self.case.age_months
 
     @property
     def graded(self) -> bool:
