@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from html import escape
@@ -34,6 +34,8 @@ SHORT_CHARS = 800
 MORE_ITEMS = 6
 # An item shown must score at least this fraction of the best one, so one stray shared word is not enough.
 RELATIVE_CUTOFF = 0.35
+# Items behind the "more" button need only this fraction of the best one.
+MORE_CUTOFF = 0.15
 # A background line joins a short answer only when it scores this fraction of the best item (or a "why").
 BACKGROUND_RATIO = 0.8
 # The child's stages answer a question when an item there scores at least this much, or this fraction of
@@ -233,19 +235,30 @@ def _answer_part(
         ordered = _with_strategies(ordered, bands)
     if not ordered:
         return refuse(_not_found(library))
+    further = [i for i in _order(pool, query.intent, MORE_CUTOFF) if i not in ordered]
     return _finish(
-        question, library, bands, ordered, age, query, limit, elsewhere=elsewhere, named=named, scored=here
+        question,
+        library,
+        bands,
+        ordered,
+        age,
+        query,
+        limit,
+        elsewhere=elsewhere,
+        named=named,
+        scored=here,
+        further=further,
     )
 
 
-def _order(pool: list[Scored], intent: Intent | None) -> list[Item]:
+def _order(pool: list[Scored], intent: Intent | None, cutoff: float = RELATIVE_CUTOFF) -> list[Item]:
     """Items by score, weighted by what the question asks for; weak ones (below the cut-off) left out."""
     boost = KIND_BOOST[intent]
     weighted = sorted(((s.score * boost[s.item.kind], s.item) for s in pool), key=lambda p: -p[0])
     if not weighted:
         return []
     top = weighted[0][0]
-    return [item for score, item in weighted if score >= RELATIVE_CUTOFF * top]
+    return [item for score, item in weighted if score >= cutoff * top]
 
 
 def _with_strategies(ordered: list[Item], bands: Sequence[Band]) -> list[Item]:
@@ -273,6 +286,7 @@ def _finish(
     elsewhere: tuple[Band, ...],
     named: bool,
     scored: Sequence[Scored] = (),
+    further: Sequence[Item] = (),
 ) -> Answer:
     banded = [i for i in ordered if i.kind is not Kind.BACKGROUND]
     background = [i for i in ordered if i.kind is Kind.BACKGROUND]
@@ -285,7 +299,12 @@ def _finish(
     elif background and not shown:
         shown = [background[0]]
     shown_set = set(shown)
-    more = tuple(i for i in ordered if i not in shown_set)[:MORE_ITEMS]
+    more = tuple(i for i in [*ordered, *further] if i not in shown_set)[:MORE_ITEMS]
+    index = index_for(library)
+    strong = {stem for s in scored if s.item in shown_set for stem in s.strong}
+    strong.update(stem for item in shown for stem in index.item_stems(item))
+    if query.out_of_scope_stems <= strong:  # "feeds her doll": the uncovered word was part of the question
+        query = replace(query, out_of_scope=())
     health = any(s.health for s in query.out_of_scope)
     shown_bands = {i.band_id for i in shown}
     elsewhere = tuple(b for b in elsewhere if b.id in shown_bands)
@@ -293,7 +312,7 @@ def _finish(
     more = tuple(i for i in shown if i not in kept) + more
     by_stage: tuple[tuple[Band, tuple[Item, ...]], ...] = ()
     if age is None:
-        by_stage = _by_stage(library, scored, query.intent) if scored else ()
+        by_stage = _by_stage(library, scored, query.intent)
     return Answer(
         question,
         age.months if age else None,
@@ -405,13 +424,7 @@ def _all_spans(question: str) -> tuple[tuple[int, int], ...]:
 
 def _combine(question: str, answers: list[Answer], named: bool) -> Answer:
     """Several parts in one reply, each under its own heading when the ages differ."""
-    texts = []
-    ages = [a.age_months for a in answers]
-    for part in answers:
-        heading = ""
-        if len(set(ages)) > 1 and part.age_months is not None:
-            heading = f"<b>{_e(part.question.strip())}</b>\n"
-        texts.append(heading + part.text)
+    texts = [part.text for part in answers]
     text = "\n\n".join(texts)
     while len(text) >= MAX_MESSAGE_CHARS and len(texts) > 1:
         texts.pop()
@@ -447,9 +460,9 @@ def _small_talk(question: str, index: Index) -> str | None:
     """"thanks", "greeting", "bye" or "ok" when the message is no question at all, else None."""
     if "?" in question:
         return None
-    found = [w for w in re.findall(r"[^\W\d_]+", question.lower())]
+    found = re.findall(r"[^\W\d_]+", question.lower())
     if not found:
-        return "ok" if question.strip() else None
+        return "ok" if question.strip() and not re.search(r"\d", question) else None
     vocabulary = {w for phrase in index.lexicon.smalltalk for w in phrase.split()}
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER for w in found):
         return None

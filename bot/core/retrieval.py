@@ -52,7 +52,7 @@ GENERIC_WEIGHT = 0.5
 # Words a negation reaches ("doesn't want to be held": want, held).
 NEGATION_REACH = 2
 NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "nobody", "none", "neither", "nor"})
-_CLAUSES = re.compile(r"[,.;:!?()\n]+|\bbut\b|\bthough\b|\balthough\b")
+_CLAUSES = re.compile(r"([,.;:!?()\n]+|\bbut\b|\bthough\b|\balthough\b)")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Query:
     """What a question is about, as far as the content and the lexicon can tell."""
 
     intent: Intent | None
-    terms: dict[str, float]  # stem -> weight, for ranking item texts
+    terms: dict[str, float]  # stem -> weight, for ranking item texts (never a word an uncovered subject claimed)
     marked: dict[str, float]  # stem, "!stem" when negated -> weight, for ranking phrasings
     synonyms: tuple[int, ...]  # lexicon synonyms matched (their phrase bonuses add to the ranking)
     concepts: tuple[int, ...]  # concepts named
@@ -190,7 +190,7 @@ class Index:
         for item_id, texts in self.questions.phrasings.items():
             for text in texts:
                 tokens = self._tokens(text, correct=False)
-                _, intent_positions = self._intent([t.word for t in tokens])
+                _, intent_positions = self._intent(words(text))
                 bag = frozenset(_marked(t) for t in tokens if t.position not in intent_positions)
                 if bag:
                     self._phrasing_item.append(self._position[item_id])
@@ -293,7 +293,7 @@ class Index:
         position = 0
         stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
         for clause in _CLAUSES.split(text.lower()):
-            reach = 0
+            reach = 0  # a clause boundary (kept by the split, so word positions still count it) ends a "not"
             for raw in words(clause):
                 word = self.correct(raw) if correct else raw
                 if word in NEGATIONS:
@@ -309,11 +309,9 @@ class Index:
         for start, end in sorted(skip, reverse=True):
             question = question[:start] + " , " + question[end:]
         typed = [self.correct(w) for w in words(question)]
-        intent, _ = self._intent(typed)
+        intent, intent_words = self._intent(typed)
         hints = tuple(dict.fromkeys(self._hints[w] for w in typed if w in self._hints))
-        tokens = self._tokens(question, correct=True)
-        intent_words = self._intent_words(tokens)
-        tokens = [t for t in tokens if t.position not in intent_words]
+        tokens = [t for t in self._tokens(question, correct=True) if t.position not in intent_words]
         stems = Counter(t.stem for t in tokens)
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
         synonyms, outside, concepts = self._match_phrases(phrase_stems)
@@ -321,9 +319,10 @@ class Index:
         marked: dict[str, float] = {}
         unknown: list[str] = []
         matched_by_phrase = {stem for number in synonyms + concepts for stem, _ in self._phrases[number].bag}
+        outside_stems = frozenset(stem for n in outside for stem, _ in self._phrases[n].bag)
         for token in tokens:
             key = _marked(token)
-            if token.stem in self._postings:
+            if token.stem in self._postings and token.stem not in outside_stems:
                 weight = NEGATED_TEXT_WEIGHT if token.negated else 1.0
                 terms[token.stem] = max(terms.get(token.stem, 0.0), weight)
             if key in self._phrasing_idf:
@@ -339,7 +338,6 @@ class Index:
             assert number is not None
             for stem in self._synonym_terms[number]:
                 terms[stem] = max(terms.get(stem, 0.0), SYNONYM_WEIGHT)
-        outside_stems = frozenset(stem for n in outside for stem, _ in self._phrases[n].bag)
         return Query(
             intent=intent,
             terms=terms,
@@ -371,15 +369,6 @@ class Index:
                     if best is None or (size, -start) > best[:2]:
                         best = (size, -start, intent)
         return (best[2] if best else None), positions
-
-    def _intent_words(self, tokens: list[_Token]) -> set[int]:
-        """Positions of content words that only say how the question asks ("normal", "help", "why")."""
-        positions: set[int] = set()
-        for token in tokens:
-            for _, phrase in self._intents.get(token.word, ()):
-                if len(phrase) == 1:
-                    positions.add(token.position)
-        return positions
 
     def _match_phrases(self, available: Counter[str]) -> tuple[list[int], list[int], list[int]]:
         """Greedy, longest phrase first; a word is used by one phrase at most.
@@ -470,6 +459,10 @@ class Index:
     def rank(self, query: Query) -> list[tuple[Item, float]]:
         """Items matching the query, best first, with their scores."""
         return [(s.item, s.score) for s in self.scored(query)]
+
+    def item_stems(self, item: Item) -> frozenset[str]:
+        """The stems of an item's own text."""
+        return frozenset(self._sequences[self._position[item.id]])
 
     def item_number(self, item: Item) -> int:
         return self._position[item.id]
