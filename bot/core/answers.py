@@ -19,7 +19,7 @@ from datetime import date
 from enum import StrEnum
 from html import escape
 
-from bot.core.age_phrases import AgeMention, find_ages
+from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
 from bot.core.ages import age_on, describe_age
 from bot.core.language import foreign_language, language_name
 from bot.core.reply import MAX_MESSAGE_CHARS
@@ -137,7 +137,9 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
         return Answer(question, None, False, (), False, (), _small_talk_reply(kind), Scope.SMALLTALK)
     language = foreign_language(question, index.vocabulary)
     if language is not None:
-        return Answer(question, None, False, (), False, (), _foreign_reply(language), Scope.FOREIGN)
+        named = find_age_any_language(question)
+        months = named.months if named else None
+        return Answer(question, months, False, (), False, (), _foreign_reply(language), Scope.FOREIGN)
     mentions = find_ages(question)
     child_age = _child_age(child, today) if child is not None and child.birthdate <= today else None
     parts = _split(question, mentions, child_age)

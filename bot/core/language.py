@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 # Below this share of English words a message may be in another language; the detector then decides.
-ENGLISH_SHARE = 0.5
+ENGLISH_SHARE = 0.75
 # How sure the detector must be before a message is called foreign.
 CONFIDENCE = 0.9
 # Languages the detector chooses among: the common ones, so a short English message is not taken for an
