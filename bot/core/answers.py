@@ -38,10 +38,11 @@ RELATIVE_CUTOFF = 0.35
 MORE_CUTOFF = 0.15
 # A background line joins a short answer only when it scores this fraction of the best item (or a "why").
 BACKGROUND_RATIO = 0.8
-# The child's stages answer a question when an item there scores at least this much, or this fraction of
-# the best item at any stage; otherwise the answer comes from another stage, saying so.
-HERE_MIN_SCORE = 5.0
-HERE_RATIO = 0.5
+# The child's stages answer a question when an item there scores at least this much; only when none does,
+# and another stage's item scores this much and ELSEWHERE_MARGIN times more, does the answer come from
+# another stage (saying so).
+HERE_MIN_SCORE = 4.0
+ELSEWHERE_MARGIN = 2.0
 # An answer must explain more than this share of the question's words, or at least ENOUGH_WORDS of them.
 MIN_COVERAGE = 0.5
 ENOUGH_WORDS = 3
@@ -223,12 +224,11 @@ def _answer_part(
     band_ids = {band.id for band in bands}
     here = [s for s in scored if s.item.band_id is None or s.item.band_id in band_ids]
     best_banded_here = max((s.score for s in here if s.item.band_id), default=0.0)
-    best_banded = max((s.score for s in scored if s.item.band_id), default=0.0)
     elsewhere: tuple[Band, ...] = ()
     pool = here
-    if best_banded_here < min(HERE_MIN_SCORE, HERE_RATIO * best_banded) and age is not None:
+    if best_banded_here < HERE_MIN_SCORE and age is not None:
         others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
-        if others and others[0].score >= HERE_MIN_SCORE:
+        if others and others[0].score >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_banded_here):
             pool = others + [s for s in here if s.item.band_id is None]
             pool.sort(key=lambda s: -s.score)
             elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
@@ -452,7 +452,9 @@ def _combine(question: str, answers: list[Answer], named: bool) -> Answer:
 
 # --- small talk and other languages ---
 
-_SMALL_TALK_FILLER = frozenset({"so", "much", "a", "lot", "you", "for", "that", "very", "really", "the", "this", "it", "again"})
+_SMALL_TALK_FILLER = frozenset(
+    {"so", "much", "a", "lot", "you", "for", "that", "very", "really", "the", "this", "it", "again", "x", "xx"}
+)
 _THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"})
 _GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
 _BYE = frozenset({"bye", "goodbye", "night"})
