@@ -219,7 +219,7 @@ def _answer_part(
     explained = max((index.explained(s, query) for s in scored[:3]), default=0.0)
     if not scored or (query.out_of_scope and explained < query.out_of_scope_words):
         return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
-    if explained < 1:
+    if explained <= 0:
         return refuse(_not_found(library))  # "flaps his hands": one shared word is no answer
     band_ids = {band.id for band in bands}
     here = [s for s in scored if s.item.band_id is None or s.item.band_id in band_ids]
