@@ -93,7 +93,9 @@ def load_questions(library: Library, directory: Path = QUESTIONS_DIR) -> Questio
             if len(spec.questions.get(i, ())) < MIN_PHRASINGS
         ]
         for n, concept in enumerate(spec.concepts):
-            problems += [f"concepts[{n}] ({concept.name}): no such item {i}" for i in concept.items if i not in own]
+            problems += [
+                f"concepts[{n}] ({concept.name}): no such item {i}" for i in concept.items if i not in own
+            ]
             if not concept.phrases or not concept.items:
                 problems.append(f"concepts[{n}] ({concept.name}): needs phrases and items")
         if problems:

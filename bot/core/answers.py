@@ -147,7 +147,9 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
     if len(parts) == 1:
         return _answer_part(question, parts[0], index, child_age, named=bool(mentions), limit=SHORT_ITEMS)
     answers = [
-        _answer_part(part.text, part, index, child_age, named=bool(mentions), limit=PART_ITEMS, skip_whole=question)
+        _answer_part(
+            part.text, part, index, child_age, named=bool(mentions), limit=PART_ITEMS, skip_whole=question
+        )
         for part in parts
     ]
     return _combine(question, answers, bool(mentions))
@@ -294,9 +296,13 @@ def _finish(
     background = [i for i in ordered if i.kind is Kind.BACKGROUND]
     shown = banded[:limit]
     lead_background = bool(background) and (
-        not shown or ordered.index(background[0]) < ordered.index(shown[0]) and query.intent is Intent.WHY
+        not shown or (ordered.index(background[0]) < ordered.index(shown[0]) and query.intent is Intent.WHY)
     )
-    if background and (lead_background or _strong_background(ordered, background[0])) and limit >= SHORT_ITEMS:
+    if (
+        background
+        and (lead_background or _strong_background(ordered, background[0]))
+        and limit >= SHORT_ITEMS
+    ):
         shown = [background[0], *shown] if lead_background else [*shown, background[0]]
     elif background and not shown:
         shown = [background[0]]
@@ -343,7 +349,9 @@ def _by_stage(
     for band in library.bands:
         at = [s for s in scored if s.item.band_id == band.id]
         items = tuple(_order(at, intent)[:SHORT_ITEMS]) if at else ()
-        stages.append((band, items or tuple(_overview((band,), OVERVIEW.get(intent, OVERVIEW[None])))[:SHORT_ITEMS]))
+        stages.append(
+            (band, items or tuple(_overview((band,), OVERVIEW.get(intent, OVERVIEW[None])))[:SHORT_ITEMS])
+        )
     return tuple(stages)
 
 
@@ -363,7 +371,9 @@ def _interleaved(bands: Sequence[Band], kinds: Sequence[Kind]) -> list[Item]:
         [i for kind in kinds for i in (band.indicators if kind is Kind.INDICATOR else band.strategies)]
         for band in bands
     ]
-    return [column[n] for n in range(max(map(len, columns), default=0)) for column in columns if n < len(column)]
+    return [
+        column[n] for n in range(max(map(len, columns), default=0)) for column in columns if n < len(column)
+    ]
 
 
 def _hinted_bands(library: Library, query: Query) -> tuple[Band, ...]:
@@ -371,7 +381,10 @@ def _hinted_bands(library: Library, query: Query) -> tuple[Band, ...]:
     return tuple(
         band
         for band in library.bands
-        if any(band.first_month <= hint.last_month and hint.first_month <= band.last_month for hint in query.hints)
+        if any(
+            band.first_month <= hint.last_month and hint.first_month <= band.last_month
+            for hint in query.hints
+        )
     )
 
 
@@ -453,15 +466,33 @@ def _combine(question: str, answers: list[Answer], named: bool) -> Answer:
 # --- small talk and other languages ---
 
 _SMALL_TALK_FILLER = frozenset(
-    {"so", "much", "a", "lot", "you", "for", "that", "very", "really", "the", "this", "it", "again", "x", "xx"}
+    {
+        "so",
+        "much",
+        "a",
+        "lot",
+        "you",
+        "for",
+        "that",
+        "very",
+        "really",
+        "the",
+        "this",
+        "it",
+        "again",
+        "x",
+        "xx",
+    }
 )
-_THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"})
+_THANKS = frozenset(
+    {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
+)
 _GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
 _BYE = frozenset({"bye", "goodbye", "night"})
 
 
 def _small_talk(question: str, index: Index) -> str | None:
-    """"thanks", "greeting", "bye" or "ok" when the message is no question at all, else None."""
+    """ "thanks", "greeting", "bye" or "ok" when the message is no question at all, else None."""
     if "?" in question:
         return None
     found = re.findall(r"[^\W\d_]+", question.lower())

@@ -35,7 +35,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 @cache
 def _english_words() -> frozenset[str]:
-    from spellchecker import SpellChecker  # type: ignore[import-untyped]
+    from spellchecker import SpellChecker
 
     return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 

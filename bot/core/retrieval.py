@@ -60,7 +60,9 @@ class Query:
     """What a question is about, as far as the content and the lexicon can tell."""
 
     intent: Intent | None
-    terms: dict[str, float]  # stem -> weight, for ranking item texts (never a word an uncovered subject claimed)
+    terms: dict[
+        str, float
+    ]  # stem -> weight, for ranking item texts (never a word an uncovered subject claimed)
     marked: dict[str, float]  # stem, "!stem" when negated -> weight, for ranking phrasings
     synonyms: tuple[int, ...]  # lexicon synonyms matched (their phrase bonuses add to the ranking)
     concepts: tuple[int, ...]  # concepts named
@@ -248,7 +250,9 @@ class Index:
                 if not bag:
                     raise LexiconError(f"{where}: phrase {phrase!r} has only stopwords")
                 if owner.setdefault(bag, where) != where:
-                    raise LexiconError(f"{where}: phrase {phrase!r} means the same words as one in {owner[bag]}")
+                    raise LexiconError(
+                        f"{where}: phrase {phrase!r} means the same words as one in {owner[bag]}"
+                    )
                 number = len(self._phrases)
                 self._phrases.append(_Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept))
                 for stem, _ in bag:
@@ -346,7 +350,9 @@ class Index:
             concepts=tuple(dict.fromkeys(c for n in concepts if (c := self._phrases[n].concept) is not None)),
             out_of_scope=tuple(
                 dict.fromkeys(
-                    self.lexicon.out_of_scope[o] for n in outside if (o := self._phrases[n].out_of_scope) is not None
+                    self.lexicon.out_of_scope[o]
+                    for n in outside
+                    if (o := self._phrases[n].out_of_scope) is not None
                 )
             ),
             out_of_scope_stems=outside_stems,

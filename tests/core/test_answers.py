@@ -7,7 +7,6 @@ import pytest
 
 from bot.core.answers import (
     DOCTOR,
-    GENTLE,
     PACE,
     SHORT_CHARS,
     URGENT,
@@ -122,7 +121,12 @@ REALISTIC = [
         None,
         ["sa-band-21-36"],
     ),
-    ("how do I bond with my newborn", {"sa-0-9-hold-cuddle", "sa-0-9-responsive-care"}, None, ["sa-band-0-9"]),
+    (
+        "how do I bond with my newborn",
+        {"sa-0-9-hold-cuddle", "sa-0-9-responsive-care"},
+        None,
+        ["sa-band-0-9"],
+    ),
     ("she ignores me when I pick her up from daycare", {"sa-7-18-reconnect"}, None, ALL_BANDS),
     ("my 11 month old looks at me before approaching new people", {"sa-7-18-social-referencing"}, None, None),
     (
@@ -215,7 +219,9 @@ def test_no_age_and_no_child_answers_across_all_stages():
 def test_a_question_about_another_stage_says_which_stage():
     result = ask("my 2 year old wants his blanket all the time")
     assert [item.id for item in result.items] == ["sa-7-18-comfort-object"]
-    assert result.text.startswith("The guidance describes this at <b>7 to 18 months</b> rather than at 2 years:")
+    assert result.text.startswith(
+        "The guidance describes this at <b>7 to 18 months</b> rather than at 2 years:"
+    )
     assert "<i>(7 to 18 months)</i>" in result.text
 
 
@@ -226,7 +232,10 @@ def test_the_childs_own_stage_is_preferred_when_it_answers():
 
 
 def test_how_do_i_always_gets_ways_to_help_from_the_childs_stage():
-    for question in ("how can I bond with my 2 month old?", "newborn here, what can I do to build a strong bond"):
+    for question in (
+        "how can I bond with my 2 month old?",
+        "newborn here, what can I do to build a strong bond",
+    ):
         result = ask(question)
         assert result.items[0].kind is Kind.STRATEGY
         assert result.items[0].band_id == "sa-band-0-9"
