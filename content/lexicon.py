@@ -90,15 +90,25 @@ _REWRITES = [
 _WORD = re.compile(r"[a-z]+")
 
 
+def normalise(text: str) -> str:
+    """Lower case with contractions spelled out ("won't" -> "will not") and possessive 's dropped."""
+    text = text.lower()
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return text.replace("'s", "")
+
+
+def split_words(normalised: str) -> list[str]:
+    """The words of text already passed through :func:`normalise`."""
+    return _WORD.findall(normalised)
+
+
 def words(text: str) -> list[str]:
     """Lower-case words with contractions spelled out ("won't" -> "will not"; possessive 's dropped).
 
     Questions and lexicon phrases both go through this, so they always compare like with like.
     """
-    text = text.lower()
-    for pattern, replacement in _REWRITES:
-        text = pattern.sub(replacement, text)
-    return _WORD.findall(text.replace("'s", ""))
+    return _WORD.findall(normalise(text))
 
 
 # --- the file schema ---

@@ -498,7 +498,7 @@ def _small_talk(question: str, index: Index) -> str | None:
     found = re.findall(r"[^\W\d_]+", question.lower())
     if not found:
         return "ok" if question.strip() and not re.search(r"\d", question) else None
-    vocabulary = {w for phrase in index.lexicon.smalltalk for w in phrase.split()}
+    vocabulary = index.small_talk_words
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER for w in found):
         return None
     if any(w in _THANKS for w in found):

@@ -27,7 +27,17 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from bot.core.language import is_english_word
 from content import Item, Library
-from content.lexicon import AgeHint, Intent, Lexicon, LexiconError, OutOfScope, default_lexicon, words
+from content.lexicon import (
+    AgeHint,
+    Intent,
+    Lexicon,
+    LexiconError,
+    OutOfScope,
+    default_lexicon,
+    normalise,
+    split_words,
+    words,
+)
 from content.questions import Questions, load_questions
 
 # BM25 constants: the usual values; items are short, so length normalisation is kept moderate.
@@ -156,7 +166,21 @@ class Index:
             for variant in _deletes(word, _max_distance(word)):
                 self._deletes.setdefault(variant, []).append(word)
         self._corrections: dict[str, str | None] = {}
+        self._vocabulary = frozenset(self._known)
+        self.small_talk_words = frozenset(w for phrase in lexicon.smalltalk for w in phrase.split())
         self._build_phrasings()
+        self._stems_of_synonym: dict[int, frozenset[str]] = {}
+        self._stems_of_concept: dict[int, frozenset[str]] = {}
+        for phrase in self._phrases:
+            stems = frozenset(stem for stem, _ in phrase.bag)
+            if phrase.synonym is not None:
+                self._stems_of_synonym[phrase.synonym] = (
+                    self._stems_of_synonym.get(phrase.synonym, frozenset()) | stems
+                )
+            if phrase.concept is not None:
+                self._stems_of_concept[phrase.concept] = (
+                    self._stems_of_concept.get(phrase.concept, frozenset()) | stems
+                )
 
     # --- building ---
 
@@ -265,7 +289,7 @@ class Index:
 
     @property
     def vocabulary(self) -> frozenset[str]:
-        return frozenset(self._known)
+        return self._vocabulary
 
     def correct(self, word: str) -> str:
         """``word`` itself when known, short or an English word, else the closest known word within the edit
@@ -296,9 +320,9 @@ class Index:
         tokens: list[_Token] = []
         position = 0
         stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
-        for clause in _CLAUSES.split(text.lower()):
+        for clause in _CLAUSES.split(normalise(text)):
             reach = 0  # a clause boundary (kept by the split, so word positions still count it) ends a "not"
-            for raw in words(clause):
+            for raw in split_words(clause):
                 word = self.correct(raw) if correct else raw
                 if word in NEGATIONS:
                     reach = NEGATION_REACH
@@ -418,15 +442,18 @@ class Index:
                     strong.setdefault(index, set()).update(words_of)
         scores = {index: TEXT_WEIGHT * value for index, value in text.items()}
         best_phrasing: dict[int, tuple[float, frozenset[str]]] = {}
-        candidates = {n for stem in query.marked for n in self._phrasing_postings.get(stem, ())}
-        for number in candidates:
-            bag = self._phrasing_bags[number]
-            hit = [stem for stem in query.marked if stem in bag]
-            matched = sum(self._phrasing_idf[stem] * query.marked[stem] for stem in hit)
-            value = matched * (0.5 + 0.5 * matched / self._phrasing_total[number])
+        matched: dict[int, float] = {}
+        hits: dict[int, list[str]] = {}
+        for stem, weight in query.marked.items():
+            gain = self._phrasing_idf[stem] * weight
+            for number in self._phrasing_postings.get(stem, ()):
+                matched[number] = matched.get(number, 0.0) + gain
+                hits.setdefault(number, []).append(stem)
+        for number, total in matched.items():
+            value = total * (0.5 + 0.5 * total / self._phrasing_total[number])
             index = self._phrasing_item[number]
             if value > best_phrasing.get(index, (0.0, frozenset()))[0]:
-                best_phrasing[index] = (value, frozenset(s.lstrip("!") for s in hit))
+                best_phrasing[index] = (value, frozenset(s.lstrip("!") for s in hits[number]))
         for index, (value, hit_stems) in best_phrasing.items():
             scores[index] = scores.get(index, 0.0) + PHRASING_WEIGHT * value
             explained.setdefault(index, set()).update(hit_stems)
@@ -447,13 +474,11 @@ class Index:
         ranked.sort(key=lambda s: (-s.score, self._position[s.item.id]))
         return ranked
 
-    def _synonym_words(self, number: int, query: Query) -> set[str]:
-        phrases = [p for p in self._phrases if p.synonym == number]
-        return {stem for p in phrases for stem, _ in p.bag if stem in query.stems}
+    def _synonym_words(self, number: int, query: Query) -> frozenset[str]:
+        return self._stems_of_synonym.get(number, frozenset()) & query.stems
 
-    def _concept_stems(self, number: int, query: Query) -> set[str]:
-        phrases = [p for p in self._phrases if p.concept == number]
-        return {stem for p in phrases for stem, _ in p.bag if stem in query.stems}
+    def _concept_stems(self, number: int, query: Query) -> frozenset[str]:
+        return self._stems_of_concept.get(number, frozenset()) & query.stems
 
     def explained(self, scored: Scored, query: Query) -> float:
         """How much of the question an item accounts for, in words (an everyday word counts half). A word an
