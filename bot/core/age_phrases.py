@@ -70,7 +70,7 @@ _NOT_AGE_AFTER = re.compile(
 )
 _DURATION_BEFORE = re.compile(
     r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
-    r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?)"
+    r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
     r"\s+(?:(?:about|around|the|a|nearly|almost|over|like|just|only)\s+)*$"
 )
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:(?:about|around|the|nearly|almost|over|like|just|only)\s+)*$")

@@ -228,7 +228,12 @@ def _answer_part(
     best_banded_here = max((s.score for s in here if s.item.band_id), default=0.0)
     elsewhere: tuple[Band, ...] = ()
     pool = here
-    if best_banded_here < HERE_MIN_SCORE and age is not None:
+    answered_here = best_banded_here >= HERE_MIN_SCORE or (
+        # "how do I bond": the child's stages always have ways to help, and a concept's items there answer
+        query.intent is Intent.HELP
+        or any(s.item.id in index.concept_items(query) for s in here if s.item.band_id)
+    )
+    if not answered_here and age is not None:
         others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
         if others and others[0].score >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_banded_here):
             pool = others + [s for s in here if s.item.band_id is None]

@@ -491,6 +491,10 @@ class Index:
         """Items matching the query, best first, with their scores."""
         return [(s.item, s.score) for s in self.scored(query)]
 
+    def concept_items(self, query: Query) -> frozenset[str]:
+        """Ids of the items that do the concepts the question names."""
+        return frozenset(i for n in query.concepts for i in self.questions.concepts[n].items)
+
     def item_stems(self, item: Item) -> frozenset[str]:
         """The stems of an item's own text."""
         return frozenset(self._sequences[self._position[item.id]])
