@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
+from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
 from bot.conversation.turn import Turn, child_info, choice
@@ -25,7 +26,6 @@ from bot.core.retrieval import index_for
 from content import Item, Library
 from db.models import Child
 
-ASK_STEP = "ask"
 MORE_PREFIX = "m:"
 MORE_LABEL = "More"
 STAGE_PROMPT = "How old is your child?"
@@ -42,8 +42,8 @@ async def question(turn: Turn, text: str) -> Outcome:
         return Outcome([reply_for(general, turn.env.library)])
     if len(children) == 1:
         return _answer_for(turn, text, children[0])
-    await turn.goto(ASK_STEP, {"question": text})
-    buttons = tuple((choice(ASK_STEP, str(child.id), child.name),) for child in children)
+    await turn.goto(Step.ASK, FlowData(question=text))
+    buttons = tuple((choice(Step.ASK, str(child.id), child.name),) for child in children)
     return Outcome([Reply("Which child is this about?", buttons)])
 
 
@@ -52,7 +52,7 @@ async def on_ask_press(turn: Turn, value: str) -> Outcome:
     child = await turn.child(value)
     if child is None:
         return expired()
-    text = str(turn.data.get("question", ""))
+    text = turn.data.question or ""
     await turn.goto(None)
     return _answer_for(turn, text, child)
 

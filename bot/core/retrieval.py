@@ -171,16 +171,14 @@ class Index:
         self._build_phrasings()
         self._stems_of_synonym: dict[int, frozenset[str]] = {}
         self._stems_of_concept: dict[int, frozenset[str]] = {}
-        for phrase in self._phrases:
-            stems = frozenset(stem for stem, _ in phrase.bag)
-            if phrase.synonym is not None:
-                self._stems_of_synonym[phrase.synonym] = (
-                    self._stems_of_synonym.get(phrase.synonym, frozenset()) | stems
-                )
-            if phrase.concept is not None:
-                self._stems_of_concept[phrase.concept] = (
-                    self._stems_of_concept.get(phrase.concept, frozenset()) | stems
-                )
+        for entry in self._phrases:
+            stems = frozenset(stem for stem, _ in entry.bag)
+            if entry.synonym is not None:
+                earlier = self._stems_of_synonym.get(entry.synonym, frozenset())
+                self._stems_of_synonym[entry.synonym] = earlier | stems
+            if entry.concept is not None:
+                earlier = self._stems_of_concept.get(entry.concept, frozenset())
+                self._stems_of_concept[entry.concept] = earlier | stems
 
     # --- building ---
 
