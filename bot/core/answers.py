@@ -71,6 +71,8 @@ PACE = "<i>Every child develops at their own pace.</i>"
 GENTLE = "<i>Every child develops at their own pace: these are common patterns, not a checklist.</i>"
 DOCTOR = "If something about your child's health or development worries you, your child's doctor is the best person to ask."
 URGENT = "If it feels urgent, get medical help right away."
+# For the parent's own health (pregnancy, birth, mood): their own care, never the child's doctor.
+OWN_DOCTOR = "For your own health, your own doctor, midwife or health visitor is the best person to ask."
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -560,8 +562,10 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library) -> str:
         f"The guidance I answer from covers {_e(_topics(library))}. It doesn't cover {named}, "
         "so I can't answer that one from it."
     ]
-    if any(s.health for s in subjects):
-        lines.append(f"{DOCTOR} {URGENT}")
+    doctors = [OWN_DOCTOR] if any(s.own_health for s in subjects) else []
+    doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) else []
+    if doctors:
+        lines.append(" ".join([*doctors, URGENT]))
     return "\n\n".join(lines)
 
 
@@ -648,7 +652,8 @@ def _short_text(
         notes.append(f"The guidance doesn't cover {named}, so that part I can't answer from it.")
     if health:
         named = " or ".join(_e(s.topic) for s in query.out_of_scope)
-        notes.append(f"The guidance doesn't cover {named}. {DOCTOR}")
+        own = any(s.own_health for s in query.out_of_scope)
+        notes.append(f"The guidance doesn't cover {named}. {OWN_DOCTOR if own else DOCTOR}")
     if any(i.kind is Kind.INDICATOR for i in banded):
         notes.append(PACE)
     return "\n".join(lines) + ("\n\n" + "\n".join(notes) if notes else "")
@@ -685,18 +690,18 @@ def _compose_full(
 
 def _line(library: Library, item: Item, label_band: bool) -> str:
     if item.kind is Kind.BACKGROUND:
-        return f"<i>{_e(item.title or '')}</i>: {_e(item.text)}"
+        return f"<i>{_e(item.title or '')}</i>: {_e(item.parent)}"
     band = library.band(item.band_id or "")
     suffix = f" <i>({_e(band.label)})</i>" if label_band and band else ""
-    return f"• {_e(item.text)}{suffix}"
+    return f"• {_e(item.parent)}{suffix}"
 
 
 def _stage_lines(bands: tuple[Band, ...], age: _Age) -> str:
     who = _who(age, bold=True)
     if len(bands) == 1:
-        return f"{who}, in the <b>{_e(bands[0].label)}</b> stage: {_e(bands[0].summary)}"
+        return f"{who}, in the <b>{_e(bands[0].label)}</b> stage: {_e(bands[0].parent)}"
     lines = [f"{who}, an age where {len(bands)} stages overlap:".replace(" 2 stages", " two stages")]
-    lines += [f"• <b>{_e(band.label)}</b>: {_e(band.summary)}" for band in bands]
+    lines += [f"• <b>{_e(band.label)}</b>: {_e(band.parent)}" for band in bands]
     return "\n".join(lines)
 
 

@@ -15,11 +15,11 @@ async def test_an_answer_is_short_and_more_shows_further_items(bot: Harness):
     (reply,) = await bot.say(sam, "she follows me everywhere, is that normal?")
     assert len(reply.text) <= SHORT_CHARS
     assert reply.text.startswith("What's common for <b>Mia</b>")
-    assert "follows caregiver(s) when he or she leaves the room" in reply.text
+    assert "following you when you leave the room" in reply.text
     assert "stage:" not in reply.text  # no stage summary repeated on every answer
     (more,) = await bot.tap(sam, "More")
     assert more.text.count("• ") >= 2
-    assert "follows caregiver(s) when he or she leaves the room" not in more.text
+    assert "following you when you leave the room" not in more.text
 
 
 async def test_small_talk_gets_a_short_friendly_reply_never_a_summary_or_a_picker(bot: Harness):
