@@ -72,9 +72,12 @@ async def answer_in_scope(turn: Turn, text: str) -> Reply | None:
     if len(text) > MAX_TEXT_CHARS:
         return None
     children = await turn.children()
-    child = child_info(children[0]) if len(children) == 1 and find_age(text) is None else None
-    reply = answer(text, library=turn.env.library, today=turn.today, child=child)
-    return Reply(reply.text) if reply.in_scope and reply.items else None
+    result = answer(text, library=turn.env.library, today=turn.today, child=None)
+    if result.scope is not Scope.IN or not result.items:
+        return None
+    if len(children) == 1 and not result.age_named:
+        result = answer(text, library=turn.env.library, today=turn.today, child=child_info(children[0]))
+    return reply_for(result, turn.env.library)
 
 
 def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
