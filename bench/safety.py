@@ -1,10 +1,10 @@
 """How the safety check does on its development sets, and how long it takes per message.
 
 Prints, per set, recall per kind and false alarms on ordinary questions, and the mean time per message; ends
-with one JSON line. The sets: the phrasings in tests/core/safety_devset.py, the first held-out set (now
-development data) and the validation batch in bench/eval/safety_fresh.yaml. The phrases were tuned against
-the first two, so their figures say nothing about unseen phrasings. ``--misses SET`` lists what a set's
-messages got wrong; never use it on a set kept for validation.
+with one JSON line. The sets: the phrasings in tests/core/safety_devset.py, the first held-out set and the second
+round's validation batch (bench/eval/SAFETY.md says what each measured while it was unseen). The phrases
+have been tuned against all three, so these figures say nothing about unseen phrasings. ``--misses SET``
+lists what a set's messages got wrong; never use it, or this script, on a set kept for validation.
 
 A crisis answered as an emergency, or the reverse, counts as recognised (both put help first); a wellbeing
 message answered as a crisis counts as recognised too, but is counted apart as over-alarmed.
@@ -60,11 +60,12 @@ def name_of(kind: SafetyKind | None) -> str:
     return kind.value if kind else "none"
 
 
-def sets(validation: bool) -> dict[str, Labelled]:
-    labelled = {"dev": devset(), "round1": load_yaml(EVAL / "safety_round1.yaml")}
-    if validation:
-        labelled["fresh"] = load_yaml(EVAL / "safety_fresh.yaml")
-    return labelled
+def sets() -> dict[str, Labelled]:
+    return {
+        "dev": devset(),
+        "round1": load_yaml(EVAL / "safety_round1.yaml"),
+        "fresh": load_yaml(EVAL / "safety_fresh.yaml"),
+    }
 
 
 def score(labelled: Labelled) -> dict[str, list[int] | int]:
@@ -80,12 +81,11 @@ def score(labelled: Labelled) -> dict[str, list[int] | int]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--misses", choices=["dev", "round1"], help="list the messages a set gets wrong")
     parser.add_argument(
-        "--validation", action="store_true", help="also score the validation batch (counts only)"
+        "--misses", choices=["dev", "round1", "fresh"], help="list the messages a set gets wrong"
     )
     args = parser.parse_args(argv)
-    labelled_sets = sets(args.validation)
+    labelled_sets = sets()
     if args.misses:
         for text, expected in labelled_sets[args.misses]:
             got = check(text)

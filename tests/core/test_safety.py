@@ -14,14 +14,18 @@ from content import default_library
 from content.safety import SAFETY_PATH, SafetyError, default_safety, fold, load_safety, normalise
 from tests.core import safety_devset as dev
 
-ROUND1 = Path(__file__).resolve().parents[2] / "bench" / "eval" / "safety_round1.yaml"
-KINDS = {"crisis": SafetyKind.CRISIS, "emergency": SafetyKind.EMERGENCY, "wellbeing": SafetyKind.WELLBEING}
+EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval"
+# Sets that were held out once and measured, then became development data (bench/eval/SAFETY.md).
+FORMERLY_HELD_OUT = ("safety_round1.yaml", "safety_fresh.yaml")
 
 
 def round1(kind: str) -> list[str]:
-    """The first held-out set, now development data: its entries of one kind."""
-    entries = yaml.safe_load(ROUND1.read_text(encoding="utf-8"))
-    return [str(entry["text"]) for entry in entries if entry["kind"] == kind]
+    """The formerly held-out sets' entries of one kind."""
+    texts: list[str] = []
+    for name in FORMERLY_HELD_OUT:
+        entries = yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
+        texts += [str(entry["text"]) for entry in entries if entry["kind"] == kind]
+    return texts
 
 
 # --- recall and false alarms on the development sets ---
@@ -48,18 +52,18 @@ def test_ordinary_questions_raise_no_alarm(text: str):
 
 
 @pytest.mark.parametrize("text", round1("crisis") + round1("emergency"))
-def test_the_first_held_out_set_crisis_and_emergency_get_help_first(text: str):
+def test_the_formerly_held_out_sets_crisis_and_emergency_get_help_first(text: str):
     # Answered as either, help comes first; which of the two is asserted by the development set above.
     assert check(text) in {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
 
 
 @pytest.mark.parametrize("text", round1("wellbeing"))
-def test_the_first_held_out_set_wellbeing(text: str):
+def test_the_formerly_held_out_sets_wellbeing(text: str):
     assert check(text) is SafetyKind.WELLBEING
 
 
 @pytest.mark.parametrize("text", round1("none"))
-def test_the_first_held_out_set_ordinary(text: str):
+def test_the_formerly_held_out_sets_ordinary(text: str):
     assert check(text) is None
 
 
