@@ -176,6 +176,9 @@ class Caregiver(Base):
     announced_bands: Mapped[str | None] = mapped_column(String(255))
     # Set once the "past 36 months" goodbye has gone out; no more tips for this child after it.
     farewell_at: Mapped[dt.datetime | None]
+    # Comma-separated band ids whose every idea was turned down ("not for us") when this caregiver was told
+    # so; tips for the child then wait quietly until a new stage begins or ideas are brought back (cleared).
+    declined_bands: Mapped[str | None] = mapped_column(String(255))
 
     parent: Mapped[Parent] = relationship(back_populates="links")
     child: Mapped[Child] = relationship(back_populates="links")
