@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.conversation import asking, child_steps, setup_steps
+from bot.conversation import asking, child_steps, setup_steps, stages
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
@@ -169,4 +169,5 @@ CHILD_ACTIONS: dict[str, Callable[[Turn, Child], Awaitable[Outcome]]] = {
     "removeyes": _remove,
     "normal": asking.typical_for,
     "tip": asking.tip_for,
+    "revive": stages.revive,
 }
