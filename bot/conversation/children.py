@@ -18,6 +18,7 @@ from bot.conversation.texts import NAME_HINT, NO_CHILD_YET, esc
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import Button, Reply
+from bot.core.tips import is_past_content
 from db import families
 from db.models import Child
 
@@ -34,7 +35,8 @@ def describe_child(turn: Turn, child: Child) -> str:
     if age is None:
         return f"<b>{esc(child.name)}</b>"
     corrected = ", corrected age" if age.corrected else ""
-    return f"<b>{esc(child.name)}</b>, {describe_age(age)}{corrected}"
+    ended = " (tips have ended)" if is_past_content(age.months, turn.env.library) else ""
+    return f"<b>{esc(child.name)}</b>, {describe_age(age)}{corrected}{ended}"
 
 
 async def list_children(turn: Turn) -> Outcome:
