@@ -185,7 +185,8 @@ class Caregiver(Base):
 
 
 class Invite(Base):
-    """A single-use, expiring code that lets a second caregiver join a child."""
+    """A single-use, expiring code that lets another caregiver join one child or several (``children``);
+    ``child_id`` is the first of them, the one the invite was made from."""
 
     __tablename__ = "invites"
 
@@ -197,6 +198,17 @@ class Invite(Base):
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     used_by: Mapped[int | None] = mapped_column(ForeignKey("parents.id", ondelete="SET NULL"))
+
+
+class InviteChild(Base):
+    """One child an invite shares: a link made for twins, or for all of a parent's children, is one code."""
+
+    __tablename__ = "invite_children"
+
+    invite_id: Mapped[int] = mapped_column(ForeignKey("invites.id", ondelete="CASCADE"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("children.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Delivery(Base):
@@ -244,6 +256,7 @@ __all__ = [
     "DeliveryState",
     "Feedback",
     "Invite",
+    "InviteChild",
     "Parent",
     "ParentState",
 ]

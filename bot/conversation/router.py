@@ -151,6 +151,8 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
         return await children.on_press(turn, action, raw_id)
     if kind == "s":
         return await account.on_settings_press(turn, rest)
+    if kind == "i":
+        return await children.on_invite_press(turn, rest)
     if kind == "tip":
         return await _tip_press(turn, rest)
     return None
