@@ -39,7 +39,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0004"
+HEAD = "0005"
 
 
 def check(connection: Connection) -> None:
@@ -102,6 +102,7 @@ def test_the_alembic_command_line_finds_the_same_migrations(db_url: str) -> None
     assert "Running upgrade 0001 -> 0002" in upgraded
     assert "Running upgrade 0002 -> 0003" in upgraded
     assert "Running upgrade 0003 -> 0004" in upgraded
+    assert "Running upgrade 0004 -> 0005" in upgraded
     assert "No new upgrade operations detected" in alembic("check")
     assert f"{HEAD} (head)" in alembic("current")
     assert "CREATE TABLE parents" in alembic("upgrade", "base:head", "--sql")
@@ -160,13 +161,13 @@ async def test_the_history_indexes_arrive_on_a_database_with_tips_and_keep_them(
 
 
 async def test_caregivers_gain_declined_bands_and_keep_their_rows(db_url: str) -> None:
-    """0002 -> 0003 on a family in use: the link stays as it was, with nothing yet said about turned-down
+    """0003 -> 0004 on a family in use: the link stays as it was, with nothing yet said about turned-down
     stages; and back down again, the column goes and the link stays."""
     engine = create_engine(db_url)
     at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0002"))
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0003"))
             await connection.execute(
                 text(
                     "INSERT INTO parents (id, chat_id, time_zone, tip_days, tip_time, state, created_at,"
@@ -192,7 +193,7 @@ async def test_caregivers_gain_declined_bands_and_keep_their_rows(db_url: str) -
             ).one()
         assert tuple(row) == ("sa-band-7-18", None)
         async with engine.begin() as connection:
-            await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0002"))
+            await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0003"))
         async with engine.connect() as connection:
             columns = await connection.run_sync(
                 lambda c: {col["name"] for col in inspect(c).get_columns("caregivers")}
@@ -205,12 +206,12 @@ async def test_caregivers_gain_declined_bands_and_keep_their_rows(db_url: str) -
 
 
 async def test_existing_invites_share_their_one_child_after_the_upgrade(db_url: str) -> None:
-    """0003 -> 0004 with an invite waiting to be used: it still shares its child, through the new table."""
+    """0004 -> 0005 with an invite waiting to be used: it still shares its child, through the new table."""
     engine = create_engine(db_url)
     at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0003"))
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0004"))
             await connection.execute(
                 text(
                     "INSERT INTO parents (id, chat_id, time_zone, tip_days, tip_time, state, created_at,"
