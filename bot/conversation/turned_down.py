@@ -102,7 +102,10 @@ async def listing(turn: Turn, raw_page: str) -> Outcome:
     head = "<b>Tips you turned down</b>"
     if len(pages) > 1:
         head += f" (page {page + 1} of {len(pages)})"
-    lines = [head, "I won't send these for the child named. Tap a number to bring one back."]
+    lines = [
+        head,
+        "Each is turned down only for the child it's listed under. Tap a number to bring one back.",
+    ]
     current: Child | None = None
     for entry in shown:
         if entry.child is not current:
