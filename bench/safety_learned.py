@@ -24,12 +24,21 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core.safety import SafetyKind, check_phrases, idiom_in  # noqa: E402
-from bot.core.safety_corpus import Example, training_examples  # noqa: E402
-from bot.core.safety_model import Settings, fit  # noqa: E402
+from bench.safety_corpus import Example, training_examples, yaml_examples  # noqa: E402
+from bench.safety_layer import Settings, fit  # noqa: E402
+from bot.core.safety import SafetyKind, mend  # noqa: E402
+from bot.core.safety import check as check_phrases  # noqa: E402
+from content.safety import default_safety, normalise  # noqa: E402
 
 URGENT = {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
 GRID = [round(x, 2) for x in np.arange(0.3, 0.96, 0.05)]
+
+
+def idiom_in(text: str) -> bool:
+    """Whether one of the phrases' idiom or play exceptions is in ``text``: then the layer stays silent."""
+    phrases = default_safety()
+    plain = normalise(text)
+    return any(p.search(v) for v in (plain, mend(plain, phrases)) for p in phrases.not_alarms)
 
 
 def recognised(expected: SafetyKind | None, got: SafetyKind | None) -> bool:
@@ -95,7 +104,9 @@ def pick_thresholds(
     ordinary = [i for i, e in enumerate(examples) if e.kind is None and phrases[i] is None and not vetoed[i]]
     chosen: dict[SafetyKind, float] = {}
     for kind in SafetyKind:
-        chosen[kind] = next(t for t in [*GRID, 1.01] if sum(probabilities[kind][i] >= t for i in ordinary) <= allowed)
+        chosen[kind] = next(
+            t for t in [*GRID, 1.01] if sum(probabilities[kind][i] >= t for i in ordinary) <= allowed
+        )
     return chosen
 
 
@@ -127,7 +138,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(show("  layer alone (out of fold)", alone))
             print(show("  phrases + layer", both))
             caught = sum(alone[k.value][0] for k in SafetyKind)
-            results[name] = {"thresholds": {k.value: v for k, v in thresholds.items()}, "alone": alone, "both": both}
+            results[name] = {
+                "thresholds": {k.value: v for k, v in thresholds.items()},
+                "alone": alone,
+                "both": both,
+            }
             if best is None or caught > best[0]:
                 best = (caught, name, settings)
     assert best is not None
@@ -139,8 +154,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def validate(path: Path, settings: Settings, examples: Sequence[Example]) -> dict[str, object]:
-    from bot.core.safety_corpus import yaml_examples
-
     batch = yaml_examples(path)
     started = time.perf_counter()
     model = fit(examples, settings)

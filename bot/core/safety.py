@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from content.safety import Rule, SafetyKind, SafetyPhrases, default_safety, normalise
 
-__all__ = ["SafetyKind", "check", "check_phrases", "idiom_in"]
+__all__ = ["SafetyKind", "check"]
 
 # Telegram's longest message; anything longer is not a parent typing, and is checked up to here.
 MAX_CHECKED_CHARS = 4096
@@ -28,21 +28,7 @@ _mended: dict[tuple[int, str], str] = {}
 
 
 def check(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind | None:
-    """The most urgent kind of distress in ``text``, or None for an ordinary message.
-
-    The phrases decide first; only when they find nothing, no idiom or play is in the message and the
-    phrases are the shipped ones, the learned layer may raise a kind (never lower one).
-    """
-    found = check_phrases(text, phrases)
-    if found is not None or phrases is not None or idiom_in(text):
-        return found
-    from bot.core.safety_model import learned_kind  # the layer trains on the labelled sets, which use check
-
-    return learned_kind(text[:MAX_CHECKED_CHARS])
-
-
-def check_phrases(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind | None:
-    """The most urgent kind of distress the phrases find in ``text``, or None."""
+    """The most urgent kind of distress in ``text``, or None for an ordinary message."""
     phrases = phrases or default_safety()
     found: set[SafetyKind] = set()
     negated_crisis = False
@@ -69,15 +55,6 @@ def check_phrases(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind
 
 
 _RANK = {kind: rank for rank, kind in enumerate(SafetyKind)}
-
-
-def idiom_in(text: str, phrases: SafetyPhrases | None = None) -> bool:
-    """Whether an idiom or play ("killing me with", "pretends to shoot") is in ``text``: then the learned
-    layer stays silent, since the phrases have already judged the dramatic words in it ordinary."""
-    phrases = phrases or default_safety()
-    plain = normalise(text[:MAX_CHECKED_CHARS])
-    variants = (plain, mend(plain, phrases))
-    return any(pattern.search(variant) for variant in variants for pattern in phrases.not_alarms)
 
 
 def _variants(text: str, phrases: SafetyPhrases) -> Iterator[str]:

@@ -1,20 +1,19 @@
-"""The learned second layer of the safety check: a small linear classifier over character and word n-grams.
+"""An experimental learned second layer for the safety check: a small linear classifier over n-grams.
 
-The phrases in ``content/safety.yaml`` recognise what the team has seen, but miss paraphrases nobody wrote
-down (mostly the parent's own wellbeing). This layer is trained, deterministically, from every message the
-team has labelled (``bot/core/safety_corpus.py``) when the process warms up, so the labelled sets stay the
-source of truth and there is no fitted artefact to keep in step. It is transparent: TF-IDF over character
-2-5-grams within words and word 1-2-grams, and one logistic regression per kind against everything else.
+NOT wired into the bot: measured on a fresh validation batch it added recall (crisis +3, wellbeing +3) but
+also a false alarm, and cost more than the 5 ms budget per message (bench/eval/SAFETY.md). It is kept here,
+with its cross-validation (``bench/safety_learned.py``), so the experiment can be repeated as the labelled
+sets grow.
 
-It is only ever asked when the phrases found nothing, and it may only raise an alarm: the per-kind
-thresholds were chosen by cross-validation over the labelled sets (grouped by the file each came from,
-``bench/safety_learned.py``) so that ordinary questions almost never cross them.
+Trained deterministically from every message the team has labelled (``bench/safety_corpus.py``): TF-IDF
+over character 2-5-grams within words and word 1-2-grams, one logistic regression per kind against
+everything else. Meant to be asked only when the phrases found nothing and no idiom is in the message, and
+only to raise a kind; the per-kind thresholds were chosen by cross-validation grouped by source file so
+that no ordinary message out of fold crossed them.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,10 +23,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from bot.core.safety_corpus import CorpusError, Example, training_examples
+from bench.safety_corpus import Example
 from content.safety import SafetyKind, normalise
 
-__all__ = ["SafetyModel", "Settings", "default_model", "fit", "learned_kind"]
+__all__ = ["SafetyModel", "Settings", "fit"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,10 @@ def fit(examples: Sequence[Example], settings: Settings | None = None) -> Safety
     texts = [normalise(example.text) for example in examples]
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams, sublinear_tf=True, min_df=1)
     words = TfidfVectorizer(
-        analyzer="word", ngram_range=settings.word_ngrams, sublinear_tf=True, token_pattern=r"\b\w+\b"
+        analyzer="word",
+        ngram_range=settings.word_ngrams,
+        sublinear_tf=True,
+        token_pattern=r"\b\w+\b",  # noqa: S106 (a regex, not a password)
     )
     classifiers: dict[SafetyKind, LogisticRegression] = {}
     # One thread: on a busy machine, BLAS threads made a 0.05 s fit take seconds.
@@ -103,33 +105,3 @@ def fit(examples: Sequence[Example], settings: Settings | None = None) -> Safety
             model.fit(features, labels)
             classifiers[kind] = model
     return SafetyModel(chars, words, classifiers, settings)
-
-
-_lock = threading.Lock()
-_model: SafetyModel | None = None
-_unavailable = False
-log = logging.getLogger(__name__)
-
-
-def default_model() -> SafetyModel:
-    """The layer trained on every labelled set, once per process (the first call takes a fraction of a second)."""
-    global _model
-    with _lock:
-        if _model is None:
-            _model = fit(training_examples())
-        return _model
-
-
-def learned_kind(text: str) -> SafetyKind | None:
-    """The layer's verdict on ``text``; if the labelled sets cannot be read, the phrases stand alone (logged
-    once, without any message text)."""
-    global _unavailable
-    if _unavailable:
-        return None
-    try:
-        model = default_model()
-    except CorpusError as exc:
-        _unavailable = True
-        log.error("safety: the learned layer is off, its training data could not be read: %s", exc)
-        return None
-    return model.raise_kind(text)

@@ -1,4 +1,4 @@
-"""The labelled messages the learned safety layer is trained from: every set the team has already labelled.
+"""The labelled messages the experimental learned safety layer is trained from: every set already labelled.
 
 The sets stay where they are kept and reviewed (the development set beside its tests, the formerly held-out
 sets and the answer evaluation's questions in bench/eval), so they remain the one source of truth; this
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.safety import check_phrases
+from bot.core.safety import check
 from content.safety import SafetyKind
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "tests" / "core" / "safety_devset.py"
 EVAL = ROOT / "bench" / "eval"
 # Labelled safety sets: each a list of {kind, text}.
@@ -87,7 +87,7 @@ def question_examples(path: Path) -> list[Example]:
         questions = [str(entry["q"]) for entry in entries]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CorpusError(f"{path.name}: {exc!r}") from None
-    return [Example(q, None, path.name) for q in questions if check_phrases(q) is None]
+    return [Example(q, None, path.name) for q in questions if check(q) is None]
 
 
 def training_examples() -> list[Example]:
