@@ -6,10 +6,8 @@ Handy for checking what the bot would say, and for scripted checks with ``--json
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable
 from datetime import date
@@ -17,9 +15,8 @@ from datetime import date
 from bot.core.ages import DateProblem, validate_birthdate, validate_due_date
 from bot.core.answers import Answer, ChildInfo, answer
 from bot.core.dates import parse_date
+from bot.core.text import plain
 from content import default_library
-
-_TAG = re.compile(r"</?[a-z]+>")
 
 
 def run_ask(args: argparse.Namespace) -> int:
@@ -58,11 +55,6 @@ def as_json(result: Answer) -> dict[str, object]:
         "text": plain(result.text),
         "html": result.text,
     }
-
-
-def plain(telegram_html: str) -> str:
-    """What Telegram shows for our HTML: tags gone, entities decoded."""
-    return html.unescape(_TAG.sub("", telegram_html))
 
 
 def _child(args: argparse.Namespace, today: date) -> ChildInfo | None:

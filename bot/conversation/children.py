@@ -11,13 +11,13 @@ from collections.abc import Awaitable, Callable
 
 from bot.conversation import asking, child_steps, setup_steps
 from bot.conversation.flow import FlowData, Mode, Step
-from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import NAME_HINT, NO_CHILD_YET, esc
+from bot.conversation.texts import NAME_HINT, NO_CHILD_YET
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import Button, Reply
+from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
 

@@ -13,7 +13,6 @@ from bot.conversation.flow import Mode, Step
 from bot.conversation.formats import hhmm, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import esc
 from bot.conversation.timezones import COMMON_ZONES, city, is_zone, match_zones
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.answers import typical_now
@@ -26,6 +25,7 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
+from bot.core.text import esc
 from db import families
 from db.models import ParentState
 

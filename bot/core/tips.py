@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
 
 from bot.core.ages import ChildAge, age_on, describe_age
 from bot.core.reply import Button, Reply
+from bot.core.text import esc
 from content import Band, Item, Library
 
 # Every third tip for a child also carries a "Why it matters" background snippet.
@@ -152,33 +152,28 @@ def _baseline(
 
 def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
     """The phone-sized message: optional new-stage note, "Try this", "You may notice", sometimes "Why"."""
-    name = _html(plan.child.name)
+    name = esc(plan.child.name)
     age_text = describe_age(plan.age) + (" (corrected)" if plan.age.corrected else "")
     if plan.strategy is None:
         return Reply(_farewell_text(name, library))
     count = plan.child.sent.total
-    parts = [f"<b>{name}</b> · {_html(age_text)}"]
+    parts = [f"<b>{name}</b> · {esc(age_text)}"]
     for band in plan.new_bands:
-        typical = "\n".join(f"• {_html(i.text)}" for i in band.indicators[:ANNOUNCE_INDICATORS])
+        typical = "\n".join(f"• {esc(i.text)}" for i in band.indicators[:ANNOUNCE_INDICATORS])
         parts.append(
-            f"🌱 <b>{name} is {_html(describe_age(plan.age))}: a new stage begins</b> "
-            f"({_html(band.label)})\n{_html(band.summary)}\n<i>Typical now:</i>\n{typical}"
+            f"🌱 <b>{name} is {esc(describe_age(plan.age))}: a new stage begins</b> "
+            f"({esc(band.label)})\n{esc(band.summary)}\n<i>Typical now:</i>\n{typical}"
         )
-    parts.append(f"<b>Try this</b>\n{_html(plan.strategy.text)}")
+    parts.append(f"<b>Try this</b>\n{esc(plan.strategy.text)}")
     home = library.band(plan.strategy.band_id or "")
     if home is not None and home.indicators:
         indicator = home.indicators[count % len(home.indicators)]
-        parts.append(f"<b>You may notice</b>\n{_html(indicator.text)}")
+        parts.append(f"<b>You may notice</b>\n{esc(indicator.text)}")
     background = _background(plan.strategy, library)
     if background and count % BACKGROUND_EVERY == BACKGROUND_EVERY - 1:
         snippet = background[(count // BACKGROUND_EVERY) % len(background)]
-        parts.append(f"<b>Why it matters: {_html(snippet.title or '')}</b>\n{_html(snippet.text)}")
+        parts.append(f"<b>Why it matters: {esc(snippet.title or '')}</b>\n{esc(snippet.text)}")
     return Reply("\n\n".join(parts), tip_buttons(delivery_id, plan.child.child_id))
-
-
-def _html(text: str) -> str:
-    """Text for Telegram HTML: only <, > and & need escaping outside attributes."""
-    return escape(text, quote=False)
 
 
 def tip_buttons(delivery_id: int, child_id: int) -> tuple[tuple[Button, ...], ...]:
