@@ -26,6 +26,7 @@ from bot.app.config import load_settings
 from bot.app.serve import Serving
 from bot.conversation import Env, Outcome, Who
 from bot.core.reply import Document, Reply
+from bot.core.safety_reply import Support
 from bot.core.text import plain
 from bot.dispatch import SendResult
 from content import default_library
@@ -97,6 +98,7 @@ class TerminalChat:
         out: TextIO,
         *,
         default_time_zone: str = "UTC",
+        support: Support | None = None,
     ) -> None:
         self.sessions = sessions
         self.who = Who(chat_id, None, "en")
@@ -104,7 +106,9 @@ class TerminalChat:
         self.out = out
         self.outbox = TerminalOutbox(out, Path.cwd(), chat_id)
         self.serving = Serving.of(sessions, self.outbox)
-        self.env = Env(library=default_library(), default_time_zone=default_time_zone)
+        self.env = Env(
+            library=default_library(), default_time_zone=default_time_zone, support=support or Support()
+        )
 
     def now(self) -> datetime:
         real = datetime.now(UTC)
@@ -143,10 +147,12 @@ class TerminalChat:
                 await self.handle(line.strip())
 
 
-async def _chat(url: str, chat_id: int, today: date | None, zone: str) -> None:
+async def _chat(url: str, chat_id: int, today: date | None, zone: str, support: Support) -> None:
     engine = create_engine(url)
     try:
-        chat = TerminalChat(session_factory(engine), chat_id, today, sys.stdout, default_time_zone=zone)
+        chat = TerminalChat(
+            session_factory(engine), chat_id, today, sys.stdout, default_time_zone=zone, support=support
+        )
         await chat.run(sys.stdin)
     finally:
         await engine.dispose()
@@ -163,7 +169,7 @@ def run_chat(args: argparse.Namespace) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the chat is for talking, not migration notes
     try:
         upgrade_to_head(url)
-        asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone))
+        asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone, settings.support()))
     except (SQLAlchemyError, OSError) as exc:
         print(
             f"\nThe chat could not use the database ({type(exc).__name__}). Check --database-url or "
