@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from html import escape
 
 from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
 from bot.core.ages import age_on, describe_age
 from bot.core.language import foreign_language, language_name
 from bot.core.reply import MAX_MESSAGE_CHARS
 from bot.core.retrieval import Index, Query, Scored, index_for
+from bot.core.text import esc as _e
 from content import Band, Item, Kind, Library
 from content.lexicon import Intent, OutOfScope
 
@@ -710,8 +710,3 @@ def _who(age: _Age, *, bold: bool) -> str:
     name, label = (f"<b>{_e(x)}</b>" if bold else _e(x) for x in (age.who or "", age.label))
     corrected = " (corrected age)" if age.corrected else ""
     return f"{name} is {label} old{corrected}" if age.who else f"At {label}{corrected}"
-
-
-def _e(text: str) -> str:
-    """Escape for Telegram HTML (only <, > and & matter there; quotes stay readable)."""
-    return escape(text, quote=False)
