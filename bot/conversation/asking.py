@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
+from bot.conversation import stages
 from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
@@ -136,13 +137,17 @@ def _check(library: Library) -> str:
 async def _for_one_child(
     turn: Turn, prompt: str, prefix: str, then: Callable[[Turn, Child], Awaitable[Outcome]]
 ) -> Outcome:
-    """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several."""
+    """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several. Children
+    past the ages the content covers leave the choice (they stay in /children until the parent removes them)."""
     children = await turn.children()
     if not children:
         return say(NO_CHILD_YET)
-    if len(children) == 1:
-        return await then(turn, children[0])
-    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in children)
+    current = [child for child in children if stages.in_content_ages(turn, child)]
+    if len(children) == 1 or len(current) == 1:
+        return await then(turn, (current or children)[0])
+    if not current:
+        return say(stages.ended_text(turn, children))
+    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in current)
     return Outcome([Reply(prompt, buttons)])
 
 
@@ -161,4 +166,4 @@ async def tip(turn: Turn) -> Outcome:
 
 async def tip_for(turn: Turn, child: Child) -> Outcome:
     """The tip itself goes out after the commit, through the dispatcher, so it is recorded like any tip."""
-    return Outcome(tips=[(turn.parent.id, child.id)], toast=f"A tip for {child.name} is on its way.")
+    return await stages.tip_for(turn, child)

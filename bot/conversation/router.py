@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import account, asking, child_steps, children, setup_steps
+from bot.conversation import account, asking, child_steps, children, setup_steps, turned_down
 from bot.conversation.distress import answer_distress
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
@@ -66,7 +66,7 @@ ACTIONS: dict[str, Action] = {
     "deletedata": account.delete_data,
 }
 
-FEEDBACK = {"h": (Feedback.HELPFUL, "Thanks! Glad it helped."), "n": (Feedback.NOT_FOR_US, "Thanks, noted.")}
+HELPFUL_THANKS = "Thanks! Glad it helped."
 
 
 def split_command(text: str) -> tuple[str, list[str]]:
@@ -159,13 +159,16 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
         return await children.on_press(turn, action, raw_id)
     if kind == "s":
         return await account.on_settings_press(turn, rest)
+    if kind == "i":
+        return await children.on_invite_press(turn, rest)
     if kind == "tip":
         return await _tip_press(turn, rest)
     return None
 
 
 async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
-    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``."""
+    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``; and
+    ``u:<delivery>``, which brings a turned-down idea back."""
     action, _, raw_id = rest.partition(":")
     if action == "pause":
         return await account.pause(turn)
@@ -173,9 +176,14 @@ async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
         child = await turn.child(raw_id)
         return await asking.tip_for(turn, child) if child is not None else None
     delivery_id = parse_id(raw_id)
-    if action not in FEEDBACK or delivery_id is None:
+    if delivery_id is None:
         return None
-    feedback, thanks = FEEDBACK[action]
-    if not await deliveries.record_feedback(turn.s, turn.parent.id, delivery_id, feedback):
+    if action == "n":
+        return await turned_down.not_for_us(turn, delivery_id)
+    if action == "u":
+        return await turned_down.undo(turn, delivery_id)
+    if action != "h" or not await deliveries.record_feedback(
+        turn.s, turn.parent.id, delivery_id, Feedback.HELPFUL
+    ):
         return None
-    return Outcome(toast=thanks)
+    return Outcome(toast=HELPFUL_THANKS)
