@@ -27,4 +27,6 @@ def test_answer_accuracy_stays_above_the_floor(name):
     figures = overall.figures()
     assert figures["questions"] >= size
     for figure, floor in floors.items():
-        assert figures[figure] >= floor, f"{name}: {figure} {figures[figure]}% fell below its floor of {floor}%"
+        assert figures[figure] >= floor, (
+            f"{name}: {figure} {figures[figure]}% fell below its floor of {floor}%"
+        )
