@@ -220,7 +220,8 @@ def _answer_part(
             return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
         return refuse(_not_found(library))
     scored = index.scored(query)
-    explained = max((index.explained(s, query) for s in scored[:3]), default=0.0)
+    by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
+    explained = max((index.explained(s, query) for s in by_words), default=0.0)
     if not scored or (query.out_of_scope and explained < query.out_of_scope_words):
         return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
     if explained <= 0:
@@ -237,10 +238,15 @@ def _answer_part(
     )
     if not answered_here and age is not None:
         others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
-        if others and others[0].score >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_banded_here):
+        # Moving to another stage needs the words to say so: sentence similarity alone never does.
+        best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
+        others.sort(key=lambda s: -s.lexical)
+        if others and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here):
             pool = others + [s for s in here if s.item.band_id is None]
             pool.sort(key=lambda s: -s.score)
             elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
+    if not answered_here and not elsewhere:
+        pool = [s for s in here if s.lexical > 0]  # a weak question: only items its words point at
     ordered = _order(pool, query.intent)
     if query.intent is Intent.HELP and not elsewhere:
         ordered = _with_strategies(ordered, bands)
