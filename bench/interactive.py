@@ -370,9 +370,10 @@ def bot_process(path: str, port: int, run_pass: bool, log_file: str, conn: Any) 
 async def _run_bot(path: str, port: int, run_pass: bool, conn: Any) -> None:
     from bot.app.config import Settings
     from bot.app.warm import ready_for_serving
+    from bot.dispatch import Dispatcher
     from bot.telegram.app import build_application
-    from bot.telegram.jobs import sending_of
     from bot.telegram.runner import ALLOWED_UPDATES
+    from bot.telegram.sender import TelegramSender
     from db.engine import create_engine, session_factory
 
     settings = Settings(
@@ -391,7 +392,8 @@ async def _run_bot(path: str, port: int, run_pass: bool, conn: Any) -> None:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=ALLOWED_UPDATES)
         if run_pass:
-            dispatcher = sending_of(app, sessions, settings).tips
+            # As the dispatch job has it: the application's bot (its rate limiter), the scheduled-tip sender.
+            dispatcher = Dispatcher.from_settings(TelegramSender(app.bot), sessions, settings)
             passes = asyncio.create_task(dispatcher.run_once(dt.datetime.now(dt.UTC)))
         conn.send("ready")
         await asyncio.to_thread(conn.recv)  # "stop"

@@ -42,6 +42,7 @@ class Sent:
     method: str
     document: bytes | None = None
     filename: str | None = None
+    parse_mode: str | None = None
 
     @property
     def button_labels(self) -> list[str]:
@@ -73,8 +74,8 @@ class FakeBotAPI(BaseRequest):
         self.sent: list[Sent] = []
         self.faults: list[Fault] = []
         self.holds: dict[int, asyncio.Event] = {}
-        self._message_ids = itertools.count(1000)
         self._recorded: asyncio.Event | None = None
+        self._message_ids = itertools.count(1000)
 
     # --- BaseRequest ---
     @property
@@ -190,7 +191,18 @@ class FakeBotAPI(BaseRequest):
         rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
         buttons = [[(b["text"], b.get("callback_data") or b.get("url") or "") for b in row] for row in rows]
         text = str(params.get("text", params.get("caption", "")))
-        self.sent.append(Sent(message["chat"]["id"], text, buttons, message["message_id"], method, **extra))
+        parse_mode = params.get("parse_mode")
+        self.sent.append(
+            Sent(
+                message["chat"]["id"],
+                text,
+                buttons,
+                message["message_id"],
+                method,
+                **extra,
+                parse_mode=parse_mode,
+            )
+        )
         if self._recorded is not None:  # wake everyone waiting in until_sent
             self._recorded.set()
             self._recorded = None

@@ -2,10 +2,11 @@
 
 Telegram allows about 30 messages a second overall and about one a second in a private chat (20 a minute in
 a group). python-telegram-bot's ``AIORateLimiter`` serves sends in arrival order, so a parent's reply could
-wait behind a dispatcher pass's wave of tips. This limiter keeps the same limits but has two lanes: a send
-waits in the tip lane only when the task sending it said so (:func:`in_lane`, which the dispatcher's sender
-uses), and the tip lane gets the budget only when no reply is waiting. Replies cannot starve tips for long:
-parents type far fewer messages than 30 a second.
+wait behind a dispatcher pass's wave of tips. This limiter keeps the same limits but has two lanes
+(``bot.telegram.lanes``): a send waits in the tip lane only when the task sending it said so (:func:`in_lane`,
+which the dispatcher's sender uses), and the tip lane gets the budget only when no reply is waiting. Replies
+cannot starve tips for long: parents type far fewer messages than 30 a second. (Urgent replies never reach
+this limiter: ``UrgentFirstRateLimiter`` sends them straight away.)
 
 Nothing is retried here: the senders handle flood answers (429) themselves (``bot.telegram.sender``).
 """
@@ -16,12 +17,12 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterator
-from contextvars import ContextVar
-from enum import IntEnum
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.ext import BaseRateLimiter
+
+from bot.telegram.lanes import Lane, current_lane
 
 JSONDict = dict[str, Any]
 OVERALL_PER_SECOND = 30.0
@@ -35,28 +36,12 @@ GROUP_BURST = 20.0
 _PRUNE_AT = 4096  # chats remembered before idle ones are forgotten
 
 
-class Lane(IntEnum):
-    """Lower goes first."""
-
-    REPLY = 0
-    TIP = 1
+# The queued lanes, first served first (an urgent send, should one get here, waits with the replies).
+ORDER = (Lane.REPLY, Lane.TIP)
 
 
-_LANE: ContextVar[Lane] = ContextVar("securebase_send_lane", default=Lane.REPLY)
-
-
-@contextlib.contextmanager
-def in_lane(lane: Lane) -> Iterator[None]:
-    """Sends made in this block (by this task and tasks it starts) wait in ``lane``."""
-    token = _LANE.set(lane)
-    try:
-        yield
-    finally:
-        _LANE.reset(token)
-
-
-def current_lane() -> Lane:
-    return _LANE.get()
+def _queue_of(lane: Lane) -> Lane:
+    return Lane.TIP if lane is Lane.TIP else Lane.REPLY
 
 
 class Bucket:
@@ -92,11 +77,12 @@ class PriorityGate:
     def __init__(self, rate: float, burst: float, clock: Callable[[], float]) -> None:
         self.clock = clock
         self.bucket = Bucket(rate, burst, clock())
-        self.waiting: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
+        self.waiting: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in ORDER}
 
     def ask(self, lane: Lane) -> asyncio.Future[None] | None:
         """None: go now. Otherwise a future that is resolved when it is this send's turn."""
-        ahead = any(self.waiting[other] for other in Lane if other <= lane)
+        lane = _queue_of(lane)
+        ahead = any(self.waiting[other] for other in ORDER[: ORDER.index(lane) + 1])
         self.bucket.refill(self.clock())
         if not ahead and self.bucket.level >= 1:
             self.bucket.level -= 1
@@ -108,7 +94,7 @@ class PriorityGate:
     def release(self) -> float | None:
         """Grant waiting sends while the budget lasts; seconds until the next grant, or None if none wait."""
         self.bucket.refill(self.clock())
-        for lane in Lane:
+        for lane in ORDER:
             queue = self.waiting[lane]
             while queue:
                 if queue[0].done():  # given up (cancelled) while waiting
@@ -121,7 +107,7 @@ class PriorityGate:
         return None
 
     def waiting_in(self, lane: Lane) -> int:
-        return sum(1 for future in self.waiting[lane] if not future.done())
+        return sum(1 for future in self.waiting[_queue_of(lane)] if not future.done())
 
 
 class PriorityRateLimiter(BaseRateLimiter[None]):

@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
 from bot.conversation.texts import SOMETHING_WRONG
+from bot.dispatch import Dispatcher
 from bot.telegram.app import build_application
-from bot.telegram.jobs import sending_of
-from bot.telegram.limiter import Lane, PriorityRateLimiter, current_lane
+from bot.telegram.lanes import Lane, current_lane
+from bot.telegram.limiter import PriorityRateLimiter
 from bot.telegram.ordering import ChatOrderedProcessor, chat_key
+from bot.telegram.sender import TelegramSender
 from db.engine import INTERACTIVE_BUSY_TIMEOUT_MS
 from db.models import Delivery, DeliveryState
 from tests.bot.support import Harness, onboard, settings, texts
@@ -161,7 +163,7 @@ async def test_scheduled_tips_wait_in_the_tip_lane_replies_and_tips_asked_for_do
         asked = [lane for method, lane in api.lanes if method == "sendMessage"]
         assert set(asked) == {Lane.REPLY}
         api.lanes.clear()
-        tips = sending_of(harness.app, sessions, settings()).tips
+        tips = Dispatcher(TelegramSender(harness.app.bot), sessions)  # as the dispatch job has it
         report = await tips.run_once(dt.datetime(2026, 12, 6, 9, 0, 30, tzinfo=dt.UTC))  # Ann's next Sunday
     assert report.sent == 1
     assert [lane for method, lane in api.lanes if method == "sendMessage"] == [Lane.TIP]

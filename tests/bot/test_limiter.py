@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.telegram.limiter import Bucket, Lane, PriorityGate, PriorityRateLimiter, in_lane
+from bot.telegram.lanes import Lane, in_lane
+from bot.telegram.limiter import Bucket, PriorityGate, PriorityRateLimiter
 
 
 class Clock:
