@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.conversation import setup_steps
+from bot.conversation.clean import clean_name
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
@@ -63,9 +64,9 @@ def _ask_birthdate(name: str) -> str:
 
 
 def read_name(text: str) -> str | None:
-    """A name as typed, with spacing tidied; None when empty or too long to show nicely."""
-    name = " ".join(text.split())
-    return name if 0 < len(name) <= MAX_NAME_CHARS else None
+    """A name as typed, on one line with spacing tidied; None when empty or too long to show nicely."""
+    name = clean_name(text)
+    return name if name is not None and len(name) <= MAX_NAME_CHARS else None
 
 
 async def on_name(turn: Turn, text: str) -> Outcome:

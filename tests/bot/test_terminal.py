@@ -95,3 +95,15 @@ def test_run_chat_on_a_database_it_cannot_use(url, monkeypatch, capsys):
     assert "The chat could not use the database (" in err
     assert "Traceback" not in err
     assert "hunter2" not in err
+
+
+async def test_mydata_never_writes_through_a_link(sessions, tmp_path, monkeypatch):
+    """A symlink where the export would go (planted by someone else) is refused, and its target untouched."""
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("someone else's file")
+    (tmp_path / "securebase-my-data.json").symlink_to(target)
+    output = await chat(sessions, ["/start", "Mia", "15 March 2026", "b", "London", "a", "/mydata", "/quit"])
+    assert "(not saved: " in output
+    assert target.read_text() == "someone else's file"
+    assert (tmp_path / "securebase-my-data.json").is_symlink()
