@@ -8,6 +8,7 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.engine import wipe_freed_pages
 from db.families import DISTRESS_MEMORY, delete_old_invites, forget_old_distress
 
 # An invite is deleted this long after it expired (used or not); until then a late tap still hears "expired".
@@ -21,4 +22,6 @@ async def sweep(sessions: async_sessionmaker[AsyncSession], now: dt.datetime) ->
         deleted = await delete_old_invites(s, now - KEEP_INVITES_AFTER_EXPIRY)
         await forget_old_distress(s, now - DISTRESS_MEMORY)
         await s.commit()
+    # What was deleted, and anything an erasure's own wipe could not reach while the log was being read.
+    await wipe_freed_pages(sessions)
     return deleted

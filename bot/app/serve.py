@@ -20,6 +20,7 @@ from bot.conversation import Outcome
 from bot.conversation.texts import NO_TIP
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher, TipSender
+from db.engine import wipe_freed_pages
 from db.families import mark_blocked
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,8 @@ class Serving:
         if committed is not None:
             await committed(outcome)
         await self.deliver(chat_id, outcome, now)
+        if outcome.erased:  # after the replies: the parent need not wait for the disk
+            await wipe_freed_pages(self.sessions)
         return outcome
 
     async def deliver(self, chat_id: int, outcome: Outcome, now: datetime) -> None:
