@@ -41,6 +41,7 @@ from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.limiter import PriorityRateLimiter
 from bot.telegram.ordering import ChatOrderedProcessor
 from bot.telegram.sender import DEFAULTS, OnDemandSender, TelegramSender
+from bot.telegram.updates import SkippingBadUpdates
 from content import Library, default_library
 from db import families
 from db.engine import create_engine, interactive, session_factory
@@ -230,8 +231,8 @@ def build_application(
         builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     if request is not None:
         builder.request(request)
-    if get_updates_request is not None:
-        builder.get_updates_request(get_updates_request)
+    # Polling moves past an update this python-telegram-bot cannot read instead of stopping on it.
+    builder.get_updates_request(SkippingBadUpdates(get_updates_request))
     if sessions is None:
         engine = create_engine(settings.database_url)
         sessions = session_factory(engine)
