@@ -71,11 +71,17 @@ def _cap(name: str) -> int:
 def describe(error: BaseException) -> str:
     """An error by type only, with the types of what caused it: ``OperationalError (from TimeoutError)``."""
     causes: list[str] = []
-    seen = error.__cause__ or error.__context__
+    seen = _cause(error)
     while seen is not None and len(causes) < 3:
         causes.append(type(seen).__name__)
-        seen = seen.__cause__ or seen.__context__
+        seen = _cause(seen)
     return type(error).__name__ + (f" (from {', '.join(causes)})" if causes else "")
+
+
+def _cause(error: BaseException) -> BaseException | None:
+    """What led to ``error``: its cause or context, or the driver's error a database error wraps."""
+    orig = getattr(error, "orig", None)  # SQLAlchemy's DBAPIError
+    return error.__cause__ or error.__context__ or (orig if isinstance(orig, BaseException) else None)
 
 
 class PrivacyFilter(logging.Filter):

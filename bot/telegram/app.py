@@ -10,7 +10,6 @@ the short, interactive time limits, and their sends go ahead of scheduled tips a
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -31,6 +30,7 @@ from telegram.request import BaseRequest
 
 from bot import conversation
 from bot.app.config import Settings
+from bot.app.failures import OUTAGES, RepeatedFailures
 from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
@@ -40,7 +40,7 @@ from bot.telegram.jobs import App, register_dispatch_job, register_housekeeping_
 from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.limiter import PriorityRateLimiter
 from bot.telegram.ordering import ChatOrderedProcessor
-from bot.telegram.sender import DEFAULTS, OnDemandSender, TelegramSender
+from bot.telegram.sender import DEFAULTS, OnDemandSender, TelegramSender, passing
 from bot.telegram.updates import SkippingBadUpdates
 from content import Library, default_library
 from db import families
@@ -64,6 +64,7 @@ class Handlers:
         self.serving = serving
         self.env = env
         self.clock = clock
+        self.failures = RepeatedFailures("update", log, expected=(*OUTAGES, NetworkError, RetryAfter))
 
     def install(self, app: App) -> None:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -150,13 +151,12 @@ class Handlers:
                     await s.commit()
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure by type and code location only: no message text, names or token."""
+        """Log the failure by type (and, for a bug, code locations) only: no message text, names or token; an
+        outage (database, network) is one line, and its repeats a count."""
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
-        frames = traceback.extract_tb(error.__traceback__) if error is not None else []
-        # File, line and function only: source lines and the exception's message may quote a parent's words.
-        where = "\n".join(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
-        log.error("update %s failed with %s\n%s", update_id, type(error).__name__, where)
+        if error is not None:
+            self.failures.failed(error, f"update {update_id}")
         if not isinstance(update, Update):
             return
         chat = update.effective_chat
@@ -249,9 +249,8 @@ def build_application(
     )
     app = builder.build()
     sender = TelegramSender(app.bot)
-    serving = Serving.of(
-        sessions, sender, Dispatcher.from_settings(OnDemandSender(sender), sessions, settings)
-    )
+    on_demand = Dispatcher.from_settings(OnDemandSender(sender), sessions, settings)
+    serving = Serving.of(sessions, sender, on_demand, passing=passing)
     Handlers(serving, env, clock).install(app)
     if with_jobs:
         register_dispatch_job(app, Dispatcher.from_settings(sender, sessions, settings), settings)

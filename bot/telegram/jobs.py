@@ -16,6 +16,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.app import housekeeping
 from bot.app.config import Settings
+from bot.app.failures import RepeatedFailures
 from bot.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,15 @@ def _job_queue(application: App) -> JobQueue[Any]:
 def register_dispatch_job(application: App, dispatcher: Dispatcher, settings: Settings) -> None:
     """One repeating job for everyone (not one per parent): each run is a dispatcher pass."""
     jobs = _job_queue(application)
+    failures = RepeatedFailures("dispatch pass", log)
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             report = await dispatcher.run_once(dt.datetime.now(dt.UTC))
-        except Exception:
-            log.exception("dispatch pass failed; the next one will pick up where it stopped")
+        except Exception as exc:
+            failures.failed(exc, "the next pass picks up where this one stopped")
             return
+        failures.succeeded()
         if report.due or report.retried:
             log.info("dispatch pass: %s", report.summary())
 
@@ -55,13 +58,15 @@ def register_dispatch_job(application: App, dispatcher: Dispatcher, settings: Se
 def register_housekeeping_job(application: App, sessions: async_sessionmaker[AsyncSession]) -> None:
     """An hourly job beside the dispatcher's; a failure is logged and the next hour tries again."""
     jobs = _job_queue(application)
+    failures = RepeatedFailures("housekeeping", log)
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             deleted = await housekeeping.sweep(sessions, dt.datetime.now(dt.UTC))
-        except Exception:
-            log.exception("housekeeping failed; the next run tries again")
+        except Exception as exc:
+            failures.failed(exc, "the next run tries again")
             return
+        failures.succeeded()
         if deleted:
             log.info("housekeeping: deleted %d old invite(s)", deleted)
 

@@ -200,5 +200,13 @@ class OnDemandSender:
             return await self.sender.send_tip_now(chat_id, reply, min(max_wait, LONGEST_REPLY_WAIT_SECONDS))
 
 
+def passing(error: Exception) -> bool:
+    """A send failure that may pass (network trouble, a timeout, a flood wait), as opposed to a message
+    Telegram refuses (``BadRequest``, which PTB counts among network errors)."""
+    if isinstance(error, BadRequest):
+        return False
+    return isinstance(error, NetworkError | RetryAfter | OSError | TimeoutError)
+
+
 def _short(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
