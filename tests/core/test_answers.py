@@ -256,6 +256,28 @@ def test_incidental_words_never_refuse_a_question_the_content_answers():
         assert "doesn't cover" not in result.text
 
 
+def test_a_negation_in_an_uncovered_subject_negates_only_the_word_next_to_it():
+    # "can't find me" and "crawls" once made "not crawling", a physical milestone, and refused this.
+    result = ask("my 10 month old crawls after me into the kitchen and sobs if she can't find me")
+    assert result.in_scope, result.text
+    assert "doesn't cover physical milestones" not in result.text
+    assert not ask("is it normal that my 10 month old isn't crawling yet").in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much milk should my 4 month old drink",
+        "when should my baby sit up on her own",
+        "how do I get my 11 month old to nap at nursery",
+        "how many wet nappies should a newborn have",
+        "is it normal he isn't walking yet at 14 months",
+    ],
+)
+def test_an_uncovered_subject_the_question_is_about_is_refused(question):
+    assert not ask(question).in_scope
+
+
 def test_a_tie_with_an_uncovered_health_subject_goes_to_the_content_with_the_doctor():
     result = ask("my baby has a rash and is clingy")
     assert result.in_scope
