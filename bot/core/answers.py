@@ -138,7 +138,7 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
     kind = _small_talk(question, index)
     if kind is not None:
         return Answer(question, None, False, (), False, (), _small_talk_reply(kind), Scope.SMALLTALK)
-    language = foreign_language(question, index.vocabulary)
+    language = foreign_language(question, index.vocabulary, index.mendable)
     if language is not None:
         named = find_age_any_language(question)
         months = named.months if named else None
@@ -495,6 +495,26 @@ _SMALL_TALK_FILLER = frozenset(
         "again",
         "x",
         "xx",
+        # who is greeted or thanked, and how: "hey bot", "hi everyone", "just wanted to say thanks"
+        "bot",
+        "there",
+        "everyone",
+        "all",
+        "guys",
+        "mate",
+        "buddy",
+        "friend",
+        "secure",
+        "base",
+        "securebase",
+        "just",
+        "wanted",
+        "to",
+        "say",
+        "oh",
+        "ah",
+        "and",
+        "too",
     }
 )
 _THANKS = frozenset(

@@ -342,6 +342,10 @@ class Index:
         self._corrections[word] = found
         return found or word
 
+    def mendable(self, word: str) -> bool:
+        """Whether ``word`` is known or a typo of a known word ("seperation")."""
+        return self.correct(word) in self._known
+
     def _tokens(self, text: str, *, correct: bool) -> list[_Token]:
         """Content words with their stems, negated when a "not" reaches them in the same clause."""
         tokens: list[_Token] = []

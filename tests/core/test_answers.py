@@ -293,11 +293,26 @@ def test_negation_changes_the_answer():
 
 
 def test_small_talk_is_no_question():
-    for message in ("thank you", "hi", "ok", "👍", "Thanks so much!"):
+    for message in ("thank you", "hi", "ok", "👍", "Thanks so much!", "hey bot", "just wanted to say thanks"):
         result = ask(message, ChildInfo("Mia", date(2026, 1, 29)))
         assert result.scope is Scope.SMALLTALK, message
         assert result.items == ()
         assert len(result.text) < 200
+
+
+@pytest.mark.parametrize(
+    "message", ["Ist Fremdeln mit 9 Monaten normal?", "Mein Sohn weint", "mon bébé pleure", "gracias"]
+)
+def test_a_short_message_in_another_language_is_foreign(message):
+    assert ask(message).scope is Scope.FOREIGN
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["my bby cryes wen i leve", "dd 18mo v clingy pls help", "my 2yo says adios and waves, normal?"],
+)
+def test_typos_and_a_foreign_word_in_an_english_question_stay_english(message):
+    assert ask(message).scope is not Scope.FOREIGN
 
 
 def test_another_language_is_said_plainly_and_never_spell_corrected():
