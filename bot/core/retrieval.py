@@ -97,7 +97,7 @@ class Query:
     concepts: tuple[int, ...]  # concepts named
     out_of_scope: tuple[OutOfScope, ...]  # subjects named that the content does not cover
     out_of_scope_stems: frozenset[str]  # the words those subjects claimed
-    out_of_scope_words: int
+    out_of_scope_words: float  # words of uncovered subjects, double where a question frame points at one
     unknown: tuple[str, ...]  # words known neither to the content, the phrasings nor the lexicon
     hints: tuple[AgeHint, ...]  # "baby", "toddler": an age hint, used when no age is known
     negated: bool
