@@ -308,8 +308,14 @@ def _finish(
     banded = [i for i in ordered if i.kind is not Kind.BACKGROUND]
     background = [i for i in ordered if i.kind is Kind.BACKGROUND]
     shown = banded[:limit]
+    # A background line leads when it is what a "why" asks, or simply the best answer ("at what age does
+    # separation anxiety start"), except to a "how do I", which gets ways to help first.
     lead_background = bool(background) and (
-        not shown or (ordered.index(background[0]) < ordered.index(shown[0]) and query.intent is Intent.WHY)
+        not shown
+        or (
+            ordered.index(background[0]) < ordered.index(shown[0])
+            and (query.intent is Intent.WHY or (query.intent is not Intent.HELP and ordered[0] is background[0]))
+        )
     )
     if (
         background
