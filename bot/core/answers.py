@@ -314,7 +314,10 @@ def _finish(
         not shown
         or (
             ordered.index(background[0]) < ordered.index(shown[0])
-            and (query.intent is Intent.WHY or (query.intent is not Intent.HELP and ordered[0] is background[0]))
+            and (
+                query.intent is Intent.WHY
+                or (query.intent is not Intent.HELP and ordered[0] is background[0])
+            )
         )
     )
     if (
