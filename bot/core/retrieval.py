@@ -133,6 +133,9 @@ class _Phrase:
     # Modifier stems in the phrase ("not" in "not crawling"): each must sit right before one of the phrase's
     # other words in the question, so "can't find me ... crawls" never makes "not crawling".
     modifiers: tuple[str, ...] = ()
+    # The phrase's stems in order: an uncovered subject's phrase of several words must be said as a phrase
+    # ("good nursery near" is not "leave her at nursery after a good nap").
+    sequence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,8 +306,9 @@ class Index:
                     )
                 number = len(self._phrases)
                 modifiers = tuple(stem for stem, _ in bag if stem in self._modifier_stems)
+                sequence = tuple(self._content_stems(phrase))
                 self._phrases.append(
-                    _Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept, modifiers)
+                    _Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept, modifiers, sequence)
                 )
                 for stem, _ in bag:
                     self._phrases_by_stem.setdefault(stem, []).append(number)
@@ -375,8 +379,8 @@ class Index:
         tokens = [t for t in self._tokens(question, correct=True) if t.position not in intent_words]
         stems = Counter(t.stem for t in tokens)
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
-        pairs, focus = self._pairs_and_focus(question, plain)
-        synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs)
+        pairs, focus, sequence = self._pairs_and_focus(plain)
+        synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence)
         terms: dict[str, float] = {}
         marked: dict[str, float] = {}
         unknown: list[str] = []
@@ -441,29 +445,30 @@ class Index:
     def _phrase_stems(self, number: int) -> frozenset[str]:
         return frozenset(stem for stem, _ in self._phrases[number].bag)
 
-    def _pairs_and_focus(
-        self, question: str, plain: str
-    ) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+    def _pairs_and_focus(self, plain: str) -> tuple[frozenset[tuple[str, str]], frozenset[str], list[str]]:
         """Which word each modifier sits right before ("not" -> "walk" in "isn't walking"), and the words a
         question frame points at ("how much *milk*", "when should she *sit*", "is it normal he isn't
         *walking*"): the subject the question is about, not a word it mentions on the way."""
         pairs: set[tuple[str, str]] = set()
         focus: set[str] = set()
+        sequence: list[str] = []  # the question's stems in order, "|" between clauses
         stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
-        text = normalise(question)
+        text = normalise(plain)
         for clause in _CLAUSES.split(text):
             pending: list[str] = []
+            sequence.append("|")
             for raw in split_words(clause):
                 word = self.correct(raw)
                 if word in modifiers:
                     stem = self.stem(word)
                     pairs.update((m, stem) for m in pending)  # "only wants me": only -> want
                     pending.append(stem)
+                    sequence.append(stem)
                 elif word not in stopwords:
                     stem = self.stem(word)
                     pairs.update((m, stem) for m in pending)
                     pending = []
-        text = normalise(plain)
+                    sequence.append(stem)
         for match in _FOCUS_FRAME.finditer(text):
             taken = 0
             for raw in split_words(_CLAUSES.split(text[match.end() :], maxsplit=1)[0]):
@@ -476,10 +481,13 @@ class Index:
                 taken += 1
                 if taken >= FOCUS_REACH:
                     break
-        return frozenset(pairs), frozenset(focus)
+        return frozenset(pairs), frozenset(focus), sequence
 
     def _match_phrases(
-        self, available: Counter[str], pairs: frozenset[tuple[str, str]] = frozenset()
+        self,
+        available: Counter[str],
+        pairs: frozenset[tuple[str, str]] = frozenset(),
+        sequence: list[str] | None = None,
     ) -> tuple[list[int], list[int], list[int]]:
         """Greedy, longest phrase first; a word is used by one phrase at most, and a modifier in a phrase
         must sit right before another of its words (``pairs``).
@@ -493,6 +501,13 @@ class Index:
         concepts: list[int] = []
         for number in ordered:
             phrase = self._phrases[number]
+            if (
+                phrase.out_of_scope is not None
+                and sequence is not None
+                and len(phrase.sequence) > 1
+                and not _contains(sequence, list(phrase.sequence))
+            ):
+                continue
             if phrase.modifiers and not all(
                 any((m, stem) in pairs or (stem, m) in pairs for stem, _ in phrase.bag if stem != m)
                 for m in phrase.modifiers

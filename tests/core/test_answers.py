@@ -267,6 +267,18 @@ def test_a_negation_in_an_uncovered_subject_negates_only_the_word_next_to_it():
 @pytest.mark.parametrize(
     "question",
     [
+        "my 10 month old cries when I leave her at nursery even after a good nap",  # no "good nursery near"
+        "my 30 month old asks me to stay until she falls asleep",
+        "our 10 month old is teething and very clingy, is the clinginess normal",
+    ],
+)
+def test_an_uncovered_subject_said_in_passing_never_refuses(question):
+    assert ask(question).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "how much milk should my 4 month old drink",
         "when should my baby sit up on her own",
         "how do I get my 11 month old to nap at nursery",
