@@ -77,6 +77,8 @@ _FOCUS_FRAME = re.compile(
     r"|(?:at\s+)?what\s+age|how\s+old|is\s+it\s+(?:normal|ok|okay|too\s+early|too\s+late|bad|safe)"
     r"(?:\s+(?:that|if|to|for))?|is\s+(?:this|that)\s+(?:normal|ok|okay)|enough"
     r"|how\s+(?:do|can|should|could)\s+(?:i|we)\s+(?:get|make|stop|start|teach|know\s+if|introduce|switch)"
+    r"|(?:is|could|might)\s+(?:it|this|that)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
+    r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
     r"(?:\s+(?:that|if|about))?)\b"
 )

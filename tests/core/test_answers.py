@@ -284,6 +284,11 @@ def test_an_uncovered_subject_said_in_passing_never_refuses(question):
         "how do I get my 11 month old to nap at nursery",
         "how many wet nappies should a newborn have",
         "is it normal he isn't walking yet at 14 months",
+        "my 3 month old cries for hours every evening, is it colic",
+        "should I teach my toddler the alphabet",
+        "what daycare should I choose for my 1 year old",
+        "when do babies recognise their name",
+        "my newborn lost weight",
     ],
 )
 def test_an_uncovered_subject_the_question_is_about_is_refused(question):
