@@ -370,6 +370,7 @@ OUT_OF_SCOPE = [
     ("what vaccines does my baby need", True),
     ("my 5 month old keeps vomiting after his bottle", True),
     ("is it normal that my 10 month old isn't crawling yet", True),
+    ("is it normal that my 10 month old flaps his hands", True),
 ]
 
 
@@ -385,7 +386,7 @@ def test_out_of_scope_questions_say_so_with_no_items(question, health):
     assert (URGENT in result.text) is health
 
 
-@pytest.mark.parametrize("question", ["asdfgh", "is it normal that my 10 month old flaps his hands"])
+@pytest.mark.parametrize("question", ["asdfgh", "is it normal that my 10 month old wiggles his hands"])
 def test_questions_the_content_does_not_cover_get_an_honest_reply(question):
     result = ask(question)
     assert not result.in_scope
