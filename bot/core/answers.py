@@ -310,6 +310,8 @@ def _finish(
     shown = banded[:limit]
     # A background line leads when it is what a "why" asks, or simply the best answer ("at what age does
     # separation anxiety start"), except to a "how do I", which gets ways to help first.
+    # Or when the child's own stages say nothing and the items come from another stage: background holds
+    # at every age, so a strong one leads.
     lead_background = bool(background) and (
         not shown
         or (
@@ -319,6 +321,7 @@ def _finish(
                 or (query.intent is not Intent.HELP and ordered[0] is background[0])
             )
         )
+        or bool(elsewhere)
     )
     if (
         background
