@@ -39,7 +39,7 @@ _WORD_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]+(?:{'|'.join(_UNITS[1:])}))?|
 _HALF = r"(?:\s*(?:and|&)\s*a\s+half|-and-a-half|\s*(?:and\s+)?1/2|\s*½)"
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUMBER}(?![a-z])|an?(?=\s)|half(?:\s+an?)?(?=\s))"
 _UNIT = (
-    r"(?:(?P<y>y(?:ears?|rs?|/o|\.o\.?|o)?)|(?P<m>m(?:o|ou)?n?t?h?s?)|(?P<w>w(?:ee)?k?s?)|(?P<d>d(?:ays?|ys?)?))"
+    r"(?:(?P<y>y(?:ears?|rs?|/o|\.o\.?|o)?)|(?P<m>m(?:o|ou)?n?t?h?s?)|(?P<w>w(?:ee)?k?s?|w/?o)|(?P<d>d(?:ays?|ys?)?))"
     r"(?![a-z])"
 )
 _ANY_UNIT = r"[\s-]*(?:y(?:ears?|rs?|/o|\.o\.?|o)?|m(?:o|ou)?n?t?h?s?|w(?:ee)?k?s?|d(?:ays?|ys?)?)(?![a-z])"
@@ -54,7 +54,7 @@ _AGE = re.compile(
 # "6 months next week", "will be 1 next month", "turns 2 on Friday": not there yet, so a month less.
 _SOON = (
     r"(?:next\s+(?:week|month)|soon|tomorrow|this\s+(?:week|weekend|month)"
-    r"|in\s+(?:a|two|three|\d)\s+(?:few\s+)?(?:days?|weeks?)|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+    r"|in\s+(?:a|two|three|\d)\s+(?:few\s+)?(?:days?|weeks?|months?)|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
 )
 _OLD_AFTER = re.compile(r"[\s-]*old\b")
 # With no unit, a small number is an age in years only in a few shapes: "he's 1 and ...", "she is almost two.",
@@ -72,7 +72,7 @@ _BARE_AGE = re.compile(
 )
 # "6 months next week", "will be 1 next month", "turns 2 on Friday": not there yet, so a month less.
 _SOON_AFTER = re.compile(rf"(?:[\s-]*old)?\s+{_SOON}\b")
-_NEARLY_BEFORE = re.compile(r"\b(?:almost|nearly)\s+(?:a\s+)?$")
+_NEARLY_BEFORE = re.compile(r"\b(?:almost|nearly|(?:about|going)\s+to)\s+(?:a\s+)?$")
 # "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
 _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant)\b"
