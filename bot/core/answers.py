@@ -308,18 +308,15 @@ def _finish(
     banded = [i for i in ordered if i.kind is not Kind.BACKGROUND]
     background = [i for i in ordered if i.kind is Kind.BACKGROUND]
     shown = banded[:limit]
-    # A background line leads when it is what a "why" asks, or simply the best answer ("at what age does
-    # separation anxiety start"), except to a "how do I", which gets ways to help first.
-    # Or when the child's own stages say nothing and the items come from another stage: background holds
-    # at every age, so a strong one leads.
+    # A background line leads when it is what a "why" (or "at what age") asks, when it is simply the best
+    # answer to a question that asks neither what is typical nor how to help ("did that break our bond?"),
+    # or when the child's own stages say nothing and the items come from another stage: background holds at
+    # every age.
     lead_background = bool(background) and (
         not shown
         or (
             ordered.index(background[0]) < ordered.index(shown[0])
-            and (
-                query.intent is Intent.WHY
-                or (query.intent is not Intent.HELP and ordered[0] is background[0])
-            )
+            and (query.intent is Intent.WHY or (query.intent is None and ordered[0] is background[0]))
         )
         or bool(elsewhere)
     )
