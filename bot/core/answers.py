@@ -73,6 +73,12 @@ DOCTOR = "If something about your child's health or development worries you, you
 URGENT = "If it feels urgent, get medical help right away."
 # For the parent's own health (pregnancy, birth, mood): their own care, never the child's doctor.
 OWN_DOCTOR = "For your own health, your own doctor, midwife or health visitor is the best person to ask."
+# A safety net under every "couldn't find that": a parent in distress whose words the safety check missed
+# still reads where help is, without an alarm that an ordinary question would not deserve.
+STRUGGLING = (
+    "And if things feel hard for you, your own doctor, midwife or health visitor is there for you too. "
+    "If anyone is in danger, call your local emergency number."
+)
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -615,7 +621,7 @@ def _past_last_band(age: _Age, library: Library) -> str:
 def _not_found(library: Library) -> str:
     return (
         f"I couldn't find that in the guidance I answer from, which covers {_e(_topics(library))}. "
-        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}"
+        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{STRUGGLING}"
     )
 
 
