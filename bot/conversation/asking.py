@@ -32,6 +32,18 @@ async def question(turn: Turn, text: str) -> Outcome:
     return Outcome([Reply("Which child is this about?", buttons)])
 
 
+async def in_passing(turn: Turn, text: str) -> Outcome:
+    """A question typed in the middle of a flow: answered without leaving it (no "which child" step), for
+    the only child, or for the age it names, or for every stage."""
+    if len(text) > MAX_TEXT_CHARS:
+        return say(TOO_LONG)
+    children = await turn.children()
+    if len(children) == 1 and find_age(text) is None:
+        return _answer_for(turn, text, children[0])
+    reply = answer(text, library=turn.env.library, today=turn.today, child=None)
+    return say(reply.text)
+
+
 async def on_ask_press(turn: Turn, value: str) -> Outcome:
     """A child tapped for the waiting question (only one of this parent's own children counts)."""
     child = await turn.child(value)

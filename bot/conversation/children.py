@@ -78,6 +78,12 @@ async def _ask_rename(turn: Turn, child: Child) -> Outcome:
     return say(f"What should I call {esc(child.name)} from now on?")
 
 
+async def ask_rename_again(turn: Turn, lead: str = "") -> Outcome:
+    child = await turn.child(turn.data.child_id)
+    name = esc(child.name) if child is not None else "your child"
+    return say(f"{lead}What should I call {name} from now on?")
+
+
 async def _ask_dates(turn: Turn, child: Child) -> Outcome:
     return await child_steps.begin_dates(turn, child.id, child.name)
 
@@ -142,11 +148,11 @@ async def join(turn: Turn, code: str, created: bool) -> Outcome:
         return say(problem)
     outcome = Outcome()
     who = esc(turn.parent.first_name or "Another caregiver")
+    name = esc(child.name)
+    notice = f"{who} now shares {name} with you, and gets the tips for {name} in their own chat."
     for other in await families.caregivers_of(turn.s, child.id):
         if other.id != turn.parent.id:
-            outcome.notices.append(
-                (other.chat_id, Reply(f"{who} joined you as a caregiver for {esc(child.name)}."))
-            )
+            outcome.notices.append((other.chat_id, Reply(notice)))
     welcome = f"Welcome! You now share {esc(child.name)}, and you'll get the tips for {esc(child.name)} here."
     await reschedule(turn.s, turn.parent, turn.now)
     if needs_setup:

@@ -15,8 +15,7 @@ from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import esc
 from bot.conversation.timezones import COMMON_ZONES, city, is_zone, match_zones
-from bot.conversation.turn import Turn, child_info, choice
-from bot.core.answers import typical_now
+from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Reply
 from bot.core.schedule import (
     DEFAULT_DAYS,
@@ -27,10 +26,13 @@ from bot.core.schedule import (
     parse_days,
 )
 from db import families
-from db.models import ParentState
+from db.models import Child, ParentState
 
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
 PER_WEEK_CHOICES = (1, 2, 3)
+TOO_MANY_DAYS = (
+    "I send one to three tips a week, so each one has time to settle in. Please pick up to three days.\n\n"
+)
 
 
 def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
@@ -124,6 +126,8 @@ async def on_days(turn: Turn, text: str) -> Outcome:
     days = read_days(value)
     if days is None:
         return say("Please tap a day, or type days like <i>Mon Thu</i>.")
+    if len(days) > max(PER_WEEK_CHOICES):
+        return ask_days(turn, TOO_MANY_DAYS)
     if len(days) == 1:  # one day: as many tips a week as before, spread out from it
         days = spread(min(days), len(parse_days(turn.parent.tip_days)))
     await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
@@ -179,18 +183,20 @@ async def _saved(turn: Turn, what: str) -> Outcome:
 
 
 async def finish(turn: Turn) -> Outcome:
-    """End of onboarding (or of joining): what is typical now, and when the first tip comes."""
+    """End of onboarding (or of joining): a short confirmation, and a first tip right after it."""
     child = await turn.child(turn.data.child_id)
     await turn.goto(None)
     await reschedule(turn.s, turn.parent, turn.now)
-    replies = []
-    if child is not None:
-        typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
-        replies.append(Reply(typical.text))
-    line = schedule_line(turn).replace("The next one comes", "Your first tip comes")
-    replies.append(
-        Reply(
-            f"All set! {line}\nMeanwhile, ask me anything about your child, or send /help to see what I can do."
-        )
-    )
-    return Outcome(replies)
+    return ready(turn, child, "All set!")
+
+
+def ready(turn: Turn, child: Child | None, lead: str) -> Outcome:
+    """A child is set up: one idea to try now (a tip, sent after this message and recorded like any other),
+    when tips come, and a button for what is typical now; the whole stage waits behind that button."""
+    line = schedule_line(turn)
+    if child is None:
+        return say(f"{lead} {line}\nAsk me anything about your child, or send /help.")
+    name = esc(child.name)
+    text = f"{lead} Here's a first idea to try with {name} now.\n{line}\nAsk me anything, or send /help."
+    button = Button("🌱 What's typical now", f"c:normal:{child.id}")
+    return Outcome([Reply(text, ((button,),))], tips=[(turn.parent.id, child.id)])

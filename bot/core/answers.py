@@ -277,7 +277,9 @@ def _who(age: _Age, *, bold: bool) -> str:
     """ "Mia is 10 months old (corrected age)" or "At 10 months"."""
     name, label = (f"<b>{_e(x)}</b>" if bold else _e(x) for x in (age.who or "", age.label))
     corrected = " (corrected age)" if age.corrected else ""
-    return f"{name} is {label} old{corrected}" if age.who else f"At {label}{corrected}"
+    if age.who:
+        return f"{name} is {label} old{corrected}"
+    return f"For a {label}{corrected}" if age.label == "newborn" else f"At {label}{corrected}"
 
 
 def _e(text: str) -> str:

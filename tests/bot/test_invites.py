@@ -17,10 +17,15 @@ async def test_second_caregiver_joins_and_sets_their_own_schedule(bot: Harness):
     assert joined[1].text.startswith(
         "Welcome! You now share Mia, and you'll get the tips for Mia here.\n\nWhich time zone are you in?"
     )
-    assert bot.api.last_to(301).text == "Alex joined you as a caregiver for Mia."
+    assert bot.api.last_to(301).text == (
+        "Alex now shares Mia with you, and gets the tips for Mia in their own chat."
+    )
     await bot.say(alex, "Sydney")
     done = await bot.tap(alex, "Sunday 09:00 is fine")
-    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (Australia/Sydney time).")
+    assert done[0].text.startswith(
+        "All set! Here's a first idea to try with Mia now.\nTips come on Sundays at 09:00 (Australia/Sydney time)."
+    )
+    assert done[1].text.startswith("<b>Mia</b> · 8 months")
 
     async with bot.sessions() as s:
         links = (await s.scalars(select(Caregiver))).all()

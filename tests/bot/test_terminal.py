@@ -31,9 +31,10 @@ async def test_onboarding_in_the_terminal_with_lettered_buttons(sessions, tmp_pa
     assert "     [a] Yes, born early   [b] No" in output
     assert "bot> Time zone set to Europe/London." in output
     assert (
-        "bot> All set! Tips come on Sundays at 09:00 (Europe/London time). Your first tip comes on Sunday 6 December"
-        in output
+        "bot> All set! Here's a first idea to try with Mia now.\n     Tips come on Sundays at 09:00 (Europe/London "
+        "time). The next one comes on Sunday 6 December" in output
     )
+    assert "[a] 🌱 What's typical now" in output
     assert "[a] 👍 Helpful   [b] 🙅 Not for us" in output  # the tip, through the real dispatcher
     assert "<b>" not in output
     exported = json.loads((tmp_path / "securebase-my-data.json").read_text())
@@ -68,9 +69,10 @@ async def test_two_terminal_parents_share_a_child_by_invite(sessions):
     )
     code = first.split("The other caregiver sends me:\n     /start ", 1)[1].split()[0]
     second = await chat(sessions, [f"/start {code}", "Berlin", "a"], chat_id=2)
-    assert "bot to chat 1> Another caregiver joined you as a caregiver for Mia." in second
+    assert "bot to chat 1> Another caregiver now shares Mia with you" in second
     assert "bot> Welcome! You now share Mia" in second
-    assert "bot> All set! Tips come on Sundays at 09:00 (Europe/Berlin time)." in second
+    assert "bot> All set! Here's a first idea to try with Mia now." in second
+    assert "Tips come on Sundays at 09:00 (Europe/Berlin time)." in second
 
 
 async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
@@ -79,7 +81,7 @@ async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
     assert "[a] Sunday 09:00 is fine" in typed
     assert "[g] Sat" in typed
     assert "bot> Do you mean 03:00 or 15:00?\n     [a] 03:00   [b] 15:00" in typed
-    assert "bot> All set! Tips come on Saturdays at 15:00 (Europe/London time)." in typed
+    assert "Tips come on Saturdays at 15:00 (Europe/London time)." in typed
     pressed = await chat(sessions, ["/settings", "B", "C"], chat_id=1)
     assert "[a] 07:00   [b] 09:00   [c] 12:00" in pressed
     assert "bot> Done. Tips come on Saturdays at 12:00" in pressed
