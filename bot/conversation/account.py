@@ -17,6 +17,7 @@ from bot.conversation.texts import esc, welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
+from bot.core.timezones import zone_label
 from db import families, privacy
 from db.models import ParentState
 
@@ -178,7 +179,7 @@ async def settings(turn: Turn) -> Outcome:
     text = (
         "<b>Your settings</b>\n"
         f"Days: {describe_days(days)}\nTime: {hhmm(parent.tip_time)}\n"
-        f"Time zone: {esc(parent.time_zone)}\nTips a week: {len(days)}\n\n"
+        f"Time zone: {esc(zone_label(parent.time_zone))}\nTips a week: {len(days)}\n\n"
         f"{setup_steps.schedule_line(turn)}\nWhat would you like to change?"
     )
     buttons = (

@@ -20,6 +20,7 @@ from bot.core.ages import DateProblem
 from bot.core.dates import parse_date
 from bot.core.reply import Reply
 from bot.core.step_words import StepWord, is_question, step_word
+from bot.core.timezones import zone_label
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
 
@@ -147,7 +148,9 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
         return await child_steps.on_same_name(turn, "no")
     if step is Step.TZ and onboarding:
         await turn.goto(Step.DAYS, data)
-        return setup_steps.ask_days(turn, f"I'll keep {esc(turn.parent.time_zone)} for now.\n\n")
+        return setup_steps.ask_days(
+            turn, f"I'll keep {esc(zone_label(turn.parent.time_zone))} time for now.\n\n"
+        )
     if step is Step.DAYS and onboarding:
         return await setup_steps.on_days(turn, "keep")
     if step is Step.TIME and onboarding:

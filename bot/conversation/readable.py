@@ -16,6 +16,7 @@ from bot.conversation.texts import esc
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.schedule import describe_days, parse_days
+from bot.core.timezones import zone_label
 from db.models import Child, Feedback, ParentState
 
 # Children named one by one; more are counted (all of them are in the file).
@@ -50,7 +51,7 @@ def summary(turn: Turn, exported: dict[str, Any], children: list[Child]) -> str:
         f"• <b>You:</b> {esc(parent.first_name or 'no name given')}"
         + (f", language {esc(parent.language_code)}" if parent.language_code else "")
         + f", with me since {day_date(parent.created_at.astimezone(ZoneInfo(zone)).date())}",
-        f"• <b>Tips:</b> {describe_days(days)} at {hhmm(parent.tip_time)} ({esc(zone)} time), "
+        f"• <b>Tips:</b> {describe_days(days)} at {hhmm(parent.tip_time)} ({esc(zone_label(zone))} time), "
         f"{len(days)} a week, {_state(turn)}",
     ]
     if parent.next_due_at is not None:

@@ -8,13 +8,13 @@ stops.
 from __future__ import annotations
 
 from datetime import time
+from zoneinfo import ZoneInfo
 
 from bot.conversation.flow import Mode, Step
-from bot.conversation.formats import hhmm, local_moment, read_days, read_time
+from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.schedules import reschedule
+from bot.conversation.schedules import reschedule, resting_until
 from bot.conversation.texts import esc
-from bot.conversation.timezones import COMMON_ZONES, city, is_zone, match_zones
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Reply
 from bot.core.schedule import (
@@ -25,6 +25,7 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
+from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
 from db import families
 from db.models import Child, ParentState
 
@@ -58,11 +59,15 @@ def schedule_line(turn: Turn) -> str:
     """The parent's schedule and their next tip, in their own time zone."""
     parent = turn.parent
     days = parse_days(parent.tip_days)
-    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({esc(parent.time_zone)} time)."
+    zone = esc(zone_label(parent.time_zone))
+    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({zone} time)."
     if parent.state == ParentState.PAUSED:
         return line + " They are paused right now: send /resume to start them again."
     if parent.state == ParentState.STOPPED:
         return line + " They are stopped right now: send /resume to start them again."
+    rest = resting_until(parent, turn.now)
+    if rest is not None:
+        line += f" They are paused until {local_day(rest, parent.time_zone)}, then come back by themselves."
     if parent.next_due_at is not None:
         return line + f" The next one comes on {local_moment(parent.next_due_at, parent.time_zone)}."
     return line
@@ -72,30 +77,31 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
     zones = list(COMMON_ZONES)
     if turn.parent.time_zone not in zones and turn.parent.time_zone != "UTC":
         zones.insert(0, turn.parent.time_zone)
-    buttons = [choice(Step.TZ, zone, city(zone)) for zone in zones]
+    choices = [zone_choice(zone) for zone in zones]
+    buttons = [choice(Step.TZ, c.value, c.label) for c in choices]
     text = (
-        "Which time zone are you in? Tap one, or type your city (like <i>London</i> or <i>New York</i>) "
-        "or a zone name (like <i>Europe/Paris</i>)."
+        "Which time zone are you in? Tap one, or type your city (like <i>London</i> or <i>São Paulo</i>) "
+        "or an offset (like <i>UTC+2</i>)."
     )
     return Outcome([Reply(lead + text, _rows(buttons, 2))])
 
 
 async def on_tz(turn: Turn, text: str) -> Outcome:
     typed = text.strip()
-    matches = (typed,) if is_zone(typed) else match_zones(typed)
-    if not matches:
-        return say(
-            f"I couldn't find a time zone for “{esc(typed[:64])}”. Try the nearest big city, "
-            "or a zone name like <i>Europe/Paris</i>."
-        )
-    if len(matches) > 1:
-        buttons = [choice(Step.TZ, zone, zone.replace("_", " ")) for zone in matches]
-        return Outcome([Reply("Which one do you mean?", _rows(buttons, 1))])
-    await families.set_schedule(turn.s, turn.parent, time_zone=matches[0])
+    found = find_zone(typed, turn.now)
+    if not found.choices:  # the buttons again, so a miss is never a dead end
+        missed = esc(found.note) or f"I couldn't find a time zone for “{esc(typed[:64])}”."
+        return ask_tz(turn, f"{missed}\n\n")
+    if len(found.choices) > 1:
+        buttons = [choice(Step.TZ, c.value, c.button) for c in found.choices]
+        return Outcome([Reply(esc(found.note) or "Which one do you mean?", _rows(buttons, 1))])
+    chosen = found.choices[0]
+    await families.set_schedule(turn.s, turn.parent, time_zone=chosen.zone)
+    said = f"Time zone set: {esc(confirmation(chosen, turn.now))}."
     if turn.data.mode is Mode.SETTINGS:
-        return await _saved(turn, f"Time zone set to {esc(matches[0])}.")
+        return await _saved(turn, said)
     await turn.goto(Step.DAYS, turn.data)
-    return ask_days(turn, f"Time zone set to {esc(matches[0])}.\n\n")
+    return ask_days(turn, f"{said}\n\n")
 
 
 def ask_days(turn: Turn, lead: str = "") -> Outcome:
@@ -197,6 +203,11 @@ def ready(turn: Turn, child: Child | None, lead: str) -> Outcome:
     if child is None:
         return say(f"{lead} {line}\nAsk me anything about your child, or send /help.")
     name = esc(child.name)
+    button = ((Button("🌱 What's typical now", f"c:normal:{child.id}"),),)
+    due = turn.parent.next_due_at
+    if due is not None and due.astimezone(ZoneInfo(turn.parent.time_zone)).date() == turn.today:
+        # The first scheduled tip comes later today: no second one a few hours before it.
+        text = f"{lead} The first idea for {name} comes later today.\n{line}\nAsk me anything, or send /help."
+        return Outcome([Reply(text, button)])
     text = f"{lead} Here's a first idea to try with {name} now.\n{line}\nAsk me anything, or send /help."
-    button = Button("🌱 What's typical now", f"c:normal:{child.id}")
-    return Outcome([Reply(text, ((button,),))], tips=[(turn.parent.id, child.id)])
+    return Outcome([Reply(text, button)], tips=[(turn.parent.id, child.id)])

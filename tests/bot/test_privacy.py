@@ -19,7 +19,7 @@ async def test_export_is_a_json_document_of_the_parents_data(bot: Harness):
     assert summary.startswith("<b>What I store about you</b>, in plain words. The file below has all of it")
     for line in (
         "• <b>You:</b> Sam, language en, with me since ",
-        "• <b>Tips:</b> Sundays at 09:00 (Europe/London time), 1 a week, on\n",
+        "• <b>Tips:</b> Sundays at 09:00 (London time), 1 a week, on\n",
         "• <b>Next tip:</b> Sunday 6 December at 09:00\n",
         "• <b>Children:</b> Mia, born 15 March 2026, 8 months\n",
         "• <b>Tips sent:</b> 1 (0 marked helpful, 0 not for us)\n",

@@ -178,7 +178,7 @@ async def test_pressed_buttons_are_taken_off_their_message(bot: Harness):
     # A message that can no longer be edited keeps its buttons, and the answer still comes.
     bot.api.fail(400, "Bad Request: message can't be edited", method="editMessageReplyMarkup")
     sent = await bot.tap(sam, "London")
-    assert sent[0].text.startswith("Time zone set to Europe/London.")
+    assert sent[0].text.startswith("Time zone set: London time, now 10:00.")
 
 
 async def test_a_failed_press_is_reported_even_when_the_button_cannot_be_answered(bot: Harness):
