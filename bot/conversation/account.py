@@ -21,6 +21,7 @@ from bot.core.timezones import zone_label
 from db import families, privacy
 from db.models import ParentState
 
+FILE_CAPTION = "Everything I store about you, complete, in a file computers can read (JSON)."
 # More children than this are counted, not named, in "Welcome back".
 WELCOME_BACK_NAMES = 6
 
@@ -205,7 +206,8 @@ async def my_data(turn: Turn) -> Outcome:
     content = json.dumps(exported, indent=2, ensure_ascii=False, default=str).encode()
     document = Document("securebase-my-data.json", content)
     summary = readable.summary(turn, exported, await turn.children())
-    return Outcome([Reply(summary, document=document)])
+    # Apart: a document's caption is limited to 1,024 characters, and the file needs no more than its name.
+    return Outcome([Reply(summary), Reply(FILE_CAPTION, document=document)])
 
 
 async def delete_data(turn: Turn) -> Outcome:

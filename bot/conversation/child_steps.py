@@ -167,6 +167,8 @@ async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
 
 
 async def on_due(turn: Turn, text: str) -> Outcome:
+    if text == "skip":  # the Skip button (typed words for it are read before the step)
+        return await skip_due(turn)
     birthdate = turn.data.birthdate
     if birthdate is None:  # only a flow stored by an older version could lack it
         return await _restart(turn)

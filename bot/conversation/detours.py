@@ -19,7 +19,7 @@ from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
 from bot.core.dates import parse_date
 from bot.core.reply import Reply
-from bot.core.step_words import StepWord, is_question, step_word
+from bot.core.step_words import StepWord, is_question, said_name, step_word
 from bot.core.timezones import zone_label
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
@@ -96,14 +96,17 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await _back(turn, step)
     if word is StepWord.SKIP:
         return await _skip(turn, step, text)
-    if step in QUESTION_STEPS and is_question(text) and not _is_date(turn, step, text):
+    if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
     return None
 
 
-def _is_date(turn: Turn, step: Step, text: str) -> bool:
+def _is_answer(turn: Turn, step: Step, text: str) -> bool:
+    """A question-like message that still answers the step: "her name is Mia", or a date."""
+    if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
+        return said_name(text) is not None and not text.rstrip().endswith("?")
     if step not in DATE_STEPS:
         return False
     try:

@@ -20,7 +20,7 @@ from bot.core.timezones import zone_label
 from db.models import Child, Feedback, ParentState
 
 # Children named one by one; more are counted (all of them are in the file).
-MAX_CHILDREN_SHOWN = 8
+MAX_CHILDREN_SHOWN = 5
 
 _DOING = {
     Step.NAME: "adding a child",
@@ -47,7 +47,7 @@ def summary(turn: Turn, exported: dict[str, Any], children: list[Child]) -> str:
     zone = parent.time_zone
     days = parse_days(parent.tip_days)
     lines = [
-        "<b>What I store about you</b>, in plain words. The file below has all of it, for computers.",
+        "<b>What I store about you</b>, in plain words (the complete file follows):",
         f"• <b>You:</b> {esc(parent.first_name or 'no name given')}"
         + (f", language {esc(parent.language_code)}" if parent.language_code else "")
         + f", with me since {day_date(parent.created_at.astimezone(ZoneInfo(zone)).date())}",

@@ -13,10 +13,9 @@ async def test_export_is_a_json_document_of_the_parents_data(bot: Harness):
     sam = TgParent(501, "Sam")
     await onboard(bot, sam)
     sent = await bot.say(sam, "/mydata")
-    assert len(sent) == 1
-    assert sent[0].method == "sendDocument"
+    assert [m.method for m in sent] == ["sendMessage", "sendDocument"]
     summary = sent[0].text  # in plain words beside the file: days as names, times with the zone, ages
-    assert summary.startswith("<b>What I store about you</b>, in plain words. The file below has all of it")
+    assert summary.startswith("<b>What I store about you</b>, in plain words (the complete file follows):")
     for line in (
         "• <b>You:</b> Sam, language en, with me since ",
         "• <b>Tips:</b> Sundays at 09:00 (London time), 1 a week, on\n",
@@ -28,9 +27,10 @@ async def test_export_is_a_json_document_of_the_parents_data(bot: Harness):
     ):
         assert line in summary
     assert "tip_days" not in summary
-    assert sent[0].filename == "securebase-my-data.json"
-    assert sent[0].document is not None
-    data = json.loads(sent[0].document)
+    assert sent[1].text == "Everything I store about you, complete, in a file computers can read (JSON)."
+    assert sent[1].filename == "securebase-my-data.json"
+    assert sent[1].document is not None
+    data = json.loads(sent[1].document)
     assert data["parent"]["chat_id"] == 501
     assert [child["name"] for child in data["children"]] == ["Mia"]
 
