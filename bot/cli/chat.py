@@ -28,6 +28,7 @@ from telegram.request import BaseRequest, RequestData
 from bot import conversation
 from bot.app.config import load_settings
 from bot.conversation import Env, Outcome, Who
+from bot.core.safety_reply import Support
 from bot.dispatch import Dispatcher
 from bot.telegram.deliver import deliver
 from bot.telegram.sender import TelegramSender
@@ -134,6 +135,7 @@ class TerminalChat:
         out: TextIO,
         *,
         default_time_zone: str = "UTC",
+        support: Support | None = None,
     ) -> None:
         self.sessions = sessions
         self.who = Who(chat_id, None, "en")
@@ -143,7 +145,9 @@ class TerminalChat:
         self.bot = Bot(TERMINAL_TOKEN, request=self.request, get_updates_request=self.request)
         self.sender = TelegramSender(self.bot)
         self.tips = Dispatcher(self.sender, sessions)
-        self.env = Env(library=default_library(), default_time_zone=default_time_zone)
+        self.env = Env(
+            library=default_library(), default_time_zone=default_time_zone, support=support or Support()
+        )
 
     def now(self) -> datetime:
         real = datetime.now(UTC)
@@ -183,10 +187,12 @@ class TerminalChat:
                     await self.handle(line.strip())
 
 
-async def _chat(url: str, chat_id: int, today: date | None, zone: str) -> None:
+async def _chat(url: str, chat_id: int, today: date | None, zone: str, support: Support) -> None:
     engine = create_engine(url)
     try:
-        chat = TerminalChat(session_factory(engine), chat_id, today, sys.stdout, default_time_zone=zone)
+        chat = TerminalChat(
+            session_factory(engine), chat_id, today, sys.stdout, default_time_zone=zone, support=support
+        )
         await chat.run(sys.stdin)
     finally:
         await engine.dispose()
@@ -203,7 +209,7 @@ def run_chat(args: argparse.Namespace) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the chat is for talking, not migration notes
     try:
         upgrade_to_head(url)
-        asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone))
+        asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone, settings.support()))
     except (SQLAlchemyError, OSError) as exc:
         print(
             f"\nThe chat could not use the database ({type(exc).__name__}). Check --database-url or "

@@ -228,6 +228,7 @@ def build_application(
         library=library or default_library(),
         default_time_zone=settings.default_time_zone,
         invite_ttl=timedelta(hours=settings.invite_ttl_hours),
+        support=settings.support(),
     )
     app = builder.build()
     Handlers(sessions, env, clock, sending_of(app, sessions, settings)).install(app)

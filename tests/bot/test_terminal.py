@@ -97,3 +97,14 @@ def test_run_chat_on_a_database_it_cannot_use(url, monkeypatch, capsys):
     assert "The chat could not use the database (" in err
     assert "Traceback" not in err
     assert "hunter2" not in err
+
+
+async def test_ways_out_and_a_question_on_the_way_in_the_terminal(sessions):
+    output = await chat(
+        sessions,
+        ["/start", "what's normal at 10 months?", "Mia", "15 March 2026", "a", "a", "/pause", "b"],
+    )
+    assert "bot> Now, back to where we were:\n     What's your child's name?" in output
+    assert "     [a] Skip: no due date" in output
+    assert "bot> Thank you! Mia is all set." in output
+    assert "bot> Tips are paused until Sunday 13 December, then they come back by themselves." in output
