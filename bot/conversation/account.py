@@ -54,6 +54,7 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
     kids = await turn.children()
     if not kids:
         greeting = Reply(welcome(who.first_name))
+        await child_steps.leave(turn)  # /start half-way through: the child so far is offered, not lost
         asked = child_steps.offer_to_carry_on(turn) or await child_steps.begin(turn, Mode.FIRST)
         return Outcome([greeting, *asked.replies])
     await turn.goto(None)

@@ -62,6 +62,16 @@ MISSING: dict[Step, str] = {
 }
 
 
+async def leave(turn: Turn) -> None:
+    """Leave the current flow for something else: a half-added child is held for later (with its answers),
+    anything else forgotten."""
+    step, data = turn.step, turn.data
+    if step in MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:
+        await turn.hold(replace(data, held=step, candidates=()))
+    elif step is not None:
+        await turn.goto(None)
+
+
 def carry_on_buttons(name: str) -> tuple[tuple[Button, ...], ...]:
     return ((Button(f"Carry on with {name}", "r:carry"),), (Button("Start afresh", "r:afresh"),))
 

@@ -122,6 +122,9 @@ async def _back(turn: Turn, step: Step) -> Outcome:
     onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
     if step is Step.NAME and data.mode is Mode.FIRST:
         return await ASKS[step](turn, "This is the first question.\n")
+    if step is Step.TZ and onboarding:
+        saved = "" if data.mode is Mode.JOINED else " (change the dates any time in /children)"
+        return await ASKS[step](turn, f"Your child is saved already{saved}.\n\n")
     if (
         earlier is None
         or (step is Step.BIRTHDATE and data.mode is Mode.EDIT)
@@ -165,13 +168,7 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
     return await cancel(turn)
 
 
-async def leave(turn: Turn) -> None:
-    """Leave the current flow for a command: a half-added child is held for later, anything else forgotten."""
-    step, data = turn.step, turn.data
-    if step in child_steps.MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:
-        await turn.hold(replace(data, held=step, candidates=()))
-    elif step is not None:
-        await turn.goto(None)
+leave = child_steps.leave
 
 
 async def cancel(turn: Turn) -> Outcome:

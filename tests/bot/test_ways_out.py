@@ -219,3 +219,26 @@ async def test_welcome_back_names_the_children_in_plain_words(bot: Harness):
     await bot.tap(sam, "No")
     back = await bot.say(sam, "/start")
     assert texts(back)[0].startswith("Welcome back, Sam! You're set up for <b>Leo</b> and <b>Maya</b>.\n")
+
+
+async def test_start_again_half_way_offers_the_child_so_far(bot: Harness):
+    sam = TgParent(813)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    again = await bot.say(sam, "/start")
+    assert texts(again)[1] == "We were adding Mia, and I still need to know the birthdate. Carry on?"
+    assert texts(await bot.tap(sam, "Start afresh")) == [ASK_NAME]
+
+
+async def test_back_at_the_time_zone_says_the_child_is_saved(bot: Harness):
+    sam = TgParent(814)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "No")
+    back = await bot.say(sam, "back")
+    assert back[0].text.startswith(
+        "Your child is saved already (change the dates any time in /children).\n\nWhich time zone are you in?"
+    )
+    days = await bot.say(sam, "skip")
+    assert days[0].text.startswith("I'll keep UTC time for now.")
