@@ -49,14 +49,14 @@ async def question(turn: Turn, text: str) -> Outcome:
 
 async def in_passing(turn: Turn, text: str) -> Outcome:
     """A question typed in the middle of a flow: answered without leaving it (no "which child" step), for
-    the only child, or for the age it names, or for every stage."""
+    the only child, or for the age it names, or across the stages."""
     if len(text) > MAX_TEXT_CHARS:
         return say(TOO_LONG)
     children = await turn.children()
-    if len(children) == 1 and find_age(text) is None:
+    general = answer(text, library=turn.env.library, today=turn.today, child=None)
+    if len(children) == 1 and not general.age_named and general.scope is Scope.IN:
         return _answer_for(turn, text, children[0])
-    reply = answer(text, library=turn.env.library, today=turn.today, child=None)
-    return say(reply.text)
+    return Outcome([reply_for(general, turn.env.library)])
 
 
 async def on_ask_press(turn: Turn, value: str) -> Outcome:
