@@ -593,13 +593,19 @@ def _lead(age: _Age | None, first: Kind, elsewhere: tuple[Band, ...]) -> str:
     }[first]
     if elsewhere and age is not None:
         labels = " and ".join(_e(b.label) for b in elsewhere)
-        return f"The guidance describes this at <b>{labels}</b> rather than at {_e(age.label)}:"
+        return f"The guidance describes this at <b>{labels}</b> rather than {_at(age.label)}:"
     if age is None:
         return f"{what}:"
     corrected = " corrected" if age.corrected else ""
     if age.who:
         return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}):"
-    return f"{what} at <b>{_e(age.label)}</b>:"
+    return f"{what} {_at(age.label, bold=True)}:"
+
+
+def _at(label: str, *, bold: bool = False) -> str:
+    """ "at 10 months", but "for a newborn" (never "at newborn")."""
+    shown = f"<b>{_e(label)}</b>" if bold else _e(label)
+    return f"for a {shown}" if label == "newborn" else f"at {shown}"
 
 
 def _compose_short(
