@@ -14,12 +14,13 @@ from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import CANCELLED, NOTHING_TO_CANCEL, esc
+from bot.conversation.texts import CANCELLED, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
 from bot.core.dates import parse_date
 from bot.core.reply import Reply
 from bot.core.step_words import StepWord, is_question, said_name, step_word
+from bot.core.text import esc
 from bot.core.timezones import zone_label
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]

@@ -10,12 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.conversation.flow import Step, read_step
-from bot.conversation.formats import day_date, hhmm, local_day, local_moment
+from bot.conversation.formats import hhmm, local_day, local_moment
 from bot.conversation.schedules import resting_until
-from bot.conversation.texts import esc
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.schedule import describe_days, parse_days
+from bot.core.text import day_date, esc
 from bot.core.timezones import zone_label
 from db.models import Child, Feedback, ParentState
 

@@ -14,7 +14,6 @@ from bot.conversation.flow import Mode, Step
 from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule, resting_until
-from bot.conversation.texts import esc
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Reply
 from bot.core.schedule import (
@@ -25,6 +24,7 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
+from bot.core.text import esc
 from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
 from db import families
 from db.models import Child, ParentState

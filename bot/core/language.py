@@ -16,6 +16,9 @@ from functools import cache
 ENGLISH_SHARE = 0.75
 # How sure the detector must be before a message is called foreign.
 CONFIDENCE = 0.9
+# When hardly any word is English ("il mio bambino piange quando esco"), the detector need only be this sure.
+FEW_ENGLISH_SHARE = 0.35
+FEW_ENGLISH_CONFIDENCE = 0.5
 # Languages the detector chooses among: the common ones, so a short English message is not taken for an
 # obscure language that shares its letters.
 LANGUAGES = (
@@ -72,7 +75,8 @@ def foreign_language(text: str, known: frozenset[str] | set[str] = frozenset()) 
     if share >= ENGLISH_SHARE or (len(found) < 2 and all(w.isascii() for w in found)):
         return None
     language, confidence = _identifier().classify(text)  # type: ignore[attr-defined]
-    if language == "en" or confidence < CONFIDENCE:
+    needed = FEW_ENGLISH_CONFIDENCE if share < FEW_ENGLISH_SHARE else CONFIDENCE
+    if language == "en" or confidence < needed:
         return None
     return str(language)
 

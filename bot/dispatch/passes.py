@@ -33,7 +33,7 @@ from bot.dispatch.claims import DispatchReport, Outgoing, Rules, plan_due, take_
 from bot.dispatch.sending import SendResult, TipSender
 from content import Library, default_library
 from db import deliveries
-from db.deliveries import NewClaim, Outcome
+from db.deliveries import NewClaim, SendOutcome
 from db.families import mark_blocked
 from db.models import DeliveryState, Parent, ParentState
 
@@ -86,7 +86,7 @@ class Dispatcher:
         self.clock = clock
         self.keep_messages = keep_messages
         self._db = _write_lock(sessions)
-        self._outcomes: list[Outcome] = []
+        self._outcomes: list[SendOutcome] = []
         self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
         self._blocked: set[int] = set()
 
@@ -219,7 +219,7 @@ class Dispatcher:
         now = self.clock()
         assert message.delivery_id is not None
         self._outcomes.append(
-            Outcome(message.delivery_id, result.state, now, result.message_id, result.error)
+            SendOutcome(message.delivery_id, result.state, now, result.message_id, result.error)
         )
         if result.state is DeliveryState.SENT:
             report.sent += 1

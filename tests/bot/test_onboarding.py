@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.conversation import texts as wording
 from bot.core.answers import ChildInfo, typical_now
 from content import default_library
 from db.models import Child, Parent
@@ -166,13 +167,9 @@ async def test_cancel_leaves_the_flow_and_a_stale_button_then_expires(bot: Harne
         "OK, we've stopped there. Mia isn't saved yet: I still need to know whether Mia was born early."
     ]
     assert cancelled[0].button_labels == ["Carry on with Mia", "Start afresh"]
-    assert texts(await bot.press(sam, "f:early:no")) == [
-        "That button has expired. Send /help to see what you can do now."
-    ]
-    assert bot.toasts()[-1] == "That button has expired."
-    assert texts(await bot.say(sam, "/cancel")) == [
-        "There's nothing to cancel. Send /help to see what you can do."
-    ]
+    assert texts(await bot.press(sam, "f:early:no")) == [wording.EXPIRED]
+    assert bot.toasts()[-1] == wording.EXPIRED_TOAST
+    assert texts(await bot.say(sam, "/cancel")) == [wording.NOTHING_TO_CANCEL]
 
 
 async def test_leaving_the_setup_questions_still_schedules_tips(bot: Harness):
@@ -255,9 +252,6 @@ async def test_markup_in_names_is_shown_as_typed_on_every_path(bot: Harness):
         assert raw not in shown
     assert '&lt;x&gt;Mia &amp; "Co"' in shown
     assert "Done: &lt;x&gt;Mia &amp; \"Co\" is now called &lt;y&gt;Mia &amp; 'Co'." in shown
-    assert (
-        "&lt;i&gt;Al &amp; 'Co' now shares &lt;y&gt;Mia &amp; 'Co' with you, and gets the tips for "
-        "&lt;y&gt;Mia &amp; 'Co' in their own chat." in shown
-    )
+    assert "&lt;i&gt;Al &amp; 'Co' joined as a caregiver for &lt;y&gt;Mia &amp; 'Co'." in shown
     assert "Remove &lt;y&gt;Mia &amp; 'Co' from your list?" in shown
     assert sent[-1].button_labels[0] == "Yes, remove <y>Mia & 'Co'"  # buttons are plain text, not HTML

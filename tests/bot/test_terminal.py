@@ -8,8 +8,8 @@ import sys
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cli import chat as terminal
 from bot.cli.chat import TerminalChat, run_chat
+from bot.core.text import plain
 from tests.bot.support import NOW
 
 
@@ -60,7 +60,7 @@ def test_run_chat_on_a_fresh_database_and_a_bad_date(tmp_path, monkeypatch, caps
 
 @pytest.mark.parametrize(("html", "text"), [("<b>Mia</b> &amp; <i>Leo</i> &lt;3", "Mia & Leo <3")])
 def test_plain(html, text):
-    assert terminal.plain(html) == text
+    assert plain(html) == text
 
 
 async def test_two_terminal_parents_share_a_child_by_invite(sessions):
@@ -69,7 +69,7 @@ async def test_two_terminal_parents_share_a_child_by_invite(sessions):
     )
     code = first.split("The other caregiver sends me:\n     /start ", 1)[1].split()[0]
     second = await chat(sessions, [f"/start {code}", "Berlin", "a"], chat_id=2)
-    assert "bot to chat 1> Another caregiver now shares Mia with you" in second
+    assert "bot to chat 1> A new caregiver joined for Mia." in second
     assert "bot> Welcome! You now share Mia" in second
     assert "bot> All set! Here's a first idea to try with Mia now." in second
     assert "Tips come on Sundays at 09:00 (Berlin time)." in second

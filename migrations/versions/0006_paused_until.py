@@ -1,7 +1,7 @@
 """A pause for a while: ``parents.paused_until``, the moment tips resume by themselves.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -23,5 +23,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("parents") as batch:
-        batch.drop_column("paused_until")
+    # Not a batch: on SQLite that copies ``parents`` into a new table, and dropping the old one would
+    # cascade to every caregiver link. SQLite (3.35 and later) drops a plain column in place.
+    op.drop_column("parents", "paused_until")
