@@ -634,13 +634,19 @@ def _lead(age: _Age | None, first: Kind, elsewhere: tuple[Band, ...]) -> str:
     }[first]
     if elsewhere and age is not None:
         labels = " and ".join(_e(b.label) for b in elsewhere)
-        return f"The guidance describes this at <b>{labels}</b> rather than at {_e(age.label)}:"
+        return f"The guidance describes this at <b>{labels}</b> rather than {_at(age.label)}:"
     if age is None:
         return f"{what}:"
     corrected = " corrected" if age.corrected else ""
     if age.who:
         return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}):"
-    return f"{what} at <b>{_e(age.label)}</b>:"
+    return f"{what} {_at(age.label, bold=True)}:"
+
+
+def _at(label: str, *, bold: bool = False) -> str:
+    """ "at 10 months", but "for a newborn" (never "at newborn")."""
+    shown = f"<b>{_e(label)}</b>" if bold else _e(label)
+    return f"for a {shown}" if label == "newborn" else f"at {shown}"
 
 
 def _compose_short(
@@ -750,4 +756,6 @@ def _who(age: _Age, *, bold: bool) -> str:
     """ "Mia is 10 months old" or "At 10 months"."""
     name, label = (f"<b>{_e(x)}</b>" if bold else _e(x) for x in (age.who or "", age.label))
     corrected = " (corrected age)" if age.corrected else ""
-    return f"{name} is {label} old{corrected}" if age.who else f"At {label}{corrected}"
+    if age.who:
+        return f"{name} is {label} old{corrected}"
+    return f"For a {label}{corrected}" if age.label == "newborn" else f"At {label}{corrected}"

@@ -240,7 +240,7 @@ def test_how_do_i_always_gets_ways_to_help_from_the_childs_stage():
         result = ask(question)
         assert result.items[0].kind is Kind.STRATEGY
         assert result.items[0].band_id == "sa-band-0-9"
-        assert result.text.startswith("Ways to help at")
+        assert result.text.startswith(("Ways to help at", "Ways to help for a <b>newborn</b>"))
 
 
 def test_incidental_words_never_refuse_a_question_the_content_answers():
@@ -497,3 +497,12 @@ def test_a_bare_why_with_no_age_is_not_guessed_at():
     result = ask("why?")
     assert not result.in_scope
     assert result.items == ()
+
+
+def test_a_newborn_is_never_at_newborn() -> None:
+    """ "For a newborn", not "At newborn": the age phrase reads as parents say it."""
+    for question in ("what is normal for a newborn?", "how do I help my newborn"):
+        text = answer(question, library=default_library(), today=date(2026, 11, 29), child=None).text
+        assert "for a <b>newborn</b>" in text.split("\n", 1)[0]
+        assert "at newborn" not in text.lower()
+        assert "at <b>newborn" not in text
