@@ -210,15 +210,16 @@ def _fill(path: Path, families: int, due: int) -> None:
 
 
 async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
+    from bot.app.warm import ready_for_serving
     from bot.dispatch import Dispatcher
-    from bot.warm import ready_for_serving
+    from bot.telegram.sender import TelegramSender
     from db.engine import create_engine, session_factory
 
     ready_for_serving()  # as the bot does before it serves
     engine = create_engine(f"sqlite:///{path}")
     bot = _bot(port, concurrency)
     async with bot:
-        dispatcher = Dispatcher(bot, session_factory(engine), concurrency=concurrency)
+        dispatcher = Dispatcher(TelegramSender(bot), session_factory(engine), concurrency=concurrency)
         before = _stats(port)
         started = time.perf_counter()
         cpu = _cpu_seconds()
@@ -284,7 +285,7 @@ def _sample_tip() -> Any:
 
 
 async def _bare(count: int, port: int, concurrency: int) -> dict[str, Any]:
-    from bot.dispatch import reply_markup
+    from bot.telegram.sender import reply_markup
 
     reply = _sample_tip()
     markup = reply_markup(reply)

@@ -17,7 +17,6 @@ from sqlalchemy import Select, Table, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.tips import ChildTipState, TipHistory, parse_band_ids
 from db.models import Caregiver, Child, Delivery, DeliveryState, Feedback, Parent, ParentState
 
 PARENTS = cast(Table, Parent.__table__)
@@ -85,29 +84,18 @@ class Outcome:
 
 @dataclass
 class History:
-    """Past deliveries of a batch of families, summarised for tip choice."""
+    """Past deliveries of a batch of families, summarised for tip choice: per (parent, child), how many times
+    each item was sent and the id of its latest delivery (a larger id is more recent); and what families
+    marked "not for us". The dispatcher turns it into each child's tip state."""
 
-    sent: dict[tuple[int, int], TipHistory] = field(default_factory=dict)
+    counts: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
+    last: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
     excluded_by_parent: dict[int, set[str]] = field(default_factory=dict)
     excluded_by_child: dict[int, set[str]] = field(default_factory=dict)
 
-    def state_for(self, link: ChildLink, *, sent: TipHistory | None = None) -> ChildTipState:
-        """The child's tip state in this chat; ``sent`` replaces its history (a retry replays an earlier one)."""
-        if sent is None:
-            sent = self.sent.get((link.parent_id, link.child_id), TipHistory())
-        excluded = self.excluded_by_parent.get(link.parent_id, set()) | self.excluded_by_child.get(
-            link.child_id, set()
-        )
-        return ChildTipState(
-            child_id=link.child_id,
-            name=link.name,
-            birthdate=link.birthdate,
-            due_date=link.due_date,
-            announced_bands=parse_band_ids(link.announced_bands),
-            farewell_sent=link.farewell_at is not None,
-            sent=sent,
-            excluded=frozenset(excluded),
-            joined_on=link.joined_at.date(),
+    def excluded(self, parent_id: int, child_id: int) -> frozenset[str]:
+        return frozenset(
+            self.excluded_by_parent.get(parent_id, set()) | self.excluded_by_child.get(child_id, set())
         )
 
 
@@ -190,15 +178,11 @@ async def history_of(s: AsyncSession, parent_ids: Sequence[int], child_ids: Sequ
         .where(DELIVERIES.c.parent_id.in_(parent_ids), DELIVERIES.c.state != DeliveryState.FAILED.value)
         .group_by(DELIVERIES.c.parent_id, DELIVERIES.c.child_id, DELIVERIES.c.item_id)
     )
-    counts: dict[tuple[int, int], dict[str, int]] = {}
-    last: dict[tuple[int, int], dict[str, int]] = {}
     for parent_id, child_id, item_id, count, latest, rejected in own:
-        counts.setdefault((parent_id, child_id), {})[item_id] = count
-        last.setdefault((parent_id, child_id), {})[item_id] = latest
+        history.counts.setdefault((parent_id, child_id), {})[item_id] = count
+        history.last.setdefault((parent_id, child_id), {})[item_id] = latest
         if rejected:
             history.excluded_by_parent.setdefault(parent_id, set()).add(item_id)
-    for key, per_item in counts.items():
-        history.sent[key] = TipHistory(sum(per_item.values()), per_item, last[key])
     if child_ids:
         shared = await s.execute(
             select(DELIVERIES.c.child_id, DELIVERIES.c.item_id).where(
@@ -210,8 +194,8 @@ async def history_of(s: AsyncSession, parent_ids: Sequence[int], child_ids: Sequ
     return history
 
 
-async def sent_before(s: AsyncSession, claims: Sequence[StaleClaim]) -> dict[int, TipHistory]:
-    """For each claim (by id), its chat's history as it was when the claim was made: a retried delivery
+async def sent_before(s: AsyncSession, claims: Sequence[StaleClaim]) -> dict[int, list[str]]:
+    """For each claim (by id), the items its chat was sent before it, oldest first: a retried delivery
     renders the message the first attempt would have. Only for the few claims a crash leaves behind."""
     if not claims:
         return {}
@@ -228,9 +212,9 @@ async def sent_before(s: AsyncSession, claims: Sequence[StaleClaim]) -> dict[int
     for delivery_id, parent_id, child_id, item_id in rows:
         chats.setdefault((parent_id, child_id), []).append((delivery_id, item_id))
     return {
-        c.id: TipHistory.of(
+        c.id: [
             item_id for delivery_id, item_id in chats.get((c.parent_id, c.child_id), []) if delivery_id < c.id
-        )
+        ]
         for c in claims
     }
 

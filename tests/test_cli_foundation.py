@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
+from bot.app.config import Settings
+from bot.app.logging_setup import RedactingFormatter
 from bot.cli import main
-from bot.config import Settings
-from bot.logging_setup import RedactingFormatter
 from tests.fake_telegram import TOKEN
 
 

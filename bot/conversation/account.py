@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.conversation import child_steps, children, setup_steps
 from bot.conversation.formats import hhmm
 from bot.conversation.outcome import Env, Outcome, Who, say
+from bot.conversation.schedules import reschedule
 from bot.conversation.texts import esc, welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
-from bot.dispatch import reschedule
 from db import families, privacy
 from db.models import ParentState
 

@@ -12,11 +12,11 @@ from collections.abc import Awaitable, Callable
 from bot.conversation import asking, child_steps, setup_steps
 from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
+from bot.conversation.schedules import reschedule
 from bot.conversation.texts import NAME_HINT, NO_CHILD_YET, esc
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import Button, Reply
-from bot.dispatch import reschedule
 from db import families
 from db.models import Child
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
+from bot.conversation.schedules import reschedule
 from bot.conversation.texts import (
     CANCELLED,
     NEED_START,
@@ -22,7 +23,6 @@ from bot.conversation.texts import (
     help_text,
 )
 from bot.conversation.turn import Turn, parse_id
-from bot.dispatch import reschedule
 from db import deliveries, families
 from db.models import Feedback, ParentState
 

@@ -10,6 +10,7 @@ from datetime import time
 
 from bot.conversation.formats import hhmm, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
+from bot.conversation.schedules import reschedule
 from bot.conversation.texts import esc
 from bot.conversation.timezones import COMMON_ZONES, city, is_zone, match_zones
 from bot.conversation.turn import Turn, child_info, choice
@@ -23,7 +24,6 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
-from bot.dispatch import reschedule
 from db.models import ParentState
 
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))

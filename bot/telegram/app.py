@@ -11,7 +11,6 @@ import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, CallbackQuery, Update
@@ -19,7 +18,6 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -30,11 +28,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import conversation
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.telegram.deliver import deliver, send_or_mark
+from bot.telegram.jobs import App, Sending, sending_of
 from content import Library, default_library
 from db import families
 from db.engine import create_engine, session_factory
@@ -42,7 +41,6 @@ from db.engine import create_engine, session_factory
 log = logging.getLogger(__name__)
 
 
-App = Application[Any, Any, Any, Any, Any, Any]
 Clock = Callable[[], datetime]
 Call = Callable[[AsyncSession, Env, datetime], Awaitable[Outcome]]
 
@@ -54,10 +52,14 @@ def utc_now() -> datetime:
 class Handlers:
     """The callbacks registered with PTB; they hold the session factory and the clock, no per-parent state."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], env: Env, clock: Clock) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], env: Env, clock: Clock, sending: Sending
+    ) -> None:
         self.sessions = sessions
         self.env = env
         self.clock = clock
+        self.tips = sending.tips
+        self.sender = sending.sender
 
     def install(self, app: App) -> None:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -84,7 +86,7 @@ class Handlers:
         if query is not None:
             await _answer_press(query, outcome.toast)
             await _drop_buttons(query)
-        await deliver(context.bot, self.sessions, chat_id, outcome, now)
+        await deliver(self.tips, self.sender, chat_id, outcome, now)
 
     @staticmethod
     def _who(update: Update) -> Who:
@@ -118,7 +120,7 @@ class Handlers:
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
-        await send_or_mark(context.bot, self.sessions, self._who(update).chat_id, Reply(NOT_TEXT))
+        await send_or_mark(self.sender, self.sessions, self._who(update).chat_id, Reply(NOT_TEXT))
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
@@ -228,5 +230,8 @@ def build_application(
         invite_ttl=timedelta(hours=settings.invite_ttl_hours),
     )
     app = builder.build()
-    Handlers(sessions, env, clock).install(app)
+    Handlers(sessions, env, clock, sending_of(app, sessions, settings)).install(app)
     return app
+
+
+__all__ = ["App", "Handlers", "bot_commands", "build_application", "register_commands", "utc_now"]

@@ -6,13 +6,12 @@ import logging
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
 from bot.conversation import Outcome
 from bot.core.reply import Reply
-from bot.dispatch import send_tip_now
-from bot.telegram.send import send_reply
+from bot.dispatch import Dispatcher
+from bot.telegram.sender import TelegramSender
 from db.families import mark_blocked
 
 log = logging.getLogger(__name__)
@@ -27,11 +26,11 @@ async def _blocked(sessions: async_sessionmaker[AsyncSession], chat_id: int) -> 
 
 
 async def send_or_mark(
-    bot: Bot, sessions: async_sessionmaker[AsyncSession], chat_id: int, reply: Reply
+    sender: TelegramSender, sessions: async_sessionmaker[AsyncSession], chat_id: int, reply: Reply
 ) -> bool:
     """Send; a parent who blocked the bot is marked blocked (nothing more goes to them). False if not sent."""
     try:
-        await send_reply(bot, chat_id, reply)
+        await sender.send_reply(chat_id, reply)
     except Forbidden:
         log.info("chat %s has blocked the bot; marking it blocked", chat_id)
         await _blocked(sessions, chat_id)
@@ -40,16 +39,19 @@ async def send_or_mark(
 
 
 async def deliver(
-    bot: Bot, sessions: async_sessionmaker[AsyncSession], chat_id: int, outcome: Outcome, now: datetime
+    tips: Dispatcher, sender: TelegramSender, chat_id: int, outcome: Outcome, now: datetime
 ) -> None:
+    """Replies, then notices to other chats, then tips now through the process's dispatcher (so a /tip
+    respects a flood wait already running, and is recorded like any tip)."""
+    sessions = tips.sessions
     for reply in outcome.replies:
-        if not await send_or_mark(bot, sessions, chat_id, reply):
+        if not await send_or_mark(sender, sessions, chat_id, reply):
             return
     for other_chat, notice in outcome.notices:
         try:
-            await send_or_mark(bot, sessions, other_chat, notice)
+            await send_or_mark(sender, sessions, other_chat, notice)
         except TelegramError as exc:  # someone else's chat must not spoil this parent's update
             log.warning("notice to chat %s failed: %s", other_chat, type(exc).__name__)
     for parent_id, child_id in outcome.tips:
-        if not await send_tip_now(bot, sessions, parent_id, child_id, now):
-            await send_or_mark(bot, sessions, chat_id, Reply(NO_TIP))
+        if not await tips.send_now(parent_id, child_id, now):
+            await send_or_mark(sender, sessions, chat_id, Reply(NO_TIP))

@@ -12,11 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.config import Settings
-from bot.dispatch import register_dispatch_job
-from bot.housekeeping import register_housekeeping_job
+from bot.app.config import Settings
+from bot.app.warm import ready_for_serving
 from bot.telegram.app import App, build_application
-from bot.warm import ready_for_serving
+from bot.telegram.jobs import register_dispatch_job, register_housekeeping_job
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.telegram.app import App, build_application
 from db.models import Parent
 from tests.fake_telegram import BOT_USERNAME, TOKEN, FakeBotAPI, Sent, feed

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import ApplicationBuilder
 
-from bot import housekeeping
+from bot.app import housekeeping
+from bot.telegram.jobs import register_housekeeping_job
 from tests.fake_telegram import TOKEN, FakeBotAPI
 
 
@@ -18,7 +19,7 @@ async def test_an_hourly_job_that_logs_a_failure_and_carries_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     application: Any = ApplicationBuilder().token(TOKEN).request(FakeBotAPI()).build()
-    housekeeping.register_housekeeping_job(application, sessions)
+    register_housekeeping_job(application, sessions)
     (job,) = application.job_queue.jobs()
     assert (job.name, job.job.trigger.interval.total_seconds()) == (
         "housekeeping",

@@ -8,8 +8,8 @@ import sys
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import terminal
-from bot.terminal import TerminalChat, run_chat
+from bot.cli import chat as terminal
+from bot.cli.chat import TerminalChat, run_chat
 from tests.bot.support import NOW
 
 

@@ -2,8 +2,8 @@
 
 import gc
 
+from bot.app.warm import ready_for_serving
 from bot.core import retrieval
-from bot.warm import ready_for_serving
 from content import default_library
 
 

@@ -304,7 +304,7 @@ async def test_leaving_the_active_state_takes_the_parent_off_the_due_list(sessio
 
 
 async def test_housekeeping_deletes_invites_a_month_past_expiry_used_or_not(sessions: Sessions) -> None:
-    from bot.housekeeping import KEEP_INVITES_AFTER_EXPIRY, sweep
+    from bot.app.housekeeping import KEEP_INVITES_AFTER_EXPIRY, sweep
 
     async with sessions() as s:
         parent = await new_parent(s, 1)

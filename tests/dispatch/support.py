@@ -11,8 +11,10 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
+from bot.conversation.schedules import reschedule
 from bot.core.schedule import format_days
-from bot.dispatch import Dispatcher, reschedule
+from bot.dispatch import Dispatcher
+from bot.telegram.sender import TelegramSender
 from db.families import add_child, get_or_create_parent
 from db.models import Caregiver
 from tests.fake_telegram import TOKEN, FakeBotAPI
@@ -92,6 +94,14 @@ def make_bot(api: FakeBotAPI) -> Bot:
 
 
 def make_dispatcher(
-    api: FakeBotAPI, sessions: async_sessionmaker[AsyncSession], sleep: FakeSleep | None = None, **kwargs: Any
+    api: FakeBotAPI,
+    sessions: async_sessionmaker[AsyncSession],
+    sleep: FakeSleep | None = None,
+    *,
+    clock: FakeClock | None = None,
+    **kwargs: Any,
 ) -> Dispatcher:
-    return Dispatcher(make_bot(api), sessions, sleep=sleep or FakeSleep(), **kwargs)
+    """A dispatcher with its own sender (so its own flood-control state), sleeping and telling time as told."""
+    timing: dict[str, Any] = {} if clock is None else {"clock": clock}
+    sender = TelegramSender(make_bot(api), sleep=sleep or FakeSleep(), **timing)
+    return Dispatcher(sender, sessions, **timing, **kwargs)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import dispatch_cli
-from bot.config import Settings
+from bot.app.config import Settings
+from bot.cli import send_due as dispatch_cli
+from bot.telegram.sender import bot_for
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head_async
 from db.models import Delivery
@@ -96,7 +97,7 @@ def test_parse_now_and_custom_api_root() -> None:
     settings = Settings(
         _env_file=None, telegram_bot_token=TOKEN, telegram_api_base_url="http://127.0.0.1:8081/"
     )
-    assert dispatch_cli.bot_for(settings).base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
+    assert bot_for(settings).base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
 
 
 def test_unreachable_database_is_a_friendly_error(

@@ -7,11 +7,11 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatch import reschedule, send_tip_now
+from bot.conversation.schedules import reschedule
 from db.deliveries import record_feedback
 from db.families import create_invite, get_or_create_parent, list_children, redeem_invite
 from db.models import Caregiver, Delivery, Feedback, Parent
-from tests.dispatch.support import make_bot, make_dispatcher, make_family
+from tests.dispatch.support import make_dispatcher, make_family
 from tests.fake_telegram import FakeBotAPI
 
 UTC = dt.UTC
@@ -102,7 +102,7 @@ async def test_not_for_us_from_one_caregiver_holds_for_the_other(
         assert await record_feedback(s, first, rejected.id, Feedback.NOT_FOR_US)
         await s.commit()
     # The second caregiver's first tip would have been the same one; the family said no, so it is not.
-    assert await send_tip_now(make_bot(api), sessions, second_id, mia.id, SUNDAY + dt.timedelta(hours=2))
+    assert await make_dispatcher(api, sessions).send_now(second_id, mia.id, SUNDAY + dt.timedelta(hours=2))
     async with sessions() as s:
         theirs = (await s.scalars(select(Delivery).where(Delivery.parent_id == second_id))).one()
     assert theirs.item_id != rejected.item_id

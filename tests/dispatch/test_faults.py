@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dispatch import DispatchReport, reschedule, send_tip_now
+from bot.conversation.schedules import reschedule
+from bot.dispatch import DispatchReport
 from db import deliveries
 from db.engine import create_engine, session_factory
 from db.families import list_children
@@ -320,11 +321,9 @@ async def test_tip_now_during_a_pass_gets_a_different_strategy_and_the_slot_goes
     async with sessions() as s:
         (child,) = await list_children(s, parent_id)
     dispatcher = make_dispatcher(api, sessions)
-    bot = dispatcher.bot
-    assert bot is not None
     results = await asyncio.gather(
         dispatcher.run_once(AFTER),
-        send_tip_now(bot, sessions, parent_id, child.id, AFTER),
+        dispatcher.send_now(parent_id, child.id, AFTER),
         dispatcher.run_once(AFTER + dt.timedelta(seconds=1)),
     )
     assert results[0].sent + results[2].sent == 1
@@ -350,12 +349,8 @@ async def test_a_retry_after_later_tips_renders_what_the_first_attempt_would_hav
     expected = claimed.reply(crashed.library).text  # what the crashed process was about to send
     async with sessions() as s:
         (child,) = await list_children(s, parent_id)
-    bot = crashed.bot
-    assert bot is not None
     for minutes in (1, 2):
-        assert await send_tip_now(
-            bot, sessions, parent_id, child.id, AFTER + 2 * week + dt.timedelta(minutes=minutes)
-        )
+        assert await crashed.send_now(parent_id, child.id, AFTER + 2 * week + dt.timedelta(minutes=minutes))
     report = await make_dispatcher(api, sessions).run_once(AFTER + 2 * week + STALE + dt.timedelta(minutes=5))
     assert (report.retried, report.sent) == (1, 1)
     assert api.last_to(34).text == expected

@@ -11,8 +11,9 @@ from telegram.error import RetryAfter
 
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
-from bot.telegram import send
+from bot.telegram import sender as send
 from bot.telegram.app import build_application, register_commands
+from bot.telegram.sender import TelegramSender
 from tests.bot.support import settings
 from tests.dispatch.support import FakeSleep, make_family
 from tests.fake_telegram import FakeBotAPI
@@ -29,15 +30,13 @@ async def test_a_flood_answer_to_a_tip_reaches_the_dispatcher_not_the_limiters_r
     api.fail(429, "Too Many Requests", retry_after=3)
     sleep = FakeSleep()
     async with app:
-        report = await Dispatcher(app.bot, sessions, sleep=sleep).run_once(AFTER)
+        report = await Dispatcher(TelegramSender(app.bot, sleep=sleep), sessions).run_once(AFTER)
     assert report.sent == 1
     assert sleep.waits == [3.0]  # the dispatcher's own wait, which it checks against the lease
     assert api.methods().count("sendMessage") == 2
 
 
-async def test_a_reply_waits_out_a_short_flood_answer_but_not_a_long_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_a_reply_waits_out_a_short_flood_answer_but_not_a_long_one() -> None:
     api = FakeBotAPI()
     app = build_application(settings(), request=api)
     waits: list[float] = []
@@ -45,15 +44,15 @@ async def test_a_reply_waits_out_a_short_flood_answer_but_not_a_long_one(
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    monkeypatch.setattr(send, "_sleep", sleep)
+    sender = TelegramSender(app.bot, sleep=sleep)
     async with app:
         api.fail(429, "Too Many Requests", retry_after=2, times=2)
-        await send.send_reply(app.bot, 7, Reply("hello"))
+        await sender.send_reply(7, Reply("hello"))
         assert waits == [2.0, 2.0]
         assert api.last_to(7).text == "hello"
         api.fail(429, "Too Many Requests", retry_after=int(send.LONGEST_REPLY_WAIT_SECONDS) + 1)
         with pytest.raises(RetryAfter):
-            await send.send_reply(app.bot, 7, Reply("again"))
+            await sender.send_reply(7, Reply("again"))
     assert waits == [2.0, 2.0]
 
 

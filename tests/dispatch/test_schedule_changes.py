@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import ApplicationBuilder
 
-from bot.config import Settings
-from bot.dispatch import register_dispatch_job, reschedule, send_tip_now
+from bot.app.config import Settings
+from bot.conversation.schedules import reschedule
+from bot.telegram.jobs import register_dispatch_job
 from db.families import add_child, get_or_create_parent, list_children, set_state
 from db.models import Delivery, Parent, ParentState
-from tests.dispatch.support import make_bot, make_dispatcher, make_family
+from tests.dispatch.support import make_dispatcher, make_family
 from tests.fake_telegram import TOKEN, FakeBotAPI
 
 UTC = dt.UTC
@@ -117,11 +118,11 @@ async def test_tip_now_for_own_child_only_and_without_repeats(
     async with sessions() as s:
         (mia,) = [c.id for c in await list_children(s, mine)]
         (leo,) = [c.id for c in await list_children(s, other)]
-    bot = make_bot(api)
-    assert not await send_tip_now(bot, sessions, mine, leo, BEFORE)  # another family's child
-    assert not await send_tip_now(bot, sessions, other, 999, BEFORE)
+    tips = make_dispatcher(api, sessions)
+    assert not await tips.send_now(mine, leo, BEFORE)  # another family's child
+    assert not await tips.send_now(other, 999, BEFORE)
     for minute in range(4):
-        assert await send_tip_now(bot, sessions, mine, mia, BEFORE + dt.timedelta(minutes=minute))
+        assert await tips.send_now(mine, mia, BEFORE + dt.timedelta(minutes=minute))
     async with sessions() as s:
         deliveries = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
     sent = [d.item_id for d in deliveries]
@@ -141,7 +142,7 @@ async def test_tip_now_refuses_blocked_parents(sessions: async_sessionmaker[Asyn
         await s.commit()
     async with sessions() as s:
         (mia,) = [c.id for c in await list_children(s, parent_id)]
-    assert not await send_tip_now(make_bot(api), sessions, parent_id, mia, BEFORE)
+    assert not await make_dispatcher(api, sessions).send_now(parent_id, mia, BEFORE)
     assert api.sent == []
 
 

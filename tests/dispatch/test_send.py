@@ -10,7 +10,7 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.core.reply import Reply
-from bot.dispatch_send import MAX_BACKOFF_SECONDS, SEND_RETRIES, send_reply
+from bot.telegram.sender import MAX_BACKOFF_SECONDS, SEND_RETRIES, TelegramSender
 from db.models import DeliveryState
 from tests.dispatch.support import FakeSleep
 
@@ -30,7 +30,7 @@ class ScriptedBot:
 
 
 async def _send(bot: ScriptedBot, sleep: FakeSleep) -> Any:
-    return await send_reply(cast(Bot, bot), 1, Reply("hello"), sleep)
+    return await TelegramSender(cast(Bot, bot), sleep=sleep).send_tip(1, Reply("hello"))
 
 
 @pytest.mark.parametrize("as_timedelta", [True, False])
@@ -85,7 +85,7 @@ async def test_waits_stop_where_the_claim_would_run_out() -> None:
     """Backoff (1 + 2 s) fits in 5 s; the next wait (4 s) would not, so the message is left for later."""
     sleep = FakeSleep()
     bot = ScriptedBot(*[TimedOut() for _ in range(SEND_RETRIES + 1)])
-    result = await send_reply(cast(Bot, bot), 1, Reply("hello"), sleep, max_wait=5)
+    result = await TelegramSender(cast(Bot, bot), sleep=sleep).send_tip(1, Reply("hello"), max_wait=5)
     assert result.state is None
     assert result.error is not None
     assert "outlast the claim" in result.error

@@ -26,9 +26,11 @@ from telegram import Bot
 from telegram.request import BaseRequest, RequestData
 
 from bot import conversation
-from bot.config import load_settings
+from bot.app.config import load_settings
 from bot.conversation import Env, Outcome, Who
+from bot.dispatch import Dispatcher
 from bot.telegram.deliver import deliver
+from bot.telegram.sender import TelegramSender
 from content import default_library
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head
@@ -139,6 +141,8 @@ class TerminalChat:
         self.out = out
         self.request = TerminalRequest(out, Path.cwd(), chat_id)
         self.bot = Bot(TERMINAL_TOKEN, request=self.request, get_updates_request=self.request)
+        self.sender = TelegramSender(self.bot)
+        self.tips = Dispatcher(self.sender, sessions)
         self.env = Env(library=default_library(), default_time_zone=default_time_zone)
 
     def now(self) -> datetime:
@@ -156,7 +160,7 @@ class TerminalChat:
                 outcome = await conversation.on_text(s, self.env, self.who, line, now)
             await s.commit()
         self._toast(outcome)
-        await deliver(self.bot, self.sessions, self.who.chat_id, outcome, now)
+        await deliver(self.tips, self.sender, self.who.chat_id, outcome, now)
 
     def _toast(self, outcome: Outcome) -> None:
         if outcome.toast and not outcome.replies:

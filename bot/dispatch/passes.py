@@ -9,8 +9,9 @@ message and the recording of its chunk (at most ``RECORD_EVERY`` messages later)
 a message whose claim is half-way to stale is not sent (nor waited for) by the dispatcher that made it, so a
 second dispatcher taking it over cannot double it.
 
-Deciding and claiming live in ``bot.dispatch_claims``, talking to the Bot API in ``bot.dispatch_send``; this
-module runs passes and records their outcomes, and holds the entry points the bot calls.
+Deciding and claiming live in ``bot.dispatch.claims``; talking to the transport is the :class:`TipSender`'s
+job (the Telegram adapter's sender keeps one flood-control state for the whole process). This module runs
+passes and records their outcomes, and sends on-demand tips (/tip) through the same locks and sender.
 """
 
 from __future__ import annotations
@@ -21,19 +22,15 @@ import logging
 import math
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
-from telegram.ext import Application, ContextTypes
 
-from bot.config import Settings
 from bot.core.reply import Reply
-from bot.core.schedule import next_slot, parse_days, previous_slot
 from bot.core.tips import TipPlan, format_band_ids, plan_tip
-from bot.dispatch_claims import DispatchReport, Outgoing, Rules, plan_due, take_stale
-from bot.dispatch_send import SendResult, Sleep, reply_markup, send_reply
+from bot.dispatch.claims import DispatchReport, Outgoing, Rules, plan_due, take_stale, tip_state
+from bot.dispatch.sending import SendResult, TipSender
 from content import Library, default_library
 from db import deliveries
 from db.deliveries import NewClaim, Outcome
@@ -57,12 +54,19 @@ def _write_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock:
     return _WRITE_LOCKS.setdefault(sessions, asyncio.Lock())
 
 
+class DispatchSettings(Protocol):
+    """The settings a dispatcher reads (``bot.app.config.Settings`` has them)."""
+
+    missed_slot_grace_hours: int
+    claim_stale_minutes: int
+
+
 class Dispatcher:
     """Sends due tips. Safe to run in several processes against one PostgreSQL database."""
 
     def __init__(
         self,
-        bot: Bot | None,
+        sender: TipSender | None,
         sessions: async_sessionmaker[AsyncSession],
         *,
         library: Library | None = None,
@@ -70,32 +74,32 @@ class Dispatcher:
         claim_stale: dt.timedelta = dt.timedelta(minutes=10),
         batch_size: int = BATCH_SIZE,
         concurrency: int = CONCURRENCY,
-        sleep: Sleep = asyncio.sleep,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         keep_messages: bool = False,
     ) -> None:
-        self.bot = bot
+        self.sender = sender
         self.sessions = sessions
         self.library = library or default_library()
         self.rules = Rules(self.library, grace, claim_stale)
         self.batch_size = batch_size
         self.concurrency = concurrency
-        self.sleep = sleep
         self.clock = clock
         self.keep_messages = keep_messages
         self._db = _write_lock(sessions)
         self._outcomes: list[Outcome] = []
         self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
         self._blocked: set[int] = set()
-        # Flood control is for the whole bot: after a 429 every worker holds back until then (clock time).
-        self._quiet_until: dt.datetime | None = None
 
     @classmethod
     def from_settings(
-        cls, bot: Bot | None, sessions: async_sessionmaker[AsyncSession], settings: Settings, **kwargs: Any
+        cls,
+        sender: TipSender | None,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: DispatchSettings,
+        **kwargs: Any,
     ) -> Dispatcher:
         return cls(
-            bot,
+            sender,
             sessions,
             grace=dt.timedelta(hours=settings.missed_slot_grace_hours),
             claim_stale=dt.timedelta(minutes=settings.claim_stale_minutes),
@@ -236,14 +240,11 @@ class Dispatcher:
     async def _send_within_lease(
         self, message: Outgoing, pass_time: Callable[[], dt.datetime] | None
     ) -> SendResult:
-        """Send after any flood wait still running, unless that would outlast the claim's lease: then the
-        message is left claimed, to be retried once stale."""
-        lease, quiet = self._lease_left(message, pass_time), self._quiet_left()
-        if lease <= quiet:
-            return SendResult(None, error="claim too old to send safely; retried once stale")
-        if quiet > 0:
-            await self.sleep(quiet)
-        return await self.send(message.chat_id, message.reply(self.library), max_wait=lease - quiet)
+        """Send within what is left of the claim's lease (flood waits included): past it, the message is left
+        claimed, to be retried once stale."""
+        return await self.send(
+            message.chat_id, message.reply(self.library), max_wait=self._lease_left(message, pass_time)
+        )
 
     def _lease_left(self, message: Outgoing, pass_time: Callable[[], dt.datetime] | None) -> float:
         """Seconds this dispatcher may still spend on a claimed message.
@@ -256,22 +257,14 @@ class Dispatcher:
             lease -= pass_time() - message.claimed_at
         return lease.total_seconds()
 
-    def _flood(self, seconds: float) -> None:
-        until = self.clock() + dt.timedelta(seconds=seconds)
-        if self._quiet_until is None or until > self._quiet_until:
-            self._quiet_until = until
-
     def _quiet_left(self) -> float:
-        """Seconds of flood control still to wait out before the next send (0 when none)."""
-        if self._quiet_until is None:
-            return 0.0
-        return max((self._quiet_until - self.clock()).total_seconds(), 0.0)
+        return self.sender.quiet_left() if self.sender is not None else 0.0
 
     async def send(self, chat_id: int, reply: Reply, *, max_wait: float = math.inf) -> SendResult:
-        """Send one message (see ``send_reply``); a preview-only dispatcher has no bot to send with."""
-        if self.bot is None:
-            raise RuntimeError("this dispatcher has no bot: it can only preview")
-        return await send_reply(self.bot, chat_id, reply, self.sleep, max_wait=max_wait, on_flood=self._flood)
+        """Send one message through the sender; a preview-only dispatcher has none to send with."""
+        if self.sender is None:
+            raise RuntimeError("this dispatcher has no sender: it can only preview")
+        return await self.sender.send_tip(chat_id, reply, max_wait=max_wait)
 
     async def _flush(self) -> None:
         """Write outcomes so far in one transaction (the end of the duplicate window for those messages)."""
@@ -301,7 +294,7 @@ class Dispatcher:
         """One extra tip for one child right away (/tip, "another tip"); False when there is none to send."""
         async with self._db, self.sessions() as s:
             parent = await s.get(Parent, parent_id)
-            if parent is None or parent.state == ParentState.BLOCKED.value:
+            if parent is None or parent.state == ParentState.BLOCKED:
                 return False
             link = next(
                 (
@@ -315,7 +308,7 @@ class Dispatcher:
                 return False
             history = await deliveries.history_of(s, [parent_id], [child_id])
             day = now.astimezone(ZoneInfo(parent.time_zone)).date()
-            plan = plan_tip(history.state_for(link), day, self.library)
+            plan = plan_tip(tip_state(history, link), day, self.library)
             if plan is None:
                 return False
             ids = await deliveries.claim(
@@ -336,83 +329,3 @@ class Dispatcher:
 def _stored(plan: TipPlan) -> str | None:
     bands = plan.child.announced_bands
     return None if bands is None else ",".join(sorted(bands))
-
-
-async def send_tip_now(
-    bot: Bot, sessions: async_sessionmaker[AsyncSession], parent_id: int, child_id: int, now: dt.datetime
-) -> bool:
-    """For /tip and the "another tip" button: send one tip for this parent's child now."""
-    return await Dispatcher(bot, sessions).send_now(parent_id, child_id, now)
-
-
-async def reschedule(s: AsyncSession, parent: Parent, now: dt.datetime) -> None:
-    """Set ``parent.next_due_at`` from their days, time, zone and state; None when nothing is to be sent.
-
-    A slot that is already due and not yet sent is kept, so editing settings a moment after the slot
-    does not lose it; a local day that already had its tip gets no second one (moving 09:00 to 09:30 at
-    09:10 waits for the next chosen day).
-    """
-    await s.flush()
-    links = (await deliveries.links_of(s, [parent.id])).get(parent.id, [])
-    if parent.state != ParentState.ACTIVE.value or not any(link.farewell_at is None for link in links):
-        parent.next_due_at = None
-        return
-    days = parse_days(parent.tip_days)
-    due = parent.next_due_at
-    if (
-        due is not None
-        and due <= now
-        and due == previous_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
-    ):
-        return
-    following = next_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
-    last = await deliveries.last_scheduled_slot(s, parent.id)
-    zone = ZoneInfo(parent.time_zone)
-    if last is not None and last.astimezone(zone).date() >= following.astimezone(zone).date():
-        following = next_slot(
-            dt.datetime.combine(last.astimezone(zone).date(), dt.time.max, tzinfo=zone).astimezone(dt.UTC),
-            days=days,
-            at=parent.tip_time,
-            tz=parent.time_zone,
-        )
-    parent.next_due_at = following
-
-
-def register_dispatch_job(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
-) -> None:
-    """One repeating job for everyone (not one per parent): each run is a dispatcher pass."""
-    if application.job_queue is None:
-        raise RuntimeError('the job queue is missing: install python-telegram-bot with the "job-queue" extra')
-    dispatcher = Dispatcher.from_settings(application.bot, sessions, settings)
-
-    async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            report = await dispatcher.run_once(dt.datetime.now(dt.UTC))
-        except Exception:
-            log.exception("dispatch pass failed; the next one will pick up where it stopped")
-            return
-        if report.due or report.retried:
-            log.info("dispatch pass: %s", report.summary())
-
-    interval = settings.dispatch_interval_seconds
-    application.job_queue.run_repeating(
-        tick,
-        interval=interval,
-        first=min(interval, 10),
-        name="dispatch",
-        job_kwargs={"misfire_grace_time": max(10 * interval, 600), "coalesce": True, "max_instances": 1},
-    )
-
-
-__all__ = [
-    "DispatchReport",
-    "Dispatcher",
-    "Outgoing",
-    "register_dispatch_job",
-    "reply_markup",
-    "reschedule",
-    "send_tip_now",
-]

@@ -13,8 +13,9 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 
-from bot.config import Settings, load_settings
+from bot.app.config import Settings, load_settings
 from bot.dispatch import Dispatcher, DispatchReport, Outgoing
+from bot.telegram.sender import TelegramSender, bot_for
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head_async
 
@@ -33,14 +34,6 @@ def parse_now(text: str | None) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def bot_for(settings: Settings) -> Bot:
-    assert settings.telegram_bot_token is not None
-    token = settings.telegram_bot_token.get_secret_value().strip()
-    if settings.telegram_api_base_url:
-        return Bot(token, base_url=settings.telegram_api_base_url.rstrip("/") + "/bot")
-    return Bot(token)
-
-
 def _line(verb: str, message: Outgoing) -> str:
     return (
         f"{verb} parent={message.parent_id} chat={message.chat_id} child={message.child_id} "
@@ -52,7 +45,8 @@ async def _pass(settings: Settings, now: dt.datetime, dry_run: bool, bot: Bot | 
     engine = create_engine(settings.database_url)
     try:
         await upgrade_to_head_async(engine)
-        dispatcher = Dispatcher.from_settings(bot, session_factory(engine), settings, keep_messages=True)
+        sender = TelegramSender(bot) if bot is not None else None
+        dispatcher = Dispatcher.from_settings(sender, session_factory(engine), settings, keep_messages=True)
         if dry_run:
             return await dispatcher.preview(now)
         assert bot is not None

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.config import SettingsError
+from bot.app.config import SettingsError
 from content import ContentError, load_library
 
 NO_TOKEN_HELP = """\
@@ -53,8 +53,8 @@ def _content_check(_args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.config import load_settings
-    from bot.logging_setup import configure_logging
+    from bot.app.config import load_settings
+    from bot.app.logging_setup import configure_logging
 
     settings = load_settings()
     configure_logging(settings.log_level)
@@ -67,19 +67,19 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from bot.terminal import run_chat
+    from bot.cli.chat import run_chat
 
     return run_chat(args)
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from bot.ask_cli import run_ask
+    from bot.cli.ask import run_ask
 
     return run_ask(args)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from bot.config import load_settings
+    from bot.app.config import load_settings
     from db.migrate import upgrade_to_head
 
     url = args.database_url or load_settings().database_url
@@ -89,7 +89,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _send_due(args: argparse.Namespace) -> int:
-    from bot.dispatch_cli import run_send_due
+    from bot.cli.send_due import run_send_due
 
     return run_send_due(args)
 
@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from bot.logging_setup import configure_logging
+    from bot.app.logging_setup import configure_logging
 
     configure_logging("WARNING" if args.command in INTERACTIVE_COMMANDS else "INFO")
     try:

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.reply import Reply
 from bot.core.schedule import next_slot, parse_days, previous_slot
-from bot.core.tips import TipPlan, plan_tip, render_tip
+from bot.core.tips import ChildTipState, TipHistory, TipPlan, parse_band_ids, plan_tip, render_tip
 from content import Library
 from db import deliveries
-from db.deliveries import DueParent, NewClaim, StaleClaim
+from db.deliveries import ChildLink, DueParent, History, NewClaim, StaleClaim
 from db.models import ParentState
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,28 @@ class Rules:
     stale_after: dt.timedelta
 
 
+def tip_state(history: History, link: ChildLink, *, replay: list[str] | None = None) -> ChildTipState:
+    """The child's tip state in this chat; ``replay`` (item ids, oldest first) replaces its history, for a
+    retry that renders what an earlier attempt would have."""
+    key = (link.parent_id, link.child_id)
+    if replay is not None:
+        sent = TipHistory.of(replay)
+    else:
+        counts = history.counts.get(key, {})
+        sent = TipHistory(sum(counts.values()), counts, history.last.get(key, {}))
+    return ChildTipState(
+        child_id=link.child_id,
+        name=link.name,
+        birthdate=link.birthdate,
+        due_date=link.due_date,
+        announced_bands=parse_band_ids(link.announced_bands),
+        farewell_sent=link.farewell_at is not None,
+        sent=sent,
+        excluded=history.excluded(link.parent_id, link.child_id),
+        joined_on=link.joined_at.date(),
+    )
+
+
 async def plan_due(
     s: AsyncSession,
     now: dt.datetime,
@@ -109,7 +131,7 @@ async def plan_due(
         job = [
             Outgoing(parent.id, parent.chat_id, link.child_id, slot, "scheduled", plan)
             for link in active
-            if (plan := plan_tip(history.state_for(link), day, rules.library)) is not None
+            if (plan := plan_tip(tip_state(history, link), day, rules.library)) is not None
         ]
         if job:
             planned.append(job)
@@ -181,7 +203,7 @@ async def take_stale(
             reason = "gave up after retries"
             if link is not None and claim.attempts < MAX_ATTEMPTS:
                 day = claim.slot_at.astimezone(ZoneInfo(claim.time_zone)).date()
-                state = history.state_for(link, sent=replays[claim.id])
+                state = tip_state(history, link, replay=replays[claim.id])
                 plan = plan_tip(state, day, rules.library, item_id=claim.item_id)
         if plan is None:
             give_up.append((claim, reason))

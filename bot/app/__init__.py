@@ -1,0 +1,1 @@
+"""What every process shares, whatever its transport: settings, logging, start-up, housekeeping."""

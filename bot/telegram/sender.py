@@ -1,0 +1,174 @@
+"""The one way this process talks to the Bot API: a :class:`Reply` becomes a message (HTML text, inline
+buttons, or a document), flood limits are waited out, network trouble retried, and every Telegram error
+sorted. One :class:`TelegramSender` (and so one flood-control state) serves the whole process: replies,
+scheduled tips and on-demand tips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import math
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.app.config import Settings
+from bot.core.reply import Reply
+from bot.dispatch.sending import SendResult
+from db.models import DeliveryState
+
+SEND_RETRIES = 4
+MAX_BACKOFF_SECONDS = 30.0
+# A reply that gets a flood-control answer (429) is retried this often, after waiting as told, but only when
+# the wait is short: a parent should not wait minutes, and the bot's rate limiter is not asked to retry, since
+# it would hold back every other send (scheduled tips included, whose claims are leases) while it waits.
+REPLY_RETRIES = 2
+LONGEST_REPLY_WAIT_SECONDS = 30.0
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+Sleep = Callable[[float], Awaitable[Any]]
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def bot_for(settings: Settings) -> Bot:
+    """A bare Bot API client for one-off commands (``securebase send-due``)."""
+    assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    if settings.telegram_api_base_url:
+        return Bot(token, base_url=settings.telegram_api_base_url.rstrip("/") + "/bot")
+    return Bot(token)
+
+
+def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup([[_button(b.label, b.data) for b in row] for row in reply.buttons])
+
+
+@lru_cache(maxsize=1024)
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    """Buttons are immutable, and building one costs more than rendering a tip's text: one that repeats on
+    every message (pause) is built once."""
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB gives seconds or a timedelta, depending on its settings)."""
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class TelegramSender:
+    """Sends replies and tips for one bot. Flood control is for the whole bot: after a 429 every tip holds
+    back until it ends (clock time), whichever chat it goes to."""
+
+    def __init__(self, bot: Bot, *, sleep: Sleep = asyncio.sleep, clock: Clock = utc_now) -> None:
+        self.bot = bot
+        self.sleep = sleep
+        self.clock = clock
+        self._quiet_until: dt.datetime | None = None
+
+    # --- flood control ---
+
+    def _flood(self, seconds: float) -> None:
+        until = self.clock() + dt.timedelta(seconds=seconds)
+        if self._quiet_until is None or until > self._quiet_until:
+            self._quiet_until = until
+
+    def quiet_left(self) -> float:
+        """Seconds of flood control still to wait out before the next tip (0 when none)."""
+        if self._quiet_until is None:
+            return 0.0
+        return max((self._quiet_until - self.clock()).total_seconds(), 0.0)
+
+    # --- replies ---
+
+    async def send_reply(self, chat_id: int, reply: Reply) -> Message:
+        """Send one reply; Telegram errors (Forbidden when blocked, a long flood wait, ...) reach the caller."""
+        attempt = 0
+        while True:
+            try:
+                return await self._send(chat_id, reply)
+            except RetryAfter as exc:
+                seconds = retry_after_seconds(exc)
+                self._flood(seconds)
+                if attempt == REPLY_RETRIES or seconds > LONGEST_REPLY_WAIT_SECONDS:
+                    raise
+                attempt += 1
+                await self.sleep(seconds)
+
+    async def _send(self, chat_id: int, reply: Reply) -> Message:
+        if reply.document is not None:
+            document = InputFile(reply.document.content, filename=reply.document.filename)
+            return await self.bot.send_document(
+                chat_id,
+                document,
+                caption=reply.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=reply_markup(reply),
+            )
+        return await self.bot.send_message(
+            chat_id,
+            reply.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup(reply),
+            link_preview_options=NO_PREVIEW,
+        )
+
+    # --- tips ---
+
+    async def send_tip(self, chat_id: int, reply: Reply, *, max_wait: float = math.inf) -> SendResult:
+        """Send one tip after any flood wait still running, waiting out flood limits and retrying network
+        trouble with backoff; every error sorted into sent, failed, blocked or "try again in a later pass".
+
+        Waits add up to at most ``max_wait`` seconds: a claim is a lease, and sending after it ran out could
+        send a tip that another dispatcher has taken over meanwhile. Past that, the message is left for later.
+        """
+        quiet = self.quiet_left()
+        if max_wait <= quiet:
+            return SendResult(None, error="claim too old to send safely; retried once stale")
+        if quiet > 0:
+            await self.sleep(quiet)
+        return await self._send_tip(chat_id, reply, max_wait - quiet)
+
+    async def _send_tip(self, chat_id: int, reply: Reply, max_wait: float) -> SendResult:
+        attempt = 0
+        waited = 0.0
+        while True:
+            try:
+                sent = await self.bot.send_message(
+                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
+                )
+                return SendResult(DeliveryState.SENT, sent.message_id)
+            except RetryAfter as exc:
+                error, wait = "flood control", retry_after_seconds(exc)
+                self._flood(wait)
+            except Forbidden as exc:
+                return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=True)
+            except BadRequest as exc:  # before NetworkError: BadRequest is one
+                blocked = "chat not found" in exc.message.lower()
+                return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=blocked)
+            except NetworkError as exc:  # includes timeouts and 5xx
+                error, wait = _short(exc), min(2.0**attempt, MAX_BACKOFF_SECONDS)
+            except TelegramError as exc:
+                return SendResult(None, error=_short(exc))
+            if attempt == SEND_RETRIES:  # no point waiting after the last try: a later pass retries
+                return SendResult(None, error=error)
+            if waited + wait > max_wait:
+                return SendResult(None, error=f"{error}; waiting longer would outlast the claim")
+            attempt += 1
+            waited += wait
+            await self.sleep(wait)
+
+
+def _short(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
