@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    #: One JSON object a line, for log collectors.
+    JSON = "json"
 
 
 class Settings(BaseSettings):
@@ -19,6 +28,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: str | None = None
     default_time_zone: str = "UTC"
     log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.TEXT
     admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     webhook_url: str | None = None
@@ -30,6 +40,10 @@ class Settings(BaseSettings):
     missed_slot_grace_hours: int = Field(default=24, ge=0)
     claim_stale_minutes: int = Field(default=10, ge=1)
     invite_ttl_hours: int = Field(default=48, ge=1)
+
+    # Prometheus metrics on http://METRICS_LISTEN:METRICS_PORT/metrics; off unless a port is set.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_listen: str = "127.0.0.1"
 
     @field_validator("admin_chat_ids", mode="before")
     @classmethod
@@ -49,8 +63,16 @@ class Settings(BaseSettings):
 
     @field_validator("log_level")
     @classmethod
-    def _upper(cls, value: str) -> str:
-        return value.upper()
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown level {value!r}; use DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 class SettingsError(ValueError):

@@ -22,7 +22,7 @@ from prometheus_client import (
 )
 
 # The *_created series (one timestamp per counter) say nothing an operator needs, and double the output.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 class UpdateKind(StrEnum):

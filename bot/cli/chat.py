@@ -27,6 +27,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot import conversation
 from bot.app.config import load_settings
+from bot.cli.database import chosen_database
 from bot.conversation import Env, Outcome, Who
 from bot.dispatch import Dispatcher
 from bot.telegram.deliver import deliver
@@ -34,6 +35,7 @@ from bot.telegram.sender import TelegramSender
 from content import default_library
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head
+from db.problems import DATABASE_FAILURES
 
 TERMINAL_TOKEN = "1:terminal"  # noqa: S105 (a placeholder: nothing leaves the process)
 _TAG = re.compile(r"<[^>]+>")
@@ -199,15 +201,19 @@ def run_chat(args: argparse.Namespace) -> int:
         print(f"--today must be a date like 2026-03-15, not {args.today!r}", file=sys.stderr)
         return 2
     settings = load_settings()
-    url = args.database_url or settings.database_url
+    database = chosen_database(args)
+    url = database.url
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the chat is for talking, not migration notes
     try:
         upgrade_to_head(url)
+    except DATABASE_FAILURES as exc:  # unreachable or unusable: one line naming the setting, exit status 2
+        raise database.problem(exc) from None
+    try:
         asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone))
     except (SQLAlchemyError, OSError) as exc:
         print(
-            f"\nThe chat could not use the database ({type(exc).__name__}). Check --database-url or "
-            "DATABASE_URL; on SQLite, the running bot may hold the write lock: try again in a moment.",
+            f"\nThe chat could not use the database ({type(exc).__name__}). On SQLite, the running bot may "
+            "hold the write lock: try again in a moment.",
             file=sys.stderr,
         )
         return 1
