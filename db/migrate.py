@@ -13,9 +13,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -26,6 +25,7 @@ from db.engine import create_engine
 SCRIPT_LOCATION = Path(next(iter(migrations.__path__))).resolve()
 # Any fixed number: the PostgreSQL advisory lock that lets one process migrate at a time.
 MIGRATION_LOCK_KEY = 0x5EC0BA5E
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -97,7 +97,11 @@ async def schema_state(engine: AsyncEngine) -> SchemaState:
     """Read the schema's revision without changing anything (no version table is created)."""
 
     def current(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
+        # Read directly: Alembic's MigrationContext would log about itself at INFO on every look.
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        revision = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()  # noqa: S608
+        return None if revision is None else str(revision)
 
     async with engine.connect() as connection:
         revision = await connection.run_sync(current)
