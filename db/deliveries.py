@@ -63,7 +63,7 @@ class StaleClaim:
     parent_id: int
     chat_id: int
     time_zone: str
-    parent_state: str
+    parent_state: ParentState
     child_id: int
     item_id: str
     slot_at: dt.datetime
@@ -114,7 +114,7 @@ def due_parents_query(now: dt.datetime, limit: int) -> Select[int, int, str, str
             PARENTS.c.tip_time,
             PARENTS.c.next_due_at,
         )
-        .where(PARENTS.c.state == ParentState.ACTIVE.value, PARENTS.c.next_due_at <= now)
+        .where(PARENTS.c.state == ParentState.ACTIVE, PARENTS.c.next_due_at <= now)
         .order_by(PARENTS.c.next_due_at)
         .limit(limit)
     )

@@ -225,9 +225,34 @@ async def set_flow(s: AsyncSession, parent: Parent, flow: str | None, data: dict
 
 async def set_state(s: AsyncSession, parent: Parent, state: ParentState) -> None:
     """Change the parent's state; anything but active also takes them off the due list."""
-    parent.state = state.value
+    parent.state = state
     if state is not ParentState.ACTIVE:
         parent.next_due_at = None
+    await s.flush()
+
+
+async def set_schedule(
+    s: AsyncSession,
+    parent: Parent,
+    *,
+    time_zone: str | None = None,
+    tip_days: str | None = None,
+    tip_time: dt.time | None = None,
+) -> None:
+    """Change what was given of the parent's tip schedule (an IANA zone, stored weekdays such as "0,3", a
+    local time). The next slot is the caller's to work out again (``bot.conversation.schedules``)."""
+    if time_zone is not None:
+        parent.time_zone = time_zone
+    if tip_days is not None:
+        parent.tip_days = tip_days
+    if tip_time is not None:
+        parent.tip_time = tip_time
+    await s.flush()
+
+
+async def set_next_due(s: AsyncSession, parent: Parent, next_due_at: dt.datetime | None) -> None:
+    """Store the parent's next scheduled slot (None: nothing is scheduled)."""
+    parent.next_due_at = next_due_at
     await s.flush()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -48,6 +48,27 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class StoredEnum(TypeDecorator[E]):
+    """A StrEnum stored as its plain value in a short string column, and read back as the enum member."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def __init__(self, enum: type[E]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        # A plain string goes as it is: the column's check constraint, not Python, is the guard.
+        return None if value is None else str(value.value if isinstance(value, self.enum) else value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)
 
 
 NAMING = {
@@ -103,7 +124,7 @@ class Parent(Base):
     # Python weekday numbers (Monday=0 ... Sunday=6), comma separated, ascending: "6" is Sundays only.
     tip_days: Mapped[str] = mapped_column(String(13), default="6")
     tip_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(9, 0))
-    state: Mapped[str] = mapped_column(String(16), default=ParentState.ACTIVE.value)
+    state: Mapped[ParentState] = mapped_column(StoredEnum(ParentState), default=ParentState.ACTIVE)
     # Next scheduled slot in UTC; NULL when nothing is scheduled (paused, stopped, blocked, no children yet).
     next_due_at: Mapped[dt.datetime | None]
     # Conversation state, so a flow half-way through survives a restart (and any process can serve the next

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
 from bot.conversation.turn import Turn, child_info, choice
@@ -15,8 +16,6 @@ from bot.core.age_phrases import find_age
 from bot.core.answers import answer, typical_now
 from bot.core.reply import Button, Reply
 from db.models import Child
-
-ASK_STEP = "ask"
 
 
 async def question(turn: Turn, text: str) -> Outcome:
@@ -28,8 +27,8 @@ async def question(turn: Turn, text: str) -> Outcome:
         return say(reply.text)
     if len(children) == 1:
         return _answer_for(turn, text, children[0])
-    await turn.goto(ASK_STEP, {"question": text})
-    buttons = tuple((choice(ASK_STEP, str(child.id), child.name),) for child in children)
+    await turn.goto(Step.ASK, FlowData(question=text))
+    buttons = tuple((choice(Step.ASK, str(child.id), child.name),) for child in children)
     return Outcome([Reply("Which child is this about?", buttons)])
 
 
@@ -38,7 +37,7 @@ async def on_ask_press(turn: Turn, value: str) -> Outcome:
     child = await turn.child(value)
     if child is None:
         return expired()
-    text = str(turn.data.get("question", ""))
+    text = turn.data.question or ""
     await turn.goto(None)
     return _answer_for(turn, text, child)
 

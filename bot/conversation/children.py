@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.conversation import asking, child_steps, setup_steps
+from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
@@ -73,7 +74,7 @@ async def _menu(turn: Turn, child: Child) -> Outcome:
 
 
 async def _ask_rename(turn: Turn, child: Child) -> Outcome:
-    await turn.goto("rename", {"child_id": child.id})
+    await turn.goto(Step.RENAME, FlowData(child_id=child.id))
     return say(f"What should I call {esc(child.name)} from now on?")
 
 
@@ -97,7 +98,7 @@ async def _remove(turn: Turn, child: Child) -> Outcome:
 
 
 async def on_rename(turn: Turn, text: str) -> Outcome:
-    child = await turn.child(turn.data.get("child_id"))
+    child = await turn.child(turn.data.child_id)
     if child is None:
         await turn.goto(None)
         return say("That child is no longer in your list. Send /children to see it.")
@@ -136,7 +137,7 @@ async def join(turn: Turn, code: str, created: bool) -> Outcome:
         problem = INVITE_PROBLEMS[exc.reason].format(hours=hours)
         if needs_setup:
             return await child_steps.begin(
-                turn, "first", problem + "\n\nYou can also set up your own child. "
+                turn, Mode.FIRST, problem + "\n\nYou can also set up your own child. "
             )
         return say(problem)
     outcome = Outcome()
@@ -149,7 +150,7 @@ async def join(turn: Turn, code: str, created: bool) -> Outcome:
     welcome = f"Welcome! You now share {esc(child.name)}, and you'll get the tips for {esc(child.name)} here."
     await reschedule(turn.s, turn.parent, turn.now)
     if needs_setup:
-        await turn.goto("tz", {"mode": "joined", "child_id": child.id})
+        await turn.goto(Step.TZ, FlowData(mode=Mode.JOINED, child_id=child.id))
         asked = setup_steps.ask_tz(turn, welcome + "\n\n")
         outcome.replies.extend(asked.replies)
         return outcome

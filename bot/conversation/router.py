@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
+from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import (
@@ -26,27 +27,28 @@ from bot.conversation.turn import Turn, parse_id
 from db import deliveries, families
 from db.models import Feedback, ParentState
 
-Step = Callable[[Turn, str], Awaitable[Outcome]]
+Answer = Callable[[Turn, str], Awaitable[Outcome]]
 Action = Callable[[Turn], Awaitable[Outcome]]
 
-STEPS: dict[str, Step] = {
-    "name": child_steps.on_name,
-    "birthdate": child_steps.on_birthdate,
-    "birthdate_pick": child_steps.on_birthdate_pick,
-    "early": child_steps.on_early,
-    "due": child_steps.on_due,
-    "due_pick": child_steps.on_due_pick,
-    "tz": setup_steps.on_tz,
-    "days": setup_steps.on_days,
-    "time": setup_steps.on_time,
-    "per_week": setup_steps.on_per_week,
-    "rename": children.on_rename,
-    asking.ASK_STEP: asking.on_ask_text,
-    account.DELETE_STEP: account.on_delete,
+# What answers each step; every step has one (a test checks).
+STEPS: dict[Step, Answer] = {
+    Step.NAME: child_steps.on_name,
+    Step.BIRTHDATE: child_steps.on_birthdate,
+    Step.BIRTHDATE_PICK: child_steps.on_birthdate_pick,
+    Step.EARLY: child_steps.on_early,
+    Step.DUE: child_steps.on_due,
+    Step.DUE_PICK: child_steps.on_due_pick,
+    Step.TZ: setup_steps.on_tz,
+    Step.DAYS: setup_steps.on_days,
+    Step.TIME: setup_steps.on_time,
+    Step.PER_WEEK: setup_steps.on_per_week,
+    Step.RENAME: children.on_rename,
+    Step.ASK: asking.on_ask_text,
+    Step.DELETE: account.on_delete,
 }
 
 # Where a button means something else than the same text typed: a child's id is no question.
-PRESS_STEPS: dict[str, Step] = STEPS | {asking.ASK_STEP: asking.on_ask_press}
+PRESS_STEPS: dict[Step, Answer] = STEPS | {Step.ASK: asking.on_ask_press}
 
 # Commands for a known parent; each leaves whatever flow the parent was in.
 ACTIONS: dict[str, Action] = {
@@ -91,9 +93,9 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
     turn = await _turn(s, env, who, now)
     if turn is None:
         return say(NEED_START)
-    step = STEPS.get(turn.parent.flow or "")
+    step = turn.step
     if step is not None:
-        return await step(turn, text)
+        return await STEPS[step](turn, text)
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
     return await asking.question(turn, text)
@@ -140,10 +142,10 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
     kind, _, rest = data.partition(":")
     if kind == "f":
         step_name, _, value = rest.partition(":")
-        step = PRESS_STEPS.get(step_name)
-        if step is None or turn.parent.flow != step_name:
+        step = turn.step
+        if step is None or step != step_name:
             return None
-        return await step(turn, value)
+        return await PRESS_STEPS[step](turn, value)
     if kind == "c":
         action, _, raw_id = rest.partition(":")
         return await children.on_press(turn, action, raw_id)

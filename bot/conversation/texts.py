@@ -86,12 +86,13 @@ def about(library: Library) -> str:
     for topic in library.topics:
         refs = "\n".join(f"• {esc(ref.text)}" for ref in topic.references)
         parts.append(
-            f"<b>{esc(topic.title)}</b>\n{esc(topic.summary)}\n"
+            f"<b>{esc(topic.title)}</b>\nIn the guidance's own words: “{esc(topic.summary)}”\n"
             f"Source: {esc(topic.source)} (reviewed {topic.reviewed})."
             + (f"\n<b>References</b>\n{refs}" if refs else "")
         )
     return (
-        "Everything I say comes from this content, never made up:\n\n"
+        "Everything I say comes from this guidance, never made up. I put its ideas into everyday words "
+        "for you and add nothing.\n\n"
         + "\n\n".join(parts)
         + "\n\nI'm not a doctor. For any worry about your child's health or development, "
         "please talk to your child's doctor or nurse."

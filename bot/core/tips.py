@@ -19,8 +19,8 @@ from content import Band, Item, Library
 
 # Every third tip for a child also carries a "Why it matters" background snippet.
 BACKGROUND_EVERY = 3
-# How many typical behaviours a "new stage" announcement lists.
-ANNOUNCE_INDICATORS = 3
+# How many typical behaviours a "new stage" announcement lists (shared when two stages begin at once).
+ANNOUNCE_INDICATORS = 2
 # Stored as a delivery's item id for the goodbye message; content ids cannot start with "_".
 FAREWELL_ITEM = "_farewell"
 
@@ -151,29 +151,64 @@ def _baseline(
 
 
 def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
-    """The phone-sized message: optional new-stage note, "Try this", "You may notice", sometimes "Why"."""
+    """The phone-sized message in the parent's words: optional new-stage note, the idea, and one companion.
+
+    A strategy sent before comes back as "one to come back to" with a different companion than last time, so a
+    stage with few ideas never sends the identical message twice in a row.
+    """
     name = _html(plan.child.name)
     age_text = describe_age(plan.age) + (" (corrected)" if plan.age.corrected else "")
     if plan.strategy is None:
         return Reply(_farewell_text(name, library))
-    count = plan.child.sent.total
+    strategy = plan.strategy
     parts = [f"<b>{name}</b> · {_html(age_text)}"]
+    # Two stages begun at once (after a long pause) share the room one announcement has.
+    per_band = max(1, ANNOUNCE_INDICATORS // max(1, len(plan.new_bands)))
     for band in plan.new_bands:
-        typical = "\n".join(f"• {_html(i.text)}" for i in band.indicators[:ANNOUNCE_INDICATORS])
+        typical = "\n".join(f"• {_html(i.parent)}" for i in band.indicators[:per_band])
         parts.append(
             f"🌱 <b>{name} is {_html(describe_age(plan.age))}: a new stage begins</b> "
-            f"({_html(band.label)})\n{_html(band.summary)}\n<i>Typical now:</i>\n{typical}"
+            f"({_html(band.label)})\n{_html(band.parent)}\n{typical}"
         )
-    parts.append(f"<b>Try this</b>\n{_html(plan.strategy.text)}")
-    home = library.band(plan.strategy.band_id or "")
-    if home is not None and home.indicators:
-        indicator = home.indicators[count % len(home.indicators)]
-        parts.append(f"<b>You may notice</b>\n{_html(indicator.text)}")
-    background = _background(plan.strategy, library)
-    if background and count % BACKGROUND_EVERY == BACKGROUND_EVERY - 1:
-        snippet = background[(count // BACKGROUND_EVERY) % len(background)]
-        parts.append(f"<b>Why it matters: {_html(snippet.title or '')}</b>\n{_html(snippet.text)}")
+    times_sent = plan.child.sent.counts.get(strategy.id, 0)
+    if times_sent:
+        parts.append(f"<b>One to come back to</b>\nA favourite again: {_html(strategy.parent)}")
+    else:
+        parts.append(f"<b>Try this</b>\n{_html(strategy.parent)}")
+    if not plan.new_bands:  # an announcement already says what the parent may notice
+        parts += _companions(plan, strategy, times_sent, library)
     return Reply("\n\n".join(parts), tip_buttons(delivery_id, plan.child.child_id))
+
+
+def _companions(plan: TipPlan, strategy: Item, times_sent: int, library: Library) -> list[str]:
+    """What comes with the idea: something the parent may notice, and now and then why it matters.
+
+    A first sending carries a "may notice" each time and a "why" every third tip. A repeat carries one
+    companion, "why" on odd repeats and "may notice" on even ones, so two sendings of the same idea in a row
+    never carry the same companion (and the first repeat drops the first sending's "may notice"). Which one
+    follows the child's tip count, so tips close together show different ones. Only counts are used: the
+    history's ``last`` orders sendings but is not a position (the database gives delivery ids).
+    """
+    home = library.band(strategy.band_id or "")
+    indicators = home.indicators if home is not None else ()
+    background = _background(strategy, library)
+    count = plan.child.sent.total
+    if not times_sent:
+        parts = [_notice(indicators[count % len(indicators)])] if indicators else []
+        if background and count % BACKGROUND_EVERY == BACKGROUND_EVERY - 1:
+            parts.append(_why(background[(count // BACKGROUND_EVERY) % len(background)]))
+        return parts
+    if background and (times_sent % 2 == 1 or not indicators):
+        return [_why(background[count % len(background)])]
+    return [_notice(indicators[count % len(indicators)])] if indicators else []
+
+
+def _notice(indicator: Item) -> str:
+    return _html(indicator.parent)
+
+
+def _why(snippet: Item) -> str:
+    return f"<b>Why it matters</b>\n{_html(snippet.parent)}"
 
 
 def _html(text: str) -> str:

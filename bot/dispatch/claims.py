@@ -195,7 +195,7 @@ async def take_stale(
     for claim in stale:
         link = links.get((claim.parent_id, claim.child_id))
         plan = None
-        if claim.parent_state != ParentState.ACTIVE.value:
+        if claim.parent_state != ParentState.ACTIVE:
             reason = "parent paused, stopped or blocked"
         elif now - claim.slot_at > rules.grace:
             reason = "missed: older than the grace period"  # after downtime: no flood of old tips

@@ -28,7 +28,7 @@ async def two_children(bot: Harness, parent: TgParent) -> None:
     assert texts(added) == [
         typical_now(LEO, library=default_library(), today=NOW.date()).text,
         "Leo is added. Tips for Leo come along with your others. Tips come on Sundays at 09:00 "
-        "(Europe/London time). The next one comes on Sunday 6 December at 09:00.",
+        "(London time). The next one comes on Sunday 6 December at 09:00.",
     ]
 
 
@@ -158,12 +158,10 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     sam = TgParent(206)
     await onboard(bot, sam)
     menu = await bot.say(sam, "/settings")
-    assert menu[0].text.startswith(
-        "<b>Your settings</b>\nDays: Sundays\nTime: 09:00\nTime zone: Europe/London\n"
-    )
+    assert menu[0].text.startswith("<b>Your settings</b>\nDays: Sundays\nTime: 09:00\nTime zone: London\n")
     await bot.tap(sam, "🔢 Tips a week")
     assert texts(await bot.tap(sam, "3 a week")) == [
-        "3 a week it is. Tips come on Tuesdays, Thursdays and Sundays at 09:00 (Europe/London time). "
+        "3 a week it is. Tips come on Tuesdays, Thursdays and Sundays at 09:00 (London time). "
         "The next one comes on Tuesday 1 December at 09:00."
     ]
     await bot.say(sam, "/settings")
@@ -172,7 +170,7 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     assert ask[0].text == "Do you mean 06:00 or 18:00?"
     assert ask[0].buttons == [[("06:00", "f:time:06:00"), ("18:00", "f:time:18:00")]]
     assert texts(await bot.say(sam, "20:15"))[0].startswith(
-        "Done. Tips come on Tuesdays, Thursdays and Sundays at 20:15 (Europe/London time)."
+        "Done. Tips come on Tuesdays, Thursdays and Sundays at 20:15 (London time)."
     )
     await bot.say(sam, "/settings")
     await bot.tap(sam, "📅 Days")
@@ -193,7 +191,7 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     await bot.say(sam, "/settings")
     await bot.tap(sam, "🌍 Time zone")
     assert texts(await bot.say(sam, "Tokyo")) == [
-        "Time zone set to Asia/Tokyo. Tips come on Mondays and Fridays at 20:15 (Asia/Tokyo time). "
+        "Time zone set: Tokyo time, now 19:00. Tips come on Mondays and Fridays at 20:15 (Tokyo time). "
         "The next one comes on Monday 30 November at 20:15."
     ]
 
@@ -258,4 +256,4 @@ async def test_keeping_the_default_schedule_sets_what_the_button_says(bot: Harne
     await bot.tap(sam, "No")
     await bot.say(sam, "London")
     done = await bot.tap(sam, "Sunday 09:00 is fine")
-    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (Europe/London time).")
+    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (London time).")

@@ -20,7 +20,7 @@ async def test_second_caregiver_joins_and_sets_their_own_schedule(bot: Harness):
     assert bot.api.last_to(301).text == "Alex joined you as a caregiver for Mia."
     await bot.say(alex, "Sydney")
     done = await bot.tap(alex, "Sunday 09:00 is fine")
-    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (Australia/Sydney time).")
+    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (Sydney time).")
 
     async with bot.sessions() as s:
         links = (await s.scalars(select(Caregiver))).all()
