@@ -20,6 +20,7 @@ from prometheus_client import (
     disable_created_metrics,
     start_http_server,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 # The *_created series (one timestamp per counter) say nothing an operator needs, and double the output.
 disable_created_metrics()  # type: ignore[no-untyped-call]
@@ -121,6 +122,13 @@ def database_error() -> None:
 
 def reply_latency(seconds: float) -> None:
     REPLY_LATENCY_SECONDS.observe(seconds)
+
+
+def failure(error: BaseException | None) -> None:
+    """An update or a job failed: count it as a database error when the database raised it (Telegram's
+    errors are counted where the bot talks to Telegram)."""
+    if isinstance(error, SQLAlchemyError):
+        database_error()
 
 
 def serve(port: int, listen: str = "127.0.0.1", registry: CollectorRegistry = REGISTRY) -> WSGIServer:

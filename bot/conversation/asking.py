@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.app import metrics
 from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
@@ -24,6 +25,7 @@ async def question(turn: Turn, text: str) -> Outcome:
     children = await turn.children()
     if find_age(text) is not None or not children:
         reply = answer(text, library=turn.env.library, today=turn.today, child=None)
+        metrics.question_answered(in_scope=reply.in_scope)
         return say(reply.text)
     if len(children) == 1:
         return _answer_for(turn, text, children[0])
@@ -50,6 +52,7 @@ async def on_ask_text(turn: Turn, text: str) -> Outcome:
 
 def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
     reply = answer(text, library=turn.env.library, today=turn.today, child=child_info(child))
+    metrics.question_answered(in_scope=reply.in_scope)
     return say(reply.text)
 
 

@@ -7,6 +7,7 @@ parent sees is always what was stored.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -28,7 +29,9 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import conversation
+from bot.app import metrics
 from bot.app.config import Settings
+from bot.app.metrics import UpdateKind
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
@@ -78,6 +81,7 @@ class Handlers:
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Call, query: CallbackQuery | None = None
     ) -> None:
         """One session and one commit for the update; then answer the button, then send what it produced."""
+        started = time.perf_counter()
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
         async with self.sessions() as s:
@@ -87,6 +91,7 @@ class Handlers:
             await _answer_press(query, outcome.toast)
             await _drop_buttons(query)
         await deliver(self.tips, self.sender, chat_id, outcome, now)
+        metrics.reply_latency(time.perf_counter() - started)
 
     @staticmethod
     def _who(update: Update) -> Who:
@@ -100,6 +105,7 @@ class Handlers:
         if message is None or message.text is None:
             return
         text = message.text
+        metrics.update_handled(UpdateKind.COMMAND if text.startswith("/") else UpdateKind.MESSAGE)
         who = self._who(update)
         await self._serve(
             context, who.chat_id, lambda s, env, now: conversation.on_text(s, env, who, text, now)
@@ -108,6 +114,7 @@ class Handlers:
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
+        metrics.update_handled(UpdateKind.BUTTON)
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE or not query.data:
             await _answer_press(query, EXPIRED_TOAST)
@@ -120,10 +127,12 @@ class Handlers:
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
+        metrics.update_handled(UpdateKind.OTHER)
         await send_or_mark(self.sender, self.sessions, self._who(update).chat_id, Reply(NOT_TEXT))
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
+        metrics.update_handled(UpdateKind.OTHER)
         chat, message = update.effective_chat, update.effective_message
         assert chat is not None
         command = (message.text or "").split(maxsplit=1)[0] if message is not None else ""
@@ -134,6 +143,7 @@ class Handlers:
 
     async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The parent blocked the bot (kicked it from their private chat): send them nothing more."""
+        metrics.update_handled(UpdateKind.OTHER)
         change = update.my_chat_member
         if change is None or change.chat.type != ChatType.PRIVATE:
             return
@@ -150,6 +160,7 @@ class Handlers:
         # File, line and function only: source lines and the exception's message may quote a parent's words.
         where = "\n".join(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
         log.error("update %s failed with %s\n%s", update_id, type(error).__name__, where)
+        metrics.failure(error)
         if not isinstance(update, Update):
             return
         chat = update.effective_chat

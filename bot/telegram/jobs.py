@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, ContextTypes
 
-from bot.app import housekeeping
+from bot.app import housekeeping, metrics
 from bot.app.config import Settings
 from bot.dispatch import Dispatcher
 from bot.telegram.sender import TelegramSender
@@ -60,7 +60,8 @@ def register_dispatch_job(
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             report = await dispatcher.run_once(dt.datetime.now(dt.UTC))
-        except Exception:
+        except Exception as exc:
+            metrics.failure(exc)
             log.exception("dispatch pass failed; the next one will pick up where it stopped")
             return
         if report.due or report.retried:
@@ -84,7 +85,8 @@ def register_housekeeping_job(application: App, sessions: async_sessionmaker[Asy
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             deleted = await housekeeping.sweep(sessions, dt.datetime.now(dt.UTC))
-        except Exception:
+        except Exception as exc:
+            metrics.failure(exc)
             log.exception("housekeeping failed; the next run tries again")
             return
         if deleted:
