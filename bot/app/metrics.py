@@ -124,6 +124,15 @@ def reply_latency(seconds: float) -> None:
     REPLY_LATENCY_SECONDS.observe(seconds)
 
 
+def answers_so_far() -> tuple[int, int]:
+    """Questions answered (in scope, out of scope) since this process started."""
+    answered, outside = (
+        int(REGISTRY.get_sample_value("securebase_answers_total", {"scope": scope}) or 0)
+        for scope in ("in", "out")
+    )
+    return answered, outside
+
+
 def failure(error: BaseException | None) -> None:
     """An update or a job failed: count it as a database error when the database raised it (Telegram's
     errors are counted where the bot talks to Telegram)."""

@@ -35,6 +35,7 @@ from bot.app.metrics import UpdateKind
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
+from bot.telegram.admin import Admin
 from bot.telegram.deliver import deliver, send_or_mark
 from bot.telegram.jobs import App, Sending, sending_of
 from content import Library, default_library
@@ -241,7 +242,9 @@ def build_application(
         invite_ttl=timedelta(hours=settings.invite_ttl_hours),
     )
     app = builder.build()
-    Handlers(sessions, env, clock, sending_of(app, sessions, settings)).install(app)
+    sending = sending_of(app, sessions, settings)
+    Handlers(sessions, env, clock, sending).install(app)
+    Admin(settings.admin_chat_ids, sessions, env.library, sending.sender, clock).install(app)
     return app
 
 
