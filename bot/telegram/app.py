@@ -41,6 +41,7 @@ from bot.telegram.jobs import App, Sending, sending_of
 from content import Library, default_library
 from db import families
 from db.engine import create_engine, session_factory
+from db.locks import lock_chat
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class Handlers:
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
         async with self.sessions() as s:
+            await lock_chat(s, chat_id)  # several processes: this parent's updates one at a time
             outcome = await call(s, env, now)
             await s.commit()
         if query is not None:
