@@ -49,6 +49,7 @@ test: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/answers.py
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/safety.py
 
 $(LOCK_VENV)/bin/pip-compile:
 	$(PYTHON) -m venv $(LOCK_VENV)

@@ -45,11 +45,13 @@ class Synonym:
 
 @dataclass(frozen=True, slots=True)
 class OutOfScope:
-    """A subject the content does not cover; ``health`` adds the pointer to the child's doctor."""
+    """A subject the content does not cover; ``health`` adds the pointer to the child's doctor, or with
+    ``own_health`` (the parent's own health) to the parent's own doctor, midwife or health visitor."""
 
     topic: str
     health: bool
     phrases: tuple[str, ...]
+    own_health: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class _SynonymSpec(_Strict):
 class _OutOfScopeSpec(_Strict):
     topic: Phrase
     health: bool = False
+    own_health: bool = False
     phrases: list[Phrase]
 
 
@@ -183,7 +186,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         modifiers=modifiers,
         intents=intents,
         synonyms=tuple(Synonym(tuple(s.phrases), tuple(s.means)) for s in spec.synonyms),
-        out_of_scope=tuple(OutOfScope(o.topic, o.health, tuple(o.phrases)) for o in spec.out_of_scope),
+        out_of_scope=tuple(
+            OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health) for o in spec.out_of_scope
+        ),
     )
 
 

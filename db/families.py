@@ -265,6 +265,36 @@ async def mark_blocked(s: AsyncSession, chat_id: int) -> bool:
     return True
 
 
+# How long a reply to distress is remembered (as a time and a count) so that a repeat is worded differently.
+DISTRESS_MEMORY = dt.timedelta(days=1)
+
+
+async def note_distress(
+    s: AsyncSession, parent: Parent, now: dt.datetime, window: dt.timedelta = DISTRESS_MEMORY
+) -> int:
+    """Record a reply to distress; returns how many came before it within ``window`` (0: the first).
+
+    Only the time and a count are kept, never what the parent wrote.
+    """
+    recent = parent.distress_at is not None and now - parent.distress_at < window
+    earlier = parent.distress_count if recent else 0
+    parent.distress_at = now
+    parent.distress_count = earlier + 1
+    await s.flush()
+    return earlier
+
+
+async def forget_old_distress(s: AsyncSession, before: dt.datetime) -> int:
+    """Clear distress marks older than ``before`` (a day is enough to vary a repeated reply)."""
+    result = await s.execute(
+        update(Parent)
+        .where(Parent.distress_at.is_not(None), Parent.distress_at < before)
+        .values(distress_at=None, distress_count=0)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def caregivers_of(s: AsyncSession, child_id: int) -> list[Parent]:
     """Everyone who shares this child, first caregiver first."""
     rows = await s.scalars(

@@ -131,6 +131,10 @@ class Parent(Base):
     # message): the step name and the answers so far.
     flow: Mapped[str | None] = mapped_column(String(32))
     flow_data: Mapped[dict[str, Any] | None]
+    # When the parent last got a reply to distress (crisis, emergency or their own wellbeing) and how many
+    # such replies that day, so a repeat is worded differently. Never what they wrote; cleared after a day.
+    distress_at: Mapped[dt.datetime | None]
+    distress_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.safety_reply import Support
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -44,6 +46,17 @@ class Settings(BaseSettings):
     # Prometheus metrics on http://METRICS_LISTEN:METRICS_PORT/metrics; off unless a port is set.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_listen: str = "127.0.0.1"
+
+    # Shown verbatim to a parent in crisis: the helplines of the service's country. Kept short enough that
+    # the whole reply fits on a phone screen.
+    crisis_support_text: str | None = Field(default=None, max_length=600)
+    # The number to call in an emergency ("999", "911", "112"); without it replies say "your local
+    # emergency number".
+    emergency_number: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 -]{0,14}$")
+
+    def support(self) -> Support:
+        """The distress replies' settings, as the core takes them."""
+        return Support(self.crisis_support_text, self.emergency_number)
 
     @field_validator("admin_chat_ids", mode="before")
     @classmethod

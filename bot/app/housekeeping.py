@@ -1,4 +1,4 @@
-"""Periodic clean-up that keeps the database to what the product needs: old invites are deleted.
+"""Periodic clean-up that keeps the database to what the product needs: old invites and distress marks go.
 
 The Telegram adapter runs :func:`sweep` every ``INTERVAL_SECONDS`` (``bot.telegram.jobs``)."""
 
@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.families import delete_old_invites
+from db.families import DISTRESS_MEMORY, delete_old_invites, forget_old_distress
 from db.locks import claim_job
 
 # An invite is deleted this long after it expired (used or not); until then a late tap still hears "expired".
@@ -22,5 +22,6 @@ async def sweep(sessions: async_sessionmaker[AsyncSession], now: dt.datetime) ->
         if not await claim_job(s, "housekeeping"):  # another bot process is at it right now
             return 0
         deleted = await delete_old_invites(s, now - KEEP_INVITES_AFTER_EXPIRY)
+        await forget_old_distress(s, now - DISTRESS_MEMORY)
         await s.commit()
     return deleted

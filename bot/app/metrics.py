@@ -22,6 +22,8 @@ from prometheus_client import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from content.safety import SafetyKind
+
 # The *_created series (one timestamp per counter) say nothing an operator needs, and double the output.
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
@@ -80,6 +82,8 @@ for _outcome in TipOutcome:
     TIPS.labels(_outcome.value)
 for _error in TelegramErrorKind:
     TELEGRAM_ERRORS.labels(_error.value)
+for _safety in SafetyKind:
+    SAFETY_REPLIES.labels(_safety.value)
 
 
 def update_handled(kind: UpdateKind) -> None:
@@ -95,7 +99,7 @@ def question_answered(*, in_scope: bool) -> None:
 
 
 def safety_reply(kind: str) -> None:
-    """``kind`` is one of the safety layer's fixed kinds (an enum's value), never text from a parent."""
+    """``kind`` is a :class:`SafetyKind`'s value (crisis, emergency, wellbeing), never text from a parent."""
     SAFETY_REPLIES.labels(kind).inc()
 
 

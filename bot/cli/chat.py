@@ -29,6 +29,7 @@ from bot import conversation
 from bot.app.config import load_settings
 from bot.cli.database import chosen_database
 from bot.conversation import Env, Outcome, Who
+from bot.core.safety_reply import Support
 from bot.dispatch import Dispatcher
 from bot.telegram.deliver import deliver
 from bot.telegram.sender import TelegramSender
@@ -136,6 +137,7 @@ class TerminalChat:
         out: TextIO,
         *,
         default_time_zone: str = "UTC",
+        support: Support | None = None,
     ) -> None:
         self.sessions = sessions
         self.who = Who(chat_id, None, "en")
@@ -145,7 +147,9 @@ class TerminalChat:
         self.bot = Bot(TERMINAL_TOKEN, request=self.request, get_updates_request=self.request)
         self.sender = TelegramSender(self.bot)
         self.tips = Dispatcher(self.sender, sessions)
-        self.env = Env(library=default_library(), default_time_zone=default_time_zone)
+        self.env = Env(
+            library=default_library(), default_time_zone=default_time_zone, support=support or Support()
+        )
 
     def now(self) -> datetime:
         real = datetime.now(UTC)
@@ -185,10 +189,12 @@ class TerminalChat:
                     await self.handle(line.strip())
 
 
-async def _chat(url: str, chat_id: int, today: date | None, zone: str) -> None:
+async def _chat(url: str, chat_id: int, today: date | None, zone: str, support: Support) -> None:
     engine = create_engine(url)
     try:
-        chat = TerminalChat(session_factory(engine), chat_id, today, sys.stdout, default_time_zone=zone)
+        chat = TerminalChat(
+            session_factory(engine), chat_id, today, sys.stdout, default_time_zone=zone, support=support
+        )
         await chat.run(sys.stdin)
     finally:
         await engine.dispose()
@@ -209,7 +215,7 @@ def run_chat(args: argparse.Namespace) -> int:
     except DATABASE_FAILURES as exc:  # unreachable or unusable: one line naming the setting, exit status 2
         raise database.problem(exc) from None
     try:
-        asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone))
+        asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone, settings.support()))
     except (SQLAlchemyError, OSError) as exc:
         print(
             f"\nThe chat could not use the database ({type(exc).__name__}). On SQLite, the running bot may "

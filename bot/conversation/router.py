@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
+from bot.conversation.distress import answer_distress
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
@@ -24,6 +25,7 @@ from bot.conversation.texts import (
     help_text,
 )
 from bot.conversation.turn import Turn, parse_id
+from bot.core import safety
 from db import deliveries, families
 from db.models import Feedback, ParentState
 
@@ -90,6 +92,10 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
         return Outcome()
     if text.startswith("/"):
         return await on_command(s, env, who, text, now)
+    # Distress first, whoever writes and whatever step they are at: before /start, paused or stopped too.
+    kind = safety.check(text)
+    if kind is not None:
+        return await answer_distress(s, env, who, kind, now)
     turn = await _turn(s, env, who, now)
     if turn is None:
         return say(NEED_START)

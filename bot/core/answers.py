@@ -49,6 +49,8 @@ HEADINGS = {
 GENTLE = "<i>Every child develops at their own pace: these are common patterns, not a checklist.</i>"
 DOCTOR = "If something about your child's health or development worries you, your child's doctor is the best person to ask."
 URGENT = "If it feels urgent, get medical help right away."
+# For the parent's own health (pregnancy, birth, mood): their own care, never the child's doctor.
+OWN_DOCTOR = "For your own health, your own doctor, midwife or health visitor is the best person to ask."
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -187,8 +189,10 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library) -> str:
         f"The guidance I answer from covers {_e(_topics(library))}. It doesn't cover {named}, "
         "so I can't answer that one from it."
     ]
-    if any(s.health for s in subjects):
-        lines.append(f"{DOCTOR} {URGENT}")
+    doctors = [OWN_DOCTOR] if any(s.own_health for s in subjects) else []
+    doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) else []
+    if doctors:
+        lines.append(" ".join([*doctors, URGENT]))
     return "\n\n".join(lines)
 
 
@@ -252,7 +256,8 @@ def _compose(
         named = " or ".join(_e(s.topic) for s in also_outside)
         parts.append(f"The guidance doesn't cover {named}, so that part I can't answer from it.")
     urgent = any(s.health for s in also_outside)
-    parts.append(f"{GENTLE}\n{DOCTOR}" + (f" {URGENT}" if urgent else ""))
+    own = f" {OWN_DOCTOR}" if any(s.own_health for s in also_outside) else ""
+    parts.append(f"{GENTLE}\n{DOCTOR}{own}" + (f" {URGENT}" if urgent else ""))
     return "\n\n".join(parts)
 
 

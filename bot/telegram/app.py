@@ -90,6 +90,8 @@ class Handlers:
             await lock_chat(s, chat_id)  # several processes: this parent's updates one at a time
             outcome = await call(s, env, now)
             await s.commit()
+        if outcome.safety is not None:
+            metrics.safety_reply(outcome.safety.value)
         if query is not None:
             await _answer_press(query, outcome.toast)
             await _drop_buttons(query)
@@ -242,6 +244,7 @@ def build_application(
         library=library or default_library(),
         default_time_zone=settings.default_time_zone,
         invite_ttl=timedelta(hours=settings.invite_ttl_hours),
+        support=settings.support(),
     )
     app = builder.build()
     sending = sending_of(app, sessions, settings)

@@ -103,3 +103,26 @@ def test_bad_dates_get_a_friendly_error_and_exit_2(capsys, argv, message):
     assert out == ""
     assert message in err
     assert "Traceback" not in err
+
+
+def test_json_names_distress_and_gives_the_same_reply_as_the_chat(capsys, monkeypatch):
+    monkeypatch.setenv("CRISIS_SUPPORT_TEXT", "Samaritans: 116 123")
+    monkeypatch.setenv("EMERGENCY_NUMBER", "999")
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("I want to hurt myself\nhe's not breathing\ni feel depressed\n")
+    )
+    code, out, _ = run(capsys, "--json")
+    crisis, emergency, wellbeing = (json.loads(line) for line in out.splitlines())
+    assert code == 0
+    assert [crisis["safety"], emergency["safety"], wellbeing["safety"]] == [
+        "crisis",
+        "emergency",
+        "wellbeing",
+    ]
+    assert "Samaritans: 116 123" in crisis["text"]
+    assert crisis["items"] == []
+    assert emergency["text"].startswith("Call 999 now.")
+    assert wellbeing["items"][0]["id"] == "sa-bg-good-enough"
+    assert "child's doctor" not in wellbeing["text"]
+    _, out, _ = run(capsys, "--json", "is", "stranger", "anxiety", "normal?")
+    assert json.loads(out)["safety"] is None

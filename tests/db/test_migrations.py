@@ -39,7 +39,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def check(connection: Connection) -> None:
@@ -100,6 +100,7 @@ def test_the_alembic_command_line_finds_the_same_migrations(db_url: str) -> None
     upgraded = alembic("upgrade", "head")
     assert "Running upgrade  -> 0001" in upgraded
     assert "Running upgrade 0001 -> 0002" in upgraded
+    assert "Running upgrade 0002 -> 0003" in upgraded
     assert "No new upgrade operations detected" in alembic("check")
     assert f"{HEAD} (head)" in alembic("current")
     assert "CREATE TABLE parents" in alembic("upgrade", "base:head", "--sql")

@@ -140,10 +140,19 @@ async def test_a_dispatch_pass_counts_tips_by_outcome(sessions: async_sessionmak
     assert figures.now("securebase_dispatch_due_backlog") == 3
 
 
-def test_safety_replies_are_counted_by_kind_only() -> None:
+async def test_safety_replies_are_counted_by_kind_only(bot: Harness) -> None:
     figures = Figures()
-    metrics.safety_reply("self_harm")
-    assert figures.change("securebase_safety_replies_total", kind="self_harm") == 1
+    await bot.say(TgParent(504), "I don't want to be here anymore")
+    await bot.say(TgParent(505), "/start")
+    await bot.say(TgParent(505), "Mia")
+    await bot.say(TgParent(505), "she's not breathing!!")
+    assert figures.change("securebase_safety_replies_total", kind="crisis") == 1
+    assert figures.change("securebase_safety_replies_total", kind="emergency") == 1
+    assert figures.change("securebase_safety_replies_total", kind="wellbeing") == 0
+    assert figures.change("securebase_answers_total", scope="in") == 0  # never answered as a question
+    families = {family.name: family for family in REGISTRY.collect()}
+    labels = {tuple(sample.labels) for sample in families["securebase_safety_replies"].samples}
+    assert labels == {("kind",)}  # nothing but the kind
 
 
 def test_the_endpoint_serves_every_figure_the_dashboard_draws() -> None:
