@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from db.families import delete_children
-from db.models import Caregiver, Child, Delivery, Invite, Parent
+from db.models import Announcement, AnnouncementDelivery, Caregiver, Child, Delivery, Invite, Parent
 
 
 def _json(value: Any) -> Any:
@@ -55,6 +55,12 @@ async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
     invites = await s.scalars(
         select(Invite).where(Invite.created_by == parent_id).order_by(Invite.created_at, Invite.id)
     )
+    announced = await s.execute(
+        select(AnnouncementDelivery, Announcement.text)
+        .join(Announcement, Announcement.id == AnnouncementDelivery.announcement_id)
+        .where(AnnouncementDelivery.parent_id == parent_id)
+        .order_by(AnnouncementDelivery.id)
+    )
     return {
         "parent": _columns(parent),
         "children": [
@@ -64,6 +70,7 @@ async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
         "deliveries": [_columns(d, exclude=("parent_id",)) for d in deliveries],
         # Who used an invite is another family's data: the export says only when it was used.
         "invites": [_columns(i, exclude=("created_by", "used_by")) for i in invites],
+        "announcements": [_columns(a, exclude=("parent_id",)) | {"text": text} for a, text in announced],
     }
 
 
@@ -84,6 +91,7 @@ async def delete_parent(s: AsyncSession, parent_id: int) -> None:
         )
         await delete_children(s, only_theirs)
     await s.execute(delete(Delivery).where(Delivery.parent_id == parent_id))
+    await s.execute(delete(AnnouncementDelivery).where(AnnouncementDelivery.parent_id == parent_id))
     await s.execute(delete(Invite).where(Invite.created_by == parent_id))
     await s.execute(update(Invite).where(Invite.used_by == parent_id).values(used_by=None))
     await s.execute(delete(Caregiver).where(Caregiver.parent_id == parent_id))

@@ -1,4 +1,4 @@
-"""For operators, in the chats listed in ADMIN_CHAT_IDS only: ``/stats`` and error alerts.
+"""For operators, in the chats listed in ADMIN_CHAT_IDS only: ``/stats``, ``/announce`` and error alerts.
 
 To anyone else these commands do not exist: the handler's filter lets only those private chats in, and every
 other update goes on to the conversation as before. What operators see is aggregates and error types with
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
@@ -16,29 +17,43 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes, filters
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.app import metrics
 from bot.conversation.texts import esc
 from bot.core.ages import DateProblem, age_on
-from bot.core.reply import Reply
+from bot.core.reply import Button, Reply
 from bot.telegram.jobs import App
 from bot.telegram.sender import TelegramSender
 from content import Library
+from db import announcements
 from db.models import ParentState
 from db.stats import FamilyCounts, family_counts
 
 log = logging.getLogger(__name__)
 
 STATS_WINDOW = dt.timedelta(days=7)
+ANNOUNCE_MAX_CHARS = 1000
+ANNOUNCE_USAGE = (
+    "Write the announcement after the command, for example:\n"
+    "/announce The service is closed on Monday 28 December. Tips carry on as usual."
+)
+_ANNOUNCE_TEXT = re.compile(r"^/announce(?:@\w+)?\s*(.*)$", re.DOTALL)
+_ANNOUNCE_PRESS = re.compile(r"^adm:ann:(send|cancel):(\d+)$")
 #: The handler group that runs before the conversation's, so an admin's /stats is not also a parent's command.
 ADMIN_GROUP = -1
 #: Our own code: an alert names the deepest frame in these packages.
 OWN_PACKAGES = ("bot", "db", "content", "migrations")
 PAST_LAST_STAGE = "past 36 months"
+ALREADY_DONE = "That announcement was already sent or cancelled."
 
 Clock = Callable[[], dt.datetime]
+
+
+def _parents(count: int) -> str:
+    return "1 parent" if count == 1 else f"{count:,} parents"
 
 
 def _percent(part: int, whole: int) -> str:
@@ -154,6 +169,8 @@ class Admin:
             return
         admins = filters.Chat(chat_id=self.chat_ids) & filters.ChatType.PRIVATE
         app.add_handler(CommandHandler("stats", self.stats, filters=admins), group=ADMIN_GROUP)
+        app.add_handler(CommandHandler("announce", self.announce, filters=admins), group=ADMIN_GROUP)
+        app.add_handler(CallbackQueryHandler(self.press, pattern=r"^adm:"), group=ADMIN_GROUP)
         app.add_error_handler(self.on_error)
 
     async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -162,9 +179,86 @@ class Admin:
         now = self.clock()
         async with self.sessions() as s:
             counts = await family_counts(s, now - STATS_WINDOW)
+            latest = await announcements.latest_confirmed(s)
+            sending = await announcements.progress(s, latest) if latest is not None else None
         text = render_stats(counts, self.library, now.date(), metrics.answers_so_far())
+        if sending is not None:
+            text += "\n\n<b>Last announcement</b>: " + ", ".join(
+                f"{count} {state.value}" for state, count in sending.items() if count
+            )
         await self.sender.send_reply(chat.id, Reply(text))
         raise ApplicationHandlerStop  # the conversation never sees an admin's /stats
+
+    async def announce(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Preview first: the text exactly as parents will get it, then how many will, with Send and Cancel."""
+        chat, message = update.effective_chat, update.effective_message
+        assert chat is not None
+        assert message is not None
+        found = _ANNOUNCE_TEXT.match(message.text or "")
+        body = found.group(1).strip() if found else ""
+        if not body:
+            await self.sender.send_reply(chat.id, Reply(esc(ANNOUNCE_USAGE)))
+        elif len(body) > ANNOUNCE_MAX_CHARS:
+            await self.sender.send_reply(
+                chat.id,
+                Reply(
+                    f"That is {len(body):,} characters; an announcement is at most {ANNOUNCE_MAX_CHARS:,}."
+                ),
+            )
+        else:
+            async with self.sessions() as s:
+                draft = await announcements.create_draft(s, esc(body), self.clock())
+                count = await announcements.recipients(s)
+                await s.commit()
+            buttons = (
+                (
+                    Button(f"📣 Send to {_parents(count)}", f"adm:ann:send:{draft.id}"),
+                    Button("Cancel", f"adm:ann:cancel:{draft.id}"),
+                ),
+            )
+            await self.sender.send_reply(chat.id, Reply(draft.text))
+            await self.sender.send_reply(
+                chat.id,
+                Reply(
+                    f"That is how it will look. Send it to the {_parents(count)} who get tips now? Paused, "
+                    "stopped and blocked parents do not get it.",
+                    buttons,
+                ),
+            )
+        raise ApplicationHandlerStop
+
+    async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Send or Cancel under a preview. Anyone else's press (or a forged one) goes on to the conversation,
+        which says the button has expired."""
+        query, chat = update.callback_query, update.effective_chat
+        assert query is not None
+        found = _ANNOUNCE_PRESS.match(query.data or "")
+        if chat is None or chat.id not in self.chat_ids or chat.type != ChatType.PRIVATE or found is None:
+            return
+        action, announcement_id = found.group(1), int(found.group(2))
+        async with self.sessions() as s:
+            if action == "send":
+                queued = await announcements.confirm(s, announcement_id, self.clock())
+                answer = (
+                    ALREADY_DONE
+                    if queued is None
+                    else f"Sending to {_parents(queued)}, a batch with each dispatcher pass; /stats shows how "
+                    "far it got."
+                )
+            else:
+                answer = (
+                    "Cancelled: nothing was sent."
+                    if await announcements.cancel(s, announcement_id)
+                    else ALREADY_DONE
+                )
+            await s.commit()
+        try:
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+        except TelegramError as exc:  # an old press: the answer below still goes out
+            log.info("could not tidy an announcement's buttons: %s", type(exc).__name__)
+        await self.sender.send_reply(chat.id, Reply(answer))
+        raise ApplicationHandlerStop
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error

@@ -17,6 +17,7 @@ from telegram.ext import Application, ContextTypes
 from bot.app import housekeeping, metrics
 from bot.app.config import Settings
 from bot.dispatch import Dispatcher
+from bot.dispatch.announce import Announcer
 from bot.telegram.sender import TelegramSender
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,11 @@ def register_dispatch_job(
     """One repeating job for everyone (not one per parent): each run is a dispatcher pass."""
     _require_job_queue(application)
     assert application.job_queue is not None
-    dispatcher = sending_of(application, sessions, settings).tips
+    sending = sending_of(application, sessions, settings)
+    dispatcher = sending.tips
+    announcer = Announcer(
+        sending.sender, sessions, stale_after=dt.timedelta(minutes=settings.claim_stale_minutes)
+    )
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -66,6 +71,11 @@ def register_dispatch_job(
             return
         if report.due or report.retried:
             log.info("dispatch pass: %s", report.summary())
+        try:  # announcements after the tips, a batch a pass
+            await announcer.run_once(dt.datetime.now(dt.UTC))
+        except Exception as exc:
+            metrics.failure(exc)
+            log.exception("announcement batch failed; the next pass retries")
 
     interval = settings.dispatch_interval_seconds
     application.job_queue.run_repeating(

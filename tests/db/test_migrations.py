@@ -21,7 +21,15 @@ from db.migrate import alembic_config, upgrade_to_head, upgrade_to_head_async
 from db.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_TABLES = {"parents", "children", "caregivers", "invites", "deliveries"}
+MODEL_TABLES = {
+    "parents",
+    "children",
+    "caregivers",
+    "invites",
+    "deliveries",
+    "announcements",
+    "announcement_deliveries",
+}
 
 
 async def tables(engine: AsyncEngine) -> set[str]:
@@ -39,7 +47,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 def check(connection: Connection) -> None:
