@@ -98,7 +98,7 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
         return await answer_distress(s, env, who, kind, now)
     turn = await _turn(s, env, who, now)
     if turn is None:
-        return say(NEED_START)
+        return asking.before_start(env, text, now.date())
     step = turn.step
     if step is not None:
         return await STEPS[step](turn, text)
@@ -137,6 +137,8 @@ async def _cancel(turn: Turn) -> Outcome:
 
 async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime) -> Outcome:
     """A button press; anything not valid for this parent right now is "expired", whatever its data says."""
+    if data.startswith(asking.MORE_PREFIX):  # names content only, so it works before /start too
+        return asking.on_more(env.library, data) or expired()
     turn = await _turn(s, env, who, now)
     if turn is None:
         return expired()

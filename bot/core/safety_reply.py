@@ -133,9 +133,11 @@ def _wellbeing_text(support: Support, turn: int, items: Sequence[Item]) -> str:
     lines = []
     for item in items:
         if item.kind is Kind.BACKGROUND:
-            lines.append(f"<i>{escape(item.title or '', quote=False)}</i>: {escape(item.text, quote=False)}")
+            lines.append(
+                f"<i>{escape(item.title or '', quote=False)}</i>: {escape(item.parent, quote=False)}"
+            )
         else:
-            lines.append(f"{_STRATEGY_LEAD}\n• {escape(item.text, quote=False)}")
+            lines.append(f"{_STRATEGY_LEAD}\n• {escape(item.parent, quote=False)}")
     if lines:
         parts.append("\n".join([_WELLBEING_CONTENT, *lines]))
     parts.append(

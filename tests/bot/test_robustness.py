@@ -41,10 +41,12 @@ async def test_long_text_and_edits(bot: Harness):
     assert texts(await bot.say(sam, "x" * 41)) == ["Please send a name or nickname of up to 40 characters."]
 
 
-async def test_strangers_are_asked_to_start_first(bot: Harness):
-    assert texts(await bot.say(TgParent(603), "hello")) == [
-        "We haven't met yet. Send /start to set things up (it takes a minute)."
-    ]
+async def test_strangers_are_greeted_and_invited_to_start(bot: Harness):
+    (reply,) = texts(await bot.say(TgParent(603), "hello"))
+    assert reply.startswith("Hello!")
+    assert reply.endswith(
+        "Send /start to tell me about your child and get a short tip for their age every week.</i>"
+    )
     assert await bot.parent_row(603) is None  # nothing is stored before /start
 
 
