@@ -64,11 +64,18 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One pattern of one kind; ``group`` is its heading in the file (``crisis.self_harm``)."""
+    """One pattern of one kind; ``group`` is its heading in the file (``crisis.self_harm``).
+
+    ``when`` and ``unless`` look at the whole message: the rule counts only if one of ``when`` (if any) is
+    somewhere in it and none of ``unless`` is. They let a phrase that is only sometimes an alarm ("he hits me",
+    "having a fit") depend on what else the parent says (a toddler, a tantrum; drink, a pregnancy).
+    """
 
     kind: SafetyKind
     group: str
     regex: re.Pattern[str]
+    when: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class SafetyPhrases:
     reach: int
     keywords: frozenset[str]
     known_words: frozenset[str]
+    spellings: Mapping[str, str]
     wellbeing_content: tuple[tuple[str, ...], ...]
 
     def rules_of(self, kind: SafetyKind) -> tuple[Rule, ...]:
@@ -93,7 +101,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-Patterns = Annotated[list[Text], Field(min_length=1)]
+class _RuleSpec(_Strict):
+    match: Text
+    when: list[Text] = []
+    unless: list[Text] = []
+
+
+Patterns = Annotated[list[Text | _RuleSpec], Field(min_length=1)]
 
 
 class _NegationSpec(_Strict):
@@ -107,10 +121,11 @@ class _SafetySpec(_Strict):
     crisis: Annotated[dict[Name, Patterns], Field(min_length=1)]
     emergency: Annotated[dict[Name, Patterns], Field(min_length=1)]
     wellbeing: Annotated[dict[Name, Patterns], Field(min_length=1)]
-    not_alarms: Patterns
+    not_alarms: Annotated[list[Text], Field(min_length=1)]
     negation: _NegationSpec
     keywords: Annotated[list[Word], Field(min_length=1)]
     known_words: list[Word]
+    spellings: dict[Word, Text] = {}
     wellbeing_content: Annotated[list[Annotated[list[ItemId], Field(min_length=1)]], Field(min_length=1)]
 
 
@@ -160,19 +175,29 @@ def load_safety(path: Path = SAFETY_PATH) -> SafetyPhrases:
     spec, _raw = _parse(path)
     problems: list[str] = []
     rules: list[Rule] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # what a rule matches, and when, to the first entry that says so
     groups = {SafetyKind.CRISIS: spec.crisis, SafetyKind.EMERGENCY: spec.emergency}
     groups[SafetyKind.WELLBEING] = spec.wellbeing
     for kind, by_group in groups.items():
         for group, patterns in by_group.items():
-            for n, pattern in enumerate(patterns):
+            for n, entry in enumerate(patterns):
                 where = f"{kind}.{group}[{n}]"
-                if pattern in seen:
-                    problems.append(f"{where}: the same pattern as {seen[pattern]}")
+                rule = entry if isinstance(entry, _RuleSpec) else _RuleSpec(match=entry)
+                key = repr((rule.match, rule.when, rule.unless))
+                if key in seen:
+                    problems.append(f"{where}: the same pattern as {seen[key]}")
                     continue
-                seen[pattern] = where
+                seen[key] = where
                 try:
-                    rules.append(Rule(kind, f"{kind}.{group}", _compile(pattern, spec.macros)))
+                    rules.append(
+                        Rule(
+                            kind,
+                            f"{kind}.{group}",
+                            _compile(rule.match, spec.macros),
+                            when=tuple(_compile(p, spec.macros) for p in rule.when),
+                            unless=tuple(_compile(p, spec.macros) for p in rule.unless),
+                        )
+                    )
                 except ValueError as exc:
                     problems.append(f"{where}: {exc}")
     not_alarms: list[re.Pattern[str]] = []
@@ -187,8 +212,11 @@ def load_safety(path: Path = SAFETY_PATH) -> SafetyPhrases:
         "keywords": spec.keywords,
         "known_words": spec.known_words,
     }
+    words["spellings"] = list(spec.spellings)
     for where, listed in words.items():
         problems += [f"{where}: {w!r} is not a single word" for w in listed if len(normalise(w).split()) != 1]
+    spellings = {normalise(word): normalise(meant) for word, meant in spec.spellings.items()}
+    problems += [f"spellings: {word!r} has no replacement" for word, meant in spellings.items() if not meant]
     if problems:
         raise SafetyError(f"{path}: " + "; ".join(problems))
     keywords = frozenset(normalise(w) for w in spec.keywords)
@@ -200,6 +228,7 @@ def load_safety(path: Path = SAFETY_PATH) -> SafetyPhrases:
         reach=spec.negation.reach,
         keywords=keywords,
         known_words=keywords | frozenset(normalise(w) for w in spec.known_words),
+        spellings=spellings,
         wellbeing_content=tuple(tuple(ids) for ids in spec.wellbeing_content),
     )
 

@@ -46,6 +46,7 @@ class ChildLink:
     announced_bands: str | None
     farewell_at: dt.datetime | None
     joined_at: dt.datetime
+    declined_bands: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +86,17 @@ class Outcome:
 @dataclass
 class History:
     """Past deliveries of a batch of families, summarised for tip choice: per (parent, child), how many times
-    each item was sent and the id of its latest delivery (a larger id is more recent); and what families
-    marked "not for us". The dispatcher turns it into each child's tip state."""
+    each item was sent and the id of its latest delivery (a larger id is more recent); and what was marked
+    "not for us" for each child (by any of its caregivers). The dispatcher turns it into each child's tip
+    state."""
 
     counts: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
     last: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
-    excluded_by_parent: dict[int, set[str]] = field(default_factory=dict)
     excluded_by_child: dict[int, set[str]] = field(default_factory=dict)
 
     def excluded(self, parent_id: int, child_id: int) -> frozenset[str]:
-        return frozenset(
-            self.excluded_by_parent.get(parent_id, set()) | self.excluded_by_child.get(child_id, set())
-        )
+        """A "not for us" holds for the child it was shown for, in every caregiver's chat, and no other."""
+        return frozenset(self.excluded_by_child.get(child_id, set()))
 
 
 def _is_postgresql(s: AsyncSession) -> bool:
@@ -144,6 +144,7 @@ async def links_of(s: AsyncSession, parent_ids: Sequence[int]) -> dict[int, list
                 CAREGIVERS.c.announced_bands,
                 CAREGIVERS.c.farewell_at,
                 CAREGIVERS.c.joined_at,
+                CAREGIVERS.c.declined_bands,
             )
             .join(Child, Child.id == CAREGIVERS.c.child_id)
             .where(CAREGIVERS.c.parent_id.in_(parent_ids))
@@ -157,7 +158,7 @@ async def links_of(s: AsyncSession, parent_ids: Sequence[int]) -> dict[int, list
 
 
 async def history_of(s: AsyncSession, parent_ids: Sequence[int], child_ids: Sequence[int]) -> History:
-    """Everything sent (or being sent) in these chats, and what these families marked "not for us".
+    """Everything sent (or being sent) in these chats, and what was marked "not for us" for these children.
 
     Counted per (parent, child, item) in the database: a family's history grows by a row a week, and fetching
     every row made a pass's work per tip twice as heavy after a year (measured; see the README).
@@ -182,7 +183,7 @@ async def history_of(s: AsyncSession, parent_ids: Sequence[int], child_ids: Sequ
         history.counts.setdefault((parent_id, child_id), {})[item_id] = count
         history.last.setdefault((parent_id, child_id), {})[item_id] = latest
         if rejected:
-            history.excluded_by_parent.setdefault(parent_id, set()).add(item_id)
+            history.excluded_by_child.setdefault(child_id, set()).add(item_id)
     if child_ids:
         shared = await s.execute(
             select(DELIVERIES.c.child_id, DELIVERIES.c.item_id).where(

@@ -181,13 +181,17 @@ class Caregiver(Base):
     announced_bands: Mapped[str | None] = mapped_column(String(255))
     # Set once the "past 36 months" goodbye has gone out; no more tips for this child after it.
     farewell_at: Mapped[dt.datetime | None]
+    # Comma-separated band ids whose every idea was turned down ("not for us") when this caregiver was told
+    # so; tips for the child then wait quietly until a new stage begins or ideas are brought back (cleared).
+    declined_bands: Mapped[str | None] = mapped_column(String(255))
 
     parent: Mapped[Parent] = relationship(back_populates="links")
     child: Mapped[Child] = relationship(back_populates="links")
 
 
 class Invite(Base):
-    """A single-use, expiring code that lets a second caregiver join a child."""
+    """A single-use, expiring code that lets another caregiver join one child or several (``children``);
+    ``child_id`` is the first of them, the one the invite was made from."""
 
     __tablename__ = "invites"
 
@@ -199,6 +203,17 @@ class Invite(Base):
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     used_by: Mapped[int | None] = mapped_column(ForeignKey("parents.id", ondelete="SET NULL"))
+
+
+class InviteChild(Base):
+    """One child an invite shares: a link made for twins, or for all of a parent's children, is one code."""
+
+    __tablename__ = "invite_children"
+
+    invite_id: Mapped[int] = mapped_column(ForeignKey("invites.id", ondelete="CASCADE"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("children.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Delivery(Base):
@@ -302,6 +317,7 @@ __all__ = [
     "DeliveryState",
     "Feedback",
     "Invite",
+    "InviteChild",
     "Parent",
     "ParentState",
 ]

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import child_steps, children, setup_steps
+from bot.conversation import child_steps, children, setup_steps, turned_down
 from bot.conversation.flow import FlowData, Mode, Step, read_step
 from bot.conversation.formats import hhmm
 from bot.conversation.outcome import Env, Outcome, Who, say
@@ -90,12 +90,17 @@ async def settings(turn: Turn) -> Outcome:
     buttons = (
         (Button("📅 Days", f"s:{Step.DAYS}"), Button("🕘 Time", f"s:{Step.TIME}")),
         (Button("🌍 Time zone", f"s:{Step.TZ}"), Button("🔢 Tips a week", f"s:{Step.PER_WEEK}")),
+        (turned_down.SETTINGS_BUTTON,),
     )
     return Outcome([Reply(text, buttons)])
 
 
 async def on_settings_press(turn: Turn, what: str) -> Outcome | None:
-    """``s:<what>`` from the /settings menu: ask that one question; None for anything else."""
+    """``s:<what>`` from the /settings menu: ask that one question, or ``s:declined:<page>`` for the tips turned
+    down; None for anything else."""
+    kind, _, page = what.partition(":")
+    if kind == "declined":
+        return await turned_down.listing(turn, page)
     step = read_step(what)
     ask = SETTINGS_QUESTIONS.get(step) if step is not None else None
     if step is None or ask is None:

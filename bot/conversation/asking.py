@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
 from bot.app import metrics
+from bot.conversation import stages
 from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
@@ -62,6 +63,23 @@ async def on_ask_text(turn: Turn, text: str) -> Outcome:
     """Typing instead of tapping a child is a new question (even "2", which is no child's id to a parent)."""
     await turn.goto(None)
     return await question(turn, text)
+
+
+async def answer_in_scope(turn: Turn, text: str) -> Reply | None:
+    """The ordinary answer to ``text`` when the content speaks to it, or None; never asks which child.
+
+    Used after a reply to a parent's own distress, when the message also asked a question: only an answer
+    from the content is worth a second message (not "the guidance doesn't cover this").
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        return None
+    children = await turn.children()
+    result = answer(text, library=turn.env.library, today=turn.today, child=None)
+    if result.scope is not Scope.IN or not result.items:
+        return None
+    if len(children) == 1 and not result.age_named:
+        result = answer(text, library=turn.env.library, today=turn.today, child=child_info(children[0]))
+    return reply_for(result, turn.env.library)
 
 
 def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
@@ -145,13 +163,17 @@ def _check(library: Library) -> str:
 async def _for_one_child(
     turn: Turn, prompt: str, prefix: str, then: Callable[[Turn, Child], Awaitable[Outcome]]
 ) -> Outcome:
-    """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several."""
+    """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several. Children
+    past the ages the content covers leave the choice (they stay in /children until the parent removes them)."""
     children = await turn.children()
     if not children:
         return say(NO_CHILD_YET)
-    if len(children) == 1:
-        return await then(turn, children[0])
-    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in children)
+    current = [child for child in children if stages.in_content_ages(turn, child)]
+    if len(children) == 1 or len(current) == 1:
+        return await then(turn, (current or children)[0])
+    if not current:
+        return say(stages.ended_text(turn, children))
+    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in current)
     return Outcome([Reply(prompt, buttons)])
 
 
@@ -170,4 +192,4 @@ async def tip(turn: Turn) -> Outcome:
 
 async def tip_for(turn: Turn, child: Child) -> Outcome:
     """The tip itself goes out after the commit, through the dispatcher, so it is recorded like any tip."""
-    return Outcome(tips=[(turn.parent.id, child.id)], toast=f"A tip for {child.name} is on its way.")
+    return await stages.tip_for(turn, child)

@@ -8,6 +8,7 @@ were that day, so a repeat is worded differently.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,3 +26,25 @@ async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind,
     repeat = await families.note_distress(s, parent, now) if parent is not None else 0
     reply = reply_for(kind, support=env.support, library=env.library, repeat=repeat)
     return Outcome([Reply(reply.text)], safety=kind)
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_ASKS = re.compile(
+    r"^(?:is|isn.?t|are|am|do|does|did|why|how|what|when|where|which|who|should|shall|can|could|will|would|"
+    r"has|have|may|might)\b",
+    re.IGNORECASE,
+)
+
+
+def question_in(text: str) -> str | None:
+    """The sentences of ``text`` that ask something ("is it my fault he's clingy?"), or None.
+
+    A parent who says how they feel and asks a question in the same breath gets the kind reply and then the
+    ordinary answer to the question, so this finds what the question is.
+    """
+    asked = [
+        sentence.strip()
+        for sentence in _SENTENCE.findall(text)
+        if sentence.strip().endswith("?") or _ASKS.match(sentence.strip())
+    ]
+    return " ".join(asked) or None

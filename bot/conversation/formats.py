@@ -60,3 +60,10 @@ def read_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+def join_names(names: list[str]) -> str:
+    """ "Leo", "Leo and Maya", "Leo, Maya and Nia" (plain text: escape the result for HTML)."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

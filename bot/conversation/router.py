@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import account, asking, child_steps, children, setup_steps
-from bot.conversation.distress import answer_distress
+from bot.conversation import account, asking, child_steps, children, setup_steps, turned_down
+from bot.conversation.distress import answer_distress, question_in
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
@@ -26,6 +26,8 @@ from bot.conversation.texts import (
 )
 from bot.conversation.turn import Turn, parse_id
 from bot.core import safety
+from bot.core.reply import Reply
+from bot.core.safety import SafetyKind
 from db import deliveries, families
 from db.models import Feedback, ParentState
 
@@ -66,7 +68,7 @@ ACTIONS: dict[str, Action] = {
     "deletedata": account.delete_data,
 }
 
-FEEDBACK = {"h": (Feedback.HELPFUL, "Thanks! Glad it helped."), "n": (Feedback.NOT_FOR_US, "Thanks, noted.")}
+HELPFUL_THANKS = "Thanks! Glad it helped."
 
 
 def split_command(text: str) -> tuple[str, list[str]]:
@@ -95,7 +97,10 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
     # Distress first, whoever writes and whatever step they are at: before /start, paused or stopped too.
     kind = safety.check(text)
     if kind is not None:
-        return await answer_distress(s, env, who, kind, now)
+        outcome = await answer_distress(s, env, who, kind, now)
+        if kind is SafetyKind.WELLBEING:
+            outcome.replies += await _also_answer(s, env, who, text, now)
+        return outcome
     turn = await _turn(s, env, who, now)
     if turn is None:
         return asking.before_start(env, text, now.date())
@@ -105,6 +110,21 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
     return await asking.question(turn, text)
+
+
+async def _also_answer(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> list[Reply]:
+    """After a wellbeing reply, the answer to a question asked in the same message, if the content has one.
+
+    Only for a known parent outside any step: at "what's your child's name?" the text is no question.
+    """
+    asked = question_in(text)
+    if asked is None:
+        return []
+    turn = await _turn(s, env, who, now)
+    if turn is None or turn.step is not None:
+        return []
+    also = await asking.answer_in_scope(turn, asked)
+    return [also] if also is not None else []
 
 
 async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:
@@ -159,13 +179,16 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
         return await children.on_press(turn, action, raw_id)
     if kind == "s":
         return await account.on_settings_press(turn, rest)
+    if kind == "i":
+        return await children.on_invite_press(turn, rest)
     if kind == "tip":
         return await _tip_press(turn, rest)
     return None
 
 
 async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
-    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``."""
+    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``; and
+    ``u:<delivery>``, which brings a turned-down idea back."""
     action, _, raw_id = rest.partition(":")
     if action == "pause":
         return await account.pause(turn)
@@ -173,9 +196,14 @@ async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
         child = await turn.child(raw_id)
         return await asking.tip_for(turn, child) if child is not None else None
     delivery_id = parse_id(raw_id)
-    if action not in FEEDBACK or delivery_id is None:
+    if delivery_id is None:
         return None
-    feedback, thanks = FEEDBACK[action]
-    if not await deliveries.record_feedback(turn.s, turn.parent.id, delivery_id, feedback):
+    if action == "n":
+        return await turned_down.not_for_us(turn, delivery_id)
+    if action == "u":
+        return await turned_down.undo(turn, delivery_id)
+    if action != "h" or not await deliveries.record_feedback(
+        turn.s, turn.parent.id, delivery_id, Feedback.HELPFUL
+    ):
         return None
-    return Outcome(toast=thanks)
+    return Outcome(toast=HELPFUL_THANKS)

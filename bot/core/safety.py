@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from content.safety import SafetyKind, SafetyPhrases, default_safety, normalise
+from content.safety import Rule, SafetyKind, SafetyPhrases, default_safety, normalise
 
 __all__ = ["SafetyKind", "check"]
 
@@ -32,11 +32,16 @@ def check(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind | None:
     phrases = phrases or default_safety()
     found: set[SafetyKind] = set()
     negated_crisis = False
-    for variant in _variants(text[:MAX_CHECKED_CHARS], phrases):
+    text = text[:MAX_CHECKED_CHARS]
+    plain = normalise(text)
+    context = f"{plain} ~ {mend(plain, phrases)}"
+    for variant in _variants(text, phrases):
         for rule in phrases.rules:
             if any(_RANK[kind] <= _RANK[rule.kind] for kind in found):
                 continue  # this kind, or a more urgent one, is already found
             for match in rule.regex.finditer(variant):
+                if not _applies(rule, context):
+                    break
                 if _negated(variant, match.start(), phrases):
                     negated_crisis |= rule.kind is SafetyKind.CRISIS
                     continue
@@ -65,6 +70,13 @@ def _variants(text: str, phrases: SafetyPhrases) -> Iterator[str]:
                 yield cleaned
 
 
+def _applies(rule: Rule, context: str) -> bool:
+    """Whether the rest of the message allows ``rule`` (its ``when`` and ``unless``)."""
+    if rule.when and not any(pattern.search(context) for pattern in rule.when):
+        return False
+    return not any(pattern.search(context) for pattern in rule.unless)
+
+
 def _without_idioms(text: str, phrases: SafetyPhrases) -> str:
     for pattern in phrases.not_alarms:
         text = pattern.sub(_BLANK, text)
@@ -88,6 +100,9 @@ def mend(text: str, phrases: SafetyPhrases) -> str:
 
 
 def _mend_word(word: str, phrases: SafetyPhrases) -> str:
+    spelt = phrases.spellings.get(word)
+    if spelt is not None:
+        return spelt
     if len(word) < MIN_MENDED or word in phrases.known_words or not word.isalpha():
         return word
     key = (id(phrases), word)

@@ -15,9 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.reply import Reply
 from bot.core.schedule import next_slot, parse_days, previous_slot
-from bot.core.tips import ChildTipState, TipHistory, TipPlan, parse_band_ids, plan_tip, render_tip
+from bot.core.tips import (
+    ChildTipState,
+    TipHistory,
+    TipPlan,
+    format_band_ids,
+    parse_band_ids,
+    plan_tip,
+    render_tip,
+)
 from content import Library
-from db import deliveries
+from db import deliveries, turned_down
 from db.deliveries import ChildLink, DueParent, History, NewClaim, StaleClaim
 from db.models import ParentState
 
@@ -92,6 +100,7 @@ def tip_state(history: History, link: ChildLink, *, replay: list[str] | None = N
         sent=sent,
         excluded=history.excluded(link.parent_id, link.child_id),
         joined_on=link.joined_at.date(),
+        declined_told=parse_band_ids(link.declined_bands),
     )
 
 
@@ -142,7 +151,17 @@ async def plan_due(
     ]
     ids = await deliveries.claim(s, new, now)
     await deliveries.advance(s, moves)
-    return _with_ids(planned, ids, now), len(due)
+    jobs = _with_ids(planned, ids, now)
+    # Told once, at the claim: a notice that fails to send is not worth a second try (the parent hears it
+    # again from /tip, and sees it in /settings).
+    told = [
+        (m.parent_id, m.child_id, format_band_ids(m.plan.bands))
+        for j in jobs
+        for m in j
+        if m.plan.all_declined
+    ]
+    await turned_down.mark_told(s, told)
+    return jobs, len(due)
 
 
 def _slots(

@@ -18,7 +18,6 @@ from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -38,6 +37,7 @@ from bot.core.reply import Reply
 from bot.telegram.admin import Admin
 from bot.telegram.deliver import deliver, send_or_mark
 from bot.telegram.jobs import App, Sending, sending_of
+from bot.telegram.lanes import UrgentFirstRateLimiter
 from content import Library, default_library
 from db import families
 from db.engine import create_engine, session_factory
@@ -222,7 +222,8 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .rate_limiter(AIORateLimiter())  # throttles only: replies and tips handle a 429 themselves
+        # Throttles only (replies and tips handle a 429 themselves); crisis and emergency replies skip it.
+        .rate_limiter(UrgentFirstRateLimiter())
     )
     builder.post_init(register_commands)
     if settings.telegram_api_base_url:

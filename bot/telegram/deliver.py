@@ -26,11 +26,16 @@ async def _blocked(sessions: async_sessionmaker[AsyncSession], chat_id: int) -> 
 
 
 async def send_or_mark(
-    sender: TelegramSender, sessions: async_sessionmaker[AsyncSession], chat_id: int, reply: Reply
+    sender: TelegramSender,
+    sessions: async_sessionmaker[AsyncSession],
+    chat_id: int,
+    reply: Reply,
+    *,
+    urgent: bool = False,
 ) -> bool:
     """Send; a parent who blocked the bot is marked blocked (nothing more goes to them). False if not sent."""
     try:
-        await sender.send_reply(chat_id, reply)
+        await sender.send_reply(chat_id, reply, urgent=urgent)
     except Forbidden:
         log.info("chat %s has blocked the bot; marking it blocked", chat_id)
         await _blocked(sessions, chat_id)
@@ -42,10 +47,11 @@ async def deliver(
     tips: Dispatcher, sender: TelegramSender, chat_id: int, outcome: Outcome, now: datetime
 ) -> None:
     """Replies, then notices to other chats, then tips now through the process's dispatcher (so a /tip
-    respects a flood wait already running, and is recorded like any tip)."""
+    respects a flood wait already running, and is recorded like any tip). Replies to a crisis or an
+    emergency go past our rate limiter's queue (:mod:`bot.telegram.lanes`)."""
     sessions = tips.sessions
     for reply in outcome.replies:
-        if not await send_or_mark(sender, sessions, chat_id, reply):
+        if not await send_or_mark(sender, sessions, chat_id, reply, urgent=outcome.urgent):
             return
     for other_chat, notice in outcome.notices:
         try:

@@ -17,12 +17,14 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ExtBot
 
 from bot.app import metrics
 from bot.app.config import Settings
 from bot.app.metrics import TelegramErrorKind
 from bot.core.reply import Reply
 from bot.dispatch.sending import SendResult
+from bot.telegram.lanes import Lane
 from db.models import DeliveryState
 
 SEND_RETRIES = 4
@@ -32,6 +34,9 @@ MAX_BACKOFF_SECONDS = 30.0
 # it would hold back every other send (scheduled tips included, whose claims are leases) while it waits.
 REPLY_RETRIES = 2
 LONGEST_REPLY_WAIT_SECONDS = 30.0
+# A crisis or emergency reply is never given up on for a wait Telegram asks for: late is better than never.
+URGENT_REPLY_RETRIES = 5
+LONGEST_URGENT_WAIT_SECONDS = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 Sleep = Callable[[float], Awaitable[Any]]
@@ -95,24 +100,34 @@ class TelegramSender:
 
     # --- replies ---
 
-    async def send_reply(self, chat_id: int, reply: Reply) -> Message:
-        """Send one reply; Telegram errors (Forbidden when blocked, a long flood wait, ...) reach the caller."""
+    async def send_reply(self, chat_id: int, reply: Reply, *, urgent: bool = False) -> Message:
+        """Send one reply; Telegram errors (Forbidden when blocked, a long flood wait, ...) reach the caller.
+
+        An ``urgent`` reply (a crisis or an emergency) skips our rate limiter's queue, and waits out longer
+        flood answers from Telegram itself before it is given up.
+        """
+        retries = URGENT_REPLY_RETRIES if urgent else REPLY_RETRIES
+        longest = LONGEST_URGENT_WAIT_SECONDS if urgent else LONGEST_REPLY_WAIT_SECONDS
         attempt = 0
         while True:
             try:
                 with counted_errors():
-                    sent = await self._send(chat_id, reply)
+                    sent = await self._send(chat_id, reply, urgent)
                 metrics.reply_sent()
                 return sent
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)
                 self._flood(seconds)
-                if attempt == REPLY_RETRIES or seconds > LONGEST_REPLY_WAIT_SECONDS:
+                if attempt == retries or seconds > longest:
                     raise
                 attempt += 1
                 await self.sleep(seconds)
 
-    async def _send(self, chat_id: int, reply: Reply) -> Message:
+    async def _send(self, chat_id: int, reply: Reply, urgent: bool = False) -> Message:
+        # Only the application's bot has a rate limiter to skip (a bare Bot, for one-off commands, has none).
+        lane: dict[str, Any] = (
+            {"rate_limit_args": Lane.URGENT} if urgent and isinstance(self.bot, ExtBot) else {}
+        )
         if reply.document is not None:
             document = InputFile(reply.document.content, filename=reply.document.filename)
             return await self.bot.send_document(
@@ -121,6 +136,7 @@ class TelegramSender:
                 caption=reply.text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=reply_markup(reply),
+                **lane,
             )
         return await self.bot.send_message(
             chat_id,
@@ -128,6 +144,7 @@ class TelegramSender:
             parse_mode=ParseMode.HTML,
             reply_markup=reply_markup(reply),
             link_preview_options=NO_PREVIEW,
+            **lane,
         )
 
     # --- tips ---

@@ -40,6 +40,8 @@ async def families(bot: Harness) -> tuple[TgParent, TgParent, int, int]:
         "tip:more:{child}",
         "tip:h:{delivery}",
         "tip:n:{delivery}",
+        "tip:u:{delivery}",
+        "c:revive:{child}",
         "tip:h:999999",
         "c:menu:99999999999999999999",
         "c:menu:-1",
@@ -78,8 +80,9 @@ async def test_a_press_from_someone_who_never_started(bot: Harness):
 
 async def test_own_tip_feedback_works_but_not_after_the_child_is_removed(bot: Harness, families):
     _sam, eve, _child_id, delivery_id = families
-    assert await bot.press(eve, f"tip:n:{delivery_id}") == []
-    assert bot.toasts()[-1] == "Thanks, noted."
+    assert texts(await bot.press(eve, f"tip:n:{delivery_id}")) == [
+        "🙅 Got it: I won't send this one for Secret again. You can bring it back any time in /settings."
+    ]
     await bot.say(eve, "/children")
     await bot.tap(eve, "Secret")
     await bot.tap(eve, "🗑 Remove")
@@ -99,8 +102,8 @@ async def test_another_familys_child_for_a_waiting_question_expires(bot: Harness
 
 
 CHILD_BUTTONS = ("c:menu:", "c:rename:", "c:dates:", "c:invite:", "c:remove:", "c:removeyes:", "c:normal:",
-                 "c:tip:", "tip:more:")  # fmt: skip
-DELIVERY_BUTTONS = ("tip:h:", "tip:n:")
+                 "c:tip:", "tip:more:", "c:revive:")  # fmt: skip
+DELIVERY_BUTTONS = ("tip:h:", "tip:n:", "tip:u:")
 # Ids a modified client could send instead of a real one; "{own}" is the presser's own id, disguised.
 FORGED_IDS = ("{other}", "-{own}", "0", "-1", "abc", "", " {own}", "{own} ", "+{own}", "0{own}", "{own}.0",
               "{own}١", "١", "1e3", "0x1", "9" * 11, "9" * 60, "{own}:{own}", "{own}\n")  # fmt: skip

@@ -239,6 +239,6 @@ async def test_markup_in_names_is_shown_as_typed_on_every_path(bot: Harness):
         assert raw not in shown
     assert '&lt;x&gt;Mia &amp; "Co"' in shown
     assert "Done: &lt;x&gt;Mia &amp; \"Co\" is now called &lt;y&gt;Mia &amp; 'Co'." in shown
-    assert "&lt;i&gt;Al &amp; 'Co' joined you as a caregiver for &lt;y&gt;Mia &amp; 'Co'." in shown
+    assert "&lt;i&gt;Al &amp; 'Co' joined as a caregiver for &lt;y&gt;Mia &amp; 'Co'." in shown
     assert "Remove &lt;y&gt;Mia &amp; 'Co' from your list?" in shown
     assert sent[-1].button_labels[0] == "Yes, remove <y>Mia & 'Co'"  # buttons are plain text, not HTML

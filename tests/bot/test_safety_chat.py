@@ -6,13 +6,21 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
+from typing import Any, cast
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+from telegram.error import RetryAfter
+from telegram.ext import AIORateLimiter
 
 from bot import conversation
 from bot.app import housekeeping
 from bot.conversation import Env, Who
+from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
+from bot.telegram.lanes import UrgentFirstRateLimiter
+from bot.telegram.sender import TelegramSender
 from content import default_library
 from db.models import Parent
 from tests.bot.support import NOW, Harness, onboard, texts
@@ -159,3 +167,79 @@ async def test_the_outcome_names_the_kind_for_counting_and_sending_first(
     assert (emergency.safety, emergency.urgent) == (SafetyKind.EMERGENCY, True)
     assert (wellbeing.safety, wellbeing.urgent) == (SafetyKind.WELLBEING, False)
     assert (ordinary.safety, ordinary.urgent) == (None, False)
+
+
+async def test_a_feeling_and_a_question_get_the_kind_reply_then_the_answer(bot: Harness):
+    sam = TgParent(313, "Sam")
+    await onboard(bot, sam)
+    sent = texts(await bot.say(sam, "is it my fault he's clingy?"))
+    assert len(sent) == 2
+    assert sent[0].startswith("<b>Thank you for telling me how you're feeling.")
+    assert "own doctor" in sent[0]
+    assert "<b>Mia</b>" in sent[1]  # the ordinary answer, for the parent's child
+    assert "own doctor" not in sent[1]
+
+
+async def test_a_feeling_without_a_question_gets_one_reply(bot: Harness):
+    sam = TgParent(314, "Sam")
+    await onboard(bot, sam)
+    assert len(texts(await bot.say(sam, "I feel like a bad mum"))) == 1
+    # A question the content does not cover gets no second message ("the guidance doesn't cover ...").
+    assert len(texts(await bot.say(sam, "I'm exhausted, how do I get her to nap?"))) == 1
+
+
+async def test_at_a_step_a_feeling_with_a_question_keeps_the_step(bot: Harness):
+    sam = TgParent(315, "Sam")
+    await bot.say(sam, "/start")
+    sent = texts(await bot.say(sam, "is it my fault he's clingy?"))
+    assert len(sent) == 1
+    assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
+
+
+class HeldThrottle(AIORateLimiter):
+    """A throttle that holds every request it is given: as if our queue were full for a long time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = 0
+
+    async def process_request(self, *args: Any, **kwargs: Any) -> Any:
+        self.held += 1
+        raise RetryAfter(3600)
+
+
+async def test_crisis_and_emergency_replies_skip_our_rate_limiter(bot: Harness):
+    limiter = bot.app.bot.rate_limiter
+    assert isinstance(limiter, UrgentFirstRateLimiter)
+    held = HeldThrottle()
+    limiter.throttle = held
+    sam = TgParent(316, "Sam")
+    assert texts(await bot.say(sam, "I want to end it all"))[0].startswith(CRISIS_START)
+    assert texts(await bot.say(sam, "he's having a fit"))[0].startswith("<b>Call your local emergency number")
+    assert held.held == 0
+    # An ordinary reply waits in the queue (here: is held back for good, so it is not sent).
+    assert texts(await bot.say(sam, "hello")) == []
+    assert held.held >= 1
+
+
+async def test_an_urgent_reply_waits_out_telegrams_own_flood_answer():
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    class Flooded:
+        calls = 0
+
+        async def send_message(self, *args: Any, **kwargs: Any) -> str:
+            self.calls += 1
+            if self.calls < 3:
+                raise RetryAfter(60)
+            return "sent"
+
+    sender = TelegramSender(cast(Bot, Flooded()), sleep=sleep)
+    assert await sender.send_reply(1, Reply("help"), urgent=True) == "sent"
+    assert sleeps == [60.0, 60.0]
+    # An ordinary reply is not worth a minute's wait: it is given up at once.
+    with pytest.raises(RetryAfter):
+        await TelegramSender(cast(Bot, Flooded()), sleep=sleep).send_reply(1, Reply("hi"))

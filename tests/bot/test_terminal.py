@@ -69,7 +69,7 @@ async def test_two_terminal_parents_share_a_child_by_invite(sessions):
     )
     code = first.split("The other caregiver sends me:\n     /start ", 1)[1].split()[0]
     second = await chat(sessions, [f"/start {code}", "Berlin", "a"], chat_id=2)
-    assert "bot to chat 1> Another caregiver joined you as a caregiver for Mia." in second
+    assert "bot to chat 1> A new caregiver joined for Mia." in second
     assert "bot> Welcome! You now share Mia" in second
     assert "bot> All set! Tips come on Sundays at 09:00 (Berlin time)." in second
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.core.safety import SafetyKind, check, mend
 from bot.core.safety_reply import MAX_REPLY_CHARS, Support, reply_for
@@ -13,26 +14,56 @@ from content import default_library
 from content.safety import SAFETY_PATH, SafetyError, default_safety, fold, load_safety, normalise
 from tests.core import safety_devset as dev
 
-# --- recall and false alarms on the development set ---
+EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval"
+# Sets that were held out once and measured, then became development data (bench/eval/SAFETY.md).
+FORMERLY_HELD_OUT = ("safety_round1.yaml", "safety_fresh.yaml")
 
 
-@pytest.mark.parametrize("text", dev.CRISIS)
+def round1(kind: str) -> list[str]:
+    """The formerly held-out sets' entries of one kind."""
+    texts: list[str] = []
+    for name in FORMERLY_HELD_OUT:
+        entries = yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
+        texts += [str(entry["text"]) for entry in entries if entry["kind"] == kind]
+    return texts
+
+
+# --- recall and false alarms on the development sets ---
+
+
+@pytest.mark.parametrize("text", dev.CRISIS + dev.CRISIS_VARIANTS)
 def test_crisis_is_recognised(text: str):
     assert check(text) is SafetyKind.CRISIS
 
 
-@pytest.mark.parametrize("text", dev.EMERGENCY)
+@pytest.mark.parametrize("text", dev.EMERGENCY + dev.EMERGENCY_VARIANTS)
 def test_emergency_is_recognised(text: str):
     assert check(text) is SafetyKind.EMERGENCY
 
 
-@pytest.mark.parametrize("text", dev.WELLBEING)
+@pytest.mark.parametrize("text", dev.WELLBEING + dev.WELLBEING_VARIANTS)
 def test_wellbeing_is_recognised(text: str):
     assert check(text) is SafetyKind.WELLBEING
 
 
-@pytest.mark.parametrize("text", dev.ORDINARY)
+@pytest.mark.parametrize("text", dev.ORDINARY + dev.ORDINARY_DRAMATIC + dev.ORDINARY_VARIANTS)
 def test_ordinary_questions_raise_no_alarm(text: str):
+    assert check(text) is None
+
+
+@pytest.mark.parametrize("text", round1("crisis") + round1("emergency"))
+def test_the_formerly_held_out_sets_crisis_and_emergency_get_help_first(text: str):
+    # Answered as either, help comes first; which of the two is asserted by the development set above.
+    assert check(text) in {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
+
+
+@pytest.mark.parametrize("text", round1("wellbeing"))
+def test_the_formerly_held_out_sets_wellbeing(text: str):
+    assert check(text) is SafetyKind.WELLBEING
+
+
+@pytest.mark.parametrize("text", round1("none"))
+def test_the_formerly_held_out_sets_ordinary(text: str):
     assert check(text) is None
 
 
@@ -132,6 +163,24 @@ def test_a_small_valid_file_loads_and_is_used(tmp_path: Path):
     assert check("he's not breathng", phrases) is SafetyKind.EMERGENCY
 
 
+def test_a_rule_can_depend_on_the_rest_of_the_message(tmp_path: Path):
+    text = VALID.replace(
+        "crisis: {words: ['kill <me>']}",
+        "crisis: {words: ['kill <me>', {match: 'he hits me', unless: ['toddler']},"
+        " {match: 'he hits', when: ['drunk']}]}",
+    )
+    phrases = load_safety(write(tmp_path, text))
+    assert check("he hits me", phrases) is SafetyKind.CRISIS
+    assert check("My toddler is two. He hits me", phrases) is None
+    assert check("he hits when he's drunk", phrases) is SafetyKind.CRISIS
+    assert check("he hits the ball", phrases) is None
+
+
+def test_chat_spellings_are_read_as_the_words_they_stand_for():
+    assert mend("thinkin bout killin myself", default_safety()) == "thinking about killing myself"
+    assert check("thinkin bout killin myself") is SafetyKind.CRISIS
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
@@ -145,6 +194,9 @@ def test_a_small_valid_file_loads_and_is_used(tmp_path: Path):
         (("keywords: [breathing]", "keywords: [two words]"), "not a single word"),
         (("'not breathing'", "'kill <me>'"), "the same pattern as crisis.words[0]"),
         (("wellbeing_content: [[sa-bg-good-enough]]", "wellbeing_content: []"), "wellbeing_content"),
+        (("'bad mum'", "{match: 'bad mum', unless: ['(']}"), "not a valid regular expression"),
+        (("'bad mum'", "{match: 'bad mum', if: ['x']}"), "Extra inputs are not permitted"),
+        (("known_words: [breath]", "known_words: [breath]\nspellings: {two words: x}"), "not a single word"),
     ],
 )
 def test_mistakes_fail_loudly_naming_the_entry(tmp_path: Path, change: tuple[str, str], problem: str):

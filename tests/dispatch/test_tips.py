@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from dataclasses import replace
 
-from bot.core.tips import FAREWELL_ITEM, ChildTipState, TipHistory, choose_strategy, plan_tip, render_tip
+from bot.core.tips import (
+    ALL_DECLINED_ITEM,
+    FAREWELL_ITEM,
+    ChildTipState,
+    TipHistory,
+    choose_strategy,
+    plan_tip,
+    render_tip,
+)
 from content import default_library
 
 LIB = default_library()
@@ -60,6 +69,36 @@ def test_not_for_us_is_never_chosen_and_all_excluded_means_nothing() -> None:
         assert choice is not None
         assert choice.id != ids[0]
     assert choose_strategy(bands, TipHistory(), frozenset(ids)) is None
+
+
+def test_a_stage_all_turned_down_is_told_once_until_a_new_stage_begins() -> None:
+    """Mia, 8 months, is in two stages; every idea of both is turned down."""
+    born = dt.date(2025, 6, 20)
+    overlap = LIB.bands_at(8)
+    every = frozenset(s.id for b in overlap for s in b.strategies)
+    mia = child(born, excluded=every)
+    told = plan_tip(mia, TODAY, LIB)
+    assert told is not None
+    assert told.all_declined
+    assert told.item_id == ALL_DECLINED_ITEM
+    assert not told.is_farewell
+    reply = render_tip(told, LIB, delivery_id=1)
+    assert reply.text.startswith("⏸ <b>Every idea for Mia's stage has been turned down</b>, so I'll pause")
+    assert "until the next stage begins, at 16 months" in reply.text
+    assert reply.buttons[0][0].data == "c:revive:7"
+    after = replace(mia, declined_told=frozenset(b.id for b in overlap))
+    assert plan_tip(after, TODAY, LIB) is None
+    # At 10 months the first stage is over: nothing new, so still quiet.
+    assert plan_tip(after, dt.date(2026, 4, 25), LIB) is None
+    # A retried notice is rendered again, whatever was stored since.
+    retried = plan_tip(after, TODAY, LIB, item_id=ALL_DECLINED_ITEM)
+    assert retried is not None
+    assert retried.all_declined
+    # At 16 months a new stage brings new ideas.
+    later = plan_tip(after, dt.date(2026, 10, 25), LIB)
+    assert later is not None
+    assert later.strategy is not None
+    assert later.strategy.band_id == "sa-band-16-24"
 
 
 def test_first_tip_does_not_announce_the_band_the_child_is_already_in() -> None:
