@@ -73,7 +73,7 @@ class StaleClaim:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class SendOutcome:
     """What happened to one claimed delivery. ``state`` None leaves it claimed, to be retried when stale."""
 
     delivery_id: int
@@ -334,7 +334,7 @@ async def give_up(s: AsyncSession, stale: Sequence[tuple[StaleClaim, str]]) -> i
     return len(params) if count is None or count < 0 else int(count)
 
 
-async def record(s: AsyncSession, outcomes: Sequence[Outcome]) -> None:
+async def record(s: AsyncSession, outcomes: Sequence[SendOutcome]) -> None:
     """Store send outcomes; those without a final state keep their claim and only note the error."""
     final = [
         {

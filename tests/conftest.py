@@ -12,9 +12,8 @@ pytest_plugins: list[str] = ["tests.fixtures_db"]
 
 
 @pytest.fixture(autouse=True)
-def _root_logging_restored() -> Iterator[None]:
-    """A test that runs the command line configures logging for the whole process; put it back afterwards,
-    so what later tests log (or find on stderr) does not depend on which tests ran before."""
+def _root_logger_as_it_was() -> Iterator[None]:
+    """A test that runs the command line configures the root logger; the next test starts without that."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     yield

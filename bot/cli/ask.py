@@ -6,10 +6,8 @@ Handy for checking what the bot would say, and for scripted checks with ``--json
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable
 from datetime import date
@@ -20,9 +18,8 @@ from bot.core.answers import Answer, ChildInfo, answer
 from bot.core.dates import parse_date
 from bot.core.safety import check
 from bot.core.safety_reply import SafetyReply, reply_for
+from bot.core.text import plain
 from content import default_library
-
-_TAG = re.compile(r"</?[a-z]+>")
 
 
 def run_ask(args: argparse.Namespace) -> int:
@@ -86,11 +83,6 @@ def distress_json(question: str, reply: SafetyReply) -> dict[str, object]:
         "text": plain(reply.text),
         "html": reply.text,
     }
-
-
-def plain(telegram_html: str) -> str:
-    """What Telegram shows for our HTML: tags gone, entities decoded."""
-    return html.unescape(_TAG.sub("", telegram_html))
 
 
 def _child(args: argparse.Namespace, today: date) -> ChildInfo | None:

@@ -13,10 +13,11 @@ from bot.conversation.flow import FlowData, Mode, Step, read_step
 from bot.conversation.formats import hhmm
 from bot.conversation.outcome import Env, Outcome, Who, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import esc, welcome
+from bot.conversation.texts import welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
+from bot.core.text import esc
 from bot.core.timezones import zone_label
 from db import families, privacy
 from db.models import ParentState

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
-from bot.app import metrics
+from bot import metrics
 from bot.conversation import stages
 from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say

@@ -12,10 +12,9 @@ from datetime import date
 
 from bot.conversation import setup_steps
 from bot.conversation.flow import FlowData, Mode, Step
-from bot.conversation.formats import day_date
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, esc
+from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.ages import (
     DateProblem,
@@ -28,6 +27,7 @@ from bot.core.ages import (
 from bot.core.answers import typical_now
 from bot.core.dates import EXAMPLES, parse_date
 from bot.core.reply import Reply
+from bot.core.text import day_date, esc
 from db import families
 
 YES = frozenset({"yes", "y", "yeah", "yep", "yes please"})

@@ -11,13 +11,14 @@ from collections.abc import Awaitable, Callable
 
 from bot.conversation import asking, child_steps, setup_steps, stages
 from bot.conversation.flow import FlowData, Mode, Step
-from bot.conversation.formats import day_date, join_names
+from bot.conversation.formats import join_names
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import NAME_HINT, NO_CHILD_YET, esc
+from bot.conversation.texts import NAME_HINT, NO_CHILD_YET
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
+from bot.core.text import day_date, esc
 from bot.core.tips import is_past_content
 from db import families
 from db.models import Child

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.core.schedule import WEEKDAY_NAMES
 
 _DAY_PREFIX = re.compile(r"[a-z]+")
 _TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
-
-
-def day_date(d: date) -> str:
-    """ "15 March 2026"."""
-    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
 
 
 def hhmm(t: time) -> str:

@@ -13,7 +13,6 @@ from bot.conversation.flow import Mode, Step
 from bot.conversation.formats import hhmm, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import esc
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.answers import typical_now
 from bot.core.reply import Button, Reply
@@ -25,6 +24,7 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
+from bot.core.text import esc
 from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
 from db import families
 from db.models import ParentState

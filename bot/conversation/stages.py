@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from bot.conversation import setup_steps
 from bot.conversation.formats import join_names
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.texts import esc
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on
+from bot.core.text import esc
 from bot.core.tips import all_declined_reply, format_band_ids, ideas_left, is_past_content, oldest_month
 from content import Band
 from db import deliveries, turned_down

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
+from bot.core.text import esc
 from content import Library
-
-
-def esc(text: str) -> str:
-    """Escape for Telegram HTML text (quotes need no escaping outside attributes, and read better as is)."""
-    return html.escape(text, quote=False)
-
 
 # (command, menu description) in menu order; registered with set_my_commands and listed by /help.
 COMMANDS = (
@@ -43,6 +36,7 @@ TOO_LONG = "That's a long message! Could you ask it in a sentence or two?"
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 CANCELLED = "OK, we've left that. Send /help to see what you can do."
 NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what you can do."
+NO_TIP = "I have no new tip to send right now. Ask me a question any time, or send /normal."
 NO_CHILD_YET = "Let's add your child first: send /start."
 MAX_TEXT_CHARS = 1000
 MAX_NAME_CHARS = 40

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from bot.conversation import stages
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.texts import esc
 from bot.conversation.turn import Turn, parse_id
 from bot.core.reply import Button, Reply
+from bot.core.text import esc
 from bot.core.tips import all_declined_line, format_band_ids, revive_buttons
 from content import Item
 from db import deliveries, turned_down

@@ -111,14 +111,50 @@ def find_ages(text: str) -> list[AgeMention]:
             strong.append(mention)
         else:
             weak.append(mention)
-    return strong or weak[:1] or _bare_ages(text, lowered)
+    if strong:
+        return _current(strong, text, lowered)
+    return weak[:1] or _bare_ages(text, lowered)
+
+
+# "was fine at 5 months and now at 8", "at 5 months ... now 8 months": the age now is the later one.
+_NOW_BEFORE = re.compile(r"\bnow\s+(?:(?:at|is|he's|she's|they're|(?:he|she|it)\s+is|they\s+are)\s+)?$")
+_NOW_BARE = re.compile(
+    r"\bnow\s+(?:(?:at|is|he's|she's|they're|(?:he|she|it)\s+is|they\s+are)\s+)?"
+    r"(?P<n>\d{1,2})(?![\d.,]|\s*(?:y|m|w|d|(?:and|&)\s+a\s+half|1/2|½)\w*)"
+)
+
+
+def _current(mentions: list[AgeMention], text: str, lowered: str) -> list[AgeMention]:
+    """Drop ages that an age "now" follows; a unitless "now at 8" takes the unit of the age before it."""
+    first = mentions[0]
+    bare = _NOW_BARE.search(lowered, first.span[1])
+    if bare is not None and len(mentions) == 1 and "month" in _unit_of(first):
+        months, label = _months_label(int(bare["n"]))
+        if months > first.months:
+            return [AgeMention(months, text[bare.start("n") : bare.end("n")], bare.span("n"), label)]
+    for n in range(len(mentions) - 1, 0, -1):
+        later = mentions[n]
+        if _NOW_BEFORE.search(lowered[: later.span[0]]) and all(
+            m.months <= later.months for m in mentions[:n]
+        ):
+            return mentions[n:]
+    return mentions
+
+
+def _unit_of(mention: AgeMention) -> str:
+    """ "month" when the parent counted in months ("5 months", "5mo"), else the label's words."""
+    return "month" if re.search(r"\d\s*m|month|mo\b", mention.text.lower()) else mention.label
 
 
 # Months and years in the languages parents most often write in when not in English, for the polite
 # "answers are in English" reply to keep the age it names.
 _FOREIGN_AGE = re.compile(
-    r"(?P<n>\d{1,2})\s*(?:(?P<m>mois|mes|meses|mese|mesi|maand(?:en)?|monat(?:e|en)?|miesi\w*|månad\w*|ay)"
-    r"|(?P<y>ans?|años?|anni|anno|anos?|jahre?n?|jaar|lat|rok|år))\b"
+    r"(?P<n>\d{1,2})[\s-]*(?:(?P<m>mois|mes|meses|mês|mese|mesi|maand(?:en)?|monat(?:e|en|s)?|miesi\w*"
+    r"|månad\w*|måned\w*|mnd|ay\w*|месяц\w*|міся\w*|měsíc\w*|mesiac\w*|luni|lună|hónap\w*|kuukau\w*"
+    r"|bulan|tháng)"
+    r"|(?P<y>ans?|años?|anni|anno|anos?|jahre?n?|jährig\w*|jaar|lat|rok\w*|år|год\w*|лет|рок\w*|ani"
+    r"|éves|vuot\w*|tahun|tuổi|yaş\w*))(?!\w)"
+    r"|(?P<cn>\d{1,2})\s*(?:(?P<cm>个月|個月|ヶ月|か月|カ月|개월)|(?P<cy>岁|歲|歳|살))"
 )
 
 
@@ -130,7 +166,8 @@ def find_age_any_language(text: str) -> AgeMention | None:
     match = _FOREIGN_AGE.search(text.lower())
     if match is None:
         return None
-    months, label = _months_label(int(match["n"]) * (12 if match["y"] else 1))
+    number = int(match["n"] or match["cn"])
+    months, label = _months_label(number * (12 if match["y"] or match["cy"] else 1))
     return AgeMention(months, text[match.start() : match.end()], match.span(), label)
 
 

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from html import escape
 
 from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
 from bot.core.ages import age_on, describe_age
 from bot.core.language import foreign_language, language_name
 from bot.core.reply import MAX_MESSAGE_CHARS
 from bot.core.retrieval import Index, Query, Scored, index_for
+from bot.core.text import esc as _e
 from content import Band, Item, Kind, Library
 from content.lexicon import Intent, OutOfScope
 
@@ -220,7 +220,8 @@ def _answer_part(
             return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
         return refuse(_not_found(library))
     scored = index.scored(query)
-    explained = max((index.explained(s, query) for s in scored[:3]), default=0.0)
+    by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
+    explained = max((index.explained(s, query) for s in by_words), default=0.0)
     if not scored or (query.out_of_scope and explained < query.out_of_scope_words):
         return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
     if explained <= 0:
@@ -237,10 +238,15 @@ def _answer_part(
     )
     if not answered_here and age is not None:
         others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
-        if others and others[0].score >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_banded_here):
+        # Moving to another stage needs the words to say so: sentence similarity alone never does.
+        best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
+        others.sort(key=lambda s: -s.lexical)
+        if others and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here):
             pool = others + [s for s in here if s.item.band_id is None]
             pool.sort(key=lambda s: -s.score)
             elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
+    if not answered_here and not elsewhere:
+        pool = [s for s in here if s.lexical > 0]  # a weak question: only items its words point at
     ordered = _order(pool, query.intent)
     if query.intent is Intent.HELP and not elsewhere:
         ordered = _with_strategies(ordered, bands)
@@ -710,8 +716,3 @@ def _who(age: _Age, *, bold: bool) -> str:
     name, label = (f"<b>{_e(x)}</b>" if bold else _e(x) for x in (age.who or "", age.label))
     corrected = " (corrected age)" if age.corrected else ""
     return f"{name} is {label} old{corrected}" if age.who else f"At {label}{corrected}"
-
-
-def _e(text: str) -> str:
-    """Escape for Telegram HTML (only <, > and & matter there; quotes stay readable)."""
-    return escape(text, quote=False)

@@ -26,6 +26,7 @@ from itertools import combinations
 import snowballstemmer  # type: ignore[import-untyped]
 
 from bot.core.language import is_english_word
+from bot.core.semantic import SemanticIndex, semantic_index
 from content import Item, Library
 from content.lexicon import (
     AgeHint,
@@ -57,6 +58,10 @@ PHRASING_WEIGHT = 1.0
 CONCEPT_BONUS = 2.0
 # A negated word ("doesn't smile") still finds the item about smiling by its text, at this weight.
 NEGATED_TEXT_WEIGHT = 0.5
+# The sentence-similarity ranker: an item's cosine similarity above SEMANTIC_FLOOR adds SEMANTIC_WEIGHT for
+# each unit above it (so a close paraphrase, around 0.8, adds about half the weight).
+SEMANTIC_WEIGHT = 10.0
+SEMANTIC_FLOOR = 0.15
 # An everyday word ("need", "hold") weighs this much against a subject the content does not cover.
 GENERIC_WEIGHT = 0.5
 # Words a negation reaches ("doesn't want to be held": want, held).
@@ -83,6 +88,7 @@ class Query:
     hints: tuple[AgeHint, ...]  # "baby", "toddler": an age hint, used when no age is known
     negated: bool
     stems: frozenset[str]  # every content stem of the question
+    text: str = ""  # the question without its age phrases, for the sentence-similarity ranker
 
     @property
     def topical(self) -> bool:
@@ -100,6 +106,7 @@ class Scored:
     score: float
     stems: frozenset[str]  # the question's stems this item explains
     strong: frozenset[str]  # those explained by a phrasing, a concept or a synonym, not only by its text
+    lexical: float = 0.0  # the score from words alone (without sentence similarity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +176,7 @@ class Index:
         self._vocabulary = frozenset(self._known)
         self.small_talk_words = frozenset(w for phrase in lexicon.smalltalk for w in phrase.split())
         self._build_phrasings()
+        self.semantic: SemanticIndex | None = semantic_index(self._items, self.questions)
         self._stems_of_synonym: dict[int, frozenset[str]] = {}
         self._stems_of_concept: dict[int, frozenset[str]] = {}
         for entry in self._phrases:
@@ -383,6 +391,7 @@ class Index:
             hints=hints,
             negated=any(t.negated for t in tokens),
             stems=frozenset(stems) | matched_by_phrase,
+            text=question,
         )
 
     def _intent(self, typed: list[str]) -> tuple[Intent | None, set[int]]:
@@ -464,8 +473,21 @@ class Index:
                 scores[index] = scores.get(index, 0.0) + CONCEPT_BONUS
                 explained.setdefault(index, set()).update(concept_stems)
                 strong.setdefault(index, set()).update(concept_stems)
+        lexical = dict(scores)
+        if self.semantic is not None and query.text and (scores or query.topical):
+            similarities = self.semantic.similarities(query.text)
+            for i in range(len(self._items)):
+                gain = float(similarities[i]) - SEMANTIC_FLOOR
+                if gain > 0:
+                    scores[i] = scores.get(i, 0.0) + SEMANTIC_WEIGHT * gain
         ranked = [
-            Scored(self._items[i], score, frozenset(explained.get(i, ())), frozenset(strong.get(i, ())))
+            Scored(
+                self._items[i],
+                score,
+                frozenset(explained.get(i, ())),
+                frozenset(strong.get(i, ())),
+                lexical.get(i, 0.0),
+            )
             for i, score in scores.items()
             if score > 0
         ]

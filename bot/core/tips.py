@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
 
 from bot.core.ages import ChildAge, age_on, describe_age
 from bot.core.reply import Button, Reply
+from bot.core.text import esc
 from content import Band, Item, Library
 
 # Every third tip for a child also carries a "Why it matters" background snippet.
@@ -187,27 +187,27 @@ def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
     A strategy sent before comes back as "one to come back to" with a different companion than last time, so a
     stage with few ideas never sends the identical message twice in a row.
     """
-    name = _html(plan.child.name)
+    name = esc(plan.child.name)
     age_text = describe_age(plan.age) + (" (corrected)" if plan.age.corrected else "")
     if plan.all_declined:
         return all_declined_reply(plan.child.name, plan.child.child_id, plan.age.months, library)
     if plan.strategy is None:
         return Reply(_farewell_text(name, library))
     strategy = plan.strategy
-    parts = [f"<b>{name}</b> · {_html(age_text)}"]
+    parts = [f"<b>{name}</b> · {esc(age_text)}"]
     # Two stages begun at once (after a long pause) share the room one announcement has.
     per_band = max(1, ANNOUNCE_INDICATORS // max(1, len(plan.new_bands)))
     for band in plan.new_bands:
-        typical = "\n".join(f"• {_html(i.parent)}" for i in band.indicators[:per_band])
+        typical = "\n".join(f"• {esc(i.parent)}" for i in band.indicators[:per_band])
         parts.append(
-            f"🌱 <b>{name} is {_html(describe_age(plan.age))}: a new stage begins</b> "
-            f"({_html(band.label)})\n{_html(band.parent)}\n{typical}"
+            f"🌱 <b>{name} is {esc(describe_age(plan.age))}: a new stage begins</b> "
+            f"({esc(band.label)})\n{esc(band.parent)}\n{typical}"
         )
     times_sent = plan.child.sent.counts.get(strategy.id, 0)
     if times_sent:
-        parts.append(f"<b>One to come back to</b>\nA favourite again: {_html(strategy.parent)}")
+        parts.append(f"<b>One to come back to</b>\nA favourite again: {esc(strategy.parent)}")
     else:
-        parts.append(f"<b>Try this</b>\n{_html(strategy.parent)}")
+        parts.append(f"<b>Try this</b>\n{esc(strategy.parent)}")
     if not plan.new_bands:  # an announcement already says what the parent may notice
         parts += _companions(plan, strategy, times_sent, library)
     return Reply("\n\n".join(parts), tip_buttons(delivery_id, plan.child.child_id))
@@ -237,16 +237,11 @@ def _companions(plan: TipPlan, strategy: Item, times_sent: int, library: Library
 
 
 def _notice(indicator: Item) -> str:
-    return _html(indicator.parent)
+    return esc(indicator.parent)
 
 
 def _why(snippet: Item) -> str:
-    return f"<b>Why it matters</b>\n{_html(snippet.parent)}"
-
-
-def _html(text: str) -> str:
-    """Text for Telegram HTML: only <, > and & need escaping outside attributes."""
-    return escape(text, quote=False)
+    return f"<b>Why it matters</b>\n{esc(snippet.parent)}"
 
 
 def tip_buttons(delivery_id: int, child_id: int) -> tuple[tuple[Button, ...], ...]:
@@ -265,7 +260,7 @@ def _background(strategy: Item, library: Library) -> tuple[Item, ...]:
 
 def all_declined_line(name: str, months: int, library: Library) -> str:
     """Why a child's tips pause, in one sentence (``name`` as typed; escaped here)."""
-    who = _html(name)
+    who = esc(name)
     later = next_stage_month(months, library)
     until = f" until the next stage begins, at {later} months" if later is not None else ""
     return f"I'll pause {who}'s tips{until}."
@@ -274,7 +269,7 @@ def all_declined_line(name: str, months: int, library: Library) -> str:
 def all_declined_reply(name: str, child_id: int, months: int, library: Library) -> Reply:
     """Said once when every idea of a child's stage has been turned down, with a way to bring them back."""
     text = (
-        f"⏸ <b>Every idea for {_html(name)}'s stage has been turned down</b>, so "
+        f"⏸ <b>Every idea for {esc(name)}'s stage has been turned down</b>, so "
         f"{all_declined_line(name, months, library)}\n"
         "Tap below to bring them back, or find them any time in /settings, under “Tips you turned down”."
     )

@@ -28,15 +28,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import metrics
-from bot.app.metrics import TipOutcome
+from bot import metrics
 from bot.core.reply import Reply
 from bot.core.tips import TipPlan, format_band_ids, plan_tip
 from bot.dispatch.claims import DispatchReport, Outgoing, Rules, plan_due, take_stale, tip_state
 from bot.dispatch.sending import SendResult, TipSender
+from bot.metrics import TipOutcome
 from content import Library, default_library
 from db import deliveries
-from db.deliveries import NewClaim, Outcome
+from db.deliveries import NewClaim, SendOutcome
 from db.families import mark_blocked
 from db.models import DeliveryState, Parent, ParentState
 
@@ -89,7 +89,7 @@ class Dispatcher:
         self.clock = clock
         self.keep_messages = keep_messages
         self._db = _write_lock(sessions)
-        self._outcomes: list[Outcome] = []
+        self._outcomes: list[SendOutcome] = []
         self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
         self._blocked: set[int] = set()
 
@@ -232,7 +232,7 @@ class Dispatcher:
         now = self.clock()
         assert message.delivery_id is not None
         self._outcomes.append(
-            Outcome(message.delivery_id, result.state, now, result.message_id, result.error)
+            SendOutcome(message.delivery_id, result.state, now, result.message_id, result.error)
         )
         metrics.tips(_tip_outcome(result))
         if result.state is DeliveryState.SENT:

@@ -21,10 +21,10 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.app import metrics
-from bot.conversation.texts import esc
+from bot import metrics
 from bot.core.ages import DateProblem, age_on
 from bot.core.reply import Button, Reply
+from bot.core.text import esc
 from bot.telegram.jobs import App
 from bot.telegram.sender import TelegramSender
 from content import Library

@@ -1,7 +1,7 @@
 """The one way this process talks to the Bot API: a :class:`Reply` becomes a message (HTML text, inline
 buttons, or a document), flood limits are waited out, network trouble retried, and every Telegram error
 sorted. One :class:`TelegramSender` (and so one flood-control state) serves the whole process: replies,
-scheduled tips and on-demand tips.
+scheduled tips and on-demand tips. Every bot is built with :data:`DEFAULTS`, so text is always Telegram HTML.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import ExtBot
+from telegram.ext import Defaults, ExtBot
 
-from bot.app import metrics
+from bot import metrics
 from bot.app.config import Settings
-from bot.app.metrics import TelegramErrorKind
 from bot.core.reply import Reply
 from bot.dispatch.sending import SendResult
+from bot.metrics import TelegramErrorKind
 from bot.telegram.lanes import Lane
 from db.models import DeliveryState
 
@@ -38,6 +38,8 @@ LONGEST_REPLY_WAIT_SECONDS = 30.0
 URGENT_REPLY_RETRIES = 5
 LONGEST_URGENT_WAIT_SECONDS = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Every message is Telegram HTML (user input escaped with ``bot.core.text.esc``).
+DEFAULTS = Defaults(parse_mode=ParseMode.HTML)
 
 Sleep = Callable[[float], Awaitable[Any]]
 Clock = Callable[[], dt.datetime]
@@ -48,12 +50,12 @@ def utc_now() -> dt.datetime:
 
 
 def bot_for(settings: Settings) -> Bot:
-    """A bare Bot API client for one-off commands (``securebase send-due``)."""
+    """A Bot API client for one-off commands (``securebase send-due``), with the application's defaults."""
     assert settings.telegram_bot_token is not None
     token = settings.telegram_bot_token.get_secret_value().strip()
     if settings.telegram_api_base_url:
-        return Bot(token, base_url=settings.telegram_api_base_url.rstrip("/") + "/bot")
-    return Bot(token)
+        return ExtBot(token, base_url=settings.telegram_api_base_url.rstrip("/") + "/bot", defaults=DEFAULTS)
+    return ExtBot(token, defaults=DEFAULTS)
 
 
 def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -100,8 +102,9 @@ class TelegramSender:
 
     # --- replies ---
 
-    async def send_reply(self, chat_id: int, reply: Reply, *, urgent: bool = False) -> Message:
-        """Send one reply; Telegram errors (Forbidden when blocked, a long flood wait, ...) reach the caller.
+    async def send_reply(self, chat_id: int, reply: Reply, *, urgent: bool = False) -> bool:
+        """Send one reply; False when the chat has blocked the bot. Other Telegram errors (a long flood wait,
+        ...) reach the caller.
 
         An ``urgent`` reply (a crisis or an emergency) skips our rate limiter's queue, and waits out longer
         flood answers from Telegram itself before it is given up.
@@ -112,9 +115,11 @@ class TelegramSender:
         while True:
             try:
                 with counted_errors():
-                    sent = await self._send(chat_id, reply, urgent)
+                    await self._send(chat_id, reply, urgent)
                 metrics.reply_sent()
-                return sent
+                return True
+            except Forbidden:
+                return False
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)
                 self._flood(seconds)
@@ -131,20 +136,10 @@ class TelegramSender:
         if reply.document is not None:
             document = InputFile(reply.document.content, filename=reply.document.filename)
             return await self.bot.send_document(
-                chat_id,
-                document,
-                caption=reply.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=reply_markup(reply),
-                **lane,
+                chat_id, document, caption=reply.text, reply_markup=reply_markup(reply), **lane
             )
         return await self.bot.send_message(
-            chat_id,
-            reply.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=reply_markup(reply),
-            link_preview_options=NO_PREVIEW,
-            **lane,
+            chat_id, reply.text, reply_markup=reply_markup(reply), link_preview_options=NO_PREVIEW, **lane
         )
 
     # --- tips ---
@@ -169,9 +164,7 @@ class TelegramSender:
         while True:
             try:
                 with counted_errors():
-                    sent = await self.bot.send_message(
-                        chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
-                    )
+                    sent = await self.bot.send_message(chat_id, reply.text, reply_markup=reply_markup(reply))
                 return SendResult(DeliveryState.SENT, sent.message_id)
             except RetryAfter as exc:
                 error, wait = "flood control", retry_after_seconds(exc)

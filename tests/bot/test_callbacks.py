@@ -3,12 +3,13 @@
 import pytest
 from sqlalchemy import func, select
 
+from bot.conversation import texts as wording
 from bot.conversation.turn import parse_id
 from db.models import Child, Delivery, Invite, Parent
 from tests.bot.support import Harness, onboard, texts
 from tests.fake_telegram import Parent as TgParent
 
-EXPIRED = ["That button has expired. Send /help to see what you can do now."]
+EXPIRED = [wording.EXPIRED]
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ async def test_forged_or_stale_buttons_expire(bot: Harness, families, data: str)
     sent_before = len(bot.api.messages_to(402))
     replies = await bot.press(sam, data.format(child=child_id, delivery=delivery_id))
     assert texts(replies) == EXPIRED
-    assert bot.toasts()[-1] == "That button has expired."
+    assert bot.toasts()[-1] == wording.EXPIRED_TOAST
     assert all("Secret" not in m.text for m in bot.api.messages_to(401))
     assert len(bot.api.messages_to(402)) == sent_before  # nothing reached the other family
     async with bot.sessions() as s:
@@ -127,7 +128,7 @@ async def test_every_id_button_refuses_forged_ids(bot: Harness, prefix: str):
     for forged in FORGED_IDS:
         replies = await bot.press(sam, prefix + forged.format(**ids))
         assert texts(replies) == EXPIRED, forged
-        assert bot.toasts()[-1] == "That button has expired."
+        assert bot.toasts()[-1] == wording.EXPIRED_TOAST
     assert len(bot.api.messages_to(412)) == eve_before
     async with bot.sessions() as s:
         names = sorted(c.name for c in (await s.scalars(select(Child))).all())

@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.conversation import texts as wording
 from bot.core.answers import ChildInfo, answer, typical_now
 from content import default_library
 from db.models import Child, Delivery
@@ -74,9 +75,7 @@ async def test_remove_a_child_after_confirming(bot: Harness):
     assert texts(await bot.tap(sam, "Yes, remove Leo")) == ["Leo is removed from your list."]
     assert await bot.count(Child) == 1
     # The same confirmation pressed again is stale now.
-    assert texts(await bot.press(sam, confirm[0].data_for("Yes, remove Leo"))) == [
-        "That button has expired. Send /help to see what you can do now."
-    ]
+    assert texts(await bot.press(sam, confirm[0].data_for("Yes, remove Leo"))) == [wording.EXPIRED]
 
 
 async def test_question_asks_which_child_unless_it_names_an_age(bot: Harness):
@@ -104,9 +103,9 @@ async def test_typing_while_asked_which_child_is_a_new_question(bot: Harness):
     assert texts(await bot.say(sam, mia_id))[0].startswith("I couldn't find that in the guidance")
     assert texts(await bot.say(sam, "does he bite?")) == ["Which child is this about?"]
     for forged in ("-1", "abc", "", "999999"):  # junk in place of a child: the question keeps waiting
-        assert texts(await bot.press(sam, f"f:ask:{forged}"))[0].startswith("That button has expired.")
+        assert texts(await bot.press(sam, f"f:ask:{forged}"))[0].startswith(wording.EXPIRED_TOAST)
     assert texts(await bot.tap(sam, "Mia")) == [answered("does he bite?", MIA)]
-    assert texts(await bot.press(sam, f"f:ask:{mia_id}"))[0].startswith("That button has expired.")
+    assert texts(await bot.press(sam, f"f:ask:{mia_id}"))[0].startswith(wording.EXPIRED_TOAST)
 
 
 async def test_one_child_needs_no_choice_and_normal_and_tip(bot: Harness):

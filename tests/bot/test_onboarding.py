@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.conversation import texts as wording
 from bot.core.answers import ChildInfo, typical_now
 from content import default_library
 from db.models import Child, Parent
@@ -149,14 +150,10 @@ async def test_cancel_leaves_the_flow_and_a_stale_button_then_expires(bot: Harne
     await bot.say(sam, "/start")
     await bot.say(sam, "Mia")
     await bot.say(sam, "15 March 2026")
-    assert texts(await bot.say(sam, "/cancel")) == ["OK, we've left that. Send /help to see what you can do."]
-    assert texts(await bot.press(sam, "f:early:no")) == [
-        "That button has expired. Send /help to see what you can do now."
-    ]
-    assert bot.toasts()[-1] == "That button has expired."
-    assert texts(await bot.say(sam, "/cancel")) == [
-        "There's nothing to cancel. Send /help to see what you can do."
-    ]
+    assert texts(await bot.say(sam, "/cancel")) == [wording.CANCELLED]
+    assert texts(await bot.press(sam, "f:early:no")) == [wording.EXPIRED]
+    assert bot.toasts()[-1] == wording.EXPIRED_TOAST
+    assert texts(await bot.say(sam, "/cancel")) == [wording.NOTHING_TO_CANCEL]
 
 
 async def test_leaving_the_setup_questions_still_schedules_tips(bot: Harness):

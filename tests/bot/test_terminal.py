@@ -8,9 +8,9 @@ import sys
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cli import chat as terminal
 from bot.cli import main
 from bot.cli.chat import TerminalChat, run_chat
+from bot.core.text import plain
 from tests.bot.support import NOW
 
 
@@ -60,7 +60,7 @@ def test_run_chat_on_a_fresh_database_and_a_bad_date(tmp_path, monkeypatch, caps
 
 @pytest.mark.parametrize(("html", "text"), [("<b>Mia</b> &amp; <i>Leo</i> &lt;3", "Mia & Leo <3")])
 def test_plain(html, text):
-    assert terminal.plain(html) == text
+    assert plain(html) == text
 
 
 async def test_two_terminal_parents_share_a_child_by_invite(sessions):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.telegram.jobs import sending_of
+from bot.dispatch import Dispatcher
+from bot.telegram.sender import TelegramSender
 from content import default_library
 from db.models import Delivery
 from tests.bot.support import Harness, invite_link, onboard, settings, texts
@@ -41,7 +42,8 @@ def idea(tip: Sent) -> str:
 async def scheduled_pass(bot: Harness) -> list[Sent]:
     """One run of the scheduled dispatcher at the bot's clock; what it sent."""
     before = len(bot.api.sent)
-    await sending_of(bot.app, bot.sessions, settings()).tips.run_once(bot.clock.now)
+    sender = TelegramSender(bot.app.bot)
+    await Dispatcher.from_settings(sender, bot.sessions, settings()).run_once(bot.clock.now)
     return bot.api.sent[before:]
 
 

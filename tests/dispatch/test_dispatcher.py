@@ -34,6 +34,7 @@ async def test_sends_due_tip_once_with_buttons(sessions: async_sessionmaker[Asyn
     assert again.sent == 0
 
     message = api.last_to(11)
+    assert message.parse_mode == "HTML"
     assert "<b>Mia</b> · 9 months" in message.text
     assert "Try this" in message.text
     assert "You may notice" in message.text

@@ -14,12 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.conversation.texts import EXPIRED_TOAST
 from bot.dispatch.announce import Announcer, AnnounceReport
 from bot.telegram.admin import ALREADY_DONE
-from bot.telegram.jobs import sending_of
 from bot.telegram.sender import TelegramSender
 from db import announcements
 from db.engine import create_engine, session_factory
 from db.models import AnnouncementDelivery, Parent, ParentState
-from tests.bot.support import NOW, Harness, onboard, settings
+from tests.bot.support import NOW, Harness, onboard
 from tests.dispatch.support import FakeSleep, make_bot, make_family
 from tests.fake_telegram import FakeBotAPI
 from tests.fake_telegram import Parent as TgParent
@@ -35,8 +34,7 @@ async def bot(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Harne
 
 def announcer(bot: Harness) -> Announcer:
     """An announcer on the bot's own sender, as the periodic job builds it."""
-    sender = sending_of(bot.app, bot.sessions, settings()).sender
-    return Announcer(sender, bot.sessions, clock=lambda: NOW)
+    return Announcer(TelegramSender(bot.app.bot), bot.sessions, clock=lambda: NOW)
 
 
 async def rows(bot: Harness) -> dict[int, str]:

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from telegram import Bot
 
-from bot.app import metrics
+from bot import metrics
 from bot.cli import commands, health, main
 from bot.telegram import runner
 from db.engine import create_engine

@@ -20,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import metrics
+from bot import metrics
 from bot.conversation.texts import SOMETHING_WRONG
 from tests.bot.support import Harness, onboard
 from tests.dispatch.support import FakeSleep, make_dispatcher, make_family

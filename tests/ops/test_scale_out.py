@@ -117,7 +117,7 @@ async def test_without_the_lock_the_second_process_reads_a_stale_step(
     async def no_lock(_session: AsyncSession, _chat_id: int) -> None:
         return None
 
-    monkeypatch.setattr("bot.telegram.app.lock_chat", no_lock)
+    monkeypatch.setattr("bot.app.serve.lock_chat", no_lock)
     held = Held(monkeypatch, "Mia")
     async with Harness(sessions) as first, Harness(session_factory(second_engine)) as second:
         parent = TgParent(702)
