@@ -21,7 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "tests" / "core" / "safety_devset.py"
 EVAL = ROOT / "bench" / "eval"
 # Labelled safety sets: each a list of {kind, text}.
-SAFETY_SETS = ("safety_round1.yaml", "safety_fresh.yaml")
+SAFETY_SETS = (
+    "safety_round1.yaml",
+    "safety_fresh.yaml",
+    "safety_round2.yaml",
+    "safety_round3.yaml",
+    "safety_learned_val.yaml",
+)
 # The answer evaluation's development sets: parents' ordinary questions, none of them an alarm.
 QUESTION_SETS = ("dev.yaml", "round1.yaml")
 KINDS: dict[str, SafetyKind | None] = {kind.value: kind for kind in SafetyKind} | {"none": None}

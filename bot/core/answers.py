@@ -138,7 +138,7 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
     kind = _small_talk(question, index)
     if kind is not None:
         return Answer(question, None, False, (), False, (), _small_talk_reply(kind), Scope.SMALLTALK)
-    language = foreign_language(question, index.vocabulary)
+    language = foreign_language(question, index.vocabulary, index.mendable)
     if language is not None:
         named = find_age_any_language(question)
         months = named.months if named else None
@@ -308,8 +308,17 @@ def _finish(
     banded = [i for i in ordered if i.kind is not Kind.BACKGROUND]
     background = [i for i in ordered if i.kind is Kind.BACKGROUND]
     shown = banded[:limit]
+    # A background line leads when it is what a "why" (or "at what age") asks, when it is simply the best
+    # answer to a question that asks neither what is typical nor how to help ("did that break our bond?"),
+    # or when the child's own stages say nothing and the items come from another stage: background holds at
+    # every age.
     lead_background = bool(background) and (
-        not shown or (ordered.index(background[0]) < ordered.index(shown[0]) and query.intent is Intent.WHY)
+        not shown
+        or (
+            ordered.index(background[0]) < ordered.index(shown[0])
+            and (query.intent is Intent.WHY or (query.intent is None and ordered[0] is background[0]))
+        )
+        or bool(elsewhere)
     )
     if (
         background
@@ -495,6 +504,26 @@ _SMALL_TALK_FILLER = frozenset(
         "again",
         "x",
         "xx",
+        # who is greeted or thanked, and how: "hey bot", "hi everyone", "just wanted to say thanks"
+        "bot",
+        "there",
+        "everyone",
+        "all",
+        "guys",
+        "mate",
+        "buddy",
+        "friend",
+        "secure",
+        "base",
+        "securebase",
+        "just",
+        "wanted",
+        "to",
+        "say",
+        "oh",
+        "ah",
+        "and",
+        "too",
     }
 )
 _THANKS = frozenset(
