@@ -21,7 +21,16 @@ from db.migrate import alembic_config, upgrade_to_head, upgrade_to_head_async
 from db.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_TABLES = {"parents", "children", "caregivers", "invites", "invite_children", "deliveries"}
+MODEL_TABLES = {
+    "parents",
+    "children",
+    "caregivers",
+    "invites",
+    "invite_children",
+    "deliveries",
+    "announcements",
+    "announcement_deliveries",
+}
 
 
 async def tables(engine: AsyncEngine) -> set[str]:
