@@ -48,7 +48,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def check(connection: Connection) -> None:
@@ -113,6 +113,7 @@ def test_the_alembic_command_line_finds_the_same_migrations(db_url: str) -> None
     assert "Running upgrade 0003 -> 0004" in upgraded
     assert "Running upgrade 0004 -> 0005" in upgraded
     assert "Running upgrade 0005 -> 0006" in upgraded
+    assert "Running upgrade 0006 -> 0007" in upgraded
     assert "No new upgrade operations detected" in alembic("check")
     assert f"{HEAD} (head)" in alembic("current")
     assert "CREATE TABLE parents" in alembic("upgrade", "base:head", "--sql")
