@@ -10,6 +10,7 @@ birthdates) never appear in errors or logs (``hide_parameters``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -27,7 +28,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 INTERACTIVE_BUSY_TIMEOUT_MS = 1000
 # PostgreSQL: connecting, a statement and a lock wait; the client-side limit also covers a server that
 # accepts connections but never answers (the server-side ones cannot).
-PG_CONNECT_TIMEOUT_S = 5.0
+# A PostgreSQL server that does not answer is reported after this long, not asyncpg's default minute.
+CONNECT_TIMEOUT_SECONDS = 10
 PG_COMMAND_TIMEOUT_S = 30.0
 PG_STATEMENT_TIMEOUT_MS = 20000
 PG_LOCK_TIMEOUT_MS = 5000
@@ -87,9 +89,17 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     record.info["busy_timeout"] = SQLITE_BUSY_TIMEOUT_MS
 
 
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file behind an SQLite URL (None for other databases and in-memory ones)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database.removeprefix("file:").split("?", 1)[0])
+
+
 def _postgresql_limits(kwargs: dict[str, Any]) -> None:
     connect_args = kwargs.setdefault("connect_args", {})
-    connect_args.setdefault("timeout", PG_CONNECT_TIMEOUT_S)
     connect_args.setdefault("command_timeout", PG_COMMAND_TIMEOUT_S)
     server = connect_args.setdefault("server_settings", {})
     server.setdefault("statement_timeout", str(PG_STATEMENT_TIMEOUT_MS))
@@ -97,21 +107,29 @@ def _postgresql_limits(kwargs: dict[str, Any]) -> None:
     kwargs.setdefault("pool_timeout", 10)
 
 
-def create_engine(url: str | URL, *, time_limits: bool = True, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    url: str | URL, *, create: bool = True, time_limits: bool = True, **kwargs: Any
+) -> AsyncEngine:
     """An async engine with the settings each backend needs to be safe for the bot.
 
-    ``time_limits=False`` lifts the PostgreSQL statement limits, for migrations (an index on a big table
-    takes its time)."""
+    ``create=False`` is for commands that must leave no trace (a dry run, a health check): a missing SQLite
+    file raises :class:`FileNotFoundError` instead of being created. ``time_limits=False`` lifts the
+    PostgreSQL statement limits, for migrations (an index on a big table takes its time)."""
     parsed = async_url(url)
     kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
-        _prepare_sqlite_file(parsed)
+        if create:
+            _prepare_sqlite_file(parsed)
+        elif (path := sqlite_file(parsed)) is not None and not path.exists():
+            raise FileNotFoundError(errno.ENOENT, "no database file yet", str(path))
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    if time_limits and parsed.drivername == "postgresql+asyncpg":
-        _postgresql_limits(kwargs)
+    if parsed.drivername == "postgresql+asyncpg":
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", CONNECT_TIMEOUT_SECONDS)
+        if time_limits:
+            _postgresql_limits(kwargs)
     return create_async_engine(parsed, **kwargs)
 
 

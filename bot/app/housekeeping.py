@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import wipe_freed_pages
 from db.families import DISTRESS_MEMORY, delete_old_invites, forget_old_distress
+from db.locks import claim_job
 
 # An invite is deleted this long after it expired (used or not); until then a late tap still hears "expired".
 KEEP_INVITES_AFTER_EXPIRY = dt.timedelta(days=30)
@@ -19,6 +20,8 @@ INTERVAL_SECONDS = 3600
 async def sweep(sessions: async_sessionmaker[AsyncSession], now: dt.datetime) -> int:
     """One clean-up pass at ``now``; returns how many invites were deleted."""
     async with sessions() as s:
+        if not await claim_job(s, "housekeeping"):  # another bot process is at it right now
+            return 0
         deleted = await delete_old_invites(s, now - KEEP_INVITES_AFTER_EXPIRY)
         await forget_old_distress(s, now - DISTRESS_MEMORY)
         await s.commit()

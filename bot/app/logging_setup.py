@@ -12,17 +12,23 @@ aiosqlite every SQL statement with its parameters, httpx every URL (which contai
 - tracebacks (ours included) show error types and code locations, never the exception's message or the
   source lines, either of which may quote what a parent wrote;
 - anything shaped like a bot token is replaced after formatting, as a last resort.
+
+Lines are plain text, or one JSON object each with ``LOG_FORMAT=json`` (for log collectors).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import sys
 import traceback
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import TextIO
+
+from bot.app.config import LOG_LEVELS, LogFormat, SettingsError
 
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 
@@ -111,48 +117,96 @@ def _shown(args: object) -> tuple[object, ...] | dict[str, object]:
     return (one(args),)
 
 
+def _redact(line: str) -> str:
+    return _TOKEN.sub("<token>", line)
+
+
+def _private_exception(ei: ExcInfo | tuple[None, None, None]) -> str:
+    """A traceback as error types and code locations: no message, no source lines."""
+    _, error, tb = ei
+    if error is None:
+        return ""
+    lines = [f"{describe(error)} at:"]
+    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)]
+    return "\n".join(lines)
+
+
 class RedactingFormatter(logging.Formatter):
     """Tracebacks as error types and code locations; anything shaped like a bot token (``123456:ABC...``)
     replaced after formatting, so a token in a message, its arguments or an error is caught whoever logs it."""
 
     def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:
-        _, error, tb = ei
-        if error is None:
-            return ""
-        lines = [f"{describe(error)} at:"]
-        lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)]
-        return "\n".join(lines)
+        return _private_exception(ei)
 
     def formatStack(self, stack_info: str) -> str:
         return "(stack left out)"
 
     def format(self, record: logging.LogRecord) -> str:
-        return _TOKEN.sub("<token>", super().format(record))
+        return _redact(super().format(record))
+
+
+class JsonFormatter(RedactingFormatter):
+    """One JSON object a line: ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``message`` and, when there
+    is one, ``exception`` (error types and code locations). Redacted like the plain lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return _redact(json.dumps(entry, ensure_ascii=False))
 
 
 class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to ``sys.stderr`` as it is when a record comes, not as it was at set-up: a stream replaced
-    since (tests capture it, a daemon redirects it) may be closed by then."""
+    """Writes to whatever ``sys.stderr`` is when a line is logged, not the stream it was when logging was
+    set up (which a test's capture, or a redirect, may have closed since)."""
 
     def __init__(self) -> None:
-        logging.Handler.__init__(self)
+        super().__init__()
 
     @property
-    def stream(self) -> object:
+    def stream(self) -> TextIO:
         return sys.stderr
 
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        """Ignored: the stream is always the current ``sys.stderr``."""
 
-def configure_logging(default_level: str = "INFO", stream: TextIO | None = None) -> None:
-    """LOG_LEVEL wins; otherwise ``default_level`` (interactive commands pass WARNING to keep the screen
-    clean). Records go to ``stream``, or to whatever ``sys.stderr`` is at the time."""
-    level = logging.getLevelName((os.environ.get("LOG_LEVEL") or default_level).upper())
-    if not isinstance(level, int):
-        level = logging.INFO
+
+def _setting(name: str, problem: str) -> SettingsError:
+    return SettingsError(f"invalid setting (check .env or the environment): {name}: {problem}")
+
+
+def configure_logging(
+    default_level: str = "INFO", log_format: str | None = None, stream: TextIO | None = None
+) -> None:
+    """LOG_LEVEL wins; otherwise ``default_level`` (interactive commands pass WARNING to keep the screen clean).
+    LOG_FORMAT (or ``log_format``) picks plain or JSON lines. An unknown value is a :class:`SettingsError`.
+    Lines go to ``stream``, or to whatever ``sys.stderr`` is at the time."""
+    raw_level = os.environ.get("LOG_LEVEL") or default_level
+    name = raw_level.strip().upper()
+    if name not in LOG_LEVELS:
+        raise _setting("LOG_LEVEL", f"unknown level {raw_level!r}; use DEBUG, INFO, WARNING or ERROR")
+    level = logging.getLevelNamesMapping()[name]
+    raw_format = log_format or os.environ.get("LOG_FORMAT") or LogFormat.TEXT.value
+    try:
+        chosen = LogFormat(raw_format.strip().lower())
+    except ValueError:
+        raise _setting("LOG_FORMAT", f"unknown format {raw_format!r}; use text or json") from None
     handler: logging.Handler = StderrHandler() if stream is None else logging.StreamHandler(stream)
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if chosen is LogFormat.JSON:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PrivacyFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for name, cap in CAPS.items():
-        logging.getLogger(name).setLevel(max(level, cap))
+    for logger, cap in CAPS.items():
+        logging.getLogger(logger).setLevel(max(level, cap))

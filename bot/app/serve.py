@@ -27,6 +27,7 @@ from bot.core.reply import Reply
 from bot.dispatch import Dispatcher, TipSender
 from db.engine import wipe_freed_pages
 from db.families import mark_blocked
+from db.locks import lock_chat
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ class Serving:
         """Run ``call`` in one session and commit; then ``committed`` (a button's toast), then deliver."""
         await self.deliver_left_over(chat_id)
         async with self.sessions() as s:
+            await lock_chat(s, chat_id)  # several processes: this parent's updates one at a time
             outcome = await call(s)
             await s.commit()
         if committed is not None:

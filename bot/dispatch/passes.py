@@ -20,6 +20,7 @@ import asyncio
 import datetime as dt
 import logging
 import math
+import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
@@ -27,10 +28,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.core.reply import Reply
 from bot.core.tips import TipPlan, format_band_ids, plan_tip
 from bot.dispatch.claims import DispatchReport, Outgoing, Rules, plan_due, take_stale, tip_state
 from bot.dispatch.sending import SendResult, TipSender
+from bot.metrics import TipOutcome
 from content import Library, default_library
 from db import deliveries
 from db.deliveries import NewClaim, SendOutcome
@@ -110,6 +113,15 @@ class Dispatcher:
 
     async def run_once(self, now: dt.datetime) -> DispatchReport:
         """Send everything due at ``now`` (stale claims first), then return what happened."""
+        started = time.perf_counter()
+        try:
+            report = await self._pass(now)
+        finally:
+            metrics.dispatch_pass(time.perf_counter() - started)
+        metrics.due_backlog(report.due + report.retried)
+        return report
+
+    async def _pass(self, now: dt.datetime) -> DispatchReport:
         report = DispatchReport()
         started = self.clock()
 
@@ -193,7 +205,8 @@ class Dispatcher:
         for job in jobs:
             try:
                 await self._deliver(job, report, pass_time)
-            except Exception:
+            except Exception as exc:
+                metrics.failure(exc)
                 log.exception("delivering to parent %s failed; its claims will be retried", job[0].parent_id)
 
     async def _deliver(
@@ -221,6 +234,7 @@ class Dispatcher:
         self._outcomes.append(
             SendOutcome(message.delivery_id, result.state, now, result.message_id, result.error)
         )
+        metrics.tips(_tip_outcome(result))
         if result.state is DeliveryState.SENT:
             report.sent += 1
             if self.keep_messages:
@@ -324,6 +338,14 @@ class Dispatcher:
         await self._deliver([message], report)
         await self._flush()
         return report.sent == 1
+
+
+def _tip_outcome(result: SendResult) -> TipOutcome:
+    if result.state is DeliveryState.SENT:
+        return TipOutcome.SENT
+    if result.state is DeliveryState.FAILED:
+        return TipOutcome.BLOCKED if result.blocked or result.error == "blocked" else TipOutcome.FAILED
+    return TipOutcome.DEFERRED
 
 
 def _stored(plan: TipPlan) -> str | None:

@@ -10,6 +10,7 @@ the short, interactive time limits, and their sends go ahead of scheduled tips a
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -28,7 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import conversation
+from bot import conversation, metrics
 from bot.app.config import Settings
 from bot.app.failures import OUTAGES, RepeatedFailures
 from bot.app.serve import Serving
@@ -36,6 +37,8 @@ from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
+from bot.metrics import UpdateKind
+from bot.telegram.admin import Admin
 from bot.telegram.jobs import App, register_dispatch_job, register_housekeeping_job
 from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.limiter import PriorityRateLimiter
@@ -83,6 +86,7 @@ class Handlers:
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Call, query: CallbackQuery | None = None
     ) -> None:
         """Serve the update; once committed, answer the button (before the replies go out)."""
+        started = time.perf_counter()
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
 
@@ -92,7 +96,12 @@ class Handlers:
                 await _drop_buttons(query)
 
         with interactive():
-            await self.serving.serve_update(chat_id, lambda s: call(s, env, now), now, committed=answered)
+            outcome = await self.serving.serve_update(
+                chat_id, lambda s: call(s, env, now), now, committed=answered
+            )
+        if outcome.safety is not None:
+            metrics.safety_reply(outcome.safety.value)
+        metrics.reply_latency(time.perf_counter() - started)
 
     @staticmethod
     def _who(update: Update) -> Who:
@@ -106,6 +115,7 @@ class Handlers:
         if message is None or message.text is None:
             return
         text = message.text
+        metrics.update_handled(UpdateKind.COMMAND if text.startswith("/") else UpdateKind.MESSAGE)
         who = self._who(update)
         await self._serve(
             context, who.chat_id, lambda s, env, now: conversation.on_text(s, env, who, text, now)
@@ -114,6 +124,7 @@ class Handlers:
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
+        metrics.update_handled(UpdateKind.BUTTON)
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE or not query.data:
             await _answer_press(query, EXPIRED_TOAST)
@@ -126,11 +137,13 @@ class Handlers:
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
+        metrics.update_handled(UpdateKind.OTHER)
         with interactive():
             await self.serving.send(self._who(update).chat_id, Reply(NOT_TEXT))
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
+        metrics.update_handled(UpdateKind.OTHER)
         chat, message = update.effective_chat, update.effective_message
         assert chat is not None
         command = (message.text or "").split(maxsplit=1)[0] if message is not None else ""
@@ -141,6 +154,7 @@ class Handlers:
 
     async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The parent blocked the bot (kicked it from their private chat): send them nothing more."""
+        metrics.update_handled(UpdateKind.OTHER)
         change = update.my_chat_member
         if change is None or change.chat.type != ChatType.PRIVATE:
             return
@@ -157,6 +171,7 @@ class Handlers:
         update_id = update.update_id if isinstance(update, Update) else None
         if error is not None:
             self.failures.failed(error, f"update {update_id}")
+        metrics.failure(error)
         if not isinstance(update, Update):
             return
         chat = update.effective_chat
@@ -252,6 +267,7 @@ def build_application(
     on_demand = Dispatcher.from_settings(OnDemandSender(sender), sessions, settings)
     serving = Serving.of(sessions, sender, on_demand, passing=passing)
     Handlers(serving, env, clock).install(app)
+    Admin(settings.admin_chat_ids, sessions, env.library, sender, clock).install(app)
     if with_jobs:
         register_dispatch_job(app, Dispatcher.from_settings(sender, sessions, settings), settings)
         register_housekeeping_job(app, sessions)

@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, ContextTypes, JobQueue
 
+from bot import metrics
 from bot.app import housekeeping
 from bot.app.config import Settings
 from bot.app.failures import RepeatedFailures
 from bot.dispatch import Dispatcher
+from bot.dispatch.announce import Announcer
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +36,29 @@ def register_dispatch_job(application: App, dispatcher: Dispatcher, settings: Se
     """One repeating job for everyone (not one per parent): each run is a dispatcher pass."""
     jobs = _job_queue(application)
     failures = RepeatedFailures("dispatch pass", log)
+    announcing = RepeatedFailures("announcement batch", log)
+    assert dispatcher.sender is not None, "the periodic job sends: its dispatcher needs a sender"
+    announcer = Announcer(
+        dispatcher.sender, dispatcher.sessions, stale_after=dt.timedelta(minutes=settings.claim_stale_minutes)
+    )
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             report = await dispatcher.run_once(dt.datetime.now(dt.UTC))
         except Exception as exc:
+            metrics.failure(exc)
             failures.failed(exc, "the next pass picks up where this one stopped")
             return
         failures.succeeded()
         if report.due or report.retried:
             log.info("dispatch pass: %s", report.summary())
+        try:  # announcements after the tips, a batch a pass
+            await announcer.run_once(dt.datetime.now(dt.UTC))
+        except Exception as exc:
+            metrics.failure(exc)
+            announcing.failed(exc, "the next pass retries")
+            return
+        announcing.succeeded()
 
     interval = settings.dispatch_interval_seconds
     jobs.run_repeating(
@@ -64,6 +79,7 @@ def register_housekeeping_job(application: App, sessions: async_sessionmaker[Asy
         try:
             deleted = await housekeeping.sweep(sessions, dt.datetime.now(dt.UTC))
         except Exception as exc:
+            metrics.failure(exc)
             failures.failed(exc, "the next run tries again")
             return
         failures.succeeded()

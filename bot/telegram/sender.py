@@ -9,18 +9,21 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Defaults, ExtBot
 
+from bot import metrics
 from bot.app.config import Settings
 from bot.core.reply import Reply
 from bot.dispatch.sending import SendResult
+from bot.metrics import TelegramErrorKind
 from bot.telegram.lanes import Lane, in_lane
 from db.models import DeliveryState
 
@@ -111,7 +114,9 @@ class TelegramSender:
         attempt = 0
         while True:
             try:
-                await self._send(chat_id, reply, urgent)
+                with counted_errors():
+                    await self._send(chat_id, reply, urgent)
+                metrics.reply_sent()
                 return True
             except Forbidden:
                 return False
@@ -160,7 +165,8 @@ class TelegramSender:
         waited = 0.0
         while True:
             try:
-                sent = await self.bot.send_message(chat_id, reply.text, reply_markup=reply_markup(reply))
+                with counted_errors():
+                    sent = await self.bot.send_message(chat_id, reply.text, reply_markup=reply_markup(reply))
                 return SendResult(DeliveryState.SENT, sent.message_id)
             except RetryAfter as exc:
                 error, wait = "flood control", retry_after_seconds(exc)
@@ -206,6 +212,31 @@ def passing(error: Exception) -> bool:
     if isinstance(error, BadRequest):
         return False
     return isinstance(error, NetworkError | RetryAfter | OSError | TimeoutError)
+
+
+def error_kind(exc: TelegramError) -> TelegramErrorKind:
+    """The metrics' kind of a Bot API error (BadRequest and TimedOut are NetworkErrors too: checked first)."""
+    if isinstance(exc, RetryAfter):
+        return TelegramErrorKind.FLOOD
+    if isinstance(exc, Forbidden):
+        return TelegramErrorKind.FORBIDDEN
+    if isinstance(exc, BadRequest):
+        return TelegramErrorKind.BAD_REQUEST
+    if isinstance(exc, TimedOut):
+        return TelegramErrorKind.TIMEOUT
+    if isinstance(exc, NetworkError):
+        return TelegramErrorKind.NETWORK
+    return TelegramErrorKind.OTHER
+
+
+@contextmanager
+def counted_errors() -> Iterator[None]:
+    """Count a Bot API error by kind, then let it go on to whoever handles it."""
+    try:
+        yield
+    except TelegramError as exc:
+        metrics.telegram_error(error_kind(exc))
+        raise
 
 
 def _short(exc: Exception) -> str:

@@ -21,7 +21,16 @@ from db.migrate import alembic_config, upgrade_to_head, upgrade_to_head_async
 from db.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_TABLES = {"parents", "children", "caregivers", "invites", "invite_children", "deliveries"}
+MODEL_TABLES = {
+    "parents",
+    "children",
+    "caregivers",
+    "invites",
+    "invite_children",
+    "deliveries",
+    "announcements",
+    "announcement_deliveries",
+}
 
 
 async def tables(engine: AsyncEngine) -> set[str]:
@@ -39,7 +48,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0005"
+HEAD = "0007"
 
 
 def check(connection: Connection) -> None:
@@ -103,6 +112,8 @@ def test_the_alembic_command_line_finds_the_same_migrations(db_url: str) -> None
     assert "Running upgrade 0002 -> 0003" in upgraded
     assert "Running upgrade 0003 -> 0004" in upgraded
     assert "Running upgrade 0004 -> 0005" in upgraded
+    assert "Running upgrade 0005 -> 0006" in upgraded
+    assert "Running upgrade 0006 -> 0007" in upgraded
     assert "No new upgrade operations detected" in alembic("check")
     assert f"{HEAD} (head)" in alembic("current")
     assert "CREATE TABLE parents" in alembic("upgrade", "base:head", "--sql")
