@@ -14,6 +14,8 @@ about one a second per chat: a token bucket of 30 overall and 3 per chat, over i
 (c) as (a), while one parent's /tip meets a 100 s flood wait (every send to that chat answered 429) and
     the database is locked by another process for 10 s (a writer holding ``BEGIN IMMEDIATE``), during
     which a second parent sends /pause (a write).
+In each, one parent writes "I want to end it all" in the middle of the wave: its latency is shown apart
+(a crisis reply goes ahead of every queue), and it is left out of the others' figures.
 
 Latency is from the moment an update is handed out to the first message that chat receives. The ideal
 is what the 30/s limit allows for the same arrival times (the replies alone, in arrival order, through a
@@ -54,6 +56,7 @@ CHAT_BURST = 3.0
 FLOOD_WAIT = 100
 LOCK_SECONDS = 10.0
 ASKER_CHAT = 200_000
+CRISIS = "I want to end it all"
 TIP_CHAT = 300_000
 MAX_BODY = 256 * 1024
 QUESTIONS = (
@@ -464,6 +467,8 @@ def run_scenario(name: str, template: Path, port: int, args: argparse.Namespace)
                 text, at = "/tip", 0.3
             elif faulty and i == 2:
                 text, at = "/pause", 1.0 + LOCK_SECONDS / 2
+            elif i == 3:  # in the middle of the wave: a reply that must wait for nothing
+                text, at = CRISIS, 1.3
             items.append({"chat_id": ASKER_CHAT + i, "text": text, "at": at})
         held: dict[str, float] = {}
         locker = None
@@ -510,7 +515,8 @@ def summarise(
     released = {int(k): v for k, v in stats["released"].items()}
     replied = {int(k): v for k, v in stats["first_reply"].items()}
     cutoff = stats["now"]
-    skip = {flood_chat, pause_chat} if faulty else set()
+    crisis_chat = ASKER_CHAT + 3
+    skip = ({flood_chat, pause_chat} if faulty else set()) | {crisis_chat}
     others = [chat for chat in released if chat not in skip]
     latencies = [replied.get(chat, cutoff) - released[chat] for chat in others]
     unanswered = sum(1 for chat in others if chat not in replied)
@@ -524,6 +530,9 @@ def summarise(
         "max_s": round(max(latencies), 2) if latencies else None,
         "ideal_p50_s": round(statistics.median(ideal), 2),
         "ideal_p99_s": round(percentile(ideal, 0.99), 2),
+        "crisis_reply_s": round(replied[crisis_chat] - released[crisis_chat], 2)
+        if crisis_chat in replied and crisis_chat in released
+        else None,
         "rejected_429": stats["rejected"],
         "tips_during": stats["tips"] - tips_before,
         "log_lines": len(log_lines),
@@ -541,7 +550,8 @@ def summarise(
         f"{label[name]}: {result['answered']}/{len(others)} answered; reply latency p50 {result['p50_s']} s, "
         f"p99 {result['p99_s']} s, max {result['max_s']} s (ideal at 30/s: p50 {result['ideal_p50_s']} s, "
         f"p99 {result['ideal_p99_s']} s); 429s over the limit {result['rejected_429']}; tips sent meanwhile "
-        f"{result['tips_during']}; log lines {result['log_lines']} ({result['log_tracebacks']} tracebacks)"
+        f"{result['tips_during']}; log lines {result['log_lines']} ({result['log_tracebacks']} tracebacks); "
+        f"a crisis message in the wave answered after {result['crisis_reply_s']} s"
     )
     if faulty:
         print(

@@ -15,8 +15,10 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 # Updates being handled at once. Most of an update's time is spent waiting (for the rate limiter, the
-# network, the database), so this is well above the database pool: it bounds memory, not throughput.
-MAX_CONCURRENT = 256
+# network, the database), so this is large: it bounds memory, not throughput, and a reply that must not wait
+# (a crisis) is not queued behind hundreds of ordinary ones waiting for the rate limiter. The work of
+# answering is bounded apart (``bot.telegram.app.ANSWERING_AT_ONCE``).
+MAX_CONCURRENT = 1024
 # Updates fetched but not yet started; past this, fetching waits (python-telegram-bot's own bound).
 MAX_PENDING = 8192
 
