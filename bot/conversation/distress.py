@@ -13,9 +13,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.clean import clean_text
 from bot.conversation.outcome import Env, Outcome, Who
 from bot.core.reply import Reply
-from bot.core.safety import SafetyKind
+from bot.core.safety import SafetyKind, check
 from bot.core.safety_reply import reply_for
 from db import families
 
@@ -25,6 +26,17 @@ async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind,
     parent = await families.get_parent(s, who.chat_id)
     repeat = await families.note_distress(s, parent, now) if parent is not None else 0
     reply = reply_for(kind, support=env.support, library=env.library, repeat=repeat)
+    return Outcome([Reply(reply.text)], safety=kind)
+
+
+def reply_without_database(env: Env, text: str) -> Outcome | None:
+    """The reply to distress in ``text`` when serving it failed (the database locked or away, a bug): the
+    words of a first reply, needing nothing stored, so a parent in distress is never told only that
+    something went wrong. None for an ordinary message."""
+    kind = check(clean_text(text))
+    if kind is None:
+        return None
+    reply = reply_for(kind, support=env.support, library=env.library, repeat=0)
     return Outcome([Reply(reply.text)], safety=kind)
 
 

@@ -35,6 +35,7 @@ from bot.app.config import Settings
 from bot.app.failures import OUTAGES, RepeatedFailures
 from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
+from bot.conversation.distress import reply_without_database
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
@@ -186,8 +187,15 @@ class Handlers:
         chat = update.effective_chat
         if update.callback_query is not None:
             await _answer_press(update.callback_query, None)  # may have been answered before the failure
+        message = update.effective_message
+        distress = (
+            reply_without_database(self.env, message.text) if message is not None and message.text else None
+        )
         try:
-            if chat is not None and chat.type == ChatType.PRIVATE:
+            if chat is not None and chat.type == ChatType.PRIVATE and distress is not None:
+                for reply in distress.replies:  # safety first, even when nothing else works
+                    await self.serving.outbox.send_reply(chat.id, reply, urgent=distress.urgent)
+            elif chat is not None and chat.type == ChatType.PRIVATE:
                 await self.serving.outbox.send_reply(chat.id, Reply(SOMETHING_WRONG))
         except TelegramError as exc:
             log.warning("could not tell chat about the failure: %s", type(exc).__name__)

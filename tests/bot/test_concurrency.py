@@ -174,10 +174,12 @@ async def test_a_locked_database_costs_the_writer_a_second_and_nobody_else(
     bot: Harness, sessions: async_sessionmaker[AsyncSession], db_backend: str
 ) -> None:
     """Another process holds SQLite's write lock: Ann's /addchild (a write) gives up after the short interactive
-    wait with a friendly word, Bo's question (a read) is answered as usual, and Ann's retry works later."""
+    wait with a friendly word, Bo's question (a read) is answered as usual, Cy's crisis message (whose
+    bookkeeping is a write) still gets the crisis reply, and Ann's retry works later."""
     if db_backend != "sqlite":
         pytest.skip("SQLite's file lock")
-    ann, bo = TgParent(817), TgParent(818)
+    ann, bo, cy = TgParent(817), TgParent(818), TgParent(819)
+    await onboard(bot, cy, name="Ava")
     await onboard(bot, ann)
     await onboard(bot, bo, name="Leo")
     path = sessions.kw["bind"].url.database
@@ -187,7 +189,9 @@ async def test_a_locked_database_costs_the_writer_a_second_and_nobody_else(
         async with asyncio.timeout(INTERACTIVE_BUSY_TIMEOUT_MS / 1000 + 4):
             assert texts(await bot.say(ann, "/addchild")) == [SOMETHING_WRONG]
             answer = await bot.say(bo, "is stranger anxiety normal?")
+            crisis = await bot.say(cy, "I want to end it all")
         assert "Leo" in answer[0].text
+        assert crisis[0].text.startswith("<b>I'm really glad you told me.")
     finally:
         other.execute("ROLLBACK")
         other.close()
