@@ -109,8 +109,17 @@ class Serving:
         if reached is Reached.KEPT:
             return
         for parent_id, child_id in outcome.tips:
-            if not await self.tips.send_now(parent_id, child_id, now):
-                await self.send(chat_id, Reply(NO_TIP))
+            try:
+                sent = await self.tips.send_now(parent_id, child_id, now)
+            except Exception as exc:
+                if not self.passing(exc):
+                    raise
+                log.warning(
+                    "tip to chat %s not sent now (%s); a later pass sends it", chat_id, type(exc).__name__
+                )
+                continue
+            if not sent:
+                await self._send_all(chat_id, [(Reply(NO_TIP), False)])
 
     async def deliver_left_over(self, chat_id: int) -> None:
         """Send what an earlier delivery to this chat could not (kept again if it still cannot be sent)."""

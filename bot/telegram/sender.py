@@ -189,11 +189,16 @@ class TelegramSender:
             await self.sleep(wait)
 
 
+class NotSentNow(Exception):
+    """A tip asked for could not be sent now (a long flood wait, the network); its claim stays, and a later
+    dispatcher pass sends it once the claim is stale."""
+
+
 class OnDemandSender:
     """The sender for tips a parent asked for (/tip, "another tip"): sent like a reply, since the parent is
     waiting for it. It goes ahead of scheduled tips at the rate limiter, does not hold back for a flood wait
     that another chat's send ran into, and waits for its own flood answers only as long as a reply would;
-    past that the claim stays and a later dispatcher pass sends the tip once the claim is stale."""
+    past that it raises :class:`NotSentNow` (so nobody is told there is no tip), and the claim stays."""
 
     def __init__(self, sender: TelegramSender) -> None:
         self.sender = sender
@@ -203,7 +208,10 @@ class OnDemandSender:
 
     async def send_tip(self, chat_id: int, reply: Reply, *, max_wait: float = math.inf) -> SendResult:
         with in_lane(Lane.REPLY):
-            return await self.sender.send_tip_now(chat_id, reply, min(max_wait, LONGEST_REPLY_WAIT_SECONDS))
+            result = await self.sender.send_tip_now(chat_id, reply, min(max_wait, LONGEST_REPLY_WAIT_SECONDS))
+        if result.state is None:
+            raise NotSentNow(result.error)
+        return result
 
 
 def passing(error: Exception) -> bool:
@@ -211,7 +219,7 @@ def passing(error: Exception) -> bool:
     Telegram refuses (``BadRequest``, which PTB counts among network errors)."""
     if isinstance(error, BadRequest):
         return False
-    return isinstance(error, NetworkError | RetryAfter | OSError | TimeoutError)
+    return isinstance(error, NetworkError | RetryAfter | NotSentNow | OSError | TimeoutError)
 
 
 def error_kind(exc: TelegramError) -> TelegramErrorKind:
