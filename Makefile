@@ -51,6 +51,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/answers.py
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/safety.py
+	$(BIN)/python bench/interactive.py
 
 $(LOCK_VENV)/bin/pip-compile:
 	$(PYTHON) -m venv $(LOCK_VENV)
