@@ -2,10 +2,9 @@
 
 Within one process a chat's updates are handled one at a time (the adapter orders them). Behind a load
 balancer in webhook mode, two processes can get two updates of the same parent at once; each reads the
-parent's conversation
-state, and without a lock the later commit would overwrite the earlier one's step. A transaction-scoped
-PostgreSQL advisory lock keyed on the chat id makes the second wait until the first has committed, and then
-read what it stored. It works before the parent's row exists (a first /start), which a row lock would not.
+parent's conversation state, and without a lock the later commit would overwrite the earlier one's step. A
+transaction-scoped PostgreSQL advisory lock keyed on the chat id makes the second wait until the first has
+committed, and then read what it stored. It works before the parent's row exists (a first /start), which a row lock would not.
 SQLite allows one writer at a time and is meant for one process: there this is a no-op.
 """
 
