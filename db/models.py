@@ -74,6 +74,9 @@ class ParentState(StrEnum):
 class DeliveryState(StrEnum):
     CLAIMED = "claimed"
     SENT = "sent"
+    # No answer came after the request went out (a read timeout): Telegram may have delivered it. Counted as
+    # sent and never sent again, since a second copy is the likelier harm (see the README, "Scheduled tips").
+    UNCONFIRMED = "unconfirmed"
     FAILED = "failed"
 
 
@@ -200,7 +203,7 @@ class Delivery(Base):
 
     __table_args__ = (
         UniqueConstraint("parent_id", "child_id", "slot_at", name="uq_deliveries_slot"),
-        CheckConstraint("state in ('claimed', 'sent', 'failed')", name="state"),
+        CheckConstraint("state in ('claimed', 'sent', 'unconfirmed', 'failed')", name="state"),
         CheckConstraint("feedback is null or feedback in ('helpful', 'not_for_us')", name="feedback"),
         Index("ix_deliveries_state_claimed", "state", "claimed_at"),
         # Covers the dispatcher's history count (grouped by parent, child and item; ``id`` for recency, which

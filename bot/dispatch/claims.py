@@ -51,6 +51,7 @@ class DispatchReport:
     due: int = 0
     skipped: int = 0
     sent: int = 0
+    unconfirmed: int = 0  # no answer after the request went out: possibly delivered, not sent again
     blocked: int = 0
     failed: int = 0
     deferred: int = 0
@@ -59,7 +60,8 @@ class DispatchReport:
 
     def summary(self) -> str:
         return (
-            f"due={self.due} sent={self.sent} skipped_missed={self.skipped} retried_stale={self.retried} "
+            f"due={self.due} sent={self.sent} unconfirmed={self.unconfirmed} skipped_missed={self.skipped} "
+            f"retried_stale={self.retried} "
             f"deferred={self.deferred} blocked={self.blocked} failed={self.failed}"
         )
 

@@ -2,12 +2,13 @@
 
 A pass claims due parents in batches (one transaction per batch: due query, children, history, claim
 insert, schedule advance), sends each batch with a bounded pool of workers (one parent's children in order,
-so siblings arrive in the parent's order), and records outcomes after every ``RECORD_EVERY`` messages. A slot
-is claimed before it is sent and the claim is unique, so a tip can be late (a crash leaves the claim behind,
-and it is retried once stale) but is sent twice only if the process dies between Telegram accepting a
-message and the recording of its chunk (at most ``RECORD_EVERY`` messages later). A claim is also a lease:
-a message whose claim is half-way to stale is not sent (nor waited for) by the dispatcher that made it, so a
-second dispatcher taking it over cannot double it.
+so siblings arrive in the parent's order), and stores each outcome before its worker sends again. A slot is
+claimed before it is sent and the claim is unique, so a tip can be late (a crash leaves the claim behind, and
+it is retried once stale) but is sent twice only if the process dies between Telegram accepting a message and
+the storing of its outcome: at most one message per worker, ``concurrency`` in all. A send that got no answer
+after the request went out (a read timeout) is stored as unconfirmed and not sent again. A claim is also a
+lease: a message whose claim is half-way to stale is not sent (nor waited for) by the dispatcher that made
+it, so a second dispatcher taking it over cannot double it.
 
 Deciding and claiming live in ``bot.dispatch.claims``; talking to the transport is the :class:`TipSender`'s
 job (the Telegram adapter's sender keeps one flood-control state for the whole process). This module runs
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 CONCURRENCY = 16
-RECORD_EVERY = 100
 
 _WRITE_LOCKS: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], asyncio.Lock] = (
     weakref.WeakKeyDictionary()
@@ -52,6 +52,11 @@ def _write_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock:
     """One lock per database for every dispatcher in this process (the periodic pass, /tip): SQLite has a
     single writer, and a transaction that read before another one committed cannot write afterwards."""
     return _WRITE_LOCKS.setdefault(sessions, asyncio.Lock())
+
+
+class NotStored(Exception):
+    """Outcomes could not be stored: the worker that needed them stored stops sending (they are kept, and a
+    later store writes them)."""
 
 
 class DispatchSettings(Protocol):
@@ -89,6 +94,9 @@ class Dispatcher:
         self._outcomes: list[Outcome] = []
         self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
         self._blocked: set[int] = set()
+        # Outcomes noted and stored so far (counts): a worker waits until its own is stored.
+        self._noted = 0
+        self._stored = 0
 
     @classmethod
     def from_settings(
@@ -167,25 +175,28 @@ class Dispatcher:
     async def _send_all(
         self, jobs: Sequence[list[Outgoing]], report: DispatchReport, pass_time: Callable[[], dt.datetime]
     ) -> None:
-        """Send in chunks of about ``RECORD_EVERY`` messages, recording each chunk before the next one.
+        """Send a batch with ``concurrency`` workers; each stores a message's outcome before sending the next.
 
-        The database and the network take turns instead of overlapping. With SQLite the driver runs in a
-        thread, which needs the interpreter lock back for every row it reads or writes; while the send workers
-        keep the event loop busy, each row waits for it. Measured with overlapping (bench/dispatch.py, 5,000
-        families), a claim of 500 took 184 ms instead of 40, a store of outcomes 650 ms instead of 5, and the CPU
-        per tip rose 7%. Taking turns also keeps at most one chunk sent but not yet recorded.
+        So at any moment each worker holds at most one message that Telegram may have and the database does
+        not know of (the one in flight, or the one just answered and being stored): a crash can repeat at most
+        ``concurrency`` tips, once their claims go stale. Outcomes noted while a store runs go into the next
+        one together, so the stores keep up with the sends (group commit).
+
+        Claiming stays apart from sending (a batch is claimed, then sent): with SQLite the driver runs in a
+        thread that needs the interpreter lock back for every row, and while the send workers keep the event
+        loop busy each row waits for it. Measured with claims overlapping the sends (bench/dispatch.py, 5,000
+        families), a claim of 500 took 184 ms instead of 40.
         """
-        start = 0
-        while start < len(jobs):
-            end, count = start, 0
-            while end < len(jobs) and count < RECORD_EVERY:
-                count += len(jobs[end])
-                end += 1
-            pending = iter(jobs[start:end])
-            workers = min(self.concurrency, end - start)
-            await asyncio.gather(*(self._drain(pending, report, pass_time) for _ in range(workers)))
-            await self._flush()
-            start = end
+        if not jobs:
+            return
+        pending = iter(jobs)
+        workers = min(self.concurrency, len(jobs))
+        results = await asyncio.gather(
+            *(self._drain(pending, report, pass_time) for _ in range(workers)), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     async def _drain(
         self, jobs: Iterator[list[Outgoing]], report: DispatchReport, pass_time: Callable[[], dt.datetime]
@@ -193,6 +204,8 @@ class Dispatcher:
         for job in jobs:
             try:
                 await self._deliver(job, report, pass_time)
+            except NotStored:
+                raise  # this worker stops: it sends nothing more while an outcome of its own is not stored
             except Exception:
                 log.exception("delivering to parent %s failed; its claims will be retried", job[0].parent_id)
 
@@ -202,6 +215,7 @@ class Dispatcher:
         report: DispatchReport,
         pass_time: Callable[[], dt.datetime] | None = None,
     ) -> None:
+        """Send one parent's messages in order, storing each outcome before the next send."""
         blocked = False
         for message in job:
             assert message.delivery_id is not None
@@ -211,9 +225,13 @@ class Dispatcher:
                 result = await self._send_within_lease(message, pass_time)
             blocked = blocked or result.blocked
             self._note(message, result, report)
+            if not blocked:
+                await self._store_noted()
         if blocked:
             self._blocked.add(job[0].chat_id)
+            self._noted += 1
             report.blocked += 1
+            await self._store_noted()
 
     def _note(self, message: Outgoing, result: SendResult, report: DispatchReport) -> None:
         now = self.clock()
@@ -221,8 +239,13 @@ class Dispatcher:
         self._outcomes.append(
             Outcome(message.delivery_id, result.state, now, result.message_id, result.error)
         )
-        if result.state is DeliveryState.SENT:
-            report.sent += 1
+        self._noted += 1
+        if result.state in (DeliveryState.SENT, DeliveryState.UNCONFIRMED):
+            # An unconfirmed tip most likely arrived: its stage news counts as told, like a sent one's.
+            if result.state is DeliveryState.SENT:
+                report.sent += 1
+            else:
+                report.unconfirmed += 1
             if self.keep_messages:
                 report.messages.append(message)
             plan = message.plan
@@ -267,26 +290,46 @@ class Dispatcher:
         return await self.sender.send_tip(chat_id, reply, max_wait=max_wait)
 
     async def _flush(self) -> None:
-        """Write outcomes so far in one transaction (the end of the duplicate window for those messages)."""
-        outcomes, announced, blocked = self._outcomes, self._announced, self._blocked
+        """Store every outcome noted so far."""
+        async with self._db:
+            await self._write_noted()
+
+    async def _store_noted(self) -> None:
+        """Return once every outcome noted so far is stored, storing them unless a store already running (or
+        queued before this one) took them. Raises ``NotStored`` when the database fails."""
+        upto = self._noted
+        async with self._db:
+            if self._stored >= upto:
+                return
+            try:
+                await self._write_noted()
+            except Exception as exc:
+                raise NotStored from exc
+
+    async def _write_noted(self) -> None:
+        """Write outcomes so far in one transaction (the end of the duplicate window for those messages);
+        the caller holds the write lock."""
+        outcomes, announced, blocked, upto = self._outcomes, self._announced, self._blocked, self._noted
         if not (outcomes or blocked):
+            self._stored = max(self._stored, upto)
             return
         self._outcomes, self._announced, self._blocked = [], [], set()  # what is noted meanwhile: next time
         try:
-            async with self._db, self.sessions() as s:
+            async with self.sessions() as s:
                 await deliveries.record(s, outcomes)
                 await deliveries.mark_announced(s, announced)
                 for chat_id in sorted(blocked):
                     await mark_blocked(s, chat_id)
                 await s.commit()
         except BaseException:
-            # Kept until stored: when the database fails, a later store (this pass's last, or the next pass's
-            # first) writes them, so tips already sent are not taken for lost (stale claims) and sent again.
-            # Storing twice is harmless.
+            # Kept until stored: when the database fails, a later store (the next pass's first) writes them,
+            # so tips already sent are not taken for lost (stale claims) and sent again. Storing twice is
+            # harmless.
             self._outcomes[:0] = outcomes
             self._announced[:0] = announced
             self._blocked |= blocked
             raise
+        self._stored = max(self._stored, upto)
 
     # --- on demand ---
 
@@ -322,8 +365,7 @@ class Dispatcher:
         )
         report = DispatchReport()
         await self._deliver([message], report)
-        await self._flush()
-        return report.sent == 1
+        return report.sent + report.unconfirmed == 1
 
 
 def _stored(plan: TipPlan) -> str | None:

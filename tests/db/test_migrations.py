@@ -39,7 +39,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def check(connection: Connection) -> None:
