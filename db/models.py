@@ -158,6 +158,14 @@ class Caregiver(Base):
     announced_bands: Mapped[str | None] = mapped_column(String(255))
     # Set once the "past 36 months" goodbye has gone out; no more tips for this child after it.
     farewell_at: Mapped[dt.datetime | None]
+    # What tip choice needs from this chat's history with the child, kept up to date as tips are claimed and
+    # feedback arrives (``db.deliveries``), so a pass reads one row per child however many years of tips there
+    # are: tips sent (failed ones aside), per strategy how often and its latest delivery id, and the strategies
+    # this caregiver marked "not for us". NULL means none.
+    tips_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tip_counts: Mapped[dict[str, int] | None] = mapped_column(JSON(none_as_null=True))
+    tip_latest: Mapped[dict[str, int] | None] = mapped_column(JSON(none_as_null=True))
+    tips_not_for_us: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
 
     parent: Mapped[Parent] = relationship(back_populates="links")
     child: Mapped[Child] = relationship(back_populates="links")
@@ -206,10 +214,7 @@ class Delivery(Base):
         CheckConstraint("state in ('claimed', 'sent', 'unconfirmed', 'failed')", name="state"),
         CheckConstraint("feedback is null or feedback in ('helpful', 'not_for_us')", name="feedback"),
         Index("ix_deliveries_state_claimed", "state", "claimed_at"),
-        # Covers the dispatcher's history count (grouped by parent, child and item; ``id`` for recency, which
-        # PostgreSQL does not keep in an index by itself), so years of tips are read from the index alone; and
-        # finds a shared child's "not for us" rows without reading the rest.
-        Index("ix_deliveries_history", "parent_id", "child_id", "item_id", "state", "feedback", "id"),
+        # A child's deliveries (deleting a child); one chat's are found through ``uq_deliveries_slot``.
         Index("ix_deliveries_child_feedback", "child_id", "feedback"),
     )
 

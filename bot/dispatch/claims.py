@@ -18,7 +18,7 @@ from bot.core.schedule import next_slot, parse_days, previous_slot
 from bot.core.tips import ChildTipState, TipHistory, TipPlan, parse_band_ids, plan_tip, render_tip
 from content import Library
 from db import deliveries
-from db.deliveries import ChildLink, DueParent, History, NewClaim, StaleClaim
+from db.deliveries import ChildLink, DueParent, NewClaim, StaleClaim
 from db.models import ParentState
 
 log = logging.getLogger(__name__)
@@ -75,15 +75,13 @@ class Rules:
     stale_after: dt.timedelta
 
 
-def tip_state(history: History, link: ChildLink, *, replay: list[str] | None = None) -> ChildTipState:
-    """The child's tip state in this chat; ``replay`` (item ids, oldest first) replaces its history, for a
-    retry that renders what an earlier attempt would have."""
-    key = (link.parent_id, link.child_id)
+def tip_state(link: ChildLink, excluded: frozenset[str], *, replay: list[str] | None = None) -> ChildTipState:
+    """The child's tip state in this chat, from the summary on its caregiver row; ``replay`` (item ids, oldest
+    first) replaces that history, for a retry that renders what an earlier attempt would have."""
     if replay is not None:
         sent = TipHistory.of(replay)
     else:
-        counts = history.counts.get(key, {})
-        sent = TipHistory(sum(counts.values()), counts, history.last.get(key, {}))
+        sent = TipHistory(link.tips_sent, link.tip_counts or {}, link.tip_latest or {})
     return ChildTipState(
         child_id=link.child_id,
         name=link.name,
@@ -92,9 +90,31 @@ def tip_state(history: History, link: ChildLink, *, replay: list[str] | None = N
         announced_bands=parse_band_ids(link.announced_bands),
         farewell_sent=link.farewell_at is not None,
         sent=sent,
-        excluded=history.excluded(link.parent_id, link.child_id),
+        excluded=excluded,
         joined_on=link.joined_at.date(),
     )
+
+
+class Exclusions:
+    """What each child must not be sent: the strategies its family marked "not for us", whether for this
+    child or another of the parent's, and whichever caregiver of the child did."""
+
+    def __init__(self, links: dict[int, list[ChildLink]], by_child: dict[int, set[str]]) -> None:
+        self._by_parent = {
+            parent_id: frozenset(item for link in group for item in link.tips_not_for_us or ())
+            for parent_id, group in links.items()
+        }
+        self._by_child = by_child
+
+    def of(self, link: ChildLink) -> frozenset[str]:
+        own = self._by_parent.get(link.parent_id, frozenset())
+        shared = self._by_child.get(link.child_id)
+        return own | shared if shared else own
+
+    @classmethod
+    async def read(cls, s: AsyncSession, links: dict[int, list[ChildLink]]) -> Exclusions:
+        children = sorted({link.child_id for group in links.values() for link in group})
+        return cls(links, await deliveries.not_for_us_by_child(s, children))
 
 
 async def plan_due(
@@ -114,9 +134,8 @@ async def plan_due(
     report.due += len(due)
     if not due:
         return [], 0
-    links = await deliveries.links_of(s, [p.id for p in due])
-    children = sorted({link.child_id for group in links.values() for link in group})
-    history = await deliveries.history_of(s, [p.id for p in due], children)
+    links = await deliveries.links_of(s, [p.id for p in due], lock=claim)
+    exclusions = await Exclusions.read(s, links)
     planned: list[list[Outgoing]] = []
     moves: list[tuple[int, dt.datetime, dt.datetime | None]] = []
     schedules: dict[tuple[str, str, dt.time], tuple[dt.datetime, dt.datetime] | None] = {}
@@ -133,7 +152,7 @@ async def plan_due(
         job = [
             Outgoing(parent.id, parent.chat_id, link.child_id, slot, "scheduled", plan)
             for link in active
-            if (plan := plan_tip(tip_state(history, link), day, rules.library)) is not None
+            if (plan := plan_tip(tip_state(link, exclusions.of(link)), day, rules.library)) is not None
         ]
         if job:
             planned.append(job)
@@ -144,6 +163,16 @@ async def plan_due(
     ]
     ids = await deliveries.claim(s, new, now)
     await deliveries.advance(s, moves)
+    by_chat = {(link.parent_id, link.child_id): link for group in links.values() for link in group}
+    await deliveries.count_claims(
+        s,
+        [
+            (by_chat[key], m.plan.item_id, ids[key])
+            for job in planned
+            for m in job
+            if (key := (m.parent_id, m.child_id)) in ids
+        ],
+    )
     return _with_ids(planned, ids, now), len(due)
 
 
@@ -185,12 +214,9 @@ async def take_stale(
     if not stale:
         return []
     parents = sorted({c.parent_id for c in stale})
-    links = {
-        (link.parent_id, link.child_id): link
-        for group in (await deliveries.links_of(s, parents)).values()
-        for link in group
-    }
-    history = await deliveries.history_of(s, parents, sorted({c.child_id for c in stale}))
+    grouped = await deliveries.links_of(s, parents)
+    links = {(link.parent_id, link.child_id): link for group in grouped.values() for link in group}
+    exclusions = await Exclusions.read(s, grouped)
     replays = await deliveries.sent_before(s, stale)
     give_up: list[tuple[StaleClaim, str]] = []
     jobs: dict[int, list[Outgoing]] = {}
@@ -205,7 +231,7 @@ async def take_stale(
             reason = "gave up after retries"
             if link is not None and claim.attempts < MAX_ATTEMPTS:
                 day = claim.slot_at.astimezone(ZoneInfo(claim.time_zone)).date()
-                state = tip_state(history, link, replay=replays[claim.id])
+                state = tip_state(link, exclusions.of(link), replay=replays[claim.id])
                 plan = plan_tip(state, day, rules.library, item_id=claim.item_id)
         if plan is None:
             give_up.append((claim, reason))

@@ -23,20 +23,29 @@ import logging
 import math
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.reply import Reply
 from bot.core.tips import TipPlan, format_band_ids, plan_tip
-from bot.dispatch.claims import DispatchReport, Outgoing, Rules, plan_due, take_stale, tip_state
+from bot.dispatch.claims import (
+    DispatchReport,
+    Exclusions,
+    Outgoing,
+    Rules,
+    plan_due,
+    take_stale,
+    tip_state,
+)
 from bot.dispatch.sending import SendResult, TipSender
 from content import Library, default_library
 from db import deliveries
 from db.deliveries import NewClaim, Outcome
 from db.families import mark_blocked
 from db.models import DeliveryState, Parent, ParentState
+from db.quick_store import Announced, QuickStore, quick_store_for
 
 log = logging.getLogger(__name__)
 
@@ -92,11 +101,12 @@ class Dispatcher:
         self.keep_messages = keep_messages
         self._db = _write_lock(sessions)
         self._outcomes: list[Outcome] = []
-        self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
+        self._announced: list[Announced] = []
         self._blocked: set[int] = set()
         # Outcomes noted and stored so far (counts): a worker waits until its own is stored.
         self._noted = 0
         self._stored = 0
+        self._quick: QuickStore | Literal[False] | None = None  # made on first use; False: not SQLite
 
     @classmethod
     def from_settings(
@@ -175,12 +185,8 @@ class Dispatcher:
     async def _send_all(
         self, jobs: Sequence[list[Outgoing]], report: DispatchReport, pass_time: Callable[[], dt.datetime]
     ) -> None:
-        """Send a batch with ``concurrency`` workers; each stores a message's outcome before sending the next.
-
-        So at any moment each worker holds at most one message that Telegram may have and the database does
-        not know of (the one in flight, or the one just answered and being stored): a crash can repeat at most
-        ``concurrency`` tips, once their claims go stale. Outcomes noted while a store runs go into the next
-        one together, so the stores keep up with the sends (group commit).
+        """Send a batch with ``concurrency`` workers; each has a message's outcome stored before it sends the
+        next, so a crash can repeat at most ``concurrency`` tips (see :meth:`_store_noted`).
 
         Claiming stays apart from sending (a batch is claimed, then sent): with SQLite the driver runs in a
         thread that needs the interpreter lock back for every row, and while the send workers keep the event
@@ -205,7 +211,7 @@ class Dispatcher:
             try:
                 await self._deliver(job, report, pass_time)
             except NotStored:
-                raise  # this worker stops: it sends nothing more while an outcome of its own is not stored
+                raise  # this worker stops: it sends nothing more while an outcome of its own is unstored
             except Exception:
                 log.exception("delivering to parent %s failed; its claims will be retried", job[0].parent_id)
 
@@ -215,7 +221,7 @@ class Dispatcher:
         report: DispatchReport,
         pass_time: Callable[[], dt.datetime] | None = None,
     ) -> None:
-        """Send one parent's messages in order, storing each outcome before the next send."""
+        """Send one parent's messages in order, each outcome stored before the next send."""
         blocked = False
         for message in job:
             assert message.delivery_id is not None
@@ -295,8 +301,13 @@ class Dispatcher:
             await self._write_noted()
 
     async def _store_noted(self) -> None:
-        """Return once every outcome noted so far is stored, storing them unless a store already running (or
-        queued before this one) took them. Raises ``NotStored`` when the database fails."""
+        """Return once every outcome noted so far is stored: a worker calls this before its next send, so a
+        crash can repeat only the sends in flight, one per worker.
+
+        A store takes every outcome noted when it begins; a worker whose outcome an earlier store took finds
+        it written. On SQLite the store runs on this thread (``db.quick_store``), so it neither waits for the
+        driver's thread nor makes the sends wait for it.
+        """
         upto = self._noted
         async with self._db:
             if self._stored >= upto:
@@ -308,19 +319,21 @@ class Dispatcher:
 
     async def _write_noted(self) -> None:
         """Write outcomes so far in one transaction (the end of the duplicate window for those messages);
-        the caller holds the write lock."""
+        the caller holds the write lock. On SQLite the common case is written on this thread
+        (``db.quick_store``)."""
         outcomes, announced, blocked, upto = self._outcomes, self._announced, self._blocked, self._noted
         if not (outcomes or blocked):
             self._stored = max(self._stored, upto)
             return
         self._outcomes, self._announced, self._blocked = [], [], set()  # what is noted meanwhile: next time
         try:
-            async with self.sessions() as s:
-                await deliveries.record(s, outcomes)
-                await deliveries.mark_announced(s, announced)
-                for chat_id in sorted(blocked):
-                    await mark_blocked(s, chat_id)
-                await s.commit()
+            if not self._quick_store(outcomes, announced, blocked):
+                async with self.sessions() as s:
+                    await deliveries.record(s, outcomes)
+                    await deliveries.mark_announced(s, announced)
+                    for chat_id in sorted(blocked):
+                        await mark_blocked(s, chat_id)
+                    await s.commit()
         except BaseException:
             # Kept until stored: when the database fails, a later store (the next pass's first) writes them,
             # so tips already sent are not taken for lost (stale claims) and sent again. Storing twice is
@@ -331,6 +344,13 @@ class Dispatcher:
             raise
         self._stored = max(self._stored, upto)
 
+    def _quick_store(self, outcomes: list[Outcome], announced: list[Announced], blocked: set[int]) -> bool:
+        if blocked or any(o.state is DeliveryState.FAILED for o in outcomes):
+            return False
+        if self._quick is None:
+            self._quick = quick_store_for(self.sessions) or False
+        return self._quick is not False and self._quick.try_store(outcomes, announced)
+
     # --- on demand ---
 
     async def send_now(self, parent_id: int, child_id: int, now: dt.datetime) -> bool:
@@ -339,24 +359,20 @@ class Dispatcher:
             parent = await s.get(Parent, parent_id)
             if parent is None or parent.state == ParentState.BLOCKED:
                 return False
-            link = next(
-                (
-                    c
-                    for c in (await deliveries.links_of(s, [parent_id])).get(parent_id, [])
-                    if c.child_id == child_id
-                ),
-                None,
-            )
+            links = await deliveries.links_of(s, [parent_id], lock=True)
+            link = next((c for c in links.get(parent_id, []) if c.child_id == child_id), None)
             if link is None:
                 return False
-            history = await deliveries.history_of(s, [parent_id], [child_id])
+            exclusions = await Exclusions.read(s, links)
             day = now.astimezone(ZoneInfo(parent.time_zone)).date()
-            plan = plan_tip(tip_state(history, link), day, self.library)
+            plan = plan_tip(tip_state(link, exclusions.of(link)), day, self.library)
             if plan is None:
                 return False
             ids = await deliveries.claim(
                 s, [NewClaim(parent_id, child_id, plan.item_id, now, "on_demand")], now
             )
+            if ids:
+                await deliveries.count_claims(s, [(link, plan.item_id, ids[(parent_id, child_id)])])
             await s.commit()
         if not ids:
             return False
