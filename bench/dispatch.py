@@ -145,11 +145,14 @@ def _peak_rss_mb() -> float:
 
 
 def _bot(port: int, concurrency: int) -> Any:
-    from telegram import Bot
+    """A bot as the application builds it: HTML by default."""
+    from telegram.ext import ExtBot
     from telegram.request import HTTPXRequest
 
+    from bot.telegram.sender import DEFAULTS
+
     request = HTTPXRequest(connection_pool_size=concurrency, read_timeout=30, pool_timeout=30)
-    return Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
+    return ExtBot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request, defaults=DEFAULTS)
 
 
 def _stats(port: int) -> int:

@@ -45,11 +45,22 @@ class Synonym:
 
 @dataclass(frozen=True, slots=True)
 class OutOfScope:
-    """A subject the content does not cover; ``health`` adds the pointer to the child's doctor."""
+    """A subject the content does not cover; ``health`` adds the pointer to the child's doctor, or with
+    ``own_health`` (the parent's own health) to the parent's own doctor, midwife or health visitor."""
 
     topic: str
     health: bool
     phrases: tuple[str, ...]
+    own_health: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AgeHint:
+    """Words such as "baby" or "toddler" that hint at an age when none is known (months inclusive)."""
+
+    words: tuple[str, ...]
+    first_month: int
+    last_month: int
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,9 @@ class Lexicon:
     intents: Mapping[Intent, tuple[str, ...]]
     synonyms: tuple[Synonym, ...]
     out_of_scope: tuple[OutOfScope, ...]
+    age_hints: tuple[AgeHint, ...] = ()
+    smalltalk: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
 
 
 _REWRITES = [
@@ -78,15 +92,25 @@ _REWRITES = [
 _WORD = re.compile(r"[a-z]+")
 
 
+def normalise(text: str) -> str:
+    """Lower case with contractions spelled out ("won't" -> "will not") and possessive 's dropped."""
+    text = text.lower()
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return text.replace("'s", "")
+
+
+def split_words(normalised: str) -> list[str]:
+    """The words of text already passed through :func:`normalise`."""
+    return _WORD.findall(normalised)
+
+
 def words(text: str) -> list[str]:
     """Lower-case words with contractions spelled out ("won't" -> "will not"; possessive 's dropped).
 
     Questions and lexicon phrases both go through this, so they always compare like with like.
     """
-    text = text.lower()
-    for pattern, replacement in _REWRITES:
-        text = pattern.sub(replacement, text)
-    return _WORD.findall(text.replace("'s", ""))
+    return _WORD.findall(normalise(text))
 
 
 # --- the file schema ---
@@ -104,6 +128,7 @@ class _SynonymSpec(_Strict):
 class _OutOfScopeSpec(_Strict):
     topic: Phrase
     health: bool = False
+    own_health: bool = False
     phrases: list[Phrase]
 
 
@@ -113,12 +138,21 @@ class _IntentsSpec(_Strict):
     why: list[Phrase]
 
 
+class _AgeHintSpec(_Strict):
+    words: list[Phrase]
+    first_month: int
+    last_month: int
+
+
 class _LexiconSpec(_Strict):
     stopwords: list[Phrase]
     modifiers: list[Phrase]
     intents: _IntentsSpec
     synonyms: list[_SynonymSpec]
     out_of_scope: list[_OutOfScopeSpec]
+    age_hints: list[_AgeHintSpec] = []
+    smalltalk: list[Phrase] = []
+    generic: list[Phrase] = []
 
 
 def _phrase_problems(
@@ -176,6 +210,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         problems += _phrase_problems(where + " means", syn.means, stopwords, modifiers)
     for n, oos in enumerate(spec.out_of_scope):
         problems += _phrase_problems(f"out_of_scope[{n}] ({oos.topic})", oos.phrases, stopwords, modifiers)
+    for n, hint in enumerate(spec.age_hints):
+        if not 0 <= hint.first_month <= hint.last_month:
+            problems.append(f"age_hints[{n}]: months out of order ({hint.first_month} to {hint.last_month})")
     if problems:
         raise LexiconError(f"{path}: " + "; ".join(problems))
     return Lexicon(
@@ -183,7 +220,15 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         modifiers=modifiers,
         intents=intents,
         synonyms=tuple(Synonym(tuple(s.phrases), tuple(s.means)) for s in spec.synonyms),
-        out_of_scope=tuple(OutOfScope(o.topic, o.health, tuple(o.phrases)) for o in spec.out_of_scope),
+        out_of_scope=tuple(
+            OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health) for o in spec.out_of_scope
+        ),
+        age_hints=tuple(
+            AgeHint(tuple(w for p in h.words for w in words(p)), h.first_month, h.last_month)
+            for h in spec.age_hints
+        ),
+        smalltalk=frozenset(" ".join(words(p)) for p in spec.smalltalk),
+        generic=frozenset(w for p in spec.generic for w in words(p)),
     )
 
 

@@ -20,6 +20,17 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, 
 TOPICS_DIR = Path(__file__).resolve().parent / "topics"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Parent-facing wording has a ceiling so that a tip stays phone-sized: one idea and one companion fit in a
+# few lines. Strategies and indicators are a sentence or two; background snippets and stage summaries a short
+# paragraph.
+MAX_PARENT_ITEM_CHARS = 180
+MAX_PARENT_PARAGRAPH_CHARS = 280
+ParentItemText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_PARENT_ITEM_CHARS)
+]
+ParentParagraph = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_PARENT_PARAGRAPH_CHARS)
+]
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 
 
@@ -35,7 +46,11 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One indicator, strategy or background snippet: the unit a tip or an answer is made of."""
+    """One indicator, strategy or background snippet: the unit a tip or an answer is made of.
+
+    ``text`` is the guidance's own wording, kept as the source; ``parent`` says the same to a parent (addressed
+    to "you", plain, one spelling standard) and is what a parent reads.
+    """
 
     id: str
     kind: Kind
@@ -43,6 +58,7 @@ class Item:
     topic_id: str
     band_id: str | None = None
     title: str | None = None
+    parent: str = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +71,8 @@ class Band:
     summary: str
     indicators: tuple[Item, ...]
     strategies: tuple[Item, ...]
+    # The summary as a parent reads it (``summary`` is the guidance's wording).
+    parent: str = field(kw_only=True)
 
     def contains(self, months: int) -> bool:
         """Both ends inclusive, in completed months."""
@@ -130,13 +148,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class _ItemSpec(_Strict):
+class _ReferenceSpec(_Strict):
     id: ItemId
     text: Text
 
 
-class _BackgroundSpec(_ItemSpec):
+class _ItemSpec(_Strict):
+    id: ItemId
+    text: Text
+    parent: ParentItemText
+
+
+class _BackgroundSpec(_Strict):
+    id: ItemId
     title: Text
+    text: Text
+    parent: ParentParagraph
 
 
 class _BandSpec(_Strict):
@@ -145,6 +172,7 @@ class _BandSpec(_Strict):
     last_month: int
     label: Text
     summary: Text
+    parent: ParentParagraph
     indicators: list[_ItemSpec]
     strategies: list[_ItemSpec]
 
@@ -167,7 +195,7 @@ class _TopicSpec(_Strict):
     reviewed: int
     background: list[_BackgroundSpec]
     bands: list[_BandSpec]
-    references: list[_ItemSpec] = []
+    references: list[_ReferenceSpec] = []
 
 
 def _describe(raw: Any, loc: Sequence[int | str]) -> str:
@@ -203,7 +231,9 @@ def _parse(path: Path) -> _TopicSpec:
 
 def _build(spec: _TopicSpec) -> Topic:
     tid = spec.id
-    background = tuple(Item(b.id, Kind.BACKGROUND, b.text, tid, title=b.title) for b in spec.background)
+    background = tuple(
+        Item(b.id, Kind.BACKGROUND, b.text, tid, title=b.title, parent=b.parent) for b in spec.background
+    )
     bands = tuple(
         Band(
             id=b.id,
@@ -212,8 +242,13 @@ def _build(spec: _TopicSpec) -> Topic:
             last_month=b.last_month,
             label=b.label,
             summary=b.summary,
-            indicators=tuple(Item(i.id, Kind.INDICATOR, i.text, tid, band_id=b.id) for i in b.indicators),
-            strategies=tuple(Item(s.id, Kind.STRATEGY, s.text, tid, band_id=b.id) for s in b.strategies),
+            parent=b.parent,
+            indicators=tuple(
+                Item(i.id, Kind.INDICATOR, i.text, tid, band_id=b.id, parent=i.parent) for i in b.indicators
+            ),
+            strategies=tuple(
+                Item(s.id, Kind.STRATEGY, s.text, tid, band_id=b.id, parent=s.parent) for s in b.strategies
+            ),
         )
         for b in spec.bands
     )

@@ -52,6 +52,7 @@ class ChildLink:
     announced_bands: str | None
     farewell_at: dt.datetime | None
     joined_at: dt.datetime
+    declined_bands: str | None = None
     tips_sent: int = 0
     tip_counts: dict[str, int] | None = None
     tip_latest: dict[str, int] | None = None
@@ -73,7 +74,7 @@ class StaleClaim:
     parent_id: int
     chat_id: int
     time_zone: str
-    parent_state: str
+    parent_state: ParentState
     child_id: int
     item_id: str
     slot_at: dt.datetime
@@ -82,7 +83,7 @@ class StaleClaim:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class SendOutcome:
     """What happened to one claimed delivery. ``state`` None leaves it claimed, to be retried when stale."""
 
     delivery_id: int
@@ -107,7 +108,7 @@ def due_parents_query(now: dt.datetime, limit: int) -> Select[int, int, str, str
             PARENTS.c.tip_time,
             PARENTS.c.next_due_at,
         )
-        .where(PARENTS.c.state == ParentState.ACTIVE.value, PARENTS.c.next_due_at <= now)
+        .where(PARENTS.c.state == ParentState.ACTIVE, PARENTS.c.next_due_at <= now)
         .order_by(PARENTS.c.next_due_at)
         .limit(limit)
     )
@@ -143,6 +144,7 @@ async def links_of(
             CAREGIVERS.c.announced_bands,
             CAREGIVERS.c.farewell_at,
             CAREGIVERS.c.joined_at,
+            CAREGIVERS.c.declined_bands,
             CAREGIVERS.c.tips_sent,
             CAREGIVERS.c.tip_counts,
             CAREGIVERS.c.tip_latest,
@@ -443,7 +445,7 @@ async def give_up(s: AsyncSession, stale: Sequence[tuple[StaleClaim, str]]) -> i
     return len(params) if count is None or count < 0 else int(count)
 
 
-async def record(s: AsyncSession, outcomes: Sequence[Outcome]) -> None:
+async def record(s: AsyncSession, outcomes: Sequence[SendOutcome]) -> None:
     """Store send outcomes; those without a final state keep their claim and only note the error."""
     final = [
         {

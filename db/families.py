@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, update
@@ -16,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import NAME_MAX_LENGTH, Caregiver, Child, Delivery, Invite, Parent, ParentState
+from db.models import NAME_MAX_LENGTH, Caregiver, Child, Delivery, Invite, InviteChild, Parent, ParentState
 
 InviteProblem = Literal["unknown", "expired", "used", "already_linked"]
 
@@ -25,11 +26,13 @@ INVITE_CODE_BYTES = 16
 
 
 class InviteError(Exception):
-    """An invite that cannot be redeemed; ``reason`` says why, for a friendly reply."""
+    """An invite that cannot be redeemed; ``reason`` says why, for a friendly reply (``children``: how many
+    children the invite is for)."""
 
-    def __init__(self, reason: InviteProblem) -> None:
+    def __init__(self, reason: InviteProblem, children: int = 1) -> None:
         super().__init__(reason)
         self.reason: InviteProblem = reason
+        self.children = children
 
 
 def _name(value: str) -> str:
@@ -135,6 +138,10 @@ async def delete_children(s: AsyncSession, child_ids: list[int]) -> None:
     if not child_ids:
         return
     await s.execute(delete(Delivery).where(Delivery.child_id.in_(child_ids)))
+    made_from = select(Invite.id).where(Invite.child_id.in_(child_ids)).scalar_subquery()
+    await s.execute(
+        delete(InviteChild).where(InviteChild.child_id.in_(child_ids) | InviteChild.invite_id.in_(made_from))
+    )
     await s.execute(delete(Invite).where(Invite.child_id.in_(child_ids)))
     await s.execute(delete(Caregiver).where(Caregiver.child_id.in_(child_ids)))
     await s.execute(delete(Child).where(Child.id.in_(child_ids)))
@@ -153,6 +160,10 @@ async def remove_child(s: AsyncSession, parent_id: int, child_id: int) -> bool:
         await s.execute(
             delete(Delivery).where(Delivery.parent_id == parent_id, Delivery.child_id == child_id)
         )
+        theirs = select(Invite.id).where(Invite.created_by == parent_id).scalar_subquery()
+        await s.execute(
+            delete(InviteChild).where(InviteChild.invite_id.in_(theirs), InviteChild.child_id == child_id)
+        )
         await s.execute(delete(Invite).where(Invite.created_by == parent_id, Invite.child_id == child_id))
     else:
         await delete_children(s, [child_id])
@@ -161,30 +172,52 @@ async def remove_child(s: AsyncSession, parent_id: int, child_id: int) -> bool:
 
 
 async def create_invite(
-    s: AsyncSession, parent_id: int, child_id: int, *, now: dt.datetime, ttl: dt.timedelta
+    s: AsyncSession, parent_id: int, child_ids: int | Sequence[int], *, now: dt.datetime, ttl: dt.timedelta
 ) -> Invite:
-    """A single-use code that lets another caregiver join this parent's child until ``now + ttl``."""
-    if await get_child_for_parent(s, parent_id, child_id) is None:
-        raise ValueError("only a caregiver of the child can invite someone to it")
+    """A single-use code that lets another caregiver join this parent's child, or several of them at once,
+    until ``now + ttl``."""
+    ids = list(dict.fromkeys([child_ids] if isinstance(child_ids, int) else child_ids))
+    if not ids:
+        raise ValueError("an invite shares at least one child")
+    for child_id in ids:
+        if await get_child_for_parent(s, parent_id, child_id) is None:
+            raise ValueError("only a caregiver of the child can invite someone to it")
     invite = Invite(
         code=secrets.token_urlsafe(INVITE_CODE_BYTES),
-        child_id=child_id,
+        child_id=ids[0],
         created_by=parent_id,
         created_at=now,
         expires_at=now + ttl,
     )
     s.add(invite)
     await s.flush()
+    s.add_all(InviteChild(invite_id=invite.id, child_id=child_id) for child_id in ids)
+    await s.flush()
     return invite
 
 
-async def redeem_invite(s: AsyncSession, code: str, parent: Parent, *, now: dt.datetime) -> Child:
-    """Link ``parent`` to the invite's child and use the invite up, or raise :class:`InviteError`."""
+async def invite_children(s: AsyncSession, invite_id: int) -> list[Child]:
+    """The children an invite shares, in the order they were added."""
+    rows = await s.scalars(
+        select(Child)
+        .join(InviteChild, InviteChild.child_id == Child.id)
+        .where(InviteChild.invite_id == invite_id)
+        .order_by(InviteChild.child_id)
+    )
+    return list(rows)
+
+
+async def redeem_invite(s: AsyncSession, code: str, parent: Parent, *, now: dt.datetime) -> list[Child]:
+    """Link ``parent`` to the invite's children and use the invite up, or raise :class:`InviteError`.
+
+    Returns the children newly shared (one the parent already shares is left as it is)."""
     invite: Invite | None = await s.scalar(select(Invite).where(Invite.code == code.strip()))
     if invite is None:
         raise InviteError("unknown")
-    if await get_child_for_parent(s, parent.id, invite.child_id) is not None:
-        raise InviteError("already_linked")
+    shared = await invite_children(s, invite.id)
+    new = [child for child in shared if await get_child_for_parent(s, parent.id, child.id) is None]
+    if not new:
+        raise InviteError("already_linked", len(shared))
     if invite.used_at is not None:
         raise InviteError("used")
     if invite.expires_at <= now:
@@ -199,11 +232,13 @@ async def redeem_invite(s: AsyncSession, code: str, parent: Parent, *, now: dt.d
     if not claimed.rowcount:  # type: ignore[attr-defined]
         raise InviteError("used")
     await s.refresh(invite)
-    s.add(
-        Caregiver(parent_id=parent.id, child_id=invite.child_id, position=await _next_position(s, parent.id))
+    position = await _next_position(s, parent.id)
+    s.add_all(
+        Caregiver(parent_id=parent.id, child_id=child.id, position=position + offset)
+        for offset, child in enumerate(new)
     )
     await s.flush()
-    return await s.get_one(Child, invite.child_id)
+    return new
 
 
 async def delete_old_invites(s: AsyncSession, expired_before: dt.datetime) -> int:
@@ -212,6 +247,8 @@ async def delete_old_invites(s: AsyncSession, expired_before: dt.datetime) -> in
     An expired code is worthless, and an invite records who invited whom. Kept for a while after expiry so that
     a late tap still hears "expired" (ask for a new one) rather than "doesn't work".
     """
+    old = select(Invite.id).where(Invite.expires_at < expired_before).scalar_subquery()
+    await s.execute(delete(InviteChild).where(InviteChild.invite_id.in_(old)))
     result = await s.execute(delete(Invite).where(Invite.expires_at < expired_before))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -225,9 +262,34 @@ async def set_flow(s: AsyncSession, parent: Parent, flow: str | None, data: dict
 
 async def set_state(s: AsyncSession, parent: Parent, state: ParentState) -> None:
     """Change the parent's state; anything but active also takes them off the due list."""
-    parent.state = state.value
+    parent.state = state
     if state is not ParentState.ACTIVE:
         parent.next_due_at = None
+    await s.flush()
+
+
+async def set_schedule(
+    s: AsyncSession,
+    parent: Parent,
+    *,
+    time_zone: str | None = None,
+    tip_days: str | None = None,
+    tip_time: dt.time | None = None,
+) -> None:
+    """Change what was given of the parent's tip schedule (an IANA zone, stored weekdays such as "0,3", a
+    local time). The next slot is the caller's to work out again (``bot.conversation.schedules``)."""
+    if time_zone is not None:
+        parent.time_zone = time_zone
+    if tip_days is not None:
+        parent.tip_days = tip_days
+    if tip_time is not None:
+        parent.tip_time = tip_time
+    await s.flush()
+
+
+async def set_next_due(s: AsyncSession, parent: Parent, next_due_at: dt.datetime | None) -> None:
+    """Store the parent's next scheduled slot (None: nothing is scheduled)."""
+    parent.next_due_at = next_due_at
     await s.flush()
 
 
@@ -238,6 +300,36 @@ async def mark_blocked(s: AsyncSession, chat_id: int) -> bool:
         return False
     await set_state(s, parent, ParentState.BLOCKED)
     return True
+
+
+# How long a reply to distress is remembered (as a time and a count) so that a repeat is worded differently.
+DISTRESS_MEMORY = dt.timedelta(days=1)
+
+
+async def note_distress(
+    s: AsyncSession, parent: Parent, now: dt.datetime, window: dt.timedelta = DISTRESS_MEMORY
+) -> int:
+    """Record a reply to distress; returns how many came before it within ``window`` (0: the first).
+
+    Only the time and a count are kept, never what the parent wrote.
+    """
+    recent = parent.distress_at is not None and now - parent.distress_at < window
+    earlier = parent.distress_count if recent else 0
+    parent.distress_at = now
+    parent.distress_count = earlier + 1
+    await s.flush()
+    return earlier
+
+
+async def forget_old_distress(s: AsyncSession, before: dt.datetime) -> int:
+    """Clear distress marks older than ``before`` (a day is enough to vary a repeated reply)."""
+    result = await s.execute(
+        update(Parent)
+        .where(Parent.distress_at.is_not(None), Parent.distress_at < before)
+        .values(distress_at=None, distress_count=0)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def caregivers_of(s: AsyncSession, child_id: int) -> list[Parent]:

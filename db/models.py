@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -48,6 +48,27 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class StoredEnum(TypeDecorator[E]):
+    """A StrEnum stored as its plain value in a short string column, and read back as the enum member."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def __init__(self, enum: type[E]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        # A plain string goes as it is: the column's check constraint, not Python, is the guard.
+        return None if value is None else str(value.value if isinstance(value, self.enum) else value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)
 
 
 NAMING = {
@@ -106,13 +127,17 @@ class Parent(Base):
     # Python weekday numbers (Monday=0 ... Sunday=6), comma separated, ascending: "6" is Sundays only.
     tip_days: Mapped[str] = mapped_column(String(13), default="6")
     tip_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(9, 0))
-    state: Mapped[str] = mapped_column(String(16), default=ParentState.ACTIVE.value)
+    state: Mapped[ParentState] = mapped_column(StoredEnum(ParentState), default=ParentState.ACTIVE)
     # Next scheduled slot in UTC; NULL when nothing is scheduled (paused, stopped, blocked, no children yet).
     next_due_at: Mapped[dt.datetime | None]
     # Conversation state, so a flow half-way through survives a restart (and any process can serve the next
     # message): the step name and the answers so far.
     flow: Mapped[str | None] = mapped_column(String(32))
     flow_data: Mapped[dict[str, Any] | None]
+    # When the parent last got a reply to distress (crisis, emergency or their own wellbeing) and how many
+    # such replies that day, so a repeat is worded differently. Never what they wrote; cleared after a day.
+    distress_at: Mapped[dt.datetime | None]
+    distress_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
 
@@ -158,6 +183,9 @@ class Caregiver(Base):
     announced_bands: Mapped[str | None] = mapped_column(String(255))
     # Set once the "past 36 months" goodbye has gone out; no more tips for this child after it.
     farewell_at: Mapped[dt.datetime | None]
+    # Comma-separated band ids whose every idea was turned down ("not for us") when this caregiver was told
+    # so; tips for the child then wait quietly until a new stage begins or ideas are brought back (cleared).
+    declined_bands: Mapped[str | None] = mapped_column(String(255))
     # What tip choice needs from this chat's history with the child, kept up to date as tips are claimed and
     # feedback arrives (``db.deliveries``), so a pass reads one row per child however many years of tips there
     # are: tips sent (failed ones aside), per strategy how often and its latest delivery id, and the strategies
@@ -172,7 +200,8 @@ class Caregiver(Base):
 
 
 class Invite(Base):
-    """A single-use, expiring code that lets a second caregiver join a child."""
+    """A single-use, expiring code that lets another caregiver join one child or several (``children``);
+    ``child_id`` is the first of them, the one the invite was made from."""
 
     __tablename__ = "invites"
 
@@ -184,6 +213,17 @@ class Invite(Base):
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     used_by: Mapped[int | None] = mapped_column(ForeignKey("parents.id", ondelete="SET NULL"))
+
+
+class InviteChild(Base):
+    """One child an invite shares: a link made for twins, or for all of a parent's children, is one code."""
+
+    __tablename__ = "invite_children"
+
+    invite_id: Mapped[int] = mapped_column(ForeignKey("invites.id", ondelete="CASCADE"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("children.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Delivery(Base):
@@ -228,6 +268,7 @@ __all__ = [
     "DeliveryState",
     "Feedback",
     "Invite",
+    "InviteChild",
     "Parent",
     "ParentState",
 ]

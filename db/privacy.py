@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from db.families import delete_children
-from db.models import Caregiver, Child, Delivery, Invite, Parent
+from db.models import Caregiver, Child, Delivery, Invite, InviteChild, Parent
 
 
 def _json(value: Any) -> Any:
@@ -52,9 +52,18 @@ async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
     deliveries = await s.scalars(
         select(Delivery).where(Delivery.parent_id == parent_id).order_by(Delivery.slot_at, Delivery.id)
     )
-    invites = await s.scalars(
-        select(Invite).where(Invite.created_by == parent_id).order_by(Invite.created_at, Invite.id)
+    invites = list(
+        await s.scalars(
+            select(Invite).where(Invite.created_by == parent_id).order_by(Invite.created_at, Invite.id)
+        )
     )
+    shares: dict[int, list[int]] = {}
+    for invite_id, child_id in await s.execute(
+        select(InviteChild.invite_id, InviteChild.child_id)
+        .where(InviteChild.invite_id.in_([i.id for i in invites]))
+        .order_by(InviteChild.invite_id, InviteChild.child_id)
+    ):
+        shares.setdefault(invite_id, []).append(child_id)
     return {
         "parent": _columns(parent),
         "children": [
@@ -63,7 +72,10 @@ async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
         ],
         "deliveries": [_columns(d, exclude=("parent_id",)) for d in deliveries],
         # Who used an invite is another family's data: the export says only when it was used.
-        "invites": [_columns(i, exclude=("created_by", "used_by")) for i in invites],
+        "invites": [
+            _columns(i, exclude=("created_by", "used_by")) | {"child_ids": shares.get(i.id, [])}
+            for i in invites
+        ],
     }
 
 
@@ -84,6 +96,8 @@ async def delete_parent(s: AsyncSession, parent_id: int) -> None:
         )
         await delete_children(s, only_theirs)
     await s.execute(delete(Delivery).where(Delivery.parent_id == parent_id))
+    theirs = select(Invite.id).where(Invite.created_by == parent_id).scalar_subquery()
+    await s.execute(delete(InviteChild).where(InviteChild.invite_id.in_(theirs)))
     await s.execute(delete(Invite).where(Invite.created_by == parent_id))
     await s.execute(update(Invite).where(Invite.used_by == parent_id).values(used_by=None))
     await s.execute(delete(Caregiver).where(Caregiver.parent_id == parent_id))

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.deliveries import Outcome
+from db.deliveries import SendOutcome
 from db.engine import _sqlite_pragmas
 from db.models import DeliveryState
 
@@ -53,7 +53,7 @@ class QuickStore:
     def close(self) -> None:
         self._db.close()
 
-    def try_store(self, outcomes: Sequence[Outcome], announced: Iterable[Announced]) -> bool:
+    def try_store(self, outcomes: Sequence[SendOutcome], announced: Iterable[Announced]) -> bool:
         """Store these outcomes in one transaction; False (nothing written) when another writer holds the
         database. Failed outcomes are not for this path."""
         assert all(o.state is not DeliveryState.FAILED for o in outcomes)

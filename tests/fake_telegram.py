@@ -43,6 +43,7 @@ class Sent:
     method: str
     document: bytes | None = None
     filename: str | None = None
+    parse_mode: str | None = None
 
     @property
     def button_labels(self) -> list[str]:
@@ -195,7 +196,18 @@ class FakeBotAPI(BaseRequest):
         rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
         buttons = [[(b["text"], b.get("callback_data") or b.get("url") or "") for b in row] for row in rows]
         text = str(params.get("text", params.get("caption", "")))
-        self.sent.append(Sent(message["chat"]["id"], text, buttons, message["message_id"], method, **extra))
+        parse_mode = params.get("parse_mode")
+        self.sent.append(
+            Sent(
+                message["chat"]["id"],
+                text,
+                buttons,
+                message["message_id"],
+                method,
+                **extra,
+                parse_mode=parse_mode,
+            )
+        )
 
     def _answer(
         self, method: str, params: dict[str, Any], files: dict[str, bytes], filenames: dict[str, str]

@@ -1,12 +1,13 @@
 """The command line's own behaviour: no traceback without a token, settings parsing, token redaction."""
 
+import io
 import logging
 import sys
 
 import pytest
 
 from bot.app.config import Settings
-from bot.app.logging_setup import RedactingFormatter
+from bot.app.logging_setup import RedactingFormatter, configure_logging
 from bot.cli import main
 from tests.fake_telegram import TOKEN
 
@@ -63,3 +64,12 @@ def test_invalid_setting_is_a_message_not_a_traceback(monkeypatch, tmp_path, cap
     err = capsys.readouterr().err
     assert "DISPATCH_INTERVAL_SECONDS" in err
     assert "Traceback" not in err
+
+
+def test_log_lines_go_to_stderr_as_it_is_now(monkeypatch):
+    """The handler follows sys.stderr: a stream replaced after set-up (and perhaps closed) is not used."""
+    configure_logging("INFO")
+    later = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", later)
+    logging.getLogger("securebase.test").warning("token %s", TOKEN)
+    assert later.getvalue().endswith("securebase.test: token <token>\n")

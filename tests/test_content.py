@@ -1,5 +1,8 @@
 """The content library: the real seed loads completely, and broken files fail with a clear message."""
 
+import ast
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -7,7 +10,7 @@ import yaml
 
 from bot.cli import main
 from content import ContentError, Kind, load_library
-from content.library import TOPICS_DIR
+from content.library import MAX_PARENT_ITEM_CHARS, TOPICS_DIR
 
 SEED = TOPICS_DIR / "secure-attachment.yaml"
 
@@ -121,6 +124,14 @@ def _missing_text(d):
     del d["background"][0]["text"]
 
 
+def _missing_parent(d):
+    del d["bands"][0]["strategies"][1]["parent"]
+
+
+def _long_parent(d):
+    d["bands"][3]["indicators"][0]["parent"] = "You may notice " + "a" * 200
+
+
 def _unknown_key(d):
     d["bands"][0]["strategys"] = []
 
@@ -136,6 +147,12 @@ def _unknown_key(d):
         (_empty_text, "bands[1] (sa-band-7-18).indicators[2] (sa-7-18-social-referencing).text"),
         (_missing_text, "background[0] (sa-bg-foundation).text: Field required"),
         (_unknown_key, "bands[0] (sa-band-0-9).strategys: Extra inputs are not permitted"),
+        (_missing_parent, "bands[0] (sa-band-0-9).strategies[1] (sa-0-9-hold-cuddle).parent: Field required"),
+        (
+            _long_parent,
+            "bands[3] (sa-band-21-36).indicators[0] (sa-21-36-glances-words).parent: "
+            f"String should have at most {MAX_PARENT_ITEM_CHARS} characters",
+        ),
     ],
 )
 def test_broken_content_is_rejected_with_file_and_entry(tmp_path, mutate, expected):
@@ -173,3 +190,78 @@ def test_content_check_command_reports_the_seed(capsys):
     assert "secure-attachment: 4 bands, 23 indicators, 20 strategies" in out
     assert "lexicon: " in out
     assert "ok: 1 topic(s)" in out
+
+
+# Parents read British English throughout; these American forms (and the guidance's third-person wording)
+# must not reach them.
+AMERICAN = re.compile(
+    r"\b(diapers?|favorites?|behaviors?|colors?|recogniz\w*|realiz\w*|organiz\w*|"
+    r"moms?|mommy|good-bye|stuffed animals?|pacifiers?|daycare|pediatrician)\b",
+    re.IGNORECASE,
+)
+SEED_VOICE = re.compile(r"\b(the child|the toddler|he or she|him or her|caregiver\(s\))\b", re.IGNORECASE)
+
+
+def _parent_texts() -> Iterator[tuple[str, str]]:
+    library = load_library()
+    for topic in library.topics:
+        for band in topic.bands:
+            yield band.id, band.parent
+        for item in topic.items():
+            yield item.id, item.parent
+
+
+def test_every_idea_has_parent_text_in_one_voice() -> None:
+    library = load_library()
+    for item in library.items():
+        assert item.parent.strip(), item.id
+        assert item.parent != item.text, item.id
+        if item.kind is Kind.INDICATOR:
+            # Framed as a common pattern the parent may notice, not a checklist.
+            assert re.match(r"You may notice your (baby|toddler|child) ", item.parent), item.id
+        else:
+            assert not item.parent.startswith("You may notice"), item.id
+            assert re.search(r"\b(you|your)\b", item.parent, re.IGNORECASE) or item.kind is Kind.BACKGROUND
+        if item.kind is Kind.STRATEGY:
+            assert re.search(r"\byour (baby|toddler|child)\b", item.parent), item.id
+        if item.kind is Kind.BACKGROUND:  # a title parents read, not a heading's echo ("Why it matters: Why")
+            assert item.title, item.id
+            assert not item.title.lower().startswith("why"), item.id
+            assert not AMERICAN.search(item.title), item.id
+    for band in library.bands:
+        assert band.parent.startswith("Your "), band.id
+    for item_id, text in _parent_texts():
+        assert not AMERICAN.search(text), (item_id, text)
+        assert not SEED_VOICE.search(text), (item_id, text)
+        assert text.endswith((".", "”")) or item_id.startswith("sa-bg"), (item_id, text)
+
+
+def test_the_guidance_wording_stays_as_the_source() -> None:
+    """The seed's words are kept as ``text``; the parent's words say the same in British spelling."""
+    library = load_library()
+    talk = library.item("sa-7-18-talk-sing")
+    assert talk is not None
+    assert "diaper changes" in talk.text
+    assert "nappy changes" in talk.parent
+    goodbye = library.item("sa-7-18-say-goodbye")
+    assert goodbye is not None
+    assert "in childcare settings" in goodbye.text
+    assert "In childcare, look for a caregiver who comforts and reassures your baby" in goodbye.parent
+
+
+def _string_literals(path: Path) -> Iterator[str]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
+
+
+def test_the_bots_own_wording_uses_the_same_spelling() -> None:
+    root = Path(__file__).resolve().parents[1] / "bot"
+    found = [
+        (path.name, match.group(0))
+        for path in sorted(root.rglob("*.py"))
+        for literal in _string_literals(path)
+        for match in [AMERICAN.search(literal)]
+        if match
+    ]
+    assert found == []

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.safety_reply import Support
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -30,6 +32,17 @@ class Settings(BaseSettings):
     missed_slot_grace_hours: int = Field(default=24, ge=0)
     claim_stale_minutes: int = Field(default=10, ge=1)
     invite_ttl_hours: int = Field(default=48, ge=1)
+
+    # Shown verbatim to a parent in crisis: the helplines of the service's country. Kept short enough that
+    # the whole reply fits on a phone screen.
+    crisis_support_text: str | None = Field(default=None, max_length=600)
+    # The number to call in an emergency ("999", "911", "112"); without it replies say "your local
+    # emergency number".
+    emergency_number: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 -]{0,14}$")
+
+    def support(self) -> Support:
+        """The distress replies' settings, as the core takes them."""
+        return Support(self.crisis_support_text, self.emergency_number)
 
     @field_validator("admin_chat_ids", mode="before")
     @classmethod

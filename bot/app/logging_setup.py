@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 
@@ -17,10 +18,22 @@ class RedactingFormatter(logging.Formatter):
         return _TOKEN.sub("<token>", super().format(record))
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to ``sys.stderr`` as it is when a record comes, not as it was at set-up: a stream replaced
+    since (tests capture it, a daemon redirects it) may be closed by then."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+
 def configure_logging(default_level: str = "INFO") -> None:
     """LOG_LEVEL wins; otherwise ``default_level`` (interactive commands pass WARNING to keep the screen clean)."""
     level = (os.environ.get("LOG_LEVEL") or default_level).upper()
-    handler = logging.StreamHandler()
+    handler = StderrHandler()
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]

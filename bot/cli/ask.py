@@ -6,20 +6,20 @@ Handy for checking what the bot would say, and for scripted checks with ``--json
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable
 from datetime import date
 
+from bot.app.config import load_settings
 from bot.core.ages import DateProblem, validate_birthdate, validate_due_date
 from bot.core.answers import Answer, ChildInfo, answer
 from bot.core.dates import parse_date
+from bot.core.safety import check
+from bot.core.safety_reply import SafetyReply, reply_for
+from bot.core.text import plain
 from content import default_library
-
-_TAG = re.compile(r"</?[a-z]+>")
 
 
 def run_ask(args: argparse.Namespace) -> int:
@@ -31,10 +31,19 @@ def run_ask(args: argparse.Namespace) -> int:
         return 2
     questions: Iterable[str] = [" ".join(args.question)] if args.question else sys.stdin
     library = default_library()
+    support = load_settings().support()
     try:
         for line in questions:
             question = line.strip()
             if not question:
+                continue
+            # Distress first, as in the chat and the bot (each question is a first reply: nothing is kept).
+            kind = check(question)
+            if kind is not None:
+                reply = reply_for(kind, support=support, library=library)
+                shown = json.dumps(distress_json(question, reply), ensure_ascii=False)
+                print(shown if args.json else plain(reply.text) + "\n")
+                sys.stdout.flush()
                 continue
             result = answer(question, library=library, today=today, child=child)
             print(json.dumps(as_json(result), ensure_ascii=False) if args.json else plain(result.text) + "\n")
@@ -55,14 +64,25 @@ def as_json(result: Answer) -> dict[str, object]:
         "bands": [[band.first_month, band.last_month] for band in result.bands],
         "in_scope": result.in_scope,
         "items": [{"id": item.id, "kind": str(item.kind), "text": item.text} for item in result.items],
+        "safety": None,
         "text": plain(result.text),
         "html": result.text,
     }
 
 
-def plain(telegram_html: str) -> str:
-    """What Telegram shows for our HTML: tags gone, entities decoded."""
-    return html.unescape(_TAG.sub("", telegram_html))
+def distress_json(question: str, reply: SafetyReply) -> dict[str, object]:
+    """A reply to distress in the same shape: ``safety`` names the kind, no age or stage applies."""
+    return {
+        "question": question,
+        "age_months": None,
+        "corrected": False,
+        "bands": [],
+        "in_scope": False,
+        "items": [{"id": item.id, "kind": str(item.kind), "text": item.text} for item in reply.items],
+        "safety": str(reply.kind),
+        "text": plain(reply.text),
+        "html": reply.text,
+    }
 
 
 def _child(args: argparse.Namespace, today: date) -> ChildInfo | None:

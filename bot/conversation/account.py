@@ -8,24 +8,26 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import child_steps, children, setup_steps
+from bot.conversation import child_steps, children, setup_steps, turned_down
+from bot.conversation.flow import FlowData, Mode, Step, read_step
 from bot.conversation.formats import hhmm
 from bot.conversation.outcome import Env, Outcome, Who, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import esc, welcome
+from bot.conversation.texts import welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
+from bot.core.text import esc
+from bot.core.timezones import zone_label
 from db import families, privacy
 from db.models import ParentState
 
-DELETE_STEP = "delete"
-# The /settings buttons: each starts the flow step of the same name in "settings" mode.
-SETTINGS_QUESTIONS: dict[str, Callable[[Turn], Outcome]] = {
-    "days": setup_steps.ask_days,
-    "time": setup_steps.ask_time,
-    "tz": setup_steps.ask_tz,
-    "per_week": setup_steps.ask_per_week,
+# The /settings buttons (``s:<step>``): each starts its flow step in settings mode.
+SETTINGS_QUESTIONS: dict[Step, Callable[[Turn], Outcome]] = {
+    Step.DAYS: setup_steps.ask_days,
+    Step.TIME: setup_steps.ask_time,
+    Step.TZ: setup_steps.ask_tz,
+    Step.PER_WEEK: setup_steps.ask_per_week,
 }
 
 
@@ -49,7 +51,7 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
     kids = await turn.children()
     if not kids:
         greeting = Reply(welcome(who.first_name))
-        asked = await child_steps.begin(turn, "first")
+        asked = await child_steps.begin(turn, Mode.FIRST)
         return Outcome([greeting, *asked.replies])
     await turn.goto(None)
     await reschedule(s, parent, now)
@@ -83,22 +85,28 @@ async def settings(turn: Turn) -> Outcome:
     text = (
         "<b>Your settings</b>\n"
         f"Days: {describe_days(days)}\nTime: {hhmm(parent.tip_time)}\n"
-        f"Time zone: {esc(parent.time_zone)}\nTips a week: {len(days)}\n\n"
+        f"Time zone: {esc(zone_label(parent.time_zone))}\nTips a week: {len(days)}\n\n"
         f"{setup_steps.schedule_line(turn)}\nWhat would you like to change?"
     )
     buttons = (
-        (Button("📅 Days", "s:days"), Button("🕘 Time", "s:time")),
-        (Button("🌍 Time zone", "s:tz"), Button("🔢 Tips a week", "s:per_week")),
+        (Button("📅 Days", f"s:{Step.DAYS}"), Button("🕘 Time", f"s:{Step.TIME}")),
+        (Button("🌍 Time zone", f"s:{Step.TZ}"), Button("🔢 Tips a week", f"s:{Step.PER_WEEK}")),
+        (turned_down.SETTINGS_BUTTON,),
     )
     return Outcome([Reply(text, buttons)])
 
 
 async def on_settings_press(turn: Turn, what: str) -> Outcome | None:
-    """``s:<what>`` from the /settings menu: ask that one question; None for anything else."""
-    ask = SETTINGS_QUESTIONS.get(what)
-    if ask is None:
+    """``s:<what>`` from the /settings menu: ask that one question, or ``s:declined:<page>`` for the tips turned
+    down; None for anything else."""
+    kind, _, page = what.partition(":")
+    if kind == "declined":
+        return await turned_down.listing(turn, page)
+    step = read_step(what)
+    ask = SETTINGS_QUESTIONS.get(step) if step is not None else None
+    if step is None or ask is None:
         return None
-    await turn.goto(what, {"mode": "settings"})
+    await turn.goto(step, FlowData(mode=Mode.SETTINGS))
     return ask(turn)
 
 
@@ -110,9 +118,9 @@ async def my_data(turn: Turn) -> Outcome:
 
 
 async def delete_data(turn: Turn) -> Outcome:
-    await turn.goto(DELETE_STEP, {})
+    await turn.goto(Step.DELETE)
     buttons = (
-        (choice(DELETE_STEP, "yes", "Yes, erase everything"), choice(DELETE_STEP, "no", "No, keep it")),
+        (choice(Step.DELETE, "yes", "Yes, erase everything"), choice(Step.DELETE, "no", "No, keep it")),
     )
     text = (
         "This erases everything I store about you: your settings, your children's details (unless another "

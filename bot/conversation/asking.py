@@ -1,35 +1,50 @@
 """Free-text questions, /normal and /tip: which child they are about, then the core answers.
 
 With several children the question waits in the flow data until the parent taps a child (the only time a
-question is stored, and it is cleared right after); a question that names an age needs no child at all.
+question is stored, and it is cleared right after); a question that names an age needs no child at all, and
+small talk, another language or a subject the guidance does not cover need no child either.
+
+An answer shows the best few items; a "more" button carries the ids of the next ones in its callback data
+(``m:<content check>:<item numbers>``), so pressing it needs no stored state and works for anyone, even
+before /start. The content check makes a button from an older version of the content expire instead of
+showing the wrong items.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import zlib
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 
-from bot.conversation.outcome import Outcome, expired, say
+from bot.conversation import stages
+from bot.conversation.flow import FlowData, Step
+from bot.conversation.outcome import Env, Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
 from bot.conversation.turn import Turn, child_info, choice
-from bot.core.age_phrases import find_age
-from bot.core.answers import answer, typical_now
+from bot.core.answers import Answer, Scope, answer, more_text, typical_now
 from bot.core.reply import Button, Reply
+from bot.core.retrieval import index_for
+from content import Item, Library
 from db.models import Child
 
-ASK_STEP = "ask"
+MORE_PREFIX = "m:"
+MORE_LABEL = "More"
+STAGE_PROMPT = "How old is your child?"
+INVITE = "<i>Send /start to tell me about your child and get a short tip for their age every week.</i>"
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 async def question(turn: Turn, text: str) -> Outcome:
     if len(text) > MAX_TEXT_CHARS:
         return say(TOO_LONG)
     children = await turn.children()
-    if find_age(text) is not None or not children:
-        reply = answer(text, library=turn.env.library, today=turn.today, child=None)
-        return say(reply.text)
+    general = answer(text, library=turn.env.library, today=turn.today, child=None)
+    if general.age_named or not children or general.scope in (Scope.SMALLTALK, Scope.FOREIGN, Scope.OUT):
+        return Outcome([reply_for(general, turn.env.library)])
     if len(children) == 1:
         return _answer_for(turn, text, children[0])
-    await turn.goto(ASK_STEP, {"question": text})
-    buttons = tuple((choice(ASK_STEP, str(child.id), child.name),) for child in children)
+    await turn.goto(Step.ASK, FlowData(question=text))
+    buttons = tuple((choice(Step.ASK, str(child.id), child.name),) for child in children)
     return Outcome([Reply("Which child is this about?", buttons)])
 
 
@@ -38,7 +53,7 @@ async def on_ask_press(turn: Turn, value: str) -> Outcome:
     child = await turn.child(value)
     if child is None:
         return expired()
-    text = str(turn.data.get("question", ""))
+    text = turn.data.question or ""
     await turn.goto(None)
     return _answer_for(turn, text, child)
 
@@ -49,21 +64,107 @@ async def on_ask_text(turn: Turn, text: str) -> Outcome:
     return await question(turn, text)
 
 
+async def answer_in_scope(turn: Turn, text: str) -> Reply | None:
+    """The ordinary answer to ``text`` when the content speaks to it, or None; never asks which child.
+
+    Used after a reply to a parent's own distress, when the message also asked a question: only an answer
+    from the content is worth a second message (not "the guidance doesn't cover this").
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        return None
+    children = await turn.children()
+    result = answer(text, library=turn.env.library, today=turn.today, child=None)
+    if result.scope is not Scope.IN or not result.items:
+        return None
+    if len(children) == 1 and not result.age_named:
+        result = answer(text, library=turn.env.library, today=turn.today, child=child_info(children[0]))
+    return reply_for(result, turn.env.library)
+
+
 def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
-    reply = answer(text, library=turn.env.library, today=turn.today, child=child_info(child))
-    return say(reply.text)
+    result = answer(text, library=turn.env.library, today=turn.today, child=child_info(child))
+    return Outcome([reply_for(result, turn.env.library)])
+
+
+def reply_for(result: Answer, library: Library) -> Reply:
+    """The answer as a message, with a "more" button when more items are relevant."""
+    data = more_data(library, result.more)
+    buttons = ((Button(MORE_LABEL, data),),) if data else ()
+    return Reply(result.text, buttons)
+
+
+def before_start(env: Env, text: str, today: date) -> Outcome:
+    """A question from someone who has not sent /start yet: the answer straight away (for the age it names,
+    or across stages with a choice of stage), then one line inviting them to /start."""
+    if len(text) > MAX_TEXT_CHARS:
+        return say(TOO_LONG)
+    result = answer(text, library=env.library, today=today, child=None)
+    if result.scope is not Scope.IN:
+        return Outcome([Reply(f"{result.text}\n\n{INVITE}")])
+    if result.age_months is None and result.by_stage:
+        rows = tuple(
+            (Button(band.label, data),)
+            for band, items in result.by_stage
+            if (data := more_data(env.library, items)) is not None
+        )
+        return Outcome([Reply(f"{result.text}\n\n{STAGE_PROMPT}\n{INVITE}", rows)])
+    reply = reply_for(result, env.library)
+    return Outcome([Reply(f"{reply.text}\n\n{INVITE}", reply.buttons)])
+
+
+def more_data(library: Library, items: Sequence[Item]) -> str | None:
+    """Callback data naming ``items`` by their number in the library, or None when there are none."""
+    if not items:
+        return None
+    index = index_for(library)
+    numbers = "".join(_base36(index.item_number(item)) for item in items)
+    return f"{MORE_PREFIX}{_check(library)}:{numbers}"
+
+
+def on_more(library: Library, data: str) -> Outcome | None:
+    """The items a "more" (or stage) button names; None when the data is not ours or the content changed."""
+    check, _, numbers = data.removeprefix(MORE_PREFIX).partition(":")
+    if check != _check(library) or not numbers or len(numbers) % 2:
+        return None
+    index = index_for(library)
+    items = []
+    for start in range(0, len(numbers), 2):
+        try:
+            number = int(numbers[start : start + 2], 36)
+        except ValueError:
+            return None
+        item = index.item_at(number)
+        if item is None:
+            return None
+        items.append(item)
+    return say(more_text(library, items))
+
+
+def _base36(number: int) -> str:
+    high, low = divmod(number, 36)
+    return _DIGITS[high] + _DIGITS[low]
+
+
+def _check(library: Library) -> str:
+    """Two characters that change when the content's items change (their ids or order)."""
+    ids = ",".join(item.id for item in library.items())
+    return _base36(zlib.crc32(ids.encode()) % (36 * 36))
 
 
 async def _for_one_child(
     turn: Turn, prompt: str, prefix: str, then: Callable[[Turn, Child], Awaitable[Outcome]]
 ) -> Outcome:
-    """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several."""
+    """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several. Children
+    past the ages the content covers leave the choice (they stay in /children until the parent removes them)."""
     children = await turn.children()
     if not children:
         return say(NO_CHILD_YET)
-    if len(children) == 1:
-        return await then(turn, children[0])
-    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in children)
+    current = [child for child in children if stages.in_content_ages(turn, child)]
+    if len(children) == 1 or len(current) == 1:
+        return await then(turn, (current or children)[0])
+    if not current:
+        return say(stages.ended_text(turn, children))
+    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in current)
     return Outcome([Reply(prompt, buttons)])
 
 
@@ -82,4 +183,4 @@ async def tip(turn: Turn) -> Outcome:
 
 async def tip_for(turn: Turn, child: Child) -> Outcome:
     """The tip itself goes out after the commit, through the dispatcher, so it is recorded like any tip."""
-    return Outcome(tips=[(turn.parent.id, child.id)], toast=f"A tip for {child.name} is on its way.")
+    return await stages.tip_for(turn, child)

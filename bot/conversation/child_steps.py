@@ -1,19 +1,20 @@
 """A child's name, birthdate and (for a baby born early) due date: for onboarding, /addchild and edits.
 
-The flow data's ``mode``: "first" (onboarding, goes on to time zone and schedule), "add" (another child),
-"edit" (new dates for ``child_id``). Answers so far live in the flow data, so a restart loses nothing.
+The flow's mode: ``Mode.FIRST`` (onboarding, goes on to time zone and schedule), ``Mode.ADD`` (another child),
+``Mode.EDIT`` (new dates for ``child_id``). Answers so far live in the flow data, so a restart loses nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 
 from bot.conversation import setup_steps
-from bot.conversation.formats import day_date
+from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, esc
+from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.ages import (
     DateProblem,
@@ -26,26 +27,35 @@ from bot.core.ages import (
 from bot.core.answers import typical_now
 from bot.core.dates import EXAMPLES, parse_date
 from bot.core.reply import Reply
+from bot.core.text import day_date, esc
 from db import families
 
 YES = frozenset({"yes", "y", "yeah", "yep", "yes please"})
 NO = frozenset({"no", "n", "nope", "no thanks"})
 
 
-async def begin(turn: Turn, mode: str, lead: str = "") -> Outcome:
-    await turn.goto("name", {"mode": mode})
-    question = "What's your child's name?" if mode == "first" else "What's this child's name?"
+async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
+    await turn.goto(Step.NAME, FlowData(mode=mode))
+    question = "What's your child's name?" if mode is Mode.FIRST else "What's this child's name?"
     return say(lead + question + " A nickname is fine.")
 
 
 async def begin_another(turn: Turn) -> Outcome:
     """/addchild: a parent without children (all removed, or setup left early) gets the full setup."""
-    return await begin(turn, "add" if await turn.children() else "first")
+    return await begin(turn, Mode.ADD if await turn.children() else Mode.FIRST)
 
 
 async def begin_dates(turn: Turn, child_id: int, name: str) -> Outcome:
-    await turn.goto("birthdate", {"mode": "edit", "child_id": child_id, "name": name})
+    await turn.goto(Step.BIRTHDATE, FlowData(mode=Mode.EDIT, child_id=child_id, name=name))
     return say(_ask_birthdate(name))
+
+
+async def _restart(turn: Turn) -> Outcome:
+    """A flow stored without an answer this step needs (only an older version could leave one): ask again."""
+    data = turn.data
+    if data.mode is Mode.EDIT and data.child_id is not None and data.name is not None:
+        return await begin_dates(turn, data.child_id, data.name)
+    return await begin_another(turn)
 
 
 def _ask_birthdate(name: str) -> str:
@@ -62,12 +72,12 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     name = read_name(text)
     if name is None:
         return say(NAME_HINT)
-    await turn.goto("birthdate", {**turn.data, "name": name})
+    await turn.goto(Step.BIRTHDATE, replace(turn.data, name=name))
     return say(_ask_birthdate(name))
 
 
 async def on_birthdate(turn: Turn, text: str) -> Outcome:
-    name = str(turn.data.get("name", "your child"))
+    name = turn.data.name or "your child"
 
     def check(d: date) -> str | None:
         validate_birthdate(d, turn.today)
@@ -79,7 +89,7 @@ async def on_birthdate(turn: Turn, text: str) -> Outcome:
             )
         return None
 
-    return await _read_date(turn, text, "birthdate_pick", check, _birthdate_known)
+    return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
 
 
 async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
@@ -87,13 +97,15 @@ async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
 
 
 async def on_due(turn: Turn, text: str) -> Outcome:
-    birthdate = date.fromisoformat(str(turn.data["birthdate"]))
+    birthdate = turn.data.birthdate
+    if birthdate is None:  # only a flow stored by an older version could lack it
+        return await _restart(turn)
 
     def check(d: date) -> str | None:
         validate_due_date(d, birthdate)
         return None
 
-    return await _read_date(turn, text, "due_pick", check, _complete)
+    return await _read_date(turn, text, Step.DUE_PICK, check, _complete)
 
 
 async def on_due_pick(turn: Turn, value: str) -> Outcome:
@@ -103,7 +115,7 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
 async def on_early(turn: Turn, text: str) -> Outcome:
     answer = " ".join(text.lower().split()).strip(".!")
     if answer in YES:
-        await turn.goto("due", turn.data)
+        await turn.goto(Step.DUE, turn.data)
         return say(f"What was the due date? Write it {EXAMPLES}.")
     if answer in NO:
         return await _complete(turn, None)
@@ -111,8 +123,8 @@ async def on_early(turn: Turn, text: str) -> Outcome:
 
 
 def _ask_early(turn: Turn) -> Outcome:
-    name = esc(str(turn.data.get("name", "your child")))
-    buttons = ((choice("early", "yes", "Yes, born early"), choice("early", "no", "No")),)
+    name = esc(turn.data.name or "your child")
+    buttons = ((choice(Step.EARLY, "yes", "Yes, born early"), choice(Step.EARLY, "no", "No")),)
     text = (
         f"Was {name} born early, before the due date? If so, I count the age from the due date "
         "(the corrected age), as doctors do for babies born early."
@@ -124,7 +136,7 @@ Check = Callable[[date], "str | None"]
 Known = Callable[[Turn, date], Awaitable[Outcome]]
 
 
-async def _read_date(turn: Turn, text: str, pick_step: str, check: Check, known: Known) -> Outcome:
+async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known: Known) -> Outcome:
     """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask."""
     try:
         parsed = parse_date(text[:64], turn.today)
@@ -145,7 +157,7 @@ async def _read_date(turn: Turn, text: str, pick_step: str, check: Check, known:
         return say(problems[0])
     if len(valid) == 1:
         return await known(turn, valid[0])
-    await turn.goto(pick_step, {**turn.data, "candidates": [d.isoformat() for d in valid]})
+    await turn.goto(pick_step, replace(turn.data, candidates=tuple(valid)))
     buttons = tuple((choice(pick_step, d.isoformat(), day_date(d)),) for d in valid)
     return Outcome([Reply("Just to be sure, which date do you mean?", buttons)])
 
@@ -154,23 +166,24 @@ async def _pick(
     turn: Turn, value: str, known: Known, retype: Callable[[Turn, str], Awaitable[Outcome]]
 ) -> Outcome:
     """A button from the "which date" question; typed text instead is read as a fresh date."""
-    if value in turn.data.get("candidates", ()):
-        return await known(turn, date.fromisoformat(value))
+    picked = next((d for d in turn.data.candidates if d.isoformat() == value), None)
+    if picked is not None:
+        return await known(turn, picked)
     return await retype(turn, value)
 
 
 async def _birthdate_known(turn: Turn, birthdate: date) -> Outcome:
-    data = {key: value for key, value in turn.data.items() if key != "candidates"}
-    await turn.goto("early", {**data, "birthdate": birthdate.isoformat()})
+    await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=birthdate))
     return _ask_early(turn)
 
 
 async def _complete(turn: Turn, due_date: date | None) -> Outcome:
     data = turn.data
-    mode = data.get("mode")
-    birthdate = date.fromisoformat(str(data["birthdate"]))
-    if mode == "edit":
-        child = await turn.child(data.get("child_id"))
+    birthdate = data.birthdate
+    if birthdate is None or data.name is None:  # only a flow stored by an older version could lack them
+        return await _restart(turn)
+    if data.mode is Mode.EDIT:
+        child = await turn.child(data.child_id)
         await turn.goto(None)
         if child is None:
             return say("That child is no longer in your list. Send /children to see it.")
@@ -181,12 +194,12 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         corrected = " (corrected for being born early)" if age.corrected else ""
         return say(f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}.")
     child = await families.add_child(
-        turn.s, turn.parent, name=str(data["name"]), birthdate=birthdate, due_date=due_date
+        turn.s, turn.parent, name=data.name, birthdate=birthdate, due_date=due_date
     )
     # Scheduled right away with the defaults, so a parent who leaves the remaining questions still gets tips.
     await reschedule(turn.s, turn.parent, turn.now)
-    if mode == "first":
-        await turn.goto("tz", {"mode": "first", "child_id": child.id})
+    if data.mode is Mode.FIRST:
+        await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id))
         return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set.\n\n")
     await turn.goto(None)
     typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.conversation import asking, child_steps, setup_steps
-from bot.conversation.formats import day_date
+from bot.conversation import asking, child_steps, setup_steps, stages
+from bot.conversation.flow import FlowData, Mode, Step
+from bot.conversation.formats import join_names
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import NAME_HINT, NO_CHILD_YET, esc
+from bot.conversation.texts import NAME_HINT, NO_CHILD_YET
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
-from bot.core.reply import Button, Reply
+from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
+from bot.core.text import day_date, esc
+from bot.core.tips import is_past_content
 from db import families
 from db.models import Child
 
@@ -26,6 +29,7 @@ INVITE_PROBLEMS = {
     "used": "That invite link has already been used. Each link works once; please ask for a new one.",
     "already_linked": "You already share this child, so there's nothing more to do.",
 }
+ALREADY_LINKED_SEVERAL = "You already share these children, so there's nothing more to do."
 
 
 def describe_child(turn: Turn, child: Child) -> str:
@@ -33,7 +37,8 @@ def describe_child(turn: Turn, child: Child) -> str:
     if age is None:
         return f"<b>{esc(child.name)}</b>"
     corrected = ", corrected age" if age.corrected else ""
-    return f"<b>{esc(child.name)}</b>, {describe_age(age)}{corrected}"
+    ended = " (tips have ended)" if is_past_content(age.months, turn.env.library) else ""
+    return f"<b>{esc(child.name)}</b>, {describe_age(age)}{corrected}{ended}"
 
 
 async def list_children(turn: Turn) -> Outcome:
@@ -73,7 +78,7 @@ async def _menu(turn: Turn, child: Child) -> Outcome:
 
 
 async def _ask_rename(turn: Turn, child: Child) -> Outcome:
-    await turn.goto("rename", {"child_id": child.id})
+    await turn.goto(Step.RENAME, FlowData(child_id=child.id))
     return say(f"What should I call {esc(child.name)} from now on?")
 
 
@@ -97,7 +102,7 @@ async def _remove(turn: Turn, child: Child) -> Outcome:
 
 
 async def on_rename(turn: Turn, text: str) -> Outcome:
-    child = await turn.child(turn.data.get("child_id"))
+    child = await turn.child(turn.data.child_id)
     if child is None:
         await turn.goto(None)
         return say("That child is no longer in your list. Send /children to see it.")
@@ -111,8 +116,68 @@ async def on_rename(turn: Turn, text: str) -> Outcome:
 
 
 async def _invite(turn: Turn, child: Child) -> Outcome:
+    """From a child's menu: the link right away for an only child; with several, whom it should share."""
+    children = await turn.children()
+    if len(children) == 1:
+        return await _make_link(turn, children)
+    return _who_to_share(turn, [child, *(c for c in children if c.id != child.id)])
+
+
+def _who_to_share(turn: Turn, children: list[Child]) -> Outcome:
+    rows = [(Button(f"Just {child.name}", f"i:{child.id}"),) for child in children]
+    rows.append((Button("👨‍👩‍👧 All my children", "i:all"),))
+    if len(children) > 2 and _fits(_pick_data(children)):
+        rows.append((Button("Choose several", "i:pick:"),))
+    return Outcome([Reply(INVITE_WHO, tuple(rows))])
+
+
+INVITE_WHO = "Who should the new caregiver share? They'll get those children's tips in their own chat."
+
+
+def _pick_data(selected: list[Child]) -> str:
+    return "i:pick:" + ".".join(str(child.id) for child in selected)
+
+
+def _fits(data: str) -> bool:
+    return len(data.encode()) <= MAX_CALLBACK_BYTES
+
+
+def _choose_several(children: list[Child], selected: list[Child]) -> Outcome:
+    """A tick list: each tap toggles one child; the link is made for the ticked ones."""
+    chosen = {child.id for child in selected}
+    rows = []
+    for child in children:
+        toggled = [c for c in children if (c.id in chosen) != (c.id == child.id)]
+        mark = "✅" if child.id in chosen else "▫️"
+        rows.append((Button(f"{mark} {child.name}", _pick_data(toggled)),))
+    if selected:
+        rows.append((Button("🔗 Make the link", "i:" + ".".join(str(c.id) for c in selected)),))
+    text = "Tap the children the new caregiver should share, then make the link."
+    return Outcome([Reply(text, tuple(rows))])
+
+
+async def on_invite_press(turn: Turn, rest: str) -> Outcome | None:
+    """``i:all``, ``i:<ids>`` (make the link) and ``i:pick:<ids>`` (the tick list), ids dot-separated; None
+    (expired) unless every id is one of this parent's own children."""
+    children = await turn.children()
+    if rest == "all":
+        return await _make_link(turn, children) if children else None
+    picking = rest.startswith("pick:")
+    raw = rest.removeprefix("pick:")
+    own = {str(child.id): child for child in children}
+    wanted = [part for part in raw.split(".") if part] if raw else []
+    if any(part not in own for part in wanted) or len(set(wanted)) != len(wanted):
+        return None
+    selected = [child for child in children if str(child.id) in wanted]
+    if picking:
+        return _choose_several(children, selected)
+    return await _make_link(turn, selected) if selected else None
+
+
+async def _make_link(turn: Turn, children: list[Child]) -> Outcome:
     ttl = turn.env.invite_ttl
-    invite = await families.create_invite(turn.s, turn.parent.id, child.id, now=turn.now, ttl=ttl)
+    ids = [child.id for child in children]
+    invite = await families.create_invite(turn.s, turn.parent.id, ids, now=turn.now, ttl=ttl)
     hours = int(ttl.total_seconds() // 3600)
     username = turn.env.bot_username
     if username:
@@ -120,42 +185,64 @@ async def _invite(turn: Turn, child: Child) -> Outcome:
         how = f"Send this link to the other caregiver:\n{esc(link)}"
     else:
         how = f"The other caregiver sends me:\n<code>/start {esc(invite.code)}</code>"
+    names = esc(join_names([child.name for child in children]))
     return say(
-        f"{how}\n\nThey'll get the tips for {esc(child.name)} in their own chat. The link works once, "
+        f"{how}\n\nThey'll get the tips for {names} in their own chat. The link works once, "
         f"for the next {hours} hours."
     )
 
 
 async def join(turn: Turn, code: str, created: bool) -> Outcome:
-    """``/start <code>``: link this parent to the invite's child; a new parent then sets time zone and days."""
+    """``/start <code>``: link this parent to the invite's children; a new parent then sets time zone and days."""
     needs_setup = created or not await turn.children()
     try:
-        child = await families.redeem_invite(turn.s, code[:64], turn.parent, now=turn.now)
+        shared = await families.redeem_invite(turn.s, code[:64], turn.parent, now=turn.now)
     except families.InviteError as exc:
         hours = int(turn.env.invite_ttl.total_seconds() // 3600)
         problem = INVITE_PROBLEMS[exc.reason].format(hours=hours)
+        if exc.reason == "already_linked" and exc.children > 1:
+            problem = ALREADY_LINKED_SEVERAL
         if needs_setup:
             return await child_steps.begin(
-                turn, "first", problem + "\n\nYou can also set up your own child. "
+                turn, Mode.FIRST, problem + "\n\nYou can also set up your own child. "
             )
         return say(problem)
-    outcome = Outcome()
-    who = esc(turn.parent.first_name or "Another caregiver")
-    for other in await families.caregivers_of(turn.s, child.id):
-        if other.id != turn.parent.id:
-            outcome.notices.append(
-                (other.chat_id, Reply(f"{who} joined you as a caregiver for {esc(child.name)}."))
-            )
-    welcome = f"Welcome! You now share {esc(child.name)}, and you'll get the tips for {esc(child.name)} here."
+    outcome = Outcome(notices=await _joined_notices(turn, shared))
+    names = esc(join_names([child.name for child in shared]))
+    theirs = names if len(shared) == 1 else "them"
+    welcome = f"Welcome! You now share {names}, and you'll get the tips for {theirs} here."
     await reschedule(turn.s, turn.parent, turn.now)
     if needs_setup:
-        await turn.goto("tz", {"mode": "joined", "child_id": child.id})
+        await turn.goto(Step.TZ, FlowData(mode=Mode.JOINED, child_id=shared[0].id))
         asked = setup_steps.ask_tz(turn, welcome + "\n\n")
         outcome.replies.extend(asked.replies)
         return outcome
     await turn.goto(None)
     outcome.replies.append(Reply(f"{welcome} {setup_steps.schedule_line(turn)}"))
     return outcome
+
+
+async def _joined_notices(turn: Turn, shared: list[Child]) -> list[tuple[int, Reply]]:
+    """Each other caregiver hears who joined, for the children they share: "Sam joined as a caregiver for
+    Leo and Maya." """
+    theirs: dict[int, list[Child]] = {}
+    chats: dict[int, int] = {}
+    for child in shared:
+        for other in await families.caregivers_of(turn.s, child.id):
+            if other.id != turn.parent.id:
+                theirs.setdefault(other.id, []).append(child)
+                chats[other.id] = other.chat_id
+    name = turn.parent.first_name
+    notices = []
+    for other_id, children in theirs.items():
+        names = esc(join_names([child.name for child in children]))
+        text = (
+            f"{esc(name)} joined as a caregiver for {names}."
+            if name
+            else f"A new caregiver joined for {names}."
+        )
+        notices.append((chats[other_id], Reply(text)))
+    return notices
 
 
 # ``c:<action>:<child id>``: each runs only with the pressing parent's own child.
@@ -168,4 +255,5 @@ CHILD_ACTIONS: dict[str, Callable[[Turn, Child], Awaitable[Outcome]]] = {
     "removeyes": _remove,
     "normal": asking.typical_for,
     "tip": asking.tip_for,
+    "revive": stages.revive,
 }

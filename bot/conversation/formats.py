@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.core.schedule import WEEKDAY_NAMES
 
 _DAY_PREFIX = re.compile(r"[a-z]+")
 _TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
-
-
-def day_date(d: date) -> str:
-    """ "15 March 2026"."""
-    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
 
 
 def hhmm(t: time) -> str:
@@ -60,3 +55,10 @@ def read_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+def join_names(names: list[str]) -> str:
+    """ "Leo", "Leo and Maya", "Leo, Maya and Nia" (plain text: escape the result for HTML)."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

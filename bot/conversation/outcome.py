@@ -7,7 +7,12 @@ from datetime import timedelta
 
 from bot.conversation.texts import EXPIRED, EXPIRED_TOAST
 from bot.core.reply import Reply
+from bot.core.safety import SafetyKind
+from bot.core.safety_reply import Support
 from content import Library
+
+# Kinds whose reply must not wait behind anything: the adapter sends these first and never throttles them.
+URGENT = frozenset({SafetyKind.CRISIS, SafetyKind.EMERGENCY})
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,8 @@ class Env:
     invite_ttl: timedelta = timedelta(hours=48)
     # Without a username (the terminal chat) invites are shown as "/start <code>".
     bot_username: str | None = None
+    # The operator's helplines and emergency number, for replies to a parent in distress.
+    support: Support = field(default_factory=Support)
 
 
 @dataclass
@@ -36,12 +43,20 @@ class Outcome:
 
     ``tips`` are (parent id, child id) pairs to send a tip for right away; ``notices`` go to other chats
     (a caregiver told that someone joined); ``toast`` answers a button press in Telegram's little popup.
+    ``safety`` says the message was distress of that kind (never what it said), so an adapter can count
+    replies per kind for the operator's statistics and send :attr:`urgent` ones ahead of anything else.
     """
 
     replies: list[Reply] = field(default_factory=list)
     tips: list[tuple[int, int]] = field(default_factory=list)
     notices: list[tuple[int, Reply]] = field(default_factory=list)
     toast: str | None = None
+    safety: SafetyKind | None = None
+
+    @property
+    def urgent(self) -> bool:
+        """A crisis or emergency reply: send it first, and let no rate limit of ours hold it back."""
+        return self.safety in URGENT
 
 
 def say(*texts: str) -> Outcome:

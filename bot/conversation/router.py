@@ -11,7 +11,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import account, asking, child_steps, children, setup_steps
+from bot.conversation import account, asking, child_steps, children, setup_steps, turned_down
+from bot.conversation.distress import answer_distress, question_in
+from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import (
@@ -23,30 +25,34 @@ from bot.conversation.texts import (
     help_text,
 )
 from bot.conversation.turn import Turn, parse_id
+from bot.core import safety
+from bot.core.reply import Reply
+from bot.core.safety import SafetyKind
 from db import deliveries, families
 from db.models import Feedback, ParentState
 
-Step = Callable[[Turn, str], Awaitable[Outcome]]
+Answer = Callable[[Turn, str], Awaitable[Outcome]]
 Action = Callable[[Turn], Awaitable[Outcome]]
 
-STEPS: dict[str, Step] = {
-    "name": child_steps.on_name,
-    "birthdate": child_steps.on_birthdate,
-    "birthdate_pick": child_steps.on_birthdate_pick,
-    "early": child_steps.on_early,
-    "due": child_steps.on_due,
-    "due_pick": child_steps.on_due_pick,
-    "tz": setup_steps.on_tz,
-    "days": setup_steps.on_days,
-    "time": setup_steps.on_time,
-    "per_week": setup_steps.on_per_week,
-    "rename": children.on_rename,
-    asking.ASK_STEP: asking.on_ask_text,
-    account.DELETE_STEP: account.on_delete,
+# What answers each step; every step has one (a test checks).
+STEPS: dict[Step, Answer] = {
+    Step.NAME: child_steps.on_name,
+    Step.BIRTHDATE: child_steps.on_birthdate,
+    Step.BIRTHDATE_PICK: child_steps.on_birthdate_pick,
+    Step.EARLY: child_steps.on_early,
+    Step.DUE: child_steps.on_due,
+    Step.DUE_PICK: child_steps.on_due_pick,
+    Step.TZ: setup_steps.on_tz,
+    Step.DAYS: setup_steps.on_days,
+    Step.TIME: setup_steps.on_time,
+    Step.PER_WEEK: setup_steps.on_per_week,
+    Step.RENAME: children.on_rename,
+    Step.ASK: asking.on_ask_text,
+    Step.DELETE: account.on_delete,
 }
 
 # Where a button means something else than the same text typed: a child's id is no question.
-PRESS_STEPS: dict[str, Step] = STEPS | {asking.ASK_STEP: asking.on_ask_press}
+PRESS_STEPS: dict[Step, Answer] = STEPS | {Step.ASK: asking.on_ask_press}
 
 # Commands for a known parent; each leaves whatever flow the parent was in.
 ACTIONS: dict[str, Action] = {
@@ -62,7 +68,7 @@ ACTIONS: dict[str, Action] = {
     "deletedata": account.delete_data,
 }
 
-FEEDBACK = {"h": (Feedback.HELPFUL, "Thanks! Glad it helped."), "n": (Feedback.NOT_FOR_US, "Thanks, noted.")}
+HELPFUL_THANKS = "Thanks! Glad it helped."
 
 
 def split_command(text: str) -> tuple[str, list[str]]:
@@ -88,15 +94,37 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
         return Outcome()
     if text.startswith("/"):
         return await on_command(s, env, who, text, now)
+    # Distress first, whoever writes and whatever step they are at: before /start, paused or stopped too.
+    kind = safety.check(text)
+    if kind is not None:
+        outcome = await answer_distress(s, env, who, kind, now)
+        if kind is SafetyKind.WELLBEING:
+            outcome.replies += await _also_answer(s, env, who, text, now)
+        return outcome
     turn = await _turn(s, env, who, now)
     if turn is None:
-        return say(NEED_START)
-    step = STEPS.get(turn.parent.flow or "")
+        return asking.before_start(env, text, now.date())
+    step = turn.step
     if step is not None:
-        return await step(turn, text)
+        return await STEPS[step](turn, text)
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
     return await asking.question(turn, text)
+
+
+async def _also_answer(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> list[Reply]:
+    """After a wellbeing reply, the answer to a question asked in the same message, if the content has one.
+
+    Only for a known parent outside any step: at "what's your child's name?" the text is no question.
+    """
+    asked = question_in(text)
+    if asked is None:
+        return []
+    turn = await _turn(s, env, who, now)
+    if turn is None or turn.step is not None:
+        return []
+    also = await asking.answer_in_scope(turn, asked)
+    return [also] if also is not None else []
 
 
 async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:
@@ -129,6 +157,8 @@ async def _cancel(turn: Turn) -> Outcome:
 
 async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime) -> Outcome:
     """A button press; anything not valid for this parent right now is "expired", whatever its data says."""
+    if data.startswith(asking.MORE_PREFIX):  # names content only, so it works before /start too
+        return asking.on_more(env.library, data) or expired()
     turn = await _turn(s, env, who, now)
     if turn is None:
         return expired()
@@ -140,22 +170,25 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
     kind, _, rest = data.partition(":")
     if kind == "f":
         step_name, _, value = rest.partition(":")
-        step = PRESS_STEPS.get(step_name)
-        if step is None or turn.parent.flow != step_name:
+        step = turn.step
+        if step is None or step != step_name:
             return None
-        return await step(turn, value)
+        return await PRESS_STEPS[step](turn, value)
     if kind == "c":
         action, _, raw_id = rest.partition(":")
         return await children.on_press(turn, action, raw_id)
     if kind == "s":
         return await account.on_settings_press(turn, rest)
+    if kind == "i":
+        return await children.on_invite_press(turn, rest)
     if kind == "tip":
         return await _tip_press(turn, rest)
     return None
 
 
 async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
-    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``."""
+    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``; and
+    ``u:<delivery>``, which brings a turned-down idea back."""
     action, _, raw_id = rest.partition(":")
     if action == "pause":
         return await account.pause(turn)
@@ -163,9 +196,14 @@ async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
         child = await turn.child(raw_id)
         return await asking.tip_for(turn, child) if child is not None else None
     delivery_id = parse_id(raw_id)
-    if action not in FEEDBACK or delivery_id is None:
+    if delivery_id is None:
         return None
-    feedback, thanks = FEEDBACK[action]
-    if not await deliveries.record_feedback(turn.s, turn.parent.id, delivery_id, feedback):
+    if action == "n":
+        return await turned_down.not_for_us(turn, delivery_id)
+    if action == "u":
+        return await turned_down.undo(turn, delivery_id)
+    if action != "h" or not await deliveries.record_feedback(
+        turn.s, turn.parent.id, delivery_id, Feedback.HELPFUL
+    ):
         return None
-    return Outcome(toast=thanks)
+    return Outcome(toast=HELPFUL_THANKS)

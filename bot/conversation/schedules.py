@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.schedule import next_slot, parse_days, previous_slot
-from db import deliveries
+from db import deliveries, families
 from db.models import Parent, ParentState
 
 
@@ -24,7 +24,7 @@ async def reschedule(s: AsyncSession, parent: Parent, now: dt.datetime) -> None:
     await s.flush()
     links = (await deliveries.links_of(s, [parent.id])).get(parent.id, [])
     if parent.state != ParentState.ACTIVE or not any(link.farewell_at is None for link in links):
-        parent.next_due_at = None
+        await families.set_next_due(s, parent, None)
         return
     days = parse_days(parent.tip_days)
     due = parent.next_due_at
@@ -44,4 +44,4 @@ async def reschedule(s: AsyncSession, parent: Parent, now: dt.datetime) -> None:
             at=parent.tip_time,
             tz=parent.time_zone,
         )
-    parent.next_due_at = following
+    await families.set_next_due(s, parent, following)

@@ -1,18 +1,18 @@
 """Time zone, tip days, tip time and tips per week: asked during onboarding and again from /settings.
 
-The flow data's ``mode`` says where a step leads: "first" (new parent) and "joined" (a caregiver who came
-through an invite) go on to the next question and end with a summary; "settings" saves one answer and stops.
+The flow's mode says where a step leads: ``Mode.FIRST`` (new parent) and ``Mode.JOINED`` (a caregiver who came
+through an invite) go on to the next question and end with a summary; ``Mode.SETTINGS`` saves one answer and
+stops.
 """
 
 from __future__ import annotations
 
 from datetime import time
 
+from bot.conversation.flow import Mode, Step
 from bot.conversation.formats import hhmm, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import esc
-from bot.conversation.timezones import COMMON_ZONES, city, is_zone, match_zones
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.answers import typical_now
 from bot.core.reply import Button, Reply
@@ -24,6 +24,9 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
+from bot.core.text import esc
+from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
+from db import families
 from db.models import ParentState
 
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
@@ -53,7 +56,8 @@ def schedule_line(turn: Turn) -> str:
     """The parent's schedule and their next tip, in their own time zone."""
     parent = turn.parent
     days = parse_days(parent.tip_days)
-    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({esc(parent.time_zone)} time)."
+    zone = esc(zone_label(parent.time_zone))
+    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({zone} time)."
     if parent.state == ParentState.PAUSED:
         return line + " They are paused right now: send /resume to start them again."
     if parent.state == ParentState.STOPPED:
@@ -67,41 +71,42 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
     zones = list(COMMON_ZONES)
     if turn.parent.time_zone not in zones and turn.parent.time_zone != "UTC":
         zones.insert(0, turn.parent.time_zone)
-    buttons = [choice("tz", zone, city(zone)) for zone in zones]
+    choices = [zone_choice(zone) for zone in zones]
+    buttons = [choice(Step.TZ, c.value, c.label) for c in choices]
     text = (
-        "Which time zone are you in? Tap one, or type your city (like <i>London</i> or <i>New York</i>) "
-        "or a zone name (like <i>Europe/Paris</i>)."
+        "Which time zone are you in? Tap one, or type your city (like <i>London</i> or <i>São Paulo</i>) "
+        "or an offset (like <i>UTC+2</i>)."
     )
     return Outcome([Reply(lead + text, _rows(buttons, 2))])
 
 
 async def on_tz(turn: Turn, text: str) -> Outcome:
     typed = text.strip()
-    matches = (typed,) if is_zone(typed) else match_zones(typed)
-    if not matches:
-        return say(
-            f"I couldn't find a time zone for “{esc(typed[:64])}”. Try the nearest big city, "
-            "or a zone name like <i>Europe/Paris</i>."
-        )
-    if len(matches) > 1:
-        buttons = [choice("tz", zone, zone.replace("_", " ")) for zone in matches]
-        return Outcome([Reply("Which one do you mean?", _rows(buttons, 1))])
-    turn.parent.time_zone = matches[0]
-    if turn.data.get("mode") == "settings":
-        return await _saved(turn, f"Time zone set to {esc(matches[0])}.")
-    await turn.goto("days", turn.data)
-    return ask_days(turn, f"Time zone set to {esc(matches[0])}.\n\n")
+    found = find_zone(typed, turn.now)
+    if not found.choices:  # the buttons again, so a miss is never a dead end
+        missed = esc(found.note) or f"I couldn't find a time zone for “{esc(typed[:64])}”."
+        return ask_tz(turn, f"{missed}\n\n")
+    if len(found.choices) > 1:
+        buttons = [choice(Step.TZ, c.value, c.button) for c in found.choices]
+        return Outcome([Reply(esc(found.note) or "Which one do you mean?", _rows(buttons, 1))])
+    chosen = found.choices[0]
+    await families.set_schedule(turn.s, turn.parent, time_zone=chosen.zone)
+    said = f"Time zone set: {esc(confirmation(chosen, turn.now))}."
+    if turn.data.mode is Mode.SETTINGS:
+        return await _saved(turn, said)
+    await turn.goto(Step.DAYS, turn.data)
+    return ask_days(turn, f"{said}\n\n")
 
 
 def ask_days(turn: Turn, lead: str = "") -> Outcome:
     # The value is what a parent could type too ("mon"), so a press and typing it mean the same.
-    day_buttons = [choice("days", name[:3].lower(), name[:3]) for name in WEEKDAY_NAMES]
-    if turn.data.get("mode") == "settings":
+    day_buttons = [choice(Step.DAYS, name[:3].lower(), name[:3]) for name in WEEKDAY_NAMES]
+    if turn.data.mode is Mode.SETTINGS:
         per_week = len(parse_days(turn.parent.tip_days))
         note = f" With {per_week} tips a week they are spread out from that day." if per_week > 1 else ""
         text = f"Which day should tips come on?{note} Or type the days you want, like <i>Mon Thu</i>."
         return Outcome([Reply(lead + text, _rows(day_buttons, 4))])
-    keep = choice("days", "keep", f"{WEEKDAY_NAMES[min(DEFAULT_DAYS)]} {hhmm(DEFAULT_TIME)} is fine")
+    keep = choice(Step.DAYS, "keep", f"{WEEKDAY_NAMES[min(DEFAULT_DAYS)]} {hhmm(DEFAULT_TIME)} is fine")
     text = (
         "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
         "09:00</b>. Keep that, or pick another day (you can change it any time in /settings)."
@@ -111,25 +116,27 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
 
 async def on_days(turn: Turn, text: str) -> Outcome:
     value = text.strip().lower()
-    settings = turn.data.get("mode") == "settings"
+    settings = turn.data.mode is Mode.SETTINGS
     if value == "keep" and not settings:
         # What the button says, even if an earlier setup (all children since removed) chose otherwise.
-        turn.parent.tip_days, turn.parent.tip_time = format_days(DEFAULT_DAYS), DEFAULT_TIME
+        await families.set_schedule(
+            turn.s, turn.parent, tip_days=format_days(DEFAULT_DAYS), tip_time=DEFAULT_TIME
+        )
         return await finish(turn)
     days = read_days(value)
     if days is None:
         return say("Please tap a day, or type days like <i>Mon Thu</i>.")
     if len(days) == 1:  # one day: as many tips a week as before, spread out from it
         days = spread(min(days), len(parse_days(turn.parent.tip_days)))
-    turn.parent.tip_days = format_days(days)
+    await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
     if settings:
         return await _saved(turn, "Done.")
-    await turn.goto("time", turn.data)
+    await turn.goto(Step.TIME, turn.data)
     return ask_time(turn)
 
 
 def ask_time(turn: Turn) -> Outcome:
-    buttons = [choice("time", hhmm(t), hhmm(t)) for t in TIME_CHOICES]
+    buttons = [choice(Step.TIME, hhmm(t), hhmm(t)) for t in TIME_CHOICES]
     return Outcome(
         [
             Reply(
@@ -145,16 +152,16 @@ async def on_time(turn: Turn, text: str) -> Outcome:
         return say("Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>.")
     if text.strip().isdigit() and 1 <= at.hour <= 6:  # a bare "3": hardly anyone wants tips at 3 at night
         night, day = hhmm(at), hhmm(at.replace(hour=at.hour + 12))
-        buttons = ((choice("time", night, night), choice("time", day, day)),)
+        buttons = ((choice(Step.TIME, night, night), choice(Step.TIME, day, day)),)
         return Outcome([Reply(f"Do you mean {night} or {day}?", buttons)])
-    turn.parent.tip_time = at
-    if turn.data.get("mode") == "settings":
+    await families.set_schedule(turn.s, turn.parent, tip_time=at)
+    if turn.data.mode is Mode.SETTINGS:
         return await _saved(turn, "Done.")
     return await finish(turn)
 
 
 def ask_per_week(turn: Turn) -> Outcome:
-    buttons = tuple(choice("per_week", str(n), f"{n} a week") for n in PER_WEEK_CHOICES)
+    buttons = tuple(choice(Step.PER_WEEK, str(n), f"{n} a week") for n in PER_WEEK_CHOICES)
     return Outcome([Reply("How many tips a week would you like?", (buttons,))])
 
 
@@ -163,7 +170,7 @@ async def on_per_week(turn: Turn, text: str) -> Outcome:
     if value not in ("1", "2", "3"):
         return say("Please tap 1, 2 or 3.")
     days = spread(first_day(parse_days(turn.parent.tip_days)), int(value))
-    turn.parent.tip_days = format_days(days)
+    await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
     return await _saved(turn, f"{value} a week it is.")
 
 
@@ -175,7 +182,7 @@ async def _saved(turn: Turn, what: str) -> Outcome:
 
 async def finish(turn: Turn) -> Outcome:
     """End of onboarding (or of joining): what is typical now, and when the first tip comes."""
-    child = await turn.child(turn.data.get("child_id"))
+    child = await turn.child(turn.data.child_id)
     await turn.goto(None)
     await reschedule(turn.s, turn.parent, turn.now)
     replies = []

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
+from bot.core.text import esc
 from content import Library
-
-
-def esc(text: str) -> str:
-    """Escape for Telegram HTML text (quotes need no escaping outside attributes, and read better as is)."""
-    return html.escape(text, quote=False)
-
 
 # (command, menu description) in menu order; registered with set_my_commands and listed by /help.
 COMMANDS = (
@@ -43,6 +36,7 @@ TOO_LONG = "That's a long message! Could you ask it in a sentence or two?"
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 CANCELLED = "OK, we've left that. Send /help to see what you can do."
 NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what you can do."
+NO_TIP = "I have no new tip to send right now. Ask me a question any time, or send /normal."
 NO_CHILD_YET = "Let's add your child first: send /start."
 MAX_TEXT_CHARS = 1000
 MAX_NAME_CHARS = 40
@@ -71,7 +65,8 @@ PRIVACY = (
     "<b>Your privacy</b>\n"
     "<b>What I store:</b> your Telegram chat id, first name and language; your time zone and tip schedule; "
     "each child's name (a nickname is fine), birthdate and due date if given; which tips I sent and your "
-    "feedback on them; and, only while we are in the middle of something, the step we are at.\n"
+    "feedback on them; only while we are in the middle of something, the step we are at; and, for a day "
+    "after you tell me you're struggling, when that was (never what you wrote), so I don't repeat myself.\n"
     "<b>Why:</b> to send tips that fit your child's age at the time you chose, without repeating them.\n"
     "<b>What I don't store:</b> the questions you ask (they are answered and forgotten; if you have several "
     "children, a question waits until you tap which child it is about, send something else or /cancel).\n"
@@ -86,12 +81,13 @@ def about(library: Library) -> str:
     for topic in library.topics:
         refs = "\n".join(f"• {esc(ref.text)}" for ref in topic.references)
         parts.append(
-            f"<b>{esc(topic.title)}</b>\n{esc(topic.summary)}\n"
+            f"<b>{esc(topic.title)}</b>\nIn the guidance's own words: “{esc(topic.summary)}”\n"
             f"Source: {esc(topic.source)} (reviewed {topic.reviewed})."
             + (f"\n<b>References</b>\n{refs}" if refs else "")
         )
     return (
-        "Everything I say comes from this content, never made up:\n\n"
+        "Everything I say comes from this guidance, never made up. I put its ideas into everyday words "
+        "for you and add nothing.\n\n"
         + "\n\n".join(parts)
         + "\n\nI'm not a doctor. For any worry about your child's health or development, "
         "please talk to your child's doctor or nurse."

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.flow import FlowData, Step, read_step
 from bot.conversation.outcome import Env
 from bot.core.answers import ChildInfo
 from bot.core.reply import Button
@@ -29,7 +29,7 @@ def parse_id(text: str) -> int | None:
     return value if value <= _MAX_ID else None
 
 
-def choice(step: str, value: str, label: str) -> Button:
+def choice(step: Step, value: str, label: str) -> Button:
     """A button that answers the flow step ``step``; pressed in any other step it has expired."""
     return Button(label, f"f:{step}:{value}")
 
@@ -51,11 +51,16 @@ class Turn:
         return self.now.astimezone(ZoneInfo(self.parent.time_zone)).date()
 
     @property
-    def data(self) -> dict[str, Any]:
-        return dict(self.parent.flow_data or {})
+    def step(self) -> Step | None:
+        return read_step(self.parent.flow)
 
-    async def goto(self, step: str | None, data: dict[str, Any] | None = None) -> None:
-        await families.set_flow(self.s, self.parent, step, data if step is not None else None)
+    @property
+    def data(self) -> FlowData:
+        return FlowData.from_json(self.parent.flow_data)
+
+    async def goto(self, step: Step | None, data: FlowData = FlowData()) -> None:  # noqa: B008 (frozen)
+        """Move to ``step`` with ``data``; None leaves the flow (and forgets its data)."""
+        await families.set_flow(self.s, self.parent, step, data.to_json() if step is not None else None)
 
     async def child(self, child_id: int | str | None) -> Child | None:
         """The parent's own child with this id, or None (not theirs, gone, or not an id at all)."""

@@ -52,13 +52,25 @@ _AGE = re.compile(
     rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z])){_HALF}(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
 )
 _OLD_AFTER = re.compile(r"[\s-]*old\b")
+# With no unit, a small number is an age in years only in a few shapes: "he's 1 and ...", "she is almost two.",
+# "(2.5)", "wean off the dummy at 2".
+_BARE_END = r"(?=\s*(?:$|[.,;:!?)]|and\b|now\b|but\b|so\b|&|x\b|lol\b|he\b|she\b|they\b))"
+_BARE_AGE = re.compile(
+    r"\b(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who)"
+    r"(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+)?(?:(?P<about>almost|nearly)\s+|just\s+|about\s+)?"
+    rf"(?P<is>[1-3](?:\.5)?|one|two|three){_BARE_END}"
+    rf"|\((?P<paren>[1-3](?:\.5)?)\)"
+    rf"|\b(?:now\s+)?at\s+(?P<at>[1-3]){_BARE_END}"
+    rf"|\b(?P<about2>almost|nearly)\s+(?P<near>[1-3]|one|two|three){_BARE_END}"
+)
+_NEARLY_BEFORE = re.compile(r"\b(?:almost|nearly)\s+(?:a\s+)?$")
 # "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
 _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant)\b"
 )
 _DURATION_BEFORE = re.compile(
-    r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice"
-    r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?)"
+    r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
+    r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
     r"\s+(?:(?:about|around|the|a|nearly|almost|over|like|just|only)\s+)*$"
 )
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:(?:about|around|the|nearly|almost|over|like|just|only)\s+)*$")
@@ -78,17 +90,97 @@ class AgeMention:
 
 def find_age(text: str) -> AgeMention | None:
     """The first age named in ``text``, or None."""
+    ages = find_ages(text)
+    return ages[0] if ages else None
+
+
+def find_ages(text: str) -> list[AgeMention]:
+    """Every age named in ``text``, in order ("my 8 month old and my 2 year old"); like :func:`find_age`, a
+    possible duration ("clingy for 3 months") counts only when no other age is named."""
     lowered = text.lower().replace("’", "'")
-    weak: AgeMention | None = None
+    strong: list[AgeMention] = []
+    weak: list[AgeMention] = []
     for match in _AGE.finditer(lowered):
         found = _mention(match, lowered)
         if found is None:
             continue
+        if _NEARLY_BEFORE.search(lowered[: match.start()]) and found[0] > 0:
+            found = _months_label(found[0] - 1)  # "nearly 2" is 23 months
         mention = AgeMention(found[0], text[match.start() : match.end()], match.span(), found[1])
         if not _FOR_BEFORE.search(lowered[: match.start()]) or _OLD_AFTER.match(lowered, match.end()):
-            return mention
-        weak = weak or mention  # "clingy for 3 months": maybe a duration, so a later age wins
-    return weak
+            strong.append(mention)
+        else:
+            weak.append(mention)
+    if strong:
+        return _current(strong, text, lowered)
+    return weak[:1] or _bare_ages(text, lowered)
+
+
+# "was fine at 5 months and now at 8", "at 5 months ... now 8 months": the age now is the later one.
+_NOW_BEFORE = re.compile(r"\bnow\s+(?:(?:at|is|he's|she's|they're|(?:he|she|it)\s+is|they\s+are)\s+)?$")
+_NOW_BARE = re.compile(
+    r"\bnow\s+(?:(?:at|is|he's|she's|they're|(?:he|she|it)\s+is|they\s+are)\s+)?"
+    r"(?P<n>\d{1,2})(?![\d.,]|\s*(?:y|m|w|d|(?:and|&)\s+a\s+half|1/2|½)\w*)"
+)
+
+
+def _current(mentions: list[AgeMention], text: str, lowered: str) -> list[AgeMention]:
+    """Drop ages that an age "now" follows; a unitless "now at 8" takes the unit of the age before it."""
+    first = mentions[0]
+    bare = _NOW_BARE.search(lowered, first.span[1])
+    if bare is not None and len(mentions) == 1 and "month" in _unit_of(first):
+        months, label = _months_label(int(bare["n"]))
+        if months > first.months:
+            return [AgeMention(months, text[bare.start("n") : bare.end("n")], bare.span("n"), label)]
+    for n in range(len(mentions) - 1, 0, -1):
+        later = mentions[n]
+        if _NOW_BEFORE.search(lowered[: later.span[0]]) and all(
+            m.months <= later.months for m in mentions[:n]
+        ):
+            return mentions[n:]
+    return mentions
+
+
+def _unit_of(mention: AgeMention) -> str:
+    """ "month" when the parent counted in months ("5 months", "5mo"), else the label's words."""
+    return "month" if re.search(r"\d\s*m|month|mo\b", mention.text.lower()) else mention.label
+
+
+# Months and years in the languages parents most often write in when not in English, for the polite
+# "answers are in English" reply to keep the age it names.
+_FOREIGN_AGE = re.compile(
+    r"(?P<n>\d{1,2})[\s-]*(?:(?P<m>mois|mes|meses|mês|mese|mesi|maand(?:en)?|monat(?:e|en|s)?|miesi\w*"
+    r"|månad\w*|måned\w*|mnd|ay\w*|месяц\w*|міся\w*|měsíc\w*|mesiac\w*|luni|lună|hónap\w*|kuukau\w*"
+    r"|bulan|tháng)"
+    r"|(?P<y>ans?|años?|anni|anno|anos?|jahre?n?|jährig\w*|jaar|lat|rok\w*|år|год\w*|лет|рок\w*|ani"
+    r"|éves|vuot\w*|tahun|tuổi|yaş\w*))(?!\w)"
+    r"|(?P<cn>\d{1,2})\s*(?:(?P<cm>个月|個月|ヶ月|か月|カ月|개월)|(?P<cy>岁|歲|歳|살))"
+)
+
+
+def find_age_any_language(text: str) -> AgeMention | None:
+    """An age in English, or a number with a month or year word of a few other languages ("8 mois")."""
+    found = find_age(text)
+    if found is not None:
+        return found
+    match = _FOREIGN_AGE.search(text.lower())
+    if match is None:
+        return None
+    number = int(match["n"] or match["cn"])
+    months, label = _months_label(number * (12 if match["y"] or match["cy"] else 1))
+    return AgeMention(months, text[match.start() : match.end()], match.span(), label)
+
+
+def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
+    """Ages with no unit, in years: "he's 1", "she's almost two", "(2.5)", "at 2"."""
+    found = []
+    for match in _BARE_AGE.finditer(lowered):
+        number = match["is"] or match["paren"] or match["at"] or match["near"]
+        years = _number(number)
+        months = years * 12 - (1 if match["about"] or match["about2"] else 0)
+        whole, label = _months_label(months)
+        found.append(AgeMention(whole, text[match.start() : match.end()], match.span(), label))
+    return found
 
 
 def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:

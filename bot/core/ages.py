@@ -12,7 +12,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from content import Band, Library
+from bot.core.text import day_date
 
 CORRECTED_UNTIL_MONTHS = 24
 # Further back than this a birthdate is far more likely a typo (wrong year) than a real child of this age.
@@ -62,7 +62,7 @@ def age_on(birthdate: date, today: date, due_date: date | None = None) -> ChildA
     """The age used for bands on ``today``; raises DateProblem when the child is not born yet."""
     if birthdate > today:
         raise DateProblem(
-            f"{_fmt(birthdate)} is after today ({_fmt(today)}): a birthdate can't be in the future."
+            f"{day_date(birthdate)} is after today ({day_date(today)}): a birthdate can't be in the future."
         )
     actual = completed_months(birthdate, today)
     if due_date is not None and due_date > birthdate:
@@ -78,12 +78,12 @@ def validate_birthdate(birthdate: date, today: date) -> None:
     """Reject a birthdate in the future or implausibly long ago (being past 36 months is a separate check)."""
     if birthdate > today:
         raise DateProblem(
-            f"{_fmt(birthdate)} is in the future. Please send your child's birthdate "
+            f"{day_date(birthdate)} is in the future. Please send your child's birthdate "
             "(for a baby not born yet, come back after the birth)."
         )
     if birthdate < add_months(today, -12 * PLAUSIBLE_MAX_YEARS):
         raise DateProblem(
-            f"{_fmt(birthdate)} is more than {PLAUSIBLE_MAX_YEARS} years ago. Could the year be a typo? "
+            f"{day_date(birthdate)} is more than {PLAUSIBLE_MAX_YEARS} years ago. Could the year be a typo? "
             "Please check it and send the birthdate again."
         )
 
@@ -92,39 +92,19 @@ def validate_due_date(due_date: date, birthdate: date) -> None:
     """A due date only matters for a baby born early: it must fall after the birth, and not absurdly late."""
     if due_date <= birthdate:
         raise DateProblem(
-            f"The due date ({_fmt(due_date)}) should be after the birthdate ({_fmt(birthdate)}). "
+            f"The due date ({day_date(due_date)}) should be after the birthdate ({day_date(birthdate)}). "
             "It only matters for a baby born early, so you can skip it if your baby arrived on time or late."
         )
     if due_date - birthdate > timedelta(weeks=MAX_WEEKS_EARLY):
         raise DateProblem(
-            f"The due date ({_fmt(due_date)}) is more than {MAX_WEEKS_EARLY} weeks after the birthdate "
-            f"({_fmt(birthdate)}). Please check both dates."
+            f"The due date ({day_date(due_date)}) is more than {MAX_WEEKS_EARLY} weeks after the birthdate "
+            f"({day_date(birthdate)}). Please check both dates."
         )
 
 
 def is_past_36_months(birthdate: date, today: date, due_date: date | None = None) -> bool:
     """True when the child has outgrown the content (older than 36 completed months)."""
     return age_on(birthdate, today, due_date).months > 36
-
-
-def next_band_change(
-    birthdate: date, today: date, due_date: date | None, library: Library
-) -> tuple[date, tuple[Band, ...]] | None:
-    """The first day after ``today`` on which the child's set of bands differs, and the bands from then.
-
-    Leaving the last band counts as a change (to no bands); None once there is nothing left to change.
-    Ages only move on monthly anniversaries of the birth or the due date, so only those days are checked.
-    """
-    current = library.bands_at(age_on(birthdate, today, due_date).months)
-    oldest = max((b.last_month for b in library.bands), default=-1)
-    starts = [birthdate] if due_date is None or due_date <= birthdate else [birthdate, due_date]
-    for day in sorted({add_months(start, n) for start in starts for n in range(oldest + 2)}):
-        if day <= today:
-            continue
-        bands = library.bands_at(age_on(birthdate, day, due_date).months)
-        if bands != current:
-            return day, bands
-    return None
 
 
 def describe_age(age: ChildAge) -> str:
@@ -146,7 +126,3 @@ def describe_months(months: int) -> str:
 
 def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
-
-
-def _fmt(d: date) -> str:
-    return f"{d.day} {calendar.month_name[d.month]} {d.year}"

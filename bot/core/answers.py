@@ -1,57 +1,95 @@
-"""Answer a parent's question from the content, and only from the content.
+"""Answer a parent's message from the content, and only from the content.
 
-All guidance in a reply is content text (band summaries, indicators, strategies, background). The only
-sentences written here are neutral framing ("At 10 months ... children often:"), the gentle reminder that
-children develop at their own pace, honest "not covered" replies, and the pointer to the child's doctor.
+All guidance in a reply is content text (indicators, strategies, background, stage summaries). The only
+sentences written here are neutral framing ("Ways to help at 10 months:"), the gentle reminder that children
+develop at their own pace, short replies to small talk, honest "not covered" replies and the pointer to the
+child's doctor.
+
+A typical answer is short: a one-line lead, the two or three best items and at most one background line; the
+rest waits behind a "more" button (``Answer.more``). Answers prefer the child's own stage: another stage is
+used only when nothing at the child's stage answers the question, and the answer then says so.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from html import escape
+from enum import StrEnum
 
-from bot.core.age_phrases import find_age
+from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
 from bot.core.ages import age_on, describe_age
+from bot.core.language import foreign_language, language_name
 from bot.core.reply import MAX_MESSAGE_CHARS
-from bot.core.retrieval import index_for
+from bot.core.retrieval import Index, Query, Scored, index_for
+from bot.core.text import esc as _e
 from content import Band, Item, Kind, Library
 from content.lexicon import Intent, OutOfScope
 
-# How many items of each kind an answer shows at most, and how close to the best match of its kind an
-# item must score to be shown (a fraction of that best score).
-LIMITS = {Kind.INDICATOR: 4, Kind.STRATEGY: 3, Kind.BACKGROUND: 2}
-RELATIVE_CUTOFF = 0.3
-# An item must also score this fraction of the best item overall, so one stray shared word is not enough.
-OVERALL_CUTOFF = 0.2
-# When the best match at the child's stages scores below this fraction of the best match at any stage, the
-# question is about another stage ("stranger anxiety" at 30 months): answer from there, saying so.
-ELSEWHERE_RATIO = 0.5
-
+# A short answer: this many items (indicators and strategies) and at most one background line, in about
+# this many characters; more waits behind the "more" button.
+SHORT_ITEMS = 3
+SHORT_CHARS = 800
+MORE_ITEMS = 6
+# An item shown must score at least this fraction of the best one, so one stray shared word is not enough.
+RELATIVE_CUTOFF = 0.35
+# Items behind the "more" button need only this fraction of the best one.
+MORE_CUTOFF = 0.15
+# A background line joins a short answer only when it scores this fraction of the best item (or a "why").
+BACKGROUND_RATIO = 0.8
+# The child's stages answer a question when an item there scores at least this much; only when none does,
+# and another stage's item scores this much and ELSEWHERE_MARGIN times more, does the answer come from
+# another stage (saying so).
+HERE_MIN_SCORE = 4.0
+ELSEWHERE_MARGIN = 2.0
+# An answer must explain more than this share of the question's words, or at least ENOUGH_WORDS of them.
+MIN_COVERAGE = 0.5
+ENOUGH_WORDS = 3
+# How the way a question asks favours a kind of item.
+KIND_BOOST: dict[Intent | None, dict[Kind, float]] = {
+    Intent.NORMAL: {Kind.INDICATOR: 1.4, Kind.STRATEGY: 0.8, Kind.BACKGROUND: 0.9},
+    Intent.HELP: {Kind.INDICATOR: 0.6, Kind.STRATEGY: 1.6, Kind.BACKGROUND: 0.6},
+    Intent.WHY: {Kind.INDICATOR: 1.0, Kind.STRATEGY: 0.8, Kind.BACKGROUND: 1.5},
+    None: {Kind.INDICATOR: 1.0, Kind.STRATEGY: 1.0, Kind.BACKGROUND: 0.9},
+}
+# "How do I ..." always gets at least this many ways to help from the child's stages.
+HELP_MIN_STRATEGIES = 2
 # What a question naming no topic gets: "what's normal" the indicators, "how do I help" the strategies.
 OVERVIEW: dict[Intent | None, tuple[Kind, ...]] = {
     Intent.NORMAL: (Kind.INDICATOR,),
     Intent.HELP: (Kind.STRATEGY,),
     None: (Kind.INDICATOR, Kind.STRATEGY),
 }
-KIND_ORDER = {
-    Intent.NORMAL: (Kind.INDICATOR, Kind.STRATEGY, Kind.BACKGROUND),
-    Intent.HELP: (Kind.STRATEGY, Kind.INDICATOR, Kind.BACKGROUND),
-    Intent.WHY: (Kind.BACKGROUND, Kind.INDICATOR, Kind.STRATEGY),
-    None: (Kind.INDICATOR, Kind.STRATEGY, Kind.BACKGROUND),
-}
 HEADINGS = {
     Kind.INDICATOR: "Children at this stage often:",
     Kind.STRATEGY: "Ways to help:",
     Kind.BACKGROUND: "Good to know:",
 }
+SHORT_HEADINGS = {Kind.INDICATOR: "You may notice:", Kind.STRATEGY: "Ways to help:"}
+PACE = "<i>Every child develops at their own pace.</i>"
 GENTLE = "<i>Every child develops at their own pace: these are common patterns, not a checklist.</i>"
 DOCTOR = "If something about your child's health or development worries you, your child's doctor is the best person to ask."
 URGENT = "If it feels urgent, get medical help right away."
+# For the parent's own health (pregnancy, birth, mood): their own care, never the child's doctor.
+OWN_DOCTOR = "For your own health, your own doctor, midwife or health visitor is the best person to ask."
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
+# Unknown words a question may have and still get the stage overview ("what's normal at 10 months lol").
+OVERVIEW_UNKNOWN = 1
+# A message split into parts (several questions or children) shows this many items for each.
+PART_ITEMS = 2
+MAX_PARTS = 3
+
+
+class Scope(StrEnum):
+    """What kind of message a question turned out to be."""
+
+    IN = "in"  # answered from the content
+    OUT = "out"  # a subject the content does not cover, or an age past its last stage
+    SMALLTALK = "smalltalk"  # hello, thanks, ok: no question at all
+    FOREIGN = "foreign"  # not written in English
 
 
 @dataclass(frozen=True)
@@ -72,6 +110,11 @@ class Answer:
     in_scope: bool
     items: tuple[Item, ...]  # content items shown, most relevant first
     text: str  # Telegram HTML, escaped, under 4096 characters
+    scope: Scope = Scope.IN
+    more: tuple[Item, ...] = ()  # relevant items not shown, for the "more" button
+    # With no age known: the best items at each stage, for a "how old is your child?" choice.
+    by_stage: tuple[tuple[Band, tuple[Item, ...]], ...] = ()
+    age_named: bool = False  # the question itself named the age (so it needs no child)
 
 
 @dataclass(frozen=True)
@@ -82,40 +125,36 @@ class _Age:
     who: str | None  # the child's name, when the age is the child's
 
 
+@dataclass(frozen=True)
+class _Part:
+    text: str
+    age: _Age | None
+    spans: tuple[tuple[int, int], ...]
+
+
 def answer(question: str, *, library: Library, today: date, child: ChildInfo | None) -> Answer:
     """Answer ``question``. An age named in it wins over ``child``; with neither, every stage is used."""
-    mention = find_age(question)
-    age: _Age | None = None
-    if mention is not None:
-        age = _Age(mention.months, mention.label, corrected=False, who=None)
-    elif child is not None and child.birthdate <= today:
-        age = _child_age(child, today)
     index = index_for(library)
-    query = index.analyse(question, mention.span if mention else None)
-    months = age.months if age else None
-    corrected = age.corrected if age else False
-    if age is not None and age.months > _last_month(library):
-        return Answer(question, months, corrected, (), False, (), _past_last_band(age, library))
-    if not query.in_scope:
-        return Answer(question, months, corrected, (), False, (), _outside(query.out_of_scope, library))
-    bands = library.bands_at(age.months) if age else library.bands
-    elsewhere = False
-    items: list[Item] = []
-    if query.terms:
-        ranked = index.rank(query)
-        band_ids = {band.id for band in bands}
-        here = [pair for pair in ranked if pair[0].band_id is None or pair[0].band_id in band_ids]
-        elsewhere = bool(ranked) and (not here or here[0][1] < ELSEWHERE_RATIO * ranked[0][1])
-        items = _select(ranked if elsewhere else here, query.intent)
-    elif not query.unknown and (query.intent in (Intent.NORMAL, Intent.HELP) or age is not None):
-        # Nothing topical asked ("what's normal at 10 months?", "tell me about 9 months"): the overview.
-        items = _overview(bands, OVERVIEW.get(query.intent, OVERVIEW[None]))
-    if not items:
-        return Answer(question, months, corrected, (), False, (), _not_found(library))
-    text, shown = _compose_fitting(
-        library, bands, items, age, query.intent, query.out_of_scope, elsewhere=elsewhere
-    )
-    return Answer(question, months, corrected, bands, True, shown, text)
+    kind = _small_talk(question, index)
+    if kind is not None:
+        return Answer(question, None, False, (), False, (), _small_talk_reply(kind), Scope.SMALLTALK)
+    language = foreign_language(question, index.vocabulary)
+    if language is not None:
+        named = find_age_any_language(question)
+        months = named.months if named else None
+        return Answer(question, months, False, (), False, (), _foreign_reply(language), Scope.FOREIGN)
+    mentions = find_ages(question)
+    child_age = _child_age(child, today) if child is not None and child.birthdate <= today else None
+    parts = _split(question, mentions, child_age)
+    if len(parts) == 1:
+        return _answer_part(question, parts[0], index, child_age, named=bool(mentions), limit=SHORT_ITEMS)
+    answers = [
+        _answer_part(
+            part.text, part, index, child_age, named=bool(mentions), limit=PART_ITEMS, skip_whole=question
+        )
+        for part in parts
+    ]
+    return _combine(question, answers, bool(mentions))
 
 
 def typical_now(child: ChildInfo, *, library: Library, today: date) -> Answer:
@@ -127,28 +166,206 @@ def typical_now(child: ChildInfo, *, library: Library, today: date) -> Answer:
     question = f"What's typical for {child.name} now?"
     bands = library.bands_at(age.months)
     if not bands:
-        return Answer(question, age.months, age.corrected, (), False, (), _past_last_band(age, library))
+        return Answer(
+            question, age.months, age.corrected, (), False, (), _past_last_band(age, library), Scope.OUT
+        )
     items = _overview(bands, (Kind.INDICATOR, Kind.STRATEGY))
-    text, shown = _compose_fitting(library, bands, items, age, Intent.NORMAL, (), elsewhere=False)
+    text, shown = _compose_full(library, bands, items, age)
     return Answer(question, age.months, age.corrected, bands, True, shown, text)
 
 
-# --- choosing items ---
+def more_text(library: Library, items: Sequence[Item]) -> str:
+    """The "more" reply: further items, grouped by kind, each with its stage."""
+    text, _ = _compose_full(library, (), items, None, label_each=True)
+    return text
 
 
-def _select(ranked: list[tuple[Item, float]], intent: Intent | None) -> list[Item]:
-    """The best few of each kind, strong enough relative to the best of that kind and overall."""
-    if not ranked:
+# --- one question ---
+
+
+def _answer_part(
+    question: str,
+    part: _Part,
+    index: Index,
+    child_age: _Age | None,
+    *,
+    named: bool,
+    limit: int,
+    skip_whole: str | None = None,
+) -> Answer:
+    library = index.library
+    age = part.age
+    months = age.months if age else None
+    corrected = age.corrected if age else False
+
+    def refuse(text: str) -> Answer:
+        return Answer(question, months, corrected, (), False, (), text, Scope.OUT, age_named=named)
+
+    if age is not None and age.months > _last_month(library):
+        return refuse(_past_last_band(age, library))
+    query = index.analyse(part.text, part.spans)
+    if not query.topical and skip_whole is not None:
+        query = index.analyse(skip_whole, _all_spans(skip_whole))  # "and my 2 year old too": the shared topic
+    if age is not None:
+        bands = library.bands_at(age.months)
+    else:
+        bands = _hinted_bands(library, query) or library.bands
+    if not query.topical:
+        if query.out_of_scope:
+            return refuse(_outside(query.out_of_scope, library))
+        if len(query.unknown) <= OVERVIEW_UNKNOWN and (
+            query.intent in (Intent.NORMAL, Intent.HELP) or (age is not None and named)
+        ):
+            items = _interleaved(bands, OVERVIEW.get(query.intent, OVERVIEW[None]))
+            return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
+        return refuse(_not_found(library))
+    scored = index.scored(query)
+    by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
+    explained = max((index.explained(s, query) for s in by_words), default=0.0)
+    if not scored or (query.out_of_scope and explained < query.out_of_scope_words):
+        return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
+    if explained <= 0:
+        return refuse(_not_found(library))  # "flaps his hands": one shared word is no answer
+    band_ids = {band.id for band in bands}
+    here = [s for s in scored if s.item.band_id is None or s.item.band_id in band_ids]
+    best_banded_here = max((s.score for s in here if s.item.band_id), default=0.0)
+    elsewhere: tuple[Band, ...] = ()
+    pool = here
+    answered_here = best_banded_here >= HERE_MIN_SCORE or (
+        # "how do I bond": the child's stages always have ways to help, and a concept's items there answer
+        query.intent is Intent.HELP
+        or any(s.item.id in index.concept_items(query) for s in here if s.item.band_id)
+    )
+    if not answered_here and age is not None:
+        others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
+        # Moving to another stage needs the words to say so: sentence similarity alone never does.
+        best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
+        others.sort(key=lambda s: -s.lexical)
+        if others and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here):
+            pool = others + [s for s in here if s.item.band_id is None]
+            pool.sort(key=lambda s: -s.score)
+            elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
+    if not answered_here and not elsewhere:
+        pool = [s for s in here if s.lexical > 0]  # a weak question: only items its words point at
+    ordered = _order(pool, query.intent)
+    if query.intent is Intent.HELP and not elsewhere:
+        ordered = _with_strategies(ordered, bands)
+    if not ordered:
+        return refuse(_not_found(library))
+    further = [i for i in _order(pool, query.intent, MORE_CUTOFF) if i not in ordered]
+    return _finish(
+        question,
+        library,
+        bands,
+        ordered,
+        age,
+        query,
+        limit,
+        elsewhere=elsewhere,
+        named=named,
+        scored=here,
+        further=further,
+    )
+
+
+def _order(pool: list[Scored], intent: Intent | None, cutoff: float = RELATIVE_CUTOFF) -> list[Item]:
+    """Items by score, weighted by what the question asks for; weak ones (below the cut-off) left out."""
+    boost = KIND_BOOST[intent]
+    weighted = sorted(((s.score * boost[s.item.kind], s.item) for s in pool), key=lambda p: -p[0])
+    if not weighted:
         return []
-    overall = ranked[0][1]
-    best: dict[Kind, float] = {}
-    chosen: dict[Kind, list[Item]] = {kind: [] for kind in LIMITS}
-    for item, score in ranked:
-        top = best.setdefault(item.kind, score)
-        strong = score >= RELATIVE_CUTOFF * top and score >= OVERALL_CUTOFF * overall
-        if strong and len(chosen[item.kind]) < LIMITS[item.kind]:
-            chosen[item.kind].append(item)
-    return [item for kind in KIND_ORDER[intent] for item in chosen[kind]]
+    top = weighted[0][0]
+    return [item for score, item in weighted if score >= cutoff * top]
+
+
+def _with_strategies(ordered: list[Item], bands: Sequence[Band]) -> list[Item]:
+    """A "how do I" answer always has ways to help from the child's stages, the relevant ones first."""
+    band_ids = {band.id for band in bands}
+    have = [i for i in ordered[:SHORT_ITEMS] if i.kind is Kind.STRATEGY and i.band_id in band_ids]
+    if len(have) >= HELP_MIN_STRATEGIES:
+        return ordered
+    ranked_strategies = [i for i in ordered if i.kind is Kind.STRATEGY and i.band_id in band_ids]
+    fill = ranked_strategies + [s for band in bands for s in band.strategies if s not in ranked_strategies]
+    strategies = fill[: max(HELP_MIN_STRATEGIES, len(have))]
+    rest = [i for i in ordered if i not in strategies]
+    return strategies + rest
+
+
+def _finish(
+    question: str,
+    library: Library,
+    bands: tuple[Band, ...],
+    ordered: Sequence[Item],
+    age: _Age | None,
+    query: Query,
+    limit: int,
+    *,
+    elsewhere: tuple[Band, ...],
+    named: bool,
+    scored: Sequence[Scored] = (),
+    further: Sequence[Item] = (),
+) -> Answer:
+    banded = [i for i in ordered if i.kind is not Kind.BACKGROUND]
+    background = [i for i in ordered if i.kind is Kind.BACKGROUND]
+    shown = banded[:limit]
+    lead_background = bool(background) and (
+        not shown or (ordered.index(background[0]) < ordered.index(shown[0]) and query.intent is Intent.WHY)
+    )
+    if (
+        background
+        and (lead_background or _strong_background(ordered, background[0]))
+        and limit >= SHORT_ITEMS
+    ):
+        shown = [background[0], *shown] if lead_background else [*shown, background[0]]
+    elif background and not shown:
+        shown = [background[0]]
+    shown_set = set(shown)
+    more = tuple(i for i in [*ordered, *further] if i not in shown_set)[:MORE_ITEMS]
+    index = index_for(library)
+    strong = {stem for s in scored if s.item in shown_set for stem in s.strong}
+    strong.update(stem for item in shown for stem in index.item_stems(item))
+    if query.out_of_scope_stems <= strong:  # "feeds her doll": the uncovered word was part of the question
+        query = replace(query, out_of_scope=())
+    health = any(s.health for s in query.out_of_scope)
+    shown_bands = {i.band_id for i in shown}
+    elsewhere = tuple(b for b in elsewhere if b.id in shown_bands)
+    text, kept = _compose_short(library, bands, shown, age, query, elsewhere=elsewhere, health=health)
+    more = tuple(i for i in shown if i not in kept) + more
+    by_stage: tuple[tuple[Band, tuple[Item, ...]], ...] = ()
+    if age is None:
+        by_stage = _by_stage(library, scored, query.intent)
+    return Answer(
+        question,
+        age.months if age else None,
+        age.corrected if age else False,
+        bands,
+        True,
+        kept,
+        text,
+        Scope.IN,
+        more[:MORE_ITEMS],
+        by_stage,
+        named,
+    )
+
+
+def _strong_background(ordered: Sequence[Item], item: Item) -> bool:
+    """A background line earns its place near the top of the relevance order, never as padding."""
+    position = ordered.index(item)
+    return position < SHORT_ITEMS
+
+
+def _by_stage(
+    library: Library, scored: Sequence[Scored], intent: Intent | None
+) -> tuple[tuple[Band, tuple[Item, ...]], ...]:
+    stages = []
+    for band in library.bands:
+        at = [s for s in scored if s.item.band_id == band.id]
+        items = tuple(_order(at, intent)[:SHORT_ITEMS]) if at else ()
+        stages.append(
+            (band, items or tuple(_overview((band,), OVERVIEW.get(intent, OVERVIEW[None])))[:SHORT_ITEMS])
+        )
+    return tuple(stages)
 
 
 def _overview(bands: Sequence[Band], kinds: Sequence[Kind]) -> list[Item]:
@@ -161,12 +378,176 @@ def _overview(bands: Sequence[Band], kinds: Sequence[Kind]) -> list[Item]:
     ]
 
 
+def _interleaved(bands: Sequence[Band], kinds: Sequence[Kind]) -> list[Item]:
+    """The overview taking turns between overlapping stages, so a short answer shows each of them."""
+    columns = [
+        [i for kind in kinds for i in (band.indicators if kind is Kind.INDICATOR else band.strategies)]
+        for band in bands
+    ]
+    return [
+        column[n] for n in range(max(map(len, columns), default=0)) for column in columns if n < len(column)
+    ]
+
+
+def _hinted_bands(library: Library, query: Query) -> tuple[Band, ...]:
+    """Stages a word like "baby" or "toddler" points at, when nothing else tells the age."""
+    return tuple(
+        band
+        for band in library.bands
+        if any(
+            band.first_month <= hint.last_month and hint.first_month <= band.last_month
+            for hint in query.hints
+        )
+    )
+
+
+# --- messages with several parts ---
+
+_QUESTION_END = re.compile(r"(?<=[?])\s+")
+
+
+def _split(question: str, mentions: list[AgeMention], child_age: _Age | None) -> list[_Part]:
+    """One part per named age ("my 8 month old and my 2 year old"), or per question ("...? ...?")."""
+    ages = [_mention_age(m) for m in mentions]
+    distinct = list(dict.fromkeys(a.months for a in ages))
+    if len(distinct) > 1:
+        parts = []
+        starts = [m.span[0] for m in mentions] + [len(question)]
+        for n, mention in enumerate(mentions[:MAX_PARTS]):
+            begin = 0 if n == 0 else _clause_start(question, starts[n])
+            end = _clause_start(question, starts[n + 1]) if n + 1 < len(mentions) else len(question)
+            text = question[begin:end]
+            span = (mention.span[0] - begin, mention.span[1] - begin)
+            parts.append(_Part(text, ages[n], (span,)))
+        unique: dict[int, _Part] = {}
+        for part in parts:
+            if part.age is not None:
+                unique.setdefault(part.age.months, part)
+        return list(unique.values())
+    age = ages[0] if ages else child_age
+    spans = tuple(m.span for m in mentions)
+    pieces = [p for p in _QUESTION_END.split(question) if p.strip()]
+    if len(pieces) > 1:
+        parts = []
+        offset = 0
+        for piece in pieces[:MAX_PARTS]:
+            start = question.index(piece, offset)
+            offset = start + len(piece)
+            own = tuple((a - start, b - start) for a, b in spans if start <= a < offset)
+            parts.append(_Part(piece, age, own))
+        return parts
+    return [_Part(question, age, spans)]
+
+
+def _clause_start(text: str, position: int) -> int:
+    """Where the clause holding ``position`` begins: back over "and my" / "my" / ", ..."."""
+    before = text[:position]
+    match = re.search(r"(?:,|\band\b|\bwhile\b|\bbut\b|;)?\s*(?:(?:my|our|the|his|her)\s+)?$", before, re.I)
+    return match.start() if match else position
+
+
+def _all_spans(question: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span for m in find_ages(question))
+
+
+def _combine(question: str, answers: list[Answer], named: bool) -> Answer:
+    """Several parts in one reply, each under its own heading when the ages differ."""
+    texts = [part.text for part in answers]
+    text = "\n\n".join(texts)
+    while len(text) >= MAX_MESSAGE_CHARS and len(texts) > 1:
+        texts.pop()
+        text = "\n\n".join(texts)
+    items = tuple(dict.fromkeys(i for a in answers for i in a.items))
+    in_scope = any(a.in_scope for a in answers)
+    bands = tuple(dict.fromkeys(b for a in answers for b in a.bands))
+    first = next((a for a in answers if a.in_scope), answers[0])
+    return Answer(
+        question,
+        first.age_months,
+        first.corrected,
+        bands,
+        in_scope,
+        items,
+        text,
+        Scope.IN if in_scope else Scope.OUT,
+        tuple(dict.fromkeys(i for a in answers for i in a.more if i not in items))[:MORE_ITEMS],
+        (),
+        named,
+    )
+
+
+# --- small talk and other languages ---
+
+_SMALL_TALK_FILLER = frozenset(
+    {
+        "so",
+        "much",
+        "a",
+        "lot",
+        "you",
+        "for",
+        "that",
+        "very",
+        "really",
+        "the",
+        "this",
+        "it",
+        "again",
+        "x",
+        "xx",
+    }
+)
+_THANKS = frozenset(
+    {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
+)
+_GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
+_BYE = frozenset({"bye", "goodbye", "night"})
+
+
+def _small_talk(question: str, index: Index) -> str | None:
+    """ "thanks", "greeting", "bye" or "ok" when the message is no question at all, else None."""
+    if "?" in question:
+        return None
+    found = re.findall(r"[^\W\d_]+", question.lower())
+    if not found:
+        return "ok" if question.strip() and not re.search(r"\d", question) else None
+    vocabulary = index.small_talk_words
+    if not all(w in vocabulary or w in _SMALL_TALK_FILLER for w in found):
+        return None
+    if any(w in _THANKS for w in found):
+        return "thanks"
+    if any(w in _GREETING for w in found):
+        return "greeting"
+    if any(w in _BYE for w in found):
+        return "bye"
+    return "ok"
+
+
+def _small_talk_reply(kind: str) -> str:
+    return {
+        "thanks": "You're welcome! Ask me anything else whenever you like.",
+        "greeting": f"Hello! Ask me anything about your child and your bond, for example {EXAMPLES}",
+        "bye": "Take care! I'm here whenever you have a question.",
+    }.get(kind, "I'm here whenever you have a question.")
+
+
+def _foreign_reply(language: str) -> str:
+    return (
+        f"It looks like you wrote in {_e(language_name(language))}. For now I can only answer in English: "
+        f"could you ask me in English? For example {EXAMPLES}"
+    )
+
+
 # --- ages ---
 
 
 def _child_age(child: ChildInfo, today: date) -> _Age:
     child_age = age_on(child.birthdate, today, child.due_date)
     return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name)
+
+
+def _mention_age(mention: AgeMention) -> _Age:
+    return _Age(mention.months, mention.label, corrected=False, who=None)
 
 
 def _last_month(library: Library) -> int:
@@ -187,8 +568,10 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library) -> str:
         f"The guidance I answer from covers {_e(_topics(library))}. It doesn't cover {named}, "
         "so I can't answer that one from it."
     ]
-    if any(s.health for s in subjects):
-        lines.append(f"{DOCTOR} {URGENT}")
+    doctors = [OWN_DOCTOR] if any(s.own_health for s in subjects) else []
+    doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) else []
+    if doctors:
+        lines.append(" ".join([*doctors, URGENT]))
     return "\n\n".join(lines)
 
 
@@ -207,79 +590,129 @@ def _not_found(library: Library) -> str:
     )
 
 
-def _compose_fitting(
+def _lead(age: _Age | None, first: Kind, elsewhere: tuple[Band, ...]) -> str:
+    """The first line: what the items below are, and for which age."""
+    what = {
+        Kind.INDICATOR: "What's common",
+        Kind.STRATEGY: "Ways to help",
+        Kind.BACKGROUND: "What the guidance says",
+    }[first]
+    if elsewhere and age is not None:
+        labels = " and ".join(_e(b.label) for b in elsewhere)
+        return f"The guidance describes this at <b>{labels}</b> rather than at {_e(age.label)}:"
+    if age is None:
+        return f"{what}:"
+    corrected = " corrected" if age.corrected else ""
+    if age.who:
+        return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}):"
+    return f"{what} at <b>{_e(age.label)}</b>:"
+
+
+def _compose_short(
     library: Library,
     bands: tuple[Band, ...],
     items: Sequence[Item],
     age: _Age | None,
-    intent: Intent | None,
-    also_outside: tuple[OutOfScope, ...],
+    query: Query,
     *,
-    elsewhere: bool,
+    elsewhere: tuple[Band, ...],
+    health: bool,
 ) -> tuple[str, tuple[Item, ...]]:
-    """The reply text, dropping the least relevant items until it fits in one Telegram message."""
+    """Lead, items (a second kind under a short heading), one background line, and the notes; dropping the
+    least relevant items until it is short."""
     shown = list(items)
     while True:
-        text = _compose(library, bands, shown, age, intent, also_outside, elsewhere=elsewhere)
+        text = _short_text(library, bands, shown, age, query, elsewhere=elsewhere, health=health)
+        if len(text) <= SHORT_CHARS or len(shown) <= 1:
+            return text, tuple(shown)
+        shown.pop()
+
+
+def _short_text(
+    library: Library,
+    bands: tuple[Band, ...],
+    items: Sequence[Item],
+    age: _Age | None,
+    query: Query,
+    *,
+    elsewhere: tuple[Band, ...],
+    health: bool,
+) -> str:
+    banded = [i for i in items if i.kind is not Kind.BACKGROUND]
+    background = [i for i in items if i.kind is Kind.BACKGROUND]
+    first = items[0].kind if items else Kind.INDICATOR
+    label_each = bool(elsewhere) or len({i.band_id for i in banded}) > 1 or age is None
+    lines = [_lead(age, first, elsewhere)]
+    if background and first is Kind.BACKGROUND:
+        lines.append(_line(library, background[0], False))
+    kinds = list(dict.fromkeys(i.kind for i in banded))
+    for n, kind in enumerate(kinds):
+        if n > 0 or first is Kind.BACKGROUND:
+            lines.append(f"<b>{SHORT_HEADINGS[kind]}</b>")
+        lines += [_line(library, i, label_each) for i in banded if i.kind is kind]
+    if background and first is not Kind.BACKGROUND:
+        lines.append(_line(library, background[0], False))
+    notes = []
+    if query.out_of_scope and not health:
+        named = " or ".join(_e(s.topic) for s in query.out_of_scope)
+        notes.append(f"The guidance doesn't cover {named}, so that part I can't answer from it.")
+    if health:
+        named = " or ".join(_e(s.topic) for s in query.out_of_scope)
+        own = any(s.own_health for s in query.out_of_scope)
+        notes.append(f"The guidance doesn't cover {named}. {OWN_DOCTOR if own else DOCTOR}")
+    if any(i.kind is Kind.INDICATOR for i in banded):
+        notes.append(PACE)
+    return "\n".join(lines) + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+def _compose_full(
+    library: Library,
+    bands: tuple[Band, ...],
+    items: Sequence[Item],
+    age: _Age | None,
+    *,
+    label_each: bool = False,
+) -> tuple[str, tuple[Item, ...]]:
+    """The long form (/normal, "more"): stage lines, every item under its kind's heading; it drops the
+    least relevant items until it fits in one Telegram message."""
+    shown = list(items)
+    while True:
+        parts = [_stage_lines(bands, age)] if age is not None and bands else []
+        item_bands = {item.band_id for item in shown if item.band_id}
+        for kind in (Kind.INDICATOR, Kind.STRATEGY, Kind.BACKGROUND):
+            of_kind = [item for item in shown if item.kind is kind]
+            if of_kind:
+                each = label_each or len(item_bands) > 1
+                parts.append(
+                    "\n".join([f"<b>{HEADINGS[kind]}</b>"] + [_line(library, i, each) for i in of_kind])
+                )
+        if any(item.kind is Kind.INDICATOR for item in shown):
+            parts.append(GENTLE)
+        text = "\n\n".join(parts)
         if len(text) < MAX_MESSAGE_CHARS or not shown:
             return text, tuple(shown)
         shown.pop()
 
 
-def _compose(
-    library: Library,
-    bands: tuple[Band, ...],
-    items: Sequence[Item],
-    age: _Age | None,
-    intent: Intent | None,
-    also_outside: tuple[OutOfScope, ...],
-    *,
-    elsewhere: bool,
-) -> str:
-    parts = [_stage_lines(bands, age)] if age is not None else []
-    item_bands = [library.band(i) for i in dict.fromkeys(item.band_id for item in items if item.band_id)]
-    if elsewhere and age is not None:
-        labels = " and ".join(_e(band.label) for band in item_bands if band)
-        parts.append(f"The guidance doesn't describe this at {_e(age.label)}, but it does for {labels}:")
-    label_each = elsewhere or len(item_bands) > 1
-    for kind in KIND_ORDER[intent]:
-        of_kind = [item for item in items if item.kind is kind]
-        if of_kind:
-            parts.append(
-                "\n".join([f"<b>{HEADINGS[kind]}</b>"] + [_line(library, i, label_each) for i in of_kind])
-            )
-    if also_outside:
-        named = " or ".join(_e(s.topic) for s in also_outside)
-        parts.append(f"The guidance doesn't cover {named}, so that part I can't answer from it.")
-    urgent = any(s.health for s in also_outside)
-    parts.append(f"{GENTLE}\n{DOCTOR}" + (f" {URGENT}" if urgent else ""))
-    return "\n\n".join(parts)
-
-
 def _line(library: Library, item: Item, label_band: bool) -> str:
     if item.kind is Kind.BACKGROUND:
-        return f"<i>{_e(item.title or '')}</i>: {_e(item.text)}"
+        return f"<i>{_e(item.title or '')}</i>: {_e(item.parent)}"
     band = library.band(item.band_id or "")
     suffix = f" <i>({_e(band.label)})</i>" if label_band and band else ""
-    return f"• {_e(item.text)}{suffix}"
+    return f"• {_e(item.parent)}{suffix}"
 
 
 def _stage_lines(bands: tuple[Band, ...], age: _Age) -> str:
     who = _who(age, bold=True)
     if len(bands) == 1:
-        return f"{who}, in the <b>{_e(bands[0].label)}</b> stage: {_e(bands[0].summary)}"
+        return f"{who}, in the <b>{_e(bands[0].label)}</b> stage: {_e(bands[0].parent)}"
     lines = [f"{who}, an age where {len(bands)} stages overlap:".replace(" 2 stages", " two stages")]
-    lines += [f"• <b>{_e(band.label)}</b>: {_e(band.summary)}" for band in bands]
+    lines += [f"• <b>{_e(band.label)}</b>: {_e(band.parent)}" for band in bands]
     return "\n".join(lines)
 
 
 def _who(age: _Age, *, bold: bool) -> str:
-    """ "Mia is 10 months old (corrected age)" or "At 10 months"."""
+    """ "Mia is 10 months old" or "At 10 months"."""
     name, label = (f"<b>{_e(x)}</b>" if bold else _e(x) for x in (age.who or "", age.label))
     corrected = " (corrected age)" if age.corrected else ""
     return f"{name} is {label} old{corrected}" if age.who else f"At {label}{corrected}"
-
-
-def _e(text: str) -> str:
-    """Escape for Telegram HTML (only <, > and & matter there; quotes stay readable)."""
-    return escape(text, quote=False)

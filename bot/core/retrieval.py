@@ -1,14 +1,22 @@
 """Find what a question is about: ranked retrieval over every content item, built once per library.
 
-A question is split into words (``content.lexicon.words``), misspellings are mended against the known
-vocabulary (a precomputed delete index, so it costs microseconds), words are stemmed (Snowball English), and
-lexicon phrases are matched as bags of stems: synonyms add the content words they mean, out-of-scope phrases
-claim their words so they cannot drag in unrelated items. Items are then ranked with BM25.
+A question is split into clauses and words (``content.lexicon.words``). Words that are not English words are
+mended against the known vocabulary (a precomputed delete index, so it costs microseconds); real words stay
+as typed. Words after a negation ("doesn't cry") are marked as negated. Items are then scored three ways:
+
+- their own text, by BM25 (with the content words parents' synonyms stand for);
+- parents' phrasings of the questions each item answers (``content/questions``): the best-matching phrasing
+  counts, so "she follows me to the bathroom" finds the item that answers it in the guidance's own words;
+- concepts a parent names ("bond", "trust", "feel safe"), which point at the items that do them.
+
+Subjects the content does not cover are matched as phrases too; the caller weighs them against how much of
+the question the best item explains (a tie goes to the content).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from collections import Counter
 from collections.abc import Iterable
@@ -17,8 +25,21 @@ from itertools import combinations
 
 import snowballstemmer  # type: ignore[import-untyped]
 
+from bot.core.language import is_english_word
+from bot.core.semantic import SemanticIndex, semantic_index
 from content import Item, Library
-from content.lexicon import Intent, Lexicon, LexiconError, OutOfScope, default_lexicon, words
+from content.lexicon import (
+    AgeHint,
+    Intent,
+    Lexicon,
+    LexiconError,
+    OutOfScope,
+    default_lexicon,
+    normalise,
+    split_words,
+    words,
+)
+from content.questions import Questions, load_questions
 
 # BM25 constants: the usual values; items are short, so length normalisation is kept moderate.
 K1 = 1.2
@@ -31,6 +52,22 @@ MAX_CORRECTED = 20
 CACHE_LIMIT = 50_000
 # Content words a synonym adds weigh less than the words the parent actually typed.
 SYNONYM_WEIGHT = 0.7
+# How the three scores add up: the item's own text, its best phrasing, a concept it does.
+TEXT_WEIGHT = 0.6
+PHRASING_WEIGHT = 1.0
+CONCEPT_BONUS = 2.0
+# A negated word ("doesn't smile") still finds the item about smiling by its text, at this weight.
+NEGATED_TEXT_WEIGHT = 0.5
+# The sentence-similarity ranker: an item's cosine similarity above SEMANTIC_FLOOR adds SEMANTIC_WEIGHT for
+# each unit above it (so a close paraphrase, around 0.8, adds about half the weight).
+SEMANTIC_WEIGHT = 10.0
+SEMANTIC_FLOOR = 0.15
+# An everyday word ("need", "hold") weighs this much against a subject the content does not cover.
+GENERIC_WEIGHT = 0.5
+# Words a negation reaches ("doesn't want to be held": want, held).
+NEGATION_REACH = 2
+NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "nobody", "none", "neither", "nor"})
+_CLAUSES = re.compile(r"([,.;:!?()\n]+|\bbut\b|\bthough\b|\balthough\b)")
 
 
 @dataclass(frozen=True)
@@ -38,17 +75,38 @@ class Query:
     """What a question is about, as far as the content and the lexicon can tell."""
 
     intent: Intent | None
-    terms: dict[str, float]  # stem -> weight, for ranking
+    terms: dict[
+        str, float
+    ]  # stem -> weight, for ranking item texts (never a word an uncovered subject claimed)
+    marked: dict[str, float]  # stem, "!stem" when negated -> weight, for ranking phrasings
     synonyms: tuple[int, ...]  # lexicon synonyms matched (their phrase bonuses add to the ranking)
+    concepts: tuple[int, ...]  # concepts named
     out_of_scope: tuple[OutOfScope, ...]  # subjects named that the content does not cover
-    topic_words: int  # words that point at the content (typed or via a synonym)
-    out_of_scope_words: int  # words claimed by out-of-scope phrases
-    unknown: tuple[str, ...]  # words known neither to the content nor to the lexicon
+    out_of_scope_stems: frozenset[str]  # the words those subjects claimed
+    out_of_scope_words: int
+    unknown: tuple[str, ...]  # words known neither to the content, the phrasings nor the lexicon
+    hints: tuple[AgeHint, ...]  # "baby", "toddler": an age hint, used when no age is known
+    negated: bool
+    stems: frozenset[str]  # every content stem of the question
+    text: str = ""  # the question without its age phrases, for the sentence-similarity ranker
+
+    @property
+    def topical(self) -> bool:
+        return bool(self.terms or self.concepts or self.marked)
 
     @property
     def in_scope(self) -> bool:
-        """Out-of-scope words win unless more of the question's words point at the content."""
-        return not self.out_of_scope or self.topic_words > self.out_of_scope_words
+        """Out-of-scope words win only when more of them than topic words were said (before ranking)."""
+        return not self.out_of_scope or len(self.stems - self.out_of_scope_stems) >= self.out_of_scope_words
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    item: Item
+    score: float
+    stems: frozenset[str]  # the question's stems this item explains
+    strong: frozenset[str]  # those explained by a phrasing, a concept or a synonym, not only by its text
+    lexical: float = 0.0  # the score from words alone (without sentence similarity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +115,28 @@ class _Phrase:
     size: int
     synonym: int | None  # index into lexicon.synonyms
     out_of_scope: int | None  # index into lexicon.out_of_scope
+    concept: int | None  # index into questions.concepts
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    word: str
+    stem: str
+    negated: bool
+    position: int
 
 
 class Index:
-    """Precomputed postings, phrase bags and spelling index for one library and lexicon."""
+    """Precomputed postings, phrasings, phrase bags and spelling index for one library and lexicon."""
 
-    def __init__(self, library: Library, lexicon: Lexicon) -> None:
+    def __init__(self, library: Library, lexicon: Lexicon, questions: Questions | None = None) -> None:
         self.library = library
         self.lexicon = lexicon
+        self.questions = questions if questions is not None else load_questions(library)
         self._stemmer = snowballstemmer.stemmer("english")
         self._stems: dict[str, str] = {}
         self._items: tuple[Item, ...] = tuple(library.items())
+        self._position = {item.id: n for n, item in enumerate(self._items)}
         self._postings: dict[str, list[tuple[int, float]]] = {}
         self._sequences: list[list[str]] = []
         self._contribution: list[dict[str, float]] = []
@@ -76,28 +145,48 @@ class Index:
         self._synonym_bonus: list[dict[int, float]] = []  # per synonym: item -> bonus for whole means phrases
         for number, synonym in enumerate(lexicon.synonyms):
             self._add_synonym(number, synonym.means)
-        self._phrases: list[_Phrase] = []
-        self._phrases_by_stem: dict[str, list[int]] = {}
-        self._build_phrases()
         self._intents: dict[str, list[tuple[Intent, tuple[str, ...]]]] = {}  # by first word
         for intent, phrases in lexicon.intents.items():
             for phrase in phrases:
                 split = tuple(words(phrase))
                 self._intents.setdefault(split[0], []).append((intent, split))
+        self._phrases: list[_Phrase] = []
+        self._phrases_by_stem: dict[str, list[int]] = {}
+        self._build_phrases()
+        self._hints = {w: hint for hint in lexicon.age_hints for w in hint.words}
+        self._generic = frozenset(self.stem(w) for w in lexicon.generic)
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
-        self._known.update(lexicon.stopwords | lexicon.modifiers)
+        self._known.update(lexicon.stopwords | lexicon.modifiers | set(self._hints))
         self._known.update(w for phrases in self._intents.values() for _, phrase in phrases for w in phrase)
         for syn in lexicon.synonyms:
             self._known.update(w for p in syn.phrases + syn.means for w in words(p))
         for oos in lexicon.out_of_scope:
             self._known.update(w for p in oos.phrases for w in words(p))
+        for texts in self.questions.phrasings.values():
+            self._known.update(w for text in texts for w in words(text))
+        for concept in self.questions.concepts:
+            self._known.update(w for p in concept.phrases for w in words(p))
         self._deletes: dict[str, list[str]] = {}
         for word in sorted(self._known):
             for variant in _deletes(word, _max_distance(word)):
                 self._deletes.setdefault(variant, []).append(word)
         self._corrections: dict[str, str | None] = {}
+        self._vocabulary = frozenset(self._known)
+        self.small_talk_words = frozenset(w for phrase in lexicon.smalltalk for w in phrase.split())
+        self._build_phrasings()
+        self.semantic: SemanticIndex | None = semantic_index(self._items, self.questions)
+        self._stems_of_synonym: dict[int, frozenset[str]] = {}
+        self._stems_of_concept: dict[int, frozenset[str]] = {}
+        for entry in self._phrases:
+            stems = frozenset(stem for stem, _ in entry.bag)
+            if entry.synonym is not None:
+                earlier = self._stems_of_synonym.get(entry.synonym, frozenset())
+                self._stems_of_synonym[entry.synonym] = earlier | stems
+            if entry.concept is not None:
+                earlier = self._stems_of_concept.get(entry.concept, frozenset())
+                self._stems_of_concept[entry.concept] = earlier | stems
 
     # --- building ---
 
@@ -126,6 +215,29 @@ class Index:
                 self._postings.setdefault(stem, []).append((index, contribution[stem]))
             self._contribution.append(contribution)
 
+    def _build_phrasings(self) -> None:
+        """Each phrasing as a bag of marked stems (what a question would be analysed into), with idf."""
+        self._phrasing_item: list[int] = []
+        self._phrasing_bags: list[frozenset[str]] = []
+        for item_id, texts in self.questions.phrasings.items():
+            for text in texts:
+                tokens = self._tokens(text, correct=False)
+                _, intent_positions = self._intent(words(text))
+                bag = frozenset(_marked(t) for t in tokens if t.position not in intent_positions)
+                if bag:
+                    self._phrasing_item.append(self._position[item_id])
+                    self._phrasing_bags.append(bag)
+        frequency = Counter(stem for bag in self._phrasing_bags for stem in bag)
+        count = len(self._phrasing_bags)
+        self._phrasing_idf = {
+            stem: math.log(1 + (count - df + 0.5) / (df + 0.5)) for stem, df in frequency.items()
+        }
+        self._phrasing_total = [sum(self._phrasing_idf[s] for s in bag) for bag in self._phrasing_bags]
+        self._phrasing_postings: dict[str, list[int]] = {}
+        for number, bag in enumerate(self._phrasing_bags):
+            for stem in bag:
+                self._phrasing_postings.setdefault(stem, []).append(number)
+
     def _add_synonym(self, number: int, means: Iterable[str]) -> None:
         """Record the content words a synonym adds; a several-word entry ("separation anxiety") also earns
         a bonus in the items that contain it as a phrase, so the concept outranks its scattered words."""
@@ -153,89 +265,133 @@ class Index:
 
     def _build_phrases(self) -> None:
         owner: dict[tuple[tuple[str, int], ...], str] = {}
-        groups: list[tuple[int | None, int | None, tuple[str, ...], str]]
-        groups = [(n, None, s.phrases, f"synonyms[{n}]") for n, s in enumerate(self.lexicon.synonyms)]
+        groups: list[tuple[int | None, int | None, int | None, tuple[str, ...], str]]
+        groups = [(n, None, None, s.phrases, f"synonyms[{n}]") for n, s in enumerate(self.lexicon.synonyms)]
         groups += [
-            (None, n, o.phrases, f"out_of_scope[{n}]") for n, o in enumerate(self.lexicon.out_of_scope)
+            (None, n, None, o.phrases, f"out_of_scope[{n}]") for n, o in enumerate(self.lexicon.out_of_scope)
         ]
-        for synonym, out_of_scope, phrases, where in groups:
+        groups += [
+            (None, None, n, c.phrases, f"concepts[{n}] ({c.name})")
+            for n, c in enumerate(self.questions.concepts)
+        ]
+        for synonym, out_of_scope, concept, phrases, where in groups:
             for phrase in phrases:
                 bag = tuple(sorted(Counter(self._content_stems(phrase)).items()))
+                if not bag:
+                    raise LexiconError(f"{where}: phrase {phrase!r} has only stopwords")
                 if owner.setdefault(bag, where) != where:
                     raise LexiconError(
-                        f"lexicon {where}: phrase {phrase!r} means the same words as one in {owner[bag]}"
+                        f"{where}: phrase {phrase!r} means the same words as one in {owner[bag]}"
                     )
                 number = len(self._phrases)
-                self._phrases.append(_Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope))
+                self._phrases.append(_Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept))
                 for stem, _ in bag:
                     self._phrases_by_stem.setdefault(stem, []).append(number)
 
     # --- questions ---
 
+    def knows(self, word: str) -> bool:
+        return word in self._known
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return self._vocabulary
+
     def correct(self, word: str) -> str:
-        """``word`` itself when known or short, else the closest known word within the edit budget."""
+        """``word`` itself when known, short or an English word, else the closest known word within the edit
+        budget ("seperation" -> "separation", but "works" never becomes "words")."""
         if word in self._known or not MIN_CORRECTED <= len(word) <= MAX_CORRECTED:
             return word
         if word in self._corrections:
             return self._corrections[word] or word
-        budget = _max_distance(word)
-        best: tuple[int, int, str] | None = None
-        for variant in _deletes(word, budget):
-            for candidate in self._deletes.get(variant, ()):
-                distance = _osa_distance(word, candidate)
-                if distance <= budget:
-                    rank = (distance, candidate[0] != word[0], candidate)
-                    if best is None or rank < best:
-                        best = rank
-        found = best[2] if best else None
+        found: str | None = None
+        if not is_english_word(word):
+            budget = _max_distance(word)
+            best: tuple[int, int, str] | None = None
+            for variant in _deletes(word, budget):
+                for candidate in self._deletes.get(variant, ()):
+                    distance = _osa_distance(word, candidate)
+                    if distance <= budget:
+                        rank = (distance, candidate[0] != word[0], candidate)
+                        if best is None or rank < best:
+                            best = rank
+            found = best[2] if best else None
         if len(self._corrections) >= CACHE_LIMIT:
             self._corrections.clear()
         self._corrections[word] = found
         return found or word
 
-    def analyse(self, question: str, skip: tuple[int, int] | None = None) -> Query:
-        """Understand ``question``; ``skip`` is a span (the age phrase) to leave out."""
-        if skip is not None:
-            question = question[: skip[0]] + " " + question[skip[1] :]
+    def _tokens(self, text: str, *, correct: bool) -> list[_Token]:
+        """Content words with their stems, negated when a "not" reaches them in the same clause."""
+        tokens: list[_Token] = []
+        position = 0
+        stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
+        for clause in _CLAUSES.split(normalise(text)):
+            reach = 0  # a clause boundary (kept by the split, so word positions still count it) ends a "not"
+            for raw in split_words(clause):
+                word = self.correct(raw) if correct else raw
+                if word in NEGATIONS:
+                    reach = NEGATION_REACH
+                elif word not in stopwords and word not in modifiers:
+                    tokens.append(_Token(word, self.stem(word), reach > 0, position))
+                    reach = max(0, reach - 1)
+                position += 1
+        return tokens
+
+    def analyse(self, question: str, skip: Iterable[tuple[int, int]] = ()) -> Query:
+        """Understand ``question``; ``skip`` are spans (the age phrases) to leave out."""
+        for start, end in sorted(skip, reverse=True):
+            question = question[:start] + " , " + question[end:]
         typed = [self.correct(w) for w in words(question)]
-        intent, intent_positions = self._intent(typed)
-        stopwords = self.lexicon.stopwords
-        content_positions = [i for i, w in enumerate(typed) if w not in stopwords]
-        stems = {i: self.stem(typed[i]) for i in content_positions}
-        by_synonym, by_outside, synonyms, outside = self._match_phrases(Counter(stems.values()))
+        intent, intent_words = self._intent(typed)
+        hints = tuple(dict.fromkeys(self._hints[w] for w in typed if w in self._hints))
+        tokens = [t for t in self._tokens(question, correct=True) if t.position not in intent_words]
+        stems = Counter(t.stem for t in tokens)
+        phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
+        synonyms, outside, concepts = self._match_phrases(phrase_stems)
         terms: dict[str, float] = {}
-        topic_words = 0
+        marked: dict[str, float] = {}
         unknown: list[str] = []
-        for i in content_positions:
-            stem = stems[i]
-            if by_outside[stem] > 0:
-                by_outside[stem] -= 1  # claimed by an out-of-scope phrase: never looked up
-            elif typed[i] in self.lexicon.modifiers:
-                continue  # "not", "only": part of a phrase at most, never a topic
-            elif by_synonym[stem] > 0:
-                by_synonym[stem] -= 1  # counted with its synonym, but still a word the parent typed
-                if stem in self._postings:
-                    terms[stem] = 1.0
-            elif i in intent_positions:
-                continue
-            elif stem in self._postings:
-                terms[stem] = 1.0
-                topic_words += 1
-            elif typed[i] not in self._known:
-                unknown.append(typed[i])
-        synonym_words = 0
-        for number, size in synonyms:
-            synonym_words += size
+        matched_by_phrase = {stem for number in synonyms + concepts for stem, _ in self._phrases[number].bag}
+        outside_stems = frozenset(stem for n in outside for stem, _ in self._phrases[n].bag)
+        for token in tokens:
+            key = _marked(token)
+            if token.stem in self._postings and token.stem not in outside_stems:
+                weight = NEGATED_TEXT_WEIGHT if token.negated else 1.0
+                terms[token.stem] = max(terms.get(token.stem, 0.0), weight)
+            if key in self._phrasing_idf:
+                marked[key] = 1.0
+            elif (
+                token.stem not in self._postings
+                and token.stem not in matched_by_phrase
+                and token.word not in self._known
+            ):
+                unknown.append(token.word)
+        synonym_numbers = tuple(dict.fromkeys(self._phrases[n].synonym for n in synonyms))
+        for number in synonym_numbers:
+            assert number is not None
             for stem in self._synonym_terms[number]:
                 terms[stem] = max(terms.get(stem, 0.0), SYNONYM_WEIGHT)
         return Query(
             intent=intent,
             terms=terms,
-            synonyms=tuple(number for number, _ in synonyms),
-            out_of_scope=tuple(dict.fromkeys(self.lexicon.out_of_scope[n] for n, _ in outside)),
-            topic_words=topic_words + synonym_words,
-            out_of_scope_words=sum(size for _, size in outside),
+            marked=marked,
+            synonyms=tuple(n for n in synonym_numbers if n is not None),
+            concepts=tuple(dict.fromkeys(c for n in concepts if (c := self._phrases[n].concept) is not None)),
+            out_of_scope=tuple(
+                dict.fromkeys(
+                    self.lexicon.out_of_scope[o]
+                    for n in outside
+                    if (o := self._phrases[n].out_of_scope) is not None
+                )
+            ),
+            out_of_scope_stems=outside_stems,
+            out_of_scope_words=sum(self._phrases[n].size for n in outside),
             unknown=tuple(unknown),
+            hints=hints,
+            negated=any(t.negated for t in tokens),
+            stems=frozenset(stems) | matched_by_phrase,
+            text=question,
         )
 
     def _intent(self, typed: list[str]) -> tuple[Intent | None, set[int]]:
@@ -251,44 +407,127 @@ class Index:
                         best = (size, -start, intent)
         return (best[2] if best else None), positions
 
-    def _match_phrases(
-        self, available: Counter[str]
-    ) -> tuple[Counter[str], Counter[str], list[tuple[int, int]], list[tuple[int, int]]]:
-        """Greedy, longest phrase first.
+    def _match_phrases(self, available: Counter[str]) -> tuple[list[int], list[int], list[int]]:
+        """Greedy, longest phrase first; a word is used by one phrase at most.
 
-        Returns the stems claimed by synonyms and by out-of-scope phrases, and the phrases matched as
-        (synonym or out-of-scope entry number, words in the phrase)."""
+        Returns the phrase numbers matched: synonyms, out-of-scope subjects and concepts."""
         candidates = {n for stem in available for n in self._phrases_by_stem.get(stem, ())}
         ordered = sorted(candidates, key=lambda n: (-self._phrases[n].size, n))
         claimed: Counter[str] = Counter()
-        by_synonym: Counter[str] = Counter()
-        by_outside: Counter[str] = Counter()
-        synonyms: list[tuple[int, int]] = []
-        outside: list[tuple[int, int]] = []
+        synonyms: list[int] = []
+        outside: list[int] = []
+        concepts: list[int] = []
         for number in ordered:
             phrase = self._phrases[number]
             if all(available[stem] - claimed[stem] >= count for stem, count in phrase.bag):
                 claimed.update(dict(phrase.bag))
                 if phrase.synonym is not None:
-                    by_synonym.update(dict(phrase.bag))
-                    synonyms.append((phrase.synonym, phrase.size))
+                    synonyms.append(number)
                 elif phrase.out_of_scope is not None:
-                    by_outside.update(dict(phrase.bag))
-                    outside.append((phrase.out_of_scope, phrase.size))
-        return by_synonym, by_outside, synonyms, outside
+                    outside.append(number)
+                else:
+                    concepts.append(number)
+        return synonyms, outside, concepts
+
+    def scored(self, query: Query) -> list[Scored]:
+        """Items matching the query, best first, with their scores and the question words they explain."""
+        text: dict[int, float] = {}
+        explained: dict[int, set[str]] = {}
+        strong: dict[int, set[str]] = {}
+        for stem, weight in query.terms.items():
+            for index, contribution in self._postings.get(stem, ()):
+                text[index] = text.get(index, 0.0) + weight * contribution
+                if stem in query.stems:
+                    explained.setdefault(index, set()).add(stem)
+        for number in query.synonyms:
+            for index, bonus in self._synonym_bonus[number].items():
+                text[index] = text.get(index, 0.0) + SYNONYM_WEIGHT * bonus
+            words_of = self._synonym_words(number, query)
+            for stem in self._synonym_terms[number]:
+                for index, _ in self._postings.get(stem, ()):
+                    explained.setdefault(index, set()).update(words_of)
+                    strong.setdefault(index, set()).update(words_of)
+        scores = {index: TEXT_WEIGHT * value for index, value in text.items()}
+        best_phrasing: dict[int, tuple[float, frozenset[str]]] = {}
+        matched: dict[int, float] = {}
+        hits: dict[int, list[str]] = {}
+        for stem, weight in query.marked.items():
+            gain = self._phrasing_idf[stem] * weight
+            for number in self._phrasing_postings.get(stem, ()):
+                matched[number] = matched.get(number, 0.0) + gain
+                hits.setdefault(number, []).append(stem)
+        for number, total in matched.items():
+            value = total * (0.5 + 0.5 * total / self._phrasing_total[number])
+            index = self._phrasing_item[number]
+            if value > best_phrasing.get(index, (0.0, frozenset()))[0]:
+                best_phrasing[index] = (value, frozenset(s.lstrip("!") for s in hits[number]))
+        for index, (value, hit_stems) in best_phrasing.items():
+            scores[index] = scores.get(index, 0.0) + PHRASING_WEIGHT * value
+            explained.setdefault(index, set()).update(hit_stems)
+            strong.setdefault(index, set()).update(hit_stems)
+        for number in query.concepts:
+            concept = self.questions.concepts[number]
+            concept_stems = self._concept_stems(number, query)
+            for item_id in concept.items:
+                index = self._position[item_id]
+                scores[index] = scores.get(index, 0.0) + CONCEPT_BONUS
+                explained.setdefault(index, set()).update(concept_stems)
+                strong.setdefault(index, set()).update(concept_stems)
+        lexical = dict(scores)
+        if self.semantic is not None and query.text and (scores or query.topical):
+            similarities = self.semantic.similarities(query.text)
+            for i in range(len(self._items)):
+                gain = float(similarities[i]) - SEMANTIC_FLOOR
+                if gain > 0:
+                    scores[i] = scores.get(i, 0.0) + SEMANTIC_WEIGHT * gain
+        ranked = [
+            Scored(
+                self._items[i],
+                score,
+                frozenset(explained.get(i, ())),
+                frozenset(strong.get(i, ())),
+                lexical.get(i, 0.0),
+            )
+            for i, score in scores.items()
+            if score > 0
+        ]
+        ranked.sort(key=lambda s: (-s.score, self._position[s.item.id]))
+        return ranked
+
+    def _synonym_words(self, number: int, query: Query) -> frozenset[str]:
+        return self._stems_of_synonym.get(number, frozenset()) & query.stems
+
+    def _concept_stems(self, number: int, query: Query) -> frozenset[str]:
+        return self._stems_of_concept.get(number, frozenset()) & query.stems
+
+    def explained(self, scored: Scored, query: Query) -> float:
+        """How much of the question an item accounts for, in words (an everyday word counts half). A word an
+        uncovered subject claimed counts only when a phrasing, concept or synonym explains it ("feeds her
+        doll"), not when the item's text merely shares it ("crawl" in the secure-base background)."""
+        stems = scored.strong | (scored.stems - query.out_of_scope_stems)
+        return sum(GENERIC_WEIGHT if stem in self._generic else 1.0 for stem in stems)
 
     def rank(self, query: Query) -> list[tuple[Item, float]]:
         """Items matching the query, best first, with their scores."""
-        scores: dict[int, float] = {}
-        for stem, weight in query.terms.items():
-            for index, contribution in self._postings.get(stem, ()):
-                scores[index] = scores.get(index, 0.0) + weight * contribution
-        for number in query.synonyms:
-            for index, bonus in self._synonym_bonus[number].items():
-                scores[index] = scores.get(index, 0.0) + SYNONYM_WEIGHT * bonus
-        ranked = [(self._items[i], score) for i, score in scores.items()]
-        ranked.sort(key=lambda pair: -pair[1])
-        return ranked
+        return [(s.item, s.score) for s in self.scored(query)]
+
+    def concept_items(self, query: Query) -> frozenset[str]:
+        """Ids of the items that do the concepts the question names."""
+        return frozenset(i for n in query.concepts for i in self.questions.concepts[n].items)
+
+    def item_stems(self, item: Item) -> frozenset[str]:
+        """The stems of an item's own text."""
+        return frozenset(self._sequences[self._position[item.id]])
+
+    def item_number(self, item: Item) -> int:
+        return self._position[item.id]
+
+    def item_at(self, number: int) -> Item | None:
+        return self._items[number] if 0 <= number < len(self._items) else None
+
+
+def _marked(token: _Token) -> str:
+    return f"!{token.stem}" if token.negated else token.stem
 
 
 def _contains(sequence: list[str], part: list[str]) -> bool:

@@ -11,18 +11,20 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
 
 from bot.core.ages import ChildAge, age_on, describe_age
 from bot.core.reply import Button, Reply
+from bot.core.text import esc
 from content import Band, Item, Library
 
 # Every third tip for a child also carries a "Why it matters" background snippet.
 BACKGROUND_EVERY = 3
-# How many typical behaviours a "new stage" announcement lists.
-ANNOUNCE_INDICATORS = 3
+# How many typical behaviours a "new stage" announcement lists (shared when two stages begin at once).
+ANNOUNCE_INDICATORS = 2
 # Stored as a delivery's item id for the goodbye message; content ids cannot start with "_".
 FAREWELL_ITEM = "_farewell"
+# Stored as a delivery's item id for "every idea of this stage was turned down, so tips pause".
+ALL_DECLINED_ITEM = "_all_declined"
 
 # A pass plans thousands of tips on one day for children born on a few hundred days: ages repeat.
 _age_on = lru_cache(maxsize=4096)(age_on)
@@ -68,25 +70,31 @@ class ChildTipState:
     excluded: frozenset[str]
     # The day (UTC) this parent added the child, or joined it through an invite.
     joined_on: dt.date | None = None
+    # The bands this parent was told had every idea turned down (None: not told since ideas last came back).
+    declined_told: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TipPlan:
-    """A decided message for one child: a tip (``strategy`` set) or the goodbye (``strategy`` None)."""
+    """A decided message for one child: a tip (``strategy`` set), the goodbye (``strategy`` None), or the one
+    notice that every idea of the child's stage was turned down (``all_declined``)."""
 
     child: ChildTipState
     age: ChildAge
     bands: tuple[Band, ...]
     strategy: Item | None
     new_bands: tuple[Band, ...]
+    all_declined: bool = False
 
     @property
     def item_id(self) -> str:
+        if self.all_declined:
+            return ALL_DECLINED_ITEM
         return self.strategy.id if self.strategy is not None else FAREWELL_ITEM
 
     @property
     def is_farewell(self) -> bool:
-        return self.strategy is None
+        return self.strategy is None and not self.all_declined
 
 
 def parse_band_ids(stored: str | None) -> frozenset[str] | None:
@@ -102,6 +110,22 @@ def format_band_ids(bands: Iterable[Band]) -> str:
 def oldest_month(library: Library) -> int:
     """The last month any band covers: older children have outgrown the content."""
     return max(b.last_month for b in library.bands)
+
+
+def is_past_content(months: int, library: Library) -> bool:
+    """Whether a child of this age (completed months, corrected) has outgrown the content: goodbye, no tips."""
+    return months > oldest_month(library)
+
+
+def next_stage_month(months: int, library: Library) -> int | None:
+    """The age in months at which the next stage begins, or None in the last one."""
+    later = [b.first_month for b in library.bands if b.first_month > months]
+    return min(later) if later else None
+
+
+def ideas_left(bands: Sequence[Band], excluded: frozenset[str]) -> bool:
+    """Whether any idea of these stages is still to be sent (not turned down)."""
+    return any(s.id not in excluded for band in bands for s in band.strategies)
 
 
 def choose_strategy(bands: Sequence[Band], sent: TipHistory, excluded: frozenset[str]) -> Item | None:
@@ -122,17 +146,24 @@ def plan_tip(
 ) -> TipPlan | None:
     """Decide the message for ``child`` on local date ``on``; None when there is nothing to send.
 
-    ``item_id`` replays an earlier decision (a retried delivery) instead of choosing again.
+    ``item_id`` replays an earlier decision (a retried delivery) instead of choosing again. When every idea
+    of the child's stage is turned down the parent is told once; then nothing, until a stage begins that they
+    were not told about or ideas are brought back (which forgets ``declined_told``).
     """
     if child.farewell_sent or child.birthdate > on:
         return None
     age = _age_on(child.birthdate, on, child.due_date)
     bands = library.bands_at(age.months)
-    if age.months > oldest_month(library) or item_id == FAREWELL_ITEM:
+    if is_past_content(age.months, library) or item_id == FAREWELL_ITEM:
         return TipPlan(child, age, bands, None, ())
+    if item_id == ALL_DECLINED_ITEM:
+        return TipPlan(child, age, bands, None, (), all_declined=True)
     strategy = library.item(item_id) if item_id else choose_strategy(bands, child.sent, child.excluded)
     if strategy is None:
-        return None
+        told = child.declined_told
+        if item_id or not bands or (told is not None and {b.id for b in bands} <= told):
+            return None
+        return TipPlan(child, age, bands, None, (), all_declined=True)
     announced = child.announced_bands
     if announced is None:
         announced = frozenset(b.id for b in _baseline(child, on, library, bands))
@@ -151,34 +182,66 @@ def _baseline(
 
 
 def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
-    """The phone-sized message: optional new-stage note, "Try this", "You may notice", sometimes "Why"."""
-    name = _html(plan.child.name)
+    """The phone-sized message in the parent's words: optional new-stage note, the idea, and one companion.
+
+    A strategy sent before comes back as "one to come back to" with a different companion than last time, so a
+    stage with few ideas never sends the identical message twice in a row.
+    """
+    name = esc(plan.child.name)
     age_text = describe_age(plan.age) + (" (corrected)" if plan.age.corrected else "")
+    if plan.all_declined:
+        return all_declined_reply(plan.child.name, plan.child.child_id, plan.age.months, library)
     if plan.strategy is None:
         return Reply(_farewell_text(name, library))
-    count = plan.child.sent.total
-    parts = [f"<b>{name}</b> · {_html(age_text)}"]
+    strategy = plan.strategy
+    parts = [f"<b>{name}</b> · {esc(age_text)}"]
+    # Two stages begun at once (after a long pause) share the room one announcement has.
+    per_band = max(1, ANNOUNCE_INDICATORS // max(1, len(plan.new_bands)))
     for band in plan.new_bands:
-        typical = "\n".join(f"• {_html(i.text)}" for i in band.indicators[:ANNOUNCE_INDICATORS])
+        typical = "\n".join(f"• {esc(i.parent)}" for i in band.indicators[:per_band])
         parts.append(
-            f"🌱 <b>{name} is {_html(describe_age(plan.age))}: a new stage begins</b> "
-            f"({_html(band.label)})\n{_html(band.summary)}\n<i>Typical now:</i>\n{typical}"
+            f"🌱 <b>{name} is {esc(describe_age(plan.age))}: a new stage begins</b> "
+            f"({esc(band.label)})\n{esc(band.parent)}\n{typical}"
         )
-    parts.append(f"<b>Try this</b>\n{_html(plan.strategy.text)}")
-    home = library.band(plan.strategy.band_id or "")
-    if home is not None and home.indicators:
-        indicator = home.indicators[count % len(home.indicators)]
-        parts.append(f"<b>You may notice</b>\n{_html(indicator.text)}")
-    background = _background(plan.strategy, library)
-    if background and count % BACKGROUND_EVERY == BACKGROUND_EVERY - 1:
-        snippet = background[(count // BACKGROUND_EVERY) % len(background)]
-        parts.append(f"<b>Why it matters: {_html(snippet.title or '')}</b>\n{_html(snippet.text)}")
+    times_sent = plan.child.sent.counts.get(strategy.id, 0)
+    if times_sent:
+        parts.append(f"<b>One to come back to</b>\nA favourite again: {esc(strategy.parent)}")
+    else:
+        parts.append(f"<b>Try this</b>\n{esc(strategy.parent)}")
+    if not plan.new_bands:  # an announcement already says what the parent may notice
+        parts += _companions(plan, strategy, times_sent, library)
     return Reply("\n\n".join(parts), tip_buttons(delivery_id, plan.child.child_id))
 
 
-def _html(text: str) -> str:
-    """Text for Telegram HTML: only <, > and & need escaping outside attributes."""
-    return escape(text, quote=False)
+def _companions(plan: TipPlan, strategy: Item, times_sent: int, library: Library) -> list[str]:
+    """What comes with the idea: something the parent may notice, and now and then why it matters.
+
+    A first sending carries a "may notice" each time and a "why" every third tip. A repeat carries one
+    companion, "why" on odd repeats and "may notice" on even ones, so two sendings of the same idea in a row
+    never carry the same companion (and the first repeat drops the first sending's "may notice"). Which one
+    follows the child's tip count, so tips close together show different ones. Only counts are used: the
+    history's ``last`` orders sendings but is not a position (the database gives delivery ids).
+    """
+    home = library.band(strategy.band_id or "")
+    indicators = home.indicators if home is not None else ()
+    background = _background(strategy, library)
+    count = plan.child.sent.total
+    if not times_sent:
+        parts = [_notice(indicators[count % len(indicators)])] if indicators else []
+        if background and count % BACKGROUND_EVERY == BACKGROUND_EVERY - 1:
+            parts.append(_why(background[(count // BACKGROUND_EVERY) % len(background)]))
+        return parts
+    if background and (times_sent % 2 == 1 or not indicators):
+        return [_why(background[count % len(background)])]
+    return [_notice(indicators[count % len(indicators)])] if indicators else []
+
+
+def _notice(indicator: Item) -> str:
+    return esc(indicator.parent)
+
+
+def _why(snippet: Item) -> str:
+    return f"<b>Why it matters</b>\n{esc(snippet.parent)}"
 
 
 def tip_buttons(delivery_id: int, child_id: int) -> tuple[tuple[Button, ...], ...]:
@@ -193,6 +256,28 @@ def _background(strategy: Item, library: Library) -> tuple[Item, ...]:
         if topic.id == strategy.topic_id:
             return topic.background
     return ()
+
+
+def all_declined_line(name: str, months: int, library: Library) -> str:
+    """Why a child's tips pause, in one sentence (``name`` as typed; escaped here)."""
+    who = esc(name)
+    later = next_stage_month(months, library)
+    until = f" until the next stage begins, at {later} months" if later is not None else ""
+    return f"I'll pause {who}'s tips{until}."
+
+
+def all_declined_reply(name: str, child_id: int, months: int, library: Library) -> Reply:
+    """Said once when every idea of a child's stage has been turned down, with a way to bring them back."""
+    text = (
+        f"⏸ <b>Every idea for {esc(name)}'s stage has been turned down</b>, so "
+        f"{all_declined_line(name, months, library)}\n"
+        "Tap below to bring them back, or find them any time in /settings, under “Tips you turned down”."
+    )
+    return Reply(text, revive_buttons(name, child_id))
+
+
+def revive_buttons(name: str, child_id: int) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(f"↩️ Bring back {name}'s ideas", f"c:revive:{child_id}"),),)
 
 
 def _farewell_text(name: str, library: Library) -> str:

@@ -15,9 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.reply import Reply
 from bot.core.schedule import next_slot, parse_days, previous_slot
-from bot.core.tips import ChildTipState, TipHistory, TipPlan, parse_band_ids, plan_tip, render_tip
+from bot.core.tips import (
+    ChildTipState,
+    TipHistory,
+    TipPlan,
+    format_band_ids,
+    parse_band_ids,
+    plan_tip,
+    render_tip,
+)
 from content import Library
-from db import deliveries
+from db import deliveries, turned_down
 from db.deliveries import ChildLink, DueParent, NewClaim, StaleClaim
 from db.models import ParentState
 
@@ -92,29 +100,24 @@ def tip_state(link: ChildLink, excluded: frozenset[str], *, replay: list[str] | 
         sent=sent,
         excluded=excluded,
         joined_on=link.joined_at.date(),
+        declined_told=parse_band_ids(link.declined_bands),
     )
 
 
 class Exclusions:
-    """What each child must not be sent: the strategies its family marked "not for us", whether for this
-    child or another of the parent's, and whichever caregiver of the child did."""
+    """What each child must not be sent: the strategies any of its caregivers marked "not for us" (a verdict
+    holds for the child it was given for, in every caregiver's chat, and no other)."""
 
-    def __init__(self, links: dict[int, list[ChildLink]], by_child: dict[int, set[str]]) -> None:
-        self._by_parent = {
-            parent_id: frozenset(item for link in group for item in link.tips_not_for_us or ())
-            for parent_id, group in links.items()
-        }
-        self._by_child = by_child
+    def __init__(self, by_child: dict[int, set[str]]) -> None:
+        self._by_child = {child_id: frozenset(items) for child_id, items in by_child.items()}
 
     def of(self, link: ChildLink) -> frozenset[str]:
-        own = self._by_parent.get(link.parent_id, frozenset())
-        shared = self._by_child.get(link.child_id)
-        return own | shared if shared else own
+        return self._by_child.get(link.child_id, frozenset())
 
     @classmethod
     async def read(cls, s: AsyncSession, links: dict[int, list[ChildLink]]) -> Exclusions:
         children = sorted({link.child_id for group in links.values() for link in group})
-        return cls(links, await deliveries.not_for_us_by_child(s, children))
+        return cls(await deliveries.not_for_us_by_child(s, children))
 
 
 async def plan_due(
@@ -173,7 +176,17 @@ async def plan_due(
             if (key := (m.parent_id, m.child_id)) in ids
         ],
     )
-    return _with_ids(planned, ids, now), len(due)
+    jobs = _with_ids(planned, ids, now)
+    # Told once, at the claim: a notice that fails to send is not worth a second try (the parent hears it
+    # again from /tip, and sees it in /settings).
+    told = [
+        (m.parent_id, m.child_id, format_band_ids(m.plan.bands))
+        for j in jobs
+        for m in j
+        if m.plan.all_declined
+    ]
+    await turned_down.mark_told(s, told)
+    return jobs, len(due)
 
 
 def _slots(
@@ -223,7 +236,7 @@ async def take_stale(
     for claim in stale:
         link = links.get((claim.parent_id, claim.child_id))
         plan = None
-        if claim.parent_state != ParentState.ACTIVE.value:
+        if claim.parent_state != ParentState.ACTIVE:
             reason = "parent paused, stopped or blocked"
         elif now - claim.slot_at > rules.grace:
             reason = "missed: older than the grace period"  # after downtime: no flood of old tips

@@ -42,7 +42,7 @@ from bot.dispatch.claims import (
 from bot.dispatch.sending import SendResult, TipSender
 from content import Library, default_library
 from db import deliveries
-from db.deliveries import NewClaim, Outcome
+from db.deliveries import NewClaim, SendOutcome
 from db.families import mark_blocked
 from db.models import DeliveryState, Parent, ParentState
 from db.quick_store import Announced, QuickStore, quick_store_for
@@ -100,7 +100,7 @@ class Dispatcher:
         self.clock = clock
         self.keep_messages = keep_messages
         self._db = _write_lock(sessions)
-        self._outcomes: list[Outcome] = []
+        self._outcomes: list[SendOutcome] = []
         self._announced: list[Announced] = []
         self._blocked: set[int] = set()
         # Outcomes noted and stored so far (counts): a worker waits until its own is stored.
@@ -243,7 +243,7 @@ class Dispatcher:
         now = self.clock()
         assert message.delivery_id is not None
         self._outcomes.append(
-            Outcome(message.delivery_id, result.state, now, result.message_id, result.error)
+            SendOutcome(message.delivery_id, result.state, now, result.message_id, result.error)
         )
         self._noted += 1
         if result.state in (DeliveryState.SENT, DeliveryState.UNCONFIRMED):
@@ -344,7 +344,9 @@ class Dispatcher:
             raise
         self._stored = max(self._stored, upto)
 
-    def _quick_store(self, outcomes: list[Outcome], announced: list[Announced], blocked: set[int]) -> bool:
+    def _quick_store(
+        self, outcomes: list[SendOutcome], announced: list[Announced], blocked: set[int]
+    ) -> bool:
         if blocked or any(o.state is DeliveryState.FAILED for o in outcomes):
             return False
         if self._quick is None:

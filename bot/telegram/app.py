@@ -1,7 +1,7 @@
 """The python-telegram-bot Application: thin handlers that turn updates into conversation calls.
 
-Each update gets one database session and one commit; replies are sent after the commit, so what the
-parent sees is always what was stored.
+Each update is served by ``Serving.serve_update`` (one session, one commit, then the replies), the same path
+the terminal chat takes; this module only reads updates and answers button presses.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -29,11 +28,14 @@ from telegram.request import BaseRequest
 
 from bot import conversation
 from bot.app.config import Settings
+from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
-from bot.telegram.deliver import deliver, send_or_mark
-from bot.telegram.jobs import App, Sending, sending_of
+from bot.dispatch import Dispatcher
+from bot.telegram.jobs import App, register_dispatch_job, register_housekeeping_job
+from bot.telegram.lanes import UrgentFirstRateLimiter
+from bot.telegram.sender import DEFAULTS, TelegramSender
 from content import Library, default_library
 from db import families
 from db.engine import create_engine, session_factory
@@ -50,16 +52,12 @@ def utc_now() -> datetime:
 
 
 class Handlers:
-    """The callbacks registered with PTB; they hold the session factory and the clock, no per-parent state."""
+    """The callbacks registered with PTB; they hold the serving and the clock, no per-parent state."""
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], env: Env, clock: Clock, sending: Sending
-    ) -> None:
-        self.sessions = sessions
+    def __init__(self, serving: Serving, env: Env, clock: Clock) -> None:
+        self.serving = serving
         self.env = env
         self.clock = clock
-        self.tips = sending.tips
-        self.sender = sending.sender
 
     def install(self, app: App) -> None:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -77,16 +75,16 @@ class Handlers:
     async def _serve(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Call, query: CallbackQuery | None = None
     ) -> None:
-        """One session and one commit for the update; then answer the button, then send what it produced."""
+        """Serve the update; once committed, answer the button (before the replies go out)."""
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
-        async with self.sessions() as s:
-            outcome = await call(s, env, now)
-            await s.commit()
-        if query is not None:
-            await _answer_press(query, outcome.toast)
-            await _drop_buttons(query)
-        await deliver(self.tips, self.sender, chat_id, outcome, now)
+
+        async def answered(outcome: Outcome) -> None:
+            if query is not None:
+                await _answer_press(query, outcome.toast)
+                await _drop_buttons(query)
+
+        await self.serving.serve_update(chat_id, lambda s: call(s, env, now), now, committed=answered)
 
     @staticmethod
     def _who(update: Update) -> Who:
@@ -120,7 +118,7 @@ class Handlers:
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
-        await send_or_mark(self.sender, self.sessions, self._who(update).chat_id, Reply(NOT_TEXT))
+        await self.serving.send(self._who(update).chat_id, Reply(NOT_TEXT))
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
@@ -130,7 +128,7 @@ class Handlers:
         _, at, addressee = command.partition("@")
         if at and addressee.lower() != (context.bot.username or "").lower():
             return
-        await context.bot.send_message(chat.id, GROUP_ONLY_PRIVATE)
+        await self.serving.outbox.send_reply(chat.id, Reply(GROUP_ONLY_PRIVATE))
 
     async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The parent blocked the bot (kicked it from their private chat): send them nothing more."""
@@ -138,7 +136,7 @@ class Handlers:
         if change is None or change.chat.type != ChatType.PRIVATE:
             return
         if change.new_chat_member.status == ChatMemberStatus.BANNED:
-            async with self.sessions() as s:
+            async with self.serving.sessions() as s:
                 await families.mark_blocked(s, change.chat.id)
                 await s.commit()
 
@@ -157,7 +155,7 @@ class Handlers:
             await _answer_press(update.callback_query, None)  # may have been answered before the failure
         try:
             if chat is not None and chat.type == ChatType.PRIVATE:
-                await context.bot.send_message(chat.id, SOMETHING_WRONG)
+                await self.serving.outbox.send_reply(chat.id, Reply(SOMETHING_WRONG))
         except TelegramError as exc:
             log.warning("could not tell chat about the failure: %s", type(exc).__name__)
 
@@ -199,14 +197,20 @@ def build_application(
     sessions: async_sessionmaker[AsyncSession] | None = None,
     clock: Clock = utc_now,
     library: Library | None = None,
+    with_jobs: bool = False,
 ) -> App:
-    """The bot, ready to run or to be fed updates in tests (which pass a fake request and their sessions)."""
+    """The bot, ready to run (``with_jobs``: the dispatcher's and housekeeping's periodic jobs too) or to be
+    fed updates in tests (which pass a fake request and their sessions). One sender and one dispatcher serve
+    replies, /tip and the periodic passes alike; without ``sessions`` it opens the database itself and
+    closes it when the application shuts down."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .rate_limiter(AIORateLimiter())  # throttles only: replies and tips handle a 429 themselves
+        .defaults(DEFAULTS)
+        # Throttles only (replies and tips handle a 429 themselves); crisis and emergency replies skip it.
+        .rate_limiter(UrgentFirstRateLimiter())
     )
     builder.post_init(register_commands)
     if settings.telegram_api_base_url:
@@ -228,9 +232,15 @@ def build_application(
         library=library or default_library(),
         default_time_zone=settings.default_time_zone,
         invite_ttl=timedelta(hours=settings.invite_ttl_hours),
+        support=settings.support(),
     )
     app = builder.build()
-    Handlers(sessions, env, clock, sending_of(app, sessions, settings)).install(app)
+    sender = TelegramSender(app.bot)
+    serving = Serving.of(sessions, sender, Dispatcher.from_settings(sender, sessions, settings))
+    Handlers(serving, env, clock).install(app)
+    if with_jobs:
+        register_dispatch_job(app, serving.tips, settings)
+        register_housekeeping_job(app, sessions)
     return app
 
 

@@ -1,61 +1,36 @@
 """The periodic jobs on python-telegram-bot's job queue: dispatcher passes and housekeeping.
 
-One :class:`Dispatcher` (with one :class:`TelegramSender`, so one flood-control state) serves the whole
-application: the periodic passes and the on-demand tips of /tip and "another tip".
+The dispatch job runs the application's one :class:`Dispatcher` (the one /tip and "another tip" use too), so
+one flood-control state holds for every tip the process sends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.app import housekeeping
 from bot.app.config import Settings
 from bot.dispatch import Dispatcher
-from bot.telegram.sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
-_SENDING = "securebase.sending"
 
 
-@dataclass(frozen=True)
-class Sending:
-    """The application's one sender and the one dispatcher that sends tips through it."""
-
-    sender: TelegramSender
-    tips: Dispatcher
-
-
-def sending_of(application: App, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Sending:
-    """The application's :class:`Sending`, made on first use."""
-    found = application.bot_data.get(_SENDING)
-    if isinstance(found, Sending):
-        return found
-    sender = TelegramSender(application.bot)
-    sending = Sending(sender, Dispatcher.from_settings(sender, sessions, settings))
-    application.bot_data[_SENDING] = sending
-    return sending
-
-
-def _require_job_queue(application: App) -> None:
+def _job_queue(application: App) -> JobQueue[Any]:
     if application.job_queue is None:
         raise RuntimeError('the job queue is missing: install python-telegram-bot with the "job-queue" extra')
+    return application.job_queue
 
 
-def register_dispatch_job(
-    application: App, sessions: async_sessionmaker[AsyncSession], settings: Settings
-) -> None:
+def register_dispatch_job(application: App, dispatcher: Dispatcher, settings: Settings) -> None:
     """One repeating job for everyone (not one per parent): each run is a dispatcher pass."""
-    _require_job_queue(application)
-    assert application.job_queue is not None
-    dispatcher = sending_of(application, sessions, settings).tips
+    jobs = _job_queue(application)
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -67,7 +42,7 @@ def register_dispatch_job(
             log.info("dispatch pass: %s", report.summary())
 
     interval = settings.dispatch_interval_seconds
-    application.job_queue.run_repeating(
+    jobs.run_repeating(
         tick,
         interval=interval,
         first=min(interval, 10),
@@ -78,8 +53,7 @@ def register_dispatch_job(
 
 def register_housekeeping_job(application: App, sessions: async_sessionmaker[AsyncSession]) -> None:
     """An hourly job beside the dispatcher's; a failure is logged and the next hour tries again."""
-    _require_job_queue(application)
-    assert application.job_queue is not None
+    jobs = _job_queue(application)
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -90,7 +64,7 @@ def register_housekeeping_job(application: App, sessions: async_sessionmaker[Asy
         if deleted:
             log.info("housekeeping: deleted %d old invite(s)", deleted)
 
-    application.job_queue.run_repeating(
+    jobs.run_repeating(
         tick,
         interval=housekeeping.INTERVAL_SECONDS,
         first=60,

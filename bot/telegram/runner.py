@@ -14,9 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app.config import Settings
 from bot.app.warm import ready_for_serving
-from bot.telegram.app import App, build_application
-from bot.telegram.jobs import register_dispatch_job, register_housekeeping_job
-from db.engine import create_engine, session_factory
+from bot.telegram.app import build_application
 from db.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -65,17 +63,8 @@ def run_bot(settings: Settings) -> int:
 
 
 def _serve(settings: Settings) -> int:
-    engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
-    app = build_application(settings, sessions=sessions)
-    register_dispatch_job(app, sessions, settings)
-    register_housekeeping_job(app, sessions)
+    app = build_application(settings, with_jobs=True)
     ready_for_serving()
-
-    async def dispose(_app: App) -> None:
-        await engine.dispose()
-
-    app.post_shutdown = dispose
     if settings.webhook_url:
         log.info("serving a webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
         app.run_webhook(**webhook_options(settings), allowed_updates=ALLOWED_UPDATES)

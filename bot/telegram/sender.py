@@ -1,7 +1,7 @@
 """The one way this process talks to the Bot API: a :class:`Reply` becomes a message (HTML text, inline
 buttons, or a document), flood limits are waited out, network trouble retried, and every Telegram error
 sorted. One :class:`TelegramSender` (and so one flood-control state) serves the whole process: replies,
-scheduled tips and on-demand tips.
+scheduled tips and on-demand tips. Every bot is built with :data:`DEFAULTS`, so text is always Telegram HTML.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Defaults, ExtBot
 
 from bot.app.config import Settings
 from bot.core.reply import Reply
 from bot.dispatch.sending import SendResult
+from bot.telegram.lanes import Lane
 from db.models import DeliveryState
 
 SEND_RETRIES = 4
@@ -30,7 +32,12 @@ MAX_BACKOFF_SECONDS = 30.0
 # it would hold back every other send (scheduled tips included, whose claims are leases) while it waits.
 REPLY_RETRIES = 2
 LONGEST_REPLY_WAIT_SECONDS = 30.0
+# A crisis or emergency reply is never given up on for a wait Telegram asks for: late is better than never.
+URGENT_REPLY_RETRIES = 5
+LONGEST_URGENT_WAIT_SECONDS = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Every message is Telegram HTML (user input escaped with ``bot.core.text.esc``).
+DEFAULTS = Defaults(parse_mode=ParseMode.HTML)
 # Transport failures that happen before a request leaves this process: sending again cannot double a message.
 NEVER_SENT = (
     httpx.ConnectError,
@@ -49,12 +56,12 @@ def utc_now() -> dt.datetime:
 
 
 def bot_for(settings: Settings) -> Bot:
-    """A bare Bot API client for one-off commands (``securebase send-due``)."""
+    """A Bot API client for one-off commands (``securebase send-due``), with the application's defaults."""
     assert settings.telegram_bot_token is not None
     token = settings.telegram_bot_token.get_secret_value().strip()
     if settings.telegram_api_base_url:
-        return Bot(token, base_url=settings.telegram_api_base_url.rstrip("/") + "/bot")
-    return Bot(token)
+        return ExtBot(token, base_url=settings.telegram_api_base_url.rstrip("/") + "/bot", defaults=DEFAULTS)
+    return ExtBot(token, defaults=DEFAULTS)
 
 
 def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -101,36 +108,42 @@ class TelegramSender:
 
     # --- replies ---
 
-    async def send_reply(self, chat_id: int, reply: Reply) -> Message:
-        """Send one reply; Telegram errors (Forbidden when blocked, a long flood wait, ...) reach the caller."""
+    async def send_reply(self, chat_id: int, reply: Reply, *, urgent: bool = False) -> bool:
+        """Send one reply; False when the chat has blocked the bot. Other Telegram errors (a long flood wait,
+        ...) reach the caller.
+
+        An ``urgent`` reply (a crisis or an emergency) skips our rate limiter's queue, and waits out longer
+        flood answers from Telegram itself before it is given up.
+        """
+        retries = URGENT_REPLY_RETRIES if urgent else REPLY_RETRIES
+        longest = LONGEST_URGENT_WAIT_SECONDS if urgent else LONGEST_REPLY_WAIT_SECONDS
         attempt = 0
         while True:
             try:
-                return await self._send(chat_id, reply)
+                await self._send(chat_id, reply, urgent)
+                return True
+            except Forbidden:
+                return False
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)
                 self._flood(seconds)
-                if attempt == REPLY_RETRIES or seconds > LONGEST_REPLY_WAIT_SECONDS:
+                if attempt == retries or seconds > longest:
                     raise
                 attempt += 1
                 await self.sleep(seconds)
 
-    async def _send(self, chat_id: int, reply: Reply) -> Message:
+    async def _send(self, chat_id: int, reply: Reply, urgent: bool = False) -> Message:
+        # Only the application's bot has a rate limiter to skip (a bare Bot, for one-off commands, has none).
+        lane: dict[str, Any] = (
+            {"rate_limit_args": Lane.URGENT} if urgent and isinstance(self.bot, ExtBot) else {}
+        )
         if reply.document is not None:
             document = InputFile(reply.document.content, filename=reply.document.filename)
             return await self.bot.send_document(
-                chat_id,
-                document,
-                caption=reply.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=reply_markup(reply),
+                chat_id, document, caption=reply.text, reply_markup=reply_markup(reply), **lane
             )
         return await self.bot.send_message(
-            chat_id,
-            reply.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=reply_markup(reply),
-            link_preview_options=NO_PREVIEW,
+            chat_id, reply.text, reply_markup=reply_markup(reply), link_preview_options=NO_PREVIEW, **lane
         )
 
     # --- tips ---
@@ -155,9 +168,7 @@ class TelegramSender:
         waited = 0.0
         while True:
             try:
-                sent = await self.bot.send_message(
-                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup(reply)
-                )
+                sent = await self.bot.send_message(chat_id, reply.text, reply_markup=reply_markup(reply))
                 return SendResult(DeliveryState.SENT, sent.message_id)
             except RetryAfter as exc:
                 error, wait = "flood control", retry_after_seconds(exc)

@@ -94,6 +94,7 @@ class Harness:
         await feed(self.app, update)
         sent = self.api.sent[before:]
         for message in sent:
+            assert message.parse_mode == "HTML", "every message is Telegram HTML (the bot's defaults)"
             check_html(message.text)
         return sent
 

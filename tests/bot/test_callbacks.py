@@ -3,12 +3,13 @@
 import pytest
 from sqlalchemy import func, select
 
+from bot.conversation import texts as wording
 from bot.conversation.turn import parse_id
 from db.models import Child, Delivery, Invite, Parent
 from tests.bot.support import Harness, onboard, texts
 from tests.fake_telegram import Parent as TgParent
 
-EXPIRED = ["That button has expired. Send /help to see what you can do now."]
+EXPIRED = [wording.EXPIRED]
 
 
 @pytest.fixture
@@ -40,6 +41,8 @@ async def families(bot: Harness) -> tuple[TgParent, TgParent, int, int]:
         "tip:more:{child}",
         "tip:h:{delivery}",
         "tip:n:{delivery}",
+        "tip:u:{delivery}",
+        "c:revive:{child}",
         "tip:h:999999",
         "c:menu:99999999999999999999",
         "c:menu:-1",
@@ -60,7 +63,7 @@ async def test_forged_or_stale_buttons_expire(bot: Harness, families, data: str)
     sent_before = len(bot.api.messages_to(402))
     replies = await bot.press(sam, data.format(child=child_id, delivery=delivery_id))
     assert texts(replies) == EXPIRED
-    assert bot.toasts()[-1] == "That button has expired."
+    assert bot.toasts()[-1] == wording.EXPIRED_TOAST
     assert all("Secret" not in m.text for m in bot.api.messages_to(401))
     assert len(bot.api.messages_to(402)) == sent_before  # nothing reached the other family
     async with bot.sessions() as s:
@@ -78,8 +81,9 @@ async def test_a_press_from_someone_who_never_started(bot: Harness):
 
 async def test_own_tip_feedback_works_but_not_after_the_child_is_removed(bot: Harness, families):
     _sam, eve, _child_id, delivery_id = families
-    assert await bot.press(eve, f"tip:n:{delivery_id}") == []
-    assert bot.toasts()[-1] == "Thanks, noted."
+    assert texts(await bot.press(eve, f"tip:n:{delivery_id}")) == [
+        "🙅 Got it: I won't send this one for Secret again. You can bring it back any time in /settings."
+    ]
     await bot.say(eve, "/children")
     await bot.tap(eve, "Secret")
     await bot.tap(eve, "🗑 Remove")
@@ -99,8 +103,8 @@ async def test_another_familys_child_for_a_waiting_question_expires(bot: Harness
 
 
 CHILD_BUTTONS = ("c:menu:", "c:rename:", "c:dates:", "c:invite:", "c:remove:", "c:removeyes:", "c:normal:",
-                 "c:tip:", "tip:more:")  # fmt: skip
-DELIVERY_BUTTONS = ("tip:h:", "tip:n:")
+                 "c:tip:", "tip:more:", "c:revive:")  # fmt: skip
+DELIVERY_BUTTONS = ("tip:h:", "tip:n:", "tip:u:")
 # Ids a modified client could send instead of a real one; "{own}" is the presser's own id, disguised.
 FORGED_IDS = ("{other}", "-{own}", "0", "-1", "abc", "", " {own}", "{own} ", "+{own}", "0{own}", "{own}.0",
               "{own}١", "١", "1e3", "0x1", "9" * 11, "9" * 60, "{own}:{own}", "{own}\n")  # fmt: skip
@@ -124,7 +128,7 @@ async def test_every_id_button_refuses_forged_ids(bot: Harness, prefix: str):
     for forged in FORGED_IDS:
         replies = await bot.press(sam, prefix + forged.format(**ids))
         assert texts(replies) == EXPIRED, forged
-        assert bot.toasts()[-1] == "That button has expired."
+        assert bot.toasts()[-1] == wording.EXPIRED_TOAST
     assert len(bot.api.messages_to(412)) == eve_before
     async with bot.sessions() as s:
         names = sorted(c.name for c in (await s.scalars(select(Child))).all())

@@ -4,6 +4,7 @@ import json
 
 from sqlalchemy import select
 
+from bot.conversation import texts as wording
 from db.models import Caregiver, Child, Delivery, Invite, Parent
 from tests.bot.support import Harness, invite_link, onboard, texts
 from tests.fake_telegram import Parent as TgParent
@@ -59,8 +60,6 @@ async def test_delete_asks_first_and_then_erases_everything(bot: Harness):
         assert all(row.parent_id == alex_row.id for row in tips)
         assert all(row.created_by == alex_row.id and row.used_by in (None, alex_row.id) for row in invites)
     # Old buttons now lead nowhere, and nothing is re-created by pressing them.
-    assert texts(await bot.press(sam, "c:menu:1"))[0].startswith("That button has expired.")
+    assert texts(await bot.press(sam, "c:menu:1"))[0].startswith(wording.EXPIRED_TOAST)
     assert await bot.parent_row(511) is None
-    assert texts(await bot.say(sam, "/children")) == [
-        "We haven't met yet. Send /start to set things up (it takes a minute)."
-    ]
+    assert texts(await bot.say(sam, "/children")) == [wording.NEED_START]

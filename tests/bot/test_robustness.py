@@ -5,11 +5,13 @@ import logging
 import pytest
 
 from bot.conversation import asking
+from bot.conversation import texts as wording
 from bot.telegram.app import register_commands
+from db import families
 from tests.bot.support import Harness, onboard, texts
 from tests.fake_telegram import Parent as TgParent
 
-NOT_TEXT = ["I can only read text. Ask me a question in words, or send /help to see what I can do."]
+NOT_TEXT = [wording.NOT_TEXT]
 
 
 @pytest.mark.parametrize(
@@ -28,32 +30,29 @@ async def test_non_text_messages_get_a_pointer_to_words(bot: Harness, content):
 async def test_long_text_and_edits(bot: Harness):
     sam = TgParent(602)
     await onboard(bot, sam)
-    assert texts(await bot.say(sam, "why " * 2000)) == [
-        "That's a long message! Could you ask it in a sentence or two?"
-    ]
+    assert texts(await bot.say(sam, "why " * 2000)) == [wording.TOO_LONG]
     assert await bot.feed(sam.edited("my baby cries")) == []
     assert texts(await bot.say(sam, "/nosuchthing")) == [
         "I don't know that command. Send /help to see what I can do."
     ]
     long_name = await bot.say(sam, "/addchild")
     assert long_name
-    assert texts(await bot.say(sam, "x" * 41)) == ["Please send a name or nickname of up to 40 characters."]
+    assert texts(await bot.say(sam, "x" * 41)) == [wording.NAME_HINT]
 
 
-async def test_strangers_are_asked_to_start_first(bot: Harness):
-    assert texts(await bot.say(TgParent(603), "hello")) == [
-        "We haven't met yet. Send /start to set things up (it takes a minute)."
-    ]
+async def test_strangers_are_greeted_and_invited_to_start(bot: Harness):
+    (reply,) = texts(await bot.say(TgParent(603), "hello"))
+    assert reply.startswith("Hello!")
+    assert reply.endswith(
+        "Send /start to tell me about your child and get a short tip for their age every week.</i>"
+    )
     assert await bot.parent_row(603) is None  # nothing is stored before /start
 
 
 async def test_group_chats_are_pointed_to_a_private_chat(bot: Harness):
     sam = TgParent(604)
     sent = await bot.feed(sam.message("/start", chat_type="group"))
-    assert texts(sent) == [
-        "I only work in private chats, so what you tell me about your family stays between us. "
-        "Tap my name and send /start there."
-    ]
+    assert texts(sent) == [wording.GROUP_ONLY_PRIVATE]
     assert await bot.feed(sam.message("my baby cries", chat_type="group")) == []
     assert await bot.parent_row(604) is None
 
@@ -96,7 +95,7 @@ async def test_errors_are_logged_without_private_text_and_the_parent_is_told(
     monkeypatch.setattr(asking, "question", broken)
     with caplog.at_level(logging.ERROR):
         sent = await bot.say(sam, "my private question about Mia")
-    assert texts(sent) == ["Sorry, something went wrong on my side. Please try again in a moment."]
+    assert texts(sent) == [wording.SOMETHING_WRONG]
     assert "RuntimeError" in caplog.text
     for private in ("Samantha", "Mia", "private question", "secret detail", bot.app.bot.token):
         assert private not in caplog.text
@@ -134,7 +133,7 @@ async def test_a_press_without_its_message_is_answered(bot: Harness):
     del update["callback_query"]["message"]
     update["callback_query"]["inline_message_id"] = "abc"
     assert await bot.feed(update) == []
-    assert bot.toasts()[-1] == "That button has expired."
+    assert bot.toasts()[-1] == wording.EXPIRED_TOAST
 
 
 async def test_group_commands_for_other_bots_are_left_alone(bot: Harness):
@@ -177,7 +176,7 @@ async def test_pressed_buttons_are_taken_off_their_message(bot: Harness):
     # A message that can no longer be edited keeps its buttons, and the answer still comes.
     bot.api.fail(400, "Bad Request: message can't be edited", method="editMessageReplyMarkup")
     sent = await bot.tap(sam, "London")
-    assert sent[0].text.startswith("Time zone set to Europe/London.")
+    assert sent[0].text.startswith("Time zone set: London time, now 10:00.")
 
 
 async def test_a_failed_press_is_reported_even_when_the_button_cannot_be_answered(bot: Harness):
@@ -188,4 +187,16 @@ async def test_a_failed_press_is_reported_even_when_the_button_cannot_be_answere
     bot.api.fail(400, too_old, method="answerCallbackQuery", times=2)
     bot.api.fail(400, "Bad Request: can't parse entities", method="sendMessage", chat_id=613)
     sent = await bot.tap(sam, "🕘 Time")
-    assert texts(sent) == ["Sorry, something went wrong on my side. Please try again in a moment."]
+    assert texts(sent) == [wording.SOMETHING_WRONG]
+
+
+async def test_a_stored_flow_missing_an_answer_asks_again_instead_of_failing(bot: Harness):
+    """Flow data written by an older version may lack what a step needs: the parent is asked again."""
+    sam = TgParent(611)
+    await onboard(bot, sam)
+    async with bot.sessions() as s:
+        parent = await families.get_parent(s, 611)
+        assert parent is not None
+        await families.set_flow(s, parent, "due", {"mode": "add", "name": "Leo"})  # no birthdate
+        await s.commit()
+    assert texts(await bot.say(sam, "1 March 2026")) == ["What's this child's name? A nickname is fine."]

@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application
 
 from bot.telegram import runner
 from bot.telegram.app import App, build_application
+from bot.telegram.lanes import UrgentFirstRateLimiter
 from tests.bot.support import Harness, settings
 from tests.fake_telegram import TOKEN, FakeBotAPI
 from tests.fake_telegram import Parent as TgParent
@@ -42,7 +43,9 @@ def test_polling_by_default_after_migrating(tmp_path, started):
     assert started["ready"] is True  # content and index loaded before the first update
     assert set(started["allowed_updates"]) == {"message", "callback_query", "my_chat_member"}
     app = started["app"]
-    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    limiter = app.bot.rate_limiter
+    assert isinstance(limiter, UrgentFirstRateLimiter)  # crisis and emergency replies skip the throttle
+    assert isinstance(limiter.throttle, AIORateLimiter)
     assert app.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
     assert sorted(job.name for job in app.job_queue.jobs()) == ["dispatch", "housekeeping"]
     assert "parents" in inspect(create_sync_engine(url)).get_table_names()

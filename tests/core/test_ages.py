@@ -1,6 +1,6 @@
 """Ages: calendar-correct months, corrected age, band membership at every boundary, band changes."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,7 +12,6 @@ from bot.core.ages import (
     describe_age,
     describe_months,
     is_past_36_months,
-    next_band_change,
     validate_birthdate,
     validate_due_date,
 )
@@ -136,14 +135,13 @@ def test_band_membership_from_a_birthdate_at_a_month_end():
     ]
 
 
-def test_next_band_change_walks_through_every_stage():
-    library = default_library()
-    birthdate, today = date(2026, 1, 31), date(2026, 1, 31)
-    changes = []
-    while (change := next_band_change(birthdate, today, None, library)) is not None:
-        today, bands = change
-        changes.append((today, [b.id for b in bands]))
-    assert changes == [
+def _band_ids(birthdate: date, day: date, due: date | None = None) -> list[str]:
+    return [b.id for b in default_library().bands_at(age_on(birthdate, day, due).months)]
+
+
+@pytest.mark.parametrize(
+    ("day", "bands"),
+    [
         (date(2026, 8, 31), ["sa-band-0-9", "sa-band-7-18"]),
         (date(2026, 11, 30), ["sa-band-7-18"]),  # 10 months on the last day of November
         (date(2027, 5, 31), ["sa-band-7-18", "sa-band-16-24"]),
@@ -151,34 +149,21 @@ def test_next_band_change_walks_through_every_stage():
         (date(2027, 10, 31), ["sa-band-16-24", "sa-band-21-36"]),
         (date(2028, 2, 29), ["sa-band-21-36"]),  # 25 months on a leap day
         (date(2029, 2, 28), []),  # leaving the last stage at 37 months
-    ]
+    ],
+)
+def test_stages_change_on_the_monthly_anniversary(day: date, bands: list[str]) -> None:
+    birthdate = date(2026, 1, 31)
+    assert _band_ids(birthdate, day) == bands
+    assert _band_ids(birthdate, day - timedelta(days=1)) != bands
 
 
-def test_next_band_change_follows_corrected_age_then_actual():
-    library = default_library()
+def test_stages_follow_corrected_age_then_actual():
     birthdate, due = date(2024, 1, 10), date(2024, 3, 10)
     # On 1 Jan 2026: 21 months corrected (23 actual), so in 16-24 and 21-36.
-    assert [b.id for b in library.bands_at(age_on(birthdate, date(2026, 1, 1), due).months)] == [
-        "sa-band-16-24",
-        "sa-band-21-36",
-    ]
-    change = next_band_change(birthdate, date(2026, 1, 1), due, library)
-    assert change is not None
-    day, bands = change
+    assert _band_ids(birthdate, date(2026, 1, 1), due) == ["sa-band-16-24", "sa-band-21-36"]
+    assert _band_ids(birthdate, date(2026, 3, 9), due) == ["sa-band-16-24", "sa-band-21-36"]
     # On 10 March 2026 corrected age reaches 24, the actual age (26 months) takes over: 21-36 only.
-    assert day == date(2026, 3, 10)
-    assert [b.id for b in bands] == ["sa-band-21-36"]
-
-
-def test_next_band_change_is_none_past_the_last_stage():
-    assert next_band_change(date(2020, 1, 1), date(2026, 1, 1), None, default_library()) is None
-
-
-def test_next_band_change_is_strictly_after_today():
-    library = default_library()
-    change = next_band_change(date(2026, 1, 15), date(2026, 8, 15), None, library)
-    assert change is not None
-    assert change[0] == date(2026, 11, 15)
+    assert _band_ids(birthdate, date(2026, 3, 10), due) == ["sa-band-21-36"]
 
 
 @pytest.mark.parametrize(

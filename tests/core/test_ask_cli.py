@@ -32,8 +32,8 @@ def test_json_answer_has_the_documented_keys(capsys):
     }
     assert {item["kind"] for item in data["items"]} == {"indicator"}
     assert "<b>" not in data["text"]
-    assert data["text"].startswith("At 10 months, in the 7 to 18 months stage:")
-    assert data["html"].startswith("At <b>10 months</b>")
+    assert data["text"].startswith("What's common at 10 months:")
+    assert data["html"].startswith("What's common at <b>10 months</b>:")
 
 
 def test_birthdate_and_due_date_give_the_corrected_age(capsys):
@@ -53,7 +53,7 @@ def test_birthdate_and_due_date_give_the_corrected_age(capsys):
     assert (data["age_months"], data["corrected"]) == (8, True)
     assert data["bands"] == [[0, 9], [7, 18]]
     assert "sa-7-18-follows-caregiver" in [item["id"] for item in data["items"]]
-    assert "(corrected age)" in data["text"]
+    assert "(8 months corrected)" in data["text"]
 
 
 def test_questions_from_stdin_one_per_line(capsys, monkeypatch):
@@ -80,7 +80,7 @@ def test_questions_from_stdin_one_per_line(capsys, monkeypatch):
 def test_plain_output_is_what_a_parent_reads(capsys):
     code, out, _ = run(capsys, "--birthdate", "2026-01-29", "--today", "2026-11-29", "is he clingy?")
     assert code == 0
-    assert out.startswith("Your child is 10 months old, in the 7 to 18 months stage:")
+    assert out.startswith("What's common for Your child (10 months):")
     assert "<b>" not in out
     assert "Every child develops at their own pace" in out
 
@@ -103,3 +103,26 @@ def test_bad_dates_get_a_friendly_error_and_exit_2(capsys, argv, message):
     assert out == ""
     assert message in err
     assert "Traceback" not in err
+
+
+def test_json_names_distress_and_gives_the_same_reply_as_the_chat(capsys, monkeypatch):
+    monkeypatch.setenv("CRISIS_SUPPORT_TEXT", "Samaritans: 116 123")
+    monkeypatch.setenv("EMERGENCY_NUMBER", "999")
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("I want to hurt myself\nhe's not breathing\ni feel depressed\n")
+    )
+    code, out, _ = run(capsys, "--json")
+    crisis, emergency, wellbeing = (json.loads(line) for line in out.splitlines())
+    assert code == 0
+    assert [crisis["safety"], emergency["safety"], wellbeing["safety"]] == [
+        "crisis",
+        "emergency",
+        "wellbeing",
+    ]
+    assert "Samaritans: 116 123" in crisis["text"]
+    assert crisis["items"] == []
+    assert emergency["text"].startswith("Call 999 now.")
+    assert wellbeing["items"][0]["id"] == "sa-bg-good-enough"
+    assert "child's doctor" not in wellbeing["text"]
+    _, out, _ = run(capsys, "--json", "is", "stranger", "anxiety", "normal?")
+    assert json.loads(out)["safety"] is None

@@ -147,7 +147,7 @@ async def share(sessions: Sessions) -> tuple[Parent, Parent, Child]:
         second = await s.get_one(Parent, second.id)
         joined = await families.redeem_invite(s, invite.code, second, now=NOW + dt.timedelta(hours=1))
         await s.commit()
-    assert joined.id == child.id
+    assert [c.id for c in joined] == [child.id]
     return first, second, child
 
 
@@ -199,7 +199,7 @@ async def test_invite_codes_are_random_url_safe_and_expire(sessions: Sessions) -
             s, f" {invites[1].code}\n", joiner, now=NOW + TTL - dt.timedelta(seconds=1)
         )
         await s.commit()
-    assert joined.id == child.id
+    assert [c.id for c in joined] == [child.id]
 
 
 async def test_redeeming_one_code_twice_at_once_links_only_one(sessions: Sessions) -> None:
@@ -327,3 +327,28 @@ async def test_housekeeping_deletes_invites_a_month_past_expiry_used_or_not(sess
     assert left == [recent.code]
     assert links == 2  # the caregiver who joined stays linked
     assert old_unused.code not in left
+
+
+async def test_one_invite_for_several_children_links_the_ones_not_yet_shared(sessions: Sessions) -> None:
+    async with sessions() as s:
+        first = await new_parent(s, 1)
+        second = await new_parent(s, 2, first_name="Ben")
+        leo = await families.add_child(s, first, name="Leo", birthdate=BIRTH, due_date=None)
+        maya = await families.add_child(s, first, name="Maya", birthdate=BIRTH, due_date=None)
+        nia = await families.add_child(s, first, name="Nia", birthdate=BIRTH, due_date=None)
+        only_leo = await families.create_invite(s, first.id, leo.id, now=NOW, ttl=TTL)
+        await families.redeem_invite(s, only_leo.code, second, now=NOW)
+        several = await families.create_invite(s, first.id, [leo.id, maya.id, nia.id], now=NOW, ttl=TTL)
+        assert [c.id for c in await families.invite_children(s, several.id)] == [leo.id, maya.id, nia.id]
+        joined = await families.redeem_invite(s, several.code, second, now=NOW)
+        assert [c.name for c in joined] == ["Maya", "Nia"]
+        assert [c.name for c in await families.list_children(s, second.id)] == ["Leo", "Maya", "Nia"]
+        with pytest.raises(ValueError, match="only a caregiver"):
+            await families.create_invite(s, second.id, [leo.id, 999_999], now=NOW, ttl=TTL)
+        # Removing a child takes it out of the invites it was in; the rest of the invite stays.
+        unused = await families.create_invite(s, first.id, [maya.id, nia.id], now=NOW, ttl=TTL)
+        await families.remove_child(s, first.id, nia.id)  # Ben still shares Nia
+        assert [c.name for c in await families.invite_children(s, unused.id)] == ["Maya"]
+        await families.remove_child(s, second.id, nia.id)  # nobody left: Nia is deleted
+        await s.commit()
+        assert await s.get(Child, nia.id) is None

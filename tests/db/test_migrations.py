@@ -22,7 +22,7 @@ from db.migrate import alembic_config, upgrade_to_head, upgrade_to_head_async
 from db.models import Base, Caregiver
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_TABLES = {"parents", "children", "caregivers", "invites", "deliveries"}
+MODEL_TABLES = {"parents", "children", "caregivers", "invites", "invite_children", "deliveries"}
 
 
 async def tables(engine: AsyncEngine) -> set[str]:
@@ -40,7 +40,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0004"
+HEAD = "0007"
 
 
 def check(connection: Connection) -> None:
@@ -101,6 +101,9 @@ def test_the_alembic_command_line_finds_the_same_migrations(db_url: str) -> None
     upgraded = alembic("upgrade", "head")
     assert "Running upgrade  -> 0001" in upgraded
     assert "Running upgrade 0001 -> 0002" in upgraded
+    assert "Running upgrade 0002 -> 0003" in upgraded
+    assert "Running upgrade 0003 -> 0004" in upgraded
+    assert "Running upgrade 0004 -> 0005" in upgraded
     assert "No new upgrade operations detected" in alembic("check")
     assert f"{HEAD} (head)" in alembic("current")
     assert "CREATE TABLE parents" in alembic("upgrade", "base:head", "--sql")
@@ -160,13 +163,13 @@ async def test_the_history_indexes_arrive_on_a_database_with_tips_and_keep_them(
 
 
 async def test_tip_summaries_are_filled_from_the_deliveries_already_there(db_url: str) -> None:
-    """0003 -> 0004 on a database in use: each caregiver row gets what counting its chat's deliveries gives
+    """0006 -> 0007 on a database in use: each caregiver row gets what counting its chat's deliveries gives
     (failed ones aside, "not for us" from any), and the pass reads the same as before the upgrade."""
     engine = create_engine(db_url)
     t = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0003"))
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0006"))
             for parent_id in (1, 2):
                 await connection.execute(
                     text(
@@ -234,5 +237,89 @@ async def test_tip_summaries_are_filled_from_the_deliveries_already_there(db_url
                 c.tip_latest,
                 sorted(c.tips_not_for_us or []),
             )
+    finally:
+        await engine.dispose()
+
+
+async def test_caregivers_gain_declined_bands_and_keep_their_rows(db_url: str) -> None:
+    """0003 -> 0004 on a family in use: the link stays as it was, with nothing yet said about turned-down
+    stages; and back down again, the column goes and the link stays."""
+    engine = create_engine(db_url)
+    at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0003"))
+            await connection.execute(
+                text(
+                    "INSERT INTO parents (id, chat_id, time_zone, tip_days, tip_time, state, created_at,"
+                    " updated_at) VALUES (1, 11, 'UTC', '6', '09:00:00', 'active', :t, :t)"
+                ),
+                {"t": at},
+            )
+            await connection.execute(
+                text("INSERT INTO children (id, name, birthdate, created_at) VALUES (1, 'Mia', :d, :t)"),
+                {"d": dt.date(2025, 5, 20), "t": at},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO caregivers (parent_id, child_id, position, joined_at, announced_bands)"
+                    " VALUES (1, 1, 0, :t, 'sa-band-7-18')"
+                ),
+                {"t": at},
+            )
+        await upgrade_to_head_async(engine)
+        async with engine.connect() as connection:
+            row = (
+                await connection.execute(text("SELECT announced_bands, declined_bands FROM caregivers"))
+            ).one()
+        assert tuple(row) == ("sa-band-7-18", None)
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0003"))
+        async with engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("caregivers")}
+            )
+            count = await connection.scalar(text("SELECT count(*) FROM caregivers"))
+        assert "declined_bands" not in columns
+        assert count == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_existing_invites_share_their_one_child_after_the_upgrade(db_url: str) -> None:
+    """0004 -> 0005 with an invite waiting to be used: it still shares its child, through the new table."""
+    engine = create_engine(db_url)
+    at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0004"))
+            await connection.execute(
+                text(
+                    "INSERT INTO parents (id, chat_id, time_zone, tip_days, tip_time, state, created_at,"
+                    " updated_at) VALUES (1, 11, 'UTC', '6', '09:00:00', 'active', :t, :t)"
+                ),
+                {"t": at},
+            )
+            for child_id, name in ((1, "Mia"), (2, "Leo")):
+                await connection.execute(
+                    text("INSERT INTO children (id, name, birthdate, created_at) VALUES (:i, :n, :d, :t)"),
+                    {"i": child_id, "n": name, "d": dt.date(2025, 5, 20), "t": at},
+                )
+            for invite_id, child_id in ((1, 2), (2, 1)):
+                await connection.execute(
+                    text(
+                        "INSERT INTO invites (id, code, child_id, created_by, created_at, expires_at)"
+                        " VALUES (:i, :c, :child, 1, :t, :t)"
+                    ),
+                    {"i": invite_id, "c": f"code{invite_id}", "child": child_id, "t": at},
+                )
+        await upgrade_to_head_async(engine)
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    text("SELECT invite_id, child_id FROM invite_children ORDER BY invite_id")
+                )
+            ).all()
+        assert [tuple(row) for row in rows] == [(1, 2), (2, 1)]
     finally:
         await engine.dispose()

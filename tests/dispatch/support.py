@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
+from telegram.ext import ExtBot
 
 from bot.conversation.schedules import reschedule
 from bot.core.schedule import format_days
 from bot.dispatch import Dispatcher
-from bot.telegram.sender import TelegramSender
+from bot.telegram.sender import DEFAULTS, TelegramSender
 from db.families import add_child, get_or_create_parent
 from db.models import Caregiver
 from tests.fake_telegram import TOKEN, FakeBotAPI
@@ -90,7 +91,8 @@ async def make_family(
 
 
 def make_bot(api: FakeBotAPI) -> Bot:
-    return Bot(TOKEN, request=api)
+    """A bot like the application's: HTML by default (``DEFAULTS``)."""
+    return ExtBot(TOKEN, request=api, defaults=DEFAULTS)
 
 
 def make_dispatcher(

@@ -34,6 +34,7 @@ async def test_sends_due_tip_once_with_buttons(sessions: async_sessionmaker[Asyn
     assert again.sent == 0
 
     message = api.last_to(11)
+    assert message.parse_mode == "HTML"
     assert "<b>Mia</b> · 9 months" in message.text
     assert "Try this" in message.text
     assert "You may notice" in message.text
@@ -107,3 +108,23 @@ async def test_not_for_us_from_one_caregiver_holds_for_the_other(
         theirs = (await s.scalars(select(Delivery).where(Delivery.parent_id == second_id))).one()
     assert theirs.item_id != rejected.item_id
     assert api.last_to(16).text.startswith("<b>Mia</b>")
+
+
+async def test_a_stage_with_few_ideas_brings_one_back_told_differently(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Birth to 9 months has four ideas: the fifth weekly tip is the first again, says so, and is not a copy."""
+    api = FakeBotAPI()
+    await make_family(sessions, 17, [("Mia", dt.date(2025, 12, 20))], now=SUNDAY)
+    dispatcher = make_dispatcher(api, sessions)
+    for week in range(6):
+        assert (await dispatcher.run_once(SUNDAY + dt.timedelta(weeks=week, hours=1))).sent == 1
+    texts = [m.text for m in api.messages_to(17)]
+    ideas = [text.split("\n\n")[1] for text in texts]
+    assert all(idea.startswith("<b>Try this</b>\n") for idea in ideas[:4])
+    assert len(set(ideas[:4])) == 4
+    for first, again in ((0, 4), (1, 5)):
+        tried = ideas[first].removeprefix("<b>Try this</b>\n")
+        assert ideas[again] == f"<b>One to come back to</b>\nA favourite again: {tried}"
+        assert texts[again] != texts[first]
+        assert texts[again].split("\n\n")[2:] != texts[first].split("\n\n")[2:]  # another companion

@@ -13,8 +13,8 @@ from bot.conversation.schedules import reschedule
 from bot.dispatch import DispatchReport, NotStored
 from db import deliveries
 from db.engine import create_engine, session_factory
-from db.families import list_children
-from db.models import Delivery, Parent
+from db.families import list_children, set_state
+from db.models import Delivery, Parent, ParentState
 from db.quick_store import QuickStore
 from tests.dispatch.support import ClockSleep, FakeClock, FakeSleep, make_dispatcher, make_family
 from tests.fake_telegram import FakeBotAPI
@@ -272,7 +272,7 @@ async def test_a_crash_then_a_pause_gives_the_claim_up_instead_of_sending_it_on_
     async with sessions() as s:
         parent = await s.get(Parent, parent_id)
         assert parent is not None
-        parent.state = "paused"
+        await set_state(s, parent, ParentState.PAUSED)
         await reschedule(s, parent, AFTER + dt.timedelta(minutes=1))
         await s.commit()
     report = await make_dispatcher(api, sessions).run_once(AFTER + STALE + dt.timedelta(minutes=1))
@@ -282,7 +282,7 @@ async def test_a_crash_then_a_pause_gives_the_claim_up_instead_of_sending_it_on_
     async with sessions() as s:
         parent = await s.get(Parent, parent_id)
         assert parent is not None
-        parent.state = "active"
+        await set_state(s, parent, ParentState.ACTIVE)
         await reschedule(s, parent, AFTER + dt.timedelta(hours=1))
         await s.commit()
     report = await make_dispatcher(api, sessions).run_once(AFTER + dt.timedelta(hours=2))

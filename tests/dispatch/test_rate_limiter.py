@@ -15,7 +15,7 @@ from bot.telegram import sender as send
 from bot.telegram.app import build_application, register_commands
 from bot.telegram.sender import TelegramSender
 from tests.bot.support import settings
-from tests.dispatch.support import FakeSleep, make_family
+from tests.dispatch.support import FakeClock, FakeSleep, make_bot, make_family
 from tests.fake_telegram import FakeBotAPI
 
 AFTER = dt.datetime(2026, 3, 1, 9, 0, 30, tzinfo=dt.UTC)
@@ -66,3 +66,24 @@ async def test_a_flood_answer_to_the_command_menu_does_not_stop_the_bot(
         await register_commands(app)  # no exception: the bot starts with the menu it had
     assert "could not set the command menu" in caplog.text
     assert api.methods().count("setMyCommands") == 1
+
+
+async def test_a_flood_answer_to_a_reply_holds_back_the_next_tip() -> None:
+    """One flood-control state per sender: Telegram limits the bot, not one kind of message."""
+    api = FakeBotAPI()
+    clock = FakeClock(AFTER)
+    sleep = FakeSleep()
+    sender = TelegramSender(make_bot(api), sleep=sleep, clock=clock)
+    api.fail(429, "Too Many Requests", retry_after=4)
+    assert await sender.send_reply(7, Reply("hello"))
+    assert sleep.waits == [4.0]
+    clock.now += dt.timedelta(seconds=1)  # the reply's own wait is not on this clock: 3 s are left
+    result = await sender.send_tip(8, Reply("a tip"), max_wait=60)
+    assert result.message_id is not None
+    assert sleep.waits == [4.0, 3.0]
+    too_short = await TelegramSender(make_bot(api), sleep=sleep, clock=clock).send_tip(
+        8, Reply("x"), max_wait=1
+    )
+    assert too_short.message_id is not None  # a fresh sender (another process) knows of no flood
+    api.fail(429, "Too Many Requests", retry_after=30)
+    assert not (await sender.send_tip(9, Reply("later"), max_wait=10)).message_id

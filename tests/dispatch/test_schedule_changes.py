@@ -149,7 +149,7 @@ async def test_tip_now_refuses_blocked_parents(sessions: async_sessionmaker[Asyn
 async def test_one_periodic_job_is_registered(sessions: async_sessionmaker[AsyncSession]) -> None:
     application: Any = ApplicationBuilder().token(TOKEN).request(FakeBotAPI()).build()
     settings = Settings(dispatch_interval_seconds=60, _env_file=None)
-    register_dispatch_job(application, sessions, settings)
+    register_dispatch_job(application, make_dispatcher(FakeBotAPI(), sessions), settings)
     jobs = application.job_queue.jobs()
     assert [job.name for job in jobs] == ["dispatch"]
     trigger = jobs[0].job.trigger
@@ -171,7 +171,7 @@ async def test_the_periodic_job_sends_what_is_due(sessions: async_sessionmaker[A
         at=an_hour_ago,
     )
     application: Any = ApplicationBuilder().token(TOKEN).request(api).build()
-    register_dispatch_job(application, sessions, Settings(_env_file=None))
+    register_dispatch_job(application, make_dispatcher(api, sessions), Settings(_env_file=None))
     (job,) = application.job_queue.jobs()
     async with application:
         await job.callback(None)

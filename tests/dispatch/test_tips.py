@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+from dataclasses import replace
 
-from bot.core.reply import MAX_MESSAGE_CHARS
-from bot.core.tips import FAREWELL_ITEM, ChildTipState, TipHistory, choose_strategy, plan_tip, render_tip
+from bot.core.tips import (
+    ALL_DECLINED_ITEM,
+    FAREWELL_ITEM,
+    ChildTipState,
+    TipHistory,
+    choose_strategy,
+    plan_tip,
+    render_tip,
+)
 from content import default_library
 
 LIB = default_library()
 TODAY = dt.date(2026, 3, 1)
+# An everyday tip reads in a glance; only a new-stage note may take it past this.
+SHORT_TIP_CHARS = 600
+# The product's ceiling for any message a parent gets.
+PARENT_MESSAGE_CHARS = 1200
 
 
 def child(
@@ -58,6 +71,36 @@ def test_not_for_us_is_never_chosen_and_all_excluded_means_nothing() -> None:
     assert choose_strategy(bands, TipHistory(), frozenset(ids)) is None
 
 
+def test_a_stage_all_turned_down_is_told_once_until_a_new_stage_begins() -> None:
+    """Mia, 8 months, is in two stages; every idea of both is turned down."""
+    born = dt.date(2025, 6, 20)
+    overlap = LIB.bands_at(8)
+    every = frozenset(s.id for b in overlap for s in b.strategies)
+    mia = child(born, excluded=every)
+    told = plan_tip(mia, TODAY, LIB)
+    assert told is not None
+    assert told.all_declined
+    assert told.item_id == ALL_DECLINED_ITEM
+    assert not told.is_farewell
+    reply = render_tip(told, LIB, delivery_id=1)
+    assert reply.text.startswith("⏸ <b>Every idea for Mia's stage has been turned down</b>, so I'll pause")
+    assert "until the next stage begins, at 16 months" in reply.text
+    assert reply.buttons[0][0].data == "c:revive:7"
+    after = replace(mia, declined_told=frozenset(b.id for b in overlap))
+    assert plan_tip(after, TODAY, LIB) is None
+    # At 10 months the first stage is over: nothing new, so still quiet.
+    assert plan_tip(after, dt.date(2026, 4, 25), LIB) is None
+    # A retried notice is rendered again, whatever was stored since.
+    retried = plan_tip(after, TODAY, LIB, item_id=ALL_DECLINED_ITEM)
+    assert retried is not None
+    assert retried.all_declined
+    # At 16 months a new stage brings new ideas.
+    later = plan_tip(after, dt.date(2026, 10, 25), LIB)
+    assert later is not None
+    assert later.strategy is not None
+    assert later.strategy.band_id == "sa-band-16-24"
+
+
 def test_first_tip_does_not_announce_the_band_the_child_is_already_in() -> None:
     plan = plan_tip(child(dt.date(2025, 5, 20)), TODAY, LIB)
     assert plan is not None
@@ -86,8 +129,9 @@ def test_entering_a_band_is_announced_with_summary_and_behaviours() -> None:
     assert plan.new_bands == (band,)
     text = render_tip(plan, LIB, delivery_id=1).text
     assert "Mia is 7 months: a new stage begins" in text
-    assert band.summary in text
-    assert band.indicators[0].text in text
+    assert band.parent in text
+    assert band.indicators[0].parent in text
+    assert band.summary not in text  # the guidance's wording stays the source
     assert text.index("new stage") < text.index("Try this")
 
 
@@ -99,13 +143,13 @@ def test_message_parts_come_from_the_content_and_names_are_escaped() -> None:
     assert reply.text.startswith("<b>&lt;b&gt;Mo &amp; Jo&lt;/b&gt;</b> · 9 months")
     try_this = re.search(r"<b>Try this</b>\n(.*)", reply.text)
     assert try_this is not None
-    assert try_this.group(1) == plan.strategy.text
-    notice = re.search(r"<b>You may notice</b>\n(.*)", reply.text)
+    assert try_this.group(1) == plan.strategy.parent
+    notice = re.search(r"\n\n(You may notice .*)", reply.text)
     assert notice is not None
     home = LIB.band(plan.strategy.band_id or "")
     assert home is not None
-    assert notice.group(1) in {i.text for i in home.indicators}
-    assert len(reply.text) < MAX_MESSAGE_CHARS
+    assert notice.group(1) in {i.parent for i in home.indicators}
+    assert len(reply.text) < SHORT_TIP_CHARS
     assert [[b.data for b in row] for row in reply.buttons] == [
         ["tip:h:42", "tip:n:42"],
         ["tip:more:7", "tip:pause"],
@@ -122,8 +166,8 @@ def test_background_now_and_then() -> None:
         sent = (*sent, plan.item_id)
     with_background = [i for i, text in enumerate(texts) if "Why it matters" in text]
     assert with_background == [2, 5, 8]
-    backgrounds = {item.text for topic in LIB.topics for item in topic.background}
-    snippet = texts[2].split("Why it matters", 1)[1].split("\n", 1)[1]
+    backgrounds = {item.parent for topic in LIB.topics for item in topic.background}
+    snippet = texts[2].split("<b>Why it matters</b>\n", 1)[1]
     assert snippet in backgrounds
 
 
@@ -165,3 +209,57 @@ def test_a_history_summary_keeps_counts_order_and_total() -> None:
     assert dict(history.counts) == {"a": 2, "b": 1, "c": 1}
     assert history.last["b"] < history.last["a"] < history.last["c"]
     assert TipHistory.of([]) == TipHistory()
+
+
+def _run(birthdate: dt.date, tips: int) -> list[tuple[str, str]]:
+    """(strategy id, message) for ``tips`` tips in a row on one day, so the child's stage stays the same."""
+    sent: tuple[str, ...] = ()
+    out = []
+    for _ in range(tips):
+        plan = plan_tip(child(birthdate, sent=sent), TODAY, LIB)
+        assert plan is not None
+        out.append((plan.item_id, render_tip(plan, LIB, delivery_id=1).text))
+        sent = (*sent, plan.item_id)
+    return out
+
+
+def test_a_repeated_idea_says_so_and_never_reads_the_same_as_last_time() -> None:
+    """Birth to 9 months has four ideas: from the fifth tip on, each comes back, told differently."""
+    run = _run(dt.date(2025, 11, 20), 40)  # 3 months: one stage, four strategies
+    first_round, later = run[:4], run[4:]
+    assert all("<b>Try this</b>" in text and "One to come back to" not in text for _, text in first_round)
+    for item_id, text in later:
+        strategy = LIB.item(item_id)
+        assert strategy is not None
+        assert f"<b>One to come back to</b>\nA favourite again: {strategy.parent}" in text
+        assert "Try this" not in text
+    by_strategy: dict[str, list[str]] = {}
+    for item_id, text in run:
+        by_strategy.setdefault(item_id, []).append(text)
+    assert len(by_strategy) == 4
+    for texts in by_strategy.values():
+        assert len(texts) == 10
+        assert all(before != after for before, after in itertools.pairwise(texts))
+        # The companion alternates: why it matters, then something to notice, then why again.
+        assert "Why it matters" in texts[1]
+        assert "You may notice" not in texts[1]
+        assert "You may notice" in texts[2]
+        assert "Why it matters" not in texts[2]
+        # Over ten sendings the same idea comes with several different companions.
+        assert len(set(texts[1:])) >= 6
+
+
+def test_tips_stay_short_and_in_the_parents_words_at_every_age() -> None:
+    """Every strategy at every month, first time and repeated, with the longest name: short, and no seed text."""
+    seed_texts = {item.text for item in LIB.items()}
+    longest = "W" * 40
+    birthdates = [dt.date(2026, 2, 15) - dt.timedelta(days=30 * m) for m in range(37)]
+    for birthdate in birthdates:
+        for item_id, text in _run(birthdate, 12):
+            assert len(text) <= SHORT_TIP_CHARS, (item_id, len(text), text)
+            assert not any(seed in text for seed in seed_texts), text
+        state = ChildTipState(7, longest, birthdate, None, frozenset(), False, TipHistory(), frozenset())
+        plan = plan_tip(state, TODAY, LIB)  # every band of the age announced at once
+        assert plan is not None
+        text = render_tip(plan, LIB, delivery_id=1).text
+        assert len(text) < PARENT_MESSAGE_CHARS, (len(text), text)

@@ -4,8 +4,8 @@ so Telegram may have delivered it. It counts as sent and is never sent again.
 SQLite cannot alter a check constraint in place, so there the table is copied (a few seconds per million
 deliveries); PostgreSQL replaces the constraint.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -26,7 +26,8 @@ WITHOUT = "state in ('claimed', 'sent', 'failed')"
 
 
 def _deliveries_before() -> sa.Table:
-    """The table as 0002 left it: SQLite's copy is built from this (reflection is not possible in --sql)."""
+    """The table as 0002 left it (0003 to 0005 did not touch it): SQLite's copy is built from this, since
+    reflection is not possible in --sql."""
     return sa.Table(
         "deliveries",
         sa.MetaData(),

@@ -1,0 +1,50 @@
+"""A parent in distress, recognised before anything else in every text they send.
+
+The reply never changes where the parent is in a flow: after it, the next ordinary message is answered as
+if nothing happened (a name typed at "what's your child's name?" is still the child's name). Nothing of the
+message is stored; a known parent's row keeps only when the last such reply went out and how many there
+were that day, so a repeat is worded differently.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.conversation.outcome import Env, Outcome, Who
+from bot.core.reply import Reply
+from bot.core.safety import SafetyKind
+from bot.core.safety_reply import reply_for
+from db import families
+
+
+async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind, now: datetime) -> Outcome:
+    """The reply to distress of ``kind``; before /start (no row yet) every reply is a first one."""
+    parent = await families.get_parent(s, who.chat_id)
+    repeat = await families.note_distress(s, parent, now) if parent is not None else 0
+    reply = reply_for(kind, support=env.support, library=env.library, repeat=repeat)
+    return Outcome([Reply(reply.text)], safety=kind)
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_ASKS = re.compile(
+    r"^(?:is|isn.?t|are|am|do|does|did|why|how|what|when|where|which|who|should|shall|can|could|will|would|"
+    r"has|have|may|might)\b",
+    re.IGNORECASE,
+)
+
+
+def question_in(text: str) -> str | None:
+    """The sentences of ``text`` that ask something ("is it my fault he's clingy?"), or None.
+
+    A parent who says how they feel and asks a question in the same breath gets the kind reply and then the
+    ordinary answer to the question, so this finds what the question is.
+    """
+    asked = [
+        sentence.strip()
+        for sentence in _SENTENCE.findall(text)
+        if sentence.strip().endswith("?") or _ASKS.match(sentence.strip())
+    ]
+    return " ".join(asked) or None

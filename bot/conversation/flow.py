@@ -1,0 +1,108 @@
+"""Where a parent is in a conversation: the step they are at, the mode of the flow, and the answers so far.
+
+Stored on the parent row (``flow`` and ``flow_data``), so a restart or another process carries on where the
+last update left off. :class:`FlowData` is read and written here only, as JSON with ISO dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Step(StrEnum):
+    """A question waiting for the parent's answer (typed, or a button made by ``turn.choice``)."""
+
+    NAME = "name"
+    BIRTHDATE = "birthdate"
+    BIRTHDATE_PICK = "birthdate_pick"
+    EARLY = "early"
+    DUE = "due"
+    DUE_PICK = "due_pick"
+    TZ = "tz"
+    DAYS = "days"
+    TIME = "time"
+    PER_WEEK = "per_week"
+    RENAME = "rename"
+    ASK = "ask"
+    DELETE = "delete"
+
+
+class Mode(StrEnum):
+    """Where the steps lead: ``FIRST`` onboarding (child, then time zone and schedule), ``ADD`` another child,
+    ``EDIT`` new dates for a child, ``JOINED`` a caregiver from an invite (time zone and schedule),
+    ``SETTINGS`` one answer from /settings, saved on its own."""
+
+    FIRST = "first"
+    ADD = "add"
+    EDIT = "edit"
+    JOINED = "joined"
+    SETTINGS = "settings"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowData:
+    """The answers a flow has so far. ``question`` is the only text of a parent's ever stored: a question
+    waiting for them to tap which child it is about, cleared right after."""
+
+    mode: Mode | None = None
+    child_id: int | None = None
+    name: str | None = None
+    birthdate: date | None = None
+    candidates: tuple[date, ...] = ()
+    question: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        raw: dict[str, Any] = {}
+        if self.mode is not None:
+            raw["mode"] = self.mode.value
+        if self.child_id is not None:
+            raw["child_id"] = self.child_id
+        if self.name is not None:
+            raw["name"] = self.name
+        if self.birthdate is not None:
+            raw["birthdate"] = self.birthdate.isoformat()
+        if self.candidates:
+            raw["candidates"] = [d.isoformat() for d in self.candidates]
+        if self.question is not None:
+            raw["question"] = self.question
+        return raw
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any] | None) -> FlowData:
+        """What was stored; a value this version cannot read is left out rather than failing the update."""
+        raw = raw or {}
+        return cls(
+            mode=_read(lambda: Mode(raw["mode"])),
+            child_id=_read(lambda: _int(raw["child_id"])),
+            name=_read(lambda: str(raw["name"])),
+            birthdate=_read(lambda: date.fromisoformat(raw["birthdate"])),
+            candidates=_read(lambda: tuple(date.fromisoformat(d) for d in raw["candidates"])) or (),
+            question=_read(lambda: str(raw["question"])),
+        )
+
+
+def read_step(stored: str | None) -> Step | None:
+    """The stored step, or None (no flow, or a step this version no longer has)."""
+    try:
+        return Step(stored) if stored is not None else None
+    except ValueError:
+        return None
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("not an id")
+    return value
+
+
+def _read(get: Callable[[], T]) -> T | None:
+    try:
+        return get()
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -1,0 +1,138 @@
+"""Recognise a parent in distress: crisis, a child's medical emergency, or the parent's own wellbeing.
+
+Every text a parent sends goes through :func:`check` before anything else. The phrases are data
+(``content/safety.yaml``); this module only decides how they are applied: to the whole message and to each
+sentence, in the plain normalised text and with misspellings mended, after idioms and play are blanked out,
+and with a match just after a negation ("I'm not suicidal") not counting. Recall comes first: a negated
+crisis still counts as wellbeing, since a parent who says it at all deserves a kind word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from content.safety import Rule, SafetyKind, SafetyPhrases, default_safety, normalise
+
+__all__ = ["SafetyKind", "check"]
+
+# Telegram's longest message; anything longer is not a parent typing, and is checked up to here.
+MAX_CHECKED_CHARS = 4096
+# Words shorter than this are never mended (too many real words are one letter from each other).
+MIN_MENDED = 5
+LONG_WORD = 8
+_SENTENCES = re.compile(r"[.!?;\n…。]+")
+_BLANK = " ~ "
+_MENDED_CACHE_LIMIT = 20_000
+_mended: dict[tuple[int, str], str] = {}
+
+
+def check(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind | None:
+    """The most urgent kind of distress in ``text``, or None for an ordinary message."""
+    phrases = phrases or default_safety()
+    found: set[SafetyKind] = set()
+    negated_crisis = False
+    text = text[:MAX_CHECKED_CHARS]
+    plain = normalise(text)
+    context = f"{plain} ~ {mend(plain, phrases)}"
+    for variant in _variants(text, phrases):
+        for rule in phrases.rules:
+            if any(_RANK[kind] <= _RANK[rule.kind] for kind in found):
+                continue  # this kind, or a more urgent one, is already found
+            for match in rule.regex.finditer(variant):
+                if not _applies(rule, context):
+                    break
+                if _negated(variant, match.start(), phrases):
+                    negated_crisis |= rule.kind is SafetyKind.CRISIS
+                    continue
+                found.add(rule.kind)
+                break
+        if SafetyKind.CRISIS in found:
+            break
+    if found:
+        return min(found, key=_RANK.__getitem__)
+    return SafetyKind.WELLBEING if negated_crisis else None
+
+
+_RANK = {kind: rank for rank, kind in enumerate(SafetyKind)}
+
+
+def _variants(text: str, phrases: SafetyPhrases) -> Iterator[str]:
+    """The whole message, then each sentence; each plain and, when different, with misspellings mended."""
+    pieces = [text] + [piece for piece in _SENTENCES.split(text) if piece.strip()]
+    seen: set[str] = set()
+    for piece in pieces:
+        plain = normalise(piece)
+        for variant in (plain, mend(plain, phrases)):
+            cleaned = _without_idioms(variant, phrases)
+            if cleaned and cleaned not in seen:
+                seen.add(cleaned)
+                yield cleaned
+
+
+def _applies(rule: Rule, context: str) -> bool:
+    """Whether the rest of the message allows ``rule`` (its ``when`` and ``unless``)."""
+    if rule.when and not any(pattern.search(context) for pattern in rule.when):
+        return False
+    return not any(pattern.search(context) for pattern in rule.unless)
+
+
+def _without_idioms(text: str, phrases: SafetyPhrases) -> str:
+    for pattern in phrases.not_alarms:
+        text = pattern.sub(_BLANK, text)
+    return " ".join(text.split())
+
+
+def _negated(text: str, start: int, phrases: SafetyPhrases) -> bool:
+    """A negation just before the match, with only filler words between ("not really suicidal")."""
+    before = text[:start].split()
+    for word in reversed(before[-phrases.reach :]):
+        if word in phrases.negators:
+            return True
+        if word not in phrases.fillers:
+            return False
+    return False
+
+
+def mend(text: str, phrases: SafetyPhrases) -> str:
+    """``text`` (normalised) with each misspelt word replaced by the keyword it is closest to, if any."""
+    return " ".join(_mend_word(word, phrases) for word in text.split())
+
+
+def _mend_word(word: str, phrases: SafetyPhrases) -> str:
+    spelt = phrases.spellings.get(word)
+    if spelt is not None:
+        return spelt
+    if len(word) < MIN_MENDED or word in phrases.known_words or not word.isalpha():
+        return word
+    key = (id(phrases), word)
+    cached = _mended.get(key)
+    if cached is not None:
+        return cached
+    budget = 1 if len(word) < LONG_WORD else 2
+    best: tuple[int, str] | None = None
+    for keyword in phrases.keywords:
+        if keyword[0] != word[0] or abs(len(keyword) - len(word)) > budget:
+            continue
+        distance = osa_distance(word, keyword)
+        if distance <= budget and (best is None or (distance, keyword) < best):
+            best = (distance, keyword)
+    if len(_mended) >= _MENDED_CACHE_LIMIT:
+        _mended.clear()
+    _mended[key] = best[1] if best else word
+    return _mended[key]
+
+
+def osa_distance(a: str, b: str) -> int:
+    """Edit distance counting a swap of neighbours as one edit ("siezure" -> "seizure")."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]

@@ -1,0 +1,94 @@
+"""Questions as a parent meets them: short answers with "more", small talk, other languages, several
+children in one message, and questions before /start."""
+
+from html import escape
+
+from bot.core.answers import SHORT_CHARS
+from content import default_library
+from db.models import Parent
+from tests.bot.support import Harness, onboard, texts
+from tests.fake_telegram import Parent as TgParent
+
+INVITE = "Send /start to tell me about your child and get a short tip for their age every week."
+
+
+async def test_an_answer_is_short_and_more_shows_further_items(bot: Harness):
+    sam = TgParent(701)
+    await onboard(bot, sam)  # Mia, born 15 March 2026
+    (reply,) = await bot.say(sam, "she follows me everywhere, is that normal?")
+    assert len(reply.text) <= SHORT_CHARS
+    assert reply.text.startswith("What's common for <b>Mia</b>")
+    assert "following you when you leave the room" in reply.text
+    assert "stage:" not in reply.text  # no stage summary repeated on every answer
+    (more,) = await bot.tap(sam, "More")
+    assert more.text.count("• ") >= 2
+    assert "following you when you leave the room" not in more.text
+
+
+async def test_small_talk_gets_a_short_friendly_reply_never_a_summary_or_a_picker(bot: Harness):
+    sam = TgParent(702)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    await bot.say(sam, "1 February 2025")
+    await bot.say(sam, "No")
+    for message, start in (
+        ("thank you!", "You're welcome"),
+        ("hi", "Hello!"),
+        ("ok", "I'm here"),
+        ("👍", "I'm here"),
+    ):
+        sent = await bot.say(sam, message)
+        assert len(sent) == 1
+        assert sent[0].text.startswith(start), sent[0].text
+        assert len(sent[0].text) < 300
+        assert not sent[0].buttons
+
+
+async def test_another_language_is_told_answers_are_in_english(bot: Harness):
+    sam = TgParent(703)
+    await onboard(bot, sam)
+    (reply,) = texts(await bot.say(sam, "Meine Tochter weint in der Kita, wenn ich gehe"))
+    assert reply.startswith("It looks like you wrote in German. For now I can only answer in English")
+    assert "wean" not in reply
+    assert "feeding" not in reply
+
+
+async def test_two_children_in_one_message_each_get_their_own_age(bot: Harness):
+    sam = TgParent(704)
+    await onboard(bot, sam)
+    (reply,) = texts(await bot.say(sam, "my 8 month old and my 2 year old both cry when I leave"))
+    first, second = reply.split("\n\n", 1)[0], reply.split("at <b>2 years</b>", 1)[1]
+    assert "at <b>8 months</b>:" in first
+    two_year_stages = default_library().bands_at(24)
+    assert any(
+        escape(item.parent, quote=False) in second
+        for band in two_year_stages
+        for item in (*band.indicators, *band.strategies)
+    ), second
+
+
+async def test_a_question_before_start_is_answered_with_a_stage_choice_and_an_invite(bot: Harness):
+    stranger = TgParent(705)
+    (reply,) = await bot.say(stranger, "how do I help my baby feel safe?")
+    assert reply.text.startswith("Ways to help")
+    assert "How old is your child?" in reply.text
+    assert reply.text.endswith(f"{INVITE}</i>")
+    (stage,) = await bot.tap(stranger, "16 to 24 months")
+    assert "(16 to 24 months)" in stage.text
+    assert "(Birth to 9 months)" not in stage.text
+    assert await bot.parent_row(705) is None
+    assert await bot.count(Parent) == 0
+
+
+async def test_a_question_naming_an_age_before_start_is_answered_for_that_age(bot: Harness):
+    (reply,) = texts(await bot.say(TgParent(706), "what's normal at 10 months?"))
+    assert reply.startswith("What's common at <b>10 months</b>:")
+    assert reply.endswith(f"{INVITE}</i>")
+
+
+async def test_a_forged_or_stale_more_button_has_expired(bot: Harness):
+    sam = TgParent(707)
+    await onboard(bot, sam)
+    for data in ("m:zz:0a", "m:", "m:00:0", "m:00:zz"):
+        assert texts(await bot.press(sam, data))[0].startswith("That button has expired.")

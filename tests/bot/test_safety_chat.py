@@ -1,0 +1,245 @@
+"""A parent in distress, as they see it in the chat: before /start, in the middle of setup, while paused;
+the operator's support text verbatim, the emergency number, repeats worded differently, nothing stored."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+from typing import Any, cast
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+from telegram.error import RetryAfter
+from telegram.ext import AIORateLimiter
+
+from bot import conversation
+from bot.app import housekeeping
+from bot.conversation import Env, Who
+from bot.core.reply import Reply
+from bot.core.safety import SafetyKind
+from bot.telegram.lanes import UrgentFirstRateLimiter
+from bot.telegram.sender import TelegramSender
+from content import default_library
+from db.models import Parent
+from tests.bot.support import NOW, Harness, onboard, texts
+from tests.fake_telegram import Parent as TgParent
+
+SUPPORT = "Samaritans: call 116 123 (free, day & night)\nShout: text SHOUT to 85258"
+ASK_NAME = "What's your child's name? A nickname is fine."
+ASK_BIRTHDATE = "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+CRISIS_START = "<b>I'm really glad you told me. You don't have to carry this alone.</b>"
+
+
+def seen(text: str) -> str:
+    """What Telegram shows for our HTML."""
+    return html.unescape(re.sub(r"</?[a-z]+>", "", text))
+
+
+async def test_crisis_before_start_gets_support_and_stores_nothing(bot: Harness):
+    sam = TgParent(301, "Sam")
+    sent = texts(await bot.say(sam, "I don't want to be here anymore"))
+    assert len(sent) == 1
+    assert sent[0].startswith(CRISIS_START)
+    assert "call your local emergency number" in sent[0]
+    assert await bot.count(Parent) == 0
+    # The chat stays open: the next ordinary message gets the ordinary answer.
+    assert texts(await bot.say(sam, "hello"))[0].startswith("Hello!")
+
+
+async def test_crisis_at_the_name_prompt_keeps_the_step(bot: Harness):
+    sam = TgParent(302, "Sam")
+    assert texts(await bot.say(sam, "/start"))[-1] == ASK_NAME
+    sent = texts(await bot.say(sam, "i wnat to die"))
+    assert sent[0].startswith(CRISIS_START)
+    parent = await bot.parent_row(302)
+    assert parent is not None
+    assert parent.flow == "name"
+    assert "die" not in str(parent.flow_data)
+    assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
+
+
+async def test_emergency_in_the_middle_of_setup_then_setup_goes_on(bot: Harness):
+    sam = TgParent(303, "Sam")
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    sent = texts(await bot.say(sam, "she's not breathing!!"))
+    assert sent == [
+        "<b>Call your local emergency number now.</b>\n"
+        "Stay with your child and do what the person on the phone tells you."
+    ]
+    early = texts(await bot.say(sam, "15 March 2026"))
+    assert early[0].startswith("Was Mia born early")
+
+
+async def test_while_paused_and_stopped_distress_is_still_answered(bot: Harness):
+    sam = TgParent(304, "Sam")
+    await onboard(bot, sam)
+    await bot.say(sam, "/pause")
+    assert texts(await bot.say(sam, "my husband hits me"))[0].startswith(CRISIS_START)
+    await bot.say(sam, "/stop")
+    emergency = texts(await bot.say(sam, "my baby swallowed a battery"))[0]
+    assert emergency.startswith("<b>Please call your local emergency number now")
+
+
+async def test_operator_support_text_verbatim_and_emergency_number(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, crisis_support_text=SUPPORT, emergency_number="999") as bot:
+        sam = TgParent(305, "Sam")
+        crisis = texts(await bot.say(sam, "quiero morir"))[0]
+        assert seen(crisis).split("\n\n")[1] == SUPPORT
+        assert "If you or anyone else is in danger right now, call 999." in crisis
+        emergency = texts(await bot.say(sam, "he's having a seizure"))[0]
+        assert emergency.split("\n")[0] == "<b>Call 999 now.</b>"
+
+
+async def test_a_repeat_is_worded_differently_and_forgotten_after_a_day(bot: Harness):
+    sam = TgParent(306, "Sam")
+    await onboard(bot, sam)
+    first = texts(await bot.say(sam, "I want to kill myself"))[0]
+    again = texts(await bot.say(sam, "I want to kill myself"))[0]
+    assert first.startswith(CRISIS_START)
+    assert again != first
+    assert again.startswith("<b>I'm still here, and I'm glad you wrote to me again.</b>")
+    parent = await bot.parent_row(306)
+    assert parent is not None
+    assert parent.distress_count == 2
+    assert parent.distress_at == bot.clock.now
+    bot.clock.advance(days=2)
+    assert texts(await bot.say(sam, "I want to kill myself"))[0] == first
+
+
+async def test_housekeeping_forgets_distress_after_a_day(bot: Harness):
+    sam = TgParent(312, "Sam")
+    await onboard(bot, sam)
+    await bot.say(sam, "I feel so alone")
+    await housekeeping.sweep(bot.sessions, bot.clock.now + timedelta(hours=23))
+    parent = await bot.parent_row(312)
+    assert parent is not None
+    assert parent.distress_count == 1
+    await housekeeping.sweep(bot.sessions, bot.clock.now + timedelta(hours=25))
+    parent = await bot.parent_row(312)
+    assert parent is not None
+    assert (parent.distress_at, parent.distress_count) == (None, 0)
+
+
+async def test_the_next_ordinary_question_gets_an_ordinary_answer(bot: Harness):
+    sam = TgParent(307, "Sam")
+    await onboard(bot, sam)
+    await bot.say(sam, "I feel like a bad mum")
+    answer = texts(await bot.say(sam, "is stranger anxiety normal?"))[0]
+    stranger_anxiety = default_library().item("sa-7-18-stranger-anxiety")
+    assert stranger_anxiety is not None
+    assert html.escape(stranger_anxiety.parent, quote=False) in answer
+    assert "own doctor" not in answer
+
+
+async def test_replies_to_distress_never_point_to_the_childs_doctor(bot: Harness):
+    sam = TgParent(308, "Sam")
+    await onboard(bot, sam)
+    for message in ("i feel depressed", "I want to hurt myself", "I feel like a bad mum", "I'm so exhausted"):
+        for text in texts(await bot.say(sam, message)):
+            assert "child's doctor" not in text
+            assert "own doctor" in text or "crisis line" in text
+
+
+async def test_the_parents_own_health_points_to_their_own_care(bot: Harness):
+    sam = TgParent(309, "Sam")
+    await onboard(bot, sam)
+    answer = texts(await bot.say(sam, "is it ok to get pregnant again so soon?"))[0]
+    assert "your own doctor, midwife or health visitor" in answer
+    assert "child's doctor" not in answer
+
+
+async def test_the_outcome_names_the_kind_for_counting_and_sending_first(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    env = Env(library=default_library())
+    who = Who(311, "Sam")
+    async with sessions() as s:
+        crisis = await conversation.on_text(s, env, who, "I want to end it all", NOW)
+        emergency = await conversation.on_text(s, env, who, "he's unconscious", NOW)
+        wellbeing = await conversation.on_text(s, env, who, "I feel so alone", NOW)
+        ordinary = await conversation.on_text(s, env, who, "hello", NOW)
+    assert (crisis.safety, crisis.urgent) == (SafetyKind.CRISIS, True)
+    assert (emergency.safety, emergency.urgent) == (SafetyKind.EMERGENCY, True)
+    assert (wellbeing.safety, wellbeing.urgent) == (SafetyKind.WELLBEING, False)
+    assert (ordinary.safety, ordinary.urgent) == (None, False)
+
+
+async def test_a_feeling_and_a_question_get_the_kind_reply_then_the_answer(bot: Harness):
+    sam = TgParent(313, "Sam")
+    await onboard(bot, sam)
+    sent = texts(await bot.say(sam, "is it my fault he's clingy?"))
+    assert len(sent) == 2
+    assert sent[0].startswith("<b>Thank you for telling me how you're feeling.")
+    assert "own doctor" in sent[0]
+    assert "<b>Mia</b>" in sent[1]  # the ordinary answer, for the parent's child
+    assert "own doctor" not in sent[1]
+
+
+async def test_a_feeling_without_a_question_gets_one_reply(bot: Harness):
+    sam = TgParent(314, "Sam")
+    await onboard(bot, sam)
+    assert len(texts(await bot.say(sam, "I feel like a bad mum"))) == 1
+    # A question the content does not cover gets no second message ("the guidance doesn't cover ...").
+    assert len(texts(await bot.say(sam, "I'm exhausted, how do I get her to nap?"))) == 1
+
+
+async def test_at_a_step_a_feeling_with_a_question_keeps_the_step(bot: Harness):
+    sam = TgParent(315, "Sam")
+    await bot.say(sam, "/start")
+    sent = texts(await bot.say(sam, "is it my fault he's clingy?"))
+    assert len(sent) == 1
+    assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
+
+
+class HeldThrottle(AIORateLimiter):
+    """A throttle that holds every request it is given: as if our queue were full for a long time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = 0
+
+    async def process_request(self, *args: Any, **kwargs: Any) -> Any:
+        self.held += 1
+        raise RetryAfter(3600)
+
+
+async def test_crisis_and_emergency_replies_skip_our_rate_limiter(bot: Harness):
+    limiter = bot.app.bot.rate_limiter
+    assert isinstance(limiter, UrgentFirstRateLimiter)
+    held = HeldThrottle()
+    limiter.throttle = held
+    sam = TgParent(316, "Sam")
+    assert texts(await bot.say(sam, "I want to end it all"))[0].startswith(CRISIS_START)
+    assert texts(await bot.say(sam, "he's having a fit"))[0].startswith("<b>Call your local emergency number")
+    assert held.held == 0
+    # An ordinary reply waits in the queue (here: is held back for good, so it is not sent).
+    assert texts(await bot.say(sam, "hello")) == []
+    assert held.held >= 1
+
+
+async def test_an_urgent_reply_waits_out_telegrams_own_flood_answer():
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    class Flooded:
+        calls = 0
+
+        async def send_message(self, *args: Any, **kwargs: Any) -> str:
+            self.calls += 1
+            if self.calls < 3:
+                raise RetryAfter(60)
+            return "sent"
+
+    sender = TelegramSender(cast(Bot, Flooded()), sleep=sleep)
+    assert await sender.send_reply(1, Reply("help"), urgent=True) is True
+    assert sleeps == [60.0, 60.0]
+    # An ordinary reply is not worth a minute's wait: it is given up at once.
+    with pytest.raises(RetryAfter):
+        await TelegramSender(cast(Bot, Flooded()), sleep=sleep).send_reply(1, Reply("hi"))

@@ -1,0 +1,278 @@
+"""The distress check and its replies: every phrasing of the development set, no false alarms, the data
+validated on load, and replies that put support first and never point a parent to their child's doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core.safety import SafetyKind, check, mend
+from bot.core.safety_reply import MAX_REPLY_CHARS, Support, reply_for
+from content import default_library
+from content.safety import SAFETY_PATH, SafetyError, default_safety, fold, load_safety, normalise
+from tests.core import safety_devset as dev
+
+EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval"
+# Sets that were held out once and measured, then became development data (bench/eval/SAFETY.md).
+FORMERLY_HELD_OUT = ("safety_round1.yaml", "safety_fresh.yaml")
+
+
+def round1(kind: str) -> list[str]:
+    """The formerly held-out sets' entries of one kind."""
+    texts: list[str] = []
+    for name in FORMERLY_HELD_OUT:
+        entries = yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
+        texts += [str(entry["text"]) for entry in entries if entry["kind"] == kind]
+    return texts
+
+
+# --- recall and false alarms on the development sets ---
+
+
+@pytest.mark.parametrize("text", dev.CRISIS + dev.CRISIS_VARIANTS)
+def test_crisis_is_recognised(text: str):
+    assert check(text) is SafetyKind.CRISIS
+
+
+@pytest.mark.parametrize("text", dev.EMERGENCY + dev.EMERGENCY_VARIANTS)
+def test_emergency_is_recognised(text: str):
+    assert check(text) is SafetyKind.EMERGENCY
+
+
+@pytest.mark.parametrize("text", dev.WELLBEING + dev.WELLBEING_VARIANTS)
+def test_wellbeing_is_recognised(text: str):
+    assert check(text) is SafetyKind.WELLBEING
+
+
+@pytest.mark.parametrize("text", dev.ORDINARY + dev.ORDINARY_DRAMATIC + dev.ORDINARY_VARIANTS)
+def test_ordinary_questions_raise_no_alarm(text: str):
+    assert check(text) is None
+
+
+@pytest.mark.parametrize("text", round1("crisis") + round1("emergency"))
+def test_the_formerly_held_out_sets_crisis_and_emergency_get_help_first(text: str):
+    # Answered as either, help comes first; which of the two is asserted by the development set above.
+    assert check(text) in {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
+
+
+@pytest.mark.parametrize("text", round1("wellbeing"))
+def test_the_formerly_held_out_sets_wellbeing(text: str):
+    assert check(text) is SafetyKind.WELLBEING
+
+
+@pytest.mark.parametrize("text", round1("none"))
+def test_the_formerly_held_out_sets_ordinary(text: str):
+    assert check(text) is None
+
+
+def test_the_development_set_covers_five_languages_and_typos():
+    crisis = " ".join(dev.CRISIS)
+    for word in ("quiero", "veux", "sterben", "morrer", "умереть", "wnat", "sucidal"):
+        assert word in crisis
+    assert len(dev.CRISIS) >= 100
+    assert len(dev.EMERGENCY) >= 60
+    assert len(dev.WELLBEING) >= 60
+    assert len(dev.ORDINARY) >= 100
+
+
+# --- how messages are read ---
+
+
+def test_normalise_drops_case_accents_apostrophes_and_punctuation():
+    assert normalise("Don’t WANT to be here… anymore!!") == "dont want to be here anymore"
+    assert normalise("No quiero vivir más") == "no quiero vivir mas"
+    assert normalise("Ich möchte nicht mehr leben, Straße") == "ich mochte nicht mehr leben strasse"
+    assert normalise("Хочу покончить с собой, всё") == "хочу покончить с собои все"
+    assert normalise("soooo tiiiired") == "soo tiired"
+    assert fold("I'M") == "im"
+
+
+def test_misspellings_are_mended_towards_keywords_only():
+    phrases = default_safety()
+    assert mend("i feel sucidal and unconcious", phrases) == "i feel suicidal and unconscious"
+    # Real words near a keyword stay as they are; short words are never changed.
+    assert mend("he held his breath in prison", phrases) == "he held his breath in prison"
+    assert mend("dye kil", phrases) == "dye kil"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I'm not depressed, just curious about stranger anxiety", None),
+        ("I don't feel like a bad mum, is that odd?", None),
+        ("not suicidal, just tired", SafetyKind.WELLBEING),  # said at all, it deserves a kind word
+        ("I'm not suicidal but I think about dying a lot", SafetyKind.CRISIS),
+        ("I don't want to die but I feel so low", SafetyKind.WELLBEING),
+        ("he's not breathing", SafetyKind.EMERGENCY),  # the negation is part of the phrase
+    ],
+)
+def test_negation(text: str, kind: SafetyKind | None):
+    assert check(text) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I want to die. My baby isn't breathing", SafetyKind.CRISIS),
+        ("my baby isn't breathing and I feel like a bad mum", SafetyKind.EMERGENCY),
+        ("I'm exhausted. She's turning blue", SafetyKind.EMERGENCY),
+    ],
+)
+def test_the_most_urgent_kind_wins(text: str, kind: SafetyKind):
+    assert check(text) is kind
+
+
+def test_each_sentence_is_read_on_its_own_too():
+    assert check("Thanks for the tips. I'm so tired. She naps well though") is SafetyKind.WELLBEING
+    assert check("I'm so tired, how do I get her to nap") is None
+
+
+def test_a_very_long_message_is_checked_without_trouble():
+    assert check("what is normal at 10 months? " * 500) is None
+    assert check("I want to die " + "x" * 10_000) is SafetyKind.CRISIS
+
+
+# --- the data file is validated ---
+
+VALID = """
+macros: {me: '(?:myself|me)'}
+crisis: {words: ['kill <me>']}
+emergency: {words: ['not breathing']}
+wellbeing: {words: ['bad mum']}
+not_alarms: ['killing me with']
+negation: {words: [not], fillers: [really, a], reach: 3}
+keywords: [breathing]
+known_words: [breath]
+wellbeing_content: [[sa-bg-good-enough]]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "safety.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_small_valid_file_loads_and_is_used(tmp_path: Path):
+    phrases = load_safety(write(tmp_path, VALID))
+    assert check("I could KILL MYSELF", phrases) is SafetyKind.CRISIS
+    assert check("she's killing me with tantrums", phrases) is None
+    assert check("I'm not a bad mum", phrases) is None
+    assert check("he's not breathng", phrases) is SafetyKind.EMERGENCY
+
+
+def test_a_rule_can_depend_on_the_rest_of_the_message(tmp_path: Path):
+    text = VALID.replace(
+        "crisis: {words: ['kill <me>']}",
+        "crisis: {words: ['kill <me>', {match: 'he hits me', unless: ['toddler']},"
+        " {match: 'he hits', when: ['drunk']}]}",
+    )
+    phrases = load_safety(write(tmp_path, text))
+    assert check("he hits me", phrases) is SafetyKind.CRISIS
+    assert check("My toddler is two. He hits me", phrases) is None
+    assert check("he hits when he's drunk", phrases) is SafetyKind.CRISIS
+    assert check("he hits the ball", phrases) is None
+
+
+def test_chat_spellings_are_read_as_the_words_they_stand_for():
+    assert mend("thinkin bout killin myself", default_safety()) == "thinking about killing myself"
+    assert check("thinkin bout killin myself") is SafetyKind.CRISIS
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (("negation:", "surprise: 1\nnegation:"), "Extra inputs are not permitted"),
+        (("{words: ['bad mum']}", "{words: []}"), "wellbeing.words"),
+        (("{words: ['bad mum']}", "{words: ['   ']}"), "wellbeing.words[0]"),
+        (("'kill <me>'", "'kill <you>'"), "unknown macro <you>"),
+        (("'not breathing'", "'not (breathing'"), "not a valid regular expression"),
+        (("'bad mum'", "'(?:bad)?'"), "matches an empty message"),
+        (("'bad mum'", "'bad\\S+mum'"), "upper-case escapes"),
+        (("keywords: [breathing]", "keywords: [two words]"), "not a single word"),
+        (("'not breathing'", "'kill <me>'"), "the same pattern as crisis.words[0]"),
+        (("wellbeing_content: [[sa-bg-good-enough]]", "wellbeing_content: []"), "wellbeing_content"),
+        (("'bad mum'", "{match: 'bad mum', unless: ['(']}"), "not a valid regular expression"),
+        (("'bad mum'", "{match: 'bad mum', if: ['x']}"), "Extra inputs are not permitted"),
+        (("known_words: [breath]", "known_words: [breath]\nspellings: {two words: x}"), "not a single word"),
+    ],
+)
+def test_mistakes_fail_loudly_naming_the_entry(tmp_path: Path, change: tuple[str, str], problem: str):
+    old, new = change
+    assert old in VALID
+    with pytest.raises(SafetyError, match=r"safety\.yaml") as failure:
+        load_safety(write(tmp_path, VALID.replace(old, new)))
+    assert problem in str(failure.value)
+
+
+def test_the_packaged_file_loads_with_every_kind():
+    phrases = load_safety(SAFETY_PATH)
+    assert {rule.kind for rule in phrases.rules} == set(SafetyKind)
+    assert [rule.kind for rule in phrases.rules] == sorted(
+        (rule.kind for rule in phrases.rules), key=list(SafetyKind).index
+    )
+    assert len(phrases.not_alarms) >= 10
+
+
+def test_every_wellbeing_content_id_is_in_the_library():
+    library = default_library()
+    for ids in default_safety().wellbeing_content:
+        for item_id in ids:
+            assert library.item(item_id) is not None, item_id
+    assert "sa-bg-good-enough" in default_safety().wellbeing_content[0]
+
+
+# --- replies ---
+
+UK = Support("Samaritans: call 116 123 <free, day & night>\nShout: text SHOUT to 85258", "999")
+
+
+def reply(kind: SafetyKind, support: Support | None = None, repeat: int = 0) -> str:
+    return reply_for(kind, support=support or Support(), library=default_library(), repeat=repeat).text
+
+
+def test_crisis_shows_the_operators_text_verbatim_after_one_warm_line():
+    text = reply(SafetyKind.CRISIS, UK)
+    first, rest = text.split("\n\n", 1)
+    assert first == "<b>I'm really glad you told me. You don't have to carry this alone.</b>"
+    assert rest.startswith(
+        "Samaritans: call 116 123 &lt;free, day &amp; night&gt;\nShout: text SHOUT to 85258\n\n"
+        "If you or anyone else is in danger right now, call 999."
+    )
+
+
+def test_crisis_without_settings_gives_a_sensible_default_and_no_content():
+    result = reply_for(SafetyKind.CRISIS, support=Support(), library=default_library())
+    assert result.items == ()
+    assert "call your local emergency number" in result.text
+    assert "your own doctor, midwife or health visitor, or a crisis line" in result.text
+    assert "Try this" not in result.text
+    assert "guidance" not in result.text
+
+
+def test_emergency_says_call_now_first():
+    assert reply(SafetyKind.EMERGENCY, UK).startswith("<b>Call 999 now.</b>\n")
+    assert reply(SafetyKind.EMERGENCY).startswith("<b>Call your local emergency number now.</b>\n")
+    assert reply(SafetyKind.EMERGENCY, UK, repeat=1).startswith("<b>Please call 999 now")
+
+
+def test_wellbeing_points_to_the_parents_own_care_and_shares_good_enough_parenting():
+    result = reply_for(SafetyKind.WELLBEING, support=UK, library=default_library())
+    assert result.text.startswith("<b>Thank you for telling me how you're feeling.")
+    assert "your own doctor, midwife or health visitor" in result.text
+    assert [item.id for item in result.items] == ["sa-bg-good-enough", "sa-7-18-talk-sing"]
+    assert default_library().item("sa-bg-good-enough").parent in result.text  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("kind", list(SafetyKind))
+def test_repeats_are_worded_differently_and_every_reply_is_short(kind: SafetyKind):
+    for support in (Support(), UK, Support("x" * 600, "+44 20 7946 0000")):
+        texts = [reply(kind, support, repeat) for repeat in range(6)]
+        assert texts[0] != texts[1] != texts[2]
+        assert texts[3] == texts[0]  # and round again
+        for text in texts:
+            assert len(text) < MAX_REPLY_CHARS
+            assert "child's doctor" not in text
+            assert "\n" in text  # a first line that says the point, then the rest
