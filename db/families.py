@@ -261,10 +261,13 @@ async def set_flow(s: AsyncSession, parent: Parent, flow: str | None, data: dict
 
 
 async def set_state(s: AsyncSession, parent: Parent, state: ParentState) -> None:
-    """Change the parent's state; anything but active also takes them off the due list."""
+    """Change the parent's state; anything but active also takes them off the due list. Active or paused,
+    the parent is no longer on the way to being erased for inactivity (``db.retention``)."""
     parent.state = state
     if state is not ParentState.ACTIVE:
         parent.next_due_at = None
+    if state in (ParentState.ACTIVE, ParentState.PAUSED):
+        parent.inactive_since = None
     await s.flush()
 
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -138,6 +140,9 @@ class Parent(Base):
     # such replies that day, so a repeat is worded differently. Never what they wrote; cleared after a day.
     distress_at: Mapped[dt.datetime | None]
     distress_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Since when the parent has been blocked, or stopped with no word from them: housekeeping stamps it and
+    # erases the parent once it is older than the retention period; any contact or resuming clears it.
+    inactive_since: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
 
@@ -194,6 +199,9 @@ class Caregiver(Base):
     tip_counts: Mapped[dict[str, int] | None] = mapped_column(JSON(none_as_null=True))
     tip_latest: Mapped[dict[str, int] | None] = mapped_column(JSON(none_as_null=True))
     tips_not_for_us: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    # This caregiver asked to keep the child's details after the tips end (otherwise they are erased a few
+    # months later: ``bot.core.retention``).
+    keep_after_tips: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     parent: Mapped[Parent] = relationship(back_populates="links")
     child: Mapped[Child] = relationship(back_populates="links")

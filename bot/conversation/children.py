@@ -18,9 +18,10 @@ from bot.conversation.texts import NAME_HINT, NO_CHILD_YET
 from bot.conversation.turn import Turn
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
+from bot.core.retention import CHILD_GRACE_MONTHS, kept_after
 from bot.core.text import day_date, esc
 from bot.core.tips import is_past_content
-from db import families
+from db import families, retention
 from db.models import Child
 
 INVITE_PROBLEMS = {
@@ -66,15 +67,34 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
 
 async def _menu(turn: Turn, child: Child) -> Outcome:
     cid = child.id
+    end = kept_after(turn.env.library)
+    keep = (
+        "✅ Kept after " + end
+        if await retention.keeps(turn.s, turn.parent.id, cid)
+        else "📌 Keep after " + end
+    )
     buttons = (
         (Button("✏️ Rename", f"c:rename:{cid}"), Button("📅 Change dates", f"c:dates:{cid}")),
         (Button("👥 Invite a caregiver", f"c:invite:{cid}"),),
-        (Button("🗑 Remove", f"c:remove:{cid}"),),
+        (Button(keep, f"c:keep:{cid}"), Button("🗑 Remove", f"c:remove:{cid}")),
     )
     dates = f"Born {day_date(child.birthdate)}" + (
         f", due {day_date(child.due_date)}" if child.due_date else ""
     )
     return Outcome([Reply(f"{describe_child(turn, child)}\n{dates}", buttons)])
+
+
+async def _toggle_keep(turn: Turn, child: Child) -> Outcome:
+    """Keep the child's details after the tips end, or let them go a few months later (the default)."""
+    keep = not await retention.keeps(turn.s, turn.parent.id, child.id)
+    await retention.set_keep(turn.s, turn.parent.id, child.id, keep)
+    name, end = esc(child.name), kept_after(turn.env.library)
+    if keep:
+        return say(f"📌 I'll keep {name}'s details after the tips end at {end}, until you remove {name}.")
+    return say(
+        f"OK: {name}'s details will be erased {CHILD_GRACE_MONTHS} months after the tips end at {end}, "
+        "unless another caregiver keeps them."
+    )
 
 
 async def _ask_rename(turn: Turn, child: Child) -> Outcome:
@@ -253,6 +273,7 @@ CHILD_ACTIONS: dict[str, Callable[[Turn, Child], Awaitable[Outcome]]] = {
     "invite": _invite,
     "remove": _confirm_remove,
     "removeyes": _remove,
+    "keep": _toggle_keep,
     "normal": asking.typical_for,
     "tip": asking.tip_for,
     "revive": stages.revive,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.retention import CHILD_GRACE_MONTHS, kept_after
 from bot.core.text import esc
 from content import Library
 
@@ -70,10 +71,21 @@ PRIVACY = (
     "<b>Why:</b> to send tips that fit your child's age at the time you chose, without repeating them.\n"
     "<b>What I don't store:</b> the questions you ask (they are answered and forgotten; if you have several "
     "children, a question waits until you tap which child it is about, send something else or /cancel).\n"
-    "<b>How long:</b> until you delete it; invite links you make are deleted a month after they expire. "
-    "Nothing is shared with anyone; a caregiver you invite sees only the child you invited them to.\n"
+    "<b>How long:</b> until you delete it, or until nobody needs it: {retention}; a child's details "
+    "{grace} months after the tips end at {end} (unless you tap 📌 Keep in /children); invite links a month "
+    "after they expire. Nothing is shared with anyone; a caregiver you invite sees only the child you invited "
+    "them to.\n"
     "/mydata sends you everything I store as a file. /deletedata erases it all, for good."
 )
+
+
+def privacy(retention_months: int, library: Library) -> str:
+    """/privacy, with the retention the operator set (``RETENTION_MONTHS``)."""
+    retention = (
+        f"everything {retention_months} months after you block me, or after you stop the tips and "
+        "don't write again"
+    )
+    return PRIVACY.format(retention=retention, grace=CHILD_GRACE_MONTHS, end=kept_after(library))
 
 
 def about(library: Library) -> str:

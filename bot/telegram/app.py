@@ -240,7 +240,7 @@ def build_application(
     Handlers(serving, env, clock).install(app)
     if with_jobs:
         register_dispatch_job(app, serving.tips, settings)
-        register_housekeeping_job(app, sessions)
+        register_housekeeping_job(app, sessions, settings)
     return app
 
 

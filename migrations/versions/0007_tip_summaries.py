@@ -72,8 +72,5 @@ def downgrade() -> None:
     op.create_index(
         "ix_deliveries_history", "deliveries", ["parent_id", "child_id", "item_id", "state", "feedback", "id"]
     )
-    with op.batch_alter_table("caregivers") as batch:
-        batch.drop_column("tips_not_for_us")
-        batch.drop_column("tip_latest")
-        batch.drop_column("tip_counts")
-        batch.drop_column("tips_sent")
+    for column in ("tips_not_for_us", "tip_latest", "tip_counts", "tips_sent"):
+        op.drop_column("caregivers", column)

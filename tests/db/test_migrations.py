@@ -40,7 +40,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0007"
+HEAD = "0008"
 
 
 def check(connection: Connection) -> None:
