@@ -20,6 +20,7 @@ from bot.core.schedule import describe_days, parse_days
 from bot.core.text import esc
 from bot.core.timezones import zone_label
 from db import families, privacy
+from db.families import MAX_CHILDREN
 from db.models import ParentState
 
 # The /settings buttons (``s:<step>``): each starts its flow step in settings mode.
@@ -55,7 +56,9 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
         return Outcome([greeting, *asked.replies])
     await turn.goto(None)
     await reschedule(s, parent, now)
-    names = ", ".join(f"<b>{esc(kid.name)}</b>" for kid in kids)
+    names = ", ".join(f"<b>{esc(kid.name)}</b>" for kid in kids[:MAX_CHILDREN])
+    if len(kids) > MAX_CHILDREN:  # a family from before the limit
+        names += f" and {len(kids) - MAX_CHILDREN} more"
     back = f"Welcome back{', ' + esc(who.first_name) if who.first_name else ''}! You're set up for {names}."
     return say(f"{back}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
 

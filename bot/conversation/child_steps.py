@@ -14,7 +14,7 @@ from bot.conversation import setup_steps
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT
+from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, TOO_MANY_CHILDREN
 from bot.conversation.turn import Turn, child_info, choice
 from bot.core.ages import (
     DateProblem,
@@ -41,8 +41,12 @@ async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
 
 
 async def begin_another(turn: Turn) -> Outcome:
-    """/addchild: a parent without children (all removed, or setup left early) gets the full setup."""
-    return await begin(turn, Mode.ADD if await turn.children() else Mode.FIRST)
+    """/addchild: a parent without children (all removed, or setup left early) gets the full setup; one at
+    the limit is told so before typing anything."""
+    count = await families.count_children(turn.s, turn.parent.id)
+    if count >= families.MAX_CHILDREN:
+        return say(TOO_MANY_CHILDREN)
+    return await begin(turn, Mode.ADD if count else Mode.FIRST)
 
 
 async def begin_dates(turn: Turn, child_id: int, name: str) -> Outcome:
@@ -193,9 +197,13 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         age = age_on(birthdate, turn.today, due_date)
         corrected = " (corrected for being born early)" if age.corrected else ""
         return say(f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}.")
-    child = await families.add_child(
-        turn.s, turn.parent, name=data.name, birthdate=birthdate, due_date=due_date
-    )
+    try:
+        child = await families.add_child(
+            turn.s, turn.parent, name=data.name, birthdate=birthdate, due_date=due_date
+        )
+    except families.TooManyChildren:  # a child shared with them while they were typing
+        await turn.goto(None)
+        return say(TOO_MANY_CHILDREN)
     # Scheduled right away with the defaults, so a parent who leaves the remaining questions still gets tips.
     await reschedule(turn.s, turn.parent, turn.now)
     if data.mode is Mode.FIRST:

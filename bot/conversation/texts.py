@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.retention import CHILD_GRACE_MONTHS, kept_after
 from bot.core.text import esc
 from content import Library
+from db.families import MAX_CHILDREN
 
 # (command, menu description) in menu order; registered with set_my_commands and listed by /help.
 COMMANDS = (
@@ -38,6 +39,10 @@ SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a
 CANCELLED = "OK, we've left that. Send /help to see what you can do."
 NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what you can do."
 NO_TIP = "I have no new tip to send right now. Ask me a question any time, or send /normal."
+TOO_MANY_CHILDREN = (
+    f"You have {MAX_CHILDREN} children with me, the most I can keep for one parent. To add another, "
+    "remove one in /children first."
+)
 NO_CHILD_YET = "Let's add your child first: send /start."
 MAX_TEXT_CHARS = 1000
 MAX_NAME_CHARS = 40

@@ -27,6 +27,7 @@ from bot.core.tips import (
 from content import Library
 from db import deliveries, turned_down
 from db.deliveries import ChildLink, DueParent, NewClaim, StaleClaim
+from db.families import MAX_CHILDREN
 from db.models import ParentState
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,8 @@ async def plan_due(
     schedules: dict[tuple[str, str, dt.time], tuple[dt.datetime, dt.datetime] | None] = {}
     for parent in due:
         slot, following = _slots(parent, now, schedules)
-        active = [link for link in links.get(parent.id, []) if link.farewell_at is None]
+        # At most MAX_CHILDREN tips a pass to one chat (a family from before the limit: its first children).
+        active = [link for link in links.get(parent.id, []) if link.farewell_at is None][:MAX_CHILDREN]
         moves.append((parent.id, parent.next_due_at, following if active else None))
         if slot is None or not active:
             continue
