@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.conversation.texts import MAX_NAME_CHARS, TOO_MANY_CHILDREN
 from db import families
@@ -117,7 +118,9 @@ async def test_children_come_a_page_at_a_time(bot: Harness):
     ]
 
 
-async def test_one_pass_sends_at_most_the_limit_to_a_family_from_before_it(sessions):
+async def test_one_pass_sends_at_most_the_limit_to_a_family_from_before_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     """A parent with more children than allowed (stored before the limit) gets tips for the first ones."""
     kids = [(f"Kid {n}", dt.date(2025, 5, 20)) for n in range(MAX_CHILDREN + 3)]
     sunday = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -132,7 +135,10 @@ async def test_one_pass_sends_at_most_the_limit_to_a_family_from_before_it(sessi
         assert await families.count_children(s, parent_id) == MAX_CHILDREN + 3
 
 
-async def make_family_past_limit(sessions, kids, now):
+async def make_family_past_limit(
+    sessions: async_sessionmaker[AsyncSession], kids: list[tuple[str, dt.date]], now: dt.datetime
+) -> int:
+    """Chat 77 with more children than the limit allows, as a database from before the limit may hold."""
     parent_id = await make_family(sessions, 77, kids[:MAX_CHILDREN], now=now - dt.timedelta(hours=1))
     async with sessions() as s:
         for position, (name, born) in enumerate(kids[MAX_CHILDREN:], MAX_CHILDREN):
@@ -177,7 +183,9 @@ async def test_messages_that_grow_with_the_children_stay_short(bot: Harness, let
     assert len(visible(longest.text)) > 400  # the names really are in there
 
 
-async def test_a_legacy_family_past_the_limit_can_still_list_and_remove(sessions):
+async def test_a_legacy_family_past_the_limit_can_still_list_and_remove(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     """Everything in /children stays reachable, a page at a time, so such a parent can get under the limit."""
     async with Harness(sessions) as bot:
         kids = [(f"Kid {n}", dt.date(2025, 5, 20)) for n in range(MAX_CHILDREN + 3)]

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import DispatchReport
-from db import deliveries
+from db import deliveries, turned_down
 from db.engine import create_engine, session_factory
 from db.families import create_invite, list_children, redeem_invite
 from db.models import Caregiver, Delivery, Feedback, Parent
@@ -212,3 +212,35 @@ async def test_an_old_row_without_a_summary_is_recounted_on_feedback(
         await s.commit()
     await _feedback(sessions, parent_id, delivery_id, Feedback.HELPFUL)
     assert await assert_summaries_match_deliveries(sessions) == 1
+
+
+async def test_bringing_an_idea_back_recounts_every_caregivers_summary(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    api = FakeBotAPI()
+    ana = await make_family(sessions, 67, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    ben = await make_family(sessions, 68, [("Zoe", dt.date(2025, 1, 1))], now=BEFORE)
+    async with sessions() as s:
+        (mia,) = await list_children(s, ana)
+        ben_parent = await s.get(Parent, ben)
+        assert ben_parent is not None
+        invite = await create_invite(s, ana, mia.id, now=BEFORE, ttl=dt.timedelta(hours=48))
+        await redeem_invite(s, invite.code, ben_parent, now=BEFORE)
+        await s.commit()
+    await make_dispatcher(api, sessions).run_once(SLOT)
+    async with sessions() as s:
+        for parent_id, delivery_id in await s.execute(
+            select(Delivery.parent_id, Delivery.id).where(Delivery.child_id == mia.id)
+        ):
+            assert await deliveries.record_feedback(s, parent_id, delivery_id, Feedback.NOT_FOR_US)
+        await s.commit()
+    async with sessions() as s:
+        rejected = {(c.parent_id, c.child_id): c.tips_not_for_us for c in await s.scalars(select(Caregiver))}
+        assert rejected[(ana, mia.id)]
+        assert rejected[(ben, mia.id)]
+        items = set(await s.scalars(select(Delivery.item_id).where(Delivery.child_id == mia.id)))
+        await turned_down.bring_back(s, mia.id, items)
+        await s.commit()
+    await assert_summaries_match_deliveries(sessions)
+    async with sessions() as s:
+        assert all(c.tips_not_for_us is None for c in await s.scalars(select(Caregiver)))
