@@ -26,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -261,7 +262,15 @@ class Delivery(Base):
         UniqueConstraint("parent_id", "child_id", "slot_at", name="uq_deliveries_slot"),
         CheckConstraint("state in ('claimed', 'sent', 'unconfirmed', 'failed')", name="state"),
         CheckConstraint("feedback is null or feedback in ('helpful', 'not_for_us')", name="feedback"),
-        Index("ix_deliveries_state_claimed", "state", "claimed_at"),
+        # Claims in flight only (the stale ones are looked up by age): a sent tip leaves this index instead of
+        # moving within it, and years of sent tips do not make it grow.
+        Index(
+            "ix_deliveries_claimed",
+            "claimed_at",
+            "id",
+            sqlite_where=text("state = 'claimed'"),
+            postgresql_where=text("state = 'claimed'"),
+        ),
         # A child's deliveries (deleting a child); one chat's are found through ``uq_deliveries_slot``.
         Index("ix_deliveries_child_feedback", "child_id", "feedback"),
     )
