@@ -1,10 +1,9 @@
 """How the safety check does on its development sets, and how long it takes per message.
 
 Prints, per set, recall per kind and false alarms on ordinary questions, and the mean time per message; ends
-with one JSON line. The sets: the phrasings in tests/core/safety_devset.py, the first held-out set and the second
-round's validation batch (bench/eval/SAFETY.md says what each measured while it was unseen). The phrases
-have been tuned against all three, so these figures say nothing about unseen phrasings. ``--misses SET``
-lists what a set's messages got wrong; never use it, or this script, on a set kept for validation.
+with one JSON line. The sets: the phrasings in tests/core/safety_devset.py and every formerly held-out set
+(bench/eval/SAFETY.md says what each measured while it was unseen). The phrases have been tuned against all
+of them, so these figures say nothing about unseen phrasings. ``--misses SET`` lists what a set's messages got wrong; never use it, or this script, on a set kept for validation.
 
 A crisis answered as an emergency, or the reverse, counts as recognised (both put help first); a wellbeing
 message answered as a crisis counts as recognised too, but is counted apart as over-alarmed.
@@ -65,6 +64,9 @@ def sets() -> dict[str, Labelled]:
         "dev": devset(),
         "round1": load_yaml(EVAL / "safety_round1.yaml"),
         "fresh": load_yaml(EVAL / "safety_fresh.yaml"),
+        "round2": load_yaml(EVAL / "safety_round2.yaml"),
+        "round3": load_yaml(EVAL / "safety_round3.yaml"),
+        "learned_val": load_yaml(EVAL / "safety_learned_val.yaml"),
     }
 
 
@@ -82,7 +84,9 @@ def score(labelled: Labelled) -> dict[str, list[int] | int]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--misses", choices=["dev", "round1", "fresh"], help="list the messages a set gets wrong"
+        "--misses",
+        choices=["dev", "round1", "fresh", "round2", "round3", "learned_val"],
+        help="list the messages a set gets wrong",
     )
     args = parser.parse_args(argv)
     labelled_sets = sets()

@@ -288,6 +288,12 @@ async def set_state(s: AsyncSession, parent: Parent, state: ParentState) -> None
     await s.flush()
 
 
+async def set_pause(s: AsyncSession, parent: Parent, until: dt.datetime | None) -> None:
+    """Rest tips until ``until`` (None: no pause for a while). The next slot is the caller's to work out."""
+    parent.paused_until = until
+    await s.flush()
+
+
 async def set_schedule(
     s: AsyncSession,
     parent: Parent,

@@ -133,6 +133,10 @@ class Parent(Base):
     state: Mapped[ParentState] = mapped_column(StoredEnum(ParentState), default=ParentState.ACTIVE)
     # Next scheduled slot in UTC; NULL when nothing is scheduled (paused, stopped, blocked, no children yet).
     next_due_at: Mapped[dt.datetime | None]
+    # The end of a pause for a while (/pause: a week, two weeks, a month). The parent stays active and their
+    # next slot is simply the first one after this, so tips resume by themselves with no job and no change to
+    # the due query; NULL when there is no such pause (a pause "until I resume" is the ``paused`` state).
+    paused_until: Mapped[dt.datetime | None]
     # Conversation state, so a flow half-way through survives a restart (and any process can serve the next
     # message): the step name and the answers so far.
     flow: Mapped[str | None] = mapped_column(String(32))

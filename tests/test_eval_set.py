@@ -16,7 +16,12 @@ EVAL_DIR = Path(__file__).resolve().parents[1] / "bench" / "eval"
 # The held-out part joins the tree only once the answer engine is tuned, so that no tuning can read it.
 MIN_ENTRIES = {
     name: minimum
-    for name, minimum in {"dev.yaml": 320, "round1.yaml": 120, "heldout.yaml": 100}.items()
+    for name, minimum in {
+        "dev.yaml": 320,
+        "round1.yaml": 120,
+        "heldout.yaml": 100,
+        "heldout_round3.yaml": 100,
+    }.items()
     if (EVAL_DIR / name).exists()
 }
 

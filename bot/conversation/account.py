@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import child_steps, children, setup_steps, turned_down
+from bot.conversation import child_steps, children, readable, setup_steps, turned_down
 from bot.conversation.flow import FlowData, Mode, Step, read_step
-from bot.conversation.formats import hhmm
+from bot.conversation.formats import hhmm, join_names, local_day, local_moment
 from bot.conversation.outcome import Env, Outcome, Who, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import welcome
@@ -20,8 +20,11 @@ from bot.core.schedule import describe_days, parse_days
 from bot.core.text import esc
 from bot.core.timezones import zone_label
 from db import families, privacy
-from db.families import MAX_CHILDREN
 from db.models import ParentState
+
+FILE_CAPTION = "Everything I store about you, complete, in a file computers can read (JSON)."
+# More children than this are counted, not named, in "Welcome back".
+WELCOME_BACK_NAMES = 6
 
 # The /settings buttons (``s:<step>``): each starts its flow step in settings mode.
 SETTINGS_QUESTIONS: dict[Step, Callable[[Turn], Outcome]] = {
@@ -52,34 +55,126 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
     kids = await turn.children()
     if not kids:
         greeting = Reply(welcome(who.first_name))
-        asked = await child_steps.begin(turn, Mode.FIRST)
+        await child_steps.leave(turn)  # /start half-way through: the child so far is offered, not lost
+        asked = child_steps.offer_to_carry_on(turn) or await child_steps.begin(turn, Mode.FIRST)
         return Outcome([greeting, *asked.replies])
     await turn.goto(None)
     await reschedule(s, parent, now)
-    names = ", ".join(f"<b>{esc(kid.name)}</b>" for kid in kids[:MAX_CHILDREN])
-    if len(kids) > MAX_CHILDREN:  # a family from before the limit
-        names += f" and {len(kids) - MAX_CHILDREN} more"
-    back = f"Welcome back{', ' + esc(who.first_name) if who.first_name else ''}! You're set up for {names}."
-    return say(f"{back}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
+    hello = f"Welcome back{', ' + esc(who.first_name) if who.first_name else ''}!"
+    if len(kids) > WELCOME_BACK_NAMES:
+        set_up = f"You're set up for {len(kids)} children (see /children)."
+    else:
+        set_up = f"You're set up for {join_names([f'<b>{esc(kid.name)}</b>' for kid in kids])}."
+    return say(f"{hello} {set_up}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
+
+
+# Lengths a pause can have (``Step.PAUSE`` values); ``RESUME`` pauses until /resume.
+PAUSE_DAYS = {"7": 7, "14": 14, "30": 30}
+RESUME = "resume"
+_PAUSE_WORDS = {
+    "7": ("1 week", "one week", "a week", "week", "7 days", "1w"),
+    "14": ("2 weeks", "two weeks", "fortnight", "a fortnight", "14 days", "2w"),
+    "30": ("1 month", "one month", "a month", "month", "30 days", "4 weeks", "four weeks"),
+    RESUME: (
+        "until i resume",
+        "until resume",
+        "until i say",
+        "indefinitely",
+        "for now",
+        "until further notice",
+    ),
+}
+
+
+def read_pause(text: str) -> str | None:
+    """A pause length as tapped ("7", "resume") or typed ("two weeks", "a month", "until I resume")."""
+    said = " ".join(text.lower().split()).strip(" .!")
+    for value, words in _PAUSE_WORDS.items():
+        if said == value or said in words or said.removeprefix("for ") in words:
+            return value
+    return None
 
 
 async def pause(turn: Turn) -> Outcome:
-    await families.set_state(turn.s, turn.parent, ParentState.PAUSED)
-    return say("Tips are paused. Send /resume whenever you want them back. You can still ask me anything.")
+    """/pause and a tip's pause button: first, for how long."""
+    await turn.goto(Step.PAUSE)
+    return ask_pause(turn)
+
+
+def ask_pause(turn: Turn, lead: str = "") -> Outcome:
+    buttons = (
+        (choice(Step.PAUSE, "7", "One week"), choice(Step.PAUSE, "14", "Two weeks")),
+        (choice(Step.PAUSE, "30", "A month"), choice(Step.PAUSE, RESUME, "Until I resume")),
+    )
+    text = (
+        "Pause tips for how long? After a week, two weeks or a month they come back by themselves; "
+        "or they wait until you send /resume. You can still ask me anything."
+    )
+    return Outcome([Reply(lead + text, buttons)])
+
+
+async def on_pause(turn: Turn, text: str) -> Outcome:
+    value = read_pause(text)
+    if value is None:
+        return ask_pause(turn, "Please tap how long, or type it (like <i>two weeks</i>).\n\n")
+    await turn.goto(None)
+    if value == RESUME:
+        await families.set_pause(turn.s, turn.parent, None)
+        await families.set_state(turn.s, turn.parent, ParentState.PAUSED)
+        return say("Tips are paused until you send /resume. You can still ask me anything.")
+    until = turn.now + timedelta(days=PAUSE_DAYS[value])
+    await families.set_pause(turn.s, turn.parent, until)
+    await families.set_state(turn.s, turn.parent, ParentState.ACTIVE)
+    await reschedule(turn.s, turn.parent, turn.now)
+    back = local_day(until, turn.parent.time_zone)
+    next_due = turn.parent.next_due_at
+    then = f" The next one comes on {local_moment(next_due, turn.parent.time_zone)}." if next_due else ""
+    return say(
+        f"Tips are paused until {back}, then they come back by themselves.{then} "
+        "Send /resume to have them sooner."
+    )
 
 
 async def resume(turn: Turn) -> Outcome:
+    await families.set_pause(turn.s, turn.parent, None)
     await families.set_state(turn.s, turn.parent, ParentState.ACTIVE)
     await reschedule(turn.s, turn.parent, turn.now)
     return say(f"Tips are back on. {setup_steps.schedule_line(turn)}")
 
 
 async def stop(turn: Turn) -> Outcome:
-    await families.set_state(turn.s, turn.parent, ParentState.STOPPED)
-    return say(
-        "I've stopped your tips. Your children's details stay until you erase them with /deletedata. "
-        "Send /resume any time to get tips again."
+    """/stop: say how it differs from a pause, and stop only after a yes."""
+    await turn.goto(Step.STOP)
+    return ask_stop(turn)
+
+
+def ask_stop(turn: Turn, lead: str = "") -> Outcome:
+    buttons = (
+        (choice(Step.STOP, "yes", "Yes, stop tips"),),
+        (choice(Step.STOP, "pause", "Pause instead"), choice(Step.STOP, "no", "Keep them coming")),
     )
+    text = (
+        "Stop your tips? They stop until you send /resume or /start; your details stay for "
+        f"{turn.env.retention_months} months after your last message (erase them now with /deletedata). If "
+        "you only need a break, a pause brings tips back by itself."
+    )
+    return Outcome([Reply(lead + text, buttons)])
+
+
+async def on_stop(turn: Turn, text: str) -> Outcome:
+    said = " ".join(text.lower().split()).strip(" .!")
+    if said in ("yes", "y", "yes stop", "yes, stop tips", "stop tips"):
+        await turn.goto(None)
+        await families.set_pause(turn.s, turn.parent, None)
+        await families.set_state(turn.s, turn.parent, ParentState.STOPPED)
+        return say(
+            f"I've stopped your tips. I keep your details for {turn.env.retention_months} months after your "
+            "last message, then erase them (/deletedata does it now). Send /resume any time to get tips again."
+        )
+    if said in ("pause", "pause instead"):
+        return await pause(turn)
+    await turn.goto(None)
+    return say("OK, your tips carry on as before.")
 
 
 async def settings(turn: Turn) -> Outcome:
@@ -114,14 +209,21 @@ async def on_settings_press(turn: Turn, what: str) -> Outcome | None:
 
 
 async def my_data(turn: Turn) -> Outcome:
+    """A short summary in plain words, on the complete machine-readable file."""
     exported = await privacy.export_parent(turn.s, turn.parent.id)
     content = json.dumps(exported, indent=2, ensure_ascii=False, default=str).encode()
     document = Document("securebase-my-data.json", content)
-    return Outcome([Reply("Here is everything I store about you and your children.", document=document)])
+    summary = readable.summary(turn, exported, await turn.children())
+    # Apart: a document's caption is limited to 1,024 characters, and the file needs no more than its name.
+    return Outcome([Reply(summary), Reply(FILE_CAPTION, document=document)])
 
 
 async def delete_data(turn: Turn) -> Outcome:
     await turn.goto(Step.DELETE)
+    return ask_delete(turn)
+
+
+def ask_delete(turn: Turn, lead: str = "") -> Outcome:
     buttons = (
         (choice(Step.DELETE, "yes", "Yes, erase everything"), choice(Step.DELETE, "no", "No, keep it")),
     )
@@ -129,7 +231,7 @@ async def delete_data(turn: Turn) -> Outcome:
         "This erases everything I store about you: your settings, your children's details (unless another "
         "caregiver shares them) and the tips I sent. It can't be undone. Erase it all?"
     )
-    return Outcome([Reply(text, buttons)])
+    return Outcome([Reply(lead + text, buttons)])
 
 
 async def on_delete(turn: Turn, value: str) -> Outcome:

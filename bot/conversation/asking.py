@@ -50,6 +50,18 @@ async def question(turn: Turn, text: str) -> Outcome:
     return Outcome([Reply("Which child is this about?", buttons)])
 
 
+async def in_passing(turn: Turn, text: str) -> Outcome:
+    """A question typed in the middle of a flow: answered without leaving it (no "which child" step), for
+    the only child, or for the age it names, or across the stages."""
+    if len(text) > MAX_TEXT_CHARS:
+        return say(TOO_LONG)
+    children = await turn.children()
+    general = answer(text, library=turn.env.library, today=turn.today, child=None)
+    if len(children) == 1 and not general.age_named and general.scope is Scope.IN:
+        return _answer_for(turn, text, children[0])
+    return Outcome([reply_for(general, turn.env.library)])
+
+
 async def on_ask_press(turn: Turn, value: str) -> Outcome:
     """A child tapped for the waiting question (only one of this parent's own children counts)."""
     child = await turn.child(value)

@@ -15,7 +15,7 @@ from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, TOO_MANY_CHILDREN
-from bot.conversation.turn import Turn, child_info, choice
+from bot.conversation.turn import Turn, choice
 from bot.core.ages import (
     DateProblem,
     age_on,
@@ -24,11 +24,12 @@ from bot.core.ages import (
     validate_birthdate,
     validate_due_date,
 )
-from bot.core.answers import typical_now
 from bot.core.dates import EXAMPLES, parse_date
-from bot.core.reply import Reply
+from bot.core.reply import Button, Reply
+from bot.core.step_words import said_name
 from bot.core.text import day_date, esc
 from db import families
+from db.models import Child
 
 YES = frozenset({"yes", "y", "yeah", "yep", "yes please"})
 NO = frozenset({"no", "n", "nope", "no thanks"})
@@ -36,17 +37,56 @@ NO = frozenset({"no", "n", "nope", "no thanks"})
 
 async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
     await turn.goto(Step.NAME, FlowData(mode=mode))
-    question = "What's your child's name?" if mode is Mode.FIRST else "What's this child's name?"
+    return ask_name(turn, lead)
+
+
+def ask_name(turn: Turn, lead: str = "") -> Outcome:
+    question = "What's your child's name?" if turn.data.mode is Mode.FIRST else "What's this child's name?"
     return say(lead + question + " A nickname is fine.")
 
 
 async def begin_another(turn: Turn) -> Outcome:
-    """/addchild: a parent without children (all removed, or setup left early) gets the full setup; one at
-    the limit is told so before typing anything."""
+    """/addchild: a parent without children (all removed, or setup left early) gets the full setup; a child
+    held from before is offered first; a parent at the limit is told so before typing anything."""
     count = await families.count_children(turn.s, turn.parent.id)
     if count >= families.MAX_CHILDREN:
         return say(TOO_MANY_CHILDREN)
-    return await begin(turn, Mode.ADD if count else Mode.FIRST)
+    return offer_to_carry_on(turn) or await begin(turn, Mode.ADD if count else Mode.FIRST)
+
+
+# Steps a half-added child is held at when the parent leaves, and what is still missing there.
+MISSING: dict[Step, str] = {
+    Step.BIRTHDATE: "the birthdate",
+    Step.BIRTHDATE_PICK: "the birthdate",
+    Step.SAME_NAME: "which name to use",
+    Step.EARLY: "whether {name} was born early",
+    Step.DUE: "the due date",
+    Step.DUE_PICK: "the due date",
+}
+
+
+async def leave(turn: Turn) -> None:
+    """Leave the current flow for something else: a half-added child is held for later (with its answers),
+    anything else forgotten."""
+    step, data = turn.step, turn.data
+    if step in MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:
+        await turn.hold(replace(data, held=step, candidates=()))
+    elif step is not None:
+        await turn.goto(None)
+
+
+def carry_on_buttons(name: str) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(f"Carry on with {name}", "r:carry"),), (Button("Start afresh", "r:afresh"),))
+
+
+def offer_to_carry_on(turn: Turn) -> Outcome | None:
+    """A child held from before (left with /cancel or a command half-way): offer to carry on with it."""
+    data = turn.data
+    if turn.step is not None or data.held is None or data.name is None:
+        return None
+    missing = MISSING.get(data.held, "a little more").format(name=esc(data.name))
+    text = f"We were adding {esc(data.name)}, and I still need to know {missing}. Carry on?"
+    return Outcome([Reply(text, carry_on_buttons(data.name))])
 
 
 async def begin_dates(turn: Turn, child_id: int, name: str) -> Outcome:
@@ -66,9 +106,13 @@ def _ask_birthdate(name: str) -> str:
     return f"When was <b>{esc(name)}</b> born? Write the date {EXAMPLES}."
 
 
+def ask_birthdate(turn: Turn, lead: str = "") -> Outcome:
+    return say(lead + _ask_birthdate(turn.data.name or "your child"))
+
+
 def read_name(text: str) -> str | None:
-    """A name as typed, with spacing tidied; None when empty or too long to show nicely."""
-    name = " ".join(text.split())
+    """A name as typed ("Mia", or "her name is Mia"), with spacing tidied; None when empty or too long."""
+    name = " ".join((said_name(text) or text).split())
     return name if 0 < len(name) <= MAX_NAME_CHARS else None
 
 
@@ -76,8 +120,43 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     name = read_name(text)
     if name is None:
         return say(NAME_HINT)
+    twin = next((c for c in await turn.children() if c.name.casefold() == name.casefold()), None)
+    if twin is not None and turn.data.mode is not Mode.EDIT:
+        await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
+        return ask_same_name(turn)
+    return await _named(turn, name)
+
+
+async def skip_name(turn: Turn) -> Outcome:
+    """No name given: "Baby" for now, which a parent can change in /children."""
+    return await _named(turn, "Baby", "I'll say <b>Baby</b> for now (you can rename in /children).\n\n")
+
+
+async def _named(turn: Turn, name: str, lead: str = "") -> Outcome:
     await turn.goto(Step.BIRTHDATE, replace(turn.data, name=name))
-    return say(_ask_birthdate(name))
+    return say(lead + _ask_birthdate(name))
+
+
+def ask_same_name(turn: Turn, lead: str = "") -> Outcome:
+    name = turn.data.name or ""
+    buttons = (
+        (choice(Step.SAME_NAME, "yes", f"Yes, add another {name}"),),
+        (choice(Step.SAME_NAME, "no", "Use a different name"),),
+    )
+    text = f"You already have a child called {esc(name)} here. Add another {esc(name)}?"
+    return Outcome([Reply(lead + text, buttons)])
+
+
+async def on_same_name(turn: Turn, text: str) -> Outcome:
+    """The check for a second child with a name already in the list; typing a name instead uses it."""
+    answer = " ".join(text.lower().split()).strip(".!")
+    name = turn.data.name
+    if answer in YES and name is not None:
+        return await _named(turn, name)
+    if answer in NO:
+        await turn.goto(Step.NAME, replace(turn.data, name=None))
+        return say("Which name should I use? A nickname or an initial is fine.")
+    return await on_name(turn, text)
 
 
 async def on_birthdate(turn: Turn, text: str) -> Outcome:
@@ -101,6 +180,8 @@ async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
 
 
 async def on_due(turn: Turn, text: str) -> Outcome:
+    if text == "skip":  # the Skip button (typed words for it are read before the step)
+        return await skip_due(turn)
     birthdate = turn.data.birthdate
     if birthdate is None:  # only a flow stored by an older version could lack it
         return await _restart(turn)
@@ -120,20 +201,67 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     answer = " ".join(text.lower().split()).strip(".!")
     if answer in YES:
         await turn.goto(Step.DUE, turn.data)
-        return say(f"What was the due date? Write it {EXAMPLES}.")
+        return ask_due(turn)
     if answer in NO:
         return await _complete(turn, None)
-    return _ask_early(turn)
+    if answer == "twin":
+        twin = await _twin(turn)
+        if twin is not None:
+            return await _complete(turn, twin.due_date)
+    return await ask_early(turn)
 
 
-def _ask_early(turn: Turn) -> Outcome:
+async def _twin(turn: Turn) -> Child | None:
+    """A brother or sister in the list born the same day, with a due date: a twin's is the same."""
+    birthdate = turn.data.birthdate
+    return next(
+        (
+            c
+            for c in await turn.children()
+            if c.birthdate == birthdate and c.due_date is not None and c.id != turn.data.child_id
+        ),
+        None,
+    )
+
+
+async def ask_early(turn: Turn, lead: str = "") -> Outcome:
     name = esc(turn.data.name or "your child")
-    buttons = ((choice(Step.EARLY, "yes", "Yes, born early"), choice(Step.EARLY, "no", "No")),)
+    twin = await _twin(turn)
+    if twin is not None and twin.due_date is not None:
+        same = f"Same as {twin.name} ({day_date(twin.due_date)})"
+        buttons = (
+            (choice(Step.EARLY, "twin", same),),
+            (choice(Step.EARLY, "yes", "Another due date"), choice(Step.EARLY, "no", "Not born early")),
+        )
+        text = (
+            f"{name} was born the same day as {esc(twin.name)}. Is {name}'s due date the same too? "
+            "I count the age from the due date (the corrected age) for babies born early."
+        )
+        return Outcome([Reply(lead + text, buttons)])
+    plain = ((choice(Step.EARLY, "yes", "Yes, born early"), choice(Step.EARLY, "no", "No")),)
     text = (
         f"Was {name} born early, before the due date? If so, I count the age from the due date "
         "(the corrected age), as doctors do for babies born early."
     )
-    return Outcome([Reply(text, buttons)])
+    return Outcome([Reply(lead + text, plain)])
+
+
+def ask_due(turn: Turn, lead: str = "") -> Outcome:
+    buttons = ((choice(Step.DUE, "skip", "Skip: no due date"),),)
+    text = f"What was the due date? Write it {EXAMPLES}. Not sure? Tap Skip, and I'll use the birthdate."
+    return Outcome([Reply(lead + text, buttons)])
+
+
+async def skip_due(turn: Turn) -> Outcome:
+    """No due date: the child is saved with the birthdate alone (one can be added later in /children)."""
+    return await _complete(turn, None)
+
+
+def ask_date_pick(turn: Turn, lead: str = "") -> Outcome:
+    """The "which date do you mean" buttons again, for the step the parent is at."""
+    step = turn.step or Step.BIRTHDATE_PICK
+    buttons = tuple((choice(step, d.isoformat(), day_date(d)),) for d in turn.data.candidates)
+    return Outcome([Reply(lead + "Just to be sure, which date do you mean?", buttons)])
 
 
 Check = Callable[[date], "str | None"]
@@ -162,8 +290,7 @@ async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known
     if len(valid) == 1:
         return await known(turn, valid[0])
     await turn.goto(pick_step, replace(turn.data, candidates=tuple(valid)))
-    buttons = tuple((choice(pick_step, d.isoformat(), day_date(d)),) for d in valid)
-    return Outcome([Reply("Just to be sure, which date do you mean?", buttons)])
+    return ask_date_pick(turn)
 
 
 async def _pick(
@@ -178,7 +305,7 @@ async def _pick(
 
 async def _birthdate_known(turn: Turn, birthdate: date) -> Outcome:
     await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=birthdate))
-    return _ask_early(turn)
+    return await ask_early(turn)
 
 
 async def _complete(turn: Turn, due_date: date | None) -> Outcome:
@@ -210,13 +337,4 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id))
         return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set.\n\n")
     await turn.goto(None)
-    typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
-    return Outcome(
-        [
-            Reply(typical.text),
-            Reply(
-                f"{esc(child.name)} is added. Tips for {esc(child.name)} come along with your others. "
-                f"{setup_steps.schedule_line(turn)}"
-            ),
-        ]
-    )
+    return setup_steps.ready(turn, child, f"{esc(child.name)} is added!")

@@ -124,6 +124,12 @@ async def _ask_rename(turn: Turn, child: Child) -> Outcome:
     return say(f"What should I call {esc(child.name)} from now on?")
 
 
+async def ask_rename_again(turn: Turn, lead: str = "") -> Outcome:
+    child = await turn.child(turn.data.child_id)
+    name = esc(child.name) if child is not None else "your child"
+    return say(f"{lead}What should I call {name} from now on?")
+
+
 async def _ask_dates(turn: Turn, child: Child) -> Outcome:
     return await child_steps.begin_dates(turn, child.id, child.name)
 

@@ -28,9 +28,12 @@ class Step(StrEnum):
     DAYS = "days"
     TIME = "time"
     PER_WEEK = "per_week"
+    SAME_NAME = "same_name"
     RENAME = "rename"
     ASK = "ask"
     DELETE = "delete"
+    PAUSE = "pause"
+    STOP = "stop"
 
 
 class Mode(StrEnum):
@@ -48,7 +51,8 @@ class Mode(StrEnum):
 @dataclass(frozen=True, slots=True)
 class FlowData:
     """The answers a flow has so far. ``question`` is the only text of a parent's ever stored: a question
-    waiting for them to tap which child it is about, cleared right after."""
+    waiting for them to tap which child it is about, cleared right after. ``held`` is the step a parent left
+    with /cancel, kept (with the answers) so a "carry on" button can take them back to it."""
 
     mode: Mode | None = None
     child_id: int | None = None
@@ -56,6 +60,7 @@ class FlowData:
     birthdate: date | None = None
     candidates: tuple[date, ...] = ()
     question: str | None = None
+    held: Step | None = None
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {}
@@ -71,6 +76,8 @@ class FlowData:
             raw["candidates"] = [d.isoformat() for d in self.candidates]
         if self.question is not None:
             raw["question"] = self.question
+        if self.held is not None:
+            raw["held"] = self.held.value
         return raw
 
     @classmethod
@@ -84,6 +91,7 @@ class FlowData:
             birthdate=_read(lambda: date.fromisoformat(raw["birthdate"])),
             candidates=_read(lambda: tuple(date.fromisoformat(d) for d in raw["candidates"])) or (),
             question=_read(lambda: str(raw["question"])),
+            held=_read(lambda: Step(raw["held"])),
         )
 
 

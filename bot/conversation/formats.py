@@ -23,6 +23,12 @@ def local_moment(moment: datetime, zone: str) -> str:
     return f"{WEEKDAY_NAMES[local.weekday()]} {local.day} {calendar.month_name[local.month]} at {hhmm(local.time())}"
 
 
+def local_day(moment: datetime, zone: str) -> str:
+    """A UTC moment as the parent's calendar day: "Sunday 6 December"."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{WEEKDAY_NAMES[local.weekday()]} {local.day} {calendar.month_name[local.month]}"
+
+
 def read_days(text: str) -> frozenset[int] | None:
     """Weekdays typed as words or abbreviations ("mon thu", "Tuesday, Friday"); None if any word is not one."""
     words = _DAY_PREFIX.findall(text.lower())

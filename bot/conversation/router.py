@@ -11,19 +11,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import account, asking, child_steps, children, setup_steps, turned_down
+from bot.conversation import account, asking, child_steps, children, detours, setup_steps, turned_down
 from bot.conversation.distress import answer_distress, question_in
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import (
-    CANCELLED,
-    NEED_START,
-    NOTHING_TO_CANCEL,
-    about,
-    help_text,
-    privacy,
-)
+from bot.conversation.texts import FOR_ANOTHER_BOT, NEED_START, about, help_text, privacy
 from bot.conversation.turn import Turn, parse_id
 from bot.core import safety
 from bot.core.reply import Reply
@@ -42,6 +35,7 @@ STEPS: dict[Step, Answer] = {
     Step.EARLY: child_steps.on_early,
     Step.DUE: child_steps.on_due,
     Step.DUE_PICK: child_steps.on_due_pick,
+    Step.SAME_NAME: child_steps.on_same_name,
     Step.TZ: setup_steps.on_tz,
     Step.DAYS: setup_steps.on_days,
     Step.TIME: setup_steps.on_time,
@@ -49,6 +43,8 @@ STEPS: dict[Step, Answer] = {
     Step.RENAME: children.on_rename,
     Step.ASK: asking.on_ask_text,
     Step.DELETE: account.on_delete,
+    Step.PAUSE: account.on_pause,
+    Step.STOP: account.on_stop,
 }
 
 # Where a button means something else than the same text typed: a child's id is no question.
@@ -75,6 +71,12 @@ def split_command(text: str) -> tuple[str, list[str]]:
     """Split "/Start@SecureBaseBot abc" into ("start", ["abc"])."""
     head, *args = text.split()
     return head[1:].split("@", 1)[0].lower(), args
+
+
+def for_another_bot(text: str, username: str | None) -> bool:
+    """ "/start@OtherBot": a command addressed to another bot (unknowable without our own username)."""
+    _, at, addressee = text.split(maxsplit=1)[0].partition("@")
+    return bool(at and username and addressee.lower() != username.lower())
 
 
 async def _turn(s: AsyncSession, env: Env, who: Who, now: datetime) -> Turn | None:
@@ -108,7 +110,7 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
         return asking.before_start(env, text, now.date())
     step = turn.step
     if step is not None:
-        return await STEPS[step](turn, text)
+        return await detours.detour(turn, step, text) or await STEPS[step](turn, text)
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
     return await asking.question(turn, text)
@@ -130,6 +132,8 @@ async def _also_answer(s: AsyncSession, env: Env, who: Who, text: str, now: date
 
 
 async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:
+    if for_another_bot(text, env.bot_username):
+        return say(FOR_ANOTHER_BOT)
     name, args = split_command(text)
     if name == "start":
         return await account.start(s, env, who, args, now)
@@ -145,16 +149,9 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
     if turn is None:
         return say(NEED_START)
     if name == "cancel":
-        return await _cancel(turn)
-    await turn.goto(None)
+        return await detours.cancel(turn)
+    await detours.leave(turn)
     return await ACTIONS[name](turn)
-
-
-async def _cancel(turn: Turn) -> Outcome:
-    if turn.parent.flow is None:
-        return say(NOTHING_TO_CANCEL)
-    await turn.goto(None)
-    return say(CANCELLED)
 
 
 async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime) -> Outcome:
@@ -181,6 +178,8 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
         return await children.on_press(turn, action, raw_id)
     if kind == "s":
         return await account.on_settings_press(turn, rest)
+    if kind == "r":
+        return await detours.on_press(turn, rest)
     if kind == "i":
         return await children.on_invite_press(turn, rest)
     if kind == "tip":

@@ -14,6 +14,12 @@ from db import deliveries, families
 from db.models import Parent, ParentState
 
 
+def resting_until(parent: Parent, now: dt.datetime) -> dt.datetime | None:
+    """The end of a pause for a while that has not ended yet, or None."""
+    until = parent.paused_until
+    return until if until is not None and until > now else None
+
+
 async def reschedule(s: AsyncSession, parent: Parent, now: dt.datetime) -> None:
     """Set ``parent.next_due_at`` from their days, time, zone and state; None when nothing is to be sent.
 
@@ -28,13 +34,16 @@ async def reschedule(s: AsyncSession, parent: Parent, now: dt.datetime) -> None:
         return
     days = parse_days(parent.tip_days)
     due = parent.next_due_at
+    rest = resting_until(parent, now)
     if (
-        due is not None
+        rest is None
+        and due is not None
         and due <= now
         and due == previous_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
     ):
         return
-    following = next_slot(now, days=days, at=parent.tip_time, tz=parent.time_zone)
+    # During a pause for a while the next slot is the first after it: the dispatcher needs no other rule.
+    following = next_slot(rest or now, days=days, at=parent.tip_time, tz=parent.time_zone)
     last = await deliveries.last_scheduled_slot(s, parent.id)
     zone = ZoneInfo(parent.time_zone)
     if last is not None and last.astimezone(zone).date() >= following.astimezone(zone).date():

@@ -8,13 +8,13 @@ stops.
 from __future__ import annotations
 
 from datetime import time
+from zoneinfo import ZoneInfo
 
 from bot.conversation.flow import Mode, Step
-from bot.conversation.formats import hhmm, local_moment, read_days, read_time
+from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
-from bot.conversation.schedules import reschedule
-from bot.conversation.turn import Turn, child_info, choice
-from bot.core.answers import typical_now
+from bot.conversation.schedules import reschedule, resting_until
+from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Reply
 from bot.core.schedule import (
     DEFAULT_DAYS,
@@ -27,10 +27,13 @@ from bot.core.schedule import (
 from bot.core.text import esc
 from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
 from db import families
-from db.models import ParentState
+from db.models import Child, ParentState
 
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
 PER_WEEK_CHOICES = (1, 2, 3)
+TOO_MANY_DAYS = (
+    "I send one to three tips a week, so each one has time to settle in. Please pick up to three days.\n\n"
+)
 
 
 def _rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
@@ -62,6 +65,9 @@ def schedule_line(turn: Turn) -> str:
         return line + " They are paused right now: send /resume to start them again."
     if parent.state == ParentState.STOPPED:
         return line + " They are stopped right now: send /resume to start them again."
+    rest = resting_until(parent, turn.now)
+    if rest is not None:
+        line += f" They are paused until {local_day(rest, parent.time_zone)}, then come back by themselves."
     if parent.next_due_at is not None:
         return line + f" The next one comes on {local_moment(parent.next_due_at, parent.time_zone)}."
     return line
@@ -126,6 +132,8 @@ async def on_days(turn: Turn, text: str) -> Outcome:
     days = read_days(value)
     if days is None:
         return say("Please tap a day, or type days like <i>Mon Thu</i>.")
+    if len(days) > max(PER_WEEK_CHOICES):
+        return ask_days(turn, TOO_MANY_DAYS)
     if len(days) == 1:  # one day: as many tips a week as before, spread out from it
         days = spread(min(days), len(parse_days(turn.parent.tip_days)))
     await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
@@ -181,18 +189,25 @@ async def _saved(turn: Turn, what: str) -> Outcome:
 
 
 async def finish(turn: Turn) -> Outcome:
-    """End of onboarding (or of joining): what is typical now, and when the first tip comes."""
+    """End of onboarding (or of joining): a short confirmation, and a first tip right after it."""
     child = await turn.child(turn.data.child_id)
     await turn.goto(None)
     await reschedule(turn.s, turn.parent, turn.now)
-    replies = []
-    if child is not None:
-        typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
-        replies.append(Reply(typical.text))
-    line = schedule_line(turn).replace("The next one comes", "Your first tip comes")
-    replies.append(
-        Reply(
-            f"All set! {line}\nMeanwhile, ask me anything about your child, or send /help to see what I can do."
-        )
-    )
-    return Outcome(replies)
+    return ready(turn, child, "All set!")
+
+
+def ready(turn: Turn, child: Child | None, lead: str) -> Outcome:
+    """A child is set up: one idea to try now (a tip, sent after this message and recorded like any other),
+    when tips come, and a button for what is typical now; the whole stage waits behind that button."""
+    line = schedule_line(turn)
+    if child is None:
+        return say(f"{lead} {line}\nAsk me anything about your child, or send /help.")
+    name = esc(child.name)
+    button = ((Button("🌱 What's typical now", f"c:normal:{child.id}"),),)
+    due = turn.parent.next_due_at
+    if due is not None and due.astimezone(ZoneInfo(turn.parent.time_zone)).date() == turn.today:
+        # The first scheduled tip comes later today: no second one a few hours before it.
+        text = f"{lead} The first idea for {name} comes later today.\n{line}\nAsk me anything, or send /help."
+        return Outcome([Reply(text, button)])
+    text = f"{lead} Here's a first idea to try with {name} now.\n{line}\nAsk me anything, or send /help."
+    return Outcome([Reply(text, button)], tips=[(turn.parent.id, child.id)])

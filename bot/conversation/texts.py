@@ -38,6 +38,7 @@ TOO_LONG = "That's a long message! Could you ask it in a sentence or two?"
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 CANCELLED = "OK, we've left that. Send /help to see what you can do."
 NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what you can do."
+FOR_ANOTHER_BOT = "That command is addressed to another bot, so I've left it. Send /help to see mine."
 NO_TIP = "I have no new tip to send right now. Ask me a question any time, or send /normal."
 TOO_MANY_CHILDREN = (
     f"You have {MAX_CHILDREN} children with me, the most I can keep for one parent. To add another, "

@@ -62,6 +62,11 @@ class Turn:
         """Move to ``step`` with ``data``; None leaves the flow (and forgets its data)."""
         await families.set_flow(self.s, self.parent, step, data.to_json() if step is not None else None)
 
+    async def hold(self, data: FlowData) -> None:
+        """Leave the flow but keep its answers and step (``data.held``), for a "carry on" button; the next
+        step anywhere forgets them."""
+        await families.set_flow(self.s, self.parent, None, data.to_json())
+
     async def child(self, child_id: int | str | None) -> Child | None:
         """The parent's own child with this id, or None (not theirs, gone, or not an id at all)."""
         if isinstance(child_id, str):

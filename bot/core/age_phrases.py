@@ -39,7 +39,7 @@ _WORD_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]+(?:{'|'.join(_UNITS[1:])}))?|
 _HALF = r"(?:\s*(?:and|&)\s*a\s+half|-and-a-half|\s*(?:and\s+)?1/2|\s*½)"
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUMBER}(?![a-z])|an?(?=\s)|half(?:\s+an?)?(?=\s))"
 _UNIT = (
-    r"(?:(?P<y>y(?:ears?|rs?|/o|\.o\.?|o)?)|(?P<m>m(?:o|ou)?n?t?h?s?)|(?P<w>w(?:ee)?k?s?)|(?P<d>d(?:ays?|ys?)?))"
+    r"(?:(?P<y>y(?:ears?|rs?|/o|\.o\.?|o)?)|(?P<m>m(?:o|ou)?n?t?h?s?)|(?P<w>w(?:ee)?k?s?|w/?o)|(?P<d>d(?:ays?|ys?)?))"
     r"(?![a-z])"
 )
 _ANY_UNIT = r"[\s-]*(?:y(?:ears?|rs?|/o|\.o\.?|o)?|m(?:o|ou)?n?t?h?s?|w(?:ee)?k?s?|d(?:ays?|ys?)?)(?![a-z])"
@@ -50,6 +50,11 @@ _AGE = re.compile(
     r"|(?P<newborn>\bnew[\s-]?born\b|\bjust\s+born\b)"
     rf"|\bturn(?:ed|s|ing)?\s+(?P<turned>\d|{_WORD_NUMBER})(?![a-z0-9])(?!{_ANY_UNIT}|{_HALF})"
     rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z])){_HALF}(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
+)
+# "6 months next week", "will be 1 next month", "turns 2 on Friday": not there yet, so a month less.
+_SOON = (
+    r"(?:next\s+(?:week|month)|soon|tomorrow|this\s+(?:week|weekend|month)"
+    r"|in\s+(?:a|two|three|\d)\s+(?:few\s+)?(?:days?|weeks?|months?)|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
 )
 _OLD_AFTER = re.compile(r"[\s-]*old\b")
 # With no unit, a small number is an age in years only in a few shapes: "he's 1 and ...", "she is almost two.",
@@ -62,8 +67,12 @@ _BARE_AGE = re.compile(
     rf"|\((?P<paren>[1-3](?:\.5)?)\)"
     rf"|\b(?:now\s+)?at\s+(?P<at>[1-3]){_BARE_END}"
     rf"|\b(?P<about2>almost|nearly)\s+(?P<near>[1-3]|one|two|three){_BARE_END}"
+    rf"|\b(?:will\s+be|turns|turning|is\s+turning)\s+(?P<will>[1-3]|one|two|three)(?=\s+{_SOON})"
+    rf"|\bage(?:d)?\s+(?P<aged>[1-3](?:\.5)?|one|two|three)(?!\d|[.,]\d|\s*(?:y|m|w|d)[a-z]*\b)"
 )
-_NEARLY_BEFORE = re.compile(r"\b(?:almost|nearly)\s+(?:a\s+)?$")
+# "6 months next week", "will be 1 next month", "turns 2 on Friday": not there yet, so a month less.
+_SOON_AFTER = re.compile(rf"(?:[\s-]*old)?\s+{_SOON}\b")
+_NEARLY_BEFORE = re.compile(r"\b(?:almost|nearly|(?:about|going)\s+to)\s+(?:a\s+)?$")
 # "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
 _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant)\b"
@@ -104,8 +113,11 @@ def find_ages(text: str) -> list[AgeMention]:
         found = _mention(match, lowered)
         if found is None:
             continue
-        if _NEARLY_BEFORE.search(lowered[: match.start()]) and found[0] > 0:
-            found = _months_label(found[0] - 1)  # "nearly 2" is 23 months
+        if found[0] > 0 and (
+            _NEARLY_BEFORE.search(lowered[: match.start()])
+            or (_SOON_AFTER.match(lowered, match.end()) and not match["newborn"])
+        ):
+            found = _months_label(found[0] - 1)  # "nearly 2" is 23 months, "6 months next week" 5
         mention = AgeMention(found[0], text[match.start() : match.end()], match.span(), found[1])
         if not _FOR_BEFORE.search(lowered[: match.start()]) or _OLD_AFTER.match(lowered, match.end()):
             strong.append(mention)
@@ -158,6 +170,12 @@ _FOREIGN_AGE = re.compile(
 )
 
 
+# "2 ans et demi", "2 años y medio", "2 anni e mezzo", "2 einhalb Jahre", "2 e meio": half a year more.
+_FOREIGN_HALF = re.compile(
+    r"\d{1,2}\s*(?:ans?|años?|anni|anos?|jahre?n?)?\s*(?:et\s+demi|y\s+medio|e\s+mezzo|e\s+meio|einhalb|und\s+ein\s+halb)"
+)
+
+
 def find_age_any_language(text: str) -> AgeMention | None:
     """An age in English, or a number with a month or year word of a few other languages ("8 mois")."""
     found = find_age(text)
@@ -166,7 +184,9 @@ def find_age_any_language(text: str) -> AgeMention | None:
     match = _FOREIGN_AGE.search(text.lower())
     if match is None:
         return None
-    number = int(match["n"] or match["cn"])
+    number = float(match["n"] or match["cn"])
+    if (match["y"] or match["cy"]) and _FOREIGN_HALF.match(text.lower(), match.start()):
+        number += 0.5
     months, label = _months_label(number * (12 if match["y"] or match["cy"] else 1))
     return AgeMention(months, text[match.start() : match.end()], match.span(), label)
 
@@ -175,9 +195,11 @@ def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
     """Ages with no unit, in years: "he's 1", "she's almost two", "(2.5)", "at 2"."""
     found = []
     for match in _BARE_AGE.finditer(lowered):
-        number = match["is"] or match["paren"] or match["at"] or match["near"]
+        number = (
+            match["is"] or match["paren"] or match["at"] or match["near"] or match["will"] or match["aged"]
+        )
         years = _number(number)
-        months = years * 12 - (1 if match["about"] or match["about2"] else 0)
+        months = years * 12 - (1 if match["about"] or match["about2"] or match["will"] else 0)
         whole, label = _months_label(months)
         found.append(AgeMention(whole, text[match.start() : match.end()], match.span(), label))
     return found
@@ -197,7 +219,9 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         return _months_label(years * 12)
     num = match["num"]
     half = 0.5 if match["half1"] or match["half2"] else 0.0
-    is_old = _OLD_AFTER.match(after) is not None
+    is_old = _OLD_AFTER.match(after) is not None or bool(
+        match["y"] and re.fullmatch(r"y(?:/o|\.o\.?|o)", match["y"])  # "2 yo before daycare": years old
+    )
     if num in ("a", "an") and not (half or is_old):
         return None  # "once a week", "a month ago": not an age
     if not is_old and (

@@ -73,6 +73,12 @@ DOCTOR = "If something about your child's health or development worries you, you
 URGENT = "If it feels urgent, get medical help right away."
 # For the parent's own health (pregnancy, birth, mood): their own care, never the child's doctor.
 OWN_DOCTOR = "For your own health, your own doctor, midwife or health visitor is the best person to ask."
+# A safety net under every "couldn't find that": a parent in distress whose words the safety check missed
+# still reads where help is, without an alarm that an ordinary question would not deserve.
+STRUGGLING = (
+    "And if things feel hard for you, your own doctor, midwife or health visitor is there for you too. "
+    "If anyone is in danger, call your local emergency number."
+)
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -138,7 +144,7 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
     kind = _small_talk(question, index)
     if kind is not None:
         return Answer(question, None, False, (), False, (), _small_talk_reply(kind), Scope.SMALLTALK)
-    language = foreign_language(question, index.vocabulary)
+    language = foreign_language(question, index.vocabulary, index.mendable)
     if language is not None:
         named = find_age_any_language(question)
         months = named.months if named else None
@@ -308,8 +314,17 @@ def _finish(
     banded = [i for i in ordered if i.kind is not Kind.BACKGROUND]
     background = [i for i in ordered if i.kind is Kind.BACKGROUND]
     shown = banded[:limit]
+    # A background line leads when it is what a "why" (or "at what age") asks, when it is simply the best
+    # answer to a question that asks neither what is typical nor how to help ("did that break our bond?"),
+    # or when the child's own stages say nothing and the items come from another stage: background holds at
+    # every age.
     lead_background = bool(background) and (
-        not shown or (ordered.index(background[0]) < ordered.index(shown[0]) and query.intent is Intent.WHY)
+        not shown
+        or (
+            ordered.index(background[0]) < ordered.index(shown[0])
+            and (query.intent is Intent.WHY or (query.intent is None and ordered[0] is background[0]))
+        )
+        or bool(elsewhere)
     )
     if (
         background
@@ -495,6 +510,26 @@ _SMALL_TALK_FILLER = frozenset(
         "again",
         "x",
         "xx",
+        # who is greeted or thanked, and how: "hey bot", "hi everyone", "just wanted to say thanks"
+        "bot",
+        "there",
+        "everyone",
+        "all",
+        "guys",
+        "mate",
+        "buddy",
+        "friend",
+        "secure",
+        "base",
+        "securebase",
+        "just",
+        "wanted",
+        "to",
+        "say",
+        "oh",
+        "ah",
+        "and",
+        "too",
     }
 )
 _THANKS = frozenset(
@@ -586,7 +621,7 @@ def _past_last_band(age: _Age, library: Library) -> str:
 def _not_found(library: Library) -> str:
     return (
         f"I couldn't find that in the guidance I answer from, which covers {_e(_topics(library))}. "
-        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}"
+        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{STRUGGLING}"
     )
 
 
@@ -599,13 +634,19 @@ def _lead(age: _Age | None, first: Kind, elsewhere: tuple[Band, ...]) -> str:
     }[first]
     if elsewhere and age is not None:
         labels = " and ".join(_e(b.label) for b in elsewhere)
-        return f"The guidance describes this at <b>{labels}</b> rather than at {_e(age.label)}:"
+        return f"The guidance describes this at <b>{labels}</b> rather than {_at(age.label)}:"
     if age is None:
         return f"{what}:"
     corrected = " corrected" if age.corrected else ""
     if age.who:
         return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}):"
-    return f"{what} at <b>{_e(age.label)}</b>:"
+    return f"{what} {_at(age.label, bold=True)}:"
+
+
+def _at(label: str, *, bold: bool = False) -> str:
+    """ "at 10 months", but "for a newborn" (never "at newborn")."""
+    shown = f"<b>{_e(label)}</b>" if bold else _e(label)
+    return f"for a {shown}" if label == "newborn" else f"at {shown}"
 
 
 def _compose_short(
@@ -715,4 +756,6 @@ def _who(age: _Age, *, bold: bool) -> str:
     """ "Mia is 10 months old" or "At 10 months"."""
     name, label = (f"<b>{_e(x)}</b>" if bold else _e(x) for x in (age.who or "", age.label))
     corrected = " (corrected age)" if age.corrected else ""
-    return f"{name} is {label} old{corrected}" if age.who else f"At {label}{corrected}"
+    if age.who:
+        return f"{name} is {label} old{corrected}"
+    return f"For a {label}{corrected}" if age.label == "newborn" else f"At {label}{corrected}"

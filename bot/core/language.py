@@ -10,6 +10,8 @@ are not English and py3langid (whose model ships in the package) names another l
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Callable, Iterable
 from functools import cache
 
 # Below this share of English words a message may be in another language; the detector then decides.
@@ -18,7 +20,14 @@ ENGLISH_SHARE = 0.75
 CONFIDENCE = 0.9
 # When hardly any word is English ("il mio bambino piange quando esco"), the detector need only be this sure.
 FEW_ENGLISH_SHARE = 0.35
-FEW_ENGLISH_CONFIDENCE = 0.5
+FEW_ENGLISH_CONFIDENCE = 0.3
+# A one-word message ("danke", "gracias") is foreign only when the detector is this sure.
+ONE_WORD_CONFIDENCE = 0.5
+# The word list is large and noisy ("mit", "es" and "mi" are in it): in a message that may be foreign, a
+# word counts as English only when it is this frequent, known to the content, or a typo of a known word.
+COMMON_ENGLISH = 2000
+# Shorter words have too many neighbours: "mein" is one letter from "mean", "sohn" from "son".
+MENDABLE_MIN = 6
 # Languages the detector chooses among: the common ones, so a short English message is not taken for an
 # obscure language that shares its letters.
 LANGUAGES = (
@@ -36,25 +45,81 @@ NAMES = {
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+class WordList:
+    """A fixed set of words as one sorted string per word length, searched by halves: a few microseconds a
+    word, in about 2 MB where a frozenset of the same 160,000 words keeps about 17 MB (bench/memory.py)."""
+
+    __slots__ = ("_by_length",)
+
+    def __init__(self, words: Iterable[str]) -> None:
+        by_length: dict[int, list[str]] = {}
+        for word in words:
+            if word:
+                by_length.setdefault(len(word), []).append(word)
+        self._by_length = {size: "".join(sorted(group)) for size, group in by_length.items()}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word:
+            return False
+        size = len(word)
+        packed = self._by_length.get(size)
+        if packed is None:
+            return False
+        low, high = 0, len(packed) // size
+        while low < high:
+            middle = (low + high) // 2
+            if packed[middle * size : (middle + 1) * size] < word:
+                low = middle + 1
+            else:
+                high = middle
+        return packed[low * size : (low + 1) * size] == word
+
+
 @cache
-def _english_words() -> frozenset[str]:
+def _word_lists() -> tuple[WordList, WordList]:
+    """Every English word, and the common ones (the list is noisy: "mit", "es" and "mi" are in it)."""
     from spellchecker import SpellChecker
 
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return WordList(counts), WordList(w for w, n in counts.items() if n >= COMMON_ENGLISH)
+
+
+def _english_words() -> WordList:
+    return _word_lists()[0]
+
+
+def _common_english() -> WordList:
+    return _word_lists()[1]
 
 
 @cache
 def _identifier() -> object:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+    """The detector restricted to ``LANGUAGES``, built from the packaged model without keeping the full one:
+    ``set_languages`` would keep all 97 languages' table beside the subset (about 19 MB more)."""
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+    from py3langid.modelio import load_model  # type: ignore[import-untyped]
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    wanted = set(LANGUAGES)
+    kept = [i for i, code in enumerate(classes) if code in wanted]
+    identifier = LanguageIdentifier(
+        np.asarray(ptc)[:, kept],
+        np.asarray(pc)[kept],
+        [classes[i] for i in kept],
+        nextmove,
+        array("i", output),  # a number per state of the automaton: an array, not 104,000 int objects
+        norm_probs=True,
+        tk_row=row,
+    )
+    identifier._rowbase = array("q", identifier._rowbase)  # the same numbers, read the same way
     return identifier
 
 
 def warm() -> None:
     """Load the word list and the detector now rather than on a parent's first question."""
     _english_words()
+    _common_english()
     _identifier()
 
 
@@ -62,20 +127,33 @@ def is_english_word(word: str) -> bool:
     return word.lower() in _english_words()
 
 
-def foreign_language(text: str, known: frozenset[str] | set[str] = frozenset()) -> str | None:
+def foreign_language(
+    text: str,
+    known: frozenset[str] | set[str] = frozenset(),
+    mendable: Callable[[str], bool] | None = None,
+) -> str | None:
     """The language of ``text`` when it is confidently not English (an ISO 639-1 code), else None.
 
-    ``known`` are words the caller knows as its own (content and lexicon words), counted as English.
+    ``known`` are words the caller knows as its own (content and lexicon words), counted as English, and
+    ``mendable`` says whether a word is a typo of one of them ("seperation"), which counts as English too.
     """
     found = _LETTERS.findall(text.lower())
     if not found:
         return None
-    english = _english_words()
-    share = sum(w in english or w in known for w in found) / len(found)
-    if share >= ENGLISH_SHARE or (len(found) < 2 and all(w.isascii() for w in found)):
+    english = _common_english()
+    share = sum(
+        w in english
+        or w in known
+        or (mendable is not None and len(w) >= MENDABLE_MIN and w.isascii() and mendable(w))
+        for w in found
+    ) / len(found)
+    if share >= ENGLISH_SHARE:
         return None
     language, confidence = _identifier().classify(text)  # type: ignore[attr-defined]
-    needed = FEW_ENGLISH_CONFIDENCE if share < FEW_ENGLISH_SHARE else CONFIDENCE
+    if len(found) < 2:
+        needed = ONE_WORD_CONFIDENCE
+    else:
+        needed = FEW_ENGLISH_CONFIDENCE if share < FEW_ENGLISH_SHARE else CONFIDENCE
     if language == "en" or confidence < needed:
         return None
     return str(language)

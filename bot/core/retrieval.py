@@ -67,6 +67,22 @@ GENERIC_WEIGHT = 0.5
 # Words a negation reaches ("doesn't want to be held": want, held).
 NEGATION_REACH = 2
 NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "nobody", "none", "neither", "nor"})
+# A subject the content does not cover weighs this much more when a question frame points at it ("how much
+# milk", "when should she sit up", "is it normal he isn't walking"): then it is what the question is about.
+FOCUS_WEIGHT = 2.0
+# How many content words after a frame it points at.
+FOCUS_REACH = 2
+_FOCUS_FRAME = re.compile(
+    r"\b(?:how\s+(?:much|many|often|long|early|soon)|when\s+(?:should|will|would|do|does|did|can|could|is|are)"
+    r"|(?:at\s+)?what\s+age|how\s+old|is\s+it\s+(?:normal|ok|okay|too\s+early|too\s+late|bad|safe)"
+    r"(?:\s+(?:that|if|to|for))?|is\s+(?:this|that)\s+(?:normal|ok|okay)|enough"
+    r"|how\s+(?:do|can|should|could)\s+(?:i|we)\s+(?:get|make|stop|start|teach|know\s+if|introduce|switch)"
+    r"|(?:is|could|might)\s+(?:it|this|that)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
+    r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
+    r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
+    r"(?:\s+(?:that|if|about))?)\b"
+)
+_FOCUS_STOP = frozenset({"when", "whenever", "while", "if", "because", "after", "before", "since", "unless"})
 _CLAUSES = re.compile(r"([,.;:!?()\n]+|\bbut\b|\bthough\b|\balthough\b)")
 
 
@@ -83,7 +99,7 @@ class Query:
     concepts: tuple[int, ...]  # concepts named
     out_of_scope: tuple[OutOfScope, ...]  # subjects named that the content does not cover
     out_of_scope_stems: frozenset[str]  # the words those subjects claimed
-    out_of_scope_words: int
+    out_of_scope_words: float  # words of uncovered subjects, double where a question frame points at one
     unknown: tuple[str, ...]  # words known neither to the content, the phrasings nor the lexicon
     hints: tuple[AgeHint, ...]  # "baby", "toddler": an age hint, used when no age is known
     negated: bool
@@ -116,6 +132,12 @@ class _Phrase:
     synonym: int | None  # index into lexicon.synonyms
     out_of_scope: int | None  # index into lexicon.out_of_scope
     concept: int | None  # index into questions.concepts
+    # Modifier stems in the phrase ("not" in "not crawling"): each must sit right before one of the phrase's
+    # other words in the question, so "can't find me ... crawls" never makes "not crawling".
+    modifiers: tuple[str, ...] = ()
+    # The phrase's stems in order: an uncovered subject's phrase of several words must be said as a phrase
+    # ("good nursery near" is not "leave her at nursery after a good nap").
+    sequence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +172,7 @@ class Index:
             for phrase in phrases:
                 split = tuple(words(phrase))
                 self._intents.setdefault(split[0], []).append((intent, split))
+        self._modifier_stems = frozenset(self.stem(w) for w in lexicon.modifiers)
         self._phrases: list[_Phrase] = []
         self._phrases_by_stem: dict[str, list[int]] = {}
         self._build_phrases()
@@ -284,7 +307,11 @@ class Index:
                         f"{where}: phrase {phrase!r} means the same words as one in {owner[bag]}"
                     )
                 number = len(self._phrases)
-                self._phrases.append(_Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept))
+                modifiers = tuple(stem for stem, _ in bag if stem in self._modifier_stems)
+                sequence = tuple(self._content_stems(phrase))
+                self._phrases.append(
+                    _Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept, modifiers, sequence)
+                )
                 for stem, _ in bag:
                     self._phrases_by_stem.setdefault(stem, []).append(number)
 
@@ -321,6 +348,10 @@ class Index:
         self._corrections[word] = found
         return found or word
 
+    def mendable(self, word: str) -> bool:
+        """Whether ``word`` is known or a typo of a known word ("seperation")."""
+        return self.correct(word) in self._known
+
     def _tokens(self, text: str, *, correct: bool) -> list[_Token]:
         """Content words with their stems, negated when a "not" reaches them in the same clause."""
         tokens: list[_Token] = []
@@ -340,15 +371,18 @@ class Index:
 
     def analyse(self, question: str, skip: Iterable[tuple[int, int]] = ()) -> Query:
         """Understand ``question``; ``skip`` are spans (the age phrases) to leave out."""
+        plain = question
         for start, end in sorted(skip, reverse=True):
             question = question[:start] + " , " + question[end:]
+            plain = plain[:start] + " " + plain[end:]  # for question frames: "how do I get my 1yo to nap"
         typed = [self.correct(w) for w in words(question)]
         intent, intent_words = self._intent(typed)
         hints = tuple(dict.fromkeys(self._hints[w] for w in typed if w in self._hints))
         tokens = [t for t in self._tokens(question, correct=True) if t.position not in intent_words]
         stems = Counter(t.stem for t in tokens)
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
-        synonyms, outside, concepts = self._match_phrases(phrase_stems)
+        pairs, focus, sequence = self._pairs_and_focus(plain)
+        synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence)
         terms: dict[str, float] = {}
         marked: dict[str, float] = {}
         unknown: list[str] = []
@@ -386,7 +420,10 @@ class Index:
                 )
             ),
             out_of_scope_stems=outside_stems,
-            out_of_scope_words=sum(self._phrases[n].size for n in outside),
+            out_of_scope_words=sum(
+                self._phrases[n].size * (FOCUS_WEIGHT if focus & self._phrase_stems(n) else 1.0)
+                for n in outside
+            ),
             unknown=tuple(unknown),
             hints=hints,
             negated=any(t.negated for t in tokens),
@@ -407,8 +444,55 @@ class Index:
                         best = (size, -start, intent)
         return (best[2] if best else None), positions
 
-    def _match_phrases(self, available: Counter[str]) -> tuple[list[int], list[int], list[int]]:
-        """Greedy, longest phrase first; a word is used by one phrase at most.
+    def _phrase_stems(self, number: int) -> frozenset[str]:
+        return frozenset(stem for stem, _ in self._phrases[number].bag)
+
+    def _pairs_and_focus(self, plain: str) -> tuple[frozenset[tuple[str, str]], frozenset[str], list[str]]:
+        """Which word each modifier sits right before ("not" -> "walk" in "isn't walking"), and the words a
+        question frame points at ("how much *milk*", "when should she *sit*", "is it normal he isn't
+        *walking*"): the subject the question is about, not a word it mentions on the way."""
+        pairs: set[tuple[str, str]] = set()
+        focus: set[str] = set()
+        sequence: list[str] = []  # the question's stems in order, "|" between clauses
+        stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
+        text = normalise(plain)
+        for clause in _CLAUSES.split(text):
+            pending: list[str] = []
+            sequence.append("|")
+            for raw in split_words(clause):
+                word = self.correct(raw)
+                if word in modifiers:
+                    stem = self.stem(word)
+                    pairs.update((m, stem) for m in pending)  # "only wants me": only -> want
+                    pending.append(stem)
+                    sequence.append(stem)
+                elif word not in stopwords:
+                    stem = self.stem(word)
+                    pairs.update((m, stem) for m in pending)
+                    pending = []
+                    sequence.append(stem)
+        for match in _FOCUS_FRAME.finditer(text):
+            taken = 0
+            for raw in split_words(_CLAUSES.split(text[match.end() :], maxsplit=1)[0]):
+                word = self.correct(raw)
+                if word in _FOCUS_STOP:
+                    break  # "is it normal to want cuddles when she's hurt": the frame ends at "when"
+                if word in stopwords or word in modifiers or word in self.lexicon.generic:
+                    continue
+                focus.add(self.stem(word))
+                taken += 1
+                if taken >= FOCUS_REACH:
+                    break
+        return frozenset(pairs), frozenset(focus), sequence
+
+    def _match_phrases(
+        self,
+        available: Counter[str],
+        pairs: frozenset[tuple[str, str]] = frozenset(),
+        sequence: list[str] | None = None,
+    ) -> tuple[list[int], list[int], list[int]]:
+        """Greedy, longest phrase first; a word is used by one phrase at most, and a modifier in a phrase
+        must sit right before another of its words (``pairs``).
 
         Returns the phrase numbers matched: synonyms, out-of-scope subjects and concepts."""
         candidates = {n for stem in available for n in self._phrases_by_stem.get(stem, ())}
@@ -419,6 +503,18 @@ class Index:
         concepts: list[int] = []
         for number in ordered:
             phrase = self._phrases[number]
+            if (
+                phrase.out_of_scope is not None
+                and sequence is not None
+                and len(phrase.sequence) > 1
+                and not _contains(sequence, list(phrase.sequence))
+            ):
+                continue
+            if phrase.modifiers and not all(
+                any((m, stem) in pairs or (stem, m) in pairs for stem, _ in phrase.bag if stem != m)
+                for m in phrase.modifiers
+            ):
+                continue
             if all(available[stem] - claimed[stem] >= count for stem, count in phrase.bag):
                 claimed.update(dict(phrase.bag))
                 if phrase.synonym is not None:
@@ -505,6 +601,8 @@ class Index:
         uncovered subject claimed counts only when a phrasing, concept or synonym explains it ("feeds her
         doll"), not when the item's text merely shares it ("crawl" in the secure-base background)."""
         stems = scored.strong | (scored.stems - query.out_of_scope_stems)
+        if stems <= query.out_of_scope_stems:
+            return 0.0  # "only feeds well for me": an item sharing just the uncovered word explains nothing
         return sum(GENERIC_WEIGHT if stem in self._generic else 1.0 for stem in stems)
 
     def rank(self, query: Query) -> list[tuple[Item, float]]:

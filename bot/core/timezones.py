@@ -13,6 +13,7 @@ import gc
 import json
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator
@@ -202,19 +203,62 @@ class _City(NamedTuple):
     population: int
 
 
+class _Cities:
+    """The city table as a few flat arrays, a city made on demand: 34,000 objects of their own (a tuple, a
+    name, a number each) held about 11 MB for the life of the process; these arrays hold about 1 MB."""
+
+    __slots__ = ("_fields", "_names", "_population", "_starts", "_values")
+
+    def __init__(self, names: list[str], fields: array[int], values: tuple[str, ...], people: array[int]):
+        self._names = "\n".join(names)
+        self._starts = array("I", [0])
+        for name in names:
+            self._starts.append(self._starts[-1] + len(name) + 1)
+        self._fields = fields  # country, admin1 and zone of each city, as numbers of ``values``
+        self._values = values
+        self._population = people
+
+    def __len__(self) -> int:
+        return len(self._population)
+
+    def __getitem__(self, index: int) -> _City:
+        values, at = self._values, 3 * index
+        return _City(
+            self._names[self._starts[index] : self._starts[index + 1] - 1],
+            values[self._fields[at]],
+            values[self._fields[at + 1]],
+            values[self._fields[at + 2]],
+            self._population[index],
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class _Gazetteer:
-    cities: tuple[_City, ...]
-    by_name: dict[str, list[int]]  # folded name -> cities, most populous first
-    by_other_name: dict[str, list[int]]  # the same for alternate names ("Kiev", "Bangalore", "NYC")
-    # Sorted (folded tail of a name, city): "new york city", "york city" and "city", for a prefix search.
-    tails: tuple[tuple[str, int], ...]
+    cities: _Cities
+    by_name: dict[str, tuple[int, ...]]  # folded name -> cities, most populous first
+    by_other_name: dict[str, tuple[int, ...]]  # the same for alternate names ("Kiev", "Bangalore", "NYC")
+    # Sorted folded tails of names ("new york city", "york city" and "city"), for a prefix search, and the
+    # city of each.
+    tails: tuple[str, ...]
+    tail_cities: array[int]
     zone_city: dict[str, int]  # zone -> the city that names it (its own city, else its biggest)
     zone_people: dict[str, int]
     countries: dict[str, str]  # ISO code -> name
     country_by_name: dict[str, str]  # folded name -> ISO code
     states: dict[str, str]  # folded US state name -> code
     people: dict[tuple[str, str], dict[str, int]]  # (country, US state or "") -> zone -> people in its cities
+
+
+class _Records(NamedTuple):
+    """What the index needs of the city file, in a few large strings and arrays: the parsed file is millions
+    of small objects, and only when none of them outlives the parse can the allocator hand their memory back
+    (built among them, the index kept about 60 MB of half-empty memory alive; bench/memory.py)."""
+
+    own_names: str  # each city's name, one a line, most populous city first
+    names: str  # each city's names, one a line: its own, then its alternates when it is big
+    counts: array[int]  # how many lines of ``names`` each city has
+    places: str  # "country<TAB>admin1<TAB>zone", one a line
+    population: array[int]
 
 
 # Letters that Unicode does not split into a base letter and an accent.
@@ -274,18 +318,9 @@ def _gazetteer() -> _Gazetteer:
         return _build()
 
 
-def _build() -> _Gazetteer:
-    zones = available_timezones()
+def _read_cities(zones: set[str]) -> _Records:
+    """The cities with a known zone, most populous first, as ``_Records``; the parsed file is freed on return."""
     raw = sorted(_data("cities15000.json").values(), key=lambda c: -int(c["population"] or 0))
-    cities: list[_City] = []
-    primary: defaultdict[str, list[int]] = defaultdict(list)
-    other: defaultdict[str, list[int]] = defaultdict(list)
-    tails: list[tuple[str, int]] = []
-    zone_people: defaultdict[str, int] = defaultdict(int)
-    people: defaultdict[tuple[str, str], defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
-    own: dict[str, int] = {}
-    biggest: dict[str, int] = {}
-    zone_keys = {zone: fold(zone.rsplit("/", 1)[-1]) for zone in zones}
     raw = [record for record in raw if record["timezone"] in zones]
     # A small town is typed by its own name; a big city also by its other names ("Kiev", "Calcutta", "NYC").
     lines = [
@@ -294,23 +329,48 @@ def _build() -> _Gazetteer:
         else [record["name"]]
         for record in raw
     ]
-    folded = iter(_fold_lines("\n".join(name for names in lines for name in names)))
-    for record, names in zip(raw, lines, strict=True):
-        index = len(cities)
-        zone = record["timezone"]
-        population = int(record["population"] or 0)
-        city = _City(record["name"], record["countrycode"], record["admin1code"] or "", zone, population)
-        cities.append(city)
+    return _Records(
+        own_names="\n".join(record["name"] for record in raw),
+        names="\n".join(name for names in lines for name in names),
+        counts=array("I", map(len, lines)),
+        places="\n".join(f"{r['countrycode']}\t{r['admin1code'] or ''}\t{r['timezone']}" for r in raw),
+        population=array("q", (int(record["population"] or 0) for record in raw)),
+    )
+
+
+def _build() -> _Gazetteer:
+    zones = available_timezones()
+    records = _read_cities(zones)
+    gc.collect()  # it also hands back what the parse left in the allocator's free lists (about 35 MB)
+    primary: defaultdict[str, list[int]] = defaultdict(list)
+    other: defaultdict[str, list[int]] = defaultdict(list)
+    tails: list[tuple[str, int]] = []
+    zone_people: defaultdict[str, int] = defaultdict(int)
+    people: defaultdict[tuple[str, str], defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    own: dict[str, int] = {}
+    biggest: dict[str, int] = {}
+    values: dict[str, int] = {}  # country, admin1 or zone -> its number in the city table
+    fields = array("H")
+    zone_keys = {zone: fold(zone.rsplit("/", 1)[-1]) for zone in zones}
+    folded = iter(_fold_lines(records.names))
+    places = records.places.split("\n")
+    for index, (place, count, population) in enumerate(
+        zip(places, records.counts, records.population, strict=True)
+    ):
+        country, admin1, zone = place.split("\t")
+        fields.extend(values.setdefault(value, len(values)) for value in (country, admin1, zone))
         zone_people[zone] += population
-        people[city.country, ""][zone] += population
-        if city.country == "US":
-            people["US", city.admin1][zone] += population
+        people[country, ""][zone] += population
+        if country == "US":
+            people["US", admin1][zone] += population
         biggest.setdefault(zone, index)
         name = next(folded)
         primary[name].append(index)
         # Short alternates are mostly airport codes ("SAN", "POR"); only a big city's ("NYC") is what people type.
         keys = {
-            key for _ in names[1:] if (key := next(folded)) and (len(key) > 3 or population >= _CODE_CITY)
+            key
+            for _ in range(count - 1)
+            if (key := next(folded)) and (len(key) > 3 or population >= _CODE_CITY)
         }
         keys.discard(name)
         for key in keys:
@@ -322,11 +382,13 @@ def _build() -> _Gazetteer:
     countries = {code: c["name"] for code, c in _data("countries.json").items()}
     country_by_name = {fold(name): code for code, name in countries.items()} | COUNTRY_WORDS
     states = {fold(state["name"]): code for code, state in _data("us_states.json").items()}
+    ordered = sorted(set(tails))
     return _Gazetteer(
-        cities=tuple(cities),
-        by_name=dict(primary),
-        by_other_name=dict(other),
-        tails=tuple(sorted(set(tails))),
+        cities=_Cities(records.own_names.split("\n"), fields, tuple(values), records.population),
+        by_name={key: tuple(found) for key, found in primary.items()},
+        by_other_name={key: tuple(found) for key, found in other.items()},
+        tails=tuple(tail for tail, _ in ordered),
+        tail_cities=array("I", (city for _, city in ordered)),
         zone_city=biggest | own,
         zone_people=dict(zone_people),
         countries=countries,
@@ -435,7 +497,7 @@ def _cities(found: list[int], key: str = "", *, guess: bool = False) -> ZoneLook
     namesake = any(
         gazetteer.cities[i].zone != best.zone
         and gazetteer.cities[i].population * _DOMINANT >= best.population
-        for i in gazetteer.by_name.get(key, [])
+        for i in gazetteer.by_name.get(key, ())
     )
     return ZoneLookup((_city_choice(kept[0], namesake),))
 
@@ -508,11 +570,12 @@ def _fixed(minutes: int) -> ZoneChoice:
 
 def _prefix(key: str) -> list[int]:
     """Cities with a word that starts with ``key`` ("york" -> New York City), most populous first."""
-    tails = _gazetteer().tails
+    gazetteer = _gazetteer()
+    tails = gazetteer.tails
     found: set[int] = set()
-    at = bisect_left(tails, (key, -1))
-    while at < len(tails) and tails[at][0].startswith(key):
-        found.add(tails[at][1])
+    at = bisect_left(tails, key)
+    while at < len(tails) and tails[at].startswith(key):
+        found.add(gazetteer.tail_cities[at])
         at += 1
     return sorted(found)
 
@@ -560,7 +623,7 @@ def _named(key: str) -> list[int]:
     one, so "Porto" is Porto and not a bigger city that also has that alternate name."""
     gazetteer = _gazetteer()
     cities = gazetteer.cities
-    own, other = gazetteer.by_name.get(key, []), gazetteer.by_other_name.get(key, [])
+    own, other = gazetteer.by_name.get(key, ()), gazetteer.by_other_name.get(key, ())
     scored = [(cities[i].population * _DOMINANT, i) for i in own] + [(cities[i].population, i) for i in other]
     return [i for _, i in sorted(scored, key=lambda pair: (-pair[0], pair[1]))]
 

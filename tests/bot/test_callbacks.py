@@ -18,10 +18,16 @@ async def families(bot: Harness) -> tuple[TgParent, TgParent, int, int]:
     sam, eve = TgParent(401, "Sam"), TgParent(402, "Eve")
     await onboard(bot, sam, name="Mia")
     await onboard(bot, eve, name="Secret")
+    bot.clock.advance(minutes=5)
     await bot.say(eve, "/tip")
     async with bot.sessions() as s:
         child = await s.scalar(select(Child).where(Child.name == "Secret"))
-        delivery = await s.scalar(select(Delivery))
+        delivery = await s.scalar(
+            select(Delivery)
+            .join(Parent, Parent.id == Delivery.parent_id)
+            .where(Parent.chat_id == 402)
+            .order_by(Delivery.id.desc())
+        )
     assert child is not None
     assert delivery is not None
     return sam, eve, child.id, delivery.id

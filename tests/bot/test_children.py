@@ -26,10 +26,14 @@ async def two_children(bot: Harness, parent: TgParent) -> None:
     await bot.say(parent, "Leo")
     await bot.say(parent, "1 February 2025")
     added = await bot.tap(parent, "No")
-    assert texts(added) == [
-        typical_now(LEO, library=default_library(), today=NOW.date()).text,
-        "Leo is added. Tips for Leo come along with your others. Tips come on Sundays at 09:00 "
-        "(London time). The next one comes on Sunday 6 December at 09:00.",
+    assert added[0].text == (
+        "Leo is added! Here's a first idea to try with Leo now.\nTips come on Sundays at 09:00 "
+        "(London time). The next one comes on Sunday 6 December at 09:00.\nAsk me anything, or "
+        "send /help."
+    )
+    assert added[1].text.startswith("<b>Leo</b> · 1 year 9 months\n\n<b>Try this</b>")
+    assert texts(await bot.press(parent, added[0].data_for("🌱 What's typical now"))) == [
+        typical_now(LEO, library=default_library(), today=NOW.date()).text
     ]
 
 
@@ -121,10 +125,11 @@ async def test_one_child_needs_no_choice_and_normal_and_tip(bot: Harness):
     assert texts(await bot.say(sam, "/normal")) == [
         typical_now(MIA, library=default_library(), today=NOW.date()).text
     ]
+    bot.clock.advance(minutes=5)  # a while after the first tip, which setup sent
     tip = await bot.say(sam, "/tip")
     assert len(tip) == 1
     async with bot.sessions() as s:
-        delivery = await s.scalar(select(Delivery))
+        delivery = await s.scalar(select(Delivery).order_by(Delivery.id.desc()))
     assert delivery is not None
     assert delivery.kind == "on_demand"
     assert tip[0].buttons[0] == [
@@ -135,7 +140,7 @@ async def test_one_child_needs_no_choice_and_normal_and_tip(bot: Harness):
     assert await bot.tap(sam, "👍 Helpful") == []
     assert bot.toasts()[-1] == "Thanks! Glad it helped."
     async with bot.sessions() as s:
-        delivery = await s.scalar(select(Delivery))
+        delivery = await s.scalar(select(Delivery).order_by(Delivery.id.desc()))
     assert delivery is not None
     assert delivery.feedback == "helpful"
 
@@ -153,6 +158,7 @@ async def test_normal_and_tip_with_two_children_offer_buttons(bot: Harness):
     assert texts(await bot.tap(sam, "Leo")) == [
         typical_now(LEO, library=default_library(), today=NOW.date()).text
     ]
+    bot.clock.advance(minutes=5)
     which = await bot.say(sam, "/tip")
     assert texts(which) == ["A tip for which child?"]
     tip = await bot.tap(sam, "Mia")
@@ -185,11 +191,16 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     )
     await bot.say(sam, "/settings")
     await bot.tap(sam, "📅 Days")
-    await bot.say(sam, "mon tue wed thu fri")
+    too_many = await bot.say(sam, "mon tue wed thu fri")
+    assert too_many[0].text.startswith("I send one to three tips a week, so each one has time to settle in.")
+    assert too_many[0].button_labels == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert texts(await bot.say(sam, "mon wed fri"))[0].startswith(
+        "Done. Tips come on Mondays, Wednesdays and Fridays at"
+    )
     await bot.say(sam, "/settings")
     await bot.tap(sam, "📅 Days")
     assert texts(await bot.tap(sam, "Sat"))[0].startswith(
-        "Done. Tips come on Mondays, Wednesdays, Thursdays, Saturdays and Sundays at"
+        "Done. Tips come on Mondays, Wednesdays and Saturdays at"
     )
     await bot.say(sam, "/settings")
     await bot.tap(sam, "📅 Days")
@@ -205,12 +216,16 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
 async def test_pause_resume_stop(bot: Harness):
     sam = TgParent(207)
     await onboard(bot, sam)
-    assert texts(await bot.say(sam, "/pause"))[0].startswith("Tips are paused.")
+    await bot.say(sam, "/pause")
+    assert texts(await bot.tap(sam, "Until I resume")) == [
+        "Tips are paused until you send /resume. You can still ask me anything."
+    ]
     parent = await bot.parent_row(207)
     assert parent is not None
     assert (parent.state, parent.next_due_at) == ("paused", None)
     assert texts(await bot.say(sam, "/resume"))[0].startswith("Tips are back on. Tips come on Sundays")
     await bot.say(sam, "/stop")
+    await bot.tap(sam, "Yes, stop tips")
     parent = await bot.parent_row(207)
     assert parent is not None
     assert (parent.state, parent.next_due_at) == ("stopped", None)
@@ -262,4 +277,6 @@ async def test_keeping_the_default_schedule_sets_what_the_button_says(bot: Harne
     await bot.tap(sam, "No")
     await bot.say(sam, "London")
     done = await bot.tap(sam, "Sunday 09:00 is fine")
-    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (London time).")
+    assert done[0].text.startswith(
+        "All set! Here's a first idea to try with Leo now.\nTips come on Sundays at 09:00 (London time)."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.conversation.detours import ASKS
 from bot.conversation.flow import FlowData, Mode, Step, read_step
 from bot.conversation.router import PRESS_STEPS, STEPS
 
@@ -44,3 +45,15 @@ def test_a_step_this_version_no_longer_has_reads_as_none() -> None:
     assert read_step("tz") is Step.TZ
     assert read_step("onboarding") is None
     assert read_step(None) is None
+
+
+def test_every_step_but_a_waiting_question_can_be_asked_again() -> None:
+    """After a question on the way, or to carry on after /cancel, each step's question is asked again."""
+    assert set(ASKS) == set(Step) - {Step.ASK}
+
+
+def test_a_held_step_round_trips() -> None:
+    data = FlowData(mode=Mode.ADD, name="Leo", held=Step.BIRTHDATE)
+    assert data.to_json() == {"mode": "add", "name": "Leo", "held": "birthdate"}
+    assert FlowData.from_json(data.to_json()) == data
+    assert FlowData.from_json({"held": "someday"}) == FlowData()

@@ -22,7 +22,10 @@ async def test_second_caregiver_joins_and_sets_their_own_schedule(bot: Harness):
     assert bot.api.last_to(301).text == "Alex joined as a caregiver for Mia."
     await bot.say(alex, "Sydney")
     done = await bot.tap(alex, "Sunday 09:00 is fine")
-    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (Sydney time).")
+    assert done[0].text.startswith(
+        "All set! Here's a first idea to try with Mia now.\nTips come on Sundays at 09:00 (Sydney time)."
+    )
+    assert done[1].text.startswith("<b>Mia</b> · 8 months")
 
     async with bot.sessions() as s:
         links = (await s.scalars(select(Caregiver))).all()

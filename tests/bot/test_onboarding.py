@@ -50,11 +50,15 @@ async def test_whole_onboarding_with_defaults(bot: Harness):
     assert days[0].button_labels[1:] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     done = await bot.tap(sam, "Sunday 09:00 is fine")
-    assert texts(done) == [
-        typical("Mia", date(2026, 3, 15)),
-        "All set! Tips come on Sundays at 09:00 (London time). Your first tip comes on Sunday "
-        "6 December at 09:00.\nMeanwhile, ask me anything about your child, or send /help to see what I can do.",
-    ]
+    assert done[0].text == (
+        "All set! Here's a first idea to try with Mia now.\nTips come on Sundays at 09:00 (London "
+        "time). The next one comes on Sunday 6 December at 09:00.\nAsk me anything, or send /help."
+    )
+    assert done[0].button_labels == ["🌱 What's typical now"]
+    assert done[1].text.startswith("<b>Mia</b> · 8 months\n\n<b>Try this</b>\n")  # the idea to try now
+    assert len(done) == 2
+    typical_now = await bot.press(sam, done[0].data_for("🌱 What's typical now"))
+    assert texts(typical_now) == [typical("Mia", date(2026, 3, 15))]
     parent = await bot.parent_row(101)
     assert parent is not None
     assert (parent.time_zone, parent.tip_days, parent.flow, parent.flow_data) == (
@@ -78,9 +82,12 @@ async def test_ambiguous_date_early_birth_typed_zone_and_own_time(bot: Harness):
         [("4 March 2026", "f:birthdate_pick:2026-03-04")],
     ]
     await bot.tap(sam, "4 March 2026")
-    assert texts(await bot.tap(sam, "Yes, born early")) == [
-        "What was the due date? Write it like 2026-03-15, 15/03/2026 or 15 March 2026."
+    due = await bot.tap(sam, "Yes, born early")
+    assert texts(due) == [
+        "What was the due date? Write it like 2026-03-15, 15/03/2026 or 15 March 2026. Not sure? Tap Skip, "
+        "and I'll use the birthdate."
     ]
+    assert due[0].buttons == [[("Skip: no due date", "f:due:skip")]]
     assert texts(await bot.say(sam, "1 March 2026")) == [
         "The due date (1 March 2026) should be after the birthdate (4 March 2026). It only matters for a baby "
         "born early, so you can skip it if your baby arrived on time or late."
@@ -99,11 +106,14 @@ async def test_ambiguous_date_early_birth_typed_zone_and_own_time(bot: Harness):
         "Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>."
     ]
     done = await bot.say(sam, "7:30pm")
-    assert done[0].text == typical("Leo", date(2026, 3, 4), date(2026, 4, 20))
-    assert done[1].text.startswith(
-        "All set! Tips come on Wednesdays at 19:30 (New York time). Your first tip comes on "
-        "Wednesday 2 December at 19:30."
+    assert done[0].text.startswith(
+        "All set! Here's a first idea to try with Leo now.\nTips come on Wednesdays at 19:30 "
+        "(New York time). The next one comes on Wednesday 2 December at 19:30."
     )
+    assert done[1].text.startswith("<b>Leo</b> · 7 months (corrected)")
+    assert texts(await bot.press(sam, done[0].data_for("🌱 What's typical now"))) == [
+        typical("Leo", date(2026, 3, 4), date(2026, 4, 20))
+    ]
     async with bot.sessions() as s:
         child = await s.scalar(select(Child))
     assert child is not None
@@ -142,7 +152,9 @@ async def test_onboarding_continues_after_a_restart(sessions):
         assert zones[0].text.startswith("Thank you! Mia is all set.")
         await second.say(sam, "Berlin")
         done = await second.tap(sam, "Sunday 09:00 is fine")
-        assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (Berlin time).")
+        assert done[0].text.startswith(
+            "All set! Here's a first idea to try with Mia now.\nTips come on Sundays"
+        )
 
 
 async def test_cancel_leaves_the_flow_and_a_stale_button_then_expires(bot: Harness):
@@ -150,7 +162,11 @@ async def test_cancel_leaves_the_flow_and_a_stale_button_then_expires(bot: Harne
     await bot.say(sam, "/start")
     await bot.say(sam, "Mia")
     await bot.say(sam, "15 March 2026")
-    assert texts(await bot.say(sam, "/cancel")) == [wording.CANCELLED]
+    cancelled = await bot.say(sam, "/cancel")
+    assert texts(cancelled) == [
+        "OK, we've stopped there. Mia isn't saved yet: I still need to know whether Mia was born early."
+    ]
+    assert cancelled[0].button_labels == ["Carry on with Mia", "Start afresh"]
     assert texts(await bot.press(sam, "f:early:no")) == [wording.EXPIRED]
     assert bot.toasts()[-1] == wording.EXPIRED_TOAST
     assert texts(await bot.say(sam, "/cancel")) == [wording.NOTHING_TO_CANCEL]

@@ -14,12 +14,24 @@ async def test_export_is_a_json_document_of_the_parents_data(bot: Harness):
     sam = TgParent(501, "Sam")
     await onboard(bot, sam)
     sent = await bot.say(sam, "/mydata")
-    assert len(sent) == 1
-    assert sent[0].method == "sendDocument"
-    assert sent[0].text == "Here is everything I store about you and your children."
-    assert sent[0].filename == "securebase-my-data.json"
-    assert sent[0].document is not None
-    data = json.loads(sent[0].document)
+    assert [m.method for m in sent] == ["sendMessage", "sendDocument"]
+    summary = sent[0].text  # in plain words beside the file: days as names, times with the zone, ages
+    assert summary.startswith("<b>What I store about you</b>, in plain words (the complete file follows):")
+    for line in (
+        "• <b>You:</b> Sam, language en, with me since ",
+        "• <b>Tips:</b> Sundays at 09:00 (London time), 1 a week, on\n",
+        "• <b>Next tip:</b> Sunday 6 December at 09:00\n",
+        "• <b>Children:</b> Mia, born 15 March 2026, 8 months\n",
+        "• <b>Tips sent:</b> 1 (0 marked helpful, 0 not for us)\n",
+        "• <b>Invite links you made:</b> 0\n",
+        "• <b>In the middle of:</b> nothing",
+    ):
+        assert line in summary
+    assert "tip_days" not in summary
+    assert sent[1].text == "Everything I store about you, complete, in a file computers can read (JSON)."
+    assert sent[1].filename == "securebase-my-data.json"
+    assert sent[1].document is not None
+    data = json.loads(sent[1].document)
     assert data["parent"]["chat_id"] == 501
     assert [child["name"] for child in data["children"]] == ["Mia"]
 

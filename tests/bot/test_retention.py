@@ -19,6 +19,14 @@ from tests.fake_telegram import Parent as TgParent
 YEAR = timedelta(days=365)
 
 
+async def stop(bot: Harness, parent: TgParent) -> None:
+    await bot.say(parent, "/stop")
+    (stopped,) = await bot.tap(parent, "Yes, stop tips")
+    assert stopped.text.startswith(
+        "I've stopped your tips. I keep your details for 12 months after your last"
+    )
+
+
 async def sweep(bot: Harness, at: datetime | None = None) -> Swept:
     return await housekeeping.sweep(bot.sessions, at or bot.clock.now)
 
@@ -44,7 +52,7 @@ async def test_a_stopped_parent_is_erased_after_the_retention_period_and_not_bef
     await onboard(bot, sam, name="Mia")
     await onboard(bot, ben, name="Zoe")
     await bot.say(sam, "/tip")
-    await bot.say(sam, "/stop")
+    await stop(bot, sam)
     assert await traces_of(bot, 901, {"Sam", "Mia"})  # the check below can see Sam's data
     assert (await sweep(bot)).parents == 0
     assert (await sweep(bot, NOW + YEAR - timedelta(days=1))).parents == 0
@@ -58,7 +66,7 @@ async def test_a_stopped_parent_is_erased_after_the_retention_period_and_not_bef
 async def test_a_word_from_a_stopped_parent_restarts_the_clock(bot: Harness):
     sam = TgParent(903, "Sam")
     await onboard(bot, sam, name="Mia")
-    await bot.say(sam, "/stop")
+    await stop(bot, sam)
     await sweep(bot)
     bot.clock.advance(days=200)
     assert texts(await bot.say(sam, "is it normal to cry at drop-off?"))  # stopped, but still asking
@@ -70,7 +78,7 @@ async def test_a_word_from_a_stopped_parent_restarts_the_clock(bot: Harness):
 async def test_resuming_stops_the_clock(bot: Harness):
     sam = TgParent(904, "Sam")
     await onboard(bot, sam, name="Mia")
-    await bot.say(sam, "/stop")
+    await stop(bot, sam)
     await sweep(bot)
     await bot.say(sam, "/resume")
     assert (await sweep(bot, NOW + 2 * YEAR)).parents == 0

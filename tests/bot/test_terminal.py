@@ -31,9 +31,10 @@ async def test_onboarding_in_the_terminal_with_lettered_buttons(sessions, tmp_pa
     assert "     [a] Yes, born early   [b] No" in output
     assert "bot> Time zone set: London time, now 12:" in output  # the terminal clock is at noon
     assert (
-        "bot> All set! Tips come on Sundays at 09:00 (London time). Your first tip comes on Sunday 6 December"
-        in output
+        "bot> All set! Here's a first idea to try with Mia now.\n     Tips come on Sundays at 09:00 (London "
+        "time). The next one comes on Sunday 6 December" in output
     )
+    assert "[a] 🌱 What's typical now" in output
     assert "[a] 👍 Helpful   [b] 🙅 Not for us" in output  # the tip, through the real dispatcher
     assert "<b>" not in output
     exported = json.loads((tmp_path / "securebase-my-data.json").read_text())
@@ -70,7 +71,8 @@ async def test_two_terminal_parents_share_a_child_by_invite(sessions):
     second = await chat(sessions, [f"/start {code}", "Berlin", "a"], chat_id=2)
     assert "bot to chat 1> A new caregiver joined for Mia." in second
     assert "bot> Welcome! You now share Mia" in second
-    assert "bot> All set! Tips come on Sundays at 09:00 (Berlin time)." in second
+    assert "bot> All set! Here's a first idea to try with Mia now." in second
+    assert "Tips come on Sundays at 09:00 (Berlin time)." in second
 
 
 async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
@@ -79,7 +81,7 @@ async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
     assert "[a] Sunday 09:00 is fine" in typed
     assert "[g] Sat" in typed
     assert "bot> Do you mean 03:00 or 15:00?\n     [a] 03:00   [b] 15:00" in typed
-    assert "bot> All set! Tips come on Saturdays at 15:00 (London time)." in typed
+    assert "Tips come on Saturdays at 15:00 (London time)." in typed
     pressed = await chat(sessions, ["/settings", "B", "C"], chat_id=1)
     assert "[a] 07:00   [b] 09:00   [c] 12:00" in pressed
     assert "bot> Done. Tips come on Saturdays at 12:00" in pressed
@@ -95,3 +97,14 @@ def test_run_chat_on_a_database_it_cannot_use(url, monkeypatch, capsys):
     assert "The chat could not use the database (" in err
     assert "Traceback" not in err
     assert "hunter2" not in err
+
+
+async def test_ways_out_and_a_question_on_the_way_in_the_terminal(sessions):
+    output = await chat(
+        sessions,
+        ["/start", "what's normal at 10 months?", "Mia", "15 March 2026", "a", "a", "/pause", "b"],
+    )
+    assert "bot> Now, back to where we were:\n     What's your child's name?" in output
+    assert "     [a] Skip: no due date" in output
+    assert "bot> Thank you! Mia is all set." in output
+    assert "bot> Tips are paused until Sunday 13 December, then they come back by themselves." in output

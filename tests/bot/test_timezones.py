@@ -22,10 +22,10 @@ async def test_a_city_with_its_accent_is_confirmed_with_its_clock(bot: Harness):
     days = await bot.say(sam, "sao paulo")
     assert days[0].text.startswith(f"Time zone set: São Paulo time, now 07:00.\n\n{ASK_DAYS}")
     done = await bot.tap(sam, "Sunday 09:00 is fine")
-    assert done[-1].text.startswith(
-        "All set! Tips come on Sundays at 09:00 (São Paulo time). Your first tip comes on Sunday 29 November "
-        "at 09:00."  # it is 07:00 there: today's tip is still to come
-    )
+    assert texts(done) == [  # it is 07:00 there: today's tip is still to come, so no tip now as well
+        "All set! The first idea for Mia comes later today.\nTips come on Sundays at 09:00 (São Paulo time). "
+        "The next one comes on Sunday 29 November at 09:00.\nAsk me anything, or send /help."
+    ]
     parent = await bot.parent_row(701)
     assert parent is not None
     assert parent.time_zone == "America/Sao_Paulo"
@@ -42,7 +42,9 @@ async def test_gmt_plus_two_means_two_hours_ahead_and_says_it_is_fixed(bot: Harn
         f"if your clocks do, send me your city instead.\n\n{ASK_DAYS}"
     )
     done = await bot.tap(sam, "Sunday 09:00 is fine")
-    assert done[-1].text.startswith("All set! Tips come on Sundays at 09:00 (UTC+2 time).")
+    assert done[0].text.startswith(
+        "All set! Here's a first idea to try with Mia now.\nTips come on Sundays at 09:00 (UTC+2 time)."
+    )
     parent = await bot.parent_row(702)
     assert parent is not None
     assert parent.time_zone == "Etc/GMT-2"  # POSIX writes UTC+2 with the other sign

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.age_phrases import find_age
+from bot.core.age_phrases import find_age, find_age_any_language
 
 
 @pytest.mark.parametrize(
@@ -33,6 +33,19 @@ from bot.core.age_phrases import find_age
         ("2 years, 2 months", 26, "2 years 2 months"),
         ("1y3m", 15, "1 year 3 months"),
         ("my 2yo", 24, "2 years"),
+        ("my 2 yo before daycare", 24, "2 years"),
+        ("he will be 6 months next week", 5, "5 months"),
+        ("she will be 1 next month", 11, "11 months"),
+        ("she turns 2 next week", 23, "1 year 11 months"),
+        ("our son, aged 2, hits", 24, "2 years"),
+        ("2y 2m", 26, "2 years 2 months"),
+        ("2 yrs 3 mo", 27, "2 years 3 months"),
+        ("six and a half months", 6, "6 months"),
+        ("my 3 week old", 0, "3 weeks"),
+        ("6wk old", 1, "6 weeks"),
+        ("my 5wo cries", 1, "5 weeks"),
+        ("she is about to turn 1", 11, "11 months"),
+        ("she will be two in a month", 23, "1 year 11 months"),
         ("3 y/o", 36, "3 years"),
         ("my 2 yr old", 24, "2 years"),
         ("two year old tantrums", 24, "2 years"),
@@ -91,3 +104,17 @@ def test_find_age_keeps_a_duration_when_nothing_else_is_named():
     mention = find_age("is it normal for 3 months")
     assert mention is not None
     assert mention.months == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("comment rassurer mon fils de 2 ans et demi", 30),
+        ("mi hija de 2 años y medio llora", 30),
+        ("Ist Fremdeln mit 9 Monaten normal?", 9),
+    ],
+)
+def test_an_age_in_another_language_is_read_with_its_half_year(text, months):
+    found = find_age_any_language(text)
+    assert found is not None
+    assert found.months == months

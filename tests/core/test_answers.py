@@ -240,7 +240,7 @@ def test_how_do_i_always_gets_ways_to_help_from_the_childs_stage():
         result = ask(question)
         assert result.items[0].kind is Kind.STRATEGY
         assert result.items[0].band_id == "sa-band-0-9"
-        assert result.text.startswith("Ways to help at")
+        assert result.text.startswith(("Ways to help at", "Ways to help for a <b>newborn</b>"))
 
 
 def test_incidental_words_never_refuse_a_question_the_content_answers():
@@ -254,6 +254,45 @@ def test_incidental_words_never_refuse_a_question_the_content_answers():
         assert expected & {item.id for item in result.items[:3]}
         assert URGENT not in result.text
         assert "doesn't cover" not in result.text
+
+
+def test_a_negation_in_an_uncovered_subject_negates_only_the_word_next_to_it():
+    # "can't find me" and "crawls" once made "not crawling", a physical milestone, and refused this.
+    result = ask("my 10 month old crawls after me into the kitchen and sobs if she can't find me")
+    assert result.in_scope, result.text
+    assert "doesn't cover physical milestones" not in result.text
+    assert not ask("is it normal that my 10 month old isn't crawling yet").in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my 10 month old cries when I leave her at nursery even after a good nap",  # no "good nursery near"
+        "my 30 month old asks me to stay until she falls asleep",
+        "our 10 month old is teething and very clingy, is the clinginess normal",
+    ],
+)
+def test_an_uncovered_subject_said_in_passing_never_refuses(question):
+    assert ask(question).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much milk should my 4 month old drink",
+        "when should my baby sit up on her own",
+        "how do I get my 11 month old to nap at nursery",
+        "how many wet nappies should a newborn have",
+        "is it normal he isn't walking yet at 14 months",
+        "my 3 month old cries for hours every evening, is it colic",
+        "should I teach my toddler the alphabet",
+        "what daycare should I choose for my 1 year old",
+        "when do babies recognise their name",
+        "my newborn lost weight",
+    ],
+)
+def test_an_uncovered_subject_the_question_is_about_is_refused(question):
+    assert not ask(question).in_scope
 
 
 def test_a_tie_with_an_uncovered_health_subject_goes_to_the_content_with_the_doctor():
@@ -271,11 +310,26 @@ def test_negation_changes_the_answer():
 
 
 def test_small_talk_is_no_question():
-    for message in ("thank you", "hi", "ok", "👍", "Thanks so much!"):
+    for message in ("thank you", "hi", "ok", "👍", "Thanks so much!", "hey bot", "just wanted to say thanks"):
         result = ask(message, ChildInfo("Mia", date(2026, 1, 29)))
         assert result.scope is Scope.SMALLTALK, message
         assert result.items == ()
         assert len(result.text) < 200
+
+
+@pytest.mark.parametrize(
+    "message", ["Ist Fremdeln mit 9 Monaten normal?", "Mein Sohn weint", "mon bébé pleure", "gracias"]
+)
+def test_a_short_message_in_another_language_is_foreign(message):
+    assert ask(message).scope is Scope.FOREIGN
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["my bby cryes wen i leve", "dd 18mo v clingy pls help", "my 2yo says adios and waves, normal?"],
+)
+def test_typos_and_a_foreign_word_in_an_english_question_stay_english(message):
+    assert ask(message).scope is not Scope.FOREIGN
 
 
 def test_another_language_is_said_plainly_and_never_spell_corrected():
@@ -316,6 +370,7 @@ OUT_OF_SCOPE = [
     ("what vaccines does my baby need", True),
     ("my 5 month old keeps vomiting after his bottle", True),
     ("is it normal that my 10 month old isn't crawling yet", True),
+    ("is it normal that my 10 month old flaps his hands", True),
 ]
 
 
@@ -331,7 +386,7 @@ def test_out_of_scope_questions_say_so_with_no_items(question, health):
     assert (URGENT in result.text) is health
 
 
-@pytest.mark.parametrize("question", ["asdfgh", "is it normal that my 10 month old flaps his hands"])
+@pytest.mark.parametrize("question", ["asdfgh", "is it normal that my 10 month old wiggles his hands"])
 def test_questions_the_content_does_not_cover_get_an_honest_reply(question):
     result = ask(question)
     assert not result.in_scope
@@ -442,3 +497,12 @@ def test_a_bare_why_with_no_age_is_not_guessed_at():
     result = ask("why?")
     assert not result.in_scope
     assert result.items == ()
+
+
+def test_a_newborn_is_never_at_newborn() -> None:
+    """ "For a newborn", not "At newborn": the age phrase reads as parents say it."""
+    for question in ("what is normal for a newborn?", "how do I help my newborn"):
+        text = answer(question, library=default_library(), today=date(2026, 11, 29), child=None).text
+        assert "for a <b>newborn</b>" in text.split("\n", 1)[0]
+        assert "at newborn" not in text.lower()
+        assert "at <b>newborn" not in text

@@ -16,7 +16,13 @@ from tests.core import safety_devset as dev
 
 EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval"
 # Sets that were held out once and measured, then became development data (bench/eval/SAFETY.md).
-FORMERLY_HELD_OUT = ("safety_round1.yaml", "safety_fresh.yaml")
+FORMERLY_HELD_OUT = (
+    "safety_round1.yaml",
+    "safety_fresh.yaml",
+    "safety_round2.yaml",
+    "safety_round3.yaml",
+    "safety_learned_val.yaml",
+)
 
 
 def round1(kind: str) -> list[str]:

@@ -5,8 +5,8 @@ deliveries. The covering history index that count needed goes.
 The summary is filled from the deliveries in SQL (so ``--sql`` output works too); on a large PostgreSQL
 table run ``securebase db upgrade`` in a quiet hour, as the update rewrites every caregiver row.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

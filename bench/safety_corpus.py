@@ -1,0 +1,106 @@
+"""The labelled messages the experimental learned safety layer is trained from: every set already labelled.
+
+The sets stay where they are kept and reviewed (the development set beside its tests, the formerly held-out
+sets and the answer evaluation's questions in bench/eval), so they remain the one source of truth; this
+module only reads them. The development set is a Python module of lists, read with ``ast`` rather than
+imported, so the runtime never imports the test package. Sets held out for validation are never read here.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.core.safety import check
+from content.safety import SafetyKind
+
+ROOT = Path(__file__).resolve().parents[1]
+DEVSET = ROOT / "tests" / "core" / "safety_devset.py"
+EVAL = ROOT / "bench" / "eval"
+# Labelled safety sets: each a list of {kind, text}.
+SAFETY_SETS = (
+    "safety_round1.yaml",
+    "safety_fresh.yaml",
+    "safety_round2.yaml",
+    "safety_round3.yaml",
+    "safety_learned_val.yaml",
+)
+# The answer evaluation's development sets: parents' ordinary questions, none of them an alarm.
+QUESTION_SETS = ("dev.yaml", "round1.yaml")
+KINDS: dict[str, SafetyKind | None] = {kind.value: kind for kind in SafetyKind} | {"none": None}
+# The development set's lists, by kind; the *_VARIANTS lists are later batches, kept as a source of their own.
+DEVSET_LISTS: dict[str, SafetyKind | None] = {
+    "CRISIS": SafetyKind.CRISIS,
+    "EMERGENCY": SafetyKind.EMERGENCY,
+    "WELLBEING": SafetyKind.WELLBEING,
+    "ORDINARY": None,
+    "ORDINARY_DRAMATIC": None,
+}
+
+
+class CorpusError(RuntimeError):
+    """A labelled set is missing or malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    kind: SafetyKind | None  # None: an ordinary message
+    source: str  # the file (and batch) it comes from: the unit of cross-validation
+
+
+def devset_examples(path: Path = DEVSET) -> list[Example]:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError) as exc:
+        raise CorpusError(f"{path.name}: {exc}") from None
+    examples: list[Example] = []
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target = node.targets[0]
+        if not isinstance(target, ast.Name):
+            continue
+        name = target.id
+        base = name.removesuffix("_VARIANTS")
+        if base not in DEVSET_LISTS:
+            continue
+        texts = ast.literal_eval(node.value)
+        source = f"{path.name}:{'variants' if name != base else 'base'}"
+        examples += [Example(str(text), DEVSET_LISTS[base], source) for text in texts]
+    if not examples:
+        raise CorpusError(f"{path.name}: no labelled lists found")
+    return examples
+
+
+def yaml_examples(path: Path) -> list[Example]:
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return [Example(str(entry["text"]), KINDS[str(entry["kind"])], path.name) for entry in entries]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise CorpusError(f"{path.name}: {exc!r}") from None
+
+
+def question_examples(path: Path) -> list[Example]:
+    """The answer evaluation's questions, as ordinary messages, less the few that speak of the parent's own
+    guilt ("did I ruin our attachment?"): the phrases rightly answer those with a kind word first, so they
+    are neither ordinary nor labelled, and are left out."""
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        questions = [str(entry["q"]) for entry in entries]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise CorpusError(f"{path.name}: {exc!r}") from None
+    return [Example(q, None, path.name) for q in questions if check(q) is None]
+
+
+def training_examples() -> list[Example]:
+    """All labelled messages, in a fixed order (the model is trained deterministically from them)."""
+    examples = devset_examples()
+    for name in SAFETY_SETS:
+        examples += yaml_examples(EVAL / name)
+    for name in QUESTION_SETS:
+        examples += question_examples(EVAL / name)
+    return examples

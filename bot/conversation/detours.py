@@ -1,0 +1,230 @@
+"""The ways out of every step, by button and in the words parents use, and questions asked on the way.
+
+At any step "skip", "not sure", "back", "cancel" (and /cancel) lead somewhere sensible, and a question typed
+where a name or a date was asked for is answered before the step is asked again. Leaving never loses what
+was given: a child half added is held, with a "carry on" button, until another flow begins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+from bot.conversation import account, asking, child_steps, children, setup_steps
+from bot.conversation.flow import Mode, Step
+from bot.conversation.outcome import Outcome, say
+from bot.conversation.schedules import reschedule
+from bot.conversation.texts import CANCELLED, NOTHING_TO_CANCEL
+from bot.conversation.turn import Turn
+from bot.core.ages import DateProblem
+from bot.core.dates import parse_date
+from bot.core.reply import Reply
+from bot.core.step_words import StepWord, is_question, said_name, step_word
+from bot.core.text import esc
+from bot.core.timezones import zone_label
+
+Ask = Callable[[Turn, str], Awaitable[Outcome]]
+
+
+def _sync(ask: Callable[[Turn, str], Outcome]) -> Ask:
+    async def asked(turn: Turn, lead: str) -> Outcome:
+        return ask(turn, lead)
+
+    return asked
+
+
+def _lead(ask: Callable[[Turn], Outcome]) -> Ask:
+    """For questions written without a lead: the lead goes before the first message."""
+
+    async def asked(turn: Turn, lead: str) -> Outcome:
+        outcome = ask(turn)
+        if lead and outcome.replies:
+            first = outcome.replies[0]
+            outcome.replies[0] = replace(first, text=lead + first.text)
+        return outcome
+
+    return asked
+
+
+# Each step's question, asked again (after an answer in passing, or to carry on after /cancel).
+ASKS: dict[Step, Ask] = {
+    Step.NAME: _sync(child_steps.ask_name),
+    Step.BIRTHDATE: _sync(child_steps.ask_birthdate),
+    Step.BIRTHDATE_PICK: _sync(child_steps.ask_date_pick),
+    Step.EARLY: child_steps.ask_early,
+    Step.DUE: _sync(child_steps.ask_due),
+    Step.DUE_PICK: _sync(child_steps.ask_date_pick),
+    Step.SAME_NAME: _sync(child_steps.ask_same_name),
+    Step.TZ: _sync(setup_steps.ask_tz),
+    Step.DAYS: _sync(setup_steps.ask_days),
+    Step.TIME: _lead(setup_steps.ask_time),
+    Step.PER_WEEK: _lead(setup_steps.ask_per_week),
+    Step.RENAME: children.ask_rename_again,
+    Step.DELETE: _sync(account.ask_delete),
+    Step.PAUSE: _sync(account.ask_pause),
+    Step.STOP: _sync(account.ask_stop),
+}
+
+# Where "back" goes from a step of adding a child (the answers so far are kept).
+BACK: dict[Step, Step] = {
+    Step.BIRTHDATE: Step.NAME,
+    Step.SAME_NAME: Step.NAME,
+    Step.BIRTHDATE_PICK: Step.BIRTHDATE,
+    Step.EARLY: Step.BIRTHDATE,
+    Step.DUE: Step.EARLY,
+    Step.DUE_PICK: Step.DUE,
+    Step.TIME: Step.DAYS,
+    Step.DAYS: Step.TZ,
+}
+CHILD_STEPS = frozenset(
+    {Step.NAME, Step.BIRTHDATE, Step.BIRTHDATE_PICK, Step.EARLY, Step.DUE, Step.DUE_PICK, Step.SAME_NAME}
+)
+DATE_STEPS = frozenset({Step.BIRTHDATE, Step.BIRTHDATE_PICK, Step.DUE, Step.DUE_PICK})
+# A question typed here is answered, then the step asked again (a waiting question and the erase
+# confirmation read any text their own way).
+QUESTION_STEPS = frozenset(Step) - {Step.ASK, Step.DELETE}
+AGAIN = "Now, back to where we were:\n"
+
+
+async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
+    """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
+    word = step_word(text)
+    if word is StepWord.CANCEL:
+        return await cancel(turn)
+    if step is Step.ASK:
+        return None
+    if word is StepWord.BACK:
+        return await _back(turn, step)
+    if word is StepWord.SKIP:
+        return await _skip(turn, step, text)
+    if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
+        answered = await asking.in_passing(turn, text)
+        again = await ASKS[step](turn, AGAIN)
+        return Outcome(answered.replies + again.replies)
+    return None
+
+
+def _is_answer(turn: Turn, step: Step, text: str) -> bool:
+    """A question-like message that still answers the step: "her name is Mia", or a date."""
+    if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
+        return said_name(text) is not None and not text.rstrip().endswith("?")
+    if step not in DATE_STEPS:
+        return False
+    try:
+        parse_date(text[:64], turn.today)
+    except DateProblem:
+        return False
+    return True
+
+
+async def _back(turn: Turn, step: Step) -> Outcome:
+    data = turn.data
+    earlier = BACK.get(step)
+    onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
+    if step is Step.NAME and data.mode is Mode.FIRST:
+        return await ASKS[step](turn, "This is the first question.\n")
+    if step is Step.TZ and onboarding:
+        saved = "" if data.mode is Mode.JOINED else " (change the dates any time in /children)"
+        return await ASKS[step](turn, f"Your child is saved already{saved}.\n\n")
+    if (
+        earlier is None
+        or (step is Step.BIRTHDATE and data.mode is Mode.EDIT)
+        or (step in (Step.DAYS, Step.TIME) and not onboarding)
+    ):
+        return await cancel(turn)
+    await turn.goto(earlier, replace(data, candidates=()))
+    return await ASKS[earlier](turn, "")
+
+
+async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
+    """ "Skip", "not sure", "no": the step's way forward without an answer."""
+    data = turn.data
+    onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
+    if step is Step.NAME:
+        return await child_steps.skip_name(turn)
+    if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK):
+        name = esc(data.name or "your child")
+        return await ASKS[step](
+            turn,
+            f"I need {name}'s birthdate to fit the tips to {name}'s age. A close guess is fine (like "
+            f"<i>1 March 2026</i>). Or send /cancel to stop for now.\n\n",
+        )
+    if step in (Step.EARLY, Step.DUE, Step.DUE_PICK):
+        return await child_steps.skip_due(turn)
+    if step is Step.SAME_NAME:
+        return await child_steps.on_same_name(turn, "no")
+    if step is Step.TZ and onboarding:
+        await turn.goto(Step.DAYS, data)
+        return setup_steps.ask_days(
+            turn, f"I'll keep {esc(zone_label(turn.parent.time_zone))} time for now.\n\n"
+        )
+    if step is Step.DAYS and onboarding:
+        return await setup_steps.on_days(turn, "keep")
+    if step is Step.TIME and onboarding:
+        return await setup_steps.finish(turn)
+    if step is Step.DELETE:
+        return await account.on_delete(turn, "no")
+    if step is Step.STOP:
+        return await account.on_stop(turn, "no")
+    return await cancel(turn)
+
+
+leave = child_steps.leave
+
+
+async def cancel(turn: Turn) -> Outcome:
+    """/cancel (or "cancel", "never mind"): leave the step, and say what was kept and what was not."""
+    step, data = turn.step, turn.data
+    if step is None:
+        return say(NOTHING_TO_CANCEL)
+    name = esc(data.name or "your child")
+    await leave(turn)
+    if step in child_steps.MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:
+        missing = child_steps.MISSING[step].format(name=name)
+        return Outcome(
+            [
+                Reply(
+                    f"OK, we've stopped there. {name} isn't saved yet: I still need to know {missing}.",
+                    child_steps.carry_on_buttons(data.name),
+                )
+            ]
+        )
+    if step in CHILD_STEPS and data.mode is Mode.EDIT:
+        return say(f"OK, nothing changed: {name}'s dates stay as they were.")
+    if step in CHILD_STEPS:
+        return say("OK, we've left that. Nothing was saved. Send /addchild when you're ready.")
+    if step in (Step.TZ, Step.DAYS, Step.TIME) and data.mode in (Mode.FIRST, Mode.JOINED):
+        await reschedule(turn.s, turn.parent, turn.now)
+        return say(
+            f"OK, we've left that. What you chose so far is saved. {setup_steps.schedule_line(turn)} "
+            "Change it any time in /settings."
+        )
+    return say(_LEFT.get(step, CANCELLED))
+
+
+_LEFT = {
+    Step.TZ: "OK, nothing changed.",
+    Step.DAYS: "OK, nothing changed.",
+    Step.TIME: "OK, nothing changed.",
+    Step.PER_WEEK: "OK, nothing changed.",
+    Step.RENAME: "OK, the name stays as it is.",
+    Step.ASK: "OK, I've let that question go.",
+    Step.DELETE: "OK, nothing was deleted.",
+    Step.PAUSE: "OK, your tips carry on as before.",
+    Step.STOP: "OK, your tips carry on as before.",
+}
+
+
+async def on_press(turn: Turn, action: str) -> Outcome | None:
+    """``r:carry`` takes a held child up where it was left; ``r:afresh`` forgets it and starts again."""
+    data = turn.data
+    if turn.step is not None or data.held is None:
+        return None
+    if action == "carry":
+        held = data.held
+        await turn.goto(held, replace(data, held=None))
+        return await ASKS[held](turn, "")
+    if action == "afresh":
+        await turn.goto(None)
+        return await child_steps.begin_another(turn)
+    return None

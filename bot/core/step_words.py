@@ -1,0 +1,103 @@
+"""What a parent types instead of the answer a step asked for: a way out ("skip", "back", "cancel"), a name
+said in a sentence ("her name is Mia"), or a question ("what's normal at 10 months?").
+
+Plain functions on text, so each step can decide what the words mean there. They err on the side of taking a
+message as the answer: a real name ("Mia", "Jo-Ann", "Noah James", "Will") is never a question here.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from bot.core.age_phrases import find_age
+
+
+class StepWord(StrEnum):
+    """A way out of a step, said in words."""
+
+    SKIP = "skip"
+    BACK = "back"
+    CANCEL = "cancel"
+
+
+def _phrases(text: str) -> frozenset[str]:
+    return frozenset(phrase.strip() for phrase in text.split("|"))
+
+
+_WORDS: dict[StepWord, frozenset[str]] = {
+    StepWord.SKIP: _phrases(
+        "skip|skip it|skip this|skip that|skip please|please skip|pass|later|no|nope|none|no thanks|"
+        "no thank you|n/a|na|no due date|not sure|unsure|i'm not sure|im not sure|i am not sure|no idea|"
+        "no clue|don't know|dont know|do not know|i don't know|i dont know|i do not know|idk|dunno|"
+        "not known|unknown|can't remember|cant remember|i can't remember"
+    ),
+    StepWord.BACK: _phrases("back|go back|back please|previous|undo|oops|wait go back|step back"),
+    StepWord.CANCEL: _phrases(
+        "cancel|stop|quit|exit|leave|end|never mind|nevermind|forget it|cancel that|stop that|"
+        "cancel please|not now|maybe later"
+    ),
+}
+
+# Words that open a question even in a two-word message ("what's normal", "how come").
+_OPENERS_STRONG = _phrases(
+    "what|what's|whats|how|how's|hows|why|is|isn't|does|doesn't|should|shouldn't|are|aren't|help|tips|"
+    "advice|normal|hi|hello|hey"
+)
+# Words that open a question only in a longer message: "Will" and "Baby" are names on their own.
+_OPENERS_WEAK = _phrases(
+    "my|our|she|she's|he|he's|they|they're|i|i'm|im|we|we're|when|where|which|who|will|do|don't|can|"
+    "can't|could|would|am|baby|babies|toddler|any|tell|it|it's|her|his|their|please"
+)
+# With an age named ("my 8 month old cries"), one of these makes it a sentence about a child.
+_VERBS = _phrases(
+    "is|are|was|does|do|did|has|have|had|can|will|should|won't|wont|can't|cant|doesn't|keeps|cries|cry|"
+    "crying|sleeps|sleep|wakes|eats|talks|walks|says|hits|bites|clings|screams|needs|wants|gets|seems|"
+    "started|stopped|refuses|help|normal|typical"
+)
+_WORD = re.compile(r"[a-z0-9]+(?:['/-][a-z0-9]+)*")
+_SAID_NAME = re.compile(
+    r"^(?:(?:her|his|their|my\s+(?:baby|son|daughter|child|kid)'?s?|the\s+baby'?s?|baby'?s?)\s+name"
+    r"(?:\s+is|'s|\s*:)"
+    r"|(?:she|he|they)(?:\s+is|'s|\s+are|'re)\s+called"
+    r"|(?:we|i)\s+call\s+(?:her|him|them)"
+    r"|call\s+(?:her|him|them)"
+    r"|name\s*(?:is|:)"
+    r"|it'?s)\s+(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split()).strip(" .!,;")
+
+
+def step_word(text: str) -> StepWord | None:
+    """ "Skip", "not sure", "go back", "never mind"...: which way out the whole message asks for, if any."""
+    said = _normal(text)
+    return next((word for word, phrases in _WORDS.items() if said in phrases), None)
+
+
+def said_name(text: str) -> str | None:
+    """The name in "her name is Mia", "we call him Leo", "it's Noah"; None when the message is not put so."""
+    match = _SAID_NAME.match(" ".join(text.replace("’", "'").split()))
+    if match is None:
+        return None
+    name = match["name"].strip(" .!,;")
+    return name or None
+
+
+def is_question(text: str) -> bool:
+    """A question or a sentence about a child, typed where a name or a date was asked for."""
+    said = _normal(text)
+    words = _WORD.findall(said)
+    if not words:
+        return False
+    if text.rstrip().endswith("?") and (len(words) >= 2 or words[0] in _OPENERS_STRONG):
+        return True
+    first = words[0]
+    if first in _OPENERS_STRONG and len(words) >= 2:
+        return True
+    if first in _OPENERS_WEAK and len(words) >= 3:
+        return True
+    return find_age(said) is not None and len(words) >= 3 and any(word in _VERBS for word in words)

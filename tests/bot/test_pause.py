@@ -1,0 +1,85 @@
+"""/pause for a while comes back by itself; /stop says how it differs and asks first."""
+
+from datetime import UTC, datetime
+
+from tests.bot.support import Harness, onboard, texts
+from tests.dispatch.support import make_dispatcher
+from tests.fake_telegram import Parent as TgParent
+
+
+async def test_a_pause_of_a_week_skips_one_tip_and_resumes_by_itself(bot: Harness):
+    sam = TgParent(901)
+    await onboard(bot, sam)
+    ask = await bot.say(sam, "/pause")
+    assert ask[0].text.startswith("Pause tips for how long?")
+    assert ask[0].button_labels == ["One week", "Two weeks", "A month", "Until I resume"]
+    assert texts(await bot.tap(sam, "One week")) == [
+        "Tips are paused until Sunday 6 December, then they come back by themselves. The next one comes on "
+        "Sunday 13 December at 09:00. Send /resume to have them sooner."
+    ]
+    settings = await bot.say(sam, "/settings")
+    assert "They are paused until Sunday 6 December, then come back by themselves." in settings[0].text
+    # Changing the time during the pause keeps the pause.
+    await bot.tap(sam, "🕘 Time")
+    assert "The next one comes on Sunday 13 December at 08:00." in texts(await bot.say(sam, "8:00"))[0]
+
+    dispatcher = make_dispatcher(bot.api, bot.sessions)
+    during = await dispatcher.run_once(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    after = await dispatcher.run_once(datetime(2026, 12, 13, 8, 1, tzinfo=UTC))
+    assert (during.sent, after.sent) == (0, 1)
+    parent = await bot.parent_row(901)
+    assert parent is not None
+    assert parent.state == "active"
+    assert parent.next_due_at is not None
+    assert parent.next_due_at.isoformat() == "2026-12-20T08:00:00+00:00"
+
+
+async def test_pause_lengths_typed_and_resume_sooner(bot: Harness):
+    sam = TgParent(902)
+    await onboard(bot, sam)
+    await bot.say(sam, "/pause")
+    assert texts(await bot.say(sam, "for two weeks"))[0].startswith(
+        "Tips are paused until Sunday 13 December"
+    )
+    assert texts(await bot.say(sam, "/resume"))[0].startswith("Tips are back on.")
+    parent = await bot.parent_row(902)
+    assert parent is not None
+    assert parent.paused_until is None
+    assert parent.next_due_at is not None
+    assert parent.next_due_at.isoformat() == "2026-12-06T09:00:00+00:00"
+    await bot.say(sam, "/pause")
+    assert texts(await bot.say(sam, "a fortnight please"))[0].startswith("Please tap how long")
+    assert texts(await bot.say(sam, "never mind")) == ["OK, your tips carry on as before."]
+
+
+async def test_the_pause_button_under_a_tip_asks_for_how_long_too(bot: Harness):
+    sam = TgParent(903)
+    done = await onboard(bot, sam)
+    asked = await bot.press(sam, done[-1].data_for("⏸ Pause tips"))
+    assert asked[0].text.startswith("Pause tips for how long?")
+    assert texts(await bot.tap(sam, "Until I resume")) == [
+        "Tips are paused until you send /resume. You can still ask me anything."
+    ]
+    parent = await bot.parent_row(903)
+    assert parent is not None
+    assert (parent.state, parent.next_due_at) == ("paused", None)
+
+
+async def test_stop_says_how_it_differs_from_a_pause_and_asks_first(bot: Harness):
+    sam = TgParent(904)
+    await onboard(bot, sam)
+    asked = await bot.say(sam, "/stop")
+    assert texts(asked) == [
+        "Stop your tips? They stop until you send /resume or /start; your details stay for 12 months after "
+        "your last message (erase them now with /deletedata). If you only need a break, a pause brings tips "
+        "back by itself."
+    ]
+    assert asked[0].button_labels == ["Yes, stop tips", "Pause instead", "Keep them coming"]
+    assert texts(await bot.tap(sam, "Keep them coming")) == ["OK, your tips carry on as before."]
+    await bot.say(sam, "/stop")
+    assert texts(await bot.tap(sam, "Pause instead"))[0].startswith("Pause tips for how long?")
+    await bot.say(sam, "/stop")
+    assert texts(await bot.say(sam, "yes"))[0].startswith("I've stopped your tips.")
+    parent = await bot.parent_row(904)
+    assert parent is not None
+    assert (parent.state, parent.next_due_at) == ("stopped", None)
