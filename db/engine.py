@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# A PostgreSQL server that does not answer is reported after this long, not asyncpg's default minute.
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 def async_url(url: str | URL) -> URL:
@@ -48,15 +51,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
-    """An async engine with the settings each backend needs to be safe for the bot."""
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file behind an SQLite URL (None for other databases and in-memory ones)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database.removeprefix("file:").split("?", 1)[0])
+
+
+def create_engine(url: str | URL, *, create: bool = True, **kwargs: Any) -> AsyncEngine:
+    """An async engine with the settings each backend needs to be safe for the bot.
+
+    ``create=False`` is for commands that must leave no trace (a dry run, a health check): a missing SQLite
+    file raises :class:`FileNotFoundError` instead of being created."""
     parsed = async_url(url)
     if parsed.get_backend_name() == "sqlite":
-        _prepare_sqlite_file(parsed)
+        if create:
+            _prepare_sqlite_file(parsed)
+        elif (path := sqlite_file(parsed)) is not None and not path.exists():
+            raise FileNotFoundError(errno.ENOENT, "no database file yet", str(path))
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if parsed.drivername == "postgresql+asyncpg":
+        kwargs.setdefault("connect_args", {"timeout": CONNECT_TIMEOUT_SECONDS})
     return create_async_engine(parsed, **kwargs)
 
 

@@ -8,11 +8,13 @@ generate new revisions with the ``alembic`` command.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -23,6 +25,7 @@ from db.engine import create_engine
 SCRIPT_LOCATION = Path(next(iter(migrations.__path__))).resolve()
 # Any fixed number: the PostgreSQL advisory lock that lets one process migrate at a time.
 MIGRATION_LOCK_KEY = 0x5EC0BA5E
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -62,6 +65,49 @@ async def _upgrade_url(url: str) -> None:
         await upgrade_to_head_async(engine)
     finally:
         await engine.dispose()
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands: its Alembic revision (None before the first migration) and the
+    latest one this code knows."""
+
+    current: str | None
+    head: str
+
+    @property
+    def at_head(self) -> bool:
+        return self.current == self.head
+
+    def describe(self) -> str:
+        if self.at_head:
+            return f"schema at the latest revision ({self.head})"
+        if self.current is None:
+            return f"schema not created yet (latest is {self.head}): run `securebase db upgrade`"
+        if self.current in _known_revisions():
+            return f"schema behind ({self.current}, latest is {self.head}): run `securebase db upgrade`"
+        return f"schema at {self.current}, which this version does not know (newer code wrote it?)"
+
+
+def _known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+async def schema_state(engine: AsyncEngine) -> SchemaState:
+    """Read the schema's revision without changing anything (no version table is created)."""
+
+    def current(connection: Connection) -> str | None:
+        # Read directly: Alembic's MigrationContext would log about itself at INFO on every look.
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        revision = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()  # noqa: S608
+        return None if revision is None else str(revision)
+
+    async with engine.connect() as connection:
+        revision = await connection.run_sync(current)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return SchemaState(revision, head)
 
 
 def upgrade_to_head(url: str) -> None:

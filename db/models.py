@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     Time,
     TypeDecorator,
     UniqueConstraint,
@@ -280,8 +281,64 @@ class Delivery(Base):
     )
 
 
+class AnnouncementState(StrEnum):
+    DRAFT = "draft"  # previewed, waiting for the operator's confirmation
+    SENDING = "sending"  # confirmed: one row per active parent waits in announcement_deliveries
+    CANCELLED = "cancelled"
+
+
+class AnnouncementDeliveryState(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    #: The parent paused, stopped or blocked the bot before their turn came: nothing was sent.
+    SKIPPED = "skipped"
+
+
+class Announcement(Base):
+    """A message from the operators to every parent who gets tips (``/announce``). Operator's text only."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default=AnnouncementState.DRAFT.value)
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+    confirmed_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (CheckConstraint("state in ('draft', 'sending', 'cancelled')", name="state"),)
+
+
+class AnnouncementDelivery(Base):
+    """One announcement for one parent: claimed, sent and recorded like a tip, unique per parent so it goes
+    out once however many dispatchers run."""
+
+    __tablename__ = "announcement_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"))
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default=AnnouncementDeliveryState.PENDING.value)
+    claimed_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[dt.datetime | None]
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "parent_id", name="uq_announcement_deliveries_parent"),
+        CheckConstraint("state in ('pending', 'claimed', 'sent', 'failed', 'skipped')", name="state"),
+        Index("ix_announcement_deliveries_state", "state", "claimed_at"),
+    )
+
+
 __all__ = [
     "NAME_MAX_LENGTH",
+    "Announcement",
+    "AnnouncementDelivery",
+    "AnnouncementDeliveryState",
+    "AnnouncementState",
     "Base",
     "Caregiver",
     "Child",

@@ -15,7 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from db.families import delete_children
-from db.models import Caregiver, Child, Delivery, Invite, InviteChild, Parent
+from db.models import (
+    Announcement,
+    AnnouncementDelivery,
+    Caregiver,
+    Child,
+    Delivery,
+    Invite,
+    InviteChild,
+    Parent,
+)
 
 
 def _json(value: Any) -> Any:
@@ -64,6 +73,12 @@ async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
         .order_by(InviteChild.invite_id, InviteChild.child_id)
     ):
         shares.setdefault(invite_id, []).append(child_id)
+    announced = await s.execute(
+        select(AnnouncementDelivery, Announcement.text)
+        .join(Announcement, Announcement.id == AnnouncementDelivery.announcement_id)
+        .where(AnnouncementDelivery.parent_id == parent_id)
+        .order_by(AnnouncementDelivery.id)
+    )
     return {
         "parent": _columns(parent),
         "children": [
@@ -76,6 +91,7 @@ async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
             _columns(i, exclude=("created_by", "used_by")) | {"child_ids": shares.get(i.id, [])}
             for i in invites
         ],
+        "announcements": [_columns(a, exclude=("parent_id",)) | {"text": text} for a, text in announced],
     }
 
 
@@ -96,6 +112,7 @@ async def delete_parent(s: AsyncSession, parent_id: int) -> None:
         )
         await delete_children(s, only_theirs)
     await s.execute(delete(Delivery).where(Delivery.parent_id == parent_id))
+    await s.execute(delete(AnnouncementDelivery).where(AnnouncementDelivery.parent_id == parent_id))
     theirs = select(Invite.id).where(Invite.created_by == parent_id).scalar_subquery()
     await s.execute(delete(InviteChild).where(InviteChild.invite_id.in_(theirs)))
     await s.execute(delete(Invite).where(Invite.created_by == parent_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -9,6 +10,14 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.safety_reply import Support
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    #: One JSON object a line, for log collectors.
+    JSON = "json"
 
 
 class Settings(BaseSettings):
@@ -21,6 +30,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: str | None = None
     default_time_zone: str = "UTC"
     log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.TEXT
     admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     webhook_url: str | None = None
@@ -34,6 +44,10 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(default=48, ge=1)
     # A parent who blocked the bot, or stopped the tips and said nothing since, is erased after this long.
     retention_months: int = Field(default=12, ge=1, le=120)
+
+    # Prometheus metrics on http://METRICS_LISTEN:METRICS_PORT/metrics; off unless a port is set.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_listen: str = "127.0.0.1"
 
     # Shown verbatim to a parent in crisis: the helplines of the service's country. Kept short enough that
     # the whole reply fits on a phone screen.
@@ -64,8 +78,16 @@ class Settings(BaseSettings):
 
     @field_validator("log_level")
     @classmethod
-    def _upper(cls, value: str) -> str:
-        return value.upper()
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown level {value!r}; use DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 class SettingsError(ValueError):

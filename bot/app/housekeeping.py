@@ -20,6 +20,7 @@ from bot.core.retention import (
 from content import Library, default_library
 from db import retention
 from db.families import DISTRESS_MEMORY, delete_children, delete_old_invites, forget_old_distress
+from db.locks import claim_job
 from db.privacy import delete_parent
 
 # An invite is deleted this long after it expired (used or not); until then a late tap still hears "expired".
@@ -49,6 +50,8 @@ async def sweep(
     """One clean-up pass at ``now``, in one transaction."""
     library = library or default_library()
     async with sessions() as s:
+        if not await claim_job(s, "housekeeping"):  # another bot process is at it right now
+            return Swept()
         invites = await delete_old_invites(s, now - KEEP_INVITES_AFTER_EXPIRY)
         await forget_old_distress(s, now - DISTRESS_MEMORY)
         await retention.stamp_inactive(s, now)

@@ -21,6 +21,7 @@ from bot.conversation.texts import NO_TIP
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher, TipSender
 from db.families import mark_blocked
+from db.locks import lock_chat
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Serving:
     ) -> Outcome:
         """Run ``call`` in one session and commit; then ``committed`` (a button's toast), then deliver."""
         async with self.sessions() as s:
+            await lock_chat(s, chat_id)  # several processes: this parent's updates one at a time
             outcome = await call(s)
             await s.commit()
         if committed is not None:

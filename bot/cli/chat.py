@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import conversation
 from bot.app.config import load_settings
 from bot.app.serve import Serving
+from bot.cli.database import chosen_database
 from bot.conversation import Env, Outcome, Who
 from bot.core.reply import Document, Reply
 from bot.core.safety_reply import Support
@@ -33,6 +34,7 @@ from content import default_library
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head
 from db.models import DeliveryState
+from db.problems import DATABASE_FAILURES
 
 QUIT = frozenset({"/quit", "/exit"})
 # Button keys. No "n" or "y": typed alone they answer yes/no questions.
@@ -165,15 +167,19 @@ def run_chat(args: argparse.Namespace) -> int:
         print(f"--today must be a date like 2026-03-15, not {args.today!r}", file=sys.stderr)
         return 2
     settings = load_settings()
-    url = args.database_url or settings.database_url
+    database = chosen_database(args)
+    url = database.url
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the chat is for talking, not migration notes
     try:
         upgrade_to_head(url)
+    except DATABASE_FAILURES as exc:  # unreachable or unusable: one line naming the setting, exit status 2
+        raise database.problem(exc) from None
+    try:
         asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone, settings.support()))
     except (SQLAlchemyError, OSError) as exc:
         print(
-            f"\nThe chat could not use the database ({type(exc).__name__}). Check --database-url or "
-            "DATABASE_URL; on SQLite, the running bot may hold the write lock: try again in a moment.",
+            f"\nThe chat could not use the database ({type(exc).__name__}). On SQLite, the running bot may "
+            "hold the write lock: try again in a moment.",
             file=sys.stderr,
         )
         return 1

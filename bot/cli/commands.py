@@ -1,4 +1,4 @@
-"""The ``securebase`` command: run the bot, chat in the terminal, ask, check content, manage the database."""
+"""The securebase command: run the bot, chat in the terminal, ask, check content, manage the database."""
 
 from __future__ import annotations
 
@@ -7,19 +7,22 @@ import sys
 from collections.abc import Sequence
 
 from bot.app.config import SettingsError
+from bot.cli.database import add_database_option, chosen_database, db_backup, db_upgrade
 from content import ContentError, load_library
+from db.problems import DatabaseProblem
 
 NO_TOKEN_HELP = """\
-Secure Base needs a Telegram bot token to run, and none is set.
+Secure Base needs a Telegram bot token to run, and TELEGRAM_BOT_TOKEN is not set.
 To get one, open Telegram, start a chat with @BotFather, send /newbot and follow its two questions (a display
-name, then a username ending in "bot"); it replies with a token like 123456789:AA... . Put it in a file named
-.env next to pyproject.toml as TELEGRAM_BOT_TOKEN=<your token> (copy .env.example to start), or export it as
-an environment variable, then run the bot again. To try the conversation without Telegram, run
-`securebase chat`."""  # noqa: S105 (help text, not a secret)
+name, then a username ending in "bot"); it replies with a token like 123456789:AA... . Put it in a .env file in
+the folder you run from, as TELEGRAM_BOT_TOKEN=<your token> (copy .env.example to start), or export it as an
+environment variable, then start the bot again with `make run` (or .venv/bin/securebase run). To try the
+conversation without Telegram: `make chat` (or .venv/bin/securebase chat)."""  # noqa: S105 (help text, not a secret)
 
 
-# Commands a person reads as they go: log lines would only get in the way of the conversation.
-INTERACTIVE_COMMANDS = frozenset({"chat", "ask", "content"})
+# Commands a person reads as they go (log lines would only get in the way of the conversation), and the
+# health check, whose output is its lines.
+QUIET_COMMANDS = frozenset({"chat", "ask", "content", "health"})
 
 
 def _content_check(_args: argparse.Namespace) -> int:
@@ -57,13 +60,14 @@ def _run(args: argparse.Namespace) -> int:
     from bot.app.logging_setup import configure_logging
 
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format.value)
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
+    database = chosen_database(args)
     from bot.telegram.runner import run_bot
 
-    return run_bot(settings)
+    return run_bot(settings.model_copy(update={"database_url": database.url}), database.setting)
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -78,14 +82,10 @@ def _ask(args: argparse.Namespace) -> int:
     return run_ask(args)
 
 
-def _db_upgrade(args: argparse.Namespace) -> int:
-    from bot.app.config import load_settings
-    from db.migrate import upgrade_to_head
+def _health(args: argparse.Namespace) -> int:
+    from bot.cli.health import run_health
 
-    url = args.database_url or load_settings().database_url
-    upgrade_to_head(url)
-    print("database is at the latest schema")
-    return 0
+    return run_health(args)
 
 
 def _send_due(args: argparse.Namespace) -> int:
@@ -95,16 +95,23 @@ def _send_due(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="securebase", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="securebase",
+        description="Secure Base: run the Telegram bot, chat in the terminal, ask, check the content, "
+        "manage the database.",
+        epilog="Settings come from the environment or a .env file in the current folder (see .env.example). "
+        "Exit status 2 means a bad setting or an unreachable service; the message names which.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
         "run", help="run the Telegram bot (long polling, or a webhook if WEBHOOK_URL is set)"
     )
+    add_database_option(run)
     run.set_defaults(func=_run)
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal, without Telegram")
-    chat.add_argument("--database-url", help="database to use (default: DATABASE_URL)")
+    add_database_option(chat)
     chat.add_argument("--chat-id", type=int, default=1, help="the local parent's id (default: 1)")
     chat.add_argument("--today", help="pretend today is this date (YYYY-MM-DD)")
     chat.set_defaults(func=_chat)
@@ -125,13 +132,34 @@ def build_parser() -> argparse.ArgumentParser:
     database = commands.add_parser("db", help="database tools")
     db_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_commands.add_parser("upgrade", help="upgrade the database to the latest schema")
-    upgrade.add_argument("--database-url", help="database to upgrade (default: DATABASE_URL)")
-    upgrade.set_defaults(func=_db_upgrade)
+    add_database_option(upgrade, "database to upgrade")
+    upgrade.set_defaults(func=db_upgrade)
+    backup = db_commands.add_parser(
+        "backup",
+        help="copy an SQLite database to PATH, consistent while the bot runs (PostgreSQL: prints pg_dump advice)",
+    )
+    backup.add_argument("path", metavar="PATH", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    add_database_option(backup, "database to back up")
+    backup.set_defaults(func=db_backup)
 
     send_due = commands.add_parser("send-due", help="send the tips that are due now, once")
     send_due.add_argument("--now", help="pretend it is this moment (ISO 8601; naive means UTC)")
-    send_due.add_argument("--dry-run", action="store_true", help="print what would be sent, send nothing")
+    send_due.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be sent; sends, claims, creates and migrates nothing",
+    )
+    add_database_option(send_due)
     send_due.set_defaults(func=_send_due)
+
+    health = commands.add_parser(
+        "health",
+        help="check the database, its schema and the token (exit status 0 healthy, 1 not); changes nothing",
+    )
+    add_database_option(health, "database to check")
+    health.add_argument("--no-telegram", action="store_true", help="skip the getMe check of the token")
+    health.set_defaults(func=_health)
     return parser
 
 
@@ -139,10 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from bot.app.logging_setup import configure_logging
 
-    configure_logging("WARNING" if args.command in INTERACTIVE_COMMANDS else "INFO")
     try:
+        configure_logging("WARNING" if args.command in QUIET_COMMANDS else "INFO")
         result: int = args.func(args)
-    except SettingsError as exc:
+    except (SettingsError, DatabaseProblem) as exc:
+        if args.command == "health":  # a container health check knows 0 and 1 only
+            print(f"fail: {exc}")
+            return 1
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -10,14 +10,15 @@ import asyncio
 import datetime as dt
 import sys
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 
 from bot.app.config import Settings, load_settings
+from bot.cli.database import Database, chosen_database
 from bot.dispatch import Dispatcher, DispatchReport, Outgoing
 from bot.telegram.sender import TelegramSender, bot_for
-from db.engine import create_engine, session_factory
-from db.migrate import upgrade_to_head_async
+from db.engine import create_engine, session_factory, sqlite_file
+from db.migrate import schema_state, upgrade_to_head_async
+from db.problems import DATABASE_FAILURES
 
 SEND_NEEDS_BOT = (
     "send-due needs a Telegram bot token to send tips, and TELEGRAM_BOT_TOKEN is not set "
@@ -41,10 +42,22 @@ def _line(verb: str, message: Outgoing) -> str:
     )
 
 
-async def _pass(settings: Settings, now: dt.datetime, dry_run: bool, bot: Bot | None) -> DispatchReport:
-    engine = create_engine(settings.database_url)
+class SchemaBehind(Exception):
+    """A dry run found the schema missing or behind: it reports this rather than migrating."""
+
+
+async def _pass(
+    settings: Settings, database: Database, now: dt.datetime, dry_run: bool, bot: Bot | None
+) -> DispatchReport:
+    # A dry run leaves no trace: no database file is created and no migration runs.
+    engine = create_engine(database.url, create=not dry_run)
     try:
-        await upgrade_to_head_async(engine)
+        if dry_run:
+            state = await schema_state(engine)
+            if not state.at_head:
+                raise SchemaBehind(state.describe())
+        else:
+            await upgrade_to_head_async(engine)
         sender = TelegramSender(bot) if bot is not None else None
         dispatcher = Dispatcher.from_settings(sender, session_factory(engine), settings, keep_messages=True)
         if dry_run:
@@ -66,20 +79,27 @@ def run_send_due(args: argparse.Namespace) -> int:
         )
         return 2
     settings = load_settings()
+    database = chosen_database(args)
     token = settings.telegram_bot_token
     if not args.dry_run and (token is None or not token.get_secret_value().strip()):
         print(SEND_NEEDS_BOT, file=sys.stderr)
         return 2
     bot = None if args.dry_run else bot_for(settings)
     try:
-        report = asyncio.run(_pass(settings, now, args.dry_run, bot))
-    except (SQLAlchemyError, OSError) as exc:
+        report = asyncio.run(_pass(settings, database, now, args.dry_run, bot))
+    except SchemaBehind as exc:
+        print(f"dry run: {exc}; nothing was changed", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        if not args.dry_run:
+            raise database.problem(exc) from None
         print(
-            f"send-due could not use the database ({type(exc).__name__}). Check DATABASE_URL; on SQLite, "
-            "another process (the running bot) may hold the write lock: try again in a moment.",
+            f"dry run: {database.setting}: no database at {sqlite_file(database.url)} yet; nothing was created",
             file=sys.stderr,
         )
-        return 1
+        return 2
+    except DATABASE_FAILURES as exc:
+        raise database.problem(exc) from None
     verb = "would send" if args.dry_run else "sent"
     for message in report.messages:
         print(_line(verb, message))

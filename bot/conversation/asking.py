@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
+from bot import metrics
 from bot.conversation import stages
 from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say
@@ -41,7 +42,7 @@ async def question(turn: Turn, text: str) -> Outcome:
     children = await turn.children()
     general = answer(text, library=turn.env.library, today=turn.today, child=None)
     if general.age_named or not children or general.scope in (Scope.SMALLTALK, Scope.FOREIGN, Scope.OUT):
-        return Outcome([reply_for(general, turn.env.library)])
+        return Outcome([reply_for(counted(general), turn.env.library)])
     if len(children) == 1:
         return _answer_for(turn, text, children[0])
     await turn.goto(Step.ASK, FlowData(question=text))
@@ -96,8 +97,16 @@ async def answer_in_scope(turn: Turn, text: str) -> Reply | None:
 
 
 def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
-    result = answer(text, library=turn.env.library, today=turn.today, child=child_info(child))
+    result = counted(answer(text, library=turn.env.library, today=turn.today, child=child_info(child)))
     return Outcome([reply_for(result, turn.env.library)])
+
+
+def counted(result: Answer) -> Answer:
+    """Count a question answered, in or out of the content's scope, for the operators' metrics (small talk is
+    no question; one not in English counts as out of scope)."""
+    if result.scope is not Scope.SMALLTALK:
+        metrics.question_answered(in_scope=result.scope is Scope.IN)
+    return result
 
 
 def reply_for(result: Answer, library: Library) -> Reply:
@@ -112,7 +121,7 @@ def before_start(env: Env, text: str, today: date) -> Outcome:
     or across stages with a choice of stage), then one line inviting them to /start."""
     if len(text) > MAX_TEXT_CHARS:
         return say(TOO_LONG)
-    result = answer(text, library=env.library, today=today, child=None)
+    result = counted(answer(text, library=env.library, today=today, child=None))
     if result.scope is not Scope.IN:
         return Outcome([Reply(f"{result.text}\n\n{INVITE}")])
     if result.age_months is None and result.by_stage:

@@ -569,7 +569,7 @@ def _small_talk_reply(kind: str) -> str:
 def _foreign_reply(language: str) -> str:
     return (
         f"It looks like you wrote in {_e(language_name(language))}. For now I can only answer in English: "
-        f"could you ask me in English? For example {EXAMPLES}"
+        f"could you ask me in English? For example {EXAMPLES}\n\n{STRUGGLING}"
     )
 
 
@@ -607,6 +607,8 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library) -> str:
     doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) else []
     if doctors:
         lines.append(" ".join([*doctors, URGENT]))
+    if any(s.own_health for s in subjects):
+        lines.append(STRUGGLING)
     return "\n\n".join(lines)
 
 

@@ -21,6 +21,7 @@ import asyncio
 import datetime as dt
 import logging
 import math
+import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, Protocol
@@ -28,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.core.reply import Reply
 from bot.core.tips import TipPlan, format_band_ids, plan_tip
 from bot.dispatch.claims import (
@@ -40,6 +42,7 @@ from bot.dispatch.claims import (
     tip_state,
 )
 from bot.dispatch.sending import SendResult, TipSender
+from bot.metrics import TipOutcome
 from content import Library, default_library
 from db import deliveries
 from db.deliveries import NewClaim, SendOutcome
@@ -128,6 +131,15 @@ class Dispatcher:
 
     async def run_once(self, now: dt.datetime) -> DispatchReport:
         """Send everything due at ``now`` (stale claims first), then return what happened."""
+        started = time.perf_counter()
+        try:
+            report = await self._pass(now)
+        finally:
+            metrics.dispatch_pass(time.perf_counter() - started)
+        metrics.due_backlog(report.due + report.retried)
+        return report
+
+    async def _pass(self, now: dt.datetime) -> DispatchReport:
         report = DispatchReport()
         started = self.clock()
 
@@ -212,7 +224,8 @@ class Dispatcher:
                 await self._deliver(job, report, pass_time)
             except NotStored:
                 raise  # this worker stops: it sends nothing more while an outcome of its own is unstored
-            except Exception:
+            except Exception as exc:
+                metrics.failure(exc)
                 log.exception("delivering to parent %s failed; its claims will be retried", job[0].parent_id)
 
     async def _deliver(
@@ -246,6 +259,7 @@ class Dispatcher:
             SendOutcome(message.delivery_id, result.state, now, result.message_id, result.error)
         )
         self._noted += 1
+        metrics.tips(_tip_outcome(result))
         if result.state in (DeliveryState.SENT, DeliveryState.UNCONFIRMED):
             # An unconfirmed tip most likely arrived: its stage news counts as told, like a sent one's.
             if result.state is DeliveryState.SENT:
@@ -384,6 +398,16 @@ class Dispatcher:
         report = DispatchReport()
         await self._deliver([message], report)
         return report.sent + report.unconfirmed == 1
+
+
+def _tip_outcome(result: SendResult) -> TipOutcome:
+    if result.state is DeliveryState.SENT:
+        return TipOutcome.SENT
+    if result.state is DeliveryState.UNCONFIRMED:
+        return TipOutcome.UNCONFIRMED
+    if result.state is DeliveryState.FAILED:
+        return TipOutcome.BLOCKED if result.blocked or result.error == "blocked" else TipOutcome.FAILED
+    return TipOutcome.DEFERRED
 
 
 def _stored(plan: TipPlan) -> str | None:

@@ -7,6 +7,7 @@ the terminal chat takes; this module only reads updates and answers button press
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -26,13 +27,15 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import conversation
+from bot import conversation, metrics
 from bot.app.config import Settings
 from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
+from bot.metrics import UpdateKind
+from bot.telegram.admin import Admin
 from bot.telegram.jobs import App, register_dispatch_job, register_housekeeping_job
 from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.sender import DEFAULTS, TelegramSender
@@ -76,6 +79,7 @@ class Handlers:
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Call, query: CallbackQuery | None = None
     ) -> None:
         """Serve the update; once committed, answer the button (before the replies go out)."""
+        started = time.perf_counter()
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
 
@@ -84,7 +88,12 @@ class Handlers:
                 await _answer_press(query, outcome.toast)
                 await _drop_buttons(query)
 
-        await self.serving.serve_update(chat_id, lambda s: call(s, env, now), now, committed=answered)
+        outcome = await self.serving.serve_update(
+            chat_id, lambda s: call(s, env, now), now, committed=answered
+        )
+        if outcome.safety is not None:
+            metrics.safety_reply(outcome.safety.value)
+        metrics.reply_latency(time.perf_counter() - started)
 
     @staticmethod
     def _who(update: Update) -> Who:
@@ -98,6 +107,7 @@ class Handlers:
         if message is None or message.text is None:
             return
         text = message.text
+        metrics.update_handled(UpdateKind.COMMAND if text.startswith("/") else UpdateKind.MESSAGE)
         who = self._who(update)
         await self._serve(
             context, who.chat_id, lambda s, env, now: conversation.on_text(s, env, who, text, now)
@@ -106,6 +116,7 @@ class Handlers:
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
+        metrics.update_handled(UpdateKind.BUTTON)
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE or not query.data:
             await _answer_press(query, EXPIRED_TOAST)
@@ -118,10 +129,12 @@ class Handlers:
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
+        metrics.update_handled(UpdateKind.OTHER)
         await self.serving.send(self._who(update).chat_id, Reply(NOT_TEXT))
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
+        metrics.update_handled(UpdateKind.OTHER)
         chat, message = update.effective_chat, update.effective_message
         assert chat is not None
         command = (message.text or "").split(maxsplit=1)[0] if message is not None else ""
@@ -132,6 +145,7 @@ class Handlers:
 
     async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The parent blocked the bot (kicked it from their private chat): send them nothing more."""
+        metrics.update_handled(UpdateKind.OTHER)
         change = update.my_chat_member
         if change is None or change.chat.type != ChatType.PRIVATE:
             return
@@ -148,6 +162,7 @@ class Handlers:
         # File, line and function only: source lines and the exception's message may quote a parent's words.
         where = "\n".join(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
         log.error("update %s failed with %s\n%s", update_id, type(error).__name__, where)
+        metrics.failure(error)
         if not isinstance(update, Update):
             return
         chat = update.effective_chat
@@ -238,6 +253,7 @@ def build_application(
     sender = TelegramSender(app.bot)
     serving = Serving.of(sessions, sender, Dispatcher.from_settings(sender, sessions, settings))
     Handlers(serving, env, clock).install(app)
+    Admin(settings.admin_chat_ids, sessions, env.library, sender, clock).install(app)
     if with_jobs:
         register_dispatch_job(app, serving.tips, settings)
         register_housekeeping_job(app, sessions, settings)

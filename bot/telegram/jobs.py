@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, ContextTypes, JobQueue
 
+from bot import metrics
 from bot.app import housekeeping
 from bot.app.config import Settings
 from bot.core.retention import DEFAULT_RETENTION_MONTHS
 from bot.dispatch import Dispatcher
+from bot.dispatch.announce import Announcer
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +34,25 @@ def _job_queue(application: App) -> JobQueue[Any]:
 def register_dispatch_job(application: App, dispatcher: Dispatcher, settings: Settings) -> None:
     """One repeating job for everyone (not one per parent): each run is a dispatcher pass."""
     jobs = _job_queue(application)
+    assert dispatcher.sender is not None, "the periodic job sends: its dispatcher needs a sender"
+    announcer = Announcer(
+        dispatcher.sender, dispatcher.sessions, stale_after=dt.timedelta(minutes=settings.claim_stale_minutes)
+    )
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             report = await dispatcher.run_once(dt.datetime.now(dt.UTC))
-        except Exception:
+        except Exception as exc:
+            metrics.failure(exc)
             log.exception("dispatch pass failed; the next one will pick up where it stopped")
             return
         if report.due or report.retried:
             log.info("dispatch pass: %s", report.summary())
+        try:  # announcements after the tips, a batch a pass
+            await announcer.run_once(dt.datetime.now(dt.UTC))
+        except Exception as exc:
+            metrics.failure(exc)
+            log.exception("announcement batch failed; the next pass retries")
 
     interval = settings.dispatch_interval_seconds
     jobs.run_repeating(
@@ -62,7 +74,8 @@ def register_housekeeping_job(
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             swept = await housekeeping.sweep(sessions, dt.datetime.now(dt.UTC), retention_months=months)
-        except Exception:
+        except Exception as exc:
+            metrics.failure(exc)
             log.exception("housekeeping failed; the next run tries again")
             return
         if swept:

@@ -8,14 +8,15 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
+from bot import metrics
 from bot.app.config import Settings
 from bot.app.warm import ready_for_serving
 from bot.telegram.app import build_application
 from db.migrate import upgrade_to_head
+from db.problems import DATABASE_FAILURES, explain
 
 log = logging.getLogger(__name__)
 
@@ -38,28 +39,35 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def run_bot(settings: Settings) -> int:
-    """0 after a clean stop; 1 with one line on stderr (never the URL or token) when it cannot start."""
+def run_bot(settings: Settings, database_setting: str = "DATABASE_URL") -> int:
+    """0 after a clean stop. When it cannot start: one line on stderr naming the setting at fault (never a
+    password or the token) and exit status 2, the status of every bad setting or unreachable service."""
     try:
         upgrade_to_head(settings.database_url)
-    except (SQLAlchemyError, OSError) as exc:
-        print(
-            f"could not use the database ({type(exc).__name__}). Check DATABASE_URL and that the database "
-            "server is up.",
-            file=sys.stderr,
-        )
-        return 1
+    except DATABASE_FAILURES as exc:
+        print(explain(exc, settings.database_url, database_setting), file=sys.stderr)
+        return 2
+    if settings.metrics_port is not None:
+        try:
+            metrics.serve(settings.metrics_port, settings.metrics_listen)
+        except OSError as exc:
+            print(
+                f"METRICS_PORT: cannot serve metrics on {settings.metrics_listen}:{settings.metrics_port} "
+                f"({exc.strerror or type(exc).__name__}); check METRICS_PORT and METRICS_LISTEN",
+                file=sys.stderr,
+            )
+            return 2
+        log.info("metrics on http://%s:%s/metrics", settings.metrics_listen, settings.metrics_port)
     try:
         return _serve(settings)
     except InvalidToken:
-        print("Telegram does not accept TELEGRAM_BOT_TOKEN. Copy it again from @BotFather.", file=sys.stderr)
-    except NetworkError as exc:
         print(
-            f"could not reach Telegram ({type(exc).__name__}). Check the network, or TELEGRAM_API_BASE_URL "
-            "if you set it.",
-            file=sys.stderr,
+            "TELEGRAM_BOT_TOKEN: Telegram does not accept it. Copy it again from @BotFather.", file=sys.stderr
         )
-    return 1
+    except NetworkError as exc:
+        where = "TELEGRAM_API_BASE_URL" if settings.telegram_api_base_url else "the network"
+        print(f"could not reach Telegram ({type(exc).__name__}); check {where}.", file=sys.stderr)
+    return 2
 
 
 def _serve(settings: Settings) -> int:

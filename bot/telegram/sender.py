@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -19,9 +20,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Defaults, ExtBot
 
+from bot import metrics
 from bot.app.config import Settings
 from bot.core.reply import Reply
 from bot.dispatch.sending import SendResult
+from bot.metrics import TelegramErrorKind
 from bot.telegram.lanes import Lane
 from db.models import DeliveryState
 
@@ -120,7 +123,9 @@ class TelegramSender:
         attempt = 0
         while True:
             try:
-                await self._send(chat_id, reply, urgent)
+                with counted_errors():
+                    await self._send(chat_id, reply, urgent)
+                metrics.reply_sent()
                 return True
             except Forbidden:
                 return False
@@ -168,7 +173,8 @@ class TelegramSender:
         waited = 0.0
         while True:
             try:
-                sent = await self.bot.send_message(chat_id, reply.text, reply_markup=reply_markup(reply))
+                with counted_errors():
+                    sent = await self.bot.send_message(chat_id, reply.text, reply_markup=reply_markup(reply))
                 return SendResult(DeliveryState.SENT, sent.message_id)
             except RetryAfter as exc:
                 error, wait = "flood control", retry_after_seconds(exc)
@@ -203,6 +209,31 @@ def may_have_arrived(exc: NetworkError) -> bool:
     if isinstance(exc, TimedOut):
         return True  # a read or write timeout, or a transport that does not say which
     return isinstance(cause, httpx.TransportError)
+
+
+def error_kind(exc: TelegramError) -> TelegramErrorKind:
+    """The metrics' kind of a Bot API error (BadRequest and TimedOut are NetworkErrors too: checked first)."""
+    if isinstance(exc, RetryAfter):
+        return TelegramErrorKind.FLOOD
+    if isinstance(exc, Forbidden):
+        return TelegramErrorKind.FORBIDDEN
+    if isinstance(exc, BadRequest):
+        return TelegramErrorKind.BAD_REQUEST
+    if isinstance(exc, TimedOut):
+        return TelegramErrorKind.TIMEOUT
+    if isinstance(exc, NetworkError):
+        return TelegramErrorKind.NETWORK
+    return TelegramErrorKind.OTHER
+
+
+@contextmanager
+def counted_errors() -> Iterator[None]:
+    """Count a Bot API error by kind, then let it go on to whoever handles it."""
+    try:
+        yield
+    except TelegramError as exc:
+        metrics.telegram_error(error_kind(exc))
+        raise
 
 
 def _short(exc: Exception) -> str:

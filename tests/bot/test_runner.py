@@ -119,9 +119,12 @@ async def test_the_webhook_takes_updates_only_with_the_secret(sessions):
 
 def test_an_unusable_database_is_one_line_not_a_traceback(capsys):
     url = "postgresql://postgres:hunter2@127.0.0.1:9/nope"  # nothing listens on port 9
-    assert runner.run_bot(settings(database_url=url)) == 1
+    assert runner.run_bot(settings(database_url=url)) == 2
     err = capsys.readouterr().err
-    assert err.startswith("could not use the database (")
+    assert err.startswith(
+        "DATABASE_URL: cannot use the database at postgresql://postgres:***@127.0.0.1:9/nope ("
+    )
+    assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
     assert "hunter2" not in err
 
@@ -129,8 +132,8 @@ def test_an_unusable_database_is_one_line_not_a_traceback(capsys):
 @pytest.mark.parametrize(
     ("code", "description", "message"),
     [
-        (401, "Unauthorized", "Telegram does not accept TELEGRAM_BOT_TOKEN."),
-        (502, "Bad Gateway", "could not reach Telegram (NetworkError)."),
+        (401, "Unauthorized", "TELEGRAM_BOT_TOKEN: Telegram does not accept it."),
+        (502, "Bad Gateway", "could not reach Telegram (NetworkError); check the network."),
     ],
 )
 def test_telegram_refusing_at_start_is_one_line(tmp_path, monkeypatch, capsys, code, description, message):
@@ -139,7 +142,7 @@ def test_telegram_refusing_at_start_is_one_line(tmp_path, monkeypatch, capsys, c
     monkeypatch.setattr(
         "bot.telegram.runner.build_application", lambda s, **kw: build_application(s, request=api, **kw)
     )
-    assert runner.run_bot(settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}")) == 1
+    assert runner.run_bot(settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}")) == 2
     err = capsys.readouterr().err
     assert err.startswith(message)
     assert TOKEN not in err

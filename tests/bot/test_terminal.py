@@ -8,6 +8,7 @@ import sys
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cli import main
 from bot.cli.chat import TerminalChat, run_chat
 from bot.core.text import plain
 from tests.bot.support import NOW
@@ -89,13 +90,20 @@ async def test_typed_numbers_are_answers_and_letters_press_buttons(sessions):
     assert "bot> Done." not in stale  # buttons last only until the next thing you type
 
 
-@pytest.mark.parametrize("url", ["postgresql://postgres:hunter2@127.0.0.1:9/nope", "nosuchdb://x"])
-def test_run_chat_on_a_database_it_cannot_use(url, monkeypatch, capsys):
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("postgresql://postgres:hunter2@127.0.0.1:9/nope", "cannot use the database at"),
+        ("nosuchdb://x", "nosuchdb databases are not supported"),
+    ],
+)
+def test_chat_on_a_database_it_cannot_use_is_one_line(url, problem, monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n"))
-    assert run_chat(argparse.Namespace(database_url=url, chat_id=7, today=None)) == 1
+    assert main(["chat", "--database-url", url]) == 2
     err = capsys.readouterr().err
-    assert "The chat could not use the database (" in err
-    assert "Traceback" not in err
+    assert err.startswith(f"--database-url: {problem}")
+    assert len(err.strip().splitlines()) == 1
     assert "hunter2" not in err
 
 

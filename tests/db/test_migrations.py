@@ -22,7 +22,16 @@ from db.migrate import alembic_config, upgrade_to_head, upgrade_to_head_async
 from db.models import Base, Caregiver
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_TABLES = {"parents", "children", "caregivers", "invites", "invite_children", "deliveries"}
+MODEL_TABLES = {
+    "parents",
+    "children",
+    "caregivers",
+    "invites",
+    "invite_children",
+    "deliveries",
+    "announcements",
+    "announcement_deliveries",
+}
 
 
 async def tables(engine: AsyncEngine) -> set[str]:
@@ -40,7 +49,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0009"
+HEAD = "0010"
 
 
 def check(connection: Connection) -> None:
@@ -105,6 +114,7 @@ def test_the_alembic_command_line_finds_the_same_migrations(db_url: str) -> None
     assert "Running upgrade 0003 -> 0004" in upgraded
     assert "Running upgrade 0004 -> 0005" in upgraded
     assert "Running upgrade 0005 -> 0006" in upgraded
+    assert "Running upgrade 0006 -> 0007" in upgraded
     assert "No new upgrade operations detected" in alembic("check")
     assert f"{HEAD} (head)" in alembic("current")
     assert "CREATE TABLE parents" in alembic("upgrade", "base:head", "--sql")
@@ -164,13 +174,13 @@ async def test_the_history_indexes_arrive_on_a_database_with_tips_and_keep_them(
 
 
 async def test_tip_summaries_are_filled_from_the_deliveries_already_there(db_url: str) -> None:
-    """0007 -> 0008 on a database in use: each caregiver row gets what counting its chat's deliveries gives
+    """0008 -> 0009 on a database in use: each caregiver row gets what counting its chat's deliveries gives
     (failed ones aside, "not for us" from any), and the pass reads the same as before the upgrade."""
     engine = create_engine(db_url)
     t = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0007"))
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0008"))
             for parent_id in (1, 2):
                 await connection.execute(
                     text(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import families
-from db.models import Base, Child, Delivery, Feedback, Parent
+from db.models import Announcement, AnnouncementDelivery, Base, Child, Delivery, Feedback, Parent
 from db.privacy import delete_parent, export_parent
 
 NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
@@ -65,6 +65,13 @@ async def build_world(sessions: Sessions) -> World:
                     feedback=Feedback.HELPFUL.value if parent is ana else None,
                 )
             )
+        news = Announcement(text="The service is closed on Monday.", state="sending", created_at=NOW)
+        s.add(news)
+        await s.flush()
+        for parent in (ana, ben):
+            s.add(
+                AnnouncementDelivery(announcement_id=news.id, parent_id=parent.id, state="sent", sent_at=NOW)
+            )
         await s.commit()
     return World(ana, ben, cleo, own, shared, cleos, invite.code)
 
@@ -93,6 +100,9 @@ async def test_export_holds_everything_about_the_parent_and_nothing_of_others(se
     ]
     assert exported["deliveries"][0]["sent_at"] == "2026-03-01T08:00:02+00:00"
     assert [i["child_id"] for i in exported["invites"]] == [world.own.id]
+    assert [(a["text"], a["state"]) for a in exported["announcements"]] == [
+        ("The service is closed on Monday.", "sent")
+    ]
     # Other families: not their names, chat ids, children, or the invite Ben made.
     for other in ("Ben", "Cleo", "Zoe", "900000000002", "900000000003", world.ben_invite_code):
         assert other not in text

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app.config import Settings
+from bot.cli import main
 from bot.cli import send_due as dispatch_cli
 from bot.telegram.sender import bot_for
 from db.engine import create_engine, session_factory
@@ -100,10 +101,15 @@ def test_parse_now_and_custom_api_root() -> None:
     assert bot_for(settings).base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
 
 
-def test_unreachable_database_is_a_friendly_error(
+def test_unreachable_database_is_one_line_and_status_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nothing")
-    assert dispatch_cli.run_send_due(_args(dry_run=True)) == 1
-    assert "DATABASE_URL" in capsys.readouterr().err
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody:hunter2@127.0.0.1:1/nothing")
+    assert main(["send-due", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "DATABASE_URL: cannot use the database at postgresql://nobody:***@127.0.0.1:1/nothing"
+    )
+    assert len(err.strip().splitlines()) == 1
+    assert "hunter2" not in err

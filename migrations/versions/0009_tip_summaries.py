@@ -5,8 +5,8 @@ deliveries. The covering history index that count needed goes.
 The summary is filled from the deliveries in SQL (so ``--sql`` output works too); on a large PostgreSQL
 table run ``securebase db upgrade`` in a quiet hour, as the update rewrites every caregiver row.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,8 +5,8 @@ claims holds claims only (a partial index), so storing each tip's outcome writes
 SQLite cannot alter a check constraint in place, so there the table is copied (a few seconds per million
 deliveries); PostgreSQL replaces the constraint.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -27,7 +27,7 @@ WITHOUT = "state in ('claimed', 'sent', 'failed')"
 
 
 def _deliveries_before() -> sa.Table:
-    """The table as 0002 left it (0003 to 0006 did not touch it): SQLite's copy is built from this, since
+    """The table as 0002 left it (0003 to 0007 did not touch it): SQLite's copy is built from this, since
     reflection is not possible in --sql."""
     return sa.Table(
         "deliveries",
