@@ -40,15 +40,24 @@ def _stamp(value: dt.datetime | None) -> str | None:
     return None if value is None else value.astimezone(dt.UTC).strftime(SQLITE_DATETIME)
 
 
+class Busy(Exception):
+    """The database was locked when the quick store's connection opened: use the async path, try later."""
+
+
 class QuickStore:
     """One SQLite connection for the loop thread's stores of outcomes."""
 
     def __init__(self, path: str) -> None:
-        self._db = sqlite3.connect(path, isolation_level=None)
+        """Raises :class:`Busy` when the database is locked at this moment (try again later)."""
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=0)
         weakref.finalize(self, self._db.close)
-        _sqlite_pragmas(self._db, None)  # the same settings as every other connection...
-        self._db.execute("PRAGMA busy_timeout=0")  # ...but never wait for a lock
-        self._db.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            _sqlite_pragmas(self._db, None)  # the same settings as every other connection...
+            self._db.execute("PRAGMA busy_timeout=0")  # ...but never wait for a lock
+            self._db.execute("PRAGMA wal_autocheckpoint=0")
+        except sqlite3.OperationalError as exc:
+            self._db.close()
+            raise Busy(path) from exc
 
     def close(self) -> None:
         self._db.close()
@@ -98,7 +107,8 @@ class QuickStore:
 
 
 def quick_store_for(sessions: async_sessionmaker[AsyncSession]) -> QuickStore | None:
-    """A :class:`QuickStore` on the sessions' database when it is an SQLite file; None otherwise."""
+    """A :class:`QuickStore` on the sessions' database when it is an SQLite file; None otherwise. Raises
+    :class:`Busy`."""
     engine = sessions.kw.get("bind")
     if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
         return None

@@ -44,7 +44,7 @@ from bot.dispatch.claims import (
 from bot.dispatch.sending import SendResult, TipSender
 from bot.metrics import TipOutcome
 from content import Library, default_library
-from db import deliveries
+from db import deliveries, quick_store
 from db.deliveries import NewClaim, SendOutcome
 from db.families import mark_blocked
 from db.models import DeliveryState, Parent, ParentState
@@ -364,7 +364,10 @@ class Dispatcher:
         if blocked or any(o.state is DeliveryState.FAILED for o in outcomes):
             return False
         if self._quick is None:
-            self._quick = quick_store_for(self.sessions) or False
+            try:
+                self._quick = quick_store_for(self.sessions) or False
+            except quick_store.Busy:  # locked while it opened: the async path now, this next time
+                return False
         return self._quick is not False and self._quick.try_store(outcomes, announced)
 
     # --- on demand ---

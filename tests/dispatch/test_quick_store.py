@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade_to_head_async
 from db.models import Caregiver, Delivery
-from db.quick_store import QuickStore, quick_store_for
+from db.quick_store import Busy, QuickStore, quick_store_for
 from tests.dispatch.support import FakeClock, make_dispatcher, make_family
 from tests.fake_telegram import FakeBotAPI
 
@@ -79,6 +79,21 @@ def test_the_quick_store_steps_aside_while_another_connection_writes(tmp_path: o
         store = QuickStore(path)
         assert store.try_store([], []) is False  # at once, without waiting for the lock
         store.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_opening_while_the_database_is_locked_is_busy_at_once(tmp_path: object) -> None:
+    """A database not yet in WAL mode, locked by a writer: switching it needs the lock, which is not waited for
+    (the dispatcher stores through the async driver this time and tries again later)."""
+    path = f"{tmp_path}/rollback-journal.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE deliveries (id INTEGER PRIMARY KEY)")
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(Busy):
+            QuickStore(path)
     finally:
         writer.execute("ROLLBACK")
         writer.close()
