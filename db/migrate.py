@@ -60,7 +60,7 @@ async def upgrade_to_head_async(engine: AsyncEngine) -> None:
 
 
 async def _upgrade_url(url: str) -> None:
-    engine = create_engine(url)
+    engine = create_engine(url, time_limits=False)
     try:
         await upgrade_to_head_async(engine)
     finally:

@@ -56,7 +56,7 @@ def _run_on(connection: Connection) -> None:
 
 
 async def _run_on_new_engine() -> None:
-    engine = create_engine(_url())
+    engine = create_engine(_url(), time_limits=False)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_on)

@@ -8,6 +8,7 @@ RetryAfter) and lands here, where it is recorded and answered like Telegram woul
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -78,6 +79,8 @@ class FakeBotAPI(BaseRequest):
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
         self.faults: list[Fault] = []
+        self.holds: dict[int, asyncio.Event] = {}
+        self._recorded: asyncio.Event | None = None
         self._message_ids = itertools.count(1000)
 
     # --- BaseRequest ---
@@ -111,6 +114,9 @@ class FakeBotAPI(BaseRequest):
                 files[name] = content if isinstance(content, bytes) else content.read()
                 filenames[name] = str(part[0])
         self.calls.append(Call(api_method, params, files))
+        held = self.holds.get(int(str(params.get("chat_id", 0))))
+        if held is not None:
+            await held.wait()
         fault = self._take_fault(api_method, params)
         if fault is not None and fault.timeout:
             if not fault.delivered:
@@ -150,6 +156,18 @@ class FakeBotAPI(BaseRequest):
         """Make the next ``times`` matching calls time out: after Telegram took the message (``delivered``, a
         read timeout: the parent has it), or before the request reached it (a connect timeout)."""
         self.faults.append(Fault(0, "timeout", None, method, chat_id, times, True, delivered))
+
+    def hold(self, chat_id: int) -> asyncio.Event:
+        """Calls for this chat wait (as on a slow connection) until the returned event is set."""
+        return self.holds.setdefault(chat_id, asyncio.Event())
+
+    async def until_sent(self, chat_id: int, count: int = 1) -> list[Sent]:
+        """Wait until ``count`` messages went to this chat (for updates handled in the background)."""
+        while len(self.messages_to(chat_id)) < count:
+            if self._recorded is None:
+                self._recorded = asyncio.Event()
+            await self._recorded.wait()
+        return self.messages_to(chat_id)
 
     def messages_to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
@@ -208,6 +226,9 @@ class FakeBotAPI(BaseRequest):
                 parse_mode=parse_mode,
             )
         )
+        if self._recorded is not None:  # wake everyone waiting in until_sent
+            self._recorded.set()
+            self._recorded = None
 
     def _answer(
         self, method: str, params: dict[str, Any], files: dict[str, bytes], filenames: dict[str, str]

@@ -19,6 +19,7 @@ from bot.core.retention import (
 )
 from content import Library, default_library
 from db import retention
+from db.engine import wipe_freed_pages
 from db.families import DISTRESS_MEMORY, delete_children, delete_old_invites, forget_old_distress
 from db.locks import claim_job
 from db.privacy import delete_parent
@@ -66,4 +67,6 @@ async def sweep(
         ]
         await delete_children(s, children)
         await s.commit()
+    # What was deleted, and anything an erasure's own wipe could not reach while the log was being read.
+    await wipe_freed_pages(sessions)
     return Swept(invites, len(parents), len(children))

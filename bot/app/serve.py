@@ -2,17 +2,22 @@
 
 Both adapters (Telegram and the terminal chat) call :meth:`Serving.serve_update`; they differ only in the
 :class:`Outbox` they send with. Replies go out after the commit, so what the parent sees is always what was
-stored; tips asked for (/tip, "another tip") go through the process's one dispatcher, so they are recorded
-like any tip and respect a flood wait already running.
+stored; tips asked for (/tip, "another tip") go through a dispatcher, so they are claimed and recorded like
+any tip.
+
+A reply that cannot be sent once its step is saved (Telegram unreachable, a long flood wait) is not lost:
+the replies left are kept (in this process) and sent first when the parent next writes, so they see the
+question they are expected to answer instead of an apology.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from enum import Enum
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,10 +25,23 @@ from bot.conversation import Outcome
 from bot.conversation.texts import NO_TIP
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher, TipSender
+from db.engine import wipe_freed_pages
 from db.families import mark_blocked
 from db.locks import lock_chat
 
 log = logging.getLogger(__name__)
+
+MAX_KEPT_PER_CHAT = 5
+MAX_CHATS_KEPT = 10_000
+
+
+class Reached(Enum):
+    """How the delivery of a chat's replies went."""
+
+    ALL = "all"
+    BLOCKED = "blocked"  # the chat blocked the bot: nothing more goes to it
+    KEPT = "kept"  # a reply could not be sent; it and the ones after it wait for the next message
+
 
 Call = Callable[[AsyncSession], Awaitable[Outcome]]
 Committed = Callable[[Outcome], Awaitable[None]]
@@ -45,17 +63,27 @@ class Serving:
     sessions: async_sessionmaker[AsyncSession]
     outbox: Outbox
     tips: Dispatcher
+    # Which send failures may pass (the network, a flood wait), so the replies are kept for later; any
+    # other (a message the transport refuses) is raised as before.
+    passing: Callable[[Exception], bool] = lambda error: isinstance(error, OSError | TimeoutError)
+    # Replies (and whether urgent) a failed delivery left behind, per chat, sent before anything new for it.
+    undelivered: dict[int, list[tuple[Reply, bool]]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(
-        cls, sessions: async_sessionmaker[AsyncSession], outbox: Outbox, tips: Dispatcher | None = None
+        cls,
+        sessions: async_sessionmaker[AsyncSession],
+        outbox: Outbox,
+        tips: Dispatcher | None = None,
+        **options: Any,
     ) -> Serving:
-        return cls(sessions, outbox, tips if tips is not None else Dispatcher(outbox, sessions))
+        return cls(sessions, outbox, tips if tips is not None else Dispatcher(outbox, sessions), **options)
 
     async def serve_update(
         self, chat_id: int, call: Call, now: datetime, *, committed: Committed | None = None
     ) -> Outcome:
         """Run ``call`` in one session and commit; then ``committed`` (a button's toast), then deliver."""
+        await self.deliver_left_over(chat_id)
         async with self.sessions() as s:
             await lock_chat(s, chat_id)  # several processes: this parent's updates one at a time
             outcome = await call(s)
@@ -63,21 +91,56 @@ class Serving:
         if committed is not None:
             await committed(outcome)
         await self.deliver(chat_id, outcome, now)
+        if outcome.erased:  # after the replies: the parent need not wait for the disk
+            await wipe_freed_pages(self.sessions)
         return outcome
 
     async def deliver(self, chat_id: int, outcome: Outcome, now: datetime) -> None:
-        """Replies in order, then notices to other chats, then tips now."""
-        for reply in outcome.replies:
-            if not await self.send(chat_id, reply, urgent=outcome.urgent):
-                return
+        """Replies in order, then notices to other chats, then tips now. Replies that cannot be sent are kept
+        for the parent's next message, and then no tip is sent (the chat cannot be reached now)."""
+        reached = await self._send_all(chat_id, [(reply, outcome.urgent) for reply in outcome.replies])
+        if reached is Reached.BLOCKED:
+            return
         for other_chat, notice in outcome.notices:
             try:
                 await self.send(other_chat, notice)
             except Exception as exc:  # someone else's chat must not spoil this parent's update
                 log.warning("notice to chat %s failed: %s", other_chat, type(exc).__name__)
+        if reached is Reached.KEPT:
+            return
         for parent_id, child_id in outcome.tips:
             if not await self.tips.send_now(parent_id, child_id, now):
                 await self.send(chat_id, Reply(NO_TIP))
+
+    async def deliver_left_over(self, chat_id: int) -> None:
+        """Send what an earlier delivery to this chat could not (kept again if it still cannot be sent)."""
+        left = self.undelivered.pop(chat_id, None)
+        if left and await self._send_all(chat_id, left) is Reached.ALL:
+            log.info("chat %s got %d reply(s) an earlier delivery could not send", chat_id, len(left))
+
+    async def _send_all(self, chat_id: int, replies: list[tuple[Reply, bool]]) -> Reached:
+        for index, (reply, urgent) in enumerate(replies):
+            try:
+                if not await self.send(chat_id, reply, urgent=urgent):
+                    return Reached.BLOCKED
+            except Exception as exc:
+                if not self.passing(exc):
+                    raise
+                self._keep(chat_id, replies[index:], exc)
+                return Reached.KEPT
+        return Reached.ALL
+
+    def _keep(self, chat_id: int, replies: list[tuple[Reply, bool]], error: Exception) -> None:
+        kept = (self.undelivered.pop(chat_id, []) + replies)[-MAX_KEPT_PER_CHAT:]
+        if len(self.undelivered) >= MAX_CHATS_KEPT:  # the oldest go first (dicts keep insertion order)
+            del self.undelivered[next(iter(self.undelivered))]
+        self.undelivered[chat_id] = kept
+        log.warning(
+            "%d reply(s) to chat %s not delivered (%s); kept for their next message",
+            len(replies),
+            chat_id,
+            type(error).__name__,
+        )
 
     async def send(self, chat_id: int, reply: Reply, *, urgent: bool = False) -> bool:
         """Send; a parent who blocked the bot is marked blocked (nothing more goes to them). False if not sent."""

@@ -82,9 +82,14 @@ class TerminalOutbox:
             self._save(reply.document)
 
     def _save(self, document: Document) -> None:
-        """A document (the /mydata export) is written to the current folder, readable by its owner only."""
+        """A document (the /mydata export) is written to the current folder, readable by its owner only,
+        and never through a link: a symlink in its place is refused rather than followed to its target."""
         path = self.folder / Path(document.filename).name
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        except OSError as exc:
+            print(f"     (not saved: {path} is a link or cannot be written: {exc.strerror})", file=self.out)
+            return
         os.fchmod(fd, 0o600)  # also when an earlier, more open file of that name is overwritten
         with os.fdopen(fd, "wb") as handle:
             handle.write(document.content)

@@ -239,7 +239,9 @@ async def on_delete(turn: Turn, value: str) -> Outcome:
         await turn.goto(None)
         return say("OK, nothing was deleted.")
     await privacy.delete_parent(turn.s, turn.parent.id)
-    return say(
+    done = say(
         "Done: everything I stored about you is erased. Thank you for the time we had together. "
         "If you ever want to come back, send /start."
     )
+    done.erased = True
+    return done

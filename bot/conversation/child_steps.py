@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.conversation import setup_steps
+from bot.conversation.clean import clean_name
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
@@ -111,9 +112,10 @@ def ask_birthdate(turn: Turn, lead: str = "") -> Outcome:
 
 
 def read_name(text: str) -> str | None:
-    """A name as typed ("Mia", or "her name is Mia"), with spacing tidied; None when empty or too long."""
-    name = " ".join((said_name(text) or text).split())
-    return name if 0 < len(name) <= MAX_NAME_CHARS else None
+    """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty or too
+    long."""
+    name = clean_name(said_name(text) or text)
+    return name if name is not None and len(name) <= MAX_NAME_CHARS else None
 
 
 async def on_name(turn: Turn, text: str) -> Outcome:

@@ -146,7 +146,9 @@ async def _confirm_remove(turn: Turn, child: Child) -> Outcome:
 async def _remove(turn: Turn, child: Child) -> Outcome:
     await families.remove_child(turn.s, turn.parent.id, child.id)
     await reschedule(turn.s, turn.parent, turn.now)
-    return say(f"{esc(child.name)} is removed from your list.")
+    removed = say(f"{esc(child.name)} is removed from your list.")
+    removed.erased = True
+    return removed
 
 
 async def on_rename(turn: Turn, text: str) -> Outcome:

@@ -48,6 +48,7 @@ class Outcome:
     (a caregiver told that someone joined); ``toast`` answers a button press in Telegram's little popup.
     ``safety`` says the message was distress of that kind (never what it said), so an adapter can count
     replies per kind for the operator's statistics and send :attr:`urgent` ones ahead of anything else.
+    ``erased`` says personal data was deleted, so its old copies are wiped from the disk after the commit.
     """
 
     replies: list[Reply] = field(default_factory=list)
@@ -55,6 +56,7 @@ class Outcome:
     notices: list[tuple[int, Reply]] = field(default_factory=list)
     toast: str | None = None
     safety: SafetyKind | None = None
+    erased: bool = False
 
     @property
     def urgent(self) -> bool:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import account, asking, child_steps, children, detours, setup_steps, turned_down
+from bot.conversation.clean import clean_text, clean_who
 from bot.conversation.distress import answer_distress, question_in
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
@@ -93,7 +94,7 @@ async def _turn(s: AsyncSession, env: Env, who: Who, now: datetime) -> Turn | No
 
 
 async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:
-    text = text.strip()
+    who, text = clean_who(who), clean_text(text).strip()
     if not text:
         return Outcome()
     if text.startswith("/"):
@@ -156,6 +157,7 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
 
 async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime) -> Outcome:
     """A button press; anything not valid for this parent right now is "expired", whatever its data says."""
+    who, data = clean_who(who), clean_text(data)
     if data.startswith(asking.MORE_PREFIX):  # names content only, so it works before /start too
         return asking.on_more(env.library, data) or expired()
     turn = await _turn(s, env, who, now)

@@ -1,14 +1,16 @@
 """The python-telegram-bot Application: thin handlers that turn updates into conversation calls.
 
 Each update is served by ``Serving.serve_update`` (one session, one commit, then the replies), the same path
-the terminal chat takes; this module only reads updates and answers button presses.
+the terminal chat takes; this module only reads updates and answers button presses. Updates of different
+chats are handled concurrently, each chat's in order (:class:`ChatOrderedProcessor`); their database work has
+the short, interactive time limits, and their sends go ahead of scheduled tips at the rate limiter
+(:class:`PriorityRateLimiter`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -29,6 +31,7 @@ from telegram.request import BaseRequest
 
 from bot import conversation, metrics
 from bot.app.config import Settings
+from bot.app.failures import OUTAGES, RepeatedFailures
 from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
@@ -38,10 +41,13 @@ from bot.metrics import UpdateKind
 from bot.telegram.admin import Admin
 from bot.telegram.jobs import App, register_dispatch_job, register_housekeeping_job
 from bot.telegram.lanes import UrgentFirstRateLimiter
-from bot.telegram.sender import DEFAULTS, TelegramSender
+from bot.telegram.limiter import PriorityRateLimiter
+from bot.telegram.ordering import ChatOrderedProcessor
+from bot.telegram.sender import DEFAULTS, OnDemandSender, TelegramSender, passing
+from bot.telegram.updates import SkippingBadUpdates
 from content import Library, default_library
 from db import families
-from db.engine import create_engine, session_factory
+from db.engine import create_engine, interactive, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,7 @@ class Handlers:
         self.serving = serving
         self.env = env
         self.clock = clock
+        self.failures = RepeatedFailures("update", log, expected=(*OUTAGES, NetworkError, RetryAfter))
 
     def install(self, app: App) -> None:
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -88,9 +95,10 @@ class Handlers:
                 await _answer_press(query, outcome.toast)
                 await _drop_buttons(query)
 
-        outcome = await self.serving.serve_update(
-            chat_id, lambda s: call(s, env, now), now, committed=answered
-        )
+        with interactive():
+            outcome = await self.serving.serve_update(
+                chat_id, lambda s: call(s, env, now), now, committed=answered
+            )
         if outcome.safety is not None:
             metrics.safety_reply(outcome.safety.value)
         metrics.reply_latency(time.perf_counter() - started)
@@ -130,7 +138,8 @@ class Handlers:
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
         metrics.update_handled(UpdateKind.OTHER)
-        await self.serving.send(self._who(update).chat_id, Reply(NOT_TEXT))
+        with interactive():
+            await self.serving.send(self._who(update).chat_id, Reply(NOT_TEXT))
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
@@ -150,18 +159,18 @@ class Handlers:
         if change is None or change.chat.type != ChatType.PRIVATE:
             return
         if change.new_chat_member.status == ChatMemberStatus.BANNED:
-            async with self.serving.sessions() as s:
-                await families.mark_blocked(s, change.chat.id)
-                await s.commit()
+            with interactive():
+                async with self.serving.sessions() as s:
+                    await families.mark_blocked(s, change.chat.id)
+                    await s.commit()
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure by type and code location only: no message text, names or token."""
+        """Log the failure by type (and, for a bug, code locations) only: no message text, names or token; an
+        outage (database, network) is one line, and its repeats a count."""
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
-        frames = traceback.extract_tb(error.__traceback__) if error is not None else []
-        # File, line and function only: source lines and the exception's message may quote a parent's words.
-        where = "\n".join(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
-        log.error("update %s failed with %s\n%s", update_id, type(error).__name__, where)
+        if error is not None:
+            self.failures.failed(error, f"update {update_id}")
         metrics.failure(error)
         if not isinstance(update, Update):
             return
@@ -213,19 +222,23 @@ def build_application(
     clock: Clock = utc_now,
     library: Library | None = None,
     with_jobs: bool = False,
+    rate_limiter: PriorityRateLimiter | None = None,
 ) -> App:
     """The bot, ready to run (``with_jobs``: the dispatcher's and housekeeping's periodic jobs too) or to be
-    fed updates in tests (which pass a fake request and their sessions). One sender and one dispatcher serve
-    replies, /tip and the periodic passes alike; without ``sessions`` it opens the database itself and
-    closes it when the application shuts down."""
+    fed updates in tests (which pass a fake request and their sessions). One sender serves replies, /tip and
+    the periodic passes alike (tips asked for through their own dispatcher, with the replies' policy:
+    :class:`OnDemandSender`); without ``sessions`` it opens the database itself and closes it when the
+    application shuts down."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(DEFAULTS)
-        # Throttles only (replies and tips handle a 429 themselves); crisis and emergency replies skip it.
-        .rate_limiter(UrgentFirstRateLimiter())
+        # Throttles only (replies and tips handle a 429 themselves); crisis and emergency replies skip it,
+        # other replies go before scheduled tips.
+        .rate_limiter(UrgentFirstRateLimiter(rate_limiter or PriorityRateLimiter()))
+        .concurrent_updates(ChatOrderedProcessor())
     )
     builder.post_init(register_commands)
     if settings.telegram_api_base_url:
@@ -233,8 +246,8 @@ def build_application(
         builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     if request is not None:
         builder.request(request)
-    if get_updates_request is not None:
-        builder.get_updates_request(get_updates_request)
+    # Polling moves past an update this python-telegram-bot cannot read instead of stopping on it.
+    builder.get_updates_request(SkippingBadUpdates(get_updates_request))
     if sessions is None:
         engine = create_engine(settings.database_url)
         sessions = session_factory(engine)
@@ -251,11 +264,12 @@ def build_application(
     )
     app = builder.build()
     sender = TelegramSender(app.bot)
-    serving = Serving.of(sessions, sender, Dispatcher.from_settings(sender, sessions, settings))
+    on_demand = Dispatcher.from_settings(OnDemandSender(sender), sessions, settings)
+    serving = Serving.of(sessions, sender, on_demand, passing=passing)
     Handlers(serving, env, clock).install(app)
     Admin(settings.admin_chat_ids, sessions, env.library, sender, clock).install(app)
     if with_jobs:
-        register_dispatch_job(app, serving.tips, settings)
+        register_dispatch_job(app, Dispatcher.from_settings(sender, sessions, settings), settings)
         register_housekeeping_job(app, sessions, settings)
     return app
 

@@ -1,7 +1,8 @@
 """The periodic jobs on python-telegram-bot's job queue: dispatcher passes and housekeeping.
 
-The dispatch job runs the application's one :class:`Dispatcher` (the one /tip and "another tip" use too), so
-one flood-control state holds for every tip the process sends.
+The dispatch job runs the application's dispatcher of scheduled tips; it sends through the same
+:class:`TelegramSender` as the replies and the tips asked for (/tip, "another tip"), so one flood-control
+state holds for every send of the process.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 from bot import metrics
 from bot.app import housekeeping
 from bot.app.config import Settings
+from bot.app.failures import RepeatedFailures
 from bot.core.retention import DEFAULT_RETENTION_MONTHS
 from bot.dispatch import Dispatcher
 from bot.dispatch.announce import Announcer
@@ -34,6 +36,8 @@ def _job_queue(application: App) -> JobQueue[Any]:
 def register_dispatch_job(application: App, dispatcher: Dispatcher, settings: Settings) -> None:
     """One repeating job for everyone (not one per parent): each run is a dispatcher pass."""
     jobs = _job_queue(application)
+    failures = RepeatedFailures("dispatch pass", log)
+    announcing = RepeatedFailures("announcement batch", log)
     assert dispatcher.sender is not None, "the periodic job sends: its dispatcher needs a sender"
     announcer = Announcer(
         dispatcher.sender, dispatcher.sessions, stale_after=dt.timedelta(minutes=settings.claim_stale_minutes)
@@ -44,15 +48,18 @@ def register_dispatch_job(application: App, dispatcher: Dispatcher, settings: Se
             report = await dispatcher.run_once(dt.datetime.now(dt.UTC))
         except Exception as exc:
             metrics.failure(exc)
-            log.exception("dispatch pass failed; the next one will pick up where it stopped")
+            failures.failed(exc, "the next pass picks up where this one stopped")
             return
+        failures.succeeded()
         if report.due or report.retried:
             log.info("dispatch pass: %s", report.summary())
         try:  # announcements after the tips, a batch a pass
             await announcer.run_once(dt.datetime.now(dt.UTC))
         except Exception as exc:
             metrics.failure(exc)
-            log.exception("announcement batch failed; the next pass retries")
+            announcing.failed(exc, "the next pass retries")
+            return
+        announcing.succeeded()
 
     interval = settings.dispatch_interval_seconds
     jobs.run_repeating(
@@ -70,14 +77,16 @@ def register_housekeeping_job(
     """An hourly job beside the dispatcher's; a failure is logged and the next hour tries again."""
     jobs = _job_queue(application)
     months = settings.retention_months if settings is not None else DEFAULT_RETENTION_MONTHS
+    failures = RepeatedFailures("housekeeping", log)
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             swept = await housekeeping.sweep(sessions, dt.datetime.now(dt.UTC), retention_months=months)
         except Exception as exc:
             metrics.failure(exc)
-            log.exception("housekeeping failed; the next run tries again")
+            failures.failed(exc, "the next run tries again")
             return
+        failures.succeeded()
         if swept:
             log.info(
                 "housekeeping: deleted %d old invite(s); erased %d inactive parent(s) and %d child(ren) past "

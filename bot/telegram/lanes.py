@@ -1,14 +1,18 @@
-"""The rate limiter with a lane for replies that must not wait: a crisis or an emergency.
+"""Lanes at the rate limiter: which sends wait behind which.
 
-Our throttle (PTB's :class:`AIORateLimiter`) keeps the bot under Telegram's overall limits by queueing
-requests, and holds every request back while it waits out a flood answer. A reply to a parent in crisis or
-with a child in danger must never sit in that queue, so a request marked :attr:`Lane.URGENT` goes straight to
-Telegram; if Telegram itself answers 429, :meth:`TelegramSender.send_reply` waits as told and tries again.
+- :attr:`Lane.URGENT`: a reply to a parent in crisis or with a child in danger never sits in a queue: it is
+  marked with ``rate_limit_args`` and :class:`UrgentFirstRateLimiter` sends it straight to Telegram; if
+  Telegram itself answers 429, :meth:`TelegramSender.send_reply` waits as told and tries again.
+- :attr:`Lane.REPLY` (every other send unless said otherwise) and :attr:`Lane.TIP` (the dispatcher's
+  scheduled tips, marked with :func:`in_lane`) share Telegram's limits in ``bot.telegram.limiter``, where a
+  waiting reply always goes first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import contextlib
+from collections.abc import Callable, Coroutine, Iterator
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
@@ -18,12 +22,31 @@ from telegram.ext import AIORateLimiter, BaseRateLimiter
 
 class Lane(StrEnum):
     URGENT = "urgent"
+    REPLY = "reply"
+    TIP = "tip"
+
+
+_LANE: ContextVar[Lane] = ContextVar("securebase_send_lane", default=Lane.REPLY)
+
+
+@contextlib.contextmanager
+def in_lane(lane: Lane) -> Iterator[None]:
+    """Sends made in this block (by this task and the tasks it starts) wait in ``lane``."""
+    token = _LANE.set(lane)
+    try:
+        yield
+    finally:
+        _LANE.reset(token)
+
+
+def current_lane() -> Lane:
+    return _LANE.get()
 
 
 class UrgentFirstRateLimiter(BaseRateLimiter[Lane]):
-    """Throttles like ``throttle`` (an :class:`AIORateLimiter` by default), except urgent requests."""
+    """Throttles like ``throttle`` (our :class:`PriorityRateLimiter` in the bot), except urgent requests."""
 
-    def __init__(self, throttle: AIORateLimiter | None = None) -> None:
+    def __init__(self, throttle: BaseRateLimiter[Any] | None = None) -> None:
         self.throttle = throttle or AIORateLimiter()
 
     async def initialize(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot import metrics
 from bot.app.config import Settings
 from bot.app.warm import ready_for_serving
-from bot.telegram.app import build_application
+from bot.telegram.app import App, build_application
 from db.migrate import upgrade_to_head
 from db.problems import DATABASE_FAILURES, explain
 
@@ -73,10 +74,33 @@ def run_bot(settings: Settings, database_setting: str = "DATABASE_URL") -> int:
 def _serve(settings: Settings) -> int:
     app = build_application(settings, with_jobs=True)
     ready_for_serving()
-    if settings.webhook_url:
-        log.info("serving a webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(**webhook_options(settings), allowed_updates=ALLOWED_UPDATES)
-    else:
-        log.info("long polling for updates")
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    restore = _quiet_while_starting(app)
+    try:
+        if settings.webhook_url:
+            log.info("serving a webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+            app.run_webhook(**webhook_options(settings), allowed_updates=ALLOWED_UPDATES)
+        else:
+            log.info("long polling for updates")
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    finally:
+        restore()
     return 0
+
+
+def _quiet_while_starting(app: App) -> Callable[[], None]:
+    """Until the bot runs, a failure to start is ours to report (one line, from :func:`run_bot`):
+    python-telegram-bot's own error line about it would come first and say less. Its logging comes back once
+    the job queue runs (the last step of starting); the returned function brings it back in any case."""
+    ptb = logging.getLogger("telegram.ext")
+    before = ptb.level
+    ptb.setLevel(logging.CRITICAL + 1)
+
+    def restore() -> None:
+        ptb.setLevel(before)
+
+    async def started(_context: object) -> None:
+        restore()
+
+    if app.job_queue is not None:
+        app.job_queue.run_once(started, 0, name="started")
+    return restore

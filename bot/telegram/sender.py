@@ -25,7 +25,7 @@ from bot.app.config import Settings
 from bot.core.reply import Reply
 from bot.dispatch.sending import SendResult
 from bot.metrics import TelegramErrorKind
-from bot.telegram.lanes import Lane
+from bot.telegram.lanes import Lane, in_lane
 from db.models import DeliveryState
 
 SEND_RETRIES = 4
@@ -164,11 +164,13 @@ class TelegramSender:
         quiet = self.quiet_left()
         if max_wait <= quiet:
             return SendResult(None, error="claim too old to send safely; retried once stale")
-        if quiet > 0:
-            await self.sleep(quiet)
-        return await self._send_tip(chat_id, reply, max_wait - quiet)
+        with in_lane(Lane.TIP):  # behind any reply waiting at the rate limiter
+            if quiet > 0:
+                await self.sleep(quiet)
+            return await self.send_tip_now(chat_id, reply, max_wait - quiet)
 
-    async def _send_tip(self, chat_id: int, reply: Reply, max_wait: float) -> SendResult:
+    async def send_tip_now(self, chat_id: int, reply: Reply, max_wait: float) -> SendResult:
+        """:meth:`send_tip` without holding back for a flood wait that is already running."""
         attempt = 0
         waited = 0.0
         while True:
@@ -209,6 +211,31 @@ def may_have_arrived(exc: NetworkError) -> bool:
     if isinstance(exc, TimedOut):
         return True  # a read or write timeout, or a transport that does not say which
     return isinstance(cause, httpx.TransportError)
+
+
+class OnDemandSender:
+    """The sender for tips a parent asked for (/tip, "another tip"): sent like a reply, since the parent is
+    waiting for it. It goes ahead of scheduled tips at the rate limiter, does not hold back for a flood wait
+    that another chat's send ran into, and waits for its own flood answers only as long as a reply would;
+    past that the claim stays and a later dispatcher pass sends the tip once the claim is stale."""
+
+    def __init__(self, sender: TelegramSender) -> None:
+        self.sender = sender
+
+    def quiet_left(self) -> float:
+        return 0.0
+
+    async def send_tip(self, chat_id: int, reply: Reply, *, max_wait: float = math.inf) -> SendResult:
+        with in_lane(Lane.REPLY):
+            return await self.sender.send_tip_now(chat_id, reply, min(max_wait, LONGEST_REPLY_WAIT_SECONDS))
+
+
+def passing(error: Exception) -> bool:
+    """A send failure that may pass (network trouble, a timeout, a flood wait), as opposed to a message
+    Telegram refuses (``BadRequest``, which PTB counts among network errors)."""
+    if isinstance(error, BadRequest):
+        return False
+    return isinstance(error, NetworkError | RetryAfter | OSError | TimeoutError)
 
 
 def error_kind(exc: TelegramError) -> TelegramErrorKind:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app.config import Settings
 from bot.telegram.app import App, build_application
+from bot.telegram.limiter import PriorityRateLimiter
 from db.models import Parent
 from tests.fake_telegram import BOT_USERNAME, TOKEN, FakeBotAPI, Sent, feed
 from tests.fake_telegram import Parent as TgParent
@@ -80,6 +81,8 @@ class Harness:
             get_updates_request=FakeBotAPI(),
             sessions=sessions,
             clock=self.clock,
+            # A test talks faster than any parent: Telegram's limit per chat would make it wait for real.
+            rate_limiter=PriorityRateLimiter(per_chat=False),
         )
 
     async def __aenter__(self) -> Harness:

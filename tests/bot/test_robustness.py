@@ -1,14 +1,18 @@
 """Odd input, group chats, blocking and failures: a sensible reply or silence, never a crash or a leak."""
 
+import asyncio
+import json
 import logging
+from typing import Any
 
 import pytest
 
 from bot.conversation import asking
 from bot.conversation import texts as wording
-from bot.telegram.app import register_commands
+from bot.telegram.app import build_application, register_commands
 from db import families
-from tests.bot.support import Harness, onboard, texts
+from tests.bot.support import Harness, onboard, settings, texts
+from tests.fake_telegram import FakeBotAPI
 from tests.fake_telegram import Parent as TgParent
 
 NOT_TEXT = [wording.NOT_TEXT]
@@ -200,3 +204,64 @@ async def test_a_stored_flow_missing_an_answer_asks_again_instead_of_failing(bot
         await families.set_flow(s, parent, "due", {"mode": "add", "name": "Leo"})  # no birthdate
         await s.commit()
     assert texts(await bot.say(sam, "1 March 2026")) == ["What's this child's name? A nickname is fine."]
+
+
+POLL_WITHOUT_PERSISTENT_ID = {
+    "id": "5",
+    "question": "Shall we meet, Zebulonia?",
+    "options": [{"text": "yes", "voter_count": 0}],  # no persistent_id: this PTB refuses the whole answer
+    "total_voter_count": 0,
+    "is_closed": False,
+    "is_anonymous": True,
+    "type": "regular",
+    "allows_multiple_answers": False,
+}
+
+
+class ScriptedUpdates(FakeBotAPI):
+    """getUpdates hands out these updates (from the offset asked for), then nothing."""
+
+    def __init__(self, updates: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.updates = updates
+        self.offsets: list[int] = []
+
+    async def do_request(self, url: str, method: str, request_data: Any = None, *args: Any, **kw: Any) -> Any:
+        if not url.endswith("/getUpdates"):
+            return await super().do_request(url, method, request_data, *args, **kw)
+        offset = int((request_data.parameters if request_data else {}).get("offset", 0) or 0)
+        self.offsets.append(offset)
+        ready = [u for u in self.updates if u["update_id"] >= offset]
+        if not ready:
+            await asyncio.sleep(0)  # nothing new: the next poll comes at once, after the others had a turn
+        return 200, json.dumps({"ok": True, "result": ready}).encode()
+
+
+async def test_an_update_ptb_cannot_read_is_skipped_and_polling_goes_on(
+    sessions, caplog: pytest.LogCaptureFixture
+):
+    sam, eve = TgParent(611, "Zebulonia"), TgParent(612)
+    bad = sam.message(None, poll=POLL_WITHOUT_PERSISTENT_ID)
+    good = eve.message("/help")
+    polls = ScriptedUpdates([bad, good])
+    harness = Harness(sessions)
+    harness.app = build_application(
+        settings(), request=harness.api, get_updates_request=polls, sessions=sessions, clock=harness.clock
+    )
+    async with harness:
+        await harness.app.start()
+        assert harness.app.updater is not None
+        await harness.app.updater.start_polling(poll_interval=0)
+        try:
+            answered = await asyncio.wait_for(harness.api.until_sent(612), 10)
+            assert "/tip" in answered[0].text
+            assert harness.app.updater.running
+        finally:
+            await harness.app.updater.stop()
+            await harness.app.stop()
+    assert max(polls.offsets) > good["update_id"]  # past both: neither comes back after a restart
+    skipped = [r for r in caplog.records if "could not be read" in r.getMessage()]
+    assert [r.getMessage() for r in skipped] == [
+        f"skipped update {bad['update_id']}, which could not be read (TypeError)"
+    ]
+    assert "Zebulonia" not in caplog.text

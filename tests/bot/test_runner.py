@@ -1,6 +1,7 @@
 """`securebase run`: migrates, points PTB at a self-hosted Bot API if asked, polls or serves a webhook."""
 
 import asyncio
+import logging
 import socket
 from typing import Any
 
@@ -8,11 +9,14 @@ import httpx
 import pytest
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import inspect
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 
+from bot.app.logging_setup import configure_logging
 from bot.telegram import runner
 from bot.telegram.app import App, build_application
 from bot.telegram.lanes import UrgentFirstRateLimiter
+from bot.telegram.limiter import PriorityRateLimiter
+from bot.telegram.ordering import ChatOrderedProcessor
 from tests.bot.support import Harness, settings
 from tests.fake_telegram import TOKEN, FakeBotAPI
 from tests.fake_telegram import Parent as TgParent
@@ -45,9 +49,11 @@ def test_polling_by_default_after_migrating(tmp_path, started):
     app = started["app"]
     limiter = app.bot.rate_limiter
     assert isinstance(limiter, UrgentFirstRateLimiter)  # crisis and emergency replies skip the throttle
-    assert isinstance(limiter.throttle, AIORateLimiter)
+    assert isinstance(limiter.throttle, PriorityRateLimiter)  # replies before scheduled tips
+    assert isinstance(app.update_processor, ChatOrderedProcessor)
     assert app.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
-    assert sorted(job.name for job in app.job_queue.jobs()) == ["dispatch", "housekeeping"]
+    # "started" gives python-telegram-bot its logging back once the bot runs (start-up errors are ours).
+    assert sorted(job.name for job in app.job_queue.jobs()) == ["dispatch", "housekeeping", "started"]
     assert "parents" in inspect(create_sync_engine(url)).get_table_names()
 
 
@@ -146,3 +152,18 @@ def test_telegram_refusing_at_start_is_one_line(tmp_path, monkeypatch, capsys, c
     err = capsys.readouterr().err
     assert err.startswith(message)
     assert TOKEN not in err
+
+
+def test_a_start_up_failure_is_our_one_line_without_telegrams_before_it(tmp_path, monkeypatch, capsys):
+    configure_logging("INFO")  # as `securebase run` sets it up
+    before = logging.getLogger("telegram.ext").level
+    api = FakeBotAPI()
+    api.fail(401, "Unauthorized", method="getMe", times=5)
+    monkeypatch.setattr(
+        "bot.telegram.runner.build_application", lambda s, **kw: build_application(s, request=api, **kw)
+    )
+    assert runner.run_bot(settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}")) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "TELEGRAM_BOT_TOKEN: Telegram does not accept it. Copy it again from @BotFather."
+    assert [line for line in err if " telegram" in line or "Traceback" in line] == []
+    assert logging.getLogger("telegram.ext").level == before  # its logging is back for the next run

@@ -116,3 +116,15 @@ async def test_ways_out_and_a_question_on_the_way_in_the_terminal(sessions):
     assert "     [a] Skip: no due date" in output
     assert "bot> Thank you! Mia is all set." in output
     assert "bot> Tips are paused until Sunday 13 December, then they come back by themselves." in output
+
+
+async def test_mydata_never_writes_through_a_link(sessions, tmp_path, monkeypatch):
+    """A symlink where the export would go (planted by someone else) is refused, and its target untouched."""
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("someone else's file")
+    (tmp_path / "securebase-my-data.json").symlink_to(target)
+    output = await chat(sessions, ["/start", "Mia", "15 March 2026", "b", "London", "a", "/mydata", "/quit"])
+    assert "(not saved: " in output
+    assert target.read_text() == "someone else's file"
+    assert (tmp_path / "securebase-my-data.json").is_symlink()

@@ -1,14 +1,25 @@
-"""Engine settings: driver choice from plain URLs, and SQLite made safe (WAL, foreign keys, busy timeout, 0600)."""
+"""Engine settings: driver choice from plain URLs, SQLite made safe (WAL, foreign keys, busy timeout, 0600,
+secure delete), time limits on every database call, and no parameters in errors."""
 
 from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.engine import SQLITE_BUSY_TIMEOUT_MS, async_url, create_engine
+from db.engine import (
+    INTERACTIVE_BUSY_TIMEOUT_MS,
+    SQLITE_BUSY_TIMEOUT_MS,
+    async_url,
+    create_engine,
+    interactive,
+    session_factory,
+)
 from db.migrate import upgrade_to_head_async
 
 
@@ -79,3 +90,52 @@ async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_pa
             assert await connection.scalar(text("PRAGMA busy_timeout")) == SQLITE_BUSY_TIMEOUT_MS
     finally:
         await engine.dispose()
+
+
+async def test_sqlite_overwrites_deleted_content(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    try:
+        async with engine.connect() as connection:
+            assert await connection.scalar(text("PRAGMA secure_delete")) == 1
+    finally:
+        await engine.dispose()
+
+
+async def busy_timeout(sessions: Any) -> int:
+    async with sessions() as s:
+        return int(await s.scalar(text("PRAGMA busy_timeout")))
+
+
+async def test_a_parent_waiting_gets_a_shorter_lock_wait_on_the_same_connections(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'bot.db'}", pool_size=1, max_overflow=0)
+    sessions = session_factory(engine)
+    try:
+        assert await busy_timeout(sessions) == SQLITE_BUSY_TIMEOUT_MS
+        with interactive():
+            assert await busy_timeout(sessions) == INTERACTIVE_BUSY_TIMEOUT_MS
+        assert await busy_timeout(sessions) == SQLITE_BUSY_TIMEOUT_MS  # back for background work
+    finally:
+        await engine.dispose()
+
+
+async def test_postgresql_statements_have_time_limits(engine: AsyncEngine, db_backend: str) -> None:
+    if db_backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    sessions = session_factory(engine)
+    async with sessions() as s:
+        assert await s.scalar(text("SHOW statement_timeout")) == "20s"
+        assert await s.scalar(text("SHOW lock_timeout")) == "5s"
+    with interactive():
+        async with sessions() as s:
+            assert await s.scalar(text("SHOW statement_timeout")) == "3s"
+            assert await s.scalar(text("SHOW lock_timeout")) == "1s"
+
+
+async def test_errors_never_quote_statement_parameters(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        with pytest.raises(DBAPIError) as raised:
+            await connection.execute(
+                text("INSERT INTO children (name, birthdate, created_at) VALUES (:name, NULL, NULL)"),
+                {"name": "Wilhelmina-Secret"},
+            )
+    assert "Wilhelmina-Secret" not in str(raised.value)

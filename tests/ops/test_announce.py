@@ -53,7 +53,9 @@ async def test_preview_confirm_and_send_once_to_parents_who_get_tips(bot: Harnes
     for parent in (active, paused, stopped):
         await onboard(bot, parent)
     await bot.say(paused, "/pause")
+    await bot.tap(paused, "Until I resume")
     await bot.say(stopped, "/stop")
+    await bot.tap(stopped, "Yes, stop tips")
 
     preview = await bot.say(TgParent(ADMIN), "/announce Closed on Monday <28 Dec> & back Tuesday.\nThanks!")
     assert [m.chat_id for m in preview] == [ADMIN, ADMIN]
@@ -84,6 +86,7 @@ async def test_parents_who_stop_or_block_after_the_confirmation_are_skipped_or_m
     preview = await bot.say(TgParent(ADMIN), "/announce New tips for toddlers from next week.")
     await bot.press(TgParent(ADMIN), preview[1].data_for("📣 Send to 3 parents"))
     await bot.say(TgParent(512), "/stop")
+    await bot.tap(TgParent(512), "Yes, stop tips")
     bot.api.fail(403, "Forbidden: bot was blocked by the user", chat_id=513)
 
     report = await announcer(bot).run_once(NOW)
