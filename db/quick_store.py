@@ -23,6 +23,7 @@ import datetime as dt
 import sqlite3
 import weakref
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -52,7 +53,8 @@ class QuickStore:
         self._db = sqlite3.connect(path, isolation_level=None, timeout=0)
         weakref.finalize(self, self._db.close)
         try:
-            _sqlite_pragmas(self._db, None)  # the same settings as every other connection...
+            # The same settings as every other connection (the pool's record is only written to)...
+            _sqlite_pragmas(self._db, SimpleNamespace(info={}))
             self._db.execute("PRAGMA busy_timeout=0")  # ...but never wait for a lock
             self._db.execute("PRAGMA wal_autocheckpoint=0")
         except sqlite3.OperationalError as exc:
