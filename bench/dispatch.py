@@ -144,6 +144,14 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _quiet_logs() -> None:
+    """Logging as the bot sets it (warnings only here). A library loaded with the content turns INFO logging
+    on for the whole process at import; httpx would then log every request of ours and none of the bare loop's."""
+    from bot.app.logging_setup import configure_logging
+
+    configure_logging("WARNING")
+
+
 def _bot(port: int, concurrency: int) -> Any:
     """A bot as the application builds it: HTML by default."""
     from telegram.ext import ExtBot
@@ -219,6 +227,7 @@ async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
     from db.engine import create_engine, session_factory
 
     ready_for_serving()  # as the bot does before it serves
+    _quiet_logs()
     engine = create_engine(f"sqlite:///{path}")
     bot = _bot(port, concurrency)
     async with bot:
@@ -295,6 +304,7 @@ async def _bare(count: int, port: int, concurrency: int) -> dict[str, Any]:
     chats = iter(range(100001, 100001 + count))
     bot = _bot(port, concurrency)
     gc.freeze()  # the same treatment as ours: its startup heap set aside from the collector
+    _quiet_logs()
 
     async def worker() -> None:
         for chat_id in chats:

@@ -37,6 +37,8 @@ class UpdateKind(StrEnum):
 
 class TipOutcome(StrEnum):
     SENT = "sent"
+    #: No answer after the request went out: possibly delivered, never sent again.
+    UNCONFIRMED = "unconfirmed"
     FAILED = "failed"
     #: Left for a later pass (network trouble, flood control, a claim too old to send safely).
     DEFERRED = "deferred"

@@ -1,25 +1,31 @@
 """Tip deliveries: the due query, claims, outcomes and feedback, in set-based statements.
 
 The dispatcher works in batches, so everything here takes or returns many rows per statement: one query for
-who is due, one for their children, one for their tip history, one insert for the claims. A claim is a
-``deliveries`` row in state ``claimed``; the unique (parent, child, slot) rule makes a second claim of the
-same slot a no-op, whichever process tries it.
+who is due, one for their children (with each chat's tip history summarised on the caregiver row), one insert
+for the claims. A claim is a ``deliveries`` row in state ``claimed``; the unique (parent, child, slot) rule
+makes a second claim of the same slot a no-op, whichever process tries it.
+
+The summary on each caregiver row (``tips_sent``, ``tip_counts``, ``tip_latest``, ``tips_not_for_us``) is
+kept equal to what :func:`recount` would compute from the deliveries: a claim adds to it in the claim's
+transaction, and a failure or feedback recounts that chat. Every change locks the caregiver row first (on
+PostgreSQL; SQLite has one writer), so a /tip and a pass, or two dispatchers, cannot lose each other's count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Select, Table, bindparam, case, func, select, update
+from sqlalchemy import Select, Table, bindparam, case, func, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Caregiver, Child, Delivery, DeliveryState, Feedback, Parent, ParentState
 
 PARENTS = cast(Table, Parent.__table__)
+CLAIMED_ONLY = text("deliveries.state = 'claimed'")
 DELIVERIES = cast(Table, Delivery.__table__)
 CAREGIVERS = cast(Table, Caregiver.__table__)
 
@@ -36,7 +42,8 @@ class DueParent:
 
 @dataclass(frozen=True, slots=True)
 class ChildLink:
-    """One child as one parent sees it, with what this parent was last told about the child's stage."""
+    """One child as one parent sees it: what this parent was last told about the child's stage, and the
+    summary of the tips this chat had for the child (counts and latest delivery id per strategy)."""
 
     parent_id: int
     child_id: int
@@ -47,6 +54,10 @@ class ChildLink:
     farewell_at: dt.datetime | None
     joined_at: dt.datetime
     declined_bands: str | None = None
+    tips_sent: int = 0
+    tip_counts: dict[str, int] | None = None
+    tip_latest: dict[str, int] | None = None
+    tips_not_for_us: list[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,22 +94,6 @@ class SendOutcome:
     error: str | None = None
 
 
-@dataclass
-class History:
-    """Past deliveries of a batch of families, summarised for tip choice: per (parent, child), how many times
-    each item was sent and the id of its latest delivery (a larger id is more recent); and what was marked
-    "not for us" for each child (by any of its caregivers). The dispatcher turns it into each child's tip
-    state."""
-
-    counts: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
-    last: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
-    excluded_by_child: dict[int, set[str]] = field(default_factory=dict)
-
-    def excluded(self, parent_id: int, child_id: int) -> frozenset[str]:
-        """A "not for us" holds for the child it was shown for, in every caregiver's chat, and no other."""
-        return frozenset(self.excluded_by_child.get(child_id, set()))
-
-
 def _is_postgresql(s: AsyncSession) -> bool:
     return s.get_bind().dialect.name == "postgresql"
 
@@ -123,76 +118,192 @@ def due_parents_query(now: dt.datetime, limit: int) -> Select[int, int, str, str
 async def due_parents(s: AsyncSession, now: dt.datetime, limit: int, *, lock: bool = True) -> list[DueParent]:
     """The next batch of due parents. On PostgreSQL the rows stay locked until the caller's commit, and rows
     another dispatcher has locked are skipped, so two dispatchers split the work instead of racing for it.
-    ``lock=False`` (a dry run) locks nothing and skips nothing."""
+    ``lock=False`` (a dry run) locks nothing and skips nothing.
+
+    The lock is ``FOR NO KEY UPDATE``: it keeps other dispatchers off, but lets a /tip for the same parent
+    insert its delivery (whose foreign key takes a key-share lock on the parent) while it holds the caregiver
+    row this pass is waiting for, instead of deadlocking with it."""
     query = due_parents_query(now, limit)
     if lock and _is_postgresql(s):
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True, key_share=True)
     rows = (await s.execute(query)).all()
     return [DueParent(*row) for row in rows]
 
 
-async def links_of(s: AsyncSession, parent_ids: Sequence[int]) -> dict[int, list[ChildLink]]:
-    """Each parent's children in the parent's order."""
-    rows = (
-        await s.execute(
-            select(
-                CAREGIVERS.c.parent_id,
-                CAREGIVERS.c.child_id,
-                Child.name,
-                Child.birthdate,
-                Child.due_date,
-                CAREGIVERS.c.announced_bands,
-                CAREGIVERS.c.farewell_at,
-                CAREGIVERS.c.joined_at,
-                CAREGIVERS.c.declined_bands,
-            )
-            .join(Child, Child.id == CAREGIVERS.c.child_id)
-            .where(CAREGIVERS.c.parent_id.in_(parent_ids))
-            .order_by(CAREGIVERS.c.parent_id, CAREGIVERS.c.position, CAREGIVERS.c.child_id)
+async def links_of(
+    s: AsyncSession, parent_ids: Sequence[int], *, lock: bool = False
+) -> dict[int, list[ChildLink]]:
+    """Each parent's children in the parent's order, with this chat's tip summary. ``lock``: the caregiver
+    rows stay locked until the caller's commit (PostgreSQL), for a claim that will add to their counts."""
+    query = (
+        select(
+            CAREGIVERS.c.parent_id,
+            CAREGIVERS.c.child_id,
+            Child.name,
+            Child.birthdate,
+            Child.due_date,
+            CAREGIVERS.c.announced_bands,
+            CAREGIVERS.c.farewell_at,
+            CAREGIVERS.c.joined_at,
+            CAREGIVERS.c.declined_bands,
+            CAREGIVERS.c.tips_sent,
+            CAREGIVERS.c.tip_counts,
+            CAREGIVERS.c.tip_latest,
+            CAREGIVERS.c.tips_not_for_us,
         )
-    ).all()
+        .join(Child, Child.id == CAREGIVERS.c.child_id)
+        .where(CAREGIVERS.c.parent_id.in_(parent_ids))
+        .order_by(CAREGIVERS.c.parent_id, CAREGIVERS.c.position, CAREGIVERS.c.child_id)
+    )
+    if lock and _is_postgresql(s):
+        query = query.with_for_update(of=CAREGIVERS)
     links: dict[int, list[ChildLink]] = {}
-    for row in rows:
+    for row in (await s.execute(query)).all():
         links.setdefault(row[0], []).append(ChildLink(*row))
     return links
 
 
-async def history_of(s: AsyncSession, parent_ids: Sequence[int], child_ids: Sequence[int]) -> History:
-    """Everything sent (or being sent) in these chats, and what was marked "not for us" for these children.
+async def not_for_us_by_child(s: AsyncSession, child_ids: Sequence[int]) -> dict[int, set[str]]:
+    """For each child, the strategies any of its caregivers marked "not for us" (a shared child's family
+    agrees on what does not suit it). Only rows with such marks are read."""
+    found: dict[int, set[str]] = {}
+    if not child_ids:
+        return found
+    rows = await s.execute(
+        select(CAREGIVERS.c.child_id, CAREGIVERS.c.tips_not_for_us).where(
+            CAREGIVERS.c.child_id.in_(child_ids), CAREGIVERS.c.tips_not_for_us.is_not(None)
+        )
+    )
+    for child_id, items in rows:
+        found.setdefault(child_id, set()).update(items or ())
+    return found
 
-    Counted per (parent, child, item) in the database: a family's history grows by a row a week, and fetching
-    every row made a pass's work per tip twice as heavy after a year (measured; see the README).
-    """
-    history = History()
-    if not parent_ids:
-        return history
+
+async def count_claims(s: AsyncSession, claimed: Sequence[tuple[ChildLink, str, int]]) -> None:
+    """Add just-claimed deliveries (link as read under lock, item, delivery id) to their chats' summaries,
+    in the claim's transaction. One claim per chat at most: a chat is claimed once per slot."""
+    params = []
+    for link, item_id, delivery_id in claimed:
+        counts = dict(link.tip_counts or {})
+        counts[item_id] = counts.get(item_id, 0) + 1
+        latest = dict(link.tip_latest or {})
+        latest[item_id] = delivery_id
+        params.append(
+            {
+                "pid": link.parent_id,
+                "cid": link.child_id,
+                "sent": link.tips_sent + 1,
+                "counts": counts,
+                "latest": latest,
+            }
+        )
+    if params:
+        await s.execute(
+            update(CAREGIVERS)
+            .where(CAREGIVERS.c.parent_id == bindparam("pid"), CAREGIVERS.c.child_id == bindparam("cid"))
+            .values(
+                tips_sent=bindparam("sent"),
+                tip_counts=bindparam("counts", type_=CAREGIVERS.c.tip_counts.type),
+                tip_latest=bindparam("latest", type_=CAREGIVERS.c.tip_latest.type),
+            ),
+            params,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A chat's tip summary as :func:`recount` computes it from the deliveries."""
+
+    tips_sent: int = 0
+    tip_counts: dict[str, int] | None = None
+    tip_latest: dict[str, int] | None = None
+    tips_not_for_us: list[str] | None = None
+
+
+async def summaries_from_deliveries(
+    s: AsyncSession, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], Summary]:
+    """Each (parent, child) chat's summary counted from its deliveries: failed ones count for nothing, an
+    unconfirmed one as sent; "not for us" from any of them."""
+    wanted = sorted(set(pairs))
+    if not wanted:
+        return {}
+    parents = {p for p, _ in wanted}
+    children = {c for _, c in wanted}
     not_for_us = case((DELIVERIES.c.feedback == Feedback.NOT_FOR_US.value, 1), else_=0)
-    own = await s.execute(
+    counted = case((DELIVERIES.c.state != DeliveryState.FAILED.value, 1), else_=0)
+    latest = case((DELIVERIES.c.state != DeliveryState.FAILED.value, DELIVERIES.c.id), else_=None)
+    rows = await s.execute(
         select(
             DELIVERIES.c.parent_id,
             DELIVERIES.c.child_id,
             DELIVERIES.c.item_id,
-            func.count(),
-            func.max(DELIVERIES.c.id),
+            func.sum(counted),
+            func.max(latest),
             func.max(not_for_us),
         )
-        .where(DELIVERIES.c.parent_id.in_(parent_ids), DELIVERIES.c.state != DeliveryState.FAILED.value)
+        .where(DELIVERIES.c.parent_id.in_(parents), DELIVERIES.c.child_id.in_(children))
         .group_by(DELIVERIES.c.parent_id, DELIVERIES.c.child_id, DELIVERIES.c.item_id)
     )
-    for parent_id, child_id, item_id, count, latest, rejected in own:
-        history.counts.setdefault((parent_id, child_id), {})[item_id] = count
-        history.last.setdefault((parent_id, child_id), {})[item_id] = latest
-        if rejected:
-            history.excluded_by_child.setdefault(child_id, set()).add(item_id)
-    if child_ids:
-        shared = await s.execute(
-            select(DELIVERIES.c.child_id, DELIVERIES.c.item_id).where(
-                DELIVERIES.c.child_id.in_(child_ids), DELIVERIES.c.feedback == Feedback.NOT_FOR_US.value
-            )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    latests: dict[tuple[int, int], dict[str, int]] = {}
+    rejected: dict[tuple[int, int], list[str]] = {}
+    for parent_id, child_id, item_id, count, last, marked in rows:
+        key = (parent_id, child_id)
+        if count:
+            counts.setdefault(key, {})[item_id] = int(count)
+            latests.setdefault(key, {})[item_id] = int(last)
+        if marked:
+            rejected.setdefault(key, []).append(item_id)
+    return {
+        key: Summary(
+            sum(counts.get(key, {}).values()),
+            counts.get(key),
+            latests.get(key),
+            sorted(rejected[key]) if key in rejected else None,
         )
-        for child_id, item_id in shared:
-            history.excluded_by_child.setdefault(child_id, set()).add(item_id)
-    return history
+        for key in wanted
+    }
+
+
+async def recount(s: AsyncSession, pairs: Iterable[tuple[int, int]]) -> None:
+    """Recount these chats' summaries from their deliveries (after a failure or feedback changed them).
+
+    The caregiver rows are locked first (PostgreSQL), then the deliveries read: a claim that holds the lock
+    commits before this reads, and one that comes later waits for this commit and adds to the new count."""
+    wanted = sorted(set(pairs))
+    if not wanted:
+        return
+    if _is_postgresql(s):
+        await s.execute(
+            select(CAREGIVERS.c.parent_id)
+            .where(tuple_(CAREGIVERS.c.parent_id, CAREGIVERS.c.child_id).in_(wanted))
+            .order_by(CAREGIVERS.c.parent_id, CAREGIVERS.c.child_id)
+            .with_for_update()
+        )
+    summaries = await summaries_from_deliveries(s, wanted)
+    json_type = CAREGIVERS.c.tip_counts.type
+    await s.execute(
+        update(CAREGIVERS)
+        .where(CAREGIVERS.c.parent_id == bindparam("pid"), CAREGIVERS.c.child_id == bindparam("cid"))
+        .values(
+            tips_sent=bindparam("sent"),
+            tip_counts=bindparam("counts", type_=json_type),
+            tip_latest=bindparam("latest", type_=json_type),
+            tips_not_for_us=bindparam("rejected", type_=json_type),
+        ),
+        [
+            {
+                "pid": parent_id,
+                "cid": child_id,
+                "sent": summary.tips_sent,
+                "counts": summary.tip_counts,
+                "latest": summary.tip_latest,
+                "rejected": summary.tips_not_for_us,
+            }
+            for (parent_id, child_id), summary in summaries.items()
+        ],
+    )
 
 
 async def sent_before(s: AsyncSession, claims: Sequence[StaleClaim]) -> dict[int, list[str]]:
@@ -290,10 +401,8 @@ async def stale_claims(s: AsyncSession, claimed_before: dt.datetime, limit: int)
                 DELIVERIES.c.attempts,
             )
             .join(PARENTS, PARENTS.c.id == DELIVERIES.c.parent_id)
-            .where(
-                DELIVERIES.c.state == DeliveryState.CLAIMED.value,
-                DELIVERIES.c.claimed_at < claimed_before,
-            )
+            # The state as a literal, not a parameter: that is what lets both planners use the partial index.
+            .where(CLAIMED_ONLY, DELIVERIES.c.claimed_at < claimed_before)
             .order_by(DELIVERIES.c.claimed_at, DELIVERIES.c.id)
             .limit(limit)
         )
@@ -330,6 +439,7 @@ async def give_up(s: AsyncSession, stale: Sequence[tuple[StaleClaim, str]]) -> i
         .values(state=DeliveryState.FAILED.value, error=bindparam("err")),
         params,
     )
+    await recount(s, [(c.parent_id, c.child_id) for c, _ in stale])
     count = getattr(result, "rowcount", -1)
     return len(params) if count is None or count < 0 else int(count)
 
@@ -365,6 +475,16 @@ async def record(s: AsyncSession, outcomes: Sequence[SendOutcome]) -> None:
             update(DELIVERIES).where(DELIVERIES.c.id == bindparam("did")).values(error=bindparam("err")),
             pending,
         )
+    failed = [o.delivery_id for o in outcomes if o.state is DeliveryState.FAILED]
+    if failed:
+        await recount(s, await _chats_of(s, failed))
+
+
+async def _chats_of(s: AsyncSession, delivery_ids: Sequence[int]) -> list[tuple[int, int]]:
+    rows = await s.execute(
+        select(DELIVERIES.c.parent_id, DELIVERIES.c.child_id).where(DELIVERIES.c.id.in_(delivery_ids))
+    )
+    return [(parent_id, child_id) for parent_id, child_id in rows]
 
 
 async def mark_announced(
@@ -385,10 +505,14 @@ async def mark_announced(
 
 
 async def record_feedback(s: AsyncSession, parent_id: int, delivery_id: int, feedback: Feedback) -> bool:
-    """Remember a parent's verdict on a tip; False when the delivery is not this parent's."""
+    """Remember a parent's verdict on a tip (and what it means for that chat's "not for us" list); False when
+    the delivery is not this parent's."""
     result = await s.execute(
         update(DELIVERIES)
         .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.parent_id == parent_id)
         .values(feedback=feedback.value)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    await recount(s, await _chats_of(s, [delivery_id]))
+    return True

@@ -86,7 +86,8 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
-    record.info["busy_timeout"] = SQLITE_BUSY_TIMEOUT_MS
+    if record is not None:  # the dispatcher's own quick-store connection has no pool record
+        record.info["busy_timeout"] = SQLITE_BUSY_TIMEOUT_MS
 
 
 def sqlite_file(url: str | URL) -> Path | None:

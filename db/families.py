@@ -19,7 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import NAME_MAX_LENGTH, Caregiver, Child, Delivery, Invite, InviteChild, Parent, ParentState
 
-InviteProblem = Literal["unknown", "expired", "used", "already_linked"]
+InviteProblem = Literal["unknown", "expired", "used", "already_linked", "too_many"]
+
+# The most children one parent can have (their own and shared): enough for any family, and what keeps every
+# list, picker and pass to a known size (/children pages, the tips one pass sends to a chat).
+MAX_CHILDREN = 10
 
 # 16 random bytes: 22 url-safe characters, fit for a Telegram deep link (/start <code>, at most 64 characters).
 INVITE_CODE_BYTES = 16
@@ -33,6 +37,10 @@ class InviteError(Exception):
         super().__init__(reason)
         self.reason: InviteProblem = reason
         self.children = children
+
+
+class TooManyChildren(ValueError):
+    """The parent already has :data:`MAX_CHILDREN` children."""
 
 
 def _name(value: str) -> str:
@@ -91,9 +99,16 @@ async def list_children(s: AsyncSession, parent_id: int) -> list[Child]:
     return list(rows)
 
 
+async def count_children(s: AsyncSession, parent_id: int) -> int:
+    return int(await s.scalar(select(func.count()).where(Caregiver.parent_id == parent_id)) or 0)
+
+
 async def add_child(
     s: AsyncSession, parent: Parent, *, name: str, birthdate: dt.date, due_date: dt.date | None
 ) -> Child:
+    """A new child of this parent's; :class:`TooManyChildren` at the limit."""
+    if await count_children(s, parent.id) >= MAX_CHILDREN:
+        raise TooManyChildren(parent.id)
     child = Child(name=_name(name), birthdate=birthdate, due_date=due_date)
     s.add(child)
     await s.flush()
@@ -222,6 +237,8 @@ async def redeem_invite(s: AsyncSession, code: str, parent: Parent, *, now: dt.d
         raise InviteError("used")
     if invite.expires_at <= now:
         raise InviteError("expired")
+    if await count_children(s, parent.id) + len(new) > MAX_CHILDREN:
+        raise InviteError("too_many", len(new))  # before the invite is used up: it works after a removal
     # A conditional update, so two people redeeming the same code at once cannot both succeed.
     claimed = await s.execute(
         update(Invite)
@@ -261,10 +278,13 @@ async def set_flow(s: AsyncSession, parent: Parent, flow: str | None, data: dict
 
 
 async def set_state(s: AsyncSession, parent: Parent, state: ParentState) -> None:
-    """Change the parent's state; anything but active also takes them off the due list."""
+    """Change the parent's state; anything but active also takes them off the due list. Active or paused,
+    the parent is no longer on the way to being erased for inactivity (``db.retention``)."""
     parent.state = state
     if state is not ParentState.ACTIVE:
         parent.next_due_at = None
+    if state in (ParentState.ACTIVE, ParentState.PAUSED):
+        parent.inactive_since = None
     await s.flush()
 
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -25,6 +26,8 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -96,6 +99,9 @@ class ParentState(StrEnum):
 class DeliveryState(StrEnum):
     CLAIMED = "claimed"
     SENT = "sent"
+    # No answer came after the request went out (a read timeout): Telegram may have delivered it. Counted as
+    # sent and never sent again, since a second copy is the likelier harm (see the README, "Scheduled tips").
+    UNCONFIRMED = "unconfirmed"
     FAILED = "failed"
 
 
@@ -140,6 +146,9 @@ class Parent(Base):
     # such replies that day, so a repeat is worded differently. Never what they wrote; cleared after a day.
     distress_at: Mapped[dt.datetime | None]
     distress_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Since when the parent has been blocked, or stopped with no word from them: housekeeping stamps it and
+    # erases the parent once it is older than the retention period; any contact or resuming clears it.
+    inactive_since: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
 
@@ -188,6 +197,17 @@ class Caregiver(Base):
     # Comma-separated band ids whose every idea was turned down ("not for us") when this caregiver was told
     # so; tips for the child then wait quietly until a new stage begins or ideas are brought back (cleared).
     declined_bands: Mapped[str | None] = mapped_column(String(255))
+    # What tip choice needs from this chat's history with the child, kept up to date as tips are claimed and
+    # feedback arrives (``db.deliveries``), so a pass reads one row per child however many years of tips there
+    # are: tips sent (failed ones aside), per strategy how often and its latest delivery id, and the strategies
+    # this caregiver marked "not for us". NULL means none.
+    tips_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tip_counts: Mapped[dict[str, int] | None] = mapped_column(JSON(none_as_null=True))
+    tip_latest: Mapped[dict[str, int] | None] = mapped_column(JSON(none_as_null=True))
+    tips_not_for_us: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    # This caregiver asked to keep the child's details after the tips end (otherwise they are erased a few
+    # months later: ``bot.core.retention``).
+    keep_after_tips: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     parent: Mapped[Parent] = relationship(back_populates="links")
     child: Mapped[Child] = relationship(back_populates="links")
@@ -245,13 +265,18 @@ class Delivery(Base):
 
     __table_args__ = (
         UniqueConstraint("parent_id", "child_id", "slot_at", name="uq_deliveries_slot"),
-        CheckConstraint("state in ('claimed', 'sent', 'failed')", name="state"),
+        CheckConstraint("state in ('claimed', 'sent', 'unconfirmed', 'failed')", name="state"),
         CheckConstraint("feedback is null or feedback in ('helpful', 'not_for_us')", name="feedback"),
-        Index("ix_deliveries_state_claimed", "state", "claimed_at"),
-        # Covers the dispatcher's history count (grouped by parent, child and item; ``id`` for recency, which
-        # PostgreSQL does not keep in an index by itself), so years of tips are read from the index alone; and
-        # finds a shared child's "not for us" rows without reading the rest.
-        Index("ix_deliveries_history", "parent_id", "child_id", "item_id", "state", "feedback", "id"),
+        # Claims in flight only (the stale ones are looked up by age): a sent tip leaves this index instead of
+        # moving within it, and years of sent tips do not make it grow.
+        Index(
+            "ix_deliveries_claimed",
+            "claimed_at",
+            "id",
+            sqlite_where=text("state = 'claimed'"),
+            postgresql_where=text("state = 'claimed'"),
+        ),
+        # A child's deliveries (deleting a child); one chat's are found through ``uq_deliveries_slot``.
         Index("ix_deliveries_child_feedback", "child_id", "feedback"),
     )
 

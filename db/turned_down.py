@@ -1,7 +1,7 @@
 """Tips turned down ("not for us") for a child, and bringing them back.
 
 A "not for us" is the feedback on one delivery, and it holds for the child that delivery was for, in every
-caregiver's chat (``db.deliveries.history_of`` reads it the same way). Bringing an idea back clears it on
+caregiver's chat (the dispatcher reads it from every caregiver's tip summary, ``db.deliveries``). Bringing an idea back clears it on
 every delivery of that child, and forgets that caregivers were told the child's stage had no ideas left.
 """
 
@@ -14,6 +14,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.deliveries import recount
 from db.models import Caregiver, Delivery, Feedback
 
 CAREGIVERS = cast(Table, Caregiver.__table__)
@@ -82,6 +83,8 @@ async def bring_back(s: AsyncSession, child_id: int, item_ids: Collection[str]) 
         .values(declined_bands=None)
         .execution_options(synchronize_session=False)
     )
+    caregivers = await s.scalars(select(Caregiver.parent_id).where(Caregiver.child_id == child_id))
+    await recount(s, [(parent_id, child_id) for parent_id in caregivers])
     return int(getattr(result, "rowcount", 0) or 0)
 
 

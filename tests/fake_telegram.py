@@ -15,7 +15,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
@@ -64,6 +66,10 @@ class Fault:
     method: str | None = None
     chat_id: int | None = None
     times: int = 1
+    # A timeout instead of an answer; ``delivered``: Telegram got the request (a read timeout), or not (the
+    # connection never opened).
+    timeout: bool = False
+    delivered: bool = False
 
 
 class FakeBotAPI(BaseRequest):
@@ -112,6 +118,11 @@ class FakeBotAPI(BaseRequest):
         if held is not None:
             await held.wait()
         fault = self._take_fault(api_method, params)
+        if fault is not None and fault.timeout:
+            if not fault.delivered:
+                raise TimedOut() from httpx.ConnectTimeout("connect timed out")
+            self._answer(api_method, params, files, filenames)  # it arrived; the answer is lost
+            raise TimedOut() from httpx.ReadTimeout("read timed out")
         if fault is not None:
             body: dict[str, Any] = {"ok": False, "error_code": fault.code, "description": fault.description}
             if fault.retry_after is not None:
@@ -133,6 +144,18 @@ class FakeBotAPI(BaseRequest):
     ) -> None:
         """Make the next ``times`` matching calls fail, e.g. ``fail(403, "Forbidden: bot was blocked by the user")``."""
         self.faults.append(Fault(code, description, retry_after, method, chat_id, times))
+
+    def time_out(
+        self,
+        *,
+        delivered: bool,
+        method: str | None = "sendMessage",
+        chat_id: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` matching calls time out: after Telegram took the message (``delivered``, a
+        read timeout: the parent has it), or before the request reached it (a connect timeout)."""
+        self.faults.append(Fault(0, "timeout", None, method, chat_id, times, True, delivered))
 
     def hold(self, chat_id: int) -> asyncio.Event:
         """Calls for this chat wait (as on a slow connection) until the returned event is set."""

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     missed_slot_grace_hours: int = Field(default=24, ge=0)
     claim_stale_minutes: int = Field(default=10, ge=1)
     invite_ttl_hours: int = Field(default=48, ge=1)
+    # A parent who blocked the bot, or stopped the tips and said nothing since, is erased after this long.
+    retention_months: int = Field(default=12, ge=1, le=120)
 
     # Prometheus metrics on http://METRICS_LISTEN:METRICS_PORT/metrics; off unless a port is set.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)

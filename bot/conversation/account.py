@@ -154,8 +154,9 @@ def ask_stop(turn: Turn, lead: str = "") -> Outcome:
         (choice(Step.STOP, "pause", "Pause instead"), choice(Step.STOP, "no", "Keep them coming")),
     )
     text = (
-        "Stop your tips? They stop until you send /resume or /start; your children's details stay (erase "
-        "them with /deletedata). If you only need a break, a pause brings tips back by itself."
+        "Stop your tips? They stop until you send /resume or /start; your details stay for "
+        f"{turn.env.retention_months} months after your last message (erase them now with /deletedata). If "
+        "you only need a break, a pause brings tips back by itself."
     )
     return Outcome([Reply(lead + text, buttons)])
 
@@ -167,8 +168,8 @@ async def on_stop(turn: Turn, text: str) -> Outcome:
         await families.set_pause(turn.s, turn.parent, None)
         await families.set_state(turn.s, turn.parent, ParentState.STOPPED)
         return say(
-            "I've stopped your tips. Your children's details stay until you erase them with /deletedata. "
-            "Send /resume any time to get tips again."
+            f"I've stopped your tips. I keep your details for {turn.env.retention_months} months after your "
+            "last message, then erase them (/deletedata does it now). Send /resume any time to get tips again."
         )
     if said in ("pause", "pause instead"):
         return await pause(turn)

@@ -26,6 +26,7 @@ from bot.core.answers import Answer, Scope, answer, more_text, typical_now
 from bot.core.reply import Button, Reply
 from bot.core.retrieval import index_for
 from content import Item, Library
+from db.families import MAX_CHILDREN
 from db.models import Child
 
 MORE_PREFIX = "m:"
@@ -45,7 +46,8 @@ async def question(turn: Turn, text: str) -> Outcome:
     if len(children) == 1:
         return _answer_for(turn, text, children[0])
     await turn.goto(Step.ASK, FlowData(question=text))
-    buttons = tuple((choice(Step.ASK, str(child.id), child.name),) for child in children)
+    # A family from before the limit may have more: the picker offers the first ones (/children lists all).
+    buttons = tuple((choice(Step.ASK, str(child.id), child.name),) for child in children[:MAX_CHILDREN])
     return Outcome([Reply("Which child is this about?", buttons)])
 
 
@@ -185,7 +187,7 @@ async def _for_one_child(
         return await then(turn, (current or children)[0])
     if not current:
         return say(stages.ended_text(turn, children))
-    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in current)
+    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in current[:MAX_CHILDREN])
     return Outcome([Reply(prompt, buttons)])
 
 

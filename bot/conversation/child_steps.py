@@ -15,7 +15,7 @@ from bot.conversation.clean import clean_name
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT
+from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, TOO_MANY_CHILDREN
 from bot.conversation.turn import Turn, choice
 from bot.core.ages import (
     DateProblem,
@@ -48,8 +48,11 @@ def ask_name(turn: Turn, lead: str = "") -> Outcome:
 
 async def begin_another(turn: Turn) -> Outcome:
     """/addchild: a parent without children (all removed, or setup left early) gets the full setup; a child
-    held from before is offered first."""
-    return offer_to_carry_on(turn) or await begin(turn, Mode.ADD if await turn.children() else Mode.FIRST)
+    held from before is offered first; a parent at the limit is told so before typing anything."""
+    count = await families.count_children(turn.s, turn.parent.id)
+    if count >= families.MAX_CHILDREN:
+        return say(TOO_MANY_CHILDREN)
+    return offer_to_carry_on(turn) or await begin(turn, Mode.ADD if count else Mode.FIRST)
 
 
 # Steps a half-added child is held at when the parent leaves, and what is still missing there.
@@ -323,9 +326,13 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         age = age_on(birthdate, turn.today, due_date)
         corrected = " (corrected for being born early)" if age.corrected else ""
         return say(f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}.")
-    child = await families.add_child(
-        turn.s, turn.parent, name=data.name, birthdate=birthdate, due_date=due_date
-    )
+    try:
+        child = await families.add_child(
+            turn.s, turn.parent, name=data.name, birthdate=birthdate, due_date=due_date
+        )
+    except families.TooManyChildren:  # a child shared with them while they were typing
+        await turn.goto(None)
+        return say(TOO_MANY_CHILDREN)
     # Scheduled right away with the defaults, so a parent who leaves the remaining questions still gets tips.
     await reschedule(turn.s, turn.parent, turn.now)
     if data.mode is Mode.FIRST:

@@ -15,12 +15,14 @@ from bot.conversation.formats import join_names
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import NAME_HINT, NO_CHILD_YET
-from bot.conversation.turn import Turn
+from bot.conversation.turn import Turn, parse_id
 from bot.core.ages import age_on, describe_age
 from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
+from bot.core.retention import CHILD_GRACE_MONTHS, kept_after
 from bot.core.text import day_date, esc
 from bot.core.tips import is_past_content
-from db import families
+from db import families, retention
+from db.families import MAX_CHILDREN
 from db.models import Child
 
 INVITE_PROBLEMS = {
@@ -28,7 +30,13 @@ INVITE_PROBLEMS = {
     "expired": "That invite link has expired. Please ask for a new one (they last {hours} hours).",
     "used": "That invite link has already been used. Each link works once; please ask for a new one.",
     "already_linked": "You already share this child, so there's nothing more to do.",
+    "too_many": (
+        f"You'd have more than {MAX_CHILDREN} children with me, the most I can keep for one parent. Remove "
+        "one in /children, then tap the link again (it works until it expires)."
+    ),
 }
+# /children shows this many at a time, with buttons to the next and previous ones.
+CHILDREN_PER_PAGE = 5
 ALREADY_LINKED_SEVERAL = "You already share these children, so there's nothing more to do."
 
 
@@ -41,22 +49,37 @@ def describe_child(turn: Turn, child: Child) -> str:
     return f"<b>{esc(child.name)}</b>, {describe_age(age)}{corrected}{ended}"
 
 
-async def list_children(turn: Turn) -> Outcome:
+async def list_children(turn: Turn, page: int = 0) -> Outcome:
+    """/children, a page at a time (``c:page:<n>`` buttons move between pages)."""
     children = await turn.children()
     if not children:
         return say(NO_CHILD_YET)
-    lines = "\n".join(f"• {describe_child(turn, child)}" for child in children)
-    buttons = tuple((Button(child.name, f"c:menu:{child.id}"),) for child in children)
-    text = (
-        f"<b>Your children</b>\n{lines}\n\nTap a name to rename, change dates, invite a caregiver or remove."
-    )
-    return Outcome([Reply(text, (*buttons, (Button("➕ Add a child", "c:add:0"),)))])
+    pages = (len(children) + CHILDREN_PER_PAGE - 1) // CHILDREN_PER_PAGE
+    page = min(max(page, 0), pages - 1)
+    shown = children[page * CHILDREN_PER_PAGE : (page + 1) * CHILDREN_PER_PAGE]
+    lines = "\n".join(f"• {describe_child(turn, child)}" for child in shown)
+    head = "<b>Your children</b>" + (f" (page {page + 1} of {pages})" if pages > 1 else "")
+    rows: list[tuple[Button, ...]] = [(Button(child.name, f"c:menu:{child.id}"),) for child in shown]
+    moves = []
+    if page > 0:
+        moves.append(Button("‹ Previous", f"c:page:{page - 1}"))
+    if page < pages - 1:
+        moves.append(Button("Next ›", f"c:page:{page + 1}"))
+    if moves:
+        rows.append(tuple(moves))
+    if len(children) < MAX_CHILDREN:
+        rows.append((Button("➕ Add a child", "c:add:0"),))
+    text = f"{head}\n{lines}\n\nTap a name to rename, change dates, invite a caregiver or remove."
+    return Outcome([Reply(text, tuple(rows))])
 
 
 async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
     """A child button; None (expired) when the child is not this parent's or the action is unknown."""
     if action == "add":
         return await child_steps.begin_another(turn)
+    if action == "page":
+        page = parse_id(raw_id) if raw_id != "0" else 0
+        return await list_children(turn, page) if page is not None else None
     act = CHILD_ACTIONS.get(action)
     child = await turn.child(raw_id) if act is not None else None
     if act is None or child is None:
@@ -66,15 +89,34 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
 
 async def _menu(turn: Turn, child: Child) -> Outcome:
     cid = child.id
+    end = kept_after(turn.env.library)
+    keep = (
+        "✅ Kept after " + end
+        if await retention.keeps(turn.s, turn.parent.id, cid)
+        else "📌 Keep after " + end
+    )
     buttons = (
         (Button("✏️ Rename", f"c:rename:{cid}"), Button("📅 Change dates", f"c:dates:{cid}")),
         (Button("👥 Invite a caregiver", f"c:invite:{cid}"),),
-        (Button("🗑 Remove", f"c:remove:{cid}"),),
+        (Button(keep, f"c:keep:{cid}"), Button("🗑 Remove", f"c:remove:{cid}")),
     )
     dates = f"Born {day_date(child.birthdate)}" + (
         f", due {day_date(child.due_date)}" if child.due_date else ""
     )
     return Outcome([Reply(f"{describe_child(turn, child)}\n{dates}", buttons)])
+
+
+async def _toggle_keep(turn: Turn, child: Child) -> Outcome:
+    """Keep the child's details after the tips end, or let them go a few months later (the default)."""
+    keep = not await retention.keeps(turn.s, turn.parent.id, child.id)
+    await retention.set_keep(turn.s, turn.parent.id, child.id, keep)
+    name, end = esc(child.name), kept_after(turn.env.library)
+    if keep:
+        return say(f"📌 I'll keep {name}'s details after the tips end at {end}, until you remove {name}.")
+    return say(
+        f"OK: {name}'s details will be erased {CHILD_GRACE_MONTHS} months after the tips end at {end}, "
+        "unless another caregiver keeps them."
+    )
 
 
 async def _ask_rename(turn: Turn, child: Child) -> Outcome:
@@ -132,6 +174,7 @@ async def _invite(turn: Turn, child: Child) -> Outcome:
 
 
 def _who_to_share(turn: Turn, children: list[Child]) -> Outcome:
+    children = children[:MAX_CHILDREN]  # a family from before the limit: its first ones
     rows = [(Button(f"Just {child.name}", f"i:{child.id}"),) for child in children]
     rows.append((Button("👨‍👩‍👧 All my children", "i:all"),))
     if len(children) > 2 and _fits(_pick_data(children)):
@@ -261,6 +304,7 @@ CHILD_ACTIONS: dict[str, Callable[[Turn, Child], Awaitable[Outcome]]] = {
     "invite": _invite,
     "remove": _confirm_remove,
     "removeyes": _remove,
+    "keep": _toggle_keep,
     "normal": asking.typical_for,
     "tip": asking.tip_for,
     "revive": stages.revive,

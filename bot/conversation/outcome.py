@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.conversation.texts import EXPIRED, EXPIRED_TOAST
 from bot.core.reply import Reply
+from bot.core.retention import DEFAULT_RETENTION_MONTHS
 from bot.core.safety import SafetyKind
 from bot.core.safety_reply import Support
 from content import Library
@@ -35,6 +36,8 @@ class Env:
     bot_username: str | None = None
     # The operator's helplines and emergency number, for replies to a parent in distress.
     support: Support = field(default_factory=Support)
+    # RETENTION_MONTHS: how long an inactive parent's data is kept (said in /privacy).
+    retention_months: int = DEFAULT_RETENTION_MONTHS
 
 
 @dataclass

@@ -17,7 +17,7 @@ from bot.conversation.distress import answer_distress, question_in
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import FOR_ANOTHER_BOT, NEED_START, PRIVACY, about, help_text
+from bot.conversation.texts import FOR_ANOTHER_BOT, NEED_START, about, help_text, privacy
 from bot.conversation.turn import Turn, parse_id
 from bot.core import safety
 from bot.core.reply import Reply
@@ -85,6 +85,8 @@ async def _turn(s: AsyncSession, env: Env, who: Who, now: datetime) -> Turn | No
     parent = await families.get_parent(s, who.chat_id)
     if parent is None:
         return None
+    if parent.inactive_since is not None:  # any word from them restarts the retention clock (db.retention)
+        parent.inactive_since = None
     if parent.state == ParentState.BLOCKED:
         await families.set_state(s, parent, ParentState.ACTIVE)
         await reschedule(s, parent, now)
@@ -139,7 +141,7 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
     if name == "help":
         return say(help_text())
     if name == "privacy":
-        return say(PRIVACY)
+        return say(privacy(env.retention_months, env.library))
     if name == "about":
         return say(about(env.library))
     if name != "cancel" and name not in ACTIONS:

@@ -53,7 +53,8 @@ def ended_text(turn: Turn, children: list[Child]) -> str:
     are = "is" if len(children) == 1 else "are"
     return (
         f"Tips for {names} have ended: {they} {are} past {oldest_month(turn.env.library)} months, beyond the "
-        f"ages my guidance covers. You can keep {names} in /children, or remove them there."
+        f"ages my guidance covers. You can keep {names if len(children) == 1 else 'them'} in /children, or "
+        "remove them there."
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.retention import CHILD_GRACE_MONTHS, kept_after
 from bot.core.text import esc
 from content import Library
+from db.families import MAX_CHILDREN
 
 # (command, menu description) in menu order; registered with set_my_commands and listed by /help.
 COMMANDS = (
@@ -38,6 +40,10 @@ CANCELLED = "OK, we've left that. Send /help to see what you can do."
 NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what you can do."
 FOR_ANOTHER_BOT = "That command is addressed to another bot, so I've left it. Send /help to see mine."
 NO_TIP = "I have no new tip to send right now. Ask me a question any time, or send /normal."
+TOO_MANY_CHILDREN = (
+    f"You have {MAX_CHILDREN} children with me, the most I can keep for one parent. To add another, "
+    "remove one in /children first."
+)
 NO_CHILD_YET = "Let's add your child first: send /start."
 MAX_TEXT_CHARS = 1000
 MAX_NAME_CHARS = 40
@@ -71,10 +77,21 @@ PRIVACY = (
     "<b>Why:</b> to send tips that fit your child's age at the time you chose, without repeating them.\n"
     "<b>What I don't store:</b> the questions you ask (they are answered and forgotten; if you have several "
     "children, a question waits until you tap which child it is about, send something else or /cancel).\n"
-    "<b>How long:</b> until you delete it; invite links you make are deleted a month after they expire. "
-    "Nothing is shared with anyone; a caregiver you invite sees only the child you invited them to.\n"
+    "<b>How long:</b> until you delete it, or until nobody needs it: {retention}; a child's details "
+    "{grace} months after the tips end at {end} (unless you tap 📌 Keep in /children); invite links a month "
+    "after they expire. Nothing is shared with anyone; a caregiver you invite sees only the child you invited "
+    "them to.\n"
     "/mydata sends you everything I store as a file. /deletedata erases it all, for good."
 )
+
+
+def privacy(retention_months: int, library: Library) -> str:
+    """/privacy, with the retention the operator set (``RETENTION_MONTHS``)."""
+    retention = (
+        f"everything {retention_months} months after you block me, or after you stop the tips and "
+        "don't write again"
+    )
+    return PRIVACY.format(retention=retention, grace=CHILD_GRACE_MONTHS, end=kept_after(library))
 
 
 def about(library: Library) -> str:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from bot.core.ages import ChildAge, age_on, describe_age
 from bot.core.reply import Button, Reply
+from bot.core.retention import CHILD_GRACE_MONTHS
 from bot.core.text import esc
 from content import Band, Item, Library
 
@@ -284,5 +285,6 @@ def _farewell_text(name: str, library: Library) -> str:
     return (
         f"🎈 <b>{name} is now past {oldest_month(library)} months</b>, beyond the ages these tips cover, so "
         f"this is the last one for {name}. Thank you for sharing these early years with us, and all the best "
-        "for what comes next."
+        f"for what comes next. I'll erase {name}'s details in {CHILD_GRACE_MONTHS} months; to keep them, tap "
+        "📌 in /children."
     )

@@ -2,7 +2,7 @@
 and record what happened. Knows nothing of Telegram: the adapter passes the sender in."""
 
 from bot.dispatch.claims import DispatchReport, Outgoing
-from bot.dispatch.passes import Dispatcher
+from bot.dispatch.passes import Dispatcher, NotStored
 from bot.dispatch.sending import SendResult, TipSender
 
-__all__ = ["DispatchReport", "Dispatcher", "Outgoing", "SendResult", "TipSender"]
+__all__ = ["DispatchReport", "Dispatcher", "NotStored", "Outgoing", "SendResult", "TipSender"]

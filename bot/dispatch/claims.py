@@ -26,7 +26,8 @@ from bot.core.tips import (
 )
 from content import Library
 from db import deliveries, turned_down
-from db.deliveries import ChildLink, DueParent, History, NewClaim, StaleClaim
+from db.deliveries import ChildLink, DueParent, NewClaim, StaleClaim
+from db.families import MAX_CHILDREN
 from db.models import ParentState
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class DispatchReport:
     due: int = 0
     skipped: int = 0
     sent: int = 0
+    unconfirmed: int = 0  # no answer after the request went out: possibly delivered, not sent again
     blocked: int = 0
     failed: int = 0
     deferred: int = 0
@@ -67,7 +69,8 @@ class DispatchReport:
 
     def summary(self) -> str:
         return (
-            f"due={self.due} sent={self.sent} skipped_missed={self.skipped} retried_stale={self.retried} "
+            f"due={self.due} sent={self.sent} unconfirmed={self.unconfirmed} skipped_missed={self.skipped} "
+            f"retried_stale={self.retried} "
             f"deferred={self.deferred} blocked={self.blocked} failed={self.failed}"
         )
 
@@ -81,15 +84,13 @@ class Rules:
     stale_after: dt.timedelta
 
 
-def tip_state(history: History, link: ChildLink, *, replay: list[str] | None = None) -> ChildTipState:
-    """The child's tip state in this chat; ``replay`` (item ids, oldest first) replaces its history, for a
-    retry that renders what an earlier attempt would have."""
-    key = (link.parent_id, link.child_id)
+def tip_state(link: ChildLink, excluded: frozenset[str], *, replay: list[str] | None = None) -> ChildTipState:
+    """The child's tip state in this chat, from the summary on its caregiver row; ``replay`` (item ids, oldest
+    first) replaces that history, for a retry that renders what an earlier attempt would have."""
     if replay is not None:
         sent = TipHistory.of(replay)
     else:
-        counts = history.counts.get(key, {})
-        sent = TipHistory(sum(counts.values()), counts, history.last.get(key, {}))
+        sent = TipHistory(link.tips_sent, link.tip_counts or {}, link.tip_latest or {})
     return ChildTipState(
         child_id=link.child_id,
         name=link.name,
@@ -98,10 +99,26 @@ def tip_state(history: History, link: ChildLink, *, replay: list[str] | None = N
         announced_bands=parse_band_ids(link.announced_bands),
         farewell_sent=link.farewell_at is not None,
         sent=sent,
-        excluded=history.excluded(link.parent_id, link.child_id),
+        excluded=excluded,
         joined_on=link.joined_at.date(),
         declined_told=parse_band_ids(link.declined_bands),
     )
+
+
+class Exclusions:
+    """What each child must not be sent: the strategies any of its caregivers marked "not for us" (a verdict
+    holds for the child it was given for, in every caregiver's chat, and no other)."""
+
+    def __init__(self, by_child: dict[int, set[str]]) -> None:
+        self._by_child = {child_id: frozenset(items) for child_id, items in by_child.items()}
+
+    def of(self, link: ChildLink) -> frozenset[str]:
+        return self._by_child.get(link.child_id, frozenset())
+
+    @classmethod
+    async def read(cls, s: AsyncSession, links: dict[int, list[ChildLink]]) -> Exclusions:
+        children = sorted({link.child_id for group in links.values() for link in group})
+        return cls(await deliveries.not_for_us_by_child(s, children))
 
 
 async def plan_due(
@@ -121,15 +138,15 @@ async def plan_due(
     report.due += len(due)
     if not due:
         return [], 0
-    links = await deliveries.links_of(s, [p.id for p in due])
-    children = sorted({link.child_id for group in links.values() for link in group})
-    history = await deliveries.history_of(s, [p.id for p in due], children)
+    links = await deliveries.links_of(s, [p.id for p in due], lock=claim)
+    exclusions = await Exclusions.read(s, links)
     planned: list[list[Outgoing]] = []
     moves: list[tuple[int, dt.datetime, dt.datetime | None]] = []
     schedules: dict[tuple[str, str, dt.time], tuple[dt.datetime, dt.datetime] | None] = {}
     for parent in due:
         slot, following = _slots(parent, now, schedules)
-        active = [link for link in links.get(parent.id, []) if link.farewell_at is None]
+        # At most MAX_CHILDREN tips a pass to one chat (a family from before the limit: its first children).
+        active = [link for link in links.get(parent.id, []) if link.farewell_at is None][:MAX_CHILDREN]
         moves.append((parent.id, parent.next_due_at, following if active else None))
         if slot is None or not active:
             continue
@@ -140,7 +157,7 @@ async def plan_due(
         job = [
             Outgoing(parent.id, parent.chat_id, link.child_id, slot, "scheduled", plan)
             for link in active
-            if (plan := plan_tip(tip_state(history, link), day, rules.library)) is not None
+            if (plan := plan_tip(tip_state(link, exclusions.of(link)), day, rules.library)) is not None
         ]
         if job:
             planned.append(job)
@@ -151,6 +168,16 @@ async def plan_due(
     ]
     ids = await deliveries.claim(s, new, now)
     await deliveries.advance(s, moves)
+    by_chat = {(link.parent_id, link.child_id): link for group in links.values() for link in group}
+    await deliveries.count_claims(
+        s,
+        [
+            (by_chat[key], m.plan.item_id, ids[key])
+            for job in planned
+            for m in job
+            if (key := (m.parent_id, m.child_id)) in ids
+        ],
+    )
     jobs = _with_ids(planned, ids, now)
     # Told once, at the claim: a notice that fails to send is not worth a second try (the parent hears it
     # again from /tip, and sees it in /settings).
@@ -202,12 +229,9 @@ async def take_stale(
     if not stale:
         return []
     parents = sorted({c.parent_id for c in stale})
-    links = {
-        (link.parent_id, link.child_id): link
-        for group in (await deliveries.links_of(s, parents)).values()
-        for link in group
-    }
-    history = await deliveries.history_of(s, parents, sorted({c.child_id for c in stale}))
+    grouped = await deliveries.links_of(s, parents)
+    links = {(link.parent_id, link.child_id): link for group in grouped.values() for link in group}
+    exclusions = await Exclusions.read(s, grouped)
     replays = await deliveries.sent_before(s, stale)
     give_up: list[tuple[StaleClaim, str]] = []
     jobs: dict[int, list[Outgoing]] = {}
@@ -222,7 +246,7 @@ async def take_stale(
             reason = "gave up after retries"
             if link is not None and claim.attempts < MAX_ATTEMPTS:
                 day = claim.slot_at.astimezone(ZoneInfo(claim.time_zone)).date()
-                state = tip_state(history, link, replay=replays[claim.id])
+                state = tip_state(link, exclusions.of(link), replay=replays[claim.id])
                 plan = plan_tip(state, day, rules.library, item_id=claim.item_id)
         if plan is None:
             give_up.append((claim, reason))

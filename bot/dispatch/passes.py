@@ -2,12 +2,13 @@
 
 A pass claims due parents in batches (one transaction per batch: due query, children, history, claim
 insert, schedule advance), sends each batch with a bounded pool of workers (one parent's children in order,
-so siblings arrive in the parent's order), and records outcomes after every ``RECORD_EVERY`` messages. A slot
-is claimed before it is sent and the claim is unique, so a tip can be late (a crash leaves the claim behind,
-and it is retried once stale) but is sent twice only if the process dies between Telegram accepting a
-message and the recording of its chunk (at most ``RECORD_EVERY`` messages later). A claim is also a lease:
-a message whose claim is half-way to stale is not sent (nor waited for) by the dispatcher that made it, so a
-second dispatcher taking it over cannot double it.
+so siblings arrive in the parent's order), and stores each outcome before its worker sends again. A slot is
+claimed before it is sent and the claim is unique, so a tip can be late (a crash leaves the claim behind, and
+it is retried once stale) but is sent twice only if the process dies between Telegram accepting a message and
+the storing of its outcome: at most one message per worker, ``concurrency`` in all. A send that got no answer
+after the request went out (a read timeout) is stored as unconfirmed and not sent again. A claim is also a
+lease: a message whose claim is half-way to stale is not sent (nor waited for) by the dispatcher that made
+it, so a second dispatcher taking it over cannot double it.
 
 Deciding and claiming live in ``bot.dispatch.claims``; talking to the transport is the :class:`TipSender`'s
 job (the Telegram adapter's sender keeps one flood-control state for the whole process). This module runs
@@ -23,7 +24,7 @@ import math
 import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,20 +32,28 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.core.reply import Reply
 from bot.core.tips import TipPlan, format_band_ids, plan_tip
-from bot.dispatch.claims import DispatchReport, Outgoing, Rules, plan_due, take_stale, tip_state
+from bot.dispatch.claims import (
+    DispatchReport,
+    Exclusions,
+    Outgoing,
+    Rules,
+    plan_due,
+    take_stale,
+    tip_state,
+)
 from bot.dispatch.sending import SendResult, TipSender
 from bot.metrics import TipOutcome
 from content import Library, default_library
-from db import deliveries
+from db import deliveries, quick_store
 from db.deliveries import NewClaim, SendOutcome
 from db.families import mark_blocked
 from db.models import DeliveryState, Parent, ParentState
+from db.quick_store import Announced, QuickStore, quick_store_for
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 CONCURRENCY = 16
-RECORD_EVERY = 100
 
 _WRITE_LOCKS: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], asyncio.Lock] = (
     weakref.WeakKeyDictionary()
@@ -55,6 +64,11 @@ def _write_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock:
     """One lock per database for every dispatcher in this process (the periodic pass, /tip): SQLite has a
     single writer, and a transaction that read before another one committed cannot write afterwards."""
     return _WRITE_LOCKS.setdefault(sessions, asyncio.Lock())
+
+
+class NotStored(Exception):
+    """Outcomes could not be stored: the worker that needed them stored stops sending (they are kept, and a
+    later store writes them)."""
 
 
 class DispatchSettings(Protocol):
@@ -90,8 +104,12 @@ class Dispatcher:
         self.keep_messages = keep_messages
         self._db = _write_lock(sessions)
         self._outcomes: list[SendOutcome] = []
-        self._announced: list[tuple[int, int, str | None, dt.datetime | None]] = []
+        self._announced: list[Announced] = []
         self._blocked: set[int] = set()
+        # Outcomes noted and stored so far (counts): a worker waits until its own is stored.
+        self._noted = 0
+        self._stored = 0
+        self._quick: QuickStore | Literal[False] | None = None  # made on first use; False: not SQLite
 
     @classmethod
     def from_settings(
@@ -179,25 +197,24 @@ class Dispatcher:
     async def _send_all(
         self, jobs: Sequence[list[Outgoing]], report: DispatchReport, pass_time: Callable[[], dt.datetime]
     ) -> None:
-        """Send in chunks of about ``RECORD_EVERY`` messages, recording each chunk before the next one.
+        """Send a batch with ``concurrency`` workers; each has a message's outcome stored before it sends the
+        next, so a crash can repeat at most ``concurrency`` tips (see :meth:`_store_noted`).
 
-        The database and the network take turns instead of overlapping. With SQLite the driver runs in a
-        thread, which needs the interpreter lock back for every row it reads or writes; while the send workers
-        keep the event loop busy, each row waits for it. Measured with overlapping (bench/dispatch.py, 5,000
-        families), a claim of 500 took 184 ms instead of 40, a store of outcomes 650 ms instead of 5, and the CPU
-        per tip rose 7%. Taking turns also keeps at most one chunk sent but not yet recorded.
+        Claiming stays apart from sending (a batch is claimed, then sent): with SQLite the driver runs in a
+        thread that needs the interpreter lock back for every row, and while the send workers keep the event
+        loop busy each row waits for it. Measured with claims overlapping the sends (bench/dispatch.py, 5,000
+        families), a claim of 500 took 184 ms instead of 40.
         """
-        start = 0
-        while start < len(jobs):
-            end, count = start, 0
-            while end < len(jobs) and count < RECORD_EVERY:
-                count += len(jobs[end])
-                end += 1
-            pending = iter(jobs[start:end])
-            workers = min(self.concurrency, end - start)
-            await asyncio.gather(*(self._drain(pending, report, pass_time) for _ in range(workers)))
-            await self._flush()
-            start = end
+        if not jobs:
+            return
+        pending = iter(jobs)
+        workers = min(self.concurrency, len(jobs))
+        results = await asyncio.gather(
+            *(self._drain(pending, report, pass_time) for _ in range(workers)), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     async def _drain(
         self, jobs: Iterator[list[Outgoing]], report: DispatchReport, pass_time: Callable[[], dt.datetime]
@@ -205,6 +222,8 @@ class Dispatcher:
         for job in jobs:
             try:
                 await self._deliver(job, report, pass_time)
+            except NotStored:
+                raise  # this worker stops: it sends nothing more while an outcome of its own is unstored
             except Exception as exc:
                 metrics.failure(exc)
                 log.exception("delivering to parent %s failed; its claims will be retried", job[0].parent_id)
@@ -215,6 +234,7 @@ class Dispatcher:
         report: DispatchReport,
         pass_time: Callable[[], dt.datetime] | None = None,
     ) -> None:
+        """Send one parent's messages in order, each outcome stored before the next send."""
         blocked = False
         for message in job:
             assert message.delivery_id is not None
@@ -224,9 +244,13 @@ class Dispatcher:
                 result = await self._send_within_lease(message, pass_time)
             blocked = blocked or result.blocked
             self._note(message, result, report)
+            if not blocked:
+                await self._store_noted()
         if blocked:
             self._blocked.add(job[0].chat_id)
+            self._noted += 1
             report.blocked += 1
+            await self._store_noted()
 
     def _note(self, message: Outgoing, result: SendResult, report: DispatchReport) -> None:
         now = self.clock()
@@ -234,9 +258,14 @@ class Dispatcher:
         self._outcomes.append(
             SendOutcome(message.delivery_id, result.state, now, result.message_id, result.error)
         )
+        self._noted += 1
         metrics.tips(_tip_outcome(result))
-        if result.state is DeliveryState.SENT:
-            report.sent += 1
+        if result.state in (DeliveryState.SENT, DeliveryState.UNCONFIRMED):
+            # An unconfirmed tip most likely arrived: its stage news counts as told, like a sent one's.
+            if result.state is DeliveryState.SENT:
+                report.sent += 1
+            else:
+                report.unconfirmed += 1
             if self.keep_messages:
                 report.messages.append(message)
             plan = message.plan
@@ -281,26 +310,65 @@ class Dispatcher:
         return await self.sender.send_tip(chat_id, reply, max_wait=max_wait)
 
     async def _flush(self) -> None:
-        """Write outcomes so far in one transaction (the end of the duplicate window for those messages)."""
-        outcomes, announced, blocked = self._outcomes, self._announced, self._blocked
+        """Store every outcome noted so far."""
+        async with self._db:
+            await self._write_noted()
+
+    async def _store_noted(self) -> None:
+        """Return once every outcome noted so far is stored: a worker calls this before its next send, so a
+        crash can repeat only the sends in flight, one per worker.
+
+        A store takes every outcome noted when it begins; a worker whose outcome an earlier store took finds
+        it written. On SQLite the store runs on this thread (``db.quick_store``), so it neither waits for the
+        driver's thread nor makes the sends wait for it.
+        """
+        upto = self._noted
+        async with self._db:
+            if self._stored >= upto:
+                return
+            try:
+                await self._write_noted()
+            except Exception as exc:
+                raise NotStored from exc
+
+    async def _write_noted(self) -> None:
+        """Write outcomes so far in one transaction (the end of the duplicate window for those messages);
+        the caller holds the write lock. On SQLite the common case is written on this thread
+        (``db.quick_store``)."""
+        outcomes, announced, blocked, upto = self._outcomes, self._announced, self._blocked, self._noted
         if not (outcomes or blocked):
+            self._stored = max(self._stored, upto)
             return
         self._outcomes, self._announced, self._blocked = [], [], set()  # what is noted meanwhile: next time
         try:
-            async with self._db, self.sessions() as s:
-                await deliveries.record(s, outcomes)
-                await deliveries.mark_announced(s, announced)
-                for chat_id in sorted(blocked):
-                    await mark_blocked(s, chat_id)
-                await s.commit()
+            if not self._quick_store(outcomes, announced, blocked):
+                async with self.sessions() as s:
+                    await deliveries.record(s, outcomes)
+                    await deliveries.mark_announced(s, announced)
+                    for chat_id in sorted(blocked):
+                        await mark_blocked(s, chat_id)
+                    await s.commit()
         except BaseException:
-            # Kept until stored: when the database fails, a later store (this pass's last, or the next pass's
-            # first) writes them, so tips already sent are not taken for lost (stale claims) and sent again.
-            # Storing twice is harmless.
+            # Kept until stored: when the database fails, a later store (the next pass's first) writes them,
+            # so tips already sent are not taken for lost (stale claims) and sent again. Storing twice is
+            # harmless.
             self._outcomes[:0] = outcomes
             self._announced[:0] = announced
             self._blocked |= blocked
             raise
+        self._stored = max(self._stored, upto)
+
+    def _quick_store(
+        self, outcomes: list[SendOutcome], announced: list[Announced], blocked: set[int]
+    ) -> bool:
+        if blocked or any(o.state is DeliveryState.FAILED for o in outcomes):
+            return False
+        if self._quick is None:
+            try:
+                self._quick = quick_store_for(self.sessions) or False
+            except quick_store.Busy:  # locked while it opened: the async path now, this next time
+                return False
+        return self._quick is not False and self._quick.try_store(outcomes, announced)
 
     # --- on demand ---
 
@@ -310,24 +378,20 @@ class Dispatcher:
             parent = await s.get(Parent, parent_id)
             if parent is None or parent.state == ParentState.BLOCKED:
                 return False
-            link = next(
-                (
-                    c
-                    for c in (await deliveries.links_of(s, [parent_id])).get(parent_id, [])
-                    if c.child_id == child_id
-                ),
-                None,
-            )
+            links = await deliveries.links_of(s, [parent_id], lock=True)
+            link = next((c for c in links.get(parent_id, []) if c.child_id == child_id), None)
             if link is None:
                 return False
-            history = await deliveries.history_of(s, [parent_id], [child_id])
+            exclusions = await Exclusions.read(s, links)
             day = now.astimezone(ZoneInfo(parent.time_zone)).date()
-            plan = plan_tip(tip_state(history, link), day, self.library)
+            plan = plan_tip(tip_state(link, exclusions.of(link)), day, self.library)
             if plan is None:
                 return False
             ids = await deliveries.claim(
                 s, [NewClaim(parent_id, child_id, plan.item_id, now, "on_demand")], now
             )
+            if ids:
+                await deliveries.count_claims(s, [(link, plan.item_id, ids[(parent_id, child_id)])])
             await s.commit()
         if not ids:
             return False
@@ -336,13 +400,14 @@ class Dispatcher:
         )
         report = DispatchReport()
         await self._deliver([message], report)
-        await self._flush()
-        return report.sent == 1
+        return report.sent + report.unconfirmed == 1
 
 
 def _tip_outcome(result: SendResult) -> TipOutcome:
     if result.state is DeliveryState.SENT:
         return TipOutcome.SENT
+    if result.state is DeliveryState.UNCONFIRMED:
+        return TipOutcome.UNCONFIRMED
     if result.state is DeliveryState.FAILED:
         return TipOutcome.BLOCKED if result.blocked or result.error == "blocked" else TipOutcome.FAILED
     return TipOutcome.DEFERRED

@@ -287,7 +287,7 @@ def build_application(
     Admin(settings.admin_chat_ids, sessions, env.library, sender, clock).install(app)
     if with_jobs:
         register_dispatch_job(app, Dispatcher.from_settings(sender, sessions, settings), settings)
-        register_housekeeping_job(app, sessions)
+        register_housekeeping_job(app, sessions, settings)
     return app
 
 

@@ -18,6 +18,7 @@ from bot import metrics
 from bot.app import housekeeping
 from bot.app.config import Settings
 from bot.app.failures import RepeatedFailures
+from bot.core.retention import DEFAULT_RETENTION_MONTHS
 from bot.dispatch import Dispatcher
 from bot.dispatch.announce import Announcer
 
@@ -70,21 +71,30 @@ def register_dispatch_job(application: App, dispatcher: Dispatcher, settings: Se
     )
 
 
-def register_housekeeping_job(application: App, sessions: async_sessionmaker[AsyncSession]) -> None:
+def register_housekeeping_job(
+    application: App, sessions: async_sessionmaker[AsyncSession], settings: Settings | None = None
+) -> None:
     """An hourly job beside the dispatcher's; a failure is logged and the next hour tries again."""
     jobs = _job_queue(application)
+    months = settings.retention_months if settings is not None else DEFAULT_RETENTION_MONTHS
     failures = RepeatedFailures("housekeeping", log)
 
     async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            deleted = await housekeeping.sweep(sessions, dt.datetime.now(dt.UTC))
+            swept = await housekeeping.sweep(sessions, dt.datetime.now(dt.UTC), retention_months=months)
         except Exception as exc:
             metrics.failure(exc)
             failures.failed(exc, "the next run tries again")
             return
         failures.succeeded()
-        if deleted:
-            log.info("housekeeping: deleted %d old invite(s)", deleted)
+        if swept:
+            log.info(
+                "housekeeping: deleted %d old invite(s); erased %d inactive parent(s) and %d child(ren) past "
+                "the tips",
+                swept.invites,
+                swept.parents,
+                swept.children,
+            )
 
     jobs.run_repeating(
         tick,

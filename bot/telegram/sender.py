@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -40,6 +41,14 @@ LONGEST_URGENT_WAIT_SECONDS = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Every message is Telegram HTML (user input escaped with ``bot.core.text.esc``).
 DEFAULTS = Defaults(parse_mode=ParseMode.HTML)
+# Transport failures that happen before a request leaves this process: sending again cannot double a message.
+NEVER_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+)
 
 Sleep = Callable[[float], Awaitable[Any]]
 Clock = Callable[[], dt.datetime]
@@ -146,7 +155,8 @@ class TelegramSender:
 
     async def send_tip(self, chat_id: int, reply: Reply, *, max_wait: float = math.inf) -> SendResult:
         """Send one tip after any flood wait still running, waiting out flood limits and retrying network
-        trouble with backoff; every error sorted into sent, failed, blocked or "try again in a later pass".
+        trouble with backoff; every error sorted into sent, failed, blocked, unconfirmed (no answer, but
+        Telegram may have it: not sent again, see the README) or "try again in a later pass".
 
         Waits add up to at most ``max_wait`` seconds: a claim is a lease, and sending after it ran out could
         send a tip that another dispatcher has taken over meanwhile. Past that, the message is left for later.
@@ -177,6 +187,8 @@ class TelegramSender:
                 blocked = "chat not found" in exc.message.lower()
                 return SendResult(DeliveryState.FAILED, error=_short(exc), blocked=blocked)
             except NetworkError as exc:  # includes timeouts and 5xx
+                if may_have_arrived(exc):
+                    return SendResult(DeliveryState.UNCONFIRMED, error=_short(exc))
                 error, wait = _short(exc), min(2.0**attempt, MAX_BACKOFF_SECONDS)
             except TelegramError as exc:
                 return SendResult(None, error=_short(exc))
@@ -187,6 +199,18 @@ class TelegramSender:
             attempt += 1
             waited += wait
             await self.sleep(wait)
+
+
+def may_have_arrived(exc: NetworkError) -> bool:
+    """Whether Telegram may have received the request although no answer came: a read timeout (or a
+    connection lost) after the request went out. Telegram's own error answers (5xx) and failures before
+    sending (no connection, a full pool) are not: those requests can be sent again safely."""
+    cause = exc.__cause__
+    if isinstance(cause, NEVER_SENT):
+        return False
+    if isinstance(exc, TimedOut):
+        return True  # a read or write timeout, or a transport that does not say which
+    return isinstance(cause, httpx.TransportError)
 
 
 class NotSentNow(Exception):

@@ -70,8 +70,9 @@ async def test_stop_says_how_it_differs_from_a_pause_and_asks_first(bot: Harness
     await onboard(bot, sam)
     asked = await bot.say(sam, "/stop")
     assert texts(asked) == [
-        "Stop your tips? They stop until you send /resume or /start; your children's details stay (erase "
-        "them with /deletedata). If you only need a break, a pause brings tips back by itself."
+        "Stop your tips? They stop until you send /resume or /start; your details stay for 12 months after "
+        "your last message (erase them now with /deletedata). If you only need a break, a pause brings tips "
+        "back by itself."
     ]
     assert asked[0].button_labels == ["Yes, stop tips", "Pause instead", "Keep them coming"]
     assert texts(await bot.tap(sam, "Keep them coming")) == ["OK, your tips carry on as before."]

@@ -317,8 +317,8 @@ async def test_housekeeping_deletes_invites_a_month_past_expiry_used_or_not(sess
         recent = await families.create_invite(s, parent.id, child.id, now=later, ttl=TTL)
         await s.commit()
     expiry = NOW + TTL
-    assert await sweep(sessions, expiry + KEEP_INVITES_AFTER_EXPIRY) == 0  # on the day: still kept
-    assert await sweep(sessions, expiry + KEEP_INVITES_AFTER_EXPIRY + dt.timedelta(seconds=1)) == 2
+    assert (await sweep(sessions, expiry + KEEP_INVITES_AFTER_EXPIRY)).invites == 0  # on the day: still kept
+    assert (await sweep(sessions, expiry + KEEP_INVITES_AFTER_EXPIRY + dt.timedelta(seconds=1))).invites == 2
     async with sessions() as s:
         left = list(await s.scalars(select(Invite.code)))
         links = await s.scalar(

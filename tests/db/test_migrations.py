@@ -11,14 +11,15 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli import main
-from db.engine import create_engine
+from db.deliveries import summaries_from_deliveries
+from db.engine import create_engine, session_factory
 from db.migrate import alembic_config, upgrade_to_head, upgrade_to_head_async
-from db.models import Base
+from db.models import Base, Caregiver
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_TABLES = {
@@ -48,7 +49,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0007"
+HEAD = "0010"
 
 
 def check(connection: Connection) -> None:
@@ -157,8 +158,9 @@ async def test_the_history_indexes_arrive_on_a_database_with_tips_and_keep_them(
                 ),
                 {"t": dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)},
             )
-        await upgrade_to_head_async(engine)
-        assert await version(engine) == HEAD
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0002"))
+        assert await version(engine) == "0002"
         async with engine.connect() as connection:
             count = await connection.scalar(text("SELECT count(*) FROM deliveries"))
             indexes = await connection.run_sync(
@@ -167,6 +169,85 @@ async def test_the_history_indexes_arrive_on_a_database_with_tips_and_keep_them(
         assert count == 1
         assert {"ix_deliveries_history", "ix_deliveries_child_feedback"} <= indexes
         assert not {"ix_deliveries_parent_item", "ix_deliveries_child_id"} & indexes
+    finally:
+        await engine.dispose()
+
+
+async def test_tip_summaries_are_filled_from_the_deliveries_already_there(db_url: str) -> None:
+    """0008 -> 0009 on a database in use: each caregiver row gets what counting its chat's deliveries gives
+    (failed ones aside, "not for us" from any), and the pass reads the same as before the upgrade."""
+    engine = create_engine(db_url)
+    t = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0008"))
+            for parent_id in (1, 2):
+                await connection.execute(
+                    text(
+                        "INSERT INTO parents (id, chat_id, time_zone, tip_days, tip_time, state, created_at,"
+                        " updated_at) VALUES (:p, :chat, 'UTC', '6', '09:00:00', 'active', :t, :t)"
+                    ),
+                    {"p": parent_id, "chat": 10 + parent_id, "t": t},
+                )
+            for child_id in (1, 2):
+                await connection.execute(
+                    text("INSERT INTO children (id, name, birthdate, created_at) VALUES (:c, 'Mia', :d, :t)"),
+                    {"c": child_id, "d": dt.date(2025, 5, 20), "t": t},
+                )
+            for parent_id, child_id in ((1, 1), (2, 1), (1, 2)):
+                await connection.execute(
+                    text(
+                        "INSERT INTO caregivers (parent_id, child_id, position, joined_at)"
+                        " VALUES (:p, :c, :c, :t)"
+                    ),
+                    {"p": parent_id, "c": child_id, "t": t},
+                )
+            rows = [
+                (1, 1, "a", "sent", None),
+                (1, 1, "a", "sent", "not_for_us"),
+                (1, 1, "b", "unconfirmed", "helpful"),
+                (1, 1, "c", "failed", None),
+                (1, 1, "d", "claimed", None),
+                (2, 1, "b", "sent", "not_for_us"),
+                (2, 1, "e", "failed", "not_for_us"),
+            ]
+            for week, (parent_id, child_id, item, state, feedback) in enumerate(rows):
+                await connection.execute(
+                    text(
+                        "INSERT INTO deliveries (parent_id, child_id, item_id, slot_at, kind, state,"
+                        " claimed_at, attempts, feedback) VALUES (:p, :c, :i, :slot, 'scheduled', :s, :slot,"
+                        " 1, :f)"
+                    ),
+                    {
+                        "p": parent_id,
+                        "c": child_id,
+                        "i": item,
+                        "s": state,
+                        "f": feedback,
+                        "slot": t + dt.timedelta(weeks=week),
+                    },
+                )
+        await upgrade_to_head_async(engine)
+        sessions = session_factory(engine)
+        async with sessions() as s:
+            links = {(c.parent_id, c.child_id): c for c in await s.scalars(select(Caregiver))}
+            counted = await summaries_from_deliveries(s, links)
+        summary = {
+            key: (c.tips_sent, c.tip_counts, c.tip_latest, sorted(c.tips_not_for_us or []))
+            for key, c in links.items()
+        }
+        assert summary[(1, 1)][:2] == (4, {"a": 2, "b": 1, "d": 1})
+        assert summary[(1, 1)][3] == ["a"]
+        assert summary[(2, 1)][:2] == (1, {"b": 1})
+        assert summary[(2, 1)][3] == ["b", "e"]
+        assert summary[(1, 2)] == (0, None, None, [])
+        for key, c in counted.items():
+            assert summary[key] == (
+                c.tips_sent,
+                c.tip_counts,
+                c.tip_latest,
+                sorted(c.tips_not_for_us or []),
+            )
     finally:
         await engine.dispose()
 

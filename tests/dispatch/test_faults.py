@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.conversation.schedules import reschedule
-from bot.dispatch import DispatchReport
+from bot.dispatch import DispatchReport, NotStored
 from db import deliveries
 from db.engine import create_engine, session_factory
 from db.families import list_children, set_state
 from db.models import Delivery, Parent, ParentState
+from db.quick_store import QuickStore
 from tests.dispatch.support import ClockSleep, FakeClock, FakeSleep, make_dispatcher, make_family
 from tests.fake_telegram import FakeBotAPI
 
@@ -297,14 +298,22 @@ async def test_sent_tips_whose_recording_failed_are_stored_by_the_next_pass_not_
     dispatcher = make_dispatcher(api, sessions)
     store = deliveries.record
 
+    quick = QuickStore.try_store
+
     async def database_down(*_args: object) -> None:
         raise OSError("connection reset")
 
+    def quick_down(*_args: object) -> bool:
+        raise OSError("disk I/O error")
+
     monkeypatch.setattr(deliveries, "record", database_down)
-    with pytest.raises(OSError, match="connection reset"):
+    monkeypatch.setattr(QuickStore, "try_store", quick_down)
+    with pytest.raises(NotStored) as stopped:
         await dispatcher.run_once(AFTER)
+    assert isinstance(stopped.value.__cause__, OSError)
     assert len(api.messages_to(32)) == 1
     monkeypatch.setattr(deliveries, "record", store)
+    monkeypatch.setattr(QuickStore, "try_store", quick)
     report = await dispatcher.run_once(AFTER + STALE + dt.timedelta(minutes=1))
     assert (report.sent, report.retried) == (0, 0)
     assert len(api.messages_to(32)) == 1

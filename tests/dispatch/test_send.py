@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
+import httpx
 import pytest
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.core.reply import Reply
 from bot.telegram.sender import MAX_BACKOFF_SECONDS, SEND_RETRIES, TelegramSender
@@ -27,6 +36,16 @@ class ScriptedBot:
         if self.errors:
             raise self.errors.pop(0)
         return type("Sent", (), {"message_id": 99})()
+
+
+def _from(error: NetworkError, cause: Exception) -> NetworkError:
+    """An error as python-telegram-bot's HTTP client raises it: with the transport's exception as its cause."""
+    error.__cause__ = cause
+    return error
+
+
+def _connect_timeout() -> NetworkError:
+    return _from(TimedOut(), httpx.ConnectTimeout("connect timed out"))
 
 
 async def _send(bot: ScriptedBot, sleep: FakeSleep) -> Any:
@@ -50,7 +69,7 @@ async def test_retry_after_waits_as_told_in_either_form(
 
 async def test_network_trouble_backs_off_then_leaves_the_claim_for_later() -> None:
     sleep = FakeSleep()
-    bot = ScriptedBot(*[TimedOut() for _ in range(SEND_RETRIES + 1)])
+    bot = ScriptedBot(*[_connect_timeout() for _ in range(SEND_RETRIES + 1)])
     result = await _send(bot, sleep)
     assert result.state is None
     assert result.error is not None
@@ -84,9 +103,46 @@ async def test_errors_are_sorted_without_retrying(
 async def test_waits_stop_where_the_claim_would_run_out() -> None:
     """Backoff (1 + 2 s) fits in 5 s; the next wait (4 s) would not, so the message is left for later."""
     sleep = FakeSleep()
-    bot = ScriptedBot(*[TimedOut() for _ in range(SEND_RETRIES + 1)])
+    bot = ScriptedBot(*[_connect_timeout() for _ in range(SEND_RETRIES + 1)])
     result = await TelegramSender(cast(Bot, bot), sleep=sleep).send_tip(1, Reply("hello"), max_wait=5)
     assert result.state is None
     assert result.error is not None
     assert "outlast the claim" in result.error
     assert (bot.calls, sleep.waits) == (3, [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        _from(TimedOut(), httpx.ReadTimeout("read timed out")),
+        _from(TimedOut(), httpx.WriteTimeout("write timed out")),
+        _from(NetworkError("httpx.RemoteProtocolError"), httpx.RemoteProtocolError("server disconnected")),
+        TimedOut(),  # a transport that does not say when it timed out: assume the request went out
+    ],
+)
+async def test_no_answer_after_the_request_went_out_is_unconfirmed_and_not_sent_again(
+    error: NetworkError,
+) -> None:
+    """Telegram may have delivered it: a second send could double the tip, so it is left as it is."""
+    sleep = FakeSleep()
+    bot = ScriptedBot(error)
+    result = await _send(bot, sleep)
+    assert result.state is DeliveryState.UNCONFIRMED
+    assert (bot.calls, sleep.waits, result.blocked) == (1, [], False)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        _connect_timeout(),
+        _from(TimedOut(), httpx.PoolTimeout("pool full")),
+        _from(NetworkError("httpx.ConnectError"), httpx.ConnectError("connection refused")),
+        NetworkError("Bad Gateway"),  # Telegram answered: it did not take the message
+    ],
+)
+async def test_failures_before_the_request_left_or_error_answers_are_retried(error: NetworkError) -> None:
+    sleep = FakeSleep()
+    bot = ScriptedBot(error)
+    result = await _send(bot, sleep)
+    assert (result.state, result.message_id) == (DeliveryState.SENT, 99)
+    assert (bot.calls, sleep.waits) == (2, [1.0])

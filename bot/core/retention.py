@@ -1,0 +1,48 @@
+"""How long data is kept once nobody needs it: the rules as plain dates (housekeeping does the deleting).
+
+A parent who blocked the bot, or stopped the tips and has not written since, is erased after the retention
+period (``RETENTION_MONTHS``, 12 by default). A child is erased a few months after the tips end (past the
+content's last month), unless a caregiver asked to keep the child's details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.ages import add_months, completed_months
+from content import Library
+
+DEFAULT_RETENTION_MONTHS = 12
+# After the goodbye at the end of the tips, a child's details stay this long (to look back, or export).
+CHILD_GRACE_MONTHS = 3
+
+
+def _tips_end(library: Library) -> int:
+    """The last month any band covers (``bot.core.tips.oldest_month``; tips' goodbye quotes this module)."""
+    return max(band.last_month for band in library.bands)
+
+
+def inactive_before(now: dt.datetime, retention_months: int) -> dt.datetime:
+    """Parents inactive since before this moment are past the retention period."""
+    return dt.datetime.combine(add_months(now.date(), -retention_months), now.timetz())
+
+
+def last_kept_month(library: Library) -> int:
+    """The oldest age, in completed months, at which a child's details are still kept without being asked."""
+    return _tips_end(library) + CHILD_GRACE_MONTHS
+
+
+def child_is_past_keeping(birthdate: dt.date, today: dt.date, library: Library) -> bool:
+    """Whether a child is older than the tips plus the grace period (plain age: corrected age ends at 24)."""
+    return completed_months(birthdate, today) > last_kept_month(library)
+
+
+def born_on_or_before(today: dt.date, library: Library) -> dt.date:
+    """Every child past keeping was born on or before this date (a cheap first filter for the database)."""
+    return add_months(today, -(last_kept_month(library) + 1))
+
+
+def kept_after(library: Library) -> str:
+    """The age the tips end at, as a parent reads it: "3" (years) with the content as it is."""
+    years, months = divmod(_tips_end(library), 12)
+    return str(years) if not months else f"{_tips_end(library)} months"

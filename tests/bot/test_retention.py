@@ -1,0 +1,154 @@
+"""Kept no longer than needed: housekeeping erases parents blocked or stopped (and silent) past the retention
+period, and children past the tips plus the grace period unless a caregiver keeps them; as completely as
+/deletedata. Time travels with the harness's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.app import housekeeping
+from bot.app.housekeeping import Swept
+from db.models import Base, Caregiver, Child, Parent
+from tests.bot.support import NOW, Harness, invite_link, onboard, texts
+from tests.db.test_privacy import all_rows
+from tests.fake_telegram import Parent as TgParent
+
+YEAR = timedelta(days=365)
+
+
+async def stop(bot: Harness, parent: TgParent) -> None:
+    await bot.say(parent, "/stop")
+    (stopped,) = await bot.tap(parent, "Yes, stop tips")
+    assert stopped.text.startswith(
+        "I've stopped your tips. I keep your details for 12 months after your last"
+    )
+
+
+async def sweep(bot: Harness, at: datetime | None = None) -> Swept:
+    return await housekeeping.sweep(bot.sessions, at or bot.clock.now)
+
+
+async def traces_of(bot: Harness, chat_id: int, names: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Every row in any table that holds this chat id or one of these names, or points at the parent."""
+    async with bot.sessions() as s:
+        rows = await all_rows(s)
+        parent_id = await s.scalar(select(Parent.id).where(Parent.chat_id == chat_id))
+    found = []
+    for table in Base.metadata.sorted_tables:
+        parent_columns = [fk.parent.name for fk in table.foreign_keys if fk.column.table.name == "parents"]
+        for row in rows[table.name]:
+            values = list(row.values())
+            held = chat_id in values or any(name in values for name in names)
+            if held or any(row[c] == parent_id for c in parent_columns):
+                found.append((table.name, row))
+    return found
+
+
+async def test_a_stopped_parent_is_erased_after_the_retention_period_and_not_before(bot: Harness):
+    sam, ben = TgParent(901, "Sam"), TgParent(902, "Ben")
+    await onboard(bot, sam, name="Mia")
+    await onboard(bot, ben, name="Zoe")
+    await bot.say(sam, "/tip")
+    await stop(bot, sam)
+    assert await traces_of(bot, 901, {"Sam", "Mia"})  # the check below can see Sam's data
+    assert (await sweep(bot)).parents == 0
+    assert (await sweep(bot, NOW + YEAR - timedelta(days=1))).parents == 0
+    assert await bot.parent_row(901) is not None
+    assert await sweep(bot, NOW + YEAR + timedelta(days=2)) == Swept(parents=1)
+    assert await traces_of(bot, 901, {"Sam", "Mia"}) == []
+    assert await bot.parent_row(902) is not None  # another family, untouched
+    assert [c.name for c in await children(bot)] == ["Zoe"]
+
+
+async def test_a_word_from_a_stopped_parent_restarts_the_clock(bot: Harness):
+    sam = TgParent(903, "Sam")
+    await onboard(bot, sam, name="Mia")
+    await stop(bot, sam)
+    await sweep(bot)
+    bot.clock.advance(days=200)
+    assert texts(await bot.say(sam, "is it normal to cry at drop-off?"))  # stopped, but still asking
+    await sweep(bot)
+    assert (await sweep(bot, NOW + YEAR + timedelta(days=2))).parents == 0
+    assert (await sweep(bot, NOW + timedelta(days=200) + YEAR + timedelta(days=2))).parents == 1
+
+
+async def test_resuming_stops_the_clock(bot: Harness):
+    sam = TgParent(904, "Sam")
+    await onboard(bot, sam, name="Mia")
+    await stop(bot, sam)
+    await sweep(bot)
+    await bot.say(sam, "/resume")
+    assert (await sweep(bot, NOW + 2 * YEAR)).parents == 0
+    parent = await bot.parent_row(904)
+    assert parent is not None
+    assert parent.inactive_since is None
+
+
+async def test_a_parent_who_blocked_the_bot_goes_and_a_shared_child_stays_with_the_other(bot: Harness):
+    sam, ana = TgParent(905, "Sam"), TgParent(906, "Ana")
+    await onboard(bot, sam, name="Mia")
+    code = await invite_link(bot, sam)
+    await bot.say(ana, f"/start {code}")
+    await bot.feed(sam.blocks_bot())
+    await sweep(bot)
+    assert (await sweep(bot, NOW + YEAR + timedelta(days=2))).parents == 1
+    assert await traces_of(bot, 905, {"Sam"}) == []
+    assert [c.name for c in await children(bot)] == ["Mia"]  # Ana still shares Mia
+    assert await bot.parent_row(906) is not None
+
+
+async def children(bot: Harness) -> list[Child]:
+    async with bot.sessions() as s:
+        return list(await s.scalars(select(Child).order_by(Child.id)))
+
+
+async def test_a_child_goes_three_months_after_the_tips_end_unless_kept(bot: Harness):
+    """Leo turns 36 months on 20 November 2026, so his tips end at 37 months (20 December); his details go
+    once he is past 39 months, from 20 March 2027."""
+    sam = TgParent(907, "Sam")
+    await onboard(bot, sam, name="Leo", birthdate="20 November 2023")
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "No")
+    assert (await sweep(bot, datetime(2027, 3, 19, 12, tzinfo=NOW.tzinfo))).children == 0
+    assert (await sweep(bot, datetime(2027, 3, 20, 12, tzinfo=NOW.tzinfo))).children == 1
+    assert [c.name for c in await children(bot)] == ["Mia"]
+    assert await bot.parent_row(907) is not None  # an active parent stays, with the other child
+
+
+async def test_keep_after_three_is_a_button_in_children_and_can_be_undone(bot: Harness):
+    sam = TgParent(908, "Sam")
+    await onboard(bot, sam, name="Leo", birthdate="20 November 2023")
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Leo")
+    kept = await bot.tap(sam, "📌 Keep after 3")
+    assert texts(kept) == ["📌 I'll keep Leo's details after the tips end at 3, until you remove Leo."]
+    later = datetime(2027, 6, 1, 12, tzinfo=NOW.tzinfo)
+    assert (await sweep(bot, later)).children == 0
+    await bot.say(sam, "/children")
+    menu = await bot.tap(sam, "Leo")
+    assert "✅ Kept after 3" in menu[0].button_labels
+    undone = await bot.tap(sam, "✅ Kept after 3")
+    assert texts(undone) == [
+        "OK: Leo's details will be erased 3 months after the tips end at 3, unless another caregiver "
+        "keeps them."
+    ]
+    assert (await sweep(bot, later)).children == 1
+    async with bot.sessions() as s:
+        assert list(await s.scalars(select(Caregiver))) == []
+
+
+async def test_privacy_says_how_long(bot: Harness):
+    sam = TgParent(909, "Sam")
+    (reply,) = await bot.say(sam, "/privacy")
+    assert "everything 12 months after you block me, or after you stop the tips and don't write again" in (
+        reply.text
+    )
+    assert "a child's details 3 months after the tips end at 3 (unless you tap 📌 Keep in /children)" in (
+        reply.text
+    )
+    assert len(reply.text) < 1200
