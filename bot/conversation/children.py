@@ -80,6 +80,9 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
     if action == "page":
         page = parse_id(raw_id) if raw_id != "0" else 0
         return await list_children(turn, page) if page is not None else None
+    if action in ("tips", "normals"):  # "More ›" on a child choice (a family from before the limit)
+        page = parse_id(raw_id) if raw_id != "0" else 0
+        return await asking.picker_page(turn, action[:-1], page) if page is not None else None
     act = CHILD_ACTIONS.get(action)
     child = await turn.child(raw_id) if act is not None else None
     if act is None or child is None:
