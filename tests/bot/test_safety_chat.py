@@ -192,7 +192,20 @@ async def test_at_a_step_a_feeling_with_a_question_keeps_the_step(bot: Harness):
     sam = TgParent(315, "Sam")
     await bot.say(sam, "/start")
     sent = texts(await bot.say(sam, "is it my fault he's clingy?"))
-    assert len(sent) == 1
+    # The kind reply, the answer from the content, then the name question again: never left hanging.
+    assert len(sent) == 3
+    assert sent[0].startswith("<b>Thank you for telling me how you're feeling.")
+    assert "own doctor" not in sent[1]
+    assert "name" not in sent[1].lower()
+    assert sent[2].startswith("Now, back to where we were:")
+    assert "name" in sent[2]
+    assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
+
+
+async def test_at_a_step_a_feeling_without_a_question_waits_for_the_step(bot: Harness):
+    sam = TgParent(316, "Sam")
+    await bot.say(sam, "/start")
+    assert len(texts(await bot.say(sam, "I feel like a terrible father"))) == 1
     assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
 
 
