@@ -194,3 +194,14 @@ async def test_removing_the_last_child_starts_the_same_clock(bot: Harness):
     await sweep(bot)
     assert (await sweep(bot, NOW + timedelta(days=SETUP_RETENTION_DAYS + 1))).parents == 1
     assert await traces_of(bot, 914, {"Sam"}) == []
+
+
+async def test_coming_back_with_start_to_an_unfinished_setup_stops_the_clock(bot: Harness):
+    """/start is how most people come back: the setup it asks again must not be erased under them."""
+    sam = TgParent(915, "Sam")
+    await bot.say(sam, "/start")
+    await sweep(bot)  # starts the clock
+    bot.clock.advance(days=SETUP_RETENTION_DAYS + 1)
+    assert await bot.say(sam, "/start")
+    assert (await sweep(bot)).parents == 0  # the hourly clean-up comes while they type the name
+    assert texts(await bot.say(sam, "Mia"))[0].startswith("When was <b>Mia</b> born?")
