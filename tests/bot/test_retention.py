@@ -205,3 +205,15 @@ async def test_coming_back_with_start_to_an_unfinished_setup_stops_the_clock(bot
     assert await bot.say(sam, "/start")
     assert (await sweep(bot)).parents == 0  # the hourly clean-up comes while they type the name
     assert texts(await bot.say(sam, "Mia"))[0].startswith("When was <b>Mia</b> born?")
+
+
+async def test_telling_how_they_feel_stops_the_clock_too(bot: Harness):
+    """A parent who comes back in distress gets the kind reply first; they are not erased right after it."""
+    sam = TgParent(916, "Sam")
+    await bot.say(sam, "/start")
+    await sweep(bot)
+    bot.clock.advance(days=SETUP_RETENTION_DAYS + 1)
+    (kind,) = texts(await bot.say(sam, "I feel like a terrible father"))
+    assert kind.startswith("<b>Thank you for telling me how you're feeling.")
+    assert (await sweep(bot)).parents == 0
+    assert texts(await bot.say(sam, "Mia"))[0].startswith("When was <b>Mia</b> born?")
