@@ -31,6 +31,10 @@ from bot.telegram.updates import read
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
+# A request body larger than this is refused before it is read (tornado's default is 100 MB, buffered in memory
+# before the secret is checked). An update is at most tens of kilobytes: this leaves ample room, since one
+# refused would come back from Telegram again and again.
+MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
 class UpdateHandler(tornado.web.RequestHandler):
@@ -95,7 +99,7 @@ async def serve_webhook(
     """Run the bot until ``stop`` is set, in the order ``Application.run_webhook`` does: initialise, post-init,
     tell Telegram the URL, listen, start; then stop, post-stop, shut down, post-shutdown. ``sockets``: listen
     on these instead (tests bind port 0)."""
-    server = HTTPServer(web_app(app, url_path, secret_token))
+    server = HTTPServer(web_app(app, url_path, secret_token), max_body_size=MAX_BODY_BYTES)
     async with app:
         if app.post_init is not None:
             await app.post_init(app)

@@ -20,7 +20,7 @@ from bot.telegram.app import App, build_application
 from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.limiter import PriorityRateLimiter
 from bot.telegram.ordering import ChatOrderedProcessor
-from bot.telegram.webhook import serve_webhook
+from bot.telegram.webhook import MAX_BODY_BYTES, serve_webhook
 from tests.bot.support import Harness, settings
 from tests.bot.test_robustness import POLL_WITHOUT_PERSISTENT_ID
 from tests.fake_telegram import TOKEN, FakeBotAPI
@@ -171,6 +171,22 @@ async def test_the_webhook_skips_an_update_ptb_cannot_read_with_200_and_one_priv
     assert "Zebulonia" not in caplog.text
     assert "Shall we meet" not in caplog.text
     assert bot.api.messages_to(711) == []
+
+
+async def test_the_webhook_refuses_a_body_far_bigger_than_any_update(sessions):
+    """Tornado's default lets a request buffer 100 MB before the handler sees it (and checks the secret)."""
+    sam, eve = TgParent(721, "Sam"), TgParent(722)
+    huge = sam.message("x" * (MAX_BODY_BYTES + 1))
+    bot = Harness(sessions)
+    async with Served(bot) as served:
+        try:
+            refused = (await served.post(huge)).status_code
+        except httpx.TransportError:  # the server may close while the body is still on its way
+            refused = 400
+        assert refused == 400
+        assert (await served.post(eve.message("/help"))).status_code == 200  # still serving
+        await asyncio.wait_for(bot.api.until_sent(722), 10)
+    assert bot.api.messages_to(721) == []
 
 
 def test_an_unusable_database_is_one_line_not_a_traceback(capsys):
