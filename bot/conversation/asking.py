@@ -21,7 +21,7 @@ from bot.conversation import stages
 from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
-from bot.conversation.turn import Turn, child_info, choice
+from bot.conversation.turn import Turn, child_info, choice, parse_id
 from bot.core.answers import Answer, Scope, answer, more_text, typical_now
 from bot.core.reply import Button, Reply
 from bot.core.retrieval import index_for
@@ -76,8 +76,9 @@ async def in_passing(turn: Turn, text: str) -> Outcome:
 async def on_ask_press(turn: Turn, value: str) -> Outcome:
     """A child tapped for the waiting question (only one of this parent's own children counts), or the next
     page of them."""
-    if value.startswith("p") and value[1:].isdigit():
-        return Outcome([_which_child(await turn.children(), int(value[1:]))])
+    if value.startswith("p"):  # "More ›": p<page>, ASCII digits (anything else is forged)
+        page = 0 if value == "p0" else parse_id(value[1:])
+        return Outcome([_which_child(await turn.children(), page)]) if page is not None else expired()
     child = await turn.child(value)
     if child is None:
         return expired()

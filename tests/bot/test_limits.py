@@ -261,3 +261,19 @@ async def test_a_legacy_family_past_the_limit_can_pick_every_child(
         (answer, *_) = await bot.tap(sam, "Kid 10")
         assert answer.text
         assert "Which child" not in answer.text
+
+
+async def test_a_forged_page_in_the_question_choice_has_expired(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Callback data can be forged: a page "number" in other digits ("²" passes str.isdigit, not int) is no
+    page, and says so like any other stale button."""
+    async with Harness(sessions) as bot:
+        kids = [(f"Kid {n}", dt.date(2025, 5, 20)) for n in range(MAX_CHILDREN + 3)]
+        await make_family_past_limit(sessions, kids, bot.clock.now)
+        sam = TgParent(77, "Sam")
+        (asked,) = await bot.say(sam, "my baby cries when I leave the room")
+        assert asked.text == "Which child is this about?"
+        assert "expired" in texts(await bot.press(sam, "f:ask:p²"))[0]
+        (rest,) = await bot.press(sam, "f:ask:p1")  # the real one still works
+        assert rest.button_labels == ["Kid 10", "Kid 11", "Kid 12", "More ›"]
