@@ -98,9 +98,10 @@ class Serving:
     ) -> None:
         """``left`` over from before, then the replies in order, then notices to other chats, then tips now.
         Replies that cannot be sent are stored for the parent's next message, and then no tip is sent (the
-        chat cannot be reached now)."""
+        chat cannot be reached now); not after a step that erased data (/deletedata, a child removed): a stored
+        copy would keep the chat id, and maybe the name, that the parent was just told are gone."""
         replies = [*left, *((reply, outcome.urgent) for reply in outcome.replies)]
-        reached = await self._send_all(chat_id, replies, now)
+        reached = await self._send_all(chat_id, replies, now, store=not outcome.erased)
         if reached is Reached.BLOCKED:
             return
         if left and reached is Reached.ALL:
@@ -125,7 +126,9 @@ class Serving:
             if not sent:
                 await self._send_all(chat_id, [(Reply(NO_TIP), False)], now)
 
-    async def _send_all(self, chat_id: int, replies: list[tuple[Reply, bool]], now: datetime) -> Reached:
+    async def _send_all(
+        self, chat_id: int, replies: list[tuple[Reply, bool]], now: datetime, *, store: bool = True
+    ) -> Reached:
         for index, (reply, urgent) in enumerate(replies):
             try:
                 if not await self.send(chat_id, reply, urgent=urgent):
@@ -133,7 +136,15 @@ class Serving:
             except Exception as exc:
                 if not self.passing(exc):
                     raise
-                await self._keep(chat_id, replies[index:], exc, now)
+                if store:
+                    await self._keep(chat_id, replies[index:], exc, now)
+                else:
+                    log.warning(
+                        "%d reply(s) to chat %s not delivered (%s) after an erasure; not stored",
+                        len(replies) - index,
+                        chat_id,
+                        type(exc).__name__,
+                    )
                 return Reached.KEPT
         return Reached.ALL
 

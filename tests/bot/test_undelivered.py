@@ -15,6 +15,8 @@ from db import undelivered
 from db.models import Parent, UndeliveredReply
 from db.privacy import export_parent
 from tests.bot.support import Harness, onboard, texts
+from tests.bot.test_retention import traces_of
+from tests.bot.test_turned_down import add_child
 from tests.fake_telegram import Parent as TgParent
 
 
@@ -90,3 +92,27 @@ async def test_housekeeping_drops_them_after_a_week(bot: Harness) -> None:
     assert len(await kept(bot.sessions, 985)) == 1
     await housekeeping.sweep(bot.sessions, bot.clock.now + undelivered.KEEP_FOR + timedelta(hours=1))
     assert await kept(bot.sessions, 985) == []
+
+
+async def test_nothing_is_stored_for_a_chat_whose_data_was_just_erased(bot: Harness) -> None:
+    """/deletedata's "Done" lost on the way: storing it (or anything left with it) would keep the chat id, and
+    maybe a child's name, after the parent was told everything is erased."""
+    sam = TgParent(986, "Sam")
+    await onboard(bot, sam, name="Mia")
+    await bot.say(sam, "/deletedata")
+    bot.api.fail(502, "Bad Gateway")
+    assert await bot.tap(sam, "Yes, erase everything") == []
+    assert await kept(bot.sessions, 986) == []
+    assert await traces_of(bot, 986, {"Sam", "Mia"}) == []
+
+
+async def test_a_removed_childs_name_is_not_stored_with_the_lost_confirmation(bot: Harness) -> None:
+    sam = TgParent(987, "Sam")
+    await onboard(bot, sam, name="Mia")
+    await add_child(bot, sam, "Leo", "1 March 2026")
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Leo")
+    await bot.tap(sam, "🗑 Remove")
+    bot.api.fail(502, "Bad Gateway")
+    assert await bot.tap(sam, "Yes, remove Leo") == []
+    assert all("Leo" not in row.text for row in await kept(bot.sessions, 987))
