@@ -96,11 +96,13 @@ class Serving:
     async def deliver(
         self, chat_id: int, outcome: Outcome, now: datetime, *, left: Sequence[tuple[Reply, bool]] = ()
     ) -> None:
-        """``left`` over from before, then the replies in order, then notices to other chats, then tips now.
-        Replies that cannot be sent are stored for the parent's next message, and then no tip is sent (the
-        chat cannot be reached now); not after a step that erased data (/deletedata, a child removed): a stored
-        copy would keep the chat id, and maybe the name, that the parent was just told are gone."""
-        replies = [*left, *((reply, outcome.urgent) for reply in outcome.replies)]
+        """``left`` over from before, then the replies in order (an urgent reply first: safety before anything
+        stale), then notices to other chats, then tips now. Replies that cannot be sent are stored for the
+        parent's next message, and then no tip is sent (the chat cannot be reached now); not after a step that
+        erased data (/deletedata, a child removed): a stored copy would keep the chat id, and maybe the name,
+        that the parent was just told are gone."""
+        new = [(reply, outcome.urgent) for reply in outcome.replies]
+        replies = [*new, *left] if outcome.urgent else [*left, *new]
         reached = await self._send_all(chat_id, replies, now, store=not outcome.erased)
         if reached is Reached.BLOCKED:
             return

@@ -116,3 +116,15 @@ async def test_a_removed_childs_name_is_not_stored_with_the_lost_confirmation(bo
     bot.api.fail(502, "Bad Gateway")
     assert await bot.tap(sam, "Yes, remove Leo") == []
     assert all("Leo" not in row.text for row in await kept(bot.sessions, 987))
+
+
+async def test_an_emergency_reply_goes_before_what_was_left_over(bot: Harness) -> None:
+    """Safety first: a parent writing about an emergency reads what to do now, not a stale question first."""
+    sam = TgParent(988)
+    await bot.say(sam, "/start")
+    bot.api.fail(502, "Bad Gateway")
+    assert await bot.say(sam, "Mia") == []  # "When was Mia born?" is left over
+    sent = texts(await bot.say(sam, "she's not breathing!!"))
+    assert sent[0].startswith("<b>Call your local emergency number now.</b>")
+    assert sent[1].startswith("When was <b>Mia</b> born?")  # then where they were
+    assert await kept(bot.sessions, 988) == []
