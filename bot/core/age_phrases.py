@@ -84,6 +84,15 @@ _DURATION_BEFORE = re.compile(
 )
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:(?:about|around|the|nearly|almost|over|like|just|only)\s+)*$")
 _PERFECT_TENSE = re.compile(r"\b(?:been|has|have|had)\b")
+# "the 12 month jabs", "her 2 year check": an age-named occasion is an age even after "after" or "the".
+_OCCASION_AFTER = re.compile(
+    r"[\s-]*(?:jabs?|vaccin\w*|shots?|immuni[sz]\w*|injections?|check[\s-]?ups?|checks?|reviews?"
+    r"|appointments?|visits?|sleep\s+regression|regression|milestones?)\b"
+)
+# "sterilise bottles after 6 months?": at the end of a clause, "after/before/until N months" is the age the
+# question is about, but only when no other age is named (so it is weak, like "for").
+_EDGE_BEFORE = re.compile(r"\b(?:after|before|until|till|by|under|from)\s+(?:(?:about|around|the|age)\s+)*$")
+_EDGE_AFTER = re.compile(r"(?:[\s-]*old)?\s*(?:$|[?.!,;]|of\s+age\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +121,9 @@ def find_ages(text: str) -> list[AgeMention]:
     for match in _AGE.finditer(lowered):
         found = _mention(match, lowered)
         if found is None:
+            edge = _edge_age(match, lowered)
+            if edge is not None:
+                weak.append(edge)
             continue
         if found[0] > 0 and (
             _NEARLY_BEFORE.search(lowered[: match.start()])
@@ -130,6 +142,8 @@ def find_ages(text: str) -> list[AgeMention]:
 
 # "was fine at 5 months and now at 8", "at 5 months ... now 8 months": the age now is the later one.
 _NOW_BEFORE = re.compile(r"\bnow\s+(?:(?:at|is|he's|she's|they're|(?:he|she|it)\s+is|they\s+are)\s+)?$")
+# "adopted at 19 months, he's 20 months now": the age followed by "now" is the age now.
+_NOW_AFTER = re.compile(r"(?:[\s-]*old)?\s+(?:now|currently|at\s+the\s+moment|these\s+days)\b")
 _NOW_BARE = re.compile(
     r"\bnow\s+(?:(?:at|is|he's|she's|they're|(?:he|she|it)\s+is|they\s+are)\s+)?"
     r"(?P<n>\d{1,2})(?![\d.,]|\s*(?:y|m|w|d|(?:and|&)\s+a\s+half|1/2|½)\w*)"
@@ -146,7 +160,8 @@ def _current(mentions: list[AgeMention], text: str, lowered: str) -> list[AgeMen
             return [AgeMention(months, text[bare.start("n") : bare.end("n")], bare.span("n"), label)]
     for n in range(len(mentions) - 1, 0, -1):
         later = mentions[n]
-        if _NOW_BEFORE.search(lowered[: later.span[0]]) and all(
+        now = _NOW_BEFORE.search(lowered[: later.span[0]]) or _NOW_AFTER.match(lowered, later.span[1])
+        if now and all(
             m.months <= later.months for m in mentions[:n]
         ):
             return mentions[n:]
@@ -219,8 +234,12 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         return _months_label(years * 12)
     num = match["num"]
     half = 0.5 if match["half1"] or match["half2"] else 0.0
-    is_old = _OLD_AFTER.match(after) is not None or bool(
-        match["y"] and re.fullmatch(r"y(?:/o|\.o\.?|o)", match["y"])  # "2 yo before daycare": years old
+    is_old = (
+        _OLD_AFTER.match(after) is not None
+        or _OCCASION_AFTER.match(after) is not None
+        or bool(
+            match["y"] and re.fullmatch(r"y(?:/o|\.o\.?|o)", match["y"])  # "2 yo before daycare": years old
+        )
     )
     if num in ("a", "an") and not (half or is_old):
         return None  # "once a week", "a month ago": not an age
@@ -238,6 +257,17 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
     unit = "week" if match["w"] else "day"
     count = math.floor(value + 1e-9)
     return math.floor(days / DAYS_PER_MONTH + 1e-9), f"{count} {unit}" + ("" if count == 1 else "s")
+
+
+def _edge_age(match: re.Match[str], text: str) -> AgeMention | None:
+    """ "after 6 months?": an age in months or years at a clause end after "after", "before", "by"."""
+    if not (match["m"] or match["y"]) or match["num"] in ("a", "an") or match["num"].startswith("half"):
+        return None
+    if not _EDGE_BEFORE.search(text[: match.start()]) or not _EDGE_AFTER.match(text, match.end()):
+        return None
+    value = _number(match["num"]) + (0.5 if match["half1"] or match["half2"] else 0.0)
+    months, label = _months_label(value * 12 if match["y"] else value)
+    return AgeMention(months, text[match.start() : match.end()], match.span(), label)
 
 
 def _is_duration(before: str, *, small_unit: bool) -> bool:

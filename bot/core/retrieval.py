@@ -77,11 +77,14 @@ _FOCUS_FRAME = re.compile(
     r"|(?:at\s+)?what\s+age|how\s+old|is\s+it\s+(?:normal|ok|okay|too\s+early|too\s+late|bad|safe)"
     r"(?:\s+(?:that|if|to|for))?|is\s+(?:this|that)\s+(?:normal|ok|okay)|enough"
     r"|how\s+(?:do|can|should|could)\s+(?:i|we)\s+(?:get|make|stop|start|teach|know\s+if|introduce|switch)"
-    r"|(?:is|could|might)\s+(?:it|this|that)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
+    r"|(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
     r"(?:\s+(?:that|if|about))?)\b"
 )
+# The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
+# words it points at are the subject of the question, whether the content covers them or not.
+_ASK_FRAME = re.compile(r"(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?")
 _FOCUS_STOP = frozenset({"when", "whenever", "while", "if", "because", "after", "before", "since", "unless"})
 _CLAUSES = re.compile(r"([,.;:!?()\n]+|\bbut\b|\bthough\b|\balthough\b)")
 
@@ -105,6 +108,7 @@ class Query:
     negated: bool
     stems: frozenset[str]  # every content stem of the question
     text: str = ""  # the question without its age phrases, for the sentence-similarity ranker
+    asked: frozenset[str] = frozenset()  # the stems "is that a ..." points at ("is that a *comfort* thing")
 
     @property
     def topical(self) -> bool:
@@ -381,7 +385,7 @@ class Index:
         tokens = [t for t in self._tokens(question, correct=True) if t.position not in intent_words]
         stems = Counter(t.stem for t in tokens)
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
-        pairs, focus, sequence = self._pairs_and_focus(plain)
+        pairs, focus, sequence, asked = self._pairs_and_focus(plain)
         synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence)
         terms: dict[str, float] = {}
         marked: dict[str, float] = {}
@@ -429,6 +433,7 @@ class Index:
             negated=any(t.negated for t in tokens),
             stems=frozenset(stems) | matched_by_phrase,
             text=question,
+            asked=asked,
         )
 
     def _intent(self, typed: list[str]) -> tuple[Intent | None, set[int]]:
@@ -447,12 +452,15 @@ class Index:
     def _phrase_stems(self, number: int) -> frozenset[str]:
         return frozenset(stem for stem, _ in self._phrases[number].bag)
 
-    def _pairs_and_focus(self, plain: str) -> tuple[frozenset[tuple[str, str]], frozenset[str], list[str]]:
+    def _pairs_and_focus(
+        self, plain: str
+    ) -> tuple[frozenset[tuple[str, str]], frozenset[str], list[str], frozenset[str]]:
         """Which word each modifier sits right before ("not" -> "walk" in "isn't walking"), and the words a
         question frame points at ("how much *milk*", "when should she *sit*", "is it normal he isn't
         *walking*"): the subject the question is about, not a word it mentions on the way."""
         pairs: set[tuple[str, str]] = set()
         focus: set[str] = set()
+        asked: set[str] = set()  # what "is that a ... / could it be ..." asks about
         sequence: list[str] = []  # the question's stems in order, "|" between clauses
         stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
         text = normalise(plain)
@@ -480,10 +488,12 @@ class Index:
                 if word in stopwords or word in modifiers or word in self.lexicon.generic:
                     continue
                 focus.add(self.stem(word))
+                if _ASK_FRAME.fullmatch(match.group()):
+                    asked.add(self.stem(word))
                 taken += 1
                 if taken >= FOCUS_REACH:
                     break
-        return frozenset(pairs), frozenset(focus), sequence
+        return frozenset(pairs), frozenset(focus), sequence, frozenset(asked)
 
     def _match_phrases(
         self,
@@ -603,7 +613,13 @@ class Index:
         stems = scored.strong | (scored.stems - query.out_of_scope_stems)
         if stems <= query.out_of_scope_stems:
             return 0.0  # "only feeds well for me": an item sharing just the uncovered word explains nothing
-        return sum(GENERIC_WEIGHT if stem in self._generic else 1.0 for stem in stems)
+        # A content word a question frame points at ("is that a *comfort* thing?") is what is asked, as an
+        # uncovered subject's word is when a frame points at it: it weighs the same FOCUS_WEIGHT.
+        return sum(
+            (GENERIC_WEIGHT if stem in self._generic else 1.0)
+            * (FOCUS_WEIGHT if stem in query.asked and stem not in query.out_of_scope_stems else 1.0)
+            for stem in stems
+        )
 
     def rank(self, query: Query) -> list[tuple[Item, float]]:
         """Items matching the query, best first, with their scores."""
