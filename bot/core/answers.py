@@ -441,17 +441,32 @@ def _split(question: str, mentions: list[AgeMention], child_age: _Age | None) ->
         return list(unique.values())
     age = ages[0] if ages else child_age
     spans = tuple(m.span for m in mentions)
-    pieces = [p for p in _QUESTION_END.split(question) if p.strip()]
-    if len(pieces) > 1:
+    pieces = _questions(question)
+    if len(pieces) > 1 or pieces[0] != (0, len(question)):
         parts = []
-        offset = 0
-        for piece in pieces[:MAX_PARTS]:
-            start = question.index(piece, offset)
-            offset = start + len(piece)
-            own = tuple((a - start, b - start) for a, b in spans if start <= a < offset)
-            parts.append(_Part(piece, age, own))
+        for start, end in pieces[:MAX_PARTS]:
+            own = tuple((a - start, b - start) for a, b in spans if start <= a < end)
+            parts.append(_Part(question[start:end], age, own))
         return parts
     return [_Part(question, age, spans)]
+
+
+# A piece after a "?" is a question of its own only when it asks something ("...? how do I help?"); else it
+# is context for the question before it ("...? mine's 5 months and still topples over").
+_ASKS = re.compile(
+    r"\?|^\s*(?:how|what|why|when|where|which|who|is|are|am|do|does|did|should|shall|can|could|will|would"
+    r"|any|anything|tips|help|advice)\b",
+    re.I,
+)
+
+
+def _questions(question: str) -> list[tuple[int, int]]:
+    """Where each question of the message is: split after each "?", and context after a question ("...? my
+    dad says we turned out fine") left out, since what it says is not what is asked."""
+    bounds = [0] + [m.end() for m in _QUESTION_END.finditer(question)] + [len(question)]
+    pieces = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if question[a:b].strip()]
+    asking = [(a, b) for n, (a, b) in enumerate(pieces) if n == 0 or _ASKS.search(question[a:b])]
+    return asking or [(0, len(question))]
 
 
 def _clause_start(text: str, position: int) -> int:

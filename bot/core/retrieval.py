@@ -485,8 +485,8 @@ class Index:
                 word = self.correct(raw)
                 if word in _FOCUS_STOP:
                     break  # "is it normal to want cuddles when she's hurt": the frame ends at "when"
-                if word in stopwords or word in modifiers or word in self.lexicon.generic:
-                    continue
+                if word in stopwords or word in modifiers or word in self.lexicon.generic or word in self._hints:
+                    continue  # "when do babies start sitting up": the frame points past "babies"
                 focus.add(self.stem(word))
                 if _ASK_FRAME.fullmatch(match.group()):
                     asked.add(self.stem(word))
