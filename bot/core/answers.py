@@ -43,6 +43,8 @@ BACKGROUND_RATIO = 0.8
 # another stage (saying so).
 HERE_MIN_SCORE = 4.0
 ELSEWHERE_MARGIN = 2.0
+# The share of sentence similarity that counts towards HERE_MIN_SCORE (the ranker weighs it fully).
+STAGE_SEMANTIC_SHARE = 0.4
 # An answer must explain more than this share of the question's words, or at least ENOUGH_WORDS of them.
 MIN_COVERAGE = 0.5
 ENOUGH_WORDS = 3
@@ -234,7 +236,9 @@ def _answer_part(
         return refuse(_not_found(library))  # "flaps his hands": one shared word is no answer
     band_ids = {band.id for band in bands}
     here = [s for s in scored if s.item.band_id is None or s.item.band_id in band_ids]
-    best_banded_here = max((s.score for s in here if s.item.band_id), default=0.0)
+    # Whether the child's stages answer weighs sentence similarity less than ranking does: every item is a
+    # little similar to every question, so similarity alone must not keep an answer at the wrong stage.
+    best_banded_here = max((_stage_score(s) for s in here if s.item.band_id), default=0.0)
     elsewhere: tuple[Band, ...] = ()
     pool = here
     answered_here = best_banded_here >= HERE_MIN_SCORE or (
@@ -272,6 +276,11 @@ def _answer_part(
         scored=here,
         further=further,
     )
+
+
+def _stage_score(scored: Scored) -> float:
+    """An item's score with its sentence-similarity part at STAGE_SEMANTIC_SHARE, for the choice of stage."""
+    return scored.lexical + STAGE_SEMANTIC_SHARE * (scored.score - scored.lexical)
 
 
 def _order(pool: list[Scored], intent: Intent | None, cutoff: float = RELATIVE_CUTOFF) -> list[Item]:
