@@ -46,7 +46,8 @@ _ANY_UNIT = r"[\s-]*(?:y(?:ears?|rs?|/o|\.o\.?|o)?|m(?:o|ou)?n?t?h?s?|w(?:ee)?k?
 _SMALL_UNIT = r"(?:(?P<m2>m(?:o|ou)?n?t?h?s?)|(?P<w2>w(?:ee)?k?s?)|(?P<d2>d(?:ays?|ys?)?))(?![a-z])"
 _AGE = re.compile(
     rf"(?<![a-z0-9.,/])(?P<num>{_NUMBER})(?P<half1>{_HALF})?[\s-]*{_UNIT}(?P<half2>{_HALF})?"
-    rf"(?:\s*,?\s*(?:and\s+|&\s*)?(?P<num2>\d+|{_WORD_NUMBER}(?![a-z]))[\s-]*{_SMALL_UNIT})?"
+    # "2 years, 3 months" is one age; "4 months, 9 months" is two.
+    rf"(?(y)(?:\s*,?\s*(?:and\s+|&\s*)?(?P<num2>\d+|{_WORD_NUMBER}(?![a-z]))[\s-]*{_SMALL_UNIT})?)"
     r"|(?P<newborn>\bnew[\s-]?born\b|\bjust\s+born\b)"
     rf"|\bturn(?:ed|s|ing)?\s+(?P<turned>\d|{_WORD_NUMBER})(?![a-z0-9])(?!{_ANY_UNIT}|{_HALF})"
     rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z])){_HALF}(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
