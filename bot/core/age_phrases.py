@@ -76,8 +76,11 @@ _SOON_AFTER = re.compile(rf"(?:[\s-]*old)?\s+{_SOON}\b")
 _NEARLY_BEFORE = re.compile(r"\b(?:almost|nearly|(?:about|going)\s+to)\s+(?:a\s+)?$")
 # "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
 _NOT_AGE_AFTER = re.compile(
-    r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant)\b"
+    r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant"
+    r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year))\b"  # "5 days a week": how often
 )
+# "4 or 6 months?", "6 to 9 months": a range of ages asked about, not the child's age.
+_RANGE_BEFORE = re.compile(rf"\b(?:\d{{1,2}}|{_WORD_NUMBER})\s*(?:or|to|-|–)\s*$")
 _DURATION_BEFORE = re.compile(
     r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
     r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
@@ -245,7 +248,9 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
     if num in ("a", "an") and not (half or is_old):
         return None  # "once a week", "a month ago": not an age
     if not is_old and (
-        _NOT_AGE_AFTER.match(after) or _is_duration(before, small_unit=bool(match["w"] or match["d"]))
+        _NOT_AGE_AFTER.match(after)
+        or _RANGE_BEFORE.search(before)
+        or _is_duration(before, small_unit=bool(match["w"] or match["d"]))
     ):
         return None
     value = (0.5 if num.startswith("half") else _number(num)) + half

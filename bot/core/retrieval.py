@@ -39,7 +39,7 @@ from content.lexicon import (
     split_words,
     words,
 )
-from content.questions import Questions, load_questions
+from content.questions import Concept, Questions, load_questions
 
 # BM25 constants: the usual values; items are short, so length normalisation is kept moderate.
 K1 = 1.2
@@ -575,7 +575,7 @@ class Index:
         for number in query.concepts:
             concept = self.questions.concepts[number]
             concept_stems = self._concept_stems(number, query)
-            for item_id in concept.items:
+            for item_id in _concept_items(concept, query.intent):
                 index = self._position[item_id]
                 scores[index] = scores.get(index, 0.0) + CONCEPT_BONUS
                 explained.setdefault(index, set()).update(concept_stems)
@@ -628,7 +628,9 @@ class Index:
 
     def concept_items(self, query: Query) -> frozenset[str]:
         """Ids of the items that do the concepts the question names."""
-        return frozenset(i for n in query.concepts for i in self.questions.concepts[n].items)
+        return frozenset(
+            i for n in query.concepts for i in _concept_items(self.questions.concepts[n], query.intent)
+        )
 
     def item_stems(self, item: Item) -> frozenset[str]:
         """The stems of an item's own text."""
@@ -639,6 +641,11 @@ class Index:
 
     def item_at(self, number: int) -> Item | None:
         return self._items[number] if 0 <= number < len(self._items) else None
+
+
+def _concept_items(concept: Concept, intent: Intent | None) -> tuple[str, ...]:
+    """The items a concept points at: the signs of it for "what's typical", else the items that do it."""
+    return concept.signs if intent is Intent.NORMAL and concept.signs else concept.items
 
 
 def _marked(token: _Token) -> str:
