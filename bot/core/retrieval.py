@@ -87,6 +87,12 @@ _FOCUS_FRAME = re.compile(
 # words it points at are the subject of the question, whether the content covers them or not.
 _ASK_FRAME = re.compile(r"(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?")
 _FOCUS_STOP = frozenset({"when", "whenever", "while", "if", "because", "after", "before", "since", "unless"})
+# What a child does to a toy is play, not the uncovered subject: "feeds her doll", "puts teddy to sleep", "gives
+# her toy dog a nappy change" are pretend play (the guidance's own example), so these subjects do not count.
+PLAYTHINGS = frozenset(
+    {"toy", "toys", "teddy", "teddies", "doll", "dolls", "dolly", "dollies", "puppet", "puppets", "stuffed"}
+)
+PRETEND_TOPICS = frozenset({"feeding and eating", "sleep", "toilet training and nappies", "bathing and hygiene"})
 _CLAUSES = re.compile(r"([,.;:!?()\n]+|\bbut\b|\bthough\b|\balthough\b)")
 
 
@@ -388,6 +394,8 @@ class Index:
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
         pairs, focus, sequence, asked = self._pairs_and_focus(plain)
         synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence)
+        if PLAYTHINGS.intersection(typed):
+            outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
         terms: dict[str, float] = {}
         marked: dict[str, float] = {}
         unknown: list[str] = []
@@ -449,6 +457,11 @@ class Index:
                     if best is None or (size, -start) > best[:2]:
                         best = (size, -start, intent)
         return (best[2] if best else None), positions
+
+    def _topic_of(self, number: int) -> str | None:
+        """The uncovered subject a phrase names, if it names one."""
+        found = self._phrases[number].out_of_scope
+        return None if found is None else self.lexicon.out_of_scope[found].topic
 
     def _phrase_stems(self, number: int) -> frozenset[str]:
         return frozenset(stem for stem, _ in self._phrases[number].bag)
