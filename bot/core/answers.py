@@ -766,7 +766,20 @@ def _line(library: Library, item: Item, label_band: bool) -> str:
         return f"<i>{_e(item.title or '')}</i>: {_e(item.parent)}"
     band = library.band(item.band_id or "")
     suffix = f" <i>({_e(band.label)})</i>" if label_band and band else ""
-    return f"• {_e(item.parent)}{suffix}"
+    return f"• {_e(listed_text(item))}{suffix}"
+
+
+_NOTICE = "You may notice "
+
+
+def listed_text(item: Item) -> str:
+    """An item's parent text as a bullet under a heading: what is typical no longer repeats "You may notice"
+    on every line (the heading says it once), so "your baby smiling and cooing back at you." stays."""
+    text = item.parent
+    if item.kind is Kind.INDICATOR and text.startswith(_NOTICE):
+        rest = text[len(_NOTICE) :]
+        return rest[:1].upper() + rest[1:]
+    return text
 
 
 def _stage_lines(bands: tuple[Band, ...], age: _Age) -> str:

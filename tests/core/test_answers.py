@@ -15,6 +15,7 @@ from bot.core.answers import (
     ChildInfo,
     Scope,
     answer,
+    listed_text,
     more_text,
     typical_now,
 )
@@ -45,7 +46,7 @@ def assert_only_content_guidance(result: Answer, library: Library = LIBRARY) -> 
     assert set(re.findall(r"</?[a-z]+>", result.text)) <= {"<b>", "</b>", "<i>", "</i>"}
     assert result.text.count("<b>") == result.text.count("</b>")
     assert result.text.count("<i>") == result.text.count("</i>")
-    known = {escape(item.parent, quote=False) for item in library.items()} | {
+    known = {escape(listed_text(item), quote=False) for item in library.items()} | {
         f"<b>{b.label}</b>: {escape(b.parent, quote=False)}" for b in library.bands
     }
     for line in result.text.splitlines():
@@ -53,7 +54,7 @@ def assert_only_content_guidance(result: Answer, library: Library = LIBRARY) -> 
             body = re.sub(r" <i>\([^)]*\)</i>$", "", line[2:])
             assert body in known, f"not content text: {line!r}"
     for item in result.items:
-        assert escape(item.parent, quote=False) in result.text
+        assert escape(listed_text(item), quote=False) in result.text
 
 
 # (question, ids of which one must be among the first shown, the id shown first or None, the bands the
