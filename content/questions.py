@@ -106,9 +106,7 @@ def load_questions(library: Library, directory: Path = QUESTIONS_DIR) -> Questio
         if problems:
             raise QuestionsError(f"{path}: " + "; ".join(problems))
         phrasings.update({item: tuple(texts) for item, texts in spec.questions.items()})
-        concepts += [
-            Concept(c.name, tuple(c.phrases), tuple(c.items), tuple(c.signs)) for c in spec.concepts
-        ]
+        concepts += [Concept(c.name, tuple(c.phrases), tuple(c.items), tuple(c.signs)) for c in spec.concepts]
     return Questions(phrasings, tuple(concepts))
 
 

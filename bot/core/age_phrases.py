@@ -165,9 +165,7 @@ def _current(mentions: list[AgeMention], text: str, lowered: str) -> list[AgeMen
     for n in range(len(mentions) - 1, 0, -1):
         later = mentions[n]
         now = _NOW_BEFORE.search(lowered[: later.span[0]]) or _NOW_AFTER.match(lowered, later.span[1])
-        if now and all(
-            m.months <= later.months for m in mentions[:n]
-        ):
+        if now and all(m.months <= later.months for m in mentions[:n]):
             return mentions[n:]
     return mentions
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 
 from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
 from bot.core.ages import age_on, describe_age
@@ -473,7 +474,7 @@ def _questions(question: str) -> list[tuple[int, int]]:
     """Where each question of the message is: split after each "?", and context after a question ("...? my
     dad says we turned out fine") left out, since what it says is not what is asked."""
     bounds = [0] + [m.end() for m in _QUESTION_END.finditer(question)] + [len(question)]
-    pieces = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if question[a:b].strip()]
+    pieces = [(a, b) for a, b in pairwise(bounds) if question[a:b].strip()]
     asking = [(a, b) for n, (a, b) in enumerate(pieces) if n == 0 or _ASKS.search(question[a:b])]
     return asking or [(0, len(question))]
 

@@ -92,7 +92,9 @@ _FOCUS_STOP = frozenset({"when", "whenever", "while", "if", "because", "after", 
 PLAYTHINGS = frozenset(
     {"toy", "toys", "teddy", "teddies", "doll", "dolls", "dolly", "dollies", "puppet", "puppets", "stuffed"}
 )
-PRETEND_TOPICS = frozenset({"feeding and eating", "sleep", "toilet training and nappies", "bathing and hygiene"})
+PRETEND_TOPICS = frozenset(
+    {"feeding and eating", "sleep", "toilet training and nappies", "bathing and hygiene"}
+)
 _CLAUSES = re.compile(r"([,.;:!?()\n]+|\bbut\b|\bthough\b|\balthough\b)")
 
 
@@ -499,7 +501,12 @@ class Index:
                 word = self.correct(raw)
                 if word in _FOCUS_STOP:
                     break  # "is it normal to want cuddles when she's hurt": the frame ends at "when"
-                if word in stopwords or word in modifiers or word in self.lexicon.generic or word in self._hints:
+                if (
+                    word in stopwords
+                    or word in modifiers
+                    or word in self.lexicon.generic
+                    or word in self._hints
+                ):
                     continue  # "when do babies start sitting up": the frame points past "babies"
                 focus.add(self.stem(word))
                 if _ASK_FRAME.fullmatch(match.group()):
