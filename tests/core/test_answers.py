@@ -507,3 +507,17 @@ def test_a_newborn_is_never_at_newborn() -> None:
         assert "for a <b>newborn</b>" in text.split("\n", 1)[0]
         assert "at newborn" not in text.lower()
         assert "at <b>newborn" not in text
+
+
+def test_context_after_a_question_is_not_a_question_of_its_own():
+    # "...? mine is 5 months": the context gives the age but is not answered as a second question.
+    result = ask("when will my baby roll over? mine is 5 months and keeps looking away from me")
+    assert result.scope is Scope.OUT
+    assert result.age_months == 5
+
+
+def test_what_is_that_a_question_frame_asks_about_weighs_for_the_content():
+    # "is that a comfort thing": the parent asks about comfort, the uncovered word (sleep) is on the way.
+    result = ask("my 14 month old only falls asleep stroking my arm, is that a comfort thing?")
+    assert result.scope is Scope.IN
+    assert {"sa-7-18-comfort-object", "sa-7-18-comfort"} & {item.id for item in result.items[:3]}
