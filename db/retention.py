@@ -27,6 +27,17 @@ def _inactive() -> ColumnElement[bool]:
     return or_(Parent.state.in_(INACTIVE), _no_child())
 
 
+async def heard_from(s: AsyncSession, chat_id: int) -> None:
+    """Any update from the chat (a command, a button, a sticker) stops its retention clock: a parent who is
+    still writing is not erased, whatever they send. One statement, a no-op for most chats."""
+    await s.execute(
+        update(Parent)
+        .where(Parent.chat_id == chat_id, Parent.inactive_since.is_not(None))
+        .values(inactive_since=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def stamp_inactive(s: AsyncSession, now: dt.datetime) -> None:
     """Start the retention clock of parents newly blocked, stopped or without a child; stop it for everyone
     else (a parent who resumed, came back or added a child). A word from the parent stops it too

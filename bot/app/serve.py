@@ -26,7 +26,7 @@ from bot.conversation import Outcome
 from bot.conversation.texts import NO_TIP
 from bot.core.reply import Button, Reply
 from bot.dispatch import Dispatcher, TipSender
-from db import undelivered
+from db import retention, undelivered
 from db.engine import wipe_freed_pages
 from db.families import mark_blocked
 from db.locks import lock_chat
@@ -83,6 +83,7 @@ class Serving:
         earlier delivery left for the chat, then this update's replies."""
         async with self.sessions() as s:
             await lock_chat(s, chat_id)  # several processes: this parent's updates one at a time
+            await retention.heard_from(s, chat_id)
             left = await undelivered.take(s, chat_id)
             outcome = await call(s)
             await s.commit()

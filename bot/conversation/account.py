@@ -45,7 +45,6 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
         time_zone=env.default_time_zone,
     )
     turn = Turn(s, env, parent, now)
-    parent.inactive_since = None  # /start is a word from them too: the retention clock stops (db.retention)
     if parent.state in (ParentState.BLOCKED, ParentState.STOPPED):
         await families.set_state(s, parent, ParentState.ACTIVE)
     if args:

@@ -24,8 +24,6 @@ from db import families
 async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind, now: datetime) -> Outcome:
     """The reply to distress of ``kind``; before /start (no row yet) every reply is a first one."""
     parent = await families.get_parent(s, who.chat_id)
-    if parent is not None:  # a word from them: the retention clock stops (db.retention)
-        parent.inactive_since = None
     repeat = await families.note_distress(s, parent, now) if parent is not None else 0
     reply = reply_for(kind, support=env.support, library=env.library, repeat=repeat)
     return Outcome([Reply(reply.text)], safety=kind)

@@ -85,8 +85,6 @@ async def _turn(s: AsyncSession, env: Env, who: Who, now: datetime) -> Turn | No
     parent = await families.get_parent(s, who.chat_id)
     if parent is None:
         return None
-    if parent.inactive_since is not None:  # any word from them restarts the retention clock (db.retention)
-        parent.inactive_since = None
     if parent.state == ParentState.BLOCKED:
         await families.set_state(s, parent, ParentState.ACTIVE)
         await reschedule(s, parent, now)

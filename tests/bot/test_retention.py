@@ -217,3 +217,15 @@ async def test_telling_how_they_feel_stops_the_clock_too(bot: Harness):
     assert kind.startswith("<b>Thank you for telling me how you're feeling.")
     assert (await sweep(bot)).parents == 0
     assert texts(await bot.say(sam, "Mia"))[0].startswith("When was <b>Mia</b> born?")
+
+
+async def test_any_update_stops_the_clock_even_help(bot: Harness):
+    """Not only answers to steps: /help, /privacy or a button from a parent with no child count as a word."""
+    sam = TgParent(917, "Sam")
+    await bot.say(sam, "/start")
+    await sweep(bot)  # starts the clock
+    bot.clock.advance(days=SETUP_RETENTION_DAYS - 1)
+    assert texts(await bot.say(sam, "/help"))
+    bot.clock.advance(days=2)
+    assert (await sweep(bot)).parents == 0
+    assert await bot.parent_row(917) is not None
