@@ -29,13 +29,19 @@ def _inactive() -> ColumnElement[bool]:
 
 async def heard_from(s: AsyncSession, chat_id: int) -> None:
     """Any update from the chat (a command, a button, a sticker) stops its retention clock: a parent who is
-    still writing is not erased, whatever they send. One statement, a no-op for most chats."""
-    await s.execute(
-        update(Parent)
-        .where(Parent.chat_id == chat_id, Parent.inactive_since.is_not(None))
-        .values(inactive_since=None)
-        .execution_options(synchronize_session=False)
+    still writing is not erased, whatever they send. A read first, and a write only when the clock runs, so
+    an update that writes nothing else never waits for SQLite's write lock (a locked database must not
+    delay a parent's /help)."""
+    running = await s.scalar(
+        select(Parent.id).where(Parent.chat_id == chat_id, Parent.inactive_since.is_not(None))
     )
+    if running is not None:
+        await s.execute(
+            update(Parent)
+            .where(Parent.id == running)
+            .values(inactive_since=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def stamp_inactive(s: AsyncSession, now: dt.datetime) -> None:
