@@ -110,8 +110,8 @@ class Library:
     topics: tuple[Topic, ...]
     _items: dict[str, Item] = field(init=False, repr=False, compare=False)
     _bands: dict[str, Band] = field(init=False, repr=False, compare=False)
-    # Worked out once: a dispatch pass asks for them for every child (sorting them each time was about a
-    # fiftieth of a tip's CPU).
+    # Worked out once: a dispatch pass asks for them for every child (sorting them each time showed in a
+    # profile of the claim).
     _sorted: tuple[Band, ...] = field(init=False, repr=False, compare=False)
     _at_month: dict[int, tuple[Band, ...]] = field(init=False, repr=False, compare=False)
 

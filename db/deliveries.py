@@ -363,8 +363,8 @@ async def claim(s: AsyncSession, claims: Sequence[NewClaim], now: dt.datetime) -
 async def advance(s: AsyncSession, moves: Iterable[tuple[int, dt.datetime, dt.datetime | None]]) -> None:
     """Move each (parent, from, to) schedule on, unless someone else already moved it.
 
-    Parents with the same move (the same schedule, due at the same slot: most of a batch) share a statement:
-    one per row cost about a tenth of a claim's CPU."""
+    Parents with the same move (the same schedule, due at the same slot: most of a batch) share a statement,
+    so fewer statements are bound and run (the index updates stay: this saved little, about 2 µs a tip)."""
     groups: dict[tuple[dt.datetime, dt.datetime | None], list[int]] = {}
     for pid, old, new in moves:
         groups.setdefault((old, new), []).append(pid)
