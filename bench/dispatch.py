@@ -7,8 +7,10 @@ For each size N: N families (one child each, all due at once) in a fresh SQLite 
 dispatcher through python-telegram-bot to a fake Bot API HTTP server on 127.0.0.1 (its own process, so
 both contenders share the same server); and a bare PTB ``send_message`` loop sending N messages of the
 same shape with the same concurrency to the same server. Each measurement runs in a fresh process so
-peak memory (ru_maxrss) belongs to that measurement alone, and both processes are readied as the bot
-readies itself (content loaded, startup heap frozen) before the clock starts.
+peak memory (ru_maxrss) belongs to that measurement alone, and both processes are readied alike before the
+clock starts: ours as a process that only dispatches (content loaded, start-up heap frozen; the bot's own
+process also holds the answers' index and models, whose memory ``bench/memory.py`` measures), the bare loop
+with its heap frozen too.
 
 On a shared machine one run of either contender can be 15% off the next, so each size runs ``--rounds``
 rounds, alternating which contender goes first, and the figures are medians; every round is printed too.
@@ -152,6 +154,17 @@ def _quiet_logs() -> None:
     configure_logging("WARNING")
 
 
+def _ready_to_dispatch() -> None:
+    """What a pass needs loaded (the content), then the start-up heap set aside from the collector, as
+    ``bot.app.warm.ready_for_serving`` does in the bot. Not the answers' index and models: a pass never
+    uses them, and readying them peaks at about 260 MB of the process's memory on its own."""
+    from content import default_library
+
+    default_library()
+    gc.collect()
+    gc.freeze()
+
+
 def _bot(port: int, concurrency: int) -> Any:
     """A bot as the application builds it: HTML by default."""
     from telegram.ext import ExtBot
@@ -221,12 +234,11 @@ def _fill(path: Path, families: int, due: int) -> None:
 
 
 async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
-    from bot.app.warm import ready_for_serving
     from bot.dispatch import Dispatcher
     from bot.telegram.sender import TelegramSender
     from db.engine import create_engine, session_factory
 
-    ready_for_serving()  # as the bot does before it serves
+    _ready_to_dispatch()
     _quiet_logs()
     engine = create_engine(f"sqlite:///{path}")
     bot = _bot(port, concurrency)
@@ -485,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     runs = figures["dispatch"].values()
     figures["targets_met"] = {
         "ratio_at_least_0_7": all(run["ratio"] >= 0.7 for run in runs) if runs else None,
+        # With two years of history (--history-weeks 104) the issue asks for 0.8.
+        "ratio_at_least_0_8": all(run["ratio"] >= 0.8 for run in runs) if runs else None,
         "due_query_growth_at_most_2": figures["due_query_growth"] <= 2
         if "due_query_growth" in figures
         else None,

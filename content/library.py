@@ -110,6 +110,10 @@ class Library:
     topics: tuple[Topic, ...]
     _items: dict[str, Item] = field(init=False, repr=False, compare=False)
     _bands: dict[str, Band] = field(init=False, repr=False, compare=False)
+    # Worked out once: a dispatch pass asks for them for every child (sorting them each time showed in a
+    # profile of the claim).
+    _sorted: tuple[Band, ...] = field(init=False, repr=False, compare=False)
+    _at_month: dict[int, tuple[Band, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         items: dict[str, Item] = {}
@@ -121,11 +125,14 @@ class Library:
                 items[item.id] = item
         object.__setattr__(self, "_items", items)
         object.__setattr__(self, "_bands", bands)
+        ordered = tuple(sorted(bands.values(), key=lambda b: (b.first_month, b.last_month, b.id)))
+        object.__setattr__(self, "_sorted", ordered)
+        object.__setattr__(self, "_at_month", {})
 
     @property
     def bands(self) -> tuple[Band, ...]:
         """Every band of every topic, youngest first."""
-        return tuple(sorted(self._bands.values(), key=lambda b: (b.first_month, b.last_month, b.id)))
+        return self._sorted
 
     def items(self) -> Iterator[Item]:
         return iter(self._items.values())
@@ -138,7 +145,10 @@ class Library:
 
     def bands_at(self, months: int) -> tuple[Band, ...]:
         """Bands containing an age in completed months; overlaps give more than one."""
-        return tuple(b for b in self.bands if b.contains(months))
+        found = self._at_month.get(months)
+        if found is None:
+            found = self._at_month[months] = tuple(b for b in self._sorted if b.contains(months))
+        return found
 
 
 # --- the file schema (pydantic only checks the shape; the public objects are the dataclasses above) ---

@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Caregiver, Child, Delivery, DeliveryState, Feedback, Parent, ParentState
 
 PARENTS = cast(Table, Parent.__table__)
+# Ids per IN list, well under SQLite's and PostgreSQL's limits on bound parameters.
+IN_LIMIT = 1000
 CLAIMED_ONLY = text("deliveries.state = 'claimed'")
 DELIVERIES = cast(Table, Delivery.__table__)
 CAREGIVERS = cast(Table, Caregiver.__table__)
@@ -359,15 +361,20 @@ async def claim(s: AsyncSession, claims: Sequence[NewClaim], now: dt.datetime) -
 
 
 async def advance(s: AsyncSession, moves: Iterable[tuple[int, dt.datetime, dt.datetime | None]]) -> None:
-    """Move each (parent, from, to) schedule on, unless someone else already moved it."""
-    params = [{"pid": pid, "old": old, "new": new} for pid, old, new in moves]
-    if params:
-        await s.execute(
-            update(PARENTS)
-            .where(PARENTS.c.id == bindparam("pid"), PARENTS.c.next_due_at == bindparam("old"))
-            .values(next_due_at=bindparam("new")),
-            params,
-        )
+    """Move each (parent, from, to) schedule on, unless someone else already moved it.
+
+    Parents with the same move (the same schedule, due at the same slot: most of a batch) share a statement,
+    so fewer statements are bound and run (the index updates stay: this saved little, about 2 µs a tip)."""
+    groups: dict[tuple[dt.datetime, dt.datetime | None], list[int]] = {}
+    for pid, old, new in moves:
+        groups.setdefault((old, new), []).append(pid)
+    for (old, new), ids in groups.items():
+        for start in range(0, len(ids), IN_LIMIT):
+            await s.execute(
+                update(PARENTS)
+                .where(PARENTS.c.id.in_(ids[start : start + IN_LIMIT]), PARENTS.c.next_due_at == old)
+                .values(next_due_at=new)
+            )
 
 
 async def last_scheduled_slot(s: AsyncSession, parent_id: int) -> dt.datetime | None:
