@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.core.text import osa_distance
 from content.safety import Rule, SafetyKind, SafetyPhrases, default_safety, normalise
 
 __all__ = ["SafetyKind", "check"]
@@ -121,18 +122,3 @@ def _mend_word(word: str, phrases: SafetyPhrases) -> str:
         _mended.clear()
     _mended[key] = best[1] if best else word
     return _mended[key]
-
-
-def osa_distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of neighbours as one edit ("siezure" -> "seizure")."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
