@@ -32,11 +32,13 @@ class QuestionsError(ContentError):
 
 @dataclass(frozen=True, slots=True)
 class Concept:
-    """Something parents name ("bond") and the items that do it, in the order they are preferred."""
+    """Something parents name ("bond") and the items that do it, in the order they are preferred; ``signs``
+    are the indicators that show it, for "what's typical for bonding" rather than "how do I bond"."""
 
     name: str
     phrases: tuple[str, ...]
     items: tuple[str, ...]
+    signs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class _ConceptSpec(_Strict):
     name: Phrase
     phrases: list[Phrase]
     items: list[Phrase]
+    signs: list[Phrase] = []
 
 
 class _FileSpec(_Strict):
@@ -94,14 +97,16 @@ def load_questions(library: Library, directory: Path = QUESTIONS_DIR) -> Questio
         ]
         for n, concept in enumerate(spec.concepts):
             problems += [
-                f"concepts[{n}] ({concept.name}): no such item {i}" for i in concept.items if i not in own
+                f"concepts[{n}] ({concept.name}): no such item {i}"
+                for i in [*concept.items, *concept.signs]
+                if i not in own
             ]
             if not concept.phrases or not concept.items:
                 problems.append(f"concepts[{n}] ({concept.name}): needs phrases and items")
         if problems:
             raise QuestionsError(f"{path}: " + "; ".join(problems))
         phrasings.update({item: tuple(texts) for item, texts in spec.questions.items()})
-        concepts += [Concept(c.name, tuple(c.phrases), tuple(c.items)) for c in spec.concepts]
+        concepts += [Concept(c.name, tuple(c.phrases), tuple(c.items), tuple(c.signs)) for c in spec.concepts]
     return Questions(phrasings, tuple(concepts))
 
 

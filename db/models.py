@@ -213,6 +213,23 @@ class Caregiver(Base):
     child: Mapped[Child] = relationship(back_populates="links")
 
 
+class UndeliveredReply(Base):
+    """A reply that could not be sent after its step was saved (Telegram unreachable, a long flood wait).
+    Stored, not kept in memory, so whichever process serves the chat's next update sends it first, after a
+    restart too. Keyed by chat (the parent row may be gone: /deletedata's own confirmation); erased with the
+    parent, at most a few per chat, and dropped by housekeeping when too old to help."""
+
+    __tablename__ = "undelivered_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # The inline buttons, row by row, as [label, callback data] pairs; NULL when there are none.
+    buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON(none_as_null=True))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(default=_utcnow)
+
+
 class Invite(Base):
     """A single-use, expiring code that lets another caregiver join one child or several (``children``);
     ``child_id`` is the first of them, the one the invite was made from."""
@@ -349,4 +366,5 @@ __all__ = [
     "InviteChild",
     "Parent",
     "ParentState",
+    "UndeliveredReply",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
+from db import undelivered
 from db.families import delete_children
 from db.models import (
     Announcement,
@@ -79,6 +80,7 @@ async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
         .where(AnnouncementDelivery.parent_id == parent_id)
         .order_by(AnnouncementDelivery.id)
     )
+    left = await undelivered.for_chat(s, parent.chat_id)
     return {
         "parent": _columns(parent),
         "children": [
@@ -92,11 +94,14 @@ async def export_parent(s: AsyncSession, parent_id: int) -> dict[str, Any]:
             for i in invites
         ],
         "announcements": [_columns(a, exclude=("parent_id",)) | {"text": text} for a, text in announced],
+        # Replies a failed delivery left for the next message (they may name a child).
+        "undelivered_replies": [_columns(r, exclude=("chat_id",)) for r in left],
     }
 
 
 async def delete_parent(s: AsyncSession, parent_id: int) -> None:
-    """Remove the parent, their deliveries and invites, and every child no other caregiver shares.
+    """Remove the parent, their deliveries, invites and undelivered replies, and every child no other caregiver
+    shares.
 
     A shared child stays, with everything the other caregiver has for it. Flushes, never commits.
     """
@@ -117,6 +122,9 @@ async def delete_parent(s: AsyncSession, parent_id: int) -> None:
     await s.execute(delete(InviteChild).where(InviteChild.invite_id.in_(theirs)))
     await s.execute(delete(Invite).where(Invite.created_by == parent_id))
     await s.execute(update(Invite).where(Invite.used_by == parent_id).values(used_by=None))
+    chat_id = await s.scalar(select(Parent.chat_id).where(Parent.id == parent_id))
+    if chat_id is not None:
+        await undelivered.forget_chat(s, chat_id)
     await s.execute(delete(Caregiver).where(Caregiver.parent_id == parent_id))
     await s.execute(delete(Parent).where(Parent.id == parent_id))
     await s.flush()

@@ -1,4 +1,5 @@
-"""Finding what retention erases: parents inactive for too long, children past the tips and the grace period.
+"""Finding what retention erases: parents inactive for too long (blocked, stopped, or with no child: a setup
+never finished), children past the tips and the grace period.
 
 The erasing itself is /deletedata's (``db.privacy.delete_parent``) and a removed child's
 (``db.families.delete_children``), so nothing is left behind that those leave out. Every function takes the
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Caregiver, Child, Parent, ParentState
@@ -17,28 +18,47 @@ from db.models import Caregiver, Child, Parent, ParentState
 INACTIVE = (ParentState.BLOCKED, ParentState.STOPPED)
 
 
+def _no_child() -> ColumnElement[bool]:
+    return ~exists().where(Caregiver.parent_id == Parent.id)
+
+
+def _inactive() -> ColumnElement[bool]:
+    """Blocked, stopped, or without a child (setup started and left, or every child removed)."""
+    return or_(Parent.state.in_(INACTIVE), _no_child())
+
+
 async def stamp_inactive(s: AsyncSession, now: dt.datetime) -> None:
-    """Start the retention clock of parents newly blocked or stopped; stop it for everyone else (a parent
-    who resumed or came back)."""
+    """Start the retention clock of parents newly blocked, stopped or without a child; stop it for everyone
+    else (a parent who resumed, came back or added a child). A word from the parent stops it too
+    (``bot.conversation.router``); the next run starts it again if they are still inactive."""
     await s.execute(
         update(Parent)
-        .where(Parent.state.in_(INACTIVE), Parent.inactive_since.is_(None))
+        .where(_inactive(), Parent.inactive_since.is_(None))
         .values(inactive_since=now)
         .execution_options(synchronize_session=False)
     )
     await s.execute(
         update(Parent)
-        .where(Parent.state.not_in(INACTIVE), Parent.inactive_since.is_not(None))
+        .where(~_inactive(), Parent.inactive_since.is_not(None))
         .values(inactive_since=None)
         .execution_options(synchronize_session=False)
     )
 
 
-async def inactive_parents(s: AsyncSession, since_before: dt.datetime) -> list[int]:
-    """Parents blocked, or stopped and silent, since before ``since_before``."""
+async def inactive_parents(
+    s: AsyncSession, since_before: dt.datetime, childless_since_before: dt.datetime | None = None
+) -> list[int]:
+    """Parents blocked, or stopped and silent, since before ``since_before``; and parents with no child and
+    silent since before ``childless_since_before`` (a shorter wait: there is nothing to come back to)."""
+    childless = childless_since_before or since_before
     rows = await s.scalars(
         select(Parent.id)
-        .where(Parent.state.in_(INACTIVE), Parent.inactive_since < since_before)
+        .where(
+            or_(
+                Parent.state.in_(INACTIVE) & (Parent.inactive_since < since_before),
+                _no_child() & (Parent.inactive_since < childless),
+            )
+        )
         .order_by(Parent.id)
     )
     return list(rows)

@@ -1,6 +1,7 @@
 """Periodic clean-up that keeps the database to what the product needs: old invites and distress marks go,
-and so do parents inactive for longer than the retention period and children past the tips and the grace
-period (``bot.core.retention``), erased as completely as /deletedata would.
+and so do replies left undelivered for a week, parents inactive for longer than the retention period (a month
+for a parent with no child: a setup never finished) and children past the tips and the grace period
+(``bot.core.retention``), erased as completely as /deletedata would.
 
 The Telegram adapter runs :func:`sweep` every ``INTERVAL_SECONDS`` (``bot.telegram.jobs``)."""
 
@@ -15,10 +16,11 @@ from bot.core.retention import (
     DEFAULT_RETENTION_MONTHS,
     born_on_or_before,
     child_is_past_keeping,
+    childless_before,
     inactive_before,
 )
 from content import Library, default_library
-from db import retention
+from db import retention, undelivered
 from db.engine import wipe_freed_pages
 from db.families import DISTRESS_MEMORY, delete_children, delete_old_invites, forget_old_distress
 from db.locks import claim_job
@@ -55,8 +57,11 @@ async def sweep(
             return Swept()
         invites = await delete_old_invites(s, now - KEEP_INVITES_AFTER_EXPIRY)
         await forget_old_distress(s, now - DISTRESS_MEMORY)
+        await undelivered.forget_older_than(s, now - undelivered.KEEP_FOR)
         await retention.stamp_inactive(s, now)
-        parents = await retention.inactive_parents(s, inactive_before(now, retention_months))
+        parents = await retention.inactive_parents(
+            s, inactive_before(now, retention_months), childless_before(now)
+        )
         for parent_id in parents:
             await delete_parent(s, parent_id)
         today = now.date()

@@ -6,15 +6,16 @@ stored; tips asked for (/tip, "another tip") go through a dispatcher, so they ar
 any tip.
 
 A reply that cannot be sent once its step is saved (Telegram unreachable, a long flood wait) is not lost:
-the replies left are kept (in this process) and sent first when the parent next writes, so they see the
-question they are expected to answer instead of an apology.
+the replies left are stored (``db.undelivered``) and sent first when the parent next writes, by whichever
+process serves them and after a restart too, so they see the question they are expected to answer instead
+of an apology.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
@@ -23,16 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.conversation import Outcome
 from bot.conversation.texts import NO_TIP
-from bot.core.reply import Reply
+from bot.core.reply import Button, Reply
 from bot.dispatch import Dispatcher, TipSender
+from db import undelivered
 from db.engine import wipe_freed_pages
 from db.families import mark_blocked
 from db.locks import lock_chat
 
 log = logging.getLogger(__name__)
-
-MAX_KEPT_PER_CHAT = 5
-MAX_CHATS_KEPT = 10_000
 
 
 class Reached(Enum):
@@ -66,8 +65,6 @@ class Serving:
     # Which send failures may pass (the network, a flood wait), so the replies are kept for later; any
     # other (a message the transport refuses) is raised as before.
     passing: Callable[[Exception], bool] = lambda error: isinstance(error, OSError | TimeoutError)
-    # Replies (and whether urgent) a failed delivery left behind, per chat, sent before anything new for it.
-    undelivered: dict[int, list[tuple[Reply, bool]]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(
@@ -82,25 +79,32 @@ class Serving:
     async def serve_update(
         self, chat_id: int, call: Call, now: datetime, *, committed: Committed | None = None
     ) -> Outcome:
-        """Run ``call`` in one session and commit; then ``committed`` (a button's toast), then deliver."""
-        await self.deliver_left_over(chat_id)
+        """Run ``call`` in one session and commit; then ``committed`` (a button's toast), then deliver what an
+        earlier delivery left for the chat, then this update's replies."""
         async with self.sessions() as s:
             await lock_chat(s, chat_id)  # several processes: this parent's updates one at a time
+            left = await undelivered.take(s, chat_id)
             outcome = await call(s)
             await s.commit()
         if committed is not None:
             await committed(outcome)
-        await self.deliver(chat_id, outcome, now)
+        await self.deliver(chat_id, outcome, now, left=[_reply(kept) for kept in left])
         if outcome.erased:  # after the replies: the parent need not wait for the disk
             await wipe_freed_pages(self.sessions)
         return outcome
 
-    async def deliver(self, chat_id: int, outcome: Outcome, now: datetime) -> None:
-        """Replies in order, then notices to other chats, then tips now. Replies that cannot be sent are kept
-        for the parent's next message, and then no tip is sent (the chat cannot be reached now)."""
-        reached = await self._send_all(chat_id, [(reply, outcome.urgent) for reply in outcome.replies])
+    async def deliver(
+        self, chat_id: int, outcome: Outcome, now: datetime, *, left: Sequence[tuple[Reply, bool]] = ()
+    ) -> None:
+        """``left`` over from before, then the replies in order, then notices to other chats, then tips now.
+        Replies that cannot be sent are stored for the parent's next message, and then no tip is sent (the
+        chat cannot be reached now)."""
+        replies = [*left, *((reply, outcome.urgent) for reply in outcome.replies)]
+        reached = await self._send_all(chat_id, replies, now)
         if reached is Reached.BLOCKED:
             return
+        if left and reached is Reached.ALL:
+            log.info("chat %s got %d reply(s) an earlier delivery could not send", chat_id, len(left))
         for other_chat, notice in outcome.notices:
             try:
                 await self.send(other_chat, notice)
@@ -119,15 +123,9 @@ class Serving:
                 )
                 continue
             if not sent:
-                await self._send_all(chat_id, [(Reply(NO_TIP), False)])
+                await self._send_all(chat_id, [(Reply(NO_TIP), False)], now)
 
-    async def deliver_left_over(self, chat_id: int) -> None:
-        """Send what an earlier delivery to this chat could not (kept again if it still cannot be sent)."""
-        left = self.undelivered.pop(chat_id, None)
-        if left and await self._send_all(chat_id, left) is Reached.ALL:
-            log.info("chat %s got %d reply(s) an earlier delivery could not send", chat_id, len(left))
-
-    async def _send_all(self, chat_id: int, replies: list[tuple[Reply, bool]]) -> Reached:
+    async def _send_all(self, chat_id: int, replies: list[tuple[Reply, bool]], now: datetime) -> Reached:
         for index, (reply, urgent) in enumerate(replies):
             try:
                 if not await self.send(chat_id, reply, urgent=urgent):
@@ -135,18 +133,32 @@ class Serving:
             except Exception as exc:
                 if not self.passing(exc):
                     raise
-                self._keep(chat_id, replies[index:], exc)
+                await self._keep(chat_id, replies[index:], exc, now)
                 return Reached.KEPT
         return Reached.ALL
 
-    def _keep(self, chat_id: int, replies: list[tuple[Reply, bool]], error: Exception) -> None:
-        kept = (self.undelivered.pop(chat_id, []) + replies)[-MAX_KEPT_PER_CHAT:]
-        if len(self.undelivered) >= MAX_CHATS_KEPT:  # the oldest go first (dicts keep insertion order)
-            del self.undelivered[next(iter(self.undelivered))]
-        self.undelivered[chat_id] = kept
+    async def _keep(
+        self, chat_id: int, replies: list[tuple[Reply, bool]], error: Exception, now: datetime
+    ) -> None:
+        """Store the replies left for the chat's next update. A document (an export) is not stored: it holds
+        all the parent's data, and /mydata makes a fresh one."""
+        kept = [_left(reply, urgent) for reply, urgent in replies if reply.document is None]
+        try:
+            async with self.sessions() as s:
+                await undelivered.keep(s, chat_id, kept, now)
+                await s.commit()
+        except Exception as exc:  # the database is down too: the replies are lost, and the log says so
+            log.warning(
+                "%d reply(s) to chat %s not delivered (%s) and not stored (%s)",
+                len(replies),
+                chat_id,
+                type(error).__name__,
+                type(exc).__name__,
+            )
+            return
         log.warning(
             "%d reply(s) to chat %s not delivered (%s); kept for their next message",
-            len(replies),
+            len(kept),
             chat_id,
             type(error).__name__,
         )
@@ -160,3 +172,13 @@ class Serving:
             await mark_blocked(s, chat_id)
             await s.commit()
         return False
+
+
+def _left(reply: Reply, urgent: bool) -> undelivered.Left:
+    buttons = [[[button.label, button.data] for button in row] for row in reply.buttons]
+    return undelivered.Left(reply.text, buttons, urgent)
+
+
+def _reply(left: undelivered.Left) -> tuple[Reply, bool]:
+    buttons = tuple(tuple(Button(label, data) for label, data in row) for row in left.buttons)
+    return Reply(left.text, buttons), left.urgent

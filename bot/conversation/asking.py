@@ -46,9 +46,19 @@ async def question(turn: Turn, text: str) -> Outcome:
     if len(children) == 1:
         return _answer_for(turn, text, children[0])
     await turn.goto(Step.ASK, FlowData(question=text))
-    # A family from before the limit may have more: the picker offers the first ones (/children lists all).
-    buttons = tuple((choice(Step.ASK, str(child.id), child.name),) for child in children[:MAX_CHILDREN])
-    return Outcome([Reply("Which child is this about?", buttons)])
+    return Outcome([_which_child(children, 0)])
+
+
+def _which_child(children: Sequence[Child], page: int) -> Reply:
+    """The children to tap for the waiting question; a family from before the limit, with more than it
+    allows, gets them a page at a time ("More ›" goes round)."""
+    pages = (len(children) + MAX_CHILDREN - 1) // MAX_CHILDREN
+    page = min(max(page, 0), pages - 1)
+    shown = children[page * MAX_CHILDREN : (page + 1) * MAX_CHILDREN]
+    buttons = [(choice(Step.ASK, str(child.id), child.name),) for child in shown]
+    if pages > 1:
+        buttons.append((choice(Step.ASK, f"p{(page + 1) % pages}", "More ›"),))
+    return Reply("Which child is this about?", tuple(buttons))
 
 
 async def in_passing(turn: Turn, text: str) -> Outcome:
@@ -64,7 +74,10 @@ async def in_passing(turn: Turn, text: str) -> Outcome:
 
 
 async def on_ask_press(turn: Turn, value: str) -> Outcome:
-    """A child tapped for the waiting question (only one of this parent's own children counts)."""
+    """A child tapped for the waiting question (only one of this parent's own children counts), or the next
+    page of them."""
+    if value.startswith("p") and value[1:].isdigit():
+        return Outcome([_which_child(await turn.children(), int(value[1:]))])
     child = await turn.child(value)
     if child is None:
         return expired()
@@ -174,25 +187,35 @@ def _check(library: Library) -> str:
     return _base36(zlib.crc32(ids.encode()) % (36 * 36))
 
 
-async def _for_one_child(
-    turn: Turn, prompt: str, prefix: str, then: Callable[[Turn, Child], Awaitable[Outcome]]
-) -> Outcome:
-    """/normal and /tip: straight on with one child, buttons (``<prefix><child id>``) with several. Children
-    past the ages the content covers leave the choice (they stay in /children until the parent removes them)."""
+async def _for_one_child(turn: Turn, kind: str, page: int = 0) -> Outcome:
+    """/normal and /tip: straight on with one child, buttons (``c:<kind>:<child id>``) with several. Children
+    past the ages the content covers leave the choice (they stay in /children until the parent removes them).
+    A family from before the limit, with more children than it allows, gets them a page at a time."""
+    prompt, _ = PICKERS[kind]
     children = await turn.children()
     if not children:
         return say(NO_CHILD_YET)
     current = [child for child in children if stages.in_content_ages(turn, child)]
     if len(children) == 1 or len(current) == 1:
-        return await then(turn, (current or children)[0])
+        return await PICKERS[kind][1](turn, (current or children)[0])
     if not current:
         return say(stages.ended_text(turn, children))
-    buttons = tuple((Button(child.name, f"{prefix}{child.id}"),) for child in current[:MAX_CHILDREN])
-    return Outcome([Reply(prompt, buttons)])
+    pages = (len(current) + MAX_CHILDREN - 1) // MAX_CHILDREN
+    page = min(max(page, 0), pages - 1)
+    shown = current[page * MAX_CHILDREN : (page + 1) * MAX_CHILDREN]
+    buttons = [(Button(child.name, f"c:{kind}:{child.id}"),) for child in shown]
+    if pages > 1:  # round and round: no last page without a way on
+        buttons.append((Button("More ›", f"c:{kind}s:{(page + 1) % pages}"),))
+    return Outcome([Reply(prompt, tuple(buttons))])
+
+
+async def picker_page(turn: Turn, kind: str, page: int) -> Outcome:
+    """ "More ›" on the /tip or /normal choice."""
+    return await _for_one_child(turn, kind, page)
 
 
 async def normal(turn: Turn) -> Outcome:
-    return await _for_one_child(turn, "Which child?", "c:normal:", typical_for)
+    return await _for_one_child(turn, "normal")
 
 
 async def typical_for(turn: Turn, child: Child) -> Outcome:
@@ -201,9 +224,16 @@ async def typical_for(turn: Turn, child: Child) -> Outcome:
 
 
 async def tip(turn: Turn) -> Outcome:
-    return await _for_one_child(turn, "A tip for which child?", "c:tip:", tip_for)
+    return await _for_one_child(turn, "tip")
 
 
 async def tip_for(turn: Turn, child: Child) -> Outcome:
     """The tip itself goes out after the commit, through the dispatcher, so it is recorded like any tip."""
     return await stages.tip_for(turn, child)
+
+
+# The child choices that ``c:<kind>:<child id>`` answers: what to ask, and what to do with the child.
+PICKERS: dict[str, tuple[str, Callable[[Turn, Child], Awaitable[Outcome]]]] = {
+    "normal": ("Which child?", typical_for),
+    "tip": ("A tip for which child?", tip_for),
+}

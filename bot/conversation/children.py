@@ -80,6 +80,9 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
     if action == "page":
         page = parse_id(raw_id) if raw_id != "0" else 0
         return await list_children(turn, page) if page is not None else None
+    if action in ("tips", "normals"):  # "More ›" on a child choice (a family from before the limit)
+        page = parse_id(raw_id) if raw_id != "0" else 0
+        return await asking.picker_page(turn, action[:-1], page) if page is not None else None
     act = CHILD_ACTIONS.get(action)
     child = await turn.child(raw_id) if act is not None else None
     if act is None or child is None:
@@ -108,15 +111,30 @@ async def _menu(turn: Turn, child: Child) -> Outcome:
 
 async def _toggle_keep(turn: Turn, child: Child) -> Outcome:
     """Keep the child's details after the tips end, or let them go a few months later (the default)."""
-    keep = not await retention.keeps(turn.s, turn.parent.id, child.id)
+    return await _set_keep(turn, child, not await retention.keeps(turn.s, turn.parent.id, child.id))
+
+
+async def _keep(turn: Turn, child: Child) -> Outcome:
+    """📌 from the goodbye at the end of the tips (or "keep after all"): keep, whatever it was before."""
+    return await _set_keep(turn, child, True)
+
+
+async def _let_go(turn: Turn, child: Child) -> Outcome:
+    """The undo of 📌: the details go a few months after the tips end, as for everyone."""
+    return await _set_keep(turn, child, False)
+
+
+async def _set_keep(turn: Turn, child: Child, keep: bool) -> Outcome:
     await retention.set_keep(turn.s, turn.parent.id, child.id, keep)
     name, end = esc(child.name), kept_after(turn.env.library)
     if keep:
-        return say(f"📌 I'll keep {name}'s details after the tips end at {end}, until you remove {name}.")
-    return say(
+        text = f"📌 I'll keep {name}'s details after the tips end at {end}, until you remove {name}."
+        return Outcome([Reply(text, ((Button("↩️ Undo", f"c:keepno:{child.id}"),),))])
+    text = (
         f"OK: {name}'s details will be erased {CHILD_GRACE_MONTHS} months after the tips end at {end}, "
         "unless another caregiver keeps them."
     )
+    return Outcome([Reply(text, ((Button("📌 Keep them after all", f"c:keepyes:{child.id}"),),))])
 
 
 async def _ask_rename(turn: Turn, child: Child) -> Outcome:
@@ -305,6 +323,8 @@ CHILD_ACTIONS: dict[str, Callable[[Turn, Child], Awaitable[Outcome]]] = {
     "remove": _confirm_remove,
     "removeyes": _remove,
     "keep": _toggle_keep,
+    "keepyes": _keep,
+    "keepno": _let_go,
     "normal": asking.typical_for,
     "tip": asking.tip_for,
     "revive": stages.revive,

@@ -119,16 +119,23 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
 async def _also_answer(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> list[Reply]:
     """After a wellbeing reply, the answer to a question asked in the same message, if the content has one.
 
-    Only for a known parent outside any step: at "what's your child's name?" the text is no question.
+    In the middle of a step the step is asked again after that answer, so the parent is never left without
+    the question they were on; with no question (or none the content answers) the step simply waits.
     """
     asked = question_in(text)
     if asked is None:
         return []
     turn = await _turn(s, env, who, now)
-    if turn is None or turn.step is not None:
+    if turn is None:
         return []
     also = await asking.answer_in_scope(turn, asked)
-    return [also] if also is not None else []
+    if also is None:
+        return []
+    ask_again = detours.ASKS.get(turn.step) if turn.step is not None else None
+    if ask_again is None:
+        return [also]
+    again = await ask_again(turn, detours.AGAIN)
+    return [also, *again.replies]
 
 
 async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:

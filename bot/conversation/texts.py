@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.retention import CHILD_GRACE_MONTHS, kept_after
+from bot.core.retention import CHILD_GRACE_MONTHS, SETUP_RETENTION_DAYS, kept_after
 from bot.core.text import esc
 from content import Library
 from db.families import MAX_CHILDREN
@@ -72,11 +72,12 @@ PRIVACY = (
     "<b>Your privacy</b>\n"
     "<b>What I store:</b> your Telegram chat id, first name and language; your time zone and tip schedule; "
     "each child's name (a nickname is fine), birthdate and due date if given; which tips I sent and your "
-    "feedback on them; only while we are in the middle of something, the step we are at; and, for a day "
-    "after you tell me you're struggling, when that was (never what you wrote), so I don't repeat myself.\n"
+    "feedback; the step we are at, while we're in the middle of something; for a day after you tell "
+    "me you're struggling, when that was (never what you wrote); and for up to a week, a reply I couldn't "
+    "deliver.\n"
     "<b>Why:</b> to send tips that fit your child's age at the time you chose, without repeating them.\n"
-    "<b>What I don't store:</b> the questions you ask (they are answered and forgotten; if you have several "
-    "children, a question waits until you tap which child it is about, send something else or /cancel).\n"
+    "<b>What I don't store:</b> the questions you ask (answered and forgotten; with several children, a "
+    "question waits until you tap which child it is about).\n"
     "<b>How long:</b> until you delete it, or until nobody needs it: {retention}; a child's details "
     "{grace} months after the tips end at {end} (unless you tap 📌 Keep in /children); invite links a month "
     "after they expire. Nothing is shared with anyone; a caregiver you invite sees only the child you invited "
@@ -88,8 +89,8 @@ PRIVACY = (
 def privacy(retention_months: int, library: Library) -> str:
     """/privacy, with the retention the operator set (``RETENTION_MONTHS``)."""
     retention = (
-        f"everything {retention_months} months after you block me, or after you stop the tips and "
-        "don't write again"
+        f"everything {retention_months} months after you block me or stop the tips and don't write "
+        f"again, or {SETUP_RETENTION_DAYS} days after your last message if no child is set up"
     )
     return PRIVACY.format(retention=retention, grace=CHILD_GRACE_MONTHS, end=kept_after(library))
 

@@ -46,7 +46,8 @@ _ANY_UNIT = r"[\s-]*(?:y(?:ears?|rs?|/o|\.o\.?|o)?|m(?:o|ou)?n?t?h?s?|w(?:ee)?k?
 _SMALL_UNIT = r"(?:(?P<m2>m(?:o|ou)?n?t?h?s?)|(?P<w2>w(?:ee)?k?s?)|(?P<d2>d(?:ays?|ys?)?))(?![a-z])"
 _AGE = re.compile(
     rf"(?<![a-z0-9.,/])(?P<num>{_NUMBER})(?P<half1>{_HALF})?[\s-]*{_UNIT}(?P<half2>{_HALF})?"
-    rf"(?:\s*,?\s*(?:and\s+|&\s*)?(?P<num2>\d+|{_WORD_NUMBER}(?![a-z]))[\s-]*{_SMALL_UNIT})?"
+    # "2 years, 3 months" is one age; "4 months, 9 months" is two.
+    rf"(?(y)(?:\s*,?\s*(?:and\s+|&\s*)?(?P<num2>\d+|{_WORD_NUMBER}(?![a-z]))[\s-]*{_SMALL_UNIT})?)"
     r"|(?P<newborn>\bnew[\s-]?born\b|\bjust\s+born\b)"
     rf"|\bturn(?:ed|s|ing)?\s+(?P<turned>\d|{_WORD_NUMBER})(?![a-z0-9])(?!{_ANY_UNIT}|{_HALF})"
     rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z])){_HALF}(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
@@ -75,8 +76,11 @@ _SOON_AFTER = re.compile(rf"(?:[\s-]*old)?\s+{_SOON}\b")
 _NEARLY_BEFORE = re.compile(r"\b(?:almost|nearly|(?:about|going)\s+to)\s+(?:a\s+)?$")
 # "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
 _NOT_AGE_AFTER = re.compile(
-    r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant)\b"
+    r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant"
+    r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year))\b"  # "5 days a week": how often
 )
+# "4 or 6 months?", "6 to 9 months": a range of ages asked about, not the child's age.
+_RANGE_BEFORE = re.compile(rf"\b(?:\d{{1,2}}|{_WORD_NUMBER})\s*(?:or|to|-|–)\s*$")
 _DURATION_BEFORE = re.compile(
     r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
     r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
@@ -84,6 +88,15 @@ _DURATION_BEFORE = re.compile(
 )
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:(?:about|around|the|nearly|almost|over|like|just|only)\s+)*$")
 _PERFECT_TENSE = re.compile(r"\b(?:been|has|have|had)\b")
+# "the 12 month jabs", "her 2 year check": an age-named occasion is an age even after "after" or "the".
+_OCCASION_AFTER = re.compile(
+    r"[\s-]*(?:jabs?|vaccin\w*|shots?|immuni[sz]\w*|injections?|check[\s-]?ups?|checks?|reviews?"
+    r"|appointments?|visits?|sleep\s+regression|regression|milestones?)\b"
+)
+# "sterilise bottles after 6 months?": at the end of a clause, "after/before/until N months" is the age the
+# question is about, but only when no other age is named (so it is weak, like "for").
+_EDGE_BEFORE = re.compile(r"\b(?:after|before|until|till|by|under|from)\s+(?:(?:about|around|the|age)\s+)*$")
+_EDGE_AFTER = re.compile(r"(?:[\s-]*old)?\s*(?:$|[?.!,;]|of\s+age\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +125,9 @@ def find_ages(text: str) -> list[AgeMention]:
     for match in _AGE.finditer(lowered):
         found = _mention(match, lowered)
         if found is None:
+            edge = _edge_age(match, lowered)
+            if edge is not None:
+                weak.append(edge)
             continue
         if found[0] > 0 and (
             _NEARLY_BEFORE.search(lowered[: match.start()])
@@ -130,6 +146,8 @@ def find_ages(text: str) -> list[AgeMention]:
 
 # "was fine at 5 months and now at 8", "at 5 months ... now 8 months": the age now is the later one.
 _NOW_BEFORE = re.compile(r"\bnow\s+(?:(?:at|is|he's|she's|they're|(?:he|she|it)\s+is|they\s+are)\s+)?$")
+# "adopted at 19 months, he's 20 months now": the age followed by "now" is the age now.
+_NOW_AFTER = re.compile(r"(?:[\s-]*old)?\s+(?:now|currently|at\s+the\s+moment|these\s+days)\b")
 _NOW_BARE = re.compile(
     r"\bnow\s+(?:(?:at|is|he's|she's|they're|(?:he|she|it)\s+is|they\s+are)\s+)?"
     r"(?P<n>\d{1,2})(?![\d.,]|\s*(?:y|m|w|d|(?:and|&)\s+a\s+half|1/2|½)\w*)"
@@ -146,9 +164,8 @@ def _current(mentions: list[AgeMention], text: str, lowered: str) -> list[AgeMen
             return [AgeMention(months, text[bare.start("n") : bare.end("n")], bare.span("n"), label)]
     for n in range(len(mentions) - 1, 0, -1):
         later = mentions[n]
-        if _NOW_BEFORE.search(lowered[: later.span[0]]) and all(
-            m.months <= later.months for m in mentions[:n]
-        ):
+        now = _NOW_BEFORE.search(lowered[: later.span[0]]) or _NOW_AFTER.match(lowered, later.span[1])
+        if now and all(m.months <= later.months for m in mentions[:n]):
             return mentions[n:]
     return mentions
 
@@ -219,13 +236,19 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         return _months_label(years * 12)
     num = match["num"]
     half = 0.5 if match["half1"] or match["half2"] else 0.0
-    is_old = _OLD_AFTER.match(after) is not None or bool(
-        match["y"] and re.fullmatch(r"y(?:/o|\.o\.?|o)", match["y"])  # "2 yo before daycare": years old
+    is_old = (
+        _OLD_AFTER.match(after) is not None
+        or _OCCASION_AFTER.match(after) is not None
+        or bool(
+            match["y"] and re.fullmatch(r"y(?:/o|\.o\.?|o)", match["y"])  # "2 yo before daycare": years old
+        )
     )
     if num in ("a", "an") and not (half or is_old):
         return None  # "once a week", "a month ago": not an age
     if not is_old and (
-        _NOT_AGE_AFTER.match(after) or _is_duration(before, small_unit=bool(match["w"] or match["d"]))
+        _NOT_AGE_AFTER.match(after)
+        or _RANGE_BEFORE.search(before)
+        or _is_duration(before, small_unit=bool(match["w"] or match["d"]))
     ):
         return None
     value = (0.5 if num.startswith("half") else _number(num)) + half
@@ -238,6 +261,17 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
     unit = "week" if match["w"] else "day"
     count = math.floor(value + 1e-9)
     return math.floor(days / DAYS_PER_MONTH + 1e-9), f"{count} {unit}" + ("" if count == 1 else "s")
+
+
+def _edge_age(match: re.Match[str], text: str) -> AgeMention | None:
+    """ "after 6 months?": an age in months or years at a clause end after "after", "before", "by"."""
+    if not (match["m"] or match["y"]) or match["num"] in ("a", "an") or match["num"].startswith("half"):
+        return None
+    if not _EDGE_BEFORE.search(text[: match.start()]) or not _EDGE_AFTER.match(text, match.end()):
+        return None
+    value = _number(match["num"]) + (0.5 if match["half1"] or match["half2"] else 0.0)
+    months, label = _months_label(value * 12 if match["y"] else value)
+    return AgeMention(months, text[match.start() : match.end()], match.span(), label)
 
 
 def _is_duration(before: str, *, small_unit: bool) -> bool:

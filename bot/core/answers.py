@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 
 from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
 from bot.core.ages import age_on, describe_age
@@ -43,6 +44,8 @@ BACKGROUND_RATIO = 0.8
 # another stage (saying so).
 HERE_MIN_SCORE = 4.0
 ELSEWHERE_MARGIN = 2.0
+# The share of sentence similarity that counts towards HERE_MIN_SCORE (the ranker weighs it fully).
+STAGE_SEMANTIC_SHARE = 0.4
 # An answer must explain more than this share of the question's words, or at least ENOUGH_WORDS of them.
 MIN_COVERAGE = 0.5
 ENOUGH_WORDS = 3
@@ -234,7 +237,9 @@ def _answer_part(
         return refuse(_not_found(library))  # "flaps his hands": one shared word is no answer
     band_ids = {band.id for band in bands}
     here = [s for s in scored if s.item.band_id is None or s.item.band_id in band_ids]
-    best_banded_here = max((s.score for s in here if s.item.band_id), default=0.0)
+    # Whether the child's stages answer weighs sentence similarity less than ranking does: every item is a
+    # little similar to every question, so similarity alone must not keep an answer at the wrong stage.
+    best_banded_here = max((_stage_score(s) for s in here if s.item.band_id), default=0.0)
     elsewhere: tuple[Band, ...] = ()
     pool = here
     answered_here = best_banded_here >= HERE_MIN_SCORE or (
@@ -272,6 +277,11 @@ def _answer_part(
         scored=here,
         further=further,
     )
+
+
+def _stage_score(scored: Scored) -> float:
+    """An item's score with its sentence-similarity part at STAGE_SEMANTIC_SHARE, for the choice of stage."""
+    return scored.lexical + STAGE_SEMANTIC_SHARE * (scored.score - scored.lexical)
 
 
 def _order(pool: list[Scored], intent: Intent | None, cutoff: float = RELATIVE_CUTOFF) -> list[Item]:
@@ -441,17 +451,32 @@ def _split(question: str, mentions: list[AgeMention], child_age: _Age | None) ->
         return list(unique.values())
     age = ages[0] if ages else child_age
     spans = tuple(m.span for m in mentions)
-    pieces = [p for p in _QUESTION_END.split(question) if p.strip()]
-    if len(pieces) > 1:
+    pieces = _questions(question)
+    if len(pieces) > 1 or pieces[0] != (0, len(question)):
         parts = []
-        offset = 0
-        for piece in pieces[:MAX_PARTS]:
-            start = question.index(piece, offset)
-            offset = start + len(piece)
-            own = tuple((a - start, b - start) for a, b in spans if start <= a < offset)
-            parts.append(_Part(piece, age, own))
+        for start, end in pieces[:MAX_PARTS]:
+            own = tuple((a - start, b - start) for a, b in spans if start <= a < end)
+            parts.append(_Part(question[start:end], age, own))
         return parts
     return [_Part(question, age, spans)]
+
+
+# A piece after a "?" is a question of its own only when it asks something ("...? how do I help?"); else it
+# is context for the question before it ("...? mine's 5 months and still topples over").
+_ASKS = re.compile(
+    r"\?|^\s*(?:how|what|why|when|where|which|who|is|are|am|do|does|did|should|shall|can|could|will|would"
+    r"|any|anything|tips|help|advice)\b",
+    re.I,
+)
+
+
+def _questions(question: str) -> list[tuple[int, int]]:
+    """Where each question of the message is: split after each "?", and context after a question ("...? my
+    dad says we turned out fine") left out, since what it says is not what is asked."""
+    bounds = [0] + [m.end() for m in _QUESTION_END.finditer(question)] + [len(question)]
+    pieces = [(a, b) for a, b in pairwise(bounds) if question[a:b].strip()]
+    asking = [(a, b) for n, (a, b) in enumerate(pieces) if n == 0 or _ASKS.search(question[a:b])]
+    return asking or [(0, len(question))]
 
 
 def _clause_start(text: str, position: int) -> int:
@@ -742,7 +767,20 @@ def _line(library: Library, item: Item, label_band: bool) -> str:
         return f"<i>{_e(item.title or '')}</i>: {_e(item.parent)}"
     band = library.band(item.band_id or "")
     suffix = f" <i>({_e(band.label)})</i>" if label_band and band else ""
-    return f"• {_e(item.parent)}{suffix}"
+    return f"• {_e(listed_text(item))}{suffix}"
+
+
+_NOTICE = "You may notice "
+
+
+def listed_text(item: Item) -> str:
+    """An item's parent text as a bullet under a heading: what is typical no longer repeats "You may notice"
+    on every line (the heading says it once), so "your baby smiling and cooing back at you." stays."""
+    text = item.parent
+    if item.kind is Kind.INDICATOR and text.startswith(_NOTICE):
+        rest = text[len(_NOTICE) :]
+        return rest[:1].upper() + rest[1:]
+    return text
 
 
 def _stage_lines(bands: tuple[Band, ...], age: _Age) -> str:

@@ -2,7 +2,9 @@
 
 A parent who blocked the bot, or stopped the tips and has not written since, is erased after the retention
 period (``RETENTION_MONTHS``, 12 by default). A child is erased a few months after the tips end (past the
-content's last month), unless a caregiver asked to keep the child's details.
+content's last month), unless a caregiver asked to keep the child's details. A parent with no child (who
+started the setup and left before adding one, or removed every child) is erased after
+``SETUP_RETENTION_DAYS`` without a word from them: there is nothing of theirs to come back to but a name.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from bot.core.ages import add_months, completed_months
 from content import Library
 
 DEFAULT_RETENTION_MONTHS = 12
+# A parent with no child and no word from them for this long is erased.
+SETUP_RETENTION_DAYS = 30
 # After the goodbye at the end of the tips, a child's details stay this long (to look back, or export).
 CHILD_GRACE_MONTHS = 3
 
@@ -25,6 +29,11 @@ def _tips_end(library: Library) -> int:
 def inactive_before(now: dt.datetime, retention_months: int) -> dt.datetime:
     """Parents inactive since before this moment are past the retention period."""
     return dt.datetime.combine(add_months(now.date(), -retention_months), now.timetz())
+
+
+def childless_before(now: dt.datetime) -> dt.datetime:
+    """Parents with no child, silent since before this moment, are erased."""
+    return now - dt.timedelta(days=SETUP_RETENTION_DAYS)
 
 
 def last_kept_month(library: Library) -> int:

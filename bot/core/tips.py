@@ -193,7 +193,7 @@ def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
     if plan.all_declined:
         return all_declined_reply(plan.child.name, plan.child.child_id, plan.age.months, library)
     if plan.strategy is None:
-        return Reply(_farewell_text(name, library))
+        return Reply(_farewell_text(name, library), keep_buttons(plan.child.name, plan.child.child_id))
     strategy = plan.strategy
     parts = [f"<b>{name}</b> · {esc(age_text)}"]
     # Two stages begun at once (after a long pause) share the room one announcement has.
@@ -286,5 +286,10 @@ def _farewell_text(name: str, library: Library) -> str:
         f"🎈 <b>{name} is now past {oldest_month(library)} months</b>, beyond the ages these tips cover, so "
         f"this is the last one for {name}. Thank you for sharing these early years with us, and all the best "
         f"for what comes next. I'll erase {name}'s details in {CHILD_GRACE_MONTHS} months; to keep them, tap "
-        "📌 in /children."
+        "📌 below (or later in /children)."
     )
+
+
+def keep_buttons(name: str, child_id: int) -> tuple[tuple[Button, ...], ...]:
+    """Keep the child's details after the tips end (``name`` as typed: a label is plain text)."""
+    return ((Button(f"📌 Keep {name}'s details", f"c:keepyes:{child_id}"),),)

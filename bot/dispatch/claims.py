@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,8 @@ from db import deliveries, turned_down
 from db.deliveries import ChildLink, DueParent, NewClaim, StaleClaim
 from db.families import MAX_CHILDREN
 from db.models import ParentState
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +148,7 @@ async def plan_due(
     schedules: dict[tuple[str, str, dt.time], tuple[dt.datetime, dt.datetime] | None] = {}
     for parent in due:
         slot, following = _slots(parent, now, schedules)
-        # At most MAX_CHILDREN tips a pass to one chat (a family from before the limit: its first children).
-        active = [link for link in links.get(parent.id, []) if link.farewell_at is None][:MAX_CHILDREN]
+        active = [link for link in links.get(parent.id, []) if link.farewell_at is None]
         moves.append((parent.id, parent.next_due_at, following if active else None))
         if slot is None or not active:
             continue
@@ -154,10 +156,14 @@ async def plan_due(
             report.skipped += 1
             continue
         day = slot.astimezone(ZoneInfo(parent.time_zone)).date()
-        job = [
-            Outgoing(parent.id, parent.chat_id, link.child_id, slot, "scheduled", plan)
+        chosen = [
+            (link, plan)
             for link in active
             if (plan := plan_tip(tip_state(link, exclusions.of(link)), day, rules.library)) is not None
+        ]
+        job = [
+            Outgoing(parent.id, parent.chat_id, link.child_id, slot, "scheduled", plan)
+            for link, plan in at_most_a_pass(chosen)
         ]
         if job:
             planned.append(job)
@@ -189,6 +195,16 @@ async def plan_due(
     ]
     await turned_down.mark_told(s, told)
     return jobs, len(due)
+
+
+def at_most_a_pass(chosen: list[tuple[ChildLink, T]]) -> list[tuple[ChildLink, T]]:
+    """At most MAX_CHILDREN tips a pass to one chat. A family from before the limit gets those of its
+    children with the fewest tips so far (the parent's order among equals), still in the parent's order: the
+    ones left out come first next time, so over the passes every child gets its turn."""
+    if len(chosen) <= MAX_CHILDREN:
+        return chosen
+    order = sorted(range(len(chosen)), key=lambda i: chosen[i][0].tips_sent)  # stable: position order
+    return [chosen[i] for i in sorted(order[:MAX_CHILDREN])]
 
 
 def _slots(

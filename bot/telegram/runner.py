@@ -16,6 +16,7 @@ from bot import metrics
 from bot.app.config import Settings
 from bot.app.warm import ready_for_serving
 from bot.telegram.app import App, build_application
+from bot.telegram.webhook import run_webhook
 from db.migrate import upgrade_to_head
 from db.problems import DATABASE_FAILURES, explain
 
@@ -78,7 +79,9 @@ def _serve(settings: Settings) -> int:
     try:
         if settings.webhook_url:
             log.info("serving a webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-            app.run_webhook(**webhook_options(settings), allowed_updates=ALLOWED_UPDATES)
+            # Our own server, not PTB's: it answers an update PTB cannot read (PTB's says 400, and Telegram
+            # sends it again for ever) and skips it, as polling does.
+            run_webhook(app, **webhook_options(settings), allowed_updates=ALLOWED_UPDATES)
         else:
             log.info("long polling for updates")
             app.run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -1,4 +1,4 @@
-"""Long polling that moves past updates python-telegram-bot cannot read.
+"""Long polling (and the webhook, ``bot.telegram.webhook``) moving past updates python-telegram-bot cannot read.
 
 PTB parses a whole ``getUpdates`` answer at once; one update it cannot read (a poll without the
 ``persistent_id`` a newer Bot API requires, any field its version does not expect) raises, polling stops,
@@ -14,23 +14,31 @@ import json
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 log = logging.getLogger(__name__)
+
+
+def read(raw: Any, bot: Bot | None) -> Update | None:
+    """The update, or None (logged once, by id and error type only: never its content) when this
+    python-telegram-bot cannot read it."""
+    try:
+        return Update.de_json(raw, bot)
+    except Exception as exc:
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        log.warning("skipped update %s, which could not be read (%s)", update_id, type(exc).__name__)
+        return None
 
 
 def readable(updates: list[Any]) -> list[Any] | None:
     """The updates with every unreadable one emptied, or None when all of them can be read."""
     changed: list[Any] | None = None
     for index, raw in enumerate(updates):
-        try:
-            Update.de_json(raw, None)
-        except Exception as exc:
-            update_id = raw.get("update_id") if isinstance(raw, dict) else None
-            if not isinstance(update_id, int):
-                continue  # without an id nothing can move past it; PTB reports the answer as a whole
-            log.warning("skipped update %d, which could not be read (%s)", update_id, type(exc).__name__)
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(update_id, int):
+            continue  # without an id nothing can move past it; PTB reports the answer as a whole
+        if read(raw, None) is None:
             changed = changed if changed is not None else list(updates)
             changed[index] = {"update_id": update_id}
     return changed

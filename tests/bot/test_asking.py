@@ -3,7 +3,7 @@ children in one message, and questions before /start."""
 
 from html import escape
 
-from bot.core.answers import SHORT_CHARS
+from bot.core.answers import SHORT_CHARS, listed_text
 from content import default_library
 from db.models import Parent
 from tests.bot.support import Harness, onboard, texts
@@ -62,7 +62,7 @@ async def test_two_children_in_one_message_each_get_their_own_age(bot: Harness):
     assert "at <b>8 months</b>:" in first
     two_year_stages = default_library().bands_at(24)
     assert any(
-        escape(item.parent, quote=False) in second
+        escape(listed_text(item), quote=False) in second
         for band in two_year_stages
         for item in (*band.indicators, *band.strategies)
     ), second

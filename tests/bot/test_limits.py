@@ -121,7 +121,8 @@ async def test_children_come_a_page_at_a_time(bot: Harness):
 async def test_one_pass_sends_at_most_the_limit_to_a_family_from_before_it(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """A parent with more children than allowed (stored before the limit) gets tips for the first ones."""
+    """A parent with more children than allowed (stored before the limit) gets at most the limit of tips a
+    pass: the first ones the first time."""
     kids = [(f"Kid {n}", dt.date(2025, 5, 20)) for n in range(MAX_CHILDREN + 3)]
     sunday = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
     parent_id = await make_family_past_limit(sessions, kids, sunday)
@@ -133,6 +134,29 @@ async def test_one_pass_sends_at_most_the_limit_to_a_family_from_before_it(
     ]
     async with sessions() as s:
         assert await families.count_children(s, parent_id) == MAX_CHILDREN + 3
+
+
+async def test_passes_take_turns_so_every_child_of_such_a_family_gets_tips(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Not always the first ones: each pass sends to the children with the fewest tips so far."""
+    kids = [(f"Kid {n}", dt.date(2025, 5, 20)) for n in range(MAX_CHILDREN + 3)]
+    sunday = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+    await make_family_past_limit(sessions, kids, sunday)
+    api = FakeBotAPI()
+    per_pass = []
+    for week in range(3):
+        before = len(api.sent)
+        at = sunday + dt.timedelta(weeks=week, minutes=1)
+        report = await make_dispatcher(api, sessions).run_once(at)
+        assert report.sent == MAX_CHILDREN
+        per_pass.append([int(m.text.split("</b>")[0].removeprefix("<b>Kid ")) for m in api.sent[before:]])
+    assert per_pass[0] == list(range(10))
+    assert per_pass[1] == [0, 1, 2, 3, 4, 5, 6, 10, 11, 12]  # the three left out first, in the parent's order
+    assert per_pass[2] == [0, 1, 2, 3, 7, 8, 9, 10, 11, 12]
+    got = [sum(n in sent for sent in per_pass) for n in range(MAX_CHILDREN + 3)]
+    assert min(got) == 2  # every child twice or more in three passes
+    assert max(got) == 3
 
 
 async def make_family_past_limit(
@@ -203,3 +227,37 @@ async def test_a_legacy_family_past_the_limit_can_still_list_and_remove(
             parent = await families.get_parent(s, 77)
             assert parent is not None
             assert await families.count_children(s, parent.id) == MAX_CHILDREN + 2
+
+
+async def test_a_legacy_family_past_the_limit_can_pick_every_child(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The child choices of /tip, /normal and a question come a page at a time too, so no child is out of
+    reach; "More ›" goes round."""
+    async with Harness(sessions) as bot:
+        kids = [(f"Kid {n}", dt.date(2025, 5, 20)) for n in range(MAX_CHILDREN + 3)]
+        await make_family_past_limit(sessions, kids, bot.clock.now)
+        sam = TgParent(77, "Sam")
+        first = [f"Kid {n}" for n in range(MAX_CHILDREN)] + ["More ›"]
+        (which,) = await bot.say(sam, "/tip")
+        assert which.text == "A tip for which child?"
+        assert which.button_labels == first
+        (rest,) = await bot.tap(sam, "More ›")
+        assert rest.button_labels == ["Kid 10", "Kid 11", "Kid 12", "More ›"]
+        assert (await bot.tap(sam, "More ›"))[0].button_labels == first  # round again
+        await bot.tap(sam, "More ›")
+        (tip, *_) = await bot.tap(sam, "Kid 11")
+        assert tip.text.startswith("<b>Kid 11</b>")
+
+        await bot.say(sam, "/normal")
+        await bot.tap(sam, "More ›")
+        (typical,) = await bot.tap(sam, "Kid 12")
+        assert "Kid 12" in typical.text
+
+        (asked,) = await bot.say(sam, "my baby cries when I leave the room")
+        assert asked.text == "Which child is this about?"
+        assert asked.button_labels == first
+        await bot.tap(sam, "More ›")
+        (answer, *_) = await bot.tap(sam, "Kid 10")
+        assert answer.text
+        assert "Which child" not in answer.text

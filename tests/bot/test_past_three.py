@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
-from tests.bot.support import Harness, onboard, texts
+from datetime import datetime
+
+from bot.app import housekeeping
+from bot.conversation.texts import MAX_NAME_CHARS
+from tests.bot.support import NOW, Harness, onboard, texts
 from tests.bot.test_turned_down import add_child, scheduled_pass
 from tests.fake_telegram import Parent as TgParent
 
@@ -20,7 +24,7 @@ async def test_another_tip_past_36_months_is_the_goodbye_with_no_promise_first(b
     bye = await bot.tap(sam, "➕ Another tip")
     assert len(bye) == 1
     assert bye[0].text.startswith(GOODBYE)
-    assert bye[0].buttons == []
+    assert bye[0].button_labels == ["📌 Keep Leo's details"]  # the one thing left to decide
     assert all("on its way" not in (toast or "") for toast in bot.toasts()[toasts:])
     # Afterwards /tip says the tips have ended, and where to keep or remove Leo.
     assert texts(await bot.say(sam, "/tip")) == [
@@ -57,3 +61,49 @@ async def test_a_child_past_36_months_leaves_the_pickers_but_stays_in_children(b
     await bot.tap(sam, "Leo")
     await bot.tap(sam, "🗑 Remove")
     assert texts(await bot.tap(sam, "Yes, remove Leo")) == ["Leo is removed from your list."]
+
+
+async def test_the_goodbye_offers_to_keep_the_details_by_button_with_undo(bot: Harness):
+    """Where the parent meets the end of the tips, not only in /children: keep, undo, keep after all."""
+    sam = TgParent(703, "Sam")
+    await onboard(bot, sam, name="Leo", birthdate="20 November 2023")
+    bot.clock.advance(days=21)  # Sunday 20 December: 37 months
+    (bye,) = await scheduled_pass(bot)
+    assert bye.text.startswith(GOODBYE)
+    assert "I'll erase Leo's details in 3 months; to keep them, tap 📌 below" in bye.text
+    kept = await bot.tap(sam, "📌 Keep Leo's details")
+    assert texts(kept) == ["📌 I'll keep Leo's details after the tips end at 3, until you remove Leo."]
+    later = datetime(2027, 6, 1, 12, tzinfo=NOW.tzinfo)
+    assert (await housekeeping.sweep(bot.sessions, later)).children == 0
+    undone = await bot.tap(sam, "↩️ Undo")
+    assert texts(undone) == [
+        "OK: Leo's details will be erased 3 months after the tips end at 3, unless another caregiver "
+        "keeps them."
+    ]
+    assert undone[0].button_labels == ["📌 Keep them after all"]  # no dead end either way
+    again = await bot.tap(sam, "📌 Keep them after all")
+    assert texts(again)[0].startswith("📌 I'll keep Leo's details")
+    await bot.tap(sam, "↩️ Undo")
+    assert (await housekeeping.sweep(bot.sessions, later)).children == 1
+
+
+async def test_the_goodbye_with_the_longest_name_stays_short(bot: Harness):
+    name = ("Lé&" * MAX_NAME_CHARS)[:MAX_NAME_CHARS]
+    sam = TgParent(704, "S" * 64)
+    await onboard(bot, sam, name=name, birthdate="20 November 2023")
+    bot.clock.advance(days=21)
+    (bye,) = await scheduled_pass(bot)
+    assert bye.text.startswith("🎈 <b>Lé&amp;")
+    assert len(bye.text) < 1200, len(bye.text)
+    assert bye.button_labels == [f"📌 Keep {name}'s details"]
+    assert texts(await bot.tap(sam, f"📌 Keep {name}'s details"))[0].startswith("📌 I'll keep Lé&amp;")
+
+
+async def test_someone_elses_keep_button_does_nothing(bot: Harness):
+    sam, eve = TgParent(705, "Sam"), TgParent(706, "Eve")
+    await onboard(bot, sam, name="Leo", birthdate="20 November 2023")
+    await onboard(bot, eve, name="Ada", birthdate="20 November 2023")
+    bot.clock.advance(days=21)
+    await scheduled_pass(bot)
+    leo = bot.api.last_to(705).data_for("📌 Keep Leo's details")
+    assert "expired" in texts(await bot.press(eve, leo))[0]

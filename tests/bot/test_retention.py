@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.app import housekeeping
 from bot.app.housekeeping import Swept
+from bot.core.retention import SETUP_RETENTION_DAYS
 from db.models import Base, Caregiver, Child, Parent
 from tests.bot.support import NOW, Harness, invite_link, onboard, texts
 from tests.db.test_privacy import all_rows
@@ -145,10 +146,51 @@ async def test_keep_after_three_is_a_button_in_children_and_can_be_undone(bot: H
 async def test_privacy_says_how_long(bot: Harness):
     sam = TgParent(909, "Sam")
     (reply,) = await bot.say(sam, "/privacy")
-    assert "everything 12 months after you block me, or after you stop the tips and don't write again" in (
-        reply.text
-    )
+    assert "everything 12 months after you block me or stop the tips and don't write again" in (reply.text)
+    assert "or 30 days after your last message if no child is set up" in reply.text
     assert "a child's details 3 months after the tips end at 3 (unless you tap 📌 Keep in /children)" in (
         reply.text
     )
     assert len(reply.text) < 1200
+
+
+async def test_a_setup_left_unfinished_is_erased_after_a_month_and_not_before(bot: Harness):
+    gave_a_name, gave_nothing, done = TgParent(910, "Sam"), TgParent(911, "Kim"), TgParent(912, "Ben")
+    await bot.say(gave_a_name, "/start")
+    await bot.say(gave_a_name, "Mia")  # then vanished before the birthdate
+    await bot.say(gave_nothing, "/start")
+    await onboard(bot, done, name="Zoe")
+    assert await traces_of(bot, 910, {"Sam", "Mia"})  # the check below can see the name kept in the step
+    await sweep(bot)  # starts the clock
+    month = timedelta(days=SETUP_RETENTION_DAYS)
+    assert (await sweep(bot, NOW + month - timedelta(hours=2))).parents == 0
+    assert await sweep(bot, NOW + month + timedelta(hours=2)) == Swept(parents=2)
+    assert await traces_of(bot, 910, {"Sam", "Mia"}) == []
+    assert await traces_of(bot, 911, {"Kim"}) == []
+    assert await bot.parent_row(912) is not None  # a family with a child is not touched
+    assert [c.name for c in await children(bot)] == ["Zoe"]
+
+
+async def test_a_word_restarts_the_clock_of_an_unfinished_setup(bot: Harness):
+    sam = TgParent(913, "Sam")
+    await bot.say(sam, "/start")
+    await sweep(bot)
+    bot.clock.advance(days=20)
+    await bot.say(sam, "Mia")
+    await sweep(bot)  # from now
+    assert (await sweep(bot, NOW + timedelta(days=20 + SETUP_RETENTION_DAYS - 1))).parents == 0
+    assert (await sweep(bot, NOW + timedelta(days=20 + SETUP_RETENTION_DAYS + 1))).parents == 1
+    # Coming back after that is a fresh start.
+    assert texts(await bot.say(sam, "/start"))[0].startswith("Hello Sam! I'm Secure Base")
+
+
+async def test_removing_the_last_child_starts_the_same_clock(bot: Harness):
+    sam = TgParent(914, "Sam")
+    await onboard(bot, sam, name="Mia")
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "🗑 Remove")
+    await bot.tap(sam, "Yes, remove Mia")
+    await sweep(bot)
+    assert (await sweep(bot, NOW + timedelta(days=SETUP_RETENTION_DAYS + 1))).parents == 1
+    assert await traces_of(bot, 914, {"Sam"}) == []

@@ -1,5 +1,7 @@
 """`securebase run`: migrates, points PTB at a self-hosted Bot API if asked, polls or serves a webhook."""
 
+from __future__ import annotations
+
 import asyncio
 import logging
 import socket
@@ -10,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import inspect
 from telegram.ext import Application
+from tornado.netutil import bind_sockets
 
 from bot.app.logging_setup import configure_logging
 from bot.telegram import runner
@@ -17,7 +20,9 @@ from bot.telegram.app import App, build_application
 from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.limiter import PriorityRateLimiter
 from bot.telegram.ordering import ChatOrderedProcessor
+from bot.telegram.webhook import serve_webhook
 from tests.bot.support import Harness, settings
+from tests.bot.test_robustness import POLL_WITHOUT_PERSISTENT_ID
 from tests.fake_telegram import TOKEN, FakeBotAPI
 from tests.fake_telegram import Parent as TgParent
 
@@ -30,11 +35,11 @@ def started(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     def run_polling(self: App, **kwargs: Any) -> None:
         seen.update(mode="polling", app=self, **kwargs)
 
-    def run_webhook(self: App, **kwargs: Any) -> None:
-        seen.update(mode="webhook", app=self, **kwargs)
+    def run_webhook(app: App, **kwargs: Any) -> None:
+        seen.update(mode="webhook", app=app, **kwargs)
 
     monkeypatch.setattr(Application, "run_polling", run_polling)
-    monkeypatch.setattr(Application, "run_webhook", run_webhook)
+    monkeypatch.setattr(runner, "run_webhook", run_webhook)
     # Not in the test process: freezing its heap would keep every earlier test's garbage.
     monkeypatch.setattr(runner, "ready_for_serving", lambda: seen.update(ready=True))
     return seen
@@ -91,36 +96,81 @@ def free_port() -> int:
         return port
 
 
+class Served:
+    """The bot serving its webhook on a free local port (the real server, the real Application), and an
+    HTTP client posting to it as Telegram would."""
+
+    def __init__(self, bot: Harness, secret: str = "right-secret") -> None:  # noqa: S107
+        self.bot = bot
+        self.secret = secret
+        self.stop = asyncio.Event()
+        (self.socket, *_) = bind_sockets(0, "127.0.0.1")
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/hook"
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Served:
+        config = settings(webhook_url="https://bot.example.org/hook", webhook_secret=self.secret)
+        options = runner.webhook_options(config)
+        self.task = asyncio.create_task(
+            serve_webhook(
+                self.bot.app,
+                **options,
+                allowed_updates=runner.ALLOWED_UPDATES,
+                stop=self.stop,
+                sockets=[self.socket],
+            )
+        )
+        while not self.bot.app.running:  # started: the server listens and updates are taken
+            await asyncio.sleep(0)
+            if self.task.done():
+                await self.task
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.stop.set()
+        assert self.task is not None
+        await asyncio.wait_for(self.task, 10)
+
+    async def post(self, update: Any, secret: str | None = None) -> httpx.Response:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret if secret is not None else self.secret}
+        async with httpx.AsyncClient() as client:
+            return await client.post(self.url, json=update, headers=headers)
+
+
 async def test_the_webhook_takes_updates_only_with_the_secret(sessions):
-    port = free_port()
-    config = settings(
-        webhook_url="https://bot.example.org/hook", webhook_secret="right-secret", webhook_port=port
-    )
-    async with Harness(sessions) as bot:
-        updater = bot.app.updater
-        assert updater is not None
-        await updater.start_webhook(**runner.webhook_options(config), allowed_updates=runner.ALLOWED_UPDATES)
-        try:
-            (set_webhook,) = [c for c in bot.api.calls if c.method == "setWebhook"]
-            assert set_webhook.params["secret_token"] == "right-secret"
-            assert set_webhook.params["url"] == "https://bot.example.org/hook"
-            update = TgParent(701, "Sam").message("/start")
-            async with httpx.AsyncClient() as client:
-                url = f"http://127.0.0.1:{port}/hook"
-                wrong = await client.post(
-                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
-                )
-                assert wrong.status_code == 403
-                right = await client.post(
-                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "right-secret"}
-                )
-                assert right.status_code == 200
-            received = await asyncio.wait_for(bot.app.update_queue.get(), timeout=5)
-            assert bot.app.update_queue.empty()  # the forged one never got in
-            await bot.app.process_update(received)
-            assert bot.api.last_to(701).text == "What's your child's name? A nickname is fine."
-        finally:
-            await updater.stop()
+    bot = Harness(sessions)
+    async with Served(bot) as served:
+        (set_webhook,) = [c for c in bot.api.calls if c.method == "setWebhook"]
+        assert set_webhook.params["secret_token"] == "right-secret"
+        assert set_webhook.params["url"] == "https://bot.example.org/hook"
+        update = TgParent(701, "Sam").message("/start")
+        assert (await served.post(update, secret="wrong")).status_code == 403
+        assert (await served.post(update, secret="")).status_code == 403
+        assert (await served.post(update)).status_code == 200
+        sent = await asyncio.wait_for(bot.api.until_sent(701, 2), 10)
+        assert sent[0].text.startswith("Hello Sam!")
+        assert sent[1].text == "What's your child's name? A nickname is fine."
+    assert len(bot.api.sent) == 2  # the forged ones never got in
+
+
+async def test_the_webhook_skips_an_update_ptb_cannot_read_with_200_and_one_private_line(
+    sessions, caplog: pytest.LogCaptureFixture
+):
+    caplog.set_level(logging.DEBUG)
+    sam, eve = TgParent(711, "Zebulonia"), TgParent(712)
+    bad = sam.message(None, poll=POLL_WITHOUT_PERSISTENT_ID)
+    bot = Harness(sessions)
+    async with Served(bot) as served:
+        answered = await served.post(bad)
+        assert answered.status_code == 200  # Telegram moves on instead of sending it again for ever
+        assert (await served.post(eve.message("/help"))).status_code == 200
+        (help_text,) = await asyncio.wait_for(bot.api.until_sent(712), 10)
+        assert "/tip" in help_text.text
+    skipped = [r.getMessage() for r in caplog.records if "could not be read" in r.getMessage()]
+    assert skipped == [f"skipped update {bad['update_id']}, which could not be read (TypeError)"]
+    assert "Zebulonia" not in caplog.text
+    assert "Shall we meet" not in caplog.text
+    assert bot.api.messages_to(711) == []
 
 
 def test_an_unusable_database_is_one_line_not_a_traceback(capsys):

@@ -17,6 +17,7 @@ from telegram.ext import AIORateLimiter
 from bot import conversation
 from bot.app import housekeeping
 from bot.conversation import Env, Who
+from bot.core.answers import listed_text
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
 from bot.telegram.lanes import UrgentFirstRateLimiter
@@ -132,7 +133,7 @@ async def test_the_next_ordinary_question_gets_an_ordinary_answer(bot: Harness):
     answer = texts(await bot.say(sam, "is stranger anxiety normal?"))[0]
     stranger_anxiety = default_library().item("sa-7-18-stranger-anxiety")
     assert stranger_anxiety is not None
-    assert html.escape(stranger_anxiety.parent, quote=False) in answer
+    assert html.escape(listed_text(stranger_anxiety), quote=False) in answer
     assert "own doctor" not in answer
 
 
@@ -192,7 +193,20 @@ async def test_at_a_step_a_feeling_with_a_question_keeps_the_step(bot: Harness):
     sam = TgParent(315, "Sam")
     await bot.say(sam, "/start")
     sent = texts(await bot.say(sam, "is it my fault he's clingy?"))
-    assert len(sent) == 1
+    # The kind reply, the answer from the content, then the name question again: never left hanging.
+    assert len(sent) == 3
+    assert sent[0].startswith("<b>Thank you for telling me how you're feeling.")
+    assert "own doctor" not in sent[1]
+    assert "name" not in sent[1].lower()
+    assert sent[2].startswith("Now, back to where we were:")
+    assert "name" in sent[2]
+    assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
+
+
+async def test_at_a_step_a_feeling_without_a_question_waits_for_the_step(bot: Harness):
+    sam = TgParent(316, "Sam")
+    await bot.say(sam, "/start")
+    assert len(texts(await bot.say(sam, "I feel like a terrible father"))) == 1
     assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
 
 

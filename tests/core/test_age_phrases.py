@@ -69,6 +69,14 @@ from bot.core.age_phrases import find_age, find_age_any_language
         # Prematurity is not the age.
         ("she was born at 34 weeks and is now 3 months", 3, "3 months"),
         ("born 6 weeks early, he is 10 weeks old", 2, "10 weeks"),
+        # An earlier event's age, then the age "now": the age now wins.
+        ("we adopted her at 11 months and she is 15 months now", 15, "1 year 3 months"),
+        ("came to live with us at 4 months, 9 months old now", 9, "9 months"),
+        # An occasion named by age is an age, even after "after" or "the".
+        ("any tips after the 8 month jabs?", 8, "8 months"),
+        ("worried before her 2 year check", 24, "2 years"),
+        # "after/before N months" at the end of a question, with no other age: the age asked about.
+        ("does she still need me at night after 10 months?", 10, "10 months"),
     ],
 )
 def test_find_age(text, months, label):
@@ -118,3 +126,14 @@ def test_an_age_in_another_language_is_read_with_its_half_year(text, months):
     found = find_age_any_language(text)
     assert found is not None
     assert found.months == months
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she has been clingy after 3 months of nursery",  # a duration, not an age
+        "after 2 weeks at nursery he still cries",
+    ],
+)
+def test_after_a_duration_is_not_an_age(text):
+    assert find_age(text) is None

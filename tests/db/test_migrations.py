@@ -31,6 +31,7 @@ MODEL_TABLES = {
     "deliveries",
     "announcements",
     "announcement_deliveries",
+    "undelivered_replies",
 }
 
 
@@ -49,7 +50,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0010"
+HEAD = "0011"
 
 
 def check(connection: Connection) -> None:

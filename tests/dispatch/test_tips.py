@@ -187,7 +187,8 @@ def test_goodbye_past_36_months_once_then_nothing() -> None:
     assert plan.item_id == FAREWELL_ITEM
     reply = render_tip(plan, LIB, delivery_id=1)
     assert "last one for Mia" in reply.text
-    assert reply.buttons == ()
+    # No feedback buttons (there is no tip); one to keep the details after the tips end.
+    assert [[b.data for b in row] for row in reply.buttons] == [[f"c:keepyes:{old.child_id}"]]
     done = ChildTipState(7, "Mia", dt.date(2023, 1, 15), None, None, True, TipHistory(), frozenset())
     assert plan_tip(done, TODAY, LIB) is None
     assert plan_tip(child(dt.date(2023, 2, 1)), TODAY, LIB) is not None  # 36 months: still tips

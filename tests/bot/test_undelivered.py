@@ -1,0 +1,92 @@
+"""A reply that could not be sent after its step was saved is stored, not kept in one process's memory: a
+restart (or another process) sends it with the parent's next message. Kept a few per chat, erased by
+/deletedata, in the export, and dropped by housekeeping after a week."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import housekeeping
+from bot.conversation.texts import SOMETHING_WRONG
+from db import undelivered
+from db.models import Parent, UndeliveredReply
+from db.privacy import export_parent
+from tests.bot.support import Harness, onboard, texts
+from tests.fake_telegram import Parent as TgParent
+
+
+async def kept(sessions: async_sessionmaker[AsyncSession], chat_id: int) -> list[UndeliveredReply]:
+    async with sessions() as s:
+        return await undelivered.for_chat(s, chat_id)
+
+
+async def test_a_reply_lost_before_a_restart_comes_with_the_next_message_after_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    sam = TgParent(981)
+    async with Harness(sessions) as first:
+        await first.say(sam, "/start")
+        first.api.fail(502, "Bad Gateway")  # Telegram away just as the next question goes out
+        assert await first.say(sam, "Mia") == []
+    (stored,) = await kept(sessions, 981)
+    assert stored.text.startswith("When was <b>Mia</b> born?")
+    async with Harness(sessions) as second:  # a new process on the same database
+        sent = texts(await second.say(sam, "hello?"))
+        assert sent[0].startswith("When was <b>Mia</b> born?")
+        assert SOMETHING_WRONG not in sent
+        assert len(sent) >= 2  # then the answer to "hello?" in the step they are in
+        assert await kept(sessions, 981) == []  # delivered: gone
+        assert texts(await second.say(sam, "15 March 2026"))[0].startswith("Was Mia born early")
+
+
+async def test_buttons_survive_the_store(bot: Harness) -> None:
+    sam = TgParent(982)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    bot.api.fail(502, "Bad Gateway")
+    assert await bot.say(sam, "15 March 2026") == []  # "Was Mia born early?" with Yes / No, lost
+    (again, *_) = await bot.say(sam, "hm")
+    assert again.text.startswith("Was Mia born early")
+    assert "No" in again.button_labels
+    assert texts(await bot.tap(sam, "No"))  # the stored button works like the original
+
+
+async def test_still_unreachable_keeps_them_and_at_most_five(bot: Harness) -> None:
+    sam = TgParent(983)
+    await bot.say(sam, "/start")
+    bot.api.fail(502, "Bad Gateway", times=100)
+    for word in ("Mia", "hello", "are you there", "hi", "?", "??"):
+        assert await bot.say(sam, word) == []
+    left = await kept(bot.sessions, 983)
+    assert len(left) == undelivered.MAX_PER_CHAT
+
+
+async def test_the_export_shows_them_and_deletedata_erases_them(bot: Harness) -> None:
+    sam = TgParent(984)
+    await onboard(bot, sam, name="Mia")
+    bot.api.fail(502, "Bad Gateway")
+    assert await bot.say(sam, "/children") == []  # the list of children (Mia) is left over
+    async with bot.sessions() as s:
+        parent_id = await s.scalar(select(Parent.id).where(Parent.chat_id == 984))
+        assert parent_id is not None
+        (row,) = (await export_parent(s, parent_id))["undelivered_replies"]
+    assert "Mia" in row["text"]
+    await bot.say(sam, "/deletedata")
+    await bot.tap(sam, "Yes, erase everything")
+    async with bot.sessions() as s:
+        rows = list(await s.scalars(select(UndeliveredReply)))
+    assert all("Mia" not in row.text for row in rows)
+
+
+async def test_housekeeping_drops_them_after_a_week(bot: Harness) -> None:
+    sam = TgParent(985)
+    await bot.say(sam, "/start")
+    bot.api.fail(502, "Bad Gateway")
+    await bot.say(sam, "Mia")
+    await housekeeping.sweep(bot.sessions, bot.clock.now + undelivered.KEEP_FOR - timedelta(hours=1))
+    assert len(await kept(bot.sessions, 985)) == 1
+    await housekeeping.sweep(bot.sessions, bot.clock.now + undelivered.KEEP_FOR + timedelta(hours=1))
+    assert await kept(bot.sessions, 985) == []
