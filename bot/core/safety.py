@@ -5,6 +5,9 @@ Every text a parent sends goes through :func:`check` before anything else. The p
 sentence, in the plain normalised text and with misspellings mended, after idioms and play are blanked out,
 and with a match just after a negation ("I'm not suicidal") not counting. Recall comes first: a negated
 crisis still counts as wellbeing, since a parent who says it at all deserves a kind word.
+
+:func:`assess` adds the sentence layer (``bot.core.safety_sentence``) for wordings no phrase has: it may
+raise an alarm the phrases missed, never lower one. :func:`check` is the phrases alone.
 """
 
 from __future__ import annotations
