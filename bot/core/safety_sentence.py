@@ -18,7 +18,7 @@ import threading
 from typing import Protocol
 
 from content.safety import SafetyError, SafetyKind
-from content.safety_sentence import SentenceLayer, Vector, default_sentence_layer
+from content.safety_sentence import MIN_WORDS, SentenceLayer, Vector, default_sentence_layer
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +66,14 @@ def _open() -> tuple[Embedder, SentenceLayer]:
 
 def raised(text: str) -> SafetyKind | None:
     """The kind of distress the sentence model reads in ``text``, or None (also when it is unavailable)."""
+    words = text.split()
+    if len(words) < MIN_WORDS:
+        return None
     loaded = _model()
     if loaded is None:
         return None
     model, layer = loaded
-    text = " ".join(text.split())[: layer.max_chars]
-    if not text:
-        return None
+    text = " ".join(words)[: layer.max_chars]
     with _embedding:
         vector = model.query(text)
     return layer.raised(vector)

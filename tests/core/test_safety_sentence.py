@@ -51,6 +51,8 @@ STAYS_QUIET = [
     "my toddler hits when he's angry, how do I handle it?",
     "how do I get my 10 month old to nap in the cot?",
 ]
+# Replies to the setup's questions: a child's name, a date, a city.
+SHORT_REPLIES = ["Will", "Hope", "Noah James", "Baby Leo", "15 March 2026", "London", "yes", "ok thanks"]
 
 
 @pytest.fixture
@@ -62,6 +64,16 @@ def layer_reset() -> Iterator[None]:
 @pytest.mark.parametrize("text", STAYS_QUIET)
 def test_ordinary_messages_with_dramatic_words_stay_ordinary(text: str):
     assert assess(text) is None
+
+
+def test_short_replies_are_left_to_the_phrases(layer_reset: None):
+    class Failing:
+        def query(self, texts: str) -> Vector:
+            raise AssertionError(f"the model was asked about {texts!r}")
+
+    safety_sentence.use(Failing())
+    for text in SHORT_REPLIES:
+        assert assess(text) is None
 
 
 @pytest.mark.parametrize(("text", "kinds"), LAYER_FINDS)
