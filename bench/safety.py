@@ -1,6 +1,7 @@
 """How the safety check does on its development sets, and how long it takes per message.
 
-Prints, per set, recall per kind and false alarms on ordinary questions, and the mean time per message; ends
+Prints, per set, recall per kind and false alarms on ordinary questions, for the phrases alone and with the
+sentence layer (bot/core/safety_sentence.py), the time per message (p50, p99) and the memory; ends
 with one JSON line. The sets: the phrasings in tests/core/safety_devset.py and every formerly held-out set
 (bench/eval/SAFETY.md says what each measured while it was unseen). The phrases have been tuned against all
 of them, so these figures say nothing about unseen phrasings. ``--misses SET`` lists what a set's messages got wrong; never use it, or this script, on a set kept for validation.
@@ -13,9 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
@@ -23,7 +25,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the development set lives with the tests
 
-from bot.core.safety import SafetyKind, check  # noqa: E402
+from bot.core import safety_sentence  # noqa: E402
+from bot.core.safety import SafetyKind, assess, check  # noqa: E402
 from tests.core import safety_devset as dev  # noqa: E402
 
 EVAL = ROOT / "bench" / "eval"
@@ -67,13 +70,16 @@ def sets() -> dict[str, Labelled]:
         "round2": load_yaml(EVAL / "safety_round2.yaml"),
         "round3": load_yaml(EVAL / "safety_round3.yaml"),
         "learned_val": load_yaml(EVAL / "safety_learned_val.yaml"),
+        "round4": load_yaml(EVAL / "safety_round4.yaml"),
+        "round4_dev_val": load_yaml(EVAL / "safety_round4_dev_val.yaml"),
+        "round5": load_yaml(EVAL / "safety_round5.yaml"),
     }
 
 
-def score(labelled: Labelled) -> dict[str, list[int] | int]:
+def score(labelled: Labelled, judge: Callable[[str], SafetyKind | None]) -> dict[str, list[int] | int]:
     figures: dict[str, list[int] | int] = {}
     for name, kind in KINDS.items():
-        mine = [(text, got) for text, expected in labelled if expected is kind for got in [check(text)]]
+        mine = [(text, got) for text, expected in labelled if expected is kind for got in [judge(text)]]
         right = sum(recognised(kind, got) for _text, got in mine)
         figures["ordinary" if kind is None else name] = [right, len(mine)]
         if kind is SafetyKind.WELLBEING:
@@ -85,9 +91,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--misses",
-        choices=["dev", "round1", "fresh", "round2", "round3", "learned_val"],
+        choices=[
+            "dev",
+            "round1",
+            "fresh",
+            "round2",
+            "round3",
+            "learned_val",
+            "round4",
+            "round4_dev_val",
+            "round5",
+        ],
         help="list the messages a set gets wrong",
     )
+    parser.add_argument("--phrases-only", action="store_true", help="measure the phrases without the layer")
     args = parser.parse_args(argv)
     labelled_sets = sets()
     if args.misses:
@@ -96,23 +113,52 @@ def main(argv: Sequence[str] | None = None) -> None:
             if not recognised(expected, got):
                 print(f"{name_of(expected):10} got {name_of(got):10} {text}")
         return
-    check("warm up")
-    figures: dict[str, object] = {}
-    for name, labelled in labelled_sets.items():
-        scored = score(labelled)
-        figures[name] = scored
+    report: dict[str, object] = {}
+    judges = {"phrases": check} if args.phrases_only else {"phrases": check, "phrases+layer": assess}
+    memory_before = rss_mb()
+    loaded = args.phrases_only or safety_sentence.load()
+    report["rss_mb_before_layer"] = memory_before
+    report["rss_mb_after_layer"] = rss_mb()
+    report["layer_loaded"] = loaded
+    for label, judge in judges.items():
+        judge("warm up")
+        figures: dict[str, object] = {}
+        for name, labelled in labelled_sets.items():
+            scored = score(labelled, judge)
+            figures[name] = scored
+            print(
+                label,
+                name,
+                " ".join(
+                    f"{k} {v[0]}/{v[1]}" if isinstance(v, list) else f"{k} {v}" for k, v in scored.items()
+                ),
+            )
+        # The time per message (the sets again, one at a time: what a parent's message waits for).
+        timings = []
+        for labelled in labelled_sets.values():
+            for text, _ in labelled:
+                started = time.perf_counter()
+                judge(text)
+                timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p50, p99 = timings[len(timings) // 2], timings[int(len(timings) * 0.99)]
         print(
-            name,
-            " ".join(f"{k} {v[0]}/{v[1]}" if isinstance(v, list) else f"{k} {v}" for k, v in scored.items()),
+            f"{label}: p50 {p50:.2f} ms, p99 {p99:.2f} ms, mean {statistics.fmean(timings):.2f} ms per message"
         )
-    texts = [text for labelled in labelled_sets.values() for text, _ in labelled]
-    started = time.perf_counter()
-    for text in texts:
-        check(text)
-    per_message_ms = (time.perf_counter() - started) / len(texts) * 1000
-    print(f"{per_message_ms:.2f} ms per message ({len(texts)} messages)")
-    figures["ms_per_message"] = round(per_message_ms, 2)
-    print(json.dumps(figures))
+        figures["ms_p50"], figures["ms_p99"] = round(p50, 2), round(p99, 2)
+        report[label] = figures
+    print(f"memory: {memory_before} MB before the sentence layer, {rss_mb()} MB after using it")
+    report["rss_mb_end"] = rss_mb()
+    print(json.dumps(report))
+
+
+def rss_mb() -> int:
+    """The process's resident memory (Linux), in MB; 0 where /proc is not there."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    return int(status.split("VmRSS:")[1].split()[0]) // 1024
 
 
 if __name__ == "__main__":

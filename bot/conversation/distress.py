@@ -8,6 +8,7 @@ were that day, so a repeat is worded differently.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 
@@ -15,10 +16,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.clean import clean_text
 from bot.conversation.outcome import Env, Outcome, Who
+from bot.core import safety_sentence
 from bot.core.reply import Reply
-from bot.core.safety import SafetyKind, check
+from bot.core.safety import SafetyKind, read
 from bot.core.safety_reply import reply_for
 from db import families
+
+
+async def recognise(text: str) -> SafetyKind | None:
+    """``bot.core.safety.assess`` for the event loop: the phrases here (about a millisecond), the sentence
+    model in a worker thread (tens of milliseconds, in C with the GIL released), so other chats go on."""
+    reading = read(text)
+    if reading.settled:
+        return reading.kind
+    return reading.with_layer(await asyncio.to_thread(safety_sentence.raised, text))
 
 
 async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind, now: datetime) -> Outcome:
@@ -29,11 +40,11 @@ async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind,
     return Outcome([Reply(reply.text)], safety=kind)
 
 
-def reply_without_database(env: Env, text: str) -> Outcome | None:
+async def reply_without_database(env: Env, text: str) -> Outcome | None:
     """The reply to distress in ``text`` when serving it failed (the database locked or away, a bug): the
     words of a first reply, needing nothing stored, so a parent in distress is never told only that
     something went wrong. None for an ordinary message."""
-    kind = check(clean_text(text))
+    kind = await recognise(clean_text(text))
     if kind is None:
         return None
     reply = reply_for(kind, support=env.support, library=env.library, repeat=0)

@@ -13,13 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import account, asking, child_steps, children, detours, setup_steps, turned_down
 from bot.conversation.clean import clean_text, clean_who
-from bot.conversation.distress import answer_distress, question_in
+from bot.conversation.distress import answer_distress, question_in, recognise
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import FOR_ANOTHER_BOT, NEED_START, about, help_text, privacy
 from bot.conversation.turn import Turn, parse_id
-from bot.core import safety
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
 from db import deliveries, families
@@ -98,7 +97,7 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime)
     if text.startswith("/"):
         return await on_command(s, env, who, text, now)
     # Distress first, whoever writes and whatever step they are at: before /start, paused or stopped too.
-    kind = safety.check(text)
+    kind = await recognise(text)
     if kind is not None:
         outcome = await answer_distress(s, env, who, kind, now)
         if kind is SafetyKind.WELLBEING:

@@ -27,6 +27,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from bot.core.language import is_english_word
 from bot.core.semantic import SemanticIndex, semantic_index
+from bot.core.text import osa_distance
 from content import Item, Library
 from content.lexicon import (
     AgeHint,
@@ -350,7 +351,7 @@ class Index:
             best: tuple[int, int, str] | None = None
             for variant in _deletes(word, budget):
                 for candidate in self._deletes.get(variant, ()):
-                    distance = _osa_distance(word, candidate)
+                    distance = osa_distance(word, candidate)
                     if distance <= budget:
                         rank = (distance, candidate[0] != word[0], candidate)
                         if best is None or rank < best:
@@ -689,21 +690,6 @@ def _deletes(word: str, distance: int) -> set[str]:
         for positions in combinations(range(len(word)), n):
             found.add("".join(c for i, c in enumerate(word) if i not in positions))
     return found
-
-
-def _osa_distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of neighbours as one edit ("anxeity" -> "anxiety")."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
 
 
 _INDEXES: dict[int, tuple[weakref.ref[Library], Lexicon, Index]] = {}

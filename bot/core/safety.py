@@ -5,16 +5,22 @@ Every text a parent sends goes through :func:`check` before anything else. The p
 sentence, in the plain normalised text and with misspellings mended, after idioms and play are blanked out,
 and with a match just after a negation ("I'm not suicidal") not counting. Recall comes first: a negated
 crisis still counts as wellbeing, since a parent who says it at all deserves a kind word.
+
+:func:`assess` adds the sentence layer (``bot.core.safety_sentence``) for wordings no phrase has: it may
+raise an alarm the phrases missed, never lower one. :func:`check` is the phrases alone.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from bot.core import safety_sentence
+from bot.core.text import osa_distance
 from content.safety import Rule, SafetyKind, SafetyPhrases, default_safety, normalise
 
-__all__ = ["SafetyKind", "check"]
+__all__ = ["Reading", "SafetyKind", "assess", "check", "read"]
 
 # Telegram's longest message; anything longer is not a parent typing, and is checked up to here.
 MAX_CHECKED_CHARS = 4096
@@ -28,30 +34,68 @@ _mended: dict[tuple[int, str], str] = {}
 
 
 def check(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind | None:
-    """The most urgent kind of distress in ``text``, or None for an ordinary message."""
+    """The most urgent kind of distress the phrases find in ``text``, or None for an ordinary message."""
+    return read(text, phrases).kind
+
+
+def assess(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind | None:
+    """The phrases, then the sentence layer: the most urgent kind either finds, or None.
+
+    The layer is not asked when the phrases already found a crisis, nor when they saw the message's
+    alarming words but judged them harmless (an idiom or play, a negation, a context that rules them
+    out): there the phrases know better than a model that reads the words' meaning as a whole. On the
+    event loop, ask :func:`read` here and the layer in a worker thread (``bot.conversation.distress``).
+    """
+    reading = read(text, phrases)
+    return reading.kind if reading.settled else reading.with_layer(safety_sentence.raised(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the phrases found; ``excused``: alarming words were seen but judged harmless (an idiom or
+    play blanked out, a negation, an ``unless`` context)."""
+
+    kind: SafetyKind | None
+    excused: bool
+
+    @property
+    def settled(self) -> bool:
+        """Whether the sentence layer has nothing to add (a crisis found, or alarming words excused)."""
+        return self.kind is SafetyKind.CRISIS or self.excused
+
+    def with_layer(self, learned: SafetyKind | None) -> SafetyKind | None:
+        """The more urgent of the phrases' kind and the layer's."""
+        kinds = [kind for kind in (self.kind, learned) if kind is not None]
+        return min(kinds, key=_RANK.__getitem__) if kinds else None
+
+
+def read(text: str, phrases: SafetyPhrases | None = None) -> Reading:
     phrases = phrases or default_safety()
     found: set[SafetyKind] = set()
     negated_crisis = False
     text = text[:MAX_CHECKED_CHARS]
     plain = normalise(text)
     context = f"{plain} ~ {mend(plain, phrases)}"
+    excused = any(pattern.search(context) for pattern in phrases.not_alarms)
     for variant in _variants(text, phrases):
         for rule in phrases.rules:
             if any(_RANK[kind] <= _RANK[rule.kind] for kind in found):
                 continue  # this kind, or a more urgent one, is already found
             for match in rule.regex.finditer(variant):
                 if not _applies(rule, context):
+                    excused |= _ruled_out(rule, context)
                     break
                 if _negated(variant, match.start(), phrases):
                     negated_crisis |= rule.kind is SafetyKind.CRISIS
+                    excused = True
                     continue
                 found.add(rule.kind)
                 break
         if SafetyKind.CRISIS in found:
             break
     if found:
-        return min(found, key=_RANK.__getitem__)
-    return SafetyKind.WELLBEING if negated_crisis else None
+        return Reading(min(found, key=_RANK.__getitem__), excused)
+    return Reading(SafetyKind.WELLBEING if negated_crisis else None, excused)
 
 
 _RANK = {kind: rank for rank, kind in enumerate(SafetyKind)}
@@ -75,6 +119,10 @@ def _applies(rule: Rule, context: str) -> bool:
     if rule.when and not any(pattern.search(context) for pattern in rule.when):
         return False
     return not any(pattern.search(context) for pattern in rule.unless)
+
+
+def _ruled_out(rule: Rule, context: str) -> bool:
+    return any(pattern.search(context) for pattern in rule.unless)
 
 
 def _without_idioms(text: str, phrases: SafetyPhrases) -> str:
@@ -121,18 +169,3 @@ def _mend_word(word: str, phrases: SafetyPhrases) -> str:
         _mended.clear()
     _mended[key] = best[1] if best else word
     return _mended[key]
-
-
-def osa_distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of neighbours as one edit ("siezure" -> "seizure")."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]

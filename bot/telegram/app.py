@@ -189,7 +189,9 @@ class Handlers:
             await _answer_press(update.callback_query, None)  # may have been answered before the failure
         message = update.effective_message
         distress = (
-            reply_without_database(self.env, message.text) if message is not None and message.text else None
+            await reply_without_database(self.env, message.text)
+            if message is not None and message.text
+            else None
         )
         try:
             if chat is not None and chat.type == ChatType.PRIVATE and distress is not None:
