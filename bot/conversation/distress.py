@@ -32,6 +32,12 @@ async def recognise(text: str) -> SafetyKind | None:
     return reading.with_layer(await asyncio.to_thread(safety_sentence.raised, text))
 
 
+def urgent_by_phrases(text: str) -> bool:
+    """Whether the phrases alone (about a millisecond, no model) find a crisis or an emergency in ``text``:
+    the transport lets such a message past any queue of questions waiting to be worked out."""
+    return read(clean_text(text)).kind in (SafetyKind.CRISIS, SafetyKind.EMERGENCY)
+
+
 async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind, now: datetime) -> Outcome:
     """The reply to distress of ``kind``; before /start (no row yet) every reply is a first one."""
     parent = await families.get_parent(s, who.chat_id)

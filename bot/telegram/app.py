@@ -35,7 +35,7 @@ from bot.app.config import Settings
 from bot.app.failures import OUTAGES, RepeatedFailures
 from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
-from bot.conversation.distress import reply_without_database
+from bot.conversation.distress import reply_without_database, urgent_by_phrases
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
@@ -91,9 +91,16 @@ class Handlers:
         app.add_error_handler(self.error)
 
     async def _serve(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, call: Call, query: CallbackQuery | None = None
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        call: Call,
+        query: CallbackQuery | None = None,
+        *,
+        urgent: bool = False,
     ) -> None:
-        """Serve the update; once committed, answer the button (before the replies go out)."""
+        """Serve the update; once committed, answer the button (before the replies go out). An ``urgent``
+        update (a crisis or an emergency in the phrases) does not queue behind questions being worked out."""
         started = time.perf_counter()
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
@@ -104,6 +111,8 @@ class Handlers:
                 await _drop_buttons(query)
 
         async def think(s: AsyncSession) -> Outcome:
+            if urgent:
+                return await call(s, env, now)
             async with self.thinking:
                 return await call(s, env, now)
 
@@ -128,7 +137,10 @@ class Handlers:
         metrics.update_handled(UpdateKind.COMMAND if text.startswith("/") else UpdateKind.MESSAGE)
         who = self._who(update)
         await self._serve(
-            context, who.chat_id, lambda s, env, now: conversation.on_text(s, env, who, text, now)
+            context,
+            who.chat_id,
+            lambda s, env, now: conversation.on_text(s, env, who, text, now),
+            urgent=urgent_by_phrases(text),
         )
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

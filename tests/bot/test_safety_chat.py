@@ -3,6 +3,7 @@ the operator's support text verbatim, the emergency number, repeats worded diffe
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from datetime import timedelta
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import RetryAfter
-from telegram.ext import AIORateLimiter
+from telegram.ext import AIORateLimiter, MessageHandler
 
 from bot import conversation
 from bot.app import housekeeping
@@ -20,6 +21,7 @@ from bot.conversation import Env, Who
 from bot.core.answers import listed_text
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
+from bot.telegram.app import Handlers
 from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.sender import TelegramSender
 from content import default_library
@@ -234,6 +236,31 @@ async def test_crisis_and_emergency_replies_skip_our_rate_limiter(bot: Harness):
     # An ordinary reply waits in the queue (here: is held back for good, so it is not sent).
     assert texts(await bot.say(sam, "hello")) == []
     assert held.held >= 1
+
+
+async def test_a_crisis_does_not_queue_behind_questions_being_worked_out(bot: Harness):
+    """Questions wait their turn to be worked out (the sentence model takes tens of milliseconds each); a
+    crisis or an emergency the phrases see goes straight through, however many are waiting."""
+    handlers = next(
+        cast(Handlers, getattr(handler.callback, "__self__", None))
+        for group in bot.app.handlers.values()
+        for handler in group
+        if isinstance(handler, MessageHandler)
+    )
+    slots = 0
+    while not handlers.thinking.locked():
+        await handlers.thinking.acquire()  # every slot busy with someone's question
+        slots += 1
+    try:
+        sam = TgParent(317, "Sam")
+        sent = await asyncio.wait_for(bot.say(sam, "I want to end it all"), timeout=30)
+        assert texts(sent)[0].startswith(CRISIS_START)
+        sent = await asyncio.wait_for(bot.say(sam, "he's having a fit"), timeout=30)
+        assert texts(sent)[0].startswith("<b>Call your local emergency number")
+    finally:
+        for _ in range(slots):
+            handlers.thinking.release()
+    assert texts(await bot.say(sam, "what's normal at 10 months?"))  # questions go on once slots are free
 
 
 async def test_an_urgent_reply_waits_out_telegrams_own_flood_answer():
