@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,10 +33,26 @@ async def recognise(text: str) -> SafetyKind | None:
     return reading.with_layer(await asyncio.to_thread(safety_sentence.raised, text))
 
 
-def urgent_by_phrases(text: str) -> bool:
-    """Whether the phrases alone (about a millisecond, no model) find a crisis or an emergency in ``text``:
-    the transport lets such a message past any queue of questions waiting to be worked out."""
-    return read(clean_text(text)).kind in (SafetyKind.CRISIS, SafetyKind.EMERGENCY)
+@dataclass(frozen=True)
+class Heard:
+    """A parent's message, cleaned, with the distress found in it (None: ordinary, or a command)."""
+
+    text: str
+    kind: SafetyKind | None
+
+    @property
+    def urgent(self) -> bool:
+        """A crisis or an emergency: it goes past every queue of ordinary messages."""
+        return self.kind in (SafetyKind.CRISIS, SafetyKind.EMERGENCY)
+
+
+async def hear(text: str) -> Heard:
+    """Clean ``text`` and check it for distress, before any database work: the sentence model can take tens
+    of milliseconds, and a burst of messages must not hold database connections while it reads them (a
+    crisis the phrases see at once would wait behind them)."""
+    text = clean_text(text).strip()
+    kind = await recognise(text) if text and not text.startswith("/") else None
+    return Heard(text, kind)
 
 
 async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind, now: datetime) -> Outcome:

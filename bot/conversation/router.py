@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation import account, asking, child_steps, children, detours, setup_steps, turned_down
 from bot.conversation.clean import clean_text, clean_who
-from bot.conversation.distress import answer_distress, question_in, recognise
+from bot.conversation.distress import Heard, answer_distress, hear, question_in
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
@@ -90,14 +90,17 @@ async def _turn(s: AsyncSession, env: Env, who: Who, now: datetime) -> Turn | No
     return Turn(s, env, parent, now)
 
 
-async def on_text(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> Outcome:
-    who, text = clean_who(who), clean_text(text).strip()
+async def on_text(s: AsyncSession, env: Env, who: Who, text: str | Heard, now: datetime) -> Outcome:
+    """A parent's message; ``text`` already :func:`hear`-d by the transport (outside its database session),
+    or raw."""
+    heard = text if isinstance(text, Heard) else await hear(text)
+    who, text = clean_who(who), heard.text
     if not text:
         return Outcome()
     if text.startswith("/"):
         return await on_command(s, env, who, text, now)
     # Distress first, whoever writes and whatever step they are at: before /start, paused or stopped too.
-    kind = await recognise(text)
+    kind = heard.kind
     if kind is not None:
         outcome = await answer_distress(s, env, who, kind, now)
         if kind is SafetyKind.WELLBEING:

@@ -35,7 +35,7 @@ from bot.app.config import Settings
 from bot.app.failures import OUTAGES, RepeatedFailures
 from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
-from bot.conversation.distress import reply_without_database, urgent_by_phrases
+from bot.conversation.distress import reply_without_database
 from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
@@ -100,7 +100,7 @@ class Handlers:
         urgent: bool = False,
     ) -> None:
         """Serve the update; once committed, answer the button (before the replies go out). An ``urgent``
-        update (a crisis or an emergency in the phrases) does not queue behind questions being worked out."""
+        update (a crisis or an emergency) does not queue behind questions being worked out."""
         started = time.perf_counter()
         now = self.clock()
         env = replace(self.env, bot_username=context.bot.username)
@@ -136,11 +136,12 @@ class Handlers:
         text = message.text
         metrics.update_handled(UpdateKind.COMMAND if text.startswith("/") else UpdateKind.MESSAGE)
         who = self._who(update)
+        heard = await conversation.hear(text)  # before a database connection is taken
         await self._serve(
             context,
             who.chat_id,
-            lambda s, env, now: conversation.on_text(s, env, who, text, now),
-            urgent=urgent_by_phrases(text),
+            lambda s, env, now: conversation.on_text(s, env, who, heard, now),
+            urgent=heard.urgent,
         )
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
