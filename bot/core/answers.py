@@ -231,7 +231,10 @@ def _answer_part(
     scored = index.scored(query)
     by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
     explained = max((index.explained(s, query) for s in by_words), default=0.0)
-    if not scored or (query.out_of_scope and explained < query.out_of_scope_words):
+    # The content answers when one of its best items explains at least as much of the question as the
+    # uncovered subjects it leaves (a tie goes to the content).
+    answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in by_words)
+    if not scored or (query.out_of_scope and not answers_it):
         return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
     if explained <= 0:
         return refuse(_not_found(library))  # "flaps his hands": one shared word is no answer
