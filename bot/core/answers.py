@@ -558,6 +558,46 @@ _SMALL_TALK_FILLER = frozenset(
         "ah",
         "and",
         "too",
+        # "that's really reassuring", "what a relief", "i appreciate it"
+        "s",
+        "was",
+        "i",
+        "makes",
+        "made",
+        "my",
+        "day",
+        "to",
+        "hear",
+        "know",
+        "good",
+    }
+)
+# Praise of an answer is thanks: "that's really reassuring 🙂", "super useful", "what a relief".
+_PRAISE = frozenset(
+    {
+        "reassuring",
+        "reassured",
+        "reassurance",
+        "useful",
+        "amazing",
+        "wonderful",
+        "fantastic",
+        "excellent",
+        "brilliant",
+        "lovely",
+        "kind",
+        "appreciated",
+        "appreciate",
+        "comforting",
+        "relief",
+        "relieved",
+        "informative",
+        "interesting",
+        "super",
+        "sense",
+        "glad",
+        "awesome",
+        "nice",
     }
 )
 _THANKS = frozenset(
@@ -575,9 +615,9 @@ def _small_talk(question: str, index: Index) -> str | None:
     if not found:
         return "ok" if question.strip() and not re.search(r"\d", question) else None
     vocabulary = index.small_talk_words
-    if not all(w in vocabulary or w in _SMALL_TALK_FILLER for w in found):
+    if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
         return None
-    if any(w in _THANKS for w in found):
+    if any(w in _THANKS or w in _PRAISE for w in found):
         return "thanks"
     if any(w in _GREETING for w in found):
         return "greeting"

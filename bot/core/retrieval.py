@@ -561,7 +561,8 @@ class Index:
             asked.update(taken)
             first = split_words(after)[:1]
             if taken and first and self.stem(self.correct(first[0])) == taken[0] and taken[0] in self._postings:
-                taken = taken[1:]  # "how do I *talk* to her": what the parent does, as the content says it
+                # "how do I *talk* to a baby who can't talk back": what the parent does, as the content says it
+                taken = [stem for stem in taken if stem != taken[0]]
             focus.update(taken)
         for match in _REQUEST_AFTER.finditer(text):
             before = _CLAUSES.split(text[: match.start()])[-1]
