@@ -566,7 +566,6 @@ _SMALL_TALK_FILLER = frozenset(
         "made",
         "my",
         "day",
-        "to",
         "hear",
         "know",
         "good",

@@ -433,7 +433,7 @@ class Index:
         stems = Counter(t.stem for t in tokens)
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
         frames = self._pairs_and_focus(plain)
-        pairs, focus, sequence = frames.pairs, frames.focus, frames.sequence
+        pairs, sequence = frames.pairs, frames.sequence
         synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence)
         if PLAYTHINGS.intersection(typed):
             outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
@@ -560,7 +560,12 @@ class Index:
             taken = self._frame_words(after)
             asked.update(taken)
             first = split_words(after)[:1]
-            if taken and first and self.stem(self.correct(first[0])) == taken[0] and taken[0] in self._postings:
+            if (
+                taken
+                and first
+                and self.stem(self.correct(first[0])) == taken[0]
+                and taken[0] in self._postings
+            ):
                 # "how do I *talk* to a baby who can't talk back": what the parent does, as the content says it
                 taken = [stem for stem in taken if stem != taken[0]]
             focus.update(taken)
@@ -594,7 +599,7 @@ class Index:
                 or word in self.lexicon.generic
                 or word in self._hints
             ):
-                if skip or not taken and word in self.lexicon.generic:
+                if skip or (not taken and word in self.lexicon.generic):
                     continue  # "when do babies start sitting up": the frame points past "babies"
                 break
             taken.append(self.stem(word))
