@@ -189,6 +189,7 @@ class _Frames:
     asked: frozenset[str]  # those a frame asks about directly ("is that a ...", "how do I ...")
     context: frozenset[str]  # stems said only in a "when / while" clause
     practice: frozenset[str]  # stems only a "does <practice> ..." frame points at
+    literal: list[str]  # every word's stem in order, stopwords too, "|" between clauses
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,7 +360,12 @@ class Index:
                     )
                 number = len(self._phrases)
                 modifiers = tuple(stem for stem, _ in bag if stem in self._modifier_stems)
+                # An uncovered subject's phrase of several words that leaves a single content word is said
+                # word for word, stopwords too: "throwing up" is never "throws food ... up", "first words"
+                # never just "words".
                 sequence = tuple(self._content_stems(phrase))
+                if out_of_scope is not None and len(sequence) == 1 and len(words(phrase)) > 1:
+                    sequence = ("=", *(self.stem(w) for w in words(phrase)))
                 self._phrases.append(
                     _Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept, modifiers, sequence)
                 )
@@ -434,7 +440,7 @@ class Index:
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
         frames = self._pairs_and_focus(plain)
         pairs, sequence = frames.pairs, frames.sequence
-        synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence)
+        synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence, frames.literal)
         if PLAYTHINGS.intersection(typed):
             outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
         terms: dict[str, float] = {}
@@ -526,6 +532,7 @@ class Index:
         focus: set[str] = set()
         asked: set[str] = set()  # what "is that a ... / could it be ... / how do I ..." asks about
         sequence: list[str] = []  # the question's stems in order, "|" between clauses
+        literal: list[str] = []  # every word's stem in order, stopwords too
         in_context: set[str] = set()
         in_main: set[str] = set()
         stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
@@ -533,6 +540,7 @@ class Index:
         for clause in _CLAUSES.split(text):
             pending: list[str] = []
             sequence.append("|")
+            literal.append("|")
             context = False
             for raw in split_words(clause):
                 word = self.correct(raw)
@@ -549,6 +557,7 @@ class Index:
                     pending = []
                     sequence.append(stem)
                     (in_context if context else in_main).add(stem)
+                literal.append(self.stem(word))
         for match in _FOCUS_FRAME.finditer(text):
             ask = bool(_ASK_FRAME.fullmatch(match.group()))
             for stem in self._frame_words(text[match.end() :]):
@@ -558,15 +567,16 @@ class Index:
         for match in _HOW_FRAME.finditer(text):
             after = text[match.end() :]
             taken = self._frame_words(after)
-            asked.update(taken)
             first = split_words(after)[:1]
             if (
                 taken
                 and first
                 and self.stem(self.correct(first[0])) == taken[0]
-                and taken[0] in self._postings
+                and (taken[0] in self._postings or taken[0] in self._phrasing_idf)
             ):
-                # "how do I *talk* to a baby who can't talk back": what the parent does, as the content says it
+                # "how do I *talk* to a baby who can't talk back": what the parent does, as the content says
+                # it, is what is asked; "how do I get him to *stay in bed*" asks for what the child does.
+                asked.add(taken[0])
                 taken = [stem for stem in taken if stem != taken[0]]
             focus.update(taken)
         for match in _REQUEST_AFTER.finditer(text):
@@ -583,6 +593,7 @@ class Index:
             frozenset(asked),
             frozenset(in_context - in_main),
             frozenset(practice),
+            literal,
         )
 
     def _frame_words(self, after: str, *, skip: bool = True) -> list[str]:
@@ -612,6 +623,7 @@ class Index:
         available: Counter[str],
         pairs: frozenset[tuple[str, str]] = frozenset(),
         sequence: list[str] | None = None,
+        literal: list[str] | None = None,
     ) -> tuple[list[int], list[int], list[int]]:
         """Greedy, longest phrase first; a word is used by one phrase at most, and a modifier in a phrase
         must sit right before another of its words (``pairs``).
@@ -629,7 +641,11 @@ class Index:
                 phrase.out_of_scope is not None
                 and sequence is not None
                 and len(phrase.sequence) > 1
-                and not _contains(sequence, list(phrase.sequence))
+                and not (
+                    _contains(literal or [], list(phrase.sequence[1:]))
+                    if phrase.sequence[0] == "="
+                    else _contains(sequence, list(phrase.sequence))
+                )
             ):
                 continue
             if phrase.modifiers and not all(

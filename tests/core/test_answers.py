@@ -563,7 +563,7 @@ def test_the_subject_asked_about_decides_an_uncovered_question(question):
             {"sa-21-36-empathy", "sa-21-36-communications"},
         ),
         (
-            "how do I chat to a baby that can't talk yet? 5 months",
+            "how should I speak to my 5 month old when he can't talk back?",
             {"sa-0-9-hold-cuddle", "sa-0-9-responsive-care", "sa-0-9-follow-cues"},
         ),
         # a behaviour in plain words, with an incidental word of an uncovered subject
@@ -589,3 +589,10 @@ def test_explaining_a_behaviour_to_someone_asks_why():
     assert result.scope is Scope.IN
     assert result.items[0].kind is not Kind.STRATEGY  # what is going on, not ways to help
     assert not result.text.startswith("Ways to help")
+
+
+def test_a_phrase_of_an_uncovered_subject_is_said_whole():
+    # "throwing up" is illness, but "throws food ... up" is not; "first words" is not every "words"
+    assert ask("she throws food down and looks at me to see my reaction, why? 11 months").scope is Scope.IN
+    assert ask("my 2 year old uses words to tell me how she feels now").scope is Scope.IN
+    assert ask("he keeps throwing up after his milk").scope is Scope.OUT
