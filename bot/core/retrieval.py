@@ -100,8 +100,12 @@ _SUBJECT_FRAME = re.compile(
     r"(?!(?:she|he|it|they|i|you|we|my|our|his|her|your|their|this|that|these|those|there|baby|babies|kids?"
     r"|child|children|toddlers?|ds|dd|lo|son|daughter|anyone|everyone|someone)\b)"
 )
+# A question about an effect on the bond ("..., will it affect our bond?", "is X bad for attachment"): the
+# uncovered subject it names is the practice asked about, as with _SUBJECT_FRAME.
+_EFFECT = re.compile(r"\b(?:affects?|affecting|impacts?|harms?|damages?|bad\s+for|good\s+for)\b")
 # Words after these, to the end of the clause, set the scene ("while I'm feeding her", "when she has
 # accidents"): an uncovered subject said only there weighs CONTEXT_WEIGHT.
+_EFFECT_ALL = "*"  # in ``practice``: every word of an uncovered subject is the practice
 _CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during"})
 CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
@@ -144,6 +148,9 @@ class Query:
     subject_weights: tuple[tuple[str, float], ...] = ()
     practice: frozenset[str] = frozenset()
     subject_phrases: tuple[frozenset[str], ...] = ()  # the uncovered subjects' phrases said, as stems
+    effect: frozenset[str] = (
+        frozenset()
+    )  # "affect", "harm", "bad for": a frame, not what the content explains
 
     @property
     def topical(self) -> bool:
@@ -190,6 +197,7 @@ class _Frames:
     context: frozenset[str]  # stems said only in a "when / while" clause
     practice: frozenset[str]  # stems only a "does <practice> ..." frame points at
     literal: list[str]  # every word's stem in order, stopwords too, "|" between clauses
+    effect: frozenset[str]  # the stems of an effect frame ("affect", "harm", "bad for")
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,6 +499,7 @@ class Index:
             subject_weights=tuple(sorted(weights.items())),
             practice=frames.practice,
             subject_phrases=tuple(dict.fromkeys(self._phrase_stems(n) for n in outside)),
+            effect=frames.effect,
         )
 
     def _intent(self, typed: list[str]) -> tuple[Intent | None, set[int]]:
@@ -510,7 +519,7 @@ class Index:
         """How much one word of an uncovered subject counts against the content: double where a question
         frame points at it (it is what is asked), half when it only sets the scene ("while I'm feeding her")
         or is a modifier ("can't"); said several times, it still counts once."""
-        if stem in frames.focus:
+        if stem in frames.focus or _EFFECT_ALL in frames.practice:
             return FOCUS_WEIGHT
         weight = GENERIC_WEIGHT if stem in self._modifier_stems else 1.0
         return weight * (CONTEXT_WEIGHT if stem in frames.context else 1.0)
@@ -585,6 +594,9 @@ class Index:
         practice: set[str] = set()
         for match in _SUBJECT_FRAME.finditer(text):
             practice.update(self._frame_words(text[match.end() :], skip=False))
+        effect = {self.stem(w) for m in _EFFECT.finditer(text) for w in split_words(m.group())}
+        if effect:
+            practice.add(_EFFECT_ALL)
         practice -= focus
         return _Frames(
             frozenset(pairs),
@@ -594,6 +606,7 @@ class Index:
             frozenset(in_context - in_main),
             frozenset(practice),
             literal,
+            frozenset(effect),
         )
 
     def _frame_words(self, after: str, *, skip: bool = True) -> list[str]:
@@ -739,13 +752,19 @@ class Index:
         uncovered subject claimed counts only when a phrasing, concept or synonym explains it ("feeds her
         doll"), not when the item's text merely shares it ("crawl" in the secure-base background)."""
         stems = scored.strong | (scored.stems - query.out_of_scope_stems)
+        if query.out_of_scope:
+            stems -= query.effect  # "will it *damage* our bond": the frame of the question, not its subject
         if stems <= query.out_of_scope_stems:
             return 0.0  # "only feeds well for me": an item sharing just the uncovered word explains nothing
         # A content word a question frame points at ("is that a *comfort* thing?") is what is asked, as an
         # uncovered subject's word is when a frame points at it: it weighs the same FOCUS_WEIGHT.
         return sum(
             (GENERIC_WEIGHT if stem in self._generic else 1.0)
-            * (FOCUS_WEIGHT if stem in query.asked and stem not in query.out_of_scope_stems else 1.0)
+            * (
+                FOCUS_WEIGHT
+                if stem in query.asked and stem not in query.out_of_scope_stems and not query.effect
+                else 1.0
+            )
             for stem in stems
         )
 
@@ -756,7 +775,8 @@ class Index:
         then the content covers that side of it, and the practice counts once."""
         covered = any(bag <= scored.strong for bag in query.subject_phrases)
         return sum(
-            1.0 if covered and stem in query.practice else weight for stem, weight in query.subject_weights
+            1.0 if covered and (stem in query.practice or _EFFECT_ALL in query.practice) else weight
+            for stem, weight in query.subject_weights
         )
 
     def rank(self, query: Query) -> list[tuple[Item, float]]:

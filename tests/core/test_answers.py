@@ -596,3 +596,10 @@ def test_a_phrase_of_an_uncovered_subject_is_said_whole():
     assert ask("she throws food down and looks at me to see my reaction, why? 11 months").scope is Scope.IN
     assert ask("my 2 year old uses words to tell me how she feels now").scope is Scope.IN
     assert ask("he keeps throwing up after his milk").scope is Scope.OUT
+
+
+def test_an_effect_on_the_bond_of_an_uncovered_practice_is_about_the_practice():
+    assert ask("we've started night weaning, could it harm our bond?").scope is Scope.OUT
+    assert (
+        ask("does formula instead of breast milk affect bonding?").scope is Scope.IN
+    )  # feeding time is covered
