@@ -111,7 +111,9 @@ CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
 # words it points at are the subject of the question, whether the content covers them or not.
 _ASK_FRAME = re.compile(r"(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?")
-_FOCUS_STOP = frozenset({"when", "whenever", "while", "if", "because", "after", "before", "since", "unless"})
+_FOCUS_STOP = frozenset(
+    {"when", "whenever", "while", "during", "if", "because", "after", "before", "since", "unless"}
+)
 # What a child does to a toy is play, not the uncovered subject: "feeds her doll", "puts teddy to sleep", "gives
 # her toy dog a nappy change" are pretend play (the guidance's own example), so these subjects do not count.
 PLAYTHINGS = frozenset(
@@ -368,11 +370,11 @@ class Index:
                     )
                 number = len(self._phrases)
                 modifiers = tuple(stem for stem, _ in bag if stem in self._modifier_stems)
-                # An uncovered subject's phrase of several words that leaves a single content word is said
-                # word for word, stopwords too: "throwing up" is never "throws food ... up", "first words"
-                # never just "words".
+                # An uncovered subject's phrase with stopwords in it is said word for word, stopwords too:
+                # "throwing up" is never "throws food ... up", "first words" never just "words", "goes down
+                # for a nap" never "goes down the slide".
                 sequence = tuple(self._content_stems(phrase))
-                if out_of_scope is not None and len(sequence) == 1 and len(words(phrase)) > 1:
+                if out_of_scope is not None and 1 < len(words(phrase)) != len(sequence):
                     sequence = ("=", *(self.stem(w) for w in words(phrase)))
                 self._phrases.append(
                     _Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept, modifiers, sequence)
