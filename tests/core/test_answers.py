@@ -607,4 +607,6 @@ def test_an_effect_on_the_bond_of_an_uncovered_practice_is_about_the_practice():
 
 def test_a_scene_set_during_an_uncovered_subject_does_not_refuse():
     assert ask("how do I help my baby feel safe during the jabs").scope is Scope.IN
-    assert ask("my 2 year old wants me to watch every time she goes down the slide, normal?").scope is Scope.IN
+    assert (
+        ask("my 2 year old wants me to watch every time she goes down the slide, normal?").scope is Scope.IN
+    )
