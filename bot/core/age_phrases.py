@@ -60,7 +60,7 @@ _SOON = (
 _OLD_AFTER = re.compile(r"[\s-]*old\b")
 # With no unit, a small number is an age in years only in a few shapes: "he's 1 and ...", "she is almost two.",
 # "(2.5)", "wean off the dummy at 2".
-_BARE_END = r"(?=\s*(?:$|[.,;:!?)]|and\b|now\b|but\b|so\b|&|x\b|lol\b|he\b|she\b|they\b))"
+_BARE_END = r"(?=\s*(?:$|[.,;:!?)]|[-–—](?:\s+(?!\d|one\b|two\b|three\b)|$)|and\b|now\b|but\b|so\b|&|x\b|lol\b|he\b|she\b|they\b))"
 _BARE_AGE = re.compile(
     r"\b(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who)"
     r"(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+)?(?:(?P<about>almost|nearly)\s+|just\s+|about\s+)?"
@@ -188,19 +188,29 @@ _FOREIGN_AGE = re.compile(
 
 
 # "2 ans et demi", "2 años y medio", "2 anni e mezzo", "2 einhalb Jahre", "2 e meio": half a year more.
+# Newborn in the languages the bot recognises most (German, French, Spanish, Italian, Portuguese, Dutch and a
+# few more): the reply is in English, but the age is still read.
+_FOREIGN_NEWBORN = re.compile(
+    r"\b(?:neugeboren\w*|nouveaux?[\s-]n[ée]e?s?|reci[ée]n[\s-]nacid[oa]s?|neonat[oaie]|appena\s+nat[oaie]"
+    r"|rec[ée]m[\s-]nascid[oa]s?|pasgeboren\w*|nyf[øöo]d\w*|noworod\w*|novorozen\w*|новорожд\w*)"
+)
 _FOREIGN_HALF = re.compile(
     r"\d{1,2}\s*(?:ans?|años?|anni|anos?|jahre?n?)?\s*(?:et\s+demi|y\s+medio|e\s+mezzo|e\s+meio|einhalb|und\s+ein\s+halb)"
 )
 
 
 def find_age_any_language(text: str) -> AgeMention | None:
-    """An age in English, or a number with a month or year word of a few other languages ("8 mois")."""
+    """An age in English, or a number with a month or year word of a few other languages ("8 mois"), or
+    their word for a newborn ("recém-nascido", "Neugeborenes")."""
     found = find_age(text)
     if found is not None:
         return found
     match = _FOREIGN_AGE.search(text.lower())
     if match is None:
-        return None
+        newborn = _FOREIGN_NEWBORN.search(text.lower())
+        if newborn is None:
+            return None
+        return AgeMention(0, text[newborn.start() : newborn.end()], newborn.span(), "newborn")
     number = float(match["n"] or match["cn"])
     if (match["y"] or match["cy"]) and _FOREIGN_HALF.match(text.lower(), match.start()):
         number += 0.5

@@ -231,7 +231,10 @@ def _answer_part(
     scored = index.scored(query)
     by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
     explained = max((index.explained(s, query) for s in by_words), default=0.0)
-    if not scored or (query.out_of_scope and explained < query.out_of_scope_words):
+    # The content answers when one of its best items explains at least as much of the question as the
+    # uncovered subjects it leaves (a tie goes to the content).
+    answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in by_words)
+    if not scored or (query.out_of_scope and not answers_it):
         return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
     if explained <= 0:
         return refuse(_not_found(library))  # "flaps his hands": one shared word is no answer
@@ -555,6 +558,45 @@ _SMALL_TALK_FILLER = frozenset(
         "ah",
         "and",
         "too",
+        # "that's really reassuring", "what a relief", "i appreciate it"
+        "s",
+        "was",
+        "i",
+        "makes",
+        "made",
+        "my",
+        "day",
+        "hear",
+        "know",
+        "good",
+    }
+)
+# Praise of an answer is thanks: "that's really reassuring 🙂", "super useful", "what a relief".
+_PRAISE = frozenset(
+    {
+        "reassuring",
+        "reassured",
+        "reassurance",
+        "useful",
+        "amazing",
+        "wonderful",
+        "fantastic",
+        "excellent",
+        "brilliant",
+        "lovely",
+        "kind",
+        "appreciated",
+        "appreciate",
+        "comforting",
+        "relief",
+        "relieved",
+        "informative",
+        "interesting",
+        "super",
+        "sense",
+        "glad",
+        "awesome",
+        "nice",
     }
 )
 _THANKS = frozenset(
@@ -572,9 +614,9 @@ def _small_talk(question: str, index: Index) -> str | None:
     if not found:
         return "ok" if question.strip() and not re.search(r"\d", question) else None
     vocabulary = index.small_talk_words
-    if not all(w in vocabulary or w in _SMALL_TALK_FILLER for w in found):
+    if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
         return None
-    if any(w in _THANKS for w in found):
+    if any(w in _THANKS or w in _PRAISE for w in found):
         return "thanks"
     if any(w in _GREETING for w in found):
         return "greeting"

@@ -82,12 +82,39 @@ _FOCUS_FRAME = re.compile(
     r"|(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
-    r"(?:\s+(?:that|if|about))?)\b"
+    r"(?:\s+(?:that|if|about))?"
+    # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
+    r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"
+    r"(?:\s+(?:for|on|with|about|to))|which|best)\b"
 )
+# "How do I / how do you ...": what follows is what the parent wants to do ("how do I *comfort* her", "how do
+# you get them *off the bottle*"): a covered behaviour there makes the question the content's, an uncovered
+# subject there makes it not.
+_HOW_FRAME = re.compile(r"\bhow\s+(?:do|can|should|could|would|to)\s+(?:(?:i|we|you)\s+)?")
+# A request noun after the subject ("any *teething* remedies", "*sleep* tips"): the words just before it.
+_REQUEST_AFTER = re.compile(r"\b(?:remedy|remedies|tips|hacks|tricks|products|recommendations)\b")
+# A yes/no question whose grammatical subject is a practice ("does *breastfeeding* for longer make them more
+# attached", "is *sleep training* bad for the bond"): the practice is what is asked about. A person as the
+# subject ("does she ...") is not a practice, so it is no such frame.
+_SUBJECT_FRAME = re.compile(
+    r"(?:^|[.?!;:]|\bbut\b|\band\b)\s*(?:does|do|did|will|would|can|could|is|are|has|have)\s+"
+    r"(?!(?:she|he|it|they|i|you|we|my|our|his|her|your|their|this|that|these|those|there|baby|babies|kids?"
+    r"|child|children|toddlers?|ds|dd|lo|son|daughter|anyone|everyone|someone)\b)"
+)
+# A question about an effect on the bond ("..., will it affect our bond?", "is X bad for attachment"): the
+# uncovered subject it names is the practice asked about, as with _SUBJECT_FRAME.
+_EFFECT = re.compile(r"\b(?:affects?|affecting|impacts?|harms?|damages?|bad\s+for|good\s+for)\b")
+# Words after these, to the end of the clause, set the scene ("while I'm feeding her", "when she has
+# accidents"): an uncovered subject said only there weighs CONTEXT_WEIGHT.
+_EFFECT_ALL = "*"  # in ``practice``: every word of an uncovered subject is the practice
+_CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during"})
+CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
 # words it points at are the subject of the question, whether the content covers them or not.
 _ASK_FRAME = re.compile(r"(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?")
-_FOCUS_STOP = frozenset({"when", "whenever", "while", "if", "because", "after", "before", "since", "unless"})
+_FOCUS_STOP = frozenset(
+    {"when", "whenever", "while", "during", "if", "because", "after", "before", "since", "unless"}
+)
 # What a child does to a toy is play, not the uncovered subject: "feeds her doll", "puts teddy to sleep", "gives
 # her toy dog a nappy change" are pretend play (the guidance's own example), so these subjects do not count.
 PLAYTHINGS = frozenset(
@@ -119,6 +146,14 @@ class Query:
     stems: frozenset[str]  # every content stem of the question
     text: str = ""  # the question without its age phrases, for the sentence-similarity ranker
     asked: frozenset[str] = frozenset()  # the stems "is that a ..." points at ("is that a *comfort* thing")
+    # Each word of an uncovered subject and its weight (see ``Index.uncovered``); and those only a "does
+    # <practice> ..." frame points at, which weigh single when the content answers them by a phrasing.
+    subject_weights: tuple[tuple[str, float], ...] = ()
+    practice: frozenset[str] = frozenset()
+    subject_phrases: tuple[frozenset[str], ...] = ()  # the uncovered subjects' phrases said, as stems
+    effect: frozenset[str] = (
+        frozenset()
+    )  # "affect", "harm", "bad for": a frame, not what the content explains
 
     @property
     def topical(self) -> bool:
@@ -152,6 +187,20 @@ class _Phrase:
     # The phrase's stems in order: an uncovered subject's phrase of several words must be said as a phrase
     # ("good nursery near" is not "leave her at nursery after a good nap").
     sequence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Frames:
+    """How a question is framed: modifier pairs, what its frames point at, its stems in order."""
+
+    pairs: frozenset[tuple[str, str]]
+    focus: frozenset[str]  # the words question frames point at: what is asked
+    sequence: list[str]
+    asked: frozenset[str]  # those a frame asks about directly ("is that a ...", "how do I ...")
+    context: frozenset[str]  # stems said only in a "when / while" clause
+    practice: frozenset[str]  # stems only a "does <practice> ..." frame points at
+    literal: list[str]  # every word's stem in order, stopwords too, "|" between clauses
+    effect: frozenset[str]  # the stems of an effect frame ("affect", "harm", "bad for")
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +371,12 @@ class Index:
                     )
                 number = len(self._phrases)
                 modifiers = tuple(stem for stem, _ in bag if stem in self._modifier_stems)
+                # An uncovered subject's phrase with stopwords in it is said word for word, stopwords too:
+                # "throwing up" is never "throws food ... up", "first words" never just "words", "goes down
+                # for a nap" never "goes down the slide".
                 sequence = tuple(self._content_stems(phrase))
+                if out_of_scope is not None and 1 < len(words(phrase)) != len(sequence):
+                    sequence = ("=", *(self.stem(w) for w in words(phrase)))
                 self._phrases.append(
                     _Phrase(bag, sum(c for _, c in bag), synonym, out_of_scope, concept, modifiers, sequence)
                 )
@@ -395,8 +449,9 @@ class Index:
         tokens = [t for t in self._tokens(question, correct=True) if t.position not in intent_words]
         stems = Counter(t.stem for t in tokens)
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
-        pairs, focus, sequence, asked = self._pairs_and_focus(plain)
-        synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence)
+        frames = self._pairs_and_focus(plain)
+        pairs, sequence = frames.pairs, frames.sequence
+        synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence, frames.literal)
         if PLAYTHINGS.intersection(typed):
             outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
         terms: dict[str, float] = {}
@@ -404,6 +459,7 @@ class Index:
         unknown: list[str] = []
         matched_by_phrase = {stem for number in synonyms + concepts for stem, _ in self._phrases[number].bag}
         outside_stems = frozenset(stem for n in outside for stem, _ in self._phrases[n].bag)
+        weights = {stem: self._subject_weight(stem, frames) for stem in outside_stems}
         for token in tokens:
             key = _marked(token)
             if token.stem in self._postings and token.stem not in outside_stems:
@@ -436,16 +492,17 @@ class Index:
                 )
             ),
             out_of_scope_stems=outside_stems,
-            out_of_scope_words=sum(
-                self._phrases[n].size * (FOCUS_WEIGHT if focus & self._phrase_stems(n) else 1.0)
-                for n in outside
-            ),
+            out_of_scope_words=sum(weights.values()),
             unknown=tuple(unknown),
             hints=hints,
             negated=any(t.negated for t in tokens),
             stems=frozenset(stems) | matched_by_phrase,
             text=question,
-            asked=asked,
+            asked=frames.asked,
+            subject_weights=tuple(sorted(weights.items())),
+            practice=frames.practice,
+            subject_phrases=tuple(dict.fromkeys(self._phrase_stems(n) for n in outside)),
+            effect=frames.effect,
         )
 
     def _intent(self, typed: list[str]) -> tuple[Intent | None, set[int]]:
@@ -461,6 +518,15 @@ class Index:
                         best = (size, -start, intent)
         return (best[2] if best else None), positions
 
+    def _subject_weight(self, stem: str, frames: _Frames) -> float:
+        """How much one word of an uncovered subject counts against the content: double where a question
+        frame points at it (it is what is asked), half when it only sets the scene ("while I'm feeding her")
+        or is a modifier ("can't"); said several times, it still counts once."""
+        if stem in frames.focus or _EFFECT_ALL in frames.practice:
+            return FOCUS_WEIGHT
+        weight = GENERIC_WEIGHT if stem in self._modifier_stems else 1.0
+        return weight * (CONTEXT_WEIGHT if stem in frames.context else 1.0)
+
     def _topic_of(self, number: int) -> str | None:
         """The uncovered subject a phrase names, if it names one."""
         found = self._phrases[number].out_of_scope
@@ -469,23 +535,29 @@ class Index:
     def _phrase_stems(self, number: int) -> frozenset[str]:
         return frozenset(stem for stem, _ in self._phrases[number].bag)
 
-    def _pairs_and_focus(
-        self, plain: str
-    ) -> tuple[frozenset[tuple[str, str]], frozenset[str], list[str], frozenset[str]]:
+    def _pairs_and_focus(self, plain: str) -> _Frames:
         """Which word each modifier sits right before ("not" -> "walk" in "isn't walking"), and the words a
         question frame points at ("how much *milk*", "when should she *sit*", "is it normal he isn't
-        *walking*"): the subject the question is about, not a word it mentions on the way."""
+        *walking*", "any *teething* remedies", "how do I *comfort* her"): the subject the question is about,
+        not a word it mentions on the way. Words said only in a "when / while" clause set the scene."""
         pairs: set[tuple[str, str]] = set()
         focus: set[str] = set()
-        asked: set[str] = set()  # what "is that a ... / could it be ..." asks about
+        asked: set[str] = set()  # what "is that a ... / could it be ... / how do I ..." asks about
         sequence: list[str] = []  # the question's stems in order, "|" between clauses
+        literal: list[str] = []  # every word's stem in order, stopwords too
+        in_context: set[str] = set()
+        in_main: set[str] = set()
         stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
         text = normalise(plain)
         for clause in _CLAUSES.split(text):
             pending: list[str] = []
             sequence.append("|")
+            literal.append("|")
+            context = False
             for raw in split_words(clause):
                 word = self.correct(raw)
+                if word in _CONTEXT_OPENERS:
+                    context = True
                 if word in modifiers:
                     stem = self.stem(word)
                     pairs.update((m, stem) for m in pending)  # "only wants me": only -> want
@@ -496,32 +568,78 @@ class Index:
                     pairs.update((m, stem) for m in pending)
                     pending = []
                     sequence.append(stem)
+                    (in_context if context else in_main).add(stem)
+                literal.append(self.stem(word))
         for match in _FOCUS_FRAME.finditer(text):
-            taken = 0
-            for raw in split_words(_CLAUSES.split(text[match.end() :], maxsplit=1)[0]):
-                word = self.correct(raw)
-                if word in _FOCUS_STOP:
-                    break  # "is it normal to want cuddles when she's hurt": the frame ends at "when"
-                if (
-                    word in stopwords
-                    or word in modifiers
-                    or word in self.lexicon.generic
-                    or word in self._hints
-                ):
+            ask = bool(_ASK_FRAME.fullmatch(match.group()))
+            for stem in self._frame_words(text[match.end() :]):
+                focus.add(stem)
+                if ask:
+                    asked.add(stem)
+        for match in _HOW_FRAME.finditer(text):
+            after = text[match.end() :]
+            taken = self._frame_words(after)
+            first = split_words(after)[:1]
+            if (
+                taken
+                and first
+                and self.stem(self.correct(first[0])) == taken[0]
+                and (taken[0] in self._postings or taken[0] in self._phrasing_idf)
+            ):
+                # "how do I *talk* to a baby who can't talk back": what the parent does, as the content says
+                # it, is what is asked; "how do I get him to *stay in bed*" asks for what the child does.
+                asked.add(taken[0])
+                taken = [stem for stem in taken if stem != taken[0]]
+            focus.update(taken)
+        for match in _REQUEST_AFTER.finditer(text):
+            before = _CLAUSES.split(text[: match.start()])[-1]
+            focus.update(self._frame_words(" ".join(reversed(split_words(before)))))
+        practice: set[str] = set()
+        for match in _SUBJECT_FRAME.finditer(text):
+            practice.update(self._frame_words(text[match.end() :], skip=False))
+        effect = {self.stem(w) for m in _EFFECT.finditer(text) for w in split_words(m.group())}
+        if effect:
+            practice.add(_EFFECT_ALL)
+        practice -= focus
+        return _Frames(
+            frozenset(pairs),
+            frozenset(focus | practice),
+            sequence,
+            frozenset(asked),
+            frozenset(in_context - in_main),
+            frozenset(practice),
+            literal,
+            frozenset(effect),
+        )
+
+    def _frame_words(self, after: str, *, skip: bool = True) -> list[str]:
+        """The first FOCUS_REACH content words of ``after``'s first clause (a frame points at them); with
+        ``skip`` off, only words said straight after it (no stopword in between)."""
+        taken: list[str] = []
+        for raw in split_words(_CLAUSES.split(after, maxsplit=1)[0]):
+            word = self.correct(raw)
+            if word in _FOCUS_STOP:
+                break  # "is it normal to want cuddles when she's hurt": the frame ends at "when"
+            if (
+                word in self.lexicon.stopwords
+                or word in self.lexicon.modifiers
+                or word in self.lexicon.generic
+                or word in self._hints
+            ):
+                if skip or (not taken and word in self.lexicon.generic):
                     continue  # "when do babies start sitting up": the frame points past "babies"
-                focus.add(self.stem(word))
-                if _ASK_FRAME.fullmatch(match.group()):
-                    asked.add(self.stem(word))
-                taken += 1
-                if taken >= FOCUS_REACH:
-                    break
-        return frozenset(pairs), frozenset(focus), sequence, frozenset(asked)
+                break
+            taken.append(self.stem(word))
+            if len(taken) >= FOCUS_REACH:
+                break
+        return taken
 
     def _match_phrases(
         self,
         available: Counter[str],
         pairs: frozenset[tuple[str, str]] = frozenset(),
         sequence: list[str] | None = None,
+        literal: list[str] | None = None,
     ) -> tuple[list[int], list[int], list[int]]:
         """Greedy, longest phrase first; a word is used by one phrase at most, and a modifier in a phrase
         must sit right before another of its words (``pairs``).
@@ -539,7 +657,11 @@ class Index:
                 phrase.out_of_scope is not None
                 and sequence is not None
                 and len(phrase.sequence) > 1
-                and not _contains(sequence, list(phrase.sequence))
+                and not (
+                    _contains(literal or [], list(phrase.sequence[1:]))
+                    if phrase.sequence[0] == "="
+                    else _contains(sequence, list(phrase.sequence))
+                )
             ):
                 continue
             if phrase.modifiers and not all(
@@ -633,14 +755,31 @@ class Index:
         uncovered subject claimed counts only when a phrasing, concept or synonym explains it ("feeds her
         doll"), not when the item's text merely shares it ("crawl" in the secure-base background)."""
         stems = scored.strong | (scored.stems - query.out_of_scope_stems)
+        if query.out_of_scope:
+            stems -= query.effect  # "will it *damage* our bond": the frame of the question, not its subject
         if stems <= query.out_of_scope_stems:
             return 0.0  # "only feeds well for me": an item sharing just the uncovered word explains nothing
         # A content word a question frame points at ("is that a *comfort* thing?") is what is asked, as an
         # uncovered subject's word is when a frame points at it: it weighs the same FOCUS_WEIGHT.
         return sum(
             (GENERIC_WEIGHT if stem in self._generic else 1.0)
-            * (FOCUS_WEIGHT if stem in query.asked and stem not in query.out_of_scope_stems else 1.0)
+            * (
+                FOCUS_WEIGHT
+                if stem in query.asked and stem not in query.out_of_scope_stems and not query.effect
+                else 1.0
+            )
             for stem in stems
+        )
+
+    def uncovered(self, scored: Scored, query: Query) -> float:
+        """How much of the question is about subjects the content does not cover, given this item. A
+        "does <practice> ..." frame makes the practice what is asked ("is sleep training bad for the bond"),
+        unless the item answers one of its phrases by a phrasing ("does bottle feeding affect bonding"):
+        then the content covers that side of it, and the practice counts once."""
+        covered = any(bag <= scored.strong for bag in query.subject_phrases)
+        return sum(
+            1.0 if covered and (stem in query.practice or _EFFECT_ALL in query.practice) else weight
+            for stem, weight in query.subject_weights
         )
 
     def rank(self, query: Query) -> list[tuple[Item, float]]:

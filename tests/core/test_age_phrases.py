@@ -137,3 +137,34 @@ def test_an_age_in_another_language_is_read_with_its_half_year(text, months):
 )
 def test_after_a_duration_is_not_an_age(text):
     assert find_age(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mein Neugeborenes weint viel",
+        "mon nouveau-né pleure",
+        "mi bebé recién nacido llora",
+        "il mio neonato piange",
+        "o meu bebé recém-nascido chora",
+        "mijn pasgeboren baby huilt",
+    ],
+)
+def test_a_newborn_word_in_another_language_is_an_age(text):
+    found = find_age_any_language(text)
+    assert found is not None
+    assert found.months == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [("she's almost 3 - what does it look like now?", 35), ("he is nearly 2 – any tips", 23)],
+)
+def test_a_bare_age_before_a_dash_is_read(text, months):
+    found = find_age(text)
+    assert found is not None
+    assert found.months == months
+
+
+def test_a_range_with_a_dash_is_no_bare_age():
+    assert find_age("she is 2 - 3 in most things") is None

@@ -311,7 +311,18 @@ def test_negation_changes_the_answer():
 
 
 def test_small_talk_is_no_question():
-    for message in ("thank you", "hi", "ok", "👍", "Thanks so much!", "hey bot", "just wanted to say thanks"):
+    for message in (
+        "thank you",
+        "hi",
+        "ok",
+        "👍",
+        "Thanks so much!",
+        "hey bot",
+        "just wanted to say thanks",
+        "that's really reassuring, thank you 😊",
+        "super useful 👍",
+        "i appreciate it",
+    ):
         result = ask(message, ChildInfo("Mia", date(2026, 1, 29)))
         assert result.scope is Scope.SMALLTALK, message
         assert result.items == ()
@@ -521,3 +532,81 @@ def test_what_is_that_a_question_frame_asks_about_weighs_for_the_content():
     result = ask("my 14 month old only falls asleep stroking my arm, is that a comfort thing?")
     assert result.scope is Scope.IN
     assert {"sa-7-18-comfort-object", "sa-7-18-comfort"} & {item.id for item in result.items[:3]}
+
+
+def test_praise_with_a_question_is_still_a_question():
+    assert ask("that's reassuring, but is it normal she still cries at drop off?").scope is Scope.IN
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "any tips for a long car journey with a 10 month old?",  # what is asked for: travel
+        "which buggy is best for a 1 year old",  # which product
+        "any good colic remedies that work? she's 6 weeks",  # a remedy for an ailment
+        "how do you get them off the bottle at 1?",  # the object of "how do you"
+        "does sleep training harm the bond with a 9 month old?",  # a practice as the subject of the question
+    ],
+)
+def test_the_subject_asked_about_decides_an_uncovered_question(question):
+    result = ask(question)
+    assert result.scope is Scope.OUT, result.text
+    assert "doesn't cover" in result.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # what the parent wants to do, with an uncovered subject only setting the scene
+        (
+            "we're starting potty training and he gets so upset at every accident. how do I comfort him? 2.5 years",
+            {"sa-21-36-empathy", "sa-21-36-communications"},
+        ),
+        (
+            "how should I speak to my 5 month old when he can't talk back?",
+            {"sa-0-9-hold-cuddle", "sa-0-9-responsive-care", "sa-0-9-follow-cues"},
+        ),
+        # a behaviour in plain words, with an incidental word of an uncovered subject
+        ("my 8 month old copies me when I clap, is that a good sign?", {"sa-0-9-imitates"}),
+        (
+            "I'm always on my phone while I'm feeding him and feel guilty, does it matter?",
+            {"sa-bg-good-enough", "sa-0-9-eye-contact", "sa-0-9-hold-cuddle", "sa-0-9-follow-cues"},
+        ),
+    ],
+)
+def test_an_incidental_word_does_not_refuse_what_the_content_answers(question, expected):
+    result = ask(question)
+    assert result.scope is Scope.IN, result.text
+    assert expected & {item.id for item in result.items[:3]}
+
+
+def test_bottle_against_breast_for_bonding_stays_in_scope():
+    assert ask("does bottle feeding instead of breastfeeding affect bonding").scope is Scope.IN
+
+
+def test_explaining_a_behaviour_to_someone_asks_why():
+    result = ask("my 10 month old screams when my mum holds him, how do I explain it to her?")
+    assert result.scope is Scope.IN
+    assert result.items[0].kind is not Kind.STRATEGY  # what is going on, not ways to help
+    assert not result.text.startswith("Ways to help")
+
+
+def test_a_phrase_of_an_uncovered_subject_is_said_whole():
+    # "throwing up" is illness, but "throws food ... up" is not; "first words" is not every "words"
+    assert ask("she throws food down and looks at me to see my reaction, why? 11 months").scope is Scope.IN
+    assert ask("my 2 year old uses words to tell me how she feels now").scope is Scope.IN
+    assert ask("he keeps throwing up after his milk").scope is Scope.OUT
+
+
+def test_an_effect_on_the_bond_of_an_uncovered_practice_is_about_the_practice():
+    assert ask("we've started night weaning, could it harm our bond?").scope is Scope.OUT
+    assert (
+        ask("does formula instead of breast milk affect bonding?").scope is Scope.IN
+    )  # feeding time is covered
+
+
+def test_a_scene_set_during_an_uncovered_subject_does_not_refuse():
+    assert ask("how do I help my baby feel safe during the jabs").scope is Scope.IN
+    assert (
+        ask("my 2 year old wants me to watch every time she goes down the slide, normal?").scope is Scope.IN
+    )

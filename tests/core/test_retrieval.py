@@ -140,3 +140,26 @@ def test_very_long_words_are_not_mended():
     # The delete index would take quadratic time in the word's length; anything this long is not a word.
     assert INDEX.correct("a" * 5000) == "a" * 5000
     assert not INDEX.analyse("seperation" + "x" * 30).terms
+
+
+def test_an_uncovered_word_said_again_counts_once():
+    query = INDEX.analyse("she keeps crawling off and crawling back and crawling off again")
+    assert query.out_of_scope_words == 1.0
+
+
+def test_an_uncovered_subject_that_only_sets_the_scene_weighs_half():
+    scene = INDEX.analyse("she cries while I'm feeding her")
+    asked = INDEX.analyse("how much should she be feeding")
+    assert scene.out_of_scope_words < 1.0 < asked.out_of_scope_words
+
+
+def test_a_request_frame_points_at_its_subject():
+    for question in ("any teething remedies", "tips for a long flight", "which car seat"):
+        query = INDEX.analyse(question)
+        assert query.out_of_scope_words >= 2.0, question
+
+
+def test_the_verb_of_how_do_i_is_what_the_parent_does():
+    query = INDEX.analyse("how do I talk to a baby who can't talk back")
+    assert "talk" in query.asked
+    assert query.out_of_scope_words < 2.0  # "can't talk" is not what is asked
