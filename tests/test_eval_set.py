@@ -21,6 +21,8 @@ MIN_ENTRIES = {
         "round1.yaml": 120,
         "heldout.yaml": 100,
         "heldout_round3.yaml": 100,
+        "heldout_round4.yaml": 140,
+        "heldout_round5.yaml": 140,
     }.items()
     if (EVAL_DIR / name).exists()
 }
