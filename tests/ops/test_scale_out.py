@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import conversation
+from bot.conversation import Heard
 from db import locks
 from db.engine import create_engine, session_factory
 from db.models import Parent
@@ -46,8 +47,8 @@ class Held:
         self.release = asyncio.Event()
         real: Handler = conversation.on_text
 
-        async def on_text(s: AsyncSession, env: Any, who: Any, text_: str, now: Any) -> Any:
-            if text_ == hold_text:
+        async def on_text(s: AsyncSession, env: Any, who: Any, text_: str | Heard, now: Any) -> Any:
+            if (text_.text if isinstance(text_, Heard) else text_) == hold_text:
                 self.entered.set()
                 await self.release.wait()
             return await real(s, env, who, text_, now)
