@@ -62,11 +62,7 @@ async def keep(s: AsyncSession, chat_id: int, replies: Sequence[Left], now: dt.d
 
 async def take(s: AsyncSession, chat_id: int) -> list[Left]:
     """The chat's left-over replies, oldest first, deleted (for good once the caller commits)."""
-    rows = list(
-        await s.scalars(
-            select(UndeliveredReply).where(UndeliveredReply.chat_id == chat_id).order_by(UndeliveredReply.id)
-        )
-    )
+    rows = await for_chat(s, chat_id)
     if not rows:
         return []
     await s.execute(
