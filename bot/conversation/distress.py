@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.clean import clean_text
-from bot.conversation.outcome import Env, Outcome, Who
+from bot.conversation.outcome import URGENT, Env, Outcome, Who
 from bot.core import safety_sentence
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind, read
@@ -43,7 +43,7 @@ class Heard:
     @property
     def urgent(self) -> bool:
         """A crisis or an emergency: it goes past every queue of ordinary messages."""
-        return self.kind in (SafetyKind.CRISIS, SafetyKind.EMERGENCY)
+        return self.kind in URGENT
 
 
 async def hear(text: str) -> Heard:
