@@ -55,25 +55,35 @@ _AGE = re.compile(
 # "6 months next week", "will be 1 next month", "turns 2 on Friday": not there yet, so a month less.
 _SOON = (
     r"(?:next\s+(?:week|month)|soon|tomorrow|this\s+(?:week|weekend|month)"
-    r"|in\s+(?:a|two|three|\d)\s+(?:few\s+)?(?:days?|weeks?|months?)|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+    r"|in\s+(?:a|two|three|\d)\s+(?:few\s+|couple\s+(?:of\s+)?)?(?:days?|weeks?|months?)|in\s+a\s+fortnight"
+    r"|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|in\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)"
 )
 _OLD_AFTER = re.compile(r"[\s-]*old\b")
+_NEARLY = (
+    r"(?:almost|nearly|(?:about|going)\s+to(?:\s+turn)?|coming\s+up(?:\s+to|\s+on)?|(?:fast\s+)?approaching"
+    r"|(?:just|a\s+(?:bit|little|touch))\s+(?:under|shy\s+of)|shy\s+of|close\s+to|getting\s+on\s+for)"
+)
+# "almost 2", "an almost-2 year old", "coming up to 18 months", "just under 2": a month short of it.
 # With no unit, a small number is an age in years only in a few shapes: "he's 1 and ...", "she is almost two.",
 # "(2.5)", "wean off the dummy at 2".
 _BARE_END = r"(?=\s*(?:$|[.,;:!?)]|[-–—](?:\s+(?!\d|one\b|two\b|three\b)|$)|and\b|now\b|but\b|so\b|&|x\b|lol\b|he\b|she\b|they\b))"
 _BARE_AGE = re.compile(
-    r"\b(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who)"
-    r"(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+)?(?:(?P<about>almost|nearly)\s+|just\s+|about\s+)?"
-    rf"(?P<is>[1-3](?:\.5)?|one|two|three){_BARE_END}"
+    r"\b(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who"
+    r"|girl|boy|eldest|oldest|youngest|little\s+one|one|niece|nephew|stepson|stepdaughter)"
+    r"(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+)?(?:(?P<about>{_NEARLY})[\s-]+|just\s+|about\s+)?"
+    rf"(?P<is>[1-3](?:\.5)?|one|two|three)(?:{_BARE_END}|(?P<soon>\s+{_SOON}))"
     rf"|\((?P<paren>[1-3](?:\.5)?)\)"
     rf"|\b(?:now\s+)?at\s+(?P<at>[1-3]){_BARE_END}"
-    rf"|\b(?P<about2>almost|nearly)\s+(?P<near>[1-3]|one|two|three){_BARE_END}"
-    rf"|\b(?:will\s+be|turns|turning|is\s+turning)\s+(?P<will>[1-3]|one|two|three)(?=\s+{_SOON})"
+    rf"|\b(?P<about2>{_NEARLY})[\s-]+(?P<near>[1-3]|one|two|three){_BARE_END}"
+    # "just gone 2", "she's 2 going on 3": that age now
+    rf"|\b(?:just\s+gone|(?:just|a\s+(?:bit|little))\s+over)\s+(?P<over>[1-3]|one|two|three){_BARE_END}"
+    rf"|\b(?:will\s+be|'ll\s+be|turns|turning|is\s+turning)\s+(?P<will>[1-3]|one|two|three)(?=\s+{_SOON})"
     rf"|\bage(?:d)?\s+(?P<aged>[1-3](?:\.5)?|one|two|three)(?!\d|[.,]\d|\s*(?:y|m|w|d)[a-z]*\b)"
 )
 # "6 months next week", "will be 1 next month", "turns 2 on Friday": not there yet, so a month less.
 _SOON_AFTER = re.compile(rf"(?:[\s-]*old)?\s+{_SOON}\b")
-_NEARLY_BEFORE = re.compile(r"\b(?:almost|nearly|(?:about|going)\s+to)\s+(?:a\s+)?$")
+_NEARLY_BEFORE = re.compile(rf"\b{_NEARLY}[\s-]+(?:a\s+)?$")
 # "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
 _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant"
@@ -97,6 +107,14 @@ _OCCASION_AFTER = re.compile(
 # question is about, but only when no other age is named (so it is weak, like "for").
 _EDGE_BEFORE = re.compile(r"\b(?:after|before|until|till|by|under|from)\s+(?:(?:about|around|the|age)\s+)*$")
 _EDGE_AFTER = re.compile(r"(?:[\s-]*old)?\s*(?:$|[?.!,;]|of\s+age\b)")
+
+
+# "she's 2 and 9 months": years with no unit, then months, is one age; "between 2 and 9 months" is a range and
+# "my kids are 2 and 9 months" two children.
+_YEARS_BEFORE = re.compile(r"(?<![\d.,])\b(?P<n>[1-3]|one|two|three)\s*(?:and|&|,)\s*$")
+_TWO_CHILDREN = re.compile(
+    r"\b(?:between|from|kids|children|boys|girls|twins|ones|they|they're|both|aged|ages)\b[^.?!]*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,10 +241,17 @@ def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
     found = []
     for match in _BARE_AGE.finditer(lowered):
         number = (
-            match["is"] or match["paren"] or match["at"] or match["near"] or match["will"] or match["aged"]
+            match["is"]
+            or match["paren"]
+            or match["at"]
+            or match["near"]
+            or match["will"]
+            or match["aged"]
+            or match["over"]
         )
         years = _number(number)
-        months = years * 12 - (1 if match["about"] or match["about2"] or match["will"] else 0)
+        short = match["about"] or match["about2"] or match["will"] or match["soon"]
+        months = years * 12 - (1 if short else 0)
         whole, label = _months_label(months)
         found.append(AgeMention(whole, text[match.start() : match.end()], match.span(), label))
     return found
@@ -266,6 +291,9 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         months = value * 12 + (_number(match["num2"]) if match["num2"] and match["m2"] else 0)
         return _months_label(months)
     if match["m"]:
+        years = _YEARS_BEFORE.search(before)
+        if years is not None and value < 12 and not _TWO_CHILDREN.search(before[: years.start()]):
+            return _months_label(_number(years["n"]) * 12 + value)  # "she's 2 and 9 months"
         return _months_label(value)
     days = value * 7 if match["w"] else value
     unit = "week" if match["w"] else "day"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.age_phrases import find_age, find_age_any_language
+from bot.core.age_phrases import find_age, find_age_any_language, find_ages
 
 
 @pytest.mark.parametrize(
@@ -168,3 +168,47 @@ def test_a_bare_age_before_a_dash_is_read(text, months):
 
 def test_a_range_with_a_dash_is_no_bare_age():
     assert find_age("she is 2 - 3 in most things") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("how do I comfort an almost-2 year old mid tantrum", 23),
+        ("coming up to two and very clingy", 23),
+        ("coming up to 18 months, is this normal", 17),
+        ("she's fast approaching 1 and hates strangers", 11),
+        ("he's just under 2, any tips", 23),
+        ("my son is 2 next month and hits", 23),
+        ("she'll be three in june, how do I prepare her", 35),
+        ("he is 2 years old in a fortnight", 23),
+        ("our little one is just gone 2", 24),
+    ],
+)
+def test_an_age_not_reached_yet_or_just_passed_is_read(text, months):
+    found = find_age(text)
+    assert found is not None
+    assert found.months == months
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("my little girl is 2 and stays with her dad at weekends", 24),
+        ("the eldest is 3 and very jealous", 36),
+        ("my boy is one and won't settle", 12),
+    ],
+)
+def test_a_bare_age_after_girl_boy_or_eldest_is_read(text, months):
+    found = find_age(text)
+    assert found is not None
+    assert found.months == months
+
+
+def test_years_without_a_unit_then_months_are_one_age():
+    assert [m.months for m in find_ages("my eldest is 2 and 9 months and a baby is due")] == [33]
+    assert [m.months for m in find_ages("she is 1 & 4 months")] == [16]
+
+
+def test_two_children_or_a_range_are_not_added_up():
+    assert 33 not in [m.months for m in find_ages("my kids are 2 and 9 months")]
+    assert 33 not in [m.months for m in find_ages("somewhere between 2 and 9 months")]
