@@ -291,9 +291,9 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         months = value * 12 + (_number(match["num2"]) if match["num2"] and match["m2"] else 0)
         return _months_label(months)
     if match["m"]:
-        years = _YEARS_BEFORE.search(before)
-        if years is not None and value < 12 and not _TWO_CHILDREN.search(before[: years.start()]):
-            return _months_label(_number(years["n"]) * 12 + value)  # "she's 2 and 9 months"
+        whole_years = _YEARS_BEFORE.search(before)
+        if whole_years is not None and value < 12 and not _TWO_CHILDREN.search(before[: whole_years.start()]):
+            return _months_label(_number(whole_years["n"]) * 12 + value)  # "she's 2 and 9 months"
         return _months_label(value)
     days = value * 7 if match["w"] else value
     unit = "week" if match["w"] else "day"
