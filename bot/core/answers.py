@@ -615,7 +615,7 @@ def _small_talk(question: str, index: Index) -> str | None:
         return "ok" if question.strip() and not re.search(r"\d", question) else None
     vocabulary = index.small_talk_words
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
-        return None
+        return _pleasantry(question, found, index)
     if any(w in _THANKS or w in _PRAISE for w in found):
         return "thanks"
     if any(w in _GREETING for w in found):
@@ -623,6 +623,120 @@ def _small_talk(question: str, index: Index) -> str | None:
     if any(w in _BYE for w in found):
         return "bye"
     return "ok"
+
+
+# Ways of thanking and greeting beyond the lexicon's phrases ("thank u", "tysm", "you're a star").
+_THANKS_FORMS = frozenset(
+    {"thankyou", "thanku", "tysm", "tyvm", "ta", "thnx", "thanx", "thks", "tks", "star"}
+)
+_OK_FORMS = frozenset(
+    {
+        "ok",
+        "okay",
+        "k",
+        "kk",
+        "cool",
+        "alright",
+        "right",
+        "noted",
+        "understood",
+        "hmm",
+        "hm",
+        "aw",
+        "aww",
+        "ahh",
+    }
+)
+# "love this bot", "can you help me?" beside a hello: still no question.
+_PRAISE_PHRASE = re.compile(r"\blove\s+(?:this|it|you|that)\b")
+_CAN_YOU_HELP = re.compile(r"\b(?:can|could)\s+you\s+help(?:\s+me)?(?:\s+please)?\b")
+# Everyday words a pleasantry is padded with ("will try that", "just found this bot", "new here"): they name
+# no subject of the guidance, so alone beside a thanks or a hello they do not make a question.
+_PLEASANTRY_WORDS = frozenset(
+    {
+        "will",
+        "try",
+        "give",
+        "go",
+        "found",
+        "new",
+        "here",
+        "sweet",
+        "thats",
+        "is",
+        "me",
+        "feel",
+        "better",
+        "love",
+        "u",
+        "were",
+        "are",
+        "am",
+        "im",
+        "m",
+        "re",
+        "ll",
+        "we",
+        "it",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "what",
+        "such",
+        "one",
+        "yes",
+        "yeah",
+        "sure",
+        "haha",
+        "lol",
+        "xxx",
+        "everything",
+        "tonight",
+        "tomorrow",
+        "today",
+        # who says hello: "hi, I'm a new mum", "hey, Sam's dad here"
+        "mum",
+        "mom",
+        "mummy",
+        "mommy",
+        "mama",
+        "dad",
+        "daddy",
+        "papa",
+        "parent",
+        "grandma",
+        "granny",
+        "grandad",
+        "grandpa",
+    }
+)
+PLEASANTRY_MAX_WORDS = 10
+OK_MAX_WORDS = 6  # "okay, will give that a try"; a longer message with "ok" in it is more than an ok
+
+
+def _pleasantry(question: str, words: list[str], index: Index) -> str | None:
+    """ "thanks thats really helpful x", "good morning! just found this bot": a thanks or a hello padded with
+    everyday words that name no subject (no topic word, no age) is small talk too."""
+    if len(words) > PLEASANTRY_MAX_WORDS or find_ages(question):
+        return None
+    lowered = question.lower()
+    thanks = any(w in _THANKS or w in _PRAISE or w in _THANKS_FORMS for w in words) or bool(
+        _PRAISE_PHRASE.search(lowered)
+    )
+    greeting = any(w in _GREETING for w in words)
+    if greeting and _CAN_YOU_HELP.search(lowered):
+        words = re.findall(r"[^\W\d_]+", _CAN_YOU_HELP.sub(" ", lowered))
+    if not (thanks or greeting or (len(words) <= OK_MAX_WORDS and any(w in _OK_FORMS for w in words))):
+        return None
+    known = index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS_FORMS | _OK_FORMS
+    rest = [w for w in words if w not in known and w not in _PLEASANTRY_WORDS]
+    if rest:
+        query = index.analyse(" ".join(rest))
+        if query.topical or query.out_of_scope or query.intent is not None or len(rest) > 2:
+            return None
+    return "thanks" if thanks else "greeting" if greeting else "ok"
 
 
 def _small_talk_reply(kind: str) -> str:

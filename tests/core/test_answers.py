@@ -330,6 +330,40 @@ def test_small_talk_is_no_question():
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "cheers, that was really useful xx",
+        "hello all, only just joined",
+        "thank u!!",
+        "tysm",
+        "okay, will give that a try",
+        "morning! I'm a first time dad",
+        "you're a star",
+        "love this bot 😍",
+        "hmm",
+    ],
+)
+def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
+    result = ask(message, ChildInfo("Mia", date(2026, 1, 29)))
+    assert result.scope is Scope.SMALLTALK, message
+    assert result.items == ()
+    assert len(result.text) < 200
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "thanks! he has been so clingy this week",
+        "hi, she screams when I leave her at nursery",
+        "thanks x what's normal at 14 months",
+        "ok thanks. and sleep",
+    ],
+)
+def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
+    assert ask(message).scope is not Scope.SMALLTALK
+
+
+@pytest.mark.parametrize(
     "message", ["Ist Fremdeln mit 9 Monaten normal?", "Mein Sohn weint", "mon bébé pleure", "gracias"]
 )
 def test_a_short_message_in_another_language_is_foreign(message):
