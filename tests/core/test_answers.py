@@ -644,3 +644,34 @@ def test_a_scene_set_during_an_uncovered_subject_does_not_refuse():
     assert (
         ask("my 2 year old wants me to watch every time she goes down the slide, normal?").scope is Scope.IN
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        (
+            "my 2 year old is so clingy, how do I help her be more independent",
+            {
+                "sa-16-24-available",
+                "sa-16-24-play",
+                "sa-bg-secure-base",
+                "sa-bg-foundation",
+                "sa-21-36-empathy",
+            },
+        ),
+        (
+            "will carrying him everywhere stop him becoming independent? he's 14 months",
+            {"sa-bg-foundation", "sa-bg-secure-base", "sa-7-18-comfort", "sa-bg-less-proximity"},
+        ),
+    ],
+)
+def test_a_worry_about_independence_gets_what_a_secure_bond_does(question, wanted):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert wanted & {item.id for item in result.items[:3]}
+
+
+def test_what_a_baby_is_trying_to_say_gets_reading_her_cues():
+    result = ask("how do I work out what my 3 month old is trying to tell me")
+    assert result.scope is Scope.IN
+    assert {"sa-0-9-follow-cues", "sa-0-9-responsive-care"} & {item.id for item in result.items[:3]}
