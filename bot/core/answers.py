@@ -698,9 +698,7 @@ _PLEASANTRY_WORDS = frozenset(
         "today",
         # who says hello: "hi, I'm a new mum", "hey, Sam's dad here"
         "mum",
-        "mom",
         "mummy",
-        "mommy",
         "mama",
         "dad",
         "daddy",
