@@ -675,3 +675,25 @@ def test_what_a_baby_is_trying_to_say_gets_reading_her_cues():
     result = ask("how do I work out what my 3 month old is trying to tell me")
     assert result.scope is Scope.IN
     assert {"sa-0-9-follow-cues", "sa-0-9-responsive-care"} & {item.id for item in result.items[:3]}
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        # "should I be doing" asks for ways to help, not for what is typical
+        (
+            "I'm the nanny for a 13 month old, is there anything I should be doing so she feels safe with me",
+            {"sa-7-18-comfort", "sa-7-18-talk-sing", "sa-7-18-follow-lead"},
+        ),
+        # giving in and holding firm are about limits
+        ("my 22 month old whines until I cave, am I making it worse", {"sa-16-24-limits"}),
+        # a muslin or a taggie is a comfort object
+        ("my 14 month old drags her muslin everywhere, is that ok", {"sa-7-18-comfort-object"}),
+        # the "checking in" parents read about is explained by its background
+        ("what does checking in mean for toddlers", {"sa-bg-checking-in"}),
+    ],
+)
+def test_parents_everyday_words_reach_the_items_that_answer(question, wanted):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
