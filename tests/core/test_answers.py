@@ -697,3 +697,20 @@ def test_parents_everyday_words_reach_the_items_that_answer(question, wanted):
     result = ask(question)
     assert result.scope is Scope.IN
     assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
+
+
+@pytest.mark.parametrize(
+    ("question", "months", "band_id"),
+    [
+        ("just turned one, what social and emotional things should he be doing", 12, "sa-band-7-18"),
+        ("social and emotional milestones at 5 months?", 5, "sa-band-0-9"),
+        ("emotional milestones for a 30 month old", 30, "sa-band-21-36"),
+    ],
+)
+def test_social_and_emotional_development_gets_what_is_typical_at_that_age(question, months, band_id):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert result.age_months == months
+    assert result.items
+    assert all(item.band_id == band_id for item in result.items[:3])
+    assert all(item.kind is Kind.INDICATOR for item in result.items[:3])
