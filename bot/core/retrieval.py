@@ -759,6 +759,8 @@ class Index:
             stems -= query.effect  # "will it *damage* our bond": the frame of the question, not its subject
         if stems <= query.out_of_scope_stems:
             return 0.0  # "only feeds well for me": an item sharing just the uncovered word explains nothing
+        if query.out_of_scope and stems <= self._generic:
+            return 0.0  # "a rash that comes and goes": everyday words alone do not outweigh a named subject
         # A content word a question frame points at ("is that a *comfort* thing?") is what is asked, as an
         # uncovered subject's word is when a frame points at it: it weighs the same FOCUS_WEIGHT.
         return sum(

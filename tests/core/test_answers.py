@@ -714,3 +714,16 @@ def test_social_and_emotional_development_gets_what_is_typical_at_that_age(quest
     assert result.items
     assert all(item.band_id == band_id for item in result.items[:3])
     assert all(item.kind is Kind.INDICATOR for item in result.items[:3])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my 7 month old has a cough that comes and goes, should I worry",
+        "he gets a temperature on and off, is that something to look into",
+    ],
+)
+def test_everyday_words_alone_never_keep_an_uncovered_subject_in_scope(question):
+    result = ask(question)
+    assert result.scope is Scope.OUT
+    assert result.items == ()
