@@ -727,3 +727,26 @@ def test_everyday_words_alone_never_keep_an_uncovered_subject_in_scope(question)
     result = ask(question)
     assert result.scope is Scope.OUT
     assert result.items == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        # "how does that work" asks why, so the background that explains comes first
+        ("holding a crying baby builds trust, but how does that work", {"sa-bg-trust"}),
+        # joining a child's play is play and interaction
+        (
+            "should I play with him or let my 2 year old get on with it",
+            {"sa-16-24-play", "sa-21-36-conversation", "sa-21-36-praise"},
+        ),
+        # a parent working long hours worries about the bond
+        (
+            "I'm back at work full time, will my 10 month old still be attached to me",
+            {"sa-bg-special-bonds", "sa-bg-good-enough"},
+        ),
+    ],
+)
+def test_how_it_works_joining_in_and_working_parents_reach_their_items(question, wanted):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
