@@ -78,6 +78,9 @@ _BARE_AGE = re.compile(
     rf"|\b(?P<about2>{_NEARLY})[\s-]+(?P<near>[1-3]|one|two|three){_BARE_END}"
     # "just gone 2", "she's 2 going on 3": that age now
     rf"|\b(?:just\s+gone|(?:just|a\s+(?:bit|little))\s+over)\s+(?P<over>[1-3]|one|two|three){_BARE_END}"
+    # "2 and a bit", "she's 2 going on 3": the first number
+    r"|\b(?P<bit>[1-3]|one|two|three)\s+and\s+a\s+(?:little\s+)?bit\b"
+    r"|\b(?P<going>[1-3]|one|two|three)\s+going\s+on\s+(?:[2-4]|two|three|four)\b"
     rf"|\b(?:will\s+be|'ll\s+be|turns|turning|is\s+turning)\s+(?P<will>[1-3]|one|two|three)(?=\s+{_SOON})"
     rf"|\bage(?:d)?\s+(?P<aged>[1-3](?:\.5)?|one|two|three)(?!\d|[.,]\d|\s*(?:y|m|w|d)[a-z]*\b)"
 )
@@ -248,6 +251,8 @@ def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
             or match["will"]
             or match["aged"]
             or match["over"]
+            or match["bit"]
+            or match["going"]
         )
         years = _number(number)
         short = match["about"] or match["about2"] or match["will"] or match["soon"]

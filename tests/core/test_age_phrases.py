@@ -212,3 +212,12 @@ def test_years_without_a_unit_then_months_are_one_age():
 def test_two_children_or_a_range_are_not_added_up():
     assert 33 not in [m.months for m in find_ages("my kids are 2 and 9 months")]
     assert 33 not in [m.months for m in find_ages("somewhere between 2 and 9 months")]
+
+
+@pytest.mark.parametrize(
+    ("text", "months"), [("2 and a bit and won't walk anywhere", 24), ("he's 1 going on 2", 12)]
+)
+def test_n_and_a_bit_or_n_going_on_m_is_n_years(text, months):
+    found = find_age(text)
+    assert found is not None
+    assert found.months == months
