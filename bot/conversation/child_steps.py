@@ -325,7 +325,11 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         )
         age = age_on(birthdate, turn.today, due_date)
         corrected = " (corrected for being born early)" if age.corrected else ""
-        return say(f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}.")
+        saved = f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}."
+        if data.then is Step.TZ:  # put right during setup: on where the parent was
+            await reschedule(turn.s, turn.parent, turn.now)
+            return await setup_steps.back_to_setup(turn, child.id, f"{saved}\n\n")
+        return say(saved)
     try:
         child = await families.add_child(
             turn.s, turn.parent, name=data.name, birthdate=birthdate, due_date=due_date

@@ -177,10 +177,13 @@ async def on_rename(turn: Turn, text: str) -> Outcome:
     name = child_steps.read_name(text)
     if name is None:
         return say(NAME_HINT)
-    old = child.name
+    old, then = child.name, turn.data.then
     await families.update_child(turn.s, child, name=name)
     await turn.goto(None)
-    return say(f"Done: {esc(old)} is now called {esc(child.name)}.")
+    done = f"Done: {esc(old)} is now called {esc(child.name)}."
+    if then is Step.TZ:  # put right during setup: on where the parent was
+        return await setup_steps.back_to_setup(turn, child.id, f"{done}\n\n")
+    return say(done)
 
 
 async def _invite(turn: Turn, child: Child) -> Outcome:

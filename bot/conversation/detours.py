@@ -7,6 +7,7 @@ was given: a child half added is held, with a "carry on" button, until another f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
@@ -14,14 +15,23 @@ from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import CANCELLED, NOTHING_TO_CANCEL
+from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
 from bot.core.dates import parse_date
-from bot.core.reply import Reply
-from bot.core.step_words import StepWord, is_question, said_name, step_word
+from bot.core.reply import Button, Reply
+from bot.core.step_words import (
+    StepWord,
+    escape_word,
+    is_question,
+    is_stopping,
+    normal_words,
+    said_name,
+    step_word,
+)
 from bot.core.text import esc
 from bot.core.timezones import zone_label
+from db.models import ParentState
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
 
@@ -95,6 +105,8 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return None
     if word is StepWord.BACK:
         return await _back(turn, step)
+    if word is StepWord.FIX:
+        return await _fix(turn, step, text)
     if word is StepWord.SKIP:
         return await _skip(turn, step, text)
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
@@ -134,6 +146,32 @@ async def _back(turn: Turn, step: Step) -> Outcome:
         return await cancel(turn)
     await turn.goto(earlier, replace(data, candidates=()))
     return await ASKS[earlier](turn, "")
+
+
+FIXED = "No problem, let's put it right.\n"
+_DATE_WORDS = re.compile(r"\b(date|birth\w*|day)\b")
+
+
+async def _fix(turn: Turn, step: Step, text: str) -> Outcome:
+    """ "I made a mistake", "wrong date": back to the answer that was wrong; where the question already is
+    the correction (new dates, a new name) it is asked again; in setup's time zone question, the child."""
+    data = turn.data
+    about_dates = bool(_DATE_WORDS.search(text.lower()))
+    if step is Step.RENAME or (step is Step.BIRTHDATE and (data.mode is Mode.EDIT or about_dates)):
+        return await ASKS[step](turn, FIXED)
+    if about_dates and step in (Step.BIRTHDATE_PICK, Step.EARLY, Step.DUE) and data.mode is not None:
+        await turn.goto(Step.BIRTHDATE, replace(data, candidates=(), birthdate=None))
+        return await ASKS[Step.BIRTHDATE](turn, FIXED)
+    if step is Step.TZ and data.mode is Mode.FIRST:
+        child = await turn.child(data.child_id)
+        if child is not None:
+            asked = setup_steps.ask_tz(turn)
+            fix = Reply(
+                f"No problem: tap what to put right for {esc(child.name)}, or carry on below.",
+                setup_steps.fix_buttons(child.name),
+            )
+            return Outcome([fix, *asked.replies])
+    return await _back(turn, step)
 
 
 async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
@@ -228,3 +266,73 @@ async def on_press(turn: Turn, action: str) -> Outcome | None:
         await turn.goto(None)
         return await child_steps.begin_another(turn)
     return None
+
+
+# With nothing in progress: what a way out said in words gets (instead of being read as a question).
+IDLE_OK = "OK, nothing has changed. Ask me anything when you're ready, or send /help."
+BEFORE_START_WORD = (
+    "Nothing to stop or undo: we haven't set anything up, and I send nothing unless you ask. Ask me a question "
+    "any time, or send /start when you're ready."
+)
+NOTHING_TO_UNDO = "There's nothing to go back to right now."
+CARRY_ON_WORDS = frozenset(
+    {"yes", "yes please", "yeah", "yep", "ok", "okay", "sure", "carry on", "continue", "go on"}
+)
+
+
+def before_start_word(text: str) -> Outcome | None:
+    """ "Stop", "cancel", "go back" from someone who has not sent /start: nothing to stop, said so."""
+    return say(BEFORE_START_WORD) if escape_word(text) is not None else None
+
+
+async def idle(turn: Turn, text: str) -> Outcome | None:
+    """A way out said with nothing in progress; None when the message is no such word (a question, then).
+
+    "Stop" may be about the tips: pause or stop them by button. "I made a mistake" or "go back" leads to the
+    child to put right (or the child held from before). A "yes" to the offer to carry on with a held child
+    carries on.
+    """
+    word = escape_word(text)
+    held = child_steps.offer_to_carry_on(turn)
+    if word is None:
+        if held is not None and normal_words(text) in CARRY_ON_WORDS:
+            return await on_press(turn, "carry")
+        return None
+    if word in (StepWord.BACK, StepWord.FIX):
+        return held or await _put_right(turn)
+    if is_stopping(text):
+        return await _about_tips(turn)
+    return say(IDLE_OK)
+
+
+async def _put_right(turn: Turn) -> Outcome:
+    kids = await turn.children()
+    if not kids:
+        return say(f"{NOTHING_TO_UNDO} {NO_CHILD_YET}")
+    if len(kids) == 1:
+        child = kids[0]
+        name = esc(child.name)
+        buttons = (
+            (Button("✏️ Rename", f"c:rename:{child.id}"), Button("📅 Change dates", f"c:dates:{child.id}")),
+        )
+        return Outcome([Reply(f"{NOTHING_TO_UNDO} To put something right about {name}, tap below.", buttons)])
+    shown = kids[: children.CHILDREN_PER_PAGE]
+    rows = tuple((Button(child.name, f"c:menu:{child.id}"),) for child in shown)
+    more = " (all of them are in /children)" if len(kids) > len(shown) else ""
+    text = f"{NOTHING_TO_UNDO} To put a name or a date right, tap the child{more}."
+    return Outcome([Reply(text, rows)])
+
+
+async def _about_tips(turn: Turn) -> Outcome:
+    """ "Stop" with nothing in progress: perhaps the tips; a button for each way, nothing stopped unasked."""
+    if not await turn.children():
+        return say(
+            "Nothing is in progress, and I send no tips until a child is set up. Send /start when you're ready."
+        )
+    if turn.parent.state is not ParentState.ACTIVE:
+        return say(f"Nothing is in progress, so nothing has changed. {setup_steps.schedule_line(turn)}")
+    buttons = ((Button("⏸ Pause tips", "tip:pause"), Button("⏹ Stop tips", "tip:stop")),)
+    text = (
+        "Nothing is in progress, so nothing has changed. If you meant your tips, you can pause or stop them:"
+    )
+    return Outcome([Reply(text, buttons)])

@@ -108,13 +108,13 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str | Heard, now: d
         return outcome
     turn = await _turn(s, env, who, now)
     if turn is None:
-        return asking.before_start(env, text, now.date())
+        return detours.before_start_word(text) or asking.before_start(env, text, now.date())
     step = turn.step
     if step is not None:
         return await detours.detour(turn, step, text) or await STEPS[step](turn, text)
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
-    return await asking.question(turn, text)
+    return await detours.idle(turn, text) or await asking.question(turn, text)
 
 
 async def _also_answer(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> list[Reply]:
@@ -197,11 +197,14 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
 
 
 async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
-    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``; and
+    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause`` (``stop`` from
+    "stop" said with nothing in progress); and
     ``u:<delivery>``, which brings a turned-down idea back."""
     action, _, raw_id = rest.partition(":")
     if action == "pause":
         return await account.pause(turn)
+    if action == "stop":
+        return await account.stop(turn)
     if action == "more":
         child = await turn.child(raw_id)
         return await asking.tip_for(turn, child) if child is not None else None

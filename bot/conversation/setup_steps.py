@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from bot.conversation.flow import Mode, Step
+from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule, resting_until
 from bot.conversation.turn import Turn, choice
+from bot.core.dates import EXAMPLES
 from bot.core.reply import Button, Reply
 from bot.core.schedule import (
     DEFAULT_DAYS,
@@ -86,8 +87,28 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
     return Outcome([Reply(lead + text, _rows(buttons, 2))])
 
 
+# The time zone question's extra buttons after "I made a mistake" during setup: put the child right first.
+FIX_DATES = "fixdates"
+FIX_NAME = "fixname"
+
+
+def fix_buttons(name: str) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (choice(Step.TZ, FIX_DATES, f"📅 Change {name}'s birthdate"),),
+        (choice(Step.TZ, FIX_NAME, f"✏️ Change the name {name}"[:64]),),
+    )
+
+
+async def back_to_setup(turn: Turn, child_id: int, lead: str) -> Outcome:
+    """After a correction made during setup: on to the time zone question, where the parent was."""
+    await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child_id))
+    return ask_tz(turn, lead)
+
+
 async def on_tz(turn: Turn, text: str) -> Outcome:
     typed = text.strip()
+    if typed in (FIX_DATES, FIX_NAME) and turn.data.mode is Mode.FIRST:
+        return await _fix_child(turn, typed)
     found = find_zone(typed, turn.now)
     if not found.choices:  # the buttons again, so a miss is never a dead end
         missed = esc(found.note) or f"I couldn't find a time zone for “{esc(typed[:64])}”."
@@ -102,6 +123,21 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
         return await _saved(turn, said)
     await turn.goto(Step.DAYS, turn.data)
     return ask_days(turn, f"{said}\n\n")
+
+
+async def _fix_child(turn: Turn, what: str) -> Outcome:
+    """Setup's child put right (its birthdate, or its name), then back to the time zone question."""
+    child = await turn.child(turn.data.child_id)
+    if child is None:
+        return ask_tz(turn)
+    name = esc(child.name)
+    if what == FIX_NAME:
+        await turn.goto(Step.RENAME, FlowData(child_id=child.id, then=Step.TZ))
+        return say(f"What should I call {name}?")
+    await turn.goto(
+        Step.BIRTHDATE, FlowData(mode=Mode.EDIT, child_id=child.id, name=child.name, then=Step.TZ)
+    )
+    return say(f"When was <b>{name}</b> born? Write the date {EXAMPLES}.")
 
 
 def ask_days(turn: Turn, lead: str = "") -> Outcome:

@@ -1,0 +1,156 @@
+"""Putting a mistake right, and the ways out said when nothing is in progress: "I made a mistake", "wrong date",
+"stop", "never mind", "go back" lead somewhere useful at every point, never to an answer from the guidance."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.conversation.detours import BEFORE_START_WORD, FIXED, IDLE_OK
+from db.models import Child, ParentState
+from tests.bot.support import Harness, onboard, texts
+from tests.fake_telegram import Parent as TgParent
+
+ASK_MIA = "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+GUIDANCE = ("What the guidance says", "I couldn't find that", "Which child is this about?", "What's common")
+
+
+async def children(bot: Harness) -> list[tuple[str, date, date | None]]:
+    async with bot.sessions() as s:
+        rows = (await s.scalars(select(Child).order_by(Child.id))).all()
+    return [(c.name, c.birthdate, c.due_date) for c in rows]
+
+
+def no_guidance(sent: list[str]) -> None:
+    for text in sent:
+        assert not text.startswith(GUIDANCE), text
+
+
+async def test_ways_out_before_start_say_nothing_is_set_up(bot: Harness):
+    sam = TgParent(1301)
+    for words in ("stop", "cancel", "never mind", "go back", "I made a mistake", "skip", "not now"):
+        assert texts(await bot.say(sam, words)) == [BEFORE_START_WORD], words
+    assert await bot.parent_row(1301) is None  # nothing stored for it
+
+
+async def test_a_mistake_while_adding_a_child_goes_back_to_the_answer_that_was_wrong(bot: Harness):
+    sam = TgParent(1302)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mai")
+    named = await bot.say(sam, "I made a mistake")  # the name was wrong
+    assert texts(named) == ["What's your child's name? A nickname is fine."]
+    assert texts(await bot.say(sam, "Mia")) == [ASK_MIA]
+    assert texts(await bot.say(sam, "wrong date")) == [FIXED + ASK_MIA]  # not "couldn't read it as a date"
+    await bot.say(sam, "1 March 2026")
+    early = await bot.say(sam, "oops, wrong date")
+    assert texts(early) == [FIXED + ASK_MIA]
+    await bot.say(sam, "2 March 2026")
+    await bot.tap(sam, "Yes, born early")
+    assert texts(await bot.say(sam, "wrong birthdate")) == [FIXED + ASK_MIA]
+    await bot.say(sam, "3 March 2026")
+    await bot.tap(sam, "No")
+    assert await children(bot) == [("Mia", date(2026, 3, 3), None)]
+
+
+async def test_a_mistake_noticed_at_the_time_zone_question_is_put_right_and_setup_carries_on(bot: Harness):
+    sam = TgParent(1303)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mai")
+    await bot.say(sam, "3 March 2026")
+    await bot.tap(sam, "No")
+    fix = await bot.say(sam, "I made a mistake")
+    assert fix[0].text == "No problem: tap what to put right for Mai, or carry on below."
+    assert fix[0].button_labels == ["📅 Change Mai's birthdate", "✏️ Change the name Mai"]
+    assert fix[1].text.startswith("Which time zone are you in?")
+    asked = await bot.press(sam, fix[0].data_for("✏️ Change the name Mai"))
+    assert texts(asked) == ["What should I call Mai?"]
+    renamed = await bot.say(sam, "Mia")
+    assert renamed[0].text.startswith("Done: Mai is now called Mia.\n\nWhich time zone are you in?")
+    fix = await bot.say(sam, "wrong date")
+    assert texts(await bot.press(sam, fix[0].data_for("📅 Change Mia's birthdate"))) == [ASK_MIA]
+    await bot.say(sam, "13 March 2026")
+    saved = await bot.tap(sam, "No")
+    assert saved[0].text.startswith("Saved. Mia is 8 months old.\n\nWhich time zone are you in?")
+    await bot.say(sam, "London")
+    done = await bot.tap(sam, "Sunday 09:00 is fine")
+    assert done[0].text.startswith("All set!")
+    assert await children(bot) == [("Mia", date(2026, 3, 13), None)]
+
+
+async def test_wrong_date_where_the_dates_are_being_changed_asks_again_instead_of_leaving(bot: Harness):
+    sam = TgParent(1304)
+    await onboard(bot, sam)
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "📅 Change dates")
+    assert texts(await bot.say(sam, "wrong date")) == [FIXED + ASK_MIA]
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "✏️ Rename")
+    again = await bot.say(sam, "I made a mistake")
+    assert texts(again) == [FIXED + "What should I call Mia from now on?"]
+    assert texts(await bot.say(sam, "Mimi")) == ["Done: Mia is now called Mimi."]
+
+
+async def test_with_nothing_in_progress_ways_out_are_answered_not_looked_up(bot: Harness):
+    sam = TgParent(1305)
+    await onboard(bot, sam)
+    for words in ("never mind", "cancel", "not now", "skip", "forget it"):
+        assert texts(await bot.say(sam, words)) == [IDLE_OK], words
+    fix = await bot.say(sam, "I made a mistake")
+    assert texts(fix) == [
+        "There's nothing to go back to right now. To put something right about Mia, tap below."
+    ]
+    assert fix[0].button_labels == ["✏️ Rename", "📅 Change dates"]
+    assert texts(await bot.tap(sam, "📅 Change dates")) == [ASK_MIA]
+    await bot.say(sam, "/cancel")
+    stop = await bot.say(sam, "stop")
+    assert texts(stop) == [
+        "Nothing is in progress, so nothing has changed. If you meant your tips, you can pause or stop them:"
+    ]
+    assert stop[0].button_labels == ["⏸ Pause tips", "⏹ Stop tips"]
+    asked = await bot.tap(sam, "⏹ Stop tips")
+    assert asked[0].text.startswith("Stop your tips?")
+    await bot.tap(sam, "Yes, stop tips")
+    parent = await bot.parent_row(1305)
+    assert parent is not None
+    assert parent.state == ParentState.STOPPED
+    stopped = texts(await bot.say(sam, "stop"))
+    assert stopped[0].startswith("Nothing is in progress, so nothing has changed. Tips come on Sundays")
+    assert "They are stopped right now: send /resume" in stopped[0]
+
+
+async def test_never_mind_at_a_button_question_with_several_children_asks_no_which_child(bot: Harness):
+    sam = TgParent(1306)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    await bot.say(sam, "1 February 2026")
+    await bot.tap(sam, "No")
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Leo")
+    await bot.tap(sam, "🗑 Remove")
+    sent = texts(await bot.say(sam, "never mind"))
+    assert sent == [IDLE_OK]
+    no_guidance(sent)
+    fix = await bot.say(sam, "wrong date")
+    assert (
+        fix[0].text
+        == "There's nothing to go back to right now. To put a name or a date right, tap the child."
+    )
+    assert fix[0].button_labels == ["Mia", "Leo"]
+    assert [name for name, _, _ in await children(bot)] == ["Mia", "Leo"]
+
+
+async def test_yes_after_leaving_a_child_half_added_carries_on_with_it(bot: Harness):
+    sam = TgParent(1307)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    await bot.say(sam, "not now")
+    carried = await bot.say(sam, "yes")
+    assert texts(carried)[0].startswith("When was <b>Leo</b> born?")
+    await bot.say(sam, "1 February 2026")
+    await bot.tap(sam, "No")
+    assert [name for name, _, _ in await children(bot)] == ["Mia", "Leo"]
+    back = await bot.say(sam, "go back")  # nothing held any more: the children to put right
+    assert back[0].button_labels == ["Mia", "Leo"]
