@@ -94,9 +94,9 @@ async def _menu(turn: Turn, child: Child) -> Outcome:
     cid = child.id
     end = kept_after(turn.env.library)
     keep = (
-        "✅ Kept after " + end
+        "✅ Kept after age " + end
         if await retention.keeps(turn.s, turn.parent.id, cid)
-        else "📌 Keep after " + end
+        else "📌 Keep after age " + end
     )
     buttons = (
         (Button("✏️ Rename", f"c:rename:{cid}"), Button("📅 Change dates", f"c:dates:{cid}")),

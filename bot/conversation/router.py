@@ -17,7 +17,15 @@ from bot.conversation.distress import Heard, answer_distress, hear, question_in
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import FOR_ANOTHER_BOT, NEED_START, about, help_text, privacy
+from bot.conversation.texts import (
+    FOR_ANOTHER_BOT,
+    NEED_START,
+    PRIVACY_DETAILS_DATA,
+    about,
+    help_text,
+    privacy,
+    privacy_details,
+)
 from bot.conversation.turn import Turn, parse_id
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
@@ -148,7 +156,7 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
     if name == "help":
         return say(help_text())
     if name == "privacy":
-        return say(privacy(env.retention_months, env.library))
+        return Outcome([privacy()])
     if name == "about":
         return say(about(env.library))
     if name != "cancel" and name not in ACTIONS:
@@ -167,6 +175,8 @@ async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime
     who, data = clean_who(who), clean_text(data)
     if data.startswith(asking.MORE_PREFIX):  # names content only, so it works before /start too
         return asking.on_more(env.library, data) or expired()
+    if data == PRIVACY_DETAILS_DATA:  # like /privacy itself, for anyone
+        return say(privacy_details(env.retention_months, env.library))
     turn = await _turn(s, env, who, now)
     if turn is None:
         return expired()

@@ -52,7 +52,7 @@ async def test_children_list_and_menu(bot: Harness):
         "✏️ Rename",
         "📅 Change dates",
         "👥 Invite a caregiver",
-        "📌 Keep after 3",
+        "📌 Keep after age 3",
         "🗑 Remove",
     ]
 
