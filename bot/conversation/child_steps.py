@@ -27,6 +27,7 @@ from bot.core.ages import (
 )
 from bot.core.dates import EXAMPLES, parse_date
 from bot.core.reply import Button, Reply
+from bot.core.said_age import said_age
 from bot.core.step_words import said_name
 from bot.core.text import day_date, esc
 from db import families
@@ -174,10 +175,33 @@ async def on_birthdate(turn: Turn, text: str) -> Outcome:
             )
         return None
 
+    age = said_age(text[:64], turn.today)
+    if age is not None:  # "he's 4 months old": the birthdate that makes, to confirm
+        return await _offer_estimate(turn, age.birthdate, check)
     return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
 
 
+async def _offer_estimate(turn: Turn, birthdate: date, check: Check) -> Outcome:
+    try:
+        problem = check(birthdate)
+    except DateProblem as exc:
+        problem = esc(str(exc))
+    if problem is not None:
+        return say(problem)
+    await turn.goto(Step.BIRTHDATE_PICK, replace(turn.data, candidates=(birthdate,)))
+    name = esc(turn.data.name or "your child")
+    text = (
+        f"Thank you! That puts {name}'s birthdate at about <b>{day_date(birthdate)}</b>. Shall I use it? A "
+        "close guess is fine, or type the date if you know it."
+    )
+    buttons = ((choice(Step.BIRTHDATE_PICK, birthdate.isoformat(), f"Yes, use {day_date(birthdate)}"),),)
+    return Outcome([Reply(text, buttons)])
+
+
 async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
+    candidates = turn.data.candidates
+    if len(candidates) == 1 and " ".join(value.lower().split()).strip(".!") in YES | {"ok", "okay", "sure"}:
+        return await _birthdate_known(turn, candidates[0])  # "yes" to the one date offered
     return await _pick(turn, value, _birthdate_known, on_birthdate)
 
 

@@ -20,6 +20,7 @@ from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
 from bot.core.dates import parse_date
 from bot.core.reply import Button, Reply
+from bot.core.said_age import said_age
 from bot.core.step_words import (
     StepWord,
     escape_word,
@@ -122,6 +123,8 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step not in DATE_STEPS:
         return False
+    if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK) and said_age(text[:64], turn.today) is not None:
+        return True  # "he's 4 months old": the age, where the birthdate was asked
     try:
         parse_date(text[:64], turn.today)
     except DateProblem:
@@ -275,6 +278,7 @@ BEFORE_START_WORD = (
     "any time, or send /start when you're ready."
 )
 NOTHING_TO_UNDO = "There's nothing to go back to right now."
+AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
 CARRY_ON_WORDS = frozenset(
     {"yes", "yes please", "yeah", "yep", "ok", "okay", "sure", "carry on", "continue", "go on"}
 )
@@ -294,9 +298,11 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     """
     word = escape_word(text)
     held = child_steps.offer_to_carry_on(turn)
+    if held is not None and normal_words(text) in CARRY_ON_WORDS:
+        return await on_press(turn, "carry")
+    if held is not None and normal_words(text) in AFRESH_WORDS:
+        return await on_press(turn, "afresh")
     if word is None:
-        if held is not None and normal_words(text) in CARRY_ON_WORDS:
-            return await on_press(turn, "carry")
         return None
     if word in (StepWord.BACK, StepWord.FIX):
         return held or await _put_right(turn)

@@ -154,3 +154,47 @@ async def test_yes_after_leaving_a_child_half_added_carries_on_with_it(bot: Harn
     assert [name for name, _, _ in await children(bot)] == ["Mia", "Leo"]
     back = await bot.say(sam, "go back")  # nothing held any more: the children to put right
     assert back[0].button_labels == ["Mia", "Leo"]
+
+
+async def test_an_age_typed_for_the_birthdate_is_offered_back_as_a_date(bot: Harness):
+    sam = TgParent(1308)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    offer = await bot.say(sam, "she's 4 months old")  # 29 November 2026: about 29 July
+    assert texts(offer) == [
+        "Thank you! That puts Mia's birthdate at about <b>29 July 2026</b>. Shall I use it? A close guess is "
+        "fine, or type the date if you know it."
+    ]
+    assert offer[0].button_labels == ["Yes, use 29 July 2026"]
+    assert texts(await bot.say(sam, "yes"))[0].startswith("Was Mia born early")
+    assert texts(await bot.say(sam, "wrong date")) == [FIXED + ASK_MIA]
+    assert texts(await bot.say(sam, "about 6 weeks"))[0].startswith(
+        "Thank you! That puts Mia's birthdate at about <b>18 October 2026</b>."
+    )
+    assert texts(await bot.say(sam, "20 October 2026"))[0].startswith("Was Mia born early")  # typed instead
+    await bot.tap(sam, "No")
+    assert await children(bot) == [("Mia", date(2026, 10, 20), None)]
+
+
+async def test_an_age_past_three_or_a_question_with_an_age_is_not_taken_for_a_birthdate(bot: Harness):
+    sam = TgParent(1309)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Leo")
+    (past,) = texts(await bot.say(sam, "4 years old"))
+    assert past.startswith("Leo is past 36 months")
+    asked = texts(await bot.say(sam, "my 4 month old cries when I leave"))
+    assert asked[-1] == "Now, back to where we were:\nWhen was <b>Leo</b> born? Write the date like " + (
+        "2026-03-15, 15/03/2026 or 15 March 2026."
+    )
+    assert await children(bot) == []
+
+
+async def test_start_again_said_to_the_offer_to_carry_on_starts_afresh(bot: Harness):
+    sam = TgParent(1310)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    await bot.say(sam, "/cancel")
+    offer = await bot.say(sam, "/addchild")
+    assert offer[0].button_labels == ["Carry on with Leo", "Start afresh"]
+    assert texts(await bot.say(sam, "start again")) == ["What's this child's name? A nickname is fine."]
