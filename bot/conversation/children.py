@@ -197,13 +197,13 @@ async def _invite(turn: Turn, child: Child) -> Outcome:
 def _who_to_share(turn: Turn, children: list[Child]) -> Outcome:
     children = children[:MAX_CHILDREN]  # a family from before the limit: its first ones
     rows = [(Button(f"Just {child.name}", f"i:{child.id}"),) for child in children]
-    rows.append((Button("👨‍👩‍👧 All my children", "i:all"),))
+    rows.append((Button("👥 All my children", "i:all"),))
     if len(children) > 2 and _fits(_pick_data(children)):
         rows.append((Button("Choose several", "i:pick:"),))
     return Outcome([Reply(INVITE_WHO, tuple(rows))])
 
 
-INVITE_WHO = "Who should the new caregiver share? They'll get those children's tips in their own chat."
+INVITE_WHO = "Which children should the other caregiver share with you? They'll get those children's tips in their own chat."
 
 
 def _pick_data(selected: list[Child]) -> str:

@@ -138,9 +138,14 @@ async def _back(turn: Turn, step: Step) -> Outcome:
     onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
     if step is Step.NAME and data.mode is Mode.FIRST:
         return await ASKS[step](turn, "This is the first question.\n")
+    if step is Step.TZ and data.mode is Mode.JOINED:
+        return await ASKS[step](
+            turn, "You share the children already; this is the first question about your tips.\n\n"
+        )
     if step is Step.TZ and onboarding:
-        saved = "" if data.mode is Mode.JOINED else " (change the dates any time in /children)"
-        return await ASKS[step](turn, f"Your child is saved already{saved}.\n\n")
+        return await ASKS[step](
+            turn, "Your child is saved already (change the dates any time in /children).\n\n"
+        )
     if (
         earlier is None
         or (step is Step.BIRTHDATE and data.mode is Mode.EDIT)

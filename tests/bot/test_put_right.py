@@ -198,3 +198,20 @@ async def test_start_again_said_to_the_offer_to_carry_on_starts_afresh(bot: Harn
     offer = await bot.say(sam, "/addchild")
     assert offer[0].button_labels == ["Carry on with Leo", "Start afresh"]
     assert texts(await bot.say(sam, "start again")) == ["What's this child's name? A nickname is fine."]
+
+
+async def test_a_caregiver_who_joined_and_goes_back_is_told_what_they_share_not_about_a_child_saved(
+    bot: Harness,
+):
+    from tests.bot.support import invite_link
+
+    sam, alex = TgParent(1311, "Sam"), TgParent(1312, "Alex")
+    await onboard(bot, sam)
+    code = await invite_link(bot, sam)
+    await bot.say(alex, f"/start {code}")
+    for words in ("go back", "I made a mistake"):
+        back = texts(await bot.say(alex, words))
+        assert back[0].startswith(
+            "You share the children already; this is the first question about your tips.\n\nWhich time zone"
+        ), words
+    assert texts(await bot.say(alex, "never mind"))[0].startswith("OK, we've left that.")
