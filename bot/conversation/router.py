@@ -73,6 +73,8 @@ ACTIONS: dict[str, Action] = {
 }
 
 HELPFUL_THANKS = "Thanks! Glad it helped."
+# Commands parents type for a way out that is a word here: each means that word, wherever they are.
+WORD_COMMANDS = {"skip": "skip", "back": "back", "undo": "back", "later": "later"}
 
 
 def split_command(text: str) -> tuple[str, list[str]]:
@@ -159,6 +161,8 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
         return Outcome([privacy()])
     if name == "about":
         return say(about(env.library))
+    if name in WORD_COMMANDS:
+        return await _word_command(s, env, who, WORD_COMMANDS[name], now)
     if name != "cancel" and name not in ACTIONS:
         return say("I don't know that command. Send /help to see what I can do.")
     turn = await _turn(s, env, who, now)
@@ -168,6 +172,17 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
         return await detours.cancel(turn)
     await detours.leave(turn)
     return await ACTIONS[name](turn)
+
+
+async def _word_command(s: AsyncSession, env: Env, who: Who, word: str, now: datetime) -> Outcome:
+    """ "/skip", "/back": the same as the word typed, wherever the parent is."""
+    turn = await _turn(s, env, who, now)
+    if turn is None:
+        return detours.before_start_word(word) or say(NEED_START)
+    step = turn.step
+    if step is not None:
+        return await detours.detour(turn, step, word) or await STEPS[step](turn, word)
+    return await detours.idle(turn, word) or say(detours.IDLE_OK)
 
 
 async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime) -> Outcome:

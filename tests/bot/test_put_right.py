@@ -215,3 +215,19 @@ async def test_a_caregiver_who_joined_and_goes_back_is_told_what_they_share_not_
             "You share the children already; this is the first question about your tips.\n\nWhich time zone"
         ), words
     assert texts(await bot.say(alex, "never mind"))[0].startswith("OK, we've left that.")
+
+
+async def test_skip_and_back_typed_as_commands_mean_the_words(bot: Harness):
+    sam = TgParent(1313)
+    assert texts(await bot.say(sam, "/skip")) == [BEFORE_START_WORD]
+    await bot.say(sam, "/start")
+    assert texts(await bot.say(sam, "/skip"))[0].startswith("I'll say <b>Baby</b> for now")
+    assert texts(await bot.say(sam, "/back")) == ["What's your child's name? A nickname is fine."]
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "Yes, born early")
+    zones = texts(await bot.say(sam, "/skip"))  # no due date
+    assert zones[0].startswith("Thank you! Mia is all set.")
+    await bot.say(sam, "/cancel")
+    assert texts(await bot.say(sam, "/skip")) == [IDLE_OK]
+    assert texts(await bot.say(sam, "/undo"))[0].startswith("There's nothing to go back to right now.")
