@@ -161,9 +161,44 @@ def ask_stop(turn: Turn, lead: str = "") -> Outcome:
     return Outcome([Reply(lead + text, buttons)])
 
 
+# Typed answers to "Stop your tips?"; anything else is asked again rather than guessed.
+STOP_YES = frozenset(
+    {
+        "yes",
+        "y",
+        "yeah",
+        "yep",
+        "yes please",
+        "yes stop",
+        "yes, stop",
+        "yes, stop tips",
+        "stop tips",
+        "stop them",
+        "please stop",
+        "stop please",
+        "stop the tips",
+    }
+)
+STOP_NO = frozenset(
+    {
+        "no",
+        "n",
+        "nope",
+        "no thanks",
+        "no thank you",
+        "keep them",
+        "keep them coming",
+        "keep going",
+        "carry on",
+    }
+)
+
+
 async def on_stop(turn: Turn, text: str) -> Outcome:
     said = " ".join(text.lower().split()).strip(" .!")
-    if said in ("yes", "y", "yes stop", "yes, stop tips", "stop tips"):
+    if said not in STOP_YES | STOP_NO | {"pause", "pause instead"}:
+        return ask_stop(turn, "Please tap one of these, so I get it right.\n\n")
+    if said in STOP_YES:
         await turn.goto(None)
         await families.set_pause(turn.s, turn.parent, None)
         await families.set_state(turn.s, turn.parent, ParentState.STOPPED)
@@ -234,8 +269,17 @@ def ask_delete(turn: Turn, lead: str = "") -> Outcome:
     return Outcome([Reply(lead + text, buttons)])
 
 
+# Typed, these mean yes; erasing still waits for the button (or a plain "yes"), since it cannot be undone.
+DELETE_YES_LIKE = frozenset(
+    {"y", "yeah", "yep", "yes please", "yes erase", "yes, erase", "erase", "delete", "erase it"}
+)
+
+
 async def on_delete(turn: Turn, value: str) -> Outcome:
-    if value.strip().lower() != "yes":
+    said = " ".join(value.lower().split()).strip(" .!")
+    if said in DELETE_YES_LIKE:
+        return ask_delete(turn, "To be sure, please tap “Yes, erase everything”.\n\n")
+    if said != "yes":
         await turn.goto(None)
         return say("OK, nothing was deleted.")
     await privacy.delete_parent(turn.s, turn.parent.id)

@@ -231,3 +231,25 @@ async def test_skip_and_back_typed_as_commands_mean_the_words(bot: Harness):
     await bot.say(sam, "/cancel")
     assert texts(await bot.say(sam, "/skip")) == [IDLE_OK]
     assert texts(await bot.say(sam, "/undo"))[0].startswith("There's nothing to go back to right now.")
+
+
+async def test_stop_and_erase_read_a_typed_yes_and_ask_again_rather_than_guess(bot: Harness):
+    sam = TgParent(1314)
+    await onboard(bot, sam)
+    await bot.say(sam, "/stop")
+    again = texts(await bot.say(sam, "hmm"))
+    assert again[0].startswith("Please tap one of these, so I get it right.\n\nStop your tips?")
+    assert texts(await bot.say(sam, "yes please"))[0].startswith("I've stopped your tips.")
+    parent = await bot.parent_row(1314)
+    assert parent is not None
+    assert parent.state == ParentState.STOPPED
+    await bot.say(sam, "/resume")
+    await bot.say(sam, "/stop")
+    assert texts(await bot.say(sam, "no thanks")) == ["OK, your tips carry on as before."]
+    await bot.say(sam, "/deletedata")
+    sure = await bot.say(sam, "yes please")
+    assert sure[0].text.startswith(
+        "To be sure, please tap “Yes, erase everything”.\n\nThis erases everything"
+    )
+    assert await bot.parent_row(1314) is not None
+    assert texts(await bot.say(sam, "not now")) == ["OK, nothing was deleted."]
