@@ -20,6 +20,8 @@ from bot.conversation.schedules import reschedule
 from bot.conversation.texts import (
     FOR_ANOTHER_BOT,
     NEED_START,
+    NOT_TEXT,
+    NOT_TEXT_AT_STEP,
     PRIVACY_DETAILS_DATA,
     about,
     help_text,
@@ -125,6 +127,17 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str | Heard, now: d
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
     return await detours.idle(turn, text) or await asking.question(turn, text)
+
+
+async def on_not_text(s: AsyncSession, env: Env, who: Who, now: datetime) -> Outcome:
+    """A sticker, photo or voice note: say what works; in the middle of a step, ask its question again, so
+    the parent is not left wondering where they were."""
+    turn = await _turn(s, env, clean_who(who), now)
+    step = turn.step if turn is not None else None
+    ask = detours.ASKS.get(step) if step is not None else None
+    if turn is None or ask is None:
+        return say(NOT_TEXT)
+    return await ask(turn, NOT_TEXT_AT_STEP)
 
 
 async def _also_answer(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> list[Reply]:

@@ -34,7 +34,12 @@ GROUP_ONLY_PRIVATE = (
     "I only work in private chats, so what you tell me about your family stays between us. "
     "Tap my name and send /start there."
 )
-NOT_TEXT = "I can only read text. Ask me a question in words, or send /help to see what I can do."
+NOT_TEXT = (
+    "I can only read words, not photos, stickers or voice messages. Ask me anything in a sentence, or send "
+    "/help to see what I can do."
+)
+# The same in the middle of a step, before its question is asked again.
+NOT_TEXT_AT_STEP = "I can only read words, not photos, stickers or voice messages. Back to where we were:\n"
 TOO_LONG = "That's a long message! Could you ask it in a sentence or two?"
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 CANCELLED = "OK, we've left that. Send /help to see what you can do."
