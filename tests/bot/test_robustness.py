@@ -271,9 +271,9 @@ async def test_a_sticker_in_the_middle_of_a_step_asks_the_step_again(bot: Harnes
     sam = TgParent(603)
     await bot.say(sam, "/start")
     await bot.say(sam, "Mia")
-    sticker = {"sticker": {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False,
-                           "is_video": False, "type": "regular"}}  # fmt: skip
-    assert texts(await bot.feed(sam.message(None, **sticker))) == [
+    sticker: dict[str, Any] = {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+                               "is_animated": False, "is_video": False, "type": "regular"}  # fmt: skip
+    assert texts(await bot.feed(sam.message(None, sticker=sticker))) == [
         wording.NOT_TEXT_AT_STEP
         + "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
     ]
