@@ -30,6 +30,27 @@ from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choic
 from db import families
 from db.models import Child, ParentState
 
+# Typed at "Keep that, or pick another day": keep it.
+KEEP_WORDS = frozenset(
+    {
+        "yes",
+        "yes please",
+        "ok",
+        "okay",
+        "fine",
+        "that's fine",
+        "thats fine",
+        "sounds good",
+        "good",
+        "perfect",
+        "great",
+        "sure",
+        "keep",
+        "keep it",
+        "keep that",
+        "default",
+    }
+)
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
 PER_WEEK_CHOICES = (1, 2, 3)
 TOO_MANY_DAYS = (
@@ -159,7 +180,7 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
 async def on_days(turn: Turn, text: str) -> Outcome:
     value = text.strip().lower()
     settings = turn.data.mode is Mode.SETTINGS
-    if value == "keep" and not settings:
+    if (value == "keep" or " ".join(value.split()).strip(" .!") in KEEP_WORDS) and not settings:
         # What the button says, even if an earlier setup (all children since removed) chose otherwise.
         await families.set_schedule(
             turn.s, turn.parent, tip_days=format_days(DEFAULT_DAYS), tip_time=DEFAULT_TIME
