@@ -100,8 +100,8 @@ AGAIN = "Now, back to where we were:\n"
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
     word = step_word(text)
-    if word is StepWord.CANCEL:
-        return await cancel(turn)
+    if word is StepWord.CANCEL or (word is not None and step is Step.ASK):
+        return await cancel(turn)  # at "which child is this about?", any way out lets the question go
     if step is Step.ASK:
         return None
     if word is StepWord.BACK:

@@ -253,3 +253,15 @@ async def test_stop_and_erase_read_a_typed_yes_and_ask_again_rather_than_guess(b
     )
     assert await bot.parent_row(1314) is not None
     assert texts(await bot.say(sam, "not now")) == ["OK, nothing was deleted."]
+
+
+async def test_any_way_out_at_which_child_lets_the_question_go(bot: Harness):
+    sam = TgParent(1316)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    await bot.say(sam, "1 February 2026")
+    await bot.tap(sam, "No")
+    for words in ("go back", "I made a mistake", "skip", "never mind"):
+        assert texts(await bot.say(sam, "she cries when I leave the room")) == ["Which child is this about?"]
+        assert texts(await bot.say(sam, words)) == ["OK, I've let that question go."], words
