@@ -299,6 +299,9 @@ async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known
     try:
         parsed = parse_date(text[:64], turn.today)
     except DateProblem as exc:
+        renaming = pick_step is Step.BIRTHDATE_PICK and turn.data.mode is not Mode.EDIT
+        if renaming and not any(c.isdigit() for c in text):  # perhaps a name put right: say how
+            return say(f"{esc(str(exc))} To change the name instead, say <i>back</i>.")
         return say(esc(str(exc)))
     valid: list[date] = []
     problems: list[str] = []

@@ -22,7 +22,9 @@ from bot.core.dates import parse_date
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age
 from bot.core.step_words import (
+    Chat,
     StepWord,
+    chat_word,
     escape_word,
     is_question,
     is_stopping,
@@ -95,6 +97,10 @@ DATE_STEPS = frozenset({Step.BIRTHDATE, Step.BIRTHDATE_PICK, Step.DUE, Step.DUE_
 # confirmation read any text their own way).
 QUESTION_STEPS = frozenset(Step) - {Step.ASK, Step.DELETE}
 AGAIN = "Now, back to where we were:\n"
+# Steps where "hello", "thanks" or "ok" cannot be the answer ("yes" can at a yes/no question, "ok" to keep
+# the suggested day): there they are said back, and the question asked again.
+CHAT_STEPS = frozenset({Step.NAME, Step.RENAME, Step.BIRTHDATE, Step.DUE, Step.TZ, Step.TIME})
+CHAT_LEADS = {Chat.HELLO: "Hello! ", Chat.THANKS: "You're welcome! ", Chat.OK: ""}
 
 
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
@@ -110,6 +116,9 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await _fix(turn, step, text)
     if word is StepWord.SKIP:
         return await _skip(turn, step, text)
+    chat = chat_word(text)
+    if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
+        return await ASKS[step](turn, CHAT_LEADS[chat])
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)

@@ -110,6 +110,29 @@ def step_word(text: str) -> StepWord | None:
     return next((word for word, phrases in _WORDS.items() if bare in phrases), None)
 
 
+class Chat(StrEnum):
+    """A few words of conversation where a step asked for something else: said back, then the step again."""
+
+    HELLO = "hello"
+    THANKS = "thanks"
+    OK = "ok"
+
+
+_CHAT: dict[Chat, frozenset[str]] = {
+    Chat.HELLO: _phrases(
+        "hi|hello|hey|hiya|hi there|hello there|hey there|good morning|good evening|morning"
+    ),
+    Chat.THANKS: _phrases("thanks|thank you|thank you so much|thanks a lot|many thanks|thx|ty|cheers|ta"),
+    Chat.OK: _phrases("ok|okay|ok then|okay then|alright|all right|yes|yep|yeah|sure|ok thanks|okay thanks"),
+}
+
+
+def chat_word(text: str) -> Chat | None:
+    """ "Hello", "thanks", "ok": a few words of conversation, not an answer to a name, date or time zone."""
+    said = _normal(text)
+    return next((chat for chat, phrases in _CHAT.items() if said in phrases), None)
+
+
 def escape_word(text: str) -> StepWord | None:
     """A way out said with no step to leave: cancel, back, fix, and an explicit "skip" (not "no" or "not sure",
     which are ordinary replies then)."""

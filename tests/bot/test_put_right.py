@@ -265,3 +265,19 @@ async def test_any_way_out_at_which_child_lets_the_question_go(bot: Harness):
     for words in ("go back", "I made a mistake", "skip", "never mind"):
         assert texts(await bot.say(sam, "she cries when I leave the room")) == ["Which child is this about?"]
         assert texts(await bot.say(sam, words)) == ["OK, I've let that question go."], words
+
+
+async def test_hello_thanks_and_ok_are_not_taken_for_a_name_a_date_or_a_time_zone(bot: Harness):
+    sam = TgParent(1317)
+    await bot.say(sam, "/start")
+    assert texts(await bot.say(sam, "hello")) == ["Hello! What's your child's name? A nickname is fine."]
+    assert texts(await bot.say(sam, "ok")) == ["What's your child's name? A nickname is fine."]
+    await bot.say(sam, "Mia")
+    assert texts(await bot.say(sam, "thanks")) == ["You're welcome! " + ASK_MIA]
+    not_a_date = texts(await bot.say(sam, "Maya"))
+    assert not_a_date[0].endswith("To change the name instead, say <i>back</i>.")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "No")
+    zones = texts(await bot.say(sam, "yes"))  # not Moscow, Seoul or Istanbul
+    assert zones[0].startswith("Which time zone are you in?")
+    assert await children(bot) == [("Mia", date(2026, 3, 15), None)]
