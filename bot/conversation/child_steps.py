@@ -171,7 +171,7 @@ async def on_birthdate(turn: Turn, text: str) -> Outcome:
             return (
                 f"{esc(name)} is past 36 months, and my tips are written for children from birth to "
                 f"three, so I wouldn't have much to offer. Thank you for thinking of me! If the date has a "
-                f"typo, just send it again."
+                f"typo, just send it again; or say <i>never mind</i> to leave it here."
             )
         return None
 

@@ -132,7 +132,8 @@ async def test_dates_that_cannot_be_right_are_refused_kindly(bot: Harness):
     too_old = await bot.say(sam, "2023-01-05")
     assert texts(too_old) == [
         "Mia is past 36 months, and my tips are written for children from birth to three, so I wouldn't have "
-        "much to offer. Thank you for thinking of me! If the date has a typo, just send it again."
+        "much to offer. Thank you for thinking of me! If the date has a typo, just send it again; or say "
+        "<i>never mind</i> to leave it here."
     ]
     nonsense = await bot.say(sam, "<b>soon</b>")
     assert "&lt;b&gt;soon&lt;/b&gt;" in nonsense[0].text
