@@ -152,9 +152,10 @@ async def _back(turn: Turn, step: Step) -> Outcome:
             turn, "You share the children already; this is the first question about your tips.\n\n"
         )
     if step is Step.TZ and onboarding:
-        return await ASKS[step](
-            turn, "Your child is saved already (change the dates any time in /children).\n\n"
+        offer = await _offer_fix(
+            turn, "{name} is saved already: tap below to put something right, or carry on."
         )
+        return offer or await ASKS[step](turn, "")
     if (
         earlier is None
         or (step is Step.BIRTHDATE and data.mode is Mode.EDIT)
@@ -180,15 +181,19 @@ async def _fix(turn: Turn, step: Step, text: str) -> Outcome:
         await turn.goto(Step.BIRTHDATE, replace(data, candidates=(), birthdate=None))
         return await ASKS[Step.BIRTHDATE](turn, FIXED)
     if step is Step.TZ and data.mode is Mode.FIRST:
-        child = await turn.child(data.child_id)
-        if child is not None:
-            asked = setup_steps.ask_tz(turn)
-            fix = Reply(
-                f"No problem: tap what to put right for {esc(child.name)}, or carry on below.",
-                setup_steps.fix_buttons(child.name),
-            )
-            return Outcome([fix, *asked.replies])
+        offer = await _offer_fix(turn, "No problem: tap what to put right for {name}, or carry on below.")
+        if offer is not None:
+            return offer
     return await _back(turn, step)
+
+
+async def _offer_fix(turn: Turn, text: str) -> Outcome | None:
+    """At setup's time zone question: buttons to put the child's birthdate or name right, then the question."""
+    child = await turn.child(turn.data.child_id)
+    if child is None:
+        return None
+    fix = Reply(text.format(name=esc(child.name)), setup_steps.fix_buttons(child.name))
+    return Outcome([fix, *setup_steps.ask_tz(turn).replies])
 
 
 async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
