@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import child_steps, children, readable, setup_steps, turned_down
+from bot.conversation import child_steps, children, readable, setup_steps, turned_down, ways
 from bot.conversation.flow import FlowData, Mode, Step, read_step
 from bot.conversation.formats import hhmm, join_names, local_day, local_moment
 from bot.conversation.outcome import Env, Outcome, Who, say
@@ -17,6 +17,7 @@ from bot.conversation.texts import welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
+from bot.core.step_words import StepWord
 from bot.core.text import esc
 from bot.core.timezones import zone_label
 from db import families, privacy
@@ -105,6 +106,7 @@ def ask_pause(turn: Turn, lead: str = "") -> Outcome:
     buttons = (
         (choice(Step.PAUSE, "7", "One week"), choice(Step.PAUSE, "14", "Two weeks")),
         (choice(Step.PAUSE, "30", "A month"), choice(Step.PAUSE, RESUME, "Until I resume")),
+        ways.row(Step.PAUSE, StepWord.CANCEL, "Never mind"),
     )
     text = (
         "Pause tips for how long? After a week, two weeks or a month they come back by themselves; "

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 
-from bot.conversation import setup_steps
+from bot.conversation import setup_steps, ways
 from bot.conversation.clean import clean_name
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
@@ -28,7 +28,7 @@ from bot.core.ages import (
 from bot.core.dates import EXAMPLES, parse_date
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age
-from bot.core.step_words import said_name
+from bot.core.step_words import StepWord, said_name
 from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
@@ -44,7 +44,8 @@ async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
 
 def ask_name(turn: Turn, lead: str = "") -> Outcome:
     question = "What's your child's name?" if turn.data.mode is Mode.FIRST else "What's this child's name?"
-    return say(lead + question + " A nickname is fine.")
+    skip = ways.row(Step.NAME, StepWord.SKIP, "Skip for now")
+    return Outcome([Reply(lead + question + " A nickname is fine.", (skip,))])
 
 
 async def begin_another(turn: Turn) -> Outcome:
@@ -93,7 +94,7 @@ def offer_to_carry_on(turn: Turn) -> Outcome | None:
 
 async def begin_dates(turn: Turn, child_id: int, name: str) -> Outcome:
     await turn.goto(Step.BIRTHDATE, FlowData(mode=Mode.EDIT, child_id=child_id, name=name))
-    return say(_ask_birthdate(name))
+    return ask_birthdate(turn)
 
 
 async def _restart(turn: Turn) -> Outcome:
@@ -104,12 +105,9 @@ async def _restart(turn: Turn) -> Outcome:
     return await begin_another(turn)
 
 
-def _ask_birthdate(name: str) -> str:
-    return f"When was <b>{esc(name)}</b> born? Write the date {EXAMPLES}."
-
-
 def ask_birthdate(turn: Turn, lead: str = "") -> Outcome:
-    return say(lead + _ask_birthdate(turn.data.name or "your child"))
+    name = turn.data.name or "your child"
+    return Outcome([ways.birthdate_ask(name, editing=turn.data.mode is Mode.EDIT, lead=lead)])
 
 
 def read_name(text: str) -> str | None:
@@ -137,7 +135,7 @@ async def skip_name(turn: Turn) -> Outcome:
 
 async def _named(turn: Turn, name: str, lead: str = "") -> Outcome:
     await turn.goto(Step.BIRTHDATE, replace(turn.data, name=name))
-    return say(lead + _ask_birthdate(name))
+    return ask_birthdate(turn, lead)
 
 
 def ask_same_name(turn: Turn, lead: str = "") -> Outcome:
@@ -287,7 +285,8 @@ def ask_date_pick(turn: Turn, lead: str = "") -> Outcome:
     """The "which date do you mean" buttons again, for the step the parent is at."""
     step = turn.step or Step.BIRTHDATE_PICK
     buttons = tuple((choice(step, d.isoformat(), day_date(d)),) for d in turn.data.candidates)
-    return Outcome([Reply(lead + "Just to be sure, which date do you mean?", buttons)])
+    neither = ways.row(step, StepWord.BACK, "Neither: I'll type it again")
+    return Outcome([Reply(lead + "Just to be sure, which date do you mean?", (*buttons, neither))])
 
 
 Check = Callable[[date], "str | None"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.conversation import asking, child_steps, setup_steps, stages
+from bot.conversation import asking, child_steps, setup_steps, stages, ways
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import join_names
 from bot.conversation.outcome import Outcome, say
@@ -139,13 +139,12 @@ async def _set_keep(turn: Turn, child: Child, keep: bool) -> Outcome:
 
 async def _ask_rename(turn: Turn, child: Child) -> Outcome:
     await turn.goto(Step.RENAME, FlowData(child_id=child.id))
-    return say(f"What should I call {esc(child.name)} from now on?")
+    return Outcome([ways.rename_ask(child.name)])
 
 
 async def ask_rename_again(turn: Turn, lead: str = "") -> Outcome:
     child = await turn.child(turn.data.child_id)
-    name = esc(child.name) if child is not None else "your child"
-    return say(f"{lead}What should I call {name} from now on?")
+    return Outcome([ways.rename_ask(child.name if child is not None else "your child", lead=lead)])
 
 
 async def _ask_dates(turn: Turn, child: Child) -> Outcome:

@@ -106,16 +106,10 @@ CHAT_LEADS = {Chat.HELLO: "Hello! ", Chat.THANKS: "You're welcome! ", Chat.OK: "
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
     word = step_word(text)
-    if word is StepWord.CANCEL or (word is not None and step is Step.ASK):
-        return await cancel(turn)  # at "which child is this about?", any way out lets the question go
+    if word is not None:
+        return await way_out(turn, step, word, text)
     if step is Step.ASK:
         return None
-    if word is StepWord.BACK:
-        return await _back(turn, step)
-    if word is StepWord.FIX:
-        return await _fix(turn, step, text)
-    if word is StepWord.SKIP:
-        return await _skip(turn, step, text)
     chat = chat_word(text)
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
@@ -124,6 +118,17 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
     return None
+
+
+async def way_out(turn: Turn, step: Step, word: StepWord, text: str | None = None) -> Outcome:
+    """A way out of ``step``, typed (``text``) or by its button."""
+    if word is StepWord.CANCEL or step is Step.ASK:
+        return await cancel(turn)  # at "which child is this about?", any way out lets the question go
+    if word is StepWord.BACK:
+        return await _back(turn, step)
+    if word is StepWord.FIX:
+        return await _fix(turn, step, text or "")
+    return await _skip(turn, step, text or word.value)
 
 
 def _is_answer(turn: Turn, step: Step, text: str) -> bool:

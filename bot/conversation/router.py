@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import account, asking, child_steps, children, detours, setup_steps, turned_down
+from bot.conversation import account, asking, child_steps, children, detours, setup_steps, turned_down, ways
 from bot.conversation.clean import clean_text, clean_who
 from bot.conversation.distress import Heard, answer_distress, hear, question_in
 from bot.conversation.flow import Step
@@ -31,6 +31,7 @@ from bot.conversation.texts import (
 from bot.conversation.turn import Turn, parse_id
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
+from bot.core.step_words import StepWord
 from db import deliveries, families
 from db.models import Feedback, ParentState
 
@@ -219,6 +220,8 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
         step = turn.step
         if step is None or step != step_name:
             return None
+        if value in ways.PRESSED_WORDS:  # "Skip for now", "Not now", "Leave it as it is"...
+            return await detours.way_out(turn, step, StepWord(value))
         return await PRESS_STEPS[step](turn, value)
     if kind == "c":
         action, _, raw_id = rest.partition(":")

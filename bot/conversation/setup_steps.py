@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import time
 from zoneinfo import ZoneInfo
 
+from bot.conversation import ways
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule, resting_until
 from bot.conversation.turn import Turn, choice
-from bot.core.dates import EXAMPLES
 from bot.core.reply import Button, Reply
 from bot.core.schedule import (
     DEFAULT_DAYS,
@@ -25,6 +25,7 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
+from bot.core.step_words import StepWord
 from bot.core.text import esc
 from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
 from db import families
@@ -105,7 +106,11 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
         "Which time zone are you in? Tap one, or type your city (like <i>London</i> or <i>São Paulo</i>) "
         "or an offset (like <i>UTC+2</i>)."
     )
-    return Outcome([Reply(lead + text, _rows(buttons, 2))])
+    if turn.data.mode is Mode.SETTINGS:
+        out = ways.row(Step.TZ, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+    else:
+        out = ways.row(Step.TZ, StepWord.SKIP, f"Skip: keep {zone_label(turn.parent.time_zone)} time")
+    return Outcome([Reply(lead + text, (*_rows(buttons, 2), out))])
 
 
 # The time zone question's extra buttons after "I made a mistake" during setup: put the child right first.
@@ -151,14 +156,13 @@ async def _fix_child(turn: Turn, what: str) -> Outcome:
     child = await turn.child(turn.data.child_id)
     if child is None:
         return ask_tz(turn)
-    name = esc(child.name)
     if what == FIX_NAME:
         await turn.goto(Step.RENAME, FlowData(child_id=child.id, then=Step.TZ))
-        return say(f"What should I call {name}?")
+        return Outcome([ways.rename_ask(child.name, from_now_on=False)])
     await turn.goto(
         Step.BIRTHDATE, FlowData(mode=Mode.EDIT, child_id=child.id, name=child.name, then=Step.TZ)
     )
-    return say(f"When was <b>{name}</b> born? Write the date {EXAMPLES}.")
+    return Outcome([ways.birthdate_ask(child.name, editing=True)])
 
 
 def ask_days(turn: Turn, lead: str = "") -> Outcome:
@@ -168,7 +172,8 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
         per_week = len(parse_days(turn.parent.tip_days))
         note = f" With {per_week} tips a week they are spread out from that day." if per_week > 1 else ""
         text = f"Which day should tips come on?{note} Or type the days you want, like <i>Mon Thu</i>."
-        return Outcome([Reply(lead + text, _rows(day_buttons, 4))])
+        out = ways.row(Step.DAYS, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+        return Outcome([Reply(lead + text, (*_rows(day_buttons, 4), out))])
     keep = choice(Step.DAYS, "keep", f"{WEEKDAY_NAMES[min(DEFAULT_DAYS)]} {hhmm(DEFAULT_TIME)} is fine")
     text = (
         "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
@@ -202,13 +207,12 @@ async def on_days(turn: Turn, text: str) -> Outcome:
 
 def ask_time(turn: Turn) -> Outcome:
     buttons = [choice(Step.TIME, hhmm(t), hhmm(t)) for t in TIME_CHOICES]
-    return Outcome(
-        [
-            Reply(
-                "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>.", _rows(buttons, 3)
-            )
-        ]
-    )
+    if turn.data.mode is Mode.SETTINGS:
+        out = ways.row(Step.TIME, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+    else:
+        out = ways.row(Step.TIME, StepWord.SKIP, f"Skip: keep {hhmm(turn.parent.tip_time)}")
+    text = "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>."
+    return Outcome([Reply(text, (*_rows(buttons, 3), out))])
 
 
 async def on_time(turn: Turn, text: str) -> Outcome:
@@ -227,7 +231,8 @@ async def on_time(turn: Turn, text: str) -> Outcome:
 
 def ask_per_week(turn: Turn) -> Outcome:
     buttons = tuple(choice(Step.PER_WEEK, str(n), f"{n} a week") for n in PER_WEEK_CHOICES)
-    return Outcome([Reply("How many tips a week would you like?", (buttons,))])
+    out = ways.row(Step.PER_WEEK, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+    return Outcome([Reply("How many tips a week would you like?", (buttons, out))])
 
 
 async def on_per_week(turn: Turn, text: str) -> Outcome:

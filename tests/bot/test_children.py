@@ -193,7 +193,7 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     await bot.tap(sam, "📅 Days")
     too_many = await bot.say(sam, "mon tue wed thu fri")
     assert too_many[0].text.startswith("I send one to three tips a week, so each one has time to settle in.")
-    assert too_many[0].button_labels == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert too_many[0].button_labels == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Leave it as it is"]
     assert texts(await bot.say(sam, "mon wed fri"))[0].startswith(
         "Done. Tips come on Mondays, Wednesdays and Fridays at"
     )

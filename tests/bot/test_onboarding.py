@@ -40,7 +40,8 @@ async def test_whole_onboarding_with_defaults(bot: Harness):
     zones = await bot.tap(sam, "No")
     assert zones[0].text.startswith("Thank you! Mia is all set.\n\nWhich time zone are you in?")
     assert zones[0].button_labels == [
-        "London", "Berlin", "New York", "Chicago", "Los Angeles", "Kolkata", "Singapore", "Sydney"
+        "London", "Berlin", "New York", "Chicago", "Los Angeles", "Kolkata", "Singapore", "Sydney",
+        "Skip: keep UTC time",
     ]  # fmt: skip
     days = await bot.say(sam, "London")
     assert days[0].text.startswith(
@@ -80,6 +81,7 @@ async def test_ambiguous_date_early_birth_typed_zone_and_own_time(bot: Harness):
     assert pick[0].buttons == [
         [("3 April 2026", "f:birthdate_pick:2026-04-03")],
         [("4 March 2026", "f:birthdate_pick:2026-03-04")],
+        [("Neither: I'll type it again", "f:birthdate_pick:back")],
     ]
     await bot.tap(sam, "4 March 2026")
     due = await bot.tap(sam, "Yes, born early")

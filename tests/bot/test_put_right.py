@@ -281,3 +281,48 @@ async def test_hello_thanks_and_ok_are_not_taken_for_a_name_a_date_or_a_time_zon
     zones = texts(await bot.say(sam, "yes"))  # not Moscow, Seoul or Istanbul
     assert zones[0].startswith("Which time zone are you in?")
     assert await children(bot) == [("Mia", date(2026, 3, 15), None)]
+
+
+async def test_every_question_has_a_way_out_by_button_too(bot: Harness):
+    """Name, birthdate, time zone, time, settings, rename, pause: each has a button that skips, keeps or leaves
+    it, and pressing it does what the word would."""
+    sam = TgParent(1318)
+    await bot.say(sam, "/start")
+    name = await bot.tap(sam, "Skip for now")
+    assert name[0].text.startswith("I'll say <b>Baby</b> for now")
+    assert name[0].button_labels == ["Not now"]
+    held = await bot.tap(sam, "Not now")
+    assert texts(held) == [
+        "OK, we've stopped there. Baby isn't saved yet: I still need to know the birthdate."
+    ]
+    await bot.tap(sam, "Carry on with Baby")
+    pick = await bot.say(sam, "03/04/2026")
+    assert texts(await bot.tap(sam, "Neither: I'll type it again"))[0].startswith(
+        "When was <b>Baby</b> born?"
+    )
+    await bot.say(sam, "3 April 2026")
+    await bot.tap(sam, "No")
+    days = await bot.tap(sam, "Skip: keep UTC time")
+    assert days[0].text.startswith("I'll keep UTC time for now.")
+    await bot.tap(sam, "Mon")
+    done = await bot.tap(sam, "Skip: keep 09:00")
+    assert done[0].text.startswith("All set!")
+    assert "Tips come on Mondays at 09:00 (UTC time)." in done[0].text
+    for button in ("📅 Days", "🕘 Time", "🌍 Time zone", "🔢 Tips a week"):
+        await bot.say(sam, "/settings")
+        await bot.tap(sam, button)
+        assert texts(await bot.tap(sam, "Leave it as it is")) == ["OK, nothing changed."], button
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Baby")
+    await bot.tap(sam, "✏️ Rename")
+    assert texts(await bot.tap(sam, "Keep the name")) == ["OK, the name stays as it is."]
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Baby")
+    await bot.tap(sam, "📅 Change dates")
+    assert texts(await bot.tap(sam, "Keep the dates as they are")) == [
+        "OK, nothing changed: Baby's dates stay as they were."
+    ]
+    await bot.say(sam, "/pause")
+    assert texts(await bot.tap(sam, "Never mind")) == ["OK, your tips carry on as before."]
+    assert pick
+    assert await children(bot) == [("Baby", date(2026, 4, 3), None)]
