@@ -59,14 +59,16 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
         await child_steps.leave(turn)  # /start half-way through: the child so far is offered, not lost
         asked = child_steps.offer_to_carry_on(turn) or await child_steps.begin(turn, Mode.FIRST)
         return Outcome([greeting, *asked.replies])
-    await turn.goto(None)
+    await child_steps.leave(turn)  # a child half added is held, and offered below, never dropped unsaid
     await reschedule(s, parent, now)
     hello = f"Welcome back{', ' + esc(who.first_name) if who.first_name else ''}!"
     if len(kids) > WELCOME_BACK_NAMES:
         set_up = f"You're set up for {len(kids)} children (see /children)."
     else:
         set_up = f"You're set up for {join_names([f'<b>{esc(kid.name)}</b>' for kid in kids])}."
-    return say(f"{hello} {set_up}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
+    back = say(f"{hello} {set_up}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
+    held = child_steps.offer_to_carry_on(turn)
+    return Outcome(back.replies + (held.replies if held is not None else []))
 
 
 # Lengths a pause can have (``Step.PAUSE`` values); ``RESUME`` pauses until /resume.

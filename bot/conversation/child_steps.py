@@ -34,6 +34,23 @@ from db import families
 from db.models import Child
 
 YES = frozenset({"yes", "y", "yeah", "yep", "yes please"})
+ANOTHER_DUE_DATE = frozenset(
+    {"other", "another", "another due date", "another date", "different", "a different one"}
+)
+# At "Is Ben's due date the same too?": the twin's button, or said.
+SAME_AS_TWIN = frozenset(
+    {
+        "twin",
+        "twins",
+        "same",
+        "the same",
+        "same date",
+        "same due date",
+        "same one",
+        "yes the same",
+        "yes same",
+    }
+)
 NO = frozenset({"no", "n", "nope", "no thanks"})
 
 
@@ -223,15 +240,18 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
 
 async def on_early(turn: Turn, text: str) -> Outcome:
     answer = " ".join(text.lower().split()).strip(".!")
+    if answer in ANOTHER_DUE_DATE:
+        await turn.goto(Step.DUE, turn.data)
+        return ask_due(turn)
+    if answer in SAME_AS_TWIN or answer.startswith("same as ") or answer in YES:
+        twin = await _twin(turn)  # asked "Is Ben's due date the same too?", a yes means the same
+        if twin is not None:
+            return await _complete(turn, twin.due_date)
     if answer in YES:
         await turn.goto(Step.DUE, turn.data)
         return ask_due(turn)
     if answer in NO:
         return await _complete(turn, None)
-    if answer == "twin":
-        twin = await _twin(turn)
-        if twin is not None:
-            return await _complete(turn, twin.due_date)
     return await ask_early(turn)
 
 
@@ -255,7 +275,7 @@ async def ask_early(turn: Turn, lead: str = "") -> Outcome:
         same = f"Same as {twin.name} ({day_date(twin.due_date)})"
         buttons = (
             (choice(Step.EARLY, "twin", same),),
-            (choice(Step.EARLY, "yes", "Another due date"), choice(Step.EARLY, "no", "Not born early")),
+            (choice(Step.EARLY, "other", "Another due date"), choice(Step.EARLY, "no", "Not born early")),
         )
         text = (
             f"{name} was born the same day as {esc(twin.name)}. Is {name}'s due date the same too? "

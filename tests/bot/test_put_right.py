@@ -326,3 +326,47 @@ async def test_every_question_has_a_way_out_by_button_too(bot: Harness):
     assert texts(await bot.tap(sam, "Never mind")) == ["OK, your tips carry on as before."]
     assert pick
     assert await children(bot) == [("Baby", date(2026, 4, 3), None)]
+
+
+async def add_twin(bot: Harness, sam: TgParent, name: str) -> list[str]:
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, name)
+    return texts(await bot.say(sam, "1 April 2026"))
+
+
+async def test_a_twins_due_date_is_taken_from_a_typed_yes_or_same_and_another_date_stays_possible(
+    bot: Harness,
+):
+    sam = TgParent(1319)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "1 April 2026")
+    await bot.tap(sam, "Yes, born early")
+    await bot.say(sam, "20 May 2026")
+    await bot.say(sam, "London")
+    await bot.tap(sam, "Sunday 09:00 is fine")
+    for name, said in (("Leo", "yes"), ("Ava", "same as Mia")):
+        asked = await add_twin(bot, sam, name)
+        assert asked[0].startswith(f"{name} was born the same day as Mia. Is {name}'s due date the same too?")
+        assert texts(await bot.say(sam, said))[0].startswith(f"{name} is added!"), said
+    await add_twin(bot, sam, "Bo")
+    due = await bot.tap(sam, "Another due date")
+    assert texts(due)[0].startswith("What was the due date?")
+    await bot.say(sam, "25 May 2026")
+    assert await children(bot) == [
+        ("Mia", date(2026, 4, 1), date(2026, 5, 20)),
+        ("Leo", date(2026, 4, 1), date(2026, 5, 20)),
+        ("Ava", date(2026, 4, 1), date(2026, 5, 20)),
+        ("Bo", date(2026, 4, 1), date(2026, 5, 25)),
+    ]
+
+
+async def test_start_in_the_middle_of_adding_a_child_keeps_it_and_offers_to_carry_on(bot: Harness):
+    sam = TgParent(1320)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    back = await bot.say(sam, "/start")
+    assert back[0].text.startswith("Welcome back, Sam! You're set up for <b>Mia</b>.")
+    assert back[1].text == "We were adding Leo, and I still need to know the birthdate. Carry on?"
+    assert back[1].button_labels == ["Carry on with Leo", "Start afresh"]
