@@ -18,7 +18,7 @@ async def test_export_is_a_json_document_of_the_parents_data(bot: Harness):
     summary = sent[0].text  # in plain words beside the file: days as names, times with the zone, ages
     assert summary.startswith("<b>What I store about you</b>, in plain words (the complete file follows):")
     for line in (
-        "• <b>You:</b> Sam, language en, with me since ",
+        "• <b>You:</b> Sam, Telegram language setting en, with me since ",
         "• <b>Tips:</b> Sundays at 09:00 (London time), 1 a week, on\n",
         "• <b>Next tip:</b> Sunday 6 December at 09:00\n",
         "• <b>Children:</b> Mia, born 15 March 2026, 8 months\n",
