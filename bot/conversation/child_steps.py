@@ -27,7 +27,7 @@ from bot.core.ages import (
 )
 from bot.core.dates import EXAMPLES, parse_date
 from bot.core.reply import Button, Reply
-from bot.core.said_age import said_age
+from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import StepWord, said_name
 from bot.core.text import day_date, esc
 from db import families
@@ -192,30 +192,31 @@ async def on_birthdate(turn: Turn, text: str) -> Outcome:
 
     age = said_age(text[:64], turn.today)
     if age is not None:  # "he's 4 months old": the birthdate that makes, to confirm
-        return await _offer_estimate(turn, age.birthdate, check)
+        return await _offer_estimate(turn, age.birthdate, check, Step.BIRTHDATE_PICK, "birthdate")
     return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
 
 
-async def _offer_estimate(turn: Turn, birthdate: date, check: Check) -> Outcome:
+async def _offer_estimate(turn: Turn, estimate: date, check: Check, pick: Step, what: str) -> Outcome:
+    """A date worked out from what the parent said (an age, how early), offered with a button to confirm."""
     try:
-        problem = check(birthdate)
+        problem = check(estimate)
     except DateProblem as exc:
         problem = esc(str(exc))
     if problem is not None:
         return say(problem)
-    await turn.goto(Step.BIRTHDATE_PICK, replace(turn.data, candidates=(birthdate,)))
+    await turn.goto(pick, replace(turn.data, candidates=(estimate,)))
     name = esc(turn.data.name or "your child")
     text = (
-        f"Thank you! That puts {name}'s birthdate at about <b>{day_date(birthdate)}</b>. Shall I use it? A "
+        f"Thank you! That puts {name}'s {what} at about <b>{day_date(estimate)}</b>. Shall I use it? A "
         "close guess is fine, or type the date if you know it."
     )
-    buttons = ((choice(Step.BIRTHDATE_PICK, birthdate.isoformat(), f"Yes, use {day_date(birthdate)}"),),)
+    buttons = ((choice(pick, estimate.isoformat(), f"Yes, use {day_date(estimate)}"),),)
     return Outcome([Reply(text, buttons)])
 
 
 async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
     candidates = turn.data.candidates
-    if len(candidates) == 1 and " ".join(value.lower().split()).strip(".!") in YES | {"ok", "okay", "sure"}:
+    if len(candidates) == 1 and _said_yes(value):
         return await _birthdate_known(turn, candidates[0])  # "yes" to the one date offered
     return await _pick(turn, value, _birthdate_known, on_birthdate)
 
@@ -231,11 +232,21 @@ async def on_due(turn: Turn, text: str) -> Outcome:
         validate_due_date(d, birthdate)
         return None
 
+    due = said_due_date(text[:64], birthdate)
+    if due is not None:  # "5 weeks early", "born at 34 weeks": the due date that makes, to confirm
+        return await _offer_estimate(turn, due, check, Step.DUE_PICK, "due date")
     return await _read_date(turn, text, Step.DUE_PICK, check, _complete)
 
 
 async def on_due_pick(turn: Turn, value: str) -> Outcome:
+    candidates = turn.data.candidates
+    if len(candidates) == 1 and _said_yes(value):
+        return await _complete(turn, candidates[0])  # "yes" to the one date offered
     return await _pick(turn, value, _complete, on_due)
+
+
+def _said_yes(text: str) -> bool:
+    return " ".join(text.lower().split()).strip(".!") in YES | {"ok", "okay", "sure"}
 
 
 async def on_early(turn: Turn, text: str) -> Outcome:
@@ -292,7 +303,10 @@ async def ask_early(turn: Turn, lead: str = "") -> Outcome:
 
 def ask_due(turn: Turn, lead: str = "") -> Outcome:
     buttons = ((choice(Step.DUE, "skip", "Skip: no due date"),),)
-    text = f"What was the due date? Write it {EXAMPLES}. Not sure? Tap Skip, and I'll use the birthdate."
+    text = (
+        f"What was the due date? Write it {EXAMPLES}, or say how early (like <i>5 weeks early</i>). Not sure? "
+        "Tap Skip, and I'll use the birthdate."
+    )
     return Outcome([Reply(lead + text, buttons)])
 
 

@@ -20,7 +20,7 @@ from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
 from bot.core.dates import parse_date
 from bot.core.reply import Button, Reply
-from bot.core.said_age import said_age
+from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import (
     Chat,
     StepWord,
@@ -139,6 +139,9 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return False
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK) and said_age(text[:64], turn.today) is not None:
         return True  # "he's 4 months old": the age, where the birthdate was asked
+    birthdate = turn.data.birthdate
+    if step in (Step.DUE, Step.DUE_PICK) and birthdate and said_due_date(text[:64], birthdate) is not None:
+        return True  # "she was 5 weeks early": how early, where the due date was asked
     try:
         parse_date(text[:64], turn.today)
     except DateProblem:

@@ -86,3 +86,31 @@ def _months_before(today: date, months: int) -> date:
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     month += 1
     return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+_EARLY = re.compile(
+    r"^(?:(?:he|she|they|it)\s+(?:was|were)\s+)?(?:born\s+)?(?:(?:about|around|roughly|nearly|almost|just)\s+)*"
+    r"(?P<n>\d{1,2}|" + "|".join(_NUMBERS) + r")\s*(?P<unit>weeks?|wks?|days?)\s+(?:early|premature|prem)$"
+)
+_AT_WEEKS = re.compile(
+    r"^(?:(?:he|she|they|it)\s+(?:was|were)\s+)?(?:born\s+)?(?:at\s+)?(?P<weeks>\d{2})\s*(?:\+\s*(?P<days>[0-6]))?"
+    r"\s*(?:weeks?|wks?|w)(?:\s+(?:pregnant|gestation))?$"
+)
+# A pregnancy at term, as due dates count it: born "at 34 weeks" is 6 weeks before the due date.
+TERM_WEEKS = 40
+
+
+def said_due_date(text: str, birthdate: date) -> date | None:
+    """The due date a whole message gives by how early the baby came ("5 weeks early", "born at 34+2
+    weeks"), for the parent to confirm; None when the message says something else."""
+    said = " ".join(text.lower().replace("’", "'").split()).strip(" .!,;")
+    early = _EARLY.match(said)
+    if early is not None:
+        raw = early["n"]
+        n = int(raw) if raw.isdigit() else _NUMBERS[raw]
+        return birthdate + (timedelta(days=n) if early["unit"].startswith("day") else timedelta(weeks=n))
+    at = _AT_WEEKS.match(said)
+    if at is not None and 22 <= int(at["weeks"]) < TERM_WEEKS:
+        born_at = timedelta(weeks=int(at["weeks"]), days=int(at["days"] or 0))
+        return birthdate + timedelta(weeks=TERM_WEEKS) - born_at
+    return None

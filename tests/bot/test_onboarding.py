@@ -86,8 +86,8 @@ async def test_ambiguous_date_early_birth_typed_zone_and_own_time(bot: Harness):
     await bot.tap(sam, "4 March 2026")
     due = await bot.tap(sam, "Yes, born early")
     assert texts(due) == [
-        "What was the due date? Write it like 2026-03-15, 15/03/2026 or 15 March 2026. Not sure? Tap Skip, "
-        "and I'll use the birthdate."
+        "What was the due date? Write it like 2026-03-15, 15/03/2026 or 15 March 2026, or say how early (like "
+        "<i>5 weeks early</i>). Not sure? Tap Skip, and I'll use the birthdate."
     ]
     assert due[0].buttons == [[("Skip: no due date", "f:due:skip")]]
     assert texts(await bot.say(sam, "1 March 2026")) == [

@@ -370,3 +370,22 @@ async def test_start_in_the_middle_of_adding_a_child_keeps_it_and_offers_to_carr
     assert back[0].text.startswith("Welcome back, Sam! You're set up for <b>Mia</b>.")
     assert back[1].text == "We were adding Leo, and I still need to know the birthdate. Carry on?"
     assert back[1].button_labels == ["Carry on with Leo", "Start afresh"]
+
+
+async def test_how_early_a_baby_came_is_offered_back_as_a_due_date(bot: Harness):
+    sam = TgParent(1321)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "1 February 2026")
+    await bot.tap(sam, "Yes, born early")
+    offer = await bot.say(sam, "she was 5 weeks early")
+    assert texts(offer) == [
+        "Thank you! That puts Mia's due date at about <b>8 March 2026</b>. Shall I use it? A close guess is "
+        "fine, or type the date if you know it."
+    ]
+    assert texts(await bot.say(sam, "born at 34 weeks"))[0].startswith(
+        "Thank you! That puts Mia's due date at about <b>15 March 2026</b>."
+    )
+    done = await bot.tap(sam, "Yes, use 15 March 2026")
+    assert done[0].text.startswith("Thank you! Mia is all set.")
+    assert await children(bot) == [("Mia", date(2026, 2, 1), date(2026, 3, 15))]

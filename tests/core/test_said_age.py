@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.core.said_age import said_age
+from bot.core.said_age import said_age, said_due_date
 
 TODAY = date(2026, 3, 31)
 
@@ -36,3 +36,23 @@ def test_an_age_said_alone_gives_a_birthdate(text: str, label: str, born: date) 
 )
 def test_anything_more_than_an_age_is_not_one(text: str) -> None:
     assert said_age(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("5 weeks early", date(2026, 3, 8)),
+        ("she was born about three weeks early", date(2026, 2, 22)),
+        ("10 days early", date(2026, 2, 11)),
+        ("born at 34 weeks", date(2026, 3, 15)),
+        ("34+2 weeks", date(2026, 3, 13)),
+        ("at 30w", date(2026, 4, 12)),
+    ],
+)
+def test_how_early_gives_a_due_date(text: str, due: date) -> None:
+    assert said_due_date(text, date(2026, 2, 1)) == due
+
+
+@pytest.mark.parametrize("text", ["15 March 2026", "early", "born at 41 weeks", "5 weeks", "was she early?"])
+def test_anything_else_gives_no_due_date(text: str) -> None:
+    assert said_due_date(text, date(2026, 2, 1)) is None
