@@ -207,12 +207,14 @@ async def on_days(turn: Turn, text: str) -> Outcome:
 
 def ask_time(turn: Turn) -> Outcome:
     buttons = [choice(Step.TIME, hhmm(t), hhmm(t)) for t in TIME_CHOICES]
-    if turn.data.mode is Mode.SETTINGS:
-        out = ways.row(Step.TIME, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
-    else:
-        out = ways.row(Step.TIME, StepWord.SKIP, f"Skip: keep {hhmm(turn.parent.tip_time)}")
     text = "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>."
-    return Outcome([Reply(text, (*_rows(buttons, 3), out))])
+    return Outcome([Reply(text, (*_rows(buttons, 3), _time_way_out(turn)))])
+
+
+def _time_way_out(turn: Turn) -> tuple[Button, ...]:
+    if turn.data.mode is Mode.SETTINGS:
+        return ways.row(Step.TIME, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+    return ways.row(Step.TIME, StepWord.SKIP, f"Skip: keep {hhmm(turn.parent.tip_time)}")
 
 
 async def on_time(turn: Turn, text: str) -> Outcome:
@@ -221,7 +223,7 @@ async def on_time(turn: Turn, text: str) -> Outcome:
         return say("Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>.")
     if text.strip().isdigit() and 1 <= at.hour <= 6:  # a bare "3": hardly anyone wants tips at 3 at night
         night, day = hhmm(at), hhmm(at.replace(hour=at.hour + 12))
-        buttons = ((choice(Step.TIME, night, night), choice(Step.TIME, day, day)),)
+        buttons = ((choice(Step.TIME, night, night), choice(Step.TIME, day, day)), _time_way_out(turn))
         return Outcome([Reply(f"Do you mean {night} or {day}?", buttons)])
     await families.set_schedule(turn.s, turn.parent, tip_time=at)
     if turn.data.mode is Mode.SETTINGS:

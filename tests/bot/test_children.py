@@ -180,7 +180,10 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     await bot.tap(sam, "🕘 Time")
     ask = await bot.say(sam, "6")
     assert ask[0].text == "Do you mean 06:00 or 18:00?"
-    assert ask[0].buttons == [[("06:00", "f:time:06:00"), ("18:00", "f:time:18:00")]]
+    assert ask[0].buttons == [
+        [("06:00", "f:time:06:00"), ("18:00", "f:time:18:00")],
+        [("Leave it as it is", "f:time:cancel")],
+    ]
     assert texts(await bot.say(sam, "20:15"))[0].startswith(
         "Done. Tips come on Tuesdays, Thursdays and Sundays at 20:15 (London time)."
     )
