@@ -180,6 +180,8 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
     if name != "cancel" and name not in ACTIONS:
         return say("I don't know that command. Send /help to see what I can do.")
     turn = await _turn(s, env, who, now)
+    if turn is None and name == "cancel":
+        return say(detours.BEFORE_START_WORD)
     if turn is None:
         return say(NEED_START)
     if name == "cancel":

@@ -27,7 +27,16 @@ def no_guidance(sent: list[str]) -> None:
 
 async def test_ways_out_before_start_say_nothing_is_set_up(bot: Harness):
     sam = TgParent(1301)
-    for words in ("stop", "cancel", "never mind", "go back", "I made a mistake", "skip", "not now"):
+    for words in (
+        "stop",
+        "cancel",
+        "never mind",
+        "go back",
+        "I made a mistake",
+        "skip",
+        "not now",
+        "/cancel",
+    ):
         assert texts(await bot.say(sam, words)) == [BEFORE_START_WORD], words
     assert await bot.parent_row(1301) is None  # nothing stored for it
 
