@@ -105,7 +105,7 @@ class Scope(StrEnum):
 class ChildInfo:
     """What the answer engine needs to know about a child (the conversation layer maps a Child to this)."""
 
-    name: str
+    name: str  # empty when the parent gave none (``securebase ask``): the answer then says "at 9 months"
     birthdate: date
     due_date: date | None = None
 
@@ -172,7 +172,7 @@ def typical_now(child: ChildInfo, *, library: Library, today: date) -> Answer:
     Raises DateProblem when the child is not born yet as of ``today``.
     """
     age = _child_age(child, today)
-    question = f"What's typical for {child.name} now?"
+    question = f"What's typical for {child.name or 'your child'} now?"
     bands = library.bands_at(age.months)
     if not bands:
         return Answer(
@@ -645,7 +645,7 @@ def _foreign_reply(language: str) -> str:
 
 def _child_age(child: ChildInfo, today: date) -> _Age:
     child_age = age_on(child.birthdate, today, child.due_date)
-    return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name)
+    return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name or None)
 
 
 def _mention_age(mention: AgeMention) -> _Age:
@@ -709,7 +709,7 @@ def _lead(age: _Age | None, first: Kind, elsewhere: tuple[Band, ...]) -> str:
     corrected = " corrected" if age.corrected else ""
     if age.who:
         return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}):"
-    return f"{what} {_at(age.label, bold=True)}:"
+    return f"{what} {_at(age.label, bold=True)}{' (corrected age)' if age.corrected else ''}:"
 
 
 def _at(label: str, *, bold: bool = False) -> str:
