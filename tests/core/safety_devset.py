@@ -1268,4 +1268,8 @@ ORDINARY_VARIANTS = [
     "I'm in Hull",
     "the 4th",
     "around bedtime",
+    # Clinginess said with words of absence.
+    "why does he miss me so much when I'm gone, he's 14 months",
+    "she won't let me out of her sight since the holiday",
+    "he won't let me leave the room without crying",
 ]
