@@ -159,10 +159,10 @@ class Handlers:
         )
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stickers, photos, voice notes...: say what works instead of staying silent."""
+        """Stickers, photos, voice notes...: say what works instead of staying silent. Served like any
+        update, so replies an earlier delivery could not send come first (a sticker is a next message too)."""
         metrics.update_handled(UpdateKind.OTHER)
-        with interactive():
-            await self.serving.send(self._who(update).chat_id, Reply(NOT_TEXT))
+        await self._serve(context, self._who(update).chat_id, lambda _s, _env, _now: _not_text())
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
@@ -214,6 +214,10 @@ class Handlers:
                 await self.serving.outbox.send_reply(chat.id, Reply(SOMETHING_WRONG))
         except TelegramError as exc:
             log.warning("could not tell chat about the failure: %s", type(exc).__name__)
+
+
+async def _not_text() -> Outcome:
+    return Outcome([Reply(NOT_TEXT)])
 
 
 async def _answer_press(query: CallbackQuery, toast: str | None) -> None:
