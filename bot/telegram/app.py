@@ -45,7 +45,7 @@ from bot.telegram.jobs import App, register_dispatch_job, register_housekeeping_
 from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.limiter import PriorityRateLimiter
 from bot.telegram.ordering import ChatOrderedProcessor
-from bot.telegram.sender import DEFAULTS, OnDemandSender, TelegramSender, passing
+from bot.telegram.sender import DEFAULTS, OnDemandSender, TelegramSender, arrived, passing
 from bot.telegram.updates import SkippingBadUpdates
 from content import Library, default_library
 from db import families
@@ -301,7 +301,7 @@ def build_application(
     app = builder.build()
     sender = TelegramSender(app.bot)
     on_demand = Dispatcher.from_settings(OnDemandSender(sender), sessions, settings)
-    serving = Serving.of(sessions, sender, on_demand, passing=passing)
+    serving = Serving.of(sessions, sender, on_demand, passing=passing, arrived=arrived)
     Handlers(serving, env, clock).install(app)
     Admin(settings.admin_chat_ids, sessions, env.library, sender, clock).install(app)
     if with_jobs:

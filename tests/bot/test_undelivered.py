@@ -172,3 +172,30 @@ async def test_whatever_comes_next_brings_the_lost_reply_first(
     assert SOMETHING_WRONG not in sent
     assert await kept(bot.sessions, 988) == []
     assert texts(await bot.say(sam, "15 March 2026"))[0].startswith("Was Mia born early")
+
+
+async def test_a_reply_whose_answer_timed_out_counts_as_delivered_and_comes_once(bot: Harness) -> None:
+    """A read timeout: Telegram had the message (the parent sees it) but its answer was lost. Sending it again
+    would show it twice; it is taken as delivered, and the replies after it still go out."""
+    sam = TgParent(989)
+    await bot.say(sam, "/start")
+    bot.api.time_out(delivered=True)
+    await bot.say(sam, "Mia")
+    assert await kept(bot.sessions, 989) == []
+    sent = texts(await bot.say(sam, "hello?"))
+    assert not sent[0].startswith("When was <b>Mia</b> born?")  # the answer to "hello?", not a repeat
+    asked = [m for m in texts(bot.api.messages_to(989)) if m.startswith("When was <b>Mia</b> born?")]
+    assert len(asked) == 1
+    assert SOMETHING_WRONG not in texts(bot.api.messages_to(989))
+
+
+async def test_a_reply_that_never_left_is_kept_and_comes_with_the_next_message(bot: Harness) -> None:
+    """A connect timeout: the request never reached Telegram, so the reply is kept and sent later, once."""
+    sam = TgParent(990)
+    await bot.say(sam, "/start")
+    bot.api.time_out(delivered=False)
+    assert await bot.say(sam, "Mia") == []
+    sent = texts(await bot.say(sam, "hello?"))
+    assert sent[0].startswith("When was <b>Mia</b> born?")
+    asked = [m for m in texts(bot.api.messages_to(990)) if m.startswith("When was <b>Mia</b> born?")]
+    assert len(asked) == 1
