@@ -297,6 +297,7 @@ def build_application(
         default_time_zone=settings.default_time_zone,
         invite_ttl=timedelta(hours=settings.invite_ttl_hours),
         support=settings.support(),
+        retention_months=settings.retention_months,  # what housekeeping does is what /privacy says
     )
     app = builder.build()
     sender = TelegramSender(app.bot)
