@@ -36,7 +36,7 @@ from bot.app.failures import OUTAGES, RepeatedFailures
 from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.distress import reply_without_database
-from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
+from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
 from bot.metrics import UpdateKind
@@ -162,7 +162,10 @@ class Handlers:
         """Stickers, photos, voice notes...: say what works instead of staying silent. Served like any
         update, so replies an earlier delivery could not send come first (a sticker is a next message too)."""
         metrics.update_handled(UpdateKind.OTHER)
-        await self._serve(context, self._who(update).chat_id, lambda _s, _env, _now: _not_text())
+        who = self._who(update)
+        await self._serve(
+            context, who.chat_id, lambda s, env, now: conversation.on_not_text(s, env, who, now)
+        )
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""
@@ -214,10 +217,6 @@ class Handlers:
                 await self.serving.outbox.send_reply(chat.id, Reply(SOMETHING_WRONG))
         except TelegramError as exc:
             log.warning("could not tell chat about the failure: %s", type(exc).__name__)
-
-
-async def _not_text() -> Outcome:
-    return Outcome([Reply(NOT_TEXT)])
 
 
 async def _answer_press(query: CallbackQuery, toast: str | None) -> None:
