@@ -259,3 +259,23 @@ def test_a_webhook_port_in_use_is_one_line_and_status_2(tmp_path, monkeypatch, c
     assert [line for line in err if "Traceback" in line or line.startswith(" ")] == []
     assert "s3cret-token" not in "\n".join(err)
     assert TOKEN not in "\n".join(err)
+
+
+def test_a_database_that_never_answers_is_one_line_not_a_hang(monkeypatch, capsys):
+    """A PostgreSQL server that takes the connection and then says nothing: ``run`` gives up after the
+    connect limit (shortened here) with one line and status 2, instead of waiting for ever."""
+    monkeypatch.setattr("db.engine.CONNECT_TIMEOUT_SECONDS", 0.5)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # the kernel accepts; nobody ever answers
+    port = silent.getsockname()[1]
+    try:
+        assert runner.run_bot(settings(database_url=f"postgresql://postgres@127.0.0.1:{port}/bot")) == 2
+    finally:
+        silent.close()
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"DATABASE_URL: cannot use the database at postgresql://postgres@127.0.0.1:{port}/bot ("
+    )
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
