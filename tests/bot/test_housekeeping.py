@@ -11,6 +11,7 @@ from telegram.ext import ApplicationBuilder
 
 from bot.app import housekeeping
 from bot.telegram.jobs import register_housekeeping_job
+from db.families import delete_old_invites
 from tests.fake_telegram import TOKEN, FakeBotAPI
 
 
@@ -33,7 +34,7 @@ async def test_an_hourly_job_that_logs_a_failure_and_carries_on(
     async def broken(*_args: object) -> int:
         raise OSError("database unreachable")
 
-    real = housekeeping.delete_old_invites
+    real = delete_old_invites
     monkeypatch.setattr(housekeeping, "delete_old_invites", broken)
     caplog.set_level(logging.INFO)
     for _ in range(3):  # an outage lasting three hours: one line, no traceback, then one when it passes
