@@ -42,8 +42,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.fake_bot import GET_ME, SENDER, TOKEN
+
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
-TOKEN = "7000000001:AAbenchtokenbenchtokenbenchtoken00"  # noqa: S105 (the fake server accepts anything)
 ZONES = ("UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
 DUE_IN_QUERY_TABLE = 100
 MAX_CONNECTIONS = 1024
@@ -61,27 +62,14 @@ def _message(chat_id: int, message_id: int) -> bytes:
                 "message_id": message_id,
                 "date": 1772355600,
                 "chat": {"id": chat_id, "type": "private"},
-                "from": {"id": 7000000001, "is_bot": True, "first_name": "Secure Base"},
+                "from": SENDER,
                 "text": "tip",
             },
         }
     ).encode()
 
 
-GET_ME = json.dumps(
-    {
-        "ok": True,
-        "result": {
-            "id": 7000000001,
-            "is_bot": True,
-            "first_name": "Secure Base",
-            "username": "SecureBaseBenchBot",
-            "can_join_groups": True,
-            "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
-        },
-    }
-).encode()
+GET_ME_ANSWER = json.dumps({"ok": True, "result": GET_ME}).encode()
 CHAT_ID = re.compile(rb"chat_id=(-?\d+)")
 
 
@@ -109,7 +97,7 @@ async def _serve(ready: Any) -> None:
                         match = CHAT_ID.search(body)
                         payload = _message(int(match.group(1)) if match else 0, next(counter))
                     elif method == b"getMe":
-                        payload = GET_ME
+                        payload = GET_ME_ANSWER
                     elif method == b"stats":
                         payload = json.dumps(stats).encode()
                     else:

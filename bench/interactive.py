@@ -48,7 +48,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-TOKEN = "7000000001:AAbenchtokenbenchtokenbenchtoken00"  # noqa: S105 (the fake server accepts anything)
+from bench.fake_bot import GET_ME, SENDER, TOKEN
+
 OVERALL_RATE = 30.0
 OVERALL_BURST = 30.0
 CHAT_RATE = 1.0
@@ -67,15 +68,6 @@ QUESTIONS = (
     "why does he want to be held all the time?",
     "she gets clingy with new people, is that ok?",
 )
-GET_ME = {
-    "id": 7000000001,
-    "is_bot": True,
-    "first_name": "Secure Base",
-    "username": "SecureBaseBenchBot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
 SENDS = frozenset({"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"})
 
 
@@ -180,7 +172,7 @@ class FakeTelegram:
                 "message_id": self.message_ids,
                 "date": int(time.time()),
                 "chat": {"id": chat, "type": "private"},
-                "from": {"id": 7000000001, "is_bot": True, "first_name": "Secure Base"},
+                "from": SENDER,
                 "text": "ok",
             },
         }

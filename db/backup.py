@@ -1,8 +1,8 @@
 """A consistent copy of an SQLite database, taken while the bot runs (``securebase db backup PATH``).
 
 SQLite's online backup API copies the pages under one read transaction: in WAL mode the bot keeps writing
-meanwhile, and the copy is the database as it was at one moment. The copy is written beside the target and
-renamed into place, so a failed backup never leaves a half-written file under the target's name; it is
+meanwhile, and the copy is the database as it was at one moment. The copy is written beside the target
+(under a new, unguessable name, so no planted link is followed) and renamed into place, so a failed backup never leaves a half-written file under the target's name; it is
 readable by its owner only (it holds families' data) and stands alone (no ``-wal`` file to carry along).
 PostgreSQL has its own tool for this, ``pg_dump`` (see :func:`postgres_advice`).
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +36,11 @@ def backup_sqlite(source: Path, target: Path, *, overwrite: bool = False) -> Bac
         raise FileNotFoundError(2, "no database file", str(source))
     if target.exists() and not overwrite:
         raise FileExistsError(17, "the backup file exists already", str(target))
-    partial = target.with_name(f".{target.name}.partial")
-    fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    # A new file under a name nobody can guess (created exclusively, owner only): a link planted in the folder
+    # under a fixed name would otherwise be followed, and its target overwritten with the copy.
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(fd)
+    partial = Path(name)
     try:
         source_uri = f"{source.resolve().as_uri()}?mode=ro"
         with (

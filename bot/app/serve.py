@@ -8,7 +8,8 @@ any tip.
 A reply that cannot be sent once its step is saved (Telegram unreachable, a long flood wait) is not lost:
 the replies left are stored (``db.undelivered``) and sent first when the parent next writes, by whichever
 process serves them and after a restart too, so they see the question they are expected to answer instead
-of an apology.
+of an apology. A reply whose answer timed out after the request went out (Telegram may well have it) counts
+as delivered, as a tip does: kept, it would come twice.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ class Serving:
     # Which send failures may pass (the network, a flood wait), so the replies are kept for later; any
     # other (a message the transport refuses) is raised as before.
     passing: Callable[[Exception], bool] = lambda error: isinstance(error, OSError | TimeoutError)
+    # Which of those may have reached the parent although no answer came (a read timeout): such a reply counts
+    # as delivered and is not sent again, since sending it again would show it twice. The trade-off is the
+    # dispatcher's: a possible loss (a request that timed out before Telegram had it) over a likely duplicate.
+    arrived: Callable[[Exception], bool] = lambda _error: False
 
     @classmethod
     def of(
@@ -139,6 +144,11 @@ class Serving:
             except Exception as exc:
                 if not self.passing(exc):
                     raise
+                if self.arrived(exc):
+                    log.warning(
+                        "reply to chat %s may have arrived (%s); not sent again", chat_id, type(exc).__name__
+                    )
+                    continue
                 if store:
                     await self._keep(chat_id, replies[index:], exc, now)
                 else:

@@ -27,6 +27,7 @@ from bot.app.serve import Serving
 from bot.cli.database import chosen_database
 from bot.conversation import Env, Outcome, Who
 from bot.core.reply import Document, Reply
+from bot.core.retention import DEFAULT_RETENTION_MONTHS
 from bot.core.safety_reply import Support
 from bot.core.text import plain
 from bot.dispatch import SendResult
@@ -106,6 +107,7 @@ class TerminalChat:
         *,
         default_time_zone: str = "UTC",
         support: Support | None = None,
+        retention_months: int = DEFAULT_RETENTION_MONTHS,
     ) -> None:
         self.sessions = sessions
         self.who = Who(chat_id, None, "en")
@@ -114,7 +116,10 @@ class TerminalChat:
         self.outbox = TerminalOutbox(out, Path.cwd(), chat_id)
         self.serving = Serving.of(sessions, self.outbox)
         self.env = Env(
-            library=default_library(), default_time_zone=default_time_zone, support=support or Support()
+            library=default_library(),
+            default_time_zone=default_time_zone,
+            support=support or Support(),
+            retention_months=retention_months,
         )
 
     def now(self) -> datetime:
@@ -154,11 +159,19 @@ class TerminalChat:
                 await self.handle(line.strip())
 
 
-async def _chat(url: str, chat_id: int, today: date | None, zone: str, support: Support) -> None:
+async def _chat(
+    url: str, chat_id: int, today: date | None, zone: str, support: Support, retention_months: int
+) -> None:
     engine = create_engine(url)
     try:
         chat = TerminalChat(
-            session_factory(engine), chat_id, today, sys.stdout, default_time_zone=zone, support=support
+            session_factory(engine),
+            chat_id,
+            today,
+            sys.stdout,
+            default_time_zone=zone,
+            support=support,
+            retention_months=retention_months,
         )
         await chat.run(sys.stdin)
     finally:
@@ -180,7 +193,16 @@ def run_chat(args: argparse.Namespace) -> int:
     except DATABASE_FAILURES as exc:  # unreachable or unusable: one line naming the setting, exit status 2
         raise database.problem(exc) from None
     try:
-        asyncio.run(_chat(url, args.chat_id, today, settings.default_time_zone, settings.support()))
+        asyncio.run(
+            _chat(
+                url,
+                args.chat_id,
+                today,
+                settings.default_time_zone,
+                settings.support(),
+                settings.retention_months,
+            )
+        )
     except (SQLAlchemyError, OSError) as exc:
         print(
             f"\nThe chat could not use the database ({type(exc).__name__}). On SQLite, the running bot may "

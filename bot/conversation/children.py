@@ -193,9 +193,16 @@ async def _invite(turn: Turn, child: Child) -> Outcome:
     return _who_to_share(turn, [child, *(c for c in children if c.id != child.id)])
 
 
-def _who_to_share(turn: Turn, children: list[Child]) -> Outcome:
-    children = children[:MAX_CHILDREN]  # a family from before the limit: its first ones
-    rows = [(Button(f"Just {child.name}", f"i:{child.id}"),) for child in children]
+def _who_to_share(turn: Turn, children: list[Child], page: int = 0) -> Outcome:
+    """ "Just <name>" for each child (the one whose menu it came from first), "All" and, when it fits, a tick
+    list. A family from before the limit, with more children than it allows, gets them a page at a time
+    (``i:more:<page>.<first child id>``; "More ›" goes round), so every child can be shared alone."""
+    pages = (len(children) + MAX_CHILDREN - 1) // MAX_CHILDREN
+    page = min(max(page, 0), pages - 1)
+    shown = children[page * MAX_CHILDREN : (page + 1) * MAX_CHILDREN]
+    rows = [(Button(f"Just {child.name}", f"i:{child.id}"),) for child in shown]
+    if pages > 1:
+        rows.append((Button("More ›", f"i:more:{(page + 1) % pages}.{children[0].id}"),))
     rows.append((Button("👥 All my children", "i:all"),))
     if len(children) > 2 and _fits(_pick_data(children)):
         rows.append((Button("Choose several", "i:pick:"),))
@@ -233,6 +240,13 @@ async def on_invite_press(turn: Turn, rest: str) -> Outcome | None:
     children = await turn.children()
     if rest == "all":
         return await _make_link(turn, children) if children else None
+    if rest.startswith("more:"):  # "More ›" on the "Just <name>" choice
+        raw_page, _, first_id = rest.removeprefix("more:").partition(".")
+        page = parse_id(raw_page) if raw_page != "0" else 0
+        first = next((child for child in children if str(child.id) == first_id), None)
+        if page is None or first is None:
+            return None
+        return _who_to_share(turn, [first, *(c for c in children if c.id != first.id)], page)
     picking = rest.startswith("pick:")
     raw = rest.removeprefix("pick:")
     own = {str(child.id): child for child in children}

@@ -8,6 +8,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.core.schedule import WEEKDAY_NAMES
+from db.families import MAX_CHILDREN
 
 _DAY_PREFIX = re.compile(r"[a-z]+")
 _TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
@@ -85,7 +86,11 @@ def read_time(text: str) -> time | None:
 
 
 def join_names(names: list[str]) -> str:
-    """ "Leo", "Leo and Maya", "Leo, Maya and Nia" (plain text: escape the result for HTML)."""
+    """ "Leo", "Leo and Maya", "Leo, Maya and Nia" (plain text: escape the result for HTML). Past
+    ``MAX_CHILDREN`` names (a family from before the limit) the first ones and "and 60 more", so the message
+    stays short whatever the family."""
+    if len(names) > MAX_CHILDREN:
+        return f"{', '.join(names[:MAX_CHILDREN])} and {len(names) - MAX_CHILDREN} more"
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -45,7 +45,7 @@ from bot.telegram.jobs import App, register_dispatch_job, register_housekeeping_
 from bot.telegram.lanes import UrgentFirstRateLimiter
 from bot.telegram.limiter import PriorityRateLimiter
 from bot.telegram.ordering import ChatOrderedProcessor
-from bot.telegram.sender import DEFAULTS, OnDemandSender, TelegramSender, passing
+from bot.telegram.sender import DEFAULTS, OnDemandSender, TelegramSender, arrived, passing
 from bot.telegram.updates import SkippingBadUpdates
 from content import Library, default_library
 from db import families
@@ -159,7 +159,8 @@ class Handlers:
         )
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stickers, photos, voice notes...: say what works instead of staying silent."""
+        """Stickers, photos, voice notes...: say what works instead of staying silent. Served like any
+        update, so replies an earlier delivery could not send come first (a sticker is a next message too)."""
         metrics.update_handled(UpdateKind.OTHER)
         who = self._who(update)
         await self._serve(
@@ -295,11 +296,12 @@ def build_application(
         default_time_zone=settings.default_time_zone,
         invite_ttl=timedelta(hours=settings.invite_ttl_hours),
         support=settings.support(),
+        retention_months=settings.retention_months,  # what housekeeping does is what /privacy says
     )
     app = builder.build()
     sender = TelegramSender(app.bot)
     on_demand = Dispatcher.from_settings(OnDemandSender(sender), sessions, settings)
-    serving = Serving.of(sessions, sender, on_demand, passing=passing)
+    serving = Serving.of(sessions, sender, on_demand, passing=passing, arrived=arrived)
     Handlers(serving, env, clock).install(app)
     Admin(settings.admin_chat_ids, sessions, env.library, sender, clock).install(app)
     if with_jobs:

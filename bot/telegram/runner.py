@@ -16,7 +16,7 @@ from bot import metrics
 from bot.app.config import Settings
 from bot.app.warm import ready_for_serving
 from bot.telegram.app import App, build_application
-from bot.telegram.webhook import run_webhook
+from bot.telegram.webhook import CannotListen, run_webhook
 from db.migrate import upgrade_to_head
 from db.problems import DATABASE_FAILURES, explain
 
@@ -65,6 +65,12 @@ def run_bot(settings: Settings, database_setting: str = "DATABASE_URL") -> int:
     except InvalidToken:
         print(
             "TELEGRAM_BOT_TOKEN: Telegram does not accept it. Copy it again from @BotFather.", file=sys.stderr
+        )
+    except CannotListen as exc:
+        print(
+            f"WEBHOOK_PORT: cannot listen on {exc.listen}:{exc.port} ({exc.reason}); is another program "
+            "using it? Check WEBHOOK_PORT and WEBHOOK_LISTEN.",
+            file=sys.stderr,
         )
     except NetworkError as exc:
         where = "TELEGRAM_API_BASE_URL" if settings.telegram_api_base_url else "the network"

@@ -238,6 +238,11 @@ class OnDemandSender:
         return result
 
 
+def arrived(error: Exception) -> bool:
+    """A reply's send failure after which the parent may have the message all the same (a read timeout)."""
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest) and may_have_arrived(error)
+
+
 def passing(error: Exception) -> bool:
     """A send failure that may pass (network trouble, a timeout, a flood wait), as opposed to a message
     Telegram refuses (``BadRequest``, which PTB counts among network errors)."""

@@ -71,6 +71,23 @@ class UpdateHandler(tornado.web.RequestHandler):
             log.warning("webhook request failed: %s", type(value).__name__)
 
 
+class CannotListen(Exception):
+    """The webhook's address cannot be listened on (in use, not this machine's, not allowed)."""
+
+    def __init__(self, listen: str, port: int, reason: str) -> None:
+        super().__init__(f"{listen}:{port} ({reason})")
+        self.listen = listen
+        self.port = port
+        self.reason = reason
+
+
+def _listen(listen: str, port: int) -> list[socket]:
+    try:
+        return bind_sockets(port, listen)
+    except OSError as exc:
+        raise CannotListen(listen, port, exc.strerror or type(exc).__name__) from None
+
+
 def web_app(app: App, url_path: str, secret_token: str) -> tornado.web.Application:
     return tornado.web.Application(
         [
@@ -100,22 +117,26 @@ async def serve_webhook(
     tell Telegram the URL, listen, start; then stop, post-stop, shut down, post-shutdown. ``sockets``: listen
     on these instead (tests bind port 0)."""
     server = HTTPServer(web_app(app, url_path, secret_token), max_body_size=MAX_BODY_BYTES)
-    async with app:
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.bot.set_webhook(
-            webhook_url, allowed_updates=list(allowed_updates), secret_token=secret_token
-        )
-        server.add_sockets(sockets if sockets is not None else bind_sockets(port, listen))
-        await app.start()
-        try:
-            await stop.wait()
-        finally:
-            server.stop()
-            await server.close_all_connections()
-            await app.stop()
-            if app.post_stop is not None:
-                await app.post_stop(app)
+    # Listen first: a port in use stops the start before Telegram is told a URL nobody serves.
+    server.add_sockets(sockets if sockets is not None else _listen(listen, port))
+    try:
+        async with app:
+            if app.post_init is not None:
+                await app.post_init(app)
+            await app.bot.set_webhook(
+                webhook_url, allowed_updates=list(allowed_updates), secret_token=secret_token
+            )
+            await app.start()
+            try:
+                await stop.wait()
+            finally:
+                server.stop()
+                await server.close_all_connections()
+                await app.stop()
+                if app.post_stop is not None:
+                    await app.post_stop(app)
+    finally:
+        server.stop()  # a start that failed: the port is free again (a second stop does nothing)
     if app.post_shutdown is not None:
         await app.post_shutdown(app)
 

@@ -78,3 +78,26 @@ async def test_housekeeping_empties_the_log_after_its_deletes(
     assert wal.stat().st_size > 0
     await housekeeping.sweep(sessions, NOW + dt.timedelta(days=90))
     assert wal.stat().st_size == 0
+
+
+@pytest.mark.usefixtures("sqlite_only")
+async def test_a_parent_erased_by_housekeeping_leaves_no_name_on_disk(
+    bot: Harness, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Retention erases as completely as /deletedata: a parent stopped for longer than the retention period
+    leaves neither their name nor their child's in the file or its log; another family stays."""
+    ann, ben = TgParent(964, first_name=PARENT), TgParent(965, first_name="Benedikta")
+    await onboard(bot, ann, name=CHILD)
+    await onboard(bot, ben, name=SIBLING)
+    await bot.say(ann, f"is it normal that {CHILD} cries?")
+    await bot.say(ann, "/stop")
+    await bot.tap(ann, "Yes, stop tips")
+    assert CHILD.encode() in database_bytes(sessions)
+    assert PARENT.encode() in database_bytes(sessions)
+    await housekeeping.sweep(sessions, bot.clock.now)  # the hourly run that sees Ann stopped
+    swept = await housekeeping.sweep(sessions, bot.clock.now + dt.timedelta(days=400))
+    assert swept.parents == 1
+    stored = database_bytes(sessions)
+    assert CHILD.encode() not in stored
+    assert PARENT.encode() not in stored
+    assert SIBLING.encode() in stored  # Ben's family is still there

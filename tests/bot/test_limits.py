@@ -277,3 +277,68 @@ async def test_a_forged_page_in_the_question_choice_has_expired(
         assert "expired" in texts(await bot.press(sam, "f:ask:p²"))[0]
         (rest,) = await bot.press(sam, "f:ask:p1")  # the real one still works
         assert rest.button_labels == ["Kid 10", "Kid 11", "Kid 12", "More ›"]
+
+
+async def test_a_legacy_family_past_the_limit_can_share_every_child_alone(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The invite's "Just <name>" choice comes a page at a time too, the child whose menu it came from first;
+    "More ›" goes round, and a child on the last page gets a link for that child alone."""
+    async with Harness(sessions) as bot:
+        kids = [(f"Kid {n}", dt.date(2025, 5, 20)) for n in range(MAX_CHILDREN + 3)]
+        await make_family_past_limit(sessions, kids, bot.clock.now)
+        sam = TgParent(77, "Sam")
+        await bot.say(sam, "/children")
+        await bot.tap(sam, "Kid 3")
+        (who,) = await bot.tap(sam, "👥 Invite a caregiver")
+        others = [f"Kid {n}" for n in range(MAX_CHILDREN + 3) if n != 3]
+        first = ["Just Kid 3", *(f"Just {name}" for name in others[: MAX_CHILDREN - 1])]
+        assert who.button_labels[:MAX_CHILDREN] == first
+        assert who.button_labels[MAX_CHILDREN : MAX_CHILDREN + 2] == ["More ›", "👥 All my children"]
+        (rest,) = await bot.tap(sam, "More ›")
+        assert rest.text == who.text
+        assert rest.button_labels[:5] == [
+            "Just Kid 10",
+            "Just Kid 11",
+            "Just Kid 12",
+            "More ›",
+            "👥 All my children",
+        ]
+        assert (await bot.tap(sam, "More ›"))[0].button_labels == who.button_labels  # round again
+        await bot.tap(sam, "More ›")
+        (link,) = await bot.tap(sam, "Just Kid 12")
+        assert "They'll get the tips for Kid 12 in their own chat." in link.text
+        for forged in ("i:more:1.999999", "i:more:².1", "i:more:x"):
+            assert "expired" in texts(await bot.press(sam, forged))[0]
+
+
+async def test_a_legacy_family_of_seventy_with_long_names_gets_no_message_too_long(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The fault run's family: 70 children (stored before the limit), every name as long as allowed. Every
+    message that names children stays under Telegram's limit and the product's."""
+    async with Harness(sessions) as bot:
+        born = dt.date(2025, 5, 20)
+        kids = [(f"{n:02d}" + "👶" * (MAX_NAME_CHARS - 2), born) for n in range(70)]
+        await make_family_past_limit(sessions, kids, bot.clock.now)
+        sam, ana = TgParent(77, "👶" * 64), TgParent(78, "👶" * 64)
+        seen: list[Sent] = []
+        seen += await bot.say(sam, "/start")
+        seen += await bot.say(sam, "/children")
+        seen += await bot.say(sam, "/mydata")
+        seen += await bot.say(sam, "/tip")
+        seen += await bot.say(sam, "/normal")
+        seen += await bot.say(sam, "my baby cries when I leave the room")
+        seen += await bot.say(sam, "/children")
+        await bot.tap(sam, kids[0][0])
+        seen += await bot.tap(sam, "👥 Invite a caregiver")
+        seen += await bot.tap(sam, "👥 All my children")
+        code = seen[-1].text.split("?start=", 1)[1].split("\n", 1)[0]
+        seen += await bot.say(ana, f"/start {code}")
+        seen.append(bot.api.last_to(sam.user_id))
+        bot.clock.advance(days=3 * 365)
+        seen += await bot.say(sam, "/tip")
+        seen += await bot.say(sam, "/start")
+        for message in seen:
+            assert telegram_length(message.text) < TELEGRAM_LIMIT, message.text
+            assert len(visible(message.text)) < PRODUCT_LIMIT, message.text

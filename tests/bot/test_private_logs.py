@@ -54,11 +54,18 @@ async def test_a_debug_session_logs_no_names_text_or_secrets(
         bot.api.fail(400, f"Bad Request: can't parse entities in {QUESTION}")  # a failure quoting the text
         await bot.say(parent, f"is it normal that {CHILD} bites? {QUESTION}")
         await bot.app.bot.set_webhook("https://bot.example.org/hook", secret_token=SECRET)
+        bot.api.fail(502, "Bad Gateway")  # a reply naming the child lost, then sent with the next message
+        await bot.say(parent, "/children")
+        await bot.feed(parent.message(None, voice={"file_id": "v", "file_unique_id": "v", "duration": 2}))
+        await bot.feed(parent.blocks_bot())
+        await bot.feed(parent.blocks_bot(False))
         await bot.say(parent, "/deletedata")
         await bot.tap(parent, "Yes, erase everything")
     log = debug_log.getvalue()
     assert "update " in log  # the failure was logged (by type), so the log was really captured
     assert "BadRequest" in log
+    assert "kept for their next message" in log  # our own lines about the session were captured too
+    assert "an earlier delivery could not send" in log
     for private in PRIVATE:
         assert private not in log
 

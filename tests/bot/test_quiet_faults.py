@@ -3,6 +3,7 @@ could not be sent after its step was saved reaches the parent with their next me
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -15,6 +16,7 @@ from bot.app.failures import RepeatedFailures
 from bot.conversation.texts import SOMETHING_WRONG
 from bot.dispatch import DispatchReport
 from bot.telegram.jobs import register_dispatch_job
+from db.engine import create_engine, session_factory
 from tests.bot.support import Harness, settings, texts
 from tests.fake_telegram import TOKEN, FakeBotAPI
 from tests.fake_telegram import Parent as TgParent
@@ -134,4 +136,38 @@ async def test_an_update_failing_in_an_outage_is_one_line(
     failed = [line for line in lines(caplog) if "failed" in line]
     assert len(failed) == 1  # the repeats are counted, for a summary later
     assert failed[0].startswith("update failed: OperationalError (from ConnectionRefusedError) (update ")
+    assert all(record.exc_info is None for record in caplog.records)
+
+
+async def test_a_database_that_accepts_connections_but_never_answers_costs_an_apology_not_silence(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A PostgreSQL server that takes the connection and then says nothing: each parent gets the apology (a
+    parent in distress the crisis reply) once the connect time limit passes, instead of waiting for ever;
+    the failures are one line without a traceback. The limit is shortened here; the bot's own is
+    ``CONNECT_TIMEOUT_SECONDS``."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def say_nothing(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(say_nothing, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    engine = create_engine(f"postgresql://postgres@127.0.0.1:{port}/bot", connect_args={"timeout": 0.5})
+    caplog.set_level(logging.INFO)
+    try:
+        async with Harness(session_factory(engine)) as bot, asyncio.timeout(10):
+            assert texts(await bot.say(TgParent(973), "/help")) == [SOMETHING_WRONG]
+            assert texts(await bot.say(TgParent(974), "is stranger anxiety normal?")) == [SOMETHING_WRONG]
+            (crisis,) = await bot.say(TgParent(975), "I want to end it all")
+            assert crisis.text.startswith("<b>I'm really glad you told me.")
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+        await engine.dispose()
+    assert held  # the bot did connect, and got no answer
+    failed = [line for line in lines(caplog) if "failed" in line]
+    assert len(failed) == 1
+    assert failed[0].startswith("update failed: TimeoutError")
     assert all(record.exc_info is None for record in caplog.records)

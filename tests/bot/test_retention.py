@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import housekeeping
 from bot.app.housekeeping import Swept
@@ -231,3 +232,18 @@ async def test_any_update_stops_the_clock_even_help(bot: Harness):
     bot.clock.advance(days=2)
     assert (await sweep(bot)).parents == 0
     assert await bot.parent_row(917) is not None
+
+
+async def test_privacy_and_stop_say_the_retention_the_operator_set(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """RETENTION_MONTHS=6: the parent is told 6 months, which is what housekeeping does."""
+    async with Harness(sessions, retention_months=6) as bot:
+        sam = TgParent(920, "Sam")
+        await bot.say(sam, "/privacy")
+        (reply,) = await bot.tap(sam, "🔎 The details")
+        assert "everything 6 months after you block me or stop the tips" in reply.text
+        await onboard(bot, sam, name="Mia")
+        await bot.say(sam, "/stop")
+        (stopped,) = await bot.tap(sam, "Yes, stop tips")
+        assert stopped.text.startswith("I've stopped your tips. I keep your details for 6 months after your")

@@ -233,3 +233,49 @@ def test_a_start_up_failure_is_our_one_line_without_telegrams_before_it(tmp_path
     assert err[-1] == "TELEGRAM_BOT_TOKEN: Telegram does not accept it. Copy it again from @BotFather."
     assert [line for line in err if " telegram" in line or "Traceback" in line] == []
     assert logging.getLogger("telegram.ext").level == before  # its logging is back for the next run
+
+
+def test_a_webhook_port_in_use_is_one_line_and_status_2(tmp_path, monkeypatch, capsys):
+    configure_logging("INFO")  # as `securebase run` sets it up
+    api = FakeBotAPI()
+    monkeypatch.setattr(
+        "bot.telegram.runner.build_application", lambda s, **kw: build_application(s, request=api, **kw)
+    )
+    (taken, *_) = bind_sockets(0, "127.0.0.1")  # another program listens there already
+    port = taken.getsockname()[1]
+    config = settings(
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        webhook_url="https://bot.example.org/hook",
+        webhook_secret="s3cret-token",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
+    try:
+        assert runner.run_bot(config) == 2
+    finally:
+        taken.close()
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith(f"WEBHOOK_PORT: cannot listen on 127.0.0.1:{port} (")
+    assert [line for line in err if "Traceback" in line or line.startswith(" ")] == []
+    assert "s3cret-token" not in "\n".join(err)
+    assert TOKEN not in "\n".join(err)
+
+
+def test_a_database_that_never_answers_is_one_line_not_a_hang(monkeypatch, capsys):
+    """A PostgreSQL server that takes the connection and then says nothing: ``run`` gives up after the
+    connect limit (shortened here) with one line and status 2, instead of waiting for ever."""
+    monkeypatch.setattr("db.engine.CONNECT_TIMEOUT_SECONDS", 0.5)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # the kernel accepts; nobody ever answers
+    port = silent.getsockname()[1]
+    try:
+        assert runner.run_bot(settings(database_url=f"postgresql://postgres@127.0.0.1:{port}/bot")) == 2
+    finally:
+        silent.close()
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"DATABASE_URL: cannot use the database at postgresql://postgres@127.0.0.1:{port}/bot ("
+    )
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err

@@ -4,8 +4,11 @@ restart (or another process) sends it with the parent's next message. Kept a few
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -128,3 +131,71 @@ async def test_an_emergency_reply_goes_before_what_was_left_over(bot: Harness) -
     assert sent[0].startswith("<b>Call your local emergency number now.</b>")
     assert sent[1].startswith("When was <b>Mia</b> born?")  # then where they were
     assert await kept(bot.sessions, 988) == []
+
+
+STICKER = {
+    "sticker": {
+        "file_id": "s",
+        "file_unique_id": "s",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+}
+PHOTO = {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}
+VOICE = {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 2}}
+
+
+@pytest.mark.parametrize(
+    "next_update",
+    [
+        lambda sam: sam.message(None, **STICKER),
+        lambda sam: sam.message(None, **PHOTO),
+        lambda sam: sam.message(None, **VOICE),
+        lambda sam: sam.press("nonsense"),
+        lambda sam: sam.message("/help"),
+    ],
+    ids=["sticker", "photo", "voice note", "button press", "command"],
+)
+async def test_whatever_comes_next_brings_the_lost_reply_first(
+    bot: Harness, next_update: Callable[[TgParent], dict[str, Any]]
+) -> None:
+    sam = TgParent(988)
+    await bot.say(sam, "/start")
+    bot.api.fail(502, "Bad Gateway")
+    assert await bot.say(sam, "Mia") == []
+    sent = texts(await bot.feed(next_update(sam)))
+    assert sent[0].startswith("When was <b>Mia</b> born?")
+    assert len(sent) >= 2  # and then the answer to the update itself
+    assert SOMETHING_WRONG not in sent
+    assert await kept(bot.sessions, 988) == []
+    assert texts(await bot.say(sam, "15 March 2026"))[0].startswith("Was Mia born early")
+
+
+async def test_a_reply_whose_answer_timed_out_counts_as_delivered_and_comes_once(bot: Harness) -> None:
+    """A read timeout: Telegram had the message (the parent sees it) but its answer was lost. Sending it again
+    would show it twice; it is taken as delivered, and the replies after it still go out."""
+    sam = TgParent(989)
+    await bot.say(sam, "/start")
+    bot.api.time_out(delivered=True)
+    await bot.say(sam, "Mia")
+    assert await kept(bot.sessions, 989) == []
+    sent = texts(await bot.say(sam, "hello?"))
+    assert not sent[0].startswith("When was <b>Mia</b> born?")  # the answer to "hello?", not a repeat
+    asked = [m for m in texts(bot.api.messages_to(989)) if m.startswith("When was <b>Mia</b> born?")]
+    assert len(asked) == 1
+    assert SOMETHING_WRONG not in texts(bot.api.messages_to(989))
+
+
+async def test_a_reply_that_never_left_is_kept_and_comes_with_the_next_message(bot: Harness) -> None:
+    """A connect timeout: the request never reached Telegram, so the reply is kept and sent later, once."""
+    sam = TgParent(990)
+    await bot.say(sam, "/start")
+    bot.api.time_out(delivered=False)
+    assert await bot.say(sam, "Mia") == []
+    sent = texts(await bot.say(sam, "hello?"))
+    assert sent[0].startswith("When was <b>Mia</b> born?")
+    asked = [m for m in texts(bot.api.messages_to(990)) if m.startswith("When was <b>Mia</b> born?")]
+    assert len(asked) == 1

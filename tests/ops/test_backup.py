@@ -88,3 +88,16 @@ def test_postgresql_gets_pg_dump_advice_without_the_password(capsys):
     assert 'pg_dump --format=custom --file sb.dump "postgresql://bot@db.internal:5432/securebase"' in err
     assert "pg_restore" in err
     assert "s3cret" not in err
+
+
+def test_a_link_planted_beside_the_target_is_not_followed(database, tmp_path):
+    """Someone who can write to the backup's folder plants links where a fixed temporary name would go: the
+    backup neither truncates nor writes their targets, and the copy is a plain file."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    for name in (".copy.db.partial", ".copy.db.partial-journal"):
+        (tmp_path / name).symlink_to(victim)
+    backup_sqlite(database, tmp_path / "copy.db")
+    assert victim.read_text() == "keep me"
+    assert not (tmp_path / "copy.db").is_symlink()
+    assert _count(tmp_path / "copy.db") == 100
