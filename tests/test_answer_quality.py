@@ -20,6 +20,7 @@ FLOORS = {
     "heldout_round3.yaml": (145, {"top1": 80.0, "top3": 93.5, "scope": 98.0, "age": 99.0}),
     "heldout_round4.yaml": (145, {"top1": 77.5, "top3": 94.0, "scope": 98.5, "age": 99.0}),
     "heldout_round5.yaml": (145, {"top1": 66.0, "top3": 89.5, "scope": 96.0, "age": 99.0}),
+    "heldout_round6.yaml": (140, {"top1": 73.0, "top3": 85.5, "scope": 95.0, "age": 98.0}),
     # 19 questions: one miss more is 5 points of scope or age, 9 of top-3
     "round4_misses.yaml": (19, {"top1": 54.0, "top3": 81.0, "scope": 94.0, "age": 94.0}),
 }

@@ -23,6 +23,7 @@ MIN_ENTRIES = {
         "heldout_round3.yaml": 100,
         "heldout_round4.yaml": 140,
         "heldout_round5.yaml": 140,
+        "heldout_round6.yaml": 140,
     }.items()
     if (EVAL_DIR / name).exists()
 }
