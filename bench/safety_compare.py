@@ -17,7 +17,14 @@ script reads from a file (``--finetuned``).
 
     .venv/bin/python bench/safety_compare.py dump DIR        # the split and texts, for the fine-tuning
     .venv/bin/python bench/safety_compare.py e5 DIR          # (a) and (b), caching vectors in DIR
-    .venv/bin/python bench/safety_compare.py scores DIR/finetuned_scores.npz   # (c), from its scores
+    .venv/bin/python bench/safety_compare.py scores DIR/NAME_scores.npz --foreign DIR/e5_whole_scores.npy
+    .venv/bin/python bench/safety_compare.py oof DIR         # thresholds out of fold instead (see below)
+
+The second way of setting thresholds (``oof``): five groups of files (FOLDS) over everything but round 6,
+each scored by a model trained without it, thresholds at zero false alarms on those out-of-fold scores, the
+measured model trained on all of them; for (c) it reads ``DIR/ftfold{0..4}_scores.npz`` and
+``DIR/ftall_scores.npz`` (``bench/safety_finetune.py --fold K`` and ``--all``). The figures of both, and
+what was decided from them, are in bench/eval/SAFETY.md.
 """
 
 from __future__ import annotations
