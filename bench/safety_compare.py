@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.safety_corpus import EVAL, training_examples  # noqa: E402
+from bench.safety_sentence import fit  # noqa: E402
 from bot.core.safety import check, read  # noqa: E402
 from content.safety import SafetyKind  # noqa: E402
 from content.safety_sentence import MIN_WORDS  # noqa: E402
@@ -54,7 +55,6 @@ TEST = "safety_round6.yaml"
 VALIDATION = ("safety_round5.yaml", "safety_round3.yaml", "safety_learned_val.yaml", "round1.yaml")
 ANSWER_SETS = ("heldout_round4.yaml", "heldout_round5.yaml")
 MAX_CHARS = 600
-C = 0.01
 
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+|\n+")
 _CLAUSE = re.compile(r",\s+|\s+[-–—]\s+")
@@ -166,21 +166,6 @@ def report(
     figures["with_phrases_answers_fa"] = f"{sum(both[i] is not None for i in answers)}/{len(answers)}"
     print(json.dumps(figures, ensure_ascii=False))
     return figures
-
-
-def fit(x: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
-    mean, spread = x.mean(0), x.std(0) + 1e-6
-    z = (x - mean) / spread
-    weights, bias = [], []
-    for kind in KINDS:
-        model = LogisticRegression(C=C, max_iter=5000, random_state=0)
-        model.fit(z, labels == kind.value)
-        w = model.coef_[0] / spread
-        weights.append(w)
-        bias.append(model.intercept_[0] - float(w @ mean))
-    return np.stack(weights), np.array(bias)
 
 
 def embed(texts: Sequence[str], cache: Path) -> np.ndarray:
