@@ -73,6 +73,7 @@ def sets() -> dict[str, Labelled]:
         "round4": load_yaml(EVAL / "safety_round4.yaml"),
         "round4_dev_val": load_yaml(EVAL / "safety_round4_dev_val.yaml"),
         "round5": load_yaml(EVAL / "safety_round5.yaml"),
+        "round6": load_yaml(EVAL / "safety_round6.yaml"),
     }
 
 
@@ -101,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round4",
             "round4_dev_val",
             "round5",
+            "round6",
         ],
         help="list the messages a set gets wrong",
     )

@@ -236,6 +236,28 @@ def test_every_idea_has_parent_text_in_one_voice() -> None:
         assert text.endswith((".", "”")) or item_id.startswith("sa-bg"), (item_id, text)
 
 
+# Words of a manual for childcare staff: a parent reads about "your baby" and "you", not about a setting.
+STAFF_WORDS = re.compile(
+    r"\b(practitioners?|key (?:person|people|adults?|workers?)|settings?|staff|providers?|educators?|"
+    r"classrooms?|programs?|programmes?|the (?:child|children|infant|toddler)|assign\w*|primary caregivers?)\b",
+    re.IGNORECASE,
+)
+
+
+def test_every_strategy_has_parent_words_and_none_reads_like_a_staff_manual() -> None:
+    """What a parent reads (strategies, what they may notice, background, stage summaries) is written for
+    them; the guidance's own wording stays as the source (``text``), which does use these words."""
+    library = load_library()
+    strategies = [item for item in library.items() if item.kind is Kind.STRATEGY]
+    assert strategies
+    assert all(item.parent.strip() and item.parent != item.text for item in strategies)
+    assert any(STAFF_WORDS.search(item.text) for item in library.items())  # the check can see them
+    for item_id, text in _parent_texts():
+        assert not STAFF_WORDS.search(text), (item_id, text)
+    for band in library.bands:
+        assert not STAFF_WORDS.search(band.label), band.id
+
+
 def test_the_guidance_wording_stays_as_the_source() -> None:
     """The seed's words are kept as ``text``; the parent's words say the same in British spelling."""
     library = load_library()

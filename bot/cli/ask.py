@@ -95,7 +95,7 @@ def _child(args: argparse.Namespace, today: date) -> ChildInfo | None:
     due_date = _date_option("--due-date", args.due_date, today) if args.due_date else None
     if due_date is not None:
         validate_due_date(due_date, birthdate)
-    return ChildInfo(name="Your child", birthdate=birthdate, due_date=due_date)
+    return ChildInfo(name="", birthdate=birthdate, due_date=due_date)
 
 
 def _date_option(option: str, text: str, today: date) -> date:

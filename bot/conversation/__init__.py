@@ -2,7 +2,7 @@
 
 from bot.conversation.distress import Heard, hear
 from bot.conversation.outcome import Env, Outcome, Who
-from bot.conversation.router import on_press, on_text
+from bot.conversation.router import on_not_text, on_press, on_text
 from bot.conversation.texts import COMMANDS
 
-__all__ = ["COMMANDS", "Env", "Heard", "Outcome", "Who", "hear", "on_press", "on_text"]
+__all__ = ["COMMANDS", "Env", "Heard", "Outcome", "Who", "hear", "on_not_text", "on_press", "on_text"]

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import child_steps, children, readable, setup_steps, turned_down
+from bot.conversation import child_steps, children, readable, setup_steps, turned_down, ways
 from bot.conversation.flow import FlowData, Mode, Step, read_step
 from bot.conversation.formats import hhmm, join_names, local_day, local_moment
 from bot.conversation.outcome import Env, Outcome, Who, say
@@ -17,6 +17,7 @@ from bot.conversation.texts import welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
+from bot.core.step_words import StepWord
 from bot.core.text import esc
 from bot.core.timezones import zone_label
 from db import families, privacy
@@ -58,14 +59,16 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
         await child_steps.leave(turn)  # /start half-way through: the child so far is offered, not lost
         asked = child_steps.offer_to_carry_on(turn) or await child_steps.begin(turn, Mode.FIRST)
         return Outcome([greeting, *asked.replies])
-    await turn.goto(None)
+    await child_steps.leave(turn)  # a child half added is held, and offered below, never dropped unsaid
     await reschedule(s, parent, now)
     hello = f"Welcome back{', ' + esc(who.first_name) if who.first_name else ''}!"
     if len(kids) > WELCOME_BACK_NAMES:
         set_up = f"You're set up for {len(kids)} children (see /children)."
     else:
         set_up = f"You're set up for {join_names([f'<b>{esc(kid.name)}</b>' for kid in kids])}."
-    return say(f"{hello} {set_up}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
+    back = say(f"{hello} {set_up}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
+    held = child_steps.offer_to_carry_on(turn)
+    return Outcome(back.replies + (held.replies if held is not None else []))
 
 
 # Lengths a pause can have (``Step.PAUSE`` values); ``RESUME`` pauses until /resume.
@@ -105,6 +108,7 @@ def ask_pause(turn: Turn, lead: str = "") -> Outcome:
     buttons = (
         (choice(Step.PAUSE, "7", "One week"), choice(Step.PAUSE, "14", "Two weeks")),
         (choice(Step.PAUSE, "30", "A month"), choice(Step.PAUSE, RESUME, "Until I resume")),
+        ways.row(Step.PAUSE, StepWord.CANCEL, "Never mind"),
     )
     text = (
         "Pause tips for how long? After a week, two weeks or a month they come back by themselves; "
@@ -161,9 +165,44 @@ def ask_stop(turn: Turn, lead: str = "") -> Outcome:
     return Outcome([Reply(lead + text, buttons)])
 
 
+# Typed answers to "Stop your tips?"; anything else is asked again rather than guessed.
+STOP_YES = frozenset(
+    {
+        "yes",
+        "y",
+        "yeah",
+        "yep",
+        "yes please",
+        "yes stop",
+        "yes, stop",
+        "yes, stop tips",
+        "stop tips",
+        "stop them",
+        "please stop",
+        "stop please",
+        "stop the tips",
+    }
+)
+STOP_NO = frozenset(
+    {
+        "no",
+        "n",
+        "nope",
+        "no thanks",
+        "no thank you",
+        "keep them",
+        "keep them coming",
+        "keep going",
+        "carry on",
+    }
+)
+
+
 async def on_stop(turn: Turn, text: str) -> Outcome:
     said = " ".join(text.lower().split()).strip(" .!")
-    if said in ("yes", "y", "yes stop", "yes, stop tips", "stop tips"):
+    if said not in STOP_YES | STOP_NO | {"pause", "pause instead"}:
+        return ask_stop(turn, "Please tap one of these, so I get it right.\n\n")
+    if said in STOP_YES:
         await turn.goto(None)
         await families.set_pause(turn.s, turn.parent, None)
         await families.set_state(turn.s, turn.parent, ParentState.STOPPED)
@@ -234,8 +273,17 @@ def ask_delete(turn: Turn, lead: str = "") -> Outcome:
     return Outcome([Reply(lead + text, buttons)])
 
 
+# Typed, these mean yes; erasing still waits for the button (or a plain "yes"), since it cannot be undone.
+DELETE_YES_LIKE = frozenset(
+    {"y", "yeah", "yep", "yes please", "yes erase", "yes, erase", "erase", "delete", "erase it"}
+)
+
+
 async def on_delete(turn: Turn, value: str) -> Outcome:
-    if value.strip().lower() != "yes":
+    said = " ".join(value.lower().split()).strip(" .!")
+    if said in DELETE_YES_LIKE:
+        return ask_delete(turn, "To be sure, please tap “Yes, erase everything”.\n\n")
+    if said != "yes":
         await turn.goto(None)
         return say("OK, nothing was deleted.")
     await privacy.delete_parent(turn.s, turn.parent.id)

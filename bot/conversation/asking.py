@@ -22,8 +22,8 @@ from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
 from bot.conversation.turn import Turn, child_info, choice, parse_id
-from bot.core.answers import Answer, Scope, answer, more_text, typical_now
-from bot.core.reply import Button, Reply
+from bot.core.answers import Answer, Scope, answer, more_page, typical_now
+from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
 from bot.core.retrieval import index_for
 from content import Item, Library
 from db.families import MAX_CHILDREN
@@ -155,7 +155,9 @@ def more_data(library: Library, items: Sequence[Item]) -> str | None:
         return None
     index = index_for(library)
     numbers = "".join(_base36(index.item_number(item)) for item in items)
-    return f"{MORE_PREFIX}{_check(library)}:{numbers}"
+    head = f"{MORE_PREFIX}{_check(library)}:"
+    room = (MAX_CALLBACK_BYTES - len(head)) // 2 * 2  # whole item numbers only
+    return head + numbers[:room]
 
 
 def on_more(library: Library, data: str) -> Outcome | None:
@@ -174,7 +176,9 @@ def on_more(library: Library, data: str) -> Outcome | None:
         if item is None:
             return None
         items.append(item)
-    return say(more_text(library, items))
+    text, rest = more_page(library, items)
+    further = more_data(library, rest)  # what did not fit a short message: behind another "More"
+    return Outcome([Reply(text, ((Button(MORE_LABEL, further),),) if further else ())])
 
 
 def _base36(number: int) -> str:
@@ -221,7 +225,7 @@ async def normal(turn: Turn) -> Outcome:
 
 async def typical_for(turn: Turn, child: Child) -> Outcome:
     typical = typical_now(child_info(child), library=turn.env.library, today=turn.today)
-    return say(typical.text)
+    return Outcome([reply_for(typical, turn.env.library)])
 
 
 async def tip(turn: Turn) -> Outcome:

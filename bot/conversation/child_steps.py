@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 
-from bot.conversation import setup_steps
+from bot.conversation import setup_steps, ways
 from bot.conversation.clean import clean_name
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
@@ -27,12 +27,30 @@ from bot.core.ages import (
 )
 from bot.core.dates import EXAMPLES, parse_date
 from bot.core.reply import Button, Reply
-from bot.core.step_words import said_name
+from bot.core.said_age import said_age, said_due_date
+from bot.core.step_words import StepWord, said_name
 from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
 
 YES = frozenset({"yes", "y", "yeah", "yep", "yes please"})
+ANOTHER_DUE_DATE = frozenset(
+    {"other", "another", "another due date", "another date", "different", "a different one"}
+)
+# At "Is Ben's due date the same too?": the twin's button, or said.
+SAME_AS_TWIN = frozenset(
+    {
+        "twin",
+        "twins",
+        "same",
+        "the same",
+        "same date",
+        "same due date",
+        "same one",
+        "yes the same",
+        "yes same",
+    }
+)
 NO = frozenset({"no", "n", "nope", "no thanks"})
 
 
@@ -43,7 +61,8 @@ async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
 
 def ask_name(turn: Turn, lead: str = "") -> Outcome:
     question = "What's your child's name?" if turn.data.mode is Mode.FIRST else "What's this child's name?"
-    return say(lead + question + " A nickname is fine.")
+    skip = ways.row(Step.NAME, StepWord.SKIP, "Skip for now")
+    return Outcome([Reply(lead + question + " A nickname is fine.", (skip,))])
 
 
 async def begin_another(turn: Turn) -> Outcome:
@@ -92,7 +111,7 @@ def offer_to_carry_on(turn: Turn) -> Outcome | None:
 
 async def begin_dates(turn: Turn, child_id: int, name: str) -> Outcome:
     await turn.goto(Step.BIRTHDATE, FlowData(mode=Mode.EDIT, child_id=child_id, name=name))
-    return say(_ask_birthdate(name))
+    return ask_birthdate(turn)
 
 
 async def _restart(turn: Turn) -> Outcome:
@@ -103,12 +122,9 @@ async def _restart(turn: Turn) -> Outcome:
     return await begin_another(turn)
 
 
-def _ask_birthdate(name: str) -> str:
-    return f"When was <b>{esc(name)}</b> born? Write the date {EXAMPLES}."
-
-
 def ask_birthdate(turn: Turn, lead: str = "") -> Outcome:
-    return say(lead + _ask_birthdate(turn.data.name or "your child"))
+    name = turn.data.name or "your child"
+    return Outcome([ways.birthdate_ask(name, editing=turn.data.mode is Mode.EDIT, lead=lead)])
 
 
 def read_name(text: str) -> str | None:
@@ -136,7 +152,7 @@ async def skip_name(turn: Turn) -> Outcome:
 
 async def _named(turn: Turn, name: str, lead: str = "") -> Outcome:
     await turn.goto(Step.BIRTHDATE, replace(turn.data, name=name))
-    return say(lead + _ask_birthdate(name))
+    return ask_birthdate(turn, lead)
 
 
 def ask_same_name(turn: Turn, lead: str = "") -> Outcome:
@@ -170,14 +186,38 @@ async def on_birthdate(turn: Turn, text: str) -> Outcome:
             return (
                 f"{esc(name)} is past 36 months, and my tips are written for children from birth to "
                 f"three, so I wouldn't have much to offer. Thank you for thinking of me! If the date has a "
-                f"typo, just send it again."
+                f"typo, just send it again; or say <i>never mind</i> to leave it here."
             )
         return None
 
+    age = said_age(text[:64], turn.today)
+    if age is not None:  # "he's 4 months old": the birthdate that makes, to confirm
+        return await _offer_estimate(turn, age.birthdate, check, Step.BIRTHDATE_PICK, "birthdate")
     return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
 
 
+async def _offer_estimate(turn: Turn, estimate: date, check: Check, pick: Step, what: str) -> Outcome:
+    """A date worked out from what the parent said (an age, how early), offered with a button to confirm."""
+    try:
+        problem = check(estimate)
+    except DateProblem as exc:
+        problem = esc(str(exc))
+    if problem is not None:
+        return say(problem)
+    await turn.goto(pick, replace(turn.data, candidates=(estimate,)))
+    name = esc(turn.data.name or "your child")
+    text = (
+        f"Thank you! That puts {name}'s {what} at about <b>{day_date(estimate)}</b>. Shall I use it? A "
+        "close guess is fine, or type the date if you know it."
+    )
+    buttons = ((choice(pick, estimate.isoformat(), f"Yes, use {day_date(estimate)}"),),)
+    return Outcome([Reply(text, buttons)])
+
+
 async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
+    candidates = turn.data.candidates
+    if len(candidates) == 1 and _said_yes(value):
+        return await _birthdate_known(turn, candidates[0])  # "yes" to the one date offered
     return await _pick(turn, value, _birthdate_known, on_birthdate)
 
 
@@ -192,24 +232,37 @@ async def on_due(turn: Turn, text: str) -> Outcome:
         validate_due_date(d, birthdate)
         return None
 
+    due = said_due_date(text[:64], birthdate)
+    if due is not None:  # "5 weeks early", "born at 34 weeks": the due date that makes, to confirm
+        return await _offer_estimate(turn, due, check, Step.DUE_PICK, "due date")
     return await _read_date(turn, text, Step.DUE_PICK, check, _complete)
 
 
 async def on_due_pick(turn: Turn, value: str) -> Outcome:
+    candidates = turn.data.candidates
+    if len(candidates) == 1 and _said_yes(value):
+        return await _complete(turn, candidates[0])  # "yes" to the one date offered
     return await _pick(turn, value, _complete, on_due)
+
+
+def _said_yes(text: str) -> bool:
+    return " ".join(text.lower().split()).strip(".!") in YES | {"ok", "okay", "sure"}
 
 
 async def on_early(turn: Turn, text: str) -> Outcome:
     answer = " ".join(text.lower().split()).strip(".!")
+    if answer in ANOTHER_DUE_DATE:
+        await turn.goto(Step.DUE, turn.data)
+        return ask_due(turn)
+    if answer in SAME_AS_TWIN or answer.startswith("same as ") or answer in YES:
+        twin = await _twin(turn)  # asked "Is Ben's due date the same too?", a yes means the same
+        if twin is not None:
+            return await _complete(turn, twin.due_date)
     if answer in YES:
         await turn.goto(Step.DUE, turn.data)
         return ask_due(turn)
     if answer in NO:
         return await _complete(turn, None)
-    if answer == "twin":
-        twin = await _twin(turn)
-        if twin is not None:
-            return await _complete(turn, twin.due_date)
     return await ask_early(turn)
 
 
@@ -233,7 +286,7 @@ async def ask_early(turn: Turn, lead: str = "") -> Outcome:
         same = f"Same as {twin.name} ({day_date(twin.due_date)})"
         buttons = (
             (choice(Step.EARLY, "twin", same),),
-            (choice(Step.EARLY, "yes", "Another due date"), choice(Step.EARLY, "no", "Not born early")),
+            (choice(Step.EARLY, "other", "Another due date"), choice(Step.EARLY, "no", "Not born early")),
         )
         text = (
             f"{name} was born the same day as {esc(twin.name)}. Is {name}'s due date the same too? "
@@ -250,7 +303,10 @@ async def ask_early(turn: Turn, lead: str = "") -> Outcome:
 
 def ask_due(turn: Turn, lead: str = "") -> Outcome:
     buttons = ((choice(Step.DUE, "skip", "Skip: no due date"),),)
-    text = f"What was the due date? Write it {EXAMPLES}. Not sure? Tap Skip, and I'll use the birthdate."
+    text = (
+        f"What was the due date? Write it {EXAMPLES}, or say how early (like <i>5 weeks early</i>). Not sure? "
+        "Tap Skip, and I'll use the birthdate."
+    )
     return Outcome([Reply(lead + text, buttons)])
 
 
@@ -263,7 +319,8 @@ def ask_date_pick(turn: Turn, lead: str = "") -> Outcome:
     """The "which date do you mean" buttons again, for the step the parent is at."""
     step = turn.step or Step.BIRTHDATE_PICK
     buttons = tuple((choice(step, d.isoformat(), day_date(d)),) for d in turn.data.candidates)
-    return Outcome([Reply(lead + "Just to be sure, which date do you mean?", buttons)])
+    neither = ways.row(step, StepWord.BACK, "Neither: I'll type it again")
+    return Outcome([Reply(lead + "Just to be sure, which date do you mean?", (*buttons, neither))])
 
 
 Check = Callable[[date], "str | None"]
@@ -275,6 +332,9 @@ async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known
     try:
         parsed = parse_date(text[:64], turn.today)
     except DateProblem as exc:
+        renaming = pick_step is Step.BIRTHDATE_PICK and turn.data.mode is not Mode.EDIT
+        if renaming and not any(c.isdigit() for c in text):  # perhaps a name put right: say how
+            return say(f"{esc(str(exc))} To change the name instead, say <i>back</i>.")
         return say(esc(str(exc)))
     valid: list[date] = []
     problems: list[str] = []
@@ -325,7 +385,11 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         )
         age = age_on(birthdate, turn.today, due_date)
         corrected = " (corrected for being born early)" if age.corrected else ""
-        return say(f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}.")
+        saved = f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}."
+        if data.then is Step.TZ:  # put right during setup: on where the parent was
+            await reschedule(turn.s, turn.parent, turn.now)
+            return await setup_steps.back_to_setup(turn, child.id, f"{saved}\n\n")
+        return say(saved)
     try:
         child = await families.add_child(
             turn.s, turn.parent, name=data.name, birthdate=birthdate, due_date=due_date

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.conversation import asking, child_steps, setup_steps, stages
+from bot.conversation import asking, child_steps, setup_steps, stages, ways
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import join_names
 from bot.conversation.outcome import Outcome, say
@@ -94,9 +94,9 @@ async def _menu(turn: Turn, child: Child) -> Outcome:
     cid = child.id
     end = kept_after(turn.env.library)
     keep = (
-        "✅ Kept after " + end
+        "✅ Kept after age " + end
         if await retention.keeps(turn.s, turn.parent.id, cid)
-        else "📌 Keep after " + end
+        else "📌 Keep after age " + end
     )
     buttons = (
         (Button("✏️ Rename", f"c:rename:{cid}"), Button("📅 Change dates", f"c:dates:{cid}")),
@@ -139,13 +139,12 @@ async def _set_keep(turn: Turn, child: Child, keep: bool) -> Outcome:
 
 async def _ask_rename(turn: Turn, child: Child) -> Outcome:
     await turn.goto(Step.RENAME, FlowData(child_id=child.id))
-    return say(f"What should I call {esc(child.name)} from now on?")
+    return Outcome([ways.rename_ask(child.name)])
 
 
 async def ask_rename_again(turn: Turn, lead: str = "") -> Outcome:
     child = await turn.child(turn.data.child_id)
-    name = esc(child.name) if child is not None else "your child"
-    return say(f"{lead}What should I call {name} from now on?")
+    return Outcome([ways.rename_ask(child.name if child is not None else "your child", lead=lead)])
 
 
 async def _ask_dates(turn: Turn, child: Child) -> Outcome:
@@ -177,10 +176,13 @@ async def on_rename(turn: Turn, text: str) -> Outcome:
     name = child_steps.read_name(text)
     if name is None:
         return say(NAME_HINT)
-    old = child.name
+    old, then = child.name, turn.data.then
     await families.update_child(turn.s, child, name=name)
     await turn.goto(None)
-    return say(f"Done: {esc(old)} is now called {esc(child.name)}.")
+    done = f"Done: {esc(old)} is now called {esc(child.name)}."
+    if then is Step.TZ:  # put right during setup: on where the parent was
+        return await setup_steps.back_to_setup(turn, child.id, f"{done}\n\n")
+    return say(done)
 
 
 async def _invite(turn: Turn, child: Child) -> Outcome:
@@ -194,13 +196,13 @@ async def _invite(turn: Turn, child: Child) -> Outcome:
 def _who_to_share(turn: Turn, children: list[Child]) -> Outcome:
     children = children[:MAX_CHILDREN]  # a family from before the limit: its first ones
     rows = [(Button(f"Just {child.name}", f"i:{child.id}"),) for child in children]
-    rows.append((Button("👨‍👩‍👧 All my children", "i:all"),))
+    rows.append((Button("👥 All my children", "i:all"),))
     if len(children) > 2 and _fits(_pick_data(children)):
         rows.append((Button("Choose several", "i:pick:"),))
     return Outcome([Reply(INVITE_WHO, tuple(rows))])
 
 
-INVITE_WHO = "Who should the new caregiver share? They'll get those children's tips in their own chat."
+INVITE_WHO = "Which children should the other caregiver share with you? They'll get those children's tips in their own chat."
 
 
 def _pick_data(selected: list[Child]) -> str:

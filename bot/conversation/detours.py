@@ -7,6 +7,7 @@ was given: a child half added is held, with a "carry on" button, until another f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
@@ -14,14 +15,26 @@ from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import CANCELLED, NOTHING_TO_CANCEL
+from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
 from bot.core.dates import parse_date
-from bot.core.reply import Reply
-from bot.core.step_words import StepWord, is_question, said_name, step_word
+from bot.core.reply import Button, Reply
+from bot.core.said_age import said_age, said_due_date
+from bot.core.step_words import (
+    Chat,
+    StepWord,
+    chat_word,
+    escape_word,
+    is_question,
+    is_stopping,
+    normal_words,
+    said_name,
+    step_word,
+)
 from bot.core.text import esc
 from bot.core.timezones import zone_label
+from db.models import ParentState
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
 
@@ -84,24 +97,38 @@ DATE_STEPS = frozenset({Step.BIRTHDATE, Step.BIRTHDATE_PICK, Step.DUE, Step.DUE_
 # confirmation read any text their own way).
 QUESTION_STEPS = frozenset(Step) - {Step.ASK, Step.DELETE}
 AGAIN = "Now, back to where we were:\n"
+# Steps where "hello", "thanks" or "ok" cannot be the answer ("yes" can at a yes/no question, "ok" to keep
+# the suggested day): there they are said back, and the question asked again.
+CHAT_STEPS = frozenset({Step.NAME, Step.RENAME, Step.BIRTHDATE, Step.DUE, Step.TZ, Step.TIME})
+CHAT_LEADS = {Chat.HELLO: "Hello! ", Chat.THANKS: "You're welcome! ", Chat.OK: ""}
 
 
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
     word = step_word(text)
-    if word is StepWord.CANCEL:
-        return await cancel(turn)
+    if word is not None:
+        return await way_out(turn, step, word, text)
     if step is Step.ASK:
         return None
-    if word is StepWord.BACK:
-        return await _back(turn, step)
-    if word is StepWord.SKIP:
-        return await _skip(turn, step, text)
+    chat = chat_word(text)
+    if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
+        return await ASKS[step](turn, CHAT_LEADS[chat])
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
     return None
+
+
+async def way_out(turn: Turn, step: Step, word: StepWord, text: str | None = None) -> Outcome:
+    """A way out of ``step``, typed (``text``) or by its button."""
+    if word is StepWord.CANCEL or step is Step.ASK:
+        return await cancel(turn)  # at "which child is this about?", any way out lets the question go
+    if word is StepWord.BACK:
+        return await _back(turn, step)
+    if word is StepWord.FIX:
+        return await _fix(turn, step, text or "")
+    return await _skip(turn, step, text or word.value)
 
 
 def _is_answer(turn: Turn, step: Step, text: str) -> bool:
@@ -110,6 +137,11 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step not in DATE_STEPS:
         return False
+    if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK) and said_age(text[:64], turn.today) is not None:
+        return True  # "he's 4 months old": the age, where the birthdate was asked
+    birthdate = turn.data.birthdate
+    if step in (Step.DUE, Step.DUE_PICK) and birthdate and said_due_date(text[:64], birthdate) is not None:
+        return True  # "she was 5 weeks early": how early, where the due date was asked
     try:
         parse_date(text[:64], turn.today)
     except DateProblem:
@@ -123,9 +155,15 @@ async def _back(turn: Turn, step: Step) -> Outcome:
     onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
     if step is Step.NAME and data.mode is Mode.FIRST:
         return await ASKS[step](turn, "This is the first question.\n")
+    if step is Step.TZ and data.mode is Mode.JOINED:
+        return await ASKS[step](
+            turn, "You share the children already; this is the first question about your tips.\n\n"
+        )
     if step is Step.TZ and onboarding:
-        saved = "" if data.mode is Mode.JOINED else " (change the dates any time in /children)"
-        return await ASKS[step](turn, f"Your child is saved already{saved}.\n\n")
+        offer = await _offer_fix(
+            turn, "{name} is saved already: tap below to put something right, or carry on."
+        )
+        return offer or await ASKS[step](turn, "")
     if (
         earlier is None
         or (step is Step.BIRTHDATE and data.mode is Mode.EDIT)
@@ -134,6 +172,36 @@ async def _back(turn: Turn, step: Step) -> Outcome:
         return await cancel(turn)
     await turn.goto(earlier, replace(data, candidates=()))
     return await ASKS[earlier](turn, "")
+
+
+FIXED = "No problem, let's put it right.\n"
+_DATE_WORDS = re.compile(r"\b(date|birth\w*|day)\b")
+
+
+async def _fix(turn: Turn, step: Step, text: str) -> Outcome:
+    """ "I made a mistake", "wrong date": back to the answer that was wrong; where the question already is
+    the correction (new dates, a new name) it is asked again; in setup's time zone question, the child."""
+    data = turn.data
+    about_dates = bool(_DATE_WORDS.search(text.lower()))
+    if step is Step.RENAME or (step is Step.BIRTHDATE and (data.mode is Mode.EDIT or about_dates)):
+        return await ASKS[step](turn, FIXED)
+    if about_dates and step in (Step.BIRTHDATE_PICK, Step.EARLY, Step.DUE) and data.mode is not None:
+        await turn.goto(Step.BIRTHDATE, replace(data, candidates=(), birthdate=None))
+        return await ASKS[Step.BIRTHDATE](turn, FIXED)
+    if step is Step.TZ and data.mode is Mode.FIRST:
+        offer = await _offer_fix(turn, "No problem: tap what to put right for {name}, or carry on below.")
+        if offer is not None:
+            return offer
+    return await _back(turn, step)
+
+
+async def _offer_fix(turn: Turn, text: str) -> Outcome | None:
+    """At setup's time zone question: buttons to put the child's birthdate or name right, then the question."""
+    child = await turn.child(turn.data.child_id)
+    if child is None:
+        return None
+    fix = Reply(text.format(name=esc(child.name)), setup_steps.fix_buttons(child.name))
+    return Outcome([fix, *setup_steps.ask_tz(turn).replies])
 
 
 async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
@@ -228,3 +296,76 @@ async def on_press(turn: Turn, action: str) -> Outcome | None:
         await turn.goto(None)
         return await child_steps.begin_another(turn)
     return None
+
+
+# With nothing in progress: what a way out said in words gets (instead of being read as a question).
+IDLE_OK = "OK, nothing has changed. Ask me anything when you're ready, or send /help."
+BEFORE_START_WORD = (
+    "Nothing to stop or undo: we haven't set anything up, and I send nothing unless you ask. Ask me a question "
+    "any time, or send /start when you're ready."
+)
+NOTHING_TO_UNDO = "There's nothing to go back to right now."
+AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
+CARRY_ON_WORDS = frozenset(
+    {"yes", "yes please", "yeah", "yep", "ok", "okay", "sure", "carry on", "continue", "go on"}
+)
+
+
+def before_start_word(text: str) -> Outcome | None:
+    """ "Stop", "cancel", "go back" from someone who has not sent /start: nothing to stop, said so."""
+    return say(BEFORE_START_WORD) if escape_word(text) is not None else None
+
+
+async def idle(turn: Turn, text: str) -> Outcome | None:
+    """A way out said with nothing in progress; None when the message is no such word (a question, then).
+
+    "Stop" may be about the tips: pause or stop them by button. "I made a mistake" or "go back" leads to the
+    child to put right (or the child held from before). A "yes" to the offer to carry on with a held child
+    carries on.
+    """
+    word = escape_word(text)
+    held = child_steps.offer_to_carry_on(turn)
+    if held is not None and normal_words(text) in CARRY_ON_WORDS:
+        return await on_press(turn, "carry")
+    if held is not None and normal_words(text) in AFRESH_WORDS:
+        return await on_press(turn, "afresh")
+    if word is None:
+        return None
+    if word in (StepWord.BACK, StepWord.FIX):
+        return held or await _put_right(turn)
+    if is_stopping(text):
+        return await _about_tips(turn)
+    return say(IDLE_OK)
+
+
+async def _put_right(turn: Turn) -> Outcome:
+    kids = await turn.children()
+    if not kids:
+        return say(f"{NOTHING_TO_UNDO} {NO_CHILD_YET}")
+    if len(kids) == 1:
+        child = kids[0]
+        name = esc(child.name)
+        buttons = (
+            (Button("✏️ Rename", f"c:rename:{child.id}"), Button("📅 Change dates", f"c:dates:{child.id}")),
+        )
+        return Outcome([Reply(f"{NOTHING_TO_UNDO} To put something right about {name}, tap below.", buttons)])
+    shown = kids[: children.CHILDREN_PER_PAGE]
+    rows = tuple((Button(child.name, f"c:menu:{child.id}"),) for child in shown)
+    more = " (all of them are in /children)" if len(kids) > len(shown) else ""
+    text = f"{NOTHING_TO_UNDO} To put a name or a date right, tap the child{more}."
+    return Outcome([Reply(text, rows)])
+
+
+async def _about_tips(turn: Turn) -> Outcome:
+    """ "Stop" with nothing in progress: perhaps the tips; a button for each way, nothing stopped unasked."""
+    if not await turn.children():
+        return say(
+            "Nothing is in progress, and I send no tips until a child is set up. Send /start when you're ready."
+        )
+    if turn.parent.state is not ParentState.ACTIVE:
+        return say(f"Nothing is in progress, so nothing has changed. {setup_steps.schedule_line(turn)}")
+    buttons = ((Button("⏸ Pause tips", "tip:pause"), Button("⏹ Stop tips", "tip:stop")),)
+    text = (
+        "Nothing is in progress, so nothing has changed. If you meant your tips, you can pause or stop them:"
+    )
+    return Outcome([Reply(text, buttons)])

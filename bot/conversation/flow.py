@@ -52,7 +52,8 @@ class Mode(StrEnum):
 class FlowData:
     """The answers a flow has so far. ``question`` is the only text of a parent's ever stored: a question
     waiting for them to tap which child it is about, cleared right after. ``held`` is the step a parent left
-    with /cancel, kept (with the answers) so a "carry on" button can take them back to it."""
+    with /cancel, kept (with the answers) so a "carry on" button can take them back to it; ``then`` is the
+    step to return to after a correction made on the way."""
 
     mode: Mode | None = None
     child_id: int | None = None
@@ -61,6 +62,8 @@ class FlowData:
     candidates: tuple[date, ...] = ()
     question: str | None = None
     held: Step | None = None
+    # The step to go back to once this one is answered: a name or dates put right in the middle of setup.
+    then: Step | None = None
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {}
@@ -78,6 +81,8 @@ class FlowData:
             raw["question"] = self.question
         if self.held is not None:
             raw["held"] = self.held.value
+        if self.then is not None:
+            raw["then"] = self.then.value
         return raw
 
     @classmethod
@@ -92,6 +97,7 @@ class FlowData:
             candidates=_read(lambda: tuple(date.fromisoformat(d) for d in raw["candidates"])) or (),
             question=_read(lambda: str(raw["question"])),
             held=_read(lambda: Step(raw["held"])),
+            then=_read(lambda: Step(raw["then"])),
         )
 
 

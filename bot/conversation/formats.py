@@ -47,8 +47,29 @@ def read_days(text: str) -> frozenset[int] | None:
     return frozenset(days)
 
 
+# A part of the day typed for a time: the button for it (the tip times offered).
+_PARTS_OF_DAY = {
+    "morning": time(9, 0),
+    "in the morning": time(9, 0),
+    "early morning": time(7, 0),
+    "midday": time(12, 0),
+    "noon": time(12, 0),
+    "lunchtime": time(12, 0),
+    "lunch": time(12, 0),
+    "afternoon": time(15, 0),
+    "in the afternoon": time(15, 0),
+    "evening": time(19, 0),
+    "in the evening": time(19, 0),
+    "night": time(20, 30),
+    "at night": time(20, 30),
+}
+
+
 def read_time(text: str) -> time | None:
-    """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00"; None when it is not a time of day."""
+    """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00", "morning"; None when it is not a time of day."""
+    said = " ".join(text.lower().split()).strip(" .!")
+    if said in _PARTS_OF_DAY:
+        return _PARTS_OF_DAY[said]
     m = _TIME.fullmatch(text.strip().lower())
     if m is None:
         return None

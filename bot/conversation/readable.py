@@ -49,7 +49,7 @@ def summary(turn: Turn, exported: dict[str, Any], children: list[Child]) -> str:
     lines = [
         "<b>What I store about you</b>, in plain words (the complete file follows):",
         f"• <b>You:</b> {esc(parent.first_name or 'no name given')}"
-        + (f", language {esc(parent.language_code)}" if parent.language_code else "")
+        + (f", Telegram language setting {esc(parent.language_code)}" if parent.language_code else "")
         + f", with me since {day_date(parent.created_at.astimezone(ZoneInfo(zone)).date())}",
         f"• <b>Tips:</b> {describe_days(days)} at {hhmm(parent.tip_time)} ({esc(zone_label(zone))} time), "
         f"{len(days)} a week, {_state(turn)}",

@@ -11,16 +11,27 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversation import account, asking, child_steps, children, detours, setup_steps, turned_down
+from bot.conversation import account, asking, child_steps, children, detours, setup_steps, turned_down, ways
 from bot.conversation.clean import clean_text, clean_who
 from bot.conversation.distress import Heard, answer_distress, hear, question_in
 from bot.conversation.flow import Step
 from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import FOR_ANOTHER_BOT, NEED_START, about, help_text, privacy
+from bot.conversation.texts import (
+    FOR_ANOTHER_BOT,
+    NEED_START,
+    NOT_TEXT,
+    NOT_TEXT_AT_STEP,
+    PRIVACY_DETAILS_DATA,
+    about,
+    help_text,
+    privacy,
+    privacy_details,
+)
 from bot.conversation.turn import Turn, parse_id
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
+from bot.core.step_words import StepWord
 from db import deliveries, families
 from db.models import Feedback, ParentState
 
@@ -65,6 +76,8 @@ ACTIONS: dict[str, Action] = {
 }
 
 HELPFUL_THANKS = "Thanks! Glad it helped."
+# Commands parents type for a way out that is a word here: each means that word, wherever they are.
+WORD_COMMANDS = {"skip": "skip", "back": "back", "undo": "back", "later": "later"}
 
 
 def split_command(text: str) -> tuple[str, list[str]]:
@@ -108,13 +121,24 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str | Heard, now: d
         return outcome
     turn = await _turn(s, env, who, now)
     if turn is None:
-        return asking.before_start(env, text, now.date())
+        return detours.before_start_word(text) or asking.before_start(env, text, now.date())
     step = turn.step
     if step is not None:
         return await detours.detour(turn, step, text) or await STEPS[step](turn, text)
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
-    return await asking.question(turn, text)
+    return await detours.idle(turn, text) or await asking.question(turn, text)
+
+
+async def on_not_text(s: AsyncSession, env: Env, who: Who, now: datetime) -> Outcome:
+    """A sticker, photo or voice note: say what works; in the middle of a step, ask its question again, so
+    the parent is not left wondering where they were."""
+    turn = await _turn(s, env, clean_who(who), now)
+    step = turn.step if turn is not None else None
+    ask = detours.ASKS.get(step) if step is not None else None
+    if turn is None or ask is None:
+        return say(NOT_TEXT)
+    return await ask(turn, NOT_TEXT_AT_STEP)
 
 
 async def _also_answer(s: AsyncSession, env: Env, who: Who, text: str, now: datetime) -> list[Reply]:
@@ -148,12 +172,16 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
     if name == "help":
         return say(help_text())
     if name == "privacy":
-        return say(privacy(env.retention_months, env.library))
+        return Outcome([privacy()])
     if name == "about":
         return say(about(env.library))
+    if name in WORD_COMMANDS:
+        return await _word_command(s, env, who, WORD_COMMANDS[name], now)
     if name != "cancel" and name not in ACTIONS:
         return say("I don't know that command. Send /help to see what I can do.")
     turn = await _turn(s, env, who, now)
+    if turn is None and name == "cancel":
+        return say(detours.BEFORE_START_WORD)
     if turn is None:
         return say(NEED_START)
     if name == "cancel":
@@ -162,11 +190,24 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
     return await ACTIONS[name](turn)
 
 
+async def _word_command(s: AsyncSession, env: Env, who: Who, word: str, now: datetime) -> Outcome:
+    """ "/skip", "/back": the same as the word typed, wherever the parent is."""
+    turn = await _turn(s, env, who, now)
+    if turn is None:
+        return detours.before_start_word(word) or say(NEED_START)
+    step = turn.step
+    if step is not None:
+        return await detours.detour(turn, step, word) or await STEPS[step](turn, word)
+    return await detours.idle(turn, word) or say(detours.IDLE_OK)
+
+
 async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime) -> Outcome:
     """A button press; anything not valid for this parent right now is "expired", whatever its data says."""
     who, data = clean_who(who), clean_text(data)
     if data.startswith(asking.MORE_PREFIX):  # names content only, so it works before /start too
         return asking.on_more(env.library, data) or expired()
+    if data == PRIVACY_DETAILS_DATA:  # like /privacy itself, for anyone
+        return say(privacy_details(env.retention_months, env.library))
     turn = await _turn(s, env, who, now)
     if turn is None:
         return expired()
@@ -181,6 +222,8 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
         step = turn.step
         if step is None or step != step_name:
             return None
+        if value in ways.PRESSED_WORDS:  # "Skip for now", "Not now", "Leave it as it is"...
+            return await detours.way_out(turn, step, StepWord(value))
         return await PRESS_STEPS[step](turn, value)
     if kind == "c":
         action, _, raw_id = rest.partition(":")
@@ -197,11 +240,14 @@ async def _press(turn: Turn, data: str) -> Outcome | None:
 
 
 async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
-    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause``; and
+    """The buttons under a tip: ``h:<delivery>``, ``n:<delivery>``, ``more:<child>``, ``pause`` (``stop`` from
+    "stop" said with nothing in progress); and
     ``u:<delivery>``, which brings a turned-down idea back."""
     action, _, raw_id = rest.partition(":")
     if action == "pause":
         return await account.pause(turn)
+    if action == "stop":
+        return await account.stop(turn)
     if action == "more":
         child = await turn.child(raw_id)
         return await asking.tip_for(turn, child) if child is not None else None

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from bot.conversation.flow import Mode, Step
+from bot.conversation import ways
+from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule, resting_until
@@ -24,11 +25,33 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
+from bot.core.step_words import StepWord
 from bot.core.text import esc
 from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
 from db import families
 from db.models import Child, ParentState
 
+# Typed at "Keep that, or pick another day": keep it.
+KEEP_WORDS = frozenset(
+    {
+        "yes",
+        "yes please",
+        "ok",
+        "okay",
+        "fine",
+        "that's fine",
+        "thats fine",
+        "sounds good",
+        "good",
+        "perfect",
+        "great",
+        "sure",
+        "keep",
+        "keep it",
+        "keep that",
+        "default",
+    }
+)
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
 PER_WEEK_CHOICES = (1, 2, 3)
 TOO_MANY_DAYS = (
@@ -83,11 +106,35 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
         "Which time zone are you in? Tap one, or type your city (like <i>London</i> or <i>São Paulo</i>) "
         "or an offset (like <i>UTC+2</i>)."
     )
-    return Outcome([Reply(lead + text, _rows(buttons, 2))])
+    if turn.data.mode is Mode.SETTINGS:
+        out = ways.row(Step.TZ, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+    else:
+        out = ways.row(Step.TZ, StepWord.SKIP, f"Skip: keep {zone_label(turn.parent.time_zone)} time")
+    return Outcome([Reply(lead + text, (*_rows(buttons, 2), out))])
+
+
+# The time zone question's extra buttons after "I made a mistake" during setup: put the child right first.
+FIX_DATES = "fixdates"
+FIX_NAME = "fixname"
+
+
+def fix_buttons(name: str) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (choice(Step.TZ, FIX_DATES, f"📅 Change {name}'s birthdate"),),
+        (choice(Step.TZ, FIX_NAME, f"✏️ Change the name {name}"[:64]),),
+    )
+
+
+async def back_to_setup(turn: Turn, child_id: int, lead: str) -> Outcome:
+    """After a correction made during setup: on to the time zone question, where the parent was."""
+    await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child_id))
+    return ask_tz(turn, lead)
 
 
 async def on_tz(turn: Turn, text: str) -> Outcome:
     typed = text.strip()
+    if typed in (FIX_DATES, FIX_NAME) and turn.data.mode is Mode.FIRST:
+        return await _fix_child(turn, typed)
     found = find_zone(typed, turn.now)
     if not found.choices:  # the buttons again, so a miss is never a dead end
         missed = esc(found.note) or f"I couldn't find a time zone for “{esc(typed[:64])}”."
@@ -104,6 +151,20 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
     return ask_days(turn, f"{said}\n\n")
 
 
+async def _fix_child(turn: Turn, what: str) -> Outcome:
+    """Setup's child put right (its birthdate, or its name), then back to the time zone question."""
+    child = await turn.child(turn.data.child_id)
+    if child is None:
+        return ask_tz(turn)
+    if what == FIX_NAME:
+        await turn.goto(Step.RENAME, FlowData(child_id=child.id, then=Step.TZ))
+        return Outcome([ways.rename_ask(child.name, from_now_on=False)])
+    await turn.goto(
+        Step.BIRTHDATE, FlowData(mode=Mode.EDIT, child_id=child.id, name=child.name, then=Step.TZ)
+    )
+    return Outcome([ways.birthdate_ask(child.name, editing=True)])
+
+
 def ask_days(turn: Turn, lead: str = "") -> Outcome:
     # The value is what a parent could type too ("mon"), so a press and typing it mean the same.
     day_buttons = [choice(Step.DAYS, name[:3].lower(), name[:3]) for name in WEEKDAY_NAMES]
@@ -111,7 +172,8 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
         per_week = len(parse_days(turn.parent.tip_days))
         note = f" With {per_week} tips a week they are spread out from that day." if per_week > 1 else ""
         text = f"Which day should tips come on?{note} Or type the days you want, like <i>Mon Thu</i>."
-        return Outcome([Reply(lead + text, _rows(day_buttons, 4))])
+        out = ways.row(Step.DAYS, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+        return Outcome([Reply(lead + text, (*_rows(day_buttons, 4), out))])
     keep = choice(Step.DAYS, "keep", f"{WEEKDAY_NAMES[min(DEFAULT_DAYS)]} {hhmm(DEFAULT_TIME)} is fine")
     text = (
         "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
@@ -123,7 +185,7 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
 async def on_days(turn: Turn, text: str) -> Outcome:
     value = text.strip().lower()
     settings = turn.data.mode is Mode.SETTINGS
-    if value == "keep" and not settings:
+    if (value == "keep" or " ".join(value.split()).strip(" .!") in KEEP_WORDS) and not settings:
         # What the button says, even if an earlier setup (all children since removed) chose otherwise.
         await families.set_schedule(
             turn.s, turn.parent, tip_days=format_days(DEFAULT_DAYS), tip_time=DEFAULT_TIME
@@ -145,13 +207,14 @@ async def on_days(turn: Turn, text: str) -> Outcome:
 
 def ask_time(turn: Turn) -> Outcome:
     buttons = [choice(Step.TIME, hhmm(t), hhmm(t)) for t in TIME_CHOICES]
-    return Outcome(
-        [
-            Reply(
-                "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>.", _rows(buttons, 3)
-            )
-        ]
-    )
+    text = "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>."
+    return Outcome([Reply(text, (*_rows(buttons, 3), _time_way_out(turn)))])
+
+
+def _time_way_out(turn: Turn) -> tuple[Button, ...]:
+    if turn.data.mode is Mode.SETTINGS:
+        return ways.row(Step.TIME, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+    return ways.row(Step.TIME, StepWord.SKIP, f"Skip: keep {hhmm(turn.parent.tip_time)}")
 
 
 async def on_time(turn: Turn, text: str) -> Outcome:
@@ -160,7 +223,7 @@ async def on_time(turn: Turn, text: str) -> Outcome:
         return say("Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>.")
     if text.strip().isdigit() and 1 <= at.hour <= 6:  # a bare "3": hardly anyone wants tips at 3 at night
         night, day = hhmm(at), hhmm(at.replace(hour=at.hour + 12))
-        buttons = ((choice(Step.TIME, night, night), choice(Step.TIME, day, day)),)
+        buttons = ((choice(Step.TIME, night, night), choice(Step.TIME, day, day)), _time_way_out(turn))
         return Outcome([Reply(f"Do you mean {night} or {day}?", buttons)])
     await families.set_schedule(turn.s, turn.parent, tip_time=at)
     if turn.data.mode is Mode.SETTINGS:
@@ -170,7 +233,8 @@ async def on_time(turn: Turn, text: str) -> Outcome:
 
 def ask_per_week(turn: Turn) -> Outcome:
     buttons = tuple(choice(Step.PER_WEEK, str(n), f"{n} a week") for n in PER_WEEK_CHOICES)
-    return Outcome([Reply("How many tips a week would you like?", (buttons,))])
+    out = ways.row(Step.PER_WEEK, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
+    return Outcome([Reply("How many tips a week would you like?", (buttons, out))])
 
 
 async def on_per_week(turn: Turn, text: str) -> Outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.reply import Button, Reply
 from bot.core.retention import CHILD_GRACE_MONTHS, SETUP_RETENTION_DAYS, kept_after
 from bot.core.text import esc
 from content import Library
@@ -33,7 +34,12 @@ GROUP_ONLY_PRIVATE = (
     "I only work in private chats, so what you tell me about your family stays between us. "
     "Tap my name and send /start there."
 )
-NOT_TEXT = "I can only read text. Ask me a question in words, or send /help to see what I can do."
+NOT_TEXT = (
+    "I can only read words, not photos, stickers or voice messages. Ask me anything in a sentence, or send "
+    "/help to see what I can do."
+)
+# The same in the middle of a step, before its question is asked again.
+NOT_TEXT_AT_STEP = "I can only read words, not photos, stickers or voice messages. Back to where we were:\n"
 TOO_LONG = "That's a long message! Could you ask it in a sentence or two?"
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 CANCELLED = "OK, we've left that. Send /help to see what you can do."
@@ -70,29 +76,43 @@ def help_text() -> str:
 
 PRIVACY = (
     "<b>Your privacy</b>\n"
-    "<b>What I store:</b> your Telegram chat id, first name and language; your time zone and tip schedule; "
-    "each child's name (a nickname is fine), birthdate and due date if given; which tips I sent and your "
-    "feedback; the step we are at, while we're in the middle of something; for a day after you tell "
-    "me you're struggling, when that was (never what you wrote); and for up to a week, a reply I couldn't "
-    "deliver.\n"
-    "<b>Why:</b> to send tips that fit your child's age at the time you chose, without repeating them.\n"
-    "<b>What I don't store:</b> the questions you ask (answered and forgotten; with several children, a "
-    "question waits until you tap which child it is about).\n"
-    "<b>How long:</b> until you delete it, or until nobody needs it: {retention}; a child's details "
-    "{grace} months after the tips end at {end} (unless you tap 📌 Keep in /children); invite links a month "
-    "after they expire. Nothing is shared with anyone; a caregiver you invite sees only the child you invited "
-    "them to.\n"
-    "/mydata sends you everything I store as a file. /deletedata erases it all, for good."
+    "I keep only what I need to send you tips that fit your child's age, and I share nothing with anyone.\n"
+    "• <b>What I keep:</b> your Telegram chat id, first name, time zone and tip times; each child's name (a "
+    "nickname is fine) and dates; which tips I sent.\n"
+    "• <b>What I don't keep:</b> the questions you ask. They are answered, then forgotten.\n"
+    "• <b>Your choice:</b> /mydata sends you all of it as a file; /deletedata erases it all, for good.\n"
+    "Tap below for the details, and how long I keep things."
+)
+PRIVACY_DETAILS_LABEL = "🔎 The details"
+# Pressed before /start too: it names nothing of the parent's.
+PRIVACY_DETAILS_DATA = "p:details"
+PRIVACY_DETAILS = (
+    "<b>Privacy: the details</b>\n"
+    "<b>Also kept:</b> your language; your feedback on tips; the step we are at, while we're in the middle "
+    "of something; for a day after you tell me you're struggling, when that was (never what you wrote); and "
+    "for up to a week, a reply I couldn't deliver.\n"
+    "<b>Questions:</b> with several children, a question waits until you tap which child it is about, then "
+    "it is forgotten.\n"
+    "<b>How long:</b> until you delete it, or until nobody needs it: {retention}; a child's details {grace} "
+    "months after the tips end at {end} (unless you tap 📌 Keep in /children); invite links a month after "
+    "they expire.\n"
+    "<b>Sharing:</b> nothing is shared with anyone; a caregiver you invite sees only the child you invited "
+    "them to."
 )
 
 
-def privacy(retention_months: int, library: Library) -> str:
-    """/privacy, with the retention the operator set (``RETENTION_MONTHS``)."""
+def privacy() -> Reply:
+    """/privacy: the point first, in a few lines; the details behind a button."""
+    return Reply(PRIVACY, ((Button(PRIVACY_DETAILS_LABEL, PRIVACY_DETAILS_DATA),),))
+
+
+def privacy_details(retention_months: int, library: Library) -> str:
+    """The details, with the retention the operator set (``RETENTION_MONTHS``)."""
     retention = (
         f"everything {retention_months} months after you block me or stop the tips and don't write "
         f"again, or {SETUP_RETENTION_DAYS} days after your last message if no child is set up"
     )
-    return PRIVACY.format(retention=retention, grace=CHILD_GRACE_MONTHS, end=kept_after(library))
+    return PRIVACY_DETAILS.format(retention=retention, grace=CHILD_GRACE_MONTHS, end=kept_after(library))
 
 
 def about(library: Library) -> str:

@@ -22,7 +22,7 @@ from itertools import pairwise
 from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
 from bot.core.ages import age_on, describe_age
 from bot.core.language import foreign_language, language_name
-from bot.core.reply import MAX_MESSAGE_CHARS
+from bot.core.reply import MAX_MESSAGE_CHARS, SHORT_MESSAGE_CHARS
 from bot.core.retrieval import Index, Query, Scored, index_for
 from bot.core.text import esc as _e
 from content import Band, Item, Kind, Library
@@ -65,7 +65,7 @@ OVERVIEW: dict[Intent | None, tuple[Kind, ...]] = {
     None: (Kind.INDICATOR, Kind.STRATEGY),
 }
 HEADINGS = {
-    Kind.INDICATOR: "Children at this stage often:",
+    Kind.INDICATOR: "You may notice:",
     Kind.STRATEGY: "Ways to help:",
     Kind.BACKGROUND: "Good to know:",
 }
@@ -87,6 +87,8 @@ EXAMPLES = (
 )
 # Unknown words a question may have and still get the stage overview ("what's normal at 10 months lol").
 OVERVIEW_UNKNOWN = 1
+# /normal shows this many of what is typical, and of ways to help; the rest waits behind "More".
+TYPICAL_EACH = 3
 # A message split into parts (several questions or children) shows this many items for each.
 PART_ITEMS = 2
 MAX_PARTS = 3
@@ -105,7 +107,7 @@ class Scope(StrEnum):
 class ChildInfo:
     """What the answer engine needs to know about a child (the conversation layer maps a Child to this)."""
 
-    name: str
+    name: str  # empty when the parent gave none (``securebase ask``): the answer then says "at 9 months"
     birthdate: date
     due_date: date | None = None
 
@@ -172,21 +174,31 @@ def typical_now(child: ChildInfo, *, library: Library, today: date) -> Answer:
     Raises DateProblem when the child is not born yet as of ``today``.
     """
     age = _child_age(child, today)
-    question = f"What's typical for {child.name} now?"
+    question = f"What's typical for {child.name or 'your child'} now?"
     bands = library.bands_at(age.months)
     if not bands:
         return Answer(
             question, age.months, age.corrected, (), False, (), _past_last_band(age, library), Scope.OUT
         )
-    items = _overview(bands, (Kind.INDICATOR, Kind.STRATEGY))
-    text, shown = _compose_full(library, bands, items, age)
-    return Answer(question, age.months, age.corrected, bands, True, shown, text)
+    each = TYPICAL_EACH if len(bands) == 1 else TYPICAL_EACH - 1  # overlapping stages take room to say
+    first = [
+        *_interleaved(bands, (Kind.INDICATOR,))[:each],
+        *_interleaved(bands, (Kind.STRATEGY,))[:each],
+    ]
+    text, shown = _compose_full(library, bands, first, age)
+    rest = tuple(item for item in _overview(bands, (Kind.INDICATOR, Kind.STRATEGY)) if item not in shown)
+    return Answer(question, age.months, age.corrected, bands, True, shown, text, more=rest)
 
 
 def more_text(library: Library, items: Sequence[Item]) -> str:
     """The "more" reply: further items, grouped by kind, each with its stage."""
-    text, _ = _compose_full(library, (), items, None, label_each=True)
-    return text
+    return more_page(library, items)[0]
+
+
+def more_page(library: Library, items: Sequence[Item]) -> tuple[str, tuple[Item, ...]]:
+    """The "more" reply as much as fits a short message, and the items left for another "more"."""
+    text, shown = _compose_full(library, (), items, None, label_each=True)
+    return text, tuple(items[len(shown) :])
 
 
 # --- one question ---
@@ -645,7 +657,7 @@ def _foreign_reply(language: str) -> str:
 
 def _child_age(child: ChildInfo, today: date) -> _Age:
     child_age = age_on(child.birthdate, today, child.due_date)
-    return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name)
+    return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name or None)
 
 
 def _mention_age(mention: AgeMention) -> _Age:
@@ -709,7 +721,7 @@ def _lead(age: _Age | None, first: Kind, elsewhere: tuple[Band, ...]) -> str:
     corrected = " corrected" if age.corrected else ""
     if age.who:
         return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}):"
-    return f"{what} {_at(age.label, bold=True)}:"
+    return f"{what} {_at(age.label, bold=True)}{' (corrected age)' if age.corrected else ''}:"
 
 
 def _at(label: str, *, bold: bool = False) -> str:
@@ -784,7 +796,7 @@ def _compose_full(
     label_each: bool = False,
 ) -> tuple[str, tuple[Item, ...]]:
     """The long form (/normal, "more"): stage lines, every item under its kind's heading; it drops the
-    least relevant items until it fits in one Telegram message."""
+    least relevant items until it is a short message (the caller offers them behind "More")."""
     shown = list(items)
     while True:
         parts = [_stage_lines(bands, age)] if age is not None and bands else []
@@ -799,7 +811,7 @@ def _compose_full(
         if any(item.kind is Kind.INDICATOR for item in shown):
             parts.append(GENTLE)
         text = "\n\n".join(parts)
-        if len(text) < MAX_MESSAGE_CHARS or not shown:
+        if len(text) < SHORT_MESSAGE_CHARS or len(shown) <= 1:
             return text, tuple(shown)
         shown.pop()
 

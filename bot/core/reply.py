@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 # Telegram's limit for a message's text, after entity parsing.
 MAX_MESSAGE_CHARS = 4096
+# The most a message to a parent says at once (HTML included): the rest waits behind a button, so a phone
+# screen shows one point, not a wall of text.
+SHORT_MESSAGE_CHARS = 1200
 # Telegram's limit for callback data, in bytes.
 MAX_CALLBACK_BYTES = 64
 

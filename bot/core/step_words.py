@@ -14,10 +14,12 @@ from bot.core.age_phrases import find_age
 
 
 class StepWord(StrEnum):
-    """A way out of a step, said in words."""
+    """A way out of a step, said in words. ``FIX`` says the last answer was wrong ("I made a mistake", "wrong
+    date"): mostly a step back, but where the question already is the correction it is simply asked again."""
 
     SKIP = "skip"
     BACK = "back"
+    FIX = "fix"
     CANCEL = "cancel"
 
 
@@ -32,12 +34,24 @@ _WORDS: dict[StepWord, frozenset[str]] = {
         "no clue|don't know|dont know|do not know|i don't know|i dont know|i do not know|idk|dunno|"
         "not known|unknown|can't remember|cant remember|i can't remember"
     ),
-    StepWord.BACK: _phrases("back|go back|back please|previous|undo|oops|wait go back|step back"),
+    StepWord.BACK: _phrases("back|go back|back please|previous|undo|wait go back|step back|go back please"),
+    StepWord.FIX: _phrases(
+        "oops|whoops|mistake|my mistake|i made a mistake|made a mistake|i've made a mistake|ive made a mistake|"
+        "i made an error|i made a typo|typo|that was a typo|wrong|thats wrong|that's wrong|that is wrong|"
+        "that's not right|thats not right|not right|that's not it|wrong one|wrong date|wrong birthdate|"
+        "wrong birthday|wrong day|wrong name|i got it wrong|got it wrong|i typed it wrong|let me fix that|"
+        "let me correct that|let me change that|i need to fix that|i need to change that|correction"
+    ),
     StepWord.CANCEL: _phrases(
-        "cancel|stop|quit|exit|leave|end|never mind|nevermind|forget it|cancel that|stop that|"
-        "cancel please|not now|maybe later"
+        "cancel|stop|quit|exit|leave|end|never mind|nevermind|forget it|forget that|cancel that|stop that|"
+        "stop it|cancel please|not now|not right now|maybe later|another time|some other time|leave it|"
+        "leave it for now|i'll do it later|ill do it later|not today"
     ),
 }
+# Skip words that mean "skip" anywhere; the others ("no", "not sure") are answers only where a step asked.
+_PLAIN_SKIP = _phrases("skip|skip it|skip this|skip that|skip please|please skip|skip for now|pass|later")
+# Cancel words that, with nothing in progress, may be about the tips themselves.
+_STOPPING = _phrases("stop|stop it|stop that|quit|exit|end|leave")
 
 # Words that open a question even in a two-word message ("what's normal", "how come").
 _OPENERS_STRONG = _phrases(
@@ -72,10 +86,65 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split()).strip(" .!,;")
 
 
+def normal_words(text: str) -> str:
+    """The message as the word lists compare it: lower case, one space, no end punctuation."""
+    return _normal(text)
+
+
+# Said around a way out without changing it: "oops, wrong date", "sorry, cancel", "no wait, go back please".
+_AROUND = re.compile(
+    r"^(?:(?:oh|ah|oops|whoops|sorry|wait|hang on|hmm|um|no|ok|okay)\s+)+|(?:\s+(?:sorry|please|thanks))+$"
+)
+_INNER_STOPS = re.compile(r"[,;:!.]+")
+
+
 def step_word(text: str) -> StepWord | None:
     """ "Skip", "not sure", "go back", "never mind"...: which way out the whole message asks for, if any."""
     said = _normal(text)
-    return next((word for word, phrases in _WORDS.items() if said in phrases), None)
+    word = next((word for word, phrases in _WORDS.items() if said in phrases), None)
+    if word is not None:
+        return word
+    bare = _AROUND.sub("", " ".join(_INNER_STOPS.sub(" ", said).split()))
+    if not bare or bare == said:
+        return None
+    return next((word for word, phrases in _WORDS.items() if bare in phrases), None)
+
+
+class Chat(StrEnum):
+    """A few words of conversation where a step asked for something else: said back, then the step again."""
+
+    HELLO = "hello"
+    THANKS = "thanks"
+    OK = "ok"
+
+
+_CHAT: dict[Chat, frozenset[str]] = {
+    Chat.HELLO: _phrases(
+        "hi|hello|hey|hiya|hi there|hello there|hey there|good morning|good evening|morning"
+    ),
+    Chat.THANKS: _phrases("thanks|thank you|thank you so much|thanks a lot|many thanks|thx|ty|cheers|ta"),
+    Chat.OK: _phrases("ok|okay|ok then|okay then|alright|all right|yes|yep|yeah|sure|ok thanks|okay thanks"),
+}
+
+
+def chat_word(text: str) -> Chat | None:
+    """ "Hello", "thanks", "ok": a few words of conversation, not an answer to a name, date or time zone."""
+    said = _normal(text)
+    return next((chat for chat, phrases in _CHAT.items() if said in phrases), None)
+
+
+def escape_word(text: str) -> StepWord | None:
+    """A way out said with no step to leave: cancel, back, fix, and an explicit "skip" (not "no" or "not sure",
+    which are ordinary replies then)."""
+    word = step_word(text)
+    if word is StepWord.SKIP and _normal(text) not in _PLAIN_SKIP:
+        return None
+    return word
+
+
+def is_stopping(text: str) -> bool:
+    """ "Stop", "quit", "end": said with nothing in progress, perhaps about the tips."""
+    return _normal(text) in _STOPPING
 
 
 def said_name(text: str) -> str | None:

@@ -36,7 +36,7 @@ from bot.app.failures import OUTAGES, RepeatedFailures
 from bot.app.serve import Serving
 from bot.conversation import COMMANDS, Env, Outcome, Who
 from bot.conversation.distress import reply_without_database
-from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, NOT_TEXT, SOMETHING_WRONG
+from bot.conversation.texts import EXPIRED_TOAST, GROUP_ONLY_PRIVATE, SOMETHING_WRONG
 from bot.core.reply import Reply
 from bot.dispatch import Dispatcher
 from bot.metrics import UpdateKind
@@ -161,8 +161,10 @@ class Handlers:
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes...: say what works instead of staying silent."""
         metrics.update_handled(UpdateKind.OTHER)
-        with interactive():
-            await self.serving.send(self._who(update).chat_id, Reply(NOT_TEXT))
+        who = self._who(update)
+        await self._serve(
+            context, who.chat_id, lambda s, env, now: conversation.on_not_text(s, env, who, now)
+        )
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command in a group: point to a private chat, unless it was meant for another bot there."""

@@ -52,7 +52,7 @@ async def test_children_list_and_menu(bot: Harness):
         "✏️ Rename",
         "📅 Change dates",
         "👥 Invite a caregiver",
-        "📌 Keep after 3",
+        "📌 Keep after age 3",
         "🗑 Remove",
     ]
 
@@ -180,7 +180,10 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     await bot.tap(sam, "🕘 Time")
     ask = await bot.say(sam, "6")
     assert ask[0].text == "Do you mean 06:00 or 18:00?"
-    assert ask[0].buttons == [[("06:00", "f:time:06:00"), ("18:00", "f:time:18:00")]]
+    assert ask[0].buttons == [
+        [("06:00", "f:time:06:00"), ("18:00", "f:time:18:00")],
+        [("Leave it as it is", "f:time:cancel")],
+    ]
     assert texts(await bot.say(sam, "20:15"))[0].startswith(
         "Done. Tips come on Tuesdays, Thursdays and Sundays at 20:15 (London time)."
     )
@@ -193,7 +196,7 @@ async def test_settings_change_days_time_zone_and_tips_a_week(bot: Harness):
     await bot.tap(sam, "📅 Days")
     too_many = await bot.say(sam, "mon tue wed thu fri")
     assert too_many[0].text.startswith("I send one to three tips a week, so each one has time to settle in.")
-    assert too_many[0].button_labels == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert too_many[0].button_labels == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Leave it as it is"]
     assert texts(await bot.say(sam, "mon wed fri"))[0].startswith(
         "Done. Tips come on Mondays, Wednesdays and Fridays at"
     )

@@ -76,10 +76,10 @@ async def test_one_link_shares_all_the_children(bot: Harness):
     await bot.tap(sam, "Leo")
     who = await bot.tap(sam, "👥 Invite a caregiver")
     assert texts(who) == [
-        "Who should the new caregiver share? They'll get those children's tips in their own chat."
+        "Which children should the other caregiver share with you? They'll get those children's tips in their own chat."
     ]
-    assert who[0].button_labels == ["Just Leo", "Just Maya", "👨‍👩‍👧 All my children"]
-    link = await bot.tap(sam, "👨‍👩‍👧 All my children")
+    assert who[0].button_labels == ["Just Leo", "Just Maya", "👥 All my children"]
+    link = await bot.tap(sam, "👥 All my children")
     assert link[0].text.endswith(
         "\n\nThey'll get the tips for Leo and Maya in their own chat. The link works once, for the next 48 hours."
     )
@@ -108,7 +108,7 @@ async def test_choosing_several_of_three_children(bot: Harness):
         "Just Maya",
         "Just Leo",
         "Just Nia",
-        "👨‍👩‍👧 All my children",
+        "👥 All my children",
         "Choose several",
     ]
     ticks = await bot.tap(sam, "Choose several")

@@ -43,3 +43,30 @@ async def test_every_flow_message_is_short_with_the_longest_names_and_many_child
         assert len(message.text) <= MAX_CHARS, message.text
         first_line = message.text.split("\n", 1)[0]
         assert len(first_line) <= 400, message.text
+
+
+async def test_what_is_typical_comes_a_short_message_at_a_time_and_nothing_is_lost(bot: Harness):
+    """/normal at ages where two stages overlap (the longest): a few of each, the rest behind "More",
+    each message under 1,200 characters, and every idea of the stages reachable."""
+    from html import unescape
+
+    from bot.core.answers import listed_text
+    from content import default_library
+
+    library = default_library()
+    for n, (birthdate, months) in enumerate(
+        (("15 March 2026", 8), ("15 July 2025", 16), ("15 January 2025", 22), ("15 May 2024", 30))
+    ):
+        sam = TgParent(960 + n)
+        await onboard(bot, sam, name=long_name(n), birthdate=birthdate)
+        pages = await bot.say(sam, "/normal")
+        while pages[-1].buttons:
+            assert pages[-1].button_labels == ["More"]
+            pages += await bot.tap(sam, "More")
+        assert len(pages) >= 2, months
+        for page in pages:
+            assert len(page.text) < MAX_CHARS, page.text
+        shown = unescape("\n".join(page.text for page in pages))
+        for band in library.bands_at(months):
+            for item in (*band.indicators, *band.strategies):
+                assert listed_text(item) in shown, (months, item.id)

@@ -40,7 +40,8 @@ async def test_whole_onboarding_with_defaults(bot: Harness):
     zones = await bot.tap(sam, "No")
     assert zones[0].text.startswith("Thank you! Mia is all set.\n\nWhich time zone are you in?")
     assert zones[0].button_labels == [
-        "London", "Berlin", "New York", "Chicago", "Los Angeles", "Kolkata", "Singapore", "Sydney"
+        "London", "Berlin", "New York", "Chicago", "Los Angeles", "Kolkata", "Singapore", "Sydney",
+        "Skip: keep UTC time",
     ]  # fmt: skip
     days = await bot.say(sam, "London")
     assert days[0].text.startswith(
@@ -80,12 +81,13 @@ async def test_ambiguous_date_early_birth_typed_zone_and_own_time(bot: Harness):
     assert pick[0].buttons == [
         [("3 April 2026", "f:birthdate_pick:2026-04-03")],
         [("4 March 2026", "f:birthdate_pick:2026-03-04")],
+        [("Neither: I'll type it again", "f:birthdate_pick:back")],
     ]
     await bot.tap(sam, "4 March 2026")
     due = await bot.tap(sam, "Yes, born early")
     assert texts(due) == [
-        "What was the due date? Write it like 2026-03-15, 15/03/2026 or 15 March 2026. Not sure? Tap Skip, "
-        "and I'll use the birthdate."
+        "What was the due date? Write it like 2026-03-15, 15/03/2026 or 15 March 2026, or say how early (like "
+        "<i>5 weeks early</i>). Not sure? Tap Skip, and I'll use the birthdate."
     ]
     assert due[0].buttons == [[("Skip: no due date", "f:due:skip")]]
     assert texts(await bot.say(sam, "1 March 2026")) == [
@@ -132,7 +134,8 @@ async def test_dates_that_cannot_be_right_are_refused_kindly(bot: Harness):
     too_old = await bot.say(sam, "2023-01-05")
     assert texts(too_old) == [
         "Mia is past 36 months, and my tips are written for children from birth to three, so I wouldn't have "
-        "much to offer. Thank you for thinking of me! If the date has a typo, just send it again."
+        "much to offer. Thank you for thinking of me! If the date has a typo, just send it again; or say "
+        "<i>never mind</i> to leave it here."
     ]
     nonsense = await bot.say(sam, "<b>soon</b>")
     assert "&lt;b&gt;soon&lt;/b&gt;" in nonsense[0].text

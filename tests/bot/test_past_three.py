@@ -54,7 +54,7 @@ async def test_a_child_past_36_months_leaves_the_pickers_but_stays_in_children(b
     assert tip[0].text.startswith("<b>Maya</b>")
     normal = await bot.say(sam, "/normal")
     assert "Leo" not in normal[0].text
-    assert normal[0].button_labels == []
+    assert normal[0].button_labels == ["More"]  # no child to choose; the rest of the stage
     listing = await bot.say(sam, "/children")
     assert "<b>Leo</b>, 3 years 1 month (tips have ended)" in listing[0].text
     assert listing[0].button_labels[:2] == ["Leo", "Maya"]

@@ -12,7 +12,7 @@ async def test_a_pause_of_a_week_skips_one_tip_and_resumes_by_itself(bot: Harnes
     await onboard(bot, sam)
     ask = await bot.say(sam, "/pause")
     assert ask[0].text.startswith("Pause tips for how long?")
-    assert ask[0].button_labels == ["One week", "Two weeks", "A month", "Until I resume"]
+    assert ask[0].button_labels == ["One week", "Two weeks", "A month", "Until I resume", "Never mind"]
     assert texts(await bot.tap(sam, "One week")) == [
         "Tips are paused until Sunday 6 December, then they come back by themselves. The next one comes on "
         "Sunday 13 December at 09:00. Send /resume to have them sooner."

@@ -18,7 +18,7 @@ async def test_export_is_a_json_document_of_the_parents_data(bot: Harness):
     summary = sent[0].text  # in plain words beside the file: days as names, times with the zone, ages
     assert summary.startswith("<b>What I store about you</b>, in plain words (the complete file follows):")
     for line in (
-        "• <b>You:</b> Sam, language en, with me since ",
+        "• <b>You:</b> Sam, Telegram language setting en, with me since ",
         "• <b>Tips:</b> Sundays at 09:00 (London time), 1 a week, on\n",
         "• <b>Next tip:</b> Sunday 6 December at 09:00\n",
         "• <b>Children:</b> Mia, born 15 March 2026, 8 months\n",
@@ -75,3 +75,20 @@ async def test_delete_asks_first_and_then_erases_everything(bot: Harness):
     assert texts(await bot.press(sam, "c:menu:1"))[0].startswith(wording.EXPIRED_TOAST)
     assert await bot.parent_row(511) is None
     assert texts(await bot.say(sam, "/children")) == [wording.NEED_START]
+
+
+async def test_privacy_says_the_point_first_in_a_few_lines_and_the_details_behind_a_button(bot: Harness):
+    sam = TgParent(1390, "Sam")
+    (short,) = await bot.say(sam, "/privacy")
+    lines = short.text.split("\n")
+    assert lines[:2] == [
+        "<b>Your privacy</b>",
+        "I keep only what I need to send you tips that fit your child's age, and I share nothing with anyone.",
+    ]
+    assert len(short.text) < 700
+    assert "/mydata" in short.text
+    assert "/deletedata" in short.text
+    (details,) = await bot.tap(sam, "🔎 The details")
+    assert details.text.startswith("<b>Privacy: the details</b>\n")
+    assert "<b>How long:</b>" in details.text
+    assert len(details.text) < 1200

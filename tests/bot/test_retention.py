@@ -126,14 +126,14 @@ async def test_keep_after_three_is_a_button_in_children_and_can_be_undone(bot: H
     await onboard(bot, sam, name="Leo", birthdate="20 November 2023")
     await bot.say(sam, "/children")
     await bot.tap(sam, "Leo")
-    kept = await bot.tap(sam, "📌 Keep after 3")
+    kept = await bot.tap(sam, "📌 Keep after age 3")
     assert texts(kept) == ["📌 I'll keep Leo's details after the tips end at 3, until you remove Leo."]
     later = datetime(2027, 6, 1, 12, tzinfo=NOW.tzinfo)
     assert (await sweep(bot, later)).children == 0
     await bot.say(sam, "/children")
     menu = await bot.tap(sam, "Leo")
-    assert "✅ Kept after 3" in menu[0].button_labels
-    undone = await bot.tap(sam, "✅ Kept after 3")
+    assert "✅ Kept after age 3" in menu[0].button_labels
+    undone = await bot.tap(sam, "✅ Kept after age 3")
     assert texts(undone) == [
         "OK: Leo's details will be erased 3 months after the tips end at 3, unless another caregiver "
         "keeps them."
@@ -145,7 +145,9 @@ async def test_keep_after_three_is_a_button_in_children_and_can_be_undone(bot: H
 
 async def test_privacy_says_how_long(bot: Harness):
     sam = TgParent(909, "Sam")
-    (reply,) = await bot.say(sam, "/privacy")
+    (short,) = await bot.say(sam, "/privacy")
+    assert short.button_labels == ["🔎 The details"]
+    (reply,) = await bot.tap(sam, "🔎 The details")  # before /start too
     assert "everything 12 months after you block me or stop the tips and don't write again" in (reply.text)
     assert "or 30 days after your last message if no child is set up" in reply.text
     assert "a child's details 3 months after the tips end at 3 (unless you tap 📌 Keep in /children)" in (

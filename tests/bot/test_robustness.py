@@ -265,3 +265,17 @@ async def test_an_update_ptb_cannot_read_is_skipped_and_polling_goes_on(
         f"skipped update {bad['update_id']}, which could not be read (TypeError)"
     ]
     assert "Zebulonia" not in caplog.text
+
+
+async def test_a_sticker_in_the_middle_of_a_step_asks_the_step_again(bot: Harness):
+    sam = TgParent(603)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    sticker: dict[str, Any] = {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+                               "is_animated": False, "is_video": False, "type": "regular"}  # fmt: skip
+    assert texts(await bot.feed(sam.message(None, sticker=sticker))) == [
+        wording.NOT_TEXT_AT_STEP
+        + "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+    ]
+    await bot.say(sam, "15 March 2026")
+    assert texts(await bot.say(sam, "no"))[0].startswith("Thank you! Mia is all set.")

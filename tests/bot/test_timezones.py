@@ -80,7 +80,7 @@ async def test_a_miss_shows_the_zone_buttons_again(bot: Harness):
     assert missed[0].text.startswith(
         "I couldn't find a time zone for “Xyzzy”.\n\nWhich time zone are you in? Tap one, or type your city"
     )
-    assert missed[0].button_labels == COMMON
+    assert missed[0].button_labels == [*COMMON, "Skip: keep UTC time"]
     days = await bot.tap(sam, "Berlin")
     assert days[0].text.startswith(f"Time zone set: Berlin time, now 11:00.\n\n{ASK_DAYS}")
 
@@ -108,7 +108,7 @@ async def test_settings_offer_a_fixed_zone_back_and_take_a_half_hour_offset(bot:
     assert "\nTime zone: UTC+2\n" in menu[0].text
     asked = await bot.tap(sam, "🌍 Time zone")
     assert asked[0].buttons[0][0] == ("UTC+2", "f:tz:UTC+2")  # pressing it keeps the same zone
-    assert asked[0].button_labels[1:] == COMMON
+    assert asked[0].button_labels[1:] == [*COMMON, "Leave it as it is"]
     choose = await bot.say(sam, "+0530")
     assert choose[0].buttons == [
         [("Kolkata, India", "f:tz:Asia/Kolkata")],

@@ -230,15 +230,15 @@ async def test_start_again_half_way_offers_the_child_so_far(bot: Harness):
     assert texts(await bot.tap(sam, "Start afresh")) == [ASK_NAME]
 
 
-async def test_back_at_the_time_zone_says_the_child_is_saved(bot: Harness):
+async def test_back_at_the_time_zone_says_the_child_is_saved_and_how_to_put_it_right(bot: Harness):
     sam = TgParent(814)
     await bot.say(sam, "/start")
     await bot.say(sam, "Mia")
     await bot.say(sam, "15 March 2026")
     await bot.tap(sam, "No")
     back = await bot.say(sam, "back")
-    assert back[0].text.startswith(
-        "Your child is saved already (change the dates any time in /children).\n\nWhich time zone are you in?"
-    )
+    assert back[0].text == "Mia is saved already: tap below to put something right, or carry on."
+    assert back[0].button_labels == ["📅 Change Mia's birthdate", "✏️ Change the name Mia"]
+    assert back[1].text.startswith("Which time zone are you in?")
     days = await bot.say(sam, "skip")
     assert days[0].text.startswith("I'll keep UTC time for now.")

@@ -16,10 +16,11 @@ from bot.core.answers import (
     Scope,
     answer,
     listed_text,
+    more_page,
     more_text,
     typical_now,
 )
-from bot.core.reply import MAX_MESSAGE_CHARS
+from bot.core.reply import MAX_MESSAGE_CHARS, SHORT_MESSAGE_CHARS
 from content import Band, Kind, Library, default_library
 
 TODAY = date(2026, 11, 29)
@@ -468,15 +469,21 @@ def test_names_and_questions_are_escaped():
     assert "<b>Tom</b>" not in result.text.replace("<b>&lt;b&gt;Tom", "")
 
 
-def test_typical_now_gives_indicators_then_strategies_of_every_current_stage():
+def test_typical_now_gives_a_few_of_each_current_stage_and_the_rest_behind_more():
     result = typical_now(ChildInfo("Mia", date(2026, 3, 29)), library=LIBRARY, today=TODAY)
     assert result.age_months == 8
-    bands = [band("sa-band-0-9"), band("sa-band-7-18")]
-    indicators = [i.id for b in bands for i in b.indicators]
-    strategies = [i.id for b in bands for i in b.strategies]
-    assert [item.id for item in result.items] == indicators + strategies
-    assert "<b>Children at this stage often:</b>" in result.text
+    young, older = band("sa-band-0-9"), band("sa-band-7-18")
+    assert [item.id for item in result.items] == [
+        young.indicators[0].id,
+        older.indicators[0].id,
+        young.strategies[0].id,
+        older.strategies[0].id,
+    ]
+    every = [i for b in (young, older) for i in (*b.indicators, *b.strategies)]
+    assert sorted(i.id for i in (*result.items, *result.more)) == sorted(i.id for i in every)
+    assert "<b>You may notice:</b>" in result.text
     assert "<b>Ways to help:</b>" in result.text
+    assert "not a checklist" in result.text
     assert_only_content_guidance(result)
 
 
@@ -493,7 +500,7 @@ def test_every_age_and_kind_of_overview_fits_one_message():
             assert result.in_scope
             assert_only_content_guidance(result)
         child = ChildInfo("A" * 64, date(2026, 11, 29))
-        assert len(typical_now(child, library=LIBRARY, today=TODAY).text) < MAX_MESSAGE_CHARS
+        assert len(typical_now(child, library=LIBRARY, today=TODAY).text) < SHORT_MESSAGE_CHARS
 
 
 def test_an_age_alone_gets_the_stage_overview():
@@ -610,3 +617,16 @@ def test_a_scene_set_during_an_uncovered_subject_does_not_refuse():
     assert (
         ask("my 2 year old wants me to watch every time she goes down the slide, normal?").scope is Scope.IN
     )
+
+
+def test_more_comes_a_short_message_at_a_time_and_loses_nothing():
+    """However many items a "More" button names, each page is short and the rest goes on the next one."""
+    items = list(LIBRARY.items())
+    seen: list[str] = []
+    while items:
+        text, rest = more_page(LIBRARY, items)
+        assert len(text) < SHORT_MESSAGE_CHARS
+        assert len(rest) < len(items)
+        seen += [i.id for i in items[: len(items) - len(rest)]]
+        items = list(rest)
+    assert seen == [i.id for i in LIBRARY.items()]

@@ -23,12 +23,19 @@ FORMERLY_HELD_OUT = (
     "safety_round3.yaml",
     "safety_learned_val.yaml",
 )
+# Held out once each and measured, then widened by family in the sixth round (bench/eval/SAFETY.md).
+LATER_HELD_OUT = (
+    "safety_round4.yaml",
+    "safety_round4_dev_val.yaml",
+    "safety_round5.yaml",
+    "safety_round6.yaml",
+)
 
 
-def round1(kind: str) -> list[str]:
+def round1(kind: str, names: tuple[str, ...] = FORMERLY_HELD_OUT) -> list[str]:
     """The formerly held-out sets' entries of one kind."""
     texts: list[str] = []
-    for name in FORMERLY_HELD_OUT:
+    for name in names:
         entries = yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
         texts += [str(entry["text"]) for entry in entries if entry["kind"] == kind]
     return texts
@@ -70,6 +77,22 @@ def test_the_formerly_held_out_sets_wellbeing(text: str):
 
 @pytest.mark.parametrize("text", round1("none"))
 def test_the_formerly_held_out_sets_ordinary(text: str):
+    assert check(text) is None
+
+
+@pytest.mark.parametrize("text", round1("crisis", LATER_HELD_OUT) + round1("emergency", LATER_HELD_OUT))
+def test_the_later_held_out_sets_crisis_and_emergency_get_help_first(text: str):
+    assert check(text) in {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
+
+
+@pytest.mark.parametrize("text", round1("wellbeing", LATER_HELD_OUT))
+def test_the_later_held_out_sets_wellbeing_get_a_kind_word_or_more(text: str):
+    # A shout of "I can't do this anymore" is answered with crisis support: recall first.
+    assert check(text) in {SafetyKind.WELLBEING, SafetyKind.CRISIS}
+
+
+@pytest.mark.parametrize("text", round1("none", LATER_HELD_OUT))
+def test_the_later_held_out_sets_ordinary(text: str):
     assert check(text) is None
 
 

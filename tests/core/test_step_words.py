@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.step_words import StepWord, is_question, said_name, step_word
+from bot.core.step_words import StepWord, escape_word, is_question, is_stopping, said_name, step_word
 
 
 @pytest.mark.parametrize(
@@ -70,6 +70,16 @@ def test_names_dates_and_short_answers_are_not_questions(text: str) -> None:
         ("cancel", StepWord.CANCEL),
         ("never mind", StepWord.CANCEL),
         ("stop", StepWord.CANCEL),
+        ("not right now", StepWord.CANCEL),
+        ("I made a mistake", StepWord.FIX),
+        ("Wrong date!", StepWord.FIX),
+        ("oops, wrong date", StepWord.FIX),
+        ("sorry, I made a typo", StepWord.FIX),
+        ("no wait, go back please", StepWord.BACK),
+        ("oh never mind", StepWord.CANCEL),
+        ("sorry", None),
+        ("ok", None),
+        ("what's wrong with my baby", None),
         ("Mia", None),
         ("no idea what you mean by corrected age", None),
         ("backpack", None),
@@ -77,6 +87,28 @@ def test_names_dates_and_short_answers_are_not_questions(text: str) -> None:
 )
 def test_ways_out_are_whole_messages(text: str, word: StepWord | None) -> None:
     assert step_word(text) is word
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("skip", StepWord.SKIP),
+        ("later", StepWord.SKIP),
+        ("no", None),  # with nothing asked, "no" and "not sure" are ordinary replies
+        ("not sure", None),
+        ("never mind", StepWord.CANCEL),
+        ("wrong name", StepWord.FIX),
+        ("go back", StepWord.BACK),
+    ],
+)
+def test_with_nothing_asked_only_plain_ways_out_count(text: str, word: StepWord | None) -> None:
+    assert escape_word(text) is word
+
+
+def test_stop_with_nothing_asked_may_be_about_the_tips() -> None:
+    assert is_stopping("Stop!")
+    assert is_stopping("quit")
+    assert not is_stopping("never mind")
 
 
 @pytest.mark.parametrize(

@@ -264,3 +264,25 @@ def test_tips_stay_short_and_in_the_parents_words_at_every_age() -> None:
         assert plan is not None
         text = render_tip(plan, LIB, delivery_id=1).text
         assert len(text) < PARENT_MESSAGE_CHARS, (len(text), text)
+
+
+def test_every_tip_as_rendered_speaks_to_the_parent_not_to_childcare_staff() -> None:
+    """Each strategy sent as a tip, first time and again, at every age: the parent's words, never the
+    guidance's staff-manual ones, and short."""
+    from tests.test_content import STAFF_WORDS
+
+    seen: set[str] = set()
+    for months, announced in itertools.product(range(0, 37), (None, frozenset[str]())):
+        born = TODAY - dt.timedelta(days=int(months * 30.44) + 2)
+        sent: tuple[str, ...] = ()
+        for _ in range(12):  # a new stage announced, or not; first sendings and repeats
+            plan = plan_tip(child(born, sent=sent, announced=announced), TODAY, LIB)
+            assert plan is not None
+            assert plan.strategy is not None
+            text = render_tip(plan, LIB, delivery_id=1).text
+            assert not STAFF_WORDS.search(text), text
+            assert plan.strategy.text not in text
+            assert len(text) < PARENT_MESSAGE_CHARS
+            seen.add(plan.item_id)
+            sent = (*sent, plan.item_id)
+    assert seen == {s.id for band in LIB.bands for s in band.strategies}

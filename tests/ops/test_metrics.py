@@ -90,7 +90,7 @@ async def test_a_parents_session_is_counted(bot: Harness) -> None:
     assert figures.change("securebase_replies_total") == len(bot.api.messages_to(501)) - 1
     assert figures.change("securebase_answers_total", scope="in") == 1
     assert figures.change("securebase_answers_total", scope="out") == 1
-    assert figures.change("securebase_reply_latency_seconds_count") == 8  # each update that had a turn
+    assert figures.change("securebase_reply_latency_seconds_count") == 9  # each update, the sticker too
     assert figures.change("securebase_reply_latency_seconds_sum") > 0
     assert figures.change("securebase_telegram_errors_total", kind="forbidden") == 0
 
