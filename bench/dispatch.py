@@ -250,10 +250,17 @@ async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
 
 
 def _add_history(path: Path, families: int, weeks: int) -> None:
-    """``weeks`` past weekly tips per family (sent, strategies in turn), as a year of use leaves behind."""
+    """``weeks`` past weekly tips per family (sent, strategies in turn), as a year of use leaves behind: the
+    deliveries, and each caregiver row as they leave it (the tip summary a claim keeps, and the stage the
+    parent was told about with the last tip, so this pass announces nothing new)."""
+    if not weeks:
+        return
+    from bot.core.ages import age_on
+    from bot.core.tips import format_band_ids
     from content import default_library
 
-    strategies = [s.id for band in default_library().bands for s in band.strategies]
+    library = default_library()
+    strategies = [s.id for band in library.bands for s in band.strategies]
     stamp = "%Y-%m-%d %H:%M:%S.%f"
     db = sqlite3.connect(path)
     db.execute("PRAGMA synchronous=OFF")
@@ -267,6 +274,27 @@ def _add_history(path: Path, families: int, weeks: int) -> None:
                 for at in [(NOW - dt.timedelta(weeks=w)).strftime(stamp)]
                 for i in range(1, families + 1)
             ),
+        )
+        db.execute(
+            "UPDATE caregivers SET"
+            " tips_sent = (SELECT count(*) FROM deliveries d"
+            "  WHERE d.parent_id = caregivers.parent_id AND d.child_id = caregivers.child_id),"
+            " tip_counts = (SELECT json_group_object(item_id, n) FROM (SELECT item_id, count(*) AS n"
+            "  FROM deliveries d WHERE d.parent_id = caregivers.parent_id AND d.child_id = caregivers.child_id"
+            "  GROUP BY item_id)),"
+            " tip_latest = (SELECT json_group_object(item_id, latest) FROM (SELECT item_id, max(id) AS latest"
+            "  FROM deliveries d WHERE d.parent_id = caregivers.parent_id AND d.child_id = caregivers.child_id"
+            "  GROUP BY item_id))"
+        )
+        told = {
+            days: format_band_ids(
+                library.bands_at(age_on(NOW.date() - dt.timedelta(days=days), NOW.date()).months)
+            )
+            for days in range(30, 1030)
+        }
+        db.executemany(
+            "UPDATE caregivers SET announced_bands = ? WHERE parent_id = ?",
+            ((told[30 + i % 1000], i) for i in range(1, families + 1)),
         )
     db.close()
 

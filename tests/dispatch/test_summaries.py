@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatch import DispatchReport
 from db import deliveries, turned_down
 from db.engine import create_engine, session_factory
-from db.families import create_invite, list_children, redeem_invite
+from db.families import create_invite, list_children, redeem_invite, remove_child
 from db.models import Caregiver, Delivery, Feedback, Parent
 from db.privacy import delete_parent, export_parent
 from tests.dispatch.support import make_dispatcher, make_family
@@ -244,3 +244,59 @@ async def test_bringing_an_idea_back_recounts_every_caregivers_summary(
     await assert_summaries_match_deliveries(sessions)
     async with sessions() as s:
         assert all(c.tips_not_for_us is None for c in await s.scalars(select(Caregiver)))
+
+
+async def test_tips_asked_for_during_a_pass_and_erasures_keep_every_summary_exact(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """/tip for the same children while a pass claims them (both backends: on SQLite they take turns at the
+    write lock), then a caregiver leaving a shared child, a child removed and a parent's /deletedata: what
+    is left counts exactly its own deliveries, and the next pass adds to it."""
+    api = FakeBotAPI()
+    ana = await make_family(
+        sessions, 71, [("Mia", dt.date(2025, 5, 20)), ("Leo", dt.date(2024, 9, 1))], now=BEFORE
+    )
+    ben = await make_family(sessions, 72, [("Zoe", dt.date(2025, 1, 1))], now=BEFORE)
+    cal = await make_family(sessions, 73, [("Kai", dt.date(2025, 2, 1))], now=BEFORE)
+    async with sessions() as s:
+        mia, leo = await list_children(s, ana)
+        (zoe,) = await list_children(s, ben)
+        (kai,) = await list_children(s, cal)
+        ben_parent = await s.get(Parent, ben)
+        assert ben_parent is not None
+        invite = await create_invite(s, ana, mia.id, now=BEFORE, ttl=dt.timedelta(hours=48))
+        await redeem_invite(s, invite.code, ben_parent, now=BEFORE)
+        await s.commit()
+    dispatcher = make_dispatcher(api, sessions, batch_size=1, concurrency=2)
+    on_demand = make_dispatcher(api, sessions, concurrency=1)
+    for week in range(3):
+        moment = SLOT + week * WEEK
+        results = await asyncio.gather(
+            dispatcher.run_once(moment),
+            *(
+                on_demand.send_now(parent, child, moment + dt.timedelta(seconds=n + 1))
+                for n, (parent, child) in enumerate(
+                    [(ana, mia.id), (ben, mia.id), (ben, zoe.id), (ana, leo.id)]
+                )
+            ),
+        )
+        assert all(results[1:])
+    assert await assert_summaries_match_deliveries(sessions) == 3 * (5 + 4)
+
+    async with sessions() as s:
+        assert await remove_child(s, ben, mia.id)  # Ben leaves Mia: Ana's count for Mia stays hers
+        assert await remove_child(s, ana, leo.id)  # Leo is Ana's alone: gone with his tips
+        await s.commit()
+    assert (
+        await assert_summaries_match_deliveries(sessions) == 6 + 6 + 3
+    )  # Ana and Mia, Ben and Zoe, Cal and Kai
+    async with sessions() as s:
+        await delete_parent(s, ana)
+        await s.commit()
+    async with sessions() as s:
+        rows = {(r.parent_id, r.child_id): r.tips_sent for r in await s.scalars(select(Caregiver))}
+        left = {tuple(row) for row in await s.execute(select(Delivery.parent_id, Delivery.child_id))}
+    assert rows == {(ben, zoe.id): 6, (cal, kai.id): 3}
+    assert left == set(rows)
+    await dispatcher.run_once(SLOT + 3 * WEEK)
+    assert await assert_summaries_match_deliveries(sessions) == 7 + 4
