@@ -770,3 +770,28 @@ def test_more_comes_a_short_message_at_a_time_and_loses_nothing():
         seen += [i.id for i in items[: len(items) - len(rest)]]
         items = list(rest)
     assert seen == [i.id for i in LIBRARY.items()]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my 14 month old toddles off across the room then looks back at me",  # moving off is exploring
+        "my 11 month old crawls off down the hall and comes back to check",
+        "my 2 year old tips out his toy box and plays near me, is that normal",  # toys in passing
+        "my 20 month old gets in a state at the doctor's waiting room noises, what can I do",  # upset
+    ],
+)
+def test_moving_off_and_getting_in_a_state_are_the_contents_words(question):
+    assert ask(question).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "should I go to a&e, my 9 month old has a fever",
+        "my 2 year old has a temp, is it urgent care or wait",
+        "what toys should I buy for a 1 year old",
+    ],
+)
+def test_emergency_services_and_shopping_for_toys_are_refused(question):
+    assert not ask(question).in_scope
