@@ -104,6 +104,9 @@ _SUBJECT_FRAME = re.compile(
 # A question about an effect on the bond ("..., will it affect our bond?", "is X bad for attachment"): the
 # uncovered subject it names is the practice asked about, as with _SUBJECT_FRAME.
 _EFFECT = re.compile(r"\b(?:affects?|affecting|impacts?|harms?|damages?|bad\s+for|good\s+for)\b")
+# "are the jabs safe", "is co-sleeping ok": whether a practice is safe or all right is an effect frame too;
+# only the judging word is the frame ("safe"), the words between are the practice.
+_JUDGED = re.compile(r"\b(?:is|are|isn't|aren't)(?:\s+[\w'&-]+){1,4}?\s+(safe|harmful|dangerous|risky)\b")
 # Words after these, to the end of the clause, set the scene ("while I'm feeding her", "when she has
 # accidents"): an uncovered subject said only there weighs CONTEXT_WEIGHT.
 _EFFECT_ALL = "*"  # in ``practice``: every word of an uncovered subject is the practice
@@ -598,6 +601,7 @@ class Index:
         for match in _SUBJECT_FRAME.finditer(text):
             practice.update(self._frame_words(text[match.end() :], skip=False))
         effect = {self.stem(w) for m in _EFFECT.finditer(text) for w in split_words(m.group())}
+        effect.update(self.stem(m.group(1)) for m in _JUDGED.finditer(text))
         if effect:
             practice.add(_EFFECT_ALL)
         practice -= focus

@@ -795,3 +795,18 @@ def test_moving_off_and_getting_in_a_state_are_the_contents_words(question):
 )
 def test_emergency_services_and_shopping_for_toys_are_refused(question):
     assert not ask(question).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is the mmr vaccine safe for my 13 month old",
+        "are dummies harmful for a 6 month old",
+    ],
+)
+def test_whether_an_uncovered_practice_is_safe_is_refused(question):
+    assert not ask(question).in_scope
+
+
+def test_feeling_safe_is_still_the_contents_subject():
+    assert ask("is my 10 month old safe and secure with me even if I work").in_scope
