@@ -77,6 +77,9 @@ from bot.core.age_phrases import find_age, find_age_any_language, find_ages
         ("worried before her 2 year check", 24, "2 years"),
         # "after/before N months" at the end of a question, with no other age: the age asked about.
         ("does she still need me at night after 10 months?", 10, "10 months"),
+        # "mine's 2", "ours is 3": the parent's own child after a general question
+        ("do all toddlers bite? mine's 2, and it's daily", 24, "2 years"),
+        ("ours is 3 and still wants carrying", 36, "3 years"),
     ],
 )
 def test_find_age(text, months, label):
