@@ -110,6 +110,7 @@ _JUDGED = re.compile(r"\b(?:is|are|isn't|aren't)(?:\s+[\w'&-]+){1,4}?\s+(safe|ha
 # Words after these, to the end of the clause, set the scene ("while I'm feeding her", "when she has
 # accidents"): an uncovered subject said only there weighs CONTEXT_WEIGHT.
 _EFFECT_ALL = "*"  # in ``practice``: every word of an uncovered subject is the practice
+_TURNED_BEFORE = re.compile(r"\b(?:(?:has|have|just|only)\s+)*(?:turned|turning|turns)\s+$", re.I)
 _CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during"})
 CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
@@ -444,6 +445,8 @@ class Index:
         """Understand ``question``; ``skip`` are spans (the age phrases) to leave out."""
         plain = question
         for start, end in sorted(skip, reverse=True):
+            if turned := _TURNED_BEFORE.search(question[:start]):
+                start = turned.start()  # "just turned 1": "turned" belongs to the age, not to the topic
             question = question[:start] + " , " + question[end:]
             plain = plain[:start] + " " + plain[end:]  # for question frames: "how do I get my 1yo to nap"
         typed = [self.correct(w) for w in words(question)]

@@ -810,3 +810,18 @@ def test_whether_an_uncovered_practice_is_safe_is_refused(question):
 
 def test_feeling_safe_is_still_the_contents_subject():
     assert ask("is my 10 month old safe and secure with me even if I work").in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "she has just turned 2, what changes are coming in how she is with people",
+        "9 months old, what social things is she meant to be doing",
+        "what should I expect from my 20 month old socially",
+    ],
+)
+def test_what_to_expect_socially_gets_what_is_typical_at_the_childs_stage(question):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert result.items and result.items[0].kind is Kind.INDICATOR, [i.id for i in result.items]
+    assert all(i.band_id in {b.id for b in result.bands} for i in result.items[:3] if i.band_id)
