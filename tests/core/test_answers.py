@@ -825,3 +825,19 @@ def test_what_to_expect_socially_gets_what_is_typical_at_the_childs_stage(questi
     assert result.scope is Scope.IN
     assert result.items and result.items[0].kind is Kind.INDICATOR, [i.id for i in result.items]
     assert all(i.band_id in {b.id for b in result.bands} for i in result.items[:3] if i.band_id)
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        # who a baby attaches to, or seems to love more, is the special-bonds background
+        ("why does a baby attach to some people and not others", {"sa-bg-special-bonds", "sa-bg-trust"}),
+        ("my 7 month old seems to love her grandad more than me", {"sa-bg-special-bonds"}),
+        # a parent who cannot always be consistent or patient is the good-enough background
+        ("is it bad that I am not consistent all the time", {"sa-bg-good-enough"}),
+    ],
+)
+def test_who_a_baby_attaches_to_and_an_imperfect_parent_reach_their_background(question, wanted):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
