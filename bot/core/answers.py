@@ -620,9 +620,12 @@ _BYE = frozenset({"bye", "goodbye", "night"})
 
 def _small_talk(question: str, index: Index) -> str | None:
     """ "thanks", "greeting", "bye" or "ok" when the message is no question at all, else None."""
-    if "?" in question:
-        return None
     found = re.findall(r"[^\W\d_]+", question.lower())
+    if "?" in question:
+        # "hi, can you help me?": a hello with an offer of help asks nothing yet; any other "?" asks something.
+        if any(w in _GREETING for w in found) and _CAN_YOU_HELP.search(question.lower()):
+            return _pleasantry(question.replace("?", " "), found, index)
+        return None
     if not found:
         return "ok" if question.strip() and not re.search(r"\d", question) else None
     vocabulary = index.small_talk_words
@@ -661,7 +664,10 @@ _OK_FORMS = frozenset(
 )
 # "love this bot", "can you help me?" beside a hello: still no question.
 _PRAISE_PHRASE = re.compile(r"\blove\s+(?:this|it|you|that)\b")
-_CAN_YOU_HELP = re.compile(r"\b(?:can|could)\s+you\s+help(?:\s+me)?(?:\s+please)?\b")
+_CAN_YOU_HELP = re.compile(
+    r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help)"
+    r"(?:\s+please)?\b"
+)
 # Everyday words a pleasantry is padded with ("will try that", "just found this bot", "new here"): they name
 # no subject of the guidance, so alone beside a thanks or a hello they do not make a question.
 _PLEASANTRY_WORDS = frozenset(

@@ -342,6 +342,8 @@ def test_small_talk_is_no_question():
         "you're a star",
         "love this bot 😍",
         "hmm",
+        "hey there, could you help me?",  # a hello with an offer of help asks nothing yet
+        "good morning, I need some help please",
     ],
 )
 def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
@@ -358,6 +360,8 @@ def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
         "hi, she screams when I leave her at nursery",
         "thanks x what's normal at 14 months",
         "ok thanks. and sleep",
+        "hi, can you help me with tantrums?",
+        "hello can you help? my 2 year old bites",
     ],
 )
 def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
