@@ -827,7 +827,8 @@ def test_feeling_safe_is_still_the_contents_subject():
 def test_what_to_expect_socially_gets_what_is_typical_at_the_childs_stage(question):
     result = ask(question)
     assert result.scope is Scope.IN
-    assert result.items and result.items[0].kind is Kind.INDICATOR, [i.id for i in result.items]
+    assert result.items
+    assert result.items[0].kind is Kind.INDICATOR, [i.id for i in result.items]
     assert all(i.band_id in {b.id for b in result.bands} for i in result.items[:3] if i.band_id)
 
 
