@@ -156,7 +156,7 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
         return Answer(question, months, False, (), False, (), _foreign_reply(language), Scope.FOREIGN)
     mentions = find_ages(question)
     child_age = _child_age(child, today) if child is not None and child.birthdate <= today else None
-    parts = _split(question, mentions, child_age)
+    parts = _with_follow_ups(_split(question, mentions, child_age), index)
     if len(parts) == 1:
         return _answer_part(question, parts[0], index, child_age, named=bool(mentions), limit=SHORT_ITEMS)
     answers = [
@@ -483,6 +483,20 @@ _ASKS = re.compile(
     r"|any|anything|tips|help|advice)\b",
     re.I,
 )
+
+
+def _with_follow_ups(parts: list[_Part], index: Index) -> list[_Part]:
+    """A question that names no subject and no age of its own ("...? how does that even work", "...? what
+    should I do") asks about the one before it: it joins that part, so its frame applies to that subject."""
+    joined: list[_Part] = []
+    for part in parts:
+        query = None if part.spans or not joined else index.analyse(part.text)
+        if query is not None and not (query.topical or query.out_of_scope):
+            before = joined[-1]
+            joined[-1] = _Part(f"{before.text} {part.text}", before.age, before.spans)
+        else:
+            joined.append(part)
+    return joined
 
 
 def _questions(question: str) -> list[tuple[int, int]]:

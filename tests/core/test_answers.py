@@ -846,3 +846,20 @@ def test_who_a_baby_attaches_to_and_an_imperfect_parent_reach_their_background(q
     result = ask(question)
     assert result.scope is Scope.IN
     assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        # a follow-up that names no subject asks about the question before it
+        ("why does holding a crying baby build trust? how does it actually work", {"sa-bg-trust"}),
+        (
+            "my 20 month old ignores me when I pick her up from nursery. is it normal? what should I do?",
+            {"sa-16-24-available"},
+        ),
+    ],
+)
+def test_a_follow_up_with_no_subject_joins_the_question_before_it(question, wanted):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
