@@ -111,6 +111,10 @@ _JUDGED = re.compile(r"\b(?:is|are|isn't|aren't)(?:\s+[\w'&-]+){1,4}?\s+(safe|ha
 # accidents"): an uncovered subject said only there weighs CONTEXT_WEIGHT.
 _EFFECT_ALL = "*"  # in ``practice``: every word of an uncovered subject is the practice
 _TURNED_BEFORE = re.compile(r"\b(?:(?:has|have|just|only)\s+)*(?:turned|turning|turns)\s+$", re.I)
+# "wants help", "asks for my help", "needs help with her shoes": help a child asks for is a subject (seeking
+# help), not the frame of the parent's question.
+_ASKED_FOR = frozenset({"help", "helping"})
+_ASKING = frozenset({"wants", "wanting", "asks", "asking", "begs", "demands", "insists", "needs"})
 _CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during"})
 CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
@@ -516,6 +520,8 @@ class Index:
         best: tuple[int, int, Intent] | None = None
         positions: set[int] = set()
         for start, word in enumerate(typed):
+            if word in _ASKED_FOR and _ASKING.intersection(typed[max(0, start - 2) : start]):
+                continue  # "she wants help with everything": what the child asks for, not how the parent asks
             for intent, phrase in self._intents.get(word, ()):
                 size = len(phrase)
                 if tuple(typed[start : start + size]) == phrase:

@@ -863,3 +863,16 @@ def test_a_follow_up_with_no_subject_joins_the_question_before_it(question, want
     result = ask(question)
     assert result.scope is Scope.IN
     assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my 2 year old asks for my help all the time, is that normal",
+        "my 33 month old wants help with getting dressed, buttons, everything. shouldn't she do it herself",
+    ],
+)
+def test_help_the_child_asks_for_is_the_subject_not_the_frame(question):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert "sa-21-36-seeks-help" in {item.id for item in result.items[:3]}, [i.id for i in result.items]
