@@ -876,3 +876,18 @@ def test_help_the_child_asks_for_is_the_subject_not_the_frame(question):
     result = ask(question)
     assert result.scope is Scope.IN
     assert "sa-21-36-seeks-help" in {item.id for item in result.items[:3]}, [i.id for i in result.items]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["does my 3 month old know me yet", "does he know who his daddy is? he's 6 weeks"],
+)
+def test_whether_a_baby_knows_her_parent_is_telling_familiar_people_apart(question):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    wanted = {"sa-0-9-prefers-familiar", "sa-0-9-eye-contact", "sa-7-18-distinguishes", "sa-0-9-smiles-coos"}
+    assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
+
+
+def test_i_dont_know_beside_an_uncovered_subject_still_refuses():
+    assert not ask("i don't know if it's the teething, my 8 month old is grumpy").in_scope
