@@ -115,6 +115,15 @@ _TURNED_BEFORE = re.compile(r"\b(?:(?:has|have|just|only)\s+)*(?:turned|turning|
 # help), not the frame of the parent's question.
 _ASKED_FOR = frozenset({"help", "helping"})
 _ASKING = frozenset({"wants", "wanting", "asks", "asking", "begs", "demands", "insists", "needs"})
+# "people say", "my mum keeps telling me", "the thing everyone talks about": who said it is not what is asked
+# ("people" is no stranger, "talk" no speech), so these words are left out; what was said stays.
+_HEARSAY = re.compile(
+    r"\b(?:people|everyone|everybody|others|they|(?:my|our|his|her)\s+(?:own\s+)?(?:mum|mom|mother|dad|father"
+    r"|nan|nana|gran|granny|grandma|grandmother|mil|sister|friends?|family|in-laws|mother[\s-]in[\s-]law))"
+    r"\s+(?:always\s+|keeps?\s+|kept\s+)?(?:says?|said|saying|tells?\s+me|told\s+me|telling\s+me"
+    r"|talks?\s+about|talking\s+about|warns?|warned|reckons?)\b",
+    re.I,
+)
 _CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during"})
 CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
@@ -453,6 +462,7 @@ class Index:
                 start = turned.start()  # "just turned 1": "turned" belongs to the age, not to the topic
             question = question[:start] + " , " + question[end:]
             plain = plain[:start] + " " + plain[end:]  # for question frames: "how do I get my 1yo to nap"
+        question, plain = _HEARSAY.sub(" ", question), _HEARSAY.sub(" ", plain)
         typed = [self.correct(w) for w in words(question)]
         intent, intent_words = self._intent(typed)
         hints = tuple(dict.fromkeys(self._hints[w] for w in typed if w in self._hints))

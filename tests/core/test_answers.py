@@ -891,3 +891,17 @@ def test_whether_a_baby_knows_her_parent_is_telling_familiar_people_apart(questi
 
 def test_i_dont_know_beside_an_uncovered_subject_still_refuses():
     assert not ask("i don't know if it's the teething, my 8 month old is grumpy").in_scope
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        # who said it is not what is asked: "people" is no stranger, "talk" no speech
+        ("what is this secure base idea everyone talks about", {"sa-bg-secure-base"}),
+        ("my mother in law keeps telling me I cuddle my 5 month old too much", {"sa-0-9-hold-cuddle"}),
+    ],
+)
+def test_who_said_it_is_left_out_of_what_is_asked(question, wanted):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
