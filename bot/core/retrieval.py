@@ -469,9 +469,14 @@ class Index:
         tokens = [t for t in self._tokens(question, correct=True) if t.position not in intent_words]
         stems = Counter(t.stem for t in tokens)
         phrase_stems = stems + Counter(self.stem(w) for w in typed if w in self.lexicon.modifiers)
+        # A phrase of several words may use a word the question's frame also used ("how can I *tell what
+        # she wants*"): the intent is read from it, and the phrase still says what is asked.
+        framed = Counter(self.stem(typed[p]) for p in intent_words if typed[p] not in self.lexicon.stopwords)
         frames = self._pairs_and_focus(plain)
         pairs, sequence = frames.pairs, frames.sequence
-        synonyms, outside, concepts = self._match_phrases(phrase_stems, pairs, sequence, frames.literal)
+        synonyms, outside, concepts = self._match_phrases(
+            phrase_stems, pairs, sequence, frames.literal, framed
+        )
         if PLAYTHINGS.intersection(typed):
             outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
         terms: dict[str, float] = {}
@@ -663,6 +668,7 @@ class Index:
         pairs: frozenset[tuple[str, str]] = frozenset(),
         sequence: list[str] | None = None,
         literal: list[str] | None = None,
+        framed: Counter[str] | None = None,
     ) -> tuple[list[int], list[int], list[int]]:
         """Greedy, longest phrase first; a word is used by one phrase at most, and a modifier in a phrase
         must sit right before another of its words (``pairs``).
@@ -687,12 +693,23 @@ class Index:
                 )
             ):
                 continue
+            # A concept's phrase of several words may use a word of the frame, not only frame words.
+            extra = framed if framed and phrase.concept is not None and phrase.size > 1 else None
+            if extra and all(extra[stem] for stem, _ in phrase.bag):
+                extra = None
             if phrase.modifiers and not all(
-                any((m, stem) in pairs or (stem, m) in pairs for stem, _ in phrase.bag if stem != m)
+                any(
+                    (m, stem) in pairs or (stem, m) in pairs or (extra is not None and extra[stem] > 0)
+                    for stem, _ in phrase.bag
+                    if stem != m
+                )
                 for m in phrase.modifiers
             ):
                 continue
-            if all(available[stem] - claimed[stem] >= count for stem, count in phrase.bag):
+            if all(
+                available[stem] + (extra[stem] if extra else 0) - claimed[stem] >= count
+                for stem, count in phrase.bag
+            ):
                 claimed.update(dict(phrase.bag))
                 if phrase.synonym is not None:
                     synonyms.append(number)

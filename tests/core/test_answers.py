@@ -905,3 +905,24 @@ def test_who_said_it_is_left_out_of_what_is_asked(question, wanted):
     result = ask(question)
     assert result.scope is Scope.IN
     assert wanted & {item.id for item in result.items[:3]}, [i.id for i in result.items]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how can I tell what he wants, he's 7 months and can't talk",
+        "how can i tell what my 4 month old wants when she can't say it",
+    ],
+)
+def test_reading_what_a_baby_wants_is_cues_even_when_the_frame_shares_its_words(question):
+    result = ask(question)
+    assert result.scope is Scope.IN
+    cues = {
+        "sa-0-9-follow-cues",
+        "sa-0-9-responsive-care",
+        "sa-7-18-follow-lead",
+        "sa-0-9-eye-contact",
+        "sa-0-9-smiles-coos",
+        "sa-7-18-initiates",
+    }
+    assert cues & {item.id for item in result.items[:3]}, [i.id for i in result.items]
