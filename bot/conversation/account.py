@@ -17,7 +17,7 @@ from bot.conversation.texts import welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
-from bot.core.step_words import StepWord
+from bot.core.step_words import StepWord, normal_words
 from bot.core.text import esc
 from bot.core.timezones import zone_label
 from db import families, privacy
@@ -181,6 +181,11 @@ STOP_YES = frozenset(
         "please stop",
         "stop please",
         "stop the tips",
+        "stop",
+        "stop it",
+        "stop that",
+        "stop them please",
+        "stop tips please",
     }
 )
 STOP_NO = frozenset(
@@ -198,8 +203,13 @@ STOP_NO = frozenset(
 )
 
 
+def said_stop(text: str) -> bool:
+    """ "Stop", "stop please", "yes stop": at "Stop your tips?" the stop words are a yes, not a way out."""
+    return normal_words(text) in STOP_YES
+
+
 async def on_stop(turn: Turn, text: str) -> Outcome:
-    said = " ".join(text.lower().split()).strip(" .!")
+    said = normal_words(text)
     if said not in STOP_YES | STOP_NO | {"pause", "pause instead"}:
         return ask_stop(turn, "Please tap one of these, so I get it right.\n\n")
     if said in STOP_YES:

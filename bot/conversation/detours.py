@@ -105,6 +105,8 @@ CHAT_LEADS = {Chat.HELLO: "Hello! ", Chat.THANKS: "You're welcome! ", Chat.OK: "
 
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
+    if step is Step.STOP and account.said_stop(text):
+        return None  # "stop please" at "Stop your tips?" is the yes, not a way out of the question
     word = step_word(text)
     if word is not None:
         return await way_out(turn, step, word, text)

@@ -398,3 +398,18 @@ async def test_how_early_a_baby_came_is_offered_back_as_a_due_date(bot: Harness)
     done = await bot.tap(sam, "Yes, use 15 March 2026")
     assert done[0].text.startswith("Thank you! Mia is all set.")
     assert await children(bot) == [("Mia", date(2026, 2, 1), date(2026, 3, 15))]
+
+
+async def test_stop_words_at_stop_your_tips_stop_the_tips(bot: Harness):
+    sam = TgParent(1330)
+    await onboard(bot, sam)
+    for words in ("stop please", "stop", "Stop it.", "stop that", "please stop"):
+        await bot.say(sam, "/stop")
+        stopped = texts(await bot.say(sam, words))
+        assert stopped[0].startswith("I've stopped your tips."), words
+        parent = await bot.parent_row(1330)
+        assert parent is not None
+        assert parent.state == ParentState.STOPPED
+        await bot.say(sam, "/resume")
+    await bot.say(sam, "/stop")
+    assert texts(await bot.say(sam, "never mind")) == ["OK, your tips carry on as before."]
