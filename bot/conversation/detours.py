@@ -247,6 +247,9 @@ async def cancel(turn: Turn) -> Outcome:
     step, data = turn.step, turn.data
     if step is None:
         return say(NOTHING_TO_CANCEL)
+    if data.then is Step.TZ and data.child_id is not None:  # a correction during setup: setup goes on
+        await leave(turn)
+        return await setup_steps.back_to_setup(turn, data.child_id, "OK, nothing changed.\n\n")
     name = esc(data.name or "your child")
     await leave(turn)
     if step in child_steps.MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:

@@ -413,3 +413,29 @@ async def test_stop_words_at_stop_your_tips_stop_the_tips(bot: Harness):
         await bot.say(sam, "/resume")
     await bot.say(sam, "/stop")
     assert texts(await bot.say(sam, "never mind")) == ["OK, your tips carry on as before."]
+
+
+async def test_leaving_a_correction_made_during_setup_goes_back_to_setup(bot: Harness):
+    sam = TgParent(1331)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mai")
+    await bot.say(sam, "3 March 2026")
+    await bot.tap(sam, "No")
+    ways_out = [
+        ("📅 Change Mai's birthdate", "tap:Keep the dates as they are"),
+        ("📅 Change Mai's birthdate", "back"),
+    ]
+    ways_out += [("✏️ Change the name Mai", "tap:Keep the name"), ("✏️ Change the name Mai", "never mind")]
+    ways_out += [("✏️ Change the name Mai", "/cancel"), ("📅 Change Mai's birthdate", "cancel")]
+    for button, way in ways_out:
+        fix = await bot.say(sam, "oops")
+        await bot.press(sam, fix[0].data_for(button))
+        left = await (bot.tap(sam, way[4:]) if way.startswith("tap:") else bot.say(sam, way))
+        assert left[0].text.startswith("OK, nothing changed.\n\nWhich time zone are you in?"), (button, way)
+    await bot.say(sam, "London")
+    done = await bot.tap(sam, "Sunday 09:00 is fine")
+    assert done[0].text.startswith("All set!")
+    parent = await bot.parent_row(1331)
+    assert parent is not None
+    assert parent.time_zone == "Europe/London"
+    assert await children(bot) == [("Mai", date(2026, 3, 3), None)]
