@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import Mode, Step
+from bot.conversation.formats import read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
@@ -113,6 +114,8 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     if step is Step.ASK:
         return None
     chat = chat_word(text)
+    if step is Step.TIME and read_time(text) is not None:
+        return None  # "morning" at the time question is 09:00, not a greeting
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
@@ -172,7 +175,7 @@ async def _back(turn: Turn, step: Step) -> Outcome:
         or (step in (Step.DAYS, Step.TIME) and not onboarding)
     ):
         return await cancel(turn)
-    await turn.goto(earlier, replace(data, candidates=()))
+    await turn.goto(earlier, replace(data, candidates=(), hour=None))
     return await ASKS[earlier](turn, "")
 
 
