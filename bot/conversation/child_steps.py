@@ -6,6 +6,7 @@ The flow's mode: ``Mode.FIRST`` (onboarding, goes on to time zone and schedule),
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
@@ -228,14 +229,30 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     if birthdate is None:  # only a flow stored by an older version could lack it
         return await _restart(turn)
 
-    def check(d: date) -> str | None:
-        validate_due_date(d, birthdate)
-        return None
-
+    check = _due_check(birthdate)
     due = said_due_date(text[:64], birthdate)
     if due is not None:  # "5 weeks early", "born at 34 weeks": the due date that makes, to confirm
         return await _offer_estimate(turn, due, check, Step.DUE_PICK, "due date")
     return await _read_date(turn, text, Step.DUE_PICK, check, _complete)
+
+
+def _due_check(birthdate: date) -> Check:
+    def check(d: date) -> str | None:
+        validate_due_date(d, birthdate)
+        return None
+
+    return check
+
+
+_LEADING_YES = re.compile(r"^(?:yes|yeah|yep|y)\b[\s,.!;:-]*")
+
+
+def how_early(text: str, birthdate: date | None) -> date | None:
+    """The due date in "yes, 5 weeks early" or "born at 34 weeks", said at "Was Mia born early?"."""
+    if birthdate is None:
+        return None
+    said = " ".join(text.lower().replace("’", "'").split())
+    return said_due_date(_LEADING_YES.sub("", said)[:64], birthdate)
 
 
 async def on_due_pick(turn: Turn, value: str) -> Outcome:
@@ -263,7 +280,23 @@ async def on_early(turn: Turn, text: str) -> Outcome:
         return ask_due(turn)
     if answer in NO:
         return await _complete(turn, None)
-    return await ask_early(turn)
+    birthdate = turn.data.birthdate
+    due = how_early(text, birthdate)
+    if due is not None and birthdate is not None:  # "yes, 5 weeks early": the due date that makes, to confirm
+        await turn.goto(Step.DUE, turn.data)
+        return await _offer_estimate(turn, due, _due_check(birthdate), Step.DUE_PICK, "due date")
+    tap = "one of these" if await _twin(turn) is not None else "Yes or No"
+    return await ask_early(
+        turn, f"Please tap {tap}, or tell me how early (for example <i>5 weeks early</i>).\n\n"
+    )
+
+
+async def another_due_date(turn: Turn) -> Outcome | None:
+    """ "No" at "Is Leo's due date the same too?": another due date, not "not born early"; None without a twin."""
+    if await _twin(turn) is None:
+        return None
+    await turn.goto(Step.DUE, turn.data)
+    return ask_due(turn)
 
 
 async def _twin(turn: Turn) -> Child | None:

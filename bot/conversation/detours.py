@@ -140,6 +140,8 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     """A question-like message that still answers the step: "her name is Mia", or a date."""
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
+    if step is Step.EARLY and child_steps.how_early(text, turn.data.birthdate) is not None:
+        return True  # "she was 5 weeks early": how early, where "born early?" was asked
     if step not in DATE_STEPS:
         return False
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK) and said_age(text[:64], turn.today) is not None:
@@ -222,6 +224,10 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
             f"I need {name}'s birthdate to fit the tips to {name}'s age. A close guess is fine (like "
             f"<i>1 March 2026</i>). Or send /cancel to stop for now.\n\n",
         )
+    if step is Step.EARLY and normal_words(text) in child_steps.NO:
+        other = await child_steps.another_due_date(turn)  # "no" to "the same due date as Leo?"
+        if other is not None:
+            return other
     if step in (Step.EARLY, Step.DUE, Step.DUE_PICK):
         return await child_steps.skip_due(turn)
     if step is Step.SAME_NAME:

@@ -439,3 +439,49 @@ async def test_leaving_a_correction_made_during_setup_goes_back_to_setup(bot: Ha
     assert parent is not None
     assert parent.time_zone == "Europe/London"
     assert await children(bot) == [("Mai", date(2026, 3, 3), None)]
+
+
+async def test_how_early_said_at_born_early_is_offered_as_a_due_date(bot: Harness):
+    sam = TgParent(1332)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "1 February 2026")
+    for said in ("yes, 5 weeks early", "5 weeks early", "she was 5 weeks early"):
+        offer = await bot.say(sam, said)
+        assert texts(offer) == [
+            "Thank you! That puts Mia's due date at about <b>8 March 2026</b>. Shall I use it? A close guess "
+            "is fine, or type the date if you know it."
+        ], said
+        await bot.say(sam, "back")
+        asked = texts(await bot.say(sam, "back"))
+        assert asked[0].startswith("Was Mia born early"), said
+    again = texts(await bot.say(sam, "a bit"))
+    assert again[0].startswith(
+        "Please tap Yes or No, or tell me how early (for example <i>5 weeks early</i>).\n\nWas Mia born early"
+    )
+    await bot.say(sam, "yes, 5 weeks early")
+    done = await bot.tap(sam, "Yes, use 8 March 2026")
+    assert done[0].text.startswith("Thank you! Mia is all set.")
+    assert await children(bot) == [("Mia", date(2026, 2, 1), date(2026, 3, 8))]
+
+
+async def test_no_to_a_twins_same_due_date_asks_for_another_due_date(bot: Harness):
+    sam = TgParent(1333)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "1 April 2026")
+    await bot.tap(sam, "Yes, born early")
+    await bot.say(sam, "20 May 2026")
+    await bot.say(sam, "London")
+    await bot.tap(sam, "Sunday 09:00 is fine")
+    await add_twin(bot, sam, "Leo")
+    due = texts(await bot.say(sam, "no"))
+    assert due[0].startswith("What was the due date?")
+    await bot.say(sam, "25 May 2026")
+    await add_twin(bot, sam, "Ava")
+    assert texts(await bot.tap(sam, "Not born early"))[0].startswith("Ava is added!")
+    assert await children(bot) == [
+        ("Mia", date(2026, 4, 1), date(2026, 5, 20)),
+        ("Leo", date(2026, 4, 1), date(2026, 5, 25)),
+        ("Ava", date(2026, 4, 1), None),
+    ]
