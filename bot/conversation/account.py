@@ -57,7 +57,7 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
     if not kids:
         greeting = Reply(welcome(who.first_name))
         await child_steps.leave(turn)  # /start half-way through: the child so far is offered, not lost
-        asked = child_steps.offer_to_carry_on(turn) or await child_steps.begin(turn, Mode.FIRST)
+        asked = await child_steps.offer_to_carry_on(turn) or await child_steps.begin(turn, Mode.FIRST)
         return Outcome([greeting, *asked.replies])
     await child_steps.leave(turn)  # a child half added is held, and offered below, never dropped unsaid
     await reschedule(s, parent, now)
@@ -67,7 +67,7 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
     else:
         set_up = f"You're set up for {join_names([f'<b>{esc(kid.name)}</b>' for kid in kids])}."
     back = say(f"{hello} {set_up}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
-    held = child_steps.offer_to_carry_on(turn)
+    held = await child_steps.offer_to_carry_on(turn)
     return Outcome(back.replies + (held.replies if held is not None else []))
 
 

@@ -72,7 +72,7 @@ async def begin_another(turn: Turn) -> Outcome:
     count = await families.count_children(turn.s, turn.parent.id)
     if count >= families.MAX_CHILDREN:
         return say(TOO_MANY_CHILDREN)
-    return offer_to_carry_on(turn) or await begin(turn, Mode.ADD if count else Mode.FIRST)
+    return await offer_to_carry_on(turn) or await begin(turn, Mode.ADD if count else Mode.FIRST)
 
 
 # Steps a half-added child is held at when the parent leaves, and what is still missing there.
@@ -91,20 +91,34 @@ async def leave(turn: Turn) -> None:
     anything else forgotten."""
     step, data = turn.step, turn.data
     if step in MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:
-        await turn.hold(replace(data, held=step, candidates=()))
+        await turn.hold(replace(data, held=step, candidates=(), offered=False))
     elif step is not None:
         await turn.goto(None)
+    elif data.offered:  # something else came after the offer to carry on: a later "ok" is not its answer
+        await turn.hold(replace(data, offered=False))
+
+
+async def offered(turn: Turn) -> None:
+    """The offer to carry on with the held child has just been made."""
+    await turn.hold(replace(turn.data, offered=True))
 
 
 def carry_on_buttons(name: str) -> tuple[tuple[Button, ...], ...]:
     return ((Button(f"Carry on with {name}", "r:carry"),), (Button("Start afresh", "r:afresh"),))
 
 
-def offer_to_carry_on(turn: Turn) -> Outcome | None:
-    """A child held from before (left with /cancel or a command half-way): offer to carry on with it."""
+def holds_child(turn: Turn) -> bool:
+    """A child held from before (left with /cancel or a command half-way), to offer to carry on with."""
     data = turn.data
-    if turn.step is not None or data.held is None or data.name is None:
+    return turn.step is None and data.held is not None and data.name is not None
+
+
+async def offer_to_carry_on(turn: Turn) -> Outcome | None:
+    """A child held from before: offer to carry on with it (remembered, so a "yes" next answers it)."""
+    data = turn.data
+    if not holds_child(turn) or data.held is None or data.name is None:
         return None
+    await offered(turn)
     missing = MISSING.get(data.held, "a little more").format(name=esc(data.name))
     text = f"We were adding {esc(data.name)}, and I still need to know {missing}. Carry on?"
     return Outcome([Reply(text, carry_on_buttons(data.name))])

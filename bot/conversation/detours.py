@@ -262,6 +262,7 @@ async def cancel(turn: Turn) -> Outcome:
     name = esc(data.name or "your child")
     await leave(turn)
     if step in child_steps.MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:
+        await child_steps.offered(turn)
         missing = child_steps.MISSING[step].format(name=name)
         return Outcome(
             [
@@ -304,7 +305,7 @@ async def on_press(turn: Turn, action: str) -> Outcome | None:
         return None
     if action == "carry":
         held = data.held
-        await turn.goto(held, replace(data, held=None))
+        await turn.goto(held, replace(data, held=None, offered=False))
         return await ASKS[held](turn, "")
     if action == "afresh":
         await turn.goto(None)
@@ -338,15 +339,16 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     carries on.
     """
     word = escape_word(text)
-    held = child_steps.offer_to_carry_on(turn)
-    if held is not None and normal_words(text) in CARRY_ON_WORDS:
+    held, said = child_steps.holds_child(turn), normal_words(text)
+    if held and turn.data.offered and said in CARRY_ON_WORDS:  # only right after the offer
         return await on_press(turn, "carry")
-    if held is not None and normal_words(text) in AFRESH_WORDS:
+    if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
+    await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either
     if word is None:
         return None
     if word in (StepWord.BACK, StepWord.FIX):
-        return held or await _put_right(turn)
+        return await child_steps.offer_to_carry_on(turn) or await _put_right(turn)
     if is_stopping(text):
         return await _about_tips(turn)
     return say(IDLE_OK)

@@ -66,6 +66,8 @@ class FlowData:
     then: Step | None = None
     # An hour typed bare ("3") and asked back ("Do you mean 03:00 or 15:00?"), so the question outlives an "ok".
     hour: int | None = None
+    # The offer to carry on with the held child was the last thing said, so a "yes" or "ok" answers it.
+    offered: bool = False
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {}
@@ -87,6 +89,8 @@ class FlowData:
             raw["then"] = self.then.value
         if self.hour is not None:
             raw["hour"] = self.hour
+        if self.offered:
+            raw["offered"] = True
         return raw
 
     @classmethod
@@ -103,6 +107,7 @@ class FlowData:
             held=_read(lambda: Step(raw["held"])),
             then=_read(lambda: Step(raw["then"])),
             hour=_read(lambda: _int(raw["hour"])),
+            offered=raw.get("offered") is True,
         )
 
 

@@ -485,3 +485,24 @@ async def test_no_to_a_twins_same_due_date_asks_for_another_due_date(bot: Harnes
         ("Leo", date(2026, 4, 1), date(2026, 5, 25)),
         ("Ava", date(2026, 4, 1), None),
     ]
+
+
+async def test_ok_long_after_leaving_a_child_half_added_is_no_yes_to_carry_on(bot: Harness):
+    sam = TgParent(1334)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    left = await bot.say(sam, "not now")
+    assert left[0].button_labels == ["Carry on with Leo", "Start afresh"]
+    await bot.say(sam, "what's normal at 8 months?")
+    for words in ("ok", "yes", "thanks"):
+        said = texts(await bot.say(sam, words))
+        assert not any("Leo" in text for text in said), (words, said)
+    offer = await bot.say(sam, "go back")  # the offer again: now a "yes" answers it
+    assert texts(offer) == ["We were adding Leo, and I still need to know the birthdate. Carry on?"]
+    assert texts(await bot.say(sam, "yes"))[0].startswith("When was <b>Leo</b> born?")
+    await bot.say(sam, "/cancel")
+    await bot.say(sam, "/settings")
+    assert not any("Leo" in text for text in texts(await bot.say(sam, "ok")))
+    carried = await bot.press(sam, left[0].data_for("Carry on with Leo"))  # the button still works
+    assert texts(carried)[0].startswith("When was <b>Leo</b> born?")
