@@ -160,9 +160,21 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     return await _named(turn, name)
 
 
-async def skip_name(turn: Turn) -> Outcome:
-    """No name given: "Baby" for now, which a parent can change in /children."""
-    return await _named(turn, "Baby", "I'll say <b>Baby</b> for now (you can rename in /children).\n\n")
+# Ways out at the name question that are names too: said how to give them as the name.
+NAME_LIKE_SKIPS = frozenset({"skip"})
+
+
+async def skip_name(turn: Turn, said: str = "") -> Outcome:
+    """No name given: "Baby" for now, which a parent can change in /children. "Skip" is a name too: how to
+    give it as one is said."""
+    word = " ".join(said.split()).strip(" .!,;")
+    also = (
+        f" If that's the name, write <i>their name is {esc(word.capitalize())}</i>."
+        if word.lower() in NAME_LIKE_SKIPS
+        else ""
+    )
+    lead = f"I'll say <b>Baby</b> for now (you can rename in /children).{also}\n\n"
+    return await _named(turn, "Baby", lead)
 
 
 async def _named(turn: Turn, name: str, lead: str = "") -> Outcome:

@@ -133,6 +133,10 @@ async def way_out(turn: Turn, step: Step, word: StepWord, text: str | None = Non
         return await _back(turn, step)
     if word is StepWord.FIX:
         return await _fix(turn, step, text or "")
+    if step is Step.NAME:
+        return await child_steps.skip_name(
+            turn, text or ""
+        )  # typed "Skip" may be a name: said how to give it
     return await _skip(turn, step, text or word.value)
 
 
@@ -215,8 +219,6 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
     """ "Skip", "not sure", "no": the step's way forward without an answer."""
     data = turn.data
     onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
-    if step is Step.NAME:
-        return await child_steps.skip_name(turn)
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK):
         name = esc(data.name or "your child")
         return await ASKS[step](

@@ -506,3 +506,21 @@ async def test_ok_long_after_leaving_a_child_half_added_is_no_yes_to_carry_on(bo
     assert not any("Leo" in text for text in texts(await bot.say(sam, "ok")))
     carried = await bot.press(sam, left[0].data_for("Carry on with Leo"))  # the button still works
     assert texts(carried)[0].startswith("When was <b>Leo</b> born?")
+
+
+async def test_a_child_called_ty_or_skip_can_be_named(bot: Harness):
+    sam = TgParent(1335)
+    await bot.say(sam, "/start")
+    assert texts(await bot.say(sam, "Ty")) == [ASK_MIA.replace("Mia", "Ty")]
+    await bot.say(sam, "back")
+    skipped = texts(await bot.say(sam, "Skip"))
+    assert skipped == [
+        "I'll say <b>Baby</b> for now (you can rename in /children). If that's the name, write <i>their name "
+        "is Skip</i>.\n\n" + ASK_MIA.replace("Mia", "Baby")
+    ]
+    await bot.say(sam, "back")
+    assert texts(await bot.say(sam, "their name is Skip")) == [ASK_MIA.replace("Mia", "Skip")]
+    await bot.say(sam, "back")
+    assert texts(await bot.say(sam, "not sure"))[0].startswith(
+        "I'll say <b>Baby</b> for now (you can rename in /children).\n\n"
+    )
