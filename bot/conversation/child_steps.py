@@ -230,7 +230,7 @@ async def _offer_estimate(turn: Turn, estimate: date, check: Check, pick: Step, 
     except DateProblem as exc:
         problem = esc(str(exc))
     if problem is not None:
-        return say(problem)
+        return _problem(turn, problem)
     await turn.goto(pick, replace(turn.data, candidates=(estimate,)))
     name = esc(turn.data.name or "your child")
     text = (
@@ -386,6 +386,18 @@ Check = Callable[[date], "str | None"]
 Known = Callable[[Turn, date], Awaitable[Outcome]]
 
 
+def _problem(turn: Turn, problem: str) -> Outcome:
+    """A date that cannot be right, said with the buttons of the question it answered: the way out stays."""
+    step = turn.step
+    if step is Step.DUE:
+        asked = ask_due(turn)
+    elif step in (Step.BIRTHDATE_PICK, Step.DUE_PICK) and turn.data.candidates:
+        asked = ask_date_pick(turn)
+    else:
+        asked = ask_birthdate(turn)
+    return Outcome([Reply(problem, asked.replies[0].buttons)])
+
+
 async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known: Known) -> Outcome:
     """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask."""
     try:
@@ -393,8 +405,8 @@ async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known
     except DateProblem as exc:
         renaming = pick_step is Step.BIRTHDATE_PICK and turn.data.mode is not Mode.EDIT
         if renaming and not any(c.isdigit() for c in text):  # perhaps a name put right: say how
-            return say(f"{esc(str(exc))} To change the name instead, say <i>back</i>.")
-        return say(esc(str(exc)))
+            return _problem(turn, f"{esc(str(exc))} To change the name instead, say <i>back</i>.")
+        return _problem(turn, esc(str(exc)))
     valid: list[date] = []
     problems: list[str] = []
     for candidate in parsed.candidates:
@@ -407,7 +419,7 @@ async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known
         else:
             problems.append(problem)
     if not valid:
-        return say(problems[0])
+        return _problem(turn, problems[0])
     if len(valid) == 1:
         return await known(turn, valid[0])
     await turn.goto(pick_step, replace(turn.data, candidates=tuple(valid)))

@@ -524,3 +524,28 @@ async def test_a_child_called_ty_or_skip_can_be_named(bot: Harness):
     assert texts(await bot.say(sam, "not sure"))[0].startswith(
         "I'll say <b>Baby</b> for now (you can rename in /children).\n\n"
     )
+
+
+async def test_a_date_that_cannot_be_read_keeps_the_way_out_button(bot: Harness):
+    sam = TgParent(1336)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    unread = await bot.say(sam, "32/13/2026")
+    assert unread[0].text.startswith("“32/13/2026” isn't a real date.")
+    assert unread[0].button_labels == ["Not now"]
+    future = await bot.say(sam, "1 January 2030")
+    assert future[0].button_labels == ["Not now"]
+    await bot.say(sam, "1 February 2026")
+    await bot.tap(sam, "Yes, born early")
+    due = await bot.say(sam, "soon after 5")
+    assert due[0].text.startswith("I couldn't read")
+    assert due[0].button_labels == ["Skip: no due date"]
+    assert texts(await bot.tap(sam, "Skip: no due date"))[0].startswith("Thank you! Mia is all set.")
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "📅 Change dates")
+    edit = await bot.say(sam, "the 45th")
+    assert edit[0].button_labels == ["Keep the dates as they are"]
+    assert texts(await bot.tap(sam, "Keep the dates as they are")) == [
+        "OK, nothing changed: Mia's dates stay as they were."
+    ]
