@@ -91,7 +91,7 @@ _PAUSE_WORDS = {
 
 def read_pause(text: str) -> str | None:
     """A pause length as tapped ("7", "resume") or typed ("two weeks", "a month", "until I resume")."""
-    said = " ".join(text.lower().split()).strip(" .!")
+    said = normal_words(text)
     for value, words in _PAUSE_WORDS.items():
         if said == value or said in words or said.removeprefix("for ") in words:
             return value
@@ -290,7 +290,7 @@ DELETE_YES_LIKE = frozenset(
 
 
 async def on_delete(turn: Turn, value: str) -> Outcome:
-    said = " ".join(value.lower().split()).strip(" .!")
+    said = normal_words(value)
     if said in DELETE_YES_LIKE:
         return ask_delete(turn, "To be sure, please tap “Yes, erase everything”.\n\n")
     if said != "yes":

@@ -29,7 +29,7 @@ from bot.core.ages import (
 from bot.core.dates import EXAMPLES, parse_date
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
-from bot.core.step_words import StepWord, said_name
+from bot.core.step_words import StepWord, normal_words, said_name
 from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
@@ -167,10 +167,10 @@ NAME_LIKE_SKIPS = frozenset({"skip"})
 async def skip_name(turn: Turn, said: str = "") -> Outcome:
     """No name given: "Baby" for now, which a parent can change in /children. "Skip" is a name too: how to
     give it as one is said."""
-    word = " ".join(said.split()).strip(" .!,;")
+    word = normal_words(said)
     also = (
         f" If that's the name, write <i>their name is {esc(word.capitalize())}</i>."
-        if word.lower() in NAME_LIKE_SKIPS
+        if word in NAME_LIKE_SKIPS
         else ""
     )
     lead = f"I'll say <b>Baby</b> for now (you can rename in /children).{also}\n\n"
@@ -194,7 +194,7 @@ def ask_same_name(turn: Turn, lead: str = "") -> Outcome:
 
 async def on_same_name(turn: Turn, text: str) -> Outcome:
     """The check for a second child with a name already in the list; typing a name instead uses it."""
-    answer = " ".join(text.lower().split()).strip(".!")
+    answer = normal_words(text)
     name = turn.data.name
     if answer in YES and name is not None:
         return await _named(turn, name)
@@ -289,11 +289,11 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
 
 
 def _said_yes(text: str) -> bool:
-    return " ".join(text.lower().split()).strip(".!") in YES | {"ok", "okay", "sure"}
+    return normal_words(text) in YES | {"ok", "okay", "sure"}
 
 
 async def on_early(turn: Turn, text: str) -> Outcome:
-    answer = " ".join(text.lower().split()).strip(".!")
+    answer = normal_words(text)
     if answer in ANOTHER_DUE_DATE:
         await turn.goto(Step.DUE, turn.data)
         return ask_due(turn)

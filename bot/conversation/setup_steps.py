@@ -26,7 +26,7 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
-from bot.core.step_words import StepWord
+from bot.core.step_words import StepWord, normal_words
 from bot.core.text import esc
 from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
 from db import families
@@ -186,7 +186,7 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
 async def on_days(turn: Turn, text: str) -> Outcome:
     value = text.strip().lower()
     settings = turn.data.mode is Mode.SETTINGS
-    if (value == "keep" or " ".join(value.split()).strip(" .!") in KEEP_WORDS) and not settings:
+    if (value == "keep" or normal_words(value) in KEEP_WORDS) and not settings:
         # What the button says, even if an earlier setup (all children since removed) chose otherwise.
         await families.set_schedule(
             turn.s, turn.parent, tip_days=format_days(DEFAULT_DAYS), tip_time=DEFAULT_TIME
