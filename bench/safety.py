@@ -74,6 +74,7 @@ def sets() -> dict[str, Labelled]:
         "round4_dev_val": load_yaml(EVAL / "safety_round4_dev_val.yaml"),
         "round5": load_yaml(EVAL / "safety_round5.yaml"),
         "round6": load_yaml(EVAL / "safety_round6.yaml"),
+        "round7": load_yaml(EVAL / "safety_round7.yaml"),
     }
 
 
@@ -103,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round4_dev_val",
             "round5",
             "round6",
+            "round7",
         ],
         help="list the messages a set gets wrong",
     )
