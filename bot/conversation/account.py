@@ -17,7 +17,7 @@ from bot.conversation.texts import welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
 from bot.core.schedule import describe_days, parse_days
-from bot.core.step_words import StepWord
+from bot.core.step_words import StepWord, normal_words
 from bot.core.text import esc
 from bot.core.timezones import zone_label
 from db import families, privacy
@@ -57,7 +57,7 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
     if not kids:
         greeting = Reply(welcome(who.first_name))
         await child_steps.leave(turn)  # /start half-way through: the child so far is offered, not lost
-        asked = child_steps.offer_to_carry_on(turn) or await child_steps.begin(turn, Mode.FIRST)
+        asked = await child_steps.offer_to_carry_on(turn) or await child_steps.begin(turn, Mode.FIRST)
         return Outcome([greeting, *asked.replies])
     await child_steps.leave(turn)  # a child half added is held, and offered below, never dropped unsaid
     await reschedule(s, parent, now)
@@ -67,7 +67,7 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
     else:
         set_up = f"You're set up for {join_names([f'<b>{esc(kid.name)}</b>' for kid in kids])}."
     back = say(f"{hello} {set_up}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
-    held = child_steps.offer_to_carry_on(turn)
+    held = await child_steps.offer_to_carry_on(turn)
     return Outcome(back.replies + (held.replies if held is not None else []))
 
 
@@ -91,7 +91,7 @@ _PAUSE_WORDS = {
 
 def read_pause(text: str) -> str | None:
     """A pause length as tapped ("7", "resume") or typed ("two weeks", "a month", "until I resume")."""
-    said = " ".join(text.lower().split()).strip(" .!")
+    said = normal_words(text)
     for value, words in _PAUSE_WORDS.items():
         if said == value or said in words or said.removeprefix("for ") in words:
             return value
@@ -181,6 +181,11 @@ STOP_YES = frozenset(
         "please stop",
         "stop please",
         "stop the tips",
+        "stop",
+        "stop it",
+        "stop that",
+        "stop them please",
+        "stop tips please",
     }
 )
 STOP_NO = frozenset(
@@ -198,8 +203,13 @@ STOP_NO = frozenset(
 )
 
 
+def said_stop(text: str) -> bool:
+    """ "Stop", "stop please", "yes stop": at "Stop your tips?" the stop words are a yes, not a way out."""
+    return normal_words(text) in STOP_YES
+
+
 async def on_stop(turn: Turn, text: str) -> Outcome:
-    said = " ".join(text.lower().split()).strip(" .!")
+    said = normal_words(text)
     if said not in STOP_YES | STOP_NO | {"pause", "pause instead"}:
         return ask_stop(turn, "Please tap one of these, so I get it right.\n\n")
     if said in STOP_YES:
@@ -280,7 +290,7 @@ DELETE_YES_LIKE = frozenset(
 
 
 async def on_delete(turn: Turn, value: str) -> Outcome:
-    said = " ".join(value.lower().split()).strip(" .!")
+    said = normal_words(value)
     if said in DELETE_YES_LIKE:
         return ask_delete(turn, "To be sure, please tap “Yes, erase everything”.\n\n")
     if said != "yes":

@@ -6,6 +6,7 @@ The flow's mode: ``Mode.FIRST`` (onboarding, goes on to time zone and schedule),
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
@@ -28,7 +29,7 @@ from bot.core.ages import (
 from bot.core.dates import EXAMPLES, parse_date
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
-from bot.core.step_words import StepWord, said_name
+from bot.core.step_words import StepWord, normal_words, said_name
 from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
@@ -71,7 +72,7 @@ async def begin_another(turn: Turn) -> Outcome:
     count = await families.count_children(turn.s, turn.parent.id)
     if count >= families.MAX_CHILDREN:
         return say(TOO_MANY_CHILDREN)
-    return offer_to_carry_on(turn) or await begin(turn, Mode.ADD if count else Mode.FIRST)
+    return await offer_to_carry_on(turn) or await begin(turn, Mode.ADD if count else Mode.FIRST)
 
 
 # Steps a half-added child is held at when the parent leaves, and what is still missing there.
@@ -90,20 +91,34 @@ async def leave(turn: Turn) -> None:
     anything else forgotten."""
     step, data = turn.step, turn.data
     if step in MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:
-        await turn.hold(replace(data, held=step, candidates=()))
+        await turn.hold(replace(data, held=step, candidates=(), offered=False))
     elif step is not None:
         await turn.goto(None)
+    elif data.offered:  # something else came after the offer to carry on: a later "ok" is not its answer
+        await turn.hold(replace(data, offered=False))
+
+
+async def offered(turn: Turn) -> None:
+    """The offer to carry on with the held child has just been made."""
+    await turn.hold(replace(turn.data, offered=True))
 
 
 def carry_on_buttons(name: str) -> tuple[tuple[Button, ...], ...]:
     return ((Button(f"Carry on with {name}", "r:carry"),), (Button("Start afresh", "r:afresh"),))
 
 
-def offer_to_carry_on(turn: Turn) -> Outcome | None:
-    """A child held from before (left with /cancel or a command half-way): offer to carry on with it."""
+def holds_child(turn: Turn) -> bool:
+    """A child held from before (left with /cancel or a command half-way), to offer to carry on with."""
     data = turn.data
-    if turn.step is not None or data.held is None or data.name is None:
+    return turn.step is None and data.held is not None and data.name is not None
+
+
+async def offer_to_carry_on(turn: Turn) -> Outcome | None:
+    """A child held from before: offer to carry on with it (remembered, so a "yes" next answers it)."""
+    data = turn.data
+    if not holds_child(turn) or data.held is None or data.name is None:
         return None
+    await offered(turn)
     missing = MISSING.get(data.held, "a little more").format(name=esc(data.name))
     text = f"We were adding {esc(data.name)}, and I still need to know {missing}. Carry on?"
     return Outcome([Reply(text, carry_on_buttons(data.name))])
@@ -145,9 +160,21 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     return await _named(turn, name)
 
 
-async def skip_name(turn: Turn) -> Outcome:
-    """No name given: "Baby" for now, which a parent can change in /children."""
-    return await _named(turn, "Baby", "I'll say <b>Baby</b> for now (you can rename in /children).\n\n")
+# Ways out at the name question that are names too: said how to give them as the name.
+NAME_LIKE_SKIPS = frozenset({"skip"})
+
+
+async def skip_name(turn: Turn, said: str = "") -> Outcome:
+    """No name given: "Baby" for now, which a parent can change in /children. "Skip" is a name too: how to
+    give it as one is said."""
+    word = normal_words(said)
+    also = (
+        f" If that's the name, write <i>their name is {esc(word.capitalize())}</i>."
+        if word in NAME_LIKE_SKIPS
+        else ""
+    )
+    lead = f"I'll say <b>Baby</b> for now (you can rename in /children).{also}\n\n"
+    return await _named(turn, "Baby", lead)
 
 
 async def _named(turn: Turn, name: str, lead: str = "") -> Outcome:
@@ -167,7 +194,7 @@ def ask_same_name(turn: Turn, lead: str = "") -> Outcome:
 
 async def on_same_name(turn: Turn, text: str) -> Outcome:
     """The check for a second child with a name already in the list; typing a name instead uses it."""
-    answer = " ".join(text.lower().split()).strip(".!")
+    answer = normal_words(text)
     name = turn.data.name
     if answer in YES and name is not None:
         return await _named(turn, name)
@@ -203,7 +230,7 @@ async def _offer_estimate(turn: Turn, estimate: date, check: Check, pick: Step, 
     except DateProblem as exc:
         problem = esc(str(exc))
     if problem is not None:
-        return say(problem)
+        return _problem(turn, problem)
     await turn.goto(pick, replace(turn.data, candidates=(estimate,)))
     name = esc(turn.data.name or "your child")
     text = (
@@ -228,14 +255,30 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     if birthdate is None:  # only a flow stored by an older version could lack it
         return await _restart(turn)
 
-    def check(d: date) -> str | None:
-        validate_due_date(d, birthdate)
-        return None
-
+    check = _due_check(birthdate)
     due = said_due_date(text[:64], birthdate)
     if due is not None:  # "5 weeks early", "born at 34 weeks": the due date that makes, to confirm
         return await _offer_estimate(turn, due, check, Step.DUE_PICK, "due date")
     return await _read_date(turn, text, Step.DUE_PICK, check, _complete)
+
+
+def _due_check(birthdate: date) -> Check:
+    def check(d: date) -> str | None:
+        validate_due_date(d, birthdate)
+        return None
+
+    return check
+
+
+_LEADING_YES = re.compile(r"^(?:yes|yeah|yep|y)\b[\s,.!;:-]*")
+
+
+def how_early(text: str, birthdate: date | None) -> date | None:
+    """The due date in "yes, 5 weeks early" or "born at 34 weeks", said at "Was Mia born early?"."""
+    if birthdate is None:
+        return None
+    said = " ".join(text.lower().replace("’", "'").split())
+    return said_due_date(_LEADING_YES.sub("", said)[:64], birthdate)
 
 
 async def on_due_pick(turn: Turn, value: str) -> Outcome:
@@ -246,11 +289,11 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
 
 
 def _said_yes(text: str) -> bool:
-    return " ".join(text.lower().split()).strip(".!") in YES | {"ok", "okay", "sure"}
+    return normal_words(text) in YES | {"ok", "okay", "sure"}
 
 
 async def on_early(turn: Turn, text: str) -> Outcome:
-    answer = " ".join(text.lower().split()).strip(".!")
+    answer = normal_words(text)
     if answer in ANOTHER_DUE_DATE:
         await turn.goto(Step.DUE, turn.data)
         return ask_due(turn)
@@ -263,7 +306,23 @@ async def on_early(turn: Turn, text: str) -> Outcome:
         return ask_due(turn)
     if answer in NO:
         return await _complete(turn, None)
-    return await ask_early(turn)
+    birthdate = turn.data.birthdate
+    due = how_early(text, birthdate)
+    if due is not None and birthdate is not None:  # "yes, 5 weeks early": the due date that makes, to confirm
+        await turn.goto(Step.DUE, turn.data)
+        return await _offer_estimate(turn, due, _due_check(birthdate), Step.DUE_PICK, "due date")
+    tap = "one of these" if await _twin(turn) is not None else "Yes or No"
+    return await ask_early(
+        turn, f"Please tap {tap}, or tell me how early (for example <i>5 weeks early</i>).\n\n"
+    )
+
+
+async def another_due_date(turn: Turn) -> Outcome | None:
+    """ "No" at "Is Leo's due date the same too?": another due date, not "not born early"; None without a twin."""
+    if await _twin(turn) is None:
+        return None
+    await turn.goto(Step.DUE, turn.data)
+    return ask_due(turn)
 
 
 async def _twin(turn: Turn) -> Child | None:
@@ -327,6 +386,18 @@ Check = Callable[[date], "str | None"]
 Known = Callable[[Turn, date], Awaitable[Outcome]]
 
 
+def _problem(turn: Turn, problem: str) -> Outcome:
+    """A date that cannot be right, said with the buttons of the question it answered: the way out stays."""
+    step = turn.step
+    if step is Step.DUE:
+        asked = ask_due(turn)
+    elif step in (Step.BIRTHDATE_PICK, Step.DUE_PICK) and turn.data.candidates:
+        asked = ask_date_pick(turn)
+    else:
+        asked = ask_birthdate(turn)
+    return Outcome([Reply(problem, asked.replies[0].buttons)])
+
+
 async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known: Known) -> Outcome:
     """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask."""
     try:
@@ -334,8 +405,8 @@ async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known
     except DateProblem as exc:
         renaming = pick_step is Step.BIRTHDATE_PICK and turn.data.mode is not Mode.EDIT
         if renaming and not any(c.isdigit() for c in text):  # perhaps a name put right: say how
-            return say(f"{esc(str(exc))} To change the name instead, say <i>back</i>.")
-        return say(esc(str(exc)))
+            return _problem(turn, f"{esc(str(exc))} To change the name instead, say <i>back</i>.")
+        return _problem(turn, esc(str(exc)))
     valid: list[date] = []
     problems: list[str] = []
     for candidate in parsed.candidates:
@@ -348,7 +419,7 @@ async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known
         else:
             problems.append(problem)
     if not valid:
-        return say(problems[0])
+        return _problem(turn, problems[0])
     if len(valid) == 1:
         return await known(turn, valid[0])
     await turn.goto(pick_step, replace(turn.data, candidates=tuple(valid)))

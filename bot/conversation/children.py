@@ -209,7 +209,7 @@ def _who_to_share(turn: Turn, children: list[Child], page: int = 0) -> Outcome:
     return Outcome([Reply(INVITE_WHO, tuple(rows))])
 
 
-INVITE_WHO = "Which children should the other caregiver share with you? They'll get those children's tips in their own chat."
+INVITE_WHO = "Which children do you want to share with the other caregiver? They'll get those children's tips in their own chat."
 
 
 def _pick_data(selected: list[Child]) -> str:
@@ -230,7 +230,7 @@ def _choose_several(children: list[Child], selected: list[Child]) -> Outcome:
         rows.append((Button(f"{mark} {child.name}", _pick_data(toggled)),))
     if selected:
         rows.append((Button("🔗 Make the link", "i:" + ".".join(str(c.id) for c in selected)),))
-    text = "Tap the children the new caregiver should share, then make the link."
+    text = "Tap the children you want to share with the other caregiver, then make the link."
     return Outcome([Reply(text, tuple(rows))])
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import Mode, Step
+from bot.conversation.formats import read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
@@ -105,12 +106,16 @@ CHAT_LEADS = {Chat.HELLO: "Hello! ", Chat.THANKS: "You're welcome! ", Chat.OK: "
 
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
+    if step is Step.STOP and account.said_stop(text):
+        return None  # "stop please" at "Stop your tips?" is the yes, not a way out of the question
     word = step_word(text)
     if word is not None:
         return await way_out(turn, step, word, text)
     if step is Step.ASK:
         return None
     chat = chat_word(text)
+    if step is Step.TIME and read_time(text) is not None:
+        return None  # "morning" at the time question is 09:00, not a greeting
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
@@ -128,6 +133,10 @@ async def way_out(turn: Turn, step: Step, word: StepWord, text: str | None = Non
         return await _back(turn, step)
     if word is StepWord.FIX:
         return await _fix(turn, step, text or "")
+    if step is Step.NAME:
+        return await child_steps.skip_name(
+            turn, text or ""
+        )  # typed "Skip" may be a name: said how to give it
     return await _skip(turn, step, text or word.value)
 
 
@@ -135,6 +144,8 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     """A question-like message that still answers the step: "her name is Mia", or a date."""
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
+    if step is Step.EARLY and child_steps.how_early(text, turn.data.birthdate) is not None:
+        return True  # "she was 5 weeks early": how early, where "born early?" was asked
     if step not in DATE_STEPS:
         return False
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK) and said_age(text[:64], turn.today) is not None:
@@ -170,7 +181,7 @@ async def _back(turn: Turn, step: Step) -> Outcome:
         or (step in (Step.DAYS, Step.TIME) and not onboarding)
     ):
         return await cancel(turn)
-    await turn.goto(earlier, replace(data, candidates=()))
+    await turn.goto(earlier, replace(data, candidates=(), hour=None))
     return await ASKS[earlier](turn, "")
 
 
@@ -208,8 +219,6 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
     """ "Skip", "not sure", "no": the step's way forward without an answer."""
     data = turn.data
     onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
-    if step is Step.NAME:
-        return await child_steps.skip_name(turn)
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK):
         name = esc(data.name or "your child")
         return await ASKS[step](
@@ -217,6 +226,10 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
             f"I need {name}'s birthdate to fit the tips to {name}'s age. A close guess is fine (like "
             f"<i>1 March 2026</i>). Or send /cancel to stop for now.\n\n",
         )
+    if step is Step.EARLY and normal_words(text) in child_steps.NO:
+        other = await child_steps.another_due_date(turn)  # "no" to "the same due date as Leo?"
+        if other is not None:
+            return other
     if step in (Step.EARLY, Step.DUE, Step.DUE_PICK):
         return await child_steps.skip_due(turn)
     if step is Step.SAME_NAME:
@@ -245,9 +258,13 @@ async def cancel(turn: Turn) -> Outcome:
     step, data = turn.step, turn.data
     if step is None:
         return say(NOTHING_TO_CANCEL)
+    if data.then is Step.TZ and data.child_id is not None:  # a correction during setup: setup goes on
+        await leave(turn)
+        return await setup_steps.back_to_setup(turn, data.child_id, "OK, nothing changed.\n\n")
     name = esc(data.name or "your child")
     await leave(turn)
     if step in child_steps.MISSING and data.mode in (Mode.FIRST, Mode.ADD) and data.name is not None:
+        await child_steps.offered(turn)
         missing = child_steps.MISSING[step].format(name=name)
         return Outcome(
             [
@@ -290,7 +307,7 @@ async def on_press(turn: Turn, action: str) -> Outcome | None:
         return None
     if action == "carry":
         held = data.held
-        await turn.goto(held, replace(data, held=None))
+        await turn.goto(held, replace(data, held=None, offered=False))
         return await ASKS[held](turn, "")
     if action == "afresh":
         await turn.goto(None)
@@ -324,15 +341,16 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     carries on.
     """
     word = escape_word(text)
-    held = child_steps.offer_to_carry_on(turn)
-    if held is not None and normal_words(text) in CARRY_ON_WORDS:
+    held, said = child_steps.holds_child(turn), normal_words(text)
+    if held and turn.data.offered and said in CARRY_ON_WORDS:  # only right after the offer
         return await on_press(turn, "carry")
-    if held is not None and normal_words(text) in AFRESH_WORDS:
+    if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
+    await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either
     if word is None:
         return None
     if word in (StepWord.BACK, StepWord.FIX):
-        return held or await _put_right(turn)
+        return await child_steps.offer_to_carry_on(turn) or await _put_right(turn)
     if is_stopping(text):
         return await _about_tips(turn)
     return say(IDLE_OK)

@@ -64,6 +64,10 @@ class FlowData:
     held: Step | None = None
     # The step to go back to once this one is answered: a name or dates put right in the middle of setup.
     then: Step | None = None
+    # An hour typed bare ("3") and asked back ("Do you mean 03:00 or 15:00?"), so the question outlives an "ok".
+    hour: int | None = None
+    # The offer to carry on with the held child was the last thing said, so a "yes" or "ok" answers it.
+    offered: bool = False
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {}
@@ -83,6 +87,10 @@ class FlowData:
             raw["held"] = self.held.value
         if self.then is not None:
             raw["then"] = self.then.value
+        if self.hour is not None:
+            raw["hour"] = self.hour
+        if self.offered:
+            raw["offered"] = True
         return raw
 
     @classmethod
@@ -98,6 +106,8 @@ class FlowData:
             question=_read(lambda: str(raw["question"])),
             held=_read(lambda: Step(raw["held"])),
             then=_read(lambda: Step(raw["then"])),
+            hour=_read(lambda: _int(raw["hour"])),
+            offered=raw.get("offered") is True,
         )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.core.schedule import WEEKDAY_NAMES
+from bot.core.step_words import normal_words
 from db.families import MAX_CHILDREN
 
 _DAY_PREFIX = re.compile(r"[a-z]+")
@@ -68,7 +69,7 @@ _PARTS_OF_DAY = {
 
 def read_time(text: str) -> time | None:
     """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00", "morning"; None when it is not a time of day."""
-    said = " ".join(text.lower().split()).strip(" .!")
+    said = normal_words(text)
     if said in _PARTS_OF_DAY:
         return _PARTS_OF_DAY[said]
     m = _TIME.fullmatch(text.strip().lower())

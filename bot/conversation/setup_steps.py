@@ -7,6 +7,7 @@ stops.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,7 @@ from bot.core.schedule import (
     format_days,
     parse_days,
 )
-from bot.core.step_words import StepWord
+from bot.core.step_words import StepWord, normal_words
 from bot.core.text import esc
 from bot.core.timezones import COMMON_ZONES, confirmation, find_zone, zone_choice, zone_label
 from db import families
@@ -185,7 +186,7 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
 async def on_days(turn: Turn, text: str) -> Outcome:
     value = text.strip().lower()
     settings = turn.data.mode is Mode.SETTINGS
-    if (value == "keep" or " ".join(value.split()).strip(" .!") in KEEP_WORDS) and not settings:
+    if (value == "keep" or normal_words(value) in KEEP_WORDS) and not settings:
         # What the button says, even if an earlier setup (all children since removed) chose otherwise.
         await families.set_schedule(
             turn.s, turn.parent, tip_days=format_days(DEFAULT_DAYS), tip_time=DEFAULT_TIME
@@ -201,14 +202,23 @@ async def on_days(turn: Turn, text: str) -> Outcome:
     await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
     if settings:
         return await _saved(turn, "Done.")
-    await turn.goto(Step.TIME, turn.data)
+    await turn.goto(Step.TIME, replace(turn.data, hour=None))
     return ask_time(turn)
 
 
 def ask_time(turn: Turn) -> Outcome:
+    hour = turn.data.hour
+    if hour is not None and 1 <= hour <= 6:
+        return _which_hour(turn, time(hour, 0))
     buttons = [choice(Step.TIME, hhmm(t), hhmm(t)) for t in TIME_CHOICES]
     text = "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>."
     return Outcome([Reply(text, (*_rows(buttons, 3), _time_way_out(turn)))])
+
+
+def _which_hour(turn: Turn, at: time) -> Outcome:
+    night, day = hhmm(at), hhmm(at.replace(hour=at.hour + 12))
+    buttons = ((choice(Step.TIME, night, night), choice(Step.TIME, day, day)), _time_way_out(turn))
+    return Outcome([Reply(f"Do you mean {night} or {day}?", buttons)])
 
 
 def _time_way_out(turn: Turn) -> tuple[Button, ...]:
@@ -222,9 +232,8 @@ async def on_time(turn: Turn, text: str) -> Outcome:
     if at is None:
         return say("Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>.")
     if text.strip().isdigit() and 1 <= at.hour <= 6:  # a bare "3": hardly anyone wants tips at 3 at night
-        night, day = hhmm(at), hhmm(at.replace(hour=at.hour + 12))
-        buttons = ((choice(Step.TIME, night, night), choice(Step.TIME, day, day)), _time_way_out(turn))
-        return Outcome([Reply(f"Do you mean {night} or {day}?", buttons)])
+        await turn.goto(Step.TIME, replace(turn.data, hour=at.hour))
+        return _which_hour(turn, at)
     await families.set_schedule(turn.s, turn.parent, tip_time=at)
     if turn.data.mode is Mode.SETTINGS:
         return await _saved(turn, "Done.")

@@ -122,7 +122,8 @@ _CHAT: dict[Chat, frozenset[str]] = {
     Chat.HELLO: _phrases(
         "hi|hello|hey|hiya|hi there|hello there|hey there|good morning|good evening|morning"
     ),
-    Chat.THANKS: _phrases("thanks|thank you|thank you so much|thanks a lot|many thanks|thx|ty|cheers|ta"),
+    # Not "ty" or "ta": a child may be called Ty, and the name question reads these before the name.
+    Chat.THANKS: _phrases("thanks|thank you|thank you so much|thanks a lot|many thanks|thx|cheers"),
     Chat.OK: _phrases("ok|okay|ok then|okay then|alright|all right|yes|yep|yeah|sure|ok thanks|okay thanks"),
 }
 

@@ -76,7 +76,7 @@ async def test_one_link_shares_all_the_children(bot: Harness):
     await bot.tap(sam, "Leo")
     who = await bot.tap(sam, "👥 Invite a caregiver")
     assert texts(who) == [
-        "Which children should the other caregiver share with you? They'll get those children's tips in their own chat."
+        "Which children do you want to share with the other caregiver? They'll get those children's tips in their own chat."
     ]
     assert who[0].button_labels == ["Just Leo", "Just Maya", "👥 All my children"]
     link = await bot.tap(sam, "👥 All my children")

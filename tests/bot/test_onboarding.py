@@ -258,3 +258,19 @@ async def test_markup_in_names_is_shown_as_typed_on_every_path(bot: Harness):
     assert "&lt;i&gt;Al &amp; 'Co' joined as a caregiver for &lt;y&gt;Mia &amp; 'Co'." in shown
     assert "Remove &lt;y&gt;Mia &amp; 'Co' from your list?" in shown
     assert sent[-1].button_labels[0] == "Yes, remove <y>Mia & 'Co'"  # buttons are plain text, not HTML
+
+
+async def test_morning_at_the_time_question_is_a_time_and_ok_keeps_which_hour(bot: Harness):
+    sam = TgParent(1340)
+    await onboard(bot, sam)
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🕘 Time")
+    assert texts(await bot.say(sam, "Morning"))[0].startswith("Done. Tips come on Sundays at 09:00")
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🕘 Time")
+    assert texts(await bot.say(sam, "3")) == ["Do you mean 03:00 or 15:00?"]
+    for words in ("ok", "yes"):
+        again = await bot.say(sam, words)
+        assert texts(again) == ["Do you mean 03:00 or 15:00?"], words
+        assert again[0].button_labels == ["03:00", "15:00", "Leave it as it is"]
+    assert texts(await bot.tap(sam, "15:00"))[0].startswith("Done. Tips come on Sundays at 15:00")

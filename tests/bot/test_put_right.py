@@ -398,3 +398,154 @@ async def test_how_early_a_baby_came_is_offered_back_as_a_due_date(bot: Harness)
     done = await bot.tap(sam, "Yes, use 15 March 2026")
     assert done[0].text.startswith("Thank you! Mia is all set.")
     assert await children(bot) == [("Mia", date(2026, 2, 1), date(2026, 3, 15))]
+
+
+async def test_stop_words_at_stop_your_tips_stop_the_tips(bot: Harness):
+    sam = TgParent(1330)
+    await onboard(bot, sam)
+    for words in ("stop please", "stop", "Stop it.", "stop that", "please stop"):
+        await bot.say(sam, "/stop")
+        stopped = texts(await bot.say(sam, words))
+        assert stopped[0].startswith("I've stopped your tips."), words
+        parent = await bot.parent_row(1330)
+        assert parent is not None
+        assert parent.state == ParentState.STOPPED
+        await bot.say(sam, "/resume")
+    await bot.say(sam, "/stop")
+    assert texts(await bot.say(sam, "never mind")) == ["OK, your tips carry on as before."]
+
+
+async def test_leaving_a_correction_made_during_setup_goes_back_to_setup(bot: Harness):
+    sam = TgParent(1331)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mai")
+    await bot.say(sam, "3 March 2026")
+    await bot.tap(sam, "No")
+    ways_out = [
+        ("📅 Change Mai's birthdate", "tap:Keep the dates as they are"),
+        ("📅 Change Mai's birthdate", "back"),
+    ]
+    ways_out += [("✏️ Change the name Mai", "tap:Keep the name"), ("✏️ Change the name Mai", "never mind")]
+    ways_out += [("✏️ Change the name Mai", "/cancel"), ("📅 Change Mai's birthdate", "cancel")]
+    for button, way in ways_out:
+        fix = await bot.say(sam, "oops")
+        await bot.press(sam, fix[0].data_for(button))
+        left = await (bot.tap(sam, way[4:]) if way.startswith("tap:") else bot.say(sam, way))
+        assert left[0].text.startswith("OK, nothing changed.\n\nWhich time zone are you in?"), (button, way)
+    await bot.say(sam, "London")
+    done = await bot.tap(sam, "Sunday 09:00 is fine")
+    assert done[0].text.startswith("All set!")
+    parent = await bot.parent_row(1331)
+    assert parent is not None
+    assert parent.time_zone == "Europe/London"
+    assert await children(bot) == [("Mai", date(2026, 3, 3), None)]
+
+
+async def test_how_early_said_at_born_early_is_offered_as_a_due_date(bot: Harness):
+    sam = TgParent(1332)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "1 February 2026")
+    for said in ("yes, 5 weeks early", "5 weeks early", "she was 5 weeks early"):
+        offer = await bot.say(sam, said)
+        assert texts(offer) == [
+            "Thank you! That puts Mia's due date at about <b>8 March 2026</b>. Shall I use it? A close guess "
+            "is fine, or type the date if you know it."
+        ], said
+        await bot.say(sam, "back")
+        asked = texts(await bot.say(sam, "back"))
+        assert asked[0].startswith("Was Mia born early"), said
+    again = texts(await bot.say(sam, "a bit"))
+    assert again[0].startswith(
+        "Please tap Yes or No, or tell me how early (for example <i>5 weeks early</i>).\n\nWas Mia born early"
+    )
+    await bot.say(sam, "yes, 5 weeks early")
+    done = await bot.tap(sam, "Yes, use 8 March 2026")
+    assert done[0].text.startswith("Thank you! Mia is all set.")
+    assert await children(bot) == [("Mia", date(2026, 2, 1), date(2026, 3, 8))]
+
+
+async def test_no_to_a_twins_same_due_date_asks_for_another_due_date(bot: Harness):
+    sam = TgParent(1333)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "1 April 2026")
+    await bot.tap(sam, "Yes, born early")
+    await bot.say(sam, "20 May 2026")
+    await bot.say(sam, "London")
+    await bot.tap(sam, "Sunday 09:00 is fine")
+    await add_twin(bot, sam, "Leo")
+    due = texts(await bot.say(sam, "no"))
+    assert due[0].startswith("What was the due date?")
+    await bot.say(sam, "25 May 2026")
+    await add_twin(bot, sam, "Ava")
+    assert texts(await bot.tap(sam, "Not born early"))[0].startswith("Ava is added!")
+    assert await children(bot) == [
+        ("Mia", date(2026, 4, 1), date(2026, 5, 20)),
+        ("Leo", date(2026, 4, 1), date(2026, 5, 25)),
+        ("Ava", date(2026, 4, 1), None),
+    ]
+
+
+async def test_ok_long_after_leaving_a_child_half_added_is_no_yes_to_carry_on(bot: Harness):
+    sam = TgParent(1334)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    left = await bot.say(sam, "not now")
+    assert left[0].button_labels == ["Carry on with Leo", "Start afresh"]
+    await bot.say(sam, "what's normal at 8 months?")
+    for words in ("ok", "yes", "thanks"):
+        said = texts(await bot.say(sam, words))
+        assert not any("Leo" in text for text in said), (words, said)
+    offer = await bot.say(sam, "go back")  # the offer again: now a "yes" answers it
+    assert texts(offer) == ["We were adding Leo, and I still need to know the birthdate. Carry on?"]
+    assert texts(await bot.say(sam, "yes"))[0].startswith("When was <b>Leo</b> born?")
+    await bot.say(sam, "/cancel")
+    await bot.say(sam, "/settings")
+    assert not any("Leo" in text for text in texts(await bot.say(sam, "ok")))
+    carried = await bot.press(sam, left[0].data_for("Carry on with Leo"))  # the button still works
+    assert texts(carried)[0].startswith("When was <b>Leo</b> born?")
+
+
+async def test_a_child_called_ty_or_skip_can_be_named(bot: Harness):
+    sam = TgParent(1335)
+    await bot.say(sam, "/start")
+    assert texts(await bot.say(sam, "Ty")) == [ASK_MIA.replace("Mia", "Ty")]
+    await bot.say(sam, "back")
+    skipped = texts(await bot.say(sam, "Skip"))
+    assert skipped == [
+        "I'll say <b>Baby</b> for now (you can rename in /children). If that's the name, write <i>their name "
+        "is Skip</i>.\n\n" + ASK_MIA.replace("Mia", "Baby")
+    ]
+    await bot.say(sam, "back")
+    assert texts(await bot.say(sam, "their name is Skip")) == [ASK_MIA.replace("Mia", "Skip")]
+    await bot.say(sam, "back")
+    assert texts(await bot.say(sam, "not sure"))[0].startswith(
+        "I'll say <b>Baby</b> for now (you can rename in /children).\n\n"
+    )
+
+
+async def test_a_date_that_cannot_be_read_keeps_the_way_out_button(bot: Harness):
+    sam = TgParent(1336)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    unread = await bot.say(sam, "32/13/2026")
+    assert unread[0].text.startswith("“32/13/2026” isn't a real date.")
+    assert unread[0].button_labels == ["Not now"]
+    future = await bot.say(sam, "1 January 2030")
+    assert future[0].button_labels == ["Not now"]
+    await bot.say(sam, "1 February 2026")
+    await bot.tap(sam, "Yes, born early")
+    due = await bot.say(sam, "soon after 5")
+    assert due[0].text.startswith("I couldn't read")
+    assert due[0].button_labels == ["Skip: no due date"]
+    assert texts(await bot.tap(sam, "Skip: no due date"))[0].startswith("Thank you! Mia is all set.")
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "📅 Change dates")
+    edit = await bot.say(sam, "the 45th")
+    assert edit[0].button_labels == ["Keep the dates as they are"]
+    assert texts(await bot.tap(sam, "Keep the dates as they are")) == [
+        "OK, nothing changed: Mia's dates stay as they were."
+    ]

@@ -153,7 +153,7 @@ async def test_a_database_that_accepts_connections_but_never_answers_costs_an_ap
 
     server = await asyncio.start_server(say_nothing, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    engine = create_engine(f"postgresql://postgres@127.0.0.1:{port}/bot", connect_args={"timeout": 0.5})
+    engine = create_engine(f"postgresql://postgres@127.0.0.1:{port}/bot", connect_args={"timeout": 0.1})
     caplog.set_level(logging.INFO)
     try:
         async with Harness(session_factory(engine)) as bot, asyncio.timeout(10):

@@ -97,7 +97,8 @@ async def test_skipping_the_name_calls_the_child_baby_for_now(bot: Harness):
     sam = TgParent(805)
     await bot.say(sam, "/start")
     assert texts(await bot.say(sam, "skip")) == [
-        "I'll say <b>Baby</b> for now (you can rename in /children).\n\nWhen was <b>Baby</b> born? Write the "
+        "I'll say <b>Baby</b> for now (you can rename in /children). If that's the name, write <i>their name "
+        "is Skip</i>.\n\nWhen was <b>Baby</b> born? Write the "
         "date like 2026-03-15, 15/03/2026 or 15 March 2026."
     ]
     skipped = await bot.say(sam, "don't know")
