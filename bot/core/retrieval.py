@@ -118,7 +118,7 @@ _ASKING = frozenset({"wants", "wanting", "asks", "asking", "begs", "demands", "i
 # "people say", "my mum keeps telling me", "the thing everyone talks about": who said it is not what is asked
 # ("people" is no stranger, "talk" no speech), so these words are left out; what was said stays.
 _HEARSAY = re.compile(
-    r"\b(?:people|everyone|everybody|others|they|(?:my|our|his|her)\s+(?:own\s+)?(?:mum|mom|mother|dad|father"
+    r"\b(?:people|everyone|everybody|others|they|(?:my|our|his|her)\s+(?:own\s+)?(?:m[uo]m|mother|dad|father"
     r"|nan|nana|gran|granny|grandma|grandmother|mil|sister|friends?|family|in-laws|mother[\s-]in[\s-]law))"
     r"\s+(?:always\s+|keeps?\s+|kept\s+)?(?:says?|said|saying|tells?\s+me|told\s+me|telling\s+me"
     r"|talks?\s+about|talking\s+about|warns?|warned|reckons?)\b",
