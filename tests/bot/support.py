@@ -129,14 +129,19 @@ def texts(sent: list[Sent]) -> list[str]:
     return [m.text for m in sent]
 
 
-async def onboard(
-    bot: Harness, parent: TgParent, name: str = "Mia", birthdate: str = "15 March 2026", zone: str = "London"
-) -> list[Sent]:
-    """The whole onboarding with the defaults: no early birth, Sunday 09:00. Returns the final messages."""
+async def to_time_zone(bot: Harness, parent: TgParent, name: str, birthdate: str) -> None:
+    """/start, one child not born early: setup then asks for the time zone."""
     await bot.say(parent, "/start")
     await bot.say(parent, name)
     await bot.say(parent, birthdate)
     await bot.tap(parent, "No")
+
+
+async def onboard(
+    bot: Harness, parent: TgParent, name: str = "Mia", birthdate: str = "15 March 2026", zone: str = "London"
+) -> list[Sent]:
+    """The whole onboarding with the defaults: no early birth, Sunday 09:00. Returns the final messages."""
+    await to_time_zone(bot, parent, name, birthdate)
     await bot.say(parent, zone)
     return await bot.tap(parent, "Sunday 09:00 is fine")
 

@@ -8,7 +8,7 @@ from bot.conversation import texts as wording
 from bot.core.answers import ChildInfo, typical_now
 from content import default_library
 from db.models import Child, Parent
-from tests.bot.support import NOW, Harness, onboard, texts
+from tests.bot.support import NOW, Harness, onboard, texts, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 WELCOME = (
@@ -177,10 +177,7 @@ async def test_cancel_leaves_the_flow_and_a_stale_button_then_expires(bot: Harne
 
 async def test_leaving_the_setup_questions_still_schedules_tips(bot: Harness):
     sam = TgParent(107, "Sam")
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
-    await bot.tap(sam, "No")
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
     await bot.say(sam, "/cancel")
     parent = await bot.parent_row(107)
     assert parent is not None

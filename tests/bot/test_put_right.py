@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.conversation.detours import BEFORE_START_WORD, FIXED, IDLE_OK
 from db.models import Child, ParentState
-from tests.bot.support import Harness, onboard, texts
+from tests.bot.support import Harness, onboard, texts, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 ASK_MIA = "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
@@ -62,10 +62,7 @@ async def test_a_mistake_while_adding_a_child_goes_back_to_the_answer_that_was_w
 
 async def test_a_mistake_noticed_at_the_time_zone_question_is_put_right_and_setup_carries_on(bot: Harness):
     sam = TgParent(1303)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mai")
-    await bot.say(sam, "3 March 2026")
-    await bot.tap(sam, "No")
+    await to_time_zone(bot, sam, "Mai", "3 March 2026")
     fix = await bot.say(sam, "I made a mistake")
     assert fix[0].text == "No problem: tap what to put right for Mai, or carry on below."
     assert fix[0].button_labels == ["📅 Change Mai's birthdate", "✏️ Change the name Mai"]
@@ -417,10 +414,7 @@ async def test_stop_words_at_stop_your_tips_stop_the_tips(bot: Harness):
 
 async def test_leaving_a_correction_made_during_setup_goes_back_to_setup(bot: Harness):
     sam = TgParent(1331)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mai")
-    await bot.say(sam, "3 March 2026")
-    await bot.tap(sam, "No")
+    await to_time_zone(bot, sam, "Mai", "3 March 2026")
     ways_out = [
         ("📅 Change Mai's birthdate", "tap:Keep the dates as they are"),
         ("📅 Change Mai's birthdate", "back"),

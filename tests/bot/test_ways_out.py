@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.core.answers import answer
 from content import default_library
 from db.models import Child, Parent
-from tests.bot.support import NOW, Harness, onboard, texts
+from tests.bot.support import NOW, Harness, onboard, texts, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 ASK_NAME = "What's your child's name? A nickname is fine."
@@ -133,10 +133,7 @@ async def test_cancel_says_what_was_kept(bot: Harness):
     assert texts(await bot.say(sam, "/cancel")) == [
         "OK, we've left that. Nothing was saved. Send /addchild when you're ready."
     ]
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
-    await bot.tap(sam, "No")
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
     kept = await bot.say(sam, "cancel")
     assert texts(kept) == [
         "OK, we've left that. What you chose so far is saved. Tips come on Sundays at 09:00 (UTC time). The "
@@ -187,10 +184,7 @@ async def test_a_twin_is_offered_the_same_due_date(bot: Harness):
 
 async def test_more_than_three_days_a_week_is_refused_kindly(bot: Harness):
     sam = TgParent(810)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
-    await bot.tap(sam, "No")
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
     await bot.say(sam, "London")
     refused = await bot.say(sam, "mon tue wed thu fri sat sun")
     assert refused[0].text.startswith(
@@ -233,10 +227,7 @@ async def test_start_again_half_way_offers_the_child_so_far(bot: Harness):
 
 async def test_back_at_the_time_zone_says_the_child_is_saved_and_how_to_put_it_right(bot: Harness):
     sam = TgParent(814)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
-    await bot.tap(sam, "No")
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
     back = await bot.say(sam, "back")
     assert back[0].text == "Mia is saved already: tap below to put something right, or carry on."
     assert back[0].button_labels == ["📅 Change Mia's birthdate", "✏️ Change the name Mia"]
