@@ -1,8 +1,10 @@
 """Lanes at the rate limiter: which sends wait behind which.
 
 - :attr:`Lane.URGENT`: a reply to a parent in crisis or with a child in danger never sits in a queue: it is
-  marked with ``rate_limit_args`` and :class:`UrgentFirstRateLimiter` sends it straight to Telegram; if
-  Telegram itself answers 429, :meth:`TelegramSender.send_reply` waits as told and tries again.
+  marked with ``rate_limit_args`` and :class:`UrgentFirstRateLimiter` sends it straight to Telegram, but
+  counts it against the overall budget (:meth:`Spends.spend_now`) so that the sends behind it make room:
+  without that, the limiter kept Telegram's 30 a second full and an urgent retry could meet a 429 each time.
+  If Telegram itself answers 429, :meth:`TelegramSender.send_reply` waits as told and tries again.
 - :attr:`Lane.REPLY` (every other send unless said otherwise) and :attr:`Lane.TIP` (the dispatcher's
   scheduled tips, marked with :func:`in_lane`) share Telegram's limits in ``bot.telegram.limiter``, where a
   waiting reply always goes first.
@@ -14,7 +16,7 @@ import contextlib
 from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter, BaseRateLimiter
@@ -43,6 +45,13 @@ def current_lane() -> Lane:
     return _LANE.get()
 
 
+@runtime_checkable
+class Spends(Protocol):
+    """A limiter that can count a send it did not hold back."""
+
+    def spend_now(self, chat_id: object) -> None: ...
+
+
 class UrgentFirstRateLimiter(BaseRateLimiter[Lane]):
     """Throttles like ``throttle`` (our :class:`PriorityRateLimiter` in the bot), except urgent requests."""
 
@@ -65,5 +74,7 @@ class UrgentFirstRateLimiter(BaseRateLimiter[Lane]):
         rate_limit_args: Lane | None,
     ) -> bool | JSONDict | list[JSONDict]:
         if rate_limit_args is Lane.URGENT:
+            if isinstance(self.throttle, Spends) and data.get("chat_id") is not None:
+                self.throttle.spend_now(data["chat_id"])
             return await callback(*args, **kwargs)
         return await self.throttle.process_request(callback, args, kwargs, endpoint, data, None)

@@ -6,7 +6,7 @@ wait behind a dispatcher pass's wave of tips. This limiter keeps the same limits
 (``bot.telegram.lanes``): a send waits in the tip lane only when the task sending it said so (:func:`in_lane`,
 which the dispatcher's sender uses), and the tip lane gets the budget only when no reply is waiting. Replies
 cannot starve tips for long: parents type far fewer messages than 30 a second. (Urgent replies never reach
-this limiter: ``UrgentFirstRateLimiter`` sends them straight away.)
+this limiter's queues: ``UrgentFirstRateLimiter`` sends them straight away and only counts them here.)
 
 Nothing is retried here: the senders handle flood answers (429) themselves (``bot.telegram.sender``).
 """
@@ -153,6 +153,14 @@ class PriorityRateLimiter(BaseRateLimiter[None]):
                 await asyncio.sleep(wait)
             await self._overall(current_lane())
         return await callback(*args, **kwargs)
+
+    def spend_now(self, chat_id: object) -> None:
+        """Count a send that went without waiting (an urgent reply): the sends queued behind make room for it."""
+        now = self.clock()
+        if self.per_chat:
+            self._chat_bucket(chat_id).reserve(now)
+        self.gate.bucket.reserve(now)
+        self._schedule()
 
     def _chat_bucket(self, chat_id: Any) -> Bucket:
         with contextlib.suppress(ValueError, TypeError):

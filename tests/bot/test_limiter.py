@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.telegram.lanes import Lane, in_lane
+from bot.telegram.lanes import Lane, UrgentFirstRateLimiter, in_lane
 from bot.telegram.limiter import Bucket, PriorityGate, PriorityRateLimiter
 
 
@@ -120,3 +120,24 @@ async def test_several_messages_to_one_chat_keep_their_order() -> None:
 
     await asyncio.gather(*(send(n) for n in range(3)))  # within the chat's burst: no waiting
     assert order == [0, 1, 2]
+
+
+async def test_an_urgent_send_goes_at_once_and_the_replies_behind_it_make_room() -> None:
+    clock = Clock()
+    limiter = PriorityRateLimiter(overall_per_second=1.0, overall_burst=1.0, per_chat=False, clock=clock)
+    limiter.spend_now(7)  # an urgent reply took the only token
+    assert limiter.gate.ask(Lane.REPLY) is not None  # the next reply now waits for a new one
+    clock.now += 1
+    assert limiter.gate.release() is None  # granted after a second: nothing left waiting
+
+
+async def test_the_urgent_lane_skips_the_queue_but_is_counted() -> None:
+    clock = Clock()
+    throttle = PriorityRateLimiter(overall_per_second=1.0, overall_burst=1.0, per_chat=False, clock=clock)
+    urgent = UrgentFirstRateLimiter(throttle)
+
+    async def send() -> bool:
+        return True
+
+    assert await urgent.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, Lane.URGENT)
+    assert throttle.gate.ask(Lane.REPLY) is not None  # its token is spent: the next reply waits
