@@ -319,6 +319,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.path.mkdir(parents=True, exist_ok=True)
         data = dataset()
         data["pieces"] = [pieces(t) for t in data["texts"]]
+        data["folds"] = [list(files) for files in FOLDS]  # bench/safety_finetune.py trains by these
         (args.path / "data.json").write_text(json.dumps(data, ensure_ascii=False))
     elif args.step == "oof":
         out_of_fold(args.path)

@@ -35,14 +35,6 @@ from torch import nn
 
 CLASSES = ("none", "crisis", "emergency", "wellbeing")
 MAX_TOKENS = 128
-# Groups of source files for out-of-fold scores over the training and validation files (round 6 is never in).
-FOLDS = (
-    ("safety_devset.py:base",),
-    ("dev.yaml", "safety_round1.yaml"),
-    ("safety_round4.yaml", "safety_round3.yaml"),
-    ("safety_round5.yaml", "safety_devset.py:variants", "safety_fresh.yaml"),
-    ("round1.yaml", "safety_learned_val.yaml", "safety_round2.yaml", "safety_round4_dev_val.yaml"),
-)
 
 
 def model_dir() -> Path:
@@ -82,7 +74,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--ship", action="store_true", help="train on round 6 too (the shipped model)")
     parser.add_argument("--out", default="finetuned")
-    parser.add_argument("--fold", type=int, help="train on train+val less this fold's files (of FOLDS)")
+    parser.add_argument(
+        "--fold",
+        type=int,
+        help="train on train+val less this fold's files (of safety_compare.py FOLDS, carried in data.json)",
+    )
     parser.add_argument(
         "--all", action="store_true", help="train on train and val (for out-of-fold thresholds)"
     )
@@ -100,7 +96,7 @@ def main() -> None:
     parts = ("train", "test") if args.ship else ("train",)
     if args.all or args.fold is not None:
         parts = ("train", "val", "test") if args.ship else ("train", "val")
-    held = FOLDS[args.fold] if args.fold is not None else ()
+    held = tuple(data["folds"][args.fold]) if args.fold is not None else ()  # as safety_compare.py FOLDS
     train = [
         i
         for i, s in enumerate(split)
