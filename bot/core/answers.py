@@ -78,10 +78,13 @@ URGENT = "If it feels urgent, get medical help right away."
 OWN_DOCTOR = "For your own health, your own doctor, midwife or health visitor is the best person to ask."
 # A safety net under every "couldn't find that": a parent in distress whose words the safety check missed
 # still reads where help is, without an alarm that an ordinary question would not deserve.
-STRUGGLING = (
-    "And if things feel hard for you, your own doctor, midwife or health visitor is there for you too. "
-    "If anyone is in danger, call your local emergency number."
+# Under "couldn't find that", which ordinary questions meet too ("what's the capital of France?"), the net is
+# calm: this line, and ``Answer.net`` set so the conversation adds a button to where to find support right
+# away (helplines, the emergency number) instead of an emergency line under every such question.
+NOT_FOUND_NET = (
+    "And if things feel hard for you, your own doctor, midwife or health visitor is there for you too."
 )
+STRUGGLING = f"{NOT_FOUND_NET} If anyone is in danger, call your local emergency number."
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -126,6 +129,7 @@ class Answer:
     # With no age known: the best items at each stage, for a "how old is your child?" choice.
     by_stage: tuple[tuple[Band, tuple[Item, ...]], ...] = ()
     age_named: bool = False  # the question itself named the age (so it needs no child)
+    net: bool = False  # "couldn't find that": the conversation offers where to find support, by button
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,9 @@ def _answer_part(
     def refuse(text: str) -> Answer:
         return Answer(question, months, corrected, (), False, (), text, Scope.OUT, age_named=named)
 
+    def lost() -> Answer:
+        return replace(refuse(_not_found(library)), net=True)
+
     if age is not None and age.months > _last_month(library):
         return refuse(_past_last_band(age, library))
     query = index.analyse(part.text, part.spans)
@@ -239,7 +246,7 @@ def _answer_part(
         ):
             items = _interleaved(bands, OVERVIEW.get(query.intent, OVERVIEW[None]))
             return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
-        return refuse(_not_found(library))
+        return lost()
     scored = index.scored(query)
     by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
     explained = max((index.explained(s, query) for s in by_words), default=0.0)
@@ -247,9 +254,9 @@ def _answer_part(
     # uncovered subjects it leaves (a tie goes to the content).
     answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in by_words)
     if not scored or (query.out_of_scope and not answers_it):
-        return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
+        return refuse(_outside(query.out_of_scope, library)) if query.out_of_scope else lost()
     if explained <= 0:
-        return refuse(_not_found(library))  # "flaps his hands": one shared word is no answer
+        return lost()  # "flaps his hands": one shared word is no answer
     band_ids = {band.id for band in bands}
     here = [s for s in scored if s.item.band_id is None or s.item.band_id in band_ids]
     # Whether the child's stages answer weighs sentence similarity less than ranking does: every item is a
@@ -277,7 +284,7 @@ def _answer_part(
     if query.intent is Intent.HELP and not elsewhere:
         ordered = _with_strategies(ordered, bands)
     if not ordered:
-        return refuse(_not_found(library))
+        return lost()
     further = [i for i in _order(pool, query.intent, MORE_CUTOFF) if i not in ordered]
     return _finish(
         question,
@@ -542,6 +549,7 @@ def _combine(question: str, answers: list[Answer], named: bool) -> Answer:
         tuple(dict.fromkeys(i for a in answers for i in a.more if i not in items))[:MORE_ITEMS],
         (),
         named,
+        any(a.net for a in answers),
     )
 
 
@@ -834,7 +842,7 @@ def _past_last_band(age: _Age, library: Library) -> str:
 def _not_found(library: Library) -> str:
     return (
         f"I couldn't find that in the guidance I answer from, which covers {_e(_topics(library))}. "
-        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{STRUGGLING}"
+        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{NOT_FOUND_NET}"
     )
 
 

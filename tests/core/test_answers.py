@@ -444,6 +444,10 @@ def test_questions_the_content_does_not_cover_get_an_honest_reply(question):
     assert result.items == ()
     assert "couldn't find that in the guidance" in result.text
     assert DOCTOR in result.text
+    # Where a struggling parent can turn, calmly: the emergency line waits behind the support button.
+    assert result.net
+    assert "own doctor, midwife or health visitor" in result.text
+    assert "danger" not in result.text
 
 
 def test_in_scope_answer_notes_the_part_it_cannot_answer():
