@@ -34,11 +34,14 @@ def local_day(moment: datetime, zone: str) -> str:
 def read_days(text: str) -> frozenset[int] | None:
     """Weekdays typed as words or abbreviations ("mon thu", "Tuesday, Friday"); None if any word is not one."""
     words = _DAY_PREFIX.findall(text.lower())
-    words = [w for w in words if w not in ("and", "on", "s")]
+    words = [w for w in words if w not in ("and", "on", "s", "at", "the")]
     if not words:
         return None
     days: set[int] = set()
     for word in words:
+        if word in ("weekend", "weekends"):  # "weekends": Saturday and Sunday
+            days.update((5, 6))
+            continue
         stem = word.removesuffix("s") if len(word) > 3 else word
         matches = [
             i for i, name in enumerate(WEEKDAY_NAMES) if len(stem) >= 2 and name.lower().startswith(stem)

@@ -93,7 +93,7 @@ def normal_words(text: str) -> str:
 
 # Said around a way out without changing it: "oops, wrong date", "sorry, cancel", "no wait, go back please".
 _AROUND = re.compile(
-    r"^(?:(?:oh|ah|oops|whoops|sorry|wait|hang on|hmm|um|no|ok|okay)\s+)+|(?:\s+(?:sorry|please|thanks))+$"
+    r"^(?:(?:oh|ah|oops|whoops|sorry|wait|hang on|hmm|um|no|ok|okay|actually)\s+)+|(?:\s+(?:sorry|please|thanks))+$"
 )
 _INNER_STOPS = re.compile(r"[,;:!.]+")
 
