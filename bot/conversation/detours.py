@@ -101,7 +101,12 @@ AGAIN = "Now, back to where we were:\n"
 # Steps where "hello", "thanks" or "ok" cannot be the answer ("yes" can at a yes/no question, "ok" to keep
 # the suggested day): there they are said back, and the question asked again.
 CHAT_STEPS = frozenset({Step.NAME, Step.RENAME, Step.BIRTHDATE, Step.DUE, Step.TZ, Step.TIME})
-CHAT_LEADS = {Chat.HELLO: "Hello! ", Chat.THANKS: "You're welcome! ", Chat.OK: ""}
+CHAT_LEADS = {
+    Chat.HELLO: "Hello! ",
+    Chat.THANKS: "You're welcome! ",
+    Chat.OK: "",
+    Chat.SAD: "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n",
+}
 
 
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:

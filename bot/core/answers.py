@@ -649,6 +649,8 @@ def _small_talk(question: str, index: Index) -> str | None:
             return _pleasantry(question.replace("?", " "), found, index)
         return None
     if not found:
+        if _SAD_EMOJI.search(question):  # "😢" alone: no question, but no "ok" either
+            return "sad"
         return "ok" if question.strip() and not re.search(r"\d", question) else None
     vocabulary = index.small_talk_words
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
@@ -660,6 +662,12 @@ def _small_talk(question: str, index: Index) -> str | None:
     if any(w in _BYE for w in found):
         return "bye"
     return "ok"
+
+
+# Emoji of a parent feeling low, sent alone: a kind word and where to turn, not "I'm here for questions".
+_SAD_EMOJI = re.compile(
+    "[\U0001f622\U0001f62d\U0001f614\U0001f61e\U0001f61f\U0001f629\U0001f62b\U0001f625\U0001f630\U0001f494\u2639\U0001f641\U0001f97a]"
+)
 
 
 # Ways of thanking and greeting beyond the lexicon's phrases ("thank u", "tysm", "you're a star").
@@ -782,6 +790,10 @@ def _small_talk_reply(kind: str) -> str:
         "thanks": "You're welcome! Ask me anything else whenever you like.",
         "greeting": f"Hello! Ask me anything about your child and your bond, for example {EXAMPLES}",
         "bye": "Take care! I'm here whenever you have a question.",
+        "sad": (
+            "I'm sorry if things feel hard right now. You can write to me whenever you like, and your own "
+            "doctor, midwife or health visitor is there for you too."
+        ),
     }.get(kind, "I'm here whenever you have a question.")
 
 

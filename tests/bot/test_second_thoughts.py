@@ -192,3 +192,39 @@ async def test_cancelling_the_very_first_question_points_back_to_start(bot: Harn
     assert texts(await bot.say(sam, "cancel")) == [
         "OK, we've left that. Nothing was saved. Send /start when you're ready."
     ]
+
+
+async def test_a_question_at_the_erase_confirmation_asks_again_and_erases_nothing(bot: Harness):
+    sam = TgParent(3115)
+    await onboard(bot, sam)
+    await bot.say(sam, "/deletedata")
+    again = await bot.say(sam, "wait, what does this delete?")
+    assert again[0].text.startswith(
+        "Nothing is erased unless you tap “Yes, erase everything”.\n\nThis erases everything I store about you"
+    )
+    assert again[0].button_labels == ["Yes, erase everything", "No, keep it"]
+    assert await bot.parent_row(3115) is not None
+    assert texts(await bot.tap(sam, "No, keep it")) == ["OK, nothing was deleted."]
+
+
+async def test_an_emoji_or_i_dont_know_is_answered_kindly_not_taken_as_a_name_or_a_question(bot: Harness):
+    sam = TgParent(3116)
+    await bot.say(sam, "/start")
+    sad = await bot.say(sam, "😢")
+    assert texts(sad) == [
+        "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n"
+        "What's your child's name? A nickname is fine."
+    ]
+    assert texts(await bot.say(sam, "👍")) == ["What's your child's name? A nickname is fine."]
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "No")
+    await bot.say(sam, "London")
+    await bot.tap(sam, "Sunday 09:00 is fine")
+    assert texts(await bot.say(sam, "😢")) == [
+        "I'm sorry if things feel hard right now. You can write to me whenever you like, and your own doctor, "
+        "midwife or health visitor is there for you too."
+    ]
+    assert texts(await bot.say(sam, "I don't know")) == [
+        "OK, nothing has changed. Ask me anything when you're ready, or send /help."
+    ]
