@@ -7,6 +7,7 @@ stops.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import time
 from zoneinfo import ZoneInfo
@@ -232,7 +233,8 @@ async def on_time(turn: Turn, text: str) -> Outcome:
     at = read_time(text)
     if at is None:  # the question again, buttons and all
         return ask_time(turn, f"I couldn't read “{esc(text.strip()[:64])}” as a time.\n\n")
-    if text.strip().isdigit() and 1 <= at.hour <= 6:  # a bare "3": hardly anyone wants tips at 3 at night
+    bare = re.fullmatch(r"\d{1,2}(?:\s*o'?clock)?", text.strip().lower())
+    if bare and 1 <= at.hour <= 6:  # a bare "3" (o'clock): hardly anyone wants tips at 3 at night
         await turn.goto(Step.TIME, replace(turn.data, hour=at.hour))
         return _which_hour(turn, at)
     await families.set_schedule(turn.s, turn.parent, tip_time=at)

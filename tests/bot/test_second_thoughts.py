@@ -228,3 +228,21 @@ async def test_an_emoji_or_i_dont_know_is_answered_kindly_not_taken_as_a_name_or
     assert texts(await bot.say(sam, "I don't know")) == [
         "OK, nothing has changed. Ask me anything when you're ready, or send /help."
     ]
+
+
+async def test_a_time_said_in_words_is_read_and_a_bare_hour_still_asked(bot: Harness):
+    sam = TgParent(3117)
+    await onboard(bot, sam)
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🕘 Time")
+    done = await bot.say(sam, "half past seven in the evening")
+    assert done[0].text.startswith("Done. Tips come on Sundays at 19:30 (London time).")
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🕘 Time")
+    assert texts(await bot.say(sam, "3 o'clock")) == ["Do you mean 03:00 or 15:00?"]
+    done = await bot.tap(sam, "15:00")
+    assert done[0].text.startswith("Done. Tips come on Sundays at 15:00")
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🕘 Time")
+    done = await bot.say(sam, "quarter to 8")
+    assert done[0].text.startswith("Done. Tips come on Sundays at 07:45")
