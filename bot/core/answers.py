@@ -44,6 +44,13 @@ BACKGROUND_RATIO = 0.8
 # another stage (saying so).
 HERE_MIN_SCORE = 4.0
 ELSEWHERE_MARGIN = 2.0
+# Another stage's item outweighs the child's own stages when its score from words alone is at least this, and
+# OUTWEIGHED_RATIO times the best of the child's stages.
+STRONG_ELSEWHERE = 15.0
+OUTWEIGHED_RATIO = 3.0
+OUTWEIGHED_WORDS = (
+    2  # and it explains this many of the question's words by phrasings or synonyms (not "teddy")
+)
 # The share of sentence similarity that counts towards HERE_MIN_SCORE (the ranker weighs it fully).
 STAGE_SEMANTIC_SHARE = 0.4
 # An answer must explain more than this share of the question's words, or at least ENOUGH_WORDS of them.
@@ -245,7 +252,10 @@ def _answer_part(
     explained = max((index.explained(s, query) for s in by_words), default=0.0)
     # The content answers when one of its best items explains at least as much of the question as the
     # uncovered subjects it leaves (a tie goes to the content).
-    answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in by_words)
+    # Items of a concept the parent names ("have we missed the *bonding window*") are candidates too.
+    named_concept = index.concept_items(query)
+    candidates = by_words + [s for s in scored if s.item.id in named_concept][:3]
+    answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in candidates)
     if not scored or (query.out_of_scope and not answers_it):
         return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
     if explained <= 0:
@@ -257,20 +267,34 @@ def _answer_part(
     best_banded_here = max((_stage_score(s) for s in here if s.item.band_id), default=0.0)
     elsewhere: tuple[Band, ...] = ()
     pool = here
-    answered_here = best_banded_here >= HERE_MIN_SCORE or (
+    others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
+    others.sort(key=lambda s: -s.lexical)
+    best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
+    # "hides behind my legs when someone new talks to him" at 27 months: an item of another stage that the
+    # words point at far more strongly than anything of the child's own stages is the subject; the child's
+    # stages merely share a word ("talk").
+    # A negated behaviour ("doesn't mind strangers") is not what the other stage describes.
+    outweighed = (
+        bool(others)
+        and len(others[0].strong) >= OUTWEIGHED_WORDS
+        and not (others[0].strong & query.negated_stems)
+        and others[0].lexical >= max(STRONG_ELSEWHERE, OUTWEIGHED_RATIO * best_by_words_here)
+    )
+    answered_here = (best_banded_here >= HERE_MIN_SCORE and not outweighed) or (
         # "how do I bond": the child's stages always have ways to help, and a concept's items there answer
         query.intent is Intent.HELP
         or any(s.item.id in index.concept_items(query) for s in here if s.item.band_id)
     )
-    if not answered_here and age is not None:
-        others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
-        # Moving to another stage needs the words to say so: sentence similarity alone never does.
-        best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
-        others.sort(key=lambda s: -s.lexical)
-        if others and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here):
-            pool = others + [s for s in here if s.item.band_id is None]
-            pool.sort(key=lambda s: -s.score)
-            elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
+    # Moving to another stage needs the words to say so: sentence similarity alone never does.
+    if (
+        not answered_here
+        and age is not None
+        and others
+        and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here)
+    ):
+        pool = others + [s for s in here if s.item.band_id is None]
+        pool.sort(key=lambda s: -s.score)
+        elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
     if not answered_here and not elsewhere:
         pool = [s for s in here if s.lexical > 0]  # a weak question: only items its words point at
     ordered = _order(pool, query.intent)

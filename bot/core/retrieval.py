@@ -171,6 +171,7 @@ class Query:
     effect: frozenset[str] = (
         frozenset()
     )  # "affect", "harm", "bad for": a frame, not what the content explains
+    negated_stems: frozenset[str] = frozenset()  # the stems a negation reaches ("doesn't mind *strangers*")
 
     @property
     def topical(self) -> bool:
@@ -521,6 +522,7 @@ class Index:
             unknown=tuple(unknown),
             hints=hints,
             negated=any(t.negated for t in tokens),
+            negated_stems=frozenset(t.stem for t in tokens if t.negated),
             stems=frozenset(stems) | matched_by_phrase,
             text=question,
             asked=frames.asked,

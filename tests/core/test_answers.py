@@ -228,6 +228,26 @@ def test_a_question_about_another_stage_says_which_stage():
     assert "<i>(7 to 18 months)</i>" in result.text
 
 
+def test_another_stage_that_the_words_point_at_far_more_strongly_answers():
+    # 21-36 months says nothing about wariness of new people: "talks" alone must not keep the answer there.
+    result = ask(
+        "my son is 27 months and hides behind my legs whenever someone new talks to him, is that ok?"
+    )
+    assert result.items[0].id == "sa-7-18-stranger-anxiety"
+    assert "rather than at 2 years 3 months" in result.text
+    # ... but not for a behaviour the question negates ("doesn't mind strangers").
+    result = ask("is it weird that my 4 month old doesnt mind strangers at all? she smiles at everyone")
+    assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
+
+
+def test_a_hard_start_is_a_question_about_the_bond_not_about_birth():
+    result = ask(
+        "had an emergency c-section and couldn't hold her for a day, have we missed the bonding window?"
+    )
+    assert result.in_scope, result.text
+    assert {"sa-0-9-hold-cuddle", "sa-bg-trust", "sa-0-9-responsive-care"} & {i.id for i in result.items[:3]}
+
+
 def test_the_childs_own_stage_is_preferred_when_it_answers():
     result = ask("six month old only calms down for me, not for her dad")
     assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
