@@ -103,7 +103,9 @@ _SUBJECT_FRAME = re.compile(
 )
 # A question about an effect on the bond ("..., will it affect our bond?", "is X bad for attachment"): the
 # uncovered subject it names is the practice asked about, as with _SUBJECT_FRAME.
-_EFFECT = re.compile(r"\b(?:affects?|affecting|impacts?|harms?|damages?|bad\s+for|good\s+for)\b")
+_EFFECT = re.compile(
+    r"\b(?:affects?|affecting|impacts?|harms?|damages?|(?:bad|good|better|worse|best)\s+for)\b"
+)
 # "are the jabs safe", "is co-sleeping ok": whether a practice is safe or all right is an effect frame too;
 # only the judging word is the frame ("safe"), the words between are the practice.
 _JUDGED = re.compile(r"\b(?:is|are|isn't|aren't)(?:\s+[\w'&-]+){1,4}?\s+(safe|harmful|dangerous|risky)\b")

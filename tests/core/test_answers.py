@@ -248,6 +248,17 @@ def test_a_hard_start_is_a_question_about_the_bond_not_about_birth():
     assert {"sa-0-9-hold-cuddle", "sa-bg-trust", "sa-0-9-responsive-care"} & {i.id for i in result.items[:3]}
 
 
+def test_cold_as_a_feeling_is_no_illness():
+    result = ask("my 2 year old is cold with me after a weekend at his dad's, should I give him space?")
+    assert result.in_scope, result.text
+    assert ask("my 1 year old has had a cold for a week, how long do colds last").scope is Scope.OUT
+
+
+def test_too_attached_is_answered_by_what_a_secure_bond_does():
+    result = ask("is it possible for a baby to be too attached to their mum? mine is 9 months")
+    assert {"sa-bg-less-proximity", "sa-bg-foundation", "sa-bg-secure-base"} & {i.id for i in result.items[:3]}
+
+
 def test_the_childs_own_stage_is_preferred_when_it_answers():
     result = ask("six month old only calms down for me, not for her dad")
     assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
