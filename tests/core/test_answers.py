@@ -256,7 +256,16 @@ def test_cold_as_a_feeling_is_no_illness():
 
 def test_too_attached_is_answered_by_what_a_secure_bond_does():
     result = ask("is it possible for a baby to be too attached to their mum? mine is 9 months")
-    assert {"sa-bg-less-proximity", "sa-bg-foundation", "sa-bg-secure-base"} & {i.id for i in result.items[:3]}
+    assert {"sa-bg-less-proximity", "sa-bg-foundation", "sa-bg-secure-base"} & {
+        i.id for i in result.items[:3]
+    }
+
+
+def test_what_is_typical_emotionally_in_text_speak_is_the_stage_overview():
+    result = ask("wat shud my 1yr old b doing by now emotionally")
+    assert result.items
+    assert all(item.kind is Kind.INDICATOR for item in result.items[:3])
+    assert {item.band_id for item in result.items} <= {"sa-band-7-18"}
 
 
 def test_the_childs_own_stage_is_preferred_when_it_answers():
