@@ -273,11 +273,11 @@ def _answer_part(
     # "hides behind my legs when someone new talks to him" at 27 months: an item of another stage that the
     # words point at far more strongly than anything of the child's own stages is the subject; the child's
     # stages merely share a word ("talk").
-    # A negated behaviour ("doesn't mind strangers") is not what the other stage describes.
+    # A negated behaviour ("doesn't mind strangers") is not what the other stage describes, so negated words
+    # do not count towards it.
     outweighed = (
         bool(others)
-        and len(others[0].strong) >= OUTWEIGHED_WORDS
-        and not (others[0].strong & query.negated_stems)
+        and len(others[0].strong - query.negated_stems) >= OUTWEIGHED_WORDS
         and others[0].lexical >= max(STRONG_ELSEWHERE, OUTWEIGHED_RATIO * best_by_words_here)
     )
     answered_here = (best_banded_here >= HERE_MIN_SCORE and not outweighed) or (

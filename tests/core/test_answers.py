@@ -268,6 +268,11 @@ def test_what_is_typical_emotionally_in_text_speak_is_the_stage_overview():
     assert {item.band_id for item in result.items} <= {"sa-band-7-18"}
 
 
+def test_hearing_a_parent_is_no_hearing_test():
+    result = ask("is it bad that I work from home and my 14 month old can hear me but can't be with me")
+    assert result.in_scope, result.text
+
+
 def test_the_childs_own_stage_is_preferred_when_it_answers():
     result = ask("six month old only calms down for me, not for her dad")
     assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
