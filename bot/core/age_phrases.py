@@ -98,7 +98,7 @@ _NOT_AGE_AFTER = re.compile(
 # "4 or 6 months?", "6 to 9 months": a range of ages asked about, not the child's age.
 _RANGE_BEFORE = re.compile(rf"\b(?:\d{{1,2}}|{_WORD_NUMBER})\s*(?:or|to|-|–)\s*$")
 _DURATION_BEFORE = re.compile(
-    r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
+    r"\b(?:past|last|next|first|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
     r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
     r"\s+(?:(?:about|around|the|a|nearly|almost|over|like|just|only)\s+)*$"
 )

@@ -107,6 +107,8 @@ def test_find_age(text, months, label):
         "they tend to cry",
         "I have 2 kids",
         "often clingy",
+        "is it true that the first 1000 days shape everything",
+        "the first 6 weeks were a blur",
         "",
     ],
 )

@@ -273,6 +273,10 @@ def test_hearing_a_parent_is_no_hearing_test():
     assert result.in_scope, result.text
 
 
+def test_can_you_tell_frames_the_question_rather_than_being_its_subject():
+    assert ask("how early can you tell if a baby has autism").scope is Scope.OUT
+
+
 def test_the_childs_own_stage_is_preferred_when_it_answers():
     result = ask("six month old only calms down for me, not for her dad")
     assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
