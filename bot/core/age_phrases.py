@@ -93,7 +93,9 @@ _NEARLY_BEFORE = re.compile(rf"\b{_NEARLY}[\s-]+(?:a\s+)?$")
 # "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
 _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant"
-    r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year))\b"  # "5 days a week": how often
+    r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year)"  # "5 days a week": how often
+    # "a 2 week holiday", "her 3 day stay at nan's": how long something lasts
+    r"|holidays?|vacations?|trips?|breaks?|stays?|visits?|courses?|placements?|contracts?|absences?)\b"
 )
 # "4 or 6 months?", "6 to 9 months": a range of ages asked about, not the child's age.
 _RANGE_BEFORE = re.compile(rf"\b(?:\d{{1,2}}|{_WORD_NUMBER})\s*(?:or|to|-|–)\s*$")

@@ -703,7 +703,9 @@ _OK_FORMS = frozenset(
 # "love this bot", "can you help me?" beside a hello: still no question.
 _PRAISE_PHRASE = re.compile(r"\blove\s+(?:this|it|you|that)\b")
 _CAN_YOU_HELP = re.compile(
-    r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help)"
+    r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help"
+    r"|i(?:\s+have|'ve\s+got|\s+got)\s+(?:a\s+(?:quick\s+)?|some\s+)?questions?"
+    r"|(?:can|could|may)\s+i\s+ask\s+(?:you\s+)?(?:a\s+(?:quick\s+)?)?(?:question|something))"
     r"(?:\s+please)?\b"
 )
 # Everyday words a pleasantry is padded with ("will try that", "just found this bot", "new here"): they name

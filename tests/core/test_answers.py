@@ -277,6 +277,17 @@ def test_can_you_tell_frames_the_question_rather_than_being_its_subject():
     assert ask("how early can you tell if a baby has autism").scope is Scope.OUT
 
 
+def test_a_holiday_of_two_weeks_is_no_age():
+    result = ask("we're going on a 2 week holiday without our 18 month old, will she forget us")
+    assert result.age_months == 18
+    assert result.in_scope, result.text
+
+
+def test_toys_are_no_shopping_unless_bought():
+    assert ask("my toddler gets upset when other kids take her toys, how should I step in").in_scope
+    assert ask("how do I get my 3 year old to share his toys").scope is Scope.OUT
+
+
 def test_the_childs_own_stage_is_preferred_when_it_answers():
     result = ask("six month old only calms down for me, not for her dad")
     assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
@@ -388,6 +399,8 @@ def test_small_talk_is_no_question():
         "tysm",
         "okay, will give that a try",
         "morning! I'm a first time dad",
+        "hello there, I have a question",
+        "hi, can I ask you something",
         "you're a star",
         "love this bot 😍",
         "hmm",
