@@ -82,6 +82,7 @@ _FOCUS_FRAME = re.compile(
     r"|(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
+    r"|(?:when|whenever)\s+(?:i|we)\s+(?:try|tried|trying)\s+to"
     r"(?:\s+(?:that|if|about))?"
     # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
     r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"
@@ -127,6 +128,7 @@ _HEARSAY = re.compile(
     re.I,
 )
 _CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during"})
+_ATTEMPT = re.compile(r"\b(?:when|whenever|every\s+time)\s+(?:i|we)\s+(?:try|tried|trying)\s+to\b")
 CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
 # words it points at are the subject of the question, whether the content covers them or not.
@@ -585,9 +587,12 @@ class Index:
             sequence.append("|")
             literal.append("|")
             context = False
+            # "screams when I try to *brush her teeth*": what the parent tries to do is what is asked, not the
+            # scene ("cries when I try to leave" stays the content's by its own words).
+            attempt = _ATTEMPT.search(clause)
             for raw in split_words(clause):
                 word = self.correct(raw)
-                if word in _CONTEXT_OPENERS:
+                if word in _CONTEXT_OPENERS and not attempt:
                     context = True
                 if word in modifiers:
                     stem = self.stem(word)

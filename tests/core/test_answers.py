@@ -288,6 +288,11 @@ def test_toys_are_no_shopping_unless_bought():
     assert ask("how do I get my 3 year old to share his toys").scope is Scope.OUT
 
 
+def test_what_a_parent_tries_to_do_is_the_subject_not_the_scene():
+    assert ask("my 2 year old screams when I try to brush her teeth, any tips").scope is Scope.OUT
+    assert ask("she cries when I try to leave, any tips").in_scope
+
+
 def test_the_childs_own_stage_is_preferred_when_it_answers():
     result = ask("six month old only calms down for me, not for her dad")
     assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
