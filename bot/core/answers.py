@@ -48,9 +48,10 @@ ELSEWHERE_MARGIN = 2.0
 # OUTWEIGHED_RATIO times the best of the child's stages.
 STRONG_ELSEWHERE = 15.0
 OUTWEIGHED_RATIO = 3.0
-OUTWEIGHED_WORDS = (
-    2  # and it explains this many of the question's words by phrasings or synonyms (not "teddy")
-)
+# ... and it explains this many of the question's words (not negated) by phrasings or synonyms that no item of
+# the child's own stages explains ("looking at faces" is the newborn's eye contact too).
+OUTWEIGHED_WORDS = 2
+OUTWEIGHED_PEERS = 1  # the child's own stages' best item by words
 # The share of sentence similarity that counts towards HERE_MIN_SCORE (the ranker weighs it fully).
 STAGE_SEMANTIC_SHARE = 0.4
 # An answer must explain more than this share of the question's words, or at least ENOUGH_WORDS of them.
@@ -275,9 +276,11 @@ def _answer_part(
     # stages merely share a word ("talk").
     # A negated behaviour ("doesn't mind strangers") is not what the other stage describes, so negated words
     # do not count towards it.
+    top_here = sorted((s for s in here if s.item.band_id), key=lambda s: -s.lexical)[:OUTWEIGHED_PEERS]
+    explained_here = {stem for s in top_here for stem in s.strong}
     outweighed = (
         bool(others)
-        and len(others[0].strong - query.negated_stems) >= OUTWEIGHED_WORDS
+        and len(others[0].strong - query.negated_stems - explained_here) >= OUTWEIGHED_WORDS
         and others[0].lexical >= max(STRONG_ELSEWHERE, OUTWEIGHED_RATIO * best_by_words_here)
     )
     answered_here = (best_banded_here >= HERE_MIN_SCORE and not outweighed) or (

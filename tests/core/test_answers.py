@@ -235,7 +235,10 @@ def test_another_stage_that_the_words_point_at_far_more_strongly_answers():
     )
     assert result.items[0].id == "sa-7-18-stranger-anxiety"
     assert "rather than at 2 years 3 months" in result.text
-    # ... but not for a behaviour the question negates ("doesn't mind strangers").
+    # ... nor for everyday words an item of the child's own stage explains as well ("looking at faces").
+    result = ask("my newborn likes looking at faces more than toys, is that normal?")
+    assert result.items[0].id == "sa-0-9-eye-contact"
+    # ... nor for a behaviour the question negates ("doesn't mind strangers").
     result = ask("is it weird that my 4 month old doesnt mind strangers at all? she smiles at everyone")
     assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
 
