@@ -156,7 +156,17 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
     index = index_for(library)
     kind = _small_talk(question, index)
     if kind is not None:
-        return Answer(question, None, False, (), False, (), _small_talk_reply(kind), Scope.SMALLTALK)
+        said = find_ages(question)
+        return Answer(
+            question,
+            said[0].months if said else None,
+            False,
+            (),
+            False,
+            (),
+            _small_talk_reply(kind),
+            Scope.SMALLTALK,
+        )
     language = foreign_language(question, index.vocabulary, index.mendable)
     if language is not None:
         named = find_age_any_language(question)
@@ -778,7 +788,15 @@ OK_MAX_WORDS = 6  # "okay, will give that a try"; a longer message with "ok" in 
 def _pleasantry(question: str, words: list[str], index: Index) -> str | None:
     """ "thanks thats really helpful x", "good morning! just found this bot": a thanks or a hello padded with
     everyday words that name no subject (no topic word, no age) is small talk too."""
-    if len(words) > PLEASANTRY_MAX_WORDS or find_ages(question):
+    ages = find_ages(question)
+    if ages:
+        # "hiya, just joined, my lo is 4 months": a hello that says how old the child is is still a hello.
+        if not any(w in _GREETING for w in words):
+            return None
+        for mention in sorted(ages, key=lambda m: -m.span[0]):
+            question = question[: mention.span[0]] + " " + question[mention.span[1] :]
+        words = re.findall(r"[^\W\d_]+", question.lower())
+    if len(words) > PLEASANTRY_MAX_WORDS:
         return None
     lowered = question.lower()
     thanks = any(w in _THANKS or w in _PRAISE or w in _THANKS_FORMS for w in words) or bool(

@@ -280,6 +280,13 @@ def test_can_you_tell_frames_the_question_rather_than_being_its_subject():
     assert ask("how early can you tell if a baby has autism").scope is Scope.OUT
 
 
+def test_a_hello_that_says_the_childs_age_is_a_hello():
+    result = ask("hiya just joined, my lo is 4 months")
+    assert result.scope is Scope.SMALLTALK
+    assert result.age_months == 4
+    assert ask("hi, my 4 month old cries when I leave").in_scope
+
+
 def test_a_holiday_of_two_weeks_is_no_age():
     result = ask("we're going on a 2 week holiday without our 18 month old, will she forget us")
     assert result.age_months == 18
