@@ -280,6 +280,14 @@ def test_can_you_tell_frames_the_question_rather_than_being_its_subject():
     assert ask("how early can you tell if a baby has autism").scope is Scope.OUT
 
 
+def test_not_saying_hello_is_shyness_not_speech():
+    result = ask(
+        "my nephew is 2y 3m and hides behind my legs at parties, won't say hi to anyone. is that normal?"
+    )
+    assert "speech" not in result.text
+    assert ask("she's 20 months and not saying much, should I worry").scope is Scope.OUT
+
+
 def test_a_hello_that_says_the_childs_age_is_a_hello():
     result = ask("hiya just joined, my lo is 4 months")
     assert result.scope is Scope.SMALLTALK
