@@ -44,6 +44,14 @@ BACKGROUND_RATIO = 0.8
 # another stage (saying so).
 HERE_MIN_SCORE = 4.0
 ELSEWHERE_MARGIN = 2.0
+# Another stage's item outweighs the child's own stages when its score from words alone is at least this, and
+# OUTWEIGHED_RATIO times the best of the child's stages.
+STRONG_ELSEWHERE = 15.0
+OUTWEIGHED_RATIO = 3.0
+# ... and it explains this many of the question's words (not negated) by phrasings or synonyms that no item of
+# the child's own stages explains ("looking at faces" is the newborn's eye contact too).
+OUTWEIGHED_WORDS = 2
+OUTWEIGHED_PEERS = 1  # the child's own stages' best item by words
 # The share of sentence similarity that counts towards HERE_MIN_SCORE (the ranker weighs it fully).
 STAGE_SEMANTIC_SHARE = 0.4
 # An answer must explain more than this share of the question's words, or at least ENOUGH_WORDS of them.
@@ -152,7 +160,17 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
     index = index_for(library)
     kind = _small_talk(question, index)
     if kind is not None:
-        return Answer(question, None, False, (), False, (), _small_talk_reply(kind), Scope.SMALLTALK)
+        said = find_ages(question)
+        return Answer(
+            question,
+            said[0].months if said else None,
+            False,
+            (),
+            False,
+            (),
+            _small_talk_reply(kind),
+            Scope.SMALLTALK,
+        )
     language = foreign_language(question, index.vocabulary, index.mendable)
     if language is not None:
         named = find_age_any_language(question)
@@ -252,7 +270,10 @@ def _answer_part(
     explained = max((index.explained(s, query) for s in by_words), default=0.0)
     # The content answers when one of its best items explains at least as much of the question as the
     # uncovered subjects it leaves (a tie goes to the content).
-    answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in by_words)
+    # Items of a concept the parent names ("have we missed the *bonding window*") are candidates too.
+    named_concept = index.concept_items(query)
+    candidates = by_words + [s for s in scored if s.item.id in named_concept][:3]
+    answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in candidates)
     if not scored or (query.out_of_scope and not answers_it):
         return refuse(_outside(query.out_of_scope, library)) if query.out_of_scope else lost()
     if explained <= 0:
@@ -264,20 +285,36 @@ def _answer_part(
     best_banded_here = max((_stage_score(s) for s in here if s.item.band_id), default=0.0)
     elsewhere: tuple[Band, ...] = ()
     pool = here
-    answered_here = best_banded_here >= HERE_MIN_SCORE or (
+    others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
+    others.sort(key=lambda s: -s.lexical)
+    best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
+    # "hides behind my legs when someone new talks to him" at 27 months: an item of another stage that the
+    # words point at far more strongly than anything of the child's own stages is the subject; the child's
+    # stages merely share a word ("talk").
+    # A negated behaviour ("doesn't mind strangers") is not what the other stage describes, so negated words
+    # do not count towards it.
+    top_here = sorted((s for s in here if s.item.band_id), key=lambda s: -s.lexical)[:OUTWEIGHED_PEERS]
+    explained_here = {stem for s in top_here for stem in s.strong}
+    outweighed = (
+        bool(others)
+        and len(others[0].strong - query.negated_stems - explained_here) >= OUTWEIGHED_WORDS
+        and others[0].lexical >= max(STRONG_ELSEWHERE, OUTWEIGHED_RATIO * best_by_words_here)
+    )
+    answered_here = (best_banded_here >= HERE_MIN_SCORE and not outweighed) or (
         # "how do I bond": the child's stages always have ways to help, and a concept's items there answer
         query.intent is Intent.HELP
         or any(s.item.id in index.concept_items(query) for s in here if s.item.band_id)
     )
-    if not answered_here and age is not None:
-        others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
-        # Moving to another stage needs the words to say so: sentence similarity alone never does.
-        best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
-        others.sort(key=lambda s: -s.lexical)
-        if others and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here):
-            pool = others + [s for s in here if s.item.band_id is None]
-            pool.sort(key=lambda s: -s.score)
-            elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
+    # Moving to another stage needs the words to say so: sentence similarity alone never does.
+    if (
+        not answered_here
+        and age is not None
+        and others
+        and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here)
+    ):
+        pool = others + [s for s in here if s.item.band_id is None]
+        pool.sort(key=lambda s: -s.score)
+        elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
     if not answered_here and not elsewhere:
         pool = [s for s in here if s.lexical > 0]  # a weak question: only items its words point at
     ordered = _order(pool, query.intent)
@@ -695,7 +732,9 @@ _OK_FORMS = frozenset(
 # "love this bot", "can you help me?" beside a hello: still no question.
 _PRAISE_PHRASE = re.compile(r"\blove\s+(?:this|it|you|that)\b")
 _CAN_YOU_HELP = re.compile(
-    r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help)"
+    r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help"
+    r"|i(?:\s+have|'ve\s+got|\s+got)\s+(?:a\s+(?:quick\s+)?|some\s+)?questions?"
+    r"|(?:can|could|may)\s+i\s+ask\s+(?:you\s+)?(?:a\s+(?:quick\s+)?)?(?:question|something))"
     r"(?:\s+please)?\b"
 )
 # Everyday words a pleasantry is padded with ("will try that", "just found this bot", "new here"): they name
@@ -765,7 +804,15 @@ OK_MAX_WORDS = 6  # "okay, will give that a try"; a longer message with "ok" in 
 def _pleasantry(question: str, words: list[str], index: Index) -> str | None:
     """ "thanks thats really helpful x", "good morning! just found this bot": a thanks or a hello padded with
     everyday words that name no subject (no topic word, no age) is small talk too."""
-    if len(words) > PLEASANTRY_MAX_WORDS or find_ages(question):
+    ages = find_ages(question)
+    if ages:
+        # "hiya, just joined, my lo is 4 months": a hello that says how old the child is is still a hello.
+        if not any(w in _GREETING for w in words):
+            return None
+        for mention in sorted(ages, key=lambda m: -m.span[0]):
+            question = question[: mention.span[0]] + " " + question[mention.span[1] :]
+        words = re.findall(r"[^\W\d_]+", question.lower())
+    if len(words) > PLEASANTRY_MAX_WORDS:
         return None
     lowered = question.lower()
     thanks = any(w in _THANKS or w in _PRAISE or w in _THANKS_FORMS for w in words) or bool(
