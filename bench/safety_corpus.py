@@ -31,6 +31,7 @@ SAFETY_SETS = (
     "safety_round4_dev_val.yaml",
     "safety_round5.yaml",
     "safety_round6.yaml",
+    "safety_round7.yaml",
 )
 # The answer evaluation's development sets: parents' ordinary questions, none of them an alarm.
 QUESTION_SETS = ("dev.yaml", "round1.yaml")

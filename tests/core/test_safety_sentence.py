@@ -34,7 +34,7 @@ LAYER_FINDS: list[tuple[str, set[SafetyKind]]] = [
         "I look at my baby and feel nothing, like he's someone else's",
         {SafetyKind.WELLBEING, SafetyKind.CRISIS},
     ),
-    ("i'm convinced i'm doing everything wrong and everyone can see it", {SafetyKind.WELLBEING}),
+    ("everyone can see I have no idea what I am doing as a mum", {SafetyKind.WELLBEING}),
 ]
 # Ordinary messages with dramatic words, and look-alikes of the layer's nearest ordinary messages.
 STAYS_QUIET = [
