@@ -88,6 +88,15 @@ _REWRITES = [
     (re.compile(r"'ll\b"), " will"),
     (re.compile(r"'ve\b"), " have"),
     (re.compile(r"'d\b"), " would"),
+    # Text-speak a parent types on a phone: "wat shud my 1yr old b doing", "r u sure", "cud it be".
+    (re.compile(r"\bwat\b"), "what"),
+    (re.compile(r"\bshud\b|\bshld\b"), "should"),
+    (re.compile(r"\bcud\b"), "could"),
+    (re.compile(r"\bwud\b"), "would"),
+    (re.compile(r"\bb\b(?=\s+\w+ing\b)"), "be"),
+    (re.compile(r"\bu\b"), "you"),
+    (re.compile(r"\br\b(?=\s+(?:you|u|they|we)\b)"), "are"),
+    (re.compile(r"\b(?:coz|cos|cuz|bc)\b"), "because"),
 ]
 _WORD = re.compile(r"[a-z]+")
 

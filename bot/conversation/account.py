@@ -293,6 +293,8 @@ async def on_delete(turn: Turn, value: str) -> Outcome:
     said = normal_words(value)
     if said in DELETE_YES_LIKE:
         return ask_delete(turn, "To be sure, please tap “Yes, erase everything”.\n\n")
+    if value.rstrip().endswith("?"):  # "wait, what does this delete?": the question is the answer, again
+        return ask_delete(turn, "Nothing is erased unless you tap “Yes, erase everything”.\n\n")
     if said != "yes":
         await turn.goto(None)
         return say("OK, nothing was deleted.")

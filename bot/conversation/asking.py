@@ -20,7 +20,7 @@ from bot import metrics
 from bot.conversation import stages
 from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say
-from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG
+from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG, support_button
 from bot.conversation.turn import Turn, child_info, choice, parse_id
 from bot.core.answers import Answer, Scope, answer, more_page, typical_now
 from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
@@ -127,6 +127,8 @@ def reply_for(result: Answer, library: Library) -> Reply:
     """The answer as a message, with a "more" button when more items are relevant."""
     data = more_data(library, result.more)
     buttons = ((Button(MORE_LABEL, data),),) if data else ()
+    if result.net:  # "couldn't find that": where to find support, a tap away
+        buttons = (*buttons, (support_button(),))
     return Reply(result.text, buttons)
 
 
@@ -137,7 +139,7 @@ def before_start(env: Env, text: str, today: date) -> Outcome:
         return say(TOO_LONG)
     result = counted(answer(text, library=env.library, today=today, child=None))
     if result.scope is not Scope.IN:
-        return Outcome([Reply(f"{result.text}\n\n{INVITE}")])
+        return Outcome([Reply(f"{result.text}\n\n{INVITE}", reply_for(result, env.library).buttons)])
     if result.age_months is None and result.by_stage:
         rows = tuple(
             (Button(band.label, data),)

@@ -26,9 +26,10 @@ from bot.core.ages import (
     validate_birthdate,
     validate_due_date,
 )
-from bot.core.dates import EXAMPLES, parse_date
+from bot.core.dates import EXAMPLES, parse_date, relative_date
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
+from bot.core.schedule import WEEKDAY_NAMES
 from bot.core.step_words import StepWord, normal_words, said_name
 from bot.core.text import day_date, esc
 from db import families
@@ -151,8 +152,8 @@ def read_name(text: str) -> str | None:
 
 async def on_name(turn: Turn, text: str) -> Outcome:
     name = read_name(text)
-    if name is None:
-        return say(NAME_HINT)
+    if name is None:  # the question again, with its Skip button
+        return ask_name(turn, f"{NAME_HINT}\n\n")
     twin = next((c for c in await turn.children() if c.name.casefold() == name.casefold()), None)
     if twin is not None and turn.data.mode is not Mode.EDIT:
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
@@ -169,7 +170,8 @@ async def skip_name(turn: Turn, said: str = "") -> Outcome:
     give it as one is said."""
     word = normal_words(said)
     also = (
-        f" If that's the name, write <i>their name is {esc(word.capitalize())}</i>."
+        f" If your child really is called {esc(word.capitalize())}, send <i>their name is "
+        f"{esc(word.capitalize())}</i>."
         if word in NAME_LIKE_SKIPS
         else ""
     )
@@ -219,12 +221,20 @@ async def on_birthdate(turn: Turn, text: str) -> Outcome:
 
     age = said_age(text[:64], turn.today)
     if age is not None:  # "he's 4 months old": the birthdate that makes, to confirm
-        return await _offer_estimate(turn, age.birthdate, check, Step.BIRTHDATE_PICK, "birthdate")
+        return await _offer_estimate(
+            turn, age.birthdate, check, Step.BIRTHDATE_PICK, "birthdate", exact=age.exact
+        )
+    day = relative_date(text[:64], turn.today)
+    if day is not None:  # "last Tuesday", "on the 3rd": the day that is, to confirm
+        return await _offer_estimate(turn, day, check, Step.BIRTHDATE_PICK, "birthdate", exact=True)
     return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
 
 
-async def _offer_estimate(turn: Turn, estimate: date, check: Check, pick: Step, what: str) -> Outcome:
-    """A date worked out from what the parent said (an age, how early), offered with a button to confirm."""
+async def _offer_estimate(
+    turn: Turn, estimate: date, check: Check, pick: Step, what: str, *, exact: bool = False
+) -> Outcome:
+    """A date worked out from what the parent said (an age, how early, "last Tuesday"), offered with a button
+    to confirm: said in full, so a misreading shows and can be put right by typing the date."""
     try:
         problem = check(estimate)
     except DateProblem as exc:
@@ -233,10 +243,16 @@ async def _offer_estimate(turn: Turn, estimate: date, check: Check, pick: Step, 
         return _problem(turn, problem)
     await turn.goto(pick, replace(turn.data, candidates=(estimate,)))
     name = esc(turn.data.name or "your child")
-    text = (
-        f"Thank you! That puts {name}'s {what} at about <b>{day_date(estimate)}</b>. Shall I use it? A "
-        "close guess is fine, or type the date if you know it."
-    )
+    if exact:
+        text = (
+            f"Thank you! So {name}'s {what} is <b>{WEEKDAY_NAMES[estimate.weekday()]} "
+            f"{day_date(estimate)}</b>? If I got it wrong, just type the date."
+        )
+    else:
+        text = (
+            f"Thank you! That puts {name}'s {what} at about <b>{day_date(estimate)}</b>. Shall I use it? A "
+            "close guess is fine, or type the date if you know it."
+        )
     buttons = ((choice(pick, estimate.isoformat(), f"Yes, use {day_date(estimate)}"),),)
     return Outcome([Reply(text, buttons)])
 
@@ -259,7 +275,11 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     due = said_due_date(text[:64], birthdate)
     if due is not None:  # "5 weeks early", "born at 34 weeks": the due date that makes, to confirm
         return await _offer_estimate(turn, due, check, Step.DUE_PICK, "due date")
-    return await _read_date(turn, text, Step.DUE_PICK, check, _complete)
+    day = relative_date(text[:64], turn.today, after=birthdate)
+    if day is not None:  # "on the 20th": the first 20th after the birth, to confirm
+        return await _offer_estimate(turn, day, check, Step.DUE_PICK, "due date", exact=True)
+    # A due date said without its year may still be to come: the first such day after the birth.
+    return await _read_date(turn, text, Step.DUE_PICK, check, _complete, after=birthdate)
 
 
 def _due_check(birthdate: date) -> Check:
@@ -311,10 +331,25 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     if due is not None and birthdate is not None:  # "yes, 5 weeks early": the due date that makes, to confirm
         await turn.goto(Step.DUE, turn.data)
         return await _offer_estimate(turn, due, _due_check(birthdate), Step.DUE_PICK, "due date")
+    if said_birthdate(text, turn.today):  # "actually it's the 14th": second thoughts about the birthdate
+        await turn.goto(Step.BIRTHDATE, replace(turn.data, candidates=()))
+        return await on_birthdate(turn, text)
     tap = "one of these" if await _twin(turn) is not None else "Yes or No"
     return await ask_early(
         turn, f"Please tap {tap}, or tell me how early (for example <i>5 weeks early</i>).\n\n"
     )
+
+
+def said_birthdate(text: str, today: date) -> bool:
+    """A date typed where something else was asked about the child: the birthdate put right. (Not an age:
+    "6 weeks" at "was she born early?" says how early.)"""
+    if relative_date(text[:64], today) is not None:
+        return True
+    try:
+        parse_date(text[:64], today)
+    except DateProblem:
+        return False
+    return True
 
 
 async def another_due_date(turn: Turn) -> Outcome | None:
@@ -398,10 +433,12 @@ def _problem(turn: Turn, problem: str) -> Outcome:
     return Outcome([Reply(problem, asked.replies[0].buttons)])
 
 
-async def _read_date(turn: Turn, text: str, pick_step: Step, check: Check, known: Known) -> Outcome:
+async def _read_date(
+    turn: Turn, text: str, pick_step: Step, check: Check, known: Known, *, after: date | None = None
+) -> Outcome:
     """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask."""
     try:
-        parsed = parse_date(text[:64], turn.today)
+        parsed = parse_date(text[:64], turn.today, after=after)
     except DateProblem as exc:
         renaming = pick_step is Step.BIRTHDATE_PICK and turn.data.mode is not Mode.EDIT
         if renaming and not any(c.isdigit() for c in text):  # perhaps a name put right: say how
@@ -437,8 +474,14 @@ async def _pick(
 
 
 async def _birthdate_known(turn: Turn, birthdate: date) -> Outcome:
+    """On to "born early?"; a birthdate typed again over an earlier one (second thoughts, or "back") says
+    what it is now, so the change is seen."""
+    before = turn.data.birthdate
     await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=birthdate))
-    return await ask_early(turn)
+    if before is None or before == birthdate:
+        return await ask_early(turn)
+    name = esc(turn.data.name or "your child")
+    return await ask_early(turn, f"OK, {name}'s birthdate is now <b>{day_date(birthdate)}</b>.\n\n")
 
 
 async def _complete(turn: Turn, due_date: date | None) -> Outcome:
@@ -470,8 +513,15 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         return say(TOO_MANY_CHILDREN)
     # Scheduled right away with the defaults, so a parent who leaves the remaining questions still gets tips.
     await reschedule(turn.s, turn.parent, turn.now)
+    dates = _dates_read(birthdate, due_date)
     if data.mode is Mode.FIRST:
         await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id))
-        return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set.\n\n")
+        return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set. {dates}\n\n")
     await turn.goto(None)
-    return setup_steps.ready(turn, child, f"{esc(child.name)} is added!")
+    return setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")
+
+
+def _dates_read(birthdate: date, due_date: date | None) -> str:
+    """The dates as read, said back once, so a date misread shows (and /children puts it right)."""
+    due = f", due {day_date(due_date)}" if due_date is not None else ""
+    return f"Born {day_date(birthdate)}{due} (to change it: /children)."

@@ -174,8 +174,8 @@ async def on_rename(turn: Turn, text: str) -> Outcome:
         await turn.goto(None)
         return say("That child is no longer in your list. Send /children to see it.")
     name = child_steps.read_name(text)
-    if name is None:
-        return say(NAME_HINT)
+    if name is None:  # the question again, with its way out
+        return Outcome([ways.rename_ask(child.name, lead=f"{NAME_HINT}\n\n")])
     old, then = child.name, turn.data.then
     await families.update_child(turn.s, child, name=name)
     await turn.goto(None)

@@ -19,7 +19,7 @@ from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
-from bot.core.dates import parse_date
+from bot.core.dates import parse_date, relative_date
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import (
@@ -34,7 +34,7 @@ from bot.core.step_words import (
     step_word,
 )
 from bot.core.text import esc
-from bot.core.timezones import zone_label
+from bot.core.timezones import find_zone, zone_label
 from db.models import ParentState
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
@@ -101,7 +101,12 @@ AGAIN = "Now, back to where we were:\n"
 # Steps where "hello", "thanks" or "ok" cannot be the answer ("yes" can at a yes/no question, "ok" to keep
 # the suggested day): there they are said back, and the question asked again.
 CHAT_STEPS = frozenset({Step.NAME, Step.RENAME, Step.BIRTHDATE, Step.DUE, Step.TZ, Step.TIME})
-CHAT_LEADS = {Chat.HELLO: "Hello! ", Chat.THANKS: "You're welcome! ", Chat.OK: ""}
+CHAT_LEADS = {
+    Chat.HELLO: "Hello! ",
+    Chat.THANKS: "You're welcome! ",
+    Chat.OK: "",
+    Chat.SAD: "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n",
+}
 
 
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
@@ -146,6 +151,10 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step is Step.EARLY and child_steps.how_early(text, turn.data.birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where "born early?" was asked
+    if step is Step.TZ:  # "I'm in Manchester", "we live in Toronto": a place, not a question
+        return not text.rstrip().endswith("?") and bool(find_zone(text[:64], turn.now).choices)
+    if step is Step.EARLY and child_steps.said_birthdate(text, turn.today):
+        return True  # "actually it was on the 14th": the birthdate put right
     if step not in DATE_STEPS:
         return False
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK) and said_age(text[:64], turn.today) is not None:
@@ -153,8 +162,11 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     birthdate = turn.data.birthdate
     if step in (Step.DUE, Step.DUE_PICK) and birthdate and said_due_date(text[:64], birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where the due date was asked
+    after = birthdate if step in (Step.DUE, Step.DUE_PICK) else None
+    if relative_date(text[:64], turn.today, after=after) is not None:
+        return True  # "she was born last Tuesday", "it's the 14th"
     try:
-        parse_date(text[:64], turn.today)
+        parse_date(text[:64], turn.today, after=after)
     except DateProblem:
         return False
     return True
@@ -276,8 +288,9 @@ async def cancel(turn: Turn) -> Outcome:
         )
     if step in CHILD_STEPS and data.mode is Mode.EDIT:
         return say(f"OK, nothing changed: {name}'s dates stay as they were.")
-    if step in CHILD_STEPS:
-        return say("OK, we've left that. Nothing was saved. Send /addchild when you're ready.")
+    if step in CHILD_STEPS:  # a first setup starts again with /start, another child with /addchild
+        again = "/start" if data.mode is Mode.FIRST and not await turn.children() else "/addchild"
+        return say(f"OK, we've left that. Nothing was saved. Send {again} when you're ready.")
     if step in (Step.TZ, Step.DAYS, Step.TIME) and data.mode in (Mode.FIRST, Mode.JOINED):
         await reschedule(turn.s, turn.parent, turn.now)
         return say(
@@ -322,6 +335,13 @@ BEFORE_START_WORD = (
     "any time, or send /start when you're ready."
 )
 NOTHING_TO_UNDO = "There's nothing to go back to right now."
+# A child held at one of these steps, offered to carry on with: the date typed is the answer.
+HELD_DATES: dict[Step, Callable[[Turn, str], Awaitable[Outcome]]] = {
+    Step.BIRTHDATE: child_steps.on_birthdate,
+    Step.BIRTHDATE_PICK: child_steps.on_birthdate,
+    Step.DUE: child_steps.on_due,
+    Step.DUE_PICK: child_steps.on_due,
+}
 AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
 CARRY_ON_WORDS = frozenset(
     {"yes", "yes please", "yeah", "yep", "ok", "okay", "sure", "carry on", "continue", "go on"}
@@ -344,9 +364,16 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     held, said = child_steps.holds_child(turn), normal_words(text)
     if held and turn.data.offered and said in CARRY_ON_WORDS:  # only right after the offer
         return await on_press(turn, "carry")
+    held_step = turn.data.held
+    if held and turn.data.offered and held_step in HELD_DATES and _is_answer(turn, held_step, text):
+        # "I still need the birthdate. Carry on?" answered with the date itself: carry on with it
+        await turn.goto(held_step, replace(turn.data, held=None, offered=False, candidates=()))
+        return await HELD_DATES[held_step](turn, text)
     if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
     await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either
+    if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
+        return say(IDLE_OK)
     if word is None:
         return None
     if word in (StepWord.BACK, StepWord.FIX):

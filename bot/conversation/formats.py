@@ -34,11 +34,14 @@ def local_day(moment: datetime, zone: str) -> str:
 def read_days(text: str) -> frozenset[int] | None:
     """Weekdays typed as words or abbreviations ("mon thu", "Tuesday, Friday"); None if any word is not one."""
     words = _DAY_PREFIX.findall(text.lower())
-    words = [w for w in words if w not in ("and", "on", "s")]
+    words = [w for w in words if w not in ("and", "on", "s", "at", "the")]
     if not words:
         return None
     days: set[int] = set()
     for word in words:
+        if word in ("weekend", "weekends"):  # "weekends": Saturday and Sunday
+            days.update((5, 6))
+            continue
         stem = word.removesuffix("s") if len(word) > 3 else word
         matches = [
             i for i, name in enumerate(WEEKDAY_NAMES) if len(stem) >= 2 and name.lower().startswith(stem)
@@ -67,12 +70,61 @@ _PARTS_OF_DAY = {
 }
 
 
+_HOUR_WORDS = {
+    word: n
+    for n, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"],
+        start=1,
+    )
+}
+_AFTERNOON = frozenset({"pm", "in the afternoon", "in the evening", "at night", "tonight"})
+_MORNING = frozenset({"am", "in the morning"})
+_SAID_TIME = re.compile(
+    r"(?:(?P<part>half|quarter)\s+(?P<way>past|after|to)\s+)?(?P<hour>\d{1,2}|"
+    + "|".join(_HOUR_WORDS)
+    + r")(?:[:.h](?P<minute>\d{2}))?(?:\s+o'?clock)?"
+    r"(?:\s*(?P<when>am|pm|in the morning|in the afternoon|in the evening|at night|tonight))?"
+)
+
+
+def _said_time(said: str) -> time | None:
+    """ "half past seven", "quarter to 8 in the evening", "7 o'clock at night", "seven pm"; a half or quarter
+    hour without morning or evening is the daytime one for 1 to 6 ("half past three" is 15:30)."""
+    m = _SAID_TIME.fullmatch(said)
+    if m is None or (m["part"] is None and m["when"] is None and not m["hour"].isalpha()):
+        return None  # plain numbers are read by read_time itself
+    hour = int(m["hour"]) if m["hour"].isdigit() else _HOUR_WORDS[m["hour"]]
+    minute = int(m["minute"] or 0)
+    if m["part"] is not None:
+        if m["minute"] is not None:
+            return None
+        minute = 30 if m["part"] == "half" else 15
+        if m["way"] == "to":
+            hour, minute = hour - 1 if hour > 1 else 12, 60 - minute
+    when = m["when"]
+    if not 1 <= hour <= 12 or minute > 59:
+        return None
+    if when in _AFTERNOON or (when is None and m["part"] is not None and hour <= 6):
+        hour = hour % 12 + 12
+    elif when in _MORNING:
+        hour %= 12
+    elif when is None and m["part"] is None and m["hour"].isalpha():
+        return None  # "seven" alone: morning or evening? The question asks again
+    if hour == 12 and when in ("at night", "tonight"):
+        hour = 0
+    return time(hour, minute)
+
+
 def read_time(text: str) -> time | None:
-    """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00", "morning"; None when it is not a time of day."""
+    """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00", "morning", "half past seven", "7 in the evening";
+    None when it is not a time of day."""
     said = normal_words(text)
     if said in _PARTS_OF_DAY:
         return _PARTS_OF_DAY[said]
-    m = _TIME.fullmatch(text.strip().lower())
+    spoken = _said_time(said)
+    if spoken is not None:
+        return spoken
+    m = _TIME.fullmatch(re.sub(r"\s*o'?clock$", "", text.strip().lower()))
     if m is None:
         return None
     hour, minute = int(m[1]), int(m[2] or 0)

@@ -23,15 +23,17 @@ from bot.conversation.texts import (
     NOT_TEXT,
     NOT_TEXT_AT_STEP,
     PRIVACY_DETAILS_DATA,
+    SUPPORT_DATA,
     about,
     help_text,
     privacy,
     privacy_details,
+    support_text,
 )
 from bot.conversation.turn import Turn, parse_id
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
-from bot.core.step_words import StepWord
+from bot.core.step_words import StepWord, step_word
 from db import deliveries, families
 from db.models import Feedback, ParentState
 
@@ -196,6 +198,9 @@ async def _word_command(s: AsyncSession, env: Env, who: Who, word: str, now: dat
     if turn is None:
         return detours.before_start_word(word) or say(NEED_START)
     step = turn.step
+    said = step_word(word)
+    if step is not None and said is not None:  # like its button: "/skip" is no name, unlike "Skip" typed
+        return await detours.way_out(turn, step, said)
     if step is not None:
         return await detours.detour(turn, step, word) or await STEPS[step](turn, word)
     return await detours.idle(turn, word) or say(detours.IDLE_OK)
@@ -208,6 +213,8 @@ async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime
         return asking.on_more(env.library, data) or expired()
     if data == PRIVACY_DETAILS_DATA:  # like /privacy itself, for anyone
         return say(privacy_details(env.retention_months, env.library))
+    if data == SUPPORT_DATA:  # under "couldn't find that", for anyone
+        return say(support_text(env.support.crisis_text, env.support.call()))
     turn = await _turn(s, env, who, now)
     if turn is None:
         return expired()

@@ -7,6 +7,7 @@ stops.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import time
 from zoneinfo import ZoneInfo
@@ -55,6 +56,7 @@ KEEP_WORDS = frozenset(
 )
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
 PER_WEEK_CHOICES = (1, 2, 3)
+TOO_MANY_A_WEEK = "I send one to three tips a week, so each one has time to settle in.\n\n"
 TOO_MANY_DAYS = (
     "I send one to three tips a week, so each one has time to settle in. Please pick up to three days.\n\n"
 )
@@ -193,8 +195,8 @@ async def on_days(turn: Turn, text: str) -> Outcome:
         )
         return await finish(turn)
     days = read_days(value)
-    if days is None:
-        return say("Please tap a day, or type days like <i>Mon Thu</i>.")
+    if days is None:  # the question again, buttons and all: a miss is never a dead end
+        return ask_days(turn, f"I couldn't read “{esc(text.strip()[:64])}” as days of the week.\n\n")
     if len(days) > max(PER_WEEK_CHOICES):
         return ask_days(turn, TOO_MANY_DAYS)
     if len(days) == 1:  # one day: as many tips a week as before, spread out from it
@@ -206,12 +208,12 @@ async def on_days(turn: Turn, text: str) -> Outcome:
     return ask_time(turn)
 
 
-def ask_time(turn: Turn) -> Outcome:
+def ask_time(turn: Turn, lead: str = "") -> Outcome:
     hour = turn.data.hour
     if hour is not None and 1 <= hour <= 6:
         return _which_hour(turn, time(hour, 0))
     buttons = [choice(Step.TIME, hhmm(t), hhmm(t)) for t in TIME_CHOICES]
-    text = "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>."
+    text = lead + "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>."
     return Outcome([Reply(text, (*_rows(buttons, 3), _time_way_out(turn)))])
 
 
@@ -229,9 +231,10 @@ def _time_way_out(turn: Turn) -> tuple[Button, ...]:
 
 async def on_time(turn: Turn, text: str) -> Outcome:
     at = read_time(text)
-    if at is None:
-        return say("Please tap a time, or type one like <i>8:30</i> or <i>7pm</i>.")
-    if text.strip().isdigit() and 1 <= at.hour <= 6:  # a bare "3": hardly anyone wants tips at 3 at night
+    if at is None:  # the question again, buttons and all
+        return ask_time(turn, f"I couldn't read “{esc(text.strip()[:64])}” as a time.\n\n")
+    bare = re.fullmatch(r"\d{1,2}(?:\s*o'?clock)?", text.strip().lower())
+    if bare and 1 <= at.hour <= 6:  # a bare "3" (o'clock): hardly anyone wants tips at 3 at night
         await turn.goto(Step.TIME, replace(turn.data, hour=at.hour))
         return _which_hour(turn, at)
     await families.set_schedule(turn.s, turn.parent, tip_time=at)
@@ -240,16 +243,16 @@ async def on_time(turn: Turn, text: str) -> Outcome:
     return await finish(turn)
 
 
-def ask_per_week(turn: Turn) -> Outcome:
+def ask_per_week(turn: Turn, lead: str = "") -> Outcome:
     buttons = tuple(choice(Step.PER_WEEK, str(n), f"{n} a week") for n in PER_WEEK_CHOICES)
     out = ways.row(Step.PER_WEEK, StepWord.CANCEL, ways.KEEP_AS_IT_IS)
-    return Outcome([Reply("How many tips a week would you like?", (buttons, out))])
+    return Outcome([Reply(lead + "How many tips a week would you like?", (buttons, out))])
 
 
 async def on_per_week(turn: Turn, text: str) -> Outcome:
     value = text.strip()
-    if value not in ("1", "2", "3"):
-        return say("Please tap 1, 2 or 3.")
+    if value not in ("1", "2", "3"):  # the question again, buttons and all
+        return ask_per_week(turn, TOO_MANY_A_WEEK if value.isdigit() and int(value) > 3 else "")
     days = spread(first_day(parse_days(turn.parent.tip_days)), int(value))
     await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
     return await _saved(turn, f"{value} a week it is.")

@@ -83,6 +83,30 @@ PRIVACY = (
     "• <b>Your choice:</b> /mydata sends you all of it as a file; /deletedata erases it all, for good.\n"
     "Tap below for the details, and how long I keep things."
 )
+# Under "couldn't find that": where to find support, a tap away rather than an alarm under every question.
+SUPPORT_LABEL = "💛 Where to find support"
+SUPPORT_DATA = "p:support"
+
+
+def support_text(crisis_text: str | None, call: str) -> str:
+    """Who can help, for the parent who tapped to know: the operator's helplines (``CRISIS_SUPPORT_TEXT``)
+    as written, and the emergency number (``call``, already HTML-safe) last."""
+    lines = [
+        "<b>Here's where to find support.</b>",
+        "For a worry about your child's health or development, your child's doctor is the best person to ask.",
+        "For how you're feeling, your own doctor, midwife or health visitor is there for you too.",
+    ]
+    if crisis_text:
+        lines.append(esc(crisis_text.strip()))
+    lines.append(f"If you or anyone else is in danger right now, call {call}.")
+    lines.append("You can keep writing to me whenever you like.")
+    return "\n\n".join(lines)
+
+
+def support_button() -> Button:
+    return Button(SUPPORT_LABEL, SUPPORT_DATA)
+
+
 PRIVACY_DETAILS_LABEL = "🔎 The details"
 # Pressed before /start too: it names nothing of the parent's.
 PRIVACY_DETAILS_DATA = "p:details"

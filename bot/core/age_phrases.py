@@ -36,7 +36,10 @@ _WORD_VALUES: dict[str, int] = {w: n for n, w in enumerate(_UNITS)} | {
 _WORD_VALUES |= _TENS
 
 _WORD_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]+(?:{'|'.join(_UNITS[1:])}))?|{'|'.join(_TEENS + _UNITS)})"
-_HALF = r"(?:\s*(?:and|&)\s*a\s+half|-and-a-half|\s*(?:and\s+)?1/2|\s*½)"
+_HALF = (
+    r"(?:\s*(?:and|&)\s*(?:a\s+half|a\s+quarter|three[\s-]+quarters)|-and-a-(?:half|quarter)"
+    r"|\s*(?:and\s+)?[13]/[24]|\s*[½¼¾])"
+)
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUMBER}(?![a-z])|an?(?=\s)|half(?:\s+an?)?(?=\s))"
 _UNIT = (
     r"(?:(?P<y>y(?:ears?|rs?|/o|\.o\.?|o)?)|(?P<m>m(?:o|ou)?n?t?h?s?)|(?P<w>w(?:ee)?k?s?|w/?o)|(?P<d>d(?:ays?|ys?)?))"
@@ -50,7 +53,7 @@ _AGE = re.compile(
     rf"(?(y)(?:\s*,?\s*(?:and\s+|&\s*)?(?P<num2>\d+|{_WORD_NUMBER}(?![a-z]))[\s-]*{_SMALL_UNIT})?)"
     r"|(?P<newborn>\bnew[\s-]?born\b|\bjust\s+born\b)"
     rf"|\bturn(?:ed|s|ing)?\s+(?P<turned>\d|{_WORD_NUMBER})(?![a-z0-9])(?!{_ANY_UNIT}|{_HALF})"
-    rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z])){_HALF}(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
+    rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z]))(?P<half3>{_HALF})(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
 )
 # "6 months next week", "will be 1 next month", "turns 2 on Friday": not there yet, so a month less.
 _SOON = (
@@ -90,12 +93,14 @@ _NEARLY_BEFORE = re.compile(rf"\b{_NEARLY}[\s-]+(?:a\s+)?$")
 # "3 months ago", "6 weeks early", "34 weeks gestation": a time or a prematurity, not the child's age.
 _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant"
-    r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year))\b"  # "5 days a week": how often
+    r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year)"  # "5 days a week": how often
+    # "a 2 week holiday", "her 3 day stay at nan's": how long something lasts
+    r"|holidays?|vacations?|trips?|breaks?|stays?|visits?|courses?|placements?|contracts?|absences?)\b"
 )
 # "4 or 6 months?", "6 to 9 months": a range of ages asked about, not the child's age.
 _RANGE_BEFORE = re.compile(rf"\b(?:\d{{1,2}}|{_WORD_NUMBER})\s*(?:or|to|-|–)\s*$")
 _DURATION_BEFORE = re.compile(
-    r"\b(?:past|last|next|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
+    r"\b(?:past|last|next|first|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
     r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
     r"\s+(?:(?:about|around|the|a|nearly|almost|over|like|just|only)\s+)*$"
 )
@@ -270,12 +275,12 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         return _months_label(_number(match["turned"]) * 12)
     before, after = text[: match.start()], text[match.end() :]
     if match["bare"]:
-        years = _number(match["bare"]) + 0.5
+        years = _number(match["bare"]) + _fraction(match["half3"])
         if years > BARE_HALF_MAX_YEARS:
             return None
         return _months_label(years * 12)
     num = match["num"]
-    half = 0.5 if match["half1"] or match["half2"] else 0.0
+    half = _fraction(match["half1"] or match["half2"])
     is_old = (
         _OLD_AFTER.match(after) is not None
         or _OCCASION_AFTER.match(after) is not None
@@ -312,9 +317,22 @@ def _edge_age(match: re.Match[str], text: str) -> AgeMention | None:
         return None
     if not _EDGE_BEFORE.search(text[: match.start()]) or not _EDGE_AFTER.match(text, match.end()):
         return None
-    value = _number(match["num"]) + (0.5 if match["half1"] or match["half2"] else 0.0)
+    value = _number(match["num"]) + _fraction(match["half1"] or match["half2"])
     months, label = _months_label(value * 12 if match["y"] else value)
     return AgeMention(months, text[match.start() : match.end()], match.span(), label)
+
+
+def _fraction(said: str | None) -> float:
+    """ "and a half" is 0.5, "and a quarter" 0.25, "and three quarters" 0.75; nothing said is 0."""
+    if not said:
+        return 0.0
+    if "quarter" in said:
+        return 0.75 if "three" in said else 0.25
+    if "¼" in said or "1/4" in said:
+        return 0.25
+    if "¾" in said or "3/4" in said:
+        return 0.75
+    return 0.5
 
 
 def _is_duration(before: str, *, small_unit: bool) -> bool:

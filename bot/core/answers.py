@@ -44,6 +44,14 @@ BACKGROUND_RATIO = 0.8
 # another stage (saying so).
 HERE_MIN_SCORE = 4.0
 ELSEWHERE_MARGIN = 2.0
+# Another stage's item outweighs the child's own stages when its score from words alone is at least this, and
+# OUTWEIGHED_RATIO times the best of the child's stages.
+STRONG_ELSEWHERE = 15.0
+OUTWEIGHED_RATIO = 3.0
+# ... and it explains this many of the question's words (not negated) by phrasings or synonyms that no item of
+# the child's own stages explains ("looking at faces" is the newborn's eye contact too).
+OUTWEIGHED_WORDS = 2
+OUTWEIGHED_PEERS = 1  # the child's own stages' best item by words
 # The share of sentence similarity that counts towards HERE_MIN_SCORE (the ranker weighs it fully).
 STAGE_SEMANTIC_SHARE = 0.4
 # An answer must explain more than this share of the question's words, or at least ENOUGH_WORDS of them.
@@ -78,10 +86,13 @@ URGENT = "If it feels urgent, get medical help right away."
 OWN_DOCTOR = "For your own health, your own doctor, midwife or health visitor is the best person to ask."
 # A safety net under every "couldn't find that": a parent in distress whose words the safety check missed
 # still reads where help is, without an alarm that an ordinary question would not deserve.
-STRUGGLING = (
-    "And if things feel hard for you, your own doctor, midwife or health visitor is there for you too. "
-    "If anyone is in danger, call your local emergency number."
+# Under "couldn't find that", which ordinary questions meet too ("what's the capital of France?"), the net is
+# calm: this line, and ``Answer.net`` set so the conversation adds a button to where to find support right
+# away (helplines, the emergency number) instead of an emergency line under every such question.
+NOT_FOUND_NET = (
+    "And if things feel hard for you, your own doctor, midwife or health visitor is there for you too."
 )
+STRUGGLING = f"{NOT_FOUND_NET} If anyone is in danger, call your local emergency number."
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -126,6 +137,7 @@ class Answer:
     # With no age known: the best items at each stage, for a "how old is your child?" choice.
     by_stage: tuple[tuple[Band, tuple[Item, ...]], ...] = ()
     age_named: bool = False  # the question itself named the age (so it needs no child)
+    net: bool = False  # "couldn't find that": the conversation offers where to find support, by button
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,17 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
     index = index_for(library)
     kind = _small_talk(question, index)
     if kind is not None:
-        return Answer(question, None, False, (), False, (), _small_talk_reply(kind), Scope.SMALLTALK)
+        said = find_ages(question)
+        return Answer(
+            question,
+            said[0].months if said else None,
+            False,
+            (),
+            False,
+            (),
+            _small_talk_reply(kind),
+            Scope.SMALLTALK,
+        )
     language = foreign_language(question, index.vocabulary, index.mendable)
     if language is not None:
         named = find_age_any_language(question)
@@ -222,6 +244,9 @@ def _answer_part(
     def refuse(text: str) -> Answer:
         return Answer(question, months, corrected, (), False, (), text, Scope.OUT, age_named=named)
 
+    def lost() -> Answer:
+        return replace(refuse(_not_found(library)), net=True)
+
     if age is not None and age.months > _last_month(library):
         return refuse(_past_last_band(age, library))
     query = index.analyse(part.text, part.spans)
@@ -239,17 +264,20 @@ def _answer_part(
         ):
             items = _interleaved(bands, OVERVIEW.get(query.intent, OVERVIEW[None]))
             return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
-        return refuse(_not_found(library))
+        return lost()
     scored = index.scored(query)
     by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
     explained = max((index.explained(s, query) for s in by_words), default=0.0)
     # The content answers when one of its best items explains at least as much of the question as the
     # uncovered subjects it leaves (a tie goes to the content).
-    answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in by_words)
+    # Items of a concept the parent names ("have we missed the *bonding window*") are candidates too.
+    named_concept = index.concept_items(query)
+    candidates = by_words + [s for s in scored if s.item.id in named_concept][:3]
+    answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in candidates)
     if not scored or (query.out_of_scope and not answers_it):
-        return refuse(_outside(query.out_of_scope, library) if query.out_of_scope else _not_found(library))
+        return refuse(_outside(query.out_of_scope, library)) if query.out_of_scope else lost()
     if explained <= 0:
-        return refuse(_not_found(library))  # "flaps his hands": one shared word is no answer
+        return lost()  # "flaps his hands": one shared word is no answer
     band_ids = {band.id for band in bands}
     here = [s for s in scored if s.item.band_id is None or s.item.band_id in band_ids]
     # Whether the child's stages answer weighs sentence similarity less than ranking does: every item is a
@@ -257,27 +285,43 @@ def _answer_part(
     best_banded_here = max((_stage_score(s) for s in here if s.item.band_id), default=0.0)
     elsewhere: tuple[Band, ...] = ()
     pool = here
-    answered_here = best_banded_here >= HERE_MIN_SCORE or (
+    others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
+    others.sort(key=lambda s: -s.lexical)
+    best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
+    # "hides behind my legs when someone new talks to him" at 27 months: an item of another stage that the
+    # words point at far more strongly than anything of the child's own stages is the subject; the child's
+    # stages merely share a word ("talk").
+    # A negated behaviour ("doesn't mind strangers") is not what the other stage describes, so negated words
+    # do not count towards it.
+    top_here = sorted((s for s in here if s.item.band_id), key=lambda s: -s.lexical)[:OUTWEIGHED_PEERS]
+    explained_here = {stem for s in top_here for stem in s.strong}
+    outweighed = (
+        bool(others)
+        and len(others[0].strong - query.negated_stems - explained_here) >= OUTWEIGHED_WORDS
+        and others[0].lexical >= max(STRONG_ELSEWHERE, OUTWEIGHED_RATIO * best_by_words_here)
+    )
+    answered_here = (best_banded_here >= HERE_MIN_SCORE and not outweighed) or (
         # "how do I bond": the child's stages always have ways to help, and a concept's items there answer
         query.intent is Intent.HELP
         or any(s.item.id in index.concept_items(query) for s in here if s.item.band_id)
     )
-    if not answered_here and age is not None:
-        others = [s for s in scored if s.item.band_id and s.item.band_id not in band_ids]
-        # Moving to another stage needs the words to say so: sentence similarity alone never does.
-        best_by_words_here = max((s.lexical for s in here if s.item.band_id), default=0.0)
-        others.sort(key=lambda s: -s.lexical)
-        if others and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here):
-            pool = others + [s for s in here if s.item.band_id is None]
-            pool.sort(key=lambda s: -s.score)
-            elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
+    # Moving to another stage needs the words to say so: sentence similarity alone never does.
+    if (
+        not answered_here
+        and age is not None
+        and others
+        and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here)
+    ):
+        pool = others + [s for s in here if s.item.band_id is None]
+        pool.sort(key=lambda s: -s.score)
+        elsewhere = tuple(b for b in library.bands if b.id not in band_ids)
     if not answered_here and not elsewhere:
         pool = [s for s in here if s.lexical > 0]  # a weak question: only items its words point at
     ordered = _order(pool, query.intent)
     if query.intent is Intent.HELP and not elsewhere:
         ordered = _with_strategies(ordered, bands)
     if not ordered:
-        return refuse(_not_found(library))
+        return lost()
     further = [i for i in _order(pool, query.intent, MORE_CUTOFF) if i not in ordered]
     return _finish(
         question,
@@ -542,6 +586,7 @@ def _combine(question: str, answers: list[Answer], named: bool) -> Answer:
         tuple(dict.fromkeys(i for a in answers for i in a.more if i not in items))[:MORE_ITEMS],
         (),
         named,
+        any(a.net for a in answers),
     )
 
 
@@ -641,6 +686,8 @@ def _small_talk(question: str, index: Index) -> str | None:
             return _pleasantry(question.replace("?", " "), found, index)
         return None
     if not found:
+        if _SAD_EMOJI.search(question):  # "😢" alone: no question, but no "ok" either
+            return "sad"
         return "ok" if question.strip() and not re.search(r"\d", question) else None
     vocabulary = index.small_talk_words
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
@@ -652,6 +699,12 @@ def _small_talk(question: str, index: Index) -> str | None:
     if any(w in _BYE for w in found):
         return "bye"
     return "ok"
+
+
+# Emoji of a parent feeling low, sent alone: a kind word and where to turn, not "I'm here for questions".
+_SAD_EMOJI = re.compile(
+    "[\U0001f622\U0001f62d\U0001f614\U0001f61e\U0001f61f\U0001f629\U0001f62b\U0001f625\U0001f630\U0001f494\u2639\U0001f641\U0001f97a]"
+)
 
 
 # Ways of thanking and greeting beyond the lexicon's phrases ("thank u", "tysm", "you're a star").
@@ -679,7 +732,9 @@ _OK_FORMS = frozenset(
 # "love this bot", "can you help me?" beside a hello: still no question.
 _PRAISE_PHRASE = re.compile(r"\blove\s+(?:this|it|you|that)\b")
 _CAN_YOU_HELP = re.compile(
-    r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help)"
+    r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help"
+    r"|i(?:\s+have|'ve\s+got|\s+got)\s+(?:a\s+(?:quick\s+)?|some\s+)?questions?"
+    r"|(?:can|could|may)\s+i\s+ask\s+(?:you\s+)?(?:a\s+(?:quick\s+)?)?(?:question|something))"
     r"(?:\s+please)?\b"
 )
 # Everyday words a pleasantry is padded with ("will try that", "just found this bot", "new here"): they name
@@ -749,7 +804,15 @@ OK_MAX_WORDS = 6  # "okay, will give that a try"; a longer message with "ok" in 
 def _pleasantry(question: str, words: list[str], index: Index) -> str | None:
     """ "thanks thats really helpful x", "good morning! just found this bot": a thanks or a hello padded with
     everyday words that name no subject (no topic word, no age) is small talk too."""
-    if len(words) > PLEASANTRY_MAX_WORDS or find_ages(question):
+    ages = find_ages(question)
+    if ages:
+        # "hiya, just joined, my lo is 4 months": a hello that says how old the child is is still a hello.
+        if not any(w in _GREETING for w in words):
+            return None
+        for mention in sorted(ages, key=lambda m: -m.span[0]):
+            question = question[: mention.span[0]] + " " + question[mention.span[1] :]
+        words = re.findall(r"[^\W\d_]+", question.lower())
+    if len(words) > PLEASANTRY_MAX_WORDS:
         return None
     lowered = question.lower()
     thanks = any(w in _THANKS or w in _PRAISE or w in _THANKS_FORMS for w in words) or bool(
@@ -774,6 +837,10 @@ def _small_talk_reply(kind: str) -> str:
         "thanks": "You're welcome! Ask me anything else whenever you like.",
         "greeting": f"Hello! Ask me anything about your child and your bond, for example {EXAMPLES}",
         "bye": "Take care! I'm here whenever you have a question.",
+        "sad": (
+            "I'm sorry if things feel hard right now. You can write to me whenever you like, and your own "
+            "doctor, midwife or health visitor is there for you too."
+        ),
     }.get(kind, "I'm here whenever you have a question.")
 
 
@@ -834,7 +901,7 @@ def _past_last_band(age: _Age, library: Library) -> str:
 def _not_found(library: Library) -> str:
     return (
         f"I couldn't find that in the guidance I answer from, which covers {_e(_topics(library))}. "
-        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{STRUGGLING}"
+        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{NOT_FOUND_NET}"
     )
 
 

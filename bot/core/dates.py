@@ -1,8 +1,10 @@
-"""Read a date the way parents type it: 2026-03-15, 15/03/2026, 15.3.26, "15 March 2026", "March 15".
+"""Read a date the way parents type it: 2026-03-15, 15/03/2026, 15.3.26, "15 March 2026", "March 15", also
+said in a sentence ("she was born on 3 March", "actually it's the 14th of May").
 
 When a numeric date reads two ways (03/04/2026: 3 April or March 4) both readings come back, so the
 conversation can ask instead of silently guessing. Impossible dates (31/02) and nonsense raise DateProblem
-with a sentence fit to show the parent.
+with a sentence fit to show the parent. A date said relative to today ("last Tuesday", "the 3rd") is read by
+:func:`relative_date`, for the conversation to offer back to confirm rather than take silently.
 """
 
 from __future__ import annotations
@@ -29,6 +31,21 @@ _MONTH = r"([a-z]+)\.?"
 _YEAR = r"(?:\s+(\d{4}|\d{2}))?"
 _DAY_MONTH = re.compile(rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}")
 _MONTH_DAY = re.compile(rf"{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR}")
+# Words said around a date that change nothing: "actually it's", "sorry, she was born on", "due on".
+_SAID_AROUND = re.compile(
+    r"^(?:(?:actually|sorry|oops|oh|wait|hmm|um|no|so|ok|okay|i mean|i meant)[\s.!:;-]+)*"
+    r"(?:(?:it's|its|it is|it was|that's|thats|that is|he's|she's|he was|she was|they were|was|were|"
+    r"born|birthday is|birthdate is|(?:the\s+)?due date (?:is|was)|(?:she|he|they)\s+(?:was|were)\s+due|"
+    r"due)\s+)*(?:on\s+)?"
+)
+_WEEKDAY = re.compile(
+    r"(?:last\s+|this\s+(?:past\s+)?|on\s+)?(?P<day>"
+    + "|".join(name.lower() for name in calendar.day_name)
+    + r")(?:\s+just\s+gone|\s+gone)?"
+)
+_DAY_ONLY = re.compile(
+    r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)(?:\s+of\s+(?:this|the|last)\s+month)?|the\s+(?P<bare>\d{1,2})"
+)
 
 
 @dataclass(frozen=True)
@@ -38,25 +55,75 @@ class DateParse:
     candidates: tuple[date, ...]
 
 
-def parse_date(text: str, today: date) -> DateParse:
-    """Parse ``text``; without a year, the most recent such day up to ``today`` is meant."""
-    cleaned = re.sub(r"\s+", " ", text.strip().lower().replace(",", " ")).strip()
+def _cleaned(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower().replace(",", " ").replace("’", "'")).strip(" .!")
+
+
+def _unsaid(cleaned: str) -> str:
+    """The date in "actually it's the 14th of May": the words around it dropped."""
+    return _SAID_AROUND.sub("", cleaned, count=1).strip()
+
+
+def parse_date(text: str, today: date, *, after: date | None = None) -> DateParse:
+    """Parse ``text``; without a year, the most recent such day up to ``today`` is meant, or with ``after``
+    (a due date, which may still be to come) the first such day after it."""
+    cleaned = _cleaned(text)
     if not cleaned:
         raise DateProblem(f"Please send a date, {EXAMPLES}.")
+    try:
+        return _parse(cleaned, today, after, text)
+    except DateProblem:
+        bare = _unsaid(cleaned)
+        if not bare or bare == cleaned:
+            raise
+        return _parse(bare, today, after, text)
+
+
+def relative_date(text: str, today: date, *, after: date | None = None) -> date | None:
+    """A day said relative to today ("last Tuesday", "on the 3rd", "it's the 14th"), or None.
+
+    Without ``after``: the latest such day before today (a weekday) or up to today (a day of the month). With
+    ``after`` (a due date): a day of the month only, the first one after it. A day no month has is None.
+    """
+    bare = _unsaid(_cleaned(text))
+    if after is None and (m := _WEEKDAY.fullmatch(bare)):
+        weekday = [name.lower() for name in calendar.day_name].index(m["day"])
+        return today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
+    m = _DAY_ONLY.fullmatch(bare)
+    if m is None:
+        return None
+    day = int(m["day"] or m["bare"])
+    if not 1 <= day <= 31:
+        return None
+    year, month = (today.year, today.month) if after is None else (after.year, after.month)
+    step = -1 if after is None else 1
+    for _ in range(13):
+        if day <= calendar.monthrange(year, month)[1]:
+            found = date(year, month, day)
+            if (after is None and found <= today) or (after is not None and found > after):
+                return found
+        year, month = divmod(year * 12 + month - 1 + step, 12)
+        month += 1
+    return None
+
+
+def _parse(cleaned: str, today: date, after: date | None, text: str) -> DateParse:
     if cleaned in ("today", "yesterday"):
         return DateParse((today - timedelta(days=cleaned == "yesterday"),))
     if m := _ISO.fullmatch(cleaned):
         return DateParse((_make(int(m[1]), int(m[2]), int(m[3]), text),))
     if m := _NUMERIC.fullmatch(cleaned):
-        return _numeric(int(m[1]), int(m[2]), m[3], today, text)
+        return _numeric(int(m[1]), int(m[2]), m[3], today, text, after)
     if (m := _DAY_MONTH.fullmatch(cleaned)) and m[2] in _MONTHS:
-        return DateParse((_named(int(m[1]), _MONTHS[m[2]], m[3], today, text),))
+        return DateParse((_named(int(m[1]), _MONTHS[m[2]], m[3], today, text, after),))
     if (m := _MONTH_DAY.fullmatch(cleaned)) and m[1] in _MONTHS:
-        return DateParse((_named(int(m[2]), _MONTHS[m[1]], m[3], today, text),))
+        return DateParse((_named(int(m[2]), _MONTHS[m[1]], m[3], today, text, after),))
     raise DateProblem(f"I couldn't read “{text.strip()}” as a date. Please send it {EXAMPLES}.")
 
 
-def _numeric(first: int, second: int, year_text: str | None, today: date, text: str) -> DateParse:
+def _numeric(
+    first: int, second: int, year_text: str | None, today: date, text: str, after: date | None
+) -> DateParse:
     """Day-first and month-first readings; only those that are real dates survive."""
     readings: list[tuple[int, int]] = [(first, second)]
     if first != second:
@@ -66,20 +133,24 @@ def _numeric(first: int, second: int, year_text: str | None, today: date, text: 
         if not 1 <= month <= 12:
             continue
         try:
-            candidates.append(_named(day, month, year_text, today, text))
+            candidates.append(_named(day, month, year_text, today, text, after))
         except DateProblem:
             continue
     if not candidates:
         # Neither reading is a real date: explain with the day-first reading when its month exists.
         if 1 <= second <= 12:
-            _named(first, second, year_text, today, text)
+            _named(first, second, year_text, today, text, after)
         raise DateProblem(f"“{text.strip()}” isn't a real date. Please send it {EXAMPLES}.")
     return DateParse(tuple(dict.fromkeys(candidates)))
 
 
-def _named(day: int, month: int, year_text: str | None, today: date, text: str) -> date:
+def _named(
+    day: int, month: int, year_text: str | None, today: date, text: str, after: date | None = None
+) -> date:
     if year_text is None:
-        return _most_recent(day, month, today, text)
+        return (
+            _most_recent(day, month, today, text) if after is None else _next_after(day, month, after, text)
+        )
     year = int(year_text)
     return _make(year + 2000 if len(year_text) == 2 else year, month, day, text)
 
@@ -94,6 +165,19 @@ def _most_recent(day: int, month: int, today: date, text: str) -> date:
     year = today.year
     while day > calendar.monthrange(year, month)[1] or date(year, month, day) > today:
         year -= 1
+    return date(year, month, day)
+
+
+def _next_after(day: int, month: int, after: date, text: str) -> date:
+    """The first ``day``/``month`` after ``after`` (a due date said without its year)."""
+    if not 1 <= month <= 12:
+        raise _no_such_month(text, month)
+    longest = calendar.monthrange(2024, month)[1]
+    if not 1 <= day <= longest:
+        raise _no_such_day(text, calendar.month_name[month], longest)
+    year = after.year
+    while day > calendar.monthrange(year, month)[1] or date(year, month, day) <= after:
+        year += 1
     return date(year, month, day)
 
 

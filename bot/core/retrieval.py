@@ -82,6 +82,7 @@ _FOCUS_FRAME = re.compile(
     r"|(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
+    r"|(?:when|whenever)\s+(?:i|we)\s+(?:try|tried|trying)\s+to"
     r"(?:\s+(?:that|if|about))?"
     # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
     r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"
@@ -103,7 +104,9 @@ _SUBJECT_FRAME = re.compile(
 )
 # A question about an effect on the bond ("..., will it affect our bond?", "is X bad for attachment"): the
 # uncovered subject it names is the practice asked about, as with _SUBJECT_FRAME.
-_EFFECT = re.compile(r"\b(?:affects?|affecting|impacts?|harms?|damages?|bad\s+for|good\s+for)\b")
+_EFFECT = re.compile(
+    r"\b(?:affects?|affecting|impacts?|harms?|damages?|(?:bad|good|better|worse|best)\s+for)\b"
+)
 # "are the jabs safe", "is co-sleeping ok": whether a practice is safe or all right is an effect frame too;
 # only the judging word is the frame ("safe"), the words between are the practice.
 _JUDGED = re.compile(r"\b(?:is|are|isn't|aren't)(?:\s+[\w'&-]+){1,4}?\s+(safe|harmful|dangerous|risky)\b")
@@ -125,6 +128,7 @@ _HEARSAY = re.compile(
     re.I,
 )
 _CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during"})
+_ATTEMPT = re.compile(r"\b(?:when|whenever|every\s+time)\s+(?:i|we)\s+(?:try|tried|trying)\s+to\b")
 CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
 # words it points at are the subject of the question, whether the content covers them or not.
@@ -171,6 +175,7 @@ class Query:
     effect: frozenset[str] = (
         frozenset()
     )  # "affect", "harm", "bad for": a frame, not what the content explains
+    negated_stems: frozenset[str] = frozenset()  # the stems a negation reaches ("doesn't mind *strangers*")
 
     @property
     def topical(self) -> bool:
@@ -521,6 +526,7 @@ class Index:
             unknown=tuple(unknown),
             hints=hints,
             negated=any(t.negated for t in tokens),
+            negated_stems=frozenset(t.stem for t in tokens if t.negated),
             stems=frozenset(stems) | matched_by_phrase,
             text=question,
             asked=frames.asked,
@@ -581,9 +587,12 @@ class Index:
             sequence.append("|")
             literal.append("|")
             context = False
+            # "screams when I try to *brush her teeth*": what the parent tries to do is what is asked, not the
+            # scene ("cries when I try to leave" stays the content's by its own words).
+            attempt = _ATTEMPT.search(clause)
             for raw in split_words(clause):
                 word = self.correct(raw)
-                if word in _CONTEXT_OPENERS:
+                if word in _CONTEXT_OPENERS and not attempt:
                     context = True
                 if word in modifiers:
                     stem = self.stem(word)

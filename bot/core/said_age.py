@@ -59,6 +59,7 @@ class SaidAge:
 
     label: str
     birthdate: date
+    exact: bool = False  # said to the day ("3 days ago", "yesterday"), not roughly ("4 months")
 
 
 def said_age(text: str, today: date) -> SaidAge | None:
@@ -66,7 +67,7 @@ def said_age(text: str, today: date) -> SaidAge | None:
     said = " ".join(text.lower().replace("’", "'").split()).strip(" .!,;")
     day = _TODAY.match(said)
     if day is not None:
-        return SaidAge(f"born {day['day']}", today - timedelta(days=day["day"] == "yesterday"))
+        return SaidAge(f"born {day['day']}", today - timedelta(days=day["day"] == "yesterday"), exact=True)
     match = _SAID.match(said)
     if match is None:
         return None
@@ -75,7 +76,7 @@ def said_age(text: str, today: date) -> SaidAge | None:
     unit = _UNITS[match["unit"]]
     label = f"{n} {unit}{'s' if n != 1 else ''}"
     if unit == "day":
-        return SaidAge(label, today - timedelta(days=n))
+        return SaidAge(label, today - timedelta(days=n), exact=True)
     if unit == "week":
         return SaidAge(label, today - timedelta(weeks=n))
     return SaidAge(label, _months_before(today, n * 12 if unit == "year" else n))

@@ -93,7 +93,7 @@ def normal_words(text: str) -> str:
 
 # Said around a way out without changing it: "oops, wrong date", "sorry, cancel", "no wait, go back please".
 _AROUND = re.compile(
-    r"^(?:(?:oh|ah|oops|whoops|sorry|wait|hang on|hmm|um|no|ok|okay)\s+)+|(?:\s+(?:sorry|please|thanks))+$"
+    r"^(?:(?:oh|ah|oops|whoops|sorry|wait|hang on|hmm|um|no|ok|okay|actually)\s+)+|(?:\s+(?:sorry|please|thanks))+$"
 )
 _INNER_STOPS = re.compile(r"[,;:!.]+")
 
@@ -116,6 +116,7 @@ class Chat(StrEnum):
     HELLO = "hello"
     THANKS = "thanks"
     OK = "ok"
+    SAD = "sad"  # "😢" alone: a feeling, not a name
 
 
 _CHAT: dict[Chat, frozenset[str]] = {
@@ -128,10 +129,25 @@ _CHAT: dict[Chat, frozenset[str]] = {
 }
 
 
+# Emoji sent alone as a reaction: a thumbs up is "ok", a crying face a feeling; neither is a name.
+_OK_EMOJI = frozenset("👍👌🙏🙂😊")
+_SAD_EMOJI = frozenset("😢😭😔😞😟😩😫😥💔🙁🥺☹")
+_EMOJI_EXTRAS = frozenset("\ufe0f\u200d ") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
+
+
 def chat_word(text: str) -> Chat | None:
-    """ "Hello", "thanks", "ok": a few words of conversation, not an answer to a name, date or time zone."""
+    """ "Hello", "thanks", "ok", or an emoji reaction alone: conversation, not an answer to a name, date or
+    time zone."""
     said = _normal(text)
-    return next((chat for chat, phrases in _CHAT.items() if said in phrases), None)
+    found = next((chat for chat, phrases in _CHAT.items() if said in phrases), None)
+    if found is not None or not said:
+        return found
+    marks = set(said) - _EMOJI_EXTRAS
+    if marks and marks <= _SAD_EMOJI:
+        return Chat.SAD
+    if marks and marks <= _OK_EMOJI:
+        return Chat.OK
+    return None
 
 
 def escape_word(text: str) -> StepWord | None:

@@ -509,8 +509,8 @@ async def test_a_child_called_ty_or_skip_can_be_named(bot: Harness):
     await bot.say(sam, "back")
     skipped = texts(await bot.say(sam, "Skip"))
     assert skipped == [
-        "I'll say <b>Baby</b> for now (you can rename in /children). If that's the name, write <i>their name "
-        "is Skip</i>.\n\n" + ASK_MIA.replace("Mia", "Baby")
+        "I'll say <b>Baby</b> for now (you can rename in /children). If your child really is called "
+        "Skip, send <i>their name is Skip</i>.\n\n" + ASK_MIA.replace("Mia", "Baby")
     ]
     await bot.say(sam, "back")
     assert texts(await bot.say(sam, "their name is Skip")) == [ASK_MIA.replace("Mia", "Skip")]

@@ -41,7 +41,9 @@ async def test_long_text_and_edits(bot: Harness):
     ]
     long_name = await bot.say(sam, "/addchild")
     assert long_name
-    assert texts(await bot.say(sam, "x" * 41)) == [wording.NAME_HINT]
+    too_long = await bot.say(sam, "x" * 41)  # the question again, with its Skip button
+    assert texts(too_long) == [f"{wording.NAME_HINT}\n\nWhat's this child's name? A nickname is fine."]
+    assert too_long[0].button_labels == ["Skip for now"]
 
 
 async def test_strangers_are_greeted_and_invited_to_start(bot: Harness):

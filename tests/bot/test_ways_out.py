@@ -33,7 +33,9 @@ async def test_a_due_date_can_be_skipped_by_button_or_in_words(bot: Harness):
     due = await bot.tap(sam, "Yes, born early")
     assert due[0].button_labels == ["Skip: no due date"]
     zones = await bot.tap(sam, "Skip: no due date")
-    assert zones[0].text.startswith("Thank you! Mia is all set.\n\nWhich time zone are you in?")
+    assert zones[0].text.startswith(
+        "Thank you! Mia is all set. Born 15 March 2026 (to change it: /children).\n\nWhich time zone are you in?"
+    )
     assert await children(bot) == [("Mia", date(2026, 3, 15), None)]
 
     for n, words in enumerate(("I don't know", "not sure", "skip", "no")):  # typed, at /addchild
@@ -44,7 +46,9 @@ async def test_a_due_date_can_be_skipped_by_button_or_in_words(bot: Harness):
         await bot.say(sam, "1 February 2026")
         await bot.tap(sam, "Yes, born early")
         added = await bot.say(sam, words)
-        assert added[0].text.startswith("Leo is added! Here's a first idea to try with Leo now."), words
+        assert added[0].text.startswith(
+            "Leo is added! Born 1 February 2026 (to change it: /children). Here's a first idea"
+        ), words
         bot.clock.advance(minutes=1)
     assert [due for _, _, due in await children(bot)] == [None] * 5
 
@@ -97,8 +101,8 @@ async def test_skipping_the_name_calls_the_child_baby_for_now(bot: Harness):
     sam = TgParent(805)
     await bot.say(sam, "/start")
     assert texts(await bot.say(sam, "skip")) == [
-        "I'll say <b>Baby</b> for now (you can rename in /children). If that's the name, write <i>their name "
-        "is Skip</i>.\n\nWhen was <b>Baby</b> born? Write the "
+        "I'll say <b>Baby</b> for now (you can rename in /children). If your child really is called "
+        "Skip, send <i>their name is Skip</i>.\n\nWhen was <b>Baby</b> born? Write the "
         "date like 2026-03-15, 15/03/2026 or 15 March 2026."
     ]
     skipped = await bot.say(sam, "don't know")
@@ -131,7 +135,7 @@ async def test_cancel_says_what_was_kept(bot: Harness):
     sam = TgParent(807)
     await bot.say(sam, "/start")
     assert texts(await bot.say(sam, "/cancel")) == [
-        "OK, we've left that. Nothing was saved. Send /addchild when you're ready."
+        "OK, we've left that. Nothing was saved. Send /start when you're ready."
     ]
     await to_time_zone(bot, sam, "Mia", "15 March 2026")
     kept = await bot.say(sam, "cancel")

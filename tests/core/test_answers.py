@@ -228,6 +228,89 @@ def test_a_question_about_another_stage_says_which_stage():
     assert "<i>(7 to 18 months)</i>" in result.text
 
 
+def test_another_stage_that_the_words_point_at_far_more_strongly_answers():
+    # 21-36 months says nothing about wariness of new people: "talks" alone must not keep the answer there.
+    result = ask(
+        "my son is 27 months and hides behind my legs whenever someone new talks to him, is that ok?"
+    )
+    assert result.items[0].id == "sa-7-18-stranger-anxiety"
+    assert "rather than at 2 years 3 months" in result.text
+    # ... nor for everyday words an item of the child's own stage explains as well ("looking at faces").
+    result = ask("my newborn likes looking at faces more than toys, is that normal?")
+    assert result.items[0].id == "sa-0-9-eye-contact"
+    # ... nor for a behaviour the question negates ("doesn't mind strangers").
+    result = ask("is it weird that my 4 month old doesnt mind strangers at all? she smiles at everyone")
+    assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
+
+
+def test_a_hard_start_is_a_question_about_the_bond_not_about_birth():
+    result = ask(
+        "had an emergency c-section and couldn't hold her for a day, have we missed the bonding window?"
+    )
+    assert result.in_scope, result.text
+    assert {"sa-0-9-hold-cuddle", "sa-bg-trust", "sa-0-9-responsive-care"} & {i.id for i in result.items[:3]}
+
+
+def test_cold_as_a_feeling_is_no_illness():
+    result = ask("my 2 year old is cold with me after a weekend at his dad's, should I give him space?")
+    assert result.in_scope, result.text
+    assert ask("my 1 year old has had a cold for a week, how long do colds last").scope is Scope.OUT
+
+
+def test_too_attached_is_answered_by_what_a_secure_bond_does():
+    result = ask("is it possible for a baby to be too attached to their mum? mine is 9 months")
+    assert {"sa-bg-less-proximity", "sa-bg-foundation", "sa-bg-secure-base"} & {
+        i.id for i in result.items[:3]
+    }
+
+
+def test_what_is_typical_emotionally_in_text_speak_is_the_stage_overview():
+    result = ask("wat shud my 1yr old b doing by now emotionally")
+    assert result.items
+    assert all(item.kind is Kind.INDICATOR for item in result.items[:3])
+    assert {item.band_id for item in result.items} <= {"sa-band-7-18"}
+
+
+def test_hearing_a_parent_is_no_hearing_test():
+    result = ask("is it bad that I work from home and my 14 month old can hear me but can't be with me")
+    assert result.in_scope, result.text
+
+
+def test_can_you_tell_frames_the_question_rather_than_being_its_subject():
+    assert ask("how early can you tell if a baby has autism").scope is Scope.OUT
+
+
+def test_not_saying_hello_is_shyness_not_speech():
+    result = ask(
+        "my nephew is 2y 3m and hides behind my legs at parties, won't say hi to anyone. is that normal?"
+    )
+    assert "speech" not in result.text
+    assert ask("she's 20 months and not saying much, should I worry").scope is Scope.OUT
+
+
+def test_a_hello_that_says_the_childs_age_is_a_hello():
+    result = ask("hiya just joined, my lo is 4 months")
+    assert result.scope is Scope.SMALLTALK
+    assert result.age_months == 4
+    assert ask("hi, my 4 month old cries when I leave").in_scope
+
+
+def test_a_holiday_of_two_weeks_is_no_age():
+    result = ask("we're going on a 2 week holiday without our 18 month old, will she forget us")
+    assert result.age_months == 18
+    assert result.in_scope, result.text
+
+
+def test_toys_are_no_shopping_unless_bought():
+    assert ask("my toddler gets upset when other kids take her toys, how should I step in").in_scope
+    assert ask("how do I get my 3 year old to share his toys").scope is Scope.OUT
+
+
+def test_what_a_parent_tries_to_do_is_the_subject_not_the_scene():
+    assert ask("my 2 year old screams when I try to brush her teeth, any tips").scope is Scope.OUT
+    assert ask("she cries when I try to leave, any tips").in_scope
+
+
 def test_the_childs_own_stage_is_preferred_when_it_answers():
     result = ask("six month old only calms down for me, not for her dad")
     assert {item.band_id for item in result.items} <= {"sa-band-0-9", None}
@@ -339,6 +422,8 @@ def test_small_talk_is_no_question():
         "tysm",
         "okay, will give that a try",
         "morning! I'm a first time dad",
+        "hello there, I have a question",
+        "hi, can I ask you something",
         "you're a star",
         "love this bot 😍",
         "hmm",
@@ -444,6 +529,10 @@ def test_questions_the_content_does_not_cover_get_an_honest_reply(question):
     assert result.items == ()
     assert "couldn't find that in the guidance" in result.text
     assert DOCTOR in result.text
+    # Where a struggling parent can turn, calmly: the emergency line waits behind the support button.
+    assert result.net
+    assert "own doctor, midwife or health visitor" in result.text
+    assert "danger" not in result.text
 
 
 def test_in_scope_answer_notes_the_part_it_cannot_answer():

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from bot.core.ages import DateProblem
-from bot.core.dates import parse_date
+from bot.core.dates import parse_date, relative_date
 
 TODAY = date(2026, 11, 29)
 
@@ -69,3 +69,48 @@ def test_parse_date_problems_are_friendly(text, message):
         parse_date(text, TODAY)
     assert "Traceback" not in str(caught.value)
     assert str(caught.value).endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("born on the 3rd of November", date(2026, 11, 3)),
+        ("actually it's 14 October", date(2026, 10, 14)),
+        ("She was born on 3 March", date(2026, 3, 3)),
+        ("sorry, it was 15/03/2026", date(2026, 3, 15)),
+    ],
+)
+def test_a_date_said_in_a_sentence_is_read(text, expected):
+    assert parse_date(text, TODAY).candidates == (expected,)
+
+
+def test_a_due_date_without_a_year_is_the_first_such_day_after_the_birth():
+    born = date(2026, 11, 1)
+    assert parse_date("20 December", TODAY, after=born).candidates == (date(2026, 12, 20),)
+    assert parse_date("20/12", TODAY, after=born).candidates == (date(2026, 12, 20),)
+    assert parse_date("20 December 2026", TODAY, after=born).candidates == (date(2026, 12, 20),)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("last Tuesday", date(2026, 11, 24)),  # TODAY is a Sunday
+        ("on Sunday", date(2026, 11, 22)),  # today would be "today": a week ago
+        ("she was born on Saturday", date(2026, 11, 28)),
+        ("the 3rd", date(2026, 11, 3)),
+        ("born on the 29th", date(2026, 11, 29)),
+        ("actually it's the 30th", date(2026, 10, 30)),  # this month's is still to come
+        ("31st", date(2026, 10, 31)),
+        ("march", None),
+        ("the 32nd", None),
+        ("Mia", None),
+    ],
+)
+def test_relative_dates_count_back_from_today(text, expected):
+    assert relative_date(text, TODAY) == expected
+
+
+def test_a_relative_due_date_is_the_next_such_day_after_the_birth():
+    born = date(2026, 11, 25)
+    assert relative_date("on the 20th", TODAY, after=born) == date(2026, 12, 20)
+    assert relative_date("last Tuesday", TODAY, after=born) is None  # a weekday says nothing of a due date

@@ -95,6 +95,9 @@ def test_the_same_phrase_in_two_entries_fails(tmp_path):
         ("dont isnt I'm", ["do", "not", "is", "not", "i", "am"]),
         ("my baby’s blanket", ["my", "baby", "blanket"]),
         ("good-bye!", ["good", "bye"]),
+        ("wat shud he b doing", ["what", "should", "he", "be", "doing"]),
+        ("r u sure, cud it be", ["are", "you", "sure", "could", "it", "be"]),
+        ("plan b is fine", ["plan", "b", "is", "fine"]),
     ],
 )
 def test_words_spell_out_contractions(text, expected):
