@@ -47,6 +47,8 @@ from content import Library, default_library
 from db import deliveries, quick_store
 from db.deliveries import NewClaim, SendOutcome
 from db.families import mark_blocked
+from db.loop_session import Busy as LoopBusy
+from db.loop_session import loop_session
 from db.models import DeliveryState, Parent, ParentState
 from db.quick_store import Announced, QuickStore, quick_store_for
 
@@ -186,10 +188,23 @@ class Dispatcher:
     async def claim_batch(
         self, now: dt.datetime, report: DispatchReport
     ) -> tuple[list[list[Outgoing]], bool]:
-        """Claim the next batch of due parents (committed before returning); True when more may be due."""
-        async with self._db, self.sessions() as s:
-            jobs, seen = await plan_due(s, now, report, self.rules, limit=self.batch_size, claim=True)
-            await s.commit()
+        """Claim the next batch of due parents (committed before returning); True when more may be due.
+
+        On SQLite the claim runs on this thread (``db.loop_session``) unless another connection is writing."""
+        async with self._db:
+            try:
+                async with loop_session(self.sessions) as quick:
+                    if quick is not None:
+                        jobs, seen = await plan_due(
+                            quick, now, report, self.rules, limit=self.batch_size, claim=True
+                        )
+                        await quick.commit()
+                        return jobs, seen >= self.batch_size
+            except LoopBusy:
+                pass  # another writer: the async driver waits for it without holding up the loop
+            async with self.sessions() as s:
+                jobs, seen = await plan_due(s, now, report, self.rules, limit=self.batch_size, claim=True)
+                await s.commit()
         return jobs, seen >= self.batch_size
 
     # --- sending ---

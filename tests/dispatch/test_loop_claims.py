@@ -1,0 +1,97 @@
+"""Claims on SQLite run on the event loop's thread: the same rows as through the async driver, and the async
+driver instead, at once, while another connection is writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatch import passes
+from db import loop_session
+from db.engine import create_engine, session_factory, sqlite_file
+from db.migrate import upgrade_to_head_async
+from db.models import Caregiver, Delivery, Parent
+from tests.dispatch.support import FakeClock, make_dispatcher, make_family
+from tests.fake_telegram import FakeBotAPI
+
+SLOT = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+BEFORE = SLOT - dt.timedelta(hours=1)
+
+
+async def _rows(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[object, ...]]:
+    async with sessions() as s:
+        deliveries = [
+            (d.id, d.parent_id, d.child_id, d.item_id, d.slot_at, d.state, d.claimed_at, d.attempts)
+            for d in await s.scalars(select(Delivery).order_by(Delivery.id))
+        ]
+        links = [
+            (c.parent_id, c.child_id, c.tips_sent, c.tip_counts, c.tip_latest, c.announced_bands)
+            for c in await s.scalars(select(Caregiver).order_by(Caregiver.parent_id, Caregiver.child_id))
+        ]
+        parents = [(p.id, p.next_due_at) for p in await s.scalars(select(Parent).order_by(Parent.id))]
+    return [*deliveries, *links, *parents]
+
+
+async def _two_passes(
+    sessions: async_sessionmaker[AsyncSession],
+) -> tuple[list[tuple[object, ...]], FakeBotAPI]:
+    api = FakeBotAPI()
+    for chat_id in range(80, 86):
+        kids = [("Mia", dt.date(2025, 5, 20))] + ([("Leo", dt.date(2024, 1, 3))] if chat_id % 2 else [])
+        await make_family(sessions, chat_id, kids, now=BEFORE)
+    for week in range(2):
+        slot = SLOT + dt.timedelta(weeks=week)
+        dispatcher = make_dispatcher(api, sessions, clock=FakeClock(slot), batch_size=4)
+        await dispatcher.run_once(slot)
+    return await _rows(sessions), api
+
+
+@asynccontextmanager
+async def _busy(_sessions: object) -> AsyncIterator[None]:
+    raise loop_session.Busy
+    yield  # pragma: no cover
+
+
+async def test_claims_on_the_loop_thread_leave_what_the_async_driver_would(
+    db_backend: str, db_url: str, sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if db_backend != "sqlite":
+        pytest.skip("claims on the loop's thread are for SQLite")
+    assert loop_session._engine_for(sessions) is not None
+    on_loop, api = await _two_passes(sessions)
+    assert len([m for m in api.sent if m.method == "sendMessage"]) == 18  # 9 children, two weeks
+    monkeypatch.setattr(passes, "loop_session", _busy)  # as while another connection writes
+    other = create_engine(db_url.replace("securebase.db", "other.db"))
+    try:
+        await upgrade_to_head_async(other)
+        through_driver, api = await _two_passes(session_factory(other))
+    finally:
+        await other.dispose()
+    assert len([m for m in api.sent if m.method == "sendMessage"]) == 18
+    assert on_loop == through_driver
+
+
+async def test_a_claim_does_not_wait_on_the_loop_for_another_writer(
+    db_backend: str, db_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    if db_backend != "sqlite":
+        pytest.skip("claims on the loop's thread are for SQLite")
+    path = sqlite_file(db_url)
+    assert path is not None
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(loop_session.Busy):  # at once: the async driver waits instead
+            async with loop_session.loop_session(sessions):
+                pass
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    async with loop_session.loop_session(sessions) as s:
+        assert s is not None
