@@ -155,11 +155,13 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return not text.rstrip().endswith("?") and bool(find_zone(text[:64], turn.now).choices)
     if step is Step.EARLY and child_steps.said_birthdate(text, turn.today):
         return True  # "actually it was on the 14th": the birthdate put right
+    birthdate = turn.data.birthdate
+    if step is Step.EARLY and birthdate and child_steps.due_dates_said(text, turn.today, birthdate):
+        return True  # "she was due on the 20th": the due date, where "born early?" was asked
     if step not in DATE_STEPS:
         return False
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK) and said_age(text[:64], turn.today) is not None:
         return True  # "he's 4 months old": the age, where the birthdate was asked
-    birthdate = turn.data.birthdate
     if step in (Step.DUE, Step.DUE_PICK) and birthdate and said_due_date(text[:64], birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where the due date was asked
     after = birthdate if step in (Step.DUE, Step.DUE_PICK) else None
@@ -193,7 +195,7 @@ async def _back(turn: Turn, step: Step) -> Outcome:
         or (step in (Step.DAYS, Step.TIME) and not onboarding)
     ):
         return await cancel(turn)
-    await turn.goto(earlier, replace(data, candidates=(), hour=None))
+    await turn.goto(earlier, replace(data, candidates=(), hour=None, minute=None))
     return await ASKS[earlier](turn, "")
 
 
