@@ -27,6 +27,7 @@ from bot.core.ages import (
     validate_due_date,
 )
 from bot.core.dates import EXAMPLES, parse_date, relative_date, says_due
+from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
@@ -144,10 +145,10 @@ def ask_birthdate(turn: Turn, lead: str = "") -> Outcome:
 
 
 def read_name(text: str) -> str | None:
-    """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty or too
-    long."""
+    """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty, too
+    long, or without a letter ("❤️" alone is a feeling, not a name)."""
     name = clean_name(said_name(text) or text)
-    return name if name is not None and len(name) <= MAX_NAME_CHARS else None
+    return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
 
 
 async def on_name(turn: Turn, text: str) -> Outcome:

@@ -20,6 +20,7 @@ from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
 from bot.core.dates import parse_date, relative_date
+from bot.core.emoji import Feeling, feeling
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import (
@@ -123,6 +124,9 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return None  # "morning" at the time question is 09:00, not a greeting
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
+    mood = feeling(text)
+    if mood is not None and step in ASKS:  # "😢" anywhere: a kind word, then the question again
+        return await ASKS[step](turn, CHAT_LEADS[Chat.SAD] if mood is Feeling.SAD else "")
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)

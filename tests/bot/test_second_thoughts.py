@@ -126,13 +126,15 @@ async def test_a_question_with_no_answer_is_calm_and_support_is_a_tap_away(
         await onboard(bot, sam)
         lost = await bot.say(sam, "what's the capital of France?")
         assert lost[0].text.startswith("I couldn't find that in the guidance I answer from")
-        assert "danger" not in lost[0].text
-        assert "emergency" not in lost[0].text
+        # One calm clause with the operator's number; the helplines wait behind the button.
         assert lost[0].text.endswith(
             "If something about your child's health or development worries you, your child's doctor is the "
             "best person to ask.\nAnd if things feel hard for you, your own doctor, midwife or health visitor "
-            "is there for you too."
+            "is there for you too. If anyone is in danger right now, call 999."
         )
+        assert helplines not in lost[0].text
+        assert len(lost[0].text) < 1200
+        assert lost[0].button_labels == ["💛 Where to find support"]
         support = await bot.tap(sam, "💛 Where to find support")
         assert support[0].text.startswith("<b>Here's where to find support.</b>")
         assert helplines in support[0].text
