@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from bot.conversation import setup_steps, ways
 from bot.conversation.clean import clean_name
@@ -26,7 +26,7 @@ from bot.core.ages import (
     validate_birthdate,
     validate_due_date,
 )
-from bot.core.dates import EXAMPLES, parse_date, relative_date, says_due
+from bot.core.dates import EXAMPLES, day_of_month, parse_date, relative_date, says_due
 from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
@@ -227,6 +227,10 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
         return await _offer_estimate(
             turn, age.birthdate, check, Step.BIRTHDATE_PICK, "birthdate", exact=age.exact, changing=changing
         )
+    if _day_unsure(turn) and day_of_month(text[:64]) == (turn.today + timedelta(days=1)).day:
+        # Before the time zone is known, "the 30th" may be today where the parent is (tomorrow by the
+        # server's clock): not read as a month back, the full date asked for instead.
+        return _problem(turn, f"Just to be sure of the month, please send the full date, {EXAMPLES}.")
     day = relative_date(text[:64], turn.today)
     if day is not None:  # "last Tuesday", "on the 3rd": the day that is, to confirm
         return await _offer_estimate(
@@ -241,6 +245,12 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
         )
 
     return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, offer)
+
+
+def _day_unsure(turn: Turn) -> bool:
+    """First setup, before the time zone question: "today" is the server's, which may be a day behind or
+    ahead of the parent's."""
+    return turn.data.mode is Mode.FIRST and turn.parent.time_zone == turn.env.default_time_zone
 
 
 async def _offer_estimate(

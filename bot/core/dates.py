@@ -89,13 +89,23 @@ def parse_date(text: str, today: date, *, after: date | None = None) -> DatePars
         return _parse(bare, today, after, text)
 
 
+def day_of_month(text: str) -> int | None:
+    """The day in "the 30th" or "born on the 3rd", said without its month; None for anything else."""
+    m = _DAY_ONLY.fullmatch(_unsaid(_cleaned(text)))
+    if m is None or m["which"] in ("this", "last"):
+        return None
+    return int(m["day"] or m["bare"])
+
+
 def relative_date(text: str, today: date, *, after: date | None = None) -> date | None:
-    """A day said relative to today ("last Tuesday", "on the 3rd", "it's the 14th"), or None.
+    """A day said relative to today ("yesterday", "last Tuesday", "on the 3rd", "it's the 14th"), or None.
 
     Without ``after``: the latest such day before today (a weekday) or up to today (a day of the month). With
     ``after`` (a due date): a day of the month only, the first one after it. A day no month has is None.
     """
     bare = _unsaid(_cleaned(text), due=after is not None)
+    if after is None and bare in ("today", "yesterday"):  # shown back in full like any day said so
+        return today - timedelta(days=bare == "yesterday")
     if after is None and (m := _WEEKDAY.fullmatch(bare)):
         weekday = [name.lower() for name in calendar.day_name].index(m["day"])
         return today - timedelta(days=(today.weekday() - weekday) % 7 or 7)

@@ -129,3 +129,29 @@ async def test_the_3rd_of_last_month_is_last_month_and_this_month_is_this_one(ma
     later = await march.say(lea, "the 31st of this month")  # not yet come: asked again, nothing guessed
     assert later[0].text.startswith("I couldn't read “the 31st of this month” as a date.")
     assert await stored(march) == []
+
+
+async def test_yesterday_is_shown_back_in_full_before_it_is_used(march: Harness):
+    sam = TgParent(3309)
+    await march.say(sam, "/start")
+    await march.say(sam, "Mia")
+    offered = await march.say(sam, "she was born yesterday")
+    assert offered[0].text.startswith("Thank you! So Mia's birthdate is <b>Saturday 28 February 2026</b>?")
+    assert offered[0].button_labels == ["Yes, use 28 February 2026", "No, I'll type it"]
+
+
+async def test_before_the_time_zone_a_day_that_may_be_today_somewhere_asks_for_the_month(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    # 22:00 on 28 February by the server's clock is already Sunday 1 March morning in Sydney.
+    late = Clock(datetime(2026, 2, 28, 22, 0, tzinfo=UTC))
+    async with Harness(sessions, clock=late) as bot:
+        sam = TgParent(3310)
+        await bot.say(sam, "/start")
+        await bot.say(sam, "Mia")
+        asked = await bot.say(sam, "born on the 1st")  # not 1 February, a month back
+        assert asked[0].text.startswith("Just to be sure of the month, please send the full date, like")
+        assert asked[0].buttons  # the ways out of the question stay
+        assert await stored(bot) == []
+        offered = await bot.say(sam, "the 27th")  # a day no zone puts in doubt: offered back as before
+        assert offered[0].text.startswith("Thank you! So Mia's birthdate is <b>Friday 27 February 2026</b>?")
