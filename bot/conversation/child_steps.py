@@ -146,7 +146,7 @@ def ask_birthdate(turn: Turn, lead: str = "") -> Outcome:
 
 def read_name(text: str) -> str | None:
     """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty, too
-    long, or without a letter ("❤️" alone is a feeling, not a name)."""
+    long, or without a letter or figure ("❤️" alone is a feeling, not a name)."""
     name = clean_name(said_name(text) or text)
     return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
 
@@ -358,6 +358,9 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
     candidates = turn.data.candidates
     if len(candidates) == 1 and _said_yes(value):
         return await _complete(turn, candidates[0])  # "yes" to the one date offered
+    if value == RETYPE or normal_words(value) in NO:  # not the day offered: the due date asked again
+        await turn.goto(Step.DUE, replace(turn.data, candidates=()))
+        return ask_due(turn, "No problem.\n")
     return await _pick(turn, value, _complete, on_due)
 
 
@@ -431,9 +434,10 @@ def due_dates_said(text: str, today: date, birthdate: date, *, twin: bool = Fals
             readings = parse_date(said, today, after=birthdate).candidates
         except DateProblem:
             return ()
-    if meant:
-        return readings  # said to be the due date: one that cannot be is explained at the due date
-    return tuple(d for d in readings if fits(d))
+    fitting = tuple(d for d in readings if fits(d))
+    if meant and not fitting:
+        return readings[:1]  # said to be the due date but cannot be: explained at the due date
+    return fitting
 
 
 async def _second_thoughts(turn: Turn, text: str) -> Outcome:

@@ -33,5 +33,5 @@ def feeling(text: str) -> Feeling | None:
 
 
 def has_letters(text: str) -> bool:
-    """Any letter at all, in any script: "❤️" alone has none, so it is no name."""
-    return any(c.isalpha() for c in text)
+    """Any letter or figure at all, in any script ("Mia", "Baby 2"): "❤️" alone has none, so it is no name."""
+    return any(c.isalnum() for c in text)

@@ -155,3 +155,23 @@ async def test_before_the_time_zone_a_day_that_may_be_today_somewhere_asks_for_t
         assert await stored(bot) == []
         offered = await bot.say(sam, "the 27th")  # a day no zone puts in doubt: offered back as before
         assert offered[0].text.startswith("Thank you! So Mia's birthdate is <b>Friday 27 February 2026</b>?")
+
+
+async def test_no_to_a_due_date_offered_at_born_early_asks_for_the_due_date(march: Harness):
+    sam = TgParent(3311)
+    await at_born_early(march, sam)
+    await march.say(sam, "due 20 March")
+    again = await march.tap(sam, "No, I'll type it")
+    assert again[0].text.startswith("No problem.\nWhat was the due date?")
+    assert again[0].button_labels == ["Skip: no due date"]
+    done = await march.say(sam, "21 March 2026")
+    assert done[0].text.startswith("Thank you! Mia is all set. Born 1 February 2026, due 21 March 2026")
+
+
+async def test_a_due_date_that_cannot_be_says_why_and_keeps_the_way_out(march: Harness):
+    sam = TgParent(3312)
+    await at_born_early(march, sam)
+    said = await march.say(sam, "due 20 January 2026")
+    assert said[0].text.startswith("The due date (20 January 2026) should be after the birthdate")
+    assert said[0].button_labels == ["Skip: no due date"]
+    assert await stored(march) == []
