@@ -233,10 +233,16 @@ async def _offer_fix(turn: Turn, text: str) -> Outcome | None:
     return Outcome([fix, *setup_steps.ask_tz(turn).replies])
 
 
+# A date offered back to confirm: its own answer to "no".
+PICKS = {Step.BIRTHDATE_PICK: child_steps.on_birthdate_pick, Step.DUE_PICK: child_steps.on_due_pick}
+
+
 async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
     """ "Skip", "not sure", "no": the step's way forward without an answer."""
     data = turn.data
     onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
+    if step in PICKS and len(data.candidates) == 1 and normal_words(text) in child_steps.NO:
+        return await PICKS[step](turn, "no")  # "no" to the one date offered: not that date, asked again
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK):
         name = esc(data.name or "your child")
         return await ASKS[step](

@@ -115,6 +115,11 @@ async def test_no_to_the_day_worked_out_from_last_tuesday_asks_for_the_date_agai
     again = await march.tap(sam, "No, I'll type it")
     assert again[0].text.startswith("No problem.\nWhen was <b>Mia</b> born? Write the date")
     assert texts(await march.say(sam, "1 February 2026")) == [EARLY]
+    lea = TgParent(3313)  # said in words, the same
+    await march.say(lea, "/start")
+    await march.say(lea, "Mia")
+    await march.say(lea, "she was born last Tuesday")
+    assert (await march.say(lea, "no"))[0].text.startswith("No problem.\nWhen was <b>Mia</b> born?")
 
 
 async def test_the_3rd_of_last_month_is_last_month_and_this_month_is_this_one(march: Harness):
@@ -174,4 +179,13 @@ async def test_a_due_date_that_cannot_be_says_why_and_keeps_the_way_out(march: H
     said = await march.say(sam, "due 20 January 2026")
     assert said[0].text.startswith("The due date (20 January 2026) should be after the birthdate")
     assert said[0].button_labels == ["Skip: no due date"]
+    assert await stored(march) == []
+
+
+async def test_no_typed_to_a_due_date_offered_is_not_skipping_the_due_date(march: Harness):
+    sam = TgParent(3314)
+    await at_born_early(march, sam)
+    await march.say(sam, "she was due on the 20th")
+    again = await march.say(sam, "no")
+    assert again[0].text.startswith("No problem.\nWhat was the due date?")
     assert await stored(march) == []
