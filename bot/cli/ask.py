@@ -45,7 +45,7 @@ def run_ask(args: argparse.Namespace) -> int:
                 print(shown if args.json else plain(reply.text) + "\n")
                 sys.stdout.flush()
                 continue
-            result = answer(question, library=library, today=today, child=child)
+            result = answer(question, library=library, today=today, child=child, call=support.call())
             print(json.dumps(as_json(result), ensure_ascii=False) if args.json else plain(result.text) + "\n")
             sys.stdout.flush()
     except BrokenPipeError:

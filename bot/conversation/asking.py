@@ -40,7 +40,9 @@ async def question(turn: Turn, text: str) -> Outcome:
     if len(text) > MAX_TEXT_CHARS:
         return say(TOO_LONG)
     children = await turn.children()
-    general = answer(text, library=turn.env.library, today=turn.today, child=None)
+    general = answer(
+        text, library=turn.env.library, call=turn.env.support.call(), today=turn.today, child=None
+    )
     if general.age_named or not children or general.scope in (Scope.SMALLTALK, Scope.FOREIGN, Scope.OUT):
         return Outcome([reply_for(counted(general), turn.env.library)])
     if len(children) == 1:
@@ -67,7 +69,9 @@ async def in_passing(turn: Turn, text: str) -> Outcome:
     if len(text) > MAX_TEXT_CHARS:
         return say(TOO_LONG)
     children = await turn.children()
-    general = answer(text, library=turn.env.library, today=turn.today, child=None)
+    general = answer(
+        text, library=turn.env.library, call=turn.env.support.call(), today=turn.today, child=None
+    )
     if len(children) == 1 and not general.age_named and general.scope is Scope.IN:
         return _answer_for(turn, text, children[0])
     return Outcome([reply_for(general, turn.env.library)])
@@ -102,16 +106,32 @@ async def answer_in_scope(turn: Turn, text: str) -> Reply | None:
     if len(text) > MAX_TEXT_CHARS:
         return None
     children = await turn.children()
-    result = answer(text, library=turn.env.library, today=turn.today, child=None)
+    result = answer(
+        text, library=turn.env.library, call=turn.env.support.call(), today=turn.today, child=None
+    )
     if result.scope is not Scope.IN or not result.items:
         return None
     if len(children) == 1 and not result.age_named:
-        result = answer(text, library=turn.env.library, today=turn.today, child=child_info(children[0]))
+        result = answer(
+            text,
+            library=turn.env.library,
+            call=turn.env.support.call(),
+            today=turn.today,
+            child=child_info(children[0]),
+        )
     return reply_for(result, turn.env.library)
 
 
 def _answer_for(turn: Turn, text: str, child: Child) -> Outcome:
-    result = counted(answer(text, library=turn.env.library, today=turn.today, child=child_info(child)))
+    result = counted(
+        answer(
+            text,
+            library=turn.env.library,
+            call=turn.env.support.call(),
+            today=turn.today,
+            child=child_info(child),
+        )
+    )
     return Outcome([reply_for(result, turn.env.library)])
 
 
@@ -137,7 +157,7 @@ def before_start(env: Env, text: str, today: date) -> Outcome:
     or across stages with a choice of stage), then one line inviting them to /start."""
     if len(text) > MAX_TEXT_CHARS:
         return say(TOO_LONG)
-    result = counted(answer(text, library=env.library, today=today, child=None))
+    result = counted(answer(text, library=env.library, call=env.support.call(), today=today, child=None))
     if result.scope is not Scope.IN:
         return Outcome([Reply(f"{result.text}\n\n{INVITE}", reply_for(result, env.library).buttons)])
     if result.age_months is None and result.by_stage:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from bot.conversation import setup_steps, ways
 from bot.conversation.clean import clean_name
@@ -26,7 +26,8 @@ from bot.core.ages import (
     validate_birthdate,
     validate_due_date,
 )
-from bot.core.dates import EXAMPLES, parse_date, relative_date
+from bot.core.dates import EXAMPLES, day_of_month, parse_date, relative_date, says_due
+from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
@@ -144,10 +145,10 @@ def ask_birthdate(turn: Turn, lead: str = "") -> Outcome:
 
 
 def read_name(text: str) -> str | None:
-    """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty or too
-    long."""
+    """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty, too
+    long, or without a letter or figure ("❤️" alone is a feeling, not a name)."""
     name = clean_name(said_name(text) or text)
-    return name if name is not None and len(name) <= MAX_NAME_CHARS else None
+    return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
 
 
 async def on_name(turn: Turn, text: str) -> Outcome:
@@ -206,7 +207,9 @@ async def on_same_name(turn: Turn, text: str) -> Outcome:
     return await on_name(turn, text)
 
 
-async def on_birthdate(turn: Turn, text: str) -> Outcome:
+async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
+    """The birthdate typed; ``changing`` (the birthdate given before, when typed again at a later question)
+    has even a plain date offered back to confirm, with a button to keep the one before."""
     name = turn.data.name or "your child"
 
     def check(d: date) -> str | None:
@@ -222,19 +225,47 @@ async def on_birthdate(turn: Turn, text: str) -> Outcome:
     age = said_age(text[:64], turn.today)
     if age is not None:  # "he's 4 months old": the birthdate that makes, to confirm
         return await _offer_estimate(
-            turn, age.birthdate, check, Step.BIRTHDATE_PICK, "birthdate", exact=age.exact
+            turn, age.birthdate, check, Step.BIRTHDATE_PICK, "birthdate", exact=age.exact, changing=changing
         )
+    if _day_unsure(turn) and day_of_month(text[:64]) == (turn.today + timedelta(days=1)).day:
+        # Before the time zone is known, "the 30th" may be today where the parent is (tomorrow by the
+        # server's clock): not read as a month back, the full date asked for instead.
+        return _problem(turn, f"Just to be sure of the month, please send the full date, {EXAMPLES}.")
     day = relative_date(text[:64], turn.today)
     if day is not None:  # "last Tuesday", "on the 3rd": the day that is, to confirm
-        return await _offer_estimate(turn, day, check, Step.BIRTHDATE_PICK, "birthdate", exact=True)
-    return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
+        return await _offer_estimate(
+            turn, day, check, Step.BIRTHDATE_PICK, "birthdate", exact=True, changing=changing
+        )
+    if changing is None:
+        return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
+
+    async def offer(turn: Turn, birthdate: date) -> Outcome:
+        return await _offer_estimate(
+            turn, birthdate, check, Step.BIRTHDATE_PICK, "birthdate", exact=True, changing=changing
+        )
+
+    return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, offer)
+
+
+def _day_unsure(turn: Turn) -> bool:
+    """First setup, before the time zone question: "today" is the server's, which may be a day behind or
+    ahead of the parent's."""
+    return turn.data.mode is Mode.FIRST and turn.parent.time_zone == turn.env.default_time_zone
 
 
 async def _offer_estimate(
-    turn: Turn, estimate: date, check: Check, pick: Step, what: str, *, exact: bool = False
+    turn: Turn,
+    estimate: date,
+    check: Check,
+    pick: Step,
+    what: str,
+    *,
+    exact: bool = False,
+    changing: date | None = None,
 ) -> Outcome:
     """A date worked out from what the parent said (an age, how early, "last Tuesday"), offered with a button
-    to confirm: said in full, so a misreading shows and can be put right by typing the date."""
+    to confirm: said in full, so a misreading shows and can be put right by typing the date. ``changing``:
+    the date it would replace, kept with a button."""
     try:
         problem = check(estimate)
     except DateProblem as exc:
@@ -253,14 +284,36 @@ async def _offer_estimate(
             f"Thank you! That puts {name}'s {what} at about <b>{day_date(estimate)}</b>. Shall I use it? A "
             "close guess is fine, or type the date if you know it."
         )
-    buttons = ((choice(pick, estimate.isoformat(), f"Yes, use {day_date(estimate)}"),),)
-    return Outcome([Reply(text, buttons)])
+    use = (choice(pick, estimate.isoformat(), f"Yes, use {day_date(estimate)}"),)
+    if changing is not None:
+        text = (
+            f"Change {name}'s {what} from {day_date(changing)} to <b>{WEEKDAY_NAMES[estimate.weekday()]} "
+            f"{day_date(estimate)}</b>?"
+        )
+        return Outcome([Reply(text, (use, (choice(pick, KEEP, f"No, keep {day_date(changing)}"),)))])
+    if exact:  # a day worked out from "last Tuesday" or "the 3rd": a way to say it is not that one
+        return Outcome([Reply(text, (use, (choice(pick, RETYPE, "No, I'll type it"),)))])
+    return Outcome([Reply(text, (use,))])
+
+
+# The buttons under a date offered back: keep the birthdate given before, or type the date instead.
+KEEP = "keep"
+RETYPE = "retype"
 
 
 async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
     candidates = turn.data.candidates
     if len(candidates) == 1 and _said_yes(value):
         return await _birthdate_known(turn, candidates[0])  # "yes" to the one date offered
+    before = turn.data.birthdate
+    said_no = normal_words(value) in NO
+    if before is not None and (value == KEEP or said_no):  # second thoughts taken back: as it was
+        await turn.goto(Step.EARLY, replace(turn.data, candidates=()))
+        name = esc(turn.data.name or "your child")
+        return await ask_early(turn, f"OK, {name}'s birthdate stays <b>{day_date(before)}</b>.\n\n")
+    if value in (KEEP, RETYPE) or said_no:  # not the day offered: the question again
+        await turn.goto(Step.BIRTHDATE, replace(turn.data, candidates=()))
+        return ask_birthdate(turn, "No problem.\n")
     return await _pick(turn, value, _birthdate_known, on_birthdate)
 
 
@@ -305,6 +358,9 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
     candidates = turn.data.candidates
     if len(candidates) == 1 and _said_yes(value):
         return await _complete(turn, candidates[0])  # "yes" to the one date offered
+    if value == RETYPE or normal_words(value) in NO:  # not the day offered: the due date asked again
+        await turn.goto(Step.DUE, replace(turn.data, candidates=()))
+        return ask_due(turn, "No problem.\n")
     return await _pick(turn, value, _complete, on_due)
 
 
@@ -331,18 +387,77 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     if due is not None and birthdate is not None:  # "yes, 5 weeks early": the due date that makes, to confirm
         await turn.goto(Step.DUE, turn.data)
         return await _offer_estimate(turn, due, _due_check(birthdate), Step.DUE_PICK, "due date")
+    if birthdate is not None:
+        dues = due_dates_said(text, turn.today, birthdate, twin=await _twin(turn) is not None)
+        if dues:  # "due 20 March", "yes, 20 March", a date after the birth: the due date, to confirm
+            await turn.goto(Step.DUE, turn.data)
+            if len(dues) == 1:
+                return await _offer_estimate(
+                    turn, dues[0], _due_check(birthdate), Step.DUE_PICK, "due date", exact=True
+                )
+            await turn.goto(Step.DUE_PICK, replace(turn.data, candidates=dues))
+            return ask_date_pick(turn)
     if said_birthdate(text, turn.today):  # "actually it's the 14th": second thoughts about the birthdate
-        await turn.goto(Step.BIRTHDATE, replace(turn.data, candidates=()))
-        return await on_birthdate(turn, text)
+        return await _second_thoughts(turn, text)
     tap = "one of these" if await _twin(turn) is not None else "Yes or No"
     return await ask_early(
         turn, f"Please tap {tap}, or tell me how early (for example <i>5 weeks early</i>).\n\n"
     )
 
 
+def _without_yes(text: str) -> str:
+    return _LEADING_YES.sub("", " ".join(text.lower().replace("’", "'").split()))
+
+
+def due_dates_said(text: str, today: date, birthdate: date, *, twin: bool = False) -> tuple[date, ...]:
+    """The due date(s) a date typed at "born early?" means, or none when it is the birthdate put right.
+
+    It is the due date when it says so ("due 20 March"), follows a yes ("yes, 20 March"), or falls after the
+    birth as a due date can; at "Is Mia's due date the same too?" any date is the due date. Read with the
+    birth as the starting point, so a due date without its year is the one after the birth, not a year back.
+    """
+    said = _without_yes(text)[:64]
+    meant = twin or says_due(said) or said != " ".join(text.lower().replace("’", "'").split())
+    check = _due_check(birthdate)
+
+    def fits(d: date) -> bool:
+        try:
+            return check(d) is None
+        except DateProblem:
+            return False
+
+    day = relative_date(said, today, after=birthdate)
+    if day is not None:
+        readings: tuple[date, ...] = (day,)
+    else:
+        try:
+            readings = parse_date(said, today, after=birthdate).candidates
+        except DateProblem:
+            return ()
+    fitting = tuple(d for d in readings if fits(d))
+    if meant and not fitting:
+        return readings[:1]  # said to be the due date but cannot be: explained at the due date
+    return fitting
+
+
+async def _second_thoughts(turn: Turn, text: str) -> Outcome:
+    """A birthdate typed at a later question: offered back to confirm (never changed silently), with a button
+    to keep the one given before."""
+    before = turn.data.birthdate
+    await turn.goto(Step.BIRTHDATE, replace(turn.data, candidates=()))
+    asked = await on_birthdate(turn, text, changing=before)
+    if before is None or turn.step is not Step.BIRTHDATE_PICK or len(turn.data.candidates) < 2:
+        return asked
+    keep = (choice(Step.BIRTHDATE_PICK, KEEP, f"No, keep {day_date(before)}"),)
+    first = asked.replies[0]
+    return Outcome([Reply(first.text, (*first.buttons, keep)), *asked.replies[1:]])
+
+
 def said_birthdate(text: str, today: date) -> bool:
     """A date typed where something else was asked about the child: the birthdate put right. (Not an age:
-    "6 weeks" at "was she born early?" says how early.)"""
+    "6 weeks" at "was she born early?" says how early; nor a due date: "due 20 March".)"""
+    if says_due(text):
+        return False
     if relative_date(text[:64], today) is not None:
         return True
     try:

@@ -20,6 +20,7 @@ from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
 from bot.core.ages import DateProblem
 from bot.core.dates import parse_date, relative_date
+from bot.core.emoji import Feeling, feeling
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import (
@@ -123,6 +124,9 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return None  # "morning" at the time question is 09:00, not a greeting
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
+    mood = feeling(text)
+    if mood is not None and step in ASKS:  # "😢" anywhere: a kind word, then the question again
+        return await ASKS[step](turn, CHAT_LEADS[Chat.SAD] if mood is Feeling.SAD else "")
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)
@@ -155,11 +159,13 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return not text.rstrip().endswith("?") and bool(find_zone(text[:64], turn.now).choices)
     if step is Step.EARLY and child_steps.said_birthdate(text, turn.today):
         return True  # "actually it was on the 14th": the birthdate put right
+    birthdate = turn.data.birthdate
+    if step is Step.EARLY and birthdate and child_steps.due_dates_said(text, turn.today, birthdate):
+        return True  # "she was due on the 20th": the due date, where "born early?" was asked
     if step not in DATE_STEPS:
         return False
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK) and said_age(text[:64], turn.today) is not None:
         return True  # "he's 4 months old": the age, where the birthdate was asked
-    birthdate = turn.data.birthdate
     if step in (Step.DUE, Step.DUE_PICK) and birthdate and said_due_date(text[:64], birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where the due date was asked
     after = birthdate if step in (Step.DUE, Step.DUE_PICK) else None
@@ -193,7 +199,7 @@ async def _back(turn: Turn, step: Step) -> Outcome:
         or (step in (Step.DAYS, Step.TIME) and not onboarding)
     ):
         return await cancel(turn)
-    await turn.goto(earlier, replace(data, candidates=(), hour=None))
+    await turn.goto(earlier, replace(data, candidates=(), hour=None, minute=None))
     return await ASKS[earlier](turn, "")
 
 
@@ -227,10 +233,16 @@ async def _offer_fix(turn: Turn, text: str) -> Outcome | None:
     return Outcome([fix, *setup_steps.ask_tz(turn).replies])
 
 
+# A date offered back to confirm: its own answer to "no".
+PICKS = {Step.BIRTHDATE_PICK: child_steps.on_birthdate_pick, Step.DUE_PICK: child_steps.on_due_pick}
+
+
 async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
     """ "Skip", "not sure", "no": the step's way forward without an answer."""
     data = turn.data
     onboarding = data.mode in (Mode.FIRST, Mode.JOINED)
+    if step in PICKS and len(data.candidates) == 1 and normal_words(text) in child_steps.NO:
+        return await PICKS[step](turn, "no")  # "no" to the one date offered: not that date, asked again
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK):
         name = esc(data.name or "your child")
         return await ASKS[step](

@@ -66,6 +66,7 @@ class FlowData:
     then: Step | None = None
     # An hour typed bare ("3") and asked back ("Do you mean 03:00 or 15:00?"), so the question outlives an "ok".
     hour: int | None = None
+    minute: int | None = None  # with ``hour``: "half six" asked back as "06:30 or 18:30?"
     # The offer to carry on with the held child was the last thing said, so a "yes" or "ok" answers it.
     offered: bool = False
 
@@ -89,6 +90,8 @@ class FlowData:
             raw["then"] = self.then.value
         if self.hour is not None:
             raw["hour"] = self.hour
+        if self.minute is not None:
+            raw["minute"] = self.minute
         if self.offered:
             raw["offered"] = True
         return raw
@@ -107,6 +110,7 @@ class FlowData:
             held=_read(lambda: Step(raw["held"])),
             then=_read(lambda: Step(raw["then"])),
             hour=_read(lambda: _int(raw["hour"])),
+            minute=_read(lambda: _int(raw["minute"])),
             offered=raw.get("offered") is True,
         )
 

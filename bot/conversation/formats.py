@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -77,50 +78,76 @@ _HOUR_WORDS = {
         start=1,
     )
 }
-_AFTERNOON = frozenset({"pm", "in the afternoon", "in the evening", "at night", "tonight"})
+_AFTERNOON = frozenset({"pm", "in the afternoon", "in the evening"})
+_NIGHT = frozenset({"at night", "tonight"})
 _MORNING = frozenset({"am", "in the morning"})
 _SAID_TIME = re.compile(
-    r"(?:(?P<part>half|quarter)\s+(?P<way>past|after|to)\s+)?(?P<hour>\d{1,2}|"
+    r"(?:(?P<part>half|quarter)(?:\s+(?P<way>past|after|to))?\s+)?(?P<hour>\d{1,2}|"
     + "|".join(_HOUR_WORDS)
     + r")(?:[:.h](?P<minute>\d{2}))?(?:\s+o'?clock)?"
     r"(?:\s*(?P<when>am|pm|in the morning|in the afternoon|in the evening|at night|tonight))?"
 )
+# Hours said without morning or evening that are asked back: hardly anyone wants tips at 3 at night, and
+# "half six" may be either. From 7 the morning is meant, as a bare "7" always has been.
+_EITHER_HOURS = range(1, 7)
 
 
-def _said_time(said: str) -> time | None:
-    """ "half past seven", "quarter to 8 in the evening", "7 o'clock at night", "seven pm"; a half or quarter
-    hour without morning or evening is the daytime one for 1 to 6 ("half past three" is 15:30)."""
+@dataclass(frozen=True)
+class SaidTime:
+    """A time of day as read; ``either``: said without morning or evening where both are likely ("3",
+    "half past six", "six o'clock"), so ``at`` (the morning one) is asked back with its evening twin."""
+
+    at: time
+    either: bool = False
+
+
+def _said_time(said: str) -> SaidTime | None:
+    """ "half past seven", "half six", "quarter to 8 in the evening", "7 o'clock at night", "seven pm",
+    "seven": morning or evening judged on the hour as said, and asked back for 1 to 6 with neither said."""
     m = _SAID_TIME.fullmatch(said)
-    if m is None or (m["part"] is None and m["when"] is None and not m["hour"].isalpha()):
-        return None  # plain numbers are read by read_time itself
-    hour = int(m["hour"]) if m["hour"].isdigit() else _HOUR_WORDS[m["hour"]]
-    minute = int(m["minute"] or 0)
-    if m["part"] is not None:
-        if m["minute"] is not None:
-            return None
+    if m is None:
+        return None
+    if m["part"] is not None and (m["minute"] is not None or (m["way"] is None and m["part"] != "half")):
+        return None  # "quarter 7", "half past 7:30": not a time
+    said_hour = int(m["hour"]) if m["hour"].isdigit() else _HOUR_WORDS[m["hour"]]
+    when = m["when"]
+    if m["part"] is None and m["hour"].isdigit() and when is None:
+        if m["minute"] is not None or 0 <= said_hour <= 23:  # "9", "09:30", "15", "3 o'clock"
+            return _plain(said_hour, int(m["minute"] or 0), bare=m["minute"] is None)
+        return None
+    if not 1 <= said_hour <= 12:
+        return None
+    hour, minute = said_hour, int(m["minute"] or 0)
+    if m["part"] is not None:  # "half six" is half past six, as said in Britain
         minute = 30 if m["part"] == "half" else 15
         if m["way"] == "to":
             hour, minute = hour - 1 if hour > 1 else 12, 60 - minute
-    when = m["when"]
-    if not 1 <= hour <= 12 or minute > 59:
+    if minute > 59:
         return None
-    if when in _AFTERNOON or (when is None and m["part"] is not None and hour <= 6):
+    if when in _AFTERNOON:
         hour = hour % 12 + 12
+    elif when in _NIGHT:  # "11 at night" is 23:00, "1 at night" 01:00, "12 at night" midnight
+        hour = hour % 12 + (12 if 6 <= said_hour <= 11 else 0)
     elif when in _MORNING:
         hour %= 12
-    elif when is None and m["part"] is None and m["hour"].isalpha():
-        return None  # "seven" alone: morning or evening? The question asks again
-    if hour == 12 and when in ("at night", "tonight"):
-        hour = 0
-    return time(hour, minute)
+    elif said_hour in _EITHER_HOURS:
+        return SaidTime(time(hour % 12, minute), either=True)
+    return SaidTime(time(hour, minute))
 
 
-def read_time(text: str) -> time | None:
+def _plain(hour: int, minute: int, *, bare: bool) -> SaidTime | None:
+    """A time typed in figures alone: "9", "09:30", "15"; a bare hour from 1 to 6 is asked back."""
+    if hour > 23 or minute > 59:
+        return None
+    return SaidTime(time(hour, minute), either=bare and hour in _EITHER_HOURS)
+
+
+def read_said_time(text: str) -> SaidTime | None:
     """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00", "morning", "half past seven", "7 in the evening";
     None when it is not a time of day."""
     said = normal_words(text)
     if said in _PARTS_OF_DAY:
-        return _PARTS_OF_DAY[said]
+        return SaidTime(_PARTS_OF_DAY[said])
     spoken = _said_time(said)
     if spoken is not None:
         return spoken
@@ -135,7 +162,13 @@ def read_time(text: str) -> time | None:
         hour = hour % 12 + (12 if suffix == "pm" else 0)
     if hour > 23 or minute > 59:
         return None
-    return time(hour, minute)
+    return SaidTime(time(hour, minute))
+
+
+def read_time(text: str) -> time | None:
+    """The time of day ``text`` says (the morning one when it could be either), or None."""
+    said = read_said_time(text)
+    return said.at if said is not None else None
 
 
 def join_names(names: list[str]) -> str:

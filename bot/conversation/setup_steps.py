@@ -7,14 +7,13 @@ stops.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import time
 from zoneinfo import ZoneInfo
 
 from bot.conversation import ways
 from bot.conversation.flow import FlowData, Mode, Step
-from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_time
+from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_said_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule, resting_until
 from bot.conversation.turn import Turn, choice
@@ -204,14 +203,14 @@ async def on_days(turn: Turn, text: str) -> Outcome:
     await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
     if settings:
         return await _saved(turn, "Done.")
-    await turn.goto(Step.TIME, replace(turn.data, hour=None))
+    await turn.goto(Step.TIME, replace(turn.data, hour=None, minute=None))
     return ask_time(turn)
 
 
 def ask_time(turn: Turn, lead: str = "") -> Outcome:
     hour = turn.data.hour
-    if hour is not None and 1 <= hour <= 6:
-        return _which_hour(turn, time(hour, 0))
+    if hour is not None and 0 <= hour <= 11:  # "Do you mean 06:30 or 18:30?" still waits for its answer
+        return _which_hour(turn, time(hour, min(max(turn.data.minute or 0, 0), 59)))
     buttons = [choice(Step.TIME, hhmm(t), hhmm(t)) for t in TIME_CHOICES]
     text = lead + "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>."
     return Outcome([Reply(text, (*_rows(buttons, 3), _time_way_out(turn)))])
@@ -230,12 +229,12 @@ def _time_way_out(turn: Turn) -> tuple[Button, ...]:
 
 
 async def on_time(turn: Turn, text: str) -> Outcome:
-    at = read_time(text)
-    if at is None:  # the question again, buttons and all
+    said = read_said_time(text)
+    if said is None:  # the question again, buttons and all
         return ask_time(turn, f"I couldn't read “{esc(text.strip()[:64])}” as a time.\n\n")
-    bare = re.fullmatch(r"\d{1,2}(?:\s*o'?clock)?", text.strip().lower())
-    if bare and 1 <= at.hour <= 6:  # a bare "3" (o'clock): hardly anyone wants tips at 3 at night
-        await turn.goto(Step.TIME, replace(turn.data, hour=at.hour))
+    at = said.at
+    if said.either:  # "3", "half six": morning or evening? Asked, as hardly anyone wants tips at 3 at night
+        await turn.goto(Step.TIME, replace(turn.data, hour=at.hour, minute=at.minute))
         return _which_hour(turn, at)
     await families.set_schedule(turn.s, turn.parent, tip_time=at)
     if turn.data.mode is Mode.SETTINGS:

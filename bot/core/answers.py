@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
 from bot.core.ages import age_on, describe_age
+from bot.core.emoji import Feeling, feeling
 from bot.core.language import foreign_language, language_name
 from bot.core.reply import MAX_MESSAGE_CHARS, SHORT_MESSAGE_CHARS
 from bot.core.retrieval import Index, Query, Scored, index_for
@@ -92,6 +93,10 @@ OWN_DOCTOR = "For your own health, your own doctor, midwife or health visitor is
 NOT_FOUND_NET = (
     "And if things feel hard for you, your own doctor, midwife or health visitor is there for you too."
 )
+# One calm clause under "couldn't find that": the number in plain sight, for a parent the safety check missed.
+NOT_FOUND_DANGER = "If anyone is in danger right now, call {call}."
+# Said when the operator set no emergency number (the same words as the safety replies use).
+LOCAL_NUMBER = "your local emergency number"
 STRUGGLING = f"{NOT_FOUND_NET} If anyone is in danger, call your local emergency number."
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
@@ -103,6 +108,16 @@ TYPICAL_EACH = 3
 # A message split into parts (several questions or children) shows this many items for each.
 PART_ITEMS = 2
 MAX_PARTS = 3
+
+
+class Talk(StrEnum):
+    """A message that asks nothing: said back kindly rather than searched for."""
+
+    THANKS = "thanks"
+    GREETING = "greeting"
+    BYE = "bye"
+    OK = "ok"
+    SAD = "sad"  # a crying face alone: a kind word and where to turn
 
 
 class Scope(StrEnum):
@@ -155,8 +170,11 @@ class _Part:
     spans: tuple[tuple[int, int], ...]
 
 
-def answer(question: str, *, library: Library, today: date, child: ChildInfo | None) -> Answer:
-    """Answer ``question``. An age named in it wins over ``child``; with neither, every stage is used."""
+def answer(
+    question: str, *, library: Library, today: date, child: ChildInfo | None, call: str = LOCAL_NUMBER
+) -> Answer:
+    """Answer ``question``. An age named in it wins over ``child``; with neither, every stage is used.
+    ``call``: the emergency number to name under "couldn't find that" (HTML-escaped)."""
     index = index_for(library)
     kind = _small_talk(question, index)
     if kind is not None:
@@ -170,6 +188,7 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
             (),
             _small_talk_reply(kind),
             Scope.SMALLTALK,
+            net=kind is Talk.SAD,  # a feeling low: where to find support, a tap away
         )
     language = foreign_language(question, index.vocabulary, index.mendable)
     if language is not None:
@@ -180,10 +199,19 @@ def answer(question: str, *, library: Library, today: date, child: ChildInfo | N
     child_age = _child_age(child, today) if child is not None and child.birthdate <= today else None
     parts = _with_follow_ups(_split(question, mentions, child_age), index)
     if len(parts) == 1:
-        return _answer_part(question, parts[0], index, child_age, named=bool(mentions), limit=SHORT_ITEMS)
+        return _answer_part(
+            question, parts[0], index, child_age, named=bool(mentions), limit=SHORT_ITEMS, call=call
+        )
     answers = [
         _answer_part(
-            part.text, part, index, child_age, named=bool(mentions), limit=PART_ITEMS, skip_whole=question
+            part.text,
+            part,
+            index,
+            child_age,
+            named=bool(mentions),
+            limit=PART_ITEMS,
+            skip_whole=question,
+            call=call,
         )
         for part in parts
     ]
@@ -235,6 +263,7 @@ def _answer_part(
     named: bool,
     limit: int,
     skip_whole: str | None = None,
+    call: str = LOCAL_NUMBER,
 ) -> Answer:
     library = index.library
     age = part.age
@@ -245,7 +274,7 @@ def _answer_part(
         return Answer(question, months, corrected, (), False, (), text, Scope.OUT, age_named=named)
 
     def lost() -> Answer:
-        return replace(refuse(_not_found(library)), net=True)
+        return replace(refuse(_not_found(library, call)), net=True)
 
     if age is not None and age.months > _last_month(library):
         return refuse(_past_last_band(age, library))
@@ -257,8 +286,8 @@ def _answer_part(
     else:
         bands = _hinted_bands(library, query) or library.bands
     if not query.topical:
-        if query.out_of_scope:
-            return refuse(_outside(query.out_of_scope, library))
+        if query.out_of_scope:  # outside the guidance: where to find support, a tap away there too
+            return replace(refuse(_outside(query.out_of_scope, library)), net=True)
         if len(query.unknown) <= OVERVIEW_UNKNOWN and (
             query.intent in (Intent.NORMAL, Intent.HELP) or (age is not None and named)
         ):
@@ -275,7 +304,9 @@ def _answer_part(
     candidates = by_words + [s for s in scored if s.item.id in named_concept][:3]
     answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in candidates)
     if not scored or (query.out_of_scope and not answers_it):
-        return refuse(_outside(query.out_of_scope, library)) if query.out_of_scope else lost()
+        if query.out_of_scope:
+            return replace(refuse(_outside(query.out_of_scope, library)), net=True)
+        return lost()
     if explained <= 0:
         return lost()  # "flaps his hands": one shared word is no answer
     band_ids = {band.id for band in bands}
@@ -677,7 +708,7 @@ _GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon
 _BYE = frozenset({"bye", "goodbye", "night"})
 
 
-def _small_talk(question: str, index: Index) -> str | None:
+def _small_talk(question: str, index: Index) -> Talk | None:
     """ "thanks", "greeting", "bye" or "ok" when the message is no question at all, else None."""
     found = re.findall(r"[^\W\d_]+", question.lower())
     if "?" in question:
@@ -686,25 +717,19 @@ def _small_talk(question: str, index: Index) -> str | None:
             return _pleasantry(question.replace("?", " "), found, index)
         return None
     if not found:
-        if _SAD_EMOJI.search(question):  # "😢" alone: no question, but no "ok" either
-            return "sad"
-        return "ok" if question.strip() and not re.search(r"\d", question) else None
+        if feeling(question) is Feeling.SAD:  # "😢" alone: no question, but no "ok" either
+            return Talk.SAD
+        return Talk.OK if question.strip() and not re.search(r"\d", question) else None
     vocabulary = index.small_talk_words
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
         return _pleasantry(question, found, index)
     if any(w in _THANKS or w in _PRAISE for w in found):
-        return "thanks"
+        return Talk.THANKS
     if any(w in _GREETING for w in found):
-        return "greeting"
+        return Talk.GREETING
     if any(w in _BYE for w in found):
-        return "bye"
-    return "ok"
-
-
-# Emoji of a parent feeling low, sent alone: a kind word and where to turn, not "I'm here for questions".
-_SAD_EMOJI = re.compile(
-    "[\U0001f622\U0001f62d\U0001f614\U0001f61e\U0001f61f\U0001f629\U0001f62b\U0001f625\U0001f630\U0001f494\u2639\U0001f641\U0001f97a]"
-)
+        return Talk.BYE
+    return Talk.OK
 
 
 # Ways of thanking and greeting beyond the lexicon's phrases ("thank u", "tysm", "you're a star").
@@ -801,7 +826,7 @@ PLEASANTRY_MAX_WORDS = 10
 OK_MAX_WORDS = 6  # "okay, will give that a try"; a longer message with "ok" in it is more than an ok
 
 
-def _pleasantry(question: str, words: list[str], index: Index) -> str | None:
+def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     """ "thanks thats really helpful x", "good morning! just found this bot": a thanks or a hello padded with
     everyday words that name no subject (no topic word, no age) is small talk too."""
     ages = find_ages(question)
@@ -829,15 +854,15 @@ def _pleasantry(question: str, words: list[str], index: Index) -> str | None:
         query = index.analyse(" ".join(rest))
         if query.topical or query.out_of_scope or query.intent is not None or len(rest) > 2:
             return None
-    return "thanks" if thanks else "greeting" if greeting else "ok"
+    return Talk.THANKS if thanks else Talk.GREETING if greeting else Talk.OK
 
 
-def _small_talk_reply(kind: str) -> str:
+def _small_talk_reply(kind: Talk) -> str:
     return {
-        "thanks": "You're welcome! Ask me anything else whenever you like.",
-        "greeting": f"Hello! Ask me anything about your child and your bond, for example {EXAMPLES}",
-        "bye": "Take care! I'm here whenever you have a question.",
-        "sad": (
+        Talk.THANKS: "You're welcome! Ask me anything else whenever you like.",
+        Talk.GREETING: f"Hello! Ask me anything about your child and your bond, for example {EXAMPLES}",
+        Talk.BYE: "Take care! I'm here whenever you have a question.",
+        Talk.SAD: (
             "I'm sorry if things feel hard right now. You can write to me whenever you like, and your own "
             "doctor, midwife or health visitor is there for you too."
         ),
@@ -898,10 +923,11 @@ def _past_last_band(age: _Age, library: Library) -> str:
     )
 
 
-def _not_found(library: Library) -> str:
+def _not_found(library: Library, call: str = LOCAL_NUMBER) -> str:
     return (
         f"I couldn't find that in the guidance I answer from, which covers {_e(_topics(library))}. "
-        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{NOT_FOUND_NET}"
+        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{NOT_FOUND_NET} "
+        f"{NOT_FOUND_DANGER.format(call=call)}"
     )
 
 

@@ -31,20 +31,24 @@ _MONTH = r"([a-z]+)\.?"
 _YEAR = r"(?:\s+(\d{4}|\d{2}))?"
 _DAY_MONTH = re.compile(rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}")
 _MONTH_DAY = re.compile(rf"{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR}")
-# Words said around a date that change nothing: "actually it's", "sorry, she was born on", "due on".
-_SAID_AROUND = re.compile(
-    r"^(?:(?:actually|sorry|oops|oh|wait|hmm|um|no|so|ok|okay|i mean|i meant)[\s.!:;-]+)*"
-    r"(?:(?:it's|its|it is|it was|that's|thats|that is|he's|she's|he was|she was|they were|was|were|"
-    r"born|birthday is|birthdate is|(?:the\s+)?due date (?:is|was)|(?:she|he|they)\s+(?:was|were)\s+due|"
-    r"due)\s+)*(?:on\s+)?"
+# Words said around a date that change nothing: "actually it's", "sorry, she was born on".
+_LEAD = r"^(?:(?:actually|sorry|oops|oh|wait|hmm|um|no|so|ok|okay|i mean|i meant)[\s.!:;-]+)*"
+_SAID = r"it's|its|it is|it was|that's|thats|that is|he's|she's|he was|she was|they were|was|were"
+_SAID_AROUND = re.compile(rf"{_LEAD}(?:(?:{_SAID}|born|birthday is|birthdate is)\s+)*(?:on\s+)?")
+# Only where a due date is asked ("due on the 20th"): at the birthdate, "due" means it is not the birthdate.
+_SAID_AROUND_DUE = re.compile(
+    rf"{_LEAD}(?:(?:{_SAID}|(?:the\s+)?due date (?:is|was)|(?:she|he|they)\s+(?:was|were)\s+due|due)\s+)*"
+    r"(?:on\s+)?"
 )
+_SAYS_DUE = re.compile(r"\bdue\b")
 _WEEKDAY = re.compile(
     r"(?:last\s+|this\s+(?:past\s+)?|on\s+)?(?P<day>"
     + "|".join(name.lower() for name in calendar.day_name)
     + r")(?:\s+just\s+gone|\s+gone)?"
 )
 _DAY_ONLY = re.compile(
-    r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)(?:\s+of\s+(?:this|the|last)\s+month)?|the\s+(?P<bare>\d{1,2})"
+    r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)(?:\s+of\s+(?P<which>this|the|last)\s+month)?"
+    r"|the\s+(?P<bare>\d{1,2})"
 )
 
 
@@ -59,9 +63,15 @@ def _cleaned(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower().replace(",", " ").replace("’", "'")).strip(" .!")
 
 
-def _unsaid(cleaned: str) -> str:
-    """The date in "actually it's the 14th of May": the words around it dropped."""
-    return _SAID_AROUND.sub("", cleaned, count=1).strip()
+def _unsaid(cleaned: str, *, due: bool = False) -> str:
+    """The date in "actually it's the 14th of May" (or, for a due date, "she was due on the 20th"): the words
+    around it dropped."""
+    return (_SAID_AROUND_DUE if due else _SAID_AROUND).sub("", cleaned, count=1).strip()
+
+
+def says_due(text: str) -> bool:
+    """The text speaks of the due date ("due 20 March", "she was due on the 20th")."""
+    return bool(_SAYS_DUE.search(_cleaned(text)))
 
 
 def parse_date(text: str, today: date, *, after: date | None = None) -> DateParse:
@@ -73,19 +83,29 @@ def parse_date(text: str, today: date, *, after: date | None = None) -> DatePars
     try:
         return _parse(cleaned, today, after, text)
     except DateProblem:
-        bare = _unsaid(cleaned)
+        bare = _unsaid(cleaned, due=after is not None)
         if not bare or bare == cleaned:
             raise
         return _parse(bare, today, after, text)
 
 
+def day_of_month(text: str) -> int | None:
+    """The day in "the 30th" or "born on the 3rd", said without its month; None for anything else."""
+    m = _DAY_ONLY.fullmatch(_unsaid(_cleaned(text)))
+    if m is None or m["which"] in ("this", "last"):
+        return None
+    return int(m["day"] or m["bare"])
+
+
 def relative_date(text: str, today: date, *, after: date | None = None) -> date | None:
-    """A day said relative to today ("last Tuesday", "on the 3rd", "it's the 14th"), or None.
+    """A day said relative to today ("yesterday", "last Tuesday", "on the 3rd", "it's the 14th"), or None.
 
     Without ``after``: the latest such day before today (a weekday) or up to today (a day of the month). With
     ``after`` (a due date): a day of the month only, the first one after it. A day no month has is None.
     """
-    bare = _unsaid(_cleaned(text))
+    bare = _unsaid(_cleaned(text), due=after is not None)
+    if after is None and bare in ("today", "yesterday"):  # shown back in full like any day said so
+        return today - timedelta(days=bare == "yesterday")
     if after is None and (m := _WEEKDAY.fullmatch(bare)):
         weekday = [name.lower() for name in calendar.day_name].index(m["day"])
         return today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
@@ -95,6 +115,8 @@ def relative_date(text: str, today: date, *, after: date | None = None) -> date 
     day = int(m["day"] or m["bare"])
     if not 1 <= day <= 31:
         return None
+    if m["which"] in ("this", "last"):  # "the 3rd of last month": that month, or nothing
+        return _in_month(day, today, back=m["which"] == "last", after=after)
     year, month = (today.year, today.month) if after is None else (after.year, after.month)
     step = -1 if after is None else 1
     for _ in range(13):
@@ -105,6 +127,19 @@ def relative_date(text: str, today: date, *, after: date | None = None) -> date 
         year, month = divmod(year * 12 + month - 1 + step, 12)
         month += 1
     return None
+
+
+def _in_month(day: int, today: date, *, back: bool, after: date | None) -> date | None:
+    """``day`` of this month or of last month, when that month has it and it fits (up to today for a birth,
+    after ``after`` for a due date); None otherwise, so the question is asked again."""
+    year, month = (today.year, today.month - 1) if back else (today.year, today.month)
+    if month == 0:
+        year, month = year - 1, 12
+    if day > calendar.monthrange(year, month)[1]:
+        return None
+    found = date(year, month, day)
+    fits = found <= today if after is None else found > after
+    return found if fits else None
 
 
 def _parse(cleaned: str, today: date, after: date | None, text: str) -> DateParse:

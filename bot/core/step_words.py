@@ -11,6 +11,7 @@ import re
 from enum import StrEnum
 
 from bot.core.age_phrases import find_age
+from bot.core.emoji import Feeling, feeling
 
 
 class StepWord(StrEnum):
@@ -129,12 +130,6 @@ _CHAT: dict[Chat, frozenset[str]] = {
 }
 
 
-# Emoji sent alone as a reaction: a thumbs up is "ok", a crying face a feeling; neither is a name.
-_OK_EMOJI = frozenset("👍👌🙏🙂😊")
-_SAD_EMOJI = frozenset("😢😭😔😞😟😩😫😥💔🙁🥺☹")
-_EMOJI_EXTRAS = frozenset("\ufe0f\u200d ") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
-
-
 def chat_word(text: str) -> Chat | None:
     """ "Hello", "thanks", "ok", or an emoji reaction alone: conversation, not an answer to a name, date or
     time zone."""
@@ -142,12 +137,8 @@ def chat_word(text: str) -> Chat | None:
     found = next((chat for chat, phrases in _CHAT.items() if said in phrases), None)
     if found is not None or not said:
         return found
-    marks = set(said) - _EMOJI_EXTRAS
-    if marks and marks <= _SAD_EMOJI:
-        return Chat.SAD
-    if marks and marks <= _OK_EMOJI:
-        return Chat.OK
-    return None
+    mood = feeling(said)
+    return None if mood is None else Chat.SAD if mood is Feeling.SAD else Chat.OK
 
 
 def escape_word(text: str) -> StepWord | None:

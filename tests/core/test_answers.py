@@ -30,8 +30,8 @@ BABY_BANDS = ["sa-band-0-9", "sa-band-7-18"]  # "baby" hints at the first year w
 TODDLER_BANDS = ["sa-band-16-24", "sa-band-21-36"]
 
 
-def ask(question: str, child: ChildInfo | None = None) -> Answer:
-    return answer(question, library=LIBRARY, today=TODAY, child=child)
+def ask(question: str, child: ChildInfo | None = None, call: str = "your local emergency number") -> Answer:
+    return answer(question, library=LIBRARY, today=TODAY, child=child, call=call)
 
 
 def band(band_id: str) -> Band:
@@ -529,10 +529,13 @@ def test_questions_the_content_does_not_cover_get_an_honest_reply(question):
     assert result.items == ()
     assert "couldn't find that in the guidance" in result.text
     assert DOCTOR in result.text
-    # Where a struggling parent can turn, calmly: the emergency line waits behind the support button.
+    # Where a struggling parent can turn, calmly: one short clause with the number, the rest a button away.
     assert result.net
     assert "own doctor, midwife or health visitor" in result.text
-    assert "danger" not in result.text
+    assert result.text.endswith("If anyone is in danger right now, call your local emergency number.")
+    assert result.text.count("danger") == 1
+    assert len(result.text) < 1200
+    assert ask(question, call="999").text.endswith("If anyone is in danger right now, call 999.")
 
 
 def test_in_scope_answer_notes_the_part_it_cannot_answer():
