@@ -75,6 +75,7 @@ def sets() -> dict[str, Labelled]:
         "round5": load_yaml(EVAL / "safety_round5.yaml"),
         "round6": load_yaml(EVAL / "safety_round6.yaml"),
         "round7": load_yaml(EVAL / "safety_round7.yaml"),
+        "round8": load_yaml(EVAL / "safety_round8.yaml"),
     }
 
 
@@ -105,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round5",
             "round6",
             "round7",
+            "round8",
         ],
         help="list the messages a set gets wrong",
     )

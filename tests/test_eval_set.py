@@ -24,6 +24,7 @@ MIN_ENTRIES = {
         "heldout_round4.yaml": 140,
         "heldout_round5.yaml": 140,
         "heldout_round6.yaml": 140,
+        "heldout_round7.yaml": 140,
     }.items()
     if (EVAL_DIR / name).exists()
 }
