@@ -27,11 +27,12 @@ from typing import Any, cast
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Result
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from db.engine import _sqlite_pragmas
+from db.quick_store import is_busy, loop_thread_file
 
 
 class Busy(Exception):
@@ -75,20 +76,18 @@ def _begin_immediate(connection: Any) -> None:
 def _engine_for(sessions: async_sessionmaker[AsyncSession]) -> Engine | None:
     if sessions in _ENGINES:
         return _ENGINES[sessions]
-    engine = sessions.kw.get("bind")
+    path = loop_thread_file(sessions)
     sync: Engine | None = None
-    if isinstance(engine, AsyncEngine) and engine.dialect.name == "sqlite":
-        path = engine.url.database
-        if path and path != ":memory:" and not path.startswith("file:"):
-            sync = create_engine(
-                f"sqlite:///{path}",
-                poolclass=StaticPool,
-                connect_args={"isolation_level": None, "timeout": 0, "check_same_thread": False},
-                hide_parameters=True,
-            )
-            event.listen(sync, "connect", _no_wait_pragmas)
-            event.listen(sync, "begin", _begin_immediate)
-            weakref.finalize(sessions, sync.dispose)
+    if path is not None:
+        sync = create_engine(
+            f"sqlite:///{path}",
+            poolclass=StaticPool,
+            connect_args={"isolation_level": None, "timeout": 0, "check_same_thread": False},
+            hide_parameters=True,
+        )
+        event.listen(sync, "connect", _no_wait_pragmas)
+        event.listen(sync, "begin", _begin_immediate)
+        weakref.finalize(sessions, sync.dispose)
     _ENGINES[sessions] = sync
     return sync
 
@@ -108,10 +107,7 @@ async def loop_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
         except OperationalError as exc:
             session.rollback()
             cause = exc.orig
-            if isinstance(cause, sqlite3.OperationalError) and cause.sqlite_errorcode in (
-                sqlite3.SQLITE_BUSY,
-                sqlite3.SQLITE_LOCKED,
-            ):
+            if isinstance(cause, sqlite3.OperationalError) and is_busy(cause):
                 raise Busy from exc
             raise
         # Typed as the async session the claiming code expects: it uses only what LoopSession offers.

@@ -71,7 +71,7 @@ class QuickStore:
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            if is_busy(exc):
                 return False
             raise
         final = [
@@ -108,13 +108,25 @@ class QuickStore:
         return True
 
 
-def quick_store_for(sessions: async_sessionmaker[AsyncSession]) -> QuickStore | None:
-    """A :class:`QuickStore` on the sessions' database when it is an SQLite file; None otherwise. Raises
-    :class:`Busy`."""
+def loop_thread_file(sessions: async_sessionmaker[AsyncSession]) -> str | None:
+    """The SQLite file a connection on the loop's thread can open beside these sessions' engine; None for
+    other databases, in-memory ones and URI filenames."""
     engine = sessions.kw.get("bind")
     if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
         return None
     path = engine.url.database
     if not path or path == ":memory:" or path.startswith("file:"):
         return None
-    return QuickStore(path)
+    return path
+
+
+def is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Another connection holds the write lock (what a connection with no busy timeout meets at once)."""
+    return exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def quick_store_for(sessions: async_sessionmaker[AsyncSession]) -> QuickStore | None:
+    """A :class:`QuickStore` on the sessions' database when it is an SQLite file; None otherwise. Raises
+    :class:`Busy`."""
+    path = loop_thread_file(sessions)
+    return None if path is None else QuickStore(path)
