@@ -48,6 +48,19 @@ class SafetyKind(StrEnum):
     WELLBEING = "wellbeing"
 
 
+class Concern(StrEnum):
+    """What a distress reply can speak to beyond its kind: violence or threats at home (a crisis), a partner's
+    or co-parent's low mood rather than the parent's own (wellbeing). Named groups of rules say it."""
+
+    VIOLENCE_AT_HOME = "violence_at_home"
+    PARTNER_MOOD = "partner_mood"
+
+    @property
+    def kind(self) -> SafetyKind:
+        """The kind whose rules can say this concern."""
+        return SafetyKind.CRISIS if self is Concern.VIOLENCE_AT_HOME else SafetyKind.WELLBEING
+
+
 def fold(text: str) -> str:
     """Lower case without accents or apostrophes ("Don’t" -> "dont", "Está" -> "esta", "й" -> "и")."""
     text = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text))
@@ -76,6 +89,7 @@ class Rule:
     regex: re.Pattern[str]
     when: tuple[re.Pattern[str], ...] = ()
     unless: tuple[re.Pattern[str], ...] = ()
+    about: Concern | None = None  # the concern its group says (``concerns`` in the file)
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,9 @@ class SafetyPhrases:
 
     def rules_of(self, kind: SafetyKind) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.kind is kind)
+
+    def rules_about(self, concern: Concern) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.about is concern)
 
 
 # --- the file schema ---
@@ -127,6 +144,7 @@ class _SafetySpec(_Strict):
     known_words: list[Word]
     spellings: dict[Word, Text] = {}
     wellbeing_content: Annotated[list[Annotated[list[ItemId], Field(min_length=1)]], Field(min_length=1)]
+    concerns: dict[Concern, Annotated[list[Text], Field(min_length=1)]]
 
 
 def _expand(pattern: str, macros: Mapping[str, str]) -> str:
@@ -173,11 +191,11 @@ def _parse(path: Path) -> tuple[_SafetySpec, Any]:
 def load_safety(path: Path = SAFETY_PATH) -> SafetyPhrases:
     """Load and check the safety phrases, raising SafetyError that names the entry at fault."""
     spec, _raw = _parse(path)
-    problems: list[str] = []
     rules: list[Rule] = []
     seen: dict[str, str] = {}  # what a rule matches, and when, to the first entry that says so
     groups = {SafetyKind.CRISIS: spec.crisis, SafetyKind.EMERGENCY: spec.emergency}
     groups[SafetyKind.WELLBEING] = spec.wellbeing
+    about, problems = _concerns(spec, groups)
     for kind, by_group in groups.items():
         for group, patterns in by_group.items():
             for n, entry in enumerate(patterns):
@@ -196,6 +214,7 @@ def load_safety(path: Path = SAFETY_PATH) -> SafetyPhrases:
                             _compile(rule.match, spec.macros),
                             when=tuple(_compile(p, spec.macros) for p in rule.when),
                             unless=tuple(_compile(p, spec.macros) for p in rule.unless),
+                            about=about.get(f"{kind}.{group}"),
                         )
                     )
                 except ValueError as exc:
@@ -231,6 +250,28 @@ def load_safety(path: Path = SAFETY_PATH) -> SafetyPhrases:
         spellings=spellings,
         wellbeing_content=tuple(tuple(ids) for ids in spec.wellbeing_content),
     )
+
+
+def _concerns(
+    spec: _SafetySpec, groups: Mapping[SafetyKind, Mapping[str, object]]
+) -> tuple[dict[str, Concern], list[str]]:
+    """Each group a concern names (``crisis.violence_at_home``) to that concern, and what is wrong: every
+    concern needs its groups, of its own kind, so a renamed group fails here instead of quietly losing the
+    words written for it."""
+    about: dict[str, Concern] = {}
+    problems: list[str] = []
+    for concern in Concern:
+        named = spec.concerns.get(concern)
+        if not named:
+            problems.append(f"concerns: {concern} names no group")
+            continue
+        for where in named:
+            kind, _, group = where.partition(".")
+            if kind != concern.kind or group not in groups[concern.kind]:
+                problems.append(f"concerns.{concern}: {where!r} is not a {concern.kind} group")
+            else:
+                about[where] = concern
+    return about, problems
 
 
 @cache

@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.clean import clean_text
 from bot.conversation.outcome import URGENT, Env, Outcome, Who
+from bot.conversation.texts import support_button
 from bot.core import safety_sentence
 from bot.core.reply import Reply
-from bot.core.safety import SafetyKind, read
-from bot.core.safety_reply import reply_for
+from bot.core.safety import Concern, SafetyKind, concern, read
+from bot.core.safety_reply import SafetyReply, reply_for
 from db import families
 
 
@@ -39,6 +40,7 @@ class Heard:
 
     text: str
     kind: SafetyKind | None
+    concern: Concern | None = None  # what the distress is all about, if the reply has words for it
 
     @property
     def urgent(self) -> bool:
@@ -52,26 +54,38 @@ async def hear(text: str) -> Heard:
     crisis the phrases see at once would wait behind them)."""
     text = clean_text(text).strip()
     kind = await recognise(text) if text and not text.startswith("/") else None
-    return Heard(text, kind)
+    return Heard(text, kind, concern(text, kind))
 
 
-async def answer_distress(s: AsyncSession, env: Env, who: Who, kind: SafetyKind, now: datetime) -> Outcome:
-    """The reply to distress of ``kind``; before /start (no row yet) every reply is a first one."""
+async def answer_distress(
+    s: AsyncSession, env: Env, who: Who, kind: SafetyKind, now: datetime, about: Concern | None = None
+) -> Outcome:
+    """The reply to distress of ``kind`` (``about`` a concern it has words for); before /start (no row yet)
+    every reply is a first one."""
     parent = await families.get_parent(s, who.chat_id)
     repeat = await families.note_distress(s, parent, now) if parent is not None else 0
-    reply = reply_for(kind, support=env.support, library=env.library, repeat=repeat)
-    return Outcome([Reply(reply.text)], safety=kind)
+    reply = reply_for(kind, support=env.support, library=env.library, repeat=repeat, concern=about)
+    return Outcome([_shown(reply)], safety=kind)
+
+
+def _shown(reply: SafetyReply) -> Reply:
+    """A partner's low mood names no helplines for the parent: where to find them is a tap away, as under
+    a crying face. The other replies carry their support in their words."""
+    if reply.concern is Concern.PARTNER_MOOD:
+        return Reply(reply.text, ((support_button(),),))
+    return Reply(reply.text)
 
 
 async def reply_without_database(env: Env, text: str) -> Outcome | None:
     """The reply to distress in ``text`` when serving it failed (the database locked or away, a bug): the
     words of a first reply, needing nothing stored, so a parent in distress is never told only that
     something went wrong. None for an ordinary message."""
-    kind = await recognise(clean_text(text))
+    text = clean_text(text)
+    kind = await recognise(text)
     if kind is None:
         return None
-    reply = reply_for(kind, support=env.support, library=env.library, repeat=0)
-    return Outcome([Reply(reply.text)], safety=kind)
+    reply = reply_for(kind, support=env.support, library=env.library, concern=concern(text, kind))
+    return Outcome([_shown(reply)], safety=kind)
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from bot.core import safety_sentence
 from bot.core.text import osa_distance
-from content.safety import Rule, SafetyKind, SafetyPhrases, default_safety, normalise
+from content.safety import Concern, Rule, SafetyKind, SafetyPhrases, default_safety, normalise
 
-__all__ = ["Reading", "SafetyKind", "assess", "check", "read"]
+__all__ = ["Concern", "Reading", "SafetyKind", "assess", "check", "concern", "read"]
 
 # Telegram's longest message; anything longer is not a parent typing, and is checked up to here.
 MAX_CHECKED_CHARS = 4096
@@ -99,6 +99,40 @@ def read(text: str, phrases: SafetyPhrases | None = None) -> Reading:
 
 
 _RANK = {kind: rank for rank, kind in enumerate(SafetyKind)}
+_CONCERNS = {concern.kind: concern for concern in Concern}
+# Left beside a concern's words, these still get the kind's usual reply (a partner's violence and a wish to
+# die: the crisis words; a partner's low mood and the parent's own: the parent's own).
+_BESIDE = {
+    Concern.VIOLENCE_AT_HOME: {SafetyKind.CRISIS, SafetyKind.EMERGENCY},
+    Concern.PARTNER_MOOD: set(SafetyKind),
+}
+_GAP = " . "
+
+
+def concern(text: str, kind: SafetyKind | None, phrases: SafetyPhrases | None = None) -> Concern | None:
+    """The concern that ``kind``'s distress in ``text`` is all about, or None for the kind's usual reply.
+
+    The concern's words (the rules of its groups) are blanked out of the message and what is left is read
+    again: a crisis left beside violence at home, or any distress left beside a partner's low mood, means
+    the parent says more than the concern, and the usual reply speaks to that. Only the wording depends on
+    this, never the kind. The phrases alone read what is left: the sentence layer is unsure on fragments,
+    and every concern's reply still carries what the kind's does (the support text first in a crisis; the
+    parent's own doctor, midwife or health visitor beside a partner's).
+    """
+    about = _CONCERNS.get(kind) if kind is not None else None
+    if about is None:
+        return None
+    phrases = phrases or default_safety()
+    plain = normalise(text[:MAX_CHECKED_CHARS])
+    context = f"{plain} ~ {mend(plain, phrases)}"
+    rules = [rule for rule in phrases.rules_about(about) if _applies(rule, context)]
+    for variant in dict.fromkeys((plain, mend(plain, phrases))):
+        left = variant
+        for rule in rules:
+            left = rule.regex.sub(_GAP, left)
+        if left != variant:
+            return about if read(left, phrases).kind not in _BESIDE[about] else None
+    return None
 
 
 def _variants(text: str, phrases: SafetyPhrases) -> Iterator[str]:

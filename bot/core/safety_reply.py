@@ -1,10 +1,13 @@
 """What the bot says to a parent in distress: short, warm, the point first, never a lecture.
 
 Crisis: the operator's support text (helplines for the service's country) or a sensible default, and
-nothing else: no tips, no content. Emergency: call the emergency number now, first and alone. Wellbeing: a
-kind word, the parent's *own* doctor, midwife or health visitor, and content items that speak to it (chosen
-in ``content/safety.yaml``). When the parent says something like it again the same day, the reply comes
-again, worded a little differently, so it never reads like a block pasted twice.
+nothing else: no tips, no content. Violence or threats at home is a crisis with its own words: your safety
+and your child's matter, the same support text and emergency number, and a domestic abuse helpline.
+Emergency: call the emergency number now, first and alone. Wellbeing: a kind word, the parent's *own*
+doctor, midwife or health visitor, and content items that speak to it (chosen in ``content/safety.yaml``);
+a partner's or co-parent's low mood gets *their* own doctor, midwife or health visitor instead, and support
+for the parent too. When the parent says something like it again the same day, the reply comes again,
+worded a little differently, so it never reads like a block pasted twice.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from content import Item, Kind, Library
-from content.safety import SafetyKind, SafetyPhrases, default_safety
+from content.safety import Concern, SafetyKind, SafetyPhrases, default_safety
 
 # Every distress reply stays under this, so it is read whole on a phone (Telegram allows 4096).
 MAX_REPLY_CHARS = 1200
@@ -37,6 +40,7 @@ class SafetyReply:
     kind: SafetyKind
     text: str  # Telegram HTML
     items: tuple[Item, ...]  # content items shown (wellbeing only)
+    concern: Concern | None = None  # what the words were written for, beyond the kind
 
 
 _CRISIS_OPENERS = (
@@ -74,6 +78,35 @@ _WELLBEING_DOCTOR = (
     "Your own doctor, midwife or health visitor can help with how you're feeling, and it's OK to ask them "
     "again.",
 )
+_VIOLENCE_OPENERS = (
+    "I'm really glad you told me. Your safety, and your child's, matter.",
+    "I'm still here, and I'm glad you wrote again. You and your child deserve to be safe.",
+    "Thank you for telling me again. Your safety, and your child's, matter.",
+)
+_VIOLENCE_CLOSERS = (
+    "What's happening is not your fault. You can keep writing to me whenever you like.",
+    "You deserve to be safe, and you don't have to sort this out alone. I'm here whenever you want to write.",
+    "Even a short message to one of them is a real step. You can keep writing to me too.",
+)
+_PARTNER_OPENERS = (
+    "It sounds like you're worried about someone close to you. Thank you for telling me.",
+    "You're still worried about them, I can hear that. Thank you for telling me.",
+    "It sounds like things are still hard for them, and for you. Thank you for saying so.",
+)
+_PARTNER_DOCTOR = (
+    "Their own doctor, midwife or health visitor is there for them: it's OK to gently encourage them to get "
+    "in touch, or to help them do it.",
+    "If they haven't yet, their own doctor, midwife or health visitor is the best person for them to talk "
+    "to; you could offer to help them get in touch.",
+    "Their own doctor, midwife or health visitor can help, and it's OK for them to ask again.",
+)
+_PARTNER_YOU = (
+    "Caring for someone who is low is hard too. Your own doctor, midwife or health visitor is there for you "
+    "as well.",
+    "Looking after them and your child takes a lot. Please remember your own doctor, midwife or health "
+    "visitor is there for you too.",
+    "Your own doctor, midwife or health visitor is there for you as well: you deserve support too.",
+)
 _WELLBEING_CONTENT = "<b>From the guidance I answer from</b>"
 _STRATEGY_LEAD = "A small way to stay close, even on hard days:"
 
@@ -85,9 +118,14 @@ def reply_for(
     library: Library,
     repeat: int = 0,
     phrases: SafetyPhrases | None = None,
+    concern: Concern | None = None,
 ) -> SafetyReply:
-    """The reply to a message of ``kind``; ``repeat`` is how many distress replies came before, recently."""
+    """The reply to a message of ``kind``; ``repeat`` is how many distress replies came before, recently;
+    ``concern`` (``bot.core.safety.concern``) picks the words written for it, if it is one of ``kind``'s."""
     turn = max(repeat, 0)
+    if concern is not None and concern.kind is kind:
+        text = _violence(support, turn) if concern is Concern.VIOLENCE_AT_HOME else _partner(support, turn)
+        return SafetyReply(kind, text, (), concern)
     if kind is SafetyKind.CRISIS:
         return SafetyReply(kind, _crisis(support, turn), ())
     if kind is SafetyKind.EMERGENCY:
@@ -112,6 +150,34 @@ def _crisis(support: Support, turn: int) -> str:
             "line where you live.",
         ]
     return "\n\n".join([f"<b>{_pick(_CRISIS_OPENERS, turn)}</b>", *help_lines, _pick(_CRISIS_CLOSERS, turn)])
+
+
+def _violence(support: Support, turn: int) -> str:
+    """Violence or threats at home: safety first, the operator's helplines as written, the emergency number,
+    then a domestic abuse helpline or the parent's own care (the operator's text may name only crisis lines);
+    no tips, nothing to judge."""
+    lines = [f"<b>{_pick(_VIOLENCE_OPENERS, turn)}</b>"]
+    if support.crisis_text:
+        lines.append(escape(support.crisis_text.strip(), quote=False))
+    lines.append(f"If you or your child are in danger right now, call {support.call()}.")
+    lines.append(
+        "Otherwise, when it's safe for you, please talk to someone: a domestic abuse helpline where you live, "
+        "or your own doctor, midwife or health visitor."
+    )
+    lines.append(_pick(_VIOLENCE_CLOSERS, turn))
+    return "\n\n".join(lines)
+
+
+def _partner(support: Support, turn: int) -> str:
+    """A partner's or co-parent's low mood: their own doctor, midwife or health visitor, support for the
+    parent too, and the emergency number should they ever be in danger; nothing the guidance does not say."""
+    return "\n\n".join(
+        [
+            f"<b>{_pick(_PARTNER_OPENERS, turn)}</b>\n{_pick(_PARTNER_DOCTOR, turn)}",
+            _pick(_PARTNER_YOU, turn),
+            f"If you ever think they might harm themselves or anyone else, call {support.call()} straight away.",
+        ]
+    )
 
 
 def _emergency(support: Support, turn: int) -> str:

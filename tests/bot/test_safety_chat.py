@@ -33,6 +33,9 @@ SUPPORT = "Samaritans: call 116 123 (free, day & night)\nShout: text SHOUT to 85
 ASK_NAME = "What's your child's name? A nickname is fine."
 ASK_BIRTHDATE = "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
 CRISIS_START = "<b>I'm really glad you told me. You don't have to carry this alone.</b>"
+VIOLENCE_START = "<b>I'm really glad you told me. Your safety, and your child's, matter.</b>"
+PARTNER_START = "<b>It sounds like you're worried about someone close to you. Thank you for telling me.</b>"
+WHERE_TO_FIND_SUPPORT = "💛 Where to find support"
 
 
 def seen(text: str) -> str:
@@ -80,7 +83,7 @@ async def test_while_paused_and_stopped_distress_is_still_answered(bot: Harness)
     sam = TgParent(304, "Sam")
     await onboard(bot, sam)
     await bot.say(sam, "/pause")
-    assert texts(await bot.say(sam, "my husband hits me"))[0].startswith(CRISIS_START)
+    assert texts(await bot.say(sam, "my husband hits me"))[0].startswith(VIOLENCE_START)
     await bot.say(sam, "/stop")
     emergency = texts(await bot.say(sam, "my baby swallowed a battery"))[0]
     assert emergency.startswith("<b>Please call your local emergency number now")
@@ -284,3 +287,62 @@ async def test_an_urgent_reply_waits_out_telegrams_own_flood_answer():
     # An ordinary reply is not worth a minute's wait: it is given up at once.
     with pytest.raises(RetryAfter):
         await TelegramSender(cast(Bot, Flooded()), sleep=sleep).send_reply(1, Reply("hi"))
+
+
+async def test_violence_at_home_gets_its_own_words_with_the_operators_text_first(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, crisis_support_text=SUPPORT, emergency_number="999") as bot:
+        sam = TgParent(316, "Sam")
+        await bot.say(sam, "/start")
+        sent = await bot.say(sam, "he threatened to hurt me and the baby")
+        assert len(sent) == 1
+        assert seen(sent[0].text).split("\n\n") == [
+            "I'm really glad you told me. Your safety, and your child's, matter.",
+            SUPPORT,
+            "If you or your child are in danger right now, call 999.",
+            "Otherwise, when it's safe for you, please talk to someone: a domestic abuse helpline where you live, "
+            "or your own doctor, midwife or health visitor.",
+            "What's happening is not your fault. You can keep writing to me whenever you like.",
+        ]
+        assert sent[0].button_labels == []
+        # A crisis still: it goes out first, the step is kept, and a repeat is worded differently.
+        again = texts(await bot.say(sam, "my partner hits me"))[0]
+        assert again.startswith("<b>I'm still here, and I'm glad you wrote again.")
+        assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
+    async with sessions() as s:
+        env = Env(library=default_library())
+        outcome = await conversation.on_text(s, env, Who(317, "Sam"), "my husband beats me", NOW)
+    assert (outcome.safety, outcome.urgent) == (SafetyKind.CRISIS, True)
+
+
+async def test_a_partners_low_mood_gets_their_own_care_and_support_a_tap_away(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, crisis_support_text=SUPPORT, emergency_number="999") as bot:
+        sam = TgParent(318, "Sam")
+        await onboard(bot, sam)
+        sent = await bot.say(sam, "my partner hasn't been himself since the baby came")
+        assert len(sent) == 1
+        assert sent[0].text == (
+            PARTNER_START
+            + "\nTheir own doctor, midwife or health visitor is there for them: it's OK to gently "
+            "encourage them to get in touch, or to help them do it.\n\n"
+            "Caring for someone who is low is hard too. Your own doctor, midwife or health visitor is there for "
+            "you as well.\n\n"
+            "If you ever think they might harm themselves or anyone else, call 999 straight away."
+        )
+        assert sent[0].button_labels == [WHERE_TO_FIND_SUPPORT]
+        support = await bot.tap(sam, WHERE_TO_FIND_SUPPORT)
+        assert SUPPORT in seen(support[0].text)
+        # The parent's own feelings beside it get the parent's own reply.
+        own = texts(await bot.say(sam, "my husband seems so sad and I feel like a failure"))[0]
+        assert own.startswith("<b>I hear you, and I'm glad you keep telling me how it is.</b>")
+
+
+async def test_a_partner_who_wants_to_die_gets_the_crisis_support(bot: Harness):
+    sam = TgParent(319, "Sam")
+    await onboard(bot, sam)
+    sent = texts(await bot.say(sam, "my partner says she wants to die"))
+    assert sent[0].startswith(CRISIS_START)
+    assert "If you or anyone else is in danger right now, call your local emergency number." in sent[0]

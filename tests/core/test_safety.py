@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.safety import SafetyKind, check, mend
+from bot.core.safety import Concern, SafetyKind, assess, check, concern, mend
 from bot.core.safety_reply import MAX_REPLY_CHARS, Support, reply_for
 from content import default_library
 from content.safety import SAFETY_PATH, SafetyError, default_safety, fold, load_safety, normalise
@@ -170,12 +170,13 @@ VALID = """
 macros: {me: '(?:myself|me)'}
 crisis: {words: ['kill <me>']}
 emergency: {words: ['not breathing']}
-wellbeing: {words: ['bad mum']}
+wellbeing: {partner: ['my partner is low'], words: ['bad mum']}
 not_alarms: ['killing me with']
 negation: {words: [not], fillers: [really, a], reach: 3}
 keywords: [breathing]
 known_words: [breath]
 wellbeing_content: [[sa-bg-good-enough]]
+concerns: {violence_at_home: [crisis.words], partner_mood: [wellbeing.partner]}
 """
 
 
@@ -206,6 +207,13 @@ def test_a_rule_can_depend_on_the_rest_of_the_message(tmp_path: Path):
     assert check("he hits the ball", phrases) is None
 
 
+def test_a_concern_is_read_from_its_groups(tmp_path: Path):
+    phrases = load_safety(write(tmp_path, VALID))
+    assert concern("my partner is low", SafetyKind.WELLBEING, phrases) is Concern.PARTNER_MOOD
+    assert concern("my partner is low and I'm a bad mum", SafetyKind.WELLBEING, phrases) is None
+    assert concern("I'm a bad mum", SafetyKind.WELLBEING, phrases) is None
+
+
 def test_chat_spellings_are_read_as_the_words_they_stand_for():
     assert mend("thinkin bout killin myself", default_safety()) == "thinking about killing myself"
     assert check("thinkin bout killin myself") is SafetyKind.CRISIS
@@ -215,8 +223,8 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for():
     ("change", "problem"),
     [
         (("negation:", "surprise: 1\nnegation:"), "Extra inputs are not permitted"),
-        (("{words: ['bad mum']}", "{words: []}"), "wellbeing.words"),
-        (("{words: ['bad mum']}", "{words: ['   ']}"), "wellbeing.words[0]"),
+        (("words: ['bad mum']}", "words: []}"), "wellbeing.words"),
+        (("words: ['bad mum']}", "words: ['   ']}"), "wellbeing.words[0]"),
         (("'kill <me>'", "'kill <you>'"), "unknown macro <you>"),
         (("'not breathing'", "'not (breathing'"), "not a valid regular expression"),
         (("'bad mum'", "'(?:bad)?'"), "matches an empty message"),
@@ -227,6 +235,10 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for():
         (("'bad mum'", "{match: 'bad mum', unless: ['(']}"), "not a valid regular expression"),
         (("'bad mum'", "{match: 'bad mum', if: ['x']}"), "Extra inputs are not permitted"),
         (("known_words: [breath]", "known_words: [breath]\nspellings: {two words: x}"), "not a single word"),
+        (("[wellbeing.partner]}", "[wellbeing.partners]}"), "'wellbeing.partners' is not a wellbeing group"),
+        (("[crisis.words]", "[wellbeing.words]"), "'wellbeing.words' is not a crisis group"),
+        (("violence_at_home: [crisis.words], ", ""), "violence_at_home names no group"),
+        (("partner_mood:", "partner_moods:"), "concerns.partner_moods"),
     ],
 )
 def test_mistakes_fail_loudly_naming_the_entry(tmp_path: Path, change: tuple[str, str], problem: str):
@@ -306,3 +318,126 @@ def test_repeats_are_worded_differently_and_every_reply_is_short(kind: SafetyKin
             assert len(text) < MAX_REPLY_CHARS
             assert "child's doctor" not in text
             assert "\n" in text  # a first line that says the point, then the rest
+
+
+# --- what a reply speaks to: a partner's low mood, violence at home ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband seems so sad",
+        "my partner hasn't been himself since the baby came",
+        "I think my wife has postnatal depression",
+        "I'm worried about my husband, he seems really down",
+        "my partner is depressed",
+        "I'm worried about my wife's mental health",
+        "my husband seems so sad and I don't know how to help him",
+    ],
+)
+def test_a_partners_low_mood_is_theirs(text: str):
+    assert assess(text) is SafetyKind.WELLBEING
+    assert concern(text, SafetyKind.WELLBEING) is Concern.PARTNER_MOOD
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # The parent's own feelings beside the partner's: the parent's own reply.
+        ("my husband seems so sad and I feel like a failure", SafetyKind.WELLBEING),
+        ("my partner is depressed and I'm not coping either", SafetyKind.WELLBEING),
+        ("I feel so alone", SafetyKind.WELLBEING),
+        # The partner's life in danger is a crisis, with the crisis words.
+        ("my partner says she wants to die", SafetyKind.CRISIS),
+        ("my wife keeps talking about ending it all", SafetyKind.CRISIS),
+        ("my husband said he wants to kill himself", SafetyKind.CRISIS),
+        # Violence and a wish to die: the crisis words, which speak to both.
+        ("my partner hits me and I want to die", SafetyKind.CRISIS),
+        ("I want to kill myself", SafetyKind.CRISIS),
+        ("she's not breathing", SafetyKind.EMERGENCY),
+    ],
+)
+def test_anything_more_gets_the_kinds_usual_reply(text: str, kind: SafetyKind):
+    assert assess(text) is kind
+    assert concern(text, kind) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my partner hits me",
+        "he threatened to hurt me and the baby",
+        "my husband beats me",
+        "my ex keeps threatening to take the kids",
+        "I'm scared to go home",
+        "my wife hits me and I don't know who to tell",
+        "my husband grabbed me by the throat in front of the kids",
+        "my partner shook our baby when he lost his temper",
+    ],
+)
+def test_violence_at_home_is_a_crisis_with_its_own_words(text: str):
+    assert assess(text) is SafetyKind.CRISIS
+    assert concern(text, SafetyKind.CRISIS) is Concern.VIOLENCE_AT_HOME
+
+
+def test_no_concern_without_distress():
+    assert concern("my husband seems so sad", None) is None
+    assert concern("my partner hits me", SafetyKind.EMERGENCY) is None
+
+
+def concerned(about: Concern, support: Support | None = None, repeat: int = 0) -> str:
+    return reply_for(
+        about.kind, support=support or Support(), library=default_library(), repeat=repeat, concern=about
+    ).text
+
+
+def test_violence_at_home_puts_safety_first_then_the_operators_text_verbatim():
+    text = concerned(Concern.VIOLENCE_AT_HOME, UK)
+    first, second, third, *rest = text.split("\n\n")
+    assert first == "<b>I'm really glad you told me. Your safety, and your child's, matter.</b>"
+    assert second == "Samaritans: call 116 123 &lt;free, day &amp; night&gt;\nShout: text SHOUT to 85258"
+    assert third == "If you or your child are in danger right now, call 999."
+    assert "a domestic abuse helpline where you live" in rest[0]
+
+
+def test_violence_at_home_without_settings_points_to_a_helpline_and_the_parents_own_care():
+    result = reply_for(
+        SafetyKind.CRISIS, support=Support(), library=default_library(), concern=Concern.VIOLENCE_AT_HOME
+    )
+    assert (result.kind, result.items, result.concern) == (SafetyKind.CRISIS, (), Concern.VIOLENCE_AT_HOME)
+    assert "If you or your child are in danger right now, call your local emergency number." in result.text
+    assert (
+        "a domestic abuse helpline where you live, or your own doctor, midwife or health visitor"
+        in result.text
+    )
+    assert not any(digit in result.text for digit in "0123456789")  # no number of our own invention
+
+
+def test_a_partners_low_mood_points_to_their_own_care_and_the_parents():
+    result = reply_for(
+        SafetyKind.WELLBEING, support=UK, library=default_library(), concern=Concern.PARTNER_MOOD
+    )
+    assert result.items == ()
+    assert result.text.startswith("<b>It sounds like you're worried about someone close to you.")
+    assert "Their own doctor, midwife or health visitor is there for them" in result.text
+    assert "Your own doctor, midwife or health visitor is there for you as well." in result.text
+    assert result.text.endswith("call 999 straight away.")
+
+
+def test_a_concern_of_another_kind_is_ignored():
+    text = reply_for(
+        SafetyKind.EMERGENCY, support=UK, library=default_library(), concern=Concern.VIOLENCE_AT_HOME
+    ).text
+    assert text.startswith("<b>Call 999 now.</b>")
+
+
+@pytest.mark.parametrize("about", list(Concern))
+def test_concerns_repeat_worded_differently_and_short(about: Concern):
+    for support in (Support(), UK, Support("x" * 600, "+44 20 7946 0000")):
+        texts = [concerned(about, support, repeat) for repeat in range(6)]
+        assert texts[0] != texts[1] != texts[2]
+        assert texts[3] == texts[0]
+        for text in texts:
+            assert len(text) < MAX_REPLY_CHARS
+            assert "child's doctor" not in text
+            assert "own doctor, midwife or health visitor" in text
