@@ -20,6 +20,7 @@ from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, TOO_MANY_CHILDREN
 from bot.conversation.turn import Turn, choice
 from bot.core.ages import (
     DateProblem,
+    age_note,
     age_on,
     describe_age,
     is_past_36_months,
@@ -613,7 +614,8 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
             turn.s, child, birthdate=birthdate, due_date=due_date, clear_due_date=due_date is None
         )
         age = age_on(birthdate, turn.today, due_date)
-        corrected = " (corrected for being born early)" if age.corrected else ""
+        early = " (corrected for being born early)" if age.corrected else ""
+        corrected = f" ({age_note(age)})" if age.until_due else early
         saved = f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}."
         if data.then is Step.TZ:  # put right during setup: on where the parent was
             await reschedule(turn.s, turn.parent, turn.now)

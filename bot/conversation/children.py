@@ -16,7 +16,7 @@ from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import NAME_HINT, NO_CHILD_YET
 from bot.conversation.turn import Turn, parse_id
-from bot.core.ages import age_on, describe_age
+from bot.core.ages import age_note, age_on, describe_age
 from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
 from bot.core.retention import CHILD_GRACE_MONTHS, kept_after
 from bot.core.text import day_date, esc
@@ -44,7 +44,7 @@ def describe_child(turn: Turn, child: Child) -> str:
     age = age_on(child.birthdate, turn.today, child.due_date) if child.birthdate <= turn.today else None
     if age is None:
         return f"<b>{esc(child.name)}</b>"
-    corrected = ", corrected age" if age.corrected else ""
+    corrected = f", {age_note(age)}" if age.corrected else ""
     ended = " (tips have ended)" if is_past_content(age.months, turn.env.library) else ""
     return f"<b>{esc(child.name)}</b>, {describe_age(age)}{corrected}{ended}"
 

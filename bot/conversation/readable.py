@@ -13,7 +13,7 @@ from bot.conversation.flow import Step, read_step
 from bot.conversation.formats import hhmm, local_day, local_moment
 from bot.conversation.schedules import resting_until
 from bot.conversation.turn import Turn
-from bot.core.ages import age_on, describe_age
+from bot.core.ages import age_note, age_on, describe_age
 from bot.core.schedule import describe_days, parse_days
 from bot.core.text import day_date, esc
 from bot.core.timezones import zone_label
@@ -96,7 +96,8 @@ def _child(turn: Turn, child: Child, caregivers: int) -> str:
         text += f" (due {day_date(child.due_date)})"
     if child.birthdate <= turn.today:
         age = age_on(child.birthdate, turn.today, child.due_date)
-        text += f", {describe_age(age)}" + (" corrected" if age.corrected else "")
+        note = f", {age_note(age)}" if age.until_due else " corrected" if age.corrected else ""
+        text += f", {describe_age(age)}{note}"
     if caregivers > 1:
         others = caregivers - 1
         text += f", shared with {others} other caregiver{'s' if others > 1 else ''}"

@@ -31,13 +31,16 @@ class DateProblem(ValueError):
 class ChildAge:
     """Age on one day. ``months``, ``weeks`` and ``days`` are all on the same basis: corrected when
     ``corrected`` is true (clamped at 0 before the due date), actual otherwise. ``actual_months`` is always
-    from the birthdate."""
+    from the birthdate; ``until_due`` counts the days still to the due date of a baby born early (0 once
+    it has passed), with ``since_birth`` the days lived so far, so that age can be told truly."""
 
     months: int
     weeks: int
     days: int
     corrected: bool
     actual_months: int
+    until_due: int = 0
+    since_birth: int = 0
 
 
 def add_months(d: date, n: int) -> date:
@@ -69,7 +72,9 @@ def age_on(birthdate: date, today: date, due_date: date | None = None) -> ChildA
         corrected = completed_months(due_date, today)
         if corrected < CORRECTED_UNTIL_MONTHS:
             days = max(0, (today - due_date).days)
-            return ChildAge(corrected, days // 7, days, corrected=True, actual_months=actual)
+            until_due = max(0, (due_date - today).days)
+            since_birth = (today - birthdate).days
+            return ChildAge(corrected, days // 7, days, True, actual, until_due, since_birth)
     days = (today - birthdate).days
     return ChildAge(actual, days // 7, days, corrected=False, actual_months=actual)
 
@@ -108,12 +113,32 @@ def is_past_36_months(birthdate: date, today: date, due_date: date | None = None
 
 
 def describe_age(age: ChildAge) -> str:
-    """Short words for an age: "3 days", "6 weeks", "10 months", "1 year 3 months", "2 years"."""
+    """Short words for an age: "3 days", "6 weeks", "10 months", "1 year 3 months", "2 years".
+
+    Before the due date the corrected age would be "0 days" for weeks on end: the age since birth is
+    shown instead, with :func:`age_note` saying the due date is still ahead.
+    """
+    if age.until_due:
+        return _days_or_weeks(age.since_birth)
     if age.weeks == 0:
         return _plural(age.days, "day")
     if age.weeks < WEEKS_BELOW and age.months < 3:
         return _plural(age.weeks, "week")
     return describe_months(age.months)
+
+
+def age_note(age: ChildAge) -> str:
+    """What goes with :func:`describe_age`: "due date still 3 weeks ahead", "due date tomorrow", "corrected
+    age" for a baby born early, or nothing."""
+    if age.until_due == 1:
+        return "due date tomorrow"
+    if age.until_due:
+        return f"due date still {_days_or_weeks(age.until_due)} ahead"
+    return "corrected age" if age.corrected else ""
+
+
+def _days_or_weeks(days: int) -> str:
+    return _plural(days, "day") if days < 7 else _plural(days // 7, "week")
 
 
 def describe_months(months: int) -> str:

@@ -20,7 +20,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from bot.core.age_phrases import AgeMention, find_age_any_language, find_ages
-from bot.core.ages import age_on, describe_age
+from bot.core.ages import age_note, age_on, describe_age
 from bot.core.emoji import Feeling, feeling
 from bot.core.language import foreign_language, language_name
 from bot.core.reply import MAX_MESSAGE_CHARS, SHORT_MESSAGE_CHARS
@@ -161,6 +161,7 @@ class _Age:
     label: str  # "10 months", "6 weeks"
     corrected: bool
     who: str | None  # the child's name, when the age is the child's
+    due: str = ""  # "due date still 3 weeks ahead": said in place of "corrected" before the due date
 
 
 @dataclass(frozen=True)
@@ -881,7 +882,8 @@ def _foreign_reply(language: str) -> str:
 
 def _child_age(child: ChildInfo, today: date) -> _Age:
     child_age = age_on(child.birthdate, today, child.due_date)
-    return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name or None)
+    due = age_note(child_age) if child_age.until_due else ""
+    return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name or None, due)
 
 
 def _mention_age(mention: AgeMention) -> _Age:
@@ -943,10 +945,11 @@ def _lead(age: _Age | None, first: Kind, elsewhere: tuple[Band, ...]) -> str:
         return f"The guidance describes this at <b>{labels}</b> rather than {_at(age.label)}:"
     if age is None:
         return f"{what}:"
-    corrected = " corrected" if age.corrected else ""
+    corrected = f", {age.due}" if age.due else " corrected" if age.corrected else ""
     if age.who:
         return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}):"
-    return f"{what} {_at(age.label, bold=True)}{' (corrected age)' if age.corrected else ''}:"
+    note = f" ({age.due})" if age.due else " (corrected age)" if age.corrected else ""
+    return f"{what} {_at(age.label, bold=True)}{note}:"
 
 
 def _at(label: str, *, bold: bool = False) -> str:
@@ -1074,7 +1077,7 @@ def _stage_lines(bands: tuple[Band, ...], age: _Age) -> str:
 def _who(age: _Age, *, bold: bool) -> str:
     """ "Mia is 10 months old" or "At 10 months"."""
     name, label = (f"<b>{_e(x)}</b>" if bold else _e(x) for x in (age.who or "", age.label))
-    corrected = " (corrected age)" if age.corrected else ""
+    corrected = f" ({age.due})" if age.due else " (corrected age)" if age.corrected else ""
     if age.who:
         return f"{name} is {label} old{corrected}"
     return f"For a {label}{corrected}" if age.label == "newborn" else f"At {label}{corrected}"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.core.ages import ChildAge, age_on, describe_age
+from bot.core.ages import ChildAge, age_note, age_on, describe_age
 from bot.core.reply import Button, Reply
 from bot.core.retention import CHILD_GRACE_MONTHS
 from bot.core.text import esc
@@ -189,7 +189,8 @@ def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
     stage with few ideas never sends the identical message twice in a row.
     """
     name = esc(plan.child.name)
-    age_text = describe_age(plan.age) + (" (corrected)" if plan.age.corrected else "")
+    note = age_note(plan.age) if plan.age.until_due else "corrected" if plan.age.corrected else ""
+    age_text = describe_age(plan.age) + (f" ({note})" if note else "")
     if plan.all_declined:
         return all_declined_reply(plan.child.name, plan.child.child_id, plan.age.months, library)
     if plan.strategy is None:

@@ -273,3 +273,25 @@ async def test_morning_at_the_time_question_is_a_time_and_ok_keeps_which_hour(bo
         assert texts(again) == ["Do you mean 03:00 or 15:00?"], words
         assert again[0].button_labels == ["03:00", "15:00", "Leave it as it is"]
     assert texts(await bot.tap(sam, "15:00"))[0].startswith("Done. Tips come on Sundays at 15:00")
+
+
+async def test_a_baby_before_the_due_date_is_shown_by_age_since_birth_everywhere(bot: Harness):
+    sam = TgParent(2090)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Leo")
+    await bot.say(sam, "15 November 2026")
+    await bot.tap(sam, "Yes, born early")
+    await bot.say(sam, "20 December 2026")
+    await bot.say(sam, "London")
+    done = await bot.tap(sam, "Sunday 09:00 is fine")
+    assert done[1].text.startswith("<b>Leo</b> · 2 weeks (due date still 3 weeks ahead)\n\n")
+    assert "0 days" not in done[1].text
+    listed = texts(await bot.say(sam, "/children"))[0]
+    assert "<b>Leo</b>, 2 weeks, due date still 3 weeks ahead" in listed
+    shown = texts(await bot.tap(sam, "Leo"))[0]
+    assert shown.startswith("<b>Leo</b>, 2 weeks, due date still 3 weeks ahead\n")
+    answer = texts(await bot.say(sam, "is it normal he cries when I put him down?"))[0]
+    assert "0 days" not in answer
+    assert "<b>Leo</b> (2 weeks, due date still 3 weeks ahead):" in answer
+    exported = texts(await bot.say(sam, "/mydata"))[0]
+    assert "2 weeks, due date still 3 weeks ahead" in exported

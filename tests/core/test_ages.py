@@ -8,6 +8,7 @@ from bot.core.ages import (
     ChildAge,
     DateProblem,
     add_months,
+    age_note,
     age_on,
     describe_age,
     describe_months,
@@ -233,3 +234,22 @@ def test_describe_months():
         "1 year 6 months",
         "3 years",
     ]
+
+
+@pytest.mark.parametrize(
+    ("birthdate", "due", "words", "note"),
+    [
+        # Born 29 days early, two weeks ago: the age since birth, and the due date still ahead.
+        (date(2026, 11, 15), date(2026, 12, 20), "2 weeks", "due date still 3 weeks ahead"),
+        (date(2026, 11, 26), date(2026, 12, 3), "3 days", "due date still 4 days ahead"),
+        (date(2026, 11, 29), date(2026, 11, 30), "0 days", "due date tomorrow"),
+        # On and after the due date: the corrected age, as before.
+        (date(2026, 11, 1), date(2026, 11, 29), "0 days", "corrected age"),
+        (date(2026, 9, 1), date(2026, 10, 1), "8 weeks", "corrected age"),
+        (date(2026, 9, 1), None, "2 months", ""),
+    ],
+)
+def test_before_the_due_date_the_age_is_since_birth_with_the_due_date_ahead(birthdate, due, words, note):
+    age = age_on(birthdate, date(2026, 11, 29), due)
+    assert (describe_age(age), age_note(age)) == (words, note)
+    assert age.months == 0 or not age.until_due  # the bands still use the corrected age
