@@ -18,7 +18,7 @@ from bot.conversation.texts import NAME_HINT, NO_CHILD_YET
 from bot.conversation.turn import Turn, parse_id
 from bot.core.ages import age_note, age_on, describe_age
 from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
-from bot.core.retention import CHILD_GRACE_MONTHS, kept_after
+from bot.core.retention import CHILD_GRACE_MONTHS, keep_offered, kept_after
 from bot.core.text import day_date, esc
 from bot.core.tips import is_past_content
 from db import families, retention
@@ -91,17 +91,25 @@ async def on_press(turn: Turn, action: str, raw_id: str) -> Outcome | None:
 
 
 async def _menu(turn: Turn, child: Child) -> Outcome:
+    """The child's card. "📌 Keep after age 3" only once it is near (``keep_offered``); a child already kept
+    always shows "✅ Kept", so the choice can be undone at any age."""
     cid = child.id
     end = kept_after(turn.env.library)
-    keep = (
-        "✅ Kept after age " + end
-        if await retention.keeps(turn.s, turn.parent.id, cid)
-        else "📌 Keep after age " + end
-    )
+    keep: Button | None = None
+    if await retention.keeps(turn.s, turn.parent.id, cid):
+        keep = Button("✅ Kept after age " + end, f"c:keep:{cid}")
+    elif child.birthdate <= turn.today:
+        months = age_on(child.birthdate, turn.today, child.due_date).months
+        keep = (
+            Button("📌 Keep after age " + end, f"c:keep:{cid}")
+            if keep_offered(months, turn.env.library)
+            else None
+        )
+    remove = Button("🗑 Remove", f"c:remove:{cid}")
     buttons = (
         (Button("✏️ Rename", f"c:rename:{cid}"), Button("📅 Change dates", f"c:dates:{cid}")),
         (Button("👥 Invite a caregiver", f"c:invite:{cid}"),),
-        (Button(keep, f"c:keep:{cid}"), Button("🗑 Remove", f"c:remove:{cid}")),
+        (keep, remove) if keep is not None else (remove,),
     )
     dates = f"Born {day_date(child.birthdate)}" + (
         f", due {day_date(child.due_date)}" if child.due_date else ""

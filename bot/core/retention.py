@@ -19,6 +19,9 @@ DEFAULT_RETENTION_MONTHS = 12
 SETUP_RETENTION_DAYS = 30
 # After the goodbye at the end of the tips, a child's details stay this long (to look back, or export).
 CHILD_GRACE_MONTHS = 3
+# "Keep after age 3" is offered this close to the end of the tips (from 30 months with the content as it
+# is): half a year is time enough to decide, and nearer the end the question makes sense to a parent.
+KEEP_OFFERED_MONTHS_BEFORE = 6
 
 
 def _tips_end(library: Library) -> int:
@@ -49,6 +52,13 @@ def child_is_past_keeping(birthdate: dt.date, today: dt.date, library: Library) 
 def born_on_or_before(today: dt.date, library: Library) -> dt.date:
     """Every child past keeping was born on or before this date (a cheap first filter for the database)."""
     return add_months(today, -(last_kept_month(library) + 1))
+
+
+def keep_offered(months: int, library: Library) -> bool:
+    """Whether a child of ``months`` (completed, on the tips' basis: corrected for a baby born early) is near
+    enough the end of the tips for "keep after age 3" to be a question worth asking. For a newborn it is
+    years away, and asking then only puzzles the parent."""
+    return months >= _tips_end(library) - KEEP_OFFERED_MONTHS_BEFORE
 
 
 def kept_after(library: Library) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -247,3 +248,33 @@ async def test_privacy_and_stop_say_the_retention_the_operator_set(
         await bot.say(sam, "/stop")
         (stopped,) = await bot.tap(sam, "Yes, stop tips")
         assert stopped.text.startswith("I've stopped your tips. I keep your details for 6 months after your")
+
+
+@pytest.mark.parametrize(
+    ("birthdate", "offered"),
+    [
+        ("1 November 2026", False),  # a newborn: years away
+        ("30 May 2024", False),  # 29 months
+        ("29 May 2024", True),  # 30 months: from here
+        ("20 November 2023", True),  # 36 months
+    ],
+)
+async def test_keep_after_three_is_offered_only_when_it_is_near(bot: Harness, birthdate: str, offered: bool):
+    sam = TgParent(909, "Sam")
+    await onboard(bot, sam, name="Leo", birthdate=birthdate)
+    await bot.say(sam, "/children")
+    menu = await bot.tap(sam, "Leo")
+    assert ("📌 Keep after age 3" in menu[0].button_labels) is offered
+    assert menu[0].button_labels[-1] == "🗑 Remove"
+
+
+async def test_a_kept_child_can_be_let_go_at_any_age(bot: Harness):
+    """Kept by another caregiver's earlier choice or an old button: the ✅ shows, to undo it."""
+    sam = TgParent(910, "Sam")
+    await onboard(bot, sam, name="Leo", birthdate="1 November 2026")
+    await bot.say(sam, "/children")
+    menu = await bot.tap(sam, "Leo")
+    await bot.press(sam, menu[0].data_for("✏️ Rename").replace("rename", "keep"))
+    await bot.say(sam, "/children")
+    menu = await bot.tap(sam, "Leo")
+    assert "✅ Kept after age 3" in menu[0].button_labels
