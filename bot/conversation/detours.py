@@ -119,6 +119,10 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await way_out(turn, step, word, text)
     if step is Step.ASK:
         return None
+    if step not in NOT_PAUSED_HERE and normal_words(text) in PAUSE_WORDS:
+        paused = await nothing_to_pause(turn)
+        if paused is not None:
+            return paused
     chat = chat_word(text)
     if step is Step.TIME and read_time(text) is not None:
         return None  # "morning" at the time question is 09:00, not a greeting
@@ -132,6 +136,30 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
     return None
+
+
+# "pause" typed at a question; at the pause and stop questions it is their own answer.
+PAUSE_WORDS = frozenset({"pause", "pause tips", "pause the tips", "pause my tips", "pause please"})
+NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up."
+NOT_PAUSED_HERE = frozenset({Step.PAUSE, Step.STOP, Step.DELETE})
+
+
+async def nothing_to_pause(turn: Turn) -> Outcome | None:
+    """/pause (typed, "pause", or a pause button) before any child is saved: no tip is planned, so there is
+    nothing to pause. The step the parent is at is asked again with its buttons (or the half-added child
+    offered to carry on with), so nothing they typed so far is lost. None once a child is saved."""
+    if await turn.children():
+        return None
+    step = turn.step
+    if step is not None and step in ASKS and step not in NOT_PAUSED_HERE:
+        return await ASKS[step](turn, f"{NOTHING_TO_PAUSE}\n\n")
+    if step is not None:
+        await turn.goto(None)
+    carry = await child_steps.offer_to_carry_on(turn)
+    if carry is not None:
+        first = carry.replies[0]
+        return Outcome([Reply(f"{NOTHING_TO_PAUSE}\n\n{first.text}", first.buttons)])
+    return say(f"{NOTHING_TO_PAUSE} Send /start when you're ready.")
 
 
 async def way_out(turn: Turn, step: Step, word: StepWord, text: str | None = None) -> Outcome:

@@ -188,6 +188,8 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
         return say(NEED_START)
     if name == "cancel":
         return await detours.cancel(turn)
+    if name == "pause" and (nothing := await detours.nothing_to_pause(turn)) is not None:
+        return nothing
     await detours.leave(turn)
     return await ACTIONS[name](turn)
 
@@ -252,7 +254,7 @@ async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
     ``u:<delivery>``, which brings a turned-down idea back."""
     action, _, raw_id = rest.partition(":")
     if action == "pause":
-        return await account.pause(turn)
+        return await detours.nothing_to_pause(turn) or await account.pause(turn)
     if action == "stop":
         return await account.stop(turn)
     if action == "more":

@@ -83,3 +83,57 @@ async def test_stop_says_how_it_differs_from_a_pause_and_asks_first(bot: Harness
     parent = await bot.parent_row(904)
     assert parent is not None
     assert (parent.state, parent.next_due_at) == ("stopped", None)
+
+
+NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up.\n\n"
+ASK_BIRTHDATE = "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+
+
+async def test_pause_while_the_only_child_is_half_added_asks_the_step_again(bot: Harness):
+    sam = TgParent(920)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    for said in ("/pause", "pause", "Pause tips!"):
+        again = await bot.say(sam, said)
+        assert texts(again) == [NOTHING_TO_PAUSE + ASK_BIRTHDATE]
+        assert again[0].button_labels == ["Not now"]
+    parent = await bot.parent_row(920)
+    assert parent is not None
+    assert (parent.flow, parent.paused_until, str(parent.state)) == ("birthdate", None, "active")
+    # The step goes on as if nothing happened.
+    early = await bot.say(sam, "15 March 2026")
+    assert early[0].text.startswith("Was Mia born early")
+    again = await bot.say(sam, "/pause")
+    assert again[0].text.startswith(NOTHING_TO_PAUSE + "Was Mia born early")
+    assert again[0].button_labels == ["Yes, born early", "No"]
+
+
+async def test_pause_after_leaving_a_half_added_child_offers_to_carry_on(bot: Harness):
+    sam = TgParent(921)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "/cancel")
+    sent = await bot.say(sam, "/pause")
+    assert texts(sent) == [
+        NOTHING_TO_PAUSE + "We were adding Mia, and I still need to know the birthdate. Carry on?"
+    ]
+    assert sent[0].button_labels == ["Carry on with Mia", "Start afresh"]
+    assert texts(await bot.tap(sam, "Carry on with Mia")) == [ASK_BIRTHDATE]
+
+
+async def test_pause_with_no_child_at_all_says_so(bot: Harness):
+    sam = TgParent(922)
+    await bot.say(sam, "/start")
+    await bot.tap(sam, "Skip for now")
+    sent = texts(await bot.say(sam, "/pause"))
+    assert sent[-1].startswith("There's nothing to pause yet")
+
+
+async def test_pause_once_a_child_is_saved_asks_how_long(bot: Harness):
+    sam = TgParent(923)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "No")  # Mia is saved; tips are planned from here
+    ask = await bot.say(sam, "/pause")
+    assert ask[0].text.startswith("Pause tips for how long?")
