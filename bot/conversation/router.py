@@ -30,7 +30,7 @@ from bot.conversation.texts import (
     privacy_details,
     support_text,
 )
-from bot.conversation.turn import Turn, parse_id
+from bot.conversation.turn import Turn, local_day, parse_id
 from bot.core.reply import Reply
 from bot.core.safety import SafetyKind
 from bot.core.step_words import StepWord, step_word
@@ -123,7 +123,8 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str | Heard, now: d
         return outcome
     turn = await _turn(s, env, who, now)
     if turn is None:
-        return detours.before_start_word(text) or asking.before_start(env, text, now.date())
+        today = local_day(now, env.default_time_zone)
+        return detours.before_start_word(text) or asking.before_start(env, text, today)
     step = turn.step
     if step is not None:
         return await detours.detour(turn, step, text) or await STEPS[step](turn, text)

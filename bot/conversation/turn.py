@@ -34,6 +34,12 @@ def choice(step: Step, value: str, label: str) -> Button:
     return Button(label, f"f:{step}:{value}")
 
 
+def local_day(now: datetime, zone: str) -> date:
+    """The day it is in ``zone`` at ``now``: a parent's "today" and "yesterday" follow their calendar (their
+    time zone, or the operator's ``DEFAULT_TIME_ZONE`` until they pick one), never the server's."""
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
 def child_info(child: Child) -> ChildInfo:
     return ChildInfo(name=child.name, birthdate=child.birthdate, due_date=child.due_date)
 
@@ -48,7 +54,7 @@ class Turn:
     @property
     def today(self) -> date:
         """The parent's local date: ages and "today" follow their calendar, not the server's."""
-        return self.now.astimezone(ZoneInfo(self.parent.time_zone)).date()
+        return local_day(self.now, self.parent.time_zone)
 
     @property
     def step(self) -> Step | None:

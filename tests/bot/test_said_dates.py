@@ -189,3 +189,41 @@ async def test_no_typed_to_a_due_date_offered_is_not_skipping_the_due_date(march
     again = await march.say(sam, "no")
     assert again[0].text.startswith("No problem.\nWhat was the due date?")
     assert await stored(march) == []
+
+
+# 12:00 UTC on Sunday 29 November is already 01:00 on Monday 30 November in Auckland: a server
+# counting from its own (UTC) day would make "yesterday" Saturday 28 and "last Sunday" the 22nd.
+DAY_BOUNDARY = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+async def test_before_the_time_zone_relative_days_count_from_the_default_time_zones_day(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, clock=Clock(DAY_BOUNDARY), default_time_zone="Pacific/Auckland") as bot:
+        sam = TgParent(5101)
+        await bot.say(sam, "/start")
+        await bot.say(sam, "Mia")
+        assert texts(await bot.say(sam, "yesterday")) == [
+            "Thank you! So Mia's birthdate is <b>Sunday 29 November 2026</b>? If I got it wrong, just type the "
+            "date."
+        ]
+        await bot.say(sam, "back")
+        assert "<b>Sunday 29 November 2026</b>" in texts(await bot.say(sam, "last Sunday"))[0]
+
+
+async def test_once_the_time_zone_is_known_relative_days_count_from_the_parents_day(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, clock=Clock(DAY_BOUNDARY)) as bot:  # DEFAULT_TIME_ZONE is UTC here
+        sam = TgParent(5102)
+        await bot.say(sam, "/start")
+        await bot.say(sam, "Mia")
+        await bot.say(sam, "15 March 2026")
+        await bot.tap(sam, "No")
+        zone = texts(await bot.say(sam, "Auckland"))[0]
+        assert zone.startswith("Time zone set: Auckland time, now 01:00.")
+        await bot.tap(sam, "Sunday 09:00 is fine")
+        await bot.say(sam, "/children")
+        await bot.tap(sam, "Mia")
+        await bot.tap(sam, "📅 Change dates")
+        assert "<b>Sunday 29 November 2026</b>" in texts(await bot.say(sam, "yesterday"))[0]
