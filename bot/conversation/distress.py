@@ -58,13 +58,22 @@ async def hear(text: str) -> Heard:
 
 
 async def answer_distress(
-    s: AsyncSession, env: Env, who: Who, kind: SafetyKind, now: datetime, about: Concern | None = None
+    s: AsyncSession,
+    env: Env,
+    who: Who,
+    kind: SafetyKind,
+    now: datetime,
+    about: Concern | None = None,
+    *,
+    content: bool = True,
 ) -> Outcome:
-    """The reply to distress of ``kind`` (``about`` a concern it has words for); before /start (no row yet)
-    every reply is a first one."""
+    """The reply to distress of ``kind`` (``about`` a concern it has words for; without content items when
+    an answer from the content follows); before /start (no row yet) every reply is a first one."""
     parent = await families.get_parent(s, who.chat_id)
     repeat = await families.note_distress(s, parent, now) if parent is not None else 0
-    reply = reply_for(kind, support=env.support, library=env.library, repeat=repeat, concern=about)
+    reply = reply_for(
+        kind, support=env.support, library=env.library, repeat=repeat, concern=about, content=content
+    )
     return Outcome([_shown(reply)], safety=kind)
 
 

@@ -117,9 +117,9 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str | Heard, now: d
     # Distress first, whoever writes and whatever step they are at: before /start, paused or stopped too.
     kind = heard.kind
     if kind is not None:
-        outcome = await answer_distress(s, env, who, kind, now, heard.concern)
-        if kind is SafetyKind.WELLBEING:
-            outcome.replies += await _also_answer(s, env, who, text, now)
+        also = await _also_answer(s, env, who, text, now) if kind is SafetyKind.WELLBEING else []
+        outcome = await answer_distress(s, env, who, kind, now, heard.concern, content=not also)
+        outcome.replies += also
         return outcome
     turn = await _turn(s, env, who, now)
     if turn is None:

@@ -78,10 +78,11 @@ _WELLBEING_DOCTOR = (
     "Your own doctor, midwife or health visitor can help with how you're feeling, and it's OK to ask them "
     "again.",
 )
+# Said to whatever distress came before the same day, so none claims this topic was raised before.
 _VIOLENCE_OPENERS = (
     "I'm really glad you told me. Your safety, and your child's, matter.",
-    "I'm still here, and I'm glad you wrote again. You and your child deserve to be safe.",
-    "Thank you for telling me again. Your safety, and your child's, matter.",
+    "Thank you for telling me. You and your child deserve to be safe.",
+    "I'm glad you wrote to me. Your safety, and your child's, come first.",
 )
 _VIOLENCE_CLOSERS = (
     "What's happening is not your fault. You can keep writing to me whenever you like.",
@@ -90,15 +91,16 @@ _VIOLENCE_CLOSERS = (
 )
 _PARTNER_OPENERS = (
     "It sounds like you're worried about someone close to you. Thank you for telling me.",
-    "You're still worried about them, I can hear that. Thank you for telling me.",
-    "It sounds like things are still hard for them, and for you. Thank you for saying so.",
+    "Thank you for telling me about them. It's hard to see someone close to you so low.",
+    "It sounds like a hard time for them, and for you. Thank you for saying so.",
 )
 _PARTNER_DOCTOR = (
     "Their own doctor, midwife or health visitor is there for them: it's OK to gently encourage them to get "
     "in touch, or to help them do it.",
     "If they haven't yet, their own doctor, midwife or health visitor is the best person for them to talk "
     "to; you could offer to help them get in touch.",
-    "Their own doctor, midwife or health visitor can help, and it's OK for them to ask again.",
+    "Their own doctor, midwife or health visitor can help them: encouraging them to get in touch is a kind "
+    "thing to do.",
 )
 _PARTNER_YOU = (
     "Caring for someone who is low is hard too. Your own doctor, midwife or health visitor is there for you "
@@ -119,9 +121,12 @@ def reply_for(
     repeat: int = 0,
     phrases: SafetyPhrases | None = None,
     concern: Concern | None = None,
+    content: bool = True,
 ) -> SafetyReply:
     """The reply to a message of ``kind``; ``repeat`` is how many distress replies came before, recently;
-    ``concern`` (``bot.core.safety.concern``) picks the words written for it, if it is one of ``kind``'s."""
+    ``concern`` (``bot.core.safety.concern``) picks the words written for it, if it is one of ``kind``'s.
+    ``content=False``: no content items with the wellbeing words, when an answer from the content follows
+    (the same paragraph twice in a row reads like a mistake)."""
     turn = max(repeat, 0)
     if concern is not None and concern.kind is kind:
         text = _violence(support, turn) if concern is Concern.VIOLENCE_AT_HOME else _partner(support, turn)
@@ -131,7 +136,8 @@ def reply_for(
     if kind is SafetyKind.EMERGENCY:
         return SafetyReply(kind, _emergency(support, turn), ())
     sets = (phrases or default_safety()).wellbeing_content
-    items = tuple(item for item_id in sets[turn % len(sets)] if (item := library.item(item_id)) is not None)
+    ids = sets[turn % len(sets)] if content else ()
+    items = tuple(item for item_id in ids if (item := library.item(item_id)) is not None)
     return _wellbeing(support, turn, items)
 
 

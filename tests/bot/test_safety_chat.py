@@ -184,6 +184,9 @@ async def test_a_feeling_and_a_question_get_the_kind_reply_then_the_answer(bot: 
     assert "own doctor" in sent[0]
     assert "<b>Mia</b>" in sent[1]  # the ordinary answer, for the parent's child
     assert "own doctor" not in sent[1]
+    # The content is in the answer: the kind reply carries none, so no paragraph comes twice in a row.
+    assert "From the guidance I answer from" not in sent[0]
+    assert sent[0].endswith("call your local emergency number or a crisis line straight away.")
 
 
 async def test_a_feeling_without_a_question_gets_one_reply(bot: Harness):
@@ -308,7 +311,7 @@ async def test_violence_at_home_gets_its_own_words_with_the_operators_text_first
         assert sent[0].button_labels == []
         # A crisis still: it goes out first, the step is kept, and a repeat is worded differently.
         again = texts(await bot.say(sam, "my partner hits me"))[0]
-        assert again.startswith("<b>I'm still here, and I'm glad you wrote again.")
+        assert again.startswith("<b>Thank you for telling me. You and your child deserve to be safe.</b>")
         assert texts(await bot.say(sam, "Mia")) == [ASK_BIRTHDATE]
     async with sessions() as s:
         env = Env(library=default_library())
@@ -346,3 +349,16 @@ async def test_a_partner_who_wants_to_die_gets_the_crisis_support(bot: Harness):
     sent = texts(await bot.say(sam, "my partner says she wants to die"))
     assert sent[0].startswith(CRISIS_START)
     assert "If you or anyone else is in danger right now, call your local emergency number." in sent[0]
+
+
+async def test_a_concerns_first_mention_after_other_distress_claims_no_repeat(bot: Harness):
+    """The day's count of distress replies words them differently; none of the words for violence at home or
+    a partner's low mood may say the parent raised it before, as it may be the first time."""
+    sam = TgParent(320, "Sam")
+    await onboard(bot, sam)
+    for n in range(3):
+        await bot.say(sam, "I want to kill myself")
+        violence = texts(await bot.say(sam, "my partner hits me"))[0]
+        partner = texts(await bot.say(sam, "my husband seems so sad"))[0]
+        for text in (violence, partner):
+            assert not any(word in text.split("</b>")[0] for word in ("again", "still")), (n, text)

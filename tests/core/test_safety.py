@@ -441,3 +441,10 @@ def test_concerns_repeat_worded_differently_and_short(about: Concern):
             assert len(text) < MAX_REPLY_CHARS
             assert "child's doctor" not in text
             assert "own doctor, midwife or health visitor" in text
+
+
+def test_wellbeing_without_content_when_an_answer_follows():
+    result = reply_for(SafetyKind.WELLBEING, support=UK, library=default_library(), content=False)
+    assert result.items == ()
+    assert "From the guidance" not in result.text
+    assert "your own doctor, midwife or health visitor" in result.text
