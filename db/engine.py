@@ -68,11 +68,18 @@ def _prepare_sqlite_file(url: URL) -> None:
         return
     path = Path(database)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():
-        # Never through a link: a dangling symlink in its place would otherwise create its target.
+    # Never through a link: a dangling symlink in its place would otherwise create its target, and a link an
+    # operator placed on purpose keeps its target's permissions (they chose that file; SQLite follows the link).
+    try:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        if error.errno != errno.ELOOP or not path.exists():
+            raise  # a dangling link: refused rather than followed to create its target
+        return
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
         os.close(fd)
-    os.chmod(path, 0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:

@@ -106,8 +106,9 @@ CHAT_LEADS = {
     Chat.HELLO: "Hello! ",
     Chat.THANKS: "You're welcome! ",
     Chat.OK: "",
-    Chat.SAD: "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n",
 }
+# "😢" sent at any step: a kind word before the question again.
+SAD_LEAD = "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n"
 
 
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
@@ -130,7 +131,7 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await ASKS[step](turn, CHAT_LEADS[chat])
     mood = feeling(text)
     if mood is not None and step in ASKS:  # "😢" anywhere: a kind word, then the question again
-        return await ASKS[step](turn, CHAT_LEADS[Chat.SAD] if mood is Feeling.SAD else "")
+        return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else "")
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)

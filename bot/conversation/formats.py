@@ -145,13 +145,13 @@ def _plain(hour: int, minute: int, *, bare: bool) -> SaidTime | None:
 def read_said_time(text: str) -> SaidTime | None:
     """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00", "morning", "half past seven", "7 in the evening";
     None when it is not a time of day."""
-    said = normal_words(text)
+    said = _POLITE.sub("", normal_words(text))
     if said in _PARTS_OF_DAY:
         return SaidTime(_PARTS_OF_DAY[said])
     spoken = _said_time(said)
     if spoken is not None:
         return spoken
-    m = _TIME.fullmatch(re.sub(r"\s*o'?clock$", "", text.strip().lower()))
+    m = _TIME.fullmatch(re.sub(r"\s*o'?clock$", "", _POLITE.sub("", text.strip().lower())))
     if m is None:
         return None
     hour, minute = int(m[1]), int(m[2] or 0)
@@ -163,6 +163,50 @@ def read_said_time(text: str) -> SaidTime | None:
     if hour > 23 or minute > 59:
         return None
     return SaidTime(time(hour, minute))
+
+
+# Said around a day or a time without changing it: "at 8", "Saturday please", "actually Monday".
+_POLITE = re.compile(
+    r"^(?:(?:actually|oh|ok|okay|sorry|no|make it|can we do|can it be|let's say|lets say|every|at|around|"
+    r"about|on)\s+)+|(?:\s+(?:please|pls|thanks|thank you|instead|would be (?:good|great|best)|is best))+$"
+)
+_DAY_WORD = re.compile(r"[a-z]+")
+
+
+def _day_of(word: str) -> frozenset[int] | None:
+    """One weekday word ("sat", "Saturdays", "weekends"), or None."""
+    if word in ("weekend", "weekends"):
+        return frozenset((5, 6))
+    stem = word.removesuffix("s") if len(word) > 3 else word
+    matches = [i for i, name in enumerate(WEEKDAY_NAMES) if len(stem) >= 2 and name.lower().startswith(stem)]
+    return frozenset(matches) if len(matches) == 1 else None
+
+
+def read_day_and_time(text: str) -> tuple[frozenset[int], SaidTime | None] | None:
+    """Days, and perhaps a time, in one message: "Saturday at 8:30am", "8pm on Fridays", "actually Monday
+    please"; the time None when only days were said. None unless days were said and the rest is a time (or
+    nothing), so a parent who answers the day question with the time too, or the time question with another
+    day, is understood instead of asked again."""
+    said = _POLITE.sub("", normal_words(text).replace(",", " "))
+    days: set[int] = set()
+    rest: list[str] = []
+    for word in said.split():
+        day = _day_of(word) if _DAY_WORD.fullmatch(word) and word not in _NOT_DAYS else None
+        if day is None:
+            rest.append(word)
+        else:
+            days |= day
+    if not days:
+        return None
+    leftover = _POLITE.sub("", " ".join(w for w in rest if w not in ("and", "&", "on", "every")))
+    if not leftover:
+        return frozenset(days), None
+    at = read_said_time(leftover)
+    return None if at is None else (frozenset(days), at)
+
+
+# Words a day's prefix would otherwise claim: "the" is no Thursday, "we" no Wednesday.
+_NOT_DAYS = frozenset({"the", "we"})
 
 
 def read_time(text: str) -> time | None:

@@ -13,7 +13,15 @@ from zoneinfo import ZoneInfo
 
 from bot.conversation import ways
 from bot.conversation.flow import FlowData, Mode, Step
-from bot.conversation.formats import hhmm, local_day, local_moment, read_days, read_said_time
+from bot.conversation.formats import (
+    SaidTime,
+    hhmm,
+    local_day,
+    local_moment,
+    read_day_and_time,
+    read_days,
+    read_said_time,
+)
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule, resting_until
 from bot.conversation.turn import Turn, choice
@@ -193,18 +201,26 @@ async def on_days(turn: Turn, text: str) -> Outcome:
             turn.s, turn.parent, tip_days=format_days(DEFAULT_DAYS), tip_time=DEFAULT_TIME
         )
         return await finish(turn)
-    days = read_days(value)
+    both = read_day_and_time(value)  # "Saturday at 8:30" answers this question and the next
+    days = both[0] if both is not None else read_days(value)
     if days is None:  # the question again, buttons and all: a miss is never a dead end
         return ask_days(turn, f"I couldn't read “{esc(text.strip()[:64])}” as days of the week.\n\n")
     if len(days) > max(PER_WEEK_CHOICES):
         return ask_days(turn, TOO_MANY_DAYS)
-    if len(days) == 1:  # one day: as many tips a week as before, spread out from it
-        days = spread(min(days), len(parse_days(turn.parent.tip_days)))
-    await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
+    await _set_days(turn, days)
+    said = both[1] if both is not None else None
+    if said is not None:
+        return await _set_time(turn, said)
     if settings:
         return await _saved(turn, "Done.")
     await turn.goto(Step.TIME, replace(turn.data, hour=None, minute=None))
     return ask_time(turn)
+
+
+async def _set_days(turn: Turn, days: frozenset[int]) -> None:
+    if len(days) == 1:  # one day: as many tips a week as before, spread out from it
+        days = spread(min(days), len(parse_days(turn.parent.tip_days)))
+    await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
 
 
 def ask_time(turn: Turn, lead: str = "") -> Outcome:
@@ -230,8 +246,19 @@ def _time_way_out(turn: Turn) -> tuple[Button, ...]:
 
 async def on_time(turn: Turn, text: str) -> Outcome:
     said = read_said_time(text)
-    if said is None:  # the question again, buttons and all
+    if said is None:
+        both = read_day_and_time(text)  # "actually Saturday", "Saturday at 8": another day, perhaps a time
+        if both is not None and len(both[0]) <= max(PER_WEEK_CHOICES):
+            await _set_days(turn, both[0])
+            if both[1] is not None:
+                return await _set_time(turn, both[1])
+            days = describe_days(parse_days(turn.parent.tip_days))
+            return ask_time(turn, f"{days[0].upper()}{days[1:]} it is.\n\n")
         return ask_time(turn, f"I couldn't read “{esc(text.strip()[:64])}” as a time.\n\n")
+    return await _set_time(turn, said)
+
+
+async def _set_time(turn: Turn, said: SaidTime) -> Outcome:
     at = said.at
     if said.either:  # "3", "half six": morning or evening? Asked, as hardly anyone wants tips at 3 at night
         await turn.goto(Step.TIME, replace(turn.data, hour=at.hour, minute=at.minute))

@@ -11,7 +11,6 @@ import re
 from enum import StrEnum
 
 from bot.core.age_phrases import find_age
-from bot.core.emoji import Feeling, feeling
 
 
 class StepWord(StrEnum):
@@ -117,7 +116,6 @@ class Chat(StrEnum):
     HELLO = "hello"
     THANKS = "thanks"
     OK = "ok"
-    SAD = "sad"  # "😢" alone: a feeling, not a name
 
 
 _CHAT: dict[Chat, frozenset[str]] = {
@@ -131,14 +129,10 @@ _CHAT: dict[Chat, frozenset[str]] = {
 
 
 def chat_word(text: str) -> Chat | None:
-    """ "Hello", "thanks", "ok", or an emoji reaction alone: conversation, not an answer to a name, date or
-    time zone."""
+    """ "Hello", "thanks", "ok": conversation, not an answer to a name, date or time zone. An emoji alone is
+    read by ``bot.core.emoji.feeling``, once, where the step decides."""
     said = _normal(text)
-    found = next((chat for chat, phrases in _CHAT.items() if said in phrases), None)
-    if found is not None or not said:
-        return found
-    mood = feeling(said)
-    return None if mood is None else Chat.SAD if mood is Feeling.SAD else Chat.OK
+    return next((chat for chat, phrases in _CHAT.items() if said in phrases), None)
 
 
 def escape_word(text: str) -> StepWord | None:

@@ -72,6 +72,26 @@ async def test_an_existing_world_readable_sqlite_file_is_tightened(tmp_path: Pat
     assert mode(path) == 0o600
 
 
+async def test_a_link_to_the_database_leaves_its_target_as_the_operator_set_it(tmp_path: Path) -> None:
+    """A link an operator placed is followed by SQLite, but its target's permissions are theirs: only a file we
+    create or own directly is tightened."""
+    target = tmp_path / "elsewhere.db"
+    target.touch(mode=0o640)
+    target.chmod(0o640)
+    (tmp_path / "securebase.db").symlink_to(target)
+    engine = create_engine(f"sqlite:///{tmp_path / 'securebase.db'}")
+    await engine.dispose()
+    assert mode(target) == 0o640
+
+
+async def test_a_dangling_link_in_place_of_the_database_is_refused(tmp_path: Path) -> None:
+    """Never followed to create a file where the link points."""
+    (tmp_path / "securebase.db").symlink_to(tmp_path / "nowhere.db")
+    with pytest.raises(OSError, match="Too many levels of symbolic links"):
+        create_engine(f"sqlite:///{tmp_path / 'securebase.db'}")
+    assert not (tmp_path / "nowhere.db").exists()
+
+
 async def test_a_relative_sqlite_path_is_relative_to_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
