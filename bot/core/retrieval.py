@@ -263,6 +263,7 @@ class Index:
         self._build_phrases()
         self._hints = {w: hint for hint in lexicon.age_hints for w in hint.words}
         self._generic = frozenset(self.stem(w) for w in lexicon.generic)
+        self._reactions = frozenset(self.stem(w) for w in lexicon.reactions)
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
@@ -427,6 +428,8 @@ class Index:
             best: tuple[int, int, str] | None = None
             for variant in _deletes(word, budget):
                 for candidate in self._deletes.get(variant, ()):
+                    if len(candidate) < MIN_CORRECTED:
+                        continue  # "asdf" is keyboard mash, never "asd": short words are not mended to either
                     distance = osa_distance(word, candidate)
                     if distance <= budget:
                         rank = (distance, candidate[0] != word[0], candidate)
@@ -702,6 +705,13 @@ class Index:
                 )
             ):
                 continue
+            if (
+                phrase.out_of_scope is not None
+                and literal
+                and self.lexicon.out_of_scope[phrase.out_of_scope].child_does
+                and _done_to_someone(literal, phrase)
+            ):
+                continue  # "dad walks her round", "start talking to my baby": what a grown-up does
             # A concept's phrase of several words may use a word of the frame, not only frame words.
             extra = framed if framed and phrase.concept is not None and phrase.size > 1 else None
             if extra and all(extra[stem] for stem, _ in phrase.bag):
@@ -806,6 +816,10 @@ class Index:
         stems = scored.strong | (scored.stems - query.out_of_scope_stems)
         if query.out_of_scope:
             stems -= query.effect  # "will it *damage* our bond": the frame of the question, not its subject
+            # "screams in the car seat", "hates tummy time": how the child reacts to an uncovered subject is
+            # no subject of the content's when nothing else of the question is (no one left, no one preferred).
+            if stems <= self._reactions | self._generic:
+                return 0.0
         if stems <= query.out_of_scope_stems:
             return 0.0  # "only feeds well for me": an item sharing just the uncovered word explains nothing
         if query.out_of_scope and stems <= self._generic:
@@ -861,6 +875,18 @@ def _concept_items(concept: Concept, intent: Intent | None) -> tuple[str, ...]:
 
 def _marked(token: _Token) -> str:
     return f"!{token.stem}" if token.negated else token.stem
+
+
+# After a child's doing, these make it something done to or with someone ("walks *her* round the house",
+# "talking *to* my baby"): the grown-up's action, not the child's milestone.
+_DONE_TO = frozenset({"him", "her", "them", "to", "with"})
+
+
+def _done_to_someone(literal: list[str], phrase: _Phrase) -> bool:
+    """Whether every place the phrase's last word is said, an object or "to" follows it."""
+    last = [stem for stem in phrase.sequence if stem != "="][-1] if phrase.sequence else phrase.bag[-1][0]
+    places = [n for n, stem in enumerate(literal) if stem == last]
+    return bool(places) and all(n + 1 < len(literal) and literal[n + 1] in _DONE_TO for n in places)
 
 
 def _contains(sequence: list[str], part: list[str]) -> bool:
