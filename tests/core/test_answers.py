@@ -321,6 +321,15 @@ def test_what_a_grown_up_does_is_no_milestone_of_the_childs():
     assert ask("when will my 18 month old start talking?").scope is Scope.OUT
 
 
+def test_a_back_story_before_the_question_is_not_what_is_asked():
+    # Uncovered subjects said before a closing question about the bond set the scene.
+    result = ask(
+        "dad here, I work long hours and only see my 11 month old at bath and bedtime, will she still bond with me"
+    )
+    assert result.in_scope, result.text
+    assert ask("my 9 month old wakes every night, is that normal?").scope is Scope.OUT
+
+
 def test_keyboard_mash_is_not_taken_for_a_diagnosis():
     result = ask("asdf")
     assert "developmental conditions" not in result.text
