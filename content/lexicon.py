@@ -52,6 +52,7 @@ class OutOfScope:
     health: bool
     phrases: tuple[str, ...]
     own_health: bool = False
+    child_does: bool = False  # phrases say what the child does: "walks her round", "talking to him" do not
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class Lexicon:
     age_hints: tuple[AgeHint, ...] = ()
     smalltalk: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
+    reactions: frozenset[str] = frozenset()
 
 
 _REWRITES = [
@@ -97,6 +99,11 @@ _REWRITES = [
     (re.compile(r"\bu\b"), "you"),
     (re.compile(r"\br\b(?=\s+(?:you|u|they|we)\b)"), "are"),
     (re.compile(r"\b(?:coz|cos|cuz|bc)\b"), "because"),
+    (re.compile(r"\bevery single\b"), "every"),
+    (
+        re.compile(r"\bstep(?:s|ped|ping)? in\b"),
+        "intervene",
+    ),  # "how should I step in": no first steps  # "every single trip": emphasis, not a single parent
 ]
 _WORD = re.compile(r"[a-z]+")
 
@@ -138,6 +145,7 @@ class _OutOfScopeSpec(_Strict):
     topic: Phrase
     health: bool = False
     own_health: bool = False
+    child_does: bool = False
     phrases: list[Phrase]
 
 
@@ -162,6 +170,7 @@ class _LexiconSpec(_Strict):
     age_hints: list[_AgeHintSpec] = []
     smalltalk: list[Phrase] = []
     generic: list[Phrase] = []
+    reactions: list[Phrase] = []
 
 
 def _phrase_problems(
@@ -230,7 +239,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         intents=intents,
         synonyms=tuple(Synonym(tuple(s.phrases), tuple(s.means)) for s in spec.synonyms),
         out_of_scope=tuple(
-            OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health) for o in spec.out_of_scope
+            OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health, o.child_does)
+            for o in spec.out_of_scope
         ),
         age_hints=tuple(
             AgeHint(tuple(w for p in h.words for w in words(p)), h.first_month, h.last_month)
@@ -238,6 +248,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         ),
         smalltalk=frozenset(" ".join(words(p)) for p in spec.smalltalk),
         generic=frozenset(w for p in spec.generic for w in words(p)),
+        reactions=frozenset(w for p in spec.reactions for w in words(p)),
     )
 
 

@@ -127,14 +127,19 @@ _HEARSAY = re.compile(
     r"|talks?\s+about|talking\s+about|warns?|warned|reckons?)\b",
     re.I,
 )
-_CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during"})
+_CONTEXT_OPENERS = frozenset({"when", "whenever", "while", "during", "who"})
 _ATTEMPT = re.compile(r"\b(?:when|whenever|every\s+time)\s+(?:i|we)\s+(?:try|tried|trying)\s+to\b")
 CONTEXT_WEIGHT = 0.5
 # The frame that asks what something is ("is that a comfort thing?", "could it be separation anxiety"): the
 # words it points at are the subject of the question, whether the content covers them or not.
 _ASK_FRAME = re.compile(r"(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?")
+# A clause that asks ("will she still bond with me", "did I cause this", "how do I comfort him").
+_ASKING_CLAUSE = re.compile(
+    r"\s*(?:(?:so|and|but|now|then|or)\s+)?(?:will|would|can|could|should|is|are|am|was|does|do|did|have|has"
+    r"|how|what|why)\b"
+)
 _FOCUS_STOP = frozenset(
-    {"when", "whenever", "while", "during", "if", "because", "after", "before", "since", "unless"}
+    {"when", "whenever", "while", "during", "if", "because", "after", "before", "since", "unless", "who"}
 )
 # What a child does to a toy is play, not the uncovered subject: "feeds her doll", "puts teddy to sleep", "gives
 # her toy dog a nappy change" are pretend play (the guidance's own example), so these subjects do not count.
@@ -261,8 +266,15 @@ class Index:
         self._phrases: list[_Phrase] = []
         self._phrases_by_stem: dict[str, list[int]] = {}
         self._build_phrases()
+        self._intent_stems = frozenset(
+            self.stem(w) for phrases in lexicon.intents.values() for p in phrases for w in words(p)
+        )
+        self._uncovered_stems = frozenset(
+            stem for phrase in self._phrases if phrase.out_of_scope is not None for stem, _ in phrase.bag
+        )
         self._hints = {w: hint for hint in lexicon.age_hints for w in hint.words}
         self._generic = frozenset(self.stem(w) for w in lexicon.generic)
+        self._reactions = frozenset(self.stem(w) for w in lexicon.reactions)
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
@@ -427,6 +439,8 @@ class Index:
             best: tuple[int, int, str] | None = None
             for variant in _deletes(word, budget):
                 for candidate in self._deletes.get(variant, ()):
+                    if len(candidate) < MIN_CORRECTED:
+                        continue  # "asdf" is keyboard mash, never "asd": short words are not mended to either
                     distance = osa_distance(word, candidate)
                     if distance <= budget:
                         rank = (distance, candidate[0] != word[0], candidate)
@@ -582,8 +596,11 @@ class Index:
         in_main: set[str] = set()
         stopwords, modifiers = self.lexicon.stopwords, self.lexicon.modifiers
         text = normalise(plain)
+        clauses: list[tuple[str, set[str]]] = []  # each clause said, with its content stems
         for clause in _CLAUSES.split(text):
             pending: list[str] = []
+            said: set[str] = set()
+            clauses.append((clause, said))
             sequence.append("|")
             literal.append("|")
             context = False
@@ -605,6 +622,7 @@ class Index:
                     pending = []
                     sequence.append(stem)
                     (in_context if context else in_main).add(stem)
+                    said.add(stem)
                 literal.append(self.stem(word))
         for match in _FOCUS_FRAME.finditer(text):
             ask = bool(_ASK_FRAME.fullmatch(match.group()))
@@ -643,11 +661,30 @@ class Index:
             frozenset(focus | practice),
             sequence,
             frozenset(asked),
-            frozenset(in_context - in_main),
+            frozenset(in_context - in_main) | self._back_story(clauses),
             frozenset(practice),
             literal,
             frozenset(effect),
         )
+
+    def _back_story(self, clauses: list[tuple[str, set[str]]]) -> frozenset[str]:
+        """Stems said only before the closing question, when that question asks about something the content
+        covers and names no uncovered subject ("dad here, I only see her at bath and bedtime, *will she still
+        bond with me*"): what came before tells the story, it is not what is asked."""
+        said = [(clause, stems) for clause, stems in clauses if stems]
+        if len(said) < 2:
+            return frozenset()
+        last, asked = said[-1]
+        if not _ASKING_CLAUSE.match(last) or asked & self._uncovered_stems:
+            return frozenset()
+        if not any(
+            (stem in self._postings or stem in self._phrasing_idf)
+            and stem not in self._generic
+            and stem not in self._intent_stems  # "should I worry" asks about nothing yet
+            for stem in asked
+        ):
+            return frozenset()
+        return frozenset(stem for _, stems in said[:-1] for stem in stems) - asked
 
     def _frame_words(self, after: str, *, skip: bool = True) -> list[str]:
         """The first FOCUS_REACH content words of ``after``'s first clause (a frame points at them); with
@@ -702,6 +739,13 @@ class Index:
                 )
             ):
                 continue
+            if (
+                phrase.out_of_scope is not None
+                and literal
+                and self.lexicon.out_of_scope[phrase.out_of_scope].child_does
+                and _done_to_someone(literal, phrase)
+            ):
+                continue  # "dad walks her round", "start talking to my baby": what a grown-up does
             # A concept's phrase of several words may use a word of the frame, not only frame words.
             extra = framed if framed and phrase.concept is not None and phrase.size > 1 else None
             if extra and all(extra[stem] for stem, _ in phrase.bag):
@@ -806,6 +850,10 @@ class Index:
         stems = scored.strong | (scored.stems - query.out_of_scope_stems)
         if query.out_of_scope:
             stems -= query.effect  # "will it *damage* our bond": the frame of the question, not its subject
+            # "screams in the car seat", "hates tummy time": how the child reacts to an uncovered subject is
+            # no subject of the content's when nothing else of the question is (no one left, no one preferred).
+            if stems <= self._reactions | self._generic:
+                return 0.0
         if stems <= query.out_of_scope_stems:
             return 0.0  # "only feeds well for me": an item sharing just the uncovered word explains nothing
         if query.out_of_scope and stems <= self._generic:
@@ -861,6 +909,18 @@ def _concept_items(concept: Concept, intent: Intent | None) -> tuple[str, ...]:
 
 def _marked(token: _Token) -> str:
     return f"!{token.stem}" if token.negated else token.stem
+
+
+# After a child's doing, these make it something done to or with someone ("walks *her* round the house",
+# "talking *to* my baby"): the grown-up's action, not the child's milestone.
+_DONE_TO = frozenset({"him", "her", "them", "to", "with"})
+
+
+def _done_to_someone(literal: list[str], phrase: _Phrase) -> bool:
+    """Whether every place the phrase's last word is said, an object or "to" follows it."""
+    last = [stem for stem in phrase.sequence if stem != "="][-1] if phrase.sequence else phrase.bag[-1][0]
+    places = [n for n, stem in enumerate(literal) if stem == last]
+    return bool(places) and all(n + 1 < len(literal) and literal[n + 1] in _DONE_TO for n in places)
 
 
 def _contains(sequence: list[str], part: list[str]) -> bool:

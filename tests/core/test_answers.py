@@ -306,6 +306,41 @@ def test_toys_are_no_shopping_unless_bought():
     assert ask("how do I get my 3 year old to share his toys").scope is Scope.OUT
 
 
+def test_a_reaction_to_an_uncovered_activity_is_not_the_contents_subject():
+    # How the child reacts ("screams", "hates") is not what the guidance explains when the subject is bath
+    # time, a car seat or tummy time; a reaction to a person ("only settles for me") still is.
+    assert ask("my 3 month old hates tummy time and cries all the way through").scope is Scope.OUT
+    assert ask("she screams in the car seat every single trip, 5 months").scope is Scope.OUT
+    assert ask("getting him dressed is a battle every morning, he wails").scope is Scope.OUT
+    assert ask("my 3 month old only stops crying for me, not when his dad walks him round").in_scope
+
+
+def test_what_a_grown_up_does_is_no_milestone_of_the_childs():
+    result = ask("I'd like to start talking to my 4 month old more, how do I go about it?")
+    assert result.in_scope, result.text
+    assert ask("when will my 18 month old start talking?").scope is Scope.OUT
+
+
+def test_a_back_story_before_the_question_is_not_what_is_asked():
+    # Uncovered subjects said before a closing question about the bond set the scene.
+    result = ask(
+        "dad here, I work long hours and only see my 11 month old at bath and bedtime, will she still bond with me"
+    )
+    assert result.in_scope, result.text
+    assert ask("my 9 month old wakes every night, is that normal?").scope is Scope.OUT
+
+
+def test_keyboard_mash_is_not_taken_for_a_diagnosis():
+    result = ask("asdf")
+    assert "developmental conditions" not in result.text
+
+
+def test_practical_questions_the_guidance_does_not_answer_are_refused_calmly():
+    assert ask("how do I get my partner to help more with the baby").scope is Scope.OUT
+    assert ask("when should she start nursery? she's 8 months").scope is Scope.OUT
+    assert ask("she starts nursery next week, how do I help her settle? 2 years old").in_scope
+
+
 def test_what_a_parent_tries_to_do_is_the_subject_not_the_scene():
     assert ask("my 2 year old screams when I try to brush her teeth, any tips").scope is Scope.OUT
     assert ask("she cries when I try to leave, any tips").in_scope

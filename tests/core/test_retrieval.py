@@ -43,6 +43,11 @@ def test_short_unknown_or_known_words_are_left_alone(word):
     assert INDEX.correct(word) == word
 
 
+@pytest.mark.parametrize("mash", ["asdf", "qwer", "sdfg"])
+def test_keyboard_mash_is_never_mended_into_a_short_clinical_word(mash):
+    assert INDEX.correct(mash) == mash
+
+
 def test_stemming_matches_other_forms_of_a_word():
     assert top("separating") == top("separation")
     assert top("imitating") == "sa-0-9-imitates"
