@@ -300,6 +300,147 @@ def _add_history(path: Path, families: int, weeks: int) -> None:
     db.close()
 
 
+class _InstantSender:
+    """A transport that answers every tip at once (after one turn of the event loop): what is left of a
+    pass's CPU is ours alone, with no HTTP client or server in it."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def quiet_left(self) -> float:
+        return 0.0
+
+    async def send_tip(self, chat_id: int, reply: Any, *, max_wait: float) -> Any:
+        from bot.dispatch.sending import SendResult
+        from bot.telegram.sender import tip_markup
+        from db.models import DeliveryState
+
+        tip_markup(reply)  # the buttons' JSON, as the real sender makes it
+        await asyncio.sleep(0)
+        self.sent += 1
+        return SendResult(DeliveryState.SENT, self.sent)
+
+
+# What the breakdown times: (module, attribute) of the functions a pass calls, by the name it calls them.
+_PARTS = (
+    ("db.deliveries", "due_parents"),
+    ("db.deliveries", "links_of"),
+    ("db.deliveries", "not_for_us_by_child"),
+    ("db.deliveries", "claim"),
+    ("db.deliveries", "advance"),
+    ("db.deliveries", "count_claims"),
+    ("db.turned_down", "mark_told"),
+    ("bot.dispatch.claims", "plan_tip"),
+    ("bot.dispatch.claims", "_with_ids"),
+    ("db.loop_session", "LoopSession.commit"),
+    ("bot.dispatch.passes", "Dispatcher.claim_batch"),
+    ("db.quick_store", "QuickStore.try_store"),
+    ("bot.dispatch.claims", "Outgoing.reply"),
+)
+
+
+def _timed_parts() -> dict[str, float]:
+    """Wrap each of ``_PARTS`` to add up its CPU time (coroutines included: a claim never really waits on
+    the loop's thread, and the pass's sends do not overlap its claims)."""
+    import importlib
+    import inspect
+
+    spent: dict[str, float] = {}
+    for module_name, dotted in _PARTS:
+        owner: Any = importlib.import_module(module_name)
+        *path, name = dotted.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = getattr(owner, name)
+        spent[dotted] = 0.0
+
+        def wrap(original: Any, key: str) -> Any:
+            if inspect.iscoroutinefunction(original):
+
+                async def timed_async(*args: Any, **kwargs: Any) -> Any:
+                    started = time.process_time()
+                    try:
+                        return await original(*args, **kwargs)
+                    finally:
+                        spent[key] += time.process_time() - started
+
+                return timed_async
+
+            def timed(*args: Any, **kwargs: Any) -> Any:
+                started = time.process_time()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    spent[key] += time.process_time() - started
+
+            return timed
+
+        setattr(owner, name, wrap(original, dotted))
+    return spent
+
+
+async def _instant(path: Path, breakdown: bool, profile: str | None) -> dict[str, Any]:
+    from bot.dispatch import Dispatcher
+    from db.engine import create_engine, session_factory
+
+    _ready_to_dispatch()
+    _quiet_logs()
+    spent = _timed_parts() if breakdown else {}
+    engine = create_engine(f"sqlite:///{path}")
+    sender = _InstantSender()
+    dispatcher = Dispatcher(sender, session_factory(engine), concurrency=8)
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    gc_before = _gc_seconds()
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    report = await dispatcher.run_once(NOW)
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu
+    gc_spent = _gc_seconds() - gc_before
+    if profiler is not None and profile:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    await engine.dispose()
+    return {
+        "sent": report.sent,
+        "delivered": sender.sent,
+        "seconds": seconds,
+        "cpu": cpu,
+        "gc": gc_spent,
+        "parts": spent,
+    }
+
+
+_GC_SPENT = [0.0, 0.0]
+
+
+def _gc_callback(phase: str, info: dict[str, Any]) -> None:
+    if phase == "start":
+        _GC_SPENT[1] = time.process_time()
+    else:
+        _GC_SPENT[0] += time.process_time() - _GC_SPENT[1]
+
+
+def _gc_seconds() -> float:
+    if _gc_callback not in gc.callbacks:
+        gc.callbacks.append(_gc_callback)
+    return _GC_SPENT[0]
+
+
+def instant_phase(families: int, history_weeks: int, breakdown: bool, profile: str | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        _create_schema(path)
+        _fill(path, families, due=families)
+        _add_history(path, families, history_weeks)
+        return asyncio.run(_instant(path, breakdown, profile))
+
+
 def dispatch_phase(families: int, port: int, concurrency: int, history_weeks: int = 0) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
@@ -474,6 +615,32 @@ def _compare(n: int, port: int, concurrency: int, rounds: int, history_weeks: in
     }
 
 
+def _instant_main(sizes: list[int], rounds: int, history_weeks: int, profile: str | None) -> int:
+    """CPU per tip of our pass alone, and the share of each timed part (medians of ``rounds``)."""
+    for n in sizes:
+        runs = [
+            _in_fresh_process(instant_phase, n, history_weeks, True, profile if r == rounds - 1 else None)
+            for r in range(rounds)
+        ]
+        for run in runs:
+            if run["sent"] != n:
+                print(f"  WARNING: expected {n} tips, sent {run['sent']}")
+        per_tip = [run["cpu"] / n * 1000 for run in runs]
+        print(
+            f"N={n:,}, {history_weeks} weeks, instant sender: CPU per tip "
+            + ", ".join(f"{v:.3f}" for v in per_tip)
+            + f" ms (median {statistics.median(per_tip):.3f}); GC "
+            + f"{statistics.median(run['gc'] for run in runs) / n * 1e6:.1f} us; wall "
+            + f"{statistics.median(run['seconds'] for run in runs):.2f} s"
+        )
+        for part in runs[0]["parts"]:
+            values = [run["parts"][part] / n * 1e6 for run in runs]
+            print(
+                f"  {part:32s} {statistics.median(values):7.1f} us/tip  ({', '.join(f'{v:.1f}' for v in values)})"
+            )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -491,8 +658,17 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="past weekly tips per family before the pass (52: a year of use); 0 as the issue specifies",
     )
+    parser.add_argument(
+        "--instant",
+        action="store_true",
+        help="instead: our pass alone with a sender that answers at once (no HTTP), CPU per tip and where it "
+        "goes (per --sizes, --rounds each, in fresh processes)",
+    )
+    parser.add_argument("--profile", help="with --instant: write cProfile stats of the last round here")
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.sizes.split(",") if n]
+    if args.instant:
+        return _instant_main(sizes, args.rounds, args.history_weeks, args.profile)
     query_sizes = [int(n) for n in args.query_sizes.split(",") if n]
 
     context = multiprocessing.get_context("spawn")
