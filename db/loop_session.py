@@ -13,7 +13,8 @@ writes, and when another connection is writing :func:`loop_session` raises :clas
 caller claims through the async driver, which waits without blocking the loop.
 
 :class:`LoopSession` offers the part of ``AsyncSession`` that claiming uses (``execute``, ``get_bind``,
-``commit``, ``rollback``), so ``bot.dispatch.claims`` runs unchanged on either.
+``commit``, ``rollback``), so ``bot.dispatch.claims`` runs unchanged on either; ``db.deliveries`` sends its heaviest statements straight to
+the ``sqlite3`` connection under it (``db.sqlite_claims``), skipping SQLAlchemy's processing of each value.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ class LoopSession:
 
     def get_bind(self) -> Any:
         return self._session.get_bind()
+
+    def sqlite_connection(self) -> sqlite3.Connection:
+        """The plain connection under this session, in its transaction (``db.sqlite_claims`` uses it)."""
+        raw = self._session.connection().connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        return raw
 
     async def commit(self) -> None:
         self._session.commit()

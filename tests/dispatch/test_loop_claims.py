@@ -75,6 +75,26 @@ async def test_claims_on_the_loop_thread_leave_what_the_async_driver_would(
         await other.dispose()
     assert len([m for m in api.sent if m.method == "sendMessage"]) == 18
     assert on_loop == through_driver
+    # Stored as the same text too (datetimes, JSON), not only read back as equal values.
+    assert _stored(db_url) == _stored(db_url.replace("securebase.db", "other.db"))
+
+
+def _stored(url: str) -> list[tuple[object, ...]]:
+    """The rows a claim writes, as SQLite holds them (wall-clock stamps aside)."""
+    path = sqlite_file(url)
+    assert path is not None
+    db = sqlite3.connect(path)
+    try:
+        return [
+            *db.execute("SELECT * FROM deliveries ORDER BY id"),
+            *db.execute(
+                "SELECT parent_id, child_id, tips_sent, tip_counts, tip_latest, announced_bands, typeof(tip_counts)"
+                " FROM caregivers ORDER BY parent_id, child_id"
+            ),
+            *db.execute("SELECT id, next_due_at, updated_at > created_at FROM parents ORDER BY id"),
+        ]
+    finally:
+        db.close()
 
 
 async def test_a_claim_does_not_wait_on_the_loop_for_another_writer(
