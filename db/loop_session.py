@@ -99,6 +99,25 @@ def _engine_for(sessions: async_sessionmaker[AsyncSession]) -> Engine | None:
     return sync
 
 
+def checkpoint(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Copy the write-ahead log into the database (``PASSIVE``: whatever no reader still needs, waiting for
+    nobody), on this thread, between a claim's commit and the sends. Neither this connection nor the quick
+    store's checkpoints by itself, and in a pass nothing else writes: without this the log grew by about 16
+    kB a tip for the whole pass (1.7 GB for 100,000 tips), and every page read searches the log's index
+    first. Once the log is all copied, the next write starts it again from its beginning."""
+    engine = _engine_for(sessions)
+    if engine is None:
+        return
+    connection = engine.raw_connection()
+    try:
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):  # another connection checkpointing: it does the work
+            raise
+    finally:
+        connection.close()
+
+
 @asynccontextmanager
 async def loop_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession | None]:
     """A session on this thread for the sessions' SQLite file, its transaction begun (``BEGIN IMMEDIATE``);

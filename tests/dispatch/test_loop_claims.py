@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -115,3 +116,46 @@ async def test_a_claim_does_not_wait_on_the_loop_for_another_writer(
         writer.close()
     async with loop_session.loop_session(sessions) as s:
         assert s is not None
+
+
+async def _wal_after_a_pass(sessions: async_sessionmaker[AsyncSession], db_url: str) -> int:
+    for chat_id in range(90, 102):
+        await make_family(sessions, chat_id, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    path = sqlite_file(db_url)
+    assert path is not None
+    _empty_the_log(path)  # the families set up: the pass starts with an empty log
+    api = FakeBotAPI()
+    await make_dispatcher(api, sessions, clock=FakeClock(SLOT), batch_size=2).run_once(SLOT)
+    assert len([m for m in api.sent if m.method == "sendMessage"]) == 12
+    return _log_size(path)
+
+
+def _empty_the_log(path: Path) -> None:
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone() == (0, 0, 0)
+    finally:
+        db.close()
+
+
+def _log_size(path: Path) -> int:
+    return Path(f"{path}-wal").stat().st_size
+
+
+async def test_a_pass_copies_the_log_into_the_database_between_batches(
+    db_backend: str, db_url: str, sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing else checkpoints during a pass (the loop thread's connections never do by themselves): without
+    a checkpoint after each claim the log grows with every tip of the pass."""
+    if db_backend != "sqlite":
+        pytest.skip("claims on the loop's thread are for SQLite")
+    checkpointed = await _wal_after_a_pass(sessions, db_url)
+    monkeypatch.setattr(passes, "checkpoint", lambda _sessions: None)
+    other = db_url.replace("securebase.db", "other.db")
+    engine = create_engine(other)
+    try:
+        await upgrade_to_head_async(engine)
+        grown = await _wal_after_a_pass(session_factory(engine), other)
+    finally:
+        await engine.dispose()
+    assert checkpointed * 2 < grown
