@@ -2,6 +2,8 @@
 
     python bench/dispatch.py                      # 10,000 and 100,000 families; due query at 10k and 1M
     python bench/dispatch.py --sizes 2000 --query-sizes 10000,100000 --rounds 1   # a quick run
+    python bench/dispatch.py --instant --sizes 5000 --history-weeks 104   # our pass alone: where its CPU goes
+    python bench/dispatch.py --database-url postgresql://postgres@127.0.0.1:5432/test   # ours on PostgreSQL
 
 For each size N: N families (one child each, all due at once) in a fresh SQLite file, sent by our
 dispatcher through python-telegram-bot to a fake Bot API HTTP server on 127.0.0.1 (its own process, so

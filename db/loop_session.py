@@ -73,7 +73,7 @@ _ENGINES: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], Engine | N
 def _no_wait_pragmas(dbapi_connection: Any, record: Any) -> None:
     _sqlite_pragmas(dbapi_connection, record)
     dbapi_connection.execute("PRAGMA busy_timeout=0")  # never wait for a lock on the loop's thread
-    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # nor checkpoint there: the others do
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # nor at every commit: a pass calls checkpoint()
 
 
 def _begin_immediate(connection: Any) -> None:
