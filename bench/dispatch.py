@@ -2,6 +2,8 @@
 
     python bench/dispatch.py                      # 10,000 and 100,000 families; due query at 10k and 1M
     python bench/dispatch.py --sizes 2000 --query-sizes 10000,100000 --rounds 1   # a quick run
+    python bench/dispatch.py --instant --sizes 5000 --history-weeks 104   # our pass alone: where its CPU goes
+    python bench/dispatch.py --database-url postgresql://postgres@127.0.0.1:5432/test   # ours on PostgreSQL
 
 For each size N: N families (one child each, all due at once) in a fresh SQLite file, sent by our
 dispatcher through python-telegram-bot to a fake Bot API HTTP server on 127.0.0.1 (its own process, so
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import gc
 import itertools
@@ -32,11 +35,13 @@ import multiprocessing
 import os
 import re
 import resource
+import secrets
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -222,14 +227,14 @@ def _fill(path: Path, families: int, due: int) -> None:
 # --- measurements (each in a fresh process) ---
 
 
-async def _dispatch(path: Path, port: int, concurrency: int) -> dict[str, Any]:
+async def _dispatch(url: str, port: int, concurrency: int) -> dict[str, Any]:
     from bot.dispatch import Dispatcher
     from bot.telegram.sender import TelegramSender
     from db.engine import create_engine, session_factory
 
     _ready_to_dispatch()
     _quiet_logs()
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(url)
     bot = _bot(port, concurrency)
     async with bot:
         dispatcher = Dispatcher(TelegramSender(bot), session_factory(engine), concurrency=concurrency)
@@ -300,15 +305,299 @@ def _add_history(path: Path, families: int, weeks: int) -> None:
     db.close()
 
 
-def dispatch_phase(families: int, port: int, concurrency: int, history_weeks: int = 0) -> dict[str, Any]:
+class _InstantSender:
+    """A transport that answers every tip at once (after one turn of the event loop): what is left of a
+    pass's CPU is ours alone, with no HTTP client or server in it."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def quiet_left(self) -> float:
+        return 0.0
+
+    async def send_tip(self, chat_id: int, reply: Any, *, max_wait: float) -> Any:
+        from bot.dispatch.sending import SendResult
+        from bot.telegram.sender import tip_markup
+        from db.models import DeliveryState
+
+        tip_markup(reply)  # the buttons' JSON, as the real sender makes it
+        await asyncio.sleep(0)
+        self.sent += 1
+        return SendResult(DeliveryState.SENT, self.sent)
+
+
+# What the breakdown times: (module, attribute) of the functions a pass calls, by the name it calls them.
+_PARTS = (
+    ("db.deliveries", "due_parents"),
+    ("db.deliveries", "links_of"),
+    ("db.deliveries", "not_for_us_by_child"),
+    ("db.deliveries", "claim"),
+    ("db.deliveries", "advance"),
+    ("db.deliveries", "count_claims"),
+    ("db.turned_down", "mark_told"),
+    ("bot.dispatch.claims", "plan_tip"),
+    ("bot.dispatch.claims", "_with_ids"),
+    ("db.loop_session", "LoopSession.commit"),
+    ("bot.dispatch.passes", "Dispatcher.claim_batch"),
+    ("db.quick_store", "QuickStore.try_store"),
+    ("bot.dispatch.claims", "Outgoing.reply"),
+)
+
+
+def _timed_parts() -> dict[str, float]:
+    """Wrap each of ``_PARTS`` to add up its CPU time (coroutines included: a claim never really waits on
+    the loop's thread, and the pass's sends do not overlap its claims)."""
+    import importlib
+    import inspect
+
+    spent: dict[str, float] = {}
+    for module_name, dotted in _PARTS:
+        owner: Any = importlib.import_module(module_name)
+        *path, name = dotted.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = getattr(owner, name)
+        spent[dotted] = 0.0
+
+        def wrap(original: Any, key: str) -> Any:
+            if inspect.iscoroutinefunction(original):
+
+                async def timed_async(*args: Any, **kwargs: Any) -> Any:
+                    started = time.process_time()
+                    try:
+                        return await original(*args, **kwargs)
+                    finally:
+                        spent[key] += time.process_time() - started
+
+                return timed_async
+
+            def timed(*args: Any, **kwargs: Any) -> Any:
+                started = time.process_time()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    spent[key] += time.process_time() - started
+
+            return timed
+
+        setattr(owner, name, wrap(original, dotted))
+    return spent
+
+
+async def _instant(path: Path, breakdown: bool, profile: str | None) -> dict[str, Any]:
+    from bot.dispatch import Dispatcher
+    from db.engine import create_engine, session_factory
+
+    _ready_to_dispatch()
+    _quiet_logs()
+    spent = _timed_parts() if breakdown else {}
+    engine = create_engine(f"sqlite:///{path}")
+    sender = _InstantSender()
+    dispatcher = Dispatcher(sender, session_factory(engine), concurrency=8)
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    gc_before = _gc_seconds()
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    report = await dispatcher.run_once(NOW)
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu
+    gc_spent = _gc_seconds() - gc_before
+    if profiler is not None and profile:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    await engine.dispose()
+    return {
+        "sent": report.sent,
+        "delivered": sender.sent,
+        "seconds": seconds,
+        "cpu": cpu,
+        "gc": gc_spent,
+        "parts": spent,
+    }
+
+
+_GC_SPENT = [0.0, 0.0]
+
+
+def _gc_callback(phase: str, info: dict[str, Any]) -> None:
+    if phase == "start":
+        _GC_SPENT[1] = time.process_time()
+    else:
+        _GC_SPENT[0] += time.process_time() - _GC_SPENT[1]
+
+
+def _gc_seconds() -> float:
+    if _gc_callback not in gc.callbacks:
+        gc.callbacks.append(_gc_callback)
+    return _GC_SPENT[0]
+
+
+def instant_phase(families: int, history_weeks: int, breakdown: bool, profile: str | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         _create_schema(path)
         _fill(path, families, due=families)
         _add_history(path, families, history_weeks)
-        result = asyncio.run(_dispatch(path, port, concurrency))
+        return asyncio.run(_instant(path, breakdown, profile))
+
+
+def dispatch_phase(
+    families: int, port: int, concurrency: int, history_weeks: int = 0, database_url: str | None = None
+) -> dict[str, Any]:
+    if database_url:
+        with _postgresql_database(database_url, families, history_weeks) as url:
+            result = asyncio.run(_dispatch(url, port, concurrency))
+        result["peak_rss_mb"] = _peak_rss_mb()
+        return result
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        _create_schema(path)
+        _fill(path, families, due=families)
+        _add_history(path, families, history_weeks)
+        result = asyncio.run(_dispatch(f"sqlite:///{path}", port, concurrency))
     result["peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+@contextlib.contextmanager
+def _postgresql_database(server_url: str, families: int, weeks: int) -> Iterator[str]:
+    """A database of its own on the server (created, filled as ``_fill`` and ``_add_history`` fill SQLite, and
+    dropped afterwards: the server's other databases are never touched); yields its plain URL."""
+    from sqlalchemy.engine import make_url
+
+    from db.migrate import upgrade_to_head
+
+    name = f"securebase_bench_{os.getpid()}_{secrets.token_hex(4)}"
+    server = make_url(server_url).set(drivername="postgresql")
+    url = server.set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_postgresql_admin(server.render_as_string(hide_password=False), f'CREATE DATABASE "{name}"'))
+    try:
+        upgrade_to_head(url)
+        asyncio.run(_postgresql_fill(url, families, weeks))
+        yield url
+    finally:
+        asyncio.run(
+            _postgresql_admin(
+                server.render_as_string(hide_password=False), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+            )
+        )
+
+
+async def _postgresql_admin(url: str, sql: str) -> None:
+    import asyncpg  # type: ignore[import-untyped]
+
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def _postgresql_fill(url: str, families: int, weeks: int) -> None:
+    """What ``_fill`` (everyone due) and ``_add_history`` leave in SQLite, copied in with asyncpg."""
+    import asyncpg
+
+    from bot.core.ages import age_on
+    from bot.core.tips import format_band_ids
+    from content import default_library
+
+    week = dt.timedelta(weeks=1)
+    db = await asyncpg.connect(url)
+    try:
+        await db.copy_records_to_table(
+            "parents",
+            columns=[
+                "id",
+                "chat_id",
+                "first_name",
+                "language_code",
+                "time_zone",
+                "tip_days",
+                "tip_time",
+                "state",
+                "next_due_at",
+                "created_at",
+                "updated_at",
+            ],
+            records=[
+                (
+                    i,
+                    100000 + i,
+                    "Sam",
+                    "en",
+                    ZONES[i % len(ZONES)],
+                    "6",
+                    dt.time(9),
+                    "active",
+                    NOW - dt.timedelta(minutes=1),
+                    NOW,
+                    NOW,
+                )
+                for i in range(1, families + 1)
+            ],
+        )
+        await db.copy_records_to_table(
+            "children",
+            columns=["id", "name", "birthdate", "created_at"],
+            records=[
+                (i, f"Kid{i}", NOW.date() - dt.timedelta(days=30 + i % 1000), NOW)
+                for i in range(1, families + 1)
+            ],
+        )
+        await db.copy_records_to_table(
+            "caregivers",
+            columns=["parent_id", "child_id", "position", "joined_at"],
+            records=[(i, i, 0, NOW) for i in range(1, families + 1)],
+        )
+        await db.execute("SELECT setval('parents_id_seq', $1), setval('children_id_seq', $1)", families)
+        if weeks:
+            library = default_library()
+            strategies = [s.id for band in library.bands for s in band.strategies]
+            for w in range(weeks, 0, -1):
+                at = NOW - w * week
+                await db.copy_records_to_table(
+                    "deliveries",
+                    columns=[
+                        "parent_id",
+                        "child_id",
+                        "item_id",
+                        "slot_at",
+                        "kind",
+                        "state",
+                        "claimed_at",
+                        "attempts",
+                        "sent_at",
+                    ],
+                    records=[
+                        (i, i, strategies[(i + w) % len(strategies)], at, "scheduled", "sent", at, 1, at)
+                        for i in range(1, families + 1)
+                    ],
+                )
+            await db.execute(
+                "UPDATE caregivers c SET tips_sent = s.n, tip_counts = s.counts, tip_latest = s.latest"
+                " FROM (SELECT parent_id, child_id, sum(n) AS n, json_object_agg(item_id, n) AS counts,"
+                "  json_object_agg(item_id, latest) AS latest FROM (SELECT parent_id, child_id, item_id,"
+                "  count(*) AS n, max(id) AS latest FROM deliveries GROUP BY 1, 2, 3) AS g GROUP BY 1, 2) AS s"
+                " WHERE c.parent_id = s.parent_id AND c.child_id = s.child_id"
+            )
+            told = {
+                days: format_band_ids(
+                    library.bands_at(age_on(NOW.date() - dt.timedelta(days=days), NOW.date()).months)
+                )
+                for days in range(30, 1030)
+            }
+            await db.executemany(
+                "UPDATE caregivers SET announced_bands = $1 WHERE parent_id = $2",
+                [(told[30 + i % 1000], i) for i in range(1, families + 1)],
+            )
+        await db.execute("ANALYZE")
+    finally:
+        await db.close()
 
 
 def _family_tips(count: int, history_weeks: int) -> tuple[list[tuple[int, str]], Any]:
@@ -428,7 +717,9 @@ def _in_fresh_process(function: Any, *args: Any) -> dict[str, Any]:
     return result
 
 
-def _compare(n: int, port: int, concurrency: int, rounds: int, history_weeks: int) -> dict[str, Any]:
+def _compare(
+    n: int, port: int, concurrency: int, rounds: int, history_weeks: int, database_url: str | None = None
+) -> dict[str, Any]:
     """``rounds`` runs of each contender, alternating which goes first (drift on the machine hits both)."""
     ours: list[dict[str, Any]] = []
     bare: list[dict[str, Any]] = []
@@ -436,7 +727,9 @@ def _compare(n: int, port: int, concurrency: int, rounds: int, history_weeks: in
         order = ("ours", "bare") if round_ % 2 == 0 else ("bare", "ours")
         for contender in order:
             if contender == "ours":
-                ours.append(_in_fresh_process(dispatch_phase, n, port, concurrency, history_weeks))
+                ours.append(
+                    _in_fresh_process(dispatch_phase, n, port, concurrency, history_weeks, database_url)
+                )
             else:
                 bare.append(_in_fresh_process(bare_phase, n, port, concurrency, history_weeks))
         mine, theirs = ours[-1], bare[-1]
@@ -474,6 +767,32 @@ def _compare(n: int, port: int, concurrency: int, rounds: int, history_weeks: in
     }
 
 
+def _instant_main(sizes: list[int], rounds: int, history_weeks: int, profile: str | None) -> int:
+    """CPU per tip of our pass alone, and the share of each timed part (medians of ``rounds``)."""
+    for n in sizes:
+        runs = [
+            _in_fresh_process(instant_phase, n, history_weeks, True, profile if r == rounds - 1 else None)
+            for r in range(rounds)
+        ]
+        for run in runs:
+            if run["sent"] != n:
+                print(f"  WARNING: expected {n} tips, sent {run['sent']}")
+        per_tip = [run["cpu"] / n * 1000 for run in runs]
+        print(
+            f"N={n:,}, {history_weeks} weeks, instant sender: CPU per tip "
+            + ", ".join(f"{v:.3f}" for v in per_tip)
+            + f" ms (median {statistics.median(per_tip):.3f}); GC "
+            + f"{statistics.median(run['gc'] for run in runs) / n * 1e6:.1f} us; wall "
+            + f"{statistics.median(run['seconds'] for run in runs):.2f} s"
+        )
+        for part in runs[0]["parts"]:
+            values = [run["parts"][part] / n * 1e6 for run in runs]
+            print(
+                f"  {part:32s} {statistics.median(values):7.1f} us/tip  ({', '.join(f'{v:.1f}' for v in values)})"
+            )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -491,8 +810,22 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="past weekly tips per family before the pass (52: a year of use); 0 as the issue specifies",
     )
+    parser.add_argument(
+        "--instant",
+        action="store_true",
+        help="instead: our pass alone with a sender that answers at once (no HTTP), CPU per tip and where it "
+        "goes (per --sizes, --rounds each, in fresh processes)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="our dispatcher on this PostgreSQL server instead of SQLite (e.g. "
+        "postgresql://postgres@127.0.0.1:5432/test): each run creates a database of its own and drops it",
+    )
+    parser.add_argument("--profile", help="with --instant: write cProfile stats of the last round here")
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.sizes.split(",") if n]
+    if args.instant:
+        return _instant_main(sizes, args.rounds, args.history_weeks, args.profile)
     query_sizes = [int(n) for n in args.query_sizes.split(",") if n]
 
     context = multiprocessing.get_context("spawn")
@@ -507,12 +840,15 @@ def main(argv: list[str] | None = None) -> int:
         "concurrency": args.concurrency,
         "rounds": args.rounds,
         "history_weeks": args.history_weeks,
+        "database": "postgresql" if args.database_url else "sqlite",
         "dispatch": {},
         "due_query_ms": {},
     }
     try:
         for n in sizes:
-            figures["dispatch"][str(n)] = _compare(n, port, args.concurrency, args.rounds, args.history_weeks)
+            figures["dispatch"][str(n)] = _compare(
+                n, port, args.concurrency, args.rounds, args.history_weeks, args.database_url
+            )
         for n in query_sizes:
             result = _in_fresh_process(query_phase, n, args.repeats)
             print(

@@ -14,6 +14,7 @@ PostgreSQL; SQLite has one writer), so a /tip and a pass, or two dispatchers, ca
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -22,6 +23,7 @@ from sqlalchemy import Select, Table, bindparam, case, func, select, text, tuple
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import sqlite_claims
 from db.models import Caregiver, Child, Delivery, DeliveryState, Feedback, Parent, ParentState
 
 PARENTS = cast(Table, Parent.__table__)
@@ -100,6 +102,13 @@ def _is_postgresql(s: AsyncSession) -> bool:
     return s.get_bind().dialect.name == "postgresql"
 
 
+def _on_loop(s: AsyncSession) -> sqlite3.Connection | None:
+    """The plain SQLite connection of a claim on the event loop's thread (``db.loop_session``), whose
+    heaviest statements go through ``db.sqlite_claims``; None for every other session."""
+    raw = getattr(s, "sqlite_connection", None)
+    return None if raw is None else cast(sqlite3.Connection, raw())
+
+
 def due_parents_query(now: dt.datetime, limit: int) -> Select[int, int, str, str, dt.time, dt.datetime]:
     """Active parents whose next slot has come, oldest first: a range scan of ``ix_parents_due``."""
     return (
@@ -125,6 +134,8 @@ async def due_parents(s: AsyncSession, now: dt.datetime, limit: int, *, lock: bo
     The lock is ``FOR NO KEY UPDATE``: it keeps other dispatchers off, but lets a /tip for the same parent
     insert its delivery (whose foreign key takes a key-share lock on the parent) while it holds the caregiver
     row this pass is waiting for, instead of deadlocking with it."""
+    if (db := _on_loop(s)) is not None:
+        return [DueParent(*row) for row in sqlite_claims.due_parents(db, now, limit)]
     query = due_parents_query(now, limit)
     if lock and _is_postgresql(s):
         query = query.with_for_update(skip_locked=True, key_share=True)
@@ -137,6 +148,11 @@ async def links_of(
 ) -> dict[int, list[ChildLink]]:
     """Each parent's children in the parent's order, with this chat's tip summary. ``lock``: the caregiver
     rows stay locked until the caller's commit (PostgreSQL), for a claim that will add to their counts."""
+    links: dict[int, list[ChildLink]] = {}
+    if (db := _on_loop(s)) is not None:
+        for row in sqlite_claims.links_of(db, parent_ids):
+            links.setdefault(row[0], []).append(ChildLink(*row))
+        return links
     query = (
         select(
             CAREGIVERS.c.parent_id,
@@ -159,7 +175,6 @@ async def links_of(
     )
     if lock and _is_postgresql(s):
         query = query.with_for_update(of=CAREGIVERS)
-    links: dict[int, list[ChildLink]] = {}
     for row in (await s.execute(query)).all():
         links.setdefault(row[0], []).append(ChildLink(*row))
     return links
@@ -184,21 +199,20 @@ async def not_for_us_by_child(s: AsyncSession, child_ids: Sequence[int]) -> dict
 async def count_claims(s: AsyncSession, claimed: Sequence[tuple[ChildLink, str, int]]) -> None:
     """Add just-claimed deliveries (link as read under lock, item, delivery id) to their chats' summaries,
     in the claim's transaction. One claim per chat at most: a chat is claimed once per slot."""
-    params = []
+    summaries = []
     for link, item_id, delivery_id in claimed:
         counts = dict(link.tip_counts or {})
         counts[item_id] = counts.get(item_id, 0) + 1
         latest = dict(link.tip_latest or {})
         latest[item_id] = delivery_id
-        params.append(
-            {
-                "pid": link.parent_id,
-                "cid": link.child_id,
-                "sent": link.tips_sent + 1,
-                "counts": counts,
-                "latest": latest,
-            }
-        )
+        summaries.append((link.parent_id, link.child_id, link.tips_sent + 1, counts, latest))
+    if summaries and (db := _on_loop(s)) is not None:
+        sqlite_claims.count_claims(db, summaries)
+        return
+    params = [
+        {"pid": pid, "cid": cid, "sent": sent, "counts": counts, "latest": latest}
+        for pid, cid, sent, counts, latest in summaries
+    ]
     if params:
         await s.execute(
             update(CAREGIVERS)
@@ -337,6 +351,10 @@ async def claim(s: AsyncSession, claims: Sequence[NewClaim], now: dt.datetime) -
     """Insert claims, skipping slots already claimed by anyone; returns (parent, child) -> new delivery id."""
     if not claims:
         return {}
+    if (db := _on_loop(s)) is not None:
+        return sqlite_claims.claim(
+            db, [(c.parent_id, c.child_id, c.item_id, c.slot_at, c.kind) for c in claims], now
+        )
     rows = [
         {
             "parent_id": c.parent_id,
@@ -368,8 +386,12 @@ async def advance(s: AsyncSession, moves: Iterable[tuple[int, dt.datetime, dt.da
     groups: dict[tuple[dt.datetime, dt.datetime | None], list[int]] = {}
     for pid, old, new in moves:
         groups.setdefault((old, new), []).append(pid)
+    db = _on_loop(s)
     for (old, new), ids in groups.items():
         for start in range(0, len(ids), IN_LIMIT):
+            if db is not None:
+                sqlite_claims.advance(db, ids[start : start + IN_LIMIT], old, new)
+                continue
             await s.execute(
                 update(PARENTS)
                 .where(PARENTS.c.id.in_(ids[start : start + IN_LIMIT]), PARENTS.c.next_due_at == old)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -87,6 +88,10 @@ class Rules:
     stale_after: dt.timedelta
 
 
+# A batch's children share a few stage combinations: each stored list of band ids is parsed once.
+_band_ids = lru_cache(maxsize=256)(parse_band_ids)
+
+
 def tip_state(link: ChildLink, excluded: frozenset[str], *, replay: list[str] | None = None) -> ChildTipState:
     """The child's tip state in this chat, from the summary on its caregiver row; ``replay`` (item ids, oldest
     first) replaces that history, for a retry that renders what an earlier attempt would have."""
@@ -99,12 +104,12 @@ def tip_state(link: ChildLink, excluded: frozenset[str], *, replay: list[str] | 
         name=link.name,
         birthdate=link.birthdate,
         due_date=link.due_date,
-        announced_bands=parse_band_ids(link.announced_bands),
+        announced_bands=_band_ids(link.announced_bands),
         farewell_sent=link.farewell_at is not None,
         sent=sent,
         excluded=excluded,
         joined_on=link.joined_at.date(),
-        declined_told=parse_band_ids(link.declined_bands),
+        declined_told=_band_ids(link.declined_bands),
     )
 
 
@@ -143,7 +148,8 @@ async def plan_due(
         return [], 0
     links = await deliveries.links_of(s, [p.id for p in due], lock=claim)
     exclusions = await Exclusions.read(s, links)
-    planned: list[list[Outgoing]] = []
+    # Per parent: (parent, slot, the child's link, its plan); made into messages once the ids are known.
+    planned: list[list[tuple[DueParent, dt.datetime, ChildLink, TipPlan]]] = []
     moves: list[tuple[int, dt.datetime, dt.datetime | None]] = []
     schedules: dict[tuple[str, str, dt.time], tuple[dt.datetime, dt.datetime] | None] = {}
     for parent in due:
@@ -161,27 +167,28 @@ async def plan_due(
             for link in active
             if (plan := plan_tip(tip_state(link, exclusions.of(link)), day, rules.library)) is not None
         ]
-        job = [
-            Outgoing(parent.id, parent.chat_id, link.child_id, slot, "scheduled", plan)
-            for link, plan in at_most_a_pass(chosen)
-        ]
+        job = [(parent, slot, link, plan) for link, plan in at_most_a_pass(chosen)]
         if job:
             planned.append(job)
     if not claim:
-        return planned, len(due)
+        return [
+            [Outgoing(p.id, p.chat_id, link.child_id, slot, "scheduled", plan) for p, slot, link, plan in job]
+            for job in planned
+        ], len(due)
     new = [
-        NewClaim(m.parent_id, m.child_id, m.plan.item_id, m.slot_at, m.kind) for job in planned for m in job
+        NewClaim(p.id, link.child_id, plan.item_id, slot, "scheduled")
+        for job in planned
+        for p, slot, link, plan in job
     ]
     ids = await deliveries.claim(s, new, now)
     await deliveries.advance(s, moves)
-    by_chat = {(link.parent_id, link.child_id): link for group in links.values() for link in group}
     await deliveries.count_claims(
         s,
         [
-            (by_chat[key], m.plan.item_id, ids[key])
+            (link, plan.item_id, ids[key])
             for job in planned
-            for m in job
-            if (key := (m.parent_id, m.child_id)) in ids
+            for _, _, link, plan in job
+            if (key := (link.parent_id, link.child_id)) in ids
         ],
     )
     jobs = _with_ids(planned, ids, now)
@@ -280,15 +287,17 @@ async def take_stale(
 
 
 def _with_ids(
-    planned: list[list[Outgoing]], ids: dict[tuple[int, int], int], claimed_at: dt.datetime
+    planned: list[list[tuple[DueParent, dt.datetime, ChildLink, TipPlan]]],
+    ids: dict[tuple[int, int], int],
+    claimed_at: dt.datetime,
 ) -> list[list[Outgoing]]:
-    """Keep the messages whose claim went in (someone else may have claimed the rest), with their ids."""
+    """The messages whose claim went in (someone else may have claimed the rest), with their ids."""
     jobs: list[list[Outgoing]] = []
     for job in planned:
         kept = [
-            Outgoing(m.parent_id, m.chat_id, m.child_id, m.slot_at, m.kind, m.plan, ids[key], claimed_at)
-            for m in job
-            if (key := (m.parent_id, m.child_id)) in ids
+            Outgoing(p.id, p.chat_id, link.child_id, slot, "scheduled", plan, ids[key], claimed_at)
+            for p, slot, link, plan in job
+            if (key := (p.id, link.child_id)) in ids
         ]
         if kept:
             jobs.append(kept)

@@ -48,7 +48,7 @@ from db import deliveries, quick_store
 from db.deliveries import NewClaim, SendOutcome
 from db.families import mark_blocked
 from db.loop_session import Busy as LoopBusy
-from db.loop_session import loop_session
+from db.loop_session import checkpoint, loop_session
 from db.models import DeliveryState, Parent, ParentState
 from db.quick_store import Announced, QuickStore, quick_store_for
 
@@ -199,7 +199,9 @@ class Dispatcher:
                             quick, now, report, self.rules, limit=self.batch_size, claim=True
                         )
                         await quick.commit()
-                        return jobs, seen >= self.batch_size
+                if quick is not None:
+                    checkpoint(self.sessions)
+                    return jobs, seen >= self.batch_size
             except LoopBusy:
                 pass  # another writer: the async driver waits for it without holding up the loop
             async with self.sessions() as s:

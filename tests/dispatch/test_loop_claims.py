@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -75,6 +76,26 @@ async def test_claims_on_the_loop_thread_leave_what_the_async_driver_would(
         await other.dispose()
     assert len([m for m in api.sent if m.method == "sendMessage"]) == 18
     assert on_loop == through_driver
+    # Stored as the same text too (datetimes, JSON), not only read back as equal values.
+    assert _stored(db_url) == _stored(db_url.replace("securebase.db", "other.db"))
+
+
+def _stored(url: str) -> list[tuple[object, ...]]:
+    """The rows a claim writes, as SQLite holds them (wall-clock stamps aside)."""
+    path = sqlite_file(url)
+    assert path is not None
+    db = sqlite3.connect(path)
+    try:
+        return [
+            *db.execute("SELECT * FROM deliveries ORDER BY id"),
+            *db.execute(
+                "SELECT parent_id, child_id, tips_sent, tip_counts, tip_latest, announced_bands, typeof(tip_counts)"
+                " FROM caregivers ORDER BY parent_id, child_id"
+            ),
+            *db.execute("SELECT id, next_due_at, updated_at > created_at FROM parents ORDER BY id"),
+        ]
+    finally:
+        db.close()
 
 
 async def test_a_claim_does_not_wait_on_the_loop_for_another_writer(
@@ -95,3 +116,46 @@ async def test_a_claim_does_not_wait_on_the_loop_for_another_writer(
         writer.close()
     async with loop_session.loop_session(sessions) as s:
         assert s is not None
+
+
+async def _wal_after_a_pass(sessions: async_sessionmaker[AsyncSession], db_url: str) -> int:
+    for chat_id in range(90, 102):
+        await make_family(sessions, chat_id, [("Mia", dt.date(2025, 5, 20))], now=BEFORE)
+    path = sqlite_file(db_url)
+    assert path is not None
+    _empty_the_log(path)  # the families set up: the pass starts with an empty log
+    api = FakeBotAPI()
+    await make_dispatcher(api, sessions, clock=FakeClock(SLOT), batch_size=2).run_once(SLOT)
+    assert len([m for m in api.sent if m.method == "sendMessage"]) == 12
+    return _log_size(path)
+
+
+def _empty_the_log(path: Path) -> None:
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone() == (0, 0, 0)
+    finally:
+        db.close()
+
+
+def _log_size(path: Path) -> int:
+    return Path(f"{path}-wal").stat().st_size
+
+
+async def test_a_pass_copies_the_log_into_the_database_between_batches(
+    db_backend: str, db_url: str, sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing else checkpoints during a pass (the loop thread's connections never do by themselves): without
+    a checkpoint after each claim the log grows with every tip of the pass."""
+    if db_backend != "sqlite":
+        pytest.skip("claims on the loop's thread are for SQLite")
+    checkpointed = await _wal_after_a_pass(sessions, db_url)
+    monkeypatch.setattr(passes, "checkpoint", lambda _sessions: None)
+    other = db_url.replace("securebase.db", "other.db")
+    engine = create_engine(other)
+    try:
+        await upgrade_to_head_async(engine)
+        grown = await _wal_after_a_pass(session_factory(engine), other)
+    finally:
+        await engine.dispose()
+    assert checkpointed * 2 < grown

@@ -1,0 +1,158 @@
+"""SQLite only: a claim's heaviest statements in plain SQL on the loop thread's own connection.
+
+A claim on the event loop's thread (``db.loop_session``) runs through a synchronous SQLAlchemy session, and
+SQLAlchemy processes every bound value and every result value in Python: a datetime formatted, each child's
+two summary maps decoded by its JSON type's wrapper, a claim's eight values bound one by one. For a batch of
+500 parents with two years of tips that was about half the claim's CPU (bench/dispatch.py ``--instant``).
+Here the same statements go to the ``sqlite3`` connection directly, values converted with the standard
+library's C functions; ``db.deliveries`` uses these only inside a loop-thread claim, and returns the same
+objects either way. A test checks that both paths leave the same rows.
+
+Values are stored exactly as SQLAlchemy stores them on SQLite: datetimes in UTC as
+``YYYY-MM-DD HH:MM:SS.ffffff``, JSON as ``json.dumps`` writes it, NULL for none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+# SQLite's limit on bound parameters is far above this (32,766 since 3.32); rows per INSERT are capped so
+# that a statement never comes near it.
+ROWS_PER_INSERT = 500
+CLAIM_COLUMNS = 8
+
+_UTC = dt.UTC
+_from_iso = dt.datetime.fromisoformat
+_date_from_iso = dt.date.fromisoformat
+_loads = json.loads
+_dumps = json.dumps
+
+
+def stamp(value: dt.datetime) -> str:
+    """A datetime as SQLAlchemy stores it on SQLite (``db.models.UTCDateTime``: converted to UTC)."""
+    v = value.astimezone(_UTC)
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 - SQLAlchemy's own format
+        v.year,
+        v.month,
+        v.day,
+        v.hour,
+        v.minute,
+        v.second,
+        v.microsecond,
+    )
+
+
+def _utc(stored: str | None) -> dt.datetime | None:
+    return None if stored is None else _from_iso(stored).replace(tzinfo=_UTC)
+
+
+def _date(stored: str | None) -> dt.date | None:
+    return None if stored is None else _date_from_iso(stored)
+
+
+def _json(stored: str | None) -> Any:
+    return None if stored is None else _loads(stored)
+
+
+def _marks(count: int) -> str:
+    """``count`` placeholders: the only text ever put into these statements."""
+    return ",".join("?" * count)
+
+
+# Statements whose lists of values are placeholders repeated: "?" in _LINKS and _CLAIM, "(?)" in _ADVANCE.
+_LINKS = (
+    "SELECT c.parent_id, c.child_id, ch.name, ch.birthdate, ch.due_date, c.announced_bands, c.farewell_at,"
+    " c.joined_at, c.declined_bands, c.tips_sent, c.tip_counts, c.tip_latest, c.tips_not_for_us"
+    " FROM caregivers AS c JOIN children AS ch ON ch.id = c.child_id WHERE c.parent_id IN (?)"
+    " ORDER BY c.parent_id, c.position, c.child_id"
+)
+_CLAIM = (
+    "INSERT INTO deliveries (parent_id, child_id, item_id, slot_at, kind, state, claimed_at, attempts)"
+    " VALUES ? ON CONFLICT (parent_id, child_id, slot_at) DO NOTHING RETURNING id, parent_id, child_id"
+)
+_ADVANCE = "UPDATE parents SET next_due_at = ?, updated_at = ? WHERE id IN (?) AND next_due_at = ?"
+
+
+def due_parents(
+    db: sqlite3.Connection, now: dt.datetime, limit: int
+) -> list[tuple[int, int, str, str, dt.time, dt.datetime]]:
+    """``db.deliveries.due_parents_query``'s rows: active parents due by ``now``, oldest first."""
+    rows = db.execute(
+        "SELECT id, chat_id, time_zone, tip_days, tip_time, next_due_at FROM parents"
+        " WHERE state = 'active' AND next_due_at <= ? ORDER BY next_due_at LIMIT ?",
+        (stamp(now), limit),
+    ).fetchall()
+    return [
+        (pid, chat, zone, days, dt.time.fromisoformat(at), _from_iso(due).replace(tzinfo=_UTC))
+        for pid, chat, zone, days, at, due in rows
+    ]
+
+
+def links_of(db: sqlite3.Connection, parent_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """``db.deliveries.links_of``'s rows (``ChildLink``'s fields in order), in the parents' order."""
+    rows = db.execute(_LINKS.replace("?", _marks(len(parent_ids))), list(parent_ids)).fetchall()
+    return [
+        (
+            pid,
+            cid,
+            name,
+            _date_from_iso(born),
+            _date(due),
+            told,
+            _utc(bye),
+            _from_iso(joined).replace(tzinfo=_UTC),
+            declined,
+            sent,
+            _json(counts),
+            _json(latest),
+            _json(rejected),
+        )
+        for pid, cid, name, born, due, told, bye, joined, declined, sent, counts, latest, rejected in rows
+    ]
+
+
+def claim(
+    db: sqlite3.Connection, rows: Sequence[tuple[int, int, str, dt.datetime, str]], now: dt.datetime
+) -> dict[tuple[int, int], int]:
+    """Insert claims (parent, child, item, slot, kind) in state ``claimed``, skipping slots already claimed;
+    returns (parent, child) -> new delivery id, as ``db.deliveries.claim``."""
+    claimed_at = stamp(now)
+    ids: dict[tuple[int, int], int] = {}
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start : start + ROWS_PER_INSERT]
+        values: list[Any] = []
+        for parent_id, child_id, item_id, slot_at, kind in chunk:
+            values += (parent_id, child_id, item_id, stamp(slot_at), kind, "claimed", claimed_at, 1)
+        one = "(" + _marks(CLAIM_COLUMNS) + ")"
+        result = db.execute(_CLAIM.replace("?", ",".join([one] * len(chunk))), values)
+        for delivery_id, parent_id, child_id in result:
+            ids[(parent_id, child_id)] = delivery_id
+    return ids
+
+
+def advance(db: sqlite3.Connection, ids: Sequence[int], old: dt.datetime, new: dt.datetime | None) -> None:
+    """Move these parents' schedules from ``old`` to ``new`` unless someone moved them already, stamping
+    ``updated_at`` as the model's ``onupdate`` does."""
+    db.execute(
+        _ADVANCE.replace("(?)", f"({_marks(len(ids))})"),
+        [None if new is None else stamp(new), stamp(dt.datetime.now(_UTC)), *ids, stamp(old)],
+    )
+
+
+def count_claims(
+    db: sqlite3.Connection,
+    summaries: Iterable[tuple[int, int, int, dict[str, int], dict[str, int]]],
+) -> None:
+    """Store (parent, child, tips sent, counts, latest) summaries on their caregiver rows."""
+    db.executemany(
+        "UPDATE caregivers SET tips_sent = ?, tip_counts = ?, tip_latest = ?"
+        " WHERE parent_id = ? AND child_id = ?",
+        [
+            (sent, _dumps(counts), _dumps(latest), parent_id, child_id)
+            for parent_id, child_id, sent, counts, latest in summaries
+        ],
+    )
