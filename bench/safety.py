@@ -76,6 +76,7 @@ def sets() -> dict[str, Labelled]:
         "round6": load_yaml(EVAL / "safety_round6.yaml"),
         "round7": load_yaml(EVAL / "safety_round7.yaml"),
         "round8": load_yaml(EVAL / "safety_round8.yaml"),
+        "lookalikes": load_yaml(EVAL / "safety_lookalikes.yaml"),
     }
 
 
@@ -107,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round6",
             "round7",
             "round8",
+            "lookalikes",
         ],
         help="list the messages a set gets wrong",
     )

@@ -51,9 +51,18 @@ from content.safety_sentence import MIN_WORDS  # noqa: E402
 
 KINDS = tuple(SafetyKind)
 URGENT = {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
-TEST = "safety_round6.yaml"
+TEST = "safety_round8.yaml"
 VALIDATION = ("safety_round5.yaml", "safety_round3.yaml", "safety_learned_val.yaml", "round1.yaml")
-ANSWER_SETS = ("heldout_round4.yaml", "heldout_round5.yaml")
+# The answer evaluation's held-out question sets, never trained on (dev.yaml and round1.yaml are in the corpus:
+# their false alarms are counted out of fold).
+ANSWER_SETS = (
+    "heldout.yaml",
+    "heldout_round3.yaml",
+    "heldout_round4.yaml",
+    "heldout_round5.yaml",
+    "heldout_round6.yaml",
+    "heldout_round7.yaml",
+)
 MAX_CHARS = 600
 
 _SENTENCE = re.compile(r"(?<=[.!?;…])\s+|\n+")
@@ -219,11 +228,24 @@ def e5(out: Path) -> None:
 # Groups of source files for out-of-fold scores over the training and validation files (as in
 # bench/safety_finetune.py; round 6 is never in any).
 FOLDS = (
-    ("safety_devset.py:base",),
-    ("dev.yaml", "safety_round1.yaml"),
-    ("safety_round4.yaml", "safety_round3.yaml"),
-    ("safety_round5.yaml", "safety_devset.py:variants", "safety_fresh.yaml"),
-    ("round1.yaml", "safety_learned_val.yaml", "safety_round2.yaml", "safety_round4_dev_val.yaml"),
+    ("safety_devset.py:variants", "dev.yaml"),
+    (
+        "safety_devset.py:base",
+        "safety_lookalikes.yaml",
+        "safety_round7.yaml",
+        "safety_round6.yaml",
+        "round1.yaml",
+    ),
+    (
+        "safety_round5.yaml",
+        "safety_round4.yaml",
+        "safety_round1.yaml",
+        "safety_round3.yaml",
+        "safety_round2.yaml",
+        "safety_learned_val.yaml",
+        "safety_round4_dev_val.yaml",
+        "safety_fresh.yaml",
+    ),
 )
 
 
@@ -306,14 +328,120 @@ def report_oof(
     print(json.dumps(figures, ensure_ascii=False))
 
 
+def fold_scores(out: Path, name: str, data: Data, split_fold: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The fine-tuned model's scores: on the messages its thresholds come from (NaN elsewhere), and on
+    every message from the model that is measured.
+
+    Out of fold (``split_fold`` None): each fold's files scored by the model trained without them, and the
+    model trained on every fold (``DIR/{name}all_scores.npz``) measured. Validation split (``split_fold``
+    K): the model trained without fold K is measured, its thresholds from fold K alone.
+    """
+    sources = np.array(data["sources"])
+    oof = np.full((len(sources), len(KINDS)), np.nan)
+    for k, files in enumerate(FOLDS):
+        if split_fold is not None and k != split_fold:
+            continue
+        held = np.isin(sources, files)
+        with np.load(out / f"{name}fold{k}_scores.npz") as d:
+            scores: np.ndarray = d[f"c: {name}fold{k} whole"]
+        oof[held] = scores[held]
+        if split_fold is not None:
+            return oof, scores
+    with np.load(out / f"{name}all_scores.npz") as d:
+        final: np.ndarray = d[f"c: {name}all whole"]
+    return oof, final
+
+
+def today_kinds(out: Path, texts: Sequence[str]) -> dict[str, str | None]:
+    """Today's check (phrases + the shipped e5 layer) on ``texts``, cached in DIR (it does not change
+    with the candidate, and the e5 model is slow on a busy machine)."""
+    from bot.core import safety_sentence
+    from bot.core.safety import assess
+
+    cache = out / "today.json"
+    known: dict[str, str | None] = json.loads(cache.read_text()) if cache.exists() else {}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        safety_sentence.load()
+        for t in missing:
+            kind = assess(t)
+            known[t] = kind.value if kind else None
+        cache.write_text(json.dumps(known, ensure_ascii=False))
+    return known
+
+
+def counts(labels: Sequence[str], got: Sequence[str | None]) -> dict[str, str]:
+    figures = {}
+    for kind in ("crisis", "emergency", "wellbeing", "none"):
+        idx = [i for i, label in enumerate(labels) if label == kind]
+        hits = sum(ok(kind, got[i]) for i in idx)
+        figures[kind if kind != "none" else "false_alarms"] = (
+            f"{hits if kind != 'none' else len(idx) - hits}/{len(idx)}"
+        )
+    return figures
+
+
+def as_bot(out: Path, name: str, split_fold: int | None) -> None:
+    """What the bot would do with the fine-tuned layer for English beside today's check: thresholds at
+    zero false alarms on English ordinary messages the measured model was not trained on (round 8 never
+    among them; see ``fold_scores``), then round 8 with the layer alone, today's check (phrases + the
+    shipped e5 layer, ``assess``) and both (the layer asked as at run time: not when the phrases found a
+    crisis or excused alarming words, nor under MIN_WORDS words, nor for another language), and every
+    answer question: the held-out sets (never trained on) and dev.yaml and round1.yaml (in the corpus:
+    trained on, or used for the thresholds)."""
+    data = dataset()
+    texts, labels = data["texts"], np.array(data["labels"])
+    foreign, split = np.array(data["foreign"]), np.array(data["split"])
+    sources = np.array(data["sources"])
+    oof, final = fold_scores(out, name, data, split_fold)
+    pool = np.isin(split, ("train", "val")) & ~foreign & ~np.isnan(oof[:, 0]) & (labels == "none")
+    limits = oof[pool].max(0)
+    alone = raised(final, limits, texts)
+    alone = [None if f else a for a, f in zip(alone, foreign, strict=True)]  # English only
+    figures: dict[str, object] = {
+        "model": f"{name}fold{split_fold}" if split_fold is not None else f"{name}all",
+        "threshold_messages": int(pool.sum()),
+        "thresholds": limits.round(2).tolist(),
+        "fifth_highest_ordinary": np.sort(oof[pool], 0)[-5].round(2).tolist(),
+    }
+    test = [i for i in range(len(texts)) if split[i] == "test"]
+    heldout = [i for i in range(len(texts)) if split[i] == "answers"]
+    questions = [i for i in range(len(texts)) if sources[i] in ("dev.yaml", "round1.yaml")]
+    known = today_kinds(out, [texts[i] for i in test + heldout + questions])
+    today: dict[int, str | None] = {}
+    both: dict[int, str | None] = {}
+    for i in test + heldout + questions:
+        today[i] = known[texts[i]]
+        extra = alone[i] if not read(texts[i]).settled else None
+        kinds = [k for k in KINDS if k.value in (today[i], extra)]
+        both[i] = kinds[0].value if kinds else None
+    for label, got in (("layer alone", dict(enumerate(alone))), ("today", today), ("today + layer", both)):
+        row = counts([labels[i] for i in test], [got[i] for i in test])
+        row["heldout_answers_fa"] = f"{sum(got[i] is not None for i in heldout)}/{len(heldout)}"
+        row["dev_round1_answers_fa"] = f"{sum(got[i] is not None for i in questions)}/{len(questions)}"
+        figures[label] = row
+    figures["test_fa_texts"] = [
+        (texts[i], today[i], both[i]) for i in test if labels[i] == "none" and (both[i] or today[i])
+    ]
+    figures["answers_fa_texts"] = [
+        (texts[i], today[i], both[i]) for i in heldout + questions if both[i] or today[i]
+    ]
+    figures["added"] = [(texts[i], labels[i], both[i]) for i in test if both[i] != today[i]]
+    print(json.dumps(figures, ensure_ascii=False, indent=1))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("step", choices=("dump", "e5", "scores", "oof"))
+    parser.add_argument("step", choices=("dump", "e5", "scores", "oof", "bot"))
     parser.add_argument("path", type=Path)
     parser.add_argument("--margin", type=float, default=0.0)
     parser.add_argument("--foreign", type=Path, help="e5 scores (.npy) for messages in another language")
+    parser.add_argument("--name", default="ft", help="bot: the fine-tuned runs' prefix (NAMEfoldK, NAMEall)")
+    parser.add_argument(
+        "--split", type=int, help="bot: measure the model trained without fold K (thresholds from it)"
+    )
     args = parser.parse_args(argv)
     if args.step == "dump":
         args.path.mkdir(parents=True, exist_ok=True)
@@ -321,6 +449,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         data["pieces"] = [pieces(t) for t in data["texts"]]
         data["folds"] = [list(files) for files in FOLDS]  # bench/safety_finetune.py trains by these
         (args.path / "data.json").write_text(json.dumps(data, ensure_ascii=False))
+    elif args.step == "bot":
+        as_bot(args.path, args.name, args.split)
     elif args.step == "oof":
         out_of_fold(args.path)
     elif args.step == "e5":

@@ -32,6 +32,8 @@ SAFETY_SETS = (
     "safety_round5.yaml",
     "safety_round6.yaml",
     "safety_round7.yaml",
+    "safety_round8.yaml",
+    "safety_lookalikes.yaml",
 )
 # The answer evaluation's development sets: parents' ordinary questions, none of them an alarm.
 QUESTION_SETS = ("dev.yaml", "round1.yaml")

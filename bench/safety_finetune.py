@@ -84,12 +84,18 @@ def main() -> None:
     )
     parser.add_argument("--english-only", action="store_true", help="train on English messages only")
     parser.add_argument("--smoothing", type=float, default=0.0, help="label smoothing")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--buckets",
+        action="store_true",
+        help="batch messages of similar length together (less padding: about half the time on CPU)",
+    )
     args = parser.parse_args()
 
     from transformers import AutoModel, AutoTokenizer
 
-    torch.manual_seed(0)
-    random.seed(0)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
     torch.set_num_threads(args.threads)
     data = json.loads((args.dir / "data.json").read_text())
     texts, labels, split = data["texts"], data["labels"], data["split"]
@@ -119,9 +125,16 @@ def main() -> None:
         model.train()
         order = train[:]
         random.shuffle(order)
+        batches = [order[start : start + args.batch] for start in range(0, len(order), args.batch)]
+        if args.buckets:  # sort within chunks of 50 batches by length, then shuffle the batches
+            chunk = args.batch * 50
+            batches = []
+            for at in range(0, len(order), chunk):
+                part = sorted(order[at : at + chunk], key=lambda i: len(texts[i]))
+                batches += [part[start : start + args.batch] for start in range(0, len(part), args.batch)]
+            random.shuffle(batches)
         total = 0.0
-        for start in range(0, len(order), args.batch):
-            batch = order[start : start + args.batch]
+        for batch in batches:
             enc = tokenizer(
                 [texts[i] for i in batch],
                 padding=True,
