@@ -221,21 +221,22 @@ async def _set_days(turn: Turn, days: frozenset[int]) -> None:
     if len(days) == 1:  # one day: as many tips a week as before, spread out from it
         days = spread(min(days), len(parse_days(turn.parent.tip_days)))
     await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
+    await reschedule(turn.s, turn.parent, turn.now)  # the next tip moves now, even if the parent leaves here
 
 
 def ask_time(turn: Turn, lead: str = "") -> Outcome:
     hour = turn.data.hour
     if hour is not None and 0 <= hour <= 11:  # "Do you mean 06:30 or 18:30?" still waits for its answer
-        return _which_hour(turn, time(hour, min(max(turn.data.minute or 0, 0), 59)))
+        return _which_hour(turn, time(hour, min(max(turn.data.minute or 0, 0), 59)), lead)
     buttons = [choice(Step.TIME, hhmm(t), hhmm(t)) for t in TIME_CHOICES]
     text = lead + "What time of day? Tap one, or type a time like <i>8:30</i> or <i>7pm</i>."
     return Outcome([Reply(text, (*_rows(buttons, 3), _time_way_out(turn)))])
 
 
-def _which_hour(turn: Turn, at: time) -> Outcome:
+def _which_hour(turn: Turn, at: time, lead: str = "") -> Outcome:
     night, day = hhmm(at), hhmm(at.replace(hour=at.hour + 12))
     buttons = ((choice(Step.TIME, night, night), choice(Step.TIME, day, day)), _time_way_out(turn))
-    return Outcome([Reply(f"Do you mean {night} or {day}?", buttons)])
+    return Outcome([Reply(f"{lead}Do you mean {night} or {day}?", buttons)])
 
 
 def _time_way_out(turn: Turn) -> tuple[Button, ...]:

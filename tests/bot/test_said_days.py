@@ -66,3 +66,25 @@ async def test_what_is_neither_a_day_nor_a_time_is_asked_again_with_its_buttons(
     asked = await bot.say(sam, "sometime later")
     assert texts(asked)[0].startswith("I couldn't read “sometime later” as a time.")
     assert "09:00" in asked[0].button_labels
+
+
+async def test_a_day_typed_at_the_time_question_in_settings_moves_the_next_tip_at_once(bot: Harness):
+    """Leaving the time question after typing a day keeps the new day, and the next tip comes on it."""
+    from tests.bot.support import onboard
+
+    sam = TgParent(3506)
+    await onboard(bot, sam)
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🕘 Time")
+    await bot.say(sam, "actually monday")
+    shown = await bot.say(sam, "/settings")
+    assert "Tips come on Mondays at 09:00 (London time). The next one comes on Monday" in shown[0].text
+
+
+async def test_a_day_typed_while_morning_or_evening_is_asked_says_so(bot: Harness):
+    sam = TgParent(3507)
+    await at_the_day_question(bot, sam)
+    await bot.tap(sam, "Mon")
+    assert texts(await bot.say(sam, "3")) == ["Do you mean 03:00 or 15:00?"]
+    asked = await bot.say(sam, "actually saturday")
+    assert texts(asked) == ["Saturdays it is.\n\nDo you mean 03:00 or 15:00?"]
