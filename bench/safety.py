@@ -77,6 +77,7 @@ def sets() -> dict[str, Labelled]:
         "round7": load_yaml(EVAL / "safety_round7.yaml"),
         "round8": load_yaml(EVAL / "safety_round8.yaml"),
         "lookalikes": load_yaml(EVAL / "safety_lookalikes.yaml"),
+        "round9": load_yaml(EVAL / "safety_round9.yaml"),
     }
 
 
@@ -109,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round7",
             "round8",
             "lookalikes",
+            "round9",
         ],
         help="list the messages a set gets wrong",
     )
