@@ -40,16 +40,10 @@ def read_days(text: str) -> frozenset[int] | None:
         return None
     days: set[int] = set()
     for word in words:
-        if word in ("weekend", "weekends"):  # "weekends": Saturday and Sunday
-            days.update((5, 6))
-            continue
-        stem = word.removesuffix("s") if len(word) > 3 else word
-        matches = [
-            i for i, name in enumerate(WEEKDAY_NAMES) if len(stem) >= 2 and name.lower().startswith(stem)
-        ]
-        if len(matches) != 1:
+        day = _day_of(word)
+        if day is None:
             return None
-        days.add(matches[0])
+        days |= day
     return frozenset(days)
 
 

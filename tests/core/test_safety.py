@@ -461,7 +461,5 @@ def test_wellbeing_without_content_when_an_answer_follows():
 )
 def test_a_partner_at_risk_of_harming_themselves_is_a_crisis_with_the_usual_crisis_words(text: str) -> None:
     """Not the domestic abuse reply (nor the soft partner's-mood one): their life is at risk."""
-    from bot.core.safety import concern
-
     assert check(text) is SafetyKind.CRISIS
     assert concern(text, SafetyKind.CRISIS) is None
