@@ -333,16 +333,22 @@ DISTRESS_MEMORY = dt.timedelta(days=1)
 
 
 async def note_distress(
-    s: AsyncSession, parent: Parent, now: dt.datetime, window: dt.timedelta = DISTRESS_MEMORY
+    s: AsyncSession,
+    parent: Parent,
+    now: dt.datetime,
+    about: str,
+    window: dt.timedelta = DISTRESS_MEMORY,
 ) -> int:
-    """Record a reply to distress; returns how many came before it within ``window`` (0: the first).
+    """Record a reply to distress ``about`` something (a kind or concern's value); returns how many replies
+    about the same came before it within ``window`` (0: the first, or the first about this).
 
-    Only the time and a count are kept, never what the parent wrote.
+    Only the time, a count and that short name are kept, never what the parent wrote.
     """
     recent = parent.distress_at is not None and now - parent.distress_at < window
-    earlier = parent.distress_count if recent else 0
+    earlier = parent.distress_count if recent and parent.distress_about == about else 0
     parent.distress_at = now
     parent.distress_count = earlier + 1
+    parent.distress_about = about
     await s.flush()
     return earlier
 
@@ -352,7 +358,7 @@ async def forget_old_distress(s: AsyncSession, before: dt.datetime) -> int:
     result = await s.execute(
         update(Parent)
         .where(Parent.distress_at.is_not(None), Parent.distress_at < before)
-        .values(distress_at=None, distress_count=0)
+        .values(distress_at=None, distress_count=0, distress_about=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -146,6 +146,9 @@ class Parent(Base):
     # such replies that day, so a repeat is worded differently. Never what they wrote; cleared after a day.
     distress_at: Mapped[dt.datetime | None]
     distress_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What those replies were about (a ``SafetyKind`` or ``Concern`` value): the count goes on only while the
+    # parent speaks of the same worry, so a new one is never greeted as if it were said before.
+    distress_about: Mapped[str | None] = mapped_column(String(24))
     # Since when the parent has been blocked, or stopped with no word from them: housekeeping stamps it and
     # erases the parent once it is older than the retention period; any contact or resuming clears it.
     inactive_since: Mapped[dt.datetime | None]

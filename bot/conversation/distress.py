@@ -21,7 +21,7 @@ from bot.conversation.texts import support_button
 from bot.core import safety_sentence
 from bot.core.reply import Reply
 from bot.core.safety import Concern, SafetyKind, concern, read
-from bot.core.safety_reply import SafetyReply, reply_for
+from bot.core.safety_reply import SafetyReply, reply_for, speaks_for_self
 from db import families
 
 
@@ -41,6 +41,7 @@ class Heard:
     text: str
     kind: SafetyKind | None
     concern: Concern | None = None  # what the distress is all about, if the reply has words for it
+    parent_too: bool = False  # the parent says they feel it too ("my wife is depressed, and me too")
 
     @property
     def urgent(self) -> bool:
@@ -54,7 +55,8 @@ async def hear(text: str) -> Heard:
     crisis the phrases see at once would wait behind them)."""
     text = clean_text(text).strip()
     kind = await recognise(text) if text and not text.startswith("/") else None
-    return Heard(text, kind, concern(text, kind))
+    about = concern(text, kind)
+    return Heard(text, kind, about, about is not None and speaks_for_self(text))
 
 
 async def answer_distress(
@@ -66,13 +68,21 @@ async def answer_distress(
     about: Concern | None = None,
     *,
     content: bool = True,
+    too: bool = False,
 ) -> Outcome:
     """The reply to distress of ``kind`` (``about`` a concern it has words for; without content items when
     an answer from the content follows); before /start (no row yet) every reply is a first one."""
     parent = await families.get_parent(s, who.chat_id)
-    repeat = await families.note_distress(s, parent, now) if parent is not None else 0
+    said = about.value if about is not None and about.kind is kind else kind.value
+    repeat = await families.note_distress(s, parent, now, said) if parent is not None else 0
     reply = reply_for(
-        kind, support=env.support, library=env.library, repeat=repeat, concern=about, content=content
+        kind,
+        support=env.support,
+        library=env.library,
+        repeat=repeat,
+        concern=about,
+        content=content,
+        parent_too=too,
     )
     return Outcome([_shown(reply)], safety=kind)
 
@@ -93,7 +103,13 @@ async def reply_without_database(env: Env, text: str) -> Outcome | None:
     kind = await recognise(text)
     if kind is None:
         return None
-    reply = reply_for(kind, support=env.support, library=env.library, concern=concern(text, kind))
+    reply = reply_for(
+        kind,
+        support=env.support,
+        library=env.library,
+        concern=concern(text, kind),
+        parent_too=speaks_for_self(text),
+    )
     return Outcome([_shown(reply)], safety=kind)
 
 

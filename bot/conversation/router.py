@@ -118,7 +118,9 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str | Heard, now: d
     kind = heard.kind
     if kind is not None:
         also = await _also_answer(s, env, who, text, now) if kind is SafetyKind.WELLBEING else []
-        outcome = await answer_distress(s, env, who, kind, now, heard.concern, content=not also)
+        outcome = await answer_distress(
+            s, env, who, kind, now, heard.concern, content=not also, too=heard.parent_too
+        )
         outcome.replies += also
         return outcome
     turn = await _turn(s, env, who, now)

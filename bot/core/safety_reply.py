@@ -12,6 +12,7 @@ worded a little differently, so it never reads like a block pasted twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -109,6 +110,24 @@ _PARTNER_YOU = (
     "visitor is there for you too.",
     "Your own doctor, midwife or health visitor is there for you as well: you deserve support too.",
 )
+# A partner's low mood and the parent's own in the same breath ("my wife is depressed, and me too").
+_BOTH_OPENERS = (
+    "It sounds like a really hard time for both of you. Thank you for telling me.",
+    "Thank you for telling me about both of you. It's hard when you're both feeling low.",
+    "It sounds like things are hard for you both. Thank you for saying so.",
+)
+_BOTH_YOU = (
+    "Please talk to your own doctor, midwife or health visitor about how you're feeling too: you deserve "
+    "support as much as they do.",
+    "Please tell your own doctor, midwife or health visitor how you're feeling as well: they are there for "
+    "you too.",
+    "Your own doctor, midwife or health visitor is there for you too: it's OK to tell them how you're feeling.",
+)
+_PARENT_TOO = re.compile(
+    r"\b(?:me too|me as well|me also|myself too|so am i|so do i|i am too|i[' ’]?m too|i do too|i feel the same"
+    r"|same (?:here|for me|with me)|we[' ’]?re both|we are both|we both|both of us)\b|\band (?:\w+ )?me\W*$",
+    re.IGNORECASE,
+)
 _WELLBEING_CONTENT = "<b>From the guidance I answer from</b>"
 _STRATEGY_LEAD = "A small way to stay close, even on hard days:"
 
@@ -122,14 +141,19 @@ def reply_for(
     phrases: SafetyPhrases | None = None,
     concern: Concern | None = None,
     content: bool = True,
+    parent_too: bool = False,
 ) -> SafetyReply:
     """The reply to a message of ``kind``; ``repeat`` is how many distress replies came before, recently;
     ``concern`` (``bot.core.safety.concern``) picks the words written for it, if it is one of ``kind``'s.
     ``content=False``: no content items with the wellbeing words, when an answer from the content follows
-    (the same paragraph twice in a row reads like a mistake)."""
+    (the same paragraph twice in a row reads like a mistake). ``parent_too`` (``speaks_for_self``): a
+    partner's low mood with the parent's own beside it, so the reply speaks to both."""
     turn = max(repeat, 0)
     if concern is not None and concern.kind is kind:
-        text = _violence(support, turn) if concern is Concern.VIOLENCE_AT_HOME else _partner(support, turn)
+        if concern is Concern.VIOLENCE_AT_HOME:
+            text = _violence(support, turn)
+        else:
+            text = _both(support, turn) if parent_too else _partner(support, turn)
         return SafetyReply(kind, text, (), concern)
     if kind is SafetyKind.CRISIS:
         return SafetyReply(kind, _crisis(support, turn), ())
@@ -182,6 +206,23 @@ def _partner(support: Support, turn: int) -> str:
             f"<b>{_pick(_PARTNER_OPENERS, turn)}</b>\n{_pick(_PARTNER_DOCTOR, turn)}",
             _pick(_PARTNER_YOU, turn),
             f"If you ever think they might harm themselves or anyone else, call {support.call()} straight away.",
+        ]
+    )
+
+
+def speaks_for_self(text: str) -> bool:
+    """Whether ``text`` says the parent feels it too ("my wife is depressed, and honestly me too")."""
+    return _PARENT_TOO.search(text) is not None
+
+
+def _both(support: Support, turn: int) -> str:
+    """A partner's low mood and the parent's own: their own doctor, midwife or health visitor for each."""
+    return "\n\n".join(
+        [
+            f"<b>{_pick(_BOTH_OPENERS, turn)}</b>\n{_pick(_PARTNER_DOCTOR, turn)}",
+            _pick(_BOTH_YOU, turn),
+            f"If you ever feel you might harm yourself or anyone else, or think they might, call {support.call()} "
+            "straight away.",
         ]
     )
 

@@ -86,7 +86,7 @@ async def test_while_paused_and_stopped_distress_is_still_answered(bot: Harness)
     assert texts(await bot.say(sam, "my husband hits me"))[0].startswith(VIOLENCE_START)
     await bot.say(sam, "/stop")
     emergency = texts(await bot.say(sam, "my baby swallowed a battery"))[0]
-    assert emergency.startswith("<b>Please call your local emergency number now")
+    assert emergency.startswith("<b>Call your local emergency number now.</b>")  # a first emergency
 
 
 async def test_operator_support_text_verbatim_and_emergency_number(
@@ -338,9 +338,53 @@ async def test_a_partners_low_mood_gets_their_own_care_and_support_a_tap_away(
         assert sent[0].button_labels == [WHERE_TO_FIND_SUPPORT]
         support = await bot.tap(sam, WHERE_TO_FIND_SUPPORT)
         assert SUPPORT in seen(support[0].text)
-        # The parent's own feelings beside it get the parent's own reply.
+        # The parent's own feelings beside it get the parent's own reply, as a first one: the partner's low
+        # mood was something else.
         own = texts(await bot.say(sam, "my husband seems so sad and I feel like a failure"))[0]
-        assert own.startswith("<b>I hear you, and I'm glad you keep telling me how it is.</b>")
+        assert own.startswith("<b>Thank you for telling me how you're feeling. It matters, and so do you.</b>")
+
+
+async def test_a_partners_low_mood_and_the_parents_own_get_both_met(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, emergency_number="999") as bot:
+        sam = TgParent(321, "Sam")
+        await onboard(bot, sam)
+        sent = await bot.say(sam, "my wife is depressed, and honestly me too")
+        assert len(sent) == 1
+        assert seen(sent[0].text).split("\n\n") == [
+            "It sounds like a really hard time for both of you. Thank you for telling me.\n"
+            "Their own doctor, midwife or health visitor is there for them: it's OK to gently encourage them to "
+            "get in touch, or to help them do it.",
+            "Please talk to your own doctor, midwife or health visitor about how you're feeling too: you deserve "
+            "support as much as they do.",
+            "If you ever feel you might harm yourself or anyone else, or think they might, call 999 straight away.",
+        ]
+        assert sent[0].button_labels == [WHERE_TO_FIND_SUPPORT]
+        # Only the partner: their care, and the parent's as the one caring.
+        partner = seen(texts(await bot.say(sam, "my wife is depressed"))[0])
+        assert "for both of you" not in partner
+        assert "their own doctor, midwife or health visitor" in partner.lower()
+
+
+async def test_only_the_same_worry_again_is_greeted_as_a_repeat(bot: Harness):
+    sam = TgParent(322, "Sam")
+    await onboard(bot, sam)
+    first = texts(await bot.say(sam, "I'm so exhausted I can't cope"))[0]
+    assert first.startswith("<b>Thank you for telling me how you're feeling. It matters, and so do you.</b>")
+    again = texts(await bot.say(sam, "I'm so exhausted I can't cope"))[0]
+    assert again.startswith("<b>I hear you, and I'm glad you keep telling me how it is.</b>")
+    # Something else: a first reply about it, not "you keep telling me".
+    partner = texts(await bot.say(sam, "my husband seems so sad"))[0]
+    assert partner.startswith(PARTNER_START)
+    crisis = texts(await bot.say(sam, "I want to kill myself"))[0]
+    assert crisis.startswith(CRISIS_START)
+    # Back to their own tiredness: that starts afresh too, as the last reply was about something else.
+    own = texts(await bot.say(sam, "I'm so exhausted I can't cope"))[0]
+    assert "keep telling me" not in own
+    parent = await bot.parent_row(322)
+    assert parent is not None
+    assert (parent.distress_count, parent.distress_about) == (1, SafetyKind.WELLBEING.value)
 
 
 async def test_a_partner_who_wants_to_die_gets_the_crisis_support(bot: Harness):
