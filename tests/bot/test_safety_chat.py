@@ -341,7 +341,9 @@ async def test_a_partners_low_mood_gets_their_own_care_and_support_a_tap_away(
         # The parent's own feelings beside it get the parent's own reply, as a first one: the partner's low
         # mood was something else.
         own = texts(await bot.say(sam, "my husband seems so sad and I feel like a failure"))[0]
-        assert own.startswith("<b>Thank you for telling me how you're feeling. It matters, and so do you.</b>")
+        assert own.startswith(
+            "<b>Thank you for telling me how you're feeling. It matters, and so do you.</b>"
+        )
 
 
 async def test_a_partners_low_mood_and_the_parents_own_get_both_met(
