@@ -203,6 +203,9 @@ STOP_NO = frozenset(
 )
 
 
+STOP_PAUSE = frozenset({"pause", "pause instead"})
+
+
 def said_stop(text: str) -> bool:
     """ "Stop", "stop please", "yes stop": at "Stop your tips?" the stop words are a yes, not a way out."""
     return normal_words(text) in STOP_YES
@@ -210,7 +213,7 @@ def said_stop(text: str) -> bool:
 
 async def on_stop(turn: Turn, text: str) -> Outcome:
     said = normal_words(text)
-    if said not in STOP_YES | STOP_NO | {"pause", "pause instead"}:
+    if said not in STOP_YES | STOP_NO | STOP_PAUSE:
         return ask_stop(turn, "Please tap one of these, so I get it right.\n\n")
     if said in STOP_YES:
         await turn.goto(None)
@@ -220,7 +223,7 @@ async def on_stop(turn: Turn, text: str) -> Outcome:
             f"I've stopped your tips. I keep your details for {turn.env.retention_months} months after your "
             "last message, then erase them (/deletedata does it now). Send /resume any time to get tips again."
         )
-    if said in ("pause", "pause instead"):
+    if said in STOP_PAUSE:
         return await pause(turn)
     await turn.goto(None)
     return say("OK, your tips carry on as before.")

@@ -121,9 +121,7 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     if step is Step.ASK:
         return None
     if step not in NOT_PAUSED_HERE and normal_words(text) in PAUSE_WORDS:
-        paused = await nothing_to_pause(turn)
-        if paused is not None:
-            return paused
+        return await pause_typed(turn)
     chat = chat_word(text)
     if step is Step.TIME and read_time(text) is not None:
         return None  # "morning" at the time question is 09:00, not a greeting
@@ -142,25 +140,48 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
 # "pause" typed at a question; at the pause and stop questions it is their own answer.
 PAUSE_WORDS = frozenset({"pause", "pause tips", "pause the tips", "pause my tips", "pause please"})
 NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up."
+NOTHING_TO_STOP = "There are no tips to stop yet: they start once your child is set up."
 NOT_PAUSED_HERE = frozenset({Step.PAUSE, Step.STOP, Step.DELETE})
 
 
-async def nothing_to_pause(turn: Turn) -> Outcome | None:
+async def pause_typed(turn: Turn) -> Outcome:
+    """ "pause" typed at a step or with nothing in progress: like /pause there (a half-added child is held)."""
+    nothing = await nothing_to_pause(turn)
+    if nothing is not None:
+        return nothing
+    await leave(turn)
+    return await account.pause(turn)
+
+
+async def nothing_to_pause(turn: Turn, said: str = NOTHING_TO_PAUSE) -> Outcome | None:
     """/pause (typed, "pause", or a pause button) before any child is saved: no tip is planned, so there is
-    nothing to pause. The step the parent is at is asked again with its buttons (or the half-added child
-    offered to carry on with), so nothing they typed so far is lost. None once a child is saved."""
+    nothing to pause (``said``: /stop's words, for "nothing to stop"). The step the parent is at is asked
+    again with its buttons (or the half-added child offered to carry on with), so nothing they typed so far
+    is lost. None once a child is saved."""
     if await turn.children():
         return None
     step = turn.step
     if step is not None and step in ASKS and step not in NOT_PAUSED_HERE:
-        return await ASKS[step](turn, f"{NOTHING_TO_PAUSE}\n\n")
+        return await ASKS[step](turn, f"{said}\n\n")
     if step is not None:
         await turn.goto(None)
     carry = await child_steps.offer_to_carry_on(turn)
     if carry is not None:
         first = carry.replies[0]
-        return Outcome([Reply(f"{NOTHING_TO_PAUSE}\n\n{first.text}", first.buttons)])
-    return say(f"{NOTHING_TO_PAUSE} Send /start when you're ready.")
+        return Outcome([Reply(f"{said}\n\n{first.text}", first.buttons)])
+    return say(f"{said} Send /start when you're ready.")
+
+
+async def on_stop(turn: Turn, text: str) -> Outcome:
+    """The answer to "Stop your tips?": "Pause instead" before any child is saved is nothing to pause."""
+    if normal_words(text) in account.STOP_PAUSE:
+        return await nothing_to_pause(turn) or await account.on_stop(turn, text)
+    return await account.on_stop(turn, text)
+
+
+async def nothing_to_stop(turn: Turn) -> Outcome | None:
+    """/stop before any child is saved: no tips to stop; the step asked again, as for /pause."""
+    return await nothing_to_pause(turn, NOTHING_TO_STOP)
 
 
 async def way_out(turn: Turn, step: Step, word: StepWord, text: str | None = None) -> Outcome:
@@ -403,6 +424,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     """
     word = escape_word(text)
     held, said = child_steps.holds_child(turn), normal_words(text)
+    if said in PAUSE_WORDS:  # like /pause: with a child held, nothing to pause yet and the offer to carry on
+        return await pause_typed(turn)
     if held and turn.data.offered and said in CARRY_ON_WORDS:  # only right after the offer
         return await on_press(turn, "carry")
     held_step = turn.data.held

@@ -57,7 +57,7 @@ STEPS: dict[Step, Answer] = {
     Step.ASK: asking.on_ask_text,
     Step.DELETE: account.on_delete,
     Step.PAUSE: account.on_pause,
-    Step.STOP: account.on_stop,
+    Step.STOP: detours.on_stop,
 }
 
 # Where a button means something else than the same text typed: a child's id is no question.
@@ -193,6 +193,8 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
         return await detours.cancel(turn)
     if name == "pause" and (nothing := await detours.nothing_to_pause(turn)) is not None:
         return nothing
+    if name == "stop" and (nothing := await detours.nothing_to_stop(turn)) is not None:
+        return nothing
     await detours.leave(turn)
     return await ACTIONS[name](turn)
 
@@ -259,7 +261,7 @@ async def _tip_press(turn: Turn, rest: str) -> Outcome | None:
     if action == "pause":
         return await detours.nothing_to_pause(turn) or await account.pause(turn)
     if action == "stop":
-        return await account.stop(turn)
+        return await detours.nothing_to_stop(turn) or await account.stop(turn)
     if action == "more":
         child = await turn.child(raw_id)
         return await asking.tip_for(turn, child) if child is not None else None

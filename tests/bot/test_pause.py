@@ -137,3 +137,59 @@ async def test_pause_once_a_child_is_saved_asks_how_long(bot: Harness):
     await bot.tap(sam, "No")  # Mia is saved; tips are planned from here
     ask = await bot.say(sam, "/pause")
     assert ask[0].text.startswith("Pause tips for how long?")
+
+
+NOTHING_TO_STOP = "There are no tips to stop yet: they start once your child is set up.\n\n"
+
+
+async def test_stop_before_any_child_is_saved_asks_the_step_again(bot: Harness):
+    sam = TgParent(924)
+    await bot.say(sam, "/start")
+    asked = await bot.say(sam, "/stop")
+    assert texts(asked) == [NOTHING_TO_STOP + "What's your child's name? A nickname is fine."]
+    assert asked[0].button_labels == ["Skip for now"]
+    await bot.say(sam, "Mia")
+    again = await bot.say(sam, "/stop")
+    assert texts(again) == [NOTHING_TO_STOP + ASK_BIRTHDATE]
+    assert again[0].button_labels == ["Not now"]
+    # Nothing was lost: the birthdate goes on to the next question.
+    assert (await bot.say(sam, "15 March 2026"))[0].text.startswith("Was Mia born early")
+
+
+async def test_pause_instead_at_stop_with_no_child_left_says_there_is_nothing_to_pause(bot: Harness):
+    sam = TgParent(925)
+    await onboard(bot, sam)
+    listing = await bot.say(sam, "/children")
+    menu = await bot.press(sam, listing[-1].data_for(listing[-1].button_labels[0]))
+    remove = menu[-1].data_for("🗑 Remove")
+    await bot.say(sam, "/stop")
+    confirm = await bot.press(sam, remove)
+    await bot.press(sam, confirm[-1].data_for(confirm[-1].button_labels[0]))  # "Yes, remove ..."
+    sent = await bot.press(sam, "f:stop:pause")
+    assert texts(sent)[0].startswith("There's nothing to pause yet")
+    parent = await bot.parent_row(925)
+    assert parent is not None
+    assert (parent.flow, parent.paused_until) == (None, None)
+
+
+async def test_pause_typed_while_a_child_is_held_offers_to_carry_on(bot: Harness):
+    sam = TgParent(926)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "/cancel")
+    sent = await bot.say(sam, "pause")
+    assert texts(sent) == [
+        NOTHING_TO_PAUSE + "We were adding Mia, and I still need to know the birthdate. Carry on?"
+    ]
+    assert sent[0].button_labels == ["Carry on with Mia", "Start afresh"]
+    assert texts(await bot.tap(sam, "Carry on with Mia")) == [ASK_BIRTHDATE]
+
+
+async def test_pause_typed_while_adding_a_second_child_is_like_pause_there(bot: Harness):
+    sam = TgParent(927)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    asked = await bot.say(sam, "pause")  # not a date: /pause, as it would be typed with nothing in progress
+    assert asked[0].text.startswith("Pause tips for how long?")
+    assert texts(await bot.tap(sam, "One week"))[0].startswith("Tips are paused until")
