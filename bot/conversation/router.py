@@ -175,11 +175,11 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
     if name == "start":
         return await account.start(s, env, who, args, now)
     if name == "help":
-        return say(help_text())
+        return await _then_step(s, env, who, now, say(help_text()))
     if name == "privacy":
-        return Outcome([privacy()])
+        return await _then_step(s, env, who, now, Outcome([privacy()]))
     if name == "about":
-        return say(about(env.library))
+        return await _then_step(s, env, who, now, say(about(env.library)))
     if name in WORD_COMMANDS:
         return await _word_command(s, env, who, WORD_COMMANDS[name], now)
     if name != "cancel" and name not in ACTIONS:
@@ -197,6 +197,17 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
         return nothing
     await detours.leave(turn)
     return await ACTIONS[name](turn)
+
+
+async def _then_step(s: AsyncSession, env: Env, who: Who, now: datetime, shown: Outcome) -> Outcome:
+    """``shown`` (help, privacy, where to find support), then the question of the step the parent is at, with
+    its buttons, so a look aside in the middle of setup is never a dead end."""
+    turn = await _turn(s, env, who, now)
+    ask = detours.ASKS.get(turn.step) if turn is not None and turn.step is not None else None
+    if turn is None or ask is None:
+        return shown
+    again = await ask(turn, detours.AGAIN)
+    return Outcome(shown.replies + again.replies)
 
 
 async def _word_command(s: AsyncSession, env: Env, who: Who, word: str, now: datetime) -> Outcome:
@@ -219,9 +230,10 @@ async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime
     if data.startswith(asking.MORE_PREFIX):  # names content only, so it works before /start too
         return asking.on_more(env.library, data) or expired()
     if data == PRIVACY_DETAILS_DATA:  # like /privacy itself, for anyone
-        return say(privacy_details(env.retention_months, env.library))
+        return await _then_step(s, env, who, now, say(privacy_details(env.retention_months, env.library)))
     if data == SUPPORT_DATA:  # under "couldn't find that", for anyone
-        return say(support_text(env.support.crisis_text, env.support.call()))
+        shown = say(support_text(env.support.crisis_text, env.support.call()))
+        return await _then_step(s, env, who, now, shown)
     turn = await _turn(s, env, who, now)
     if turn is None:
         return expired()

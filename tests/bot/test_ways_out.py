@@ -238,3 +238,23 @@ async def test_back_at_the_time_zone_says_the_child_is_saved_and_how_to_put_it_r
     assert back[1].text.startswith("Which time zone are you in?")
     days = await bot.say(sam, "skip")
     assert days[0].text.startswith("I'll keep UTC time for now.")
+
+
+async def test_where_to_find_support_tapped_mid_setup_asks_the_step_again(bot: Harness):
+    sam = TgParent(2990)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    unknown = await bot.say(sam, "what is the capital of france?")
+    sent = await bot.press(sam, unknown[0].data_for("💛 Where to find support"))
+    assert sent[0].text.startswith("<b>Here's where to find support.</b>")
+    assert sent[-1].text == (
+        "Now, back to where we were:\n"
+        "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+    )
+    assert sent[-1].button_labels == ["Not now"]
+    for command in ("/help", "/privacy", "/about"):
+        looked = await bot.say(sam, command)
+        assert len(looked) == 2, command
+        assert looked[-1].text.startswith("Now, back to where we were:\nWhen was <b>Mia</b> born?")
+    # Nothing was lost: the date answers the step.
+    assert (await bot.say(sam, "15 March 2026"))[0].text.startswith("Was Mia born early")
