@@ -615,7 +615,7 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         )
         age = age_on(birthdate, turn.today, due_date)
         early = " (corrected for being born early)" if age.corrected else ""
-        corrected = f" ({age_note(age)})" if age.until_due else early
+        corrected = f" ({age_note(age)})" if age.by_birth else early
         saved = f"Saved. {esc(child.name)} is {describe_age(age)} old{corrected}."
         if data.then is Step.TZ:  # put right during setup: on where the parent was
             await reschedule(turn.s, turn.parent, turn.now)

@@ -96,7 +96,7 @@ def _child(turn: Turn, child: Child, caregivers: int) -> str:
         text += f" (due {day_date(child.due_date)})"
     if child.birthdate <= turn.today:
         age = age_on(child.birthdate, turn.today, child.due_date)
-        note = f", {age_note(age)}" if age.until_due else " corrected" if age.corrected else ""
+        note = f", {age_note(age)}" if age.by_birth else " corrected" if age.corrected else ""
         text += f", {describe_age(age)}{note}"
     if caregivers > 1:
         others = caregivers - 1

@@ -42,6 +42,12 @@ class ChildAge:
     until_due: int = 0
     since_birth: int = 0
 
+    @property
+    def by_birth(self) -> bool:
+        """A baby born early not yet past the due date (the due date itself too): the corrected age would be
+        "0 days", so the age is told from the birth, with :func:`age_note` saying when the baby was due."""
+        return self.corrected and self.days == 0
+
 
 def add_months(d: date, n: int) -> date:
     """``d`` moved by ``n`` calendar months, clamped to the end of a shorter month."""
@@ -118,7 +124,7 @@ def describe_age(age: ChildAge) -> str:
     Before the due date the corrected age would be "0 days" for weeks on end: the age since birth is
     shown instead, with :func:`age_note` saying the due date is still ahead.
     """
-    if age.until_due:
+    if age.by_birth:
         return _days_or_weeks(age.since_birth)
     if age.weeks == 0:
         return _plural(age.days, "day")
@@ -128,8 +134,10 @@ def describe_age(age: ChildAge) -> str:
 
 
 def age_note(age: ChildAge) -> str:
-    """What goes with :func:`describe_age`: "due date still 3 weeks ahead", "due date tomorrow", "corrected
-    age" for a baby born early, or nothing."""
+    """What goes with :func:`describe_age`: "due date still 3 weeks ahead", "due date tomorrow", "due date
+    today", "corrected age" for a baby born early, or nothing."""
+    if age.by_birth and not age.until_due:
+        return "due date today"
     if age.until_due == 1:
         return "due date tomorrow"
     if age.until_due:

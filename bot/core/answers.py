@@ -882,7 +882,7 @@ def _foreign_reply(language: str) -> str:
 
 def _child_age(child: ChildInfo, today: date) -> _Age:
     child_age = age_on(child.birthdate, today, child.due_date)
-    due = age_note(child_age) if child_age.until_due else ""
+    due = age_note(child_age) if child_age.by_birth else ""
     return _Age(child_age.months, describe_age(child_age), child_age.corrected, child.name or None, due)
 
 

@@ -189,7 +189,7 @@ def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
     stage with few ideas never sends the identical message twice in a row.
     """
     name = esc(plan.child.name)
-    note = age_note(plan.age) if plan.age.until_due else "corrected" if plan.age.corrected else ""
+    note = age_note(plan.age) if plan.age.by_birth else "corrected" if plan.age.corrected else ""
     age_text = describe_age(plan.age) + (f" ({note})" if note else "")
     if plan.all_declined:
         return all_declined_reply(plan.child.name, plan.child.child_id, plan.age.months, library)

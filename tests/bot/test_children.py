@@ -1,6 +1,6 @@
 """Several children: adding, listing, renaming, new dates, removing, and questions about the right one."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -281,3 +281,18 @@ async def test_keeping_the_default_schedule_sets_what_the_button_says(bot: Harne
     assert done[0].text.startswith(
         "All set! Here's a first idea to try with Leo now.\nTips come on Sundays at 09:00 (London time)."
     )
+
+
+async def test_on_the_due_date_a_baby_born_early_reads_naturally(bot: Harness):
+    sam = TgParent(4990)
+    bot.clock.now = datetime(2026, 10, 6, 12, 0, tzinfo=UTC)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "1 September 2026")
+    await bot.tap(sam, "Yes, born early")
+    await bot.say(sam, "6 October 2026")
+    listing = texts(await bot.say(sam, "/children"))
+    assert "• <b>Mia</b>, 5 weeks, due date today" in listing[0]
+    assert "0 days" not in listing[0]
+    bot.clock.advance(days=1)
+    assert "• <b>Mia</b>, 1 day, corrected age" in texts(await bot.say(sam, "/children"))[0]

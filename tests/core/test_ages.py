@@ -243,8 +243,11 @@ def test_describe_months():
         (date(2026, 11, 15), date(2026, 12, 20), "2 weeks", "due date still 3 weeks ahead"),
         (date(2026, 11, 26), date(2026, 12, 3), "3 days", "due date still 4 days ahead"),
         (date(2026, 11, 29), date(2026, 11, 30), "0 days", "due date tomorrow"),
-        # On and after the due date: the corrected age, as before.
-        (date(2026, 11, 1), date(2026, 11, 29), "0 days", "corrected age"),
+        # On the due date itself the age is still told since birth ("0 days" corrected would read oddly).
+        (date(2026, 11, 1), date(2026, 11, 29), "4 weeks", "due date today"),
+        (date(2026, 11, 26), date(2026, 11, 29), "3 days", "due date today"),
+        # After the due date: the corrected age.
+        (date(2026, 10, 31), date(2026, 11, 28), "1 day", "corrected age"),
         (date(2026, 9, 1), date(2026, 10, 1), "8 weeks", "corrected age"),
         (date(2026, 9, 1), None, "2 months", ""),
     ],
