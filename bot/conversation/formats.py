@@ -33,18 +33,60 @@ def local_day(moment: datetime, zone: str) -> str:
 
 
 def read_days(text: str) -> frozenset[int] | None:
-    """Weekdays typed as words or abbreviations ("mon thu", "Tuesday, Friday"); None if any word is not one."""
-    words = _DAY_PREFIX.findall(text.lower())
-    words = [w for w in words if w not in ("and", "on", "s", "at", "the")]
+    """Weekdays typed as words or abbreviations ("mon thu", "Tuesday, Friday"), ranges with every day in them
+    ("mon-fri", "Monday to Wednesday"); None if any word is not one (a date like "the 5th" is no Thursday)."""
+    return _days_in(_DAY_TOKEN.findall(text.lower().replace("every day", "daily")))
+
+
+# A word, or a dash between two days ("mon-fri", "Mon – Fri").
+_DAY_TOKEN = re.compile(r"[a-z0-9]+|[-–—]")
+_DAY_FILLERS = frozenset({"and", "on", "s", "at", "the", "every", "from", "&"})
+_RANGE = frozenset({"-", "–", "—", "to", "till", "until", "through", "thru"})
+
+
+def _days_in(words: list[str]) -> frozenset[int] | None:
+    """The days ``words`` name, every day of a range included; None unless each word is a day, a range
+    between two days, or a filler like "and"."""
+    words = [word for word in words if word not in _DAY_FILLERS]
     if not words:
         return None
     days: set[int] = set()
+    start: int | None = None  # the single day a range may run from
+    ranging = False
     for word in words:
-        day = _day_of(word)
+        if word in _RANGE:
+            if start is None or ranging:
+                return None
+            ranging = True
+            continue
+        day = _day_of(word) if _DAY_WORD.fullmatch(word) else None
         if day is None:
             return None
+        if ranging:
+            if start is None or len(day) != 1:
+                return None
+            end = min(day)
+            days |= {(start + step) % 7 for step in range((end - start) % 7 + 1)}
+            ranging, start = False, None
+            continue
         days |= day
-    return frozenset(days)
+        start = min(day) if len(day) == 1 else None
+    return None if ranging else frozenset(days)
+
+
+_ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b")
+_DAY_OF_MONTH = re.compile(r"(?<![\d:.])\b(?:1[3-9]|2\d|3[01])\b(?![:.]\d)")
+_MONTHS = frozenset(name.lower() for name in calendar.month_name if name) | frozenset(
+    name.lower() for name in calendar.month_abbr if name and name.lower() != "may"
+)
+
+
+def said_a_date(text: str) -> bool:
+    """ "the 5th", "friday 25", "12 March": a date where days of the week were asked for."""
+    lowered = text.lower()
+    if _ORDINAL.search(lowered) or _DAY_OF_MONTH.search(lowered):
+        return True
+    return any(word in _MONTHS for word in re.findall(r"[a-z]+", lowered))
 
 
 # A part of the day typed for a time: the button for it (the tip times offered).
@@ -171,32 +213,44 @@ def _day_of(word: str) -> frozenset[int] | None:
     """One weekday word ("sat", "Saturdays", "weekends"), or None."""
     if word in ("weekend", "weekends"):
         return frozenset((5, 6))
+    if word in ("weekday", "weekdays"):
+        return frozenset(range(5))
+    if word in ("daily", "everyday"):
+        return frozenset(range(7))
     stem = word.removesuffix("s") if len(word) > 3 else word
     matches = [i for i, name in enumerate(WEEKDAY_NAMES) if len(stem) >= 2 and name.lower().startswith(stem)]
     return frozenset(matches) if len(matches) == 1 else None
 
 
 def read_day_and_time(text: str) -> tuple[frozenset[int], SaidTime | None] | None:
-    """Days, and perhaps a time, in one message: "Saturday at 8:30am", "8pm on Fridays", "actually Monday
-    please"; the time None when only days were said. None unless days were said and the rest is a time (or
-    nothing), so a parent who answers the day question with the time too, or the time question with another
-    day, is understood instead of asked again."""
-    said = _POLITE.sub("", normal_words(text).replace(",", " "))
-    days: set[int] = set()
+    """Days, and perhaps a time, in one message: "Saturday at 8:30am", "8pm on Fridays", "mon-fri at 7",
+    "actually Monday please"; the time None when only days were said. None unless days were said and the
+    rest is a time (or nothing), so a parent who answers the day question with the time too, or the time
+    question with another day, is understood instead of asked again; a number that is no time ("friday 25")
+    is never dropped."""
+    said = _POLITE.sub("", normal_words(text).replace(",", " ").replace("every day", "daily"))
+    said = re.sub(r"\s*[-–—]\s*(?=[a-z])", " - ", said)  # "mon-fri": a range; "8-9" stays as typed
+    day_words: list[str] = []
     rest: list[str] = []
+    after_day = False
     for word in said.split():
-        day = _day_of(word) if _DAY_WORD.fullmatch(word) and word not in _NOT_DAYS else None
-        if day is None:
-            rest.append(word)
+        if _DAY_WORD.fullmatch(word) and word not in _NOT_DAYS and _day_of(word) is not None:
+            day_words.append(word)
+            after_day = True
+        elif word in _RANGE and after_day:  # "monday to friday"; not the "to" of "quarter to 8"
+            day_words.append(word)
+            after_day = False
         else:
-            days |= day
-    if not days:
+            rest.append(word)
+            after_day = False
+    days = _days_in(day_words)
+    if days is None:
         return None
     leftover = _POLITE.sub("", " ".join(w for w in rest if w not in ("and", "&", "on", "every")))
     if not leftover:
-        return frozenset(days), None
+        return days, None
     at = read_said_time(leftover)
-    return None if at is None else (frozenset(days), at)
+    return None if at is None else (days, at)
 
 
 # Words a day's prefix would otherwise claim: "the" is no Thursday, "we" no Wednesday.

@@ -21,6 +21,7 @@ from bot.conversation.formats import (
     read_day_and_time,
     read_days,
     read_said_time,
+    said_a_date,
 )
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule, resting_until
@@ -203,6 +204,12 @@ async def on_days(turn: Turn, text: str) -> Outcome:
         return await finish(turn)
     both = read_day_and_time(value)  # "Saturday at 8:30" answers this question and the next
     days = both[0] if both is not None else read_days(value)
+    if days is None and said_a_date(value):  # "the 5th" is no Thursday, "friday 25" no Friday alone
+        return ask_days(
+            turn,
+            f"Tips come on days of the week rather than on dates, so I can't use “{esc(text.strip()[:64])}”."
+            "\n\n",
+        )
     if days is None:  # the question again, buttons and all: a miss is never a dead end
         return ask_days(turn, f"I couldn't read “{esc(text.strip()[:64])}” as days of the week.\n\n")
     if len(days) > max(PER_WEEK_CHOICES):

@@ -1,8 +1,11 @@
 """Days and times said together, or a day typed where the time was asked, through the fake Bot API: the
 parent is understood instead of being asked the same question again."""
 
+from datetime import time
+
 import pytest
 
+from bot.conversation.formats import read_day_and_time, read_days
 from tests.bot.support import Harness, texts, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
@@ -88,3 +91,52 @@ async def test_a_day_typed_while_morning_or_evening_is_asked_says_so(bot: Harnes
     assert texts(await bot.say(sam, "3")) == ["Do you mean 03:00 or 15:00?"]
     asked = await bot.say(sam, "actually saturday")
     assert texts(asked) == ["Saturdays it is.\n\nDo you mean 03:00 or 15:00?"]
+
+
+@pytest.mark.parametrize("said", ["the 5th", "friday 25", "on the 12th", "12 March"])
+async def test_a_date_at_the_day_question_is_asked_again_kindly(bot: Harness, said: str):
+    sam = TgParent(3520)
+    await at_the_day_question(bot, sam)
+    asked = await bot.say(sam, said)
+    assert texts(asked)[0].startswith(
+        f"Tips come on days of the week rather than on dates, so I can't use “{said}”.\n\n"
+        "Last thing: when would you like your tips?"
+    )
+    assert "Sunday 09:00 is fine" in asked[0].button_labels
+    parent = await bot.parent_row(3520)
+    assert parent is not None
+    assert parent.tip_days == "6"  # nothing was guessed: still Sundays
+
+
+async def test_a_range_of_days_gives_every_day_in_it(bot: Harness):
+    sam = TgParent(3521)
+    await at_the_day_question(bot, sam)
+    asked = await bot.say(sam, "mon-fri")
+    assert texts(asked)[0].startswith("I send one to three tips a week")  # five days, not Monday and Friday
+    done = await bot.say(sam, "Monday to Wednesday at 8pm")
+    assert "Tips come on Mondays, Tuesdays and Wednesdays at 20:00 (London time)." in done[0].text
+
+
+@pytest.mark.parametrize(
+    ("said", "days"),
+    [
+        ("mon-fri", {0, 1, 2, 3, 4}),
+        ("Mon – Wed", {0, 1, 2}),
+        ("friday to monday", {4, 5, 6, 0}),
+        ("tue and thu", {1, 3}),
+        ("weekends", {5, 6}),
+        ("the 5th", None),  # a date, not Thursday
+        ("fri 25th", None),
+        ("friday 25", None),  # the 25 is not dropped
+    ],
+)
+def test_read_days(said: str, days: set[int] | None):
+    assert read_days(said) == (frozenset(days) if days is not None else None)
+
+
+def test_a_day_and_time_keeps_every_number():
+    assert read_day_and_time("friday 25") is None
+    both = read_day_and_time("mon-wed at 8pm")
+    assert both is not None
+    assert both[0] == frozenset({0, 1, 2})
+    assert both[1] is not None and both[1].at == time(20, 0)
