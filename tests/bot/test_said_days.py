@@ -139,4 +139,5 @@ def test_a_day_and_time_keeps_every_number():
     both = read_day_and_time("mon-wed at 8pm")
     assert both is not None
     assert both[0] == frozenset({0, 1, 2})
-    assert both[1] is not None and both[1].at == time(20, 0)
+    assert both[1] is not None
+    assert both[1].at == time(20, 0)
