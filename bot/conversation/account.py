@@ -46,6 +46,7 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
         time_zone=env.default_time_zone,
     )
     turn = Turn(s, env, parent, now)
+    was_stopped = parent.state is ParentState.STOPPED
     if parent.state in (ParentState.BLOCKED, ParentState.STOPPED):
         await families.set_state(s, parent, ParentState.ACTIVE)
     if args:
@@ -66,6 +67,8 @@ async def start(s: AsyncSession, env: Env, who: Who, args: list[str], now: datet
         set_up = f"You're set up for {len(kids)} children (see /children)."
     else:
         set_up = f"You're set up for {join_names([f'<b>{esc(kid.name)}</b>' for kid in kids])}."
+    if was_stopped:  # /start after /stop brings the tips back: said, not left to the schedule line
+        set_up += " Your tips are back on."
     back = say(f"{hello} {set_up}\n{setup_steps.schedule_line(turn)}\nAsk me anything, or send /help.")
     held = await child_steps.offer_to_carry_on(turn)
     return Outcome(back.replies + (held.replies if held is not None else []))

@@ -193,3 +193,18 @@ async def test_pause_typed_while_adding_a_second_child_is_like_pause_there(bot: 
     asked = await bot.say(sam, "pause")  # not a date: /pause, as it would be typed with nothing in progress
     assert asked[0].text.startswith("Pause tips for how long?")
     assert texts(await bot.tap(sam, "One week"))[0].startswith("Tips are paused until")
+
+
+async def test_start_after_stop_says_the_tips_are_back_on(bot: Harness):
+    sam = TgParent(928, "Sam")
+    await onboard(bot, sam)
+    await bot.say(sam, "/stop")
+    await bot.tap(sam, "Yes, stop tips")
+    back = texts(await bot.say(sam, "/start"))
+    assert back[0].startswith(
+        "Welcome back, Sam! You're set up for <b>Mia</b>. Your tips are back on.\nTips come on"
+    )
+    parent = await bot.parent_row(928)
+    assert parent is not None
+    assert str(parent.state) == "active"
+    assert parent.next_due_at is not None
