@@ -428,6 +428,9 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         return await pause_typed(turn)
     if held and turn.data.offered and said in CARRY_ON_WORDS:  # only right after the offer
         return await on_press(turn, "carry")
+    if held and turn.data.offered and said == normal_words(turn.data.name or ""):
+        return await on_press(turn, "carry")  # "Mia", at "We were adding Mia... Carry on?": that child
+
     held_step = turn.data.held
     if held and turn.data.offered and held_step in HELD_DATES and _is_answer(turn, held_step, text):
         # "I still need the birthdate. Carry on?" answered with the date itself: carry on with it

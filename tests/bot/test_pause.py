@@ -208,3 +208,12 @@ async def test_start_after_stop_says_the_tips_are_back_on(bot: Harness):
     assert parent is not None
     assert str(parent.state) == "active"
     assert parent.next_due_at is not None
+
+
+async def test_the_held_childs_name_at_the_offer_carries_on(bot: Harness):
+    sam = TgParent(929)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "/cancel")
+    await bot.say(sam, "/start")  # "We were adding Mia, and I still need to know the birthdate. Carry on?"
+    assert texts(await bot.say(sam, "mia")) == [ASK_BIRTHDATE]
