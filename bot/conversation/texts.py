@@ -29,7 +29,8 @@ COMMANDS = (
 
 EXPIRED = "That button has expired. Send /help to see what you can do now."
 EXPIRED_TOAST = "That button has expired."
-NEED_START = "We haven't met yet. Send /start to set things up (it takes a minute)."
+# Also after /deletedata, so it claims no first meeting: only that nothing is stored.
+NEED_START = "I don't have any details for you yet. Send /start to set things up (it takes a minute)."
 GROUP_ONLY_PRIVATE = (
     "I only work in private chats, so what you tell me about your family stays between us. "
     "Tap my name and send /start there."

@@ -74,7 +74,9 @@ async def test_delete_asks_first_and_then_erases_everything(bot: Harness):
     # Old buttons now lead nowhere, and nothing is re-created by pressing them.
     assert texts(await bot.press(sam, "c:menu:1"))[0].startswith(wording.EXPIRED_TOAST)
     assert await bot.parent_row(511) is None
-    assert texts(await bot.say(sam, "/children")) == [wording.NEED_START]
+    assert texts(await bot.say(sam, "/children")) == [
+        "I don't have any details for you yet. Send /start to set things up (it takes a minute)."
+    ]  # not "we haven't met yet", to a parent who has just erased everything
 
 
 async def test_privacy_says_the_point_first_in_a_few_lines_and_the_details_behind_a_button(bot: Harness):
