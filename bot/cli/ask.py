@@ -16,8 +16,8 @@ from bot.app.config import load_settings
 from bot.core.ages import DateProblem, validate_birthdate, validate_due_date
 from bot.core.answers import Answer, ChildInfo, answer
 from bot.core.dates import parse_date
-from bot.core.safety import assess, concern
-from bot.core.safety_reply import SafetyReply, reply_for, speaks_for_self
+from bot.core.safety import assess
+from bot.core.safety_reply import SafetyReply, addressed, reply_for
 from bot.core.text import plain
 from content import default_library
 
@@ -40,13 +40,8 @@ def run_ask(args: argparse.Namespace) -> int:
             # Distress first, as in the chat and the bot (each question is a first reply: nothing is kept).
             kind = assess(question)
             if kind is not None:
-                reply = reply_for(
-                    kind,
-                    support=support,
-                    library=library,
-                    concern=concern(question, kind),
-                    parent_too=speaks_for_self(question),
-                )
+                about, too = addressed(question, kind)
+                reply = reply_for(kind, support=support, library=library, concern=about, parent_too=too)
                 shown = json.dumps(distress_json(question, reply), ensure_ascii=False)
                 print(shown if args.json else plain(reply.text) + "\n")
                 sys.stdout.flush()

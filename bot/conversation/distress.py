@@ -20,8 +20,8 @@ from bot.conversation.outcome import URGENT, Env, Outcome, Who
 from bot.conversation.texts import support_button
 from bot.core import safety_sentence
 from bot.core.reply import Reply
-from bot.core.safety import Concern, SafetyKind, concern, read
-from bot.core.safety_reply import SafetyReply, reply_for, speaks_for_self
+from bot.core.safety import Concern, SafetyKind, read
+from bot.core.safety_reply import SafetyReply, addressed, reply_for
 from db import families
 
 
@@ -55,8 +55,7 @@ async def hear(text: str) -> Heard:
     crisis the phrases see at once would wait behind them)."""
     text = clean_text(text).strip()
     kind = await recognise(text) if text and not text.startswith("/") else None
-    about = concern(text, kind)
-    return Heard(text, kind, about, about is not None and speaks_for_self(text))
+    return Heard(text, kind, *addressed(text, kind))
 
 
 async def answer_distress(
@@ -103,13 +102,8 @@ async def reply_without_database(env: Env, text: str) -> Outcome | None:
     kind = await recognise(text)
     if kind is None:
         return None
-    reply = reply_for(
-        kind,
-        support=env.support,
-        library=env.library,
-        concern=concern(text, kind),
-        parent_too=speaks_for_self(text),
-    )
+    about, too = addressed(text, kind)
+    reply = reply_for(kind, support=env.support, library=env.library, concern=about, parent_too=too)
     return Outcome([_shown(reply)], safety=kind)
 
 

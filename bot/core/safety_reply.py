@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from bot.core.safety import concern
 from content import Item, Kind, Library
 from content.safety import Concern, SafetyKind, SafetyPhrases, default_safety
 
@@ -213,6 +214,24 @@ def _partner(support: Support, turn: int) -> str:
 def speaks_for_self(text: str) -> bool:
     """Whether ``text`` says the parent feels it too ("my wife is depressed, and honestly me too")."""
     return _PARENT_TOO.search(text) is not None
+
+
+_CLAUSES = re.compile(r"[,.;:!?]+|\s(?:and|but|plus)\s", re.IGNORECASE)
+
+
+def addressed(text: str, kind: SafetyKind | None) -> tuple[Concern | None, bool]:
+    """The concern ``text``'s distress is about, and whether the parent says they feel it too: "my wife is
+    depressed, and me too", or a partner's low mood in one clause and the parent's own in another ("my wife
+    is depressed and I'm depressed too"), which the concern alone would answer with the parent's reply only."""
+    about = concern(text, kind)
+    if about is not None:
+        return about, about is Concern.PARTNER_MOOD and speaks_for_self(text)
+    if kind is not SafetyKind.WELLBEING:
+        return None, False
+    for clause in _CLAUSES.split(text):
+        if clause.strip() and concern(clause, kind) is Concern.PARTNER_MOOD:
+            return Concern.PARTNER_MOOD, True
+    return None, False
 
 
 def _both(support: Support, turn: int) -> str:

@@ -338,12 +338,12 @@ async def test_a_partners_low_mood_gets_their_own_care_and_support_a_tap_away(
         assert sent[0].button_labels == [WHERE_TO_FIND_SUPPORT]
         support = await bot.tap(sam, WHERE_TO_FIND_SUPPORT)
         assert SUPPORT in seen(support[0].text)
-        # The parent's own feelings beside it get the parent's own reply, as a first one: the partner's low
-        # mood was something else.
-        own = texts(await bot.say(sam, "my husband seems so sad and I feel like a failure"))[0]
-        assert own.startswith(
-            "<b>Thank you for telling me how you're feeling. It matters, and so do you.</b>"
-        )
+        # The parent's own feelings beside it: both are met, each with their own doctor, midwife or health
+        # visitor.
+        both = seen(texts(await bot.say(sam, "my husband seems so sad and I feel like a failure"))[0])
+        assert "both" in both.split("\n")[0]
+        assert "their own doctor, midwife or health visitor" in both.lower()
+        assert "Please tell your own doctor, midwife or health visitor how you're feeling as well" in both
 
 
 async def test_a_partners_low_mood_and_the_parents_own_get_both_met(
@@ -363,6 +363,10 @@ async def test_a_partners_low_mood_and_the_parents_own_get_both_met(
             "If you ever feel you might harm yourself or anyone else, or think they might, call 999 straight away.",
         ]
         assert sent[0].button_labels == [WHERE_TO_FIND_SUPPORT]
+        # Said in two clauses, each with its own words: both met too.
+        two = seen(texts(await bot.say(sam, "my wife is depressed and I'm depressed too"))[0])
+        assert "both" in two.split("\n")[0]
+        assert "your own doctor, midwife or health visitor" in two
         # Only the partner: their care, and the parent's as the one caring.
         partner = seen(texts(await bot.say(sam, "my wife is depressed"))[0])
         assert "for both of you" not in partner
