@@ -238,3 +238,20 @@ async def test_back_at_the_time_zone_says_the_child_is_saved_and_how_to_put_it_r
     assert back[1].text.startswith("Which time zone are you in?")
     days = await bot.say(sam, "skip")
     assert days[0].text.startswith("I'll keep UTC time for now.")
+
+
+async def test_a_command_half_way_through_the_first_child_offers_to_carry_on_not_to_start(bot: Harness):
+    sam = TgParent(830)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Sam")
+    await bot.say(sam, "1 February 2026")
+    for command in ("/children", "/normal", "/tip"):
+        offer = await bot.say(sam, command)
+        assert texts(offer) == [
+            "We were adding Sam, and I still need to know whether Sam was born early. Carry on?"
+        ]
+        assert offer[0].button_labels == ["Carry on with Sam", "Start afresh"]
+    again = await bot.tap(sam, "Carry on with Sam")
+    assert texts(again)[0].startswith("Was Sam born early")
+    await bot.tap(sam, "No")
+    assert await children(bot) == [("Sam", date(2026, 2, 1), None)]
