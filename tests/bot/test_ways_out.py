@@ -255,3 +255,16 @@ async def test_a_command_half_way_through_the_first_child_offers_to_carry_on_not
     assert texts(again)[0].startswith("Was Sam born early")
     await bot.tap(sam, "No")
     assert await children(bot) == [("Sam", date(2026, 2, 1), None)]
+
+
+async def test_thanks_or_hello_at_a_yes_or_no_step_is_met_and_the_question_asked_again(bot: Harness):
+    sam = TgParent(831)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Sam")
+    await bot.say(sam, "1 February 2026")
+    for said, lead in (("thanks!", "You're welcome! "), ("hello", "Hello! ")):
+        again = await bot.say(sam, said)
+        assert texts(again)[0].startswith(lead + "Was Sam born early")
+        assert again[-1].button_labels == ["Yes, born early", "No"]
+    await bot.tap(sam, "No")
+    assert await children(bot) == [("Sam", date(2026, 2, 1), None)]
