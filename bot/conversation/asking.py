@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
 from bot import metrics
-from bot.conversation import stages
+from bot.conversation import child_steps, stages
 from bot.conversation.flow import FlowData, Step
 from bot.conversation.outcome import Env, Outcome, expired, say
 from bot.conversation.texts import MAX_TEXT_CHARS, NO_CHILD_YET, TOO_LONG, support_button
@@ -220,8 +220,8 @@ async def _for_one_child(turn: Turn, kind: str, page: int = 0) -> Outcome:
     A family from before the limit, with more children than it allows, gets them a page at a time."""
     prompt, _ = PICKERS[kind]
     children = await turn.children()
-    if not children:
-        return say(NO_CHILD_YET)
+    if not children:  # a first child left half-way is offered, not "send /start"
+        return await child_steps.offer_to_carry_on(turn) or say(NO_CHILD_YET)
     current = [child for child in children if stages.in_content_ages(turn, child)]
     if len(children) == 1 or len(current) == 1:
         return await PICKERS[kind][1](turn, (current or children)[0])

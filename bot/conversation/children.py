@@ -52,8 +52,8 @@ def describe_child(turn: Turn, child: Child) -> str:
 async def list_children(turn: Turn, page: int = 0) -> Outcome:
     """/children, a page at a time (``c:page:<n>`` buttons move between pages)."""
     children = await turn.children()
-    if not children:
-        return say(NO_CHILD_YET)
+    if not children:  # a first child left half-way is offered, not "send /start"
+        return await child_steps.offer_to_carry_on(turn) or say(NO_CHILD_YET)
     pages = (len(children) + CHILDREN_PER_PAGE - 1) // CHILDREN_PER_PAGE
     page = min(max(page, 0), pages - 1)
     shown = children[page * CHILDREN_PER_PAGE : (page + 1) * CHILDREN_PER_PAGE]

@@ -127,6 +127,8 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return None  # "morning" at the time question is 09:00, not a greeting
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
+    if chat in (Chat.HELLO, Chat.THANKS) and step in ASKS:  # at a yes/no step "ok" may be its answer
+        return await ASKS[step](turn, CHAT_LEADS[chat])
     mood = feeling(text)
     if mood is not None and step in ASKS:  # "😢" anywhere: a kind word, then the question again
         return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else "")

@@ -21,6 +21,10 @@ CONFIDENCE = 0.9
 # When hardly any word is English ("il mio bambino piange quando esco"), the detector need only be this sure.
 FEW_ENGLISH_SHARE = 0.35
 FEW_ENGLISH_CONFIDENCE = 0.3
+# When fewer than half the words are English ("Was ist normal mit 10 Monaten?": "was" and "normal" are
+# English words too), a short question gives the detector little to go on: fairly sure is sure enough.
+HALF_ENGLISH_SHARE = 0.5
+HALF_ENGLISH_CONFIDENCE = 0.6
 # A one-word message ("danke", "gracias") is foreign only when the detector is this sure.
 ONE_WORD_CONFIDENCE = 0.5
 # The word list is large and noisy ("mit", "es" and "mi" are in it): in a message that may be foreign, a
@@ -152,8 +156,10 @@ def foreign_language(
     language, confidence = _identifier().classify(text)  # type: ignore[attr-defined]
     if len(found) < 2:
         needed = ONE_WORD_CONFIDENCE
+    elif share < FEW_ENGLISH_SHARE:
+        needed = FEW_ENGLISH_CONFIDENCE
     else:
-        needed = FEW_ENGLISH_CONFIDENCE if share < FEW_ENGLISH_SHARE else CONFIDENCE
+        needed = HALF_ENGLISH_CONFIDENCE if share < HALF_ENGLISH_SHARE else CONFIDENCE
     if language == "en" or confidence < needed:
         return None
     return str(language)

@@ -258,3 +258,33 @@ async def test_where_to_find_support_tapped_mid_setup_asks_the_step_again(bot: H
         assert looked[-1].text.startswith("Now, back to where we were:\nWhen was <b>Mia</b> born?")
     # Nothing was lost: the date answers the step.
     assert (await bot.say(sam, "15 March 2026"))[0].text.startswith("Was Mia born early")
+
+
+async def test_a_command_half_way_through_the_first_child_offers_to_carry_on_not_to_start(bot: Harness):
+    sam = TgParent(830)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Sam")
+    await bot.say(sam, "1 February 2026")
+    for command in ("/children", "/normal", "/tip"):
+        offer = await bot.say(sam, command)
+        assert texts(offer) == [
+            "We were adding Sam, and I still need to know whether Sam was born early. Carry on?"
+        ]
+        assert offer[0].button_labels == ["Carry on with Sam", "Start afresh"]
+    again = await bot.tap(sam, "Carry on with Sam")
+    assert texts(again)[0].startswith("Was Sam born early")
+    await bot.tap(sam, "No")
+    assert await children(bot) == [("Sam", date(2026, 2, 1), None)]
+
+
+async def test_thanks_or_hello_at_a_yes_or_no_step_is_met_and_the_question_asked_again(bot: Harness):
+    sam = TgParent(831)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Sam")
+    await bot.say(sam, "1 February 2026")
+    for said, lead in (("thanks!", "You're welcome! "), ("hello", "Hello! ")):
+        again = await bot.say(sam, said)
+        assert texts(again)[0].startswith(lead + "Was Sam born early")
+        assert again[-1].button_labels == ["Yes, born early", "No"]
+    await bot.tap(sam, "No")
+    assert await children(bot) == [("Sam", date(2026, 2, 1), None)]
