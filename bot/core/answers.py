@@ -118,6 +118,7 @@ class Talk(StrEnum):
     BYE = "bye"
     OK = "ok"
     SAD = "sad"  # a crying face alone: a kind word and where to turn
+    BIRTHDAY = "birthday"  # "she turned 1 today 🎉": news to share, not a question
 
 
 class Scope(StrEnum):
@@ -180,9 +181,10 @@ def answer(
     kind = _small_talk(question, index)
     if kind is not None:
         said = find_ages(question)
+        known = _child_age(child, today) if child is not None and child.birthdate <= today else None
         return Answer(
             question,
-            said[0].months if said else None,
+            said[0].months if said else known.months if known else None,
             False,
             (),
             False,
@@ -721,6 +723,8 @@ def _small_talk(question: str, index: Index) -> Talk | None:
         if feeling(question) is Feeling.SAD:  # "😢" alone: no question, but no "ok" either
             return Talk.SAD
         return Talk.OK if question.strip() and not re.search(r"\d", question) else None
+    if _BIRTHDAY.search(question.lower()):
+        return _birthday(question, index)
     vocabulary = index.small_talk_words
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
         return _pleasantry(question, found, index)
@@ -821,6 +825,8 @@ _PLEASANTRY_WORDS = frozenset(
         "granny",
         "grandad",
         "grandpa",
+        "fair",  # "ok fair enough"
+        "enough",
     }
 )
 PLEASANTRY_MAX_WORDS = 10
@@ -858,11 +864,35 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     return Talk.THANKS if thanks else Talk.GREETING if greeting else Talk.OK
 
 
+# "she turned 1 today", "it's his first birthday": news a parent shares.
+_BIRTHDAY = re.compile(r"\b(?:birthday|bday|b-day|turn(?:ed|s)\b.*\btoday)\b")
+_BIRTHDAY_WORDS = frozenset(
+    {"birthday", "bday", "b", "day", "turned", "turns", "today", "first", "second", "third", "happy", "yay"}
+)
+
+
+def _birthday(question: str, index: Index) -> Talk | None:
+    """A birthday shared ("my little one turned 1 today 🎉") when nothing else in it names a subject."""
+    for mention in sorted(find_ages(question), key=lambda m: -m.span[0]):
+        question = question[: mention.span[0]] + " " + question[mention.span[1] :]
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    known = index.small_talk_words | _SMALL_TALK_FILLER | _PLEASANTRY_WORDS | _BIRTHDAY_WORDS
+    rest = [w for w in words if w not in known]
+    if len(words) > PLEASANTRY_MAX_WORDS:
+        return None
+    if rest:
+        query = index.analyse(" ".join(rest))
+        if query.topical or query.out_of_scope or query.intent is not None:
+            return None
+    return Talk.BIRTHDAY
+
+
 def _small_talk_reply(kind: Talk) -> str:
     return {
         Talk.THANKS: "You're welcome! Ask me anything else whenever you like.",
         Talk.GREETING: f"Hello! Ask me anything about your child and your bond, for example {EXAMPLES}",
         Talk.BYE: "Take care! I'm here whenever you have a question.",
+        Talk.BIRTHDAY: "How lovely, happy birthday to your little one! Ask me anything whenever you like.",
         Talk.SAD: (
             "I'm sorry if things feel hard right now. You can write to me whenever you like, and your own "
             "doctor, midwife or health visitor is there for you too."
