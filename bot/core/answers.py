@@ -12,6 +12,8 @@ used only when nothing at the child's stage answers the question, and the answer
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -297,6 +299,16 @@ def _answer_part(
             items = _interleaved(bands, OVERVIEW.get(query.intent, OVERVIEW[None]))
             return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
         return lost()
+    if (
+        query.intent is Intent.NORMAL
+        and age is not None
+        and not query.out_of_scope
+        and query.stems <= _overview_stems(index)
+    ):
+        # "what should I be noticing at 14 months in terms of our relationship?", "almost 2, what should she be
+        # doing with the people around her by now": what is typical at that age, the stage overview.
+        items = _interleaved(bands, OVERVIEW[Intent.NORMAL])
+        return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
     scored = index.scored(query)
     by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
     explained = max((index.explained(s, query) for s in by_words), default=0.0)
@@ -370,6 +382,34 @@ def _answer_part(
         scored=here,
         further=further,
     )
+
+
+# Words that name a child's relationships or social side in general, no behaviour of them: with an age and "what
+# should ... be doing / noticing", the question asks what is typical at that age. ("Attached" and "bond" are
+# left to their concept, whose items answer "how do I know he's attached".)
+_OVERVIEW_WORDS = (
+    "relationship",
+    "relationships",
+    "people",
+    "terms",
+    "social",
+    "socially",
+    "emotional",
+    "emotionally",
+    "development",
+    "wise",
+    "side",
+    "around",
+    "noticing",
+    "notice",
+    "others",
+    "comes",  # "when it comes to our relationship"
+)
+
+
+@functools.cache
+def _overview_stems(index: Index) -> frozenset[str]:
+    return frozenset(index.stem(word) for word in _OVERVIEW_WORDS)
 
 
 def _stage_score(scored: Scored) -> float:

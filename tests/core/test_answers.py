@@ -1083,3 +1083,20 @@ def test_reading_what_a_baby_wants_is_cues_even_when_the_frame_shares_its_words(
         "sa-7-18-initiates",
     }
     assert cues & {item.id for item in result.items[:3]}, [i.id for i in result.items]
+
+
+@pytest.mark.parametrize(
+    ("question", "bands"),
+    [
+        ("what should I be noticing at 14 months when it comes to our relationship?", {"sa-band-7-18"}),
+        (
+            "nearly 2, what should he be doing with the people around him by now",
+            {"sa-band-16-24", "sa-band-21-36"},
+        ),
+    ],
+)
+def test_what_to_notice_in_general_at_an_age_is_that_stages_overview(question, bands):
+    result = ask(question)
+    assert result.in_scope, result.text
+    assert result.items
+    assert all(item.kind is Kind.INDICATOR and item.band_id in bands for item in result.items), result.items
