@@ -13,7 +13,6 @@ used only when nothing at the child's stage answers the question, and the answer
 from __future__ import annotations
 
 import functools
-
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
