@@ -25,6 +25,8 @@ MIN_ENTRIES = {
         "heldout_round5.yaml": 140,
         "heldout_round6.yaml": 140,
         "heldout_round7.yaml": 140,
+        "heldout_round8.yaml": 145,
+        "tuner_s8.yaml": 60,
     }.items()
     if (EVAL_DIR / name).exists()
 }
@@ -50,6 +52,10 @@ TOPIC_CATEGORIES = {
 }
 CATEGORIES = TOPIC_CATEGORIES | {"out-of-scope", "borderline", "smalltalk", "foreign"}
 MAX_MONTHS = 48
+# Categories a part was written without, on purpose: round 8's writer wrote no question in another language (its
+# 150 went to parents' English), and the session 8 tuner's 60 have no borderline one. Named here, so no other
+# part may silently lose a category.
+WRITTEN_WITHOUT = {"heldout_round8.yaml": {"foreign"}, "tuner_s8.yaml": {"borderline"}}
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -146,7 +152,7 @@ def test_no_question_appears_twice_across_both_parts() -> None:
 @pytest.mark.parametrize("name", sorted(MIN_ENTRIES))
 def test_each_part_covers_every_category(name: str) -> None:
     categories = {entry["category"] for entry in _load(name)}
-    assert CATEGORIES - categories == set()
+    assert CATEGORIES - categories == WRITTEN_WITHOUT.get(name, set())
 
 
 def test_the_checks_catch_a_bad_entry() -> None:

@@ -37,7 +37,7 @@ _WORD_VALUES |= _TENS
 
 _WORD_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]+(?:{'|'.join(_UNITS[1:])}))?|{'|'.join(_TEENS + _UNITS)})"
 _HALF = (
-    r"(?:\s*(?:and|&)\s*(?:a\s+half|a\s+quarter|three[\s-]+quarters)|-and-a-(?:half|quarter)"
+    r"(?:\s*(?:and|&)\s*(?:a\s+half|a\s+quarter|(?:three|3)[\s-]+quarters)|-and-a-(?:half|quarter)"
     r"|\s*(?:and\s+)?[13]/[24]|\s*[½¼¾])"
 )
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUMBER}(?![a-z])|an?(?=\s)|half(?:\s+an?)?(?=\s))"
@@ -63,6 +63,10 @@ _SOON = (
     r"|in\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)"
 )
 _OLD_AFTER = re.compile(r"[\s-]*old\b")
+_AT_BEFORE = re.compile(r"\b(?:at|from)\s+(?:(?:about|around|age)\s+)?$")
+_IS_BEFORE = re.compile(
+    r"\b(?:he's|she's|they're|(?:he|she|they|who)\s+(?:is|are)|is\s+now|now)\s+(?:just\s+)?$"
+)
 _NEARLY = (
     r"(?:almost|nearly|(?:about|going)\s+to(?:\s+turn)?|coming\s+up(?:\s+to|\s+on)?|(?:fast\s+)?approaching"
     r"|(?:just|a\s+(?:bit|little|touch))\s+(?:under|shy\s+of)|shy\s+of|close\s+to|getting\s+on\s+for)"
@@ -77,6 +81,8 @@ _BARE_AGE = re.compile(
     r"(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+)?(?:(?P<about>{_NEARLY})[\s-]+|just\s+|about\s+)?"
     rf"(?P<is>[1-3](?:\.5)?|one|two|three)(?:{_BARE_END}|(?P<soon>\s+{_SOON}))"
     rf"|\((?P<paren>[1-3](?:\.5)?)\)"
+    # "... take the ipad away, 2.5. how much ...": a year and a half said alone between commas or stops
+    r"|(?:^|[,;]\s*)(?P<alone>[1-3]\.5)(?=\s*(?:[.,;!?]|$))"
     rf"|\b(?:now\s+)?at\s+(?P<at>[1-3]){_BARE_END}"
     rf"|\b(?P<about2>{_NEARLY})[\s-]+(?P<near>[1-3]|one|two|three){_BARE_END}"
     # "just gone 2", "she's 2 going on 3": that age now
@@ -94,6 +100,7 @@ _NEARLY_BEFORE = re.compile(rf"\b{_NEARLY}[\s-]+(?:a\s+)?$")
 _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant"
     r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year)"  # "5 days a week": how often
+    r"|at\s+a\s+time"  # "works away 2 weeks at a time": how long
     # "a 2 week holiday", "her 3 day stay at nan's": how long something lasts
     r"|holidays?|vacations?|trips?|breaks?|stays?|visits?|courses?|placements?|contracts?|absences?)\b"
 )
@@ -155,9 +162,17 @@ def find_ages(text: str) -> list[AgeMention]:
             if edge is not None:
                 weak.append(edge)
             continue
-        if found[0] > 0 and (
-            _NEARLY_BEFORE.search(lowered[: match.start()])
-            or (_SOON_AFTER.match(lowered, match.end()) and not match["newborn"])
+        if (
+            found[0] > 0
+            and (
+                _NEARLY_BEFORE.search(lowered[: match.start()])
+                # "starts nursery at 11 months in January": the age the question is about, said as such
+                or (
+                    _SOON_AFTER.match(lowered, match.end())
+                    and not match["newborn"]
+                    and not _AT_BEFORE.search(lowered[: match.start()])
+                )
+            )
         ):
             found = _months_label(found[0] - 1)  # "nearly 2" is 23 months, "6 months next week" 5
         mention = AgeMention(found[0], text[match.start() : match.end()], match.span(), found[1])
@@ -165,6 +180,12 @@ def find_ages(text: str) -> list[AgeMention]:
             strong.append(mention)
         else:
             weak.append(mention)
+    if len(strong) > 1:
+        # "moves them up at 12 months ... she's 11 months": an age "at" a point in time gives way to the
+        # child's own age said beside it.
+        own = [m for m in strong if not _AT_BEFORE.search(lowered[: m.span[0]])]
+        if own and len(own) < len(strong) and any(_IS_BEFORE.search(lowered[: m.span[0]]) for m in own):
+            strong = own
     if strong:
         return _current(strong, text, lowered)
     return weak[:1] or _bare_ages(text, lowered)
@@ -258,6 +279,7 @@ def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
             or match["over"]
             or match["bit"]
             or match["going"]
+            or match["alone"]
         )
         years = _number(number)
         short = match["about"] or match["about2"] or match["will"] or match["soon"]
@@ -327,7 +349,7 @@ def _fraction(said: str | None) -> float:
     if not said:
         return 0.0
     if "quarter" in said:
-        return 0.75 if "three" in said else 0.25
+        return 0.75 if "three" in said or "3" in said else 0.25
     if "¼" in said or "1/4" in said:
         return 0.25
     if "¾" in said or "3/4" in said:

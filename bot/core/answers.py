@@ -12,6 +12,7 @@ used only when nothing at the child's stage answers the question, and the answer
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -118,6 +119,7 @@ class Talk(StrEnum):
     BYE = "bye"
     OK = "ok"
     SAD = "sad"  # a crying face alone: a kind word and where to turn
+    BIRTHDAY = "birthday"  # "she turned 1 today 🎉": news to share, not a question
 
 
 class Scope(StrEnum):
@@ -180,9 +182,10 @@ def answer(
     kind = _small_talk(question, index)
     if kind is not None:
         said = find_ages(question)
+        known = _child_age(child, today) if child is not None and child.birthdate <= today else None
         return Answer(
             question,
-            said[0].months if said else None,
+            said[0].months if said else known.months if known else None,
             False,
             (),
             False,
@@ -295,6 +298,16 @@ def _answer_part(
             items = _interleaved(bands, OVERVIEW.get(query.intent, OVERVIEW[None]))
             return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
         return lost()
+    if (
+        query.intent is Intent.NORMAL
+        and age is not None
+        and not query.out_of_scope
+        and query.stems <= _overview_stems(index)
+    ):
+        # "what should I be noticing at 14 months in terms of our relationship?", "almost 2, what should she be
+        # doing with the people around her by now": what is typical at that age, the stage overview.
+        items = _interleaved(bands, OVERVIEW[Intent.NORMAL])
+        return _finish(question, library, bands, items, age, query, limit, elsewhere=(), named=named)
     scored = index.scored(query)
     by_words = sorted(scored, key=lambda s: -s.lexical)[:3]
     explained = max((index.explained(s, query) for s in by_words), default=0.0)
@@ -368,6 +381,34 @@ def _answer_part(
         scored=here,
         further=further,
     )
+
+
+# Words that name a child's relationships or social side in general, no behaviour of them: with an age and "what
+# should ... be doing / noticing", the question asks what is typical at that age. ("Attached" and "bond" are
+# left to their concept, whose items answer "how do I know he's attached".)
+_OVERVIEW_WORDS = (
+    "relationship",
+    "relationships",
+    "people",
+    "terms",
+    "social",
+    "socially",
+    "emotional",
+    "emotionally",
+    "development",
+    "wise",
+    "side",
+    "around",
+    "noticing",
+    "notice",
+    "others",
+    "comes",  # "when it comes to our relationship"
+)
+
+
+@functools.cache
+def _overview_stems(index: Index) -> frozenset[str]:
+    return frozenset(index.stem(word) for word in _OVERVIEW_WORDS)
 
 
 def _stage_score(scored: Scored) -> float:
@@ -721,6 +762,8 @@ def _small_talk(question: str, index: Index) -> Talk | None:
         if feeling(question) is Feeling.SAD:  # "😢" alone: no question, but no "ok" either
             return Talk.SAD
         return Talk.OK if question.strip() and not re.search(r"\d", question) else None
+    if _BIRTHDAY.search(question.lower()):
+        return _birthday(question, index)
     vocabulary = index.small_talk_words
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
         return _pleasantry(question, found, index)
@@ -821,6 +864,8 @@ _PLEASANTRY_WORDS = frozenset(
         "granny",
         "grandad",
         "grandpa",
+        "fair",  # "ok fair enough"
+        "enough",
     }
 )
 PLEASANTRY_MAX_WORDS = 10
@@ -858,11 +903,35 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     return Talk.THANKS if thanks else Talk.GREETING if greeting else Talk.OK
 
 
+# "she turned 1 today", "it's his first birthday": news a parent shares.
+_BIRTHDAY = re.compile(r"\b(?:birthday|bday|b-day|turn(?:ed|s)\b.*\btoday)\b")
+_BIRTHDAY_WORDS = frozenset(
+    {"birthday", "bday", "b", "day", "turned", "turns", "today", "first", "second", "third", "happy", "yay"}
+)
+
+
+def _birthday(question: str, index: Index) -> Talk | None:
+    """A birthday shared ("my little one turned 1 today 🎉") when nothing else in it names a subject."""
+    for mention in sorted(find_ages(question), key=lambda m: -m.span[0]):
+        question = question[: mention.span[0]] + " " + question[mention.span[1] :]
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    known = index.small_talk_words | _SMALL_TALK_FILLER | _PLEASANTRY_WORDS | _BIRTHDAY_WORDS
+    rest = [w for w in words if w not in known]
+    if len(words) > PLEASANTRY_MAX_WORDS:
+        return None
+    if rest:
+        query = index.analyse(" ".join(rest))
+        if query.topical or query.out_of_scope or query.intent is not None:
+            return None
+    return Talk.BIRTHDAY
+
+
 def _small_talk_reply(kind: Talk) -> str:
     return {
         Talk.THANKS: "You're welcome! Ask me anything else whenever you like.",
         Talk.GREETING: f"Hello! Ask me anything about your child and your bond, for example {EXAMPLES}",
         Talk.BYE: "Take care! I'm here whenever you have a question.",
+        Talk.BIRTHDAY: "How lovely, happy birthday to your little one! Ask me anything whenever you like.",
         Talk.SAD: (
             "I'm sorry if things feel hard right now. You can write to me whenever you like, and your own "
             "doctor, midwife or health visitor is there for you too."

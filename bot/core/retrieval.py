@@ -83,6 +83,7 @@ _FOCUS_FRAME = re.compile(
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
     r"|(?:when|whenever)\s+(?:i|we)\s+(?:try|tried|trying)\s+to"
+    r"|(?:scared|terrified|afraid|frightened|petrified)\s+of"
     r"(?:\s+(?:that|if|about))?"
     # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
     r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"

@@ -84,6 +84,10 @@ from bot.core.age_phrases import find_age, find_age_any_language, find_ages
         # "mine's 2", "ours is 3": the parent's own child after a general question
         ("do all toddlers bite? mine's 2, and it's daily", 24, "2 years"),
         ("ours is 3 and still wants carrying", 36, "3 years"),
+        ("my son is 2 and 3 quarters, what's typical", 33, "2 years 9 months"),
+        ("she gets cross when we take the tablet away, 2.5. how much is ok?", 30, "2 years 6 months"),
+        # "at 11 months in January": the age the question is about, no month short
+        ("she starts nursery at 11 months in january, what should i look for", 11, "11 months"),
     ],
 )
 def test_find_age(text, months, label):
@@ -230,3 +234,11 @@ def test_n_and_a_bit_or_n_going_on_m_is_n_years(text, months):
     found = find_age(text)
     assert found is not None
     assert found.months == months
+
+
+def test_a_time_something_lasts_or_a_point_in_time_gives_way_to_the_childs_age():
+    said = "my partner works away 2 weeks at a time and when he's home our 16 month old ignores him"
+    assert [m.months for m in find_ages(said)] == [16]
+    said = "the baby room moves them up at 12 months. she's 11 months and only just settled"
+    assert [m.months for m in find_ages(said)] == [11]
+    assert [m.months for m in find_ages("my 8 month old and my 2 year old both cry")] == [8, 24]

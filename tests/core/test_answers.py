@@ -313,6 +313,17 @@ def test_a_reaction_to_an_uncovered_activity_is_not_the_contents_subject():
     assert ask("she screams in the car seat every single trip, 5 months").scope is Scope.OUT
     assert ask("getting him dressed is a battle every morning, he wails").scope is Scope.OUT
     assert ask("my 3 month old only stops crying for me, not when his dad walks him round").in_scope
+    # Time words ("after 30 seconds", "next week") and a fear of the subject itself say nothing of the bond.
+    assert ask("my 4 month old hates tummy time, cries after 20 seconds, do i keep at it?").scope is Scope.OUT
+    assert ask("my 2 year old is frightened of the bath and screams as soon as i run it").scope is Scope.OUT
+    assert ask("he has his jabs next week, any tips for after? 4 months").scope is Scope.OUT
+
+
+def test_skin_creams_and_the_parents_own_time_are_uncovered():
+    assert ask("my 2 yo has eczema flaring up on her legs, which cream is best").scope is Scope.OUT
+    result = ask("I feel so touched out and never get alone time, baby is 6 months")
+    assert result.scope is Scope.OUT
+    assert "your own doctor" in result.text.lower() or "own doctor" in result.text.lower()
 
 
 def test_what_a_grown_up_does_is_no_milestone_of_the_childs():
@@ -471,6 +482,25 @@ def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
     assert result.scope is Scope.SMALLTALK, message
     assert result.items == ()
     assert len(result.text) < 200
+
+
+def test_small_talk_is_about_the_registered_child_when_it_names_no_age():
+    assert ask("thank you", ChildInfo("Mia", date(2026, 1, 29))).age_months == 10
+    assert ask("thank you").age_months is None
+
+
+@pytest.mark.parametrize("message", ["my little one turned 1 today 🎉", "it's her first birthday today!"])
+def test_a_birthday_shared_is_small_talk(message):
+    result = ask(message)
+    assert result.scope is Scope.SMALLTALK, message
+    assert result.items == ()
+    assert "happy birthday" in result.text.lower()
+    assert len(result.text) < 200
+
+
+def test_a_birthday_beside_a_question_is_still_a_question():
+    result = ask("she turned 1 today and still screams when I leave the room")
+    assert result.scope is Scope.IN
 
 
 @pytest.mark.parametrize(
@@ -1062,3 +1092,20 @@ def test_reading_what_a_baby_wants_is_cues_even_when_the_frame_shares_its_words(
         "sa-7-18-initiates",
     }
     assert cues & {item.id for item in result.items[:3]}, [i.id for i in result.items]
+
+
+@pytest.mark.parametrize(
+    ("question", "bands"),
+    [
+        ("what should I be noticing at 14 months when it comes to our relationship?", {"sa-band-7-18"}),
+        (
+            "nearly 2, what should he be doing with the people around him by now",
+            {"sa-band-16-24", "sa-band-21-36"},
+        ),
+    ],
+)
+def test_what_to_notice_in_general_at_an_age_is_that_stages_overview(question, bands):
+    result = ask(question)
+    assert result.in_scope, result.text
+    assert result.items
+    assert all(item.kind is Kind.INDICATOR and item.band_id in bands for item in result.items), result.items
