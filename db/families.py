@@ -340,17 +340,33 @@ async def note_distress(
     window: dt.timedelta = DISTRESS_MEMORY,
 ) -> int:
     """Record a reply to distress ``about`` something (a kind or concern's value); returns how many replies
-    about the same came before it within ``window`` (0: the first, or the first about this).
+    about the same came before it within ``window`` (0: the first about this), whatever came between.
 
-    Only the time, a count and that short name are kept, never what the parent wrote.
+    Only the time, the counts and those short names are kept, never what the parent wrote.
     """
     recent = parent.distress_at is not None and now - parent.distress_at < window
-    earlier = parent.distress_count if recent and parent.distress_about == about else 0
+    counts = distress_counts(parent.distress_about) if recent else {}
+    earlier = counts.get(about, 0)
+    counts[about] = min(earlier + 1, DISTRESS_COUNT_MAX)
     parent.distress_at = now
-    parent.distress_count = earlier + 1
-    parent.distress_about = about
+    parent.distress_count = sum(counts.values())
+    parent.distress_about = ",".join(f"{name}:{count}" for name, count in counts.items())
     await s.flush()
     return earlier
+
+
+# A count per worry stops here: the wording only cycles, and the column has room for two digits.
+DISTRESS_COUNT_MAX = 99
+
+
+def distress_counts(stored: str | None) -> dict[str, int]:
+    """``"crisis:2,wellbeing:1"`` as ``{"crisis": 2, "wellbeing": 1}``; anything unreadable counts as none."""
+    counts: dict[str, int] = {}
+    for part in (stored or "").split(","):
+        name, _, count = part.partition(":")
+        if name and count.isdigit():
+            counts[name] = int(count)
+    return counts
 
 
 async def forget_old_distress(s: AsyncSession, before: dt.datetime) -> int:

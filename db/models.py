@@ -118,6 +118,10 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# Room for every worry's name with a two-digit count: "violence_at_home:99," is the longest part.
+DISTRESS_ABOUT_CHARS = 120
+
+
 class Parent(Base):
     """A Telegram user (one private chat) and their tip schedule."""
 
@@ -146,9 +150,10 @@ class Parent(Base):
     # such replies that day, so a repeat is worded differently. Never what they wrote; cleared after a day.
     distress_at: Mapped[dt.datetime | None]
     distress_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # What those replies were about (a ``SafetyKind`` or ``Concern`` value): the count goes on only while the
-    # parent speaks of the same worry, so a new one is never greeted as if it were said before.
-    distress_about: Mapped[str | None] = mapped_column(String(24))
+    # What those replies were about, each worry (a ``SafetyKind`` or ``Concern`` value) with its own count
+    # ("crisis:2,wellbeing:1"): only the same worry said again is greeted as a repeat, however many others
+    # came between, and a new one never is.
+    distress_about: Mapped[str | None] = mapped_column(String(DISTRESS_ABOUT_CHARS))
     # Since when the parent has been blocked, or stopped with no word from them: housekeeping stamps it and
     # erases the parent once it is older than the retention period; any contact or resuming clears it.
     inactive_since: Mapped[dt.datetime | None]

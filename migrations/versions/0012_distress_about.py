@@ -1,5 +1,5 @@
-"""What the last reply to distress was about (its kind, or a concern such as a partner's low mood), so only
-the same worry said again gets the "you keep telling me" wording.
+"""What the day's replies to distress were about (each kind, or concern such as a partner's low mood, with
+its own count), so only the same worry said again gets the "you keep telling me" wording.
 
 No message text: a short name from a fixed list, on the parent's row, cleared with the other distress marks.
 
@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("parents", sa.Column("distress_about", sa.String(24), nullable=True))
+    op.add_column("parents", sa.Column("distress_about", sa.String(120), nullable=True))
 
 
 def downgrade() -> None:

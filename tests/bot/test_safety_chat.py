@@ -385,12 +385,24 @@ async def test_only_the_same_worry_again_is_greeted_as_a_repeat(bot: Harness):
     assert partner.startswith(PARTNER_START)
     crisis = texts(await bot.say(sam, "I want to kill myself"))[0]
     assert crisis.startswith(CRISIS_START)
-    # Back to their own tiredness: that starts afresh too, as the last reply was about something else.
+    # Back to their own tiredness: said before today, so it is greeted as said again, whatever came between.
     own = texts(await bot.say(sam, "I'm so exhausted I can't cope"))[0]
-    assert "keep telling me" not in own
+    assert own.startswith("<b>It sounds like things are still really hard. Thank you for saying so.</b>")
     parent = await bot.parent_row(322)
     assert parent is not None
-    assert (parent.distress_count, parent.distress_about) == (1, SafetyKind.WELLBEING.value)
+    assert parent.distress_count == 5
+    assert parent.distress_about == "wellbeing:3,partner_mood:1,crisis:1"
+
+
+async def test_a_crisis_said_again_after_another_worry_is_not_the_same_block_twice(bot: Harness):
+    sam = TgParent(323, "Sam")
+    await onboard(bot, sam)
+    first = texts(await bot.say(sam, "I want to die"))[0]
+    await bot.say(sam, "I feel like a failure")
+    again = texts(await bot.say(sam, "I want to die"))[0]
+    assert first.startswith(CRISIS_START)
+    assert again.startswith("<b>I'm still here, and I'm glad you wrote to me again.</b>")
+    assert "If you or anyone else is in danger right now, call your local emergency number." in again
 
 
 async def test_a_partner_who_wants_to_die_gets_the_crisis_support(bot: Harness):
