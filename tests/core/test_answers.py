@@ -1109,3 +1109,24 @@ def test_what_to_notice_in_general_at_an_age_is_that_stages_overview(question, b
     assert result.in_scope, result.text
     assert result.items
     assert all(item.kind is Kind.INDICATOR and item.band_id in bands for item in result.items), result.items
+
+
+@pytest.mark.parametrize(
+    "question", ["her tantrums flare up in the evenings", "he flares up when his brother takes his toys"]
+)
+def test_a_temper_that_flares_up_is_not_a_skin_complaint(question):
+    assert "doesn't cover illness" not in ask(question).text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my stretch marks are itchy, what cream can I use",
+        "my nipples are so itchy, what cream",
+        "what cream for my eczema, it's been bad since giving birth",
+    ],
+)
+def test_the_parents_own_skin_points_to_their_own_doctor(question):
+    result = ask(question)
+    assert not result.in_scope
+    assert "your own doctor, midwife or health visitor" in result.text
