@@ -126,7 +126,8 @@ _BOTH_YOU = (
 )
 _PARENT_TOO = re.compile(
     r"\b(?:me too|me as well|me also|myself too|so am i|so do i|i am too|i[' ’]?m too|i do too|i feel the same"
-    r"|same (?:here|for me|with me)|we[' ’]?re both|we are both|we both|both of us)\b|\band (?:\w+ )?me\W*$",
+    r"|same (?:here|for me|with me)|we[' ’]?re both|we are both|we both|both of us)\b"
+    r"|\band (?:(?:honestly|also|really|probably|maybe|tbh|so|yes|yeah),? )?me\W*$",
     re.IGNORECASE,
 )
 _WELLBEING_CONTENT = "<b>From the guidance I answer from</b>"

@@ -371,6 +371,10 @@ async def test_a_partners_low_mood_and_the_parents_own_get_both_met(
         partner = seen(texts(await bot.say(sam, "my wife is depressed"))[0])
         assert "for both of you" not in partner
         assert "their own doctor, midwife or health visitor" in partner.lower()
+        # "and ... me" at the end is the parent only when it says so, not what the partner does to them.
+        for said in ("my husband is depressed and blames me", "my wife is depressed and ignores me"):
+            alone = seen(texts(await bot.say(sam, said))[0])
+            assert "both" not in alone.split("\n")[0], said
 
 
 async def test_only_the_same_worry_again_is_greeted_as_a_repeat(bot: Harness):
