@@ -7,7 +7,7 @@ once afterwards. Where the parent is in a flow is read from the database on ever
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -199,12 +199,23 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
     return await ACTIONS[name](turn)
 
 
-async def _then_step(s: AsyncSession, env: Env, who: Who, now: datetime, shown: Outcome) -> Outcome:
+# After a reply to distress, where to find support comes alone for this long: no setup question beside it.
+QUIET_AFTER_DISTRESS = timedelta(hours=1)
+
+
+async def _then_step(
+    s: AsyncSession, env: Env, who: Who, now: datetime, shown: Outcome, *, after_distress: bool = True
+) -> Outcome:
     """``shown`` (help, privacy, where to find support), then the question of the step the parent is at, with
-    its buttons, so a look aside in the middle of setup is never a dead end."""
+    its buttons, so a look aside in the middle of setup is never a dead end. ``after_distress=False``: not
+    while a reply to distress is recent (the parent is looking for help, not for the next question; the step
+    waits, and comes back with their next message)."""
     turn = await _turn(s, env, who, now)
     ask = detours.ASKS.get(turn.step) if turn is not None and turn.step is not None else None
     if turn is None or ask is None:
+        return shown
+    told = turn.parent.distress_at
+    if not after_distress and told is not None and now - told < QUIET_AFTER_DISTRESS:
         return shown
     again = await ask(turn, detours.AGAIN)
     return Outcome(shown.replies + again.replies)
@@ -231,9 +242,9 @@ async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime
         return asking.on_more(env.library, data) or expired()
     if data == PRIVACY_DETAILS_DATA:  # like /privacy itself, for anyone
         return await _then_step(s, env, who, now, say(privacy_details(env.retention_months, env.library)))
-    if data == SUPPORT_DATA:  # under "couldn't find that", for anyone
+    if data == SUPPORT_DATA:  # under "couldn't find that" or a reply to distress, for anyone
         shown = say(support_text(env.support.crisis_text, env.support.call()))
-        return await _then_step(s, env, who, now, shown)
+        return await _then_step(s, env, who, now, shown, after_distress=False)
     turn = await _turn(s, env, who, now)
     if turn is None:
         return expired()

@@ -260,6 +260,18 @@ async def test_where_to_find_support_tapped_mid_setup_asks_the_step_again(bot: H
     assert (await bot.say(sam, "15 March 2026"))[0].text.startswith("Was Mia born early")
 
 
+async def test_where_to_find_support_under_a_reply_to_distress_comes_alone(bot: Harness):
+    sam = TgParent(2991)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    low = await bot.say(sam, "my wife is depressed")
+    sent = await bot.press(sam, low[0].data_for("💛 Where to find support"))
+    assert len(sent) == 1
+    assert sent[0].text.startswith("<b>Here's where to find support.</b>")
+    # The step waited: the next message answers it.
+    assert (await bot.say(sam, "15 March 2026"))[0].text.startswith("Was Mia born early")
+
+
 async def test_a_command_half_way_through_the_first_child_offers_to_carry_on_not_to_start(bot: Harness):
     sam = TgParent(830)
     await bot.say(sam, "/start")
