@@ -44,12 +44,22 @@ _DAY_FILLERS = frozenset({"and", "on", "s", "at", "the", "every", "from", "&"})
 _RANGE = frozenset({"-", "–", "—", "to", "till", "until", "through", "thru"})
 
 
+_DASHES = frozenset({"-", "–", "—"})
+
+
+def _dash_list(words: list[str]) -> bool:
+    """Day, dash, day, dash, day...: more than one dash between single words reads as a list."""
+    return len(words) >= 5 and all((word in _DASHES) == (i % 2 == 1) for i, word in enumerate(words))
+
+
 def _days_in(words: list[str]) -> frozenset[int] | None:
     """The days ``words`` name, every day of a range included; None unless each word is a day, a range
     between two days, or a filler like "and"."""
     words = [word for word in words if word not in _DAY_FILLERS]
     if not words:
         return None
+    if _dash_list(words):  # "mon-wed-fri": three days in a row of dashes are a list, not a range
+        return _days_in([word for word in words if word not in _DASHES])
     days: set[int] = set()
     start: int | None = None  # the single day a range may run from
     ranging = False
@@ -76,9 +86,11 @@ def _days_in(words: list[str]) -> frozenset[int] | None:
 
 _ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b")
 _DAY_OF_MONTH = re.compile(r"(?<![\d:.])\b(?:1[3-9]|2\d|3[01])\b(?![:.]\d)")
-_MONTHS = frozenset(name.lower() for name in calendar.month_name if name) | frozenset(
-    name.lower() for name in calendar.month_abbr if name and name.lower() != "may"
-)
+# Not "may": "mon or wed, may change later" names no date.
+_MONTHS = (
+    frozenset(name.lower() for name in calendar.month_name if name)
+    | frozenset(name.lower() for name in calendar.month_abbr if name)
+) - {"may"}
 
 
 def said_a_date(text: str) -> bool:

@@ -5,7 +5,7 @@ from datetime import time
 
 import pytest
 
-from bot.conversation.formats import read_day_and_time, read_days
+from bot.conversation.formats import read_day_and_time, read_days, said_a_date
 from tests.bot.support import Harness, texts, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
@@ -128,10 +128,17 @@ async def test_a_range_of_days_gives_every_day_in_it(bot: Harness):
         ("the 5th", None),  # a date, not Thursday
         ("fri 25th", None),
         ("friday 25", None),  # the 25 is not dropped
+        ("mon-wed-fri", {0, 2, 4}),  # a row of dashes is a list, not a range
+        ("Mon - Wed - Fri", {0, 2, 4}),
     ],
 )
 def test_read_days(said: str, days: set[int] | None):
     assert read_days(said) == (frozenset(days) if days is not None else None)
+
+
+def test_may_is_a_word_not_a_month():
+    assert not said_a_date("mon or wed, may change later")
+    assert said_a_date("12 March")
 
 
 def test_a_day_and_time_keeps_every_number():
