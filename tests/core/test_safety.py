@@ -373,6 +373,17 @@ def test_anything_more_gets_the_kinds_usual_reply(text: str, kind: SafetyKind):
         "my wife hits me and I don't know who to tell",
         "my husband grabbed me by the throat in front of the kids",
         "my partner shook our baby when he lost his temper",
+        # Wordings the rounds added beside other crisis phrases: the reply follows what was said.
+        "he punched the wall right next to my head",
+        "my partner calls me worthless in front of the kids",
+        "my ex keeps turning up outside and watching me",
+        "he says I'll never see the kids again if I leave",
+        "he threatens to kill himself if I leave him",
+        "Mein Mann schlägt mich, wenn das Baby schreit",
+        "mon mari me frappe",
+        "mi marido me amenazó con un cuchillo",
+        "Муж избил меня",
+        "I need a domestic abuse helpline",
     ],
 )
 def test_violence_at_home_is_a_crisis_with_its_own_words(text: str):
@@ -457,6 +468,8 @@ def test_wellbeing_without_content_when_an_answer_follows():
         "my husband threatened to kill himself",
         "my husband is struggling mentally and threatened to kill himself",
         "my wife is depressed and hurting herself",
+        "my partner threatened to kill himself",
+        "he keeps threatening to end his life",
     ],
 )
 def test_a_partner_at_risk_of_harming_themselves_is_a_crisis_with_the_usual_crisis_words(text: str) -> None:
