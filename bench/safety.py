@@ -78,6 +78,7 @@ def sets() -> dict[str, Labelled]:
         "round8": load_yaml(EVAL / "safety_round8.yaml"),
         "lookalikes": load_yaml(EVAL / "safety_lookalikes.yaml"),
         "round9": load_yaml(EVAL / "safety_round9.yaml"),
+        "tuner_s8": load_yaml(EVAL / "safety_tuner_s8.yaml"),
     }
 
 
@@ -111,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round8",
             "lookalikes",
             "round9",
+            "tuner_s8",
         ],
         help="list the messages a set gets wrong",
     )
