@@ -330,7 +330,7 @@ async def test_violence_at_home_in_any_wording_gets_its_own_words(
         await onboard(bot, sam)
         sent = await bot.say(sam, said)
         assert len(sent) == 1
-        first, support, *rest = seen(sent[0].text).split("\n\n")
+        first, support, *_rest = seen(sent[0].text).split("\n\n")
         assert first == "I'm really glad you told me. Your safety, and your child's, matter."
         assert support == SUPPORT
         assert "a domestic abuse helpline where you live" in sent[0].text
