@@ -2,9 +2,9 @@
 
 Prints, per set, recall per kind and false alarms on ordinary questions, for the phrases alone and with the
 sentence layer (bot/core/safety_sentence.py), the time per message (p50, p99) and the memory; ends
-with one JSON line. The sets: the phrasings in tests/core/safety_devset.py and every formerly held-out set
-(bench/eval/SAFETY.md says what each measured while it was unseen). The phrases have been tuned against all
-of them, so these figures say nothing about unseen phrasings. ``--misses SET`` lists what a set's messages got wrong; never use it, or this script, on a set kept for validation.
+with one JSON line. The sets: the phrasings in tests/core/safety_devset.py, every formerly held-out set
+(bench/eval/SAFETY.md says what each measured while it was unseen) and the session-8 tuner's own batch.
+The phrases have been tuned against all of them, so these figures say nothing about unseen phrasings. ``--misses SET`` lists what a set's messages got wrong; never use it, or this script, on a set kept for validation.
 
 A crisis answered as an emergency, or the reverse, counts as recognised (both put help first); a wellbeing
 message answered as a crisis counts as recognised too, but is counted apart as over-alarmed.
@@ -78,6 +78,7 @@ def sets() -> dict[str, Labelled]:
         "round8": load_yaml(EVAL / "safety_round8.yaml"),
         "lookalikes": load_yaml(EVAL / "safety_lookalikes.yaml"),
         "round9": load_yaml(EVAL / "safety_round9.yaml"),
+        "tuner_s8": load_yaml(EVAL / "safety_tuner_s8.yaml"),
     }
 
 
@@ -111,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round8",
             "lookalikes",
             "round9",
+            "tuner_s8",
         ],
         help="list the messages a set gets wrong",
     )

@@ -107,11 +107,6 @@ _BESIDE = {
     Concern.PARTNER_MOOD: set(SafetyKind),
 }
 _GAP = " . "
-# Someone else's risk to themselves, which the violence rules' threats would otherwise claim.
-_SELF_HARM_OF_ANOTHER = re.compile(
-    r"\b(?:kill|hurt|harm|cut|end)\w* (?:himself|herself|themselves|his (?:own )?life|her (?:own )?life)\b",
-    re.IGNORECASE,
-)
 
 
 def concern(text: str, kind: SafetyKind | None, phrases: SafetyPhrases | None = None) -> Concern | None:
@@ -127,8 +122,6 @@ def concern(text: str, kind: SafetyKind | None, phrases: SafetyPhrases | None = 
     about = _CONCERNS.get(kind) if kind is not None else None
     if about is None:
         return None
-    if about is Concern.VIOLENCE_AT_HOME and _SELF_HARM_OF_ANOTHER.search(text):
-        return None  # "my partner threatened to kill himself": the crisis words, not a domestic abuse reply
     phrases = phrases or default_safety()
     plain = normalise(text[:MAX_CHECKED_CHARS])
     context = f"{plain} ~ {mend(plain, phrases)}"

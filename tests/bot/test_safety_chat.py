@@ -319,6 +319,35 @@ async def test_violence_at_home_gets_its_own_words_with_the_operators_text_first
     assert (outcome.safety, outcome.urgent) == (SafetyKind.CRISIS, True)
 
 
+@pytest.mark.parametrize(
+    "said", ["Mein Mann schlägt mich, wenn das Baby schreit", "he punched the wall right next to my head"]
+)
+async def test_violence_at_home_in_any_wording_gets_its_own_words(
+    sessions: async_sessionmaker[AsyncSession], said: str
+):
+    async with Harness(sessions, crisis_support_text=SUPPORT, emergency_number="999") as bot:
+        sam = TgParent(319, "Sam")
+        await onboard(bot, sam)
+        sent = await bot.say(sam, said)
+        assert len(sent) == 1
+        first, support, *_rest = seen(sent[0].text).split("\n\n")
+        assert first == "I'm really glad you told me. Your safety, and your child's, matter."
+        assert support == SUPPORT
+        assert "a domestic abuse helpline where you live" in sent[0].text
+
+
+async def test_a_partner_threatening_to_kill_himself_gets_the_crisis_words_not_the_domestic_abuse_ones(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, crisis_support_text=SUPPORT, emergency_number="999") as bot:
+        sam = TgParent(320, "Sam")
+        await onboard(bot, sam)
+        sent = await bot.say(sam, "my partner threatened to kill himself")
+        assert len(sent) == 1
+        assert SUPPORT in seen(sent[0].text)
+        assert "domestic abuse" not in sent[0].text
+
+
 async def test_a_partners_low_mood_gets_their_own_care_and_support_a_tap_away(
     sessions: async_sessionmaker[AsyncSession],
 ):

@@ -373,6 +373,17 @@ def test_anything_more_gets_the_kinds_usual_reply(text: str, kind: SafetyKind):
         "my wife hits me and I don't know who to tell",
         "my husband grabbed me by the throat in front of the kids",
         "my partner shook our baby when he lost his temper",
+        # Wordings the rounds added beside other crisis phrases: the reply follows what was said.
+        "he punched the wall right next to my head",
+        "my partner calls me worthless in front of the kids",
+        "my ex keeps turning up outside and watching me",
+        "he says I'll never see the kids again if I leave",
+        "he threatens to kill himself if I leave him",
+        "Mein Mann schlägt mich, wenn das Baby schreit",
+        "mon mari me frappe",
+        "mi marido me amenazó con un cuchillo",
+        "Муж избил меня",
+        "I need a domestic abuse helpline",
     ],
 )
 def test_violence_at_home_is_a_crisis_with_its_own_words(text: str):
@@ -457,9 +468,64 @@ def test_wellbeing_without_content_when_an_answer_follows():
         "my husband threatened to kill himself",
         "my husband is struggling mentally and threatened to kill himself",
         "my wife is depressed and hurting herself",
+        "my partner threatened to kill himself",
+        "he keeps threatening to end his life",
     ],
 )
 def test_a_partner_at_risk_of_harming_themselves_is_a_crisis_with_the_usual_crisis_words(text: str) -> None:
     """Not the domestic abuse reply (nor the soft partner's-mood one): their life is at risk."""
     assert check(text) is SafetyKind.CRISIS
     assert concern(text, SafetyKind.CRISIS) is None
+
+
+# Session 8: families of failure (new wordings, not sentences from any set), each with its look-alikes.
+FAMILIES: list[tuple[str, SafetyKind | None]] = [
+    # Finality, a decision, research into a means.
+    ("Sorry. I'm leaving tonight", SafetyKind.CRISIS),
+    ("what's the least painful way", SafetyKind.CRISIS),
+    ("I've been thinking about swallowing all of my sleeping pills", SafetyKind.CRISIS),
+    ("I can't see myself still being here by spring", SafetyKind.CRISIS),
+    # Harm to the child by letting it happen, self-harm, someone at home.
+    ("sometimes I picture letting the buggy roll into the canal", SafetyKind.CRISIS),
+    ("I dangled him over the banister to make him stop", SafetyKind.CRISIS),
+    ("I keep scratching my arms until I bleed", SafetyKind.CRISIS),
+    ("my boyfriend pulled a knife on me last night", SafetyKind.CRISIS),
+    ("he controls the money and I have to beg him for formula", SafetyKind.CRISIS),
+    ("if he ever hits me again I'll leave", SafetyKind.CRISIS),
+    ("my girlfriend keeps talking about ending her life", SafetyKind.CRISIS),
+    ("Я сделаю что-то плохое с малышом", SafetyKind.CRISIS),
+    ("I had PND and it's back, I had it bad but I'm not fine now and I want to die", SafetyKind.CRISIS),
+    # A child's emergency.
+    ("she got into the dishwasher tablets and chewed one", SafetyKind.EMERGENCY),
+    ("his finger is bent the wrong way after the door shut on it", SafetyKind.EMERGENCY),
+    (
+        "we lifted her out of the paddling pool and she was face down, now she's coughing",
+        SafetyKind.EMERGENCY,
+    ),
+    ("he bumped his head on the radiator and now he seems confused", SafetyKind.EMERGENCY),
+    # The parent's own wellbeing.
+    ("I'm completely burnt out", SafetyKind.WELLBEING),
+    ("I dread waking up every day", SafetyKind.WELLBEING),
+    ("I feel trapped in this house with a newborn", SafetyKind.WELLBEING),
+    ("I just keep crying and I don't know why", SafetyKind.WELLBEING),
+    # Ordinary: a difficulty now over, tired but fine, a hypothetical, play, an idiom in Portuguese.
+    (
+        "I used to have panic attacks but they've gone and I'm doing well, how do I help my toddler with worries?",
+        None,
+    ),
+    ("I'm knackered but she's thriving", None),
+    ("what should I do if he ever swallows a battery?", None),
+    ("she hits me with a foam sword, is that ok at 2?", None),
+    ("Esse menino me mata de rir", None),
+    ("we're off to Spain on Friday, can I give her calpol on the plane?", None),
+    ("my hair is turning grey with these nights", None),
+    ("I threw myself into work after the birth", None),
+    ("she puts her hands over my face when she wakes up", None),
+    ("I cut his nails too short till it bled", None),
+    ("we checked out early from the hotel because she wouldn't settle", None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), FAMILIES)
+def test_families_of_failure_found_by_the_eighth_round(text: str, kind: SafetyKind | None) -> None:
+    assert check(text) is kind
