@@ -191,7 +191,7 @@ def _violence(support: Support, turn: int) -> str:
     lines = [f"<b>{_pick(_VIOLENCE_OPENERS, turn)}</b>"]
     if support.crisis_text:
         lines.append(escape(support.crisis_text.strip(), quote=False))
-    lines.append(f"If you or your child are in danger right now, call {support.call()}.")
+    lines.append(f"If you, your child or anyone else is in danger right now, call {support.call()}.")
     lines.append(
         "Otherwise, when it's safe for you, please talk to someone: a domestic abuse helpline where you live, "
         "or your own doctor, midwife or health visitor."

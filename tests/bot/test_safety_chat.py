@@ -303,7 +303,7 @@ async def test_violence_at_home_gets_its_own_words_with_the_operators_text_first
         assert seen(sent[0].text).split("\n\n") == [
             "I'm really glad you told me. Your safety, and your child's, matter.",
             SUPPORT,
-            "If you or your child are in danger right now, call 999.",
+            "If you, your child or anyone else is in danger right now, call 999.",
             "Otherwise, when it's safe for you, please talk to someone: a domestic abuse helpline where you live, "
             "or your own doctor, midwife or health visitor.",
             "What's happening is not your fault. You can keep writing to me whenever you like.",

@@ -1112,7 +1112,12 @@ def test_what_to_notice_in_general_at_an_age_is_that_stages_overview(question, b
 
 
 @pytest.mark.parametrize(
-    "question", ["her tantrums flare up in the evenings", "he flares up when his brother takes his toys"]
+    "question",
+    [
+        "her tantrums flare up in the evenings",
+        "he flares up when his brother takes his toys",
+        "my baby is 6 months and has been clingy since giving birth to her sister",
+    ],
 )
 def test_a_temper_that_flares_up_is_not_a_skin_complaint(question):
     assert "doesn't cover illness" not in ask(question).text
@@ -1123,7 +1128,7 @@ def test_a_temper_that_flares_up_is_not_a_skin_complaint(question):
     [
         "my stretch marks are itchy, what cream can I use",
         "my nipples are so itchy, what cream",
-        "what cream for my eczema, it's been bad since giving birth",
+        "I have mastitis and a fever",
     ],
 )
 def test_the_parents_own_skin_points_to_their_own_doctor(question):

@@ -407,7 +407,7 @@ def test_violence_at_home_puts_safety_first_then_the_operators_text_verbatim():
     first, second, third, *rest = text.split("\n\n")
     assert first == "<b>I'm really glad you told me. Your safety, and your child's, matter.</b>"
     assert second == "Samaritans: call 116 123 &lt;free, day &amp; night&gt;\nShout: text SHOUT to 85258"
-    assert third == "If you or your child are in danger right now, call 999."
+    assert third == "If you, your child or anyone else is in danger right now, call 999."
     assert "a domestic abuse helpline where you live" in rest[0]
 
 
@@ -416,7 +416,10 @@ def test_violence_at_home_without_settings_points_to_a_helpline_and_the_parents_
         SafetyKind.CRISIS, support=Support(), library=default_library(), concern=Concern.VIOLENCE_AT_HOME
     )
     assert (result.kind, result.items, result.concern) == (SafetyKind.CRISIS, (), Concern.VIOLENCE_AT_HOME)
-    assert "If you or your child are in danger right now, call your local emergency number." in result.text
+    assert (
+        "If you, your child or anyone else is in danger right now, call your local emergency number."
+        in result.text
+    )
     assert (
         "a domestic abuse helpline where you live, or your own doctor, midwife or health visitor"
         in result.text
@@ -476,6 +479,20 @@ def test_a_partner_at_risk_of_harming_themselves_is_a_crisis_with_the_usual_cris
     """Not the domestic abuse reply (nor the soft partner's-mood one): their life is at risk."""
     assert check(text) is SafetyKind.CRISIS
     assert concern(text, SafetyKind.CRISIS) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my wife threatened to kill herself if I leave", "he threatens to kill himself if I take the baby"],
+)
+def test_a_threat_of_self_harm_to_keep_the_parent_keeps_that_life_in_view(text: str) -> None:
+    """Control at home (the violence words) or a partner at risk (the crisis words): either way the danger
+    line names anyone else, so the partner's life is not left out."""
+    assert check(text) is SafetyKind.CRISIS
+    result = reply_for(
+        SafetyKind.CRISIS, support=UK, library=default_library(), concern=concern(text, SafetyKind.CRISIS)
+    )
+    assert "anyone else is in danger right now" in result.text
 
 
 # Session 8: families of failure (new wordings, not sentences from any set), each with its look-alikes.
