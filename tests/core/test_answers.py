@@ -319,6 +319,12 @@ def test_a_reaction_to_an_uncovered_activity_is_not_the_contents_subject():
     assert ask("he has his jabs next week, any tips for after? 4 months").scope is Scope.OUT
 
 
+def test_what_a_bond_does_later_in_life_is_background():
+    result = ask("how will a secure attachment help my 2 year old later in life")
+    assert result.in_scope
+    assert Kind.BACKGROUND in {i.kind for i in result.items[:3]}, result.text
+
+
 def test_is_it_worth_it_asks_about_the_subject_not_self_worth():
     # "worth it" frames a question about an uncovered activity; the self-worth the guidance explains stays its own.
     assert ask("is baby massage worth it").scope is Scope.OUT
