@@ -319,6 +319,13 @@ def test_a_reaction_to_an_uncovered_activity_is_not_the_contents_subject():
     assert ask("he has his jabs next week, any tips for after? 4 months").scope is Scope.OUT
 
 
+def test_bonding_milestones_are_what_is_typical_at_that_age():
+    result = ask("what are the attachment milestones at 4 months")
+    assert result.in_scope
+    assert result.items[0].kind is Kind.INDICATOR, result.text
+    assert result.items[0].band_id == "sa-band-0-9", result.text
+
+
 def test_what_a_bond_does_later_in_life_is_background():
     result = ask("how will a secure attachment help my 2 year old later in life")
     assert result.in_scope
