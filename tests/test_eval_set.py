@@ -27,6 +27,7 @@ MIN_ENTRIES = {
         "heldout_round7.yaml": 140,
         "heldout_round8.yaml": 145,
         "tuner_s8.yaml": 60,
+        "heldout_round9.yaml": 140,
     }.items()
     if (EVAL_DIR / name).exists()
 }

@@ -105,7 +105,13 @@ _NOT_AGE_AFTER = re.compile(
     r"|holidays?|vacations?|trips?|breaks?|stays?|visits?|courses?|placements?|contracts?|absences?)\b"
 )
 # "4 or 6 months?", "6 to 9 months": a range of ages asked about, not the child's age.
-_RANGE_BEFORE = re.compile(rf"\b(?:\d{{1,2}}|{_WORD_NUMBER})\s*(?:or|to|-|–)\s*$")
+_RANGE_BEFORE = re.compile(
+    rf"\b(?:\d{{1,2}}|{_WORD_NUMBER}|new[\s-]?born|birth)\s*(?:or|to|-|–|until|till|up\s+to)\s*$"
+)
+# "newborn to 3 years", "newborn to toddler": the start of a range of ages, not the child's age.
+_RANGE_FROM_NEWBORN = re.compile(
+    rf"\s*(?:to|-|–|until|till|up\s+to|through)\s+(?:\d|{_WORD_NUMBER}\b|toddler|preschool|school)"
+)
 _DURATION_BEFORE = re.compile(
     r"\b(?:past|last|next|first|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
     r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
@@ -292,7 +298,7 @@ def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
 def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
     """(months, label) for one regex match, or None when the match is a duration or a stray word."""
     if match["newborn"]:
-        return 0, "newborn"
+        return None if _RANGE_FROM_NEWBORN.match(text, match.end()) else (0, "newborn")
     if match["turned"]:
         return _months_label(_number(match["turned"]) * 12)
     before, after = text[: match.start()], text[match.end() :]

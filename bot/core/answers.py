@@ -803,7 +803,9 @@ _PRAISE_PHRASE = re.compile(r"\blove\s+(?:this|it|you|that)\b")
 _CAN_YOU_HELP = re.compile(
     r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help"
     r"|i(?:\s+have|'ve\s+got|\s+got)\s+(?:a\s+(?:quick\s+)?|some\s+)?questions?"
-    r"|(?:can|could|may)\s+i\s+ask\s+(?:you\s+)?(?:a\s+(?:quick\s+)?)?(?:question|something))"
+    r"|(?:can|could|may)\s+i\s+ask\s+(?:you\s+)?(?:a\s+(?:quick\s+)?)?(?:question|something)"
+    # "hello? is anyone there", "hi, are you there?": checking someone is listening asks nothing yet
+    r"|(?:is\s+)?any(?:one|body)\s+(?:there|here|around|about)|are\s+you\s+(?:there|here|around|awake|real))"
     r"(?:\s+please)?\b"
 )
 # Everyday words a pleasantry is padded with ("will try that", "just found this bot", "new here"): they name
@@ -877,8 +879,9 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     everyday words that name no subject (no topic word, no age) is small talk too."""
     ages = find_ages(question)
     if ages:
-        # "hiya, just joined, my lo is 4 months": a hello that says how old the child is is still a hello.
-        if not any(w in _GREETING for w in words):
+        # "hiya, just joined, my lo is 4 months": a hello that says how old the child is is still a hello, and
+        # "thank you, that really helped with my 10 month old" still a thanks.
+        if not any(w in _GREETING or w in _THANKS or w in _THANKS_FORMS for w in words):
             return None
         for mention in sorted(ages, key=lambda m: -m.span[0]):
             question = question[: mention.span[0]] + " " + question[mention.span[1] :]

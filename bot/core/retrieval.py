@@ -308,6 +308,9 @@ class Index:
             if entry.concept is not None:
                 earlier = self._stems_of_concept.get(entry.concept, frozenset())
                 self._stems_of_concept[entry.concept] = earlier | stems
+        # A concept the parent names inside an intent phrase ("bonding milestones") is still a subject: "will she
+        # still *bond* with me" asks about something, so what came before it is the back story.
+        self._intent_stems -= frozenset(stem for stems in self._stems_of_concept.values() for stem in stems)
 
     # --- building ---
 

@@ -184,6 +184,26 @@ def test_a_range_with_a_dash_is_no_bare_age():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "newborn to 3 years, how does attachment change",
+        "from birth to 2 years what should I notice",
+        "how does the bond change from newborn to toddler",
+        "newborn - 18 months, what is typical",
+    ],
+)
+def test_a_range_from_birth_names_no_age(text):
+    assert find_ages(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["my newborn cries when I leave the room", "is it normal for a newborn to cry"]
+)
+def test_a_newborn_is_still_an_age_outside_a_range(text):
+    assert [m.months for m in find_ages(text)] == [0]
+
+
+@pytest.mark.parametrize(
     ("text", "months"),
     [
         ("how do I comfort an almost-2 year old mid tantrum", 23),

@@ -319,6 +319,28 @@ def test_a_reaction_to_an_uncovered_activity_is_not_the_contents_subject():
     assert ask("he has his jabs next week, any tips for after? 4 months").scope is Scope.OUT
 
 
+def test_bonding_milestones_are_what_is_typical_at_that_age():
+    result = ask("what are the attachment milestones at 4 months")
+    assert result.in_scope
+    assert result.items[0].kind is Kind.INDICATOR, result.text
+    assert result.items[0].band_id == "sa-band-0-9", result.text
+
+
+def test_what_a_bond_does_later_in_life_is_background():
+    result = ask("how will a secure attachment help my 2 year old later in life")
+    assert result.in_scope
+    assert Kind.BACKGROUND in {i.kind for i in result.items[:3]}, result.text
+
+
+def test_is_it_worth_it_asks_about_the_subject_not_self_worth():
+    # "worth it" frames a question about an uncovered activity; the self-worth the guidance explains stays its own.
+    assert ask("is baby massage worth it").scope is Scope.OUT
+    assert ask("are baby classes worth it at 5 months").scope is Scope.OUT
+    result = ask("how can I help my 2 year old's self worth")
+    assert result.in_scope
+    assert "sa-bg-self-worth" in [i.id for i in result.items], result.text
+
+
 def test_skin_creams_and_the_parents_own_time_are_uncovered():
     assert ask("my 2 yo has eczema flaring up on her legs, which cream is best").scope is Scope.OUT
     result = ask("I feel so touched out and never get alone time, baby is 6 months")
@@ -475,6 +497,8 @@ def test_small_talk_is_no_question():
         "hmm",
         "hey there, could you help me?",  # a hello with an offer of help asks nothing yet
         "good morning, I need some help please",
+        "hi, is anybody there?",  # checking someone listens asks nothing yet
+        "thanks, that really helped with my 2 year old",  # a thanks that names an age is still a thanks
     ],
 )
 def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
@@ -512,6 +536,8 @@ def test_a_birthday_beside_a_question_is_still_a_question():
         "ok thanks. and sleep",
         "hi, can you help me with tantrums?",
         "hello can you help? my 2 year old bites",
+        "thanks, my 2 year old still cries at drop off",
+        "hello? is anyone there, my 8 month old screams when I leave",
     ],
 )
 def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
