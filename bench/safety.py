@@ -79,6 +79,7 @@ def sets() -> dict[str, Labelled]:
         "lookalikes": load_yaml(EVAL / "safety_lookalikes.yaml"),
         "round9": load_yaml(EVAL / "safety_round9.yaml"),
         "tuner_s8": load_yaml(EVAL / "safety_tuner_s8.yaml"),
+        "round10": load_yaml(EVAL / "safety_round10.yaml"),
     }
 
 
@@ -113,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "lookalikes",
             "round9",
             "tuner_s8",
+            "round10",
         ],
         help="list the messages a set gets wrong",
     )

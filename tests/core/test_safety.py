@@ -546,3 +546,57 @@ FAMILIES: list[tuple[str, SafetyKind | None]] = [
 @pytest.mark.parametrize(("text", "kind"), FAMILIES)
 def test_families_of_failure_found_by_the_eighth_round(text: str, kind: SafetyKind | None) -> None:
     assert check(text) is kind
+
+
+# Session 8, round 10: families of failure (new wordings, not sentences from the set), each with look-alikes.
+ROUND10_FAMILIES: list[tuple[str, SafetyKind | None]] = [
+    # Someone else's threat to end their own life, also after an ordinary question.
+    ("my partner told me he will hang himself if I go to my sister's", SafetyKind.CRISIS),
+    (
+        "how much milk should a 6 month old drink? also my wife says she'll take all her pills tonight",
+        SafetyKind.CRISIS,
+    ),
+    ("Mi marido dice que se mata si lo dejo", SafetyKind.CRISIS),
+    # The parent's own means and finality.
+    ("I swallowed a whole packet of painkillers earlier", SafetyKind.CRISIS),
+    ("last night I looked up how much it takes to overdose", SafetyKind.CRISIS),
+    ("I keep hoping I'll just not wake up", SafetyKind.CRISIS),
+    ("I want to vanish permanently", SafetyKind.CRISIS),
+    # Hurting the child, or someone wanting to.
+    ("I've been smacking him when he won't settle", SafetyKind.CRISIS),
+    ("I shoved her onto the sofa in a rage", SafetyKind.CRISIS),
+    ("I get why parents shake their babies now", SafetyKind.CRISIS),
+    ("my flatmate keeps talking about wanting to smother her baby", SafetyKind.CRISIS),
+    ("Я боюсь, что причиню дочке больно", SafetyKind.CRISIS),
+    ("ya ne khochu zhit", SafetyKind.CRISIS),
+    # Violence from an adult at home.
+    ("my dad turns aggressive whenever he drinks", SafetyKind.CRISIS),
+    ("my boyfriend punched the door and said he'd do the same to me", SafetyKind.CRISIS),
+    # A child's emergency.
+    ("after the fall there's clear fluid leaking from her ear", SafetyKind.EMERGENCY),
+    ("he banged his head on the slide and keeps vomiting", SafetyKind.EMERGENCY),
+    ("she ate a cashew and her lips are swollen", SafetyKind.EMERGENCY),
+    ("my son is floppy and pale and not responding", SafetyKind.EMERGENCY),
+    # The parent's own wellbeing.
+    ("I have no energy for anything since the birth", SafetyKind.WELLBEING),
+    ("I get horrible images of something happening to her", SafetyKind.WELLBEING),
+    ("Je culpabilise tout le temps", SafetyKind.WELLBEING),
+    # Ordinary look-alikes beside them.
+    ("my son pretends to shoot himself with a water pistol", None),
+    ("can she take all her tablets at once or spread them out? it's iron drops from the GP", None),
+    ("his socks keep disappearing for good in the wash", None),
+    ("I keep pinching myself that she is really ours", None),
+    ("the dog grabbed her by the sleeve", None),
+    ("she giggled so hard she couldn't breathe, it was adorable", None),
+    ("my 3 year old said i want to die when I turned the telly off", None),
+    ("another episode of peppa and I'm moving out lol", None),
+    ("she pulled a cushion over her face during peekaboo", None),
+    ("he bumped his head this morning but he's fine and playing", None),
+    ("she choked a bit on her puree but coughed it up and is fine", None),
+    ("Se atragantó con el agua pero enseguida se le pasó", None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), ROUND10_FAMILIES)
+def test_families_of_failure_found_by_the_tenth_round(text: str, kind: SafetyKind | None) -> None:
+    assert check(text) is kind
