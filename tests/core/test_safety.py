@@ -600,3 +600,30 @@ ROUND10_FAMILIES: list[tuple[str, SafetyKind | None]] = [
 @pytest.mark.parametrize(("text", "kind"), ROUND10_FAMILIES)
 def test_families_of_failure_found_by_the_tenth_round(text: str, kind: SafetyKind | None) -> None:
     assert check(text) is kind
+
+
+# Review of session 8: a rule for a whole message is not a sentence's; accidents and play are no violence.
+REVIEWED: list[tuple[str, SafetyKind | None]] = [
+    ("Sorry. I'm leaving tonight", SafetyKind.CRISIS),
+    ("I'm leaving tonight. Any tips for settling her with grandma?", None),
+    ("I'm going tonight. First night away from her, how do I say goodbye?", None),
+    ("been cutting again", SafetyKind.CRISIS),
+    ("Cutting again! Second molar coming through, she's so grumpy", None),
+    ("Scratching again. His eczema is so bad tonight, what cream helps?", None),
+    ("his dad kicked him by accident in bed", None),
+    ("her grandma pinched her cheeks and she cried", None),
+    ("his dad threw him onto the bed and he screamed with joy", None),
+    ("my husband smashed a plate by accident and the baby cried", None),
+    ("his dad grabbed him by the throat", SafetyKind.CRISIS),
+    ("I'm leaving him tonight, I can't take the violence", SafetyKind.CRISIS),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), REVIEWED, ids=[text for text, _ in REVIEWED])
+def test_reviewed_wordings(text: str, kind: SafetyKind | None) -> None:
+    assert check(text) is kind
+
+
+def test_cant_take_the_violence_gets_the_violence_words() -> None:
+    text = "I'm leaving him tonight, I can't take the violence"
+    assert concern(text, SafetyKind.CRISIS) is Concern.VIOLENCE_AT_HOME
