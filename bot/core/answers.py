@@ -291,7 +291,7 @@ def _answer_part(
         bands = _hinted_bands(library, query) or library.bands
     if not query.topical:
         if query.out_of_scope:  # outside the guidance: where to find support, a tap away there too
-            return replace(refuse(_outside(query.out_of_scope, library)), net=True)
+            return replace(refuse(_outside(query.out_of_scope, library, part.text)), net=True)
         if len(query.unknown) <= OVERVIEW_UNKNOWN and (
             query.intent in (Intent.NORMAL, Intent.HELP) or (age is not None and named)
         ):
@@ -319,7 +319,7 @@ def _answer_part(
     answers_it = any(index.explained(s, query) >= index.uncovered(s, query) for s in candidates)
     if not scored or (query.out_of_scope and not answers_it):
         if query.out_of_scope:
-            return replace(refuse(_outside(query.out_of_scope, library)), net=True)
+            return replace(refuse(_outside(query.out_of_scope, library, part.text)), net=True)
         return lost()
     if explained <= 0:
         return lost()  # "flaps his hands": one shared word is no answer
@@ -974,17 +974,28 @@ def _topics(library: Library) -> str:
     return f"{titles}, from birth to {_last_month(library)} months"
 
 
-def _outside(subjects: tuple[OutOfScope, ...], library: Library) -> str:
+# The parent speaking of their own body ("I have mastitis", "I've been having chest pains"): a health subject
+# may be theirs, so their own doctor, midwife or health visitor is named too (never the child's alone).
+_OF_MYSELF = re.compile(
+    r"\bi(?:'ve|’ve| have| ve)? (?:got|had|keep getting)\b|\bi (?:have|get)\b(?! (?:a|an|my|two|twins|\d))"
+    r"|\bi(?:'m|’m| am| m) (?:having|getting|suffering)\b|\bi(?:'ve|’ve| have| ve) been (?:having|getting|suffering)\b",
+    re.IGNORECASE,
+)
+
+
+def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "") -> str:
     named = " or ".join(_e(s.topic) for s in subjects)
     lines = [
         f"The guidance I answer from covers {_e(_topics(library))}. It doesn't cover {named}, "
         "so I can't answer that one from it."
     ]
-    doctors = [OWN_DOCTOR] if any(s.own_health for s in subjects) else []
+    health = any(s.health for s in subjects)
+    own = any(s.own_health for s in subjects) or (health and _OF_MYSELF.search(text) is not None)
+    doctors = [OWN_DOCTOR] if own else []
     doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) else []
     if doctors:
         lines.append(" ".join([*doctors, URGENT]))
-    if any(s.own_health for s in subjects):
+    if own:
         lines.append(STRUGGLING)
     return "\n\n".join(lines)
 
@@ -1080,7 +1091,7 @@ def _short_text(
         notes.append(f"The guidance doesn't cover {named}, so that part I can't answer from it.")
     if health:
         named = " or ".join(_e(s.topic) for s in query.out_of_scope)
-        own = any(s.own_health for s in query.out_of_scope)
+        own = any(s.own_health for s in query.out_of_scope) or _OF_MYSELF.search(query.text) is not None
         notes.append(f"The guidance doesn't cover {named}. {OWN_DOCTOR if own else DOCTOR}")
     if any(i.kind is Kind.INDICATOR for i in banded):
         notes.append(PACE)

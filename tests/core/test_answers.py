@@ -1161,3 +1161,16 @@ def test_the_parents_own_skin_points_to_their_own_doctor(question):
     result = ask(question)
     assert not result.in_scope
     assert "your own doctor, midwife or health visitor" in result.text
+
+
+@pytest.mark.parametrize(
+    "question", ["I have mastitis and a fever", "I've been having chest pains since the birth"]
+)
+def test_the_parent_speaking_of_their_own_body_is_pointed_to_their_own_doctor(question):
+    assert "your own doctor, midwife or health visitor" in ask(question).text
+
+
+def test_a_child_with_a_fever_is_still_for_the_childs_doctor():
+    text = ask("I have a baby with a fever").text
+    assert DOCTOR in text
+    assert "For your own health" not in text
