@@ -144,12 +144,14 @@ def reply_for(
     concern: Concern | None = None,
     content: bool = True,
     parent_too: bool = False,
+    bands: frozenset[str] | None = None,
 ) -> SafetyReply:
     """The reply to a message of ``kind``; ``repeat`` is how many distress replies came before, recently;
     ``concern`` (``bot.core.safety.concern``) picks the words written for it, if it is one of ``kind``'s.
     ``content=False``: no content items with the wellbeing words, when an answer from the content follows
     (the same paragraph twice in a row reads like a mistake). ``parent_too`` (``speaks_for_self``): a
-    partner's low mood with the parent's own beside it, so the reply speaks to both."""
+    partner's low mood with the parent's own beside it, so the reply speaks to both. ``bands``: the stages
+    of the parent's children, when known, so a way to stay close fits their ages."""
     turn = max(repeat, 0)
     if concern is not None and concern.kind is kind:
         if concern is Concern.VIOLENCE_AT_HOME:
@@ -162,9 +164,24 @@ def reply_for(
     if kind is SafetyKind.EMERGENCY:
         return SafetyReply(kind, _emergency(support, turn), ())
     sets = (phrases or default_safety()).wellbeing_content
-    ids = sets[turn % len(sets)] if content else ()
-    items = tuple(item for item_id in ids if (item := library.item(item_id)) is not None)
+    items = _wellbeing_items(sets, turn, library, bands) if content else ()
     return _wellbeing(support, turn, items)
+
+
+def _wellbeing_items(
+    sets: Sequence[Sequence[str]], turn: int, library: Library, bands: frozenset[str] | None
+) -> tuple[Item, ...]:
+    """The ``turn``-th of the sets of content items whose every item fits ``bands`` (a background fits any
+    age; all fit when the ages are unknown); with none that fits, the turn's set's background alone."""
+    found = [tuple(item for item_id in ids if (item := library.item(item_id)) is not None) for ids in sets]
+    fitting = [
+        items
+        for items in found
+        if bands is None or all(item.band_id is None or item.band_id in bands for item in items)
+    ]
+    if fitting:
+        return fitting[turn % len(fitting)]
+    return tuple(item for item in found[turn % len(found)] if item.band_id is None)
 
 
 def _pick(options: Sequence[str], turn: int) -> str:

@@ -313,7 +313,7 @@ def test_repeats_are_worded_differently_and_every_reply_is_short(kind: SafetyKin
     for support in (Support(), UK, Support("x" * 600, "+44 20 7946 0000")):
         texts = [reply(kind, support, repeat) for repeat in range(6)]
         assert texts[0] != texts[1] != texts[2]
-        assert texts[3] == texts[0]  # and round again
+        assert texts[3].split("</b>")[0] == texts[0].split("</b>")[0]  # the words go round again
         for text in texts:
             assert len(text) < MAX_REPLY_CHARS
             assert "child's doctor" not in text
@@ -627,3 +627,17 @@ def test_reviewed_wordings(text: str, kind: SafetyKind | None) -> None:
 def test_cant_take_the_violence_gets_the_violence_words() -> None:
     text = "I'm leaving him tonight, I can't take the violence"
     assert concern(text, SafetyKind.CRISIS) is Concern.VIOLENCE_AT_HOME
+
+
+def test_a_way_to_stay_close_fits_the_childrens_ages():
+    """A parent of a 3-month-old who is low, again and again, never gets a toddler's strategy."""
+    for repeat in range(6):
+        result = reply_for(
+            SafetyKind.WELLBEING,
+            support=UK,
+            library=default_library(),
+            repeat=repeat,
+            bands=frozenset({"sa-band-0-9"}),
+        )
+        assert result.items, repeat
+        assert all(item.band_id in (None, "sa-band-0-9") for item in result.items), repeat
