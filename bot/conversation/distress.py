@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.clean import clean_text
 from bot.conversation.outcome import URGENT, Env, Outcome, Who
+from bot.conversation.stages import months_of
 from bot.conversation.texts import support_button
-from bot.conversation.turn import local_day
+from bot.conversation.turn import Turn
 from bot.core import safety_sentence
-from bot.core.ages import age_on
 from bot.core.reply import Reply
 from bot.core.safety import Concern, SafetyKind, read
 from bot.core.safety_reply import SafetyReply, addressed, reply_for
@@ -92,14 +92,9 @@ async def answer_distress(
 
 async def _children_bands(s: AsyncSession, env: Env, parent: Parent, now: datetime) -> frozenset[str] | None:
     """The stages of the parent's children today, so a way to stay close fits them; None with no child."""
-    children = await families.list_children(s, parent.id)
-    today = local_day(now, parent.time_zone)
-    bands = {
-        band.id
-        for child in children
-        if child.birthdate <= today
-        for band in env.library.bands_at(age_on(child.birthdate, today, child.due_date).months)
-    }
+    turn = Turn(s, env, parent, now)
+    library = env.library
+    bands = {band.id for child in await turn.children() for band in library.bands_at(months_of(turn, child))}
     return frozenset(bands) if bands else None
 
 

@@ -41,10 +41,8 @@ def read_days(text: str) -> frozenset[int] | None:
 # A word, or a dash between two days ("mon-fri", "Mon – Fri").
 _DAY_TOKEN = re.compile(r"[a-z0-9]+|[-–—]")
 _DAY_FILLERS = frozenset({"and", "on", "s", "at", "the", "every", "from", "&"})
-_RANGE = frozenset({"-", "–", "—", "to", "till", "until", "through", "thru"})
-
-
 _DASHES = frozenset({"-", "–", "—"})
+_RANGE = _DASHES | {"to", "till", "until", "through", "thru"}
 
 
 def _dash_list(words: list[str]) -> bool:
