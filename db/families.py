@@ -349,7 +349,6 @@ async def note_distress(
     earlier = counts.get(about, 0)
     counts[about] = min(earlier + 1, DISTRESS_COUNT_MAX)
     parent.distress_at = now
-    parent.distress_count = sum(counts.values())
     parent.distress_about = ",".join(f"{name}:{count}" for name, count in counts.items())
     await s.flush()
     return earlier
@@ -374,7 +373,7 @@ async def forget_old_distress(s: AsyncSession, before: dt.datetime) -> int:
     result = await s.execute(
         update(Parent)
         .where(Parent.distress_at.is_not(None), Parent.distress_at < before)
-        .values(distress_at=None, distress_count=0, distress_about=None)
+        .values(distress_at=None, distress_about=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -146,10 +146,9 @@ class Parent(Base):
     # message): the step name and the answers so far.
     flow: Mapped[str | None] = mapped_column(String(32))
     flow_data: Mapped[dict[str, Any] | None]
-    # When the parent last got a reply to distress (crisis, emergency or their own wellbeing) and how many
-    # such replies that day, so a repeat is worded differently. Never what they wrote; cleared after a day.
+    # When the parent last got a reply to distress (crisis, emergency or their own wellbeing), so a repeat is
+    # worded differently. Never what they wrote; cleared after a day.
     distress_at: Mapped[dt.datetime | None]
-    distress_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # What those replies were about, each worry (a ``SafetyKind`` or ``Concern`` value) with its own count
     # ("crisis:2,wellbeing:1"): only the same worry said again is greeted as a repeat, however many others
     # came between, and a new one never is.

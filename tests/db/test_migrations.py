@@ -50,7 +50,7 @@ def model_diffs(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-HEAD = "0012"
+HEAD = "0013"
 
 
 def check(connection: Connection) -> None:
