@@ -456,3 +456,68 @@ async def test_a_concerns_first_mention_after_other_distress_claims_no_repeat(bo
         partner = texts(await bot.say(sam, "my husband seems so sad"))[0]
         for text in (violence, partner):
             assert not any(word in text.split("</b>")[0] for word in ("again", "still")), (n, text)
+
+
+# Session 9: what the parent reads for a young child's hitting, ordinary look-alikes, and control at home.
+DISTRESS_WORDS = (
+    "glad you told me",
+    "domestic abuse helpline",
+    "emergency number",
+    "your own doctor, midwife or health visitor",
+)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my 2 year old hits me when she's angry",
+        "my toddler bites me when he's cross",
+        "my 18 month old slaps my face when I say no",
+        "my son kicks me when I change his nappy",
+        "my little one scratches me when she's tired",
+        "I want to give up on potty training",
+        "I'm giving up on baby-led weaning",
+        "he choked on his milk a bit but he's fine now",
+        "she loves shaking her rattle",
+        "I've been shaking her rattle all morning",
+        "I could just cry, she finally slept through",
+        "he's obsessed with the ambulance in his books",
+    ],
+)
+async def test_a_young_childs_hitting_and_ordinary_look_alikes_get_no_distress_reply(bot: Harness, said: str):
+    sam = TgParent(340, "Sam")
+    await onboard(bot, sam)
+    sent = texts(await bot.say(sam, said))
+    assert sent
+    for text in sent:
+        assert not any(words in text for words in DISTRESS_WORDS), text
+    async with bot.sessions() as s:
+        outcome = await conversation.on_text(s, Env(library=default_library()), Who(341, "Sam"), said, NOW)
+    assert outcome.safety is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "he hits me when he's angry",
+        "my partner bites me when he's cross",
+        "he controls all the money and won't let me see my friends",
+        "my husband checks my phone and tracks where I go",
+        "I'm not allowed out without him",
+        "I'm not allowed to go out without my boyfriend",
+        "when he drinks he gets rough with me and I'm scared for the kids",
+    ],
+)
+async def test_an_adult_hitting_or_controlling_the_parent_gets_the_violence_at_home_words(
+    sessions: async_sessionmaker[AsyncSession], said: str
+):
+    """A "he" or "she" with no child named is read as an adult: recall first, and the support does no harm."""
+    async with Harness(sessions, crisis_support_text=SUPPORT, emergency_number="999") as bot:
+        sam = TgParent(342, "Sam")
+        await onboard(bot, sam)
+        sent = await bot.say(sam, said)
+        assert len(sent) == 1
+        first, support, *_rest = seen(sent[0].text).split("\n\n")
+        assert first == "I'm really glad you told me. Your safety, and your child's, matter."
+        assert support == SUPPORT
+        assert "a domestic abuse helpline where you live" in sent[0].text

@@ -641,3 +641,56 @@ def test_a_way_to_stay_close_fits_the_childrens_ages():
         )
         assert result.items, repeat
         assert all(item.band_id in (None, "sa-band-0-9") for item in result.items), repeat
+
+
+# Session 9, by family (none of these sentences is in the phrases): a young child hitting or biting the parent is
+# a parenting question; an adult, or "he"/"she" with no child named, is violence at home (recall first: a parent
+# who writes only "he hits me" may be speaking of a partner, and the support reply does no harm if not).
+SESSION9_FAMILIES: list[tuple[str, SafetyKind | None]] = [
+    ("my 2 year old hits me when she's angry", None),
+    ("my toddler bites me when he's cross", None),
+    ("my 20 month old slaps me when she's cross", None),
+    ("my little one bites me when he's angry", None),
+    ("my 3 year old punches me when he's frustrated", None),
+    ("my daughter kicks me when she's cross", None),
+    ("my 2yo hits me and pulls my hair", None),
+    ("my toddler gets rough with me when he's tired", None),
+    ("he hits me when he's angry", SafetyKind.CRISIS),
+    ("she bites me when she's cross", SafetyKind.CRISIS),
+    ("my husband hits me when he's angry", SafetyKind.CRISIS),
+    ("my partner gets physical with me when he's had a drink", SafetyKind.CRISIS),
+    ("when he drinks he gets aggressive with me and the kids", SafetyKind.CRISIS),
+    # Coercive control.
+    ("he controls every penny and stops me seeing my family", SafetyKind.CRISIS),
+    ("my boyfriend goes through my phone and tracks my location", SafetyKind.CRISIS),
+    ("I'm not allowed to go out without my husband", SafetyKind.CRISIS),
+    # Giving up on a method, shaking a toy, a past incident now fine, tears of relief.
+    ("I want to give up on potty training", None),
+    ("I just want to give up on the sleep routine", None),
+    ("I want to give up baby led weaning", None),
+    ("I want to give up on being a mum", SafetyKind.WELLBEING),
+    ("I want to give up on life", SafetyKind.CRISIS),
+    ("I've been shaking her rattle for ages", None),
+    ("I keep shaking his maracas to make him laugh", None),
+    ("he choked on his milk a bit but he's fine now", None),
+    ("I could just cry, she finally slept through", None),
+    # A child's passion for ambulances; a child's words inside a game.
+    ("he's obsessed with the ambulance in his books", None),
+    ("she loves her toy ambulance", None),
+    ("my baby is blue and floppy, should I call an ambulance", SafetyKind.EMERGENCY),
+    ("my son keeps saying he wants to die in the game he plays with his sister", None),
+    # A place or means decided; the child's future without the parent; Polish.
+    ("I've worked out where I'd do it", SafetyKind.CRISIS),
+    ("I know how I'll end it", SafetyKind.CRISIS),
+    ("the health visitor showed me the swaddle, now I know how to do it", None),
+    ("what will become of my kids if I'm not here anymore", SafetyKind.CRISIS),
+    ("what would happen to my son if I died, should I make a will", None),
+    ("Chcę umrzeć", SafetyKind.CRISIS),
+    ("nie chcę już żyć", SafetyKind.CRISIS),
+    ("boję się, że skrzywdzę moje dziecko", SafetyKind.CRISIS),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), SESSION9_FAMILIES, ids=[text for text, _ in SESSION9_FAMILIES])
+def test_families_of_failure_found_in_session_9(text: str, kind: SafetyKind | None) -> None:
+    assert check(text) is kind
