@@ -1197,6 +1197,7 @@ def test_a_part_that_asks_nothing_does_not_lead_with_background():
         "how many hours a week can I work and still get the childcare tax credit for my 1 year old",
         "does the naughty step work for 3 year olds? he just laughs",
         "my 15 month old is really attached to his dummy, how do i get rid of it",
+        "my 2 year old has been terrified of the bath since she slipped in it",
     ],
 )
 def test_an_uncovered_subject_said_beside_comfort_words_is_refused(question):
