@@ -1209,3 +1209,7 @@ def test_what_she_is_meant_to_be_doing_asks_what_is_typical():
     assert result.age_months == 1
     assert result.items
     assert all(item.kind is Kind.INDICATOR for item in result.items)
+
+
+def test_what_makes_a_child_trust_someone_is_answered_by_how_trust_grows():
+    assert ask("what makes a toddler trust someone").items[0].id == "sa-bg-trust"
