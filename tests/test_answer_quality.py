@@ -26,6 +26,8 @@ FLOORS = {
     "heldout_round9.yaml": (140, {"top1": 71.5, "top3": 89.5, "scope": 98.5, "age": 99.0}),
     # 60 questions (40 graded): one miss more is 2.5 points of top-3, 1.7 of scope or age
     "tuner_s8.yaml": (60, {"top1": 77.5, "top3": 95.0, "scope": 93.0, "age": 98.0}),
+    # 80 questions (60 graded): one miss more is 1.7 points of top-1 or top-3, 1.25 of scope or age
+    "tuner_s9.yaml": (80, {"top1": 75.0, "top3": 93.0, "scope": 93.5, "age": 98.5}),
     # 19 questions: one miss more is 5 points of scope or age, 9 of top-3
     "round4_misses.yaml": (19, {"top1": 54.0, "top3": 81.0, "scope": 94.0, "age": 94.0}),
 }

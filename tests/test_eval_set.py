@@ -28,6 +28,7 @@ MIN_ENTRIES = {
         "heldout_round8.yaml": 145,
         "tuner_s8.yaml": 60,
         "heldout_round9.yaml": 140,
+        "tuner_s9.yaml": 80,
     }.items()
     if (EVAL_DIR / name).exists()
 }
@@ -54,9 +55,14 @@ TOPIC_CATEGORIES = {
 CATEGORIES = TOPIC_CATEGORIES | {"out-of-scope", "borderline", "smalltalk", "foreign"}
 MAX_MONTHS = 48
 # Categories a part was written without, on purpose: round 8's writer wrote no question in another language (its
-# 150 went to parents' English), and the session 8 tuner's 60 have no borderline one. Named here, so no other
-# part may silently lose a category.
-WRITTEN_WITHOUT = {"heldout_round8.yaml": {"foreign"}, "tuner_s8.yaml": {"borderline"}}
+# 150 went to parents' English), the session 8 tuner's 60 have no borderline one, and the session 9 tuner's 80
+# (aimed at the families earlier rounds showed weak) have no borderline and no strangers one. Named here, so no
+# other part may silently lose a category.
+WRITTEN_WITHOUT = {
+    "heldout_round8.yaml": {"foreign"},
+    "tuner_s8.yaml": {"borderline"},
+    "tuner_s9.yaml": {"borderline", "strangers"},
+}
 
 
 def _load(name: str) -> list[dict[str, Any]]:

@@ -192,6 +192,13 @@ def find_ages(text: str) -> list[AgeMention]:
         own = [m for m in strong if not _AT_BEFORE.search(lowered[: m.span[0]])]
         if own and len(own) < len(strong) and any(_IS_BEFORE.search(lowered[: m.span[0]]) for m in own):
             strong = own
+    if strong and all(_AT_BEFORE.search(lowered[: m.span[0]]) for m in strong):
+        # "put him in nursery at 4 months ... he's nearly 2 now": the ages "at" are a back story; the child's
+        # own age, said after them as "he's nearly 2", is the age the question is about.
+        later = max(m.months for m in strong)
+        own = [m for m in _bare_ages(text, lowered) if m.span[0] > strong[-1].span[1] and m.months > later]
+        if own:
+            return own[:1]
     if strong:
         return _current(strong, text, lowered)
     return weak[:1] or _bare_ages(text, lowered)

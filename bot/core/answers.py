@@ -470,6 +470,17 @@ def _finish(
     )
     if (
         background
+        and shown
+        and limit < SHORT_ITEMS
+        and (query.intent is Intent.WHY or (query.intent is None and _ASKS.search(question) is not None))
+        and ordered[0] is background[0]
+    ):
+        # One part of several ("why does it matter? ... is it genes?"): a part asking why (or asking neither
+        # what is typical nor how to help) still leads with what explains it, in the room of its last item,
+        # so each part stays short. A part that asks nothing ("we adopted him, he's 21 months and") does not.
+        shown = [background[0], *shown[: limit - 1]]
+    elif (
+        background
         and (lead_background or _strong_background(ordered, background[0]))
         and limit >= SHORT_ITEMS
     ):

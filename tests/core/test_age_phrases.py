@@ -262,3 +262,18 @@ def test_a_time_something_lasts_or_a_point_in_time_gives_way_to_the_childs_age()
     said = "the baby room moves them up at 12 months. she's 11 months and only just settled"
     assert [m.months for m in find_ages(said)] == [11]
     assert [m.months for m in find_ages("my 8 month old and my 2 year old both cry")] == [8, 24]
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("we put him in nursery at 4 months and I feel awful. he's nearly 2 now and clings at drop off", 23),
+        ("she started with the childminder at 10 months, she's 2 now and still cries", 24),
+    ],
+)
+def test_an_age_at_a_point_in_a_back_story_gives_way_to_the_childs_age_said_after_it(text, months):
+    assert [m.months for m in find_ages(text)] == [months]
+
+
+def test_an_age_at_a_point_with_nothing_after_it_stands():
+    assert [m.months for m in find_ages("at 6 months he was clingy for 3 months")] == [6]

@@ -1174,3 +1174,42 @@ def test_a_child_with_a_fever_is_still_for_the_childs_doctor():
     text = ask("I have a baby with a fever").text
     assert DOCTOR in text
     assert "For your own health" not in text
+
+
+def test_each_part_of_a_why_question_in_two_parts_leads_with_what_explains_it():
+    result = ask(
+        "why does it even matter if a toddler is securely attached? what difference does it make later"
+    )
+    assert result.items[0].id == "sa-bg-foundation"
+
+
+def test_a_part_that_asks_nothing_does_not_lead_with_background():
+    result = ask(
+        "we adopted our son, he's 21 months and has been home with us 8 weeks. how do i build trust with him"
+    )
+    assert result.items[0].id == "sa-16-24-available"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my 10 month old has a temperature of 38.5 and won't settle, what should I give her?",
+        "how many hours a week can I work and still get the childcare tax credit for my 1 year old",
+        "does the naughty step work for 3 year olds? he just laughs",
+        "my 15 month old is really attached to his dummy, how do i get rid of it",
+        "my 2 year old has been terrified of the bath since she slipped in it",
+    ],
+)
+def test_an_uncovered_subject_said_beside_comfort_words_is_refused(question):
+    assert ask(question).scope is Scope.OUT
+
+
+def test_what_she_is_meant_to_be_doing_asks_what_is_typical():
+    result = ask("baby is 6 wks, what's she meant to be doing with me now?")
+    assert result.age_months == 1
+    assert result.items
+    assert all(item.kind is Kind.INDICATOR for item in result.items)
+
+
+def test_what_makes_a_child_trust_someone_is_answered_by_how_trust_grows():
+    assert ask("what makes a toddler trust someone").items[0].id == "sa-bg-trust"
