@@ -205,6 +205,8 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     """A question-like message that still answers the step: "her name is Mia", or a date."""
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
+    if step in (Step.BIRTHDATE, Step.EARLY) and child_steps.renaming(turn, text) is not None:
+        return True  # "actually her name is Lily": the name put right, where a date was asked
     if step is Step.EARLY and child_steps.how_early(text, turn.data.birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where "born early?" was asked
     if step is Step.TZ:  # "I'm in Manchester", "we live in Toronto": a place, not a question

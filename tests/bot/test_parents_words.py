@@ -1,0 +1,74 @@
+"""Session 9's ten parents in the terminal chat, the replies they minded most: a name put right at a later
+question, a name said in a sentence, a date typed where the name was asked, and how early said in a parent's
+own words. Through the fake Bot API; today is the harness's clock (Sunday 29 November 2026)."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from db.models import Child
+from tests.bot.support import Harness
+from tests.fake_telegram import Parent as TgParent
+
+BIRTHDATE = "When was <b>{name}</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+
+
+async def stored(bot: Harness) -> list[tuple[str, date, date | None]]:
+    async with bot.sessions() as s:
+        rows = (await s.scalars(select(Child).order_by(Child.id))).all()
+    return [(c.name, c.birthdate, c.due_date) for c in rows]
+
+
+async def test_actually_her_name_is_puts_the_name_right_at_the_birthdate_and_early_questions(bot: Harness):
+    sam = TgParent(3901)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    renamed = await bot.say(sam, "actually her name is Lily")
+    assert renamed[0].text == "Got it, Lily it is.\n\n" + BIRTHDATE.format(name="Lily")
+    early = await bot.say(sam, "15 March 2026")
+    assert early[0].text.startswith("Was Lily born early")
+    again = await bot.say(sam, "Sorry, her name is Ava")
+    assert again[0].text.startswith("Got it, Ava it is.\n\nWas Ava born early")
+    await bot.tap(sam, "No")
+    assert await stored(bot) == [("Ava", date(2026, 3, 15), None)]
+
+
+async def test_a_grandparent_naming_the_child_in_a_sentence_is_heard(bot: Harness):
+    gran = TgParent(3902)
+    await bot.say(gran, "/start")
+    asked = await bot.say(gran, "I am her grandma, she is called Rosie")
+    assert asked[0].text == BIRTHDATE.format(name="Rosie")
+    # A tired sentence with "it's" in it is not a name.
+    tired = TgParent(3903)
+    await bot.say(tired, "/start")
+    reply = await bot.say(tired, "im so tired, its been a long day")
+    assert not any("When was" in r.text and "been a long day" in r.text for r in reply)
+
+
+async def test_a_date_typed_at_the_name_question_is_not_taken_as_the_name(bot: Harness):
+    sam = TgParent(3904)
+    await bot.say(sam, "/start")
+    for said in ("2 weeks ago", "15th of june 2025", "last tuesday"):
+        reply = await bot.say(sam, said)
+        assert reply[0].text == (
+            "That looks like when your child was born: I'll ask for that next.\n\n"
+            "What's your child's name? A nickname is fine."
+        ), said
+    # A month alone may well be a name.
+    assert (await bot.say(sam, "June"))[0].text == BIRTHDATE.format(name="June")
+
+
+async def test_how_early_in_a_dads_own_words_gives_the_due_date_to_confirm(bot: Harness):
+    for chat_id, said, due in (
+        (3905, "she came 7 weeks early", "18 November 2026"),
+        (3906, "7 weeks", "18 November 2026"),
+        (3907, "yes about 7 weeks", "18 November 2026"),
+        (3908, "born at 33 weeks", "18 November 2026"),
+    ):
+        dad = TgParent(chat_id)
+        await bot.say(dad, "/start")
+        await bot.say(dad, "Ava")
+        await bot.say(dad, "30 September 2026")
+        offered = await bot.say(dad, said)
+        assert offered[0].text.startswith(f"Thank you! That puts Ava's due date at about <b>{due}</b>."), said
+        assert "couldn't find" not in offered[0].text
