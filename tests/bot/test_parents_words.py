@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from db.models import Child
-from tests.bot.support import Harness
+from tests.bot.support import Harness, onboard, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 BIRTHDATE = "When was <b>{name}</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
@@ -72,3 +72,34 @@ async def test_how_early_in_a_dads_own_words_gives_the_due_date_to_confirm(bot: 
         offered = await bot.say(dad, said)
         assert offered[0].text.startswith(f"Thank you! That puts Ava's due date at about <b>{due}</b>."), said
         assert "couldn't find" not in offered[0].text
+
+
+async def test_tips_more_often_or_twice_a_week_at_the_days_question(bot: Harness):
+    sam = TgParent(3909)
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
+    await bot.say(sam, "London")
+    for said in ("more often", "every day", "can I have them more often?"):
+        most = await bot.say(sam, said)
+        assert most[0].text.startswith(
+            "Three a week is the most I send, so each tip has time to settle in. To get three, tap three days "
+            "(like Mon, Wed and Fri), or say <i>3 a week</i>.\n\nLast thing:"
+        ), said
+        assert "couldn't read" not in most[0].text
+        assert most[0].button_labels[0] == "Sunday 09:00 is fine"
+    times = await bot.say(sam, "twice a week please")
+    assert times[0].text.startswith("What time of day?")
+    done = await bot.tap(sam, "09:00")
+    assert "Tips come on Wednesdays and Sundays at 09:00 (London time)." in done[0].text
+
+
+async def test_tips_a_week_in_words_in_settings(bot: Harness):
+    sam = TgParent(3910)
+    await onboard(bot, sam)
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🔢 Tips a week")
+    done = await bot.say(sam, "three times a week")
+    assert done[0].text.startswith("3 a week it is. Tips come on Tuesdays, Thursdays and Sundays at 09:00")
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "🔢 Tips a week")
+    more = await bot.say(sam, "every day")
+    assert more[0].text.startswith("I send one to three tips a week, so each one has time to settle in.")
