@@ -152,7 +152,7 @@ def read_name(text: str) -> str | None:
     return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
 
 
-def _says_when(text: str, today: date) -> bool:
+def says_when(text: str, today: date) -> bool:
     """ "2 weeks ago", "15/06/2025", "she's 8 months": when the child was born or how old, not a name. ("June"
     or "May" alone may be a name: a date here has a figure in it, or is a day like "last Tuesday".)"""
     if relative_date(text[:64], today) is not None or said_age(text[:64], today) is not None:
@@ -167,7 +167,7 @@ def _says_when(text: str, today: date) -> bool:
 
 
 async def on_name(turn: Turn, text: str) -> Outcome:
-    if _says_when(text, turn.today):  # the date before the name: asked for next, the name first
+    if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
     name = read_name(text)
     if name is None:  # the question again, with its Skip button

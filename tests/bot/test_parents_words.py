@@ -103,3 +103,16 @@ async def test_tips_a_week_in_words_in_settings(bot: Harness):
     await bot.tap(sam, "🔢 Tips a week")
     more = await bot.say(sam, "every day")
     assert more[0].text.startswith("I send one to three tips a week, so each one has time to settle in.")
+
+
+async def test_a_date_typed_where_a_new_name_was_asked_changes_the_birthdate_not_the_name(bot: Harness):
+    sam = TgParent(3911)
+    await onboard(bot, sam)
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "✏️ Rename")
+    reply = await bot.say(sam, "14 March 2026")
+    assert "is now called" not in reply[0].text
+    assert reply[0].text.startswith("Was Mia born early")
+    await bot.tap(sam, "No")
+    assert await stored(bot) == [("Mia", date(2026, 3, 14), None)]
