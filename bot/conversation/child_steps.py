@@ -63,8 +63,9 @@ async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
     return ask_name(turn, lead)
 
 
-def ask_name(turn: Turn, lead: str = "") -> Outcome:
+def ask_name(turn: Turn, lead: str = "", *, first: bool = False) -> Outcome:
     question = "What's your child's name?" if turn.data.mode is Mode.FIRST else "What's this child's name?"
+    question = "What's the first one's name?" if first else question
     skip = ways.row(Step.NAME, StepWord.SKIP, "Skip for now")
     return Outcome([Reply(lead + question + " A nickname is fine.", (skip,))])
 
@@ -166,7 +167,26 @@ def says_when(text: str, today: date) -> bool:
     return True
 
 
+# Said at the name question by a parent of more than one baby born together: they are set up one at a time.
+MULTIPLES = frozenset({"twins", "twin", "triplets", "triplet", "quads", "quadruplets"})
+
+
+def mentions_multiples(text: str) -> bool:
+    """ "We have twins", "twins, Mia and Leo", "triplets!": more than one child to name at once."""
+    return not text.rstrip().endswith("?") and any(
+        word in MULTIPLES for word in normal_words(text).replace(",", " ").replace(".", " ").split()
+    )
+
+
+ONE_AT_A_TIME = (
+    "How lovely! I'll take them one at a time: tell me about one now, and once we're done, send /addchild "
+    "for the next (I'll notice they share a birthday).\n\n"
+)
+
+
 async def on_name(turn: Turn, text: str) -> Outcome:
+    if mentions_multiples(text) and said_name(text) is None:
+        return ask_name(turn, ONE_AT_A_TIME, first=True)
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
     name = read_name(text)

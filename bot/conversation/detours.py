@@ -203,6 +203,8 @@ async def way_out(turn: Turn, step: Step, word: StepWord, text: str | None = Non
 
 def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     """A question-like message that still answers the step: "her name is Mia", or a date."""
+    if step is Step.NAME and child_steps.mentions_multiples(text):
+        return True  # "we have twins, Mia and Leo": one at a time, said at the name question
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step in (Step.BIRTHDATE, Step.EARLY) and child_steps.renaming(turn, text) is not None:

@@ -116,3 +116,16 @@ async def test_a_date_typed_where_a_new_name_was_asked_changes_the_birthdate_not
     assert reply[0].text.startswith("Was Mia born early")
     await bot.tap(sam, "No")
     assert await stored(bot) == [("Mia", date(2026, 3, 14), None)]
+
+
+async def test_a_parent_of_twins_is_told_how_to_set_up_both(bot: Harness):
+    sam = TgParent(3912)
+    await bot.say(sam, "/start")
+    reply = await bot.say(sam, "we have twins, Mia and Leo")
+    assert reply[0].text == (
+        "How lovely! I'll take them one at a time: tell me about one now, and once we're done, send /addchild "
+        "for the next (I'll notice they share a birthday).\n\nWhat's the first one's name? A nickname is fine."
+    )
+    assert reply[0].button_labels == ["Skip for now"]
+    assert "couldn't find" not in " ".join(r.text for r in reply)
+    assert (await bot.say(sam, "Mia"))[0].text == BIRTHDATE.format(name="Mia")
