@@ -129,3 +129,15 @@ async def test_a_parent_of_twins_is_told_how_to_set_up_both(bot: Harness):
     assert reply[0].button_labels == ["Skip for now"]
     assert "couldn't find" not in " ".join(r.text for r in reply)
     assert (await bot.say(sam, "Mia"))[0].text == BIRTHDATE.format(name="Mia")
+
+
+async def test_mydata_in_the_middle_of_setup_then_setup_goes_on(bot: Harness):
+    sam = TgParent(3913)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    shown = await bot.say(sam, "/mydata")
+    assert "• <b>In the middle of:</b> adding a child" in shown[0].text
+    assert shown[1].document is not None
+    assert shown[-1].text == "Now, back to where we were:\n" + BIRTHDATE.format(name="Mia")
+    early = await bot.say(sam, "15 March 2026")
+    assert early[0].text.startswith("Was Mia born early")
