@@ -150,6 +150,8 @@ def read_name(text: str) -> str | None:
     """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty, too
     long, or without a letter or figure ("❤️" alone is a feeling, not a name)."""
     name = clean_name(said_name(text) or text)
+    if name is not None and name.isupper() and sum(ch.isalpha() for ch in name) >= 3:
+        name = name.title()  # typed in capitals ("MIA"): not shouted back in every tip; "AJ" stays as typed
     return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
 
 

@@ -141,3 +141,15 @@ async def test_mydata_in_the_middle_of_setup_then_setup_goes_on(bot: Harness):
     assert shown[-1].text == "Now, back to where we were:\n" + BIRTHDATE.format(name="Mia")
     early = await bot.say(sam, "15 March 2026")
     assert early[0].text.startswith("Was Mia born early")
+
+
+async def test_a_name_typed_in_capitals_is_not_shouted_back(bot: Harness):
+    sam = TgParent(3914)
+    await bot.say(sam, "/start")
+    assert (await bot.say(sam, "MIA ROSE"))[0].text == BIRTHDATE.format(name="Mia Rose")
+    await bot.say(sam, "15 MARCH 2026")
+    await bot.say(sam, "NO")
+    aj = TgParent(3915)
+    await bot.say(aj, "/start")
+    assert (await bot.say(aj, "AJ"))[0].text == BIRTHDATE.format(name="AJ")  # initials stay as typed
+    assert await stored(bot) == [("Mia Rose", date(2026, 3, 15), None)]
