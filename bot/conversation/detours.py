@@ -140,6 +140,29 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
 
 
 # "pause" typed at a question; at the pause and stop questions it is their own answer.
+# A tip's buttons typed instead of tapped, with nothing in progress.
+TIP_WORDS = frozenset(
+    {
+        "tip", "a tip", "another tip", "another one", "one more", "more tips", "new tip", "next tip",
+        "tip please", "another tip please", "send me a tip", "send a tip", "give me a tip", "different tip",
+        "a different tip", "another idea", "more ideas", "another", "next",
+    }
+)  # fmt: skip
+NOT_FOR_US_WORDS = frozenset(
+    {
+        "not for us",
+        "not for me",
+        "not helpful",
+        "not useful",
+        "not for us thanks",
+        "didn't help",
+        "didnt help",
+    }
+)
+NOT_FOR_US_TYPED = (
+    "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
+    "leave it out from now on. Send /tip for a different one."
+)
 PAUSE_WORDS = frozenset({"pause", "pause tips", "pause the tips", "pause my tips", "pause please"})
 NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up."
 NOTHING_TO_STOP = "There are no tips to stop yet: they start once your child is set up."
@@ -447,6 +470,10 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
     await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either
+    if said in TIP_WORDS:  # "another tip", typed rather than tapped: like /tip
+        return await asking.tip(turn)
+    if said in NOT_FOR_US_WORDS:  # the button typed: which tip is not known, so how to tap it
+        return say(NOT_FOR_US_TYPED)
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:

@@ -153,3 +153,22 @@ async def test_a_name_typed_in_capitals_is_not_shouted_back(bot: Harness):
     await bot.say(aj, "/start")
     assert (await bot.say(aj, "AJ"))[0].text == BIRTHDATE.format(name="AJ")  # initials stay as typed
     assert await stored(bot) == [("Mia Rose", date(2026, 3, 15), None)]
+
+
+async def test_a_tips_buttons_typed_instead_of_tapped(bot: Harness):
+    sam = TgParent(3916)
+    await onboard(bot, sam)
+    eve = TgParent(3917)
+    await onboard(bot, eve)
+    bot.clock.advance(minutes=5)  # a while after the first tip, which setup sent
+    another = await bot.say(sam, "another tip")
+    assert "couldn't find" not in another[0].text
+    assert another[0].button_labels[:2] == ["👍 Helpful", "🙅 Not for us"]
+    assert [(r.text, r.button_labels) for r in another] == [
+        (r.text, r.button_labels) for r in await bot.say(eve, "/tip")
+    ]
+    not_for_us = await bot.say(sam, "not for us")
+    assert not_for_us[0].text == (
+        "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
+        "leave it out from now on. Send /tip for a different one."
+    )
