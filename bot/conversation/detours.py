@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import Mode, Step
-from bot.conversation.formats import read_per_week, read_time
+from bot.conversation.formats import read_days_said, read_per_week, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
@@ -232,6 +232,8 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step in (Step.BIRTHDATE, Step.EARLY) and child_steps.renaming(turn, text) is not None:
         return True  # "actually her name is Lily": the name put right, where a date was asked
+    if step is Step.DAYS and read_days_said(text) is not None:
+        return True  # "we'd love them on weekends": days, where days were asked
     if step in (Step.DAYS, Step.PER_WEEK) and read_per_week(text) is not None:
         return True  # "can I have them more often?", "twice a week please": how often, where days were asked
     if step is Step.EARLY and child_steps.how_early(text, turn.data.birthdate) is not None:

@@ -98,8 +98,15 @@ _MORE_OFTEN = frozenset(
 # Asking around the count: "can I have them twice a week", "could you send tips every day".
 _ASKING = re.compile(
     r"^(?:(?:just|only|maybe|please|tips?|send|me|them|the tips|can|could|i|have|get|you|would|like|want|"
-    r"id|i d|love|we|they|come|to|be|them to)\s+)+"
+    r"id|i d|love|we|wed|they|come|to|be|them to|on|prefer|would prefer|better|best|is|are)\s+)+"
 )
+
+
+def read_days_said(text: str) -> frozenset[int] | None:
+    """Days said in a sentence: "we'd love them on weekends", "can I have them Mon and Fri please"."""
+    said = " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower().replace("'", "")).split())
+    said = re.sub(r"(?:\s+(?:please|thanks|thank you))+$", "", _ASKING.sub("", said))
+    return read_days(said) if said else None
 
 
 def read_per_week(text: str) -> int | None:

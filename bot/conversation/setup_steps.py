@@ -20,6 +20,7 @@ from bot.conversation.formats import (
     local_moment,
     read_day_and_time,
     read_days,
+    read_days_said,
     read_per_week,
     read_said_time,
     said_a_date,
@@ -209,7 +210,7 @@ async def on_days(turn: Turn, text: str) -> Outcome:
         )
         return await finish(turn)
     both = read_day_and_time(value)  # "Saturday at 8:30" answers this question and the next
-    days = both[0] if both is not None else read_days(value)
+    days = both[0] if both is not None else read_days(value) or read_days_said(value)
     if days is None and said_a_date(value):  # "the 5th" is no Thursday, "friday 25" no Friday alone
         return ask_days(
             turn,

@@ -172,3 +172,13 @@ async def test_a_tips_buttons_typed_instead_of_tapped(bot: Harness):
         "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
         "leave it out from now on. Send /tip for a different one."
     )
+
+
+async def test_days_said_in_a_sentence_are_the_answer_not_a_question(bot: Harness):
+    sam = TgParent(3918)
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
+    await bot.say(sam, "London")
+    times = await bot.say(sam, "we would love them on weekends")
+    assert times[0].text.startswith("What time of day?")
+    done = await bot.tap(sam, "09:00")
+    assert "Tips come on Saturdays and Sundays at 09:00 (London time)." in done[0].text
