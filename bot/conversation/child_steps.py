@@ -63,8 +63,9 @@ async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
     return ask_name(turn, lead)
 
 
-def ask_name(turn: Turn, lead: str = "") -> Outcome:
+def ask_name(turn: Turn, lead: str = "", *, first: bool = False) -> Outcome:
     question = "What's your child's name?" if turn.data.mode is Mode.FIRST else "What's this child's name?"
+    question = "What's the first one's name?" if first else question
     skip = ways.row(Step.NAME, StepWord.SKIP, "Skip for now")
     return Outcome([Reply(lead + question + " A nickname is fine.", (skip,))])
 
@@ -149,10 +150,47 @@ def read_name(text: str) -> str | None:
     """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty, too
     long, or without a letter or figure ("❤️" alone is a feeling, not a name)."""
     name = clean_name(said_name(text) or text)
+    if name is not None and name.isupper() and sum(ch.isalpha() for ch in name) >= 3:
+        name = name.title()  # typed in capitals ("MIA"): not shouted back in every tip; "AJ" stays as typed
     return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
 
 
+def says_when(text: str, today: date) -> bool:
+    """ "2 weeks ago", "15/06/2025", "she's 8 months": when the child was born or how old, not a name. ("June"
+    or "May" alone may be a name: a date here has a figure in it, or is a day like "last Tuesday".)"""
+    if relative_date(text[:64], today) is not None or said_age(text[:64], today) is not None:
+        return True
+    if not any(ch.isdigit() for ch in text):
+        return False
+    try:
+        parse_date(text[:64], today)
+    except DateProblem:
+        return False
+    return True
+
+
+# Said at the name question by a parent of more than one baby born together: they are set up one at a time.
+MULTIPLES = frozenset({"twins", "twin", "triplets", "triplet", "quads", "quadruplets"})
+
+
+def mentions_multiples(text: str) -> bool:
+    """ "We have twins", "twins, Mia and Leo", "triplets!": more than one child to name at once."""
+    return not text.rstrip().endswith("?") and any(
+        word in MULTIPLES for word in normal_words(text).replace(",", " ").replace(".", " ").split()
+    )
+
+
+ONE_AT_A_TIME = (
+    "How lovely! I'll take them one at a time: tell me about one now, and once we're done, send /addchild "
+    "for the next (I'll notice they share a birthday).\n\n"
+)
+
+
 async def on_name(turn: Turn, text: str) -> Outcome:
+    if mentions_multiples(text) and said_name(text) is None:
+        return ask_name(turn, ONE_AT_A_TIME, first=True)
+    if says_when(text, turn.today):  # the date before the name: asked for next, the name first
+        return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
     name = read_name(text)
     if name is None:  # the question again, with its Skip button
         return ask_name(turn, f"{NAME_HINT}\n\n")
@@ -208,9 +246,26 @@ async def on_same_name(turn: Turn, text: str) -> Outcome:
     return await on_name(turn, text)
 
 
+def renaming(turn: Turn, text: str) -> str | None:
+    """The new name in "actually her name is Lily", typed at a later question about a child not yet saved."""
+    if turn.data.mode is Mode.EDIT or text.rstrip().endswith("?"):
+        return None
+    return read_name(text) if said_name(text) is not None else None
+
+
+async def _renamed(turn: Turn, name: str) -> Outcome:
+    """The name put right, then the question the parent was at asked again with it."""
+    await turn.goto(turn.step or Step.BIRTHDATE, replace(turn.data, name=name))
+    lead = f"Got it, {esc(name)} it is.\n\n"
+    return await ask_early(turn, lead) if turn.step is Step.EARLY else ask_birthdate(turn, lead)
+
+
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
     """The birthdate typed; ``changing`` (the birthdate given before, when typed again at a later question)
     has even a plain date offered back to confirm, with a button to keep the one before."""
+    new_name = renaming(turn, text) if changing is None else None
+    if new_name is not None:
+        return await _renamed(turn, new_name)
     name = turn.data.name or "your child"
 
     def check(d: date) -> str | None:
@@ -351,8 +406,11 @@ def how_early(text: str, birthdate: date | None) -> date | None:
     """The due date in "yes, 5 weeks early" or "born at 34 weeks", said at "Was Mia born early?"."""
     if birthdate is None:
         return None
-    said = " ".join(text.lower().replace("’", "'").split())
-    return said_due_date(_LEADING_YES.sub("", said)[:64], birthdate)
+    said = _LEADING_YES.sub("", " ".join(text.lower().replace("’", "'").split()))[:64]
+    # Where "how early?" was asked, "7 weeks" alone says how early.
+    return said_due_date(said, birthdate) or (
+        said_due_date(f"{said.strip(' .!,;')} early", birthdate) if "early" not in said else None
+    )
 
 
 async def on_due_pick(turn: Turn, value: str) -> Outcome:
@@ -370,6 +428,9 @@ def _said_yes(text: str) -> bool:
 
 
 async def on_early(turn: Turn, text: str) -> Outcome:
+    new_name = renaming(turn, text)
+    if new_name is not None:
+        return await _renamed(turn, new_name)
     answer = normal_words(text)
     if answer in ANOTHER_DUE_DATE:
         await turn.goto(Step.DUE, turn.data)

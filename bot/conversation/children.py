@@ -181,6 +181,10 @@ async def on_rename(turn: Turn, text: str) -> Outcome:
     if child is None:
         await turn.goto(None)
         return say("That child is no longer in your list. Send /children to see it.")
+    if child_steps.says_when(text, turn.today):  # "14 June 2026": the birthdate put right, not a new name
+        data = FlowData(mode=Mode.EDIT, child_id=child.id, name=child.name, then=turn.data.then)
+        await turn.goto(Step.BIRTHDATE, data)
+        return await child_steps.on_birthdate(turn, text)
     name = child_steps.read_name(text)
     if name is None:  # the question again, with its way out
         return Outcome([ways.rename_ask(child.name, lead=f"{NAME_HINT}\n\n")])

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import Mode, Step
-from bot.conversation.formats import read_time
+from bot.conversation.formats import read_days_said, read_per_week, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
@@ -140,6 +140,29 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
 
 
 # "pause" typed at a question; at the pause and stop questions it is their own answer.
+# A tip's buttons typed instead of tapped, with nothing in progress.
+TIP_WORDS = frozenset(
+    {
+        "tip", "a tip", "another tip", "another one", "one more", "more tips", "new tip", "next tip",
+        "tip please", "another tip please", "send me a tip", "send a tip", "give me a tip", "different tip",
+        "a different tip", "another idea", "more ideas", "another", "next",
+    }
+)  # fmt: skip
+NOT_FOR_US_WORDS = frozenset(
+    {
+        "not for us",
+        "not for me",
+        "not helpful",
+        "not useful",
+        "not for us thanks",
+        "didn't help",
+        "didnt help",
+    }
+)
+NOT_FOR_US_TYPED = (
+    "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
+    "leave it out from now on. Send /tip for a different one."
+)
 PAUSE_WORDS = frozenset({"pause", "pause tips", "pause the tips", "pause my tips", "pause please"})
 NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up."
 NOTHING_TO_STOP = "There are no tips to stop yet: they start once your child is set up."
@@ -203,8 +226,16 @@ async def way_out(turn: Turn, step: Step, word: StepWord, text: str | None = Non
 
 def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     """A question-like message that still answers the step: "her name is Mia", or a date."""
+    if step is Step.NAME and child_steps.mentions_multiples(text):
+        return True  # "we have twins, Mia and Leo": one at a time, said at the name question
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
+    if step in (Step.BIRTHDATE, Step.EARLY) and child_steps.renaming(turn, text) is not None:
+        return True  # "actually her name is Lily": the name put right, where a date was asked
+    if step is Step.DAYS and read_days_said(text) is not None:
+        return True  # "we'd love them on weekends": days, where days were asked
+    if step in (Step.DAYS, Step.PER_WEEK) and read_per_week(text) is not None:
+        return True  # "can I have them more often?", "twice a week please": how often, where days were asked
     if step is Step.EARLY and child_steps.how_early(text, turn.data.birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where "born early?" was asked
     if step is Step.TZ:  # "I'm in Manchester", "we live in Toronto": a place, not a question
@@ -441,6 +472,10 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
     await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either
+    if said in TIP_WORDS:  # "another tip", typed rather than tapped: like /tip
+        return await asking.tip(turn)
+    if said in NOT_FOR_US_WORDS:  # the button typed: which tip is not known, so how to tap it
+        return say(NOT_FOR_US_TYPED)
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:

@@ -82,6 +82,50 @@ def _days_in(words: list[str]) -> frozenset[int] | None:
     return None if ranging else frozenset(days)
 
 
+# How often, said instead of days: "twice a week", "3 times a week", "more often", "every day".
+_HOW_MANY = {"once": 1, "one": 1, "1": 1, "twice": 2, "two": 2, "2": 2, "three": 3, "thrice": 3, "3": 3}
+_A_WEEK = re.compile(r"^(?P<n>[a-z0-9]+)(?: times?| tips?)?(?: a| per| each| every)? ?(?:week|wk)?$")
+# Asking for more than the most there is: read as "as many as you send".
+_MORE_OFTEN = frozenset(
+    {
+        "more", "more often", "more please", "more tips", "as often as possible", "as often as you can",
+        "as many as possible", "as many as you can", "lots", "a lot", "daily", "every day", "everyday",
+        "each day", "every single day", "all the time", "as much as possible",
+    }
+)  # fmt: skip
+
+
+# Asking around the count: "can I have them twice a week", "could you send tips every day".
+_ASKING = re.compile(
+    r"^(?:(?:just|only|maybe|please|tips?|send|me|them|the tips|can|could|i|have|get|you|would|like|want|"
+    r"id|i d|love|we|wed|they|come|to|be|them to|on|prefer|would prefer|better|best|is|are)\s+)+"
+)
+
+
+def read_days_said(text: str) -> frozenset[int] | None:
+    """Days said in a sentence: "we'd love them on weekends", "can I have them Mon and Fri please"."""
+    said = " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower().replace("'", "")).split())
+    said = re.sub(r"(?:\s+(?:please|thanks|thank you))+$", "", _ASKING.sub("", said))
+    return read_days(said) if said else None
+
+
+def read_per_week(text: str) -> int | None:
+    """Tips a week said in words ("twice a week", "3 times a week", "once"): the number; "more often" or
+    "every day" ask for more than any choice (7); None when the message says no number of tips."""
+    said = " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
+    said = _ASKING.sub("", said)
+    said = re.sub(r"(?:\s+(?:please|thanks|thank you))+$", "", said)
+    if said in _MORE_OFTEN:
+        return 7
+    match = _A_WEEK.match(said)
+    if match is None or (match["n"] not in _HOW_MANY and not match["n"].isdigit()):
+        return None
+    if said == match["n"] and not said.isdigit() and said not in {"once", "twice", "thrice"}:
+        return None  # "one" or "two" alone is no count a week
+    n = _HOW_MANY.get(match["n"]) or int(match["n"])
+    return n if 1 <= n <= 7 else None
+
+
 _ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b")
 _DAY_OF_MONTH = re.compile(r"(?<![\d:.])\b(?:1[3-9]|2\d|3[01])\b(?![:.]\d)")
 # Not "may": "mon or wed, may change later" names no date.

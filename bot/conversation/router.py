@@ -195,6 +195,8 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
         return nothing
     if name == "stop" and (nothing := await detours.nothing_to_stop(turn)) is not None:
         return nothing
+    if name == "mydata":  # a look at one's data in the middle of setup: then the question the parent was on
+        return await _then_step(s, env, who, now, await account.my_data(turn))
     await detours.leave(turn)
     return await ACTIONS[name](turn)
 

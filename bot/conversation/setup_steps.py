@@ -20,6 +20,8 @@ from bot.conversation.formats import (
     local_moment,
     read_day_and_time,
     read_days,
+    read_days_said,
+    read_per_week,
     read_said_time,
     said_a_date,
 )
@@ -65,6 +67,11 @@ KEEP_WORDS = frozenset(
 TIME_CHOICES = (time(7, 0), time(9, 0), time(12, 0), time(15, 0), time(19, 0), time(20, 30))
 PER_WEEK_CHOICES = (1, 2, 3)
 TOO_MANY_A_WEEK = "I send one to three tips a week, so each one has time to settle in.\n\n"
+# "More often", "every day": the most there is, and how to get it.
+MOST_A_WEEK = (
+    "Three a week is the most I send, so each tip has time to settle in. To get three, tap three days "
+    "(like Mon, Wed and Fri), or say <i>3 a week</i>.\n\n"
+)
 TOO_MANY_DAYS = (
     "I send one to three tips a week, so each one has time to settle in. Please pick up to three days.\n\n"
 )
@@ -203,13 +210,19 @@ async def on_days(turn: Turn, text: str) -> Outcome:
         )
         return await finish(turn)
     both = read_day_and_time(value)  # "Saturday at 8:30" answers this question and the next
-    days = both[0] if both is not None else read_days(value)
+    days = both[0] if both is not None else read_days(value) or read_days_said(value)
     if days is None and said_a_date(value):  # "the 5th" is no Thursday, "friday 25" no Friday alone
         return ask_days(
             turn,
             f"Tips come on days of the week rather than on dates, so I can't use “{esc(text.strip()[:64])}”."
             "\n\n",
         )
+    # How often instead of which days (not "3" alone: at "which day?" that may be the 3rd).
+    per_week = read_per_week(value) if (both is None or both[1] is None) and not value.isdigit() else None
+    if per_week is not None and per_week > max(PER_WEEK_CHOICES):  # "more often", "every day"
+        return ask_days(turn, MOST_A_WEEK)
+    if per_week is not None and days is None:  # "twice a week": spread from the day the parent has
+        days = spread(first_day(parse_days(turn.parent.tip_days)), per_week)
     if days is None:  # the question again, buttons and all: a miss is never a dead end
         return ask_days(turn, f"I couldn't read “{esc(text.strip()[:64])}” as days of the week.\n\n")
     if len(days) > max(PER_WEEK_CHOICES):
@@ -284,9 +297,12 @@ def ask_per_week(turn: Turn, lead: str = "") -> Outcome:
 
 
 async def on_per_week(turn: Turn, text: str) -> Outcome:
-    value = text.strip()
+    said = read_per_week(text)
+    value = str(said) if said is not None else text.strip()
     if value not in ("1", "2", "3"):  # the question again, buttons and all
-        return ask_per_week(turn, TOO_MANY_A_WEEK if value.isdigit() and int(value) > 3 else "")
+        return ask_per_week(
+            turn, TOO_MANY_A_WEEK if said is not None or (value.isdigit() and int(value) > 3) else ""
+        )
     days = spread(first_day(parse_days(turn.parent.tip_days)), int(value))
     await families.set_schedule(turn.s, turn.parent, tip_days=format_days(days))
     return await _saved(turn, f"{value} a week it is.")

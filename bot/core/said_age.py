@@ -90,7 +90,8 @@ def _months_before(today: date, months: int) -> date:
 
 
 _EARLY = re.compile(
-    r"^(?:(?:he|she|they|it)\s+(?:was|were)\s+)?(?:born\s+)?(?:(?:about|around|roughly|nearly|almost|just)\s+)*"
+    r"^(?:(?:he|she|they|it|baby)\s+(?:was|were|came|arrived)\s+)?(?:born\s+|came\s+|arrived\s+)?"
+    r"(?:(?:about|around|roughly|nearly|almost|just)\s+)*"
     r"(?P<n>\d{1,2}|" + "|".join(_NUMBERS) + r")\s*(?P<unit>weeks?|wks?|days?)\s+(?:early|premature|prem)$"
 )
 _AT_WEEKS = re.compile(

@@ -151,11 +151,32 @@ def is_stopping(text: str) -> bool:
 
 def said_name(text: str) -> str | None:
     """The name in "her name is Mia", "we call him Leo", "it's Noah"; None when the message is not put so."""
-    match = _SAID_NAME.match(" ".join(text.replace("’", "'").split()))
+    said = " ".join(text.replace("’", "'").split())
+    match = _SAID_NAME.match(said)
+    if (
+        match is None
+    ):  # put after a few words: "actually her name is Lily", "I'm her grandma, she's called Rosie"
+        clauses = (_LEAD_IN.sub("", said), *(c.strip() for c in _CLAUSES.split(said)[1:]))
+        match = next((m for c in clauses if c != said and (m := _SAID_NAME.match(c)) and _naming(m)), None)
     if match is None:
         return None
     name = match["name"].strip(" .!,;")
     return name or None
+
+
+# Said before a name without changing it ("actually her name is Lily"), and where a new clause begins.
+_LEAD_IN = re.compile(
+    r"^(?:(?:oh|ah|oops|whoops|sorry|wait|hang on|no|ok|okay|actually|sorry)[,.!]?\s+)+", re.I
+)
+# Only plain naming words there ("her name is", "she's called"), not "it's": "I'm tired, it's been hard".
+
+
+def _naming(match: re.Match[str]) -> bool:
+    before = match.string[: match.start("name")].lower()
+    return "name" in before or "call" in before
+
+
+_CLAUSES = re.compile(r"[,;.!]\s*|\s+(?:and|but)\s+", re.I)
 
 
 def is_question(text: str) -> bool:

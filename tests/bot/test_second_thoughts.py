@@ -72,9 +72,9 @@ async def test_an_age_at_the_born_early_question_still_says_how_early_not_a_new_
     await bot.say(sam, "/start")
     await bot.say(sam, "Mia")
     await bot.say(sam, "15 March 2026")
-    # "6 weeks" here is not "born 6 weeks ago": asked again, nothing changed.
+    # "6 weeks" here is not "born 6 weeks ago" but how early, the question asked: the due date offered to confirm.
     again = await bot.say(sam, "6 weeks")
-    assert again[0].text.endswith(EARLY)
+    assert again[0].text.startswith("Thank you! That puts Mia's due date at about <b>26 April 2026</b>.")
     assert "birthdate is now" not in again[0].text
 
 
