@@ -80,6 +80,7 @@ def sets() -> dict[str, Labelled]:
         "round9": load_yaml(EVAL / "safety_round9.yaml"),
         "tuner_s8": load_yaml(EVAL / "safety_tuner_s8.yaml"),
         "round10": load_yaml(EVAL / "safety_round10.yaml"),
+        "round11": load_yaml(EVAL / "safety_round11.yaml"),
         "tuner_s9": load_yaml(EVAL / "safety_tuner_s9.yaml"),
     }
 
@@ -116,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round9",
             "tuner_s8",
             "round10",
+            "round11",
             "tuner_s9",
         ],
         help="list the messages a set gets wrong",

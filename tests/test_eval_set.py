@@ -29,6 +29,7 @@ MIN_ENTRIES = {
         "tuner_s8.yaml": 60,
         "heldout_round9.yaml": 140,
         "tuner_s9.yaml": 80,
+        "heldout_round10.yaml": 145,
     }.items()
     if (EVAL_DIR / name).exists()
 }
