@@ -1213,3 +1213,9 @@ def test_what_she_is_meant_to_be_doing_asks_what_is_typical():
 
 def test_what_makes_a_child_trust_someone_is_answered_by_how_trust_grows():
     assert ask("what makes a toddler trust someone").items[0].id == "sa-bg-trust"
+
+
+def test_punishing_a_toddler_is_a_question_about_limits_not_an_uncovered_subject():
+    result = ask("should I punish my 2 year old for hitting his sister?")
+    assert result.scope is Scope.IN
+    assert "sa-16-24-limits" in [item.id for item in result.items[:3]]
