@@ -4,6 +4,7 @@ driver instead, at once, while another connection is writing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import passes
-from db import loop_session
+from db import loop_session, sqlite_claims
 from db.engine import create_engine, session_factory, sqlite_file
 from db.migrate import upgrade_to_head_async
 from db.models import Caregiver, Delivery, Parent
@@ -172,3 +173,10 @@ async def test_a_pass_copies_the_log_into_the_database_between_batches(
     finally:
         await engine.dispose()
     assert checkpointed * 2 < grown
+
+
+@pytest.mark.parametrize(
+    "values", [{}, {"sa-0-9-follow-cues": 3}, {"a": 1, 'é "quoted" \\': 22, "b": 1234567890123}]
+)
+def test_a_claims_summary_maps_are_stored_as_json_dumps_writes_them(values: dict[str, int]) -> None:
+    assert sqlite_claims._dumps_ints(values) == json.dumps(values)
