@@ -186,6 +186,10 @@ async def not_for_us_by_child(s: AsyncSession, child_ids: Sequence[int]) -> dict
     found: dict[int, set[str]] = {}
     if not child_ids:
         return found
+    if (db := _on_loop(s)) is not None:
+        for child_id, items in sqlite_claims.not_for_us_by_child(db, child_ids):
+            found.setdefault(child_id, set()).update(items or ())
+        return found
     rows = await s.execute(
         select(CAREGIVERS.c.child_id, CAREGIVERS.c.tips_not_for_us).where(
             CAREGIVERS.c.child_id.in_(child_ids), CAREGIVERS.c.tips_not_for_us.is_not(None)

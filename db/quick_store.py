@@ -24,21 +24,35 @@ import sqlite3
 import weakref
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.deliveries import SendOutcome
 from db.engine import _sqlite_pragmas
 from db.models import DeliveryState
-
-# How SQLAlchemy stores a datetime in SQLite (UTC, as ``db.models.UTCDateTime`` binds it).
-SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+from db.sqlite_claims import stamp
 
 Announced = tuple[int, int, str | None, dt.datetime | None]
 
+# Datetimes are bound as SQLAlchemy stores them in SQLite (``db.sqlite_claims.stamp``).
+_RECORD = "UPDATE deliveries SET state = ?, message_id = ?, sent_at = ?, error = ? WHERE id = ?"
+_PENDING = "UPDATE deliveries SET error = ? WHERE id = ?"
+_TOLD = (
+    "UPDATE caregivers SET announced_bands = ?, farewell_at = coalesce(farewell_at, ?)"
+    " WHERE parent_id = ? AND child_id = ?"
+)
+
 
 def _stamp(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(dt.UTC).strftime(SQLITE_DATETIME)
+    return None if value is None else stamp(value)
+
+
+def _execute(db: sqlite3.Connection, statement: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    if len(rows) == 1:
+        db.execute(statement, rows[0])
+    elif rows:
+        db.executemany(statement, rows)
 
 
 class Busy(Exception):
@@ -67,40 +81,28 @@ class QuickStore:
     def try_store(self, outcomes: Sequence[SendOutcome], announced: Iterable[Announced]) -> bool:
         """Store these outcomes in one transaction; False (nothing written) when another writer holds the
         database. Failed outcomes are not for this path."""
-        assert all(o.state is not DeliveryState.FAILED for o in outcomes)
+        final: list[tuple[str, int | None, str | None, str | None, int]] = []
+        pending: list[tuple[str | None, int]] = []
+        for o in outcomes:
+            state = o.state
+            if state is None:
+                pending.append((o.error, o.delivery_id))
+                continue
+            assert state is not DeliveryState.FAILED
+            sent_at = stamp(o.at) if state is DeliveryState.SENT else None
+            final.append((state.value, o.message_id, sent_at, o.error, o.delivery_id))
+        told = [(bands, _stamp(bye), parent_id, child_id) for parent_id, child_id, bands, bye in announced]
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if is_busy(exc):
                 return False
             raise
-        final = [
-            (
-                o.state.value,
-                o.message_id,
-                _stamp(o.at) if o.state is DeliveryState.SENT else None,
-                o.error,
-                o.delivery_id,
-            )
-            for o in outcomes
-            if o.state is not None
-        ]
-        pending = [(o.error, o.delivery_id) for o in outcomes if o.state is None]
-        told = [(bands, _stamp(bye), parent_id, child_id) for parent_id, child_id, bands, bye in announced]
         try:
-            if final:
-                self._db.executemany(
-                    "UPDATE deliveries SET state = ?, message_id = ?, sent_at = ?, error = ? WHERE id = ?",
-                    final,
-                )
-            if pending:
-                self._db.executemany("UPDATE deliveries SET error = ? WHERE id = ?", pending)
-            if told:
-                self._db.executemany(
-                    "UPDATE caregivers SET announced_bands = ?, farewell_at = coalesce(farewell_at, ?)"
-                    " WHERE parent_id = ? AND child_id = ?",
-                    told,
-                )
+            # Most stores are of one outcome (each send worker stores its own before it sends again).
+            _execute(self._db, _RECORD, final)
+            _execute(self._db, _PENDING, pending)
+            _execute(self._db, _TOLD, told)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")

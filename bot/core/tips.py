@@ -189,27 +189,25 @@ def render_tip(plan: TipPlan, library: Library, *, delivery_id: int) -> Reply:
     stage with few ideas never sends the identical message twice in a row.
     """
     name = esc(plan.child.name)
-    note = age_note(plan.age) if plan.age.by_birth else "corrected" if plan.age.corrected else ""
-    age_text = describe_age(plan.age) + (f" ({note})" if note else "")
     if plan.all_declined:
         return all_declined_reply(plan.child.name, plan.child.child_id, plan.age.months, library)
     if plan.strategy is None:
         return Reply(_farewell_text(name, library), keep_buttons(plan.child.name, plan.child.child_id))
     strategy = plan.strategy
-    parts = [f"<b>{name}</b> · {esc(age_text)}"]
+    parts = [f"<b>{name}</b> · {_age_text(plan.age)}"]
     # Two stages begun at once (after a long pause) share the room one announcement has.
     per_band = max(1, ANNOUNCE_INDICATORS // max(1, len(plan.new_bands)))
     for band in plan.new_bands:
-        typical = "\n".join(f"• {esc(i.parent)}" for i in band.indicators[:per_band])
+        typical = "\n".join(f"• {_content(i.parent)}" for i in band.indicators[:per_band])
         parts.append(
             f"🌱 <b>{name} is {esc(describe_age(plan.age))}: a new stage begins</b> "
-            f"({esc(band.label)})\n{esc(band.parent)}\n{typical}"
+            f"({_content(band.label)})\n{_content(band.parent)}\n{typical}"
         )
     times_sent = plan.child.sent.counts.get(strategy.id, 0)
     if times_sent:
-        parts.append(f"<b>One to come back to</b>\nA favourite again: {esc(strategy.parent)}")
+        parts.append(f"<b>One to come back to</b>\nA favourite again: {_content(strategy.parent)}")
     else:
-        parts.append(f"<b>Try this</b>\n{esc(strategy.parent)}")
+        parts.append(f"<b>Try this</b>\n{_content(strategy.parent)}")
     if not plan.new_bands:  # an announcement already says what the parent may notice
         parts += _companions(plan, strategy, times_sent, library)
     return Reply("\n\n".join(parts), tip_buttons(delivery_id, plan.child.child_id))
@@ -238,18 +236,34 @@ def _companions(plan: TipPlan, strategy: Item, times_sent: int, library: Library
     return [_notice(indicators[count % len(indicators)])] if indicators else []
 
 
+@lru_cache(maxsize=4096)
+def _content(text: str) -> str:
+    """A sentence of the content library, escaped: the same few hundred come back in every pass."""
+    return esc(text)
+
+
+@lru_cache(maxsize=1024)
+def _age_text(age: ChildAge) -> str:
+    """The age in a tip's first line, escaped (a pass renders thousands of tips for a few hundred ages)."""
+    note = age_note(age) if age.by_birth else "corrected" if age.corrected else ""
+    return esc(describe_age(age) + (f" ({note})" if note else ""))
+
+
 def _notice(indicator: Item) -> str:
-    return esc(indicator.parent)
+    return _content(indicator.parent)
 
 
 def _why(snippet: Item) -> str:
-    return f"<b>Why it matters</b>\n{esc(snippet.parent)}"
+    return f"<b>Why it matters</b>\n{_content(snippet.parent)}"
+
+
+_PAUSE_BUTTON = Button("⏸ Pause tips", "tip:pause")
 
 
 def tip_buttons(delivery_id: int, child_id: int) -> tuple[tuple[Button, ...], ...]:
     return (
         (Button("👍 Helpful", f"tip:h:{delivery_id}"), Button("🙅 Not for us", f"tip:n:{delivery_id}")),
-        (Button("➕ Another tip", f"tip:more:{child_id}"), Button("⏸ Pause tips", "tip:pause")),
+        (Button("➕ Another tip", f"tip:more:{child_id}"), _PAUSE_BUTTON),
     )
 
 

@@ -152,6 +152,7 @@ async def plan_due(
     planned: list[list[tuple[DueParent, dt.datetime, ChildLink, TipPlan]]] = []
     moves: list[tuple[int, dt.datetime, dt.datetime | None]] = []
     schedules: dict[tuple[str, str, dt.time], tuple[dt.datetime, dt.datetime] | None] = {}
+    days: dict[tuple[dt.datetime, str], dt.date] = {}  # the slot's local date, per slot and zone
     for parent in due:
         slot, following = _slots(parent, now, schedules)
         active = [link for link in links.get(parent.id, []) if link.farewell_at is None]
@@ -161,7 +162,9 @@ async def plan_due(
         if now - slot > rules.grace:
             report.skipped += 1
             continue
-        day = slot.astimezone(ZoneInfo(parent.time_zone)).date()
+        day = days.get(local := (slot, parent.time_zone))
+        if day is None:
+            day = days[local] = slot.astimezone(ZoneInfo(parent.time_zone)).date()
         chosen = [
             (link, plan)
             for link in active

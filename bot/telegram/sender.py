@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import math
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import httpx
@@ -81,8 +81,23 @@ def tip_markup(reply: Reply) -> dict[str, str] | None:
     pass about 30 µs a tip (``bench/dispatch.py``); the JSON itself is the same."""
     if not reply.buttons:
         return None
-    keyboard = [[{"text": b.label, "callback_data": b.data} for b in row] for row in reply.buttons]
-    return {"reply_markup": json.dumps({"inline_keyboard": keyboard})}
+    rows = ", ".join(
+        [
+            "[" + ", ".join([_button_opening(b.label) + _quoted(b.data) + "}" for b in row]) + "]"
+            for row in reply.buttons
+        ]
+    )
+    return {"reply_markup": '{"inline_keyboard": [' + rows + "]}"}
+
+
+# ``json.dumps``'s own string encoder (ASCII-only, as json.dumps writes by default). The keyboard's JSON is
+# put together from its strings: the same text as json.dumps gives (a test checks), in half the time.
+_quoted = encode_basestring_ascii
+
+
+@lru_cache(maxsize=256)
+def _button_opening(label: str) -> str:
+    return '{"text": ' + _quoted(label) + ', "callback_data": '
 
 
 @lru_cache(maxsize=1024)

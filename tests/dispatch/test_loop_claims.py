@@ -4,7 +4,9 @@ driver instead, at once, while another connection is writing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import passes
-from db import loop_session
+from db import loop_session, sqlite_claims
 from db.engine import create_engine, session_factory, sqlite_file
 from db.migrate import upgrade_to_head_async
 from db.models import Caregiver, Delivery, Parent
@@ -146,11 +148,23 @@ async def test_a_pass_copies_the_log_into_the_database_between_batches(
     db_backend: str, db_url: str, sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Nothing else checkpoints during a pass (the loop thread's connections never do by themselves): without
-    a checkpoint after each claim the log grows with every tip of the pass."""
+    a checkpoint after each claim the log grows with every tip of the pass. The checkpoints run beside the
+    sends, and once the log is past its limit one runs on the loop's thread so that the log starts again."""
     if db_backend != "sqlite":
         pytest.skip("claims on the loop's thread are for SQLite")
+    monkeypatch.setattr(passes, "LOG_RESTART_FRAMES", 0)  # a log of a frame or more: copied on the loop too
+    copied: list[str] = []
+    real = loop_session.checkpoint
+
+    def checkpoint(sessions: async_sessionmaker[AsyncSession]) -> int:
+        copied.append("thread" if threading.current_thread() is not threading.main_thread() else "loop")
+        return real(sessions)
+
+    monkeypatch.setattr(passes, "checkpoint", checkpoint)
     checkpointed = await _wal_after_a_pass(sessions, db_url)
-    monkeypatch.setattr(passes, "checkpoint", lambda _sessions: None)
+    assert "thread" in copied  # beside the sends: not holding them up
+    assert "loop" in copied  # and on the loop's thread once the log is too long
+    monkeypatch.setattr(passes, "checkpoint", lambda _sessions: 0)
     other = db_url.replace("securebase.db", "other.db")
     engine = create_engine(other)
     try:
@@ -159,3 +173,10 @@ async def test_a_pass_copies_the_log_into_the_database_between_batches(
     finally:
         await engine.dispose()
     assert checkpointed * 2 < grown
+
+
+@pytest.mark.parametrize(
+    "values", [{}, {"sa-0-9-follow-cues": 3}, {"a": 1, 'é "quoted" \\': 22, "b": 1234567890123}]
+)
+def test_a_claims_summary_maps_are_stored_as_json_dumps_writes_them(values: dict[str, int]) -> None:
+    assert sqlite_claims._dumps_ints(values) == json.dumps(values)

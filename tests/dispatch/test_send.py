@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, cast
 
 import httpx
@@ -18,8 +19,9 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.core.reply import Reply
-from bot.telegram.sender import MAX_BACKOFF_SECONDS, SEND_RETRIES, TelegramSender
+from bot.core.reply import Button, Reply
+from bot.core.tips import keep_buttons, revive_buttons, tip_buttons
+from bot.telegram.sender import MAX_BACKOFF_SECONDS, SEND_RETRIES, TelegramSender, tip_markup
 from db.models import DeliveryState
 from tests.dispatch.support import FakeSleep
 
@@ -146,3 +148,20 @@ async def test_failures_before_the_request_left_or_error_answers_are_retried(err
     result = await _send(bot, sleep)
     assert (result.state, result.message_id) == (DeliveryState.SENT, 99)
     assert (bot.calls, sleep.waits) == (2, [1.0])
+
+
+@pytest.mark.parametrize(
+    "buttons",
+    [
+        tip_buttons(123456, 789),
+        keep_buttons('Zoë "Z" \\ <b>', 5),
+        revive_buttons("名前 ✨", 7),
+    ],
+)
+def test_a_tips_keyboard_is_the_json_the_bot_api_would_get_from_json_dumps(
+    buttons: tuple[tuple[Button, ...], ...],
+) -> None:
+    """The keyboard's JSON is put together from its strings (quicker): the same text, escapes and all."""
+    keyboard = [[{"text": b.label, "callback_data": b.data} for b in row] for row in buttons]
+    assert tip_markup(Reply("tip", buttons)) == {"reply_markup": json.dumps({"inline_keyboard": keyboard})}
+    assert tip_markup(Reply("tip")) is None
