@@ -917,7 +917,7 @@ def _marked(token: _Token) -> str:
 
 # After a child's doing, these make it something done to or with someone ("walks *her* round the house",
 # "talking *to* my baby"): the grown-up's action, not the child's milestone.
-_DONE_TO = frozenset({"him", "her", "them", "to", "with"})
+_DONE_TO = frozenset({"him", "her", "them", "to", "with", "past"})  # "every time i walk *past*"
 
 
 def _done_to_someone(literal: list[str], phrase: _Phrase) -> bool:
