@@ -341,7 +341,7 @@ def _answer_part(
     # A negated behaviour ("doesn't mind strangers") is not what the other stage describes, so negated words
     # do not count towards it.
     top_here = sorted((s for s in here if s.item.band_id), key=lambda s: -s.lexical)[:OUTWEIGHED_PEERS]
-    explained_here = {stem for s in top_here for stem in s.strong}
+    explained_here = {stem for s in top_here for stem in s.own}  # not words a synonym merely lends it
     outweighed = (
         bool(others)
         and len(others[0].strong - query.negated_stems - explained_here) >= OUTWEIGHED_WORDS
