@@ -82,6 +82,8 @@ HEADINGS = {
 SHORT_HEADINGS = {Kind.INDICATOR: "You may notice:", Kind.STRATEGY: "Ways to help:"}
 PACE = "<i>Every child develops at their own pace.</i>"
 GENTLE = "<i>Every child develops at their own pace: these are common patterns, not a checklist.</i>"
+# The end of the lead over what is typical ("Common patterns at 8 weeks, ..."): the same words as GENTLE.
+COMMON_PATTERNS = "not a checklist: every child develops at their own pace."
 DOCTOR = "If something about your child's health or development worries you, your child's doctor is the best person to ask."
 URGENT = "If it feels urgent, get medical help right away."
 # For the parent's own health (pregnancy, birth, mood): their own care, never the child's doctor.
@@ -339,7 +341,7 @@ def _answer_part(
     # A negated behaviour ("doesn't mind strangers") is not what the other stage describes, so negated words
     # do not count towards it.
     top_here = sorted((s for s in here if s.item.band_id), key=lambda s: -s.lexical)[:OUTWEIGHED_PEERS]
-    explained_here = {stem for s in top_here for stem in s.strong}
+    explained_here = {stem for s in top_here for stem in s.own}  # not words a synonym merely lends it
     outweighed = (
         bool(others)
         and len(others[0].strong - query.negated_stems - explained_here) >= OUTWEIGHED_WORDS
@@ -1002,6 +1004,8 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "")
     ]
     health = any(s.health for s in subjects)
     own = any(s.own_health for s in subjects) or (health and _OF_MYSELF.search(text) is not None)
+    if not health:  # not a dead end: what the guidance can answer, one line
+        lines.append(f"You could ask me, for example, {EXAMPLES}")
     doctors = [OWN_DOCTOR] if own else []
     doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) else []
     if doctors:
@@ -1030,20 +1034,22 @@ def _not_found(library: Library, call: str = LOCAL_NUMBER) -> str:
 def _lead(age: _Age | None, first: Kind, elsewhere: tuple[Band, ...]) -> str:
     """The first line: what the items below are, and for which age."""
     what = {
-        Kind.INDICATOR: "What's common",
+        Kind.INDICATOR: "Common patterns",
         Kind.STRATEGY: "Ways to help",
         Kind.BACKGROUND: "What the guidance says",
     }[first]
     if elsewhere and age is not None:
         labels = " and ".join(_e(b.label) for b in elsewhere)
         return f"The guidance describes this at <b>{labels}</b> rather than {_at(age.label)}:"
+    # What is typical is framed as patterns that vary, never a checklist a worried parent measures against.
+    end = f", {COMMON_PATTERNS}" if first is Kind.INDICATOR else ":"
     if age is None:
-        return f"{what}:"
+        return f"{what}{end}"
     corrected = f", {age.due}" if age.due else " corrected" if age.corrected else ""
     if age.who:
-        return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}):"
+        return f"{what} for <b>{_e(age.who)}</b> ({_e(age.label)}{corrected}){end}"
     note = f" ({age.due})" if age.due else " (corrected age)" if age.corrected else ""
-    return f"{what} {_at(age.label, bold=True)}{note}:"
+    return f"{what} {_at(age.label, bold=True)}{note}{end}"
 
 
 def _at(label: str, *, bold: bool = False) -> str:
@@ -1104,8 +1110,8 @@ def _short_text(
         named = " or ".join(_e(s.topic) for s in query.out_of_scope)
         own = any(s.own_health for s in query.out_of_scope) or _OF_MYSELF.search(query.text) is not None
         notes.append(f"The guidance doesn't cover {named}. {OWN_DOCTOR if own else DOCTOR}")
-    if any(i.kind is Kind.INDICATOR for i in banded):
-        notes.append(PACE)
+    if first is not Kind.INDICATOR and any(i.kind is Kind.INDICATOR for i in banded):
+        notes.append(PACE)  # the lead already says it when what is typical comes first
     return "\n".join(lines) + ("\n\n" + "\n".join(notes) if notes else "")
 
 

@@ -200,6 +200,9 @@ class Scored:
     stems: frozenset[str]  # the question's stems this item explains
     strong: frozenset[str]  # those explained by a phrasing, a concept or a synonym, not only by its text
     lexical: float = 0.0  # the score from words alone (without sentence similarity)
+    # The question's stems the item explains by its own text, phrasings or concepts: not those a synonym lends
+    # to every item sharing one of its content words ("say bye" -> comfort -> "comfort your toddler").
+    own: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -781,11 +784,13 @@ class Index:
         text: dict[int, float] = {}
         explained: dict[int, set[str]] = {}
         strong: dict[int, set[str]] = {}
+        own: dict[int, set[str]] = {}
         for stem, weight in query.terms.items():
             for index, contribution in self._postings.get(stem, ()):
                 text[index] = text.get(index, 0.0) + weight * contribution
                 if stem in query.stems:
                     explained.setdefault(index, set()).add(stem)
+                    own.setdefault(index, set()).add(stem)
         for number in query.synonyms:
             for index, bonus in self._synonym_bonus[number].items():
                 text[index] = text.get(index, 0.0) + SYNONYM_WEIGHT * bonus
@@ -812,6 +817,7 @@ class Index:
             scores[index] = scores.get(index, 0.0) + PHRASING_WEIGHT * value
             explained.setdefault(index, set()).update(hit_stems)
             strong.setdefault(index, set()).update(hit_stems)
+            own.setdefault(index, set()).update(hit_stems)
         for number in query.concepts:
             concept = self.questions.concepts[number]
             concept_stems = self._concept_stems(number, query)
@@ -820,6 +826,7 @@ class Index:
                 scores[index] = scores.get(index, 0.0) + CONCEPT_BONUS
                 explained.setdefault(index, set()).update(concept_stems)
                 strong.setdefault(index, set()).update(concept_stems)
+                own.setdefault(index, set()).update(concept_stems)
         lexical = dict(scores)
         if self.semantic is not None and query.text and (scores or query.topical):
             similarities = self.semantic.similarities(query.text)
@@ -834,6 +841,7 @@ class Index:
                 frozenset(explained.get(i, ())),
                 frozenset(strong.get(i, ())),
                 lexical.get(i, 0.0),
+                frozenset(own.get(i, ())),
             )
             for i, score in scores.items()
             if score > 0
@@ -917,7 +925,7 @@ def _marked(token: _Token) -> str:
 
 # After a child's doing, these make it something done to or with someone ("walks *her* round the house",
 # "talking *to* my baby"): the grown-up's action, not the child's milestone.
-_DONE_TO = frozenset({"him", "her", "them", "to", "with"})
+_DONE_TO = frozenset({"him", "her", "them", "to", "with", "past"})  # "every time i walk *past*"
 
 
 def _done_to_someone(literal: list[str], phrase: _Phrase) -> bool:

@@ -17,7 +17,7 @@ async def test_an_answer_is_short_and_more_shows_further_items(bot: Harness):
     await onboard(bot, sam)  # Mia, born 15 March 2026
     (reply,) = await bot.say(sam, "she follows me everywhere, is that normal?")
     assert len(reply.text) <= SHORT_CHARS
-    assert reply.text.startswith("What's common for <b>Mia</b>")
+    assert reply.text.startswith("Common patterns for <b>Mia</b>")
     assert "following you when you leave the room" in reply.text
     assert "stage:" not in reply.text  # no stage summary repeated on every answer
     (more,) = await bot.tap(sam, "More")
@@ -83,7 +83,7 @@ async def test_a_question_before_start_is_answered_with_a_stage_choice_and_an_in
 
 async def test_a_question_naming_an_age_before_start_is_answered_for_that_age(bot: Harness):
     (reply,) = texts(await bot.say(TgParent(706), "what's normal at 10 months?"))
-    assert reply.startswith("What's common at <b>10 months</b>:")
+    assert reply.startswith("Common patterns at <b>10 months</b>, not a checklist")
     assert reply.endswith(f"{INVITE}</i>")
 
 
@@ -92,3 +92,33 @@ async def test_a_forged_or_stale_more_button_has_expired(bot: Harness):
     await onboard(bot, sam)
     for data in ("m:zz:0a", "m:", "m:00:0", "m:00:zz"):
         assert texts(await bot.press(sam, data))[0].startswith("That button has expired.")
+
+
+async def test_is_it_normal_reads_as_common_patterns_never_a_checklist(bot: Harness):
+    """A worried parent of an 8-week-old reads what is typical as patterns that vary, not a test to pass."""
+    sam = TgParent(708)
+    await onboard(bot, sam, birthdate="4 October 2026")  # 8 weeks old on 29 November 2026
+    (reply,) = texts(await bot.say(sam, "is it normal she doesnt smile yet"))
+    lead, rest = reply.split("\n", 1)
+    assert lead == (
+        "Common patterns for <b>Mia</b> (8 weeks), not a checklist: every child develops at their own pace."
+    )
+    assert "• Your baby smiling and cooing back at you." in rest
+    assert "What's common" not in reply
+    assert "own pace" not in rest  # said once, in the lead
+    for alarming in ("urgent", "danger", "worr", "warning", "should"):
+        assert alarming not in reply.lower()
+
+
+async def test_an_uncovered_question_before_start_says_what_can_be_asked(bot: Harness):
+    """Not a dead end: what the guidance does not cover, one line of what it can answer, then /start."""
+    (reply,) = texts(await bot.say(TgParent(709), "hi, how do I get my baby to sleep?"))
+    covered, examples, invite = reply.split("\n\n")
+    assert "It doesn't cover sleep" in covered
+    assert examples == (
+        "You could ask me, for example, “what's normal at 10 months?”, “my baby cries when I leave the room”"
+        " or “how do I help with tantrums?”"
+    )
+    assert invite == f"<i>{INVITE}</i>"
+    for alarming in ("urgent", "danger", "emergency", "doctor"):
+        assert alarming not in reply.lower()

@@ -292,6 +292,6 @@ async def test_a_baby_before_the_due_date_is_shown_by_age_since_birth_everywhere
     assert shown.startswith("<b>Leo</b>, 2 weeks, due date still 3 weeks ahead\n")
     answer = texts(await bot.say(sam, "is it normal he cries when I put him down?"))[0]
     assert "0 days" not in answer
-    assert "<b>Leo</b> (2 weeks, due date still 3 weeks ahead):" in answer
+    assert "<b>Leo</b> (2 weeks, due date still 3 weeks ahead), not a checklist:" in answer
     exported = texts(await bot.say(sam, "/mydata"))[0]
     assert "2 weeks, due date still 3 weeks ahead" in exported

@@ -11,7 +11,7 @@ from tests.bot.support import Harness, onboard, texts, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 ASK_MIA = "When was <b>Mia</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
-GUIDANCE = ("What the guidance says", "I couldn't find that", "Which child is this about?", "What's common")
+GUIDANCE = ("What the guidance says", "I couldn't find that", "Which child is this about?", "Common patterns")
 
 
 async def children(bot: Harness) -> list[tuple[str, date, date | None]]:

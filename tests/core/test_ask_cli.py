@@ -32,8 +32,8 @@ def test_json_answer_has_the_documented_keys(capsys):
     }
     assert {item["kind"] for item in data["items"]} == {"indicator"}
     assert "<b>" not in data["text"]
-    assert data["text"].startswith("What's common at 10 months:")
-    assert data["html"].startswith("What's common at <b>10 months</b>:")
+    assert data["text"].startswith("Common patterns at 10 months, not a checklist")
+    assert data["html"].startswith("Common patterns at <b>10 months</b>, not a checklist")
 
 
 def test_birthdate_and_due_date_give_the_corrected_age(capsys):
@@ -53,7 +53,7 @@ def test_birthdate_and_due_date_give_the_corrected_age(capsys):
     assert (data["age_months"], data["corrected"]) == (8, True)
     assert data["bands"] == [[0, 9], [7, 18]]
     assert "sa-7-18-follows-caregiver" in [item["id"] for item in data["items"]]
-    assert "at 8 months (corrected age):" in data["text"]
+    assert "at 8 months (corrected age), not a checklist" in data["text"]
 
 
 def test_questions_from_stdin_one_per_line(capsys, monkeypatch):
@@ -80,9 +80,9 @@ def test_questions_from_stdin_one_per_line(capsys, monkeypatch):
 def test_plain_output_is_what_a_parent_reads(capsys):
     code, out, _ = run(capsys, "--birthdate", "2026-01-29", "--today", "2026-11-29", "is he clingy?")
     assert code == 0
-    assert out.startswith("What's common at 10 months:")
+    assert out.startswith("Common patterns at 10 months, not a checklist")
     assert "<b>" not in out
-    assert "Every child develops at their own pace" in out
+    assert "every child develops at their own pace" in out
 
 
 @pytest.mark.parametrize(
