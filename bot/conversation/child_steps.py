@@ -56,6 +56,34 @@ SAME_AS_TWIN = frozenset(
     }
 )
 NO = frozenset({"no", "n", "nope", "no thanks"})
+# At a second child's birthdate: born the same day as a brother or sister ("same day as Mia", "same birthday",
+# "same as her sister"). Said alone, or before the sibling (a name, or one of SIBLING_WORDS).
+SAME_DAY_ALONE = frozenset(
+    {
+        "same", "the same", "same day", "the same day", "same date", "the same date", "same birthday",
+        "the same birthday", "same birthdate", "same dob", "same date of birth", "same day too", "same again",
+        "twins", "twin", "they're twins", "theyre twins", "they are twins", "born the same day",
+        "same birthday too", "same as before", "same as the other", "same as the other one",
+    }
+)  # fmt: skip
+SAME_DAY_AS = frozenset(
+    {
+        "same as", "the same as", "same day as", "the same day as", "same date as", "same birthday as",
+        "same birthdate as", "born the same day as", "born same day as", "same dob as", "twin of", "twin to",
+        "twin with", "twins with", "same time as",
+    }
+)  # fmt: skip
+SIBLING_WORDS = frozenset(
+    {
+        "sister", "brother", "sibling", "twin", "twin sister", "twin brother", "the other one", "the other",
+        "other one", "other twin", "the other twin", "the first one", "the first", "first one", "big sister",
+        "big brother",
+    }
+)  # fmt: skip
+_SIBLING_OWNERS = re.compile(r"^(?:her|his|their|my|the|our)\s+")
+_SAID_BEFORE = re.compile(
+    r"^(?:(?:yes|yeah|yep|oh|it's|its|it is|it was|she was|he was|they were|born on)\s+)+"
+)
 
 
 async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
@@ -263,7 +291,8 @@ async def _renamed(turn: Turn, name: str) -> Outcome:
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
     """The birthdate typed; ``changing`` (the birthdate given before, when typed again at a later question)
     has even a plain date offered back to confirm, with a button to keep the one before."""
-    new_name = renaming(turn, text) if changing is None else None
+    sibling = await same_day_as(turn, text) if changing is None else None
+    new_name = renaming(turn, text) if changing is None and sibling is None else None
     if new_name is not None:
         return await _renamed(turn, new_name)
     name = turn.data.name or "your child"
@@ -278,6 +307,8 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
             )
         return None
 
+    if sibling is not None:  # "same day as Mia": Mia's birthdate, said back
+        return await _same_day(turn, sibling, check)
     age = said_age(text[:64], turn.today)
     if age is not None:  # "he's 4 months old": the birthdate that makes, to confirm
         return await _offer_estimate(
@@ -301,6 +332,63 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
         )
 
     return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, offer)
+
+
+def same_day_said(text: str) -> str | None:
+    """Who a birthdate typed as "same day as Mia", "same birthday" or "same as her sister" points to: the
+    name or sibling word said ("" when none is); None when the message is not put so."""
+    said = _SAID_BEFORE.sub("", normal_words(text).replace(",", " "))
+    said = " ".join(said.split())
+    if said in SAME_DAY_ALONE:
+        return ""
+    opener = next((o for o in sorted(SAME_DAY_AS, key=len, reverse=True) if said.startswith(o + " ")), None)
+    if opener is None:
+        return None
+    return said[len(opener) :].strip().removesuffix("'s").removesuffix("s'")
+
+
+async def same_day_as(turn: Turn, text: str) -> list[Child] | None:
+    """The parent's own children (never this one) a birthdate typed as a sibling's points to: the one named,
+    or all of them when none is; None when the message is not put so, or names no child of theirs."""
+    who = same_day_said(text)
+    if who is None:
+        return None
+    others = [c for c in await turn.children() if c.id != turn.data.child_id]
+    named = [c for c in others if who and normal_words(c.name) == who]
+    if named:
+        return named
+    sibling = not who or _SIBLING_OWNERS.sub("", who) in SIBLING_WORDS
+    return others if sibling and others else None
+
+
+async def _same_day(turn: Turn, siblings: list[Child], check: Check) -> Outcome:
+    """A birthdate given as a sibling's: that day, said back with the sibling's name; with brothers and
+    sisters born on different days, which one is asked."""
+    by_day: dict[date, list[str]] = {}
+    for c in sorted(siblings, key=lambda c: (c.birthdate, c.id)):
+        by_day.setdefault(c.birthdate, []).append(c.name)
+    if len(by_day) > 1:
+        await turn.goto(Step.BIRTHDATE_PICK, replace(turn.data, candidates=tuple(by_day)))
+        buttons = tuple(
+            (choice(Step.BIRTHDATE_PICK, day.isoformat(), f"{' & '.join(names)}: {day_date(day)}"[:64]),)
+            for day, names in by_day.items()
+        )
+        neither = ways.row(Step.BIRTHDATE_PICK, StepWord.BACK, "Neither: I'll type it")
+        return Outcome([Reply("The same day as which of them?", (*buttons, neither))])
+    day, names = next(iter(by_day.items()))
+    try:
+        problem = check(day)
+    except DateProblem as exc:
+        problem = esc(str(exc))
+    if problem is not None:
+        return _problem(turn, problem)
+    name = esc(turn.data.name or "your child")
+    await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=day, refused=False))
+    lead = (
+        f"Got it: {name}'s birthdate is <b>{WEEKDAY_NAMES[day.weekday()]} {day_date(day)}</b>, the same as "
+        f"{' and '.join(esc(n) for n in names)}'s. If not, just type the date.\n\n"
+    )
+    return await ask_early(turn, lead)
 
 
 def _day_unsure(turn: Turn) -> bool:
@@ -654,7 +742,7 @@ async def _birthdate_known(turn: Turn, birthdate: date) -> Outcome:
     """On to "born early?"; a birthdate typed again over an earlier one (second thoughts, or "back") says
     what it is now, so the change is seen."""
     before = turn.data.birthdate
-    await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=birthdate))
+    await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=birthdate, refused=False))
     if before is None or before == birthdate:
         return await ask_early(turn)
     name = esc(turn.data.name or "your child")

@@ -96,12 +96,13 @@ def first_day(days: frozenset[int]) -> int:
     return max(sorted(days), key=gap_before)
 
 
-def schedule_line(turn: Turn) -> str:
-    """The parent's schedule and their next tip, in their own time zone."""
+def schedule_line(turn: Turn, subject: str = "Tips") -> str:
+    """The parent's schedule and their next tip, in their own time zone (``subject``: "They", after a
+    sentence that already says "tips")."""
     parent = turn.parent
     days = parse_days(parent.tip_days)
     zone = esc(zone_label(parent.time_zone))
-    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({zone} time)."
+    line = f"{subject} come on {describe_days(days)} at {hhmm(parent.tip_time)} ({zone} time)."
     if parent.state == ParentState.PAUSED:
         return line + " They are paused right now: send /resume to start them again."
     if parent.state == ParentState.STOPPED:
@@ -166,7 +167,7 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
     if turn.data.mode is Mode.SETTINGS:
         return await _saved(turn, said)
     await turn.goto(Step.DAYS, turn.data)
-    return ask_days(turn, f"{said}\n\n")
+    return ask_days(turn, f"{said}\n\n", first=True)
 
 
 async def _fix_child(turn: Turn, what: str) -> Outcome:
@@ -183,7 +184,8 @@ async def _fix_child(turn: Turn, what: str) -> Outcome:
     return Outcome([ways.birthdate_ask(child.name, editing=True)])
 
 
-def ask_days(turn: Turn, lead: str = "") -> Outcome:
+def ask_days(turn: Turn, lead: str = "", *, first: bool = False) -> Outcome:
+    """Which days tips come on; in setup, ``first`` asks in full, and asked again it is the short form."""
     # The value is what a parent could type too ("mon"), so a press and typing it mean the same.
     day_buttons = [choice(Step.DAYS, name[:3].lower(), name[:3]) for name in WEEKDAY_NAMES]
     if turn.data.mode is Mode.SETTINGS:
@@ -194,8 +196,12 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
         return Outcome([Reply(lead + text, (*_rows(day_buttons, 4), out))])
     keep = choice(Step.DAYS, "keep", f"{WEEKDAY_NAMES[min(DEFAULT_DAYS)]} {hhmm(DEFAULT_TIME)} is fine")
     text = (
-        "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
-        "09:00</b>. Keep that, or pick another day (you can change it any time in /settings)."
+        (
+            "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
+            "09:00</b>. Keep that, or pick another day (you can change it any time in /settings)."
+        )
+        if first
+        else "When would you like your tips? Keep <b>Sunday at 09:00</b>, or pick another day."
     )
     return Outcome([Reply(lead + text, ((keep,), *_rows(day_buttons, 4)))])
 
