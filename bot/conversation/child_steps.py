@@ -32,7 +32,7 @@ from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
-from bot.core.step_words import StepWord, normal_words, said_name
+from bot.core.step_words import StepWord, is_question, normal_words, said_name
 from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
@@ -243,8 +243,25 @@ async def skip_name(turn: Turn, said: str = "") -> Outcome:
         if word in NAME_LIKE_SKIPS
         else ""
     )
-    lead = f"I'll say <b>Baby</b> for now (you can rename in /children).{also}\n\n"
-    return await _named(turn, "Baby", lead)
+    lead = f"I'll say <b>{NO_NAME}</b> for now (you can rename in /children).{also}\n\n"
+    return await _named(turn, NO_NAME, lead)
+
+
+# The name a child gets when the name question is skipped.
+NO_NAME = "Baby"
+
+
+def name_at_offer(turn: Turn, text: str) -> str | None:
+    """A name typed at "We were adding Baby... Carry on?": "her name is Noah" for any child held, and a name
+    alone ("Noah") where the name was skipped; None for anything else (a question, a word, a date)."""
+    said = said_name(text)
+    if said is not None and not text.rstrip().endswith("?"):
+        return read_name(text)
+    if turn.data.name != NO_NAME or is_question(text) or says_when(text, turn.today):
+        return None  # a name alone only where none was given, and not a word the guidance knows ("sleep")
+    if any(ch.isdigit() for ch in text) or len(normal_words(text).split()) > 3:
+        return None
+    return read_name(text)
 
 
 async def _named(turn: Turn, name: str, lead: str = "") -> Outcome:
@@ -307,8 +324,12 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
             )
         return None
 
-    if sibling is not None:  # "same day as Mia": Mia's birthdate, said back
-        return await _same_day(turn, sibling, check)
+    if sibling is not None:  # "same day as Mia"
+        who = same_day_said(text) or ""
+        named = any(normal_words(c.name) == who for c in sibling)
+        plain = not who or _SIBLING_OWNERS.sub("", who) in SIBLING_WORDS
+        unknown = "" if named or plain else " ".join(w.capitalize() for w in who.split())
+        return await _same_day(turn, sibling, check, unknown)
     age = said_age(text[:64], turn.today)
     if age is not None:  # "he's 4 months old": the birthdate that makes, to confirm
         return await _offer_estimate(
@@ -357,24 +378,25 @@ async def same_day_as(turn: Turn, text: str) -> list[Child] | None:
     named = [c for c in others if who and normal_words(c.name) == who]
     if named:
         return named
-    sibling = not who or _SIBLING_OWNERS.sub("", who) in SIBLING_WORDS
-    return others if sibling and others else None
+    return others or None
 
 
-async def _same_day(turn: Turn, siblings: list[Child], check: Check) -> Outcome:
+async def _same_day(turn: Turn, siblings: list[Child], check: Check, unknown: str = "") -> Outcome:
     """A birthdate given as a sibling's: that day, said back with the sibling's name; with brothers and
-    sisters born on different days, which one is asked."""
+    sisters born on different days, which one is asked; so too when ``unknown`` (a name said that is none of
+    theirs: "same day as Mia" after Mia became Mila) was said."""
     by_day: dict[date, list[str]] = {}
     for c in sorted(siblings, key=lambda c: (c.birthdate, c.id)):
         by_day.setdefault(c.birthdate, []).append(c.name)
-    if len(by_day) > 1:
+    if len(by_day) > 1 or unknown:  # born on different days, or a name said that is not theirs: which?
         await turn.goto(Step.BIRTHDATE_PICK, replace(turn.data, candidates=tuple(by_day)))
         buttons = tuple(
             (choice(Step.BIRTHDATE_PICK, day.isoformat(), f"{' & '.join(names)}: {day_date(day)}"[:64]),)
             for day, names in by_day.items()
         )
         neither = ways.row(Step.BIRTHDATE_PICK, StepWord.BACK, "Neither: I'll type it")
-        return Outcome([Reply("The same day as which of them?", (*buttons, neither))])
+        lead = f"I don't have a child called {esc(unknown)} here. " if unknown else ""
+        return Outcome([Reply(f"{lead}The same day as which of them?", (*buttons, neither))])
     day, names = next(iter(by_day.items()))
     try:
         problem = check(day)
@@ -384,9 +406,12 @@ async def _same_day(turn: Turn, siblings: list[Child], check: Check) -> Outcome:
         return _problem(turn, problem)
     name = esc(turn.data.name or "your child")
     await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=day, refused=False))
+    said = f"<b>{WEEKDAY_NAMES[day.weekday()]} {day_date(day)}</b>"
     lead = (
-        f"Got it: {name}'s birthdate is <b>{WEEKDAY_NAMES[day.weekday()]} {day_date(day)}</b>, the same as "
-        f"{' and '.join(esc(n) for n in names)}'s. If not, just type the date.\n\n"
+        f"Got it: {said}. If not, just type the date.\n\n"  # the question says whose day it is
+        if await _twin(turn) is not None
+        else f"Got it: {name}'s birthdate is {said}, the same as {' and '.join(esc(n) for n in names)}'s. If "
+        "not, just type the date.\n\n"
     )
     return await ask_early(turn, lead)
 

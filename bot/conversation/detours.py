@@ -504,6 +504,13 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         # "I still need the birthdate. Carry on?" answered with the date itself: carry on with it
         await turn.goto(held_step, replace(turn.data, held=None, offered=False, candidates=()))
         return await HELD_DATES[held_step](turn, text)
+    named = child_steps.name_at_offer(turn, text) if held and turn.data.offered and word is None else None
+    if named is not None and said_name(text) is None and asking.knows_words(turn, text):
+        named = None  # "sleep" at the offer is a question, not a name
+    if named is not None and held_step is not None and chat_word(text) is None and feeling(text) is None:
+        # "Noah" at "We were adding Baby... Carry on?": the name skipped before, and on with that child
+        await turn.goto(held_step, replace(turn.data, name=named, held=None, offered=False, refused=False))
+        return await ASKS[held_step](turn, f"Got it, {esc(named)} it is.\n\n")
     if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
     await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either

@@ -203,6 +203,9 @@ def ask_days(turn: Turn, lead: str = "", *, first: bool = False) -> Outcome:
         if first
         else "When would you like your tips? Keep <b>Sunday at 09:00</b>, or pick another day."
     )
+    chosen = parse_days(turn.parent.tip_days)
+    if not first and chosen != DEFAULT_DAYS:  # back from the time question: the day picked is said
+        text = f"Which day would you like your tips? So far it's <b>{describe_days(chosen)}</b>: tap a day to change it."
     return Outcome([Reply(lead + text, ((keep,), *_rows(day_buttons, 4)))])
 
 
@@ -229,6 +232,9 @@ async def on_days(turn: Turn, text: str) -> Outcome:
         return ask_days(turn, MOST_A_WEEK)
     if per_week is not None and days is None:  # "twice a week": spread from the day the parent has
         days = spread(first_day(parse_days(turn.parent.tip_days)), per_week)
+    at = read_said_time(value) if days is None and not value.isdigit() else None
+    if at is not None:  # "7pm" at "which day?": the days as they are, at that time
+        return await _set_time(turn, at)
     if days is None:  # the question again, buttons and all: a miss is never a dead end
         return ask_days(turn, f"I couldn't read “{esc(text.strip()[:64])}” as days of the week.\n\n")
     if len(days) > max(PER_WEEK_CHOICES):

@@ -195,3 +195,75 @@ async def test_a_thumbs_up_at_the_one_date_offered_takes_it(bot: Harness):
     offered = await bot.say(sam, "she's 4 months old")
     assert offered[0].button_labels == ["Yes, use 29 July 2026"]
     assert (await bot.say(sam, "👍"))[0].text.startswith("Was Mia born early")
+
+
+async def test_a_name_said_for_a_sibling_not_in_the_list_asks_which(bot: Harness):
+    sam = TgParent(4022)
+    await onboard(bot, sam)
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    which = await bot.say(sam, "same day as mila")
+    assert which[0].text == "I don't have a child called Mila here. The same day as which of them?"
+    assert which[0].button_labels == ["Mia: 15 March 2026", "Neither: I'll type it"]
+    assert (await bot.tap(sam, "Neither: I'll type it"))[0].text == BIRTHDATE.format(name="Leo")
+
+
+async def test_a_name_typed_at_the_offer_to_carry_on_names_the_child_skipped_before(bot: Harness):
+    sam = TgParent(4023)
+    await bot.say(sam, "/start")
+    await bot.tap(sam, "Skip for now")
+    await bot.tap(sam, "Not now")
+    offer = await bot.say(sam, "/start")
+    assert offer[-1].text == "We were adding Baby, and I still need to know the birthdate. Carry on?"
+    named = await bot.say(sam, "Noah")
+    assert named[0].text == "Got it, Noah it is.\n\n" + BIRTHDATE.format(name="Noah")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "No")
+    assert await stored(bot) == [("Noah", date(2026, 3, 15), None)]
+
+
+async def test_a_subject_typed_at_the_offer_to_carry_on_is_a_question_not_a_name(bot: Harness):
+    sam = TgParent(4024)
+    await bot.say(sam, "/start")
+    await bot.tap(sam, "Skip for now")
+    await bot.tap(sam, "Not now")
+    await bot.say(sam, "/start")
+    for said in ("tantrums", "sleep"):
+        reply = await bot.say(sam, said)
+        assert "it is." not in reply[0].text, said
+        assert "born?" not in reply[0].text, said
+
+
+async def test_her_name_is_at_the_offer_renames_the_held_child(bot: Harness):
+    sam = TgParent(4025)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "not now")
+    await bot.say(sam, "/start")
+    named = await bot.say(sam, "her name is Lily")
+    assert named[0].text == "Got it, Lily it is.\n\n" + BIRTHDATE.format(name="Lily")
+
+
+async def test_a_time_typed_at_the_days_question_sets_the_time(bot: Harness):
+    sam = TgParent(4026)
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
+    await bot.say(sam, "London")
+    done = await bot.say(sam, "7pm")
+    assert done[0].text.startswith("All set!")
+    assert "Tips come on Sundays at 19:00 (London time)." in done[0].text
+    await bot.say(sam, "/settings")
+    await bot.tap(sam, "📅 Days")
+    saved = await bot.say(sam, "8:30")
+    assert saved[0].text.startswith("Done. Tips come on Sundays at 08:30 (London time).")
+
+
+async def test_back_to_the_days_question_says_the_day_picked(bot: Harness):
+    sam = TgParent(4027)
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
+    await bot.say(sam, "London")
+    await bot.tap(sam, "Tue")
+    back = await bot.say(sam, "back")
+    assert (
+        back[0].text
+        == "Which day would you like your tips? So far it's <b>Tuesdays</b>: tap a day to change it."
+    )
