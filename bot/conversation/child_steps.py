@@ -214,9 +214,40 @@ ONE_AT_A_TIME = (
 )
 
 
+# Who the child is to the one typing, said where the name was asked ("it's for my grandson"): no name.
+RELATIONS = frozenset(
+    {
+        "son", "daughter", "grandson", "granddaughter", "grandchild", "grandbaby", "baby", "babies", "child",
+        "kid", "little one", "boy", "girl", "baby boy", "baby girl", "newborn", "toddler", "nephew", "niece",
+        "foster child", "foster baby", "stepson", "stepdaughter", "little boy", "little girl", "first baby",
+        "first grandchild", "new baby", "youngest", "eldest",
+    }
+)  # fmt: skip
+_RELATION = re.compile(r"\b(?:my|our)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\s*$")
+
+
+def relation_said(text: str) -> str | None:
+    """ "It's for my grandson", "my daughter", "our baby": who the child is, with no name; None otherwise."""
+    said = normal_words(text)
+    match = _RELATION.search(said)
+    if match is None:
+        return None
+    who = match["who"]
+    if who in RELATIONS:
+        return who
+    last = who.split()[-1]
+    return last if last in RELATIONS else None
+
+
 async def on_name(turn: Turn, text: str) -> Outcome:
     if mentions_multiples(text) and said_name(text) is None:
         return ask_name(turn, ONE_AT_A_TIME, first=True)
+    relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
+    if relation is not None:  # "it's for my grandson": how lovely, and the name still to come
+        buttons = ask_name(turn).replies[0].buttons
+        return Outcome(
+            [Reply(f"How lovely! What's your {esc(relation)}'s name? A nickname is fine.", buttons)]
+        )
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
     name = read_name(text)
@@ -555,8 +586,14 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     if answer in YES:
         await turn.goto(Step.DUE, turn.data)
         return ask_due(turn)
-    if answer in NO:
+    if answer in NO or said_not_early(answer):  # "no he wasn't early", "she was on time", "a week late"
+        if answer not in NO and not said_on_time(answer) and await _twin(turn) is not None:
+            await turn.goto(Step.DUE, turn.data)  # "no, not the same" to "Is Leo's due date the same too?"
+            return ask_due(turn)
         return await _complete(turn, None)
+    if said_early(answer):  # "yes she was", "yeah a little early": how early, asked next
+        await turn.goto(Step.DUE, turn.data)
+        return ask_due(turn)
     birthdate = turn.data.birthdate
     due = how_early(text, birthdate)
     if due is not None and birthdate is not None:  # "yes, 5 weeks early": the due date that makes, to confirm
@@ -578,6 +615,50 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     return await ask_early(
         turn, f"Please tap {tap}, or tell me how early (for example <i>5 weeks early</i>).\n\n"
     )
+
+
+# At "Was Mia born early?": said in a sentence. A "no" or "yes" opening one, and phrases that say on time.
+NO_OPENERS = frozenset({"no", "nope", "nah", "not"})
+YES_OPENERS = frozenset({"yes", "yeah", "yep", "yup", "she", "he", "they"})
+ON_TIME = frozenset(
+    {
+        "on time", "full term", "at term", "term baby", "not early", "wasn't early", "was not early",
+        "weren't early", "were not early", "isn't early", "late", "overdue", "after the due date",
+        "after her due date", "after his due date", "on the due date", "on her due date", "on his due date",
+        "on their due date", "right on time", "bang on time", "not premature", "wasn't premature",
+        "not prem", "wasn't prem",
+    }
+)  # fmt: skip
+EARLY_WORDS = frozenset(
+    {"early", "premature", "prem", "preemie", "prematurely", "a bit early", "a little early"}
+)
+
+
+def said_not_early(answer: str) -> bool:
+    """ "No, he wasn't early", "she was on time", "a week late": not born early (no figures: "no, 3 weeks
+    early" is read for how early)."""
+    if any(ch.isdigit() for ch in answer):
+        return False
+    words = answer.replace(",", " ").split()
+    if said_on_time(answer):
+        return True
+    return bool(words) and words[0] in NO_OPENERS and not any(w in EARLY_WORDS for w in words[1:])
+
+
+def said_on_time(answer: str) -> bool:
+    """ "On time", "full term", "not early", "a week late": said in so many words."""
+    padded = f" {' '.join(answer.replace(',', ' ').split())} "
+    return any(f" {phrase} " in padded for phrase in ON_TIME)
+
+
+def said_early(answer: str) -> bool:
+    """ "Yes she was", "yeah a little early", "she was early": born early, how early still to ask."""
+    if any(ch.isdigit() for ch in answer):
+        return False
+    words = answer.replace(",", " ").split()
+    if not words or words[0] not in YES_OPENERS or "not" in words or any(w.endswith("n't") for w in words):
+        return False
+    return words[0] not in ("she", "he", "they") or any(w in EARLY_WORDS for w in words)
 
 
 def _without_yes(text: str) -> str:

@@ -251,6 +251,9 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return True  # "we'd love them on weekends": days, where days were asked
     if step in (Step.DAYS, Step.PER_WEEK) and read_per_week(text) is not None:
         return True  # "can I have them more often?", "twice a week please": how often, where days were asked
+    said = normal_words(text)
+    if step is Step.EARLY and (child_steps.said_not_early(said) or child_steps.said_early(said)):
+        return True  # "she was on time", "he was premature": the answer, in a sentence
     if step is Step.EARLY and child_steps.how_early(text, turn.data.birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where "born early?" was asked
     if step is Step.TZ:  # "I'm in Manchester", "we live in Toronto": a place, not a question

@@ -78,9 +78,14 @@ _VERBS = _phrases(
     "started|stopped|refuses|help|normal|typical"
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['/-][a-z0-9]+)*")
+_KIN = (
+    r"(?:baby|son|daughter|child|kid|grandson|granddaughter|grandchild|grandbaby|nephew|niece|little\s+one|"
+    r"(?:little\s+|baby\s+)?(?:boy|girl))"
+)
 _SAID_NAME = re.compile(
-    r"^(?:(?:her|his|their|my\s+(?:baby|son|daughter|child|kid)'?s?|the\s+baby'?s?|baby'?s?)\s+name"
+    r"^(?:(?:her|his|their|(?:my|our)\s+" + _KIN + r"'?s?|the\s+baby'?s?|baby'?s?)\s+name"
     r"(?:\s+is|'s|\s*:)"
+    r"|(?:my|our)\s+" + _KIN + r"(?:\s+is|'s)\s+(?:called|named)"
     r"|(?:she|he|they)(?:\s+is|'s|\s+are|'re)\s+called"
     r"|(?:we|i)\s+call\s+(?:her|him|them)"
     r"|call\s+(?:her|him|them)"

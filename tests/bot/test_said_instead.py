@@ -267,3 +267,64 @@ async def test_back_to_the_days_question_says_the_day_picked(bot: Harness):
         back[0].text
         == "Which day would you like your tips? So far it's <b>Tuesdays</b>: tap a day to change it."
     )
+
+
+async def test_a_grandparent_saying_who_the_child_is_is_asked_the_name(bot: Harness):
+    gran = TgParent(4028)
+    await bot.say(gran, "/start")
+    for said, who in (
+        ("it's for my grandson", "grandson"),
+        ("my daughter", "daughter"),
+        ("for my little girl", "little girl"),
+    ):
+        asked = await bot.say(gran, said)
+        assert asked[0].text == f"How lovely! What's your {who}'s name? A nickname is fine.", said
+        assert asked[0].button_labels == ["Skip for now"]
+    named = await bot.say(gran, "my grandson is called Oliver")
+    assert named[0].text == BIRTHDATE.format(name="Oliver")
+
+
+async def test_born_early_answered_in_a_sentence(bot: Harness):
+    for chat_id, said, after in (
+        (4029, "no he wasn't early", "Thank you! Mia is all set."),
+        (4030, "she was on time", "Thank you! Mia is all set."),
+        (4031, "a week late", "Thank you! Mia is all set."),
+        (4032, "full term", "Thank you! Mia is all set."),
+        (4033, "yes she was", "What was the due date?"),
+        (4034, "he was premature", "What was the due date?"),
+    ):
+        sam = TgParent(chat_id)
+        await bot.say(sam, "/start")
+        await bot.say(sam, "Mia")
+        await bot.say(sam, "1 October 2026")
+        reply = await bot.say(sam, said)
+        assert reply[0].text.startswith(after), said
+        assert "couldn't find" not in " ".join(texts(reply)), said
+
+
+async def test_no_at_the_twins_same_due_date_question_asks_for_the_other_due_date(bot: Harness):
+    sam = TgParent(4035)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "1 September 2026")
+    await bot.say(sam, "3 weeks early")
+    await bot.tap(sam, "Yes, use 22 September 2026")
+    await bot.say(sam, "London")
+    await bot.tap(sam, "Sunday 09:00 is fine")
+    await bot.say(sam, "/addchild")
+    await bot.say(sam, "Leo")
+    twin = await bot.say(sam, "same day as Mia")
+    assert twin[0].text.startswith(
+        "Got it: <b>Tuesday 1 September 2026</b>. If not, just type the date.\n\nLeo was born the same day as Mia."
+    )
+    other = await bot.say(sam, "no she wasn't")
+    assert other[0].text.startswith("What was the due date?")
+
+
+async def test_mornings_at_the_time_question(bot: Harness):
+    sam = TgParent(4036)
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
+    await bot.say(sam, "London")
+    await bot.say(sam, "wednesdays please")
+    done = await bot.say(sam, "mornings")
+    assert "Tips come on Wednesdays at 09:00 (London time)." in done[0].text
