@@ -241,6 +241,8 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     """A question-like message that still answers the step: "her name is Mia", or a date."""
     if step is Step.NAME and child_steps.mentions_multiples(text):
         return True  # "we have twins, Mia and Leo": one at a time, said at the name question
+    if step is Step.NAME and child_steps.relation_said(text) is not None and not text.rstrip().endswith("?"):
+        return True  # "I'm setting this up for my granddaughter": who the child is, the name asked next
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step is Step.BIRTHDATE and child_steps.same_day_said(text) is not None:

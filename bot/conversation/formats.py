@@ -237,9 +237,9 @@ def read_said_time(text: str) -> SaidTime | None:
     """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00", "morning", "half past seven", "7 in the evening";
     None when it is not a time of day."""
     said = _POLITE.sub("", normal_words(text))
-    said = _PLURAL_PART.sub("", said)  # "mornings", "in the evenings"
-    if said in _PARTS_OF_DAY:
-        return SaidTime(_PARTS_OF_DAY[said])
+    part = _PLURAL_PART.sub("", said)  # "mornings", "in the evenings"
+    if part in _PARTS_OF_DAY:
+        return SaidTime(_PARTS_OF_DAY[part])
     spoken = _said_time(said)
     if spoken is not None:
         return spoken

@@ -280,6 +280,9 @@ async def test_a_grandparent_saying_who_the_child_is_is_asked_the_name(bot: Harn
         asked = await bot.say(gran, said)
         assert asked[0].text == f"How lovely! What's your {who}'s name? A nickname is fine.", said
         assert asked[0].button_labels == ["Skip for now"]
+    setting_up = await bot.say(gran, "I'm setting this up for my granddaughter")
+    assert setting_up[0].text == "How lovely! What's your granddaughter's name? A nickname is fine."
+    assert len(setting_up) == 1
     named = await bot.say(gran, "my grandson is called Oliver")
     assert named[0].text == BIRTHDATE.format(name="Oliver")
 
