@@ -155,6 +155,10 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
     if typed in (FIX_DATES, FIX_NAME) and turn.data.mode is Mode.FIRST:
         return await _fix_child(turn, typed)
     found = find_zone(typed, turn.now)
+    if not found.choices and _about_the_child(typed):  # "12 March 2026", "4 weeks early": the child put right
+        offer = await _offer_child_fix(turn)
+        if offer is not None:
+            return offer
     if not found.choices:  # the buttons again, so a miss is never a dead end
         missed = esc(found.note) or f"I couldn't find a time zone for “{esc(typed[:64])}”."
         return ask_tz(turn, f"{missed}\n\n")
@@ -168,6 +172,27 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
         return await _saved(turn, said)
     await turn.goto(Step.DAYS, turn.data)
     return ask_days(turn, f"{said}\n\n", first=True)
+
+
+# With a figure, words that say a message is about the child's dates, not a place.
+_CHILD_DATE_WORDS = frozenset({"early", "weeks", "months", "born", "due", "old", "premature", "prem"})
+
+
+def _about_the_child(typed: str) -> bool:
+    """A date or how early, typed at the time zone question: the child's dates, given again."""
+    if said_a_date(typed):
+        return True
+    return any(ch.isdigit() for ch in typed) and bool(_CHILD_DATE_WORDS & set(normal_words(typed).split()))
+
+
+async def _offer_child_fix(turn: Turn) -> Outcome | None:
+    """In first setup: the buttons to put the child's dates or name right, then the time zone question."""
+    child = await turn.child(turn.data.child_id) if turn.data.mode is Mode.FIRST else None
+    if child is None:
+        return None
+    name = esc(child.name)
+    text = f"That looks like {name}'s dates rather than a place. To change them, tap below; or carry on."
+    return Outcome([Reply(text, fix_buttons(child.name)), *ask_tz(turn).replies])
 
 
 async def _fix_child(turn: Turn, what: str) -> Outcome:

@@ -331,3 +331,21 @@ async def test_mornings_at_the_time_question(bot: Harness):
     await bot.say(sam, "wednesdays please")
     done = await bot.say(sam, "mornings")
     assert "Tips come on Wednesdays at 09:00 (London time)." in done[0].text
+
+
+async def test_a_date_at_the_time_zone_question_offers_to_put_the_child_right(bot: Harness):
+    sam = TgParent(4037)
+    await to_time_zone(bot, sam, "Ava", "12 March 2026")
+    for said in ("14 March 2026", "about 4 weeks early"):
+        reply = await bot.say(sam, said)
+        assert reply[0].text == (
+            "That looks like Ava's dates rather than a place. To change them, tap below; or carry on."
+        ), said
+        assert reply[0].button_labels == ["📅 Change Ava's birthdate", "✏️ Change the name Ava"]
+        assert reply[1].text.startswith("Which time zone are you in?")
+        assert "couldn't find a time zone" not in " ".join(texts(reply))
+    asked = await bot.press(sam, reply[0].data_for("📅 Change Ava's birthdate"))
+    assert asked[0].text == BIRTHDATE.format(name="Ava")
+    # A place is still a place.
+    await bot.tap(sam, "Keep the dates as they are")
+    assert (await bot.say(sam, "Paris"))[0].text.startswith("Time zone set: Paris")
