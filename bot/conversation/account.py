@@ -12,7 +12,7 @@ from bot.conversation import child_steps, children, readable, setup_steps, turne
 from bot.conversation.flow import FlowData, Mode, Step, read_step
 from bot.conversation.formats import hhmm, join_names, local_day, local_moment
 from bot.conversation.outcome import Env, Outcome, Who, say
-from bot.conversation.schedules import reschedule
+from bot.conversation.schedules import reschedule, resting_until
 from bot.conversation.texts import welcome
 from bot.conversation.turn import Turn, choice
 from bot.core.reply import Button, Document, Reply
@@ -142,11 +142,26 @@ async def on_pause(turn: Turn, text: str) -> Outcome:
     )
 
 
+def tips_on(turn: Turn) -> bool:
+    """Tips neither paused nor stopped: /resume has nothing to do."""
+    parent = turn.parent
+    return parent.state is ParentState.ACTIVE and resting_until(parent, turn.now) is None
+
+
+async def already_on(turn: Turn) -> Outcome:
+    """/resume with nothing paused: said truthfully, with when the next tip comes."""
+    await reschedule(turn.s, turn.parent, turn.now)
+    return say(f"Your tips are already on: nothing is paused. {setup_steps.schedule_line(turn, 'They')}")
+
+
 async def resume(turn: Turn) -> Outcome:
+    """/resume: tips back on after a pause or /stop; with nothing paused, said that they are on already."""
+    if tips_on(turn):
+        return await already_on(turn)
     await families.set_pause(turn.s, turn.parent, None)
     await families.set_state(turn.s, turn.parent, ParentState.ACTIVE)
     await reschedule(turn.s, turn.parent, turn.now)
-    return say(f"Tips are back on. {setup_steps.schedule_line(turn)}")
+    return say(f"Tips are back on. {setup_steps.schedule_line(turn, 'They')}")
 
 
 async def stop(turn: Turn) -> Outcome:

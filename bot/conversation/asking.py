@@ -63,6 +63,13 @@ def _which_child(children: Sequence[Child], page: int) -> Reply:
     return Reply("Which child is this about?", tuple(buttons))
 
 
+def knows_words(turn: Turn, text: str) -> bool:
+    """The guidance knows a subject in ``text`` ("sleep", "tantrums", or one it does not cover): a question,
+    not a name ("Noah")."""
+    query = index_for(turn.env.library).analyse(text[:MAX_TEXT_CHARS])
+    return query.topical or bool(query.out_of_scope)
+
+
 async def in_passing(turn: Turn, text: str) -> Outcome:
     """A question typed in the middle of a flow: answered without leaving it (no "which child" step), for
     the only child, or for the age it names, or across the stages."""

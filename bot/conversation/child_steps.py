@@ -32,7 +32,7 @@ from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
-from bot.core.step_words import StepWord, normal_words, said_name
+from bot.core.step_words import StepWord, is_question, normal_words, said_name
 from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
@@ -56,6 +56,34 @@ SAME_AS_TWIN = frozenset(
     }
 )
 NO = frozenset({"no", "n", "nope", "no thanks"})
+# At a second child's birthdate: born the same day as a brother or sister ("same day as Mia", "same birthday",
+# "same as her sister"). Said alone, or before the sibling (a name, or one of SIBLING_WORDS).
+SAME_DAY_ALONE = frozenset(
+    {
+        "same", "the same", "same day", "the same day", "same date", "the same date", "same birthday",
+        "the same birthday", "same birthdate", "same dob", "same date of birth", "same day too", "same again",
+        "twins", "twin", "they're twins", "theyre twins", "they are twins", "born the same day",
+        "same birthday too", "same as before", "same as the other", "same as the other one",
+    }
+)  # fmt: skip
+SAME_DAY_AS = frozenset(
+    {
+        "same as", "the same as", "same day as", "the same day as", "same date as", "same birthday as",
+        "same birthdate as", "born the same day as", "born same day as", "same dob as", "twin of", "twin to",
+        "twin with", "twins with", "same time as",
+    }
+)  # fmt: skip
+SIBLING_WORDS = frozenset(
+    {
+        "sister", "brother", "sibling", "twin", "twin sister", "twin brother", "the other one", "the other",
+        "other one", "other twin", "the other twin", "the first one", "the first", "first one", "big sister",
+        "big brother",
+    }
+)  # fmt: skip
+_SIBLING_OWNERS = re.compile(r"^(?:her|his|their|my|the|our)\s+")
+_SAID_BEFORE = re.compile(
+    r"^(?:(?:yes|yeah|yep|oh|it's|its|it is|it was|she was|he was|they were|born on)\s+)+"
+)
 
 
 async def begin(turn: Turn, mode: Mode, lead: str = "") -> Outcome:
@@ -186,9 +214,40 @@ ONE_AT_A_TIME = (
 )
 
 
+# Who the child is to the one typing, said where the name was asked ("it's for my grandson"): no name.
+RELATIONS = frozenset(
+    {
+        "son", "daughter", "grandson", "granddaughter", "grandchild", "grandbaby", "baby", "babies", "child",
+        "kid", "little one", "boy", "girl", "baby boy", "baby girl", "newborn", "toddler", "nephew", "niece",
+        "foster child", "foster baby", "stepson", "stepdaughter", "little boy", "little girl", "first baby",
+        "first grandchild", "new baby", "youngest", "eldest",
+    }
+)  # fmt: skip
+_RELATION = re.compile(r"\b(?:my|our)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\s*$")
+
+
+def relation_said(text: str) -> str | None:
+    """ "It's for my grandson", "my daughter", "our baby": who the child is, with no name; None otherwise."""
+    said = normal_words(text)
+    match = _RELATION.search(said)
+    if match is None:
+        return None
+    who = match["who"]
+    if who in RELATIONS:
+        return who
+    last = who.split()[-1]
+    return last if last in RELATIONS else None
+
+
 async def on_name(turn: Turn, text: str) -> Outcome:
     if mentions_multiples(text) and said_name(text) is None:
         return ask_name(turn, ONE_AT_A_TIME, first=True)
+    relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
+    if relation is not None:  # "it's for my grandson": how lovely, and the name still to come
+        buttons = ask_name(turn).replies[0].buttons
+        return Outcome(
+            [Reply(f"How lovely! What's your {esc(relation)}'s name? A nickname is fine.", buttons)]
+        )
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
     name = read_name(text)
@@ -215,8 +274,25 @@ async def skip_name(turn: Turn, said: str = "") -> Outcome:
         if word in NAME_LIKE_SKIPS
         else ""
     )
-    lead = f"I'll say <b>Baby</b> for now (you can rename in /children).{also}\n\n"
-    return await _named(turn, "Baby", lead)
+    lead = f"I'll say <b>{NO_NAME}</b> for now (you can rename in /children).{also}\n\n"
+    return await _named(turn, NO_NAME, lead)
+
+
+# The name a child gets when the name question is skipped.
+NO_NAME = "Baby"
+
+
+def name_at_offer(turn: Turn, text: str) -> str | None:
+    """A name typed at "We were adding Baby... Carry on?": "her name is Noah" for any child held, and a name
+    alone ("Noah") where the name was skipped; None for anything else (a question, a word, a date)."""
+    said = said_name(text)
+    if said is not None and not text.rstrip().endswith("?"):
+        return read_name(text)
+    if turn.data.name != NO_NAME or is_question(text) or says_when(text, turn.today):
+        return None  # a name alone only where none was given, and not a word the guidance knows ("sleep")
+    if any(ch.isdigit() for ch in text) or len(normal_words(text).split()) > 3:
+        return None
+    return read_name(text)
 
 
 async def _named(turn: Turn, name: str, lead: str = "") -> Outcome:
@@ -263,7 +339,8 @@ async def _renamed(turn: Turn, name: str) -> Outcome:
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
     """The birthdate typed; ``changing`` (the birthdate given before, when typed again at a later question)
     has even a plain date offered back to confirm, with a button to keep the one before."""
-    new_name = renaming(turn, text) if changing is None else None
+    sibling = await same_day_as(turn, text) if changing is None else None
+    new_name = renaming(turn, text) if changing is None and sibling is None else None
     if new_name is not None:
         return await _renamed(turn, new_name)
     name = turn.data.name or "your child"
@@ -278,6 +355,12 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
             )
         return None
 
+    if sibling is not None:  # "same day as Mia"
+        who = same_day_said(text) or ""
+        named = any(normal_words(c.name) == who for c in sibling)
+        plain = not who or _SIBLING_OWNERS.sub("", who) in SIBLING_WORDS
+        unknown = "" if named or plain else " ".join(w.capitalize() for w in who.split())
+        return await _same_day(turn, sibling, check, unknown)
     age = said_age(text[:64], turn.today)
     if age is not None:  # "he's 4 months old": the birthdate that makes, to confirm
         return await _offer_estimate(
@@ -301,6 +384,67 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
         )
 
     return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, offer)
+
+
+def same_day_said(text: str) -> str | None:
+    """Who a birthdate typed as "same day as Mia", "same birthday" or "same as her sister" points to: the
+    name or sibling word said ("" when none is); None when the message is not put so."""
+    said = _SAID_BEFORE.sub("", normal_words(text).replace(",", " "))
+    said = " ".join(said.split())
+    if said in SAME_DAY_ALONE:
+        return ""
+    opener = next((o for o in sorted(SAME_DAY_AS, key=len, reverse=True) if said.startswith(o + " ")), None)
+    if opener is None:
+        return None
+    return said[len(opener) :].strip().removesuffix("'s").removesuffix("s'")
+
+
+async def same_day_as(turn: Turn, text: str) -> list[Child] | None:
+    """The parent's own children (never this one) a birthdate typed as a sibling's points to: the one named,
+    or all of them when none is; None when the message is not put so, or names no child of theirs."""
+    who = same_day_said(text)
+    if who is None:
+        return None
+    others = [c for c in await turn.children() if c.id != turn.data.child_id]
+    named = [c for c in others if who and normal_words(c.name) == who]
+    if named:
+        return named
+    return others or None
+
+
+async def _same_day(turn: Turn, siblings: list[Child], check: Check, unknown: str = "") -> Outcome:
+    """A birthdate given as a sibling's: that day, said back with the sibling's name; with brothers and
+    sisters born on different days, which one is asked; so too when ``unknown`` (a name said that is none of
+    theirs: "same day as Mia" after Mia became Mila) was said."""
+    by_day: dict[date, list[str]] = {}
+    for c in sorted(siblings, key=lambda c: (c.birthdate, c.id)):
+        by_day.setdefault(c.birthdate, []).append(c.name)
+    if len(by_day) > 1 or unknown:  # born on different days, or a name said that is not theirs: which?
+        await turn.goto(Step.BIRTHDATE_PICK, replace(turn.data, candidates=tuple(by_day)))
+        buttons = tuple(
+            (choice(Step.BIRTHDATE_PICK, day.isoformat(), f"{' & '.join(names)}: {day_date(day)}"[:64]),)
+            for day, names in by_day.items()
+        )
+        neither = ways.row(Step.BIRTHDATE_PICK, StepWord.BACK, "Neither: I'll type it")
+        lead = f"I don't have a child called {esc(unknown)} here. " if unknown else ""
+        return Outcome([Reply(f"{lead}The same day as which of them?", (*buttons, neither))])
+    day, names = next(iter(by_day.items()))
+    try:
+        problem = check(day)
+    except DateProblem as exc:
+        problem = esc(str(exc))
+    if problem is not None:
+        return _problem(turn, problem)
+    name = esc(turn.data.name or "your child")
+    await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=day, refused=False))
+    said = f"<b>{WEEKDAY_NAMES[day.weekday()]} {day_date(day)}</b>"
+    lead = (
+        f"Got it: {said}. If not, just type the date.\n\n"  # the question says whose day it is
+        if await _twin(turn) is not None
+        else f"Got it: {name}'s birthdate is {said}, the same as {' and '.join(esc(n) for n in names)}'s. If "
+        "not, just type the date.\n\n"
+    )
+    return await ask_early(turn, lead)
 
 
 def _day_unsure(turn: Turn) -> bool:
@@ -442,8 +586,14 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     if answer in YES:
         await turn.goto(Step.DUE, turn.data)
         return ask_due(turn)
-    if answer in NO:
+    if answer in NO or said_not_early(answer):  # "no he wasn't early", "she was on time", "a week late"
+        if answer not in NO and not said_on_time(answer) and await _twin(turn) is not None:
+            await turn.goto(Step.DUE, turn.data)  # "no, not the same" to "Is Leo's due date the same too?"
+            return ask_due(turn)
         return await _complete(turn, None)
+    if said_early(answer):  # "yes she was", "yeah a little early": how early, asked next
+        await turn.goto(Step.DUE, turn.data)
+        return ask_due(turn)
     birthdate = turn.data.birthdate
     due = how_early(text, birthdate)
     if due is not None and birthdate is not None:  # "yes, 5 weeks early": the due date that makes, to confirm
@@ -465,6 +615,50 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     return await ask_early(
         turn, f"Please tap {tap}, or tell me how early (for example <i>5 weeks early</i>).\n\n"
     )
+
+
+# At "Was Mia born early?": said in a sentence. A "no" or "yes" opening one, and phrases that say on time.
+NO_OPENERS = frozenset({"no", "nope", "nah", "not"})
+YES_OPENERS = frozenset({"yes", "yeah", "yep", "yup", "she", "he", "they"})
+ON_TIME = frozenset(
+    {
+        "on time", "full term", "at term", "term baby", "not early", "wasn't early", "was not early",
+        "weren't early", "were not early", "isn't early", "late", "overdue", "after the due date",
+        "after her due date", "after his due date", "on the due date", "on her due date", "on his due date",
+        "on their due date", "right on time", "bang on time", "not premature", "wasn't premature",
+        "not prem", "wasn't prem",
+    }
+)  # fmt: skip
+EARLY_WORDS = frozenset(
+    {"early", "premature", "prem", "preemie", "prematurely", "a bit early", "a little early"}
+)
+
+
+def said_not_early(answer: str) -> bool:
+    """ "No, he wasn't early", "she was on time", "a week late": not born early (no figures: "no, 3 weeks
+    early" is read for how early)."""
+    if any(ch.isdigit() for ch in answer):
+        return False
+    words = answer.replace(",", " ").split()
+    if said_on_time(answer):
+        return True
+    return bool(words) and words[0] in NO_OPENERS and not any(w in EARLY_WORDS for w in words[1:])
+
+
+def said_on_time(answer: str) -> bool:
+    """ "On time", "full term", "not early", "a week late": said in so many words."""
+    padded = f" {' '.join(answer.replace(',', ' ').split())} "
+    return any(f" {phrase} " in padded for phrase in ON_TIME)
+
+
+def said_early(answer: str) -> bool:
+    """ "Yes she was", "yeah a little early", "she was early": born early, how early still to ask."""
+    if any(ch.isdigit() for ch in answer):
+        return False
+    words = answer.replace(",", " ").split()
+    if not words or words[0] not in YES_OPENERS or "not" in words or any(w.endswith("n't") for w in words):
+        return False
+    return words[0] not in ("she", "he", "they") or any(w in EARLY_WORDS for w in words)
 
 
 def _without_yes(text: str) -> str:
@@ -654,7 +848,7 @@ async def _birthdate_known(turn: Turn, birthdate: date) -> Outcome:
     """On to "born early?"; a birthdate typed again over an earlier one (second thoughts, or "back") says
     what it is now, so the change is seen."""
     before = turn.data.birthdate
-    await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=birthdate))
+    await turn.goto(Step.EARLY, replace(turn.data, candidates=(), birthdate=birthdate, refused=False))
     if before is None or before == birthdate:
         return await ask_early(turn)
     name = esc(turn.data.name or "your child")

@@ -28,6 +28,7 @@ from bot.core.step_words import (
     StepWord,
     chat_word,
     escape_word,
+    is_later,
     is_question,
     is_stopping,
     normal_words,
@@ -107,6 +108,8 @@ CHAT_LEADS = {
     Chat.THANKS: "You're welcome! ",
     Chat.OK: "",
 }
+# "👍" or "❤️" sent at a step: a warm word before the question again.
+WARM_LEAD = "Lovely, thank you! "
 # "😢" sent at any step: a kind word before the question again.
 SAD_LEAD = "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n"
 
@@ -130,8 +133,12 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     if chat in (Chat.HELLO, Chat.THANKS) and step in ASKS:  # at a yes/no step "ok" may be its answer
         return await ASKS[step](turn, CHAT_LEADS[chat])
     mood = feeling(text)
-    if mood is not None and step in ASKS:  # "😢" anywhere: a kind word, then the question again
-        return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else "")
+    if mood is Feeling.OK and step is Step.DAYS and turn.data.mode in (Mode.FIRST, Mode.JOINED):
+        return await setup_steps.on_days(turn, "keep")  # "👍" at "Sunday 09:00 is fine?": it is
+    if mood is Feeling.OK and step in PICKS and len(turn.data.candidates) == 1:
+        return await PICKS[step](turn, "yes")  # "👍" at "Yes, use 1 August 2026": that date
+    if mood is not None and step in ASKS:  # "😢" anywhere: a kind word; "👍", "❤️" a warm one; the question
+        return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else WARM_LEAD)
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)
@@ -166,6 +173,7 @@ NOT_FOR_US_TYPED = (
 PAUSE_WORDS = frozenset({"pause", "pause tips", "pause the tips", "pause my tips", "pause please"})
 NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up."
 NOTHING_TO_STOP = "There are no tips to stop yet: they start once your child is set up."
+NOTHING_TO_RESUME = "There's nothing to resume yet: tips start once your child is set up."
 NOT_PAUSED_HERE = frozenset({Step.PAUSE, Step.STOP, Step.DELETE})
 
 
@@ -195,6 +203,11 @@ async def nothing_to_pause(turn: Turn, said: str = NOTHING_TO_PAUSE) -> Outcome 
         first = carry.replies[0]
         return Outcome([Reply(f"{said}\n\n{first.text}", first.buttons)])
     return say(f"{said} Send /start when you're ready.")
+
+
+async def nothing_to_resume(turn: Turn) -> Outcome | None:
+    """/resume before any child is saved: no tips yet to come back; the step asked again, as for /pause."""
+    return await nothing_to_pause(turn, NOTHING_TO_RESUME)
 
 
 async def on_stop(turn: Turn, text: str) -> Outcome:
@@ -228,14 +241,21 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     """A question-like message that still answers the step: "her name is Mia", or a date."""
     if step is Step.NAME and child_steps.mentions_multiples(text):
         return True  # "we have twins, Mia and Leo": one at a time, said at the name question
+    if step is Step.NAME and child_steps.relation_said(text) is not None and not text.rstrip().endswith("?"):
+        return True  # "I'm setting this up for my granddaughter": who the child is, the name asked next
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
+    if step is Step.BIRTHDATE and child_steps.same_day_said(text) is not None:
+        return True  # "it's the same as her sister": a sibling's birthdate
     if step in (Step.BIRTHDATE, Step.EARLY) and child_steps.renaming(turn, text) is not None:
         return True  # "actually her name is Lily": the name put right, where a date was asked
     if step is Step.DAYS and read_days_said(text) is not None:
         return True  # "we'd love them on weekends": days, where days were asked
     if step in (Step.DAYS, Step.PER_WEEK) and read_per_week(text) is not None:
         return True  # "can I have them more often?", "twice a week please": how often, where days were asked
+    said = normal_words(text)
+    if step is Step.EARLY and (child_steps.said_not_early(said) or child_steps.said_early(said)):
+        return True  # "she was on time", "he was premature": the answer, in a sentence
     if step is Step.EARLY and child_steps.how_early(text, turn.data.birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where "born early?" was asked
     if step is Step.TZ:  # "I'm in Manchester", "we live in Toronto": a place, not a question
@@ -327,12 +347,7 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
     if step in PICKS and len(data.candidates) == 1 and normal_words(text) in child_steps.NO:
         return await PICKS[step](turn, "no")  # "no" to the one date offered: not that date, asked again
     if step in (Step.BIRTHDATE, Step.BIRTHDATE_PICK):
-        name = esc(data.name or "your child")
-        return await ASKS[step](
-            turn,
-            f"I need {name}'s birthdate to fit the tips to {name}'s age. A close guess is fine (like "
-            f"<i>1 March 2026</i>). Or send /cancel to stop for now.\n\n",
-        )
+        return await _no_birthdate(turn, text)
     if step is Step.EARLY and normal_words(text) in child_steps.NO:
         other = await child_steps.another_due_date(turn)  # "no" to "the same due date as Leo?"
         if other is not None:
@@ -344,7 +359,7 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
     if step is Step.TZ and onboarding:
         await turn.goto(Step.DAYS, data)
         return setup_steps.ask_days(
-            turn, f"I'll keep {esc(zone_label(turn.parent.time_zone))} time for now.\n\n"
+            turn, f"I'll keep {esc(zone_label(turn.parent.time_zone))} time for now.\n\n", first=True
         )
     if step is Step.DAYS and onboarding:
         return await setup_steps.on_days(turn, "keep")
@@ -355,6 +370,31 @@ async def _skip(turn: Turn, step: Step, text: str) -> Outcome:
     if step is Step.STOP:
         return await account.on_stop(turn, "no")
     return await cancel(turn)
+
+
+async def _no_birthdate(turn: Turn, text: str) -> Outcome:
+    """ "Skip", "no thanks", "later" where the birthdate was asked: a birthdate cannot be skipped. "Later" is
+    the question's own "Not now" (the child is held); a refusal is told why the date is needed, once; a second
+    refusal stops there, with the child held to carry on with."""
+    data = turn.data
+    if is_later(text) or data.mode is Mode.EDIT or data.name is None:
+        return await cancel(turn)  # like the question's "Not now" (or, for new dates, "Keep the dates")
+    name = esc(data.name)
+    if data.refused:
+        await leave(turn)
+        await child_steps.offered(turn)
+        text = (
+            f"No problem, we'll leave it there for now. {name} isn't saved yet: whenever you have the "
+            f"birthdate (a close guess is fine), tap <b>Carry on with {name}</b>."
+        )
+        return Outcome([Reply(text, child_steps.carry_on_buttons(data.name))])
+    await turn.goto(Step.BIRTHDATE, replace(data, candidates=(), refused=True))
+    return child_steps.ask_birthdate(
+        turn,
+        f"I need {name}'s birthdate to fit the tips to {name}'s age. A close guess is fine (like "
+        f"<i>1 March 2026</i>), or tell me {name}'s age (like <i>4 months</i>). If now isn't a good time, "
+        "tap <b>Not now</b>, and I'll keep what you've told me.\n\n",
+    )
 
 
 leave = child_steps.leave
@@ -415,7 +455,7 @@ async def on_press(turn: Turn, action: str) -> Outcome | None:
         return None
     if action == "carry":
         held = data.held
-        await turn.goto(held, replace(data, held=None, offered=False))
+        await turn.goto(held, replace(data, held=None, offered=False, refused=False))
         return await ASKS[held](turn, "")
     if action == "afresh":
         await turn.goto(None)
@@ -469,6 +509,13 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         # "I still need the birthdate. Carry on?" answered with the date itself: carry on with it
         await turn.goto(held_step, replace(turn.data, held=None, offered=False, candidates=()))
         return await HELD_DATES[held_step](turn, text)
+    named = child_steps.name_at_offer(turn, text) if held and turn.data.offered and word is None else None
+    if named is not None and said_name(text) is None and asking.knows_words(turn, text):
+        named = None  # "sleep" at the offer is a question, not a name
+    if named is not None and held_step is not None and chat_word(text) is None and feeling(text) is None:
+        # "Noah" at "We were adding Baby... Carry on?": the name skipped before, and on with that child
+        await turn.goto(held_step, replace(turn.data, name=named, held=None, offered=False, refused=False))
+        return await ASKS[held_step](turn, f"Got it, {esc(named)} it is.\n\n")
     if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
     await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either

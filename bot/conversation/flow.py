@@ -69,6 +69,8 @@ class FlowData:
     minute: int | None = None  # with ``hour``: "half six" asked back as "06:30 or 18:30?"
     # The offer to carry on with the held child was the last thing said, so a "yes" or "ok" answers it.
     offered: bool = False
+    # The birthdate question was turned down once ("skip", "no thanks"): a second refusal stops there.
+    refused: bool = False
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {}
@@ -94,6 +96,8 @@ class FlowData:
             raw["minute"] = self.minute
         if self.offered:
             raw["offered"] = True
+        if self.refused:
+            raw["refused"] = True
         return raw
 
     @classmethod
@@ -112,6 +116,7 @@ class FlowData:
             hour=_read(lambda: _int(raw["hour"])),
             minute=_read(lambda: _int(raw["minute"])),
             offered=raw.get("offered") is True,
+            refused=raw.get("refused") is True,
         )
 
 

@@ -159,6 +159,7 @@ _PARTS_OF_DAY = {
     "night": time(20, 30),
     "at night": time(20, 30),
 }
+_PLURAL_PART = re.compile(r"(?<=ing|oon|ght)s\b|^(?:the|mostly|usually)\s+(?=\w)")
 
 
 _HOUR_WORDS = {
@@ -236,8 +237,9 @@ def read_said_time(text: str) -> SaidTime | None:
     """ "9", "09:30", "8.15", "7pm", "7:30 pm", "20h00", "morning", "half past seven", "7 in the evening";
     None when it is not a time of day."""
     said = _POLITE.sub("", normal_words(text))
-    if said in _PARTS_OF_DAY:
-        return SaidTime(_PARTS_OF_DAY[said])
+    part = _PLURAL_PART.sub("", said)  # "mornings", "in the evenings"
+    if part in _PARTS_OF_DAY:
+        return SaidTime(_PARTS_OF_DAY[part])
     spoken = _said_time(said)
     if spoken is not None:
         return spoken

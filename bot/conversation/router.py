@@ -195,6 +195,17 @@ async def on_command(s: AsyncSession, env: Env, who: Who, text: str, now: dateti
         return nothing
     if name == "stop" and (nothing := await detours.nothing_to_stop(turn)) is not None:
         return nothing
+    if name == "resume" and (nothing := await detours.nothing_to_resume(turn)) is not None:
+        return nothing
+    step = turn.step
+    if (
+        name == "resume"
+        and step in detours.ASKS
+        and step not in detours.NOT_PAUSED_HERE
+        and account.tips_on(turn)
+    ):
+        # nothing paused, in the middle of a question: said so, and the question goes on
+        return await _then_step(s, env, who, now, await account.already_on(turn))
     if name == "mydata":  # a look at one's data in the middle of setup: then the question the parent was on
         return await _then_step(s, env, who, now, await account.my_data(turn))
     await detours.leave(turn)

@@ -96,12 +96,13 @@ def first_day(days: frozenset[int]) -> int:
     return max(sorted(days), key=gap_before)
 
 
-def schedule_line(turn: Turn) -> str:
-    """The parent's schedule and their next tip, in their own time zone."""
+def schedule_line(turn: Turn, subject: str = "Tips") -> str:
+    """The parent's schedule and their next tip, in their own time zone (``subject``: "They", after a
+    sentence that already says "tips")."""
     parent = turn.parent
     days = parse_days(parent.tip_days)
     zone = esc(zone_label(parent.time_zone))
-    line = f"Tips come on {describe_days(days)} at {hhmm(parent.tip_time)} ({zone} time)."
+    line = f"{subject} come on {describe_days(days)} at {hhmm(parent.tip_time)} ({zone} time)."
     if parent.state == ParentState.PAUSED:
         return line + " They are paused right now: send /resume to start them again."
     if parent.state == ParentState.STOPPED:
@@ -154,6 +155,10 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
     if typed in (FIX_DATES, FIX_NAME) and turn.data.mode is Mode.FIRST:
         return await _fix_child(turn, typed)
     found = find_zone(typed, turn.now)
+    if not found.choices and _about_the_child(typed):  # "12 March 2026", "4 weeks early": the child put right
+        offer = await _offer_child_fix(turn)
+        if offer is not None:
+            return offer
     if not found.choices:  # the buttons again, so a miss is never a dead end
         missed = esc(found.note) or f"I couldn't find a time zone for “{esc(typed[:64])}”."
         return ask_tz(turn, f"{missed}\n\n")
@@ -166,7 +171,28 @@ async def on_tz(turn: Turn, text: str) -> Outcome:
     if turn.data.mode is Mode.SETTINGS:
         return await _saved(turn, said)
     await turn.goto(Step.DAYS, turn.data)
-    return ask_days(turn, f"{said}\n\n")
+    return ask_days(turn, f"{said}\n\n", first=True)
+
+
+# With a figure, words that say a message is about the child's dates, not a place.
+_CHILD_DATE_WORDS = frozenset({"early", "weeks", "months", "born", "due", "old", "premature", "prem"})
+
+
+def _about_the_child(typed: str) -> bool:
+    """A date or how early, typed at the time zone question: the child's dates, given again."""
+    if said_a_date(typed):
+        return True
+    return any(ch.isdigit() for ch in typed) and bool(_CHILD_DATE_WORDS & set(normal_words(typed).split()))
+
+
+async def _offer_child_fix(turn: Turn) -> Outcome | None:
+    """In first setup: the buttons to put the child's dates or name right, then the time zone question."""
+    child = await turn.child(turn.data.child_id) if turn.data.mode is Mode.FIRST else None
+    if child is None:
+        return None
+    name = esc(child.name)
+    text = f"That looks like {name}'s dates rather than a place. To change them, tap below; or carry on."
+    return Outcome([Reply(text, fix_buttons(child.name)), *ask_tz(turn).replies])
 
 
 async def _fix_child(turn: Turn, what: str) -> Outcome:
@@ -183,7 +209,8 @@ async def _fix_child(turn: Turn, what: str) -> Outcome:
     return Outcome([ways.birthdate_ask(child.name, editing=True)])
 
 
-def ask_days(turn: Turn, lead: str = "") -> Outcome:
+def ask_days(turn: Turn, lead: str = "", *, first: bool = False) -> Outcome:
+    """Which days tips come on; in setup, ``first`` asks in full, and asked again it is the short form."""
     # The value is what a parent could type too ("mon"), so a press and typing it mean the same.
     day_buttons = [choice(Step.DAYS, name[:3].lower(), name[:3]) for name in WEEKDAY_NAMES]
     if turn.data.mode is Mode.SETTINGS:
@@ -194,9 +221,16 @@ def ask_days(turn: Turn, lead: str = "") -> Outcome:
         return Outcome([Reply(lead + text, (*_rows(day_buttons, 4), out))])
     keep = choice(Step.DAYS, "keep", f"{WEEKDAY_NAMES[min(DEFAULT_DAYS)]} {hhmm(DEFAULT_TIME)} is fine")
     text = (
-        "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
-        "09:00</b>. Keep that, or pick another day (you can change it any time in /settings)."
+        (
+            "Last thing: when would you like your tips? Most parents like once a week, on <b>Sunday at "
+            "09:00</b>. Keep that, or pick another day (you can change it any time in /settings)."
+        )
+        if first
+        else "When would you like your tips? Keep <b>Sunday at 09:00</b>, or pick another day."
     )
+    chosen = parse_days(turn.parent.tip_days)
+    if not first and chosen != DEFAULT_DAYS:  # back from the time question: the day picked is said
+        text = f"Which day would you like your tips? So far it's <b>{describe_days(chosen)}</b>: tap a day to change it."
     return Outcome([Reply(lead + text, ((keep,), *_rows(day_buttons, 4)))])
 
 
@@ -223,6 +257,9 @@ async def on_days(turn: Turn, text: str) -> Outcome:
         return ask_days(turn, MOST_A_WEEK)
     if per_week is not None and days is None:  # "twice a week": spread from the day the parent has
         days = spread(first_day(parse_days(turn.parent.tip_days)), per_week)
+    at = read_said_time(value) if days is None and not value.isdigit() else None
+    if at is not None:  # "7pm" at "which day?": the days as they are, at that time
+        return await _set_time(turn, at)
     if days is None:  # the question again, buttons and all: a miss is never a dead end
         return ask_days(turn, f"I couldn't read “{esc(text.strip()[:64])}” as days of the week.\n\n")
     if len(days) > max(PER_WEEK_CHOICES):

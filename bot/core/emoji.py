@@ -1,5 +1,5 @@
 """Emoji sent alone as a reaction, read the same way everywhere: a crying face is a feeling (a kind word, and
-where to turn), a thumbs up an "ok"; neither is a name, a date, days of the week or a question."""
+where to turn), a thumbs up an "ok", a heart a warm word; none is a name, a date, days of the week or a question."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ class Feeling(StrEnum):
 
     SAD = "sad"
     OK = "ok"
+    WARM = "warm"
 
 
 SAD_EMOJI = frozenset("😢😭😔😞😟😩😫😥😰💔🙁🥺☹")
 OK_EMOJI = frozenset("👍👌🙏🙂😊")
+# Warm reactions: hearts, smiles, a party. Kindly meant, no answer to anything.
+WARM_EMOJI = frozenset("❤♥🧡💛💚💙💜🤍🤎🖤💕💖💗💓💞💘🥰😍😘🤗😀😃😄😁😆😅😂🤣☺😇🥳🎉✨👏💪🙌🤩😌")
 # Marks that only shape an emoji (variation selectors, joiners, skin tones) or sit around it.
 _SHAPING = frozenset("\ufe0f\u200d \t\n.!?,") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
 
@@ -29,6 +32,8 @@ def feeling(text: str) -> Feeling | None:
         return Feeling.SAD
     if marks <= OK_EMOJI:
         return Feeling.OK
+    if marks <= OK_EMOJI | WARM_EMOJI:
+        return Feeling.WARM
     return None
 
 

@@ -29,7 +29,9 @@ def _phrases(text: str) -> frozenset[str]:
 
 _WORDS: dict[StepWord, frozenset[str]] = {
     StepWord.SKIP: _phrases(
-        "skip|skip it|skip this|skip that|skip please|please skip|pass|later|no|nope|none|no thanks|"
+        "skip|skip it|skip this|skip that|skip please|please skip|skip for now|pass|later|later please|"
+        "i'll add it later|ill add it later|add it later|i'll tell you later|ill tell you later|"
+        "tell you later|no|nope|none|no thanks|"
         "no thank you|n/a|na|no due date|not sure|unsure|i'm not sure|im not sure|i am not sure|no idea|"
         "no clue|don't know|dont know|do not know|i don't know|i dont know|i do not know|idk|dunno|"
         "not known|unknown|can't remember|cant remember|i can't remember"
@@ -45,11 +47,17 @@ _WORDS: dict[StepWord, frozenset[str]] = {
     StepWord.CANCEL: _phrases(
         "cancel|stop|quit|exit|leave|end|never mind|nevermind|forget it|forget that|cancel that|stop that|"
         "stop it|cancel please|not now|not right now|maybe later|another time|some other time|leave it|"
-        "leave it for now|i'll do it later|ill do it later|not today"
+        "leave it for now|i'll do it later|ill do it later|do it later|not today"
     ),
 }
 # Skip words that mean "skip" anywhere; the others ("no", "not sure") are answers only where a step asked.
 _PLAIN_SKIP = _phrases("skip|skip it|skip this|skip that|skip please|please skip|skip for now|pass|later")
+# Skip words that put the question off rather than turn it down: where a step cannot be skipped (a birthdate),
+# they mean its "Not now".
+_LATER = _phrases(
+    "later|later please|skip for now|i'll add it later|ill add it later|add it later|i'll tell you later|"
+    "ill tell you later|tell you later"
+)
 # Cancel words that, with nothing in progress, may be about the tips themselves.
 _STOPPING = _phrases("stop|stop it|stop that|quit|exit|end|leave")
 
@@ -70,9 +78,14 @@ _VERBS = _phrases(
     "started|stopped|refuses|help|normal|typical"
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['/-][a-z0-9]+)*")
+_KIN = (
+    r"(?:baby|son|daughter|child|kid|grandson|granddaughter|grandchild|grandbaby|nephew|niece|little\s+one|"
+    r"(?:little\s+|baby\s+)?(?:boy|girl))"
+)
 _SAID_NAME = re.compile(
-    r"^(?:(?:her|his|their|my\s+(?:baby|son|daughter|child|kid)'?s?|the\s+baby'?s?|baby'?s?)\s+name"
+    r"^(?:(?:her|his|their|(?:my|our)\s+" + _KIN + r"'?s?|the\s+baby'?s?|baby'?s?)\s+name"
     r"(?:\s+is|'s|\s*:)"
+    r"|(?:my|our)\s+" + _KIN + r"(?:\s+is|'s)\s+(?:called|named)"
     r"|(?:she|he|they)(?:\s+is|'s|\s+are|'re)\s+called"
     r"|(?:we|i)\s+call\s+(?:her|him|them)"
     r"|call\s+(?:her|him|them)"
@@ -142,6 +155,12 @@ def escape_word(text: str) -> StepWord | None:
     if word is StepWord.SKIP and _normal(text) not in _PLAIN_SKIP:
         return None
     return word
+
+
+def is_later(text: str) -> bool:
+    """ "Later", "I'll tell you later": the question put off, not turned down."""
+    said = _normal(text)
+    return said in _LATER or _AROUND.sub("", " ".join(_INNER_STOPS.sub(" ", said).split())) in _LATER
 
 
 def is_stopping(text: str) -> bool:

@@ -222,7 +222,7 @@ async def test_pause_resume_stop(bot: Harness):
     parent = await bot.parent_row(207)
     assert parent is not None
     assert (parent.state, parent.next_due_at) == ("paused", None)
-    assert texts(await bot.say(sam, "/resume"))[0].startswith("Tips are back on. Tips come on Sundays")
+    assert texts(await bot.say(sam, "/resume"))[0].startswith("Tips are back on. They come on Sundays")
     await bot.say(sam, "/stop")
     await bot.tap(sam, "Yes, stop tips")
     parent = await bot.parent_row(207)

@@ -22,7 +22,7 @@ async def test_a_crying_face_at_born_early_gets_a_kind_word_and_the_question_aga
     sad = await bot.say(sam, "😢")
     assert texts(sad) == [KIND + EARLY]
     assert sad[0].button_labels == ["Yes, born early", "No"]
-    assert texts(await bot.say(sam, "👍")) == [EARLY]
+    assert texts(await bot.say(sam, "👍")) == ["Lovely, thank you! " + EARLY]
 
 
 async def test_emoji_at_the_days_question_are_not_read_as_days(bot: Harness):
@@ -33,18 +33,21 @@ async def test_emoji_at_the_days_question_are_not_read_as_days(bot: Harness):
     await bot.tap(sam, "No")
     await bot.say(sam, "London")
     sad = await bot.say(sam, "😢")
-    assert sad[0].text.startswith(KIND + "Last thing: when would you like your tips?")
+    assert sad[0].text.startswith(KIND + "When would you like your tips? Keep <b>Sunday at 09:00</b>")
     assert "couldn't read" not in sad[0].text
+    assert sad[0].button_labels[0] == "Sunday 09:00 is fine"
+    heart = await bot.say(sam, "❤️")
+    assert heart[0].text.startswith("Lovely, thank you! When would you like your tips?")
+    # A thumbs up at "Sunday at 09:00: keep that?" keeps it.
     thumbs = await bot.say(sam, "👍")
-    assert thumbs[0].text.startswith("Last thing: when would you like your tips?")
-    assert thumbs[0].button_labels[0] == "Sunday 09:00 is fine"
+    assert thumbs[0].text.startswith("All set!")
 
 
 async def test_a_heart_is_not_a_name(bot: Harness):
     sam = TgParent(3503)
     await bot.say(sam, "/start")
     heart = await bot.say(sam, "❤️")
-    assert heart[0].text.startswith("Please send a name or nickname")
+    assert heart[0].text.startswith("Lovely, thank you! What's your child's name?")
     assert "born" not in heart[0].text
     assert heart[0].button_labels == ["Skip for now"]
 

@@ -82,7 +82,7 @@ async def test_tips_more_often_or_twice_a_week_at_the_days_question(bot: Harness
         most = await bot.say(sam, said)
         assert most[0].text.startswith(
             "Three a week is the most I send, so each tip has time to settle in. To get three, tap three days "
-            "(like Mon, Wed and Fri), or say <i>3 a week</i>.\n\nLast thing:"
+            "(like Mon, Wed and Fri), or say <i>3 a week</i>.\n\nWhen would you like your tips?"
         ), said
         assert "couldn't read" not in most[0].text
         assert most[0].button_labels[0] == "Sunday 09:00 is fine"

@@ -100,7 +100,7 @@ async def test_a_date_at_the_day_question_is_asked_again_kindly(bot: Harness, sa
     asked = await bot.say(sam, said)
     assert texts(asked)[0].startswith(
         f"Tips come on days of the week rather than on dates, so I can't use “{said}”.\n\n"
-        "Last thing: when would you like your tips?"
+        "When would you like your tips? Keep <b>Sunday at 09:00</b>, or pick another day."
     )
     assert "Sunday 09:00 is fine" in asked[0].button_labels
     parent = await bot.parent_row(3520)

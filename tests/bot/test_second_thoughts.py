@@ -158,7 +158,9 @@ async def test_an_answer_a_step_cannot_read_asks_again_with_its_buttons(bot: Har
     await bot.tap(sam, "No")
     await bot.say(sam, "London")
     days = await bot.say(sam, "whenever")
-    assert days[0].text.startswith("I couldn't read “whenever” as days of the week.\n\nLast thing:")
+    assert days[0].text.startswith(
+        "I couldn't read “whenever” as days of the week.\n\nWhen would you like your tips?"
+    )
     assert days[0].button_labels[0] == "Sunday 09:00 is fine"
     times = await bot.say(sam, "weekends")
     assert times[0].text.startswith("What time of day?")
@@ -219,7 +221,9 @@ async def test_an_emoji_or_i_dont_know_is_answered_kindly_not_taken_as_a_name_or
         "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n"
         "What's your child's name? A nickname is fine."
     ]
-    assert texts(await bot.say(sam, "👍")) == ["What's your child's name? A nickname is fine."]
+    assert texts(await bot.say(sam, "👍")) == [
+        "Lovely, thank you! What's your child's name? A nickname is fine."
+    ]
     await bot.say(sam, "Mia")
     await bot.say(sam, "15 March 2026")
     await bot.tap(sam, "No")
