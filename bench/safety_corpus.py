@@ -34,9 +34,27 @@ SAFETY_SETS = (
     "safety_round7.yaml",
     "safety_round8.yaml",
     "safety_lookalikes.yaml",
+    "safety_round9.yaml",
+    "safety_round10.yaml",
+    "safety_round11.yaml",
+    "safety_tuner_s8.yaml",
+    "safety_tuner_s9.yaml",
 )
 # The answer evaluation's development sets: parents' ordinary questions, none of them an alarm.
-QUESTION_SETS = ("dev.yaml", "round1.yaml")
+# heldout.yaml and heldout_round3.yaml stay out: bench/safety_sentence.py only checks the layer on them.
+QUESTION_SETS = (
+    "dev.yaml",
+    "round1.yaml",
+    "heldout_round4.yaml",
+    "heldout_round5.yaml",
+    "heldout_round6.yaml",
+    "heldout_round7.yaml",
+    "heldout_round8.yaml",
+    "heldout_round9.yaml",
+    "heldout_round10.yaml",
+    "tuner_s8.yaml",
+    "tuner_s9.yaml",
+)
 KINDS: dict[str, SafetyKind | None] = {kind.value: kind for kind in SafetyKind} | {"none": None}
 # The development set's lists, by kind; the *_VARIANTS lists are later batches, kept as a source of their own.
 DEVSET_LISTS: dict[str, SafetyKind | None] = {

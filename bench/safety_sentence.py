@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.safety_corpus import EVAL, Example, training_examples  # noqa: E402
-from bot.core.safety import read  # noqa: E402
+from bot.core.safety import Reading, read  # noqa: E402
 from content.safety import SafetyKind  # noqa: E402
 from content.safety_sentence import MIN_WORDS, MODEL, SENTENCE_LAYER_PATH  # noqa: E402
 
@@ -47,6 +47,12 @@ C = 0.01  # regularisation, chosen by the nested cross-validation (0.01, 0.1 and
 # 0, 0.25, 0.5, 0.75, 1 and 1.5 were compared in the nested cross-validation; 0.75 is the smallest with no
 # false alarm beyond the phrases' own (chosen after seeing those figures, so they flatter it a little).
 MARGIN = 0.75
+# Per kind (crisis, emergency, wellbeing), in the order of KINDS. Session 9: with rounds 9-11, the tuners'
+# batches and 1,100 more answer questions in the corpus, the nested cross-validation compared crisis and
+# emergency margins of 0 to 0.75: at 0 for both, 2 more crises and 1 more emergency with the phrases on files it
+# never saw (layer alone: 483 against 313 crises of 2,142, 263 against 132 emergencies of 1,058) and the same 15
+# false alarms on 4,460 ordinary messages (bench/eval/SAFETY.md, "Session 9: the sentence layer refitted").
+MARGINS = np.array([0.0, 0.0, MARGIN])
 MAX_CHARS = 600  # how much of a message the layer reads: the model's time grows with length
 # Questions from the answer evaluation's held-out sets: never trained on, only counted as false alarms.
 CHECK_ONLY = ("heldout.yaml", "heldout_round3.yaml")
@@ -73,13 +79,20 @@ def embed(texts: Sequence[str], cache: Path | None) -> Matrix:
     return np.stack([known[text] for text in texts]).astype(np.float64)
 
 
-def fit(x: Matrix, labels: np.ndarray) -> tuple[Matrix, np.ndarray]:
-    """One classifier per kind on standardised vectors; returns weights and bias on the raw vectors."""
+def fit(
+    x: Matrix, labels: np.ndarray, c: float = C, start: tuple[Matrix, np.ndarray] | None = None
+) -> tuple[Matrix, np.ndarray]:
+    """One classifier per kind on standardised vectors; returns weights and bias on the raw vectors.
+    ``start``: weights and bias of a fit on nearly the same messages, where the solver begins (the
+    nested cross-validation's inner fits: the same optimum, found in a fraction of the time)."""
     mean, spread = x.mean(0), x.std(0) + 1e-6
     z = (x - mean) / spread
     weights, bias = [], []
-    for kind in KINDS:
-        model = LogisticRegression(C=C, max_iter=5000, random_state=0)
+    for k, kind in enumerate(KINDS):
+        model = LogisticRegression(C=c, max_iter=5000, random_state=0, warm_start=start is not None)
+        if start is not None:
+            model.coef_ = (start[0][k] * spread)[None, :]
+            model.intercept_ = np.array([start[1][k] + float(start[0][k] @ mean)])
         model.fit(z, labels == kind.value)
         w = model.coef_[0] / spread
         weights.append(w)
@@ -87,11 +100,13 @@ def fit(x: Matrix, labels: np.ndarray) -> tuple[Matrix, np.ndarray]:
     return np.stack(weights), np.array(bias)
 
 
-def scores_out_of_fold(x: Matrix, labels: np.ndarray, groups: np.ndarray, files: Sequence[str]) -> Matrix:
+def scores_out_of_fold(
+    x: Matrix, labels: np.ndarray, groups: np.ndarray, files: Sequence[str], c: float = C
+) -> Matrix:
     out = np.full((len(x), len(KINDS)), -np.inf)
     for name in files:
         held = groups == name
-        weights, bias = fit(x[~held], labels[~held])
+        weights, bias = fit(x[~held], labels[~held], c)
         out[held] = x[held] @ weights.T + bias
     return out
 
@@ -130,12 +145,85 @@ def show(name: str, figures: dict[str, list[int]]) -> str:
     return f"  {name:8} " + " ".join(f"{k} {r}/{n}" for k, (r, n) in figures.items())
 
 
+def nested_bases(
+    x: Matrix, labels: np.ndarray, groups: np.ndarray, files: Sequence[str], c: float
+) -> tuple[Matrix, dict[str, np.ndarray]]:
+    """The single leave-one-file-out scores, and for each file the highest score per kind that ordinary
+    messages of the OTHER files reached out of fold without it (its thresholds, before the margin).
+
+    Leaving out the pair (A, B) is the same fit whether A or B is the file set aside, so each pair is fitted
+    once and scores the ordinary messages of both; the solver starts from the fit on every message."""
+    ordinary = labels == "none"
+    first = scores_out_of_fold(x, labels, groups, files, c)
+    start = fit(x, labels, c)
+    highest = {name: np.full(len(KINDS), -np.inf) for name in files}
+    for a, name in enumerate(files):
+        for other in files[a + 1 :]:
+            part = (groups != name) & (groups != other)
+            weights, bias = fit(x[part], labels[part], c, start=start)
+            for held, scored in ((name, other), (other, name)):
+                mine = ordinary & (groups == scored)
+                if mine.any():
+                    top = (x[mine] @ weights.T + bias).max(0)
+                    highest[held] = np.maximum(highest[held], top)
+        print(f"  nested: {name} done", file=sys.stderr, flush=True)
+    return first, highest
+
+
+def nested_layer(
+    examples: Sequence[Example],
+    groups: np.ndarray,
+    first: Matrix,
+    bases: dict[str, np.ndarray],
+    margins: np.ndarray,
+) -> list[SafetyKind | None]:
+    """Each file's layer kinds, from a classifier and thresholds that never saw it."""
+    layer: list[SafetyKind | None] = [None] * len(examples)
+    for name, base in bases.items():
+        held = [int(i) for i in np.flatnonzero(groups == name)]
+        texts = [examples[i].text for i in held]
+        for i, kind in zip(held, raised(first[held], base + margins, texts), strict=True):
+            layer[i] = kind
+    return layer
+
+
+def combined(readings: Sequence[Reading], layer: Sequence[SafetyKind | None]) -> list[SafetyKind | None]:
+    """Phrases + layer as at run time: the layer is not asked after a crisis or alarming words excused."""
+    return [
+        r.kind if (r.kind is SafetyKind.CRISIS or r.excused) else most_urgent(r.kind, lay)
+        for r, lay in zip(readings, layer, strict=True)
+    ]
+
+
+def parse_margins(text: str) -> np.ndarray:
+    """One margin for every kind ("0.75"), or one per kind ("0.25,0.75,0.75": crisis, emergency, wellbeing)."""
+    values = [float(part) for part in text.split(",")]
+    if len(values) == 1:
+        values *= len(KINDS)
+    if len(values) != len(KINDS):
+        raise argparse.ArgumentTypeError(f"one margin, or one per kind ({len(KINDS)}): {text!r}")
+    return np.array(values)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cache", type=Path, help="a file to keep the message vectors in between runs")
     parser.add_argument("--write", action="store_true", help=f"write {SENTENCE_LAYER_PATH.name}")
+    parser.add_argument("--c", type=float, default=C, help=f"regularisation (default {C})")
+    parser.add_argument(
+        "--compare",
+        type=parse_margins,
+        nargs="*",
+        default=[],
+        help="more margins to score from the same nested run (each '0.5' or 'crisis,emergency,wellbeing')",
+    )
+    parser.add_argument(
+        "--no-nested",
+        action="store_true",
+        help="skip the nested cross-validation (with --write: only fit, set the thresholds and write)",
+    )
     args = parser.parse_args(argv)
 
     examples = training_examples()
@@ -148,60 +236,56 @@ def main(argv: Sequence[str] | None = None) -> None:
     ordinary = labels == "none"
     readings = [read(e.text) for e in examples]
     phrases = [r.kind for r in readings]
+    check_readings = [read(text) for text in check_only]
 
     # Nested: each file scored by a classifier and thresholds that never saw it.
-    first = scores_out_of_fold(x, labels, groups, files)
-    layer: list[SafetyKind | None] = [None] * len(examples)
-    report: dict[str, object] = {}
-    for name in files:
-        held = groups == name
-        inner = np.full((len(x), len(KINDS)), -np.inf)
-        for other in files:
-            if other == name:
-                continue
-            part = (groups != name) & (groups != other)
-            weights, bias = fit(x[part], labels[part])
-            inner[groups == other] = x[groups == other] @ weights.T + bias
-        thresholds = inner[ordinary & ~held].max(0) + MARGIN
-        held_texts = [examples[i].text for i in np.flatnonzero(held)]
-        for i, kind in zip(np.flatnonzero(held), raised(first[held], thresholds, held_texts), strict=True):
-            layer[i] = kind
-    both = [
-        p if (p is SafetyKind.CRISIS or r.excused) else most_urgent(p, lay)
-        for p, r, lay in zip(phrases, readings, layer, strict=True)
-    ]
-    for name in [*files, "all"]:
-        idx = [i for i in range(len(examples)) if name in ("all", groups[i])]
-        mine = [examples[i] for i in idx]
-        figures = {
-            "phrases": tally(mine, [phrases[i] for i in idx]),
-            "layer": tally(mine, [layer[i] for i in idx]),
-            "both": tally(mine, [both[i] for i in idx]),
-        }
-        report[name] = figures
-        print(name)
-        for label, figure in figures.items():
-            print(show(label, figure))
-    alarms = [(examples[i].text, layer[i]) for i in range(len(examples)) if ordinary[i] and layer[i]]
-    print("layer's false alarms out of fold (nested):", alarms)
-
+    bases: dict[str, np.ndarray] = {}
+    if args.no_nested:
+        first = scores_out_of_fold(x, labels, groups, files, args.c)
+    else:
+        first, bases = nested_bases(x, labels, groups, files, args.c)
     # The layer shipped: trained on everything, thresholds from the (single) leave-one-file-out scores.
-    thresholds = first[ordinary].max(0) + MARGIN
-    weights, bias = fit(x, labels)
-    check_layer = raised(x_check @ weights.T + bias, thresholds, check_only)
-    check_alarms = [
-        text
-        for text, kind in zip(check_only, check_layer, strict=True)
-        if kind and (reading := read(text)).kind is None and not reading.excused
-    ]
-    print("thresholds", dict(zip([k.value for k in KINDS], thresholds.round(3).tolist(), strict=True)))
-    print(
-        f"answer evaluation held-out questions the layer adds an alarm to: {len(check_alarms)} of "
-        f"{len(check_only)} {check_alarms}"
-    )
-    report["check_only_alarms"] = len(check_alarms)
+    weights, bias = fit(x, labels, args.c)
+    check_scores = x_check @ weights.T + bias
+    report: dict[str, object] = {"c": args.c}
+    for margins in [] if args.no_nested else [MARGINS, *args.compare]:
+        key = ",".join(f"{m:g}" for m in margins)
+        layer = nested_layer(examples, groups, first, bases, margins)
+        both = combined(readings, layer)
+        figures: dict[str, object] = {}
+        print(f"margins {key} (crisis, emergency, wellbeing), C={args.c:g}")
+        for name in [*files, "all"]:
+            idx = [i for i in range(len(examples)) if name in ("all", groups[i])]
+            mine = [examples[i] for i in idx]
+            per = {
+                "phrases": tally(mine, [phrases[i] for i in idx]),
+                "layer": tally(mine, [layer[i] for i in idx]),
+                "both": tally(mine, [both[i] for i in idx]),
+            }
+            figures[name] = per
+            print(name)
+            for label, figure in per.items():
+                print(show(label, figure))
+        alarms = [(examples[i].text, layer[i]) for i in range(len(examples)) if ordinary[i] and layer[i]]
+        print("layer's false alarms out of fold (nested):", alarms)
+        thresholds = first[ordinary].max(0) + margins
+        check_layer = raised(check_scores, thresholds, check_only)
+        check_alarms = [
+            text
+            for text, kind, reading in zip(check_only, check_layer, check_readings, strict=True)
+            if kind and reading.kind is None and not reading.excused
+        ]
+        print("thresholds", dict(zip([k.value for k in KINDS], thresholds.round(3).tolist(), strict=True)))
+        print(
+            f"answer evaluation held-out questions the layer adds an alarm to: {len(check_alarms)} of "
+            f"{len(check_only)} {check_alarms}"
+        )
+        figures["check_only_alarms"] = len(check_alarms)
+        figures["layer_alarms"] = [[text, kind.value if kind else None] for text, kind in alarms]
+        report[key] = figures
     print(json.dumps(report))
     if args.write:
+        thresholds = first[ordinary].max(0) + MARGINS
         np.savez_compressed(
             SENTENCE_LAYER_PATH,
             kinds=np.array([k.value for k in KINDS]),
