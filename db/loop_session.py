@@ -99,37 +99,21 @@ def _engine_for(sessions: async_sessionmaker[AsyncSession]) -> Engine | None:
     return sync
 
 
-# A log longer than this (in frames: about 64 MB of 4 kB pages) is copied into the database by a checkpoint
-# on the loop's thread, with no write between, so that the next write starts it again from its beginning (a
-# checkpoint on another thread, beside the sends' stores, copies what was written before it began but leaves
-# the log as long as it was).
-LOG_RESTART_FRAMES = 16384
-
-
-def checkpoint(sessions: async_sessionmaker[AsyncSession]) -> int:
+def checkpoint(sessions: async_sessionmaker[AsyncSession]) -> None:
     """Copy the write-ahead log into the database (``PASSIVE``: whatever no reader still needs, waiting for
-    nobody) after a claim's commit. Neither the loop's claim connection nor the quick store's checkpoints by
-    itself, and in a pass nothing else writes: without this the log grew by about 16 kB a tip for the whole
-    pass (1.7 GB for 100,000 tips), and every page read searches the log's index first. Once the log is all
-    copied, the next write starts it again from its beginning.
-
-    On a connection of its own, opened for it, so that it can run on another thread whatever the loop's
-    connections do meanwhile: the dispatcher runs it beside the batch's sends (it waits on the disk for most of
-    its time), and on its own thread once the log is longer than :data:`LOG_RESTART_FRAMES`.
-
-    Returns the log's length in frames (0 when another connection was checkpointing, or for other
-    databases)."""
-    path = loop_thread_file(sessions)
-    if path is None:
-        return 0
-    connection = sqlite3.connect(path, isolation_level=None, timeout=0, check_same_thread=False)
+    nobody), on this thread, between a claim's commit and the sends. Neither this connection nor the quick
+    store's checkpoints by itself, and in a pass nothing else writes: without this the log grew by about 16
+    kB a tip for the whole pass (1.7 GB for 100,000 tips), and every page read searches the log's index
+    first. Once the log is all copied, the next write starts it again from its beginning."""
+    engine = _engine_for(sessions)
+    if engine is None:
+        return
+    connection = engine.raw_connection()
     try:
-        _busy, frames, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        return int(frames)
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
     except sqlite3.OperationalError as exc:
         if not is_busy(exc):  # another connection checkpointing: it does the work
             raise
-        return 0
     finally:
         connection.close()
 

@@ -47,8 +47,8 @@ from content import Library, default_library
 from db import deliveries, quick_store
 from db.deliveries import NewClaim, SendOutcome
 from db.families import mark_blocked
-from db.loop_session import LOG_RESTART_FRAMES, checkpoint, loop_session
 from db.loop_session import Busy as LoopBusy
+from db.loop_session import checkpoint, loop_session
 from db.models import DeliveryState, Parent, ParentState
 from db.quick_store import Announced, QuickStore, quick_store_for
 
@@ -112,8 +112,6 @@ class Dispatcher:
         self._noted = 0
         self._stored = 0
         self._quick: QuickStore | Literal[False] | None = None  # made on first use; False: not SQLite
-        self._checkpointing: asyncio.Future[int] | None = None  # the last claim's, while its sends go out
-        self._log_frames = 0  # the write-ahead log's length at the last checkpoint (SQLite)
 
     @classmethod
     def from_settings(
@@ -155,35 +153,12 @@ class Dispatcher:
         await self._flush()  # what a failed pass sent but could not store
         if self._held_past_a_lease():
             return report
-        try:
-            await self._send_all(await self.claim_stale(now, report), report, pass_time)
-            more = True
-            while more and not self._held_past_a_lease():
-                jobs, more = await self.claim_batch(pass_time(), report)
-                await self._send_all(jobs, report, pass_time)
-        finally:
-            await self._checkpointed()
+        await self._send_all(await self.claim_stale(now, report), report, pass_time)
+        more = True
+        while more and not self._held_past_a_lease():
+            jobs, more = await self.claim_batch(pass_time(), report)
+            await self._send_all(jobs, report, pass_time)
         return report
-
-    def _copy_log(self) -> None:
-        """After a claim on this thread, copy the write-ahead log into the database (``db.loop_session``).
-
-        Most of the time on a thread of its own while the batch is sent: a checkpoint waits on the disk for
-        most of its time (about 18 ms a batch of 500 with two years of history, bench/dispatch.py), and here it
-        held up every send. That leaves the log as long as it was (the sends' stores write to it meanwhile),
-        so once it is longer than ``LOG_RESTART_FRAMES`` the checkpoint runs here, and the next store starts
-        the log again."""
-        if self._log_frames > LOG_RESTART_FRAMES:
-            checkpoint(self.sessions)
-            self._log_frames = 0
-        else:
-            self._checkpointing = asyncio.ensure_future(asyncio.to_thread(checkpoint, self.sessions))
-
-    async def _checkpointed(self) -> None:
-        """Wait for the checkpoint after the last claim, if one is still copying."""
-        running, self._checkpointing = self._checkpointing, None
-        if running is not None:
-            self._log_frames = await running
 
     def _held_past_a_lease(self) -> bool:
         """Whether flood control lasts longer than a claim would: claiming now would only defer every tip (and
@@ -217,7 +192,6 @@ class Dispatcher:
 
         On SQLite the claim runs on this thread (``db.loop_session``) unless another connection is writing."""
         async with self._db:
-            await self._checkpointed()  # its connection is the one this claim uses
             try:
                 async with loop_session(self.sessions) as quick:
                     if quick is not None:
@@ -226,7 +200,7 @@ class Dispatcher:
                         )
                         await quick.commit()
                 if quick is not None:
-                    self._copy_log()
+                    checkpoint(self.sessions)
                     return jobs, seen >= self.batch_size
             except LoopBusy:
                 pass  # another writer: the async driver waits for it without holding up the loop

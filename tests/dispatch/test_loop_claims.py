@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -148,23 +147,11 @@ async def test_a_pass_copies_the_log_into_the_database_between_batches(
     db_backend: str, db_url: str, sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Nothing else checkpoints during a pass (the loop thread's connections never do by themselves): without
-    a checkpoint after each claim the log grows with every tip of the pass. The checkpoints run beside the
-    sends, and once the log is past its limit one runs on the loop's thread so that the log starts again."""
+    a checkpoint after each claim the log grows with every tip of the pass."""
     if db_backend != "sqlite":
         pytest.skip("claims on the loop's thread are for SQLite")
-    monkeypatch.setattr(passes, "LOG_RESTART_FRAMES", 0)  # a log of a frame or more: copied on the loop too
-    copied: list[str] = []
-    real = loop_session.checkpoint
-
-    def checkpoint(sessions: async_sessionmaker[AsyncSession]) -> int:
-        copied.append("thread" if threading.current_thread() is not threading.main_thread() else "loop")
-        return real(sessions)
-
-    monkeypatch.setattr(passes, "checkpoint", checkpoint)
     checkpointed = await _wal_after_a_pass(sessions, db_url)
-    assert "thread" in copied  # beside the sends: not holding them up
-    assert "loop" in copied  # and on the loop's thread once the log is too long
-    monkeypatch.setattr(passes, "checkpoint", lambda _sessions: 0)
+    monkeypatch.setattr(passes, "checkpoint", lambda _sessions: None)
     other = db_url.replace("securebase.db", "other.db")
     engine = create_engine(other)
     try:
