@@ -11,7 +11,6 @@ import datetime as dt
 import math
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -95,15 +94,13 @@ def tip_markup(reply: Reply) -> dict[str, str] | None:
 _quoted = encode_basestring_ascii
 
 
-@lru_cache(maxsize=256)
 def _button_opening(label: str) -> str:
+    # Not cached: a label may carry a child's name ("📌 Keep Zoë's details"), which must not outlive an erasure.
     return '{"text": ' + _quoted(label) + ', "callback_data": '
 
 
-@lru_cache(maxsize=1024)
 def _button(label: str, data: str) -> InlineKeyboardButton:
-    """Buttons are immutable, and building one costs more than rendering a tip's text: one that repeats on
-    every message (pause) is built once."""
+    """Not cached: a label may carry a child's name, which must not stay in memory after it is erased."""
     return InlineKeyboardButton(label, callback_data=data)
 
 

@@ -163,7 +163,15 @@ async def test_a_pass_copies_the_log_into_the_database_between_batches(
 
 
 @pytest.mark.parametrize(
-    "values", [{}, {"sa-0-9-follow-cues": 3}, {"a": 1, 'é "quoted" \\': 22, "b": 1234567890123}]
+    "values",
+    [
+        {},
+        {"sa-0-9-follow-cues": 3},
+        {"a": 1, 'é "quoted" \\': 22, "b": 1234567890123},
+        # Not written by this code, but a stored value read back must never be written out as invalid JSON.
+        {"a": True, "b": 2},
+        {"a": float("nan")},
+    ],
 )
 def test_a_claims_summary_maps_are_stored_as_json_dumps_writes_them(values: dict[str, int]) -> None:
     assert sqlite_claims._dumps_ints(values) == json.dumps(values)
