@@ -55,6 +55,8 @@ _AGE = re.compile(
     rf"|\bturn(?:ed|s|ing)?\s+(?P<turned>\d|{_WORD_NUMBER})(?![a-z0-9])(?!{_ANY_UNIT}|{_HALF})"
     rf"|(?<![a-z0-9.,/])(?P<bare>\d|{_WORD_NUMBER}(?![a-z]))(?P<half3>{_HALF})(?![\s-]*(?:[a-z]*\d|y|m|w|d)[a-z]*\b)"
 )
+# A baby a parent still calls a newborn: an exact age said beside the word, up to this many months, is the same child.
+NEWBORN_SAID_MONTHS = 3
 # "6 months next week", "will be 1 next month", "turns 2 on Friday": not there yet, so a month less.
 _SOON = (
     r"(?:next\s+(?:week|month)|soon|tomorrow|this\s+(?:week|weekend|month)"
@@ -80,7 +82,8 @@ _BARE_AGE = re.compile(
     r"|girl|boy|eldest|oldest|youngest|little\s+one|one|niece|nephew|stepson|stepdaughter|mine|ours)"
     r"(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+)?(?:(?P<about>{_NEARLY})[\s-]+|just\s+|about\s+)?"
     rf"(?P<is>[1-3](?:\.5)?|one|two|three)(?:{_BARE_END}|(?P<soon>\s+{_SOON}))"
-    rf"|\((?P<paren>[1-3](?:\.5)?)\)"
+    # "(2.5)", "(3 next month)"
+    rf"|\((?P<paren>[1-3](?:\.5)?)(?P<psoon>\s+{_SOON})?\)"
     # "... take the ipad away, 2.5. how much ...": a year and a half said alone between commas or stops
     r"|(?:^|[,;]\s*)(?P<alone>[1-3]\.5)(?=\s*(?:[.,;!?]|$))"
     rf"|\b(?:now\s+)?at\s+(?P<at>[1-3]){_BARE_END}"
@@ -186,6 +189,13 @@ def find_ages(text: str) -> list[AgeMention]:
             strong.append(mention)
         else:
             weak.append(mention)
+    if len(strong) > 1 and any(m.label == "newborn" for m in strong):
+        # "newborn stares at my face ... 5 wks": "newborn" is the parent's word for a young baby; an age said
+        # beside it in weeks or months is the same child's, and more exact. ("my newborn and my 2 year old"
+        # stays two children.)
+        exact = [m for m in strong if m.label != "newborn"]
+        if all(m.months <= NEWBORN_SAID_MONTHS for m in exact):
+            strong = exact
     if len(strong) > 1:
         # "moves them up at 12 months ... she's 11 months": an age "at" a point in time gives way to the
         # child's own age said beside it.
@@ -295,7 +305,7 @@ def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
             or match["alone"]
         )
         years = _number(number)
-        short = match["about"] or match["about2"] or match["will"] or match["soon"]
+        short = match["about"] or match["about2"] or match["will"] or match["soon"] or match["psoon"]
         months = years * 12 - (1 if short else 0)
         whole, label = _months_label(months)
         found.append(AgeMention(whole, text[match.start() : match.end()], match.span(), label))

@@ -1221,3 +1221,15 @@ def test_punishing_a_toddler_is_a_question_about_limits_not_an_uncovered_subject
     result = ask("should I punish my 2 year old for hitting his sister?")
     assert result.scope is Scope.IN
     assert "sa-16-24-limits" in [item.id for item in result.items[:3]]
+
+
+@pytest.mark.parametrize(
+    ("question", "months"),
+    [
+        ("newborn stares at my face for ages then turns away, is that normal? 6 wks", 1),
+        ("my newborn and my 2 year old both cry when I leave", 0),
+        ("my boy (3 next month) gets cross when I leave, how should I respond?", 35),
+    ],
+)
+def test_an_exact_age_beside_newborn_wins_and_an_age_in_brackets_can_be_soon(question, months):
+    assert ask(question).age_months == months
