@@ -25,6 +25,7 @@ FLOORS = {
     "heldout_round8.yaml": (145, {"top1": 67.5, "top3": 90.0, "scope": 96.5, "age": 99.0}),
     "heldout_round9.yaml": (140, {"top1": 71.5, "top3": 93.0, "scope": 98.5, "age": 99.0}),
     "heldout_round10.yaml": (145, {"top1": 83.0, "top3": 96.0, "scope": 98.0, "age": 99.0}),
+    "heldout_round11.yaml": (140, {"top1": 79.5, "top3": 90.0, "scope": 97.0, "age": 99.0}),
     # 60 questions (40 graded): one miss more is 2.5 points of top-3, 1.7 of scope or age
     "tuner_s8.yaml": (60, {"top1": 77.5, "top3": 95.0, "scope": 93.0, "age": 98.0}),
     # 80 questions (60 graded): one miss more is 1.7 points of top-1 or top-3, 1.25 of scope or age
