@@ -1,0 +1,55 @@
+"""A reviewer's findings on names said in a sentence, tips a week said after setup, a date typed at Rename,
+capitals in names and twins: what the parent reads. Through the fake Bot API; today is the harness's clock
+(Sunday 29 November 2026)."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.core.step_words import said_name
+from db.models import Child
+from tests.bot.support import Harness
+from tests.fake_telegram import Parent as TgParent
+
+BIRTHDATE = "When was <b>{name}</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+
+
+async def stored(bot: Harness) -> list[tuple[str, date, date | None]]:
+    async with bot.sessions() as s:
+        rows = (await s.scalars(select(Child).order_by(Child.id))).all()
+    return [(c.name, c.birthdate, c.due_date) for c in rows]
+
+
+async def test_a_name_in_passing_at_the_birthdate_question_does_not_rename_the_child(bot: Harness):
+    sam = TgParent(4001)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    for said in ("she hates the bath and we call her a water baby", "oh, her name is not decided yet"):
+        reply = await bot.say(sam, said)
+        assert not any("Got it" in r.text or " it is." in r.text for r in reply), said
+    # A correction with more after the name: the name alone.
+    bub = await bot.say(sam, "sorry, we call her Bub when she's grumpy")
+    assert bub[0].text == "Got it, Bub it is.\n\n" + BIRTHDATE.format(name="Bub")
+
+
+async def test_a_name_and_the_birthdate_in_one_sentence_are_both_taken(bot: Harness):
+    sam = TgParent(4002)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Baby")
+    reply = await bot.say(sam, "she's called Mia and she was born on 15 March")
+    assert reply[0].text.startswith("Got it, Mia it is.\n\n")
+    assert "Mia and she was" not in reply[0].text
+    assert "Was Mia born early" in reply[0].text or "15 March 2026" in reply[0].text
+    await bot.tap(sam, "No")
+    assert await stored(bot) == [("Mia", date(2026, 3, 15), None)]
+
+
+def test_said_name_ends_the_name_and_turns_down_what_is_no_name():
+    assert said_name("I'm tired, it's been a long day") is None
+    assert said_name("she hates the bath and we call her a water baby") is None
+    assert said_name("oh, her name is not decided yet") is None
+    assert said_name("sorry, we call her Bub when she's grumpy") == "Bub"
+    assert said_name("she's called Mia and she was born on 15 March") == "Mia"
+    assert said_name("her name is Mia, born in March") == "Mia"
+    assert said_name("her name is Mary Jane Anne Rose") is None
+    assert said_name("it's Noah James") == "Noah James"
