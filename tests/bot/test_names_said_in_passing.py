@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.core.step_words import said_name
 from db.models import Child
-from tests.bot.support import Harness
+from tests.bot.support import Harness, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 BIRTHDATE = "When was <b>{name}</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
@@ -53,3 +53,13 @@ def test_said_name_ends_the_name_and_turns_down_what_is_no_name():
     assert said_name("her name is Mia, born in March") == "Mia"
     assert said_name("her name is Mary Jane Anne Rose") is None
     assert said_name("it's Noah James") == "Noah James"
+
+
+async def test_wed_said_for_wednesday_at_the_days_question(bot: Harness):
+    sam = TgParent(4003)
+    await to_time_zone(bot, sam, "Mia", "15 March 2026")
+    await bot.say(sam, "London")
+    reply = await bot.say(sam, "can I have them wed and fri")
+    if reply[0].text.startswith("What time of day?"):
+        reply = await bot.tap(sam, "09:00")
+    assert "Tips come on Wednesdays and Fridays" in " ".join(r.text for r in reply)
