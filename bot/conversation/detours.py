@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
-from bot.conversation.flow import Mode, Step
+from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import read_days_said, read_per_week, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
@@ -516,6 +516,11 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         return await asking.tip(turn)
     if said in NOT_FOR_US_WORDS:  # the button typed: which tip is not known, so how to tap it
         return say(NOT_FOR_US_TYPED)
+    per_week = read_per_week(text)
+    if per_week is not None and ("week" in said or per_week > 3) and await turn.children():
+        # "can I have tips more often?", "twice a week please": the tips-a-week setting, as in /settings
+        await turn.goto(Step.PER_WEEK, FlowData(mode=Mode.SETTINGS))
+        return await setup_steps.on_per_week(turn, text)
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:

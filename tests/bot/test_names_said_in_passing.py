@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.core.step_words import said_name
 from db.models import Child
-from tests.bot.support import Harness, to_time_zone
+from tests.bot.support import Harness, onboard, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 BIRTHDATE = "When was <b>{name}</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
@@ -63,3 +63,17 @@ async def test_wed_said_for_wednesday_at_the_days_question(bot: Harness):
     if reply[0].text.startswith("What time of day?"):
         reply = await bot.tap(sam, "09:00")
     assert "Tips come on Wednesdays and Fridays" in " ".join(r.text for r in reply)
+
+
+async def test_more_often_or_twice_a_week_after_setup_opens_the_tips_a_week_setting(bot: Harness):
+    sam = TgParent(4004)
+    await onboard(bot, sam)
+    more = await bot.say(sam, "can I have tips more often?")
+    assert more[0].text == (
+        "I send one to three tips a week, so each one has time to settle in.\n\nHow many tips a week would you like?"
+    )
+    assert more[0].button_labels[:3] == ["1 a week", "2 a week", "3 a week"]
+    await bot.tap(sam, "Leave it as it is")
+    twice = await bot.say(sam, "twice a week please")
+    assert twice[0].text.startswith("2 a week it is. Tips come on ")
+    assert not any("999" in r.text or "emergency" in r.text.lower() for r in twice)
