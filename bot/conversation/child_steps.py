@@ -346,10 +346,14 @@ async def _renamed(turn: Turn, said: NameSaid) -> Outcome:
     if turn.step is Step.EARLY:
         return await ask_early(turn, lead)
     if said.rest and reads_as_date(said.rest, turn.today):
-        answered = await on_birthdate(turn, said.rest)
-        first, *others = answered.replies
-        return replace(answered, replies=[replace(first, text=lead + first.text), *others])
+        return led(lead, await on_birthdate(turn, said.rest))
     return ask_birthdate(turn, lead)
+
+
+def led(lead: str, outcome: Outcome) -> Outcome:
+    """The outcome with ``lead`` said first, in its first reply."""
+    first, *others = outcome.replies
+    return replace(outcome, replies=[replace(first, text=lead + first.text), *others])
 
 
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:

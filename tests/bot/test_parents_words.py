@@ -120,9 +120,21 @@ async def test_a_date_typed_where_a_new_name_was_asked_changes_the_birthdate_not
     await bot.tap(sam, "✏️ Rename")
     reply = await bot.say(sam, "14 March 2026")
     assert "is now called" not in reply[0].text
-    assert reply[0].text.startswith("Was Mia born early")
-    await bot.tap(sam, "No")
-    assert await stored(bot) == [("Mia", date(2026, 3, 14), None)]
+    assert reply[0].text == (
+        "That looks like a date, not a name. Change Mia's birthdate from 15 March 2026 to "
+        "<b>Saturday 14 March 2026</b>?"
+    )
+    assert reply[0].button_labels == ["Yes, use 14 March 2026", "No, keep 15 March 2026"]
+    kept = await bot.tap(sam, "No, keep 15 March 2026")
+    assert await stored(bot) == [("Mia", date(2026, 3, 15), None)]
+    assert "is now called" not in " ".join(r.text for r in kept)
+    # A day of the week is a name here, not a date.
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "✏️ Rename")
+    named = await bot.say(sam, "Tuesday")
+    assert named[0].text == "Done: Mia is now called Tuesday."
+    assert await stored(bot) == [("Tuesday", date(2026, 3, 15), None)]
 
 
 async def test_a_parent_of_twins_is_told_how_to_set_up_both(bot: Harness):
