@@ -186,8 +186,24 @@ def read_name(text: str) -> str | None:
         return None  # "just got home, it's been a busy week": a sentence, not a name
     name = clean_name(said or text)
     if name is not None and name.isupper() and sum(ch.isalpha() for ch in name) >= 3:
-        name = name.title()  # typed in capitals ("MIA"): not shouted back in every tip; "AJ" stays as typed
+        name = capitalised(name)  # typed in capitals ("MIA"): not shouted back in every tip; "AJ" stays as typed
     return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
+
+
+# Roman numerals after a name ("Leo III") stay in capitals; those of one or two letters do as initials do.
+ROMAN_NUMERALS = frozenset({"III", "VII", "VIII", "XII", "XIII", "XIV", "XV"})
+
+
+def capitalised(name: str) -> str:
+    """A name typed in capitals, word by word: "MIA ROSE" -> "Mia Rose", "ELİF" -> "Elif"; words of two
+    letters or fewer ("MJ") and roman numerals after the name ("LEO III") as typed."""
+    words = name.split(" ")
+    return " ".join(
+        word
+        if sum(ch.isalpha() for ch in word) <= 2 or (i > 0 and word in ROMAN_NUMERALS)
+        else word.title().replace("i\u0307", "i")
+        for i, word in enumerate(words)
+    )
 
 
 def says_when(text: str, today: date) -> bool:

@@ -77,3 +77,16 @@ async def test_more_often_or_twice_a_week_after_setup_opens_the_tips_a_week_sett
     twice = await bot.say(sam, "twice a week please")
     assert twice[0].text.startswith("2 a week it is. Tips come on ")
     assert not any("999" in r.text or "emergency" in r.text.lower() for r in twice)
+
+
+async def test_a_name_typed_in_capitals_is_said_back_word_by_word(bot: Harness):
+    for chat_id, typed, shown in (
+        (4005, "ELİF", "Elif"),
+        (4006, "MJ ROSE", "MJ Rose"),
+        (4007, "LEO III", "Leo III"),
+    ):
+        sam = TgParent(chat_id)
+        await bot.say(sam, "/start")
+        asked = await bot.say(sam, typed)
+        assert asked[0].text == BIRTHDATE.format(name=shown), typed
+        assert "\u0307" not in asked[0].text
