@@ -186,7 +186,9 @@ def read_name(text: str) -> str | None:
         return None  # "just got home, it's been a busy week": a sentence, not a name
     name = clean_name(said or text)
     if name is not None and name.isupper() and sum(ch.isalpha() for ch in name) >= 3:
-        name = capitalised(name)  # typed in capitals ("MIA"): not shouted back in every tip; "AJ" stays as typed
+        name = capitalised(
+            name
+        )  # typed in capitals ("MIA"): not shouted back in every tip; "AJ" stays as typed
     return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
 
 
@@ -215,7 +217,10 @@ def says_when(text: str, today: date) -> bool:
 
 
 # Said at the name question by a parent of more than one baby born together: they are set up one at a time.
-MULTIPLES = frozenset({"twins", "twin", "triplets", "triplet", "quads", "quadruplets"})
+# Only the plural: "my twin sister helped name her", "Noah. He's a twin" are one child to name.
+MULTIPLES = frozenset({"twins", "triplets", "quads", "quadruplets"})
+# "Noah. He's a twin": said after the name, not part of it.
+_A_TWIN = re.compile(r"[\s.,;!]+(?:(?:he|she)(?:'s|’s|\s+is)\s+)?(?:a\s+)?twin[.!]*$", re.I)
 
 
 def mentions_multiples(text: str) -> bool:
@@ -223,6 +228,11 @@ def mentions_multiples(text: str) -> bool:
     return not text.rstrip().endswith("?") and any(
         word in MULTIPLES for word in normal_words(text).replace(",", " ").replace(".", " ").split()
     )
+
+
+def without_twin_note(text: str) -> str:
+    """ "Noah. He's a twin" -> "Noah": the name, without a word about being a twin after it."""
+    return _A_TWIN.sub("", text).strip() or text
 
 
 ONE_AT_A_TIME = (
@@ -267,7 +277,7 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         )
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
-    name = read_name(text)
+    name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button
         return ask_name(turn, f"{NAME_HINT}\n\n")
     twin = next((c for c in await turn.children() if c.name.casefold() == name.casefold()), None)

@@ -196,6 +196,8 @@ def name_said(text: str) -> NameSaid | None:
     if match is None:
         clauses = (_LEAD_IN.sub("", said), *(c.strip() for c in _CLAUSES.split(said)[1:]))
         match = next((m for c in clauses if c != said and (m := _SAID_NAME.match(c)) and _naming(m)), None)
+    if match is None:  # "my sister helped name her Mia", "we named him Leo after his grandad"
+        match = _NAMED.search(said)
     if match is None:
         return None
     captured = match["name"]
@@ -208,8 +210,10 @@ def name_said(text: str) -> NameSaid | None:
     return NameSaid(name, rest, whole, _CORRECTION.match(said) is not None)
 
 
+# Naming said in the middle of a sentence.
+_NAMED = re.compile(r"\bnamed?\s+(?:her|him|them)\s+(?P<name>\S.*)$", re.I)
 # Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
-_NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:and|but|when|born)\b\s*", re.I)
+_NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:and|but|when|born|after)\b\s*", re.I)
 # A name does not begin so: "we call her a water baby", "her name is not decided yet".
 _NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not"})
 _MOST_NAME_WORDS = 3

@@ -90,3 +90,19 @@ async def test_a_name_typed_in_capitals_is_said_back_word_by_word(bot: Harness):
         asked = await bot.say(sam, typed)
         assert asked[0].text == BIRTHDATE.format(name=shown), typed
         assert "\u0307" not in asked[0].text
+
+
+async def test_twin_said_of_one_child_is_not_a_parent_of_twins(bot: Harness):
+    for chat_id, said, name in (
+        (4008, "my twin sister helped name her Mia", "Mia"),
+        (4009, "Noah. He's a twin", "Noah"),
+    ):
+        sam = TgParent(chat_id)
+        await bot.say(sam, "/start")
+        asked = await bot.say(sam, said)
+        assert "first one's name" not in asked[0].text, said
+        assert asked[0].text == BIRTHDATE.format(name=name), said
+    twins = TgParent(4010)
+    await bot.say(twins, "/start")
+    asked = await bot.say(twins, "I've got twins")
+    assert asked[0].text.endswith("What's the first one's name? A nickname is fine.")
