@@ -198,6 +198,8 @@ def name_said(text: str) -> NameSaid | None:
         match = next((m for c in clauses if c != said and (m := _SAID_NAME.match(c)) and _naming(m)), None)
     if match is None:  # "my sister helped name her Mia", "we named him Leo after his grandad"
         match = _NAMED.search(said)
+        if match is not None and _NOT_NAMED.search(said[: match.start()]):
+            match = None  # "we haven't named her yet"
     if match is None:
         return None
     captured = match["name"]
@@ -212,10 +214,11 @@ def name_said(text: str) -> NameSaid | None:
 
 # Naming said in the middle of a sentence.
 _NAMED = re.compile(r"\bnamed?\s+(?:her|him|them)\s+(?P<name>\S.*)$", re.I)
+_NOT_NAMED = re.compile(r"n't\b|\b(?:not|never|yet|still)\b", re.I)
 # Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
 _NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:and|but|when|born|after)\b\s*", re.I)
 # A name does not begin so: "we call her a water baby", "her name is not decided yet".
-_NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not"})
+_NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not", "yet"})
 _MOST_NAME_WORDS = 3
 # A message putting something right: a name in it, at a later question, renames the child.
 _CORRECTION = re.compile(r"^(?:actually|sorry|no|oh)\b", re.I)

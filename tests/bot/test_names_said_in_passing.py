@@ -53,6 +53,10 @@ def test_said_name_ends_the_name_and_turns_down_what_is_no_name():
     assert said_name("her name is Mia, born in March") == "Mia"
     assert said_name("her name is Mary Jane Anne Rose") is None
     assert said_name("it's Noah James") == "Noah James"
+    assert said_name("my twin sister helped name her Mia") == "Mia"
+    assert said_name("we named him Leo after his grandad") == "Leo"
+    assert said_name("I haven't named her yet") is None
+    assert said_name("her name is yet to be decided") is None
 
 
 async def test_wed_said_for_wednesday_at_the_days_question(bot: Harness):
