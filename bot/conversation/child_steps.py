@@ -27,12 +27,12 @@ from bot.core.ages import (
     validate_birthdate,
     validate_due_date,
 )
-from bot.core.dates import EXAMPLES, day_of_month, parse_date, relative_date, says_due
+from bot.core.dates import EXAMPLES, day_of_month, parse_date, reads_as_date, relative_date, says_due
 from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
-from bot.core.step_words import StepWord, is_question, normal_words, said_name
+from bot.core.step_words import NameSaid, StepWord, is_question, name_said, normal_words, said_name
 from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
@@ -174,13 +174,38 @@ def ask_birthdate(turn: Turn, lead: str = "") -> Outcome:
     return Outcome([ways.birthdate_ask(name, editing=turn.data.mode is Mode.EDIT, lead=lead)])
 
 
+# A name typed alone has at most so many words ("Mary Jane Anne Rose"); more is a sentence.
+MOST_NAME_WORDS = 4
+
+
 def read_name(text: str) -> str | None:
     """A name as typed ("Mia", or "her name is Mia"), on one line with spacing tidied; None when empty, too
     long, or without a letter or figure ("❤️" alone is a feeling, not a name)."""
-    name = clean_name(said_name(text) or text)
+    said = said_name(text)
+    if said is None and len(text.split()) > MOST_NAME_WORDS:
+        return None  # "just got home, it's been a busy week": a sentence, not a name
+    name = clean_name(said or text)
     if name is not None and name.isupper() and sum(ch.isalpha() for ch in name) >= 3:
-        name = name.title()  # typed in capitals ("MIA"): not shouted back in every tip; "AJ" stays as typed
+        name = capitalised(
+            name
+        )  # typed in capitals ("MIA"): not shouted back in every tip; "AJ" stays as typed
     return name if name is not None and len(name) <= MAX_NAME_CHARS and has_letters(name) else None
+
+
+# Roman numerals after a name ("Leo III") stay in capitals; those of one or two letters do as initials do.
+ROMAN_NUMERALS = frozenset({"III", "VII", "VIII", "XII", "XIII", "XIV", "XV"})
+
+
+def capitalised(name: str) -> str:
+    """A name typed in capitals, word by word: "MIA ROSE" -> "Mia Rose", "ELİF" -> "Elif"; words of two
+    letters or fewer ("MJ") and roman numerals after the name ("LEO III") as typed."""
+    words = name.split(" ")
+    return " ".join(
+        word
+        if sum(ch.isalpha() for ch in word) <= 2 or (i > 0 and word in ROMAN_NUMERALS)
+        else word.title().replace("i\u0307", "i")
+        for i, word in enumerate(words)
+    )
 
 
 def says_when(text: str, today: date) -> bool:
@@ -188,17 +213,14 @@ def says_when(text: str, today: date) -> bool:
     or "May" alone may be a name: a date here has a figure in it, or is a day like "last Tuesday".)"""
     if relative_date(text[:64], today) is not None or said_age(text[:64], today) is not None:
         return True
-    if not any(ch.isdigit() for ch in text):
-        return False
-    try:
-        parse_date(text[:64], today)
-    except DateProblem:
-        return False
-    return True
+    return any(ch.isdigit() for ch in text) and reads_as_date(text, today)
 
 
 # Said at the name question by a parent of more than one baby born together: they are set up one at a time.
-MULTIPLES = frozenset({"twins", "twin", "triplets", "triplet", "quads", "quadruplets"})
+# Only the plural: "my twin sister helped name her", "Noah. He's a twin" are one child to name.
+MULTIPLES = frozenset({"twins", "triplets", "quads", "quadruplets"})
+# "Noah. He's a twin": said after the name, not part of it.
+_A_TWIN = re.compile(r"[\s.,;!]+(?:(?:he|she)(?:'s|’s|\s+is)\s+)?(?:a\s+)?twin[.!]*$", re.I)
 
 
 def mentions_multiples(text: str) -> bool:
@@ -206,6 +228,11 @@ def mentions_multiples(text: str) -> bool:
     return not text.rstrip().endswith("?") and any(
         word in MULTIPLES for word in normal_words(text).replace(",", " ").replace(".", " ").split()
     )
+
+
+def without_twin_note(text: str) -> str:
+    """ "Noah. He's a twin" -> "Noah": the name, without a word about being a twin after it."""
+    return _A_TWIN.sub("", text).strip() or text
 
 
 ONE_AT_A_TIME = (
@@ -250,7 +277,7 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         )
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
-    name = read_name(text)
+    name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button
         return ask_name(turn, f"{NAME_HINT}\n\n")
     twin = next((c for c in await turn.children() if c.name.casefold() == name.casefold()), None)
@@ -322,18 +349,37 @@ async def on_same_name(turn: Turn, text: str) -> Outcome:
     return await on_name(turn, text)
 
 
-def renaming(turn: Turn, text: str) -> str | None:
-    """The new name in "actually her name is Lily", typed at a later question about a child not yet saved."""
+def renaming(turn: Turn, text: str) -> NameSaid | None:
+    """The new name in "actually her name is Lily", typed at a later question about a child not yet saved:
+    only a message opening with a correction, or one that is the naming (with perhaps a date after it, "she's
+    called Mia and she was born on 15 March"), not a name in passing ("...we call her Bub when she's grumpy")."""
     if turn.data.mode is Mode.EDIT or text.rstrip().endswith("?"):
         return None
-    return read_name(text) if said_name(text) is not None else None
+    said = name_said(text)
+    if said is None or read_name(said.name) is None:
+        return None
+    if said.correction or (said.whole and (not said.rest or reads_as_date(said.rest, turn.today))):
+        return said
+    return None
 
 
-async def _renamed(turn: Turn, name: str) -> Outcome:
-    """The name put right, then the question the parent was at asked again with it."""
+async def _renamed(turn: Turn, said: NameSaid) -> Outcome:
+    """The name put right, then the question the parent was at asked again with it; at the birthdate
+    question, a date said after the name is taken as its answer."""
+    name = read_name(said.name) or said.name
     await turn.goto(turn.step or Step.BIRTHDATE, replace(turn.data, name=name))
     lead = f"Got it, {esc(name)} it is.\n\n"
-    return await ask_early(turn, lead) if turn.step is Step.EARLY else ask_birthdate(turn, lead)
+    if turn.step is Step.EARLY:
+        return await ask_early(turn, lead)
+    if said.rest and reads_as_date(said.rest, turn.today):
+        return led(lead, await on_birthdate(turn, said.rest))
+    return ask_birthdate(turn, lead)
+
+
+def led(lead: str, outcome: Outcome) -> Outcome:
+    """The outcome with ``lead`` said first, in its first reply."""
+    first, *others = outcome.replies
+    return replace(outcome, replies=[replace(first, text=lead + first.text), *others])
 
 
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
@@ -712,15 +758,7 @@ async def _second_thoughts(turn: Turn, text: str) -> Outcome:
 def said_birthdate(text: str, today: date) -> bool:
     """A date typed where something else was asked about the child: the birthdate put right. (Not an age:
     "6 weeks" at "was she born early?" says how early; nor a due date: "due 20 March".)"""
-    if says_due(text):
-        return False
-    if relative_date(text[:64], today) is not None:
-        return True
-    try:
-        parse_date(text[:64], today)
-    except DateProblem:
-        return False
-    return True
+    return not says_due(text) and reads_as_date(text, today)
 
 
 async def another_due_date(turn: Turn) -> Outcome | None:

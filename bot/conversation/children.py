@@ -7,6 +7,7 @@ always resolved through the pressing parent's own links (``Turn.child``), so a f
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Awaitable, Callable
 
 from bot.conversation import asking, child_steps, setup_steps, stages, ways
@@ -19,6 +20,7 @@ from bot.conversation.turn import Turn, parse_id
 from bot.core.ages import age_note, age_on, describe_age
 from bot.core.reply import MAX_CALLBACK_BYTES, Button, Reply
 from bot.core.retention import CHILD_GRACE_MONTHS, keep_offered, kept_after
+from bot.core.step_words import normal_words
 from bot.core.text import day_date, esc
 from bot.core.tips import is_past_content
 from db import families, retention
@@ -176,15 +178,22 @@ async def _remove(turn: Turn, child: Child) -> Outcome:
     return removed
 
 
+# A day of the week is a name too ("Tuesday"), not a date, where a new name was asked.
+WEEKDAYS = frozenset(day.lower() for day in calendar.day_name)
+
+
 async def on_rename(turn: Turn, text: str) -> Outcome:
     child = await turn.child(turn.data.child_id)
     if child is None:
         await turn.goto(None)
         return say("That child is no longer in your list. Send /children to see it.")
-    if child_steps.says_when(text, turn.today):  # "14 June 2026": the birthdate put right, not a new name
+    said = normal_words(text)
+    if said not in WEEKDAYS and child_steps.says_when(text, turn.today):
+        # "14 June 2026": perhaps the birthdate put right, offered back with the one before kept a tap away
         data = FlowData(mode=Mode.EDIT, child_id=child.id, name=child.name, then=turn.data.then)
         await turn.goto(Step.BIRTHDATE, data)
-        return await child_steps.on_birthdate(turn, text)
+        asked = await child_steps.on_birthdate(turn, text, changing=child.birthdate)
+        return child_steps.led("That looks like a date, not a name. ", asked)
     name = child_steps.read_name(text)
     if name is None:  # the question again, with its way out
         return Outcome([ways.rename_ask(child.name, lead=f"{NAME_HINT}\n\n")])

@@ -12,14 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
-from bot.conversation.flow import Mode, Step
+from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.formats import read_days_said, read_per_week, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
-from bot.core.ages import DateProblem
-from bot.core.dates import parse_date, relative_date
+from bot.core.dates import reads_as_date
 from bot.core.emoji import Feeling, feeling
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
@@ -146,7 +145,6 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     return None
 
 
-# "pause" typed at a question; at the pause and stop questions it is their own answer.
 # A tip's buttons typed instead of tapped, with nothing in progress.
 TIP_WORDS = frozenset(
     {
@@ -170,6 +168,7 @@ NOT_FOR_US_TYPED = (
     "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
     "leave it out from now on. Send /tip for a different one."
 )
+# "pause" typed at a question; at the pause and stop questions it is their own answer.
 PAUSE_WORDS = frozenset({"pause", "pause tips", "pause the tips", "pause my tips", "pause please"})
 NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up."
 NOTHING_TO_STOP = "There are no tips to stop yet: they start once your child is set up."
@@ -272,13 +271,7 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
     if step in (Step.DUE, Step.DUE_PICK) and birthdate and said_due_date(text[:64], birthdate) is not None:
         return True  # "she was 5 weeks early": how early, where the due date was asked
     after = birthdate if step in (Step.DUE, Step.DUE_PICK) else None
-    if relative_date(text[:64], turn.today, after=after) is not None:
-        return True  # "she was born last Tuesday", "it's the 14th"
-    try:
-        parse_date(text[:64], turn.today, after=after)
-    except DateProblem:
-        return False
-    return True
+    return reads_as_date(text, turn.today, after=after)  # "she was born last Tuesday", "it's the 14th"
 
 
 async def _back(turn: Turn, step: Step) -> Outcome:
@@ -523,6 +516,11 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         return await asking.tip(turn)
     if said in NOT_FOR_US_WORDS:  # the button typed: which tip is not known, so how to tap it
         return say(NOT_FOR_US_TYPED)
+    per_week = read_per_week(text)
+    if per_week is not None and ("week" in said or per_week > 3) and await turn.children():
+        # "can I have tips more often?", "twice a week please": the tips-a-week setting, as in /settings
+        await turn.goto(Step.PER_WEEK, FlowData(mode=Mode.SETTINGS))
+        return await setup_steps.on_per_week(turn, text)
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:

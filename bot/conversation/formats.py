@@ -98,23 +98,30 @@ _MORE_OFTEN = frozenset(
 # Asking around the count: "can I have them twice a week", "could you send tips every day".
 _ASKING = re.compile(
     r"^(?:(?:just|only|maybe|please|tips?|send|me|them|the tips|can|could|i|have|get|you|would|like|want|"
-    r"id|i d|love|we|wed|they|come|to|be|them to|on|prefer|would prefer|better|best|is|are)\s+)+"
+    r"love|we|they|come|to|be|them to|on|prefer|would prefer|better|best|is|are)\s+)+"
 )
+# "we'd", "I'd" said in full before the asking words go, so "wed" (Wednesday) and "id" are never taken for them.
+_WOULD = re.compile(r"\b(we|i|they|you)'d\b")
+
+
+def _asked(text: str) -> str:
+    """What a sentence asking for days or tips a week says once the asking around it is gone: "can I have
+    them wed and fri please" -> "wed and fri", "we'd love them on weekends" -> "weekends"."""
+    said = _WOULD.sub(r"\1 would", text.lower().replace("’", "'"))
+    said = " ".join(re.sub(r"[^a-z0-9 ]", " ", said.replace("'", "")).split())
+    return re.sub(r"(?:\s+(?:please|thanks|thank you))+$", "", _ASKING.sub("", said))
 
 
 def read_days_said(text: str) -> frozenset[int] | None:
     """Days said in a sentence: "we'd love them on weekends", "can I have them Mon and Fri please"."""
-    said = " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower().replace("'", "")).split())
-    said = re.sub(r"(?:\s+(?:please|thanks|thank you))+$", "", _ASKING.sub("", said))
+    said = _asked(text)
     return read_days(said) if said else None
 
 
 def read_per_week(text: str) -> int | None:
     """Tips a week said in words ("twice a week", "3 times a week", "once"): the number; "more often" or
     "every day" ask for more than any choice (7); None when the message says no number of tips."""
-    said = " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
-    said = _ASKING.sub("", said)
-    said = re.sub(r"(?:\s+(?:please|thanks|thank you))+$", "", said)
+    said = _asked(text)
     if said in _MORE_OFTEN:
         return 7
     match = _A_WEEK.match(said)

@@ -97,6 +97,18 @@ def day_of_month(text: str) -> int | None:
     return int(m["day"] or m["bare"])
 
 
+def reads_as_date(text: str, today: date, *, after: date | None = None) -> bool:
+    """A day the message says, relative to today ("last Tuesday", "the 14th") or written out ("15/06/2025",
+    "born on 15 March"): what each question asking about a child reads as a date, whatever it asked."""
+    if relative_date(text[:64], today, after=after) is not None:
+        return True
+    try:
+        parse_date(text[:64], today, after=after)
+    except DateProblem:
+        return False
+    return True
+
+
 def relative_date(text: str, today: date, *, after: date | None = None) -> date | None:
     """A day said relative to today ("yesterday", "last Tuesday", "on the 3rd", "it's the 14th"), or None.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.core.age_phrases import find_age
 
@@ -168,28 +169,64 @@ def is_stopping(text: str) -> bool:
     return _normal(text) in _STOPPING
 
 
+class NameSaid(NamedTuple):
+    """A name said in a sentence: ``rest`` is what followed it ("she was born on 15 March"), ``whole`` says
+    the message itself is the naming ("she's called Mia", not "I'm her gran, she's called Mia"), and
+    ``correction`` that it opens with one ("actually", "sorry", "no", "oh")."""
+
+    name: str
+    rest: str
+    whole: bool
+    correction: bool
+
+
 def said_name(text: str) -> str | None:
     """The name in "her name is Mia", "we call him Leo", "it's Noah"; None when the message is not put so."""
+    said = name_said(text)
+    return None if said is None else said.name
+
+
+def name_said(text: str) -> NameSaid | None:
+    """The name said in "her name is Mia", with what came after it; None when the message names no one
+    ("we call her a water baby", "her name is not decided yet")."""
     said = " ".join(text.replace("’", "'").split())
     match = _SAID_NAME.match(said)
-    if (
-        match is None
-    ):  # put after a few words: "actually her name is Lily", "I'm her grandma, she's called Rosie"
+    whole = match is not None
+    # Put after a few words: "actually her name is Lily", "I'm her grandma, she's called Rosie".
+    if match is None:
         clauses = (_LEAD_IN.sub("", said), *(c.strip() for c in _CLAUSES.split(said)[1:]))
         match = next((m for c in clauses if c != said and (m := _SAID_NAME.match(c)) and _naming(m)), None)
+    if match is None:  # "my sister helped name her Mia", "we named him Leo after his grandad"
+        match = _NAMED.search(said)
+        if match is not None and _NOT_NAMED.search(said[: match.start()]):
+            match = None  # "we haven't named her yet"
     if match is None:
         return None
-    name = match["name"].strip(" .!,;")
-    return name or None
+    captured = match["name"]
+    end = _NAME_ENDS.search(captured)
+    name = (captured[: end.start()] if end else captured).strip(" .!,;")
+    rest = captured[end.end() :].strip(" .!,;") if end else ""
+    words = name.split()
+    if not words or len(words) > _MOST_NAME_WORDS or words[0].lower() in _NOT_NAME_STARTS:
+        return None
+    return NameSaid(name, rest, whole, _CORRECTION.match(said) is not None)
 
 
+# Naming said in the middle of a sentence.
+_NAMED = re.compile(r"\bnamed?\s+(?:her|him|them)\s+(?P<name>\S.*)$", re.I)
+_NOT_NAMED = re.compile(r"n't\b|\b(?:not|never|yet|still)\b", re.I)
+# Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
+_NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:and|but|when|born|after)\b\s*", re.I)
+# A name does not begin so: "we call her a water baby", "her name is not decided yet".
+_NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not", "yet"})
+_MOST_NAME_WORDS = 3
+# A message putting something right: a name in it, at a later question, renames the child.
+_CORRECTION = re.compile(r"^(?:actually|sorry|no|oh)\b", re.I)
 # Said before a name without changing it ("actually her name is Lily"), and where a new clause begins.
-_LEAD_IN = re.compile(
-    r"^(?:(?:oh|ah|oops|whoops|sorry|wait|hang on|no|ok|okay|actually|sorry)[,.!]?\s+)+", re.I
-)
+_LEAD_IN = re.compile(r"^(?:(?:oh|ah|oops|whoops|sorry|wait|hang on|no|ok|okay|actually)[,.!]?\s+)+", re.I)
+
+
 # Only plain naming words there ("her name is", "she's called"), not "it's": "I'm tired, it's been hard".
-
-
 def _naming(match: re.Match[str]) -> bool:
     before = match.string[: match.start("name")].lower()
     return "name" in before or "call" in before

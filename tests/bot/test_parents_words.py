@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.core.step_words import said_name
 from db.models import Child
 from tests.bot.support import Harness, onboard, to_time_zone
 from tests.fake_telegram import Parent as TgParent
@@ -38,11 +39,17 @@ async def test_a_grandparent_naming_the_child_in_a_sentence_is_heard(bot: Harnes
     await bot.say(gran, "/start")
     asked = await bot.say(gran, "I am her grandma, she is called Rosie")
     assert asked[0].text == BIRTHDATE.format(name="Rosie")
-    # A tired sentence with "it's" in it is not a name.
-    tired = TgParent(3903)
-    await bot.say(tired, "/start")
-    reply = await bot.say(tired, "im so tired, its been a long day")
-    assert not any("When was" in r.text and "been a long day" in r.text for r in reply)
+    # A neutral sentence with "it's" in it is not a name (a tired one is answered as distress first).
+    busy = TgParent(3903)
+    await bot.say(busy, "/start")
+    reply = await bot.say(busy, "just got home, it's been a busy week")
+    assert reply[0].text.startswith("Please send a name or nickname")
+    assert not any("busy week" in r.text for r in reply)
+
+
+def test_a_sentence_with_its_in_it_is_not_a_name_said():
+    assert said_name("I'm tired, it's been a long day") is None
+    assert said_name("just got home, it's been a busy week") is None
 
 
 async def test_a_date_typed_at_the_name_question_is_not_taken_as_the_name(bot: Harness):
@@ -113,9 +120,21 @@ async def test_a_date_typed_where_a_new_name_was_asked_changes_the_birthdate_not
     await bot.tap(sam, "✏️ Rename")
     reply = await bot.say(sam, "14 March 2026")
     assert "is now called" not in reply[0].text
-    assert reply[0].text.startswith("Was Mia born early")
-    await bot.tap(sam, "No")
-    assert await stored(bot) == [("Mia", date(2026, 3, 14), None)]
+    assert reply[0].text == (
+        "That looks like a date, not a name. Change Mia's birthdate from 15 March 2026 to "
+        "<b>Saturday 14 March 2026</b>?"
+    )
+    assert reply[0].button_labels == ["Yes, use 14 March 2026", "No, keep 15 March 2026"]
+    kept = await bot.tap(sam, "No, keep 15 March 2026")
+    assert await stored(bot) == [("Mia", date(2026, 3, 15), None)]
+    assert "is now called" not in " ".join(r.text for r in kept)
+    # A day of the week is a name here, not a date.
+    await bot.say(sam, "/children")
+    await bot.tap(sam, "Mia")
+    await bot.tap(sam, "✏️ Rename")
+    named = await bot.say(sam, "Tuesday")
+    assert named[0].text == "Done: Mia is now called Tuesday."
+    assert await stored(bot) == [("Tuesday", date(2026, 3, 15), None)]
 
 
 async def test_a_parent_of_twins_is_told_how_to_set_up_both(bot: Harness):
