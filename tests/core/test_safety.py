@@ -922,7 +922,10 @@ REVIEWED_REGRESSIONS = [
     ("we still feed to sleep, how do you know when to end it", None),
     ("I know when to end it", SafetyKind.CRISIS),
     ("I've decided when to end it", SafetyKind.CRISIS),
-    ("since the birth I keep wondering what would happen to my kids if I wasn't here anymore", SafetyKind.CRISIS),
+    (
+        "since the birth I keep wondering what would happen to my kids if I wasn't here anymore",
+        SafetyKind.CRISIS,
+    ),
     ("what would happen to my kids if I wasn't here when I'm giving birth", None),
     ("my c-section is booked, what will happen to my toddler if I'm not here for a few days", None),
     # 4. A baby's bites, scratches and pinches are an alarm only beside an adult's signs; "he hits me" stays one.
@@ -943,7 +946,9 @@ REVIEWED_REGRESSIONS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind"), REVIEWED_REGRESSIONS, ids=[text for text, _ in REVIEWED_REGRESSIONS])
+@pytest.mark.parametrize(
+    ("text", "kind"), REVIEWED_REGRESSIONS, ids=[text for text, _ in REVIEWED_REGRESSIONS]
+)
 def test_the_reviewers_regressions(text: str, kind: SafetyKind | None) -> None:
     assert check(text) is kind
 
