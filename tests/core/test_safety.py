@@ -656,7 +656,9 @@ SESSION9_FAMILIES: list[tuple[str, SafetyKind | None]] = [
     ("my 2yo hits me and pulls my hair", None),
     ("my toddler gets rough with me when he's tired", None),
     ("he hits me when he's angry", SafetyKind.CRISIS),
-    ("she bites me when she's cross", SafetyKind.CRISIS),
+    # Biting, scratching and pinching are a baby's everyday: an alarm only beside an adult's sign (reviewed).
+    ("she bites me when she's cross", None),
+    ("she bites me when she's cross and I'm scared of her", SafetyKind.CRISIS),
     ("my husband hits me when he's angry", SafetyKind.CRISIS),
     ("my partner gets physical with me when he's had a drink", SafetyKind.CRISIS),
     ("when he drinks he gets aggressive with me and the kids", SafetyKind.CRISIS),
@@ -874,3 +876,90 @@ def test_so_tired_i_cant_do_this_anymore_stays_a_crisis() -> None:
         check("I'm so tired, I can't do this night feeding anymore, when do they drop it?")
         is SafetyKind.WELLBEING
     )
+
+
+# Session 9, the reviewer's safety regressions: each alarming wording beside the ordinary look-alikes the
+# narrowed exception still lets through (bench/eval/SAFETY.md, "the reviewer's four regressions").
+REVIEWED_REGRESSIONS = [
+    # 1. "Give up on ..." excuses only a method of feeding, sleeping or training, never a life or a child.
+    ("I want to give up on being alive", SafetyKind.CRISIS),
+    ("I want to give up on this life", SafetyKind.CRISIS),
+    ("I want to give up on my life", SafetyKind.CRISIS),
+    ("I want to give up on my whole life", SafetyKind.CRISIS),
+    ("I want to give up on life", SafetyKind.CRISIS),
+    ("I want to give up on my baby", SafetyKind.WELLBEING),
+    ("I want to give up on the baby", SafetyKind.WELLBEING),
+    ("I want to give up on it", SafetyKind.WELLBEING),
+    ("I want to give up on parenting", SafetyKind.WELLBEING),
+    ("I want to give up on potty training", None),
+    ("I want to give up on sleep training", None),
+    ("I want to give up on weaning", None),
+    ("I want to give up on breastfeeding", None),
+    ("I want to give up on bottles", None),
+    ("I want to give up on the dummy", None),
+    ("I want to give up on the routine", None),
+    ("I want to give up on the bedtime routine", None),
+    ("I want to give up on naps", None),
+    ("I want to give up on baby-led weaning", None),
+    ("I want to give up on cloth nappies", None),
+    ("I want to give up on getting him to nap in the cot", None),
+    # 2. A toy or a child's passion right beside "ambulance", and nothing urgent anywhere in the message.
+    ("he got into my pills, ambulance?", SafetyKind.EMERGENCY),
+    ("he got into the dishwasher tablets, ambulance?", SafetyKind.EMERGENCY),
+    ("she's into everything, swallowed something, ambulance?", SafetyKind.EMERGENCY),
+    ("she fell into the pool call ambulance", SafetyKind.EMERGENCY),
+    ("she loves her toy ambulance, she swallowed a battery", SafetyKind.EMERGENCY),
+    ("he loves ambulances, call one now", SafetyKind.EMERGENCY),
+    ("ambulance?", SafetyKind.EMERGENCY),
+    ("he is obsessed with ambulances", None),
+    ("he loves ambulances", None),
+    ("she's really into ambulances and fire engines", None),
+    ("he's into ambulances, any good books?", None),
+    ("he's obsessed with the fire engine and the ambulance in his books", None),
+    ("toy ambulance broke", None),
+    # 3. Knowing when to stop a feed is not a plan; a birth long past is no reason to stay quiet.
+    ("how do I know when to end it? she's 2 and still breastfeeding", None),
+    ("we still feed to sleep, how do you know when to end it", None),
+    ("I know when to end it", SafetyKind.CRISIS),
+    ("I've decided when to end it", SafetyKind.CRISIS),
+    (
+        "since the birth I keep wondering what would happen to my kids if I wasn't here anymore",
+        SafetyKind.CRISIS,
+    ),
+    ("what would happen to my kids if I wasn't here when I'm giving birth", None),
+    ("my c-section is booked, what will happen to my toddler if I'm not here for a few days", None),
+    # 4. A baby's bites, scratches and pinches are an alarm only beside an adult's signs; "he hits me" stays one.
+    ("he pinches my arm when he feeds", None),
+    ("she scratches my face with her nails", None),
+    ("she pinches my neck while she falls asleep", None),
+    ("he pinches me when he's sleepy", None),
+    ("he bit my arm at drop off", None),
+    ("she stops me from leaving, she screams every time I go to the toilet", None),
+    ("he keeps me from working, he wants cuddles all day", None),
+    ("he hits me", SafetyKind.CRISIS),
+    ("my partner bites me", SafetyKind.CRISIS),
+    ("he bites me and I'm scared of him", SafetyKind.CRISIS),
+    ("he bites me when he's drunk", SafetyKind.CRISIS),
+    ("he pinched me so hard I have bruises", SafetyKind.CRISIS),
+    ("he stops me from leaving the house", SafetyKind.CRISIS),
+    ("he keeps me from seeing my friends", SafetyKind.CRISIS),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), REVIEWED_REGRESSIONS, ids=[text for text, _ in REVIEWED_REGRESSIONS]
+)
+def test_the_reviewers_regressions(text: str, kind: SafetyKind | None) -> None:
+    assert check(text) is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he got into my pills, ambulance?",
+        "since the birth I keep wondering what would happen to my kids if I wasn't here anymore",
+        "I want to give up on being alive",
+    ],
+)
+def test_the_sentence_layer_is_not_silenced_where_the_phrases_now_alarm(text: str) -> None:
+    assert assess(text) in {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
