@@ -81,6 +81,7 @@ def sets() -> dict[str, Labelled]:
         "tuner_s8": load_yaml(EVAL / "safety_tuner_s8.yaml"),
         "round10": load_yaml(EVAL / "safety_round10.yaml"),
         "round11": load_yaml(EVAL / "safety_round11.yaml"),
+        "round12": load_yaml(EVAL / "safety_round12.yaml"),
         "tuner_s9": load_yaml(EVAL / "safety_tuner_s9.yaml"),
     }
 
@@ -118,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "tuner_s8",
             "round10",
             "round11",
+            "round12",
             "tuner_s9",
         ],
         help="list the messages a set gets wrong",

@@ -37,6 +37,7 @@ SAFETY_SETS = (
     "safety_round9.yaml",
     "safety_round10.yaml",
     "safety_round11.yaml",
+    "safety_round12.yaml",
     "safety_tuner_s8.yaml",
     "safety_tuner_s9.yaml",
 )
@@ -52,6 +53,7 @@ QUESTION_SETS = (
     "heldout_round8.yaml",
     "heldout_round9.yaml",
     "heldout_round10.yaml",
+    "heldout_round11.yaml",
     "tuner_s8.yaml",
     "tuner_s9.yaml",
 )
