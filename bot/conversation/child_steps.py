@@ -475,10 +475,7 @@ async def _same_day(turn: Turn, siblings: list[Child], check: Check, unknown: st
         lead = f"I don't have a child called {esc(unknown)} here. " if unknown else ""
         return Outcome([Reply(f"{lead}The same day as which of them?", (*buttons, neither))])
     day, names = next(iter(by_day.items()))
-    try:
-        problem = check(day)
-    except DateProblem as exc:
-        problem = esc(str(exc))
+    problem = _date_problem(check, day)
     if problem is not None:
         return _problem(turn, problem)
     name = esc(turn.data.name or "your child")
@@ -491,6 +488,14 @@ async def _same_day(turn: Turn, siblings: list[Child], check: Check, unknown: st
         "not, just type the date.\n\n"
     )
     return await ask_early(turn, lead)
+
+
+def _date_problem(check: Check, day: date) -> str | None:
+    """What is wrong with ``day`` for this step, as HTML for the parent (a check may say or raise it), or None."""
+    try:
+        return check(day)
+    except DateProblem as exc:
+        return esc(str(exc))
 
 
 def _day_unsure(turn: Turn) -> bool:
@@ -512,10 +517,7 @@ async def _offer_estimate(
     """A date worked out from what the parent said (an age, how early, "last Tuesday"), offered with a button
     to confirm: said in full, so a misreading shows and can be put right by typing the date. ``changing``:
     the date it would replace, kept with a button."""
-    try:
-        problem = check(estimate)
-    except DateProblem as exc:
-        problem = esc(str(exc))
+    problem = _date_problem(check, estimate)
     if problem is not None:
         return _problem(turn, problem)
     await turn.goto(pick, replace(turn.data, candidates=(estimate,)))
@@ -856,10 +858,7 @@ async def _read_date(
     valid: list[date] = []
     problems: list[str] = []
     for candidate in parsed.candidates:
-        try:
-            problem = check(candidate)
-        except DateProblem as exc:
-            problem = esc(str(exc))
+        problem = _date_problem(check, candidate)
         if problem is None:
             valid.append(candidate)
         else:
