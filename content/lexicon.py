@@ -53,6 +53,9 @@ class OutOfScope:
     phrases: tuple[str, ...]
     own_health: bool = False
     child_does: bool = False  # phrases say what the child does: "walks her round", "talking to him" do not
+    # Its phrases also name who a child is ("her big brother (26 months)"): in a message about several children,
+    # a part that says only that is no question about the subject.
+    names_child: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ class _OutOfScopeSpec(_Strict):
     health: bool = False
     own_health: bool = False
     child_does: bool = False
+    names_child: bool = False
     phrases: list[Phrase]
 
 
@@ -239,7 +243,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         intents=intents,
         synonyms=tuple(Synonym(tuple(s.phrases), tuple(s.means)) for s in spec.synonyms),
         out_of_scope=tuple(
-            OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health, o.child_does)
+            OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health, o.child_does, o.names_child)
             for o in spec.out_of_scope
         ),
         age_hints=tuple(

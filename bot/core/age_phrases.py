@@ -269,6 +269,33 @@ _FOREIGN_HALF = re.compile(
 )
 
 
+# Dutch and German ages said in words: "anderhalf" / "anderthalb" (a year and a half), "van drie" (three years
+# old, "onze peuter van drie"), "zwei Jahre", "drie jaar".
+_FOREIGN_WORD_NUMBERS = {
+    "een": 1, "één": 1, "ein": 1, "eins": 1, "twee": 2, "zwei": 2, "drie": 3, "drei": 3,
+}  # fmt: skip
+_FOREIGN_WORD_AGE = re.compile(
+    r"\b(?P<half>anderhalf|anderthalb|eineinhalb)\b"
+    rf"|\b(?P<n>{'|'.join(_FOREIGN_WORD_NUMBERS)})\s+(?:(?P<y>jaar|jahre?n?)|(?P<m>maand(?:en)?|monat(?:e|en)?))\b"
+    rf"|\b(?:peuter|kleuter|zoon|zoontje|dochter|dochtertje|kind|kindje)\s+van\s+(?P<van>{'|'.join(_FOREIGN_WORD_NUMBERS)})\b"
+)
+
+
+def _foreign_word_age(text: str) -> AgeMention | None:
+    """An age a Dutch or German message says in words (:data:`_FOREIGN_WORD_AGE`)."""
+    match = _FOREIGN_WORD_AGE.search(text.lower())
+    if match is None:
+        return None
+    if match["half"]:
+        months = 18.0
+    elif match["van"]:
+        months = 12.0 * _FOREIGN_WORD_NUMBERS[match["van"]]
+    else:
+        months = _FOREIGN_WORD_NUMBERS[match["n"]] * (12.0 if match["y"] else 1.0)
+    whole, label = _months_label(months)
+    return AgeMention(whole, text[match.start() : match.end()], match.span(), label)
+
+
 def find_age_any_language(text: str) -> AgeMention | None:
     """An age in English, or a number with a month or year word of a few other languages ("8 mois"), or
     their word for a newborn ("recém-nascido", "Neugeborenes")."""
@@ -277,6 +304,9 @@ def find_age_any_language(text: str) -> AgeMention | None:
         return found
     match = _FOREIGN_AGE.search(text.lower())
     if match is None:
+        worded = _foreign_word_age(text)
+        if worded is not None:
+            return worded
         newborn = _FOREIGN_NEWBORN.search(text.lower())
         if newborn is None:
             return None

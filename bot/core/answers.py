@@ -48,7 +48,7 @@ HERE_MIN_SCORE = 4.0
 ELSEWHERE_MARGIN = 2.0
 # Another stage's item outweighs the child's own stages when its score from words alone is at least this, and
 # OUTWEIGHED_RATIO times the best of the child's stages.
-STRONG_ELSEWHERE = 15.0
+STRONG_ELSEWHERE = 10.0
 OUTWEIGHED_RATIO = 3.0
 # ... and it explains this many of the question's words (not negated) by phrasings or synonyms that no item of
 # the child's own stages explains ("looking at faces" is the newborn's eye contact too).
@@ -285,7 +285,15 @@ def _answer_part(
     if age is not None and age.months > _last_month(library):
         return refuse(_past_last_band(age, library))
     query = index.analyse(part.text, part.spans)
-    if not query.topical and skip_whole is not None:
+    if skip_whole is not None and (
+        not query.topical
+        # "the baby (9 months) and her big brother (26 months) both ...": a part that only says who a child is
+        or (
+            query.out_of_scope
+            and all(subject.names_child for subject in query.out_of_scope)
+            and query.stems <= query.out_of_scope_stems
+        )
+    ):
         query = index.analyse(skip_whole, _all_spans(skip_whole))  # "and my 2 year old too": the shared topic
     if age is not None:
         bands = library.bands_at(age.months)

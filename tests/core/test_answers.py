@@ -563,6 +563,46 @@ def test_a_short_message_in_another_language_is_foreign(message):
 
 
 @pytest.mark.parametrize(
+    ("message", "months"),
+    [
+        ("Ons zoontje is anderhalf en klampt zich aan me vast", 18),
+        ("onze peuter van drie is erg verlegen bij vreemden, hoe kan ik hem helpen?", 36),
+        ("Mein Sohn ist zwei Jahre alt und will nicht in den Kindergarten", 24),
+    ],
+)
+def test_an_age_said_in_dutch_or_german_words_is_kept(message, months):
+    answered = ask(message)
+    assert answered.scope is Scope.FOREIGN
+    assert answered.age_months == months
+
+
+def test_a_part_that_only_says_who_a_child_is_shares_the_question():
+    """ "her big brother" names a child, no question about siblings: the baby's part is answered too."""
+    answered = ask("the baby (9 months) and her big brother (26 months) both scream when I leave for work")
+    assert answered.scope is Scope.IN
+    assert answered.age_months == 9
+    assert any(item.band_id in ("sa-band-0-9", "sa-band-7-18") for item in answered.items)
+    assert any(item.band_id == "sa-band-21-36" for item in answered.items)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my 6 month old keeps biting while breastfeeding, what do I do",
+        "she's so attached to the breast she won't take a bottle, 7 months",
+    ],
+)
+def test_biting_while_breastfeeding_and_the_bottle_are_feeding(message):
+    assert ask(message).scope is Scope.OUT
+
+
+def test_huggy_is_a_word_not_a_typo_for_buggy():
+    answered = ask("does it matter that I'm not a very huggy parent? my son is 2")
+    assert answered.scope is Scope.IN
+    assert "buggy" not in answered.text.lower()
+
+
+@pytest.mark.parametrize(
     "message",
     ["my bby cryes wen i leve", "dd 18mo v clingy pls help", "my 2yo says adios and waves, normal?"],
 )
