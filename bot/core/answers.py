@@ -350,9 +350,12 @@ def _answer_part(
     # do not count towards it.
     top_here = sorted((s for s in here if s.item.band_id), key=lambda s: -s.lexical)[:OUTWEIGHED_PEERS]
     explained_here = {stem for s in top_here for stem in s.own}  # not words a synonym merely lends it
+    # A parent's own action negated ("go without saying goodbye") is still that action: only a child's
+    # behaviour negated ("doesn't mind strangers") is another subject.
+    not_done = query.negated_stems if others and others[0].item.kind is not Kind.STRATEGY else frozenset()
     outweighed = (
         bool(others)
-        and len(others[0].strong - query.negated_stems - explained_here) >= OUTWEIGHED_WORDS
+        and len(others[0].strong - not_done - explained_here) >= OUTWEIGHED_WORDS
         and others[0].lexical >= max(STRONG_ELSEWHERE, OUTWEIGHED_RATIO * best_by_words_here)
     )
     answered_here = (best_banded_here >= HERE_MIN_SCORE and not outweighed) or (

@@ -931,7 +931,12 @@ _DONE_TO = frozenset({"him", "her", "them", "to", "with", "past"})  # "every tim
 def _done_to_someone(literal: list[str], phrase: _Phrase) -> bool:
     """Whether every place the phrase's last word is said, an object or "to" follows it."""
     last = [stem for stem in phrase.sequence if stem != "="][-1] if phrase.sequence else phrase.bag[-1][0]
-    places = [n for n, stem in enumerate(literal) if stem == last]
+    # "wave bye-bye to my ...": the phrase ends at the last of a repeated word
+    places = [
+        n
+        for n, stem in enumerate(literal)
+        if stem == last and (n + 1 >= len(literal) or literal[n + 1] != last)
+    ]
     return bool(places) and all(n + 1 < len(literal) and literal[n + 1] in _DONE_TO for n in places)
 
 
