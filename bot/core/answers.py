@@ -366,7 +366,8 @@ def _answer_part(
     # Moving to another stage needs the words to say so: sentence similarity alone never does.
     if (
         not answered_here
-        and age is not None
+        # with no age, a word like "toddler" only hints at the stages: the words may still point elsewhere
+        and (age is not None or query.hints)
         and others
         and others[0].lexical >= max(HERE_MIN_SCORE, ELSEWHERE_MARGIN * best_by_words_here)
     ):

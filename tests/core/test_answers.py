@@ -596,6 +596,23 @@ def test_biting_while_breastfeeding_and_the_bottle_are_feeding(message):
     assert ask(message).scope is Scope.OUT
 
 
+def test_a_flat_head_is_health_not_attachment():
+    assert ask("worried my baby's head is going flat on one side, 3 months").scope is Scope.OUT
+
+
+def test_what_a_carer_should_be_doing_to_help_gets_ways_to_help():
+    answered = ask(
+        "grandad minds our 14 month old. anything he should be doing to help her feel secure with him?"
+    )
+    assert [item.kind for item in answered.items[:2]] == [Kind.STRATEGY, Kind.STRATEGY]
+
+
+def test_a_toddler_with_no_age_can_be_answered_from_the_stage_the_words_point_at():
+    """ "toddler" only hints at 19-36 months: hiding from new people is stranger anxiety (7-18 months)."""
+    answered = ask("why has my toddler started hiding behind my legs when new people come round?")
+    assert "sa-7-18-stranger-anxiety" in [item.id for item in answered.items[:3]]
+
+
 def test_huggy_is_a_word_not_a_typo_for_buggy():
     answered = ask("does it matter that I'm not a very huggy parent? my son is 2")
     assert answered.scope is Scope.IN
