@@ -21,15 +21,16 @@ FLOORS = {
     "heldout_round4.yaml": (145, {"top1": 82.5, "top3": 95.0, "scope": 99.0, "age": 99.0}),
     "heldout_round5.yaml": (145, {"top1": 75.5, "top3": 94.0, "scope": 97.5, "age": 99.0}),
     "heldout_round6.yaml": (140, {"top1": 82.5, "top3": 95.0, "scope": 99.0, "age": 99.0}),
-    "heldout_round7.yaml": (140, {"top1": 80.5, "top3": 94.5, "scope": 97.5, "age": 96.5}),
-    "heldout_round8.yaml": (145, {"top1": 67.5, "top3": 90.0, "scope": 96.5, "age": 99.0}),
+    "heldout_round7.yaml": (140, {"top1": 80.5, "top3": 94.5, "scope": 97.5, "age": 99.0}),
+    "heldout_round8.yaml": (145, {"top1": 69.5, "top3": 93.5, "scope": 97.5, "age": 99.0}),
     "heldout_round9.yaml": (140, {"top1": 71.5, "top3": 93.0, "scope": 98.5, "age": 99.0}),
-    "heldout_round10.yaml": (145, {"top1": 83.0, "top3": 96.0, "scope": 98.0, "age": 99.0}),
-    "heldout_round11.yaml": (140, {"top1": 79.5, "top3": 90.0, "scope": 97.0, "age": 99.0}),
+    "heldout_round10.yaml": (145, {"top1": 83.0, "top3": 96.0, "scope": 99.0, "age": 99.0}),
+    "heldout_round11.yaml": (140, {"top1": 79.5, "top3": 92.0, "scope": 97.5, "age": 99.0}),
     # 60 questions (40 graded): one miss more is 2.5 points of top-3, 1.7 of scope or age
     "tuner_s8.yaml": (60, {"top1": 77.5, "top3": 95.0, "scope": 93.0, "age": 98.0}),
     # 80 questions (60 graded): one miss more is 1.7 points of top-1 or top-3, 1.25 of scope or age
     "tuner_s9.yaml": (80, {"top1": 78.0, "top3": 96.5, "scope": 96.5, "age": 98.5}),
+    "tuner_s10.yaml": (80, {"top1": 75.0, "top3": 93.0, "scope": 97.5, "age": 97.5}),
     # 19 questions: one miss more is 5 points of scope or age, 9 of top-3
     "round4_misses.yaml": (19, {"top1": 54.0, "top3": 81.0, "scope": 94.0, "age": 94.0}),
 }

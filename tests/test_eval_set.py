@@ -31,6 +31,7 @@ MIN_ENTRIES = {
         "tuner_s9.yaml": 80,
         "heldout_round10.yaml": 145,
         "heldout_round11.yaml": 140,
+        "tuner_s10.yaml": 80,
     }.items()
     if (EVAL_DIR / name).exists()
 }
@@ -58,12 +59,14 @@ CATEGORIES = TOPIC_CATEGORIES | {"out-of-scope", "borderline", "smalltalk", "for
 MAX_MONTHS = 48
 # Categories a part was written without, on purpose: round 8's writer wrote no question in another language (its
 # 150 went to parents' English), the session 8 tuner's 60 have no borderline one, and the session 9 tuner's 80
-# (aimed at the families earlier rounds showed weak) have no borderline and no strangers one. Named here, so no
-# other part may silently lose a category.
+# (aimed at the families earlier rounds showed weak) have no borderline and no strangers one; the session 10
+# tuner's 80 (aimed at the families still weak) have no routines one. Named here, so no other part may silently
+# lose a category.
 WRITTEN_WITHOUT = {
     "heldout_round8.yaml": {"foreign"},
     "tuner_s8.yaml": {"borderline"},
     "tuner_s9.yaml": {"borderline", "strangers"},
+    "tuner_s10.yaml": {"routines-consistency"},
 }
 
 
