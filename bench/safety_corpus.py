@@ -54,6 +54,7 @@ QUESTION_SETS = (
     "heldout_round9.yaml",
     "heldout_round10.yaml",
     "heldout_round11.yaml",
+    "heldout_round12.yaml",
     "tuner_s8.yaml",
     "tuner_s9.yaml",
 )

@@ -32,6 +32,7 @@ MIN_ENTRIES = {
         "heldout_round10.yaml": 145,
         "heldout_round11.yaml": 140,
         "tuner_s10.yaml": 80,
+        "heldout_round12.yaml": 140,
     }.items()
     if (EVAL_DIR / name).exists()
 }
