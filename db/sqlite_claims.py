@@ -191,12 +191,15 @@ def claim(
     """Insert claims (parent, child, item, slot, kind) in state ``claimed``, skipping slots already claimed;
     returns (parent, child) -> new delivery id, as ``db.deliveries.claim``."""
     claimed_at = stamp(now)
+    stamps: dict[dt.datetime, str] = {}  # a batch has a few slots: each formatted once
     ids: dict[tuple[int, int], int] = {}
     for start in range(0, len(rows), ROWS_PER_INSERT):
         chunk = rows[start : start + ROWS_PER_INSERT]
         values: list[Any] = []
         for parent_id, child_id, item_id, slot_at, kind in chunk:
-            values += (parent_id, child_id, item_id, stamp(slot_at), kind, "claimed", claimed_at, 1)
+            if (slot := stamps.get(slot_at)) is None:
+                slot = stamps[slot_at] = stamp(slot_at)
+            values += (parent_id, child_id, item_id, slot, kind, "claimed", claimed_at, 1)
         one = "(" + _marks(CLAIM_COLUMNS) + ")"
         result = db.execute(_CLAIM.replace("?", ",".join([one] * len(chunk))), values)
         for delivery_id, parent_id, child_id in result:
