@@ -357,9 +357,11 @@ _PARTS = (
     ("bot.dispatch.claims", "plan_tip"),
     ("bot.dispatch.claims", "_with_ids"),
     ("db.loop_session", "LoopSession.commit"),
+    ("bot.dispatch.passes", "checkpoint"),
     ("bot.dispatch.passes", "Dispatcher.claim_batch"),
     ("db.quick_store", "QuickStore.try_store"),
     ("bot.dispatch.claims", "Outgoing.reply"),
+    ("bot.dispatch.passes", "Dispatcher._note"),
 )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from sqlalchemy import Select, Table, bindparam, case, func, select, text, tuple_, update
@@ -62,6 +62,10 @@ class ChildLink:
     tip_counts: dict[str, int] | None = None
     tip_latest: dict[str, int] | None = None
     tips_not_for_us: list[str] | None = None
+    # The two maps' stored JSON as read (SQLite claims on the loop's thread): a claim adds one tip to each by
+    # editing that text (``db.sqlite_claims``) instead of writing the whole map again. None: not read so.
+    tip_counts_text: str | None = field(default=None, compare=False, repr=False)
+    tip_latest_text: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +207,9 @@ async def not_for_us_by_child(s: AsyncSession, child_ids: Sequence[int]) -> dict
 async def count_claims(s: AsyncSession, claimed: Sequence[tuple[ChildLink, str, int]]) -> None:
     """Add just-claimed deliveries (link as read under lock, item, delivery id) to their chats' summaries,
     in the claim's transaction. One claim per chat at most: a chat is claimed once per slot."""
+    if claimed and (db := _on_loop(s)) is not None:
+        sqlite_claims.count_claims(db, claimed)
+        return
     summaries = []
     for link, item_id, delivery_id in claimed:
         counts = dict(link.tip_counts or {})
@@ -210,9 +217,6 @@ async def count_claims(s: AsyncSession, claimed: Sequence[tuple[ChildLink, str, 
         latest = dict(link.tip_latest or {})
         latest[item_id] = delivery_id
         summaries.append((link.parent_id, link.child_id, link.tips_sent + 1, counts, latest))
-    if summaries and (db := _on_loop(s)) is not None:
-        sqlite_claims.count_claims(db, summaries)
-        return
     params = [
         {"pid": pid, "cid": cid, "sent": sent, "counts": counts, "latest": latest}
         for pid, cid, sent, counts, latest in summaries

@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 500
 CONCURRENCY = 16
 
+_NO_TIME = dt.timedelta(0)
+
 _WRITE_LOCKS: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], asyncio.Lock] = (
     weakref.WeakKeyDictionary()
 )
@@ -100,6 +102,7 @@ class Dispatcher:
         self.sessions = sessions
         self.library = library or default_library()
         self.rules = Rules(self.library, grace, claim_stale)
+        self._half_lease = claim_stale.total_seconds() / 2  # see _lease_left
         self.batch_size = batch_size
         self.concurrency = concurrency
         self.clock = clock
@@ -144,11 +147,13 @@ class Dispatcher:
     async def _pass(self, now: dt.datetime) -> DispatchReport:
         report = DispatchReport()
         started = self.clock()
+        clock = self.clock
 
         def pass_time() -> dt.datetime:
             # A long pass moves ``now`` on with the clock: a claim stamped with the pass's start would look
             # stale to another dispatcher while this one is still about to send it.
-            return now + max(self.clock() - started, dt.timedelta(0))
+            elapsed = clock() - started
+            return now + elapsed if elapsed > _NO_TIME else now
 
         await self._flush()  # what a failed pass sent but could not store
         if self._held_past_a_lease():
@@ -163,7 +168,7 @@ class Dispatcher:
     def _held_past_a_lease(self) -> bool:
         """Whether flood control lasts longer than a claim would: claiming now would only defer every tip (and
         spend one of its attempts), so the pass stops and a later one claims once Telegram lets us send."""
-        held = self._quiet_left() >= self.rules.stale_after.total_seconds() / 2
+        held = self._quiet_left() >= self._half_lease
         if held:
             log.info("flood control for %.0f s more: no claims this pass", self._quiet_left())
         return held
@@ -302,7 +307,9 @@ class Dispatcher:
     ) -> SendResult:
         """Send within what is left of the claim's lease (flood waits included): past it, the message is left
         claimed, to be retried once stale."""
-        return await self.send(
+        if self.sender is None:
+            raise RuntimeError("this dispatcher has no sender: it can only preview")
+        return await self.sender.send_tip(
             message.chat_id, message.reply(self.library), max_wait=self._lease_left(message, pass_time)
         )
 
@@ -312,10 +319,10 @@ class Dispatcher:
         A claim counts as this dispatcher's for half the stale time: another dispatcher takes over only after
         the whole of it, and the other half covers a request already under way (its timeouts are far shorter).
         """
-        lease = self.rules.stale_after / 2
+        lease = self._half_lease
         if message.claimed_at is not None and pass_time is not None:
-            lease -= pass_time() - message.claimed_at
-        return lease.total_seconds()
+            lease -= (pass_time() - message.claimed_at).total_seconds()
+        return lease
 
     def _quiet_left(self) -> float:
         return self.sender.quiet_left() if self.sender is not None else 0.0

@@ -175,3 +175,31 @@ async def test_a_pass_copies_the_log_into_the_database_between_batches(
 )
 def test_a_claims_summary_maps_are_stored_as_json_dumps_writes_them(values: dict[str, int]) -> None:
     assert sqlite_claims._dumps_ints(values) == json.dumps(values)
+
+
+@pytest.mark.parametrize(
+    ("stored", "key", "value"),
+    [
+        (None, "a", 1),
+        ("{}", "a", 1),
+        (json.dumps({"a": 1, "b": 22}), "a", 1234567890123),  # a longer number in place
+        (json.dumps({"a": 1, "b": 22}), "b", 3),  # the last key
+        (json.dumps({"a": 1, "b": 22}), "c", 7),  # a new key: at the end, as a dict puts it
+        (json.dumps({"s1": 1, "s12": 5}), "s1", 2),  # a key that begins another
+        (json.dumps({'é "quoted" \\': 4, "quoted": 2}), "quoted", 9),
+        (json.dumps({"a": True, "b": 2}), "a", 5),  # not a number there: the map written whole
+        ('{"a":1,"b":2}', "c", 3),  # not as json.dumps writes it: still one valid object
+        ('{"a":1,"b":2}', "a", 3),
+        ("{ }", "a", 3),
+    ],
+)
+def test_a_claim_edits_a_summary_map_into_what_json_dumps_writes(
+    stored: str | None, key: str, value: int
+) -> None:
+    decoded = None if stored is None else json.loads(stored)
+    expected = dict(decoded or {})
+    expected[key] = value
+    edited = sqlite_claims._with_value(stored, decoded, key, value)
+    assert json.loads(edited) == expected
+    if stored is None or stored == json.dumps(decoded):
+        assert edited == json.dumps(expected)
