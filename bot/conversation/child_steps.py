@@ -30,9 +30,18 @@ from bot.core.ages import (
 from bot.core.dates import EXAMPLES, day_of_month, parse_date, reads_as_date, relative_date, says_due
 from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
+from bot.core.retrieval import index_for
 from bot.core.said_age import said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
-from bot.core.step_words import NameSaid, StepWord, is_question, name_said, normal_words, said_name
+from bot.core.step_words import (
+    NameSaid,
+    StepWord,
+    introduced_name,
+    is_question,
+    name_said,
+    normal_words,
+    said_name,
+)
 from bot.core.text import day_date, esc
 from db import families
 from db.models import Child
@@ -145,14 +154,14 @@ def holds_child(turn: Turn) -> bool:
     return turn.step is None and data.held is not None and data.name is not None
 
 
-async def offer_to_carry_on(turn: Turn) -> Outcome | None:
+async def offer_to_carry_on(turn: Turn, lead: str = "") -> Outcome | None:
     """A child held from before: offer to carry on with it (remembered, so a "yes" next answers it)."""
     data = turn.data
     if not holds_child(turn) or data.held is None or data.name is None:
         return None
     await offered(turn)
     missing = MISSING.get(data.held, "a little more").format(name=esc(data.name))
-    text = f"We were adding {esc(data.name)}, and I still need to know {missing}. Carry on?"
+    text = f"{lead}We were adding {esc(data.name)}, and I still need to know {missing}. Carry on?"
     return Outcome([Reply(text, carry_on_buttons(data.name))])
 
 
@@ -269,6 +278,13 @@ def relation_said(text: str) -> str | None:
 async def on_name(turn: Turn, text: str) -> Outcome:
     if mentions_multiples(text) and said_name(text) is None:
         return ask_name(turn, ONE_AT_A_TIME, first=True)
+    if no_name_yet(text):  # "not sure yet", "we haven't decided": the question skipped, kindly
+        return await skip_name(turn)
+    introduced = introduced_name(text)
+    if introduced == "" and not is_question(text):  # "this is hard": a sentence, not a name
+        return ask_name(turn, f"{NAME_HINT}\n\n")
+    if introduced and not _a_subject(turn, introduced):
+        text = introduced  # "my son Leo", "Leo, my son", "Mia's her name": the name
     relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
     if relation is not None:  # "it's for my grandson": how lovely, and the name still to come
         buttons = ask_name(turn).replies[0].buttons
@@ -287,6 +303,12 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     return await _named(turn, name)
 
 
+def _a_subject(turn: Turn, words: str) -> bool:
+    """A subject the guidance knows ("sleep", "tantrums"): said after "my son", a question, not a name."""
+    query = index_for(turn.env.library).analyse(words)
+    return query.topical or bool(query.out_of_scope)
+
+
 # Ways out at the name question that are names too: said how to give them as the name.
 NAME_LIKE_SKIPS = frozenset({"skip"})
 
@@ -301,12 +323,35 @@ async def skip_name(turn: Turn, said: str = "") -> Outcome:
         if word in NAME_LIKE_SKIPS
         else ""
     )
-    lead = f"I'll say <b>{NO_NAME}</b> for now (you can rename in /children).{also}\n\n"
+    lead = f"{SKIPPED_NAME}{also}\n\n"
     return await _named(turn, NO_NAME, lead)
 
 
 # The name a child gets when the name question is skipped.
 NO_NAME = "Baby"
+SKIPPED_NAME = (
+    f"No problem: I'll call your child <b>{NO_NAME}</b> for now. To change the name any time, send /children "
+    "and tap ✏️ Rename."
+)
+# Said at the name question when the name is not decided: the question skipped, never a name.
+NO_NAME_YET = frozenset(
+    {
+        "not sure yet", "not sure", "dunno yet", "don't know yet", "dont know yet", "not yet", "no name yet",
+        "no name", "no name yet sorry", "undecided", "still deciding", "still undecided", "not decided",
+        "not decided yet", "haven't decided", "haven't decided yet", "havent decided", "havent decided yet",
+        "we haven't decided", "we haven't decided yet", "tbc", "tbd",
+    }
+)  # fmt: skip
+_NOT_NAMED_YET = re.compile(
+    r"^(?:(?:we|i)\s+)?(?:haven't|havent|have not|didn't|didnt|did not|still|not|are still|'re still)\s+"
+    r"(?:yet\s+)?(?:decided|picked|chosen|named|deciding|choosing|thinking|got)\b"
+)
+
+
+def no_name_yet(text: str) -> bool:
+    """ "Not sure yet", "we haven't picked one yet", "still deciding": no name to give yet (never a name)."""
+    said = normal_words(text)
+    return not text.rstrip().endswith("?") and (said in NO_NAME_YET or _NOT_NAMED_YET.match(said) is not None)
 
 
 def name_at_offer(turn: Turn, text: str) -> str | None:
@@ -592,6 +637,12 @@ def _due_check(birthdate: date) -> Check:
 
 
 _LEADING_YES = re.compile(r"^(?:yes|yeah|yep|y)\b[\s,.!;:-]*")
+_LEADING_NO = re.compile(r"^(?:no|nope|nah|not really)\b[\s,.!;:-]*")
+_EARLY_BY = re.compile(
+    r"^(?:(?:she|he|they|it) (?:was|were|came|arrived) )?(?:born )?(?:early )?by (?P<n>.+)$"
+)
+# With a figure: born after the due date ("3 weeks late", "overdue by 5 days"), so not early.
+_LATE = re.compile(r"\b(?:late|overdue)\b")
 
 
 def how_early(text: str, birthdate: date | None) -> date | None:
@@ -599,6 +650,8 @@ def how_early(text: str, birthdate: date | None) -> date | None:
     if birthdate is None:
         return None
     said = _LEADING_YES.sub("", " ".join(text.lower().replace("’", "'").split()))[:64]
+    said = _LEADING_NO.sub("", said)  # "no, 3 weeks early": the weeks say it, whatever word came first
+    said = _EARLY_BY.sub(r"\g<n> early", said)  # "early by 3 weeks", "yes by 3 weeks": "3 weeks early"
     # Where "how early?" was asked, "7 weeks" alone says how early.
     return said_due_date(said, birthdate) or (
         said_due_date(f"{said.strip(' .!,;')} early", birthdate) if "early" not in said else None
@@ -686,7 +739,7 @@ def said_not_early(answer: str) -> bool:
     """ "No, he wasn't early", "she was on time", "a week late": not born early (no figures: "no, 3 weeks
     early" is read for how early)."""
     if any(ch.isdigit() for ch in answer):
-        return False
+        return _LATE.search(answer) is not None and "early" not in answer
     words = answer.replace(",", " ").split()
     if said_on_time(answer):
         return True

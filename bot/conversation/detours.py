@@ -19,7 +19,7 @@ from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
 from bot.core.dates import reads_as_date
-from bot.core.emoji import Feeling, feeling
+from bot.core.emoji import Feeling, feeling, has_letters
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import (
@@ -27,6 +27,7 @@ from bot.core.step_words import (
     StepWord,
     chat_word,
     escape_word,
+    introduced_name,
     is_later,
     is_question,
     is_stopping,
@@ -34,7 +35,7 @@ from bot.core.step_words import (
     said_name,
     step_word,
 )
-from bot.core.text import esc
+from bot.core.text import day_date, esc
 from bot.core.timezones import find_zone, zone_label
 from db.models import ParentState
 
@@ -127,6 +128,8 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     chat = chat_word(text)
     if step is Step.TIME and read_time(text) is not None:
         return None  # "morning" at the time question is 09:00, not a greeting
+    if step is Step.TZ and (chat is Chat.OK or (feeling(text) is None and not has_letters(text))):
+        return setup_steps.how_to_answer_tz(turn)  # "yes", "🤔": how to answer, with the zones again
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
     if chat in (Chat.HELLO, Chat.THANKS) and step in ASKS:  # at a yes/no step "ok" may be its answer
@@ -217,7 +220,21 @@ async def on_stop(turn: Turn, text: str) -> Outcome:
 
 
 async def nothing_to_stop(turn: Turn) -> Outcome | None:
-    """/stop before any child is saved: no tips to stop; the step asked again, as for /pause."""
+    """/stop before any child is saved: no tips to stop. With a child half added (in a step, or held), said
+    plainly what is kept and how to carry on, the setup left; otherwise the step asked again, as for /pause."""
+    data = turn.data
+    adding = turn.step in child_steps.MISSING and data.mode in (Mode.FIRST, Mode.ADD)
+    if (adding or child_steps.holds_child(turn)) and data.name is not None and not await turn.children():
+        name, birthdate = esc(data.name), data.birthdate
+        kept = f"{name}'s name and birthdate, {day_date(birthdate)}" if birthdate else f"the name {name}"
+        await leave(turn)
+        await child_steps.offered(turn)
+        text = (
+            f"There are no tips to stop: {name} isn't set up yet, so I send nothing. I've kept what you told "
+            f"me so far ({kept}). To finish, tap <b>Carry on with {name}</b> below or send /addchild any "
+            "time; to erase it instead, send /deletedata."
+        )
+        return Outcome([Reply(text, child_steps.carry_on_buttons(data.name))])
     return await nothing_to_pause(turn, NOTHING_TO_STOP)
 
 
@@ -242,6 +259,10 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return True  # "we have twins, Mia and Leo": one at a time, said at the name question
     if step is Step.NAME and child_steps.relation_said(text) is not None and not text.rstrip().endswith("?"):
         return True  # "I'm setting this up for my granddaughter": who the child is, the name asked next
+    if step is Step.NAME and child_steps.no_name_yet(text):
+        return True  # "we haven't picked one yet": no name yet, not a question
+    if step is Step.NAME and introduced_name(text):
+        return True  # "my son Leo", "Leo, my son": the name, with who the child is
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step is Step.BIRTHDATE and child_steps.same_day_said(text) is not None:
@@ -492,8 +513,17 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     held, said = child_steps.holds_child(turn), normal_words(text)
     if said in PAUSE_WORDS:  # like /pause: with a child held, nothing to pause yet and the offer to carry on
         return await pause_typed(turn)
-    if held and turn.data.offered and said in CARRY_ON_WORDS:  # only right after the offer
+    mood = feeling(text)
+    if held and turn.data.offered and (said in CARRY_ON_WORDS or mood is Feeling.OK):  # right after the offer
         return await on_press(turn, "carry")
+    chat = chat_word(text)
+    if held and turn.data.offered and (chat in (Chat.HELLO, Chat.THANKS) or mood is not None):
+        # "hello", "thanks", "❤️" at "Carry on?": a word back, and the offer still stands
+        if mood is not None:
+            lead = SAD_LEAD if mood is Feeling.SAD else WARM_LEAD
+        else:
+            lead = CHAT_LEADS[chat] if chat is not None else ""
+        return await child_steps.offer_to_carry_on(turn, lead)
     if held and turn.data.offered and said == normal_words(turn.data.name or ""):
         return await on_press(turn, "carry")  # "Mia", at "We were adding Mia... Carry on?": that child
 

@@ -132,6 +132,18 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
     return Outcome([Reply(lead + text, (*_rows(buttons, 2), out))])
 
 
+# "Yes" or "🤔" at the time zone question: no zone, so how to give one, with the buttons again.
+TZ_HOW = (
+    "No rush! Just tap the time zone you're in below, or type the town or city you live in (like "
+    "<i>Manchester</i>), so your tips come at a good time for you."
+)
+
+
+def how_to_answer_tz(turn: Turn) -> Outcome:
+    """The time zone question answered with something that is no place: how to answer, with its buttons."""
+    return Outcome([Reply(TZ_HOW, ask_tz(turn).replies[0].buttons)])
+
+
 # The time zone question's extra buttons after "I made a mistake" during setup: put the child right first.
 FIX_DATES = "fixdates"
 FIX_NAME = "fixname"

@@ -234,6 +234,54 @@ def _naming(match: re.Match[str]) -> bool:
 
 _CLAUSES = re.compile(r"[,;.!]\s*|\s+(?:and|but)\s+", re.I)
 
+# A name given with who the child is, at the name question only: "my son Leo", "Leo, my son", "Mia's her
+# name", "this is Leo", "she is Mia" (the last only with the name in a capital: "she is tired" is no name).
+_KIN_FIRST = (
+    r"(?:(?:little|baby)\s+(?:boy|girl)|little\s+one|baby|son|daughter|child|kid|grandson|granddaughter|"
+    r"grandchild|grandbaby|nephew|niece|boy|girl|youngest|eldest|newborn)"
+)
+_A_NAME = r"(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)"
+_INTRODUCED = (
+    re.compile(
+        r"^(?:(?:it's|its|it is|this is|meet)\s+)?(?:my|our)\s+"
+        + _KIN_FIRST
+        + r"[,:]?\s+(?:is\s+)?"
+        + _A_NAME
+        + "$",
+        re.I,
+    ),
+    re.compile(r"^" + _A_NAME + r"[,:]?\s+(?:is\s+)?(?:my|our)\s+" + _KIN_FIRST + "$", re.I),
+    re.compile(r"^" + _A_NAME + r"(?:'s|\s+is)\s+(?:her|his|their|the)\s+name$", re.I),
+    re.compile(r"^(?:name's|named|called|this is|meet)\s+" + _A_NAME + "$", re.I),
+    re.compile(r"^(?i:he|she|they)(?:'s|\s+is|'re|\s+are)\s+(?P<name>[A-Z][\w'-]*)$"),
+)
+
+
+def introduced_name(text: str) -> str | None:
+    """The name in "my son Leo", "Leo, my son", "Mia's her name", "this is Leo", typed where the name was
+    asked; "" when put so around a word, not a name ("my son cries", "this is hard"); None otherwise."""
+    said = " ".join(text.replace("’", "'").split()).strip(" .!")
+    match = next((m for pattern in _INTRODUCED if (m := pattern.match(said))), None)
+    if match is None:
+        return None
+    if match.re is _INTRODUCED[1] and match["name"].lower().split()[0] in _NOT_A_NAME:
+        return None  # "for my little girl", "it's for our grandson": who, and the name still to come
+    name = match["name"]
+    words = name.lower().split()
+    if any(w in _NOT_A_NAME or w in _VERBS or w in _OPENERS_STRONG or w in _OPENERS_WEAK for w in words):
+        return ""
+    return name
+
+
+# Said after "my son" or "this is" but no name: "this is hard", "my baby always cries", "she is tired".
+_NOT_A_NAME = _phrases(
+    "hard|tough|difficult|so|too|very|just|always|never|not|really|still|getting|being|new|here|now|only|"
+    "tired|hungry|upset|teething|sick|unwell|poorly|fine|great|lovely|asleep|awake|little|big|older|younger|"
+    "months|weeks|years|old|boy|girl|one|ok|okay|good|bad|fussy|clingy|happy|sad|crying|screaming|born|due|"
+    "premature|early|late|a|an|the|and|or|but|for|with|to|of|in|on|at|from|name|called|named|thank|thanks|"
+    "you|hello|hey|hi|bye"
+)
+
 
 def is_question(text: str) -> bool:
     """A question or a sentence about a child, typed where a name or a date was asked for."""
