@@ -43,6 +43,7 @@ from bot.core.step_words import (
     said_name,
 )
 from bot.core.text import day_date, esc
+from content.conversation import conversation_words
 from db import families
 from db.models import Child
 
@@ -65,30 +66,13 @@ SAME_AS_TWIN = frozenset(
     }
 )
 NO = frozenset({"no", "n", "nope", "no thanks"})
+# Word lists kept as data in content/conversation.yaml (checked on load: a typo there fails at start-up).
+WORDS = conversation_words()
 # At a second child's birthdate: born the same day as a brother or sister ("same day as Mia", "same birthday",
 # "same as her sister"). Said alone, or before the sibling (a name, or one of SIBLING_WORDS).
-SAME_DAY_ALONE = frozenset(
-    {
-        "same", "the same", "same day", "the same day", "same date", "the same date", "same birthday",
-        "the same birthday", "same birthdate", "same dob", "same date of birth", "same day too", "same again",
-        "twins", "twin", "they're twins", "theyre twins", "they are twins", "born the same day",
-        "same birthday too", "same as before", "same as the other", "same as the other one",
-    }
-)  # fmt: skip
-SAME_DAY_AS = frozenset(
-    {
-        "same as", "the same as", "same day as", "the same day as", "same date as", "same birthday as",
-        "same birthdate as", "born the same day as", "born same day as", "same dob as", "twin of", "twin to",
-        "twin with", "twins with", "same time as",
-    }
-)  # fmt: skip
-SIBLING_WORDS = frozenset(
-    {
-        "sister", "brother", "sibling", "twin", "twin sister", "twin brother", "the other one", "the other",
-        "other one", "other twin", "the other twin", "the first one", "the first", "first one", "big sister",
-        "big brother",
-    }
-)  # fmt: skip
+SAME_DAY_ALONE = WORDS.same_day_alone
+SAME_DAY_AS = WORDS.same_day_as
+SIBLING_WORDS = WORDS.sibling_words
 _SIBLING_OWNERS = re.compile(r"^(?:her|his|their|my|the|our)\s+")
 _SAID_BEFORE = re.compile(
     r"^(?:(?:yes|yeah|yep|oh|it's|its|it is|it was|she was|he was|they were|born on)\s+)+"
@@ -251,14 +235,7 @@ ONE_AT_A_TIME = (
 
 
 # Who the child is to the one typing, said where the name was asked ("it's for my grandson"): no name.
-RELATIONS = frozenset(
-    {
-        "son", "daughter", "grandson", "granddaughter", "grandchild", "grandbaby", "baby", "babies", "child",
-        "kid", "little one", "boy", "girl", "baby boy", "baby girl", "newborn", "toddler", "nephew", "niece",
-        "foster child", "foster baby", "stepson", "stepdaughter", "little boy", "little girl", "first baby",
-        "first grandchild", "new baby", "youngest", "eldest",
-    }
-)  # fmt: skip
+RELATIONS = WORDS.relations
 _RELATION = re.compile(r"\b(?:my|our)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\s*$")
 
 
@@ -334,14 +311,7 @@ SKIPPED_NAME = (
     "and tap ✏️ Rename."
 )
 # Said at the name question when the name is not decided: the question skipped, never a name.
-NO_NAME_YET = frozenset(
-    {
-        "not sure yet", "not sure", "dunno yet", "don't know yet", "dont know yet", "not yet", "no name yet",
-        "no name", "no name yet sorry", "undecided", "still deciding", "still undecided", "not decided",
-        "not decided yet", "haven't decided", "haven't decided yet", "havent decided", "havent decided yet",
-        "we haven't decided", "we haven't decided yet", "tbc", "tbd",
-    }
-)  # fmt: skip
+NO_NAME_YET = WORDS.no_name_yet
 _NOT_NAMED_YET = re.compile(
     r"^(?:(?:we|i)\s+)?(?:haven't|havent|have not|didn't|didnt|did not|still|not|are still|'re still)\s+"
     r"(?:yet\s+)?(?:decided|picked|chosen|named|deciding|choosing|thinking|got)\b"
@@ -721,15 +691,7 @@ async def on_early(turn: Turn, text: str) -> Outcome:
 # At "Was Mia born early?": said in a sentence. A "no" or "yes" opening one, and phrases that say on time.
 NO_OPENERS = frozenset({"no", "nope", "nah", "not"})
 YES_OPENERS = frozenset({"yes", "yeah", "yep", "yup", "she", "he", "they"})
-ON_TIME = frozenset(
-    {
-        "on time", "full term", "at term", "term baby", "not early", "wasn't early", "was not early",
-        "weren't early", "were not early", "isn't early", "late", "overdue", "after the due date",
-        "after her due date", "after his due date", "on the due date", "on her due date", "on his due date",
-        "on their due date", "right on time", "bang on time", "not premature", "wasn't premature",
-        "not prem", "wasn't prem",
-    }
-)  # fmt: skip
+ON_TIME = WORDS.on_time
 EARLY_WORDS = frozenset(
     {"early", "premature", "prem", "preemie", "prematurely", "a bit early", "a little early"}
 )

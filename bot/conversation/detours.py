@@ -37,6 +37,7 @@ from bot.core.step_words import (
 )
 from bot.core.text import day_date, esc
 from bot.core.timezones import find_zone, zone_label
+from content.conversation import conversation_words
 from db.models import ParentState
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
@@ -149,24 +150,8 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
 
 
 # A tip's buttons typed instead of tapped, with nothing in progress.
-TIP_WORDS = frozenset(
-    {
-        "tip", "a tip", "another tip", "another one", "one more", "more tips", "new tip", "next tip",
-        "tip please", "another tip please", "send me a tip", "send a tip", "give me a tip", "different tip",
-        "a different tip", "another idea", "more ideas", "another", "next",
-    }
-)  # fmt: skip
-NOT_FOR_US_WORDS = frozenset(
-    {
-        "not for us",
-        "not for me",
-        "not helpful",
-        "not useful",
-        "not for us thanks",
-        "didn't help",
-        "didnt help",
-    }
-)
+TIP_WORDS = conversation_words().tip_words
+NOT_FOR_US_WORDS = conversation_words().not_for_us_words
 NOT_FOR_US_TYPED = (
     "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
     "leave it out from now on. Send /tip for a different one."

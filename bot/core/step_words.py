@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from bot.core.age_phrases import find_age
+from content.conversation import conversation_words
 
 
 class StepWord(StrEnum):
@@ -216,7 +217,9 @@ def name_said(text: str) -> NameSaid | None:
 _NAMED = re.compile(r"\bnamed?\s+(?:her|him|them)\s+(?P<name>\S.*)$", re.I)
 _NOT_NAMED = re.compile(r"n't\b|\b(?:not|never|yet|still)\b", re.I)
 # Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
-_NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:and|but|when|born|after)\b\s*", re.I)
+_NAME_ENDS = re.compile(
+    r"\s*[,;]\s*|\s+(?:" + "|".join(map(re.escape, conversation_words().name_endings)) + r")\b\s*", re.I
+)
 # A name does not begin so: "we call her a water baby", "her name is not decided yet".
 _NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not", "yet"})
 _MOST_NAME_WORDS = 3
@@ -274,13 +277,7 @@ def introduced_name(text: str) -> str | None:
 
 
 # Said after "my son" or "this is" but no name: "this is hard", "my baby always cries", "she is tired".
-_NOT_A_NAME = _phrases(
-    "hard|tough|difficult|so|too|very|just|always|never|not|really|still|getting|being|new|here|now|only|"
-    "tired|hungry|upset|teething|sick|unwell|poorly|fine|great|lovely|asleep|awake|little|big|older|younger|"
-    "months|weeks|years|old|boy|girl|one|ok|okay|good|bad|fussy|clingy|happy|sad|crying|screaming|born|due|"
-    "premature|early|late|a|an|the|and|or|but|for|with|to|of|in|on|at|from|name|called|named|thank|thanks|"
-    "you|hello|hey|hi|bye"
-)
+_NOT_A_NAME = conversation_words().not_a_name
 
 
 def is_question(text: str) -> bool:
