@@ -38,6 +38,7 @@ class ConversationWords:
     on_time: frozenset[str]
     no_name_yet: frozenset[str]
     not_a_name: frozenset[str]
+    not_name_openers: frozenset[str]
     name_endings: tuple[str, ...]
     tip_words: frozenset[str]
     not_for_us_words: frozenset[str]
@@ -55,6 +56,7 @@ class _Spec(BaseModel):
     on_time: list[Phrase]
     no_name_yet: list[Phrase]
     not_a_name: list[Phrase]
+    not_name_openers: list[Phrase]
     name_endings: list[Phrase]
     tip_words: list[Phrase]
     not_for_us_words: list[Phrase]
@@ -63,7 +65,7 @@ class _Spec(BaseModel):
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
-_ONE_WORD = frozenset({"not_a_name", "name_endings"})
+_ONE_WORD = frozenset({"not_a_name", "not_name_openers", "name_endings"})
 _PLAIN = frozenset({"more_often", "asking"})
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
@@ -119,6 +121,7 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         on_time=frozenset(spec.on_time),
         no_name_yet=frozenset(spec.no_name_yet),
         not_a_name=frozenset(spec.not_a_name),
+        not_name_openers=frozenset(spec.not_name_openers),
         name_endings=tuple(spec.name_endings),
         tip_words=frozenset(spec.tip_words),
         not_for_us_words=frozenset(spec.not_for_us_words),

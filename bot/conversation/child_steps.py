@@ -270,6 +270,9 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         )
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
+    words = normal_words(text).split()
+    if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
+        return ask_name(turn, f"{NAME_HINT}\n\n")  # "yes that's right": a reply, not a name
     name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button
         return ask_name(turn, f"{NAME_HINT}\n\n")
@@ -639,7 +642,13 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
 
 
 def _said_yes(text: str) -> bool:
-    return normal_words(text) in YES | {"ok", "okay", "sure"}
+    """ "Yes", "ok", and a longer yes ("yes that's right", "yep that's it") to the one date offered."""
+    said = normal_words(text)
+    words = said.replace(",", " ").split()
+    opens = bool(words) and words[0] in YES | {"ok", "okay", "sure"} and len(words) <= 5
+    return said in YES | {"ok", "okay", "sure"} or (
+        opens and not any(w in ("not", "no", "but") for w in words)
+    )
 
 
 async def on_early(turn: Turn, text: str) -> Outcome:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import FlowData, Mode, Step
-from bot.conversation.formats import read_days_said, read_per_week, read_time
+from bot.conversation.formats import read_day_and_time_said, read_days_said, read_per_week, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
@@ -142,11 +142,22 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await PICKS[step](turn, "yes")  # "👍" at "Yes, use 1 August 2026": that date
     if mood is not None and step in ASKS:  # "😢" anywhere: a kind word; "👍", "❤️" a warm one; the question
         return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else WARM_LEAD)
+    if (
+        step in CHILD_STEPS
+        and _PLACE_SAID.search(normal_words(text))
+        and find_zone(text[:64], turn.now).choices
+    ):
+        return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
     return None
+
+
+# Where the parent lives, said while a child's details are asked: the time zone question comes after them.
+_PLACE_SAID = re.compile(r"^(?:we|i)(?:'re|'m| are| am)?\s+(?:(?:live|living|based)\s+)?in\s")
+PLACE_LATER = "Thank you! I'll ask about your time zone once your child is set up.\n\n"
 
 
 # A tip's buttons typed instead of tapped, with nothing in progress.
@@ -244,6 +255,8 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return True  # "we have twins, Mia and Leo": one at a time, said at the name question
     if step is Step.NAME and child_steps.relation_said(text) is not None and not text.rstrip().endswith("?"):
         return True  # "I'm setting this up for my granddaughter": who the child is, the name asked next
+    if step is Step.NAME and child_steps.says_when(text, turn.today):
+        return True  # "she was born on the 3rd of June": the date, said before the name
     if step is Step.NAME and child_steps.no_name_yet(text):
         return True  # "we haven't picked one yet": no name yet, not a question
     if step is Step.NAME and introduced_name(text):
@@ -254,7 +267,7 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return True  # "it's the same as her sister": a sibling's birthdate
     if step in (Step.BIRTHDATE, Step.EARLY) and child_steps.renaming(turn, text) is not None:
         return True  # "actually her name is Lily": the name put right, where a date was asked
-    if step is Step.DAYS and read_days_said(text) is not None:
+    if step is Step.DAYS and (read_days_said(text) or read_day_and_time_said(text)) is not None:
         return True  # "we'd love them on weekends": days, where days were asked
     if step in (Step.DAYS, Step.PER_WEEK) and read_per_week(text) is not None:
         return True  # "can I have them more often?", "twice a week please": how often, where days were asked
@@ -482,6 +495,10 @@ CARRY_ON_WORDS = frozenset(
 )
 
 
+# A longer reply opening so, right after the offer to carry on, is a yes ("yes that's right", "ok let's go").
+CARRY_ON_OPENERS = frozenset({"yes", "yeah", "yep", "yup", "ok", "okay", "sure"})
+
+
 def before_start_word(text: str) -> Outcome | None:
     """ "Stop", "cancel", "go back" from someone who has not sent /start: nothing to stop, said so."""
     return say(BEFORE_START_WORD) if escape_word(text) is not None else None
@@ -499,7 +516,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     if said in PAUSE_WORDS:  # like /pause: with a child held, nothing to pause yet and the offer to carry on
         return await pause_typed(turn)
     mood = feeling(text)
-    if held and turn.data.offered and (said in CARRY_ON_WORDS or mood is Feeling.OK):  # right after the offer
+    yes_first = said.split(" ", 1)[0] in CARRY_ON_OPENERS and " not " not in f" {said} "  # "yes that's right"
+    if held and turn.data.offered and (said in CARRY_ON_WORDS or yes_first or mood is Feeling.OK):
         return await on_press(turn, "carry")
     chat = chat_word(text)
     if held and turn.data.offered and (chat in (Chat.HELLO, Chat.THANKS) or mood is not None):

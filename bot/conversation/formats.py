@@ -103,7 +103,12 @@ def _asked(text: str) -> str:
     them wed and fri please" -> "wed and fri", "we'd love them on weekends" -> "weekends"."""
     said = _WOULD.sub(r"\1 would", text.lower().replace("’", "'"))
     said = " ".join(re.sub(r"[^a-z0-9 ]", " ", said.replace("'", "")).split())
-    return re.sub(r"(?:\s+(?:please|thanks|thank you))+$", "", _ASKING.sub("", said))
+    return re.sub(r"(?:\s+(?:please|thanks|thank you|instead))+$", "", _ASKING.sub("", said))
+
+
+def read_day_and_time_said(text: str) -> tuple[frozenset[int], SaidTime | None] | None:
+    """Days and perhaps a time said in a sentence: "could we have them on Saturday mornings instead"."""
+    return read_day_and_time(text) or (read_day_and_time(said) if (said := _asked(text)) else None)
 
 
 def read_days_said(text: str) -> frozenset[int] | None:

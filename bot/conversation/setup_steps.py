@@ -19,6 +19,7 @@ from bot.conversation.formats import (
     local_day,
     local_moment,
     read_day_and_time,
+    read_day_and_time_said,
     read_days,
     read_days_said,
     read_per_week,
@@ -255,7 +256,7 @@ async def on_days(turn: Turn, text: str) -> Outcome:
             turn.s, turn.parent, tip_days=format_days(DEFAULT_DAYS), tip_time=DEFAULT_TIME
         )
         return await finish(turn)
-    both = read_day_and_time(value)  # "Saturday at 8:30" answers this question and the next
+    both = read_day_and_time_said(value)  # "Saturday at 8:30" answers this question and the next
     days = both[0] if both is not None else read_days(value) or read_days_said(value)
     if days is None and said_a_date(value):  # "the 5th" is no Thursday, "friday 25" no Friday alone
         return ask_days(

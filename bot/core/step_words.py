@@ -192,6 +192,8 @@ def name_said(text: str) -> NameSaid | None:
     ("we call her a water baby", "her name is not decided yet")."""
     said = " ".join(text.replace("’", "'").split())
     match = _SAID_NAME.match(said)
+    if match is not None and _named_as(match) is None:
+        match = None  # "it's my daughter, she's called Ava": not "it's ...", the naming after it
     whole = match is not None
     # Put after a few words: "actually her name is Lily", "I'm her grandma, she's called Rosie".
     if match is None:
@@ -201,8 +203,15 @@ def name_said(text: str) -> NameSaid | None:
         match = _NAMED.search(said)
         if match is not None and _NOT_NAMED.search(said[: match.start()]):
             match = None  # "we haven't named her yet"
-    if match is None:
+    named = None if match is None else _named_as(match)
+    if named is None:
         return None
+    name, rest = named
+    return NameSaid(name, rest, whole, _CORRECTION.match(said) is not None)
+
+
+def _named_as(match: re.Match[str]) -> tuple[str, str] | None:
+    """The name a naming match gives, and what follows it; None when it is no name ("my daughter")."""
     captured = match["name"]
     end = _NAME_ENDS.search(captured)
     name = (captured[: end.start()] if end else captured).strip(" .!,;")
@@ -210,7 +219,7 @@ def name_said(text: str) -> NameSaid | None:
     words = name.split()
     if not words or len(words) > _MOST_NAME_WORDS or words[0].lower() in _NOT_NAME_STARTS:
         return None
-    return NameSaid(name, rest, whole, _CORRECTION.match(said) is not None)
+    return name, rest
 
 
 # Naming said in the middle of a sentence.

@@ -177,3 +177,48 @@ async def test_a_sentence_at_the_name_question_is_still_no_name(bot: Harness, wo
     sent = await bot.say(sam, words)
     assert not any("When was" in m.text for m in sent)
     assert texts(sent)[-1].endswith("What's your child's name? A nickname is fine.")
+
+
+# Parents played through the whole setup, each in their own words.
+
+
+async def test_a_parent_in_their_own_words_at_every_step(bot: Harness):
+    ava = TgParent(1010)
+    await bot.say(ava, "/start")
+    said = await bot.say(ava, "she was born on the 3rd of june this year")  # the date before the name
+    assert texts(said)[0].startswith("That looks like when your child was born: I'll ask for that next.")
+    assert texts(await bot.say(ava, "yes that's right"))[0].startswith(
+        "Please send a name or nickname of up to 40 characters.\n\nWhat's your child's name?"
+    )
+    assert texts(await bot.say(ava, "it's my daughter, she's called Ava"))[0].startswith(
+        "When was <b>Ava</b> born?"
+    )
+    place = await bot.say(ava, "we live in Glasgow")
+    assert texts(place) == [
+        "Thank you! I'll ask about your time zone once your child is set up.\n\nWhen was <b>Ava</b> born? "
+        "Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
+    ]
+    assert texts(await bot.say(ava, "she was born on the 3rd of june this year"))[0].startswith(
+        "Was Ava born early"
+    )
+    assert (
+        "due date at about <b>15 July 2026</b>"
+        in texts(await bot.say(ava, "yes she came about 6 weeks early"))[0]
+    )
+    saved = await bot.say(ava, "yes that's right")
+    assert saved[0].text.startswith("Thank you! Ava is all set. Born 3 June 2026, due 15 July 2026")
+    assert texts(await bot.say(ava, "we live in Glasgow"))[0].startswith("Time zone set: Glasgow time")
+    done = await bot.say(ava, "could we have them on saturday mornings instead")
+    assert "Tips come on Saturdays at 09:00 (London time)." in done[0].text
+    for message in done:
+        assert len(message.text) <= 1200
+
+
+async def test_a_longer_yes_at_the_offer_to_carry_on_carries_on(bot: Harness):
+    sam = TgParent(1011)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "/cancel")
+    assert texts(await bot.say(sam, "yes let's carry on"))[0].startswith("When was <b>Mia</b> born?")
+    await bot.say(sam, "/cancel")
+    assert not any(t.startswith("When was") for t in texts(await bot.say(sam, "yes but not now")))
