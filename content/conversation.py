@@ -39,6 +39,7 @@ class ConversationWords:
     no_name_yet: frozenset[str]
     not_a_name: frozenset[str]
     not_name_openers: frozenset[str]
+    carry_on_openers: frozenset[str]
     name_endings: tuple[str, ...]
     tip_words: frozenset[str]
     not_for_us_words: frozenset[str]
@@ -57,6 +58,7 @@ class _Spec(BaseModel):
     no_name_yet: list[Phrase]
     not_a_name: list[Phrase]
     not_name_openers: list[Phrase]
+    carry_on_openers: list[Phrase]
     name_endings: list[Phrase]
     tip_words: list[Phrase]
     not_for_us_words: list[Phrase]
@@ -65,7 +67,7 @@ class _Spec(BaseModel):
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
-_ONE_WORD = frozenset({"not_a_name", "not_name_openers", "name_endings"})
+_ONE_WORD = frozenset({"not_a_name", "not_name_openers", "carry_on_openers", "name_endings"})
 _PLAIN = frozenset({"more_often", "asking"})
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
@@ -122,6 +124,7 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         no_name_yet=frozenset(spec.no_name_yet),
         not_a_name=frozenset(spec.not_a_name),
         not_name_openers=frozenset(spec.not_name_openers),
+        carry_on_openers=frozenset(spec.carry_on_openers),
         name_endings=tuple(spec.name_endings),
         tip_words=frozenset(spec.tip_words),
         not_for_us_words=frozenset(spec.not_for_us_words),

@@ -496,7 +496,7 @@ CARRY_ON_WORDS = frozenset(
 
 
 # A longer reply opening so, right after the offer to carry on, is a yes ("yes that's right", "ok let's go").
-CARRY_ON_OPENERS = frozenset({"yes", "yeah", "yep", "yup", "ok", "okay", "sure"})
+CARRY_ON_OPENERS = conversation_words().carry_on_openers
 
 
 def before_start_word(text: str) -> Outcome | None:
@@ -554,6 +554,10 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         # "can I have tips more often?", "twice a week please": the tips-a-week setting, as in /settings
         await turn.goto(Step.PER_WEEK, FlowData(mode=Mode.SETTINGS))
         return await setup_steps.on_per_week(turn, text)
+    if word is None and _SCHEDULE_CHANGE.search(said) and await turn.children():
+        return await account.settings(turn)  # "can I change the time to the evening?": the settings, to tap
+    if word is None and _puts_right(turn, text) and await turn.children():
+        return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday"
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:
@@ -565,7 +569,27 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     return say(IDLE_OK)
 
 
-async def _put_right(turn: Turn) -> Outcome:
+# Said with nothing in progress, the tips' schedule to change: "can I change the time?", "switch the day".
+_SCHEDULE_CHANGE = re.compile(
+    r"\b(?:change|move|switch)\s+(?:the\s+|my\s+|our\s+)?(?:tips?\s+)?(?:time|times|day|days|time zone|timezone)\b"
+)
+
+
+# Said with nothing in progress, a child's details put right: "I made a mistake with his birthday", "actually
+# he was born on the 14th".
+_WRONG = re.compile(r"\b(?:mistake|wrong|typo|incorrect|correct|fix|change)\b")
+_DETAILS = re.compile(r"\b(?:birth\w*|date|dob|due|name|born)\b")
+
+
+def _puts_right(turn: Turn, text: str) -> bool:
+    """A child's name or dates said to be wrong, or a birthdate said again, with nothing in progress."""
+    said = normal_words(text)
+    if text.rstrip().endswith("?") or not _DETAILS.search(said):
+        return False
+    return bool(_WRONG.search(said)) or ("born" in said.split() and reads_as_date(text, turn.today))
+
+
+async def _put_right(turn: Turn, lead: str = f"{NOTHING_TO_UNDO} ") -> Outcome:
     kids = await turn.children()
     if not kids:
         return say(f"{NOTHING_TO_UNDO} {NO_CHILD_YET}")
@@ -575,11 +599,11 @@ async def _put_right(turn: Turn) -> Outcome:
         buttons = (
             (Button("✏️ Rename", f"c:rename:{child.id}"), Button("📅 Change dates", f"c:dates:{child.id}")),
         )
-        return Outcome([Reply(f"{NOTHING_TO_UNDO} To put something right about {name}, tap below.", buttons)])
+        return Outcome([Reply(f"{lead}To put something right about {name}, tap below.", buttons)])
     shown = kids[: children.CHILDREN_PER_PAGE]
     rows = tuple((Button(child.name, f"c:menu:{child.id}"),) for child in shown)
     more = " (all of them are in /children)" if len(kids) > len(shown) else ""
-    text = f"{NOTHING_TO_UNDO} To put a name or a date right, tap the child{more}."
+    text = f"{lead}To put a name or a date right, tap the child{more}."
     return Outcome([Reply(text, rows)])
 
 

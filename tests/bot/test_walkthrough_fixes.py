@@ -222,3 +222,33 @@ async def test_a_longer_yes_at_the_offer_to_carry_on_carries_on(bot: Harness):
     assert texts(await bot.say(sam, "yes let's carry on"))[0].startswith("When was <b>Mia</b> born?")
     await bot.say(sam, "/cancel")
     assert not any(t.startswith("When was") for t in texts(await bot.say(sam, "yes but not now")))
+
+
+async def test_a_parent_who_puts_a_birthdate_right_after_setup_is_shown_how(bot: Harness):
+    noah = TgParent(1012)
+    await bot.say(noah, "/start")
+    await bot.say(noah, "Noah")
+    await bot.say(noah, "12 March 2026")
+    await bot.tap(noah, "No")
+    await bot.say(noah, "London")
+    await bot.tap(noah, "Sunday 09:00 is fine")
+    for words in ("actually he was born on the 14th", "I made a mistake with his birthday"):
+        sent = await bot.say(noah, words)
+        assert texts(sent) == ["No problem. To put something right about Noah, tap below."], words
+        assert sent[0].button_labels == ["✏️ Rename", "📅 Change dates"]
+    await bot.tap(noah, "📅 Change dates")
+    await bot.say(noah, "14 March 2026")
+    assert texts(await bot.tap(noah, "No")) == ["Saved. Noah is 8 months old."]
+
+
+async def test_a_parent_who_asks_to_change_the_time_gets_the_settings(bot: Harness):
+    sam = TgParent(1013)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    await bot.tap(sam, "No")
+    await bot.say(sam, "London")
+    await bot.tap(sam, "Sunday 09:00 is fine")
+    sent = await bot.say(sam, "can I change the time to the evening?")
+    assert sent[0].text.startswith("<b>Your settings</b>")
+    assert "🕘 Time" in sent[0].button_labels
