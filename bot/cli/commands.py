@@ -27,12 +27,14 @@ QUIET_COMMANDS = frozenset({"chat", "ask", "content", "health"})
 
 def _content_check(_args: argparse.Namespace) -> int:
     from bot.core.retrieval import index_for
+    from content.conversation import load_conversation_words
     from content.lexicon import load_lexicon
 
     try:
         library = load_library()
         lexicon = load_lexicon()
         index_for(library, lexicon)  # checks that every synonym points at words the content uses
+        load_conversation_words()
     except ContentError as exc:
         print(f"content check failed: {exc}", file=sys.stderr)
         return 1

@@ -30,10 +30,20 @@ from bot.core.ages import (
 from bot.core.dates import EXAMPLES, day_of_month, parse_date, reads_as_date, relative_date, says_due
 from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
+from bot.core.retrieval import index_for
 from bot.core.said_age import said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
-from bot.core.step_words import NameSaid, StepWord, is_question, name_said, normal_words, said_name
+from bot.core.step_words import (
+    NameSaid,
+    StepWord,
+    introduced_name,
+    is_question,
+    name_said,
+    normal_words,
+    said_name,
+)
 from bot.core.text import day_date, esc
+from content.conversation import conversation_words
 from db import families
 from db.models import Child
 
@@ -56,30 +66,13 @@ SAME_AS_TWIN = frozenset(
     }
 )
 NO = frozenset({"no", "n", "nope", "no thanks"})
+# Word lists kept as data in content/conversation.yaml (checked on load: a typo there fails at start-up).
+WORDS = conversation_words()
 # At a second child's birthdate: born the same day as a brother or sister ("same day as Mia", "same birthday",
 # "same as her sister"). Said alone, or before the sibling (a name, or one of SIBLING_WORDS).
-SAME_DAY_ALONE = frozenset(
-    {
-        "same", "the same", "same day", "the same day", "same date", "the same date", "same birthday",
-        "the same birthday", "same birthdate", "same dob", "same date of birth", "same day too", "same again",
-        "twins", "twin", "they're twins", "theyre twins", "they are twins", "born the same day",
-        "same birthday too", "same as before", "same as the other", "same as the other one",
-    }
-)  # fmt: skip
-SAME_DAY_AS = frozenset(
-    {
-        "same as", "the same as", "same day as", "the same day as", "same date as", "same birthday as",
-        "same birthdate as", "born the same day as", "born same day as", "same dob as", "twin of", "twin to",
-        "twin with", "twins with", "same time as",
-    }
-)  # fmt: skip
-SIBLING_WORDS = frozenset(
-    {
-        "sister", "brother", "sibling", "twin", "twin sister", "twin brother", "the other one", "the other",
-        "other one", "other twin", "the other twin", "the first one", "the first", "first one", "big sister",
-        "big brother",
-    }
-)  # fmt: skip
+SAME_DAY_ALONE = WORDS.same_day_alone
+SAME_DAY_AS = WORDS.same_day_as
+SIBLING_WORDS = WORDS.sibling_words
 _SIBLING_OWNERS = re.compile(r"^(?:her|his|their|my|the|our)\s+")
 _SAID_BEFORE = re.compile(
     r"^(?:(?:yes|yeah|yep|oh|it's|its|it is|it was|she was|he was|they were|born on)\s+)+"
@@ -145,14 +138,14 @@ def holds_child(turn: Turn) -> bool:
     return turn.step is None and data.held is not None and data.name is not None
 
 
-async def offer_to_carry_on(turn: Turn) -> Outcome | None:
+async def offer_to_carry_on(turn: Turn, lead: str = "") -> Outcome | None:
     """A child held from before: offer to carry on with it (remembered, so a "yes" next answers it)."""
     data = turn.data
     if not holds_child(turn) or data.held is None or data.name is None:
         return None
     await offered(turn)
     missing = MISSING.get(data.held, "a little more").format(name=esc(data.name))
-    text = f"We were adding {esc(data.name)}, and I still need to know {missing}. Carry on?"
+    text = f"{lead}We were adding {esc(data.name)}, and I still need to know {missing}. Carry on?"
     return Outcome([Reply(text, carry_on_buttons(data.name))])
 
 
@@ -242,14 +235,7 @@ ONE_AT_A_TIME = (
 
 
 # Who the child is to the one typing, said where the name was asked ("it's for my grandson"): no name.
-RELATIONS = frozenset(
-    {
-        "son", "daughter", "grandson", "granddaughter", "grandchild", "grandbaby", "baby", "babies", "child",
-        "kid", "little one", "boy", "girl", "baby boy", "baby girl", "newborn", "toddler", "nephew", "niece",
-        "foster child", "foster baby", "stepson", "stepdaughter", "little boy", "little girl", "first baby",
-        "first grandchild", "new baby", "youngest", "eldest",
-    }
-)  # fmt: skip
+RELATIONS = WORDS.relations
 _RELATION = re.compile(r"\b(?:my|our)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\s*$")
 
 
@@ -269,6 +255,13 @@ def relation_said(text: str) -> str | None:
 async def on_name(turn: Turn, text: str) -> Outcome:
     if mentions_multiples(text) and said_name(text) is None:
         return ask_name(turn, ONE_AT_A_TIME, first=True)
+    if no_name_yet(text):  # "not sure yet", "we haven't decided": the question skipped, kindly
+        return await skip_name(turn)
+    introduced = introduced_name(text)
+    if introduced == "" and not is_question(text):  # "this is hard": a sentence, not a name
+        return ask_name(turn, f"{NAME_HINT}\n\n")
+    if introduced and not _a_subject(turn, introduced):
+        text = introduced  # "my son Leo", "Leo, my son", "Mia's her name": the name
     relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
     if relation is not None:  # "it's for my grandson": how lovely, and the name still to come
         buttons = ask_name(turn).replies[0].buttons
@@ -277,6 +270,9 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         )
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
+    words = normal_words(text).split()
+    if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
+        return ask_name(turn, f"{NAME_HINT}\n\n")  # "yes that's right": a reply, not a name
     name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button
         return ask_name(turn, f"{NAME_HINT}\n\n")
@@ -285,6 +281,12 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
         return ask_same_name(turn)
     return await _named(turn, name)
+
+
+def _a_subject(turn: Turn, words: str) -> bool:
+    """A subject the guidance knows ("sleep", "tantrums"): said after "my son", a question, not a name."""
+    query = index_for(turn.env.library).analyse(words)
+    return query.topical or bool(query.out_of_scope)
 
 
 # Ways out at the name question that are names too: said how to give them as the name.
@@ -301,12 +303,28 @@ async def skip_name(turn: Turn, said: str = "") -> Outcome:
         if word in NAME_LIKE_SKIPS
         else ""
     )
-    lead = f"I'll say <b>{NO_NAME}</b> for now (you can rename in /children).{also}\n\n"
+    lead = f"{SKIPPED_NAME}{also}\n\n"
     return await _named(turn, NO_NAME, lead)
 
 
 # The name a child gets when the name question is skipped.
 NO_NAME = "Baby"
+SKIPPED_NAME = (
+    f"No problem: I'll call your child <b>{NO_NAME}</b> for now. To change the name any time, send /children "
+    "and tap ✏️ Rename."
+)
+# Said at the name question when the name is not decided: the question skipped, never a name.
+NO_NAME_YET = WORDS.no_name_yet
+_NOT_NAMED_YET = re.compile(
+    r"^(?:(?:we|i)\s+)?(?:haven't|havent|have not|didn't|didnt|did not|still|not|are still|'re still)\s+"
+    r"(?:yet\s+)?(?:decided|picked|chosen|named|deciding|choosing|thinking|got)\b"
+)
+
+
+def no_name_yet(text: str) -> bool:
+    """ "Not sure yet", "we haven't picked one yet", "still deciding": no name to give yet (never a name)."""
+    said = normal_words(text)
+    return not text.rstrip().endswith("?") and (said in NO_NAME_YET or _NOT_NAMED_YET.match(said) is not None)
 
 
 def name_at_offer(turn: Turn, text: str) -> str | None:
@@ -592,6 +610,12 @@ def _due_check(birthdate: date) -> Check:
 
 
 _LEADING_YES = re.compile(r"^(?:yes|yeah|yep|y)\b[\s,.!;:-]*")
+_LEADING_NO = re.compile(r"^(?:no|nope|nah|not really)\b[\s,.!;:-]*")
+_EARLY_BY = re.compile(
+    r"^(?:(?:she|he|they|it) (?:was|were|came|arrived) )?(?:born )?(?:early )?by (?P<n>.+)$"
+)
+# With a figure: born after the due date ("3 weeks late", "overdue by 5 days"), so not early.
+_LATE = re.compile(r"\b(?:late|overdue)\b")
 
 
 def how_early(text: str, birthdate: date | None) -> date | None:
@@ -599,6 +623,8 @@ def how_early(text: str, birthdate: date | None) -> date | None:
     if birthdate is None:
         return None
     said = _LEADING_YES.sub("", " ".join(text.lower().replace("’", "'").split()))[:64]
+    said = _LEADING_NO.sub("", said)  # "no, 3 weeks early": the weeks say it, whatever word came first
+    said = _EARLY_BY.sub(r"\g<n> early", said)  # "early by 3 weeks", "yes by 3 weeks": "3 weeks early"
     # Where "how early?" was asked, "7 weeks" alone says how early.
     return said_due_date(said, birthdate) or (
         said_due_date(f"{said.strip(' .!,;')} early", birthdate) if "early" not in said else None
@@ -616,7 +642,13 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
 
 
 def _said_yes(text: str) -> bool:
-    return normal_words(text) in YES | {"ok", "okay", "sure"}
+    """ "Yes", "ok", and a longer yes ("yes that's right", "yep that's it") to the one date offered."""
+    said = normal_words(text)
+    words = said.replace(",", " ").split()
+    opens = bool(words) and words[0] in YES | {"ok", "okay", "sure"} and len(words) <= 5
+    return said in YES | {"ok", "okay", "sure"} or (
+        opens and not any(w in ("not", "no", "but") for w in words)
+    )
 
 
 async def on_early(turn: Turn, text: str) -> Outcome:
@@ -668,15 +700,7 @@ async def on_early(turn: Turn, text: str) -> Outcome:
 # At "Was Mia born early?": said in a sentence. A "no" or "yes" opening one, and phrases that say on time.
 NO_OPENERS = frozenset({"no", "nope", "nah", "not"})
 YES_OPENERS = frozenset({"yes", "yeah", "yep", "yup", "she", "he", "they"})
-ON_TIME = frozenset(
-    {
-        "on time", "full term", "at term", "term baby", "not early", "wasn't early", "was not early",
-        "weren't early", "were not early", "isn't early", "late", "overdue", "after the due date",
-        "after her due date", "after his due date", "on the due date", "on her due date", "on his due date",
-        "on their due date", "right on time", "bang on time", "not premature", "wasn't premature",
-        "not prem", "wasn't prem",
-    }
-)  # fmt: skip
+ON_TIME = WORDS.on_time
 EARLY_WORDS = frozenset(
     {"early", "premature", "prem", "preemie", "prematurely", "a bit early", "a little early"}
 )
@@ -686,7 +710,7 @@ def said_not_early(answer: str) -> bool:
     """ "No, he wasn't early", "she was on time", "a week late": not born early (no figures: "no, 3 weeks
     early" is read for how early)."""
     if any(ch.isdigit() for ch in answer):
-        return False
+        return _LATE.search(answer) is not None and "early" not in answer
     words = answer.replace(",", " ").split()
     if said_on_time(answer):
         return True

@@ -13,13 +13,13 @@ from dataclasses import replace
 
 from bot.conversation import account, asking, child_steps, children, setup_steps
 from bot.conversation.flow import FlowData, Mode, Step
-from bot.conversation.formats import read_days_said, read_per_week, read_time
+from bot.conversation.formats import read_day_and_time_said, read_days_said, read_per_week, read_time
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
 from bot.core.dates import reads_as_date
-from bot.core.emoji import Feeling, feeling
+from bot.core.emoji import Feeling, feeling, has_letters
 from bot.core.reply import Button, Reply
 from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import (
@@ -27,6 +27,7 @@ from bot.core.step_words import (
     StepWord,
     chat_word,
     escape_word,
+    introduced_name,
     is_later,
     is_question,
     is_stopping,
@@ -34,8 +35,9 @@ from bot.core.step_words import (
     said_name,
     step_word,
 )
-from bot.core.text import esc
+from bot.core.text import day_date, esc
 from bot.core.timezones import find_zone, zone_label
+from content.conversation import conversation_words
 from db.models import ParentState
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
@@ -127,6 +129,8 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     chat = chat_word(text)
     if step is Step.TIME and read_time(text) is not None:
         return None  # "morning" at the time question is 09:00, not a greeting
+    if step is Step.TZ and (chat is Chat.OK or (feeling(text) is None and not has_letters(text))):
+        return setup_steps.how_to_answer_tz(turn)  # "yes", "🤔": how to answer, with the zones again
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
     if chat in (Chat.HELLO, Chat.THANKS) and step in ASKS:  # at a yes/no step "ok" may be its answer
@@ -138,6 +142,12 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await PICKS[step](turn, "yes")  # "👍" at "Yes, use 1 August 2026": that date
     if mood is not None and step in ASKS:  # "😢" anywhere: a kind word; "👍", "❤️" a warm one; the question
         return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else WARM_LEAD)
+    if (
+        step in CHILD_STEPS
+        and _PLACE_SAID.search(normal_words(text))
+        and find_zone(text[:64], turn.now).choices
+    ):
+        return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)
@@ -145,25 +155,14 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     return None
 
 
+# Where the parent lives, said while a child's details are asked: the time zone question comes after them.
+_PLACE_SAID = re.compile(r"^(?:we|i)(?:'re|'m| are| am)?\s+(?:(?:live|living|based)\s+)?in\s")
+PLACE_LATER = "Thank you! I'll ask about your time zone once your child is set up.\n\n"
+
+
 # A tip's buttons typed instead of tapped, with nothing in progress.
-TIP_WORDS = frozenset(
-    {
-        "tip", "a tip", "another tip", "another one", "one more", "more tips", "new tip", "next tip",
-        "tip please", "another tip please", "send me a tip", "send a tip", "give me a tip", "different tip",
-        "a different tip", "another idea", "more ideas", "another", "next",
-    }
-)  # fmt: skip
-NOT_FOR_US_WORDS = frozenset(
-    {
-        "not for us",
-        "not for me",
-        "not helpful",
-        "not useful",
-        "not for us thanks",
-        "didn't help",
-        "didnt help",
-    }
-)
+TIP_WORDS = conversation_words().tip_words
+NOT_FOR_US_WORDS = conversation_words().not_for_us_words
 NOT_FOR_US_TYPED = (
     "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
     "leave it out from now on. Send /tip for a different one."
@@ -217,7 +216,21 @@ async def on_stop(turn: Turn, text: str) -> Outcome:
 
 
 async def nothing_to_stop(turn: Turn) -> Outcome | None:
-    """/stop before any child is saved: no tips to stop; the step asked again, as for /pause."""
+    """/stop before any child is saved: no tips to stop. With a child half added (in a step, or held), said
+    plainly what is kept and how to carry on, the setup left; otherwise the step asked again, as for /pause."""
+    data = turn.data
+    adding = turn.step in child_steps.MISSING and data.mode in (Mode.FIRST, Mode.ADD)
+    if (adding or child_steps.holds_child(turn)) and data.name is not None and not await turn.children():
+        name, birthdate = esc(data.name), data.birthdate
+        kept = f"{name}'s name and birthdate, {day_date(birthdate)}" if birthdate else f"the name {name}"
+        await leave(turn)
+        await child_steps.offered(turn)
+        text = (
+            f"There are no tips to stop: {name} isn't set up yet, so I send nothing. I've kept what you told "
+            f"me so far ({kept}). To finish, tap <b>Carry on with {name}</b> below or send /addchild any "
+            "time; to erase it instead, send /deletedata."
+        )
+        return Outcome([Reply(text, child_steps.carry_on_buttons(data.name))])
     return await nothing_to_pause(turn, NOTHING_TO_STOP)
 
 
@@ -242,13 +255,19 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return True  # "we have twins, Mia and Leo": one at a time, said at the name question
     if step is Step.NAME and child_steps.relation_said(text) is not None and not text.rstrip().endswith("?"):
         return True  # "I'm setting this up for my granddaughter": who the child is, the name asked next
+    if step is Step.NAME and child_steps.says_when(text, turn.today):
+        return True  # "she was born on the 3rd of June": the date, said before the name
+    if step is Step.NAME and child_steps.no_name_yet(text):
+        return True  # "we haven't picked one yet": no name yet, not a question
+    if step is Step.NAME and introduced_name(text):
+        return True  # "my son Leo", "Leo, my son": the name, with who the child is
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step is Step.BIRTHDATE and child_steps.same_day_said(text) is not None:
         return True  # "it's the same as her sister": a sibling's birthdate
     if step in (Step.BIRTHDATE, Step.EARLY) and child_steps.renaming(turn, text) is not None:
         return True  # "actually her name is Lily": the name put right, where a date was asked
-    if step is Step.DAYS and read_days_said(text) is not None:
+    if step is Step.DAYS and (read_days_said(text) or read_day_and_time_said(text)) is not None:
         return True  # "we'd love them on weekends": days, where days were asked
     if step in (Step.DAYS, Step.PER_WEEK) and read_per_week(text) is not None:
         return True  # "can I have them more often?", "twice a week please": how often, where days were asked
@@ -476,6 +495,10 @@ CARRY_ON_WORDS = frozenset(
 )
 
 
+# A longer reply opening so, right after the offer to carry on, is a yes ("yes that's right", "ok let's go").
+CARRY_ON_OPENERS = conversation_words().carry_on_openers
+
+
 def before_start_word(text: str) -> Outcome | None:
     """ "Stop", "cancel", "go back" from someone who has not sent /start: nothing to stop, said so."""
     return say(BEFORE_START_WORD) if escape_word(text) is not None else None
@@ -492,8 +515,18 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     held, said = child_steps.holds_child(turn), normal_words(text)
     if said in PAUSE_WORDS:  # like /pause: with a child held, nothing to pause yet and the offer to carry on
         return await pause_typed(turn)
-    if held and turn.data.offered and said in CARRY_ON_WORDS:  # only right after the offer
+    mood = feeling(text)
+    yes_first = said.split(" ", 1)[0] in CARRY_ON_OPENERS and " not " not in f" {said} "  # "yes that's right"
+    if held and turn.data.offered and (said in CARRY_ON_WORDS or yes_first or mood is Feeling.OK):
         return await on_press(turn, "carry")
+    chat = chat_word(text)
+    if held and turn.data.offered and (chat in (Chat.HELLO, Chat.THANKS) or mood is not None):
+        # "hello", "thanks", "❤️" at "Carry on?": a word back, and the offer still stands
+        if mood is not None:
+            lead = SAD_LEAD if mood is Feeling.SAD else WARM_LEAD
+        else:
+            lead = CHAT_LEADS[chat] if chat is not None else ""
+        return await child_steps.offer_to_carry_on(turn, lead)
     if held and turn.data.offered and said == normal_words(turn.data.name or ""):
         return await on_press(turn, "carry")  # "Mia", at "We were adding Mia... Carry on?": that child
 
@@ -521,6 +554,10 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         # "can I have tips more often?", "twice a week please": the tips-a-week setting, as in /settings
         await turn.goto(Step.PER_WEEK, FlowData(mode=Mode.SETTINGS))
         return await setup_steps.on_per_week(turn, text)
+    if word is None and _SCHEDULE_CHANGE.search(said) and await turn.children():
+        return await account.settings(turn)  # "can I change the time to the evening?": the settings, to tap
+    if word is None and _puts_right(turn, text) and await turn.children():
+        return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday"
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:
@@ -532,7 +569,27 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     return say(IDLE_OK)
 
 
-async def _put_right(turn: Turn) -> Outcome:
+# Said with nothing in progress, the tips' schedule to change: "can I change the time?", "switch the day".
+_SCHEDULE_CHANGE = re.compile(
+    r"\b(?:change|move|switch)\s+(?:the\s+|my\s+|our\s+)?(?:tips?\s+)?(?:time|times|day|days|time zone|timezone)\b"
+)
+
+
+# Said with nothing in progress, a child's details put right: "I made a mistake with his birthday", "actually
+# he was born on the 14th".
+_WRONG = re.compile(r"\b(?:mistake|wrong|typo|incorrect|correct|fix|change)\b")
+_DETAILS = re.compile(r"\b(?:birth\w*|date|dob|due|name|born)\b")
+
+
+def _puts_right(turn: Turn, text: str) -> bool:
+    """A child's name or dates said to be wrong, or a birthdate said again, with nothing in progress."""
+    said = normal_words(text)
+    if text.rstrip().endswith("?") or not _DETAILS.search(said):
+        return False
+    return bool(_WRONG.search(said)) or ("born" in said.split() and reads_as_date(text, turn.today))
+
+
+async def _put_right(turn: Turn, lead: str = f"{NOTHING_TO_UNDO} ") -> Outcome:
     kids = await turn.children()
     if not kids:
         return say(f"{NOTHING_TO_UNDO} {NO_CHILD_YET}")
@@ -542,11 +599,11 @@ async def _put_right(turn: Turn) -> Outcome:
         buttons = (
             (Button("✏️ Rename", f"c:rename:{child.id}"), Button("📅 Change dates", f"c:dates:{child.id}")),
         )
-        return Outcome([Reply(f"{NOTHING_TO_UNDO} To put something right about {name}, tap below.", buttons)])
+        return Outcome([Reply(f"{lead}To put something right about {name}, tap below.", buttons)])
     shown = kids[: children.CHILDREN_PER_PAGE]
     rows = tuple((Button(child.name, f"c:menu:{child.id}"),) for child in shown)
     more = " (all of them are in /children)" if len(kids) > len(shown) else ""
-    text = f"{NOTHING_TO_UNDO} To put a name or a date right, tap the child{more}."
+    text = f"{lead}To put a name or a date right, tap the child{more}."
     return Outcome([Reply(text, rows)])
 
 

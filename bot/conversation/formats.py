@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.schedule import WEEKDAY_NAMES
 from bot.core.step_words import normal_words
+from content.conversation import conversation_words
 from db.families import MAX_CHILDREN
 
 _DAY_PREFIX = re.compile(r"[a-z]+")
@@ -86,19 +87,12 @@ def _days_in(words: list[str]) -> frozenset[int] | None:
 _HOW_MANY = {"once": 1, "one": 1, "1": 1, "twice": 2, "two": 2, "2": 2, "three": 3, "thrice": 3, "3": 3}
 _A_WEEK = re.compile(r"^(?P<n>[a-z0-9]+)(?: times?| tips?)?(?: a| per| each| every)? ?(?:week|wk)?$")
 # Asking for more than the most there is: read as "as many as you send".
-_MORE_OFTEN = frozenset(
-    {
-        "more", "more often", "more please", "more tips", "as often as possible", "as often as you can",
-        "as many as possible", "as many as you can", "lots", "a lot", "daily", "every day", "everyday",
-        "each day", "every single day", "all the time", "as much as possible",
-    }
-)  # fmt: skip
+_MORE_OFTEN = conversation_words().more_often
 
 
 # Asking around the count: "can I have them twice a week", "could you send tips every day".
 _ASKING = re.compile(
-    r"^(?:(?:just|only|maybe|please|tips?|send|me|them|the tips|can|could|i|have|get|you|would|like|want|"
-    r"love|we|they|come|to|be|them to|on|prefer|would prefer|better|best|is|are)\s+)+"
+    r"^(?:(?:" + "|".join(re.escape(words) for words in conversation_words().asking) + r")\s+)+"
 )
 # "we'd", "I'd" said in full before the asking words go, so "wed" (Wednesday) and "id" are never taken for them.
 _WOULD = re.compile(r"\b(we|i|they|you)'d\b")
@@ -109,7 +103,12 @@ def _asked(text: str) -> str:
     them wed and fri please" -> "wed and fri", "we'd love them on weekends" -> "weekends"."""
     said = _WOULD.sub(r"\1 would", text.lower().replace("’", "'"))
     said = " ".join(re.sub(r"[^a-z0-9 ]", " ", said.replace("'", "")).split())
-    return re.sub(r"(?:\s+(?:please|thanks|thank you))+$", "", _ASKING.sub("", said))
+    return re.sub(r"(?:\s+(?:please|thanks|thank you|instead))+$", "", _ASKING.sub("", said))
+
+
+def read_day_and_time_said(text: str) -> tuple[frozenset[int], SaidTime | None] | None:
+    """Days and perhaps a time said in a sentence: "could we have them on Saturday mornings instead"."""
+    return read_day_and_time(text) or (read_day_and_time(said) if (said := _asked(text)) else None)
 
 
 def read_days_said(text: str) -> frozenset[int] | None:

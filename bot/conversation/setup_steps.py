@@ -19,6 +19,7 @@ from bot.conversation.formats import (
     local_day,
     local_moment,
     read_day_and_time,
+    read_day_and_time_said,
     read_days,
     read_days_said,
     read_per_week,
@@ -132,6 +133,18 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
     return Outcome([Reply(lead + text, (*_rows(buttons, 2), out))])
 
 
+# "Yes" or "🤔" at the time zone question: no zone, so how to give one, with the buttons again.
+TZ_HOW = (
+    "No rush! Just tap the time zone you're in below, or type the town or city you live in (like "
+    "<i>Manchester</i>), so your tips come at a good time for you."
+)
+
+
+def how_to_answer_tz(turn: Turn) -> Outcome:
+    """The time zone question answered with something that is no place: how to answer, with its buttons."""
+    return Outcome([Reply(TZ_HOW, ask_tz(turn).replies[0].buttons)])
+
+
 # The time zone question's extra buttons after "I made a mistake" during setup: put the child right first.
 FIX_DATES = "fixdates"
 FIX_NAME = "fixname"
@@ -243,7 +256,7 @@ async def on_days(turn: Turn, text: str) -> Outcome:
             turn.s, turn.parent, tip_days=format_days(DEFAULT_DAYS), tip_time=DEFAULT_TIME
         )
         return await finish(turn)
-    both = read_day_and_time(value)  # "Saturday at 8:30" answers this question and the next
+    both = read_day_and_time_said(value)  # "Saturday at 8:30" answers this question and the next
     days = both[0] if both is not None else read_days(value) or read_days_said(value)
     if days is None and said_a_date(value):  # "the 5th" is no Thursday, "friday 25" no Friday alone
         return ask_days(

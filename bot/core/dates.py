@@ -41,6 +41,7 @@ _SAID_AROUND_DUE = re.compile(
     r"(?:on\s+)?"
 )
 _SAYS_DUE = re.compile(r"\bdue\b")
+_YEAR_SAID = re.compile(r"\s+(?P<which>this|last)\s+year$")
 _WEEKDAY = re.compile(
     r"(?:last\s+|this\s+(?:past\s+)?|on\s+)?(?P<day>"
     + "|".join(name.lower() for name in calendar.day_name)
@@ -80,6 +81,8 @@ def parse_date(text: str, today: date, *, after: date | None = None) -> DatePars
     cleaned = _cleaned(text)
     if not cleaned:
         raise DateProblem(f"Please send a date, {EXAMPLES}.")
+    # "the 3rd of June this year", "15 March last year": the year said in words.
+    cleaned = _YEAR_SAID.sub(lambda m: f" {today.year - (m['which'] == 'last')}", cleaned)
     try:
         return _parse(cleaned, today, after, text)
     except DateProblem:

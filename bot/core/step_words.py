@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from bot.core.age_phrases import find_age
+from content.conversation import conversation_words
 
 
 class StepWord(StrEnum):
@@ -191,6 +192,8 @@ def name_said(text: str) -> NameSaid | None:
     ("we call her a water baby", "her name is not decided yet")."""
     said = " ".join(text.replace("’", "'").split())
     match = _SAID_NAME.match(said)
+    if match is not None and _named_as(match) is None:
+        match = None  # "it's my daughter, she's called Ava": not "it's ...", the naming after it
     whole = match is not None
     # Put after a few words: "actually her name is Lily", "I'm her grandma, she's called Rosie".
     if match is None:
@@ -200,8 +203,15 @@ def name_said(text: str) -> NameSaid | None:
         match = _NAMED.search(said)
         if match is not None and _NOT_NAMED.search(said[: match.start()]):
             match = None  # "we haven't named her yet"
-    if match is None:
+    named = None if match is None else _named_as(match)
+    if named is None:
         return None
+    name, rest = named
+    return NameSaid(name, rest, whole, _CORRECTION.match(said) is not None)
+
+
+def _named_as(match: re.Match[str]) -> tuple[str, str] | None:
+    """The name a naming match gives, and what follows it; None when it is no name ("my daughter")."""
     captured = match["name"]
     end = _NAME_ENDS.search(captured)
     name = (captured[: end.start()] if end else captured).strip(" .!,;")
@@ -209,14 +219,16 @@ def name_said(text: str) -> NameSaid | None:
     words = name.split()
     if not words or len(words) > _MOST_NAME_WORDS or words[0].lower() in _NOT_NAME_STARTS:
         return None
-    return NameSaid(name, rest, whole, _CORRECTION.match(said) is not None)
+    return name, rest
 
 
 # Naming said in the middle of a sentence.
 _NAMED = re.compile(r"\bnamed?\s+(?:her|him|them)\s+(?P<name>\S.*)$", re.I)
 _NOT_NAMED = re.compile(r"n't\b|\b(?:not|never|yet|still)\b", re.I)
 # Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
-_NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:and|but|when|born|after)\b\s*", re.I)
+_NAME_ENDS = re.compile(
+    r"\s*[,;]\s*|\s+(?:" + "|".join(map(re.escape, conversation_words().name_endings)) + r")\b\s*", re.I
+)
 # A name does not begin so: "we call her a water baby", "her name is not decided yet".
 _NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not", "yet"})
 _MOST_NAME_WORDS = 3
@@ -233,6 +245,48 @@ def _naming(match: re.Match[str]) -> bool:
 
 
 _CLAUSES = re.compile(r"[,;.!]\s*|\s+(?:and|but)\s+", re.I)
+
+# A name given with who the child is, at the name question only: "my son Leo", "Leo, my son", "Mia's her
+# name", "this is Leo", "she is Mia" (the last only with the name in a capital: "she is tired" is no name).
+_KIN_FIRST = (
+    r"(?:(?:little|baby)\s+(?:boy|girl)|little\s+one|baby|son|daughter|child|kid|grandson|granddaughter|"
+    r"grandchild|grandbaby|nephew|niece|boy|girl|youngest|eldest|newborn)"
+)
+_A_NAME = r"(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)"
+_INTRODUCED = (
+    re.compile(
+        r"^(?:(?:it's|its|it is|this is|meet)\s+)?(?:my|our)\s+"
+        + _KIN_FIRST
+        + r"[,:]?\s+(?:is\s+)?"
+        + _A_NAME
+        + "$",
+        re.I,
+    ),
+    re.compile(r"^" + _A_NAME + r"[,:]?\s+(?:is\s+)?(?:my|our)\s+" + _KIN_FIRST + "$", re.I),
+    re.compile(r"^" + _A_NAME + r"(?:'s|\s+is)\s+(?:her|his|their|the)\s+name$", re.I),
+    re.compile(r"^(?:name's|named|called|this is|meet)\s+" + _A_NAME + "$", re.I),
+    re.compile(r"^(?i:he|she|they)(?:'s|\s+is|'re|\s+are)\s+(?P<name>[A-Z][\w'-]*)$"),
+)
+
+
+def introduced_name(text: str) -> str | None:
+    """The name in "my son Leo", "Leo, my son", "Mia's her name", "this is Leo", typed where the name was
+    asked; "" when put so around a word, not a name ("my son cries", "this is hard"); None otherwise."""
+    said = " ".join(text.replace("’", "'").split()).strip(" .!")
+    match = next((m for pattern in _INTRODUCED if (m := pattern.match(said))), None)
+    if match is None:
+        return None
+    if match.re is _INTRODUCED[1] and match["name"].lower().split()[0] in _NOT_A_NAME:
+        return None  # "for my little girl", "it's for our grandson": who, and the name still to come
+    name = match["name"]
+    words = name.lower().split()
+    if any(w in _NOT_A_NAME or w in _VERBS or w in _OPENERS_STRONG or w in _OPENERS_WEAK for w in words):
+        return ""
+    return name
+
+
+# Said after "my son" or "this is" but no name: "this is hard", "my baby always cries", "she is tired".
+_NOT_A_NAME = conversation_words().not_a_name
 
 
 def is_question(text: str) -> bool:

@@ -227,7 +227,9 @@ async def test_skip_and_back_typed_as_commands_mean_the_words(bot: Harness):
     sam = TgParent(1313)
     assert texts(await bot.say(sam, "/skip")) == [BEFORE_START_WORD]
     await bot.say(sam, "/start")
-    assert texts(await bot.say(sam, "/skip"))[0].startswith("I'll say <b>Baby</b> for now")
+    assert texts(await bot.say(sam, "/skip"))[0].startswith(
+        "No problem: I'll call your child <b>Baby</b> for now"
+    )
     assert texts(await bot.say(sam, "/back")) == ["What's your child's name? A nickname is fine."]
     await bot.say(sam, "Mia")
     await bot.say(sam, "15 March 2026")
@@ -285,7 +287,7 @@ async def test_hello_thanks_and_ok_are_not_taken_for_a_name_a_date_or_a_time_zon
     await bot.say(sam, "15 March 2026")
     await bot.tap(sam, "No")
     zones = texts(await bot.say(sam, "yes"))  # not Moscow, Seoul or Istanbul
-    assert zones[0].startswith("Which time zone are you in?")
+    assert zones[0].startswith("No rush! Just tap the time zone you're in below")
     assert await children(bot) == [("Mia", date(2026, 3, 15), None)]
 
 
@@ -295,7 +297,7 @@ async def test_every_question_has_a_way_out_by_button_too(bot: Harness):
     sam = TgParent(1318)
     await bot.say(sam, "/start")
     name = await bot.tap(sam, "Skip for now")
-    assert name[0].text.startswith("I'll say <b>Baby</b> for now")
+    assert name[0].text.startswith("No problem: I'll call your child <b>Baby</b> for now")
     assert name[0].button_labels == ["Not now"]
     held = await bot.tap(sam, "Not now")
     assert texts(held) == [
@@ -509,14 +511,14 @@ async def test_a_child_called_ty_or_skip_can_be_named(bot: Harness):
     await bot.say(sam, "back")
     skipped = texts(await bot.say(sam, "Skip"))
     assert skipped == [
-        "I'll say <b>Baby</b> for now (you can rename in /children). If your child really is called "
+        "No problem: I'll call your child <b>Baby</b> for now. To change the name any time, send /children and tap ✏️ Rename. If your child really is called "
         "Skip, send <i>their name is Skip</i>.\n\n" + ASK_MIA.replace("Mia", "Baby")
     ]
     await bot.say(sam, "back")
     assert texts(await bot.say(sam, "their name is Skip")) == [ASK_MIA.replace("Mia", "Skip")]
     await bot.say(sam, "back")
     assert texts(await bot.say(sam, "not sure"))[0].startswith(
-        "I'll say <b>Baby</b> for now (you can rename in /children).\n\n"
+        "No problem: I'll call your child <b>Baby</b> for now. To change the name any time, send /children and tap ✏️ Rename.\n\n"
     )
 
 

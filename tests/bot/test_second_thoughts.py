@@ -107,12 +107,14 @@ async def test_the_skip_command_at_the_name_is_no_name_and_typed_skip_says_how_t
     sam = TgParent(3107)
     await bot.say(sam, "/start")
     skipped = await bot.say(sam, "/skip")
-    assert skipped[0].text.startswith("I'll say <b>Baby</b> for now (you can rename in /children).\n\n")
+    assert skipped[0].text.startswith(
+        "No problem: I'll call your child <b>Baby</b> for now. To change the name any time, send /children and tap ✏️ Rename.\n\n"
+    )
     lea = TgParent(3108)
     await bot.say(lea, "/start")
     typed = await bot.say(lea, "skip")
     assert typed[0].text.startswith(
-        "I'll say <b>Baby</b> for now (you can rename in /children). If your child really is called Skip, "
+        "No problem: I'll call your child <b>Baby</b> for now. To change the name any time, send /children and tap ✏️ Rename. If your child really is called Skip, "
         "send <i>their name is Skip</i>.\n\n"
     )
 

@@ -101,7 +101,7 @@ async def test_skipping_the_name_calls_the_child_baby_for_now(bot: Harness):
     sam = TgParent(805)
     await bot.say(sam, "/start")
     assert texts(await bot.say(sam, "skip")) == [
-        "I'll say <b>Baby</b> for now (you can rename in /children). If your child really is called "
+        "No problem: I'll call your child <b>Baby</b> for now. To change the name any time, send /children and tap ✏️ Rename. If your child really is called "
         "Skip, send <i>their name is Skip</i>.\n\nWhen was <b>Baby</b> born? Write the "
         "date like 2026-03-15, 15/03/2026 or 15 March 2026."
     ]

@@ -1,0 +1,65 @@
+"""content/conversation.yaml: the conversation's word lists are data, checked on load so a typo fails loudly."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.conversation import child_steps, detours, formats
+from content.conversation import (
+    CONVERSATION_PATH,
+    ConversationWordsError,
+    conversation_words,
+    load_conversation_words,
+)
+
+
+def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
+    words = load_conversation_words()
+    assert words == conversation_words()
+    assert child_steps.SAME_DAY_ALONE is conversation_words().same_day_alone
+    assert "same day as" in child_steps.SAME_DAY_AS
+    assert "twin sister" in child_steps.SIBLING_WORDS
+    assert "grandson" in child_steps.RELATIONS
+    assert "full term" in child_steps.ON_TIME
+    assert "another tip" in detours.TIP_WORDS
+    assert "not for us" in detours.NOT_FOR_US_WORDS
+    assert formats.read_per_week("every day") == 7  # more_often
+    assert formats.read_per_week("could you send them twice a week please") == 2  # asking
+
+
+def _write(tmp_path: Path, change: dict[str, object]) -> Path:
+    raw = yaml.safe_load(CONVERSATION_PATH.read_text(encoding="utf-8"))
+    raw.update(change)
+    path = tmp_path / "conversation.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"tip_words": ["another tip", "Another Tip"]}, "tip_words: 'Another Tip'"),
+        ({"on_time": ["on time", "full term."]}, "on_time: 'full term.'"),
+        ({"relations": ["son", "son"]}, "relations: 'son' is listed twice"),
+        ({"not_a_name": ["this is"]}, "not_a_name: 'this is' must be one word"),
+        ({"more_often": ["every-day"]}, "more_often: 'every-day' may have only letters"),
+        ({"sibling_words": []}, "sibling_words: needs at least one entry"),
+        ({"tip_wrods": ["tip"]}, "tip_wrods"),
+    ],
+)
+def test_a_typo_in_the_lists_fails_with_the_entry_named(
+    tmp_path: Path, change: dict[str, object], named: str
+):
+    with pytest.raises(ConversationWordsError, match=None) as raised:
+        load_conversation_words(_write(tmp_path, change))
+    assert named in str(raised.value)
+
+
+def test_a_missing_list_fails(tmp_path: Path):
+    raw = yaml.safe_load(CONVERSATION_PATH.read_text(encoding="utf-8"))
+    del raw["on_time"]
+    path = tmp_path / "conversation.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ConversationWordsError, match="on_time"):
+        load_conversation_words(path)
