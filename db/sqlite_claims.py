@@ -98,7 +98,13 @@ def _with_value(stored: str | None, decoded: dict[str, Any] | None, key: str, va
         # After at least one member (decoded), before the closing brace: the text stays one valid object.
         if decoded and opening[:-2] not in stored and stored[-1] == "}":
             return stored[:-1] + ", " + opening + str(value) + "}"
-    elif type(old) is int and (at := stored.find(opening)) > 0 and (at == 1 or stored[at - 2 : at] == ", "):
+    elif (
+        type(old) is int
+        and (at := stored.find(opening)) > 0
+        and (at == 1 or stored[at - 2 : at] == ", ")
+        and stored.find(opening, at + 1) == -1  # a key written twice: the last one wins on reading
+        and "{" not in stored[1:]  # a nested map could hold the same key
+    ):
         start = at + len(opening)
         number = str(old)
         end = start + len(number)
@@ -191,14 +197,16 @@ def claim(
     """Insert claims (parent, child, item, slot, kind) in state ``claimed``, skipping slots already claimed;
     returns (parent, child) -> new delivery id, as ``db.deliveries.claim``."""
     claimed_at = stamp(now)
-    stamps: dict[dt.datetime, str] = {}  # a batch has a few slots: each formatted once
+    # A batch has a few slots: each formatted once. Keyed with fold too: two wall times of a DST change compare
+    # equal in one zone but are different instants.
+    stamps: dict[tuple[dt.datetime, int], str] = {}
     ids: dict[tuple[int, int], int] = {}
     for start in range(0, len(rows), ROWS_PER_INSERT):
         chunk = rows[start : start + ROWS_PER_INSERT]
         values: list[Any] = []
         for parent_id, child_id, item_id, slot_at, kind in chunk:
-            if (slot := stamps.get(slot_at)) is None:
-                slot = stamps[slot_at] = stamp(slot_at)
+            if (slot := stamps.get((slot_at, slot_at.fold))) is None:
+                slot = stamps[(slot_at, slot_at.fold)] = stamp(slot_at)
             values += (parent_id, child_id, item_id, slot, kind, "claimed", claimed_at, 1)
         one = "(" + _marks(CLAIM_COLUMNS) + ")"
         result = db.execute(_CLAIM.replace("?", ",".join([one] * len(chunk))), values)

@@ -191,6 +191,8 @@ def test_a_claims_summary_maps_are_stored_as_json_dumps_writes_them(values: dict
         ('{"a":1,"b":2}', "c", 3),  # not as json.dumps writes it: still one valid object
         ('{"a":1,"b":2}', "a", 3),
         ("{ }", "a", 3),
+        ('{"n": {"z": 0, "a": 5}, "a": 5}', "a", 6),  # the same key nested: the map written whole
+        ('{"a": 1, "b": 2, "a": 1}', "a", 4),  # a key written twice, the last one wins: written whole
     ],
 )
 def test_a_claim_edits_a_summary_map_into_what_json_dumps_writes(
