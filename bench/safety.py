@@ -3,7 +3,7 @@
 Prints, per set, recall per kind and false alarms on ordinary questions, for the phrases alone and with the
 sentence layer (bot/core/safety_sentence.py), the time per message (p50, p99) and the memory; ends
 with one JSON line. The sets: the phrasings in tests/core/safety_devset.py, every formerly held-out set
-(bench/eval/SAFETY.md says what each measured while it was unseen) and the session-8 and session-9 tuners' own batches.
+(bench/eval/SAFETY.md says what each measured while it was unseen) and the session-8, -9 and -10 tuners' own batches.
 The phrases have been tuned against all of them, so these figures say nothing about unseen phrasings. ``--misses SET`` lists what a set's messages got wrong; never use it, or this script, on a set kept for validation.
 
 A crisis answered as an emergency, or the reverse, counts as recognised (both put help first); a wellbeing
@@ -83,6 +83,7 @@ def sets() -> dict[str, Labelled]:
         "round11": load_yaml(EVAL / "safety_round11.yaml"),
         "round12": load_yaml(EVAL / "safety_round12.yaml"),
         "tuner_s9": load_yaml(EVAL / "safety_tuner_s9.yaml"),
+        "tuner_s10": load_yaml(EVAL / "safety_tuner_s10.yaml"),
     }
 
 
@@ -121,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round11",
             "round12",
             "tuner_s9",
+            "tuner_s10",
         ],
         help="list the messages a set gets wrong",
     )

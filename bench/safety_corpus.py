@@ -40,6 +40,7 @@ SAFETY_SETS = (
     "safety_round12.yaml",
     "safety_tuner_s8.yaml",
     "safety_tuner_s9.yaml",
+    "safety_tuner_s10.yaml",
 )
 # The answer evaluation's development sets: parents' ordinary questions, none of them an alarm.
 # heldout.yaml and heldout_round3.yaml stay out: bench/safety_sentence.py only checks the layer on them.

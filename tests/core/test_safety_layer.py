@@ -15,7 +15,13 @@ def test_the_corpus_has_every_kind_from_each_labelled_safety_set():
     assert {"safety_fresh.yaml", "dev.yaml", "round1.yaml"} <= sources
     for kind in [*SafetyKind, None]:
         assert sum(example.kind is kind for example in examples) >= 100
-    assert {"safety_round11.yaml", "safety_tuner_s9.yaml", "heldout_round10.yaml", "tuner_s9.yaml"} <= sources
+    assert {
+        "safety_round11.yaml",
+        "safety_tuner_s9.yaml",
+        "safety_tuner_s10.yaml",
+        "heldout_round10.yaml",
+        "tuner_s9.yaml",
+    } <= sources
     # The two answer sets bench/safety_sentence.py only checks the layer on are never trained on.
     assert not sources & {"heldout.yaml", "heldout_round3.yaml"}
 
