@@ -82,6 +82,7 @@ def sets() -> dict[str, Labelled]:
         "round10": load_yaml(EVAL / "safety_round10.yaml"),
         "round11": load_yaml(EVAL / "safety_round11.yaml"),
         "round12": load_yaml(EVAL / "safety_round12.yaml"),
+        "round13": load_yaml(EVAL / "safety_round13.yaml"),
         "tuner_s9": load_yaml(EVAL / "safety_tuner_s9.yaml"),
         "tuner_s10": load_yaml(EVAL / "safety_tuner_s10.yaml"),
     }
@@ -121,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round10",
             "round11",
             "round12",
+            "round13",
             "tuner_s9",
             "tuner_s10",
         ],
