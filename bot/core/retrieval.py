@@ -81,6 +81,8 @@ _FOCUS_FRAME = re.compile(
     r"|how\s+(?:do|can|should|could)\s+(?:i|we)\s+(?:get|make|stop|start|teach|know\s+if|introduce|switch)"
     r"|(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
+    # "should we *co-sleep*", "can I *sleep train* yet": what the parent asks whether to do
+    r"|(?:should|can|could|shall)\s+(?:i|we)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
     r"|(?:when|whenever)\s+(?:i|we)\s+(?:try|tried|trying)\s+to"
     r"|(?:scared|terrified|afraid|frightened|petrified)\s+of"
@@ -860,6 +862,11 @@ class Index:
         uncovered subject claimed counts only when a phrasing, concept or synonym explains it ("feeds her
         doll"), not when the item's text merely shares it ("crawl" in the secure-base background)."""
         stems = scored.strong | (scored.stems - query.out_of_scope_stems)
+        # "left handed": a word of an uncovered subject's phrase is that subject's, not the content's "left",
+        # unless the item explains the whole phrase ("bottle feeding" by a phrasing about bottle feeding).
+        for bag in query.subject_phrases:
+            if len(bag) > 1 and not bag & self._modifier_stems and not bag <= scored.strong:
+                stems -= bag
         if query.out_of_scope:
             stems -= query.effect  # "will it *damage* our bond": the frame of the question, not its subject
             # "screams in the car seat", "hates tummy time": how the child reacts to an uncovered subject is

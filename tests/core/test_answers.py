@@ -842,6 +842,12 @@ def test_praise_with_a_question_is_still_a_question():
         "any good colic remedies that work? she's 6 weeks",  # a remedy for an ailment
         "how do you get them off the bottle at 1?",  # the object of "how do you"
         "does sleep training harm the bond with a 9 month old?",  # a practice as the subject of the question
+        "we love attachment parenting, so can we bed share with our 4 month old?",  # what the parent asks to do
+        # a word of an uncovered subject's phrase is that subject's, not the content's word
+        "my 2 year old seems to be left handed, is that something I should correct?",
+        "which attachment style does my 20 month old have, and is there a test for it?",
+        "how do I put up a stair gate my 1 year old can't open, she's so attached to the stairs",
+        "my 3yo panics at the dentist, how can I get her to let them look at her teeth",
     ],
 )
 def test_the_subject_asked_about_decides_an_uncovered_question(question):
