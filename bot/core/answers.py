@@ -772,7 +772,21 @@ _THANKS = frozenset(
     {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
 )
 _GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
-_BYE = frozenset({"bye", "goodbye", "night"})
+_BYE = frozenset({"bye", "goodbye", "night", "later", "cya", "ttyl"})
+# "merry christmas", "happy new year", "hi, how are you?", "are you a real person?": a greeting, or a question
+# to the bot itself, asks nothing of the guidance.
+_GREETING_PHRASE = re.compile(
+    r"\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:new\s+year|christmas|xmas|holidays|easter|hanukkah|diwali|eid"
+    r"|mother'?s\s+day|father'?s\s+day|friday|weekend|monday)|season'?s\s+greetings"
+    r"|how\s+(?:are|r)\s+(?:you|u)(?:\s+(?:doing|today))?|how'?s\s+it\s+going|what'?s\s+up"
+    r"|(?:are\s+you|is\s+this|am\s+i\s+(?:talking|chatting|speaking)\s+(?:to|with))\s+(?:a\s+)?(?:real\s+)?"
+    r"(?:person|human|bot|robot|ai|machine)"
+    r"|who\s+(?:are\s+you|am\s+i\s+talking\s+to|made\s+you)|what'?s\s+your\s+name)\b"
+)
+# "i'll give that a go", "will try that tonight": an answer taken on board, an ok.
+_WILL_TRY = re.compile(
+    r"\b(?:give\s+(?:that|it|this)\s+a\s+(?:go|try)|(?:will|i'?ll|gonna)\s+try\s+(?:that|it|this))\b"
+)
 
 
 def _small_talk(question: str, index: Index) -> Talk | None:
@@ -780,7 +794,10 @@ def _small_talk(question: str, index: Index) -> Talk | None:
     found = re.findall(r"[^\W\d_]+", question.lower())
     if "?" in question:
         # "hi, can you help me?": a hello with an offer of help asks nothing yet; any other "?" asks something.
-        if any(w in _GREETING for w in found) and _CAN_YOU_HELP.search(question.lower()):
+        lowered = question.lower()
+        if (any(w in _GREETING for w in found) and _CAN_YOU_HELP.search(lowered)) or _GREETING_PHRASE.search(
+            lowered
+        ):
             return _pleasantry(question.replace("?", " "), found, index)
         return None
     if not found:
@@ -893,6 +910,20 @@ _PLEASANTRY_WORDS = frozenset(
         "grandpa",
         "fair",  # "ok fair enough"
         "enough",
+        # "just signed up", "bye for now", "see you later", "maybe later"
+        "signed",
+        "sign",
+        "up",
+        "joined",
+        "for",
+        "now",
+        "see",
+        "you",
+        "maybe",
+        "then",
+        "from",  # "merry christmas from us both"
+        "us",
+        "both",
     }
 )
 PLEASANTRY_MAX_WORDS = 10
@@ -917,18 +948,23 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     thanks = any(w in _THANKS or w in _PRAISE or w in _THANKS_FORMS for w in words) or bool(
         _PRAISE_PHRASE.search(lowered)
     )
-    greeting = any(w in _GREETING for w in words)
-    if greeting and _CAN_YOU_HELP.search(lowered):
-        words = re.findall(r"[^\W\d_]+", _CAN_YOU_HELP.sub(" ", lowered))
-    if not (thanks or greeting or (len(words) <= OK_MAX_WORDS and any(w in _OK_FORMS for w in words))):
+    greeting = any(w in _GREETING for w in words) or bool(_GREETING_PHRASE.search(lowered))
+    if greeting:
+        words = re.findall(r"[^\W\d_]+", _GREETING_PHRASE.sub(" ", _CAN_YOU_HELP.sub(" ", lowered)))
+    bye = any(w in _BYE for w in words)
+    tried = bool(_WILL_TRY.search(lowered))
+    if tried:
+        words = re.findall(r"[^\W\d_]+", _WILL_TRY.sub(" ", lowered))
+    short_ok = len(words) <= OK_MAX_WORDS and (any(w in _OK_FORMS for w in words) or tried)
+    if not (thanks or greeting or bye or short_ok):
         return None
-    known = index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS_FORMS | _OK_FORMS
+    known = index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS_FORMS | _OK_FORMS | _BYE
     rest = [w for w in words if w not in known and w not in _PLEASANTRY_WORDS]
     if rest:
         query = index.analyse(" ".join(rest))
         if query.topical or query.out_of_scope or query.intent is not None or len(rest) > 2:
             return None
-    return Talk.THANKS if thanks else Talk.GREETING if greeting else Talk.OK
+    return Talk.THANKS if thanks else Talk.GREETING if greeting else Talk.BYE if bye else Talk.OK
 
 
 # "she turned 1 today", "it's his first birthday": news a parent shares.

@@ -501,6 +501,14 @@ def test_small_talk_is_no_question():
         "good morning, I need some help please",
         "hi, is anybody there?",  # checking someone listens asks nothing yet
         "thanks, that really helped with my 2 year old",  # a thanks that names an age is still a thanks
+        "hi, just signed up",
+        "hello, how are you today?",  # a greeting or a question to the bot itself asks nothing of the guidance
+        "am I talking to a robot?",
+        "Merry Christmas from us both x",
+        "happy new year!!",
+        "ok bye for now",  # a goodbye
+        "catch you later",
+        "i'll give it a go tonight",  # an answer taken on board
     ],
 )
 def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
@@ -540,6 +548,9 @@ def test_a_birthday_beside_a_question_is_still_a_question():
         "hello can you help? my 2 year old bites",
         "thanks, my 2 year old still cries at drop off",
         "hello? is anyone there, my 8 month old screams when I leave",
+        "merry christmas! my 9 month old screams when grandma holds her, what do I do",
+        "will try that, but what if she still cries when I go",
+        "later in the day he gets really clingy",
     ],
 )
 def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
