@@ -567,6 +567,9 @@ def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
         # Half the words are English words too ("was", "normal"): the detector decides.
         "Was ist normal mit 10 Monaten?",
         "Est-ce normal à 10 mois?",
+        # Short words of other languages that the English word list also holds ("mi", "de", "que", "su").
+        "mi bebé de 4 meses solo se calma conmigo",
+        "es normal que mi bebe no quiera a su papa?",
     ],
 )
 def test_a_short_message_in_another_language_is_foreign(message):
