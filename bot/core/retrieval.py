@@ -95,6 +95,9 @@ _FOCUS_FRAME = re.compile(
 # you get them *off the bottle*"): a covered behaviour there makes the question the content's, an uncovered
 # subject there makes it not.
 _HOW_FRAME = re.compile(r"\bhow\s+(?:do|can|should|could|would|to)\s+(?:(?:i|we|you)\s+)?")
+# Verbs "how do I ..." uses to point at what follows ("how do I teach her *colours*", "how do I get him to
+# *sleep*"): the verb frames the question, the words after it are what is asked (as in _FOCUS_FRAME).
+_FRAME_VERBS = frozenset({"get", "make", "stop", "start", "teach", "introduce", "switch"})
 # A request noun after the subject ("any *teething* remedies", "*sleep* tips"): the words just before it.
 _REQUEST_AFTER = re.compile(r"\b(?:remedy|remedies|tips|hacks|tricks|products|recommendations)\b")
 # A yes/no question whose grammatical subject is a practice ("does *breastfeeding* for longer make them more
@@ -648,6 +651,8 @@ class Index:
                 and first
                 and self.stem(self.correct(first[0])) == taken[0]
                 and (taken[0] in self._postings or taken[0] in self._phrasing_idf)
+                # "how do I *teach* her colours": a verb that only frames what follows is not what is asked
+                and first[0] not in _FRAME_VERBS
             ):
                 # "how do I *talk* to a baby who can't talk back": what the parent does, as the content says
                 # it, is what is asked; "how do I get him to *stay in bed*" asks for what the child does.

@@ -862,6 +862,8 @@ def test_praise_with_a_question_is_still_a_question():
         "which attachment style does my 20 month old have, and is there a test for it?",
         "how do I put up a stair gate my 1 year old can't open, she's so attached to the stairs",
         "my 3yo panics at the dentist, how can I get her to let them look at her teeth",
+        "how can I teach my 2 year old his letters?",  # "teach" only frames what is asked
+        "she's 2 and so attached to her bottle, how do we stop it",  # "attached to" a thing, not a person
     ],
 )
 def test_the_subject_asked_about_decides_an_uncovered_question(question):
