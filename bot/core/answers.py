@@ -221,7 +221,29 @@ def answer(
         )
         for part in parts
     ]
-    return _combine(question, answers, bool(mentions))
+    return _combine(question, answers, bool(mentions), _singled_out(question, answers))
+
+
+# "my 3 year old and 10 month old both start ... the baby's the one I'm worried about": of several children,
+# the one the parent singles out is whom the answer is for (the youngest or the eldest), else the first named.
+_SINGLED_OUT = re.compile(
+    r"\b(?:(?:the|my|our)\s+(?P<who>baby|youngest|little\s+one|younger\s+one|smaller\s+one|eldest|oldest"
+    r"|older\s+one|bigger\s+one|big\s+one)(?:(?:'s|\s+is)\s+(?:the\s+one|who|that\s+i'?m)|\s+(?:i'?m|i\s+am|we'?re)\s+(?:worried|concerned))"
+    r"|(?:worried|concerned|asking)\s+(?:about|for)\s+(?:is\s+)?(?:the|my|our)\s+(?P<about>baby|youngest|little\s+one"
+    r"|younger\s+one|eldest|oldest|older\s+one|big\s+one))\b",
+    re.I,
+)
+_YOUNGEST = frozenset({"baby", "youngest", "little one", "younger one", "smaller one"})
+
+
+def _singled_out(question: str, answers: list[Answer]) -> int | None:
+    """The age of the child the parent singles out among several (:data:`_SINGLED_OUT`), if any."""
+    match = _SINGLED_OUT.search(question)
+    ages = [a.age_months for a in answers if a.in_scope and a.age_months is not None]
+    if match is None or len(set(ages)) < 2:
+        return None
+    who = re.sub(r"\s+", " ", (match["who"] or match["about"]).lower())
+    return min(ages) if who in _YOUNGEST else max(ages)
 
 
 def typical_now(child: ChildInfo, *, library: Library, today: date) -> Answer:
@@ -661,8 +683,11 @@ def _all_spans(question: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span for m in find_ages(question))
 
 
-def _combine(question: str, answers: list[Answer], named: bool) -> Answer:
-    """Several parts in one reply, each under its own heading when the ages differ."""
+def _combine(question: str, answers: list[Answer], named: bool, singled: int | None = None) -> Answer:
+    """Several parts in one reply, each under its own heading when the ages differ; ``singled``: the age of
+    the child the parent singles out, whose part comes first."""
+    if singled is not None:
+        answers = sorted(answers, key=lambda a: a.age_months != singled)
     texts = [part.text for part in answers]
     text = "\n\n".join(texts)
     while len(text) >= MAX_MESSAGE_CHARS and len(texts) > 1:

@@ -6,6 +6,8 @@ from html import escape
 
 import pytest
 
+from bot.core.age_phrases import find_ages
+from bot.core.ages import describe_months
 from bot.core.answers import (
     DOCTOR,
     PACE,
@@ -655,6 +657,26 @@ def test_two_ages_in_one_message_are_each_answered_for_their_own_age():
     assert "at <b>2 years</b>" in result.text
     assert {item.band_id for item in result.items} & {"sa-band-0-9", "sa-band-7-18"}
     assert {item.band_id for item in result.items} & {"sa-band-16-24", "sa-band-21-36"}
+
+
+@pytest.mark.parametrize(
+    ("message", "months"),
+    [
+        ("my 2 year old and my 9 month old both hate drop off, it's the youngest I'm worried about", 9),
+        (
+            "my 7 month old and 30 month old cry at the childminder's, the older one is the one who struggles",
+            30,
+        ),
+        ("my 8 month old and my 2 year old both cry when I leave", 8),  # no one singled out: the first named
+    ],
+)
+def test_of_several_children_the_one_singled_out_is_answered_first(message, months):
+    result = ask(message)
+    assert result.age_months == months
+    other = next(m.months for m in find_ages(message) if m.months != months)
+    assert result.text.index(f"<b>{describe_months(months)}</b>") < result.text.index(
+        f"<b>{describe_months(other)}</b>"
+    )
 
 
 def test_more_text_lists_items_with_their_stage():
