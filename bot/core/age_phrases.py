@@ -90,6 +90,8 @@ _BARE_AGE = re.compile(
     rf"|\b(?P<about2>{_NEARLY})[\s-]+(?P<near>[1-3]|one|two|three){_BARE_END}"
     # "just gone 2", "she's 2 going on 3": that age now
     rf"|\b(?:just\s+gone|(?:just|a\s+(?:bit|little))\s+over)\s+(?P<over>[1-3]|one|two|three){_BARE_END}"
+    # "he's just over a year": one
+    r"|(?:'s|\bis|\bnow)\s+(?:just|a\s+(?:bit|little)|slightly)\s+over\s+a\s+year(?P<overyear>)(?!\s+(?:ago|later|since))\b"
     # "2 and a bit", "she's 2 going on 3": the first number
     r"|\b(?P<bit>[1-3]|one|two|three)\s+and\s+a\s+(?:little\s+)?bit\b"
     r"|\b(?P<going>[1-3]|one|two|three)\s+going\s+on\s+(?:[2-4]|two|three|four)\b"
@@ -383,6 +385,7 @@ def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
             or match["bit"]
             or match["going"]
             or match["alone"]
+            or "1"  # "he's just over a year": the one alternative with no number
         )
         years = _number(number)
         short = match["about"] or match["about2"] or match["will"] or match["soon"] or match["psoon"]

@@ -178,6 +178,8 @@ def test_a_number_word_alone_in_another_language_is_no_age(text):
     [
         "she has been clingy after 3 months of nursery",  # a duration, not an age
         "after 2 weeks at nursery he still cries",
+        "she has been at nursery for just over a year",
+        "she started nursery a little over a year ago",
     ],
 )
 def test_after_a_duration_is_not_an_age(text):
@@ -247,6 +249,8 @@ def test_a_newborn_is_still_an_age_outside_a_range(text):
         ("she'll be three in june, how do I prepare her", 35),
         ("he is 2 years old in a fortnight", 23),
         ("our little one is just gone 2", 24),
+        ("she's just over a year and won't go to anyone", 12),
+        ("he is now a bit over a year", 12),
     ],
 )
 def test_an_age_not_reached_yet_or_just_passed_is_read(text, months):
