@@ -31,7 +31,7 @@ FLOORS = {
     # 80 questions (60 graded): one miss more is 1.7 points of top-1 or top-3, 1.25 of scope or age
     "tuner_s9.yaml": (80, {"top1": 78.0, "top3": 96.5, "scope": 96.5, "age": 98.5}),
     "tuner_s10.yaml": (80, {"top1": 75.0, "top3": 93.0, "scope": 97.5, "age": 97.5}),
-    "heldout_round12.yaml": (141, {"top1": 83.0, "top3": 95.0, "scope": 94.0, "age": 97.0}),
+    "heldout_round12.yaml": (141, {"top1": 84.5, "top3": 95.0, "scope": 97.5, "age": 98.5}),
     # 19 questions: one miss more is 5 points of scope or age, 9 of top-3
     "round4_misses.yaml": (19, {"top1": 54.0, "top3": 81.0, "scope": 94.0, "age": 94.0}),
 }

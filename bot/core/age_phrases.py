@@ -90,6 +90,8 @@ _BARE_AGE = re.compile(
     rf"|\b(?P<about2>{_NEARLY})[\s-]+(?P<near>[1-3]|one|two|three){_BARE_END}"
     # "just gone 2", "she's 2 going on 3": that age now
     rf"|\b(?:just\s+gone|(?:just|a\s+(?:bit|little))\s+over)\s+(?P<over>[1-3]|one|two|three){_BARE_END}"
+    # "he's just over a year": one
+    r"|(?:'s|\bis|\bnow)\s+(?:just|a\s+(?:bit|little)|slightly)\s+over\s+a\s+year(?P<overyear>)(?!\s+(?:ago|later|since))\b"
     # "2 and a bit", "she's 2 going on 3": the first number
     r"|\b(?P<bit>[1-3]|one|two|three)\s+and\s+a\s+(?:little\s+)?bit\b"
     r"|\b(?P<going>[1-3]|one|two|three)\s+going\s+on\s+(?:[2-4]|two|three|four)\b"
@@ -269,44 +271,94 @@ _FOREIGN_HALF = re.compile(
 )
 
 
-# Dutch and German ages said in words: "anderhalf" / "anderthalb" (a year and a half), "van drie" (three years
-# old, "onze peuter van drie"), "zwei Jahre", "drie jaar".
+# Ages said in words in the languages the bot recognises most, for a message in another language: numbers as
+# words ("dos años", "deux ans", "zwei Jahre", "dwa lata"), a year and a half ("anderhalf", "año y medio",
+# "półtora roku"), two and a half in one word ("zweieinhalb", "tweeënhalf"), weeks ("6 Wochen", "7 semaines"),
+# "nearly" ("casi 2 años", "presque 2 ans", "bald 2": a month less, as "nearly 2" is 23 months), a bare age
+# after "is" ("ist drei", "is twee"), and Polish one-word ages ("roczek", "dwulatek").
 _FOREIGN_WORD_NUMBERS = {
-    "een": 1, "één": 1, "ein": 1, "eins": 1, "twee": 2, "zwei": 2, "drie": 3, "drei": 3,
+    "een": 1, "één": 1, "ein": 1, "eins": 1, "eine": 1, "einen": 1, "un": 1, "uno": 1, "una": 1, "une": 1,
+    "um": 1, "uma": 1, "jeden": 1, "jedna": 1,
+    "twee": 2, "zwei": 2, "dos": 2, "deux": 2, "due": 2, "dois": 2, "duas": 2, "dwa": 2, "dwie": 2,
+    "drie": 3, "drei": 3, "tres": 3, "trois": 3, "tre": 3, "três": 3, "trzy": 3,
+    "vier": 4, "cuatro": 4, "quatre": 4, "quattro": 4, "quatro": 4, "cztery": 4,
 }  # fmt: skip
+_FOREIGN_WORDS = "|".join(sorted(_FOREIGN_WORD_NUMBERS, key=len, reverse=True))
+_FOREIGN_ONE_WORD = {
+    "anderhalf": 18, "anderthalb": 18, "eineinhalb": 18, "półtora": 18, "poltora": 18,
+    "zweieinhalb": 30, "tweeënhalf": 30, "tweeenhalf": 30, "dreieinhalb": 42, "drieënhalf": 42, "drieenhalf": 42,
+    "roczek": 12, "roczku": 12, "rocznego": 12, "roczna": 12, "roczny": 12,
+    "dwulatek": 24, "dwulatka": 24, "dwulatkiem": 24, "dwuletni": 24, "dwuletnia": 24, "dwuletniego": 24,
+    "trzylatek": 36, "trzylatka": 36, "trzylatkiem": 36, "trzyletni": 36, "trzyletnia": 36,
+    "tweejarige": 24, "driejarige": 36, "zweijährige": 24, "zweijähriger": 24, "dreijährige": 36,
+    "dreijähriger": 36,
+}  # fmt: skip
+_FOREIGN_ONE = "|".join(sorted(_FOREIGN_ONE_WORD, key=len, reverse=True))
+_FOREIGN_NEAR = r"(?:fast|bald|beinahe|presque|bientôt|casi|bijna|quasi|quase|prawie)"
 _FOREIGN_WORD_AGE = re.compile(
-    r"\b(?P<half>anderhalf|anderthalb|eineinhalb)\b"
-    rf"|\b(?P<n>{'|'.join(_FOREIGN_WORD_NUMBERS)})\s+(?:(?P<y>jaar|jahre?n?)|(?P<m>maand(?:en)?|monat(?:e|en)?))\b"
-    rf"|\b(?:peuter|kleuter|zoon|zoontje|dochter|dochtertje|kind|kindje)\s+van\s+(?P<van>{'|'.join(_FOREIGN_WORD_NUMBERS)})\b"
+    rf"(?<!\w)(?P<near>{_FOREIGN_NEAR}\s+)?(?:"
+    rf"(?P<one>{_FOREIGN_ONE})(?!\w)"
+    rf"|(?:(?P<n>{_FOREIGN_WORDS})\s+)?(?P<yh>año|an|anno|ano)\s+(?:y|et|e)\s+(?:medio|demi|mezzo|meio)(?!\w)"
+    rf"|(?P<n2>\d{{1,2}}(?:[.,]\d)?|{_FOREIGN_WORDS})\s*(?P<half>(?:i|en|y|et|e|und)\s+(?:pół|een\s+half|medio|demi|mezzo|meio"
+    rf"|ein\s+halb)\s+)?"
+    r"(?:(?P<y>jaar|jahre?n?|jahr|años?|ans?|anni|anno|anos?|lata?|latka|rok|roku|roki)"
+    r"(?P<half2>\s+(?:et\s+demie?|y\s+medio|e\s+mezzo|e\s+meio|und\s+ein\s+halb|en\s+een\s+half))?"
+    r"(?:,?\s+(?:y|und|en|et|e|i)\s+(?P<mn>\d{1,2})\s+(?:meses|monate?n?|maanden|mois|mesi|miesi\w*))?"
+    r"|(?P<m>maand(?:en)?|monat(?:e|en)?|meses|mes|mois|mesi|mese|meses|miesi\w*)"
+    r"|(?P<w>wochen|woche|semaines?|semanas?|settimane|settimana|weken|week|tygodni\w*|tydzień|tydzien))(?!\w)"
+    rf"|(?:\b(?:ist|is|wird|word|wordt)\s+)(?P<bnear>{_FOREIGN_NEAR}\s+)?(?P<bare>\d{{1,2}}(?:[.,]5)?|{_FOREIGN_WORDS})(?=\s*(?:[,.!?]|$|\s+(?:und|en|y|et|e|i)\b))"
+    rf"|\b(?:peuter|kleuter|zoon|zoontje|dochter|dochtertje|kind|kindje)\s+van\s+(?P<van>{_FOREIGN_WORDS})\b"
+    ")"
 )
 
 
 def _foreign_word_age(text: str) -> AgeMention | None:
-    """An age a Dutch or German message says in words (:data:`_FOREIGN_WORD_AGE`)."""
+    """An age a message in another language says (:data:`_FOREIGN_WORD_AGE`)."""
     match = _FOREIGN_WORD_AGE.search(text.lower())
     if match is None:
         return None
-    if match["half"]:
-        months = 18.0
-    elif match["van"]:
-        months = 12.0 * _FOREIGN_WORD_NUMBERS[match["van"]]
+    if match["one"]:
+        months = float(_FOREIGN_ONE_WORD[match["one"]])
+    elif match["yh"]:
+        months = 12.0 * (_FOREIGN_WORD_NUMBERS[match["n"]] if match["n"] else 1) + 6
+    elif match["van"] or match["bare"]:
+        said = match["van"] or match["bare"]
+        years = float(said.replace(",", ".")) if said[0].isdigit() else _FOREIGN_WORD_NUMBERS[said]
+        if years < 1.5 and match["bare"]:
+            return None  # "ist ein Schatz": one is too often no age
+        months = 12.0 * years
     else:
-        months = _FOREIGN_WORD_NUMBERS[match["n"]] * (12.0 if match["y"] else 1.0)
+        said = match["n2"]
+        value = float(said.replace(",", ".")) if said[0].isdigit() else float(_FOREIGN_WORD_NUMBERS[said])
+        if match["half"] or match["half2"]:
+            value += 0.5
+        if match["w"]:
+            days = value * 7
+            count = math.floor(value + 1e-9)
+            return AgeMention(
+                math.floor(days / DAYS_PER_MONTH + 1e-9),
+                text[match.start() : match.end()],
+                match.span(),
+                f"{count} week" + ("" if count == 1 else "s"),
+            )
+        months = value * 12 + (int(match["mn"]) if match["mn"] else 0) if match["y"] else value
+    if (match["near"] or match["bnear"]) and months >= 12:
+        months -= 1
     whole, label = _months_label(months)
     return AgeMention(whole, text[match.start() : match.end()], match.span(), label)
 
 
 def find_age_any_language(text: str) -> AgeMention | None:
-    """An age in English, or a number with a month or year word of a few other languages ("8 mois"), or
-    their word for a newborn ("recém-nascido", "Neugeborenes")."""
+    """An age in English, or one said in a few other languages ("8 mois", "dos años", "półtora roku",
+    "casi 2 años"), or their word for a newborn ("recém-nascido", "Neugeborenes")."""
     found = find_age(text)
     if found is not None:
         return found
+    worded = _foreign_word_age(text)
+    if worded is not None:
+        return worded
     match = _FOREIGN_AGE.search(text.lower())
     if match is None:
-        worded = _foreign_word_age(text)
-        if worded is not None:
-            return worded
         newborn = _FOREIGN_NEWBORN.search(text.lower())
         if newborn is None:
             return None
@@ -333,6 +385,7 @@ def _bare_ages(text: str, lowered: str) -> list[AgeMention]:
             or match["bit"]
             or match["going"]
             or match["alone"]
+            or "1"  # "he's just over a year": the one alternative with no number
         )
         years = _number(number)
         short = match["about"] or match["about2"] or match["will"] or match["soon"] or match["psoon"]

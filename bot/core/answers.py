@@ -221,7 +221,29 @@ def answer(
         )
         for part in parts
     ]
-    return _combine(question, answers, bool(mentions))
+    return _combine(question, answers, bool(mentions), _singled_out(question, answers))
+
+
+# "my 3 year old and 10 month old both start ... the baby's the one I'm worried about": of several children,
+# the one the parent singles out is whom the answer is for (the youngest or the eldest), else the first named.
+_SINGLED_OUT = re.compile(
+    r"\b(?:(?:the|my|our)\s+(?P<who>baby|youngest|little\s+one|younger\s+one|smaller\s+one|eldest|oldest"
+    r"|older\s+one|bigger\s+one|big\s+one)(?:(?:'s|\s+is)\s+(?:the\s+one|who|that\s+i'?m)|\s+(?:i'?m|i\s+am|we'?re)\s+(?:worried|concerned))"
+    r"|(?:worried|concerned|asking)\s+(?:about|for)\s+(?:is\s+)?(?:the|my|our)\s+(?P<about>baby|youngest|little\s+one"
+    r"|younger\s+one|eldest|oldest|older\s+one|big\s+one))\b",
+    re.I,
+)
+_YOUNGEST = frozenset({"baby", "youngest", "little one", "younger one", "smaller one"})
+
+
+def _singled_out(question: str, answers: list[Answer]) -> int | None:
+    """The age of the child the parent singles out among several (:data:`_SINGLED_OUT`), if any."""
+    match = _SINGLED_OUT.search(question)
+    ages = [a.age_months for a in answers if a.in_scope and a.age_months is not None]
+    if match is None or len(set(ages)) < 2:
+        return None
+    who = re.sub(r"\s+", " ", (match["who"] or match["about"]).lower())
+    return min(ages) if who in _YOUNGEST else max(ages)
 
 
 def typical_now(child: ChildInfo, *, library: Library, today: date) -> Answer:
@@ -661,8 +683,11 @@ def _all_spans(question: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span for m in find_ages(question))
 
 
-def _combine(question: str, answers: list[Answer], named: bool) -> Answer:
-    """Several parts in one reply, each under its own heading when the ages differ."""
+def _combine(question: str, answers: list[Answer], named: bool, singled: int | None = None) -> Answer:
+    """Several parts in one reply, each under its own heading when the ages differ; ``singled``: the age of
+    the child the parent singles out, whose part comes first."""
+    if singled is not None:
+        answers = sorted(answers, key=lambda a: a.age_months != singled)
     texts = [part.text for part in answers]
     text = "\n\n".join(texts)
     while len(text) >= MAX_MESSAGE_CHARS and len(texts) > 1:
@@ -772,7 +797,21 @@ _THANKS = frozenset(
     {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
 )
 _GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
-_BYE = frozenset({"bye", "goodbye", "night"})
+_BYE = frozenset({"bye", "goodbye", "night", "later", "cya", "ttyl"})
+# "merry christmas", "happy new year", "hi, how are you?", "are you a real person?": a greeting, or a question
+# to the bot itself, asks nothing of the guidance.
+_GREETING_PHRASE = re.compile(
+    r"\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:new\s+year|christmas|xmas|holidays|easter|hanukkah|diwali|eid"
+    r"|mother'?s\s+day|father'?s\s+day|friday|weekend|monday)|season'?s\s+greetings"
+    r"|how\s+(?:are|r)\s+(?:you|u)(?:\s+(?:doing|today))?|how'?s\s+it\s+going|what'?s\s+up"
+    r"|(?:are\s+you|is\s+this|am\s+i\s+(?:talking|chatting|speaking)\s+(?:to|with))\s+(?:a\s+)?(?:real\s+)?"
+    r"(?:person|human|bot|robot|ai|machine)"
+    r"|who\s+(?:are\s+you|am\s+i\s+talking\s+to|made\s+you)|what'?s\s+your\s+name)\b"
+)
+# "i'll give that a go", "will try that tonight": an answer taken on board, an ok.
+_WILL_TRY = re.compile(
+    r"\b(?:give\s+(?:that|it|this)\s+a\s+(?:go|try)|(?:will|i'?ll|gonna)\s+try\s+(?:that|it|this))\b"
+)
 
 
 def _small_talk(question: str, index: Index) -> Talk | None:
@@ -780,7 +819,10 @@ def _small_talk(question: str, index: Index) -> Talk | None:
     found = re.findall(r"[^\W\d_]+", question.lower())
     if "?" in question:
         # "hi, can you help me?": a hello with an offer of help asks nothing yet; any other "?" asks something.
-        if any(w in _GREETING for w in found) and _CAN_YOU_HELP.search(question.lower()):
+        lowered = question.lower()
+        if (any(w in _GREETING for w in found) and _CAN_YOU_HELP.search(lowered)) or _GREETING_PHRASE.search(
+            lowered
+        ):
             return _pleasantry(question.replace("?", " "), found, index)
         return None
     if not found:
@@ -893,6 +935,20 @@ _PLEASANTRY_WORDS = frozenset(
         "grandpa",
         "fair",  # "ok fair enough"
         "enough",
+        # "just signed up", "bye for now", "see you later", "maybe later"
+        "signed",
+        "sign",
+        "up",
+        "joined",
+        "for",
+        "now",
+        "see",
+        "you",
+        "maybe",
+        "then",
+        "from",  # "merry christmas from us both"
+        "us",
+        "both",
     }
 )
 PLEASANTRY_MAX_WORDS = 10
@@ -917,18 +973,23 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     thanks = any(w in _THANKS or w in _PRAISE or w in _THANKS_FORMS for w in words) or bool(
         _PRAISE_PHRASE.search(lowered)
     )
-    greeting = any(w in _GREETING for w in words)
-    if greeting and _CAN_YOU_HELP.search(lowered):
-        words = re.findall(r"[^\W\d_]+", _CAN_YOU_HELP.sub(" ", lowered))
-    if not (thanks or greeting or (len(words) <= OK_MAX_WORDS and any(w in _OK_FORMS for w in words))):
+    greeting = any(w in _GREETING for w in words) or bool(_GREETING_PHRASE.search(lowered))
+    if greeting:
+        words = re.findall(r"[^\W\d_]+", _GREETING_PHRASE.sub(" ", _CAN_YOU_HELP.sub(" ", lowered)))
+    bye = any(w in _BYE for w in words)
+    tried = bool(_WILL_TRY.search(lowered))
+    if tried:
+        words = re.findall(r"[^\W\d_]+", _WILL_TRY.sub(" ", lowered))
+    short_ok = len(words) <= OK_MAX_WORDS and (any(w in _OK_FORMS for w in words) or tried)
+    if not (thanks or greeting or bye or short_ok):
         return None
-    known = index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS_FORMS | _OK_FORMS
+    known = index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS_FORMS | _OK_FORMS | _BYE
     rest = [w for w in words if w not in known and w not in _PLEASANTRY_WORDS]
     if rest:
         query = index.analyse(" ".join(rest))
         if query.topical or query.out_of_scope or query.intent is not None or len(rest) > 2:
             return None
-    return Talk.THANKS if thanks else Talk.GREETING if greeting else Talk.OK
+    return Talk.THANKS if thanks else Talk.GREETING if greeting else Talk.BYE if bye else Talk.OK
 
 
 # "she turned 1 today", "it's his first birthday": news a parent shares.

@@ -30,6 +30,15 @@ ONE_WORD_CONFIDENCE = 0.5
 # The word list is large and noisy ("mit", "es" and "mi" are in it): in a message that may be foreign, a
 # word counts as English only when it is this frequent, known to the content, or a typo of a known word.
 COMMON_ENGLISH = 2000
+# Short words of other languages that the noisy English list holds ("mi", "de", "que", "ist"): in a message
+# that may be foreign they do not count as English ("mi bebé de 4 meses solo se calma conmigo").
+NOT_ENGLISH = frozenset(
+    {
+        "mi", "de", "se", "es", "que", "su", "el", "los", "las", "del", "con", "por", "para", "une", "et", "il",
+        "les", "ist", "mit", "und", "der", "das", "het", "een", "mijn", "ik", "je", "ne", "pas", "mon", "mein",
+        "nicht", "och", "jest", "nie", "czy", "sie", "ze", "tu", "pero", "muy", "est", "tiene",
+    }
+)  # fmt: skip
 # Shorter words have too many neighbours: "mein" is one letter from "mean", "sohn" from "son".
 MENDABLE_MIN = 6
 # Languages the detector chooses among: the common ones, so a short English message is not taken for an
@@ -146,7 +155,7 @@ def foreign_language(
         return None
     english = _common_english()
     share = sum(
-        w in english
+        (w in english and w not in NOT_ENGLISH)
         or w in known
         or (mendable is not None and len(w) >= MENDABLE_MIN and w.isascii() and mendable(w))
         for w in found

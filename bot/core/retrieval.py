@@ -81,6 +81,8 @@ _FOCUS_FRAME = re.compile(
     r"|how\s+(?:do|can|should|could)\s+(?:i|we)\s+(?:get|make|stop|start|teach|know\s+if|introduce|switch)"
     r"|(?:is|could|might)\s+(?:it|this|that|he|she)\s+(?:be\s+)?(?:a\s+sign\s+of\s+)?"  # "is it colic"
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
+    # "should we *co-sleep*", "can I *sleep train* yet": what the parent asks whether to do
+    r"|(?:should|can|could|shall)\s+(?:i|we)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
     r"|(?:when|whenever)\s+(?:i|we)\s+(?:try|tried|trying)\s+to"
     r"|(?:scared|terrified|afraid|frightened|petrified)\s+of"
@@ -93,6 +95,9 @@ _FOCUS_FRAME = re.compile(
 # you get them *off the bottle*"): a covered behaviour there makes the question the content's, an uncovered
 # subject there makes it not.
 _HOW_FRAME = re.compile(r"\bhow\s+(?:do|can|should|could|would|to)\s+(?:(?:i|we|you)\s+)?")
+# Verbs "how do I ..." uses to point at what follows ("how do I teach her *colours*", "how do I get him to
+# *sleep*"): the verb frames the question, the words after it are what is asked (as in _FOCUS_FRAME).
+_FRAME_VERBS = frozenset({"get", "make", "stop", "start", "teach", "introduce", "switch"})
 # A request noun after the subject ("any *teething* remedies", "*sleep* tips"): the words just before it.
 _REQUEST_AFTER = re.compile(r"\b(?:remedy|remedies|tips|hacks|tricks|products|recommendations)\b")
 # A yes/no question whose grammatical subject is a practice ("does *breastfeeding* for longer make them more
@@ -646,6 +651,8 @@ class Index:
                 and first
                 and self.stem(self.correct(first[0])) == taken[0]
                 and (taken[0] in self._postings or taken[0] in self._phrasing_idf)
+                # "how do I *teach* her colours": a verb that only frames what follows is not what is asked
+                and first[0] not in _FRAME_VERBS
             ):
                 # "how do I *talk* to a baby who can't talk back": what the parent does, as the content says
                 # it, is what is asked; "how do I get him to *stay in bed*" asks for what the child does.
@@ -860,6 +867,11 @@ class Index:
         uncovered subject claimed counts only when a phrasing, concept or synonym explains it ("feeds her
         doll"), not when the item's text merely shares it ("crawl" in the secure-base background)."""
         stems = scored.strong | (scored.stems - query.out_of_scope_stems)
+        # "left handed": a word of an uncovered subject's phrase is that subject's, not the content's "left",
+        # unless the item explains the whole phrase ("bottle feeding" by a phrasing about bottle feeding).
+        for bag in query.subject_phrases:
+            if len(bag) > 1 and not bag & self._modifier_stems and not bag <= scored.strong:
+                stems -= bag
         if query.out_of_scope:
             stems -= query.effect  # "will it *damage* our bond": the frame of the question, not its subject
             # "screams in the car seat", "hates tummy time": how the child reacts to an uncovered subject is

@@ -142,10 +142,44 @@ def test_an_age_in_another_language_is_read_with_its_half_year(text, months):
 
 
 @pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("mi hijo de dos años tiene rabietas", 24),  # numbers as words
+        ("ma fille de trois ans a peur des inconnus", 36),
+        ("mój syn ma 2 lata i boi się obcych", 24),  # Polish years
+        ("synek ma półtora roku", 18),  # a year and a half in one word
+        ("mi bebé tiene año y medio", 18),
+        ("meine Tochter ist zweieinhalb", 30),
+        ("ma fille a deux ans et demi", 30),
+        ("Mijn dochter van 2,5 jaar huilt", 30),  # a decimal
+        ("mi hija de 1 año y 3 meses", 15),  # years and months
+        ("mein Baby ist 6 Wochen alt", 1),  # weeks count as completed months
+        ("mon bébé de 7 semaines", 1),
+        ("mi hija tiene casi 2 años", 23),  # nearly: a month less
+        ("mein Sohn wird bald 2", 23),
+        ("Mein Sohn ist drei und will nicht", 36),  # a bare age after "is"
+        ("moja córka ma roczek", 12),  # Polish one-word ages
+        ("mam dwulatka który płacze", 24),
+    ],
+)
+def test_an_age_said_in_words_in_another_language_is_read(text, months):
+    found = find_age_any_language(text)
+    assert found is not None
+    assert found.months == months
+
+
+@pytest.mark.parametrize("text", ["ich habe einen Sohn, er ist lieb", "ma fille est une vraie pot de colle"])
+def test_a_number_word_alone_in_another_language_is_no_age(text):
+    assert find_age_any_language(text) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "she has been clingy after 3 months of nursery",  # a duration, not an age
         "after 2 weeks at nursery he still cries",
+        "she has been at nursery for just over a year",
+        "she started nursery a little over a year ago",
     ],
 )
 def test_after_a_duration_is_not_an_age(text):
@@ -215,6 +249,8 @@ def test_a_newborn_is_still_an_age_outside_a_range(text):
         ("she'll be three in june, how do I prepare her", 35),
         ("he is 2 years old in a fortnight", 23),
         ("our little one is just gone 2", 24),
+        ("she's just over a year and won't go to anyone", 12),
+        ("he is now a bit over a year", 12),
     ],
 )
 def test_an_age_not_reached_yet_or_just_passed_is_read(text, months):

@@ -6,6 +6,8 @@ from html import escape
 
 import pytest
 
+from bot.core.age_phrases import find_ages
+from bot.core.ages import describe_months
 from bot.core.answers import (
     DOCTOR,
     PACE,
@@ -501,6 +503,14 @@ def test_small_talk_is_no_question():
         "good morning, I need some help please",
         "hi, is anybody there?",  # checking someone listens asks nothing yet
         "thanks, that really helped with my 2 year old",  # a thanks that names an age is still a thanks
+        "hi, just signed up",
+        "hello, how are you today?",  # a greeting or a question to the bot itself asks nothing of the guidance
+        "am I talking to a robot?",
+        "Merry Christmas from us both x",
+        "happy new year!!",
+        "ok bye for now",  # a goodbye
+        "catch you later",
+        "i'll give it a go tonight",  # an answer taken on board
     ],
 )
 def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
@@ -540,6 +550,9 @@ def test_a_birthday_beside_a_question_is_still_a_question():
         "hello can you help? my 2 year old bites",
         "thanks, my 2 year old still cries at drop off",
         "hello? is anyone there, my 8 month old screams when I leave",
+        "merry christmas! my 9 month old screams when grandma holds her, what do I do",
+        "will try that, but what if she still cries when I go",
+        "later in the day he gets really clingy",
     ],
 )
 def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
@@ -556,6 +569,9 @@ def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
         # Half the words are English words too ("was", "normal"): the detector decides.
         "Was ist normal mit 10 Monaten?",
         "Est-ce normal à 10 mois?",
+        # Short words of other languages that the English word list also holds ("mi", "de", "que", "su").
+        "mi bebé de 4 meses solo se calma conmigo",
+        "es normal que mi bebe no quiera a su papa?",
     ],
 )
 def test_a_short_message_in_another_language_is_foreign(message):
@@ -641,6 +657,26 @@ def test_two_ages_in_one_message_are_each_answered_for_their_own_age():
     assert "at <b>2 years</b>" in result.text
     assert {item.band_id for item in result.items} & {"sa-band-0-9", "sa-band-7-18"}
     assert {item.band_id for item in result.items} & {"sa-band-16-24", "sa-band-21-36"}
+
+
+@pytest.mark.parametrize(
+    ("message", "months"),
+    [
+        ("my 2 year old and my 9 month old both hate drop off, it's the youngest I'm worried about", 9),
+        (
+            "my 7 month old and 30 month old cry at the childminder's, the older one is the one who struggles",
+            30,
+        ),
+        ("my 8 month old and my 2 year old both cry when I leave", 8),  # no one singled out: the first named
+    ],
+)
+def test_of_several_children_the_one_singled_out_is_answered_first(message, months):
+    result = ask(message)
+    assert result.age_months == months
+    other = next(m.months for m in find_ages(message) if m.months != months)
+    assert result.text.index(f"<b>{describe_months(months)}</b>") < result.text.index(
+        f"<b>{describe_months(other)}</b>"
+    )
 
 
 def test_more_text_lists_items_with_their_stage():
@@ -842,6 +878,14 @@ def test_praise_with_a_question_is_still_a_question():
         "any good colic remedies that work? she's 6 weeks",  # a remedy for an ailment
         "how do you get them off the bottle at 1?",  # the object of "how do you"
         "does sleep training harm the bond with a 9 month old?",  # a practice as the subject of the question
+        "we love attachment parenting, so can we bed share with our 4 month old?",  # what the parent asks to do
+        # a word of an uncovered subject's phrase is that subject's, not the content's word
+        "my 2 year old seems to be left handed, is that something I should correct?",
+        "which attachment style does my 20 month old have, and is there a test for it?",
+        "how do I put up a stair gate my 1 year old can't open, she's so attached to the stairs",
+        "my 3yo panics at the dentist, how can I get her to let them look at her teeth",
+        "how can I teach my 2 year old his letters?",  # "teach" only frames what is asked
+        "she's 2 and so attached to her bottle, how do we stop it",  # "attached to" a thing, not a person
     ],
 )
 def test_the_subject_asked_about_decides_an_uncovered_question(question):
