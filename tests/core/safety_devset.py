@@ -1245,6 +1245,10 @@ CRISIS_VARIANTS = [
     "he keeps my wages and gives me 30 pounds a week for food",
     "he said next time I'll end up in a wheelchair",
     "kocam beni dövüyor",
+    # Session 10's safety review: a rule excused or widened too far.
+    "what will happen to the kids if I die in hospital, I've stopped taking my insulin on purpose",
+    "I dreamt she drowned and I keep thinking I should do it",
+    "I dreamt he stopped breathing and now I want to make it real",
 ]
 EMERGENCY_VARIANTS = [
     "my baby had a fit and now he's sleepy",
@@ -1529,6 +1533,9 @@ EMERGENCY_VARIANTS = [
     "dark purple spots on her tummy and she's floppy and hot",
     "il a avalé des médicaments",
     "mijn dochter is bewusteloos",
+    # Session 10's safety review: a rule excused or widened too far.
+    "last year he had a febrile seizure and recovered, this one has lasted 6 minutes",
+    "he went under the water for a second and came straight up but now he's sleepy and not himself",
 ]
 WELLBEING_VARIANTS = [
     "I feel so isolated since she was born",
@@ -2460,4 +2467,11 @@ ORDINARY_VARIANTS = [
     "I'm knackered but it was a brilliant weekend",
     "she bit her tongue at lunch and it bled a little, she's fine now",
     "she went bright red holding her breath in a meltdown, then screamed the house down",
+    # Session 10's safety review: a rule excused or widened too far.
+    "she won't let me go to the toilet alone, any tips?",
+    "my husband has a gun licence for shooting clays, I'm scared the baby will find it",
+    "so it looks like an accident when he spills juice on the sofa lol",
+    "working out how to do it without anyone knowing - a surprise party for my husband",
+    "I want to be with her again, my daughter's at nursery all day since my mum passed and I miss her",
+    "I just want to be with him now, my husband's away at work since his dad died",
 ]
