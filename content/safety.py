@@ -34,6 +34,7 @@ _MACRO = re.compile(r"<([a-z_][a-z0-9_]*)>")
 # Escapes whose meaning changes with case (\S vs \s): patterns are folded to lower case, so these would flip.
 _CASED_ESCAPE = re.compile(r"\\[A-Z]")
 _MACRO_DEPTH = 5
+_MARKS = frozenset({"Mn", "Mc", "Me"})
 
 
 class SafetyError(ContentError):
@@ -64,7 +65,13 @@ class Concern(StrEnum):
 def fold(text: str) -> str:
     """Lower case without accents or apostrophes ("Don’t" -> "dont", "Está" -> "esta", "й" -> "и")."""
     text = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in text if not _mark(c)).casefold()
+
+
+def _mark(char: str) -> bool:
+    """An accent or a vowel sign: dropped, since Hindi's vowel signs are not word characters to a regular
+    expression, and kept they would split "जीना" into pieces no pattern (folded alike) could meet."""
+    return bool(unicodedata.combining(char)) or unicodedata.category(char) in _MARKS
 
 
 def normalise(text: str) -> str:

@@ -633,6 +633,11 @@ ORDINARY_DRAMATIC = [
 # A fourth batch: new phrasings of each building block the phrases were widened with (after the misses of the
 # first held-out set), and ordinary questions that use the same words, to check the blocks generalise.
 CRISIS_VARIANTS = [
+    # Session 10, second round: fresh wordings of round 13's families (never its own sentences).
+    "honestly I don't think he's safe with me right now",
+    "I keep imagining drowning her in the bath and it terrifies me",
+    "I searched for the most painless way again last night",
+    "मुझे अब जीना नहीं चाहता",
     "they'd all be better off with me gone",
     "my family would be better off if I wasn't around",
     "nobody would notice if I disappeared",
@@ -1538,6 +1543,10 @@ EMERGENCY_VARIANTS = [
     "he went under the water for a second and came straight up but now he's sleepy and not himself",
 ]
 WELLBEING_VARIANTS = [
+    # Session 10, second round: a flat mood after the birth, and other families of round 13.
+    "when she was born I felt nothing, now I still feel nothing",
+    "I feel like a shell of myself in my own home",
+    "I can't cope with the screaming any more, it's every evening",
     "I feel so isolated since she was born",
     "I'm lonely",
     "I can't stop worrying about everything",
@@ -1798,6 +1807,10 @@ WELLBEING_VARIANTS = [
     "I'm afraid of getting too attached to this baby after our loss",
 ]
 ORDINARY_VARIANTS = [
+    # Session 10, second round: a past that is over now is no alarm.
+    "During my pregnancy I was so anxious, but I'm in a better place now. Could that have affected our bond?",
+    "growing up my dad smacked us, how do I handle tantrums without smacking?",
+    "she took a nasty fall at nursery two weeks ago, how do I rebuild her confidence on the climbing frame?",
     "my toddler had a fit in the shop because I said no",
     "he throws fits when tired",
     "she's jerking her arms in her sleep",
