@@ -38,6 +38,7 @@ class ConversationWords:
     on_time: frozenset[str]
     no_name_yet: frozenset[str]
     not_a_name: frozenset[str]
+    describing_endings: tuple[str, ...]
     not_name_openers: frozenset[str]
     carry_on_openers: frozenset[str]
     name_endings: tuple[str, ...]
@@ -57,6 +58,7 @@ class _Spec(BaseModel):
     on_time: list[Phrase]
     no_name_yet: list[Phrase]
     not_a_name: list[Phrase]
+    describing_endings: list[Phrase]
     not_name_openers: list[Phrase]
     carry_on_openers: list[Phrase]
     name_endings: list[Phrase]
@@ -67,7 +69,9 @@ class _Spec(BaseModel):
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
-_ONE_WORD = frozenset({"not_a_name", "not_name_openers", "carry_on_openers", "name_endings"})
+_ONE_WORD = frozenset(
+    {"not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings"}
+)
 _PLAIN = frozenset({"more_often", "asking"})
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
@@ -123,6 +127,7 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         on_time=frozenset(spec.on_time),
         no_name_yet=frozenset(spec.no_name_yet),
         not_a_name=frozenset(spec.not_a_name),
+        describing_endings=tuple(spec.describing_endings),
         not_name_openers=frozenset(spec.not_name_openers),
         carry_on_openers=frozenset(spec.carry_on_openers),
         name_endings=tuple(spec.name_endings),

@@ -34,6 +34,7 @@ from bot.core.retrieval import index_for
 from bot.core.said_age import said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
 from bot.core.step_words import (
+    Introduced,
     NameSaid,
     StepWord,
     introduced_name,
@@ -258,10 +259,10 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     if no_name_yet(text):  # "not sure yet", "we haven't decided": the question skipped, kindly
         return await skip_name(turn)
     introduced = introduced_name(text)
-    if introduced == "" and not is_question(text):  # "this is hard": a sentence, not a name
+    if introduced is not None and names_child(turn, introduced):
+        text = introduced.words  # "my son Leo", "Leo, my son", "Mia's her name", "my daughter May": the name
+    elif introduced is not None and not is_question(text):  # "this is hard": a sentence, not a name
         return ask_name(turn, f"{NAME_HINT}\n\n")
-    if introduced and not _a_subject(turn, introduced):
-        text = introduced  # "my son Leo", "Leo, my son", "Mia's her name": the name
     relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
     if relation is not None:  # "it's for my grandson": how lovely, and the name still to come
         buttons = ask_name(turn).replies[0].buttons
@@ -283,10 +284,16 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     return await _named(turn, name)
 
 
-def _a_subject(turn: Turn, words: str) -> bool:
-    """A subject the guidance knows ("sleep", "tantrums"): said after "my son", a question, not a name."""
-    query = index_for(turn.env.library).analyse(words)
-    return query.topical or bool(query.out_of_scope)
+def names_child(turn: Turn, introduced: Introduced) -> bool:
+    """Whether "my son ___" gives the name: typed with its capital ("my son Will", "this is May"), or in lower
+    case a word that neither describes ("shy", "colicky") nor is a subject the guidance knows ("nursery",
+    "sleep"): "she is mia", not "my son is shy" (a question, answered before the name is asked again)."""
+    if introduced.capitalised:
+        return True
+    if introduced.describes:
+        return False
+    query = index_for(turn.env.library).analyse(introduced.words)
+    return not (query.topical or query.out_of_scope)
 
 
 # Ways out at the name question that are names too: said how to give them as the name.

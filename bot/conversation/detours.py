@@ -259,8 +259,10 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return True  # "she was born on the 3rd of June": the date, said before the name
     if step is Step.NAME and child_steps.no_name_yet(text):
         return True  # "we haven't picked one yet": no name yet, not a question
-    if step is Step.NAME and introduced_name(text):
-        return True  # "my son Leo", "Leo, my son": the name, with who the child is
+    if step is Step.NAME and (introduced := introduced_name(text)) is not None:
+        return child_steps.names_child(
+            turn, introduced
+        )  # "my son Leo", "Leo, my son": the name, with who the child is
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step is Step.BIRTHDATE and child_steps.same_day_said(text) is not None:
