@@ -577,18 +577,32 @@ _SCHEDULE_CHANGE = re.compile(
 )
 
 
-# Said with nothing in progress, a child's details put right: "I made a mistake with his birthday", "actually
-# he was born on the 14th".
-_WRONG = re.compile(r"\b(?:mistake|wrong|typo|incorrect|correct|fix|change)\b")
-_DETAILS = re.compile(r"\b(?:birth\w*|date|dob|due|name|born)\b")
+# Said with nothing in progress, a child's details put right: "I made a mistake with his birthday", "I typed
+# her name wrong", "the due date is wrong", "actually he was born on the 14th". The detail is what is wrong:
+# a mistake said beside the birth ("I made a mistake and shouted at him, he was born so small", "I got his
+# feeding wrong since he was born") is the parent's worry, answered as a question.
+_WRONG = re.compile(r"\b(?:mistake|wrong|typo|typed|incorrect|correct|fix|put right|change|update|meant)\b")
+_DETAIL = re.compile(
+    r"\b(?:his|her|their|the|my|our|\w+'s|wrong|incorrect)\s+(?:first\s+)?"
+    r"(?:name|birthday|birthdate|birth date|date of birth|dob|due date|date)\b(?!\s+(?:party|cake|present))"
+)
+_CLAUSE = re.compile(r"\s*[,;.!]\s*|\s+(?:and|but|so|because|since)\s+")
+_BORN_ON = re.compile(
+    r"^(?:(?:actually|sorry|oops|oh|no|wait|i meant)\s+)*(?:he|she|they|[a-z]+)\s+(?:was|were)\s+born\s+"
+    r"(?:on\s+)?(?P<day>.+)$"
+)
 
 
 def _puts_right(turn: Turn, text: str) -> bool:
-    """A child's name or dates said to be wrong, or a birthdate said again, with nothing in progress."""
-    said = normal_words(text)
-    if text.rstrip().endswith("?") or not _DETAILS.search(said):
+    """The child's name or dates plainly said to be wrong (in one clause, the detail its object), or the
+    birthdate said again on its own, with nothing in progress."""
+    said = normal_words(text).replace(",", " , ")
+    if text.rstrip().endswith("?"):
         return False
-    return bool(_WRONG.search(said)) or ("born" in said.split() and reads_as_date(text, turn.today))
+    if any(_DETAIL.search(part) and _WRONG.search(part) for part in _CLAUSE.split(said)):
+        return True
+    born = _BORN_ON.match(" ".join(said.replace(",", " ").split()))
+    return born is not None and reads_as_date(born["day"], turn.today)
 
 
 async def _put_right(turn: Turn, lead: str = f"{NOTHING_TO_UNDO} ") -> Outcome:

@@ -53,3 +53,51 @@ async def test_a_name_that_is_also_a_word_is_taken_with_who_the_child_is(bot: Ha
     assert texts(await bot.say(sam, words)) == [
         f"When was <b>{name}</b> born? Write the date like 2026-03-15, 15/03/2026 or 15 March 2026."
     ]
+
+
+async def set_up_noah(bot: Harness, noah: TgParent) -> None:
+    await bot.say(noah, "/start")
+    await bot.say(noah, "Noah")
+    await bot.say(noah, "12 March 2026")
+    await bot.tap(noah, "No")
+    await bot.say(noah, "London")
+    await bot.tap(noah, "Sunday 09:00 is fine")
+
+
+PUT_RIGHT = "No problem. To put something right about Noah, tap below."
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I made a mistake and shouted at him, he was born so small",
+        "he was born at 32 weeks and I worry I got everything wrong",
+        "I think we got his feeding wrong since he was born",
+        "we're due to change nursery next week",
+    ],
+)
+async def test_guilt_or_worry_after_setup_is_answered_not_taken_for_a_correction(bot: Harness, words: str):
+    noah = TgParent(2003)
+    await set_up_noah(bot, noah)
+    sent = await bot.say(noah, words)
+    assert PUT_RIGHT not in texts(sent)
+    assert not any("📅 Change dates" in m.button_labels for m in sent)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I made a mistake with his birthday",
+        "actually he was born on the 14th",
+        "I typed his name wrong",
+        "his due date is wrong",
+    ],
+)
+async def test_the_childs_details_said_to_be_wrong_get_the_buttons_to_put_them_right(
+    bot: Harness, words: str
+):
+    noah = TgParent(2004)
+    await set_up_noah(bot, noah)
+    sent = await bot.say(noah, words)
+    assert texts(sent) == [PUT_RIGHT]
+    assert sent[0].button_labels == ["✏️ Rename", "📅 Change dates"]
