@@ -21,6 +21,7 @@ from bot.conversation.turn import Turn
 from bot.core.dates import reads_as_date
 from bot.core.emoji import Feeling, feeling, has_letters
 from bot.core.reply import Button, Reply
+from bot.core.retrieval import index_for
 from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import (
     Chat,
@@ -142,11 +143,7 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await PICKS[step](turn, "yes")  # "👍" at "Yes, use 1 August 2026": that date
     if mood is not None and step in ASKS:  # "😢" anywhere: a kind word; "👍", "❤️" a warm one; the question
         return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else WARM_LEAD)
-    if (
-        step in CHILD_STEPS
-        and _PLACE_SAID.search(normal_words(text))
-        and find_zone(text[:64], turn.now).choices
-    ):
+    if step in CHILD_STEPS and place_said(turn, text):
         return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
@@ -157,6 +154,21 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
 
 # Where the parent lives, said while a child's details are asked: the time zone question comes after them.
 _PLACE_SAID = re.compile(r"^(?:we|i)(?:'re|'m| are| am)?\s+(?:(?:live|living|based)\s+)?in\s")
+
+
+def place_said(turn: Turn, text: str) -> bool:
+    """ "We live in Glasgow": a place named in full, said as where the parent lives. Never a guess from part
+    of a name, nor words the guidance reads as about health or feelings ("I'm in pain" is no Paine, "we're in
+    bed" no Bedford): those are answered as the messages they are."""
+    if not _PLACE_SAID.search(normal_words(text)):
+        return False
+    found = find_zone(text[:64], turn.now)
+    if not found.choices or found.guessed:
+        return False
+    query = index_for(turn.env.library).analyse(text)
+    return not (query.out_of_scope or feeling(text) is not None)
+
+
 PLACE_LATER = "Thank you! I'll ask about your time zone once your child is set up.\n\n"
 
 

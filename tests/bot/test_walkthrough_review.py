@@ -101,3 +101,17 @@ async def test_the_childs_details_said_to_be_wrong_get_the_buttons_to_put_them_r
     sent = await bot.say(noah, words)
     assert texts(sent) == [PUT_RIGHT]
     assert sent[0].button_labels == ["✏️ Rename", "📅 Change dates"]
+
+
+@pytest.mark.parametrize("words", ["I'm in pain", "we're in bed", "I'm in love"])
+@pytest.mark.parametrize("name", [None, "Noah"])
+async def test_a_feeling_or_health_said_like_a_place_is_never_thanked_as_a_place(
+    bot: Harness, words: str, name: str | None
+):
+    sam = TgParent(2005)
+    await bot.say(sam, "/start")
+    if name is not None:
+        await bot.say(sam, name)
+    sent = await bot.say(sam, words)
+    assert not any("time zone" in t for t in texts(sent))
+    assert texts(sent)[-1].startswith("Now, back to where we were:")
