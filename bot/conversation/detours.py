@@ -568,7 +568,7 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         # "can I have tips more often?", "twice a week please": the tips-a-week setting, as in /settings
         await turn.goto(Step.PER_WEEK, FlowData(mode=Mode.SETTINGS))
         return await setup_steps.on_per_week(turn, text)
-    if word is None and _SCHEDULE_CHANGE.search(said) and await turn.children():
+    if word is None and _changes_schedule(said) and await turn.children():
         return await account.settings(turn)  # "can I change the time to the evening?": the settings, to tap
     if word is None and _puts_right(turn, text) and await turn.children():
         return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday"
@@ -583,10 +583,28 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     return say(IDLE_OK)
 
 
-# Said with nothing in progress, the tips' schedule to change: "can I change the time?", "switch the day".
+# Said with nothing in progress, the tips' schedule to change: "can I change the time?", "change the tips day",
+# "move the time to the evening". Not the child's routine: "change the time she naps", "switch the day and
+# night around for him", "move the time of his bath" are questions.
 _SCHEDULE_CHANGE = re.compile(
-    r"\b(?:change|move|switch)\s+(?:the\s+|my\s+|our\s+)?(?:tips?\s+)?(?:time|times|day|days|time zone|timezone)\b"
+    r"\b(?:change|move|switch)\s+(?:the\s+|my\s+|our\s+)?(?P<tips>(?:tips?|messages?)\s+)?"
+    r"(?:time|times|day|days|time zone|timezone)\b\s*(?P<rest>.*)$"
 )
+# What may follow "change the time" for it to be the tips': nothing, the tips, or when to ("to the evening").
+_TIPS_REST = re.compile(
+    r"(?:(?:to|for|on|of|when|that)\s+(?:the\s+|my\s+|our\s+|your\s+)?(?:tips?|messages?)\b.*"
+    r"|(?:you|they)\s+(?:send|come)\b.*"
+    r"|(?:to|for)\s+(?!.*\b(?:he|she|they|him|her|his|their|baby|son|daughter|child)\b).*"
+    r"|please|)"
+)
+
+
+def _changes_schedule(said: str) -> bool:
+    """The tips' days or time to change, said in words ("can I change the time?"), not the child's routine."""
+    match = _SCHEDULE_CHANGE.search(said)
+    if match is None:
+        return False
+    return bool(match["tips"]) or _TIPS_REST.fullmatch(match["rest"].strip(" ?.!")) is not None
 
 
 # Said with nothing in progress, a child's details put right: "I made a mistake with his birthday", "I typed

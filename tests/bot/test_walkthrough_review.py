@@ -115,3 +115,35 @@ async def test_a_feeling_or_health_said_like_a_place_is_never_thanked_as_a_place
     sent = await bot.say(sam, words)
     assert not any("time zone" in t for t in texts(sent))
     assert texts(sent)[-1].startswith("Now, back to where we were:")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "change the time she naps",
+        "how do I change the time he goes to bed",
+        "how do I switch the day and night around for him",
+        "I want to move the time of his bath",
+    ],
+)
+async def test_the_childs_routine_after_setup_is_a_question_not_the_settings(bot: Harness, words: str):
+    noah = TgParent(2007)
+    await set_up_noah(bot, noah)
+    sent = await bot.say(noah, words)
+    assert not any(t.startswith("<b>Your settings</b>") for t in texts(sent))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "can I change the time?",
+        "can I change the time to the evening?",
+        "change the day of my tips",
+        "move the tips time",
+    ],
+)
+async def test_the_tips_time_or_day_to_change_after_setup_gets_the_settings(bot: Harness, words: str):
+    noah = TgParent(2008)
+    await set_up_noah(bot, noah)
+    sent = await bot.say(noah, words)
+    assert sent[0].text.startswith("<b>Your settings</b>")
