@@ -381,8 +381,8 @@ def renaming(turn: Turn, text: str) -> NameSaid | None:
     if turn.data.mode is Mode.EDIT or text.rstrip().endswith("?"):
         return None
     said = name_said(text)
-    if said is None or read_name(said.name) is None:
-        return None
+    if said is None or read_name(said.name) is None or says_when(said.name, turn.today):
+        return None  # "it's 15 March 2026": the date, not a name
     if said.correction or (said.whole and (not said.rest or reads_as_date(said.rest, turn.today))):
         return said
     return None
@@ -576,7 +576,7 @@ RETYPE = "retype"
 
 async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
     candidates = turn.data.candidates
-    if len(candidates) == 1 and _said_yes(value):
+    if len(candidates) == 1 and said_yes(value):
         return await _birthdate_known(turn, candidates[0])  # "yes" to the one date offered
     before = turn.data.birthdate
     said_no = normal_words(value) in NO
@@ -640,7 +640,7 @@ def how_early(text: str, birthdate: date | None) -> date | None:
 
 async def on_due_pick(turn: Turn, value: str) -> Outcome:
     candidates = turn.data.candidates
-    if len(candidates) == 1 and _said_yes(value):
+    if len(candidates) == 1 and said_yes(value):
         return await _complete(turn, candidates[0])  # "yes" to the one date offered
     if value == RETYPE or normal_words(value) in NO:  # not the day offered: the due date asked again
         await turn.goto(Step.DUE, replace(turn.data, candidates=()))
@@ -648,13 +648,28 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
     return await _pick(turn, value, _complete, on_due)
 
 
-def _said_yes(text: str) -> bool:
-    """ "Yes", "ok", and a longer yes ("yes that's right", "yep that's it") to the one date offered."""
+# A yes, where one was asked: these alone, or opening a short reply ("yes that's right", "ok let's go").
+YES_WORDS = YES | WORDS.carry_on_openers
+# In a reply opening with a yes, a word that takes it back or puts it off ("yeah no", "yes but not now").
+_BUT = frozenset({"not", "no", "nope", "nah", "but", "later", "wait", "first", "though"})
+_MOST_YES_WORDS = 5
+
+
+def said_yes(text: str) -> bool:
+    """ "Yes", "ok", or a short reply opening so ("yes that's right", "yep that's it"), to the one date offered
+    or at "Carry on?". Not with a but, a date, or a question in it ("yeah no", "yes it's 15 March 2026", "yes
+    but first is it normal she cries?"): those say more than yes, and are read for it."""
     said = normal_words(text)
+    if said in YES_WORDS:
+        return True
     words = said.replace(",", " ").split()
-    opens = bool(words) and words[0] in YES | {"ok", "okay", "sure"} and len(words) <= 5
-    return said in YES | {"ok", "okay", "sure"} or (
-        opens and not any(w in ("not", "no", "but") for w in words)
+    return (
+        bool(words)
+        and words[0] in YES_WORDS
+        and len(words) <= _MOST_YES_WORDS
+        and not any(w in _BUT for w in words)
+        and not any(ch.isdigit() for ch in said)
+        and not text.rstrip().endswith("?")
     )
 
 
@@ -740,7 +755,7 @@ def said_early(answer: str) -> bool:
     return words[0] not in ("she", "he", "they") or any(w in EARLY_WORDS for w in words)
 
 
-def _without_yes(text: str) -> str:
+def without_yes(text: str) -> str:
     return _LEADING_YES.sub("", " ".join(text.lower().replace("’", "'").split()))
 
 
@@ -751,7 +766,7 @@ def due_dates_said(text: str, today: date, birthdate: date, *, twin: bool = Fals
     birth as a due date can; at "Is Mia's due date the same too?" any date is the due date. Read with the
     birth as the starting point, so a due date without its year is the one after the birth, not a year back.
     """
-    said = _without_yes(text)[:64]
+    said = without_yes(text)[:64]
     meant = twin or says_due(said) or said != " ".join(text.lower().replace("’", "'").split())
     check = _due_check(birthdate)
 

@@ -504,13 +504,29 @@ HELD_DATES: dict[Step, Callable[[Turn, str], Awaitable[Outcome]]] = {
     Step.DUE_PICK: child_steps.on_due,
 }
 AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
-CARRY_ON_WORDS = frozenset(
-    {"yes", "yes please", "yeah", "yep", "ok", "okay", "sure", "carry on", "continue", "go on"}
-)
+# Besides a yes (child_steps.said_yes), the offer to carry on taken up in words.
+CARRY_ON_WORDS = frozenset({"carry on", "continue", "go on", "let's carry on", "lets carry on"})
+# After a yes at "Carry on?", words that put it off: the child stays held.
+_YES_FIRST = re.compile(r"^(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,.!;:-]*", re.I)
+_PUT_OFF = re.compile(r"\b(?:not now|later|another time|not yet|not today|no|nah|nope|not)\b")
 
 
-# A longer reply opening so, right after the offer to carry on, is a yes ("yes that's right", "ok let's go").
-CARRY_ON_OPENERS = conversation_words().carry_on_openers
+async def _yes_and_more(turn: Turn, text: str) -> Outcome:
+    """A yes at "Carry on?" that says more: put off ("yes but not now", "yeah no"), the child stays held and
+    how to come back is said; with a question or a worry, it is answered, and the offer stands."""
+    said = normal_words(text)
+    rest = said.split(" ", 1)[1] if " " in said else ""
+    name = esc(turn.data.name or "your child")
+    if _PUT_OFF.search(rest) and not is_question(rest):
+        await child_steps.offered(turn)
+        kept = (
+            f"No problem, I'll keep what you've told me about {name}. Whenever you're ready, tap "
+            f"<b>Carry on with {name}</b> or send /addchild."
+        )
+        return Outcome([Reply(kept, child_steps.carry_on_buttons(turn.data.name or ""))])
+    answered = await asking.in_passing(turn, text)
+    offer = await child_steps.offer_to_carry_on(turn)
+    return Outcome(answered.replies + (offer.replies if offer is not None else []))
 
 
 def before_start_word(text: str) -> Outcome | None:
@@ -530,8 +546,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     if said in PAUSE_WORDS:  # like /pause: with a child held, nothing to pause yet and the offer to carry on
         return await pause_typed(turn)
     mood = feeling(text)
-    yes_first = said.split(" ", 1)[0] in CARRY_ON_OPENERS and " not " not in f" {said} "  # "yes that's right"
-    if held and turn.data.offered and (said in CARRY_ON_WORDS or yes_first or mood is Feeling.OK):
+    yes = child_steps.said_yes(text)  # "yes", "yes that's right": the one rule, as for a date offered
+    if held and turn.data.offered and (yes or said in CARRY_ON_WORDS or mood is Feeling.OK):
         return await on_press(turn, "carry")
     chat = chat_word(text)
     if held and turn.data.offered and (chat in (Chat.HELLO, Chat.THANKS) or mood is not None):
@@ -545,10 +561,13 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         return await on_press(turn, "carry")  # "Mia", at "We were adding Mia... Carry on?": that child
 
     held_step = turn.data.held
-    if held and turn.data.offered and held_step in HELD_DATES and _is_answer(turn, held_step, text):
+    dated = _YES_FIRST.sub("", text.strip())  # "yes it's 15 March 2026": the date
+    if held and turn.data.offered and held_step in HELD_DATES and _is_answer(turn, held_step, dated):
         # "I still need the birthdate. Carry on?" answered with the date itself: carry on with it
         await turn.goto(held_step, replace(turn.data, held=None, offered=False, candidates=()))
-        return await HELD_DATES[held_step](turn, text)
+        return await HELD_DATES[held_step](turn, dated)
+    if held and turn.data.offered and said.split(" ", 1)[0] in child_steps.YES_WORDS:
+        return await _yes_and_more(turn, text)  # "yes but not now", "yes but first, is it normal...?"
     named = child_steps.name_at_offer(turn, text) if held and turn.data.offered and word is None else None
     if named is not None and said_name(text) is None and asking.knows_words(turn, text):
         named = None  # "sleep" at the offer is a question, not a name

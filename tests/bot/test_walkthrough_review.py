@@ -147,3 +147,58 @@ async def test_the_tips_time_or_day_to_change_after_setup_gets_the_settings(bot:
     await set_up_noah(bot, noah)
     sent = await bot.say(noah, words)
     assert sent[0].text.startswith("<b>Your settings</b>")
+
+
+OFFER = "We were adding Mia, and I still need to know the birthdate. Carry on?"
+
+
+async def hold_mia(bot: Harness, sam: TgParent) -> None:
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "/cancel")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "yes but first is it normal she cries when I leave?",
+        "yes my son has been crying all night and I dont know what to do",
+    ],
+)
+async def test_a_yes_with_a_question_at_carry_on_is_answered_and_the_offer_kept(bot: Harness, words: str):
+    sam = TgParent(2009)
+    await hold_mia(bot, sam)
+    sent = await bot.say(sam, words)
+    assert len(sent) == 2
+    assert not texts(sent)[0].startswith("When was")
+    assert texts(sent)[1] == OFFER
+    assert sent[1].button_labels == ["Carry on with Mia", "Start afresh"]
+    assert texts(await bot.say(sam, "yes"))[0].startswith("When was <b>Mia</b> born?")
+
+
+async def test_a_yes_with_the_date_at_carry_on_takes_the_date(bot: Harness):
+    sam = TgParent(2010)
+    await hold_mia(bot, sam)
+    assert texts(await bot.say(sam, "yes it's 15 March 2026"))[0].startswith("Was Mia born early")
+
+
+@pytest.mark.parametrize("words", ["yeah no", "yes but not now"])
+async def test_a_yes_taken_back_at_carry_on_keeps_the_child_and_says_how_to_come_back(
+    bot: Harness, words: str
+):
+    sam = TgParent(2011)
+    await hold_mia(bot, sam)
+    sent = await bot.say(sam, words)
+    assert texts(sent) == [
+        "No problem, I'll keep what you've told me about Mia. Whenever you're ready, tap <b>Carry on with "
+        "Mia</b> or send /addchild."
+    ]
+    assert sent[0].button_labels == ["Carry on with Mia", "Start afresh"]
+    assert texts(await bot.say(sam, "ok"))[0].startswith("When was <b>Mia</b> born?")
+
+
+@pytest.mark.parametrize("words", ["yes", "ok", "yes let's carry on", "yep that's right", "sure"])
+async def test_a_plain_or_short_yes_at_carry_on_carries_on(bot: Harness, words: str):
+    sam = TgParent(2012)
+    await hold_mia(bot, sam)
+    assert texts(await bot.say(sam, words))[0].startswith("When was <b>Mia</b> born?")
