@@ -31,7 +31,7 @@ from bot.core.dates import EXAMPLES, day_of_month, parse_date, reads_as_date, re
 from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
 from bot.core.retrieval import index_for
-from bot.core.said_age import said_age, said_due_date
+from bot.core.said_age import born_at_term, said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
 from bot.core.step_words import (
     Introduced,
@@ -632,6 +632,8 @@ def how_early(text: str, birthdate: date | None) -> date | None:
     said = _LEADING_YES.sub("", " ".join(text.lower().replace("’", "'").split()))[:64]
     said = _LEADING_NO.sub("", said)  # "no, 3 weeks early": the weeks say it, whatever word came first
     said = _EARLY_BY.sub(r"\g<n> early", said)  # "early by 3 weeks", "yes by 3 weeks": "3 weeks early"
+    if born_at_term(said):
+        return None  # "40 weeks" is the length of the pregnancy, never 40 weeks early
     # Where "how early?" was asked, "7 weeks" alone says how early.
     return said_due_date(said, birthdate) or (
         said_due_date(f"{said.strip(' .!,;')} early", birthdate) if "early" not in said else None
@@ -731,6 +733,8 @@ EARLY_WORDS = frozenset(
 def said_not_early(answer: str) -> bool:
     """ "No, he wasn't early", "she was on time", "a week late": not born early (no figures: "no, 3 weeks
     early" is read for how early)."""
+    if born_at_term(_LEADING_NO.sub("", _LEADING_YES.sub("", answer))):
+        return True  # "no, she was born at 39 weeks", "no, 40 weeks": at term, so on time
     if any(ch.isdigit() for ch in answer):
         return _LATE.search(answer) is not None and "early" not in answer
     words = answer.replace(",", " ").split()

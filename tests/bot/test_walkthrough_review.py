@@ -202,3 +202,25 @@ async def test_a_plain_or_short_yes_at_carry_on_carries_on(bot: Harness, words: 
     sam = TgParent(2012)
     await hold_mia(bot, sam)
     assert texts(await bot.say(sam, words))[0].startswith("When was <b>Mia</b> born?")
+
+
+@pytest.mark.parametrize(
+    "words", ["no, she was born at 39 weeks", "no, 40 weeks", "she was born at 37 weeks", "38+5 weeks"]
+)
+async def test_born_at_37_weeks_or_more_is_on_time(bot: Harness, words: str):
+    sam = TgParent(2013)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    sent = await bot.say(sam, words)
+    assert sent[0].text.startswith("Thank you! Mia is all set. Born 15 March 2026 (to change it: /children).")
+
+
+@pytest.mark.parametrize("words", ["born at 32 weeks", "no, she was born at 32 weeks"])
+async def test_born_before_37_weeks_is_early_by_the_weeks_short_of_40(bot: Harness, words: str):
+    sam = TgParent(2014)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    sent = await bot.say(sam, words)
+    assert "due date at about <b>10 May 2026</b>" in sent[0].text  # 8 weeks after 15 March
