@@ -974,7 +974,7 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
     await reschedule(turn.s, turn.parent, turn.now)
     dates = _dates_read(birthdate, due_date)
     if data.mode is Mode.FIRST:
-        await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id))
+        await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id, zone=data.zone))
         return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set. {dates}\n\n")
     await turn.goto(None)
     return setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")

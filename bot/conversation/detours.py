@@ -37,7 +37,7 @@ from bot.core.step_words import (
     step_word,
 )
 from bot.core.text import day_date, esc
-from bot.core.timezones import find_zone, zone_label
+from bot.core.timezones import ZoneLookup, find_zone, zone_label
 from content.conversation import conversation_words
 from db.models import ParentState
 
@@ -143,7 +143,10 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await PICKS[step](turn, "yes")  # "👍" at "Yes, use 1 August 2026": that date
     if mood is not None and step in ASKS:  # "😢" anywhere: a kind word; "👍", "❤️" a warm one; the question
         return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else WARM_LEAD)
-    if step in CHILD_STEPS and place_said(turn, text):
+    place = place_said(turn, text) if step in CHILD_STEPS else None
+    if place is not None:
+        if len(place.choices) == 1:  # kept (its zone only) for the time zone question
+            await turn.goto(step, replace(turn.data, zone=place.choices[0].zone))
         return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
@@ -156,17 +159,17 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
 _PLACE_SAID = re.compile(r"^(?:we|i)(?:'re|'m| are| am)?\s+(?:(?:live|living|based)\s+)?in\s")
 
 
-def place_said(turn: Turn, text: str) -> bool:
+def place_said(turn: Turn, text: str) -> ZoneLookup | None:
     """ "We live in Glasgow": a place named in full, said as where the parent lives. Never a guess from part
     of a name, nor words the guidance reads as about health or feelings ("I'm in pain" is no Paine, "we're in
     bed" no Bedford): those are answered as the messages they are."""
     if not _PLACE_SAID.search(normal_words(text)):
-        return False
+        return None
     found = find_zone(text[:64], turn.now)
     if not found.choices or found.guessed:
-        return False
+        return None
     query = index_for(turn.env.library).analyse(text)
-    return not (query.out_of_scope or feeling(text) is not None)
+    return None if query.out_of_scope or feeling(text) is not None else found
 
 
 PLACE_LATER = "Thank you! I'll ask about your time zone once your child is set up.\n\n"

@@ -224,3 +224,15 @@ async def test_born_before_37_weeks_is_early_by_the_weeks_short_of_40(bot: Harne
     await bot.say(sam, "15 March 2026")
     sent = await bot.say(sam, words)
     assert "due date at about <b>10 May 2026</b>" in sent[0].text  # 8 weeks after 15 March
+
+
+async def test_a_place_said_while_the_child_is_set_up_is_offered_at_the_time_zone_question(bot: Harness):
+    ava = TgParent(2015)
+    await bot.say(ava, "/start")
+    await bot.say(ava, "Ava")
+    await bot.say(ava, "we live in Chicago")
+    await bot.say(ava, "15 March 2026")
+    sent = await bot.tap(ava, "No")
+    assert "You told me where you live earlier: if that's <b>Chicago</b> time, tap it below." in sent[0].text
+    assert sent[0].button_labels[0] == "Chicago"
+    assert texts(await bot.tap(ava, "Chicago"))[0].startswith("Time zone set: Chicago time")
