@@ -580,6 +580,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         return await ASKS[held_step](turn, f"Got it, {esc(named)} it is.\n\n")
     if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
+    if held and word is not None and is_stopping(text) and not await turn.children():
+        return await nothing_to_stop(turn)  # "stop" with a child held: what is kept, as /stop says
     await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either
     if said in TIP_WORDS:  # "another tip", typed rather than tapped: like /tip
         return await asking.tip(turn)

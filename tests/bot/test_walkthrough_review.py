@@ -236,3 +236,19 @@ async def test_a_place_said_while_the_child_is_set_up_is_offered_at_the_time_zon
     assert "You told me where you live earlier: if that's <b>Chicago</b> time, tap it below." in sent[0].text
     assert sent[0].button_labels[0] == "Chicago"
     assert texts(await bot.tap(ava, "Chicago"))[0].startswith("Time zone set: Chicago time")
+
+
+@pytest.mark.parametrize("first", ["/stop", "/cancel"])
+async def test_stop_typed_with_a_child_held_says_what_is_kept_as_stop_does(bot: Harness, first: str):
+    sam = TgParent(2016)
+    await bot.say(sam, "/start")
+    await bot.say(sam, "Mia")
+    await bot.say(sam, "15 March 2026")
+    await bot.say(sam, first)
+    sent = await bot.say(sam, "stop")
+    assert texts(sent) == [
+        "There are no tips to stop: Mia isn't set up yet, so I send nothing. I've kept what you told me so far "
+        "(Mia's name and birthdate, 15 March 2026). To finish, tap <b>Carry on with Mia</b> below or send "
+        "/addchild any time; to erase it instead, send /deletedata."
+    ]
+    assert sent[0].button_labels == ["Carry on with Mia", "Start afresh"]
