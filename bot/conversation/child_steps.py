@@ -67,7 +67,7 @@ SAME_AS_TWIN = frozenset(
     }
 )
 NO = frozenset({"no", "n", "nope", "no thanks"})
-# Word lists kept as data in content/conversation.yaml (checked on load: a typo there fails at start-up).
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
 WORDS = conversation_words()
 # At a second child's birthdate: born the same day as a brother or sister ("same day as Mia", "same birthday",
 # "same as her sister"). Said alone, or before the sibling (a name, or one of SIBLING_WORDS).

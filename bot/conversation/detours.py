@@ -41,6 +41,9 @@ from bot.core.timezones import ZoneLookup, find_zone, zone_label
 from content.conversation import conversation_words
 from db.models import ParentState
 
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
+WORDS = conversation_words()
+
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
 
 
@@ -176,8 +179,8 @@ PLACE_LATER = "Thank you! I'll ask about your time zone once your child is set u
 
 
 # A tip's buttons typed instead of tapped, with nothing in progress.
-TIP_WORDS = conversation_words().tip_words
-NOT_FOR_US_WORDS = conversation_words().not_for_us_words
+TIP_WORDS = WORDS.tip_words
+NOT_FOR_US_WORDS = WORDS.not_for_us_words
 NOT_FOR_US_TYPED = (
     "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
     "leave it out from now on. Send /tip for a different one."

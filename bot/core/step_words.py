@@ -14,6 +14,9 @@ from typing import NamedTuple
 from bot.core.age_phrases import find_age
 from content.conversation import conversation_words
 
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
+WORDS = conversation_words()
+
 
 class StepWord(StrEnum):
     """A way out of a step, said in words. ``FIX`` says the last answer was wrong ("I made a mistake", "wrong
@@ -226,9 +229,7 @@ def _named_as(match: re.Match[str]) -> tuple[str, str] | None:
 _NAMED = re.compile(r"\bnamed?\s+(?:her|him|them)\s+(?P<name>\S.*)$", re.I)
 _NOT_NAMED = re.compile(r"n't\b|\b(?:not|never|yet|still)\b", re.I)
 # Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
-_NAME_ENDS = re.compile(
-    r"\s*[,;]\s*|\s+(?:" + "|".join(map(re.escape, conversation_words().name_endings)) + r")\b\s*", re.I
-)
+_NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:" + "|".join(map(re.escape, WORDS.name_endings)) + r")\b\s*", re.I)
 # A name does not begin so: "we call her a water baby", "her name is not decided yet".
 _NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not", "yet"})
 _MOST_NAME_WORDS = 3
@@ -247,10 +248,10 @@ def _naming(match: re.Match[str]) -> bool:
 _CLAUSES = re.compile(r"[,;.!]\s*|\s+(?:and|but)\s+", re.I)
 
 # Said after "my son" or "this is" but no name: "this is hard", "my baby always cries", "she is tired".
-_NOT_A_NAME = conversation_words().not_a_name
+_NOT_A_NAME = WORDS.not_a_name
 # How words that describe end ("shy", "jealous", "colicky", "hitting", "tired"): typed in lower case after
 # "my son is", no name.
-_DESCRIBING = re.compile(r"(?:" + "|".join(map(re.escape, conversation_words().describing_endings)) + r")$")
+_DESCRIBING = re.compile(r"(?:" + "|".join(map(re.escape, WORDS.describing_endings)) + r")$")
 
 # A name given with who the child is, at the name question only: "my son Leo", "Leo, my son", "Mia's her
 # name", "this is Leo", "she is Mia".
