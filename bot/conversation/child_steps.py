@@ -261,7 +261,7 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     introduced = introduced_name(text)
     if introduced is not None and names_child(turn, introduced):
         text = introduced.words  # "my son Leo", "Leo, my son", "Mia's her name", "my daughter May": the name
-    elif introduced is not None and not is_question(text):  # "this is hard": a sentence, not a name
+    elif introduced is not None and not is_question(text) and said_name(text) is None:  # "this is hard"
         return ask_name(turn, f"{NAME_HINT}\n\n")
     relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
     if relation is not None:  # "it's for my grandson": how lovely, and the name still to come

@@ -113,6 +113,8 @@ CHAT_LEADS = {
     Chat.THANKS: "You're welcome! ",
     Chat.OK: "",
 }
+# "ok" (or "yes") where the name was asked.
+OK_AT_NAME = "Great! "
 # "👍" or "❤️" sent at a step: a warm word before the question again.
 WARM_LEAD = "Lovely, thank you! "
 # "😢" sent at any step: a kind word before the question again.
@@ -135,6 +137,8 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return None  # "morning" at the time question is 09:00, not a greeting
     if step is Step.TZ and (chat is Chat.OK or (feeling(text) is None and not has_letters(text))):
         return setup_steps.how_to_answer_tz(turn)  # "yes", "🤔": how to answer, with the zones again
+    if chat is Chat.OK and step is Step.NAME:  # "ok" at the first question: a word back, then the question
+        return await ASKS[step](turn, OK_AT_NAME)
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
     if chat in (Chat.HELLO, Chat.THANKS) and step in ASKS:  # at a yes/no step "ok" may be its answer
@@ -277,10 +281,11 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return True  # "she was born on the 3rd of June": the date, said before the name
     if step is Step.NAME and child_steps.no_name_yet(text):
         return True  # "we haven't picked one yet": no name yet, not a question
-    if step is Step.NAME and (introduced := introduced_name(text)) is not None:
-        return child_steps.names_child(
-            turn, introduced
-        )  # "my son Leo", "Leo, my son": the name, with who the child is
+    introduced = introduced_name(text) if step is Step.NAME else None
+    if introduced is not None and child_steps.names_child(turn, introduced):
+        return True  # "my son Leo", "my daughter May": the name, with who the child is
+    if introduced is not None:
+        return said_name(text) is not None  # "my grandson is called Oliver" names him; "my son is shy" not
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step is Step.BIRTHDATE and child_steps.same_day_said(text) is not None:

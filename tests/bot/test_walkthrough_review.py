@@ -252,3 +252,11 @@ async def test_stop_typed_with_a_child_held_says_what_is_kept_as_stop_does(bot: 
         "/addchild any time; to erase it instead, send /deletedata."
     ]
     assert sent[0].button_labels == ["Carry on with Mia", "Start afresh"]
+
+
+async def test_ok_at_the_name_question_gets_a_word_back_then_the_question(bot: Harness):
+    sam = TgParent(2017)
+    await bot.say(sam, "/start")
+    sent = await bot.say(sam, "ok")
+    assert texts(sent) == ["Great! What's your child's name? A nickname is fine."]
+    assert sent[0].button_labels == ["Skip for now"]
