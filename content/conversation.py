@@ -8,7 +8,6 @@ empty fails at start-up with the list and the entry named, instead of a phrase s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from content.library import ContentError, _describe
+from content.library import ContentError, describe_location
 
 CONVERSATION_PATH = Path(__file__).resolve().parent / "conversation.yaml"
 
@@ -27,47 +26,38 @@ class ConversationWordsError(ContentError):
     """The conversation's word lists are malformed; the message names the list and the entry at fault."""
 
 
-@dataclass(frozen=True)
-class ConversationWords:
-    """Each list as the conversation reads it (see the comments in the YAML file for where)."""
-
-    same_day_alone: frozenset[str]
-    same_day_as: frozenset[str]
-    sibling_words: frozenset[str]
-    relations: frozenset[str]
-    on_time: frozenset[str]
-    no_name_yet: frozenset[str]
-    not_a_name: frozenset[str]
-    not_name_openers: frozenset[str]
-    carry_on_openers: frozenset[str]
-    name_endings: tuple[str, ...]
-    tip_words: frozenset[str]
-    not_for_us_words: frozenset[str]
-    more_often: frozenset[str]
-    asking: tuple[str, ...]
+# A list to look a message up in, and one in order (a pattern is built from it); each checked by _problems.
+Phrases = frozenset[Phrase]
+Ordered = tuple[Phrase, ...]
 
 
-class _Spec(BaseModel):
+class ConversationWords(BaseModel):
+    """Each list as the conversation reads it (see the comments in the YAML file for where): a set to look a
+    message up in, or in order where a pattern is built from it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    same_day_alone: list[Phrase]
-    same_day_as: list[Phrase]
-    sibling_words: list[Phrase]
-    relations: list[Phrase]
-    on_time: list[Phrase]
-    no_name_yet: list[Phrase]
-    not_a_name: list[Phrase]
-    not_name_openers: list[Phrase]
-    carry_on_openers: list[Phrase]
-    name_endings: list[Phrase]
-    tip_words: list[Phrase]
-    not_for_us_words: list[Phrase]
-    more_often: list[Phrase]
-    asking: list[Phrase]
+    same_day_alone: Phrases
+    same_day_as: Phrases
+    sibling_words: Phrases
+    relations: Phrases
+    on_time: Phrases
+    no_name_yet: Phrases
+    not_a_name: Phrases
+    describing_endings: Ordered
+    not_name_openers: Phrases
+    carry_on_openers: Phrases
+    name_endings: Ordered
+    tip_words: Phrases
+    not_for_us_words: Phrases
+    more_often: Phrases
+    asking: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
-_ONE_WORD = frozenset({"not_a_name", "not_name_openers", "carry_on_openers", "name_endings"})
+_ONE_WORD = frozenset(
+    {"not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings"}
+)
 _PLAIN = frozenset({"more_often", "asking"})
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
@@ -107,30 +97,15 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
     if not isinstance(raw, dict):
         raise ConversationWordsError(f"{path}: must be a mapping of list names to lists of phrases")
     try:
-        spec = _Spec.model_validate(raw)
+        words = ConversationWords.model_validate(raw)
     except ValidationError as exc:
-        problems = [f"{_describe(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
+        problems = [f"{describe_location(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise ConversationWordsError(f"{path}: " + "; ".join(problems)) from None
-    lists: dict[str, list[str]] = spec.model_dump()
-    problems = [problem for name, phrases in lists.items() for problem in _problems(name, phrases)]
+    # The lists as written (a set keeps no duplicate to find): each entry as messages are compared, once.
+    problems = [problem for name in ConversationWords.model_fields for problem in _problems(name, raw[name])]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))
-    return ConversationWords(
-        same_day_alone=frozenset(spec.same_day_alone),
-        same_day_as=frozenset(spec.same_day_as),
-        sibling_words=frozenset(spec.sibling_words),
-        relations=frozenset(spec.relations),
-        on_time=frozenset(spec.on_time),
-        no_name_yet=frozenset(spec.no_name_yet),
-        not_a_name=frozenset(spec.not_a_name),
-        not_name_openers=frozenset(spec.not_name_openers),
-        carry_on_openers=frozenset(spec.carry_on_openers),
-        name_endings=tuple(spec.name_endings),
-        tip_words=frozenset(spec.tip_words),
-        not_for_us_words=frozenset(spec.not_for_us_words),
-        more_often=frozenset(spec.more_often),
-        asking=tuple(spec.asking),
-    )
+    return words
 
 
 @cache

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from content.library import ContentError, _describe
+from content.library import ContentError, describe_location
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yaml"
 
@@ -206,7 +206,7 @@ def _parse(path: Path) -> _LexiconSpec:
     try:
         return _LexiconSpec.model_validate(raw)
     except ValidationError as exc:
-        problems = [f"{_describe(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
+        problems = [f"{describe_location(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise LexiconError(f"{path}: " + "; ".join(problems)) from None
 
 

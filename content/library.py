@@ -208,7 +208,7 @@ class _TopicSpec(_Strict):
     references: list[_ReferenceSpec] = []
 
 
-def _describe(raw: Any, loc: Sequence[int | str]) -> str:
+def describe_location(raw: Any, loc: Sequence[int | str]) -> str:
     """Turn a pydantic location into a path that names entries by their id, e.g. bands[1] (sa-band-7-18)."""
     parts: list[str] = []
     node = raw
@@ -235,7 +235,7 @@ def _parse(path: Path) -> _TopicSpec:
     try:
         return _TopicSpec.model_validate(raw)
     except ValidationError as exc:
-        problems = [f"{_describe(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
+        problems = [f"{describe_location(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise ContentError(f"{path}: " + "; ".join(problems)) from None
 
 

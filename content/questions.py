@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from content.library import ContentError, Library, _describe, default_library
+from content.library import ContentError, Library, default_library, describe_location
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
 # Every indicator, strategy and background snippet needs at least this many phrasings.
@@ -74,7 +74,7 @@ def _parse(path: Path) -> _FileSpec:
     try:
         return _FileSpec.model_validate(raw)
     except ValidationError as exc:
-        problems = [f"{_describe(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
+        problems = [f"{describe_location(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise QuestionsError(f"{path}: " + "; ".join(problems)) from None
 
 

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from content.library import ContentError, ItemId, _describe
+from content.library import ContentError, ItemId, describe_location
 
 SAFETY_PATH = Path(__file__).resolve().parent / "safety.yaml"
 
@@ -191,7 +191,7 @@ def _parse(path: Path) -> tuple[_SafetySpec, Any]:
     try:
         return _SafetySpec.model_validate(raw), raw
     except ValidationError as exc:
-        problems = [f"{_describe(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
+        problems = [f"{describe_location(raw, err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise SafetyError(f"{path}: " + "; ".join(problems)) from None
 
 

@@ -31,9 +31,10 @@ from bot.core.dates import EXAMPLES, day_of_month, parse_date, reads_as_date, re
 from bot.core.emoji import has_letters
 from bot.core.reply import Button, Reply
 from bot.core.retrieval import index_for
-from bot.core.said_age import said_age, said_due_date
+from bot.core.said_age import born_at_term, said_age, said_due_date
 from bot.core.schedule import WEEKDAY_NAMES
 from bot.core.step_words import (
+    Introduced,
     NameSaid,
     StepWord,
     introduced_name,
@@ -66,7 +67,7 @@ SAME_AS_TWIN = frozenset(
     }
 )
 NO = frozenset({"no", "n", "nope", "no thanks"})
-# Word lists kept as data in content/conversation.yaml (checked on load: a typo there fails at start-up).
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
 WORDS = conversation_words()
 # At a second child's birthdate: born the same day as a brother or sister ("same day as Mia", "same birthday",
 # "same as her sister"). Said alone, or before the sibling (a name, or one of SIBLING_WORDS).
@@ -258,10 +259,10 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     if no_name_yet(text):  # "not sure yet", "we haven't decided": the question skipped, kindly
         return await skip_name(turn)
     introduced = introduced_name(text)
-    if introduced == "" and not is_question(text):  # "this is hard": a sentence, not a name
+    if introduced is not None and names_child(turn, introduced):
+        text = introduced.words  # "my son Leo", "Leo, my son", "Mia's her name", "my daughter May": the name
+    elif introduced is not None and not is_question(text) and said_name(text) is None:  # "this is hard"
         return ask_name(turn, f"{NAME_HINT}\n\n")
-    if introduced and not _a_subject(turn, introduced):
-        text = introduced  # "my son Leo", "Leo, my son", "Mia's her name": the name
     relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
     if relation is not None:  # "it's for my grandson": how lovely, and the name still to come
         buttons = ask_name(turn).replies[0].buttons
@@ -283,10 +284,16 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     return await _named(turn, name)
 
 
-def _a_subject(turn: Turn, words: str) -> bool:
-    """A subject the guidance knows ("sleep", "tantrums"): said after "my son", a question, not a name."""
-    query = index_for(turn.env.library).analyse(words)
-    return query.topical or bool(query.out_of_scope)
+def names_child(turn: Turn, introduced: Introduced) -> bool:
+    """Whether "my son ___" gives the name: typed with its capital ("my son Will", "this is May"), or in lower
+    case a word that neither describes ("shy", "colicky") nor is a subject the guidance knows ("nursery",
+    "sleep"): "she is mia", not "my son is shy" (a question, answered before the name is asked again)."""
+    if introduced.capitalised:
+        return True
+    if introduced.describes:
+        return False
+    query = index_for(turn.env.library).analyse(introduced.words)
+    return not (query.topical or query.out_of_scope)
 
 
 # Ways out at the name question that are names too: said how to give them as the name.
@@ -374,8 +381,8 @@ def renaming(turn: Turn, text: str) -> NameSaid | None:
     if turn.data.mode is Mode.EDIT or text.rstrip().endswith("?"):
         return None
     said = name_said(text)
-    if said is None or read_name(said.name) is None:
-        return None
+    if said is None or read_name(said.name) is None or says_when(said.name, turn.today):
+        return None  # "it's 15 March 2026": the date, not a name
     if said.correction or (said.whole and (not said.rest or reads_as_date(said.rest, turn.today))):
         return said
     return None
@@ -569,7 +576,7 @@ RETYPE = "retype"
 
 async def on_birthdate_pick(turn: Turn, value: str) -> Outcome:
     candidates = turn.data.candidates
-    if len(candidates) == 1 and _said_yes(value):
+    if len(candidates) == 1 and said_yes(value):
         return await _birthdate_known(turn, candidates[0])  # "yes" to the one date offered
     before = turn.data.birthdate
     said_no = normal_words(value) in NO
@@ -625,6 +632,8 @@ def how_early(text: str, birthdate: date | None) -> date | None:
     said = _LEADING_YES.sub("", " ".join(text.lower().replace("’", "'").split()))[:64]
     said = _LEADING_NO.sub("", said)  # "no, 3 weeks early": the weeks say it, whatever word came first
     said = _EARLY_BY.sub(r"\g<n> early", said)  # "early by 3 weeks", "yes by 3 weeks": "3 weeks early"
+    if born_at_term(said):
+        return None  # "40 weeks" is the length of the pregnancy, never 40 weeks early
     # Where "how early?" was asked, "7 weeks" alone says how early.
     return said_due_date(said, birthdate) or (
         said_due_date(f"{said.strip(' .!,;')} early", birthdate) if "early" not in said else None
@@ -633,7 +642,7 @@ def how_early(text: str, birthdate: date | None) -> date | None:
 
 async def on_due_pick(turn: Turn, value: str) -> Outcome:
     candidates = turn.data.candidates
-    if len(candidates) == 1 and _said_yes(value):
+    if len(candidates) == 1 and said_yes(value):
         return await _complete(turn, candidates[0])  # "yes" to the one date offered
     if value == RETYPE or normal_words(value) in NO:  # not the day offered: the due date asked again
         await turn.goto(Step.DUE, replace(turn.data, candidates=()))
@@ -641,13 +650,28 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
     return await _pick(turn, value, _complete, on_due)
 
 
-def _said_yes(text: str) -> bool:
-    """ "Yes", "ok", and a longer yes ("yes that's right", "yep that's it") to the one date offered."""
+# A yes, where one was asked: these alone, or opening a short reply ("yes that's right", "ok let's go").
+YES_WORDS = YES | WORDS.carry_on_openers
+# In a reply opening with a yes, a word that takes it back or puts it off ("yeah no", "yes but not now").
+_BUT = frozenset({"not", "no", "nope", "nah", "but", "later", "wait", "first", "though"})
+_MOST_YES_WORDS = 5
+
+
+def said_yes(text: str) -> bool:
+    """ "Yes", "ok", or a short reply opening so ("yes that's right", "yep that's it"), to the one date offered
+    or at "Carry on?". Not with a but, a date, or a question in it ("yeah no", "yes it's 15 March 2026", "yes
+    but first is it normal she cries?"): those say more than yes, and are read for it."""
     said = normal_words(text)
+    if said in YES_WORDS:
+        return True
     words = said.replace(",", " ").split()
-    opens = bool(words) and words[0] in YES | {"ok", "okay", "sure"} and len(words) <= 5
-    return said in YES | {"ok", "okay", "sure"} or (
-        opens and not any(w in ("not", "no", "but") for w in words)
+    return (
+        bool(words)
+        and words[0] in YES_WORDS
+        and len(words) <= _MOST_YES_WORDS
+        and not any(w in _BUT for w in words)
+        and not any(ch.isdigit() for ch in said)
+        and not text.rstrip().endswith("?")
     )
 
 
@@ -709,6 +733,8 @@ EARLY_WORDS = frozenset(
 def said_not_early(answer: str) -> bool:
     """ "No, he wasn't early", "she was on time", "a week late": not born early (no figures: "no, 3 weeks
     early" is read for how early)."""
+    if born_at_term(_LEADING_NO.sub("", _LEADING_YES.sub("", answer))):
+        return True  # "no, she was born at 39 weeks", "no, 40 weeks": at term, so on time
     if any(ch.isdigit() for ch in answer):
         return _LATE.search(answer) is not None and "early" not in answer
     words = answer.replace(",", " ").split()
@@ -733,7 +759,7 @@ def said_early(answer: str) -> bool:
     return words[0] not in ("she", "he", "they") or any(w in EARLY_WORDS for w in words)
 
 
-def _without_yes(text: str) -> str:
+def without_yes(text: str) -> str:
     return _LEADING_YES.sub("", " ".join(text.lower().replace("’", "'").split()))
 
 
@@ -744,7 +770,7 @@ def due_dates_said(text: str, today: date, birthdate: date, *, twin: bool = Fals
     birth as a due date can; at "Is Mia's due date the same too?" any date is the due date. Read with the
     birth as the starting point, so a due date without its year is the one after the birth, not a year back.
     """
-    said = _without_yes(text)[:64]
+    said = without_yes(text)[:64]
     meant = twin or says_due(said) or said != " ".join(text.lower().replace("’", "'").split())
     check = _due_check(birthdate)
 
@@ -948,7 +974,7 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
     await reschedule(turn.s, turn.parent, turn.now)
     dates = _dates_read(birthdate, due_date)
     if data.mode is Mode.FIRST:
-        await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id))
+        await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id, zone=data.zone))
         return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set. {dates}\n\n")
     await turn.goto(None)
     return setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")

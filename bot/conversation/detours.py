@@ -21,6 +21,7 @@ from bot.conversation.turn import Turn
 from bot.core.dates import reads_as_date
 from bot.core.emoji import Feeling, feeling, has_letters
 from bot.core.reply import Button, Reply
+from bot.core.retrieval import index_for
 from bot.core.said_age import said_age, said_due_date
 from bot.core.step_words import (
     Chat,
@@ -36,9 +37,12 @@ from bot.core.step_words import (
     step_word,
 )
 from bot.core.text import day_date, esc
-from bot.core.timezones import find_zone, zone_label
+from bot.core.timezones import ZoneLookup, find_zone, zone_label
 from content.conversation import conversation_words
 from db.models import ParentState
+
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
+WORDS = conversation_words()
 
 Ask = Callable[[Turn, str], Awaitable[Outcome]]
 
@@ -109,6 +113,8 @@ CHAT_LEADS = {
     Chat.THANKS: "You're welcome! ",
     Chat.OK: "",
 }
+# "ok" (or "yes") where the name was asked.
+OK_AT_NAME = "Great! "
 # "👍" or "❤️" sent at a step: a warm word before the question again.
 WARM_LEAD = "Lovely, thank you! "
 # "😢" sent at any step: a kind word before the question again.
@@ -131,6 +137,8 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return None  # "morning" at the time question is 09:00, not a greeting
     if step is Step.TZ and (chat is Chat.OK or (feeling(text) is None and not has_letters(text))):
         return setup_steps.how_to_answer_tz(turn)  # "yes", "🤔": how to answer, with the zones again
+    if chat is Chat.OK and step is Step.NAME:  # "ok" at the first question: a word back, then the question
+        return await ASKS[step](turn, OK_AT_NAME)
     if chat is not None and step in CHAT_STEPS:  # "hello" is not a name, "yes" no time zone
         return await ASKS[step](turn, CHAT_LEADS[chat])
     if chat in (Chat.HELLO, Chat.THANKS) and step in ASKS:  # at a yes/no step "ok" may be its answer
@@ -142,11 +150,10 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await PICKS[step](turn, "yes")  # "👍" at "Yes, use 1 August 2026": that date
     if mood is not None and step in ASKS:  # "😢" anywhere: a kind word; "👍", "❤️" a warm one; the question
         return await ASKS[step](turn, SAD_LEAD if mood is Feeling.SAD else WARM_LEAD)
-    if (
-        step in CHILD_STEPS
-        and _PLACE_SAID.search(normal_words(text))
-        and find_zone(text[:64], turn.now).choices
-    ):
+    place = place_said(turn, text) if step in CHILD_STEPS else None
+    if place is not None:
+        if len(place.choices) == 1:  # kept (its zone only) for the time zone question
+            await turn.goto(step, replace(turn.data, zone=place.choices[0].zone))
         return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
@@ -157,12 +164,27 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
 
 # Where the parent lives, said while a child's details are asked: the time zone question comes after them.
 _PLACE_SAID = re.compile(r"^(?:we|i)(?:'re|'m| are| am)?\s+(?:(?:live|living|based)\s+)?in\s")
+
+
+def place_said(turn: Turn, text: str) -> ZoneLookup | None:
+    """ "We live in Glasgow": a place named in full, said as where the parent lives. Never a guess from part
+    of a name, nor words the guidance reads as about health or feelings ("I'm in pain" is no Paine, "we're in
+    bed" no Bedford): those are answered as the messages they are."""
+    if not _PLACE_SAID.search(normal_words(text)):
+        return None
+    found = find_zone(text[:64], turn.now)
+    if not found.choices or found.guessed:
+        return None
+    query = index_for(turn.env.library).analyse(text)
+    return None if query.out_of_scope or feeling(text) is not None else found
+
+
 PLACE_LATER = "Thank you! I'll ask about your time zone once your child is set up.\n\n"
 
 
 # A tip's buttons typed instead of tapped, with nothing in progress.
-TIP_WORDS = conversation_words().tip_words
-NOT_FOR_US_WORDS = conversation_words().not_for_us_words
+TIP_WORDS = WORDS.tip_words
+NOT_FOR_US_WORDS = WORDS.not_for_us_words
 NOT_FOR_US_TYPED = (
     "Thanks for telling me. To keep a tip from coming again, tap <b>🙅 Not for us</b> under it, and I'll "
     "leave it out from now on. Send /tip for a different one."
@@ -259,8 +281,11 @@ def _is_answer(turn: Turn, step: Step, text: str) -> bool:
         return True  # "she was born on the 3rd of June": the date, said before the name
     if step is Step.NAME and child_steps.no_name_yet(text):
         return True  # "we haven't picked one yet": no name yet, not a question
-    if step is Step.NAME and introduced_name(text):
-        return True  # "my son Leo", "Leo, my son": the name, with who the child is
+    introduced = introduced_name(text) if step is Step.NAME else None
+    if introduced is not None and child_steps.names_child(turn, introduced):
+        return True  # "my son Leo", "my daughter May": the name, with who the child is
+    if introduced is not None:
+        return said_name(text) is not None  # "my grandson is called Oliver" names him; "my son is shy" not
     if step in (Step.NAME, Step.RENAME, Step.SAME_NAME):
         return said_name(text) is not None and not text.rstrip().endswith("?")
     if step is Step.BIRTHDATE and child_steps.same_day_said(text) is not None:
@@ -490,13 +515,29 @@ HELD_DATES: dict[Step, Callable[[Turn, str], Awaitable[Outcome]]] = {
     Step.DUE_PICK: child_steps.on_due,
 }
 AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
-CARRY_ON_WORDS = frozenset(
-    {"yes", "yes please", "yeah", "yep", "ok", "okay", "sure", "carry on", "continue", "go on"}
-)
+# Besides a yes (child_steps.said_yes), the offer to carry on taken up in words.
+CARRY_ON_WORDS = frozenset({"carry on", "continue", "go on", "let's carry on", "lets carry on"})
+# After a yes at "Carry on?", words that put it off: the child stays held.
+_YES_FIRST = re.compile(r"^(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,.!;:-]*", re.I)
+_PUT_OFF = re.compile(r"\b(?:not now|later|another time|not yet|not today|no|nah|nope|not)\b")
 
 
-# A longer reply opening so, right after the offer to carry on, is a yes ("yes that's right", "ok let's go").
-CARRY_ON_OPENERS = conversation_words().carry_on_openers
+async def _yes_and_more(turn: Turn, text: str) -> Outcome:
+    """A yes at "Carry on?" that says more: put off ("yes but not now", "yeah no"), the child stays held and
+    how to come back is said; with a question or a worry, it is answered, and the offer stands."""
+    said = normal_words(text)
+    rest = said.split(" ", 1)[1] if " " in said else ""
+    name = esc(turn.data.name or "your child")
+    if _PUT_OFF.search(rest) and not is_question(rest):
+        await child_steps.offered(turn)
+        kept = (
+            f"No problem, I'll keep what you've told me about {name}. Whenever you're ready, tap "
+            f"<b>Carry on with {name}</b> or send /addchild."
+        )
+        return Outcome([Reply(kept, child_steps.carry_on_buttons(turn.data.name or ""))])
+    answered = await asking.in_passing(turn, text)
+    offer = await child_steps.offer_to_carry_on(turn)
+    return Outcome(answered.replies + (offer.replies if offer is not None else []))
 
 
 def before_start_word(text: str) -> Outcome | None:
@@ -516,8 +557,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     if said in PAUSE_WORDS:  # like /pause: with a child held, nothing to pause yet and the offer to carry on
         return await pause_typed(turn)
     mood = feeling(text)
-    yes_first = said.split(" ", 1)[0] in CARRY_ON_OPENERS and " not " not in f" {said} "  # "yes that's right"
-    if held and turn.data.offered and (said in CARRY_ON_WORDS or yes_first or mood is Feeling.OK):
+    yes = child_steps.said_yes(text)  # "yes", "yes that's right": the one rule, as for a date offered
+    if held and turn.data.offered and (yes or said in CARRY_ON_WORDS or mood is Feeling.OK):
         return await on_press(turn, "carry")
     chat = chat_word(text)
     if held and turn.data.offered and (chat in (Chat.HELLO, Chat.THANKS) or mood is not None):
@@ -531,10 +572,13 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         return await on_press(turn, "carry")  # "Mia", at "We were adding Mia... Carry on?": that child
 
     held_step = turn.data.held
-    if held and turn.data.offered and held_step in HELD_DATES and _is_answer(turn, held_step, text):
+    dated = _YES_FIRST.sub("", text.strip())  # "yes it's 15 March 2026": the date
+    if held and turn.data.offered and held_step in HELD_DATES and _is_answer(turn, held_step, dated):
         # "I still need the birthdate. Carry on?" answered with the date itself: carry on with it
         await turn.goto(held_step, replace(turn.data, held=None, offered=False, candidates=()))
-        return await HELD_DATES[held_step](turn, text)
+        return await HELD_DATES[held_step](turn, dated)
+    if held and turn.data.offered and said.split(" ", 1)[0] in child_steps.YES_WORDS:
+        return await _yes_and_more(turn, text)  # "yes but not now", "yes but first, is it normal...?"
     named = child_steps.name_at_offer(turn, text) if held and turn.data.offered and word is None else None
     if named is not None and said_name(text) is None and asking.knows_words(turn, text):
         named = None  # "sleep" at the offer is a question, not a name
@@ -544,6 +588,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         return await ASKS[held_step](turn, f"Got it, {esc(named)} it is.\n\n")
     if held and said in AFRESH_WORDS:
         return await on_press(turn, "afresh")
+    if held and word is not None and is_stopping(text) and not await turn.children():
+        return await nothing_to_stop(turn)  # "stop" with a child held: what is kept, as /stop says
     await leave(turn)  # anything else is no answer to the offer, and a later "ok" none either
     if said in TIP_WORDS:  # "another tip", typed rather than tapped: like /tip
         return await asking.tip(turn)
@@ -554,7 +600,7 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         # "can I have tips more often?", "twice a week please": the tips-a-week setting, as in /settings
         await turn.goto(Step.PER_WEEK, FlowData(mode=Mode.SETTINGS))
         return await setup_steps.on_per_week(turn, text)
-    if word is None and _SCHEDULE_CHANGE.search(said) and await turn.children():
+    if word is None and _changes_schedule(said) and await turn.children():
         return await account.settings(turn)  # "can I change the time to the evening?": the settings, to tap
     if word is None and _puts_right(turn, text) and await turn.children():
         return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday"
@@ -569,24 +615,56 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     return say(IDLE_OK)
 
 
-# Said with nothing in progress, the tips' schedule to change: "can I change the time?", "switch the day".
+# Said with nothing in progress, the tips' schedule to change: "can I change the time?", "change the tips day",
+# "move the time to the evening". Not the child's routine: "change the time she naps", "switch the day and
+# night around for him", "move the time of his bath" are questions.
 _SCHEDULE_CHANGE = re.compile(
-    r"\b(?:change|move|switch)\s+(?:the\s+|my\s+|our\s+)?(?:tips?\s+)?(?:time|times|day|days|time zone|timezone)\b"
+    r"\b(?:change|move|switch)\s+(?:the\s+|my\s+|our\s+)?(?P<tips>(?:tips?|messages?)\s+)?"
+    r"(?:time|times|day|days|time zone|timezone)\b\s*(?P<rest>.*)$"
+)
+# What may follow "change the time" for it to be the tips': nothing, the tips, or when to ("to the evening").
+_TIPS_REST = re.compile(
+    r"(?:(?:to|for|on|of|when|that)\s+(?:the\s+|my\s+|our\s+|your\s+)?(?:tips?|messages?)\b.*"
+    r"|(?:you|they)\s+(?:send|come)\b.*"
+    r"|(?:to|for)\s+(?!.*\b(?:he|she|they|him|her|his|their|baby|son|daughter|child)\b).*"
+    r"|please|)"
 )
 
 
-# Said with nothing in progress, a child's details put right: "I made a mistake with his birthday", "actually
-# he was born on the 14th".
-_WRONG = re.compile(r"\b(?:mistake|wrong|typo|incorrect|correct|fix|change)\b")
-_DETAILS = re.compile(r"\b(?:birth\w*|date|dob|due|name|born)\b")
+def _changes_schedule(said: str) -> bool:
+    """The tips' days or time to change, said in words ("can I change the time?"), not the child's routine."""
+    match = _SCHEDULE_CHANGE.search(said)
+    if match is None:
+        return False
+    return bool(match["tips"]) or _TIPS_REST.fullmatch(match["rest"].strip(" ?.!")) is not None
+
+
+# Said with nothing in progress, a child's details put right: "I made a mistake with his birthday", "I typed
+# her name wrong", "the due date is wrong", "actually he was born on the 14th". The detail is what is wrong:
+# a mistake said beside the birth ("I made a mistake and shouted at him, he was born so small", "I got his
+# feeding wrong since he was born") is the parent's worry, answered as a question.
+_WRONG = re.compile(r"\b(?:mistake|wrong|typo|typed|incorrect|correct|fix|put right|change|update|meant)\b")
+_DETAIL = re.compile(
+    r"\b(?:his|her|their|the|my|our|\w+'s|wrong|incorrect)\s+(?:first\s+)?"
+    r"(?:name|birthday|birthdate|birth date|date of birth|dob|due date|date)\b(?!\s+(?:party|cake|present))"
+)
+_CLAUSE = re.compile(r"\s*[,;.!]\s*|\s+(?:and|but|so|because|since)\s+")
+_BORN_ON = re.compile(
+    r"^(?:(?:actually|sorry|oops|oh|no|wait|i meant)\s+)*(?:he|she|they|[a-z]+)\s+(?:was|were)\s+born\s+"
+    r"(?:on\s+)?(?P<day>.+)$"
+)
 
 
 def _puts_right(turn: Turn, text: str) -> bool:
-    """A child's name or dates said to be wrong, or a birthdate said again, with nothing in progress."""
-    said = normal_words(text)
-    if text.rstrip().endswith("?") or not _DETAILS.search(said):
+    """The child's name or dates plainly said to be wrong (in one clause, the detail its object), or the
+    birthdate said again on its own, with nothing in progress."""
+    said = normal_words(text).replace(",", " , ")
+    if text.rstrip().endswith("?"):
         return False
-    return bool(_WRONG.search(said)) or ("born" in said.split() and reads_as_date(text, turn.today))
+    if any(_DETAIL.search(part) and _WRONG.search(part) for part in _CLAUSE.split(said)):
+        return True
+    born = _BORN_ON.match(" ".join(said.replace(",", " ").split()))
+    return born is not None and reads_as_date(born["day"], turn.today)
 
 
 async def _put_right(turn: Turn, lead: str = f"{NOTHING_TO_UNDO} ") -> Outcome:

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Any, TypeVar
+from zoneinfo import available_timezones
 
 T = TypeVar("T")
 
@@ -71,6 +73,9 @@ class FlowData:
     offered: bool = False
     # The birthdate question was turned down once ("skip", "no thanks"): a second refusal stops there.
     refused: bool = False
+    # A time zone the parent's place said in passing gives ("we live in Glasgow" during the child's questions):
+    # offered first at the time zone question. The zone's id only, never the words.
+    zone: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {}
@@ -98,6 +103,8 @@ class FlowData:
             raw["offered"] = True
         if self.refused:
             raw["refused"] = True
+        if self.zone is not None:
+            raw["zone"] = self.zone
         return raw
 
     @classmethod
@@ -117,6 +124,7 @@ class FlowData:
             minute=_read(lambda: _int(raw["minute"])),
             offered=raw.get("offered") is True,
             refused=raw.get("refused") is True,
+            zone=_read(lambda: _zone(raw["zone"])),
         )
 
 
@@ -126,6 +134,17 @@ def read_step(stored: str | None) -> Step | None:
         return Step(stored) if stored is not None else None
     except ValueError:
         return None
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _zone(value: object) -> str:
+    if not isinstance(value, str) or value not in _zones():
+        raise ValueError("not a time zone")
+    return value
 
 
 def _int(value: object) -> int:

@@ -13,6 +13,9 @@ from bot.core.step_words import normal_words
 from content.conversation import conversation_words
 from db.families import MAX_CHILDREN
 
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
+WORDS = conversation_words()
+
 _DAY_PREFIX = re.compile(r"[a-z]+")
 _TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?")
 
@@ -87,13 +90,11 @@ def _days_in(words: list[str]) -> frozenset[int] | None:
 _HOW_MANY = {"once": 1, "one": 1, "1": 1, "twice": 2, "two": 2, "2": 2, "three": 3, "thrice": 3, "3": 3}
 _A_WEEK = re.compile(r"^(?P<n>[a-z0-9]+)(?: times?| tips?)?(?: a| per| each| every)? ?(?:week|wk)?$")
 # Asking for more than the most there is: read as "as many as you send".
-_MORE_OFTEN = conversation_words().more_often
+_MORE_OFTEN = WORDS.more_often
 
 
 # Asking around the count: "can I have them twice a week", "could you send tips every day".
-_ASKING = re.compile(
-    r"^(?:(?:" + "|".join(re.escape(words) for words in conversation_words().asking) + r")\s+)+"
-)
+_ASKING = re.compile(r"^(?:(?:" + "|".join(re.escape(words) for words in WORDS.asking) + r")\s+)+")
 # "we'd", "I'd" said in full before the asking words go, so "wed" (Wednesday) and "id" are never taken for them.
 _WOULD = re.compile(r"\b(we|i|they|you)'d\b")
 

@@ -120,6 +120,10 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
     zones = list(COMMON_ZONES)
     if turn.parent.time_zone not in zones and turn.parent.time_zone != "UTC":
         zones.insert(0, turn.parent.time_zone)
+    said = turn.data.zone if turn.data.mode is not Mode.SETTINGS else None
+    if said is not None:  # "we live in Glasgow", said while the child was set up: first, to confirm
+        zones = [said, *(zone for zone in zones if zone != said)]
+        lead += PLACE_SAID.format(label=esc(zone_label(said)))
     choices = [zone_choice(zone) for zone in zones]
     buttons = [choice(Step.TZ, c.value, c.label) for c in choices]
     text = (
@@ -131,6 +135,10 @@ def ask_tz(turn: Turn, lead: str = "") -> Outcome:
     else:
         out = ways.row(Step.TZ, StepWord.SKIP, f"Skip: keep {zone_label(turn.parent.time_zone)} time")
     return Outcome([Reply(lead + text, (*_rows(buttons, 2), out))])
+
+
+# Before the time zone question, when the parent said where they live while the child was set up.
+PLACE_SAID = "You told me where you live earlier: if that's <b>{label}</b> time, tap it below.\n"
 
 
 # "Yes" or "🤔" at the time zone question: no zone, so how to give one, with the buttons again.

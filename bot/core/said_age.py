@@ -100,6 +100,15 @@ _AT_WEEKS = re.compile(
 )
 # A pregnancy at term, as due dates count it: born "at 34 weeks" is 6 weeks before the due date.
 TERM_WEEKS = 40
+# Born from 37 weeks of pregnancy is born at term, on time: not early (and no corrected age).
+FULL_TERM_WEEKS = 37
+LATEST_WEEKS = 42
+
+
+def born_at_term(text: str) -> bool:
+    """ "Born at 39 weeks", "40 weeks", "38+5 weeks": a pregnancy of 37 weeks or more, so not born early."""
+    at = _AT_WEEKS.match(" ".join(text.lower().replace("’", "'").split()).strip(" .!,;"))
+    return at is not None and FULL_TERM_WEEKS <= int(at["weeks"]) <= LATEST_WEEKS
 
 
 def said_due_date(text: str, birthdate: date) -> date | None:

@@ -14,6 +14,9 @@ from typing import NamedTuple
 from bot.core.age_phrases import find_age
 from content.conversation import conversation_words
 
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
+WORDS = conversation_words()
+
 
 class StepWord(StrEnum):
     """A way out of a step, said in words. ``FIX`` says the last answer was wrong ("I made a mistake", "wrong
@@ -226,9 +229,7 @@ def _named_as(match: re.Match[str]) -> tuple[str, str] | None:
 _NAMED = re.compile(r"\bnamed?\s+(?:her|him|them)\s+(?P<name>\S.*)$", re.I)
 _NOT_NAMED = re.compile(r"n't\b|\b(?:not|never|yet|still)\b", re.I)
 # Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
-_NAME_ENDS = re.compile(
-    r"\s*[,;]\s*|\s+(?:" + "|".join(map(re.escape, conversation_words().name_endings)) + r")\b\s*", re.I
-)
+_NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:" + "|".join(map(re.escape, WORDS.name_endings)) + r")\b\s*", re.I)
 # A name does not begin so: "we call her a water baby", "her name is not decided yet".
 _NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not", "yet"})
 _MOST_NAME_WORDS = 3
@@ -246,8 +247,14 @@ def _naming(match: re.Match[str]) -> bool:
 
 _CLAUSES = re.compile(r"[,;.!]\s*|\s+(?:and|but)\s+", re.I)
 
+# Said after "my son" or "this is" but no name: "this is hard", "my baby always cries", "she is tired".
+_NOT_A_NAME = WORDS.not_a_name
+# How words that describe end ("shy", "jealous", "colicky", "hitting", "tired"): typed in lower case after
+# "my son is", no name.
+_DESCRIBING = re.compile(r"(?:" + "|".join(map(re.escape, WORDS.describing_endings)) + r")$")
+
 # A name given with who the child is, at the name question only: "my son Leo", "Leo, my son", "Mia's her
-# name", "this is Leo", "she is Mia" (the last only with the name in a capital: "she is tired" is no name).
+# name", "this is Leo", "she is Mia".
 _KIN_FIRST = (
     r"(?:(?:little|baby)\s+(?:boy|girl)|little\s+one|baby|son|daughter|child|kid|grandson|granddaughter|"
     r"grandchild|grandbaby|nephew|niece|boy|girl|youngest|eldest|newborn)"
@@ -265,28 +272,36 @@ _INTRODUCED = (
     re.compile(r"^" + _A_NAME + r"[,:]?\s+(?:is\s+)?(?:my|our)\s+" + _KIN_FIRST + "$", re.I),
     re.compile(r"^" + _A_NAME + r"(?:'s|\s+is)\s+(?:her|his|their|the)\s+name$", re.I),
     re.compile(r"^(?:name's|named|called|this is|meet)\s+" + _A_NAME + "$", re.I),
-    re.compile(r"^(?i:he|she|they)(?:'s|\s+is|'re|\s+are)\s+(?P<name>[A-Z][\w'-]*)$"),
+    re.compile(r"^(?:he|she|they)(?:'s|\s+is|'re|\s+are)\s+" + _A_NAME + "$", re.I),
 )
 
 
-def introduced_name(text: str) -> str | None:
-    """The name in "my son Leo", "Leo, my son", "Mia's her name", "this is Leo", typed where the name was
-    asked; "" when put so around a word, not a name ("my son cries", "this is hard"); None otherwise."""
+class Introduced(NamedTuple):
+    """The words where a name goes in "my son Leo", "this is hard", "my son is shy", typed at the name
+    question; whether they are a name is for the conversation to settle (it knows the guidance's subjects)."""
+
+    words: str
+    capitalised: bool  # each word begins with a capital the rest of the message lacks: "my son Will"
+    describes: bool  # a word that is no name ("hard", "tired"), or a lower-case word that describes ("shy")
+
+
+def introduced_name(text: str) -> Introduced | None:
+    """What stands where a name goes in "my son Leo", "Leo, my son", "Mia's her name", "this is Leo", "she
+    is Mia"; None when the message is not put so ("for my little girl": who, the name still to come)."""
     said = " ".join(text.replace("’", "'").split()).strip(" .!")
     match = next((m for pattern in _INTRODUCED if (m := pattern.match(said))), None)
     if match is None:
         return None
-    if match.re is _INTRODUCED[1] and match["name"].lower().split()[0] in _NOT_A_NAME:
-        return None  # "for my little girl", "it's for our grandson": who, and the name still to come
     name = match["name"]
     words = name.lower().split()
-    if any(w in _NOT_A_NAME or w in _VERBS or w in _OPENERS_STRONG or w in _OPENERS_WEAK for w in words):
-        return ""
-    return name
-
-
-# Said after "my son" or "this is" but no name: "this is hard", "my baby always cries", "she is tired".
-_NOT_A_NAME = conversation_words().not_a_name
+    if match.re is _INTRODUCED[1] and words[0] in _NOT_A_NAME:
+        return None  # "for my little girl", "it's for our grandson": who, and the name still to come
+    others = said[: match.start("name")].split() + said[match.end("name") :].split()
+    capitalised = all(w[0].isupper() for w in name.split()) and any(w[:1].islower() for w in others)
+    describes = any(
+        w in _NOT_A_NAME or w in _VERBS or w in _OPENERS_STRONG or w in _OPENERS_WEAK for w in words
+    ) or (not capitalised and any(_DESCRIBING.search(w) for w in words))
+    return Introduced(name, capitalised, describes)
 
 
 def is_question(text: str) -> bool:

@@ -193,6 +193,7 @@ class ZoneLookup:
 
     choices: tuple[ZoneChoice, ...] = ()
     note: str = ""
+    guessed: bool = False  # from part of a name ("pain" -> Paine, Painesville): never a place said for sure
 
 
 class _City(NamedTuple):
@@ -492,7 +493,7 @@ def _cities(found: list[int], key: str = "", *, guess: bool = False) -> ZoneLook
     if not kept:
         return ZoneLookup()
     if guess:  # part of a name is never taken as a yes: the parent picks
-        return ZoneLookup(tuple(_city_choice(i, False) for i in kept[:MAX_CHOICES]))
+        return ZoneLookup(tuple(_city_choice(i, False) for i in kept[:MAX_CHOICES]), guessed=True)
     best = gazetteer.cities[kept[0]]
     namesake = any(
         gazetteer.cities[i].zone != best.zone

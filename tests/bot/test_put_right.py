@@ -279,7 +279,7 @@ async def test_hello_thanks_and_ok_are_not_taken_for_a_name_a_date_or_a_time_zon
     sam = TgParent(1317)
     await bot.say(sam, "/start")
     assert texts(await bot.say(sam, "hello")) == ["Hello! What's your child's name? A nickname is fine."]
-    assert texts(await bot.say(sam, "ok")) == ["What's your child's name? A nickname is fine."]
+    assert texts(await bot.say(sam, "ok")) == ["Great! What's your child's name? A nickname is fine."]
     await bot.say(sam, "Mia")
     assert texts(await bot.say(sam, "thanks")) == ["You're welcome! " + ASK_MIA]
     not_a_date = texts(await bot.say(sam, "Maya"))
