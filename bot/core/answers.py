@@ -1064,7 +1064,16 @@ def _topics(library: Library) -> str:
 # may be theirs, so their own doctor, midwife or health visitor is named too (never the child's alone).
 _OF_MYSELF = re.compile(
     r"\bi(?:'ve|’ve| have| ve)? (?:got|had|keep getting)\b|\bi (?:have|get)\b(?! (?:a|an|my|two|twins|\d))"
-    r"|\bi(?:'m|’m| am| m) (?:having|getting|suffering)\b|\bi(?:'ve|’ve| have| ve) been (?:having|getting|suffering)\b",
+    r"|\bi(?:'m|’m| am| m) (?:having|getting|suffering)\b|\bi(?:'ve|’ve| have| ve) been (?:having|getting|suffering)\b"
+    r"|\bi(?:'m|’m| am| m) in (?:\w+ ){0,2}pain\b"
+    r"|\bmy (?:back|head|stitches|scar|body|boobs|breasts|wrists?|hips?|pelvis|tummy|stomach|legs?|neck|shoulders?)"
+    r"(?: \w+){0,2} (?:hurts?|hurting|aches?|aching|sore|killing me|throbbing|agony)\b",
+    re.IGNORECASE,
+)
+
+
+_A_CHILD = re.compile(
+    r"\b(?:bab(?:y|ies)|son|daughter|child|children|toddler|kids?|he|she|his|her|him|lo|dd|ds|newborn|little one|twins?)\b",
     re.IGNORECASE,
 )
 
@@ -1076,11 +1085,14 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "")
         "so I can't answer that one from it."
     ]
     health = any(s.health for s in subjects)
-    own = any(s.own_health for s in subjects) or (health and _OF_MYSELF.search(text) is not None)
+    of_myself = _OF_MYSELF.search(text) is not None
+    own = any(s.own_health for s in subjects) or (health and of_myself)
     if not health:  # not a dead end: what the guidance can answer, one line
         lines.append(f"You could ask me, for example, {EXAMPLES}")
     doctors = [OWN_DOCTOR] if own else []
-    doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) else []
+    # The parent speaking of their own body, with no word for the child, is pointed to their own care alone.
+    only_mine = of_myself and _A_CHILD.search(text) is None
+    doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) and not only_mine else []
     if doctors:
         lines.append(" ".join([*doctors, URGENT]))
     if own:

@@ -1273,6 +1273,22 @@ def test_the_parent_speaking_of_their_own_body_is_pointed_to_their_own_doctor(qu
     assert "your own doctor, midwife or health visitor" in ask(question).text
 
 
+@pytest.mark.parametrize(
+    "question", ["I'm in pain", "my back is killing me", "my stitches hurt", "my head hurts so much"]
+)
+def test_the_parents_own_pain_goes_to_their_own_doctor_never_the_childs(question):
+    result = ask(question)
+    assert not result.in_scope
+    assert "your own doctor, midwife or health visitor is the best person to ask" in result.text
+    assert "your child's doctor" not in result.text
+
+
+def test_the_parents_own_health_beside_the_childs_names_both_doctors():
+    text = ask("I have mastitis and my baby has a fever").text
+    assert "For your own health" in text
+    assert DOCTOR in text
+
+
 def test_a_child_with_a_fever_is_still_for_the_childs_doctor():
     text = ask("I have a baby with a fever").text
     assert DOCTOR in text
