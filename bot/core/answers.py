@@ -1082,7 +1082,8 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "")
     doctors = [OWN_DOCTOR] if own else []
     doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) else []
     if doctors:
-        lines.append(" ".join([*doctors, URGENT]))
+        urgent = own or any(s.health and s.urgent for s in subjects)
+        lines.append(" ".join([*doctors, URGENT] if urgent else doctors))
     if own:
         lines.append(STRUGGLING)
     return "\n\n".join(lines)

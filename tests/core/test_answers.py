@@ -881,7 +881,6 @@ def test_praise_with_a_question_is_still_a_question():
         "we love attachment parenting, so can we bed share with our 4 month old?",  # what the parent asks to do
         # a word of an uncovered subject's phrase is that subject's, not the content's word
         "my 2 year old seems to be left handed, is that something I should correct?",
-        "which attachment style does my 20 month old have, and is there a test for it?",
         "how do I put up a stair gate my 1 year old can't open, she's so attached to the stairs",
         "my 3yo panics at the dentist, how can I get her to let them look at her teeth",
         "how can I teach my 2 year old his letters?",  # "teach" only frames what is asked
@@ -1334,3 +1333,28 @@ def test_punishing_a_toddler_is_a_question_about_limits_not_an_uncovered_subject
 )
 def test_an_exact_age_beside_newborn_wins_and_an_age_in_brackets_can_be_soon(question, months):
     assert ask(question).age_months == months
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is my toddler's attachment style secure",
+        "what is my baby's attachment style (and how do I help it)",
+        "what are the attachment styles",
+        "is there an attachment test for toddlers",
+        "which attachment style does my 20 month old have, and is there a test for it?",
+    ],
+)
+def test_attachment_styles_and_tests_are_answered_from_the_content(question):
+    """What a secure attachment looks like is the guidance's subject, not a diagnosis to refuse."""
+    result = ask(question)
+    assert result.scope is Scope.IN, result.text
+    assert result.items
+    assert URGENT not in result.text
+
+
+def test_an_attachment_disorder_goes_to_the_doctor_without_urgency():
+    result = ask("does my child have an attachment disorder?")
+    assert result.scope is Scope.OUT
+    assert DOCTOR in result.text
+    assert URGENT not in result.text
