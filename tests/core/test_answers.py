@@ -510,6 +510,11 @@ def test_small_talk_is_no_question():
         "happy new year!!",
         "ok bye for now",  # a goodbye
         "catch you later",
+        "later!",
+        "see you later",
+        "night night",
+        "ttyl",
+        "what's up?",
         "i'll give it a go tonight",  # an answer taken on board
     ],
 )
@@ -553,6 +558,14 @@ def test_a_birthday_beside_a_question_is_still_a_question():
         "merry christmas! my 9 month old screams when grandma holds her, what do I do",
         "will try that, but what if she still cries when I go",
         "later in the day he gets really clingy",
+        # a goodbye or a greeting is the whole message, not a word or phrase inside a question
+        "later on will she be ok",
+        "what about later on",
+        "and later on",
+        "how are you meant to know?",
+        "how are you meant to do it all",
+        "what's up with my son?",
+        "hi, up all night with her",
     ],
 )
 def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
