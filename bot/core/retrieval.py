@@ -900,10 +900,25 @@ class Index:
         unless the item answers one of its phrases by a phrasing ("does bottle feeding affect bonding"):
         then the content covers that side of it, and the practice counts once."""
         covered = any(bag <= scored.strong for bag in query.subject_phrases)
-        return sum(
-            1.0 if covered and (stem in query.practice or _EFFECT_ALL in query.practice) else weight
+        weights = {
+            stem: 1.0 if covered and (stem in query.practice or _EFFECT_ALL in query.practice) else weight
             for stem, weight in query.subject_weights
-        )
+        }
+        # "my left handed son is shy": a phrase said in full that ``explained`` takes from the content is one
+        # subject (its heaviest word), so the rest of the question ("shy") weighs against it, a tie to the content;
+        # not when a question frame points at the phrase, which is then what is asked.
+        for bag in query.subject_phrases:
+            if (
+                len(bag) > 1
+                and not bag & self._modifier_stems
+                and not bag <= scored.strong
+                and bag <= weights.keys()
+                and all(weights[stem] <= 1.0 for stem in bag)  # "can we *bed share*": a frame points at it
+            ):
+                heaviest = max(bag, key=lambda stem: weights[stem])
+                for stem in bag - {heaviest}:
+                    weights[stem] = 0.0
+        return sum(weights.values())
 
     def rank(self, query: Query) -> list[tuple[Item, float]]:
         """Items matching the query, best first, with their scores."""

@@ -1371,3 +1371,20 @@ def test_an_attachment_disorder_goes_to_the_doctor_without_urgency():
     assert result.scope is Scope.OUT
     assert DOCTOR in result.text
     assert URGENT not in result.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("my left handed son is shy", {"sa-7-18-stranger-anxiety", "sa-7-18-social-referencing"}),
+        ("my left handed 2 year old hits", {"sa-16-24-limits", "sa-16-24-model"}),
+        ("my left handed toddler clings to me", {"sa-16-24-closeness-distress", "sa-16-24-available"}),
+        ("he's left handed and clingy", {"sa-7-18-follows-caregiver", "sa-16-24-closeness-distress"}),
+    ],
+)
+def test_an_uncovered_phrase_said_in_full_owns_only_its_own_words(question, expected):
+    """ "left handed" is one uncovered subject; the rest of the question ("shy") still counts for the content,
+    and a tie goes to the content."""
+    result = ask(question)
+    assert result.scope is Scope.IN, result.text
+    assert expected & {item.id for item in result.items[:3]}
