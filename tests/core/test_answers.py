@@ -1388,3 +1388,26 @@ def test_an_uncovered_phrase_said_in_full_owns_only_its_own_words(question, expe
     result = ask(question)
     assert result.scope is Scope.IN, result.text
     assert expected & {item.id for item in result.items[:3]}
+
+
+@pytest.mark.parametrize(
+    ("question", "months"),
+    [
+        ("he goes to nursery 4 days and cries", None),  # days of a week, not 4 days old
+        ("she's been at nursery 2 years", None),  # how long, not how old
+        ("it's been 3 weeks of crying at drop off, she is 2", 24),
+        ("he is a year and half", 18),
+    ],
+)
+def test_a_duration_is_not_the_childs_age(question, months):
+    assert ask(question).age_months == months
+
+
+def test_two_ages_sharing_one_unit_are_two_children():
+    """ "my 2 and 4 year olds": the answer is for the 2-year-old, and says plainly the 4-year-old is past the
+    guidance's ages."""
+    result = ask("my 2 and 4 year olds fight over me")
+    assert [m.months for m in find_ages("my 2 and 4 year olds fight over me")] == [24, 48]
+    assert result.scope is Scope.IN
+    assert result.age_months == 24
+    assert "At 4 years, past the ages" in result.text
