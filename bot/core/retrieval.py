@@ -281,6 +281,11 @@ class Index:
         self._uncovered_stems = frozenset(
             stem for phrase in self._phrases if phrase.out_of_scope is not None for stem, _ in phrase.bag
         )
+        # "teething", "dummy": words that are an uncovered subject said alone (as typed, not stems: "handed"
+        # is no subject alone, though "handedness" shares its stem)
+        self._lone_subject_words = frozenset(
+            p for o in lexicon.out_of_scope for p in o.phrases if " " not in p and "-" not in p
+        )
         self._hints = {w: hint for hint in lexicon.age_hints for w in hint.words}
         self._generic = frozenset(self.stem(w) for w in lexicon.generic)
         self._reactions = frozenset(self.stem(w) for w in lexicon.reactions)
@@ -914,6 +919,8 @@ class Index:
                 and not bag <= scored.strong
                 and bag <= weights.keys()
                 and all(weights[stem] <= 1.0 for stem in bag)  # "can we *bed share*": a frame points at it
+                # "teething gel", "attached to his dummy": a word that is a subject alone weighs as one
+                and not self._lone_subject_words.intersection(re.findall(r"[a-z]+", query.text.lower()))
             ):
                 heaviest = max(bag, key=lambda stem: weights[stem])
                 for stem in bag - {heaviest}:
