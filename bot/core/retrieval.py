@@ -921,6 +921,10 @@ class Index:
                 and all(weights[stem] <= 1.0 for stem in bag)  # "can we *bed share*": a frame points at it
                 # "teething gel", "attached to his dummy": a word that is a subject alone weighs as one
                 and not self._lone_subject_words.intersection(re.findall(r"[a-z]+", query.text.lower()))
+                # the content's own words taken ("left"), not "ear infections"; and the item explains a word of
+                # the rest beyond everyday ones ("shy", not "should I try to change that")
+                and bag & self._postings.keys()
+                and scored.stems - query.out_of_scope_stems - self._generic
             ):
                 heaviest = max(bag, key=lambda stem: weights[stem])
                 for stem in bag - {heaviest}:
