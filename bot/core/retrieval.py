@@ -74,6 +74,8 @@ NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "nobody", "no
 FOCUS_WEIGHT = 2.0
 # How many content words after a frame it points at.
 FOCUS_REACH = 2
+# "should I / can we ...": whether to do something about the subject named, which is then what is asked.
+_WHETHER_TO = re.compile(r"\b(?:should|can|could|shall)\s+(?:i|we)\b")
 _FOCUS_FRAME = re.compile(
     r"\b(?:how\s+(?:much|many|often|long|early|soon)|when\s+(?:should|will|would|do|does|did|can|could|is|are)"
     r"|(?:at\s+)?what\s+age|how\s+old|is\s+it\s+(?:normal|ok|okay|too\s+early|too\s+late|bad|safe)"
@@ -925,6 +927,7 @@ class Index:
                 # the rest beyond everyday ones ("shy", not "should I try to change that")
                 and bag & self._postings.keys()
                 and scored.stems - query.out_of_scope_stems - self._generic
+                and not _WHETHER_TO.search(query.text.lower())  # "left handed, should I try to change that"
             ):
                 heaviest = max(bag, key=lambda stem: weights[stem])
                 for stem in bag - {heaviest}:
