@@ -126,7 +126,7 @@ _DURATION_BEFORE = re.compile(
 # "she's been at nursery 2 years", "he goes to nursery 4 days": how long, or how many days of a week.
 _BEEN_AT_BEFORE = re.compile(r"\bbeen\s+(?:at|in|to|with|going\s+to|attending)(?:\s+[a-z']+){1,3}\s+$")
 _DAYS_AT_BEFORE = re.compile(
-    r"\b(?:goes|go|going|does|do|attends|attend|works|work|there|nursery|daycare|childcare|childminder|creche"
+    r"\b(?:goes|go|going|does|do|attends|attend|works|work|there|nursery|day\\s*care|childcare|childminder|creche"
     r"|preschool|school)(?:\s+(?:to|at)(?:\s+[a-z']+){1,2})?\s+(?:for\s+)?$"
 )
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:(?:about|around|the|nearly|almost|over|like|just|only)\s+)*$")
