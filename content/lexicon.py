@@ -56,6 +56,9 @@ class OutOfScope:
     # Its phrases also name who a child is ("her big brother (26 months)"): in a message about several children,
     # a part that says only that is no question about the subject.
     names_child: bool = False
+    urgent: bool = (
+        True  # with ``health``: "if it feels urgent" is said too (never for a diagnosis' name alone)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,7 @@ class _OutOfScopeSpec(_Strict):
     own_health: bool = False
     child_does: bool = False
     names_child: bool = False
+    urgent: bool = True
     phrases: list[Phrase]
 
 
@@ -243,7 +247,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         intents=intents,
         synonyms=tuple(Synonym(tuple(s.phrases), tuple(s.means)) for s in spec.synonyms),
         out_of_scope=tuple(
-            OutOfScope(o.topic, o.health, tuple(o.phrases), o.own_health, o.child_does, o.names_child)
+            OutOfScope(
+                o.topic, o.health, tuple(o.phrases), o.own_health, o.child_does, o.names_child, o.urgent
+            )
             for o in spec.out_of_scope
         ),
         age_hints=tuple(

@@ -37,7 +37,7 @@ _WORD_VALUES |= _TENS
 
 _WORD_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]+(?:{'|'.join(_UNITS[1:])}))?|{'|'.join(_TEENS + _UNITS)})"
 _HALF = (
-    r"(?:\s*(?:and|&)\s*(?:a\s+half|a\s+quarter|(?:three|3)[\s-]+quarters)|-and-a-(?:half|quarter)"
+    r"(?:\s*(?:and|&)\s*(?:(?:a\s+)?half|a\s+quarter|(?:three|3)[\s-]+quarters)|-and-a-(?:half|quarter)"
     r"|\s*(?:and\s+)?[13]/[24]|\s*[½¼¾])"
 )
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUMBER}(?![a-z])|an?(?=\s)|half(?:\s+an?)?(?=\s))"
@@ -106,6 +106,7 @@ _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant"
     r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year)"  # "5 days a week": how often
     r"|at\s+a\s+time"  # "works away 2 weeks at a time": how long
+    r"|of\s+(?!age\b)"  # "3 weeks of crying at drop off": how long ("10 months of age" is an age)
     # "a 2 week holiday", "her 3 day stay at nan's": how long something lasts
     r"|holidays?|vacations?|trips?|breaks?|stays?|visits?|courses?|placements?|contracts?|absences?)\b"
 )
@@ -121,6 +122,12 @@ _DURATION_BEFORE = re.compile(
     r"\b(?:past|last|next|first|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
     r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
     r"\s+(?:(?:about|around|the|a|nearly|almost|over|like|just|only)\s+)*$"
+)
+# "she's been at nursery 2 years", "he goes to nursery 4 days": how long, or how many days of a week.
+_BEEN_AT_BEFORE = re.compile(r"\bbeen\s+(?:at|in|to|with|going\s+to|attending)(?:\s+[a-z']+){1,3}\s+$")
+_DAYS_AT_BEFORE = re.compile(
+    r"\b(?:goes|go|going|does|do|attends|attend|works|work|there|nursery|day\\s*care|childcare|childminder|creche"
+    r"|preschool|school)(?:\s+(?:to|at)(?:\s+[a-z']+){1,2})?\s+(?:for\s+)?$"
 )
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:(?:about|around|the|nearly|almost|over|like|just|only)\s+)*$")
 _PERFECT_TENSE = re.compile(r"\b(?:been|has|have|had)\b")
@@ -138,6 +145,7 @@ _EDGE_AFTER = re.compile(r"(?:[\s-]*old)?\s*(?:$|[?.!,;]|of\s+age\b)")
 # "she's 2 and 9 months": years with no unit, then months, is one age; "between 2 and 9 months" is a range and
 # "my kids are 2 and 9 months" two children.
 _YEARS_BEFORE = re.compile(r"(?<![\d.,])\b(?P<n>[1-3]|one|two|three)\s*(?:and|&|,)\s*$")
+_OLDS_AFTER = re.compile(r"[\s-]*olds\b")
 _TWO_CHILDREN = re.compile(
     r"\b(?:between|from|kids|children|boys|girls|twins|ones|they|they're|both|aged|ages)\b[^.?!]*$"
 )
@@ -187,6 +195,13 @@ def find_ages(text: str) -> list[AgeMention]:
         ):
             found = _months_label(found[0] - 1)  # "nearly 2" is 23 months, "6 months next week" 5
         mention = AgeMention(found[0], text[match.start() : match.end()], match.span(), found[1])
+        shared = _YEARS_BEFORE.search(lowered[: match.start()]) if match["y"] else None
+        if shared is not None and _OLDS_AFTER.match(lowered, match.end()):
+            # "my 2 and 4 year olds": two children, the first with the unit of the second
+            months, label = _months_label(_number(shared["n"]) * 12)
+            strong.append(
+                AgeMention(months, text[shared.start("n") : shared.end("n")], shared.span("n"), label)
+            )
         if not _FOR_BEFORE.search(lowered[: match.start()]) or _OLD_AFTER.match(lowered, match.end()):
             strong.append(mention)
         else:
@@ -422,6 +437,8 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         _NOT_AGE_AFTER.match(after)
         or _RANGE_BEFORE.search(before)
         or _is_duration(before, small_unit=bool(match["w"] or match["d"]))
+        or _BEEN_AT_BEFORE.search(before)
+        or (match["d"] and _number(num) <= 7 and _DAYS_AT_BEFORE.search(before))
     ):
         return None
     value = (0.5 if num.startswith("half") else _number(num)) + half

@@ -797,7 +797,16 @@ _THANKS = frozenset(
     {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
 )
 _GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
-_BYE = frozenset({"bye", "goodbye", "night", "later", "cya", "ttyl"})
+_BYE = frozenset({"bye", "goodbye", "night", "cya", "ttyl"})
+# "see you later", "catch you later", "later!", "night night": a goodbye said whole. "later" or "night" inside a
+# question ("what about later on", "up all night with her") is no goodbye.
+_GOODBYE_PHRASE = re.compile(
+    r"\b(?:(?:see|catch|talk\s+to|speak\s+to)\s+(?:you|ya|u)(?:\s+(?:later|soon|tomorrow|then))?"
+    r"|talk\s+(?:later|soon)|bye\s+for\s+now|night\s+night|good\s*night)\b"
+)
+_GOODBYE_ALONE = re.compile(
+    r"^\W*(?:(?:ok|okay|maybe|right|thanks|cheers)\W+)*(?:later|laters|night)(?:\W+then)?\W*$"
+)
 # "merry christmas", "happy new year", "hi, how are you?", "are you a real person?": a greeting, or a question
 # to the bot itself, asks nothing of the guidance.
 _GREETING_PHRASE = re.compile(
@@ -935,10 +944,7 @@ _PLEASANTRY_WORDS = frozenset(
         "grandpa",
         "fair",  # "ok fair enough"
         "enough",
-        # "just signed up", "bye for now", "see you later", "maybe later"
-        "signed",
-        "sign",
-        "up",
+        # "just joined", "bye for now", "see you later", "maybe later" ("signed up": _SIGNED_UP)
         "joined",
         "for",
         "now",
@@ -951,6 +957,8 @@ _PLEASANTRY_WORDS = frozenset(
         "both",
     }
 )
+# "just signed up": "up" is a pleasantry only here, not in "up all night" or "what's up with him".
+_SIGNED_UP = re.compile(r"\b(?:sign(?:ed|ing)?|join(?:ed)?)\s+up\b")
 PLEASANTRY_MAX_WORDS = 10
 OK_MAX_WORDS = 6  # "okay, will give that a try"; a longer message with "ok" in it is more than an ok
 
@@ -974,17 +982,28 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
         _PRAISE_PHRASE.search(lowered)
     )
     greeting = any(w in _GREETING for w in words) or bool(_GREETING_PHRASE.search(lowered))
+    # "how are you?", "what's up?": a greeting only when it is the whole message, not "how are you meant to
+    # know?" or "what's up with my son?"
+    greeting_phrase = bool(_GREETING_PHRASE.search(lowered))
     if greeting:
         words = re.findall(r"[^\W\d_]+", _GREETING_PHRASE.sub(" ", _CAN_YOU_HELP.sub(" ", lowered)))
-    bye = any(w in _BYE for w in words)
+    bye = bool(_GOODBYE_ALONE.match(lowered) or _GOODBYE_PHRASE.search(lowered))
+    if bye:
+        words = re.findall(r"[^\W\d_]+", _GOODBYE_PHRASE.sub(" ", _GOODBYE_ALONE.sub(" ", lowered)))
+    bye = bye or any(w in _BYE and w != "night" for w in words)
+    words = re.findall(r"[^\W\d_]+", _SIGNED_UP.sub(" ", " ".join(words)))
     tried = bool(_WILL_TRY.search(lowered))
     if tried:
         words = re.findall(r"[^\W\d_]+", _WILL_TRY.sub(" ", lowered))
     short_ok = len(words) <= OK_MAX_WORDS and (any(w in _OK_FORMS for w in words) or tried)
     if not (thanks or greeting or bye or short_ok):
         return None
-    known = index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS_FORMS | _OK_FORMS | _BYE
+    known = (
+        index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS_FORMS | _OK_FORMS | (_BYE - {"night"})
+    )
     rest = [w for w in words if w not in known and w not in _PLEASANTRY_WORDS]
+    if rest and greeting_phrase:
+        return None
     if rest:
         query = index.analyse(" ".join(rest))
         if query.topical or query.out_of_scope or query.intent is not None or len(rest) > 2:
@@ -1094,7 +1113,8 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "")
     only_mine = of_myself and _A_CHILD.search(text) is None
     doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) and not only_mine else []
     if doctors:
-        lines.append(" ".join([*doctors, URGENT]))
+        urgent = own or any(s.health and s.urgent for s in subjects)
+        lines.append(" ".join([*doctors, URGENT] if urgent else doctors))
     if own:
         lines.append(STRUGGLING)
     return "\n\n".join(lines)

@@ -74,6 +74,8 @@ NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "nobody", "no
 FOCUS_WEIGHT = 2.0
 # How many content words after a frame it points at.
 FOCUS_REACH = 2
+# "should I / can we ...": whether to do something about the subject named, which is then what is asked.
+_WHETHER_TO = re.compile(r"\b(?:should|can|could|shall)\s+(?:i|we)\b")
 _FOCUS_FRAME = re.compile(
     r"\b(?:how\s+(?:much|many|often|long|early|soon)|when\s+(?:should|will|would|do|does|did|can|could|is|are)"
     r"|(?:at\s+)?what\s+age|how\s+old|is\s+it\s+(?:normal|ok|okay|too\s+early|too\s+late|bad|safe)"
@@ -280,6 +282,11 @@ class Index:
         )
         self._uncovered_stems = frozenset(
             stem for phrase in self._phrases if phrase.out_of_scope is not None for stem, _ in phrase.bag
+        )
+        # "teething", "dummy": words that are an uncovered subject said alone (as typed, not stems: "handed"
+        # is no subject alone, though "handedness" shares its stem)
+        self._lone_subject_words = frozenset(
+            p for o in lexicon.out_of_scope for p in o.phrases if " " not in p and "-" not in p
         )
         self._hints = {w: hint for hint in lexicon.age_hints for w in hint.words}
         self._generic = frozenset(self.stem(w) for w in lexicon.generic)
@@ -900,10 +907,32 @@ class Index:
         unless the item answers one of its phrases by a phrasing ("does bottle feeding affect bonding"):
         then the content covers that side of it, and the practice counts once."""
         covered = any(bag <= scored.strong for bag in query.subject_phrases)
-        return sum(
-            1.0 if covered and (stem in query.practice or _EFFECT_ALL in query.practice) else weight
+        weights = {
+            stem: 1.0 if covered and (stem in query.practice or _EFFECT_ALL in query.practice) else weight
             for stem, weight in query.subject_weights
-        )
+        }
+        # "my left handed son is shy": a phrase said in full that ``explained`` takes from the content is one
+        # subject (its heaviest word), so the rest of the question ("shy") weighs against it, a tie to the content;
+        # not when a question frame points at the phrase, which is then what is asked.
+        for bag in query.subject_phrases:
+            if (
+                len(bag) > 1
+                and not bag & self._modifier_stems
+                and not bag <= scored.strong
+                and bag <= weights.keys()
+                and all(weights[stem] <= 1.0 for stem in bag)  # "can we *bed share*": a frame points at it
+                # "teething gel", "attached to his dummy": a word that is a subject alone weighs as one
+                and not self._lone_subject_words.intersection(re.findall(r"[a-z]+", query.text.lower()))
+                # the content's own words taken ("left"), not "ear infections"; and the item explains a word of
+                # the rest beyond everyday ones ("shy", not "should I try to change that")
+                and bag & self._postings.keys()
+                and scored.stems - query.out_of_scope_stems - self._generic
+                and not _WHETHER_TO.search(query.text.lower())  # "left handed, should I try to change that"
+            ):
+                heaviest = max(bag, key=lambda stem: weights[stem])
+                for stem in bag - {heaviest}:
+                    weights[stem] = 0.0
+        return sum(weights.values())
 
     def rank(self, query: Query) -> list[tuple[Item, float]]:
         """Items matching the query, best first, with their scores."""

@@ -510,6 +510,11 @@ def test_small_talk_is_no_question():
         "happy new year!!",
         "ok bye for now",  # a goodbye
         "catch you later",
+        "later!",
+        "see you later",
+        "night night",
+        "ttyl",
+        "what's up?",
         "i'll give it a go tonight",  # an answer taken on board
     ],
 )
@@ -553,6 +558,14 @@ def test_a_birthday_beside_a_question_is_still_a_question():
         "merry christmas! my 9 month old screams when grandma holds her, what do I do",
         "will try that, but what if she still cries when I go",
         "later in the day he gets really clingy",
+        # a goodbye or a greeting is the whole message, not a word or phrase inside a question
+        "later on will she be ok",
+        "what about later on",
+        "and later on",
+        "how are you meant to know?",
+        "how are you meant to do it all",
+        "what's up with my son?",
+        "hi, up all night with her",
     ],
 )
 def test_a_thanks_or_hello_beside_a_subject_is_still_a_question(message):
@@ -881,7 +894,6 @@ def test_praise_with_a_question_is_still_a_question():
         "we love attachment parenting, so can we bed share with our 4 month old?",  # what the parent asks to do
         # a word of an uncovered subject's phrase is that subject's, not the content's word
         "my 2 year old seems to be left handed, is that something I should correct?",
-        "which attachment style does my 20 month old have, and is there a test for it?",
         "how do I put up a stair gate my 1 year old can't open, she's so attached to the stairs",
         "my 3yo panics at the dentist, how can I get her to let them look at her teeth",
         "how can I teach my 2 year old his letters?",  # "teach" only frames what is asked
@@ -1350,3 +1362,68 @@ def test_punishing_a_toddler_is_a_question_about_limits_not_an_uncovered_subject
 )
 def test_an_exact_age_beside_newborn_wins_and_an_age_in_brackets_can_be_soon(question, months):
     assert ask(question).age_months == months
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is my toddler's attachment style secure",
+        "what is my baby's attachment style (and how do I help it)",
+        "what are the attachment styles",
+        "is there an attachment test for toddlers",
+        "which attachment style does my 20 month old have, and is there a test for it?",
+    ],
+)
+def test_attachment_styles_and_tests_are_answered_from_the_content(question):
+    """What a secure attachment looks like is the guidance's subject, not a diagnosis to refuse."""
+    result = ask(question)
+    assert result.scope is Scope.IN, result.text
+    assert result.items
+    assert URGENT not in result.text
+
+
+def test_an_attachment_disorder_goes_to_the_doctor_without_urgency():
+    result = ask("does my child have an attachment disorder?")
+    assert result.scope is Scope.OUT
+    assert DOCTOR in result.text
+    assert URGENT not in result.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("my left handed son is shy", {"sa-7-18-stranger-anxiety", "sa-7-18-social-referencing"}),
+        ("my left handed 2 year old hits", {"sa-16-24-limits", "sa-16-24-model"}),
+        ("my left handed toddler clings to me", {"sa-16-24-closeness-distress", "sa-16-24-available"}),
+        ("he's left handed and clingy", {"sa-7-18-follows-caregiver", "sa-16-24-closeness-distress"}),
+    ],
+)
+def test_an_uncovered_phrase_said_in_full_owns_only_its_own_words(question, expected):
+    """ "left handed" is one uncovered subject; the rest of the question ("shy") still counts for the content,
+    and a tie goes to the content."""
+    result = ask(question)
+    assert result.scope is Scope.IN, result.text
+    assert expected & {item.id for item in result.items[:3]}
+
+
+@pytest.mark.parametrize(
+    ("question", "months"),
+    [
+        ("he goes to nursery 4 days and cries", None),  # days of a week, not 4 days old
+        ("she's been at nursery 2 years", None),  # how long, not how old
+        ("it's been 3 weeks of crying at drop off, she is 2", 24),
+        ("he is a year and half", 18),
+    ],
+)
+def test_a_duration_is_not_the_childs_age(question, months):
+    assert ask(question).age_months == months
+
+
+def test_two_ages_sharing_one_unit_are_two_children():
+    """ "my 2 and 4 year olds": the answer is for the 2-year-old, and says plainly the 4-year-old is past the
+    guidance's ages."""
+    result = ask("my 2 and 4 year olds fight over me")
+    assert [m.months for m in find_ages("my 2 and 4 year olds fight over me")] == [24, 48]
+    assert result.scope is Scope.IN
+    assert result.age_months == 24
+    assert "At 4 years, past the ages" in result.text
