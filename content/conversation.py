@@ -52,13 +52,37 @@ class ConversationWords(BaseModel):
     not_for_us_words: Phrases
     more_often: Phrases
     asking: Ordered
+    not_yes_words: Phrases
+    put_off: Ordered
+    not_named_yet_before: Ordered
+    not_named_yet_verbs: Ordered
+    place_verbs: Ordered
+    schedule_verbs: Ordered
+    schedule_whats: Ordered
+    child_words: Ordered
+    wrong_words: Ordered
+    detail_words: Ordered
+    not_the_detail: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
 _ONE_WORD = frozenset(
-    {"not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings"}
-)
+    {
+        "not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
+        "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "child_words",
+        "not_the_detail",
+    }
+)  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking"})
+# Lists whose entries are alternatives in a pattern (each taken literally): letters, apostrophes and single
+# spaces only, so an entry can never change what the pattern around it means.
+_PATTERN = frozenset(
+    {
+        "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
+        "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail",
+    }
+)  # fmt: skip
+_PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
@@ -82,6 +106,8 @@ def _problems(name: str, phrases: list[str]) -> list[str]:
             problems.append(f"{name}: {phrase!r} must be one word")
         elif name in _PLAIN and not _PLAIN_CHARS.fullmatch(phrase):
             problems.append(f"{name}: {phrase!r} may have only letters, figures and single spaces")
+        elif name in _PATTERN and not _PATTERN_CHARS.fullmatch(phrase):
+            problems.append(f"{name}: {phrase!r} may have only letters, apostrophes and single spaces")
         if phrase in seen:
             problems.append(f"{name}: {phrase!r} is listed twice")
         seen.add(phrase)
@@ -106,6 +132,11 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))
     return words
+
+
+def alternatives(phrases: tuple[str, ...]) -> str:
+    """A list as a pattern's alternatives, in its order (the first that fits is taken), each literally."""
+    return "|".join(re.escape(phrase) for phrase in phrases)
 
 
 @cache

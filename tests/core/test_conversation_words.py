@@ -26,6 +26,16 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert "not for us" in detours.NOT_FOR_US_WORDS
     assert formats.read_per_week("every day") == 7  # more_often
     assert formats.read_per_week("could you send them twice a week please") == 2  # asking
+    assert child_steps.no_name_yet("we haven't picked one yet")  # not_named_yet_before, not_named_yet_verbs
+    assert child_steps.said_yes("yes that's right")
+    assert not child_steps.said_yes("yes but later")  # not_yes_words
+    assert detours._PUT_OFF.search("but not today")  # put_off
+    assert detours._PLACE_SAID.search("we're based in leeds")  # place_verbs
+    assert detours._changes_schedule("can i switch the timezone")  # schedule_verbs, schedule_whats
+    assert not detours._changes_schedule("can i change the time to when she naps")  # child_words
+    assert detours._WRONG.search("i made a typo")  # wrong_words
+    assert detours._DETAIL.search("her date of birth")  # detail_words
+    assert not detours._DETAIL.search("his birthday party")  # not_the_detail
 
 
 def _write(tmp_path: Path, change: dict[str, object]) -> Path:
@@ -45,6 +55,11 @@ def _write(tmp_path: Path, change: dict[str, object]) -> Path:
         ({"not_a_name": ["this is"]}, "not_a_name: 'this is' must be one word"),
         ({"more_often": ["every-day"]}, "more_often: 'every-day' may have only letters"),
         ({"sibling_words": []}, "sibling_words: needs at least one entry"),
+        ({"place_verbs": ["live", "based in"]}, "place_verbs: 'based in' must be one word"),
+        (
+            {"wrong_words": ["mistake", "fix|wrong"]},
+            "wrong_words: 'fix|wrong' may have only letters, apostrophes",
+        ),
         ({"tip_wrods": ["tip"]}, "tip_wrods"),
     ],
 )
