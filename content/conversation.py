@@ -8,12 +8,13 @@ empty fails at start-up with the list and the entry named, instead of a phrase s
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from content.library import ContentError, describe_location
 
@@ -29,6 +30,8 @@ class ConversationWordsError(ContentError):
 # A list to look a message up in, and one in order (a pattern is built from it); each checked by _problems.
 Phrases = frozenset[Phrase]
 Ordered = tuple[Phrase, ...]
+# Words with what each says: a number (1 to 4), or an age in months (up to 4 years).
+Counts = dict[Phrase, Annotated[int, Field(ge=1, le=48)]]
 
 
 class ConversationWords(BaseModel):
@@ -63,6 +66,14 @@ class ConversationWords(BaseModel):
     wrong_words: Ordered
     detail_words: Ordered
     not_the_detail: Ordered
+    goodbyes: Phrases
+    goodbye_alone: Ordered
+    small_talk_filler: Phrases
+    pleasantry_words: Phrases
+    not_english: Phrases
+    foreign_numbers: Counts
+    foreign_word_ages: Counts
+    foreign_nearly: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -70,7 +81,8 @@ _ONE_WORD = frozenset(
     {
         "not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "child_words",
-        "not_the_detail",
+        "not_the_detail", "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words",
+        "not_english",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking"})
@@ -83,6 +95,9 @@ _PATTERN = frozenset(
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
+# Words of other languages, alternatives in a pattern too: one word of letters each (accents allowed).
+_FOREIGN = frozenset({"foreign_numbers", "foreign_word_ages", "foreign_nearly"})
+_LETTERS = re.compile(r"[^\W\d_]+")
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
@@ -92,7 +107,7 @@ def normal_form(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").split()).strip(" .!,;")
 
 
-def _problems(name: str, phrases: list[str]) -> list[str]:
+def _problems(name: str, phrases: Collection[str]) -> list[str]:
     if not phrases:
         return [f"{name}: needs at least one entry"]
     problems: list[str] = []
@@ -108,6 +123,8 @@ def _problems(name: str, phrases: list[str]) -> list[str]:
             problems.append(f"{name}: {phrase!r} may have only letters, figures and single spaces")
         elif name in _PATTERN and not _PATTERN_CHARS.fullmatch(phrase):
             problems.append(f"{name}: {phrase!r} may have only letters, apostrophes and single spaces")
+        elif name in _FOREIGN and not _LETTERS.fullmatch(phrase):
+            problems.append(f"{name}: {phrase!r} must be one word of letters")
         if phrase in seen:
             problems.append(f"{name}: {phrase!r} is listed twice")
         seen.add(phrase)

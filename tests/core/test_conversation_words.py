@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from bot.conversation import child_steps, detours, formats
+from bot.core import age_phrases, answers, language
 from content.conversation import (
     CONVERSATION_PATH,
     ConversationWordsError,
@@ -36,6 +37,13 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert detours._WRONG.search("i made a typo")  # wrong_words
     assert detours._DETAIL.search("her date of birth")  # detail_words
     assert not detours._DETAIL.search("his birthday party")  # not_the_detail
+    assert answers._BYE is conversation_words().goodbyes
+    assert "everyone" in answers._SMALL_TALK_FILLER
+    assert "joined" in answers._PLEASANTRY_WORDS
+    assert "que" in language.NOT_ENGLISH
+    assert answers._GOODBYE_ALONE.match("ok laters")  # goodbye_alone
+    assert age_phrases._foreign_word_age("casi dos años") is not None  # foreign_nearly, foreign_numbers
+    assert age_phrases._FOREIGN_ONE_WORD["półtora"] == 18  # foreign_word_ages
 
 
 def _write(tmp_path: Path, change: dict[str, object]) -> Path:
@@ -60,6 +68,12 @@ def _write(tmp_path: Path, change: dict[str, object]) -> Path:
             {"wrong_words": ["mistake", "fix|wrong"]},
             "wrong_words: 'fix|wrong' may have only letters, apostrophes",
         ),
+        (
+            {"foreign_numbers": {"dos": 2, "zwei drei": 2}},
+            "foreign_numbers: 'zwei drei' must be one word of letters",
+        ),
+        ({"foreign_word_ages": {"roczek": 0}}, "foreign_word_ages.roczek"),
+        ({"goodbyes": ["bye", "Bye"]}, "goodbyes: 'Bye'"),
         ({"tip_wrods": ["tip"]}, "tip_wrods"),
     ],
 )
