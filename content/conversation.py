@@ -74,6 +74,8 @@ class ConversationWords(BaseModel):
     foreign_numbers: Counts
     foreign_word_ages: Counts
     foreign_nearly: Ordered
+    happy_occasions: Ordered
+    bot_words: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -82,7 +84,7 @@ _ONE_WORD = frozenset(
         "not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "child_words",
         "not_the_detail", "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words",
-        "not_english",
+        "not_english", "bot_words",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking"})
@@ -91,7 +93,8 @@ _PLAIN = frozenset({"more_often", "asking"})
 _PATTERN = frozenset(
     {
         "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
-        "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail",
+        "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
+        "bot_words",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
@@ -151,9 +154,11 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
     return words
 
 
-def alternatives(phrases: tuple[str, ...]) -> str:
-    """A list as a pattern's alternatives, in its order (the first that fits is taken), each literally."""
-    return "|".join(re.escape(phrase) for phrase in phrases)
+def alternatives(phrases: tuple[str, ...], *, any_space: bool = False) -> str:
+    """A list as a pattern's alternatives, in its order (the first that fits is taken), each literally; with
+    ``any_space``, a space between words stands for any run of white space (for text not yet normalised)."""
+    space = r"\s+" if any_space else re.escape(" ")
+    return "|".join(space.join(re.escape(word) for word in phrase.split(" ")) for phrase in phrases)
 
 
 @cache

@@ -765,11 +765,11 @@ _GOODBYE_ALONE = re.compile(
 # "merry christmas", "happy new year", "hi, how are you?", "are you a real person?": a greeting, or a question
 # to the bot itself, asks nothing of the guidance.
 _GREETING_PHRASE = re.compile(
-    r"\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:new\s+year|christmas|xmas|holidays|easter|hanukkah|diwali|eid"
-    r"|mother'?s\s+day|father'?s\s+day|friday|weekend|monday)|season'?s\s+greetings"
+    rf"\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:{alternatives(WORDS.happy_occasions, any_space=True)})"
+    r"|season'?s\s+greetings"
     r"|how\s+(?:are|r)\s+(?:you|u)(?:\s+(?:doing|today))?|how'?s\s+it\s+going|what'?s\s+up"
     r"|(?:are\s+you|is\s+this|am\s+i\s+(?:talking|chatting|speaking)\s+(?:to|with))\s+(?:a\s+)?(?:real\s+)?"
-    r"(?:person|human|bot|robot|ai|machine)"
+    rf"(?:{alternatives(WORDS.bot_words)})"
     r"|who\s+(?:are\s+you|am\s+i\s+talking\s+to|made\s+you)|what'?s\s+your\s+name)\b"
 )
 # "i'll give that a go", "will try that tonight": an answer taken on board, an ok.

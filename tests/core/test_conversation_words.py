@@ -44,6 +44,8 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert answers._GOODBYE_ALONE.match("ok laters")  # goodbye_alone
     assert age_phrases._foreign_word_age("casi dos años") is not None  # foreign_nearly, foreign_numbers
     assert age_phrases._FOREIGN_ONE_WORD["półtora"] == 18  # foreign_word_ages
+    assert answers._GREETING_PHRASE.search("happy  mothers day")  # happy_occasions, any white space
+    assert answers._GREETING_PHRASE.search("are you a real robot")  # bot_words
 
 
 def _write(tmp_path: Path, change: dict[str, object]) -> Path:
@@ -74,6 +76,7 @@ def _write(tmp_path: Path, change: dict[str, object]) -> Path:
         ),
         ({"foreign_word_ages": {"roczek": 0}}, "foreign_word_ages.roczek"),
         ({"goodbyes": ["bye", "Bye"]}, "goodbyes: 'Bye'"),
+        ({"happy_occasions": ["easter", "mother'?s day"]}, 'happy_occasions: "mother\'?s day" may have only'),
         ({"tip_wrods": ["tip"]}, "tip_wrods"),
     ],
 )
