@@ -76,6 +76,7 @@ class ConversationWords(BaseModel):
     foreign_nearly: Ordered
     happy_occasions: Ordered
     bot_words: Ordered
+    kin_words: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -94,7 +95,7 @@ _PATTERN = frozenset(
     {
         "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
-        "bot_words",
+        "bot_words", "kin_words",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")

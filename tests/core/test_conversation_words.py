@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot.conversation import child_steps, detours, formats
-from bot.core import age_phrases, answers, language
+from bot.core import age_phrases, answers, language, step_words
 from content.conversation import (
     CONVERSATION_PATH,
     ConversationWordsError,
@@ -46,6 +46,9 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert age_phrases._FOREIGN_ONE_WORD["półtora"] == 18  # foreign_word_ages
     assert answers._GREETING_PHRASE.search("happy  mothers day")  # happy_occasions, any white space
     assert answers._GREETING_PHRASE.search("are you a real robot")  # bot_words
+    introduced = step_words.introduced_name("our baby girl Ava")  # kin_words, "baby girl" before "baby"
+    assert introduced is not None
+    assert introduced.words == "Ava"
 
 
 def _write(tmp_path: Path, change: dict[str, object]) -> Path:
