@@ -50,6 +50,7 @@ class ConversationWords(BaseModel):
     describing_endings: Ordered
     not_name_openers: Phrases
     carry_on_openers: Phrases
+    carry_on_words: Phrases
     name_endings: Ordered
     tip_words: Phrases
     not_for_us_words: Phrases

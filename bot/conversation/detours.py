@@ -518,7 +518,7 @@ HELD_DATES: dict[Step, Callable[[Turn, str], Awaitable[Outcome]]] = {
 }
 AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
 # Besides a yes (child_steps.said_yes), the offer to carry on taken up in words.
-CARRY_ON_WORDS = frozenset({"carry on", "continue", "go on", "let's carry on", "lets carry on"})
+CARRY_ON_WORDS = WORDS.carry_on_words
 # After a yes at "Carry on?", words that put it off: the child stays held.
 _YES_FIRST = re.compile(r"^(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,.!;:-]*", re.I)
 _PUT_OFF = re.compile(rf"\b(?:{alternatives(WORDS.put_off)})\b")

@@ -25,6 +25,7 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert "full term" in child_steps.ON_TIME
     assert "another tip" in detours.TIP_WORDS
     assert "not for us" in detours.NOT_FOR_US_WORDS
+    assert "let's carry on" in detours.CARRY_ON_WORDS
     assert formats.read_per_week("every day") == 7  # more_often
     assert formats.read_per_week("could you send them twice a week please") == 2  # asking
     assert child_steps.no_name_yet("we haven't picked one yet")  # not_named_yet_before, not_named_yet_verbs
