@@ -1,4 +1,5 @@
-"""Load and validate ``content/conversation.yaml``: the word lists the conversation reads parents' messages by.
+"""Load and validate ``content/conversation.yaml``: the word lists parents' messages are read by (the
+conversation's steps, and the core's small talk, language and age reading).
 
 Like the lexicon, kept as data beside the guidance and checked on load: an entry not written as the
 conversation compares it (capitals, a double space, a full stop at the end), a duplicate, or a list left
