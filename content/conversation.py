@@ -91,6 +91,7 @@ _ONE_WORD = frozenset(
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking"})
+_PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 # Lists whose entries are alternatives in a pattern (each taken literally): letters, apostrophes and single
 # spaces only, so an entry can never change what the pattern around it means.
 _PATTERN = frozenset(
@@ -104,7 +105,6 @@ _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
 # Words of other languages, alternatives in a pattern too: one word of letters each (accents allowed).
 _FOREIGN = frozenset({"foreign_numbers", "foreign_word_ages", "foreign_nearly"})
 _LETTERS = re.compile(r"[^\W\d_]+")
-_PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
 def normal_form(phrase: str) -> str:
