@@ -137,10 +137,29 @@ def _problems(name: str, phrases: Collection[str]) -> list[str]:
     return problems
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """The safe loader, refusing a key said twice in a mapping (a second "dos" would silently win)."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{key!r} is listed twice", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords:
     """Load and check the word lists, raising ConversationWordsError that names the entry at fault."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeys)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         raise ConversationWordsError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):

@@ -99,3 +99,11 @@ def test_a_missing_list_fails(tmp_path: Path):
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(ConversationWordsError, match="on_time"):
         load_conversation_words(path)
+
+
+def test_a_word_given_twice_in_a_mapping_fails(tmp_path: Path):
+    text = CONVERSATION_PATH.read_text(encoding="utf-8").replace('"dos": 2,', '"dos": 2, "dos": 3,', 1)
+    path = tmp_path / "conversation.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConversationWordsError, match="'dos' is listed twice"):
+        load_conversation_words(path)
