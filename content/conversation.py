@@ -1,4 +1,5 @@
-"""Load and validate ``content/conversation.yaml``: the word lists the conversation reads parents' messages by.
+"""Load and validate ``content/conversation.yaml``: the word lists parents' messages are read by (the
+conversation's steps, and the core's small talk, language and age reading).
 
 Like the lexicon, kept as data beside the guidance and checked on load: an entry not written as the
 conversation compares it (capitals, a double space, a full stop at the end), a duplicate, or a list left
@@ -8,12 +9,13 @@ empty fails at start-up with the list and the entry named, instead of a phrase s
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from content.library import ContentError, describe_location
 
@@ -29,6 +31,8 @@ class ConversationWordsError(ContentError):
 # A list to look a message up in, and one in order (a pattern is built from it); each checked by _problems.
 Phrases = frozenset[Phrase]
 Ordered = tuple[Phrase, ...]
+# Words with what each says: a number (1 to 4), or an age in months (up to 4 years).
+Counts = dict[Phrase, Annotated[int, Field(ge=1, le=48)]]
 
 
 class ConversationWords(BaseModel):
@@ -47,19 +51,60 @@ class ConversationWords(BaseModel):
     describing_endings: Ordered
     not_name_openers: Phrases
     carry_on_openers: Phrases
+    carry_on_words: Phrases
     name_endings: Ordered
     tip_words: Phrases
     not_for_us_words: Phrases
     more_often: Phrases
     asking: Ordered
+    not_yes_words: Phrases
+    put_off: Ordered
+    not_named_yet_before: Ordered
+    not_named_yet_verbs: Ordered
+    place_verbs: Ordered
+    schedule_verbs: Ordered
+    schedule_whats: Ordered
+    child_words: Ordered
+    wrong_words: Ordered
+    detail_words: Ordered
+    not_the_detail: Ordered
+    goodbyes: Phrases
+    goodbye_alone: Ordered
+    small_talk_filler: Phrases
+    pleasantry_words: Phrases
+    not_english: Phrases
+    foreign_numbers: Counts
+    foreign_word_ages: Counts
+    foreign_nearly: Ordered
+    happy_occasions: Ordered
+    bot_words: Ordered
+    kin_words: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
 _ONE_WORD = frozenset(
-    {"not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings"}
-)
+    {
+        "not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
+        "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "child_words",
+        "not_the_detail", "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words",
+        "not_english", "bot_words",
+    }
+)  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking"})
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+# Lists whose entries are alternatives in a pattern (each taken literally): letters, apostrophes and single
+# spaces only, so an entry can never change what the pattern around it means.
+_PATTERN = frozenset(
+    {
+        "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
+        "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
+        "bot_words", "kin_words",
+    }
+)  # fmt: skip
+_PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
+# Words of other languages, alternatives in a pattern too: one word of letters each (accents allowed).
+_FOREIGN = frozenset({"foreign_numbers", "foreign_word_ages", "foreign_nearly"})
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def normal_form(phrase: str) -> str:
@@ -68,7 +113,7 @@ def normal_form(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").split()).strip(" .!,;")
 
 
-def _problems(name: str, phrases: list[str]) -> list[str]:
+def _problems(name: str, phrases: Collection[str]) -> list[str]:
     if not phrases:
         return [f"{name}: needs at least one entry"]
     problems: list[str] = []
@@ -82,16 +127,39 @@ def _problems(name: str, phrases: list[str]) -> list[str]:
             problems.append(f"{name}: {phrase!r} must be one word")
         elif name in _PLAIN and not _PLAIN_CHARS.fullmatch(phrase):
             problems.append(f"{name}: {phrase!r} may have only letters, figures and single spaces")
+        elif name in _PATTERN and not _PATTERN_CHARS.fullmatch(phrase):
+            problems.append(f"{name}: {phrase!r} may have only letters, apostrophes and single spaces")
+        elif name in _FOREIGN and not _LETTERS.fullmatch(phrase):
+            problems.append(f"{name}: {phrase!r} must be one word of letters")
         if phrase in seen:
             problems.append(f"{name}: {phrase!r} is listed twice")
         seen.add(phrase)
     return problems
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """The safe loader, refusing a key said twice in a mapping (a second "dos" would silently win)."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{key!r} is listed twice", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords:
     """Load and check the word lists, raising ConversationWordsError that names the entry at fault."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeys)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         raise ConversationWordsError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -106,6 +174,13 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))
     return words
+
+
+def alternatives(phrases: tuple[str, ...], *, any_space: bool = False) -> str:
+    """A list as a pattern's alternatives, in its order (the first that fits is taken), each literally; with
+    ``any_space``, a space between words stands for any run of white space (for text not yet normalised)."""
+    space = r"\s+" if any_space else re.escape(" ")
+    return "|".join(space.join(re.escape(word) for word in phrase.split(" ")) for phrase in phrases)
 
 
 @cache

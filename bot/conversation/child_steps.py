@@ -44,7 +44,7 @@ from bot.core.step_words import (
     said_name,
 )
 from bot.core.text import day_date, esc
-from content.conversation import conversation_words
+from content.conversation import alternatives, conversation_words
 from db import families
 from db.models import Child
 
@@ -323,8 +323,8 @@ SKIPPED_NAME = (
 # Said at the name question when the name is not decided: the question skipped, never a name.
 NO_NAME_YET = WORDS.no_name_yet
 _NOT_NAMED_YET = re.compile(
-    r"^(?:(?:we|i)\s+)?(?:haven't|havent|have not|didn't|didnt|did not|still|not|are still|'re still)\s+"
-    r"(?:yet\s+)?(?:decided|picked|chosen|named|deciding|choosing|thinking|got)\b"
+    rf"^(?:(?:we|i)\s+)?(?:{alternatives(WORDS.not_named_yet_before)})\s+"
+    rf"(?:yet\s+)?(?:{alternatives(WORDS.not_named_yet_verbs)})\b"
 )
 
 
@@ -653,7 +653,7 @@ async def on_due_pick(turn: Turn, value: str) -> Outcome:
 # A yes, where one was asked: these alone, or opening a short reply ("yes that's right", "ok let's go").
 YES_WORDS = YES | WORDS.carry_on_openers
 # In a reply opening with a yes, a word that takes it back or puts it off ("yeah no", "yes but not now").
-_BUT = frozenset({"not", "no", "nope", "nah", "but", "later", "wait", "first", "though"})
+_BUT = WORDS.not_yes_words
 _MOST_YES_WORDS = 5
 
 

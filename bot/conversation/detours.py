@@ -38,7 +38,7 @@ from bot.core.step_words import (
 )
 from bot.core.text import day_date, esc
 from bot.core.timezones import ZoneLookup, find_zone, zone_label
-from content.conversation import conversation_words
+from content.conversation import alternatives, conversation_words
 from db.models import ParentState
 
 # The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
@@ -163,7 +163,9 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
 
 
 # Where the parent lives, said while a child's details are asked: the time zone question comes after them.
-_PLACE_SAID = re.compile(r"^(?:we|i)(?:'re|'m| are| am)?\s+(?:(?:live|living|based)\s+)?in\s")
+_PLACE_SAID = re.compile(
+    rf"^(?:we|i)(?:'re|'m| are| am)?\s+(?:(?:{alternatives(WORDS.place_verbs)})\s+)?in\s"
+)
 
 
 def place_said(turn: Turn, text: str) -> ZoneLookup | None:
@@ -516,10 +518,10 @@ HELD_DATES: dict[Step, Callable[[Turn, str], Awaitable[Outcome]]] = {
 }
 AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
 # Besides a yes (child_steps.said_yes), the offer to carry on taken up in words.
-CARRY_ON_WORDS = frozenset({"carry on", "continue", "go on", "let's carry on", "lets carry on"})
+CARRY_ON_WORDS = WORDS.carry_on_words
 # After a yes at "Carry on?", words that put it off: the child stays held.
 _YES_FIRST = re.compile(r"^(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,.!;:-]*", re.I)
-_PUT_OFF = re.compile(r"\b(?:not now|later|another time|not yet|not today|no|nah|nope|not)\b")
+_PUT_OFF = re.compile(rf"\b(?:{alternatives(WORDS.put_off)})\b")
 
 
 async def _yes_and_more(turn: Turn, text: str) -> Outcome:
@@ -619,14 +621,14 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
 # "move the time to the evening". Not the child's routine: "change the time she naps", "switch the day and
 # night around for him", "move the time of his bath" are questions.
 _SCHEDULE_CHANGE = re.compile(
-    r"\b(?:change|move|switch)\s+(?:the\s+|my\s+|our\s+)?(?P<tips>(?:tips?|messages?)\s+)?"
-    r"(?:time|times|day|days|time zone|timezone)\b\s*(?P<rest>.*)$"
+    rf"\b(?:{alternatives(WORDS.schedule_verbs)})\s+(?:the\s+|my\s+|our\s+)?(?P<tips>(?:tips?|messages?)\s+)?"
+    rf"(?:{alternatives(WORDS.schedule_whats)})\b\s*(?P<rest>.*)$"
 )
 # What may follow "change the time" for it to be the tips': nothing, the tips, or when to ("to the evening").
 _TIPS_REST = re.compile(
     r"(?:(?:to|for|on|of|when|that)\s+(?:the\s+|my\s+|our\s+|your\s+)?(?:tips?|messages?)\b.*"
     r"|(?:you|they)\s+(?:send|come)\b.*"
-    r"|(?:to|for)\s+(?!.*\b(?:he|she|they|him|her|his|their|baby|son|daughter|child)\b).*"
+    rf"|(?:to|for)\s+(?!.*\b(?:{alternatives(WORDS.child_words)})\b).*"
     r"|please|)"
 )
 
@@ -643,10 +645,10 @@ def _changes_schedule(said: str) -> bool:
 # her name wrong", "the due date is wrong", "actually he was born on the 14th". The detail is what is wrong:
 # a mistake said beside the birth ("I made a mistake and shouted at him, he was born so small", "I got his
 # feeding wrong since he was born") is the parent's worry, answered as a question.
-_WRONG = re.compile(r"\b(?:mistake|wrong|typo|typed|incorrect|correct|fix|put right|change|update|meant)\b")
+_WRONG = re.compile(rf"\b(?:{alternatives(WORDS.wrong_words)})\b")
 _DETAIL = re.compile(
     r"\b(?:his|her|their|the|my|our|\w+'s|wrong|incorrect)\s+(?:first\s+)?"
-    r"(?:name|birthday|birthdate|birth date|date of birth|dob|due date|date)\b(?!\s+(?:party|cake|present))"
+    rf"(?:{alternatives(WORDS.detail_words)})\b(?!\s+(?:{alternatives(WORDS.not_the_detail)}))"
 )
 _CLAUSE = re.compile(r"\s*[,;.!]\s*|\s+(?:and|but|so|because|since)\s+")
 _BORN_ON = re.compile(

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.ages import describe_months
+from content.conversation import alternatives, conversation_words
 
 DAYS_PER_MONTH = 365.25 / 12
 # A bare "two and a half" with no unit means years only for small numbers.
@@ -290,26 +291,14 @@ _FOREIGN_HALF = re.compile(
 # words ("dos años", "deux ans", "zwei Jahre", "dwa lata"), a year and a half ("anderhalf", "año y medio",
 # "półtora roku"), two and a half in one word ("zweieinhalb", "tweeënhalf"), weeks ("6 Wochen", "7 semaines"),
 # "nearly" ("casi 2 años", "presque 2 ans", "bald 2": a month less, as "nearly 2" is 23 months), a bare age
-# after "is" ("ist drei", "is twee"), and Polish one-word ages ("roczek", "dwulatek").
-_FOREIGN_WORD_NUMBERS = {
-    "een": 1, "één": 1, "ein": 1, "eins": 1, "eine": 1, "einen": 1, "un": 1, "uno": 1, "una": 1, "une": 1,
-    "um": 1, "uma": 1, "jeden": 1, "jedna": 1,
-    "twee": 2, "zwei": 2, "dos": 2, "deux": 2, "due": 2, "dois": 2, "duas": 2, "dwa": 2, "dwie": 2,
-    "drie": 3, "drei": 3, "tres": 3, "trois": 3, "tre": 3, "três": 3, "trzy": 3,
-    "vier": 4, "cuatro": 4, "quatre": 4, "quattro": 4, "quatro": 4, "cztery": 4,
-}  # fmt: skip
-_FOREIGN_WORDS = "|".join(sorted(_FOREIGN_WORD_NUMBERS, key=len, reverse=True))
-_FOREIGN_ONE_WORD = {
-    "anderhalf": 18, "anderthalb": 18, "eineinhalb": 18, "półtora": 18, "poltora": 18,
-    "zweieinhalb": 30, "tweeënhalf": 30, "tweeenhalf": 30, "dreieinhalb": 42, "drieënhalf": 42, "drieenhalf": 42,
-    "roczek": 12, "roczku": 12, "rocznego": 12, "roczna": 12, "roczny": 12,
-    "dwulatek": 24, "dwulatka": 24, "dwulatkiem": 24, "dwuletni": 24, "dwuletnia": 24, "dwuletniego": 24,
-    "trzylatek": 36, "trzylatka": 36, "trzylatkiem": 36, "trzyletni": 36, "trzyletnia": 36,
-    "tweejarige": 24, "driejarige": 36, "zweijährige": 24, "zweijähriger": 24, "dreijährige": 36,
-    "dreijähriger": 36,
-}  # fmt: skip
-_FOREIGN_ONE = "|".join(sorted(_FOREIGN_ONE_WORD, key=len, reverse=True))
-_FOREIGN_NEAR = r"(?:fast|bald|beinahe|presque|bientôt|casi|bijna|quasi|quase|prawie)"
+# after "is" ("ist drei", "is twee"), and Polish one-word ages ("roczek", "dwulatek"). The words are kept as
+# data in content/conversation.yaml (checked on load: a typo fails at start-up); the grammar stays here.
+WORDS = conversation_words()
+_FOREIGN_WORD_NUMBERS = WORDS.foreign_numbers
+_FOREIGN_WORDS = alternatives(tuple(sorted(_FOREIGN_WORD_NUMBERS, key=len, reverse=True)))
+_FOREIGN_ONE_WORD = WORDS.foreign_word_ages
+_FOREIGN_ONE = alternatives(tuple(sorted(_FOREIGN_ONE_WORD, key=len, reverse=True)))
+_FOREIGN_NEAR = f"(?:{alternatives(WORDS.foreign_nearly)})"
 _FOREIGN_WORD_AGE = re.compile(
     rf"(?<!\w)(?P<near>{_FOREIGN_NEAR}\s+)?(?:"
     rf"(?P<one>{_FOREIGN_ONE})(?!\w)"

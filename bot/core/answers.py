@@ -28,6 +28,7 @@ from bot.core.reply import MAX_MESSAGE_CHARS, SHORT_MESSAGE_CHARS
 from bot.core.retrieval import Index, Query, Scored, index_for
 from bot.core.text import esc as _e
 from content import Band, Item, Kind, Library
+from content.conversation import alternatives, conversation_words
 from content.lexicon import Intent, OutOfScope
 
 # A short answer: this many items (indicators and strategies) and at most one background line, in about
@@ -715,56 +716,10 @@ def _combine(question: str, answers: list[Answer], named: bool, singled: int | N
 
 # --- small talk and other languages ---
 
-_SMALL_TALK_FILLER = frozenset(
-    {
-        "so",
-        "much",
-        "a",
-        "lot",
-        "you",
-        "for",
-        "that",
-        "very",
-        "really",
-        "the",
-        "this",
-        "it",
-        "again",
-        "x",
-        "xx",
-        # who is greeted or thanked, and how: "hey bot", "hi everyone", "just wanted to say thanks"
-        "bot",
-        "there",
-        "everyone",
-        "all",
-        "guys",
-        "mate",
-        "buddy",
-        "friend",
-        "secure",
-        "base",
-        "securebase",
-        "just",
-        "wanted",
-        "to",
-        "say",
-        "oh",
-        "ah",
-        "and",
-        "too",
-        # "that's really reassuring", "what a relief", "i appreciate it"
-        "s",
-        "was",
-        "i",
-        "makes",
-        "made",
-        "my",
-        "day",
-        "hear",
-        "know",
-        "good",
-    }
-)
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
+WORDS = conversation_words()
+# Words that change nothing in a thanks, a greeting or an ok ("hey bot", "just wanted to say thanks").
+_SMALL_TALK_FILLER = WORDS.small_talk_filler
 # Praise of an answer is thanks: "that's really reassuring 🙂", "super useful", "what a relief".
 _PRAISE = frozenset(
     {
@@ -797,7 +752,7 @@ _THANKS = frozenset(
     {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
 )
 _GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
-_BYE = frozenset({"bye", "goodbye", "night", "cya", "ttyl"})
+_BYE = WORDS.goodbyes
 # "see you later", "catch you later", "later!", "night night": a goodbye said whole. "later" or "night" inside a
 # question ("what about later on", "up all night with her") is no goodbye.
 _GOODBYE_PHRASE = re.compile(
@@ -805,16 +760,16 @@ _GOODBYE_PHRASE = re.compile(
     r"|talk\s+(?:later|soon)|bye\s+for\s+now|night\s+night|good\s*night)\b"
 )
 _GOODBYE_ALONE = re.compile(
-    r"^\W*(?:(?:ok|okay|maybe|right|thanks|cheers)\W+)*(?:later|laters|night)(?:\W+then)?\W*$"
+    rf"^\W*(?:(?:ok|okay|maybe|right|thanks|cheers)\W+)*(?:{alternatives(WORDS.goodbye_alone)})(?:\W+then)?\W*$"
 )
 # "merry christmas", "happy new year", "hi, how are you?", "are you a real person?": a greeting, or a question
 # to the bot itself, asks nothing of the guidance.
 _GREETING_PHRASE = re.compile(
-    r"\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:new\s+year|christmas|xmas|holidays|easter|hanukkah|diwali|eid"
-    r"|mother'?s\s+day|father'?s\s+day|friday|weekend|monday)|season'?s\s+greetings"
+    rf"\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:{alternatives(WORDS.happy_occasions, any_space=True)})"
+    r"|season'?s\s+greetings"
     r"|how\s+(?:are|r)\s+(?:you|u)(?:\s+(?:doing|today))?|how'?s\s+it\s+going|what'?s\s+up"
     r"|(?:are\s+you|is\s+this|am\s+i\s+(?:talking|chatting|speaking)\s+(?:to|with))\s+(?:a\s+)?(?:real\s+)?"
-    r"(?:person|human|bot|robot|ai|machine)"
+    rf"(?:{alternatives(WORDS.bot_words)})"
     r"|who\s+(?:are\s+you|am\s+i\s+talking\s+to|made\s+you)|what'?s\s+your\s+name)\b"
 )
 # "i'll give that a go", "will try that tonight": an answer taken on board, an ok.
@@ -886,77 +841,7 @@ _CAN_YOU_HELP = re.compile(
 )
 # Everyday words a pleasantry is padded with ("will try that", "just found this bot", "new here"): they name
 # no subject of the guidance, so alone beside a thanks or a hello they do not make a question.
-_PLEASANTRY_WORDS = frozenset(
-    {
-        "will",
-        "try",
-        "give",
-        "go",
-        "found",
-        "new",
-        "here",
-        "sweet",
-        "thats",
-        "is",
-        "me",
-        "feel",
-        "better",
-        "love",
-        "u",
-        "were",
-        "are",
-        "am",
-        "im",
-        "m",
-        "re",
-        "ll",
-        "we",
-        "it",
-        "a",
-        "an",
-        "of",
-        "in",
-        "on",
-        "what",
-        "such",
-        "one",
-        "yes",
-        "yeah",
-        "sure",
-        "haha",
-        "lol",
-        "xxx",
-        "everything",
-        "tonight",
-        "tomorrow",
-        "today",
-        # who says hello: "hi, I'm a new mum", "hey, Sam's dad here"
-        "mum",
-        "mummy",
-        "mama",
-        "dad",
-        "daddy",
-        "papa",
-        "parent",
-        "grandma",
-        "granny",
-        "grandad",
-        "grandpa",
-        "fair",  # "ok fair enough"
-        "enough",
-        # "just joined", "bye for now", "see you later", "maybe later" ("signed up": _SIGNED_UP)
-        "joined",
-        "for",
-        "now",
-        "see",
-        "you",
-        "maybe",
-        "then",
-        "from",  # "merry christmas from us both"
-        "us",
-        "both",
-    }
-)
+_PLEASANTRY_WORDS = WORDS.pleasantry_words
 # "just signed up": "up" is a pleasantry only here, not in "up all night" or "what's up with him".
 _SIGNED_UP = re.compile(r"\b(?:sign(?:ed|ing)?|join(?:ed)?)\s+up\b")
 PLEASANTRY_MAX_WORDS = 10

@@ -14,6 +14,8 @@ from array import array
 from collections.abc import Callable, Iterable
 from functools import cache
 
+from content.conversation import conversation_words
+
 # Below this share of English words a message may be in another language; the detector then decides.
 ENGLISH_SHARE = 0.75
 # How sure the detector must be before a message is called foreign.
@@ -31,14 +33,9 @@ ONE_WORD_CONFIDENCE = 0.5
 # word counts as English only when it is this frequent, known to the content, or a typo of a known word.
 COMMON_ENGLISH = 2000
 # Short words of other languages that the noisy English list holds ("mi", "de", "que", "ist"): in a message
-# that may be foreign they do not count as English ("mi bebé de 4 meses solo se calma conmigo").
-NOT_ENGLISH = frozenset(
-    {
-        "mi", "de", "se", "es", "que", "su", "el", "los", "las", "del", "con", "por", "para", "une", "et", "il",
-        "les", "ist", "mit", "und", "der", "das", "het", "een", "mijn", "ik", "je", "ne", "pas", "mon", "mein",
-        "nicht", "och", "jest", "nie", "czy", "sie", "ze", "tu", "pero", "muy", "est", "tiene",
-    }
-)  # fmt: skip
+# that may be foreign they do not count as English ("mi bebé de 4 meses solo se calma conmigo"). Kept as data in
+# content/conversation.yaml (checked on load: a typo fails at start-up).
+NOT_ENGLISH = conversation_words().not_english
 # Shorter words have too many neighbours: "mein" is one letter from "mean", "sohn" from "son".
 MENDABLE_MIN = 6
 # Languages the detector chooses among: the common ones, so a short English message is not taken for an

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from bot.core.age_phrases import find_age
-from content.conversation import conversation_words
+from content.conversation import alternatives, conversation_words
 
 # The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
 WORDS = conversation_words()
@@ -255,10 +255,7 @@ _DESCRIBING = re.compile(r"(?:" + "|".join(map(re.escape, WORDS.describing_endin
 
 # A name given with who the child is, at the name question only: "my son Leo", "Leo, my son", "Mia's her
 # name", "this is Leo", "she is Mia".
-_KIN_FIRST = (
-    r"(?:(?:little|baby)\s+(?:boy|girl)|little\s+one|baby|son|daughter|child|kid|grandson|granddaughter|"
-    r"grandchild|grandbaby|nephew|niece|boy|girl|youngest|eldest|newborn)"
-)
+_KIN_FIRST = f"(?:{alternatives(WORDS.kin_words, any_space=True)})"
 _A_NAME = r"(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)"
 _INTRODUCED = (
     re.compile(

@@ -129,12 +129,26 @@ def texts(sent: list[Sent]) -> list[str]:
     return [m.text for m in sent]
 
 
-async def to_time_zone(bot: Harness, parent: TgParent, name: str, birthdate: str) -> None:
-    """/start, one child not born early: setup then asks for the time zone."""
+async def to_born_early(
+    bot: Harness, parent: TgParent, name: str = "Mia", birthdate: str = "15 March 2026"
+) -> None:
+    """/start, the name and the birthdate: setup then asks whether the child was born early."""
     await bot.say(parent, "/start")
     await bot.say(parent, name)
     await bot.say(parent, birthdate)
-    await bot.tap(parent, "No")
+
+
+async def to_time_zone(bot: Harness, parent: TgParent, name: str, birthdate: str) -> list[Sent]:
+    """/start, one child not born early: setup then asks for the time zone. Returns that question."""
+    await to_born_early(bot, parent, name, birthdate)
+    return await bot.tap(parent, "No")
+
+
+async def hold_child(bot: Harness, parent: TgParent, name: str = "Mia") -> None:
+    """/start, the name, then /cancel: the child is held, and the next message meets the offer to carry on."""
+    await bot.say(parent, "/start")
+    await bot.say(parent, name)
+    await bot.say(parent, "/cancel")
 
 
 async def onboard(

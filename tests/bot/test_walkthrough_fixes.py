@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Child
-from tests.bot.support import Harness, texts
+from tests.bot.support import Harness, hold_child, onboard, texts, to_born_early, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 SKIPPED = (
@@ -59,9 +59,7 @@ async def test_no_name_yet_is_the_name_skipped_kindly_never_a_name(bot: Harness,
 )
 async def test_how_early_is_read_whatever_word_comes_first(bot: Harness, words: str, due: str):
     sam = TgParent(1002)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
+    await to_born_early(bot, sam)
     sent = await bot.say(sam, words)
     assert texts(sent) == [
         f"Thank you! That puts Mia's due date at about <b>{due}</b>. Shall I use it? A close guess is fine, "
@@ -73,9 +71,7 @@ async def test_how_early_is_read_whatever_word_comes_first(bot: Harness, words: 
 @pytest.mark.parametrize("words", ["no she was on time", "no she was 3 weeks late", "she was 2 days late"])
 async def test_on_time_or_late_at_born_early_saves_the_child_without_a_due_date(bot: Harness, words: str):
     sam = TgParent(1003)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
+    await to_born_early(bot, sam)
     sent = await bot.say(sam, words)
     assert sent[0].text.startswith("Thank you! Mia is all set. Born 15 March 2026 (to change it: /children).")
     async with bot.sessions() as s:
@@ -92,9 +88,7 @@ OFFER = "We were adding Mia, and I still need to know the birthdate. Carry on?"
 )
 async def test_small_talk_at_the_offer_to_carry_on_keeps_the_offer(bot: Harness, words: str, lead: str):
     sam = TgParent(1004)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "/cancel")
+    await hold_child(bot, sam)
     sent = await bot.say(sam, words)
     assert texts(sent) == [lead + OFFER]
     assert sent[0].button_labels == ["Carry on with Mia", "Start afresh"]
@@ -104,10 +98,7 @@ async def test_small_talk_at_the_offer_to_carry_on_keeps_the_offer(bot: Harness,
 @pytest.mark.parametrize("words", ["🤔", "yes", "ok", "??"])
 async def test_no_zone_at_the_time_zone_question_says_how_to_answer(bot: Harness, words: str):
     sam = TgParent(1005)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
-    zones = await bot.tap(sam, "No")
+    zones = await to_time_zone(bot, sam, "Mia", "15 March 2026")
     sent = await bot.say(sam, words)
     assert texts(sent) == [
         "No rush! Just tap the time zone you're in below, or type the town or city you live in (like "
@@ -121,9 +112,7 @@ async def test_no_zone_at_the_time_zone_question_says_how_to_answer(bot: Harness
 
 async def test_stop_with_a_child_half_added_says_what_is_kept_and_how_to_come_back(bot: Harness):
     sam = TgParent(1006)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
+    await to_born_early(bot, sam)
     sent = await bot.say(sam, "/stop")
     assert texts(sent) == [
         "There are no tips to stop: Mia isn't set up yet, so I send nothing. I've kept what you told me so far "
@@ -134,9 +123,7 @@ async def test_stop_with_a_child_half_added_says_what_is_kept_and_how_to_come_ba
     assert texts(await bot.tap(sam, "Carry on with Mia"))[0].startswith("Was Mia born early")
 
     leo = TgParent(1007)  # only the name given, and the child held before /stop
-    await bot.say(leo, "/start")
-    await bot.say(leo, "Leo")
-    await bot.say(leo, "/cancel")
+    await hold_child(bot, leo, "Leo")
     sent = await bot.say(leo, "/stop")
     assert "I've kept what you told me so far (the name Leo)." in sent[0].text
     assert texts(await bot.say(leo, "/addchild")) == [
@@ -216,9 +203,7 @@ async def test_a_parent_in_their_own_words_at_every_step(bot: Harness):
 
 async def test_a_longer_yes_at_the_offer_to_carry_on_carries_on(bot: Harness):
     sam = TgParent(1011)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "/cancel")
+    await hold_child(bot, sam)
     assert texts(await bot.say(sam, "yes let's carry on"))[0].startswith("When was <b>Mia</b> born?")
     await bot.say(sam, "/cancel")
     assert not any(t.startswith("When was") for t in texts(await bot.say(sam, "yes but not now")))
@@ -226,12 +211,7 @@ async def test_a_longer_yes_at_the_offer_to_carry_on_carries_on(bot: Harness):
 
 async def test_a_parent_who_puts_a_birthdate_right_after_setup_is_shown_how(bot: Harness):
     noah = TgParent(1012)
-    await bot.say(noah, "/start")
-    await bot.say(noah, "Noah")
-    await bot.say(noah, "12 March 2026")
-    await bot.tap(noah, "No")
-    await bot.say(noah, "London")
-    await bot.tap(noah, "Sunday 09:00 is fine")
+    await onboard(bot, noah, "Noah", "12 March 2026")
     for words in ("actually he was born on the 14th", "I made a mistake with his birthday"):
         sent = await bot.say(noah, words)
         assert texts(sent) == ["No problem. To put something right about Noah, tap below."], words
@@ -243,12 +223,7 @@ async def test_a_parent_who_puts_a_birthdate_right_after_setup_is_shown_how(bot:
 
 async def test_a_parent_who_asks_to_change_the_time_gets_the_settings(bot: Harness):
     sam = TgParent(1013)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
-    await bot.tap(sam, "No")
-    await bot.say(sam, "London")
-    await bot.tap(sam, "Sunday 09:00 is fine")
+    await onboard(bot, sam)
     sent = await bot.say(sam, "can I change the time to the evening?")
     assert sent[0].text.startswith("<b>Your settings</b>")
     assert "🕘 Time" in sent[0].button_labels

@@ -4,7 +4,7 @@ the tips' schedule, what is said with a yes at "Carry on?", and weeks of pregnan
 
 import pytest
 
-from tests.bot.support import Harness, texts
+from tests.bot.support import Harness, hold_child, onboard, texts, to_born_early
 from tests.fake_telegram import Parent as TgParent
 
 NAME_AGAIN = "Now, back to where we were:\nWhat's your child's name? A nickname is fine."
@@ -55,15 +55,6 @@ async def test_a_name_that_is_also_a_word_is_taken_with_who_the_child_is(bot: Ha
     ]
 
 
-async def set_up_noah(bot: Harness, noah: TgParent) -> None:
-    await bot.say(noah, "/start")
-    await bot.say(noah, "Noah")
-    await bot.say(noah, "12 March 2026")
-    await bot.tap(noah, "No")
-    await bot.say(noah, "London")
-    await bot.tap(noah, "Sunday 09:00 is fine")
-
-
 PUT_RIGHT = "No problem. To put something right about Noah, tap below."
 
 
@@ -78,7 +69,7 @@ PUT_RIGHT = "No problem. To put something right about Noah, tap below."
 )
 async def test_guilt_or_worry_after_setup_is_answered_not_taken_for_a_correction(bot: Harness, words: str):
     noah = TgParent(2003)
-    await set_up_noah(bot, noah)
+    await onboard(bot, noah, "Noah", "12 March 2026")  # nothing in progress after
     sent = await bot.say(noah, words)
     assert PUT_RIGHT not in texts(sent)
     assert not any("📅 Change dates" in m.button_labels for m in sent)
@@ -97,7 +88,7 @@ async def test_the_childs_details_said_to_be_wrong_get_the_buttons_to_put_them_r
     bot: Harness, words: str
 ):
     noah = TgParent(2004)
-    await set_up_noah(bot, noah)
+    await onboard(bot, noah, "Noah", "12 March 2026")  # nothing in progress after
     sent = await bot.say(noah, words)
     assert texts(sent) == [PUT_RIGHT]
     assert sent[0].button_labels == ["✏️ Rename", "📅 Change dates"]
@@ -128,7 +119,7 @@ async def test_a_feeling_or_health_said_like_a_place_is_never_thanked_as_a_place
 )
 async def test_the_childs_routine_after_setup_is_a_question_not_the_settings(bot: Harness, words: str):
     noah = TgParent(2007)
-    await set_up_noah(bot, noah)
+    await onboard(bot, noah, "Noah", "12 March 2026")  # nothing in progress after
     sent = await bot.say(noah, words)
     assert not any(t.startswith("<b>Your settings</b>") for t in texts(sent))
 
@@ -144,18 +135,12 @@ async def test_the_childs_routine_after_setup_is_a_question_not_the_settings(bot
 )
 async def test_the_tips_time_or_day_to_change_after_setup_gets_the_settings(bot: Harness, words: str):
     noah = TgParent(2008)
-    await set_up_noah(bot, noah)
+    await onboard(bot, noah, "Noah", "12 March 2026")  # nothing in progress after
     sent = await bot.say(noah, words)
     assert sent[0].text.startswith("<b>Your settings</b>")
 
 
 OFFER = "We were adding Mia, and I still need to know the birthdate. Carry on?"
-
-
-async def hold_mia(bot: Harness, sam: TgParent) -> None:
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "/cancel")
 
 
 @pytest.mark.parametrize(
@@ -167,7 +152,7 @@ async def hold_mia(bot: Harness, sam: TgParent) -> None:
 )
 async def test_a_yes_with_a_question_at_carry_on_is_answered_and_the_offer_kept(bot: Harness, words: str):
     sam = TgParent(2009)
-    await hold_mia(bot, sam)
+    await hold_child(bot, sam)
     sent = await bot.say(sam, words)
     assert len(sent) == 2
     assert not texts(sent)[0].startswith("When was")
@@ -178,7 +163,7 @@ async def test_a_yes_with_a_question_at_carry_on_is_answered_and_the_offer_kept(
 
 async def test_a_yes_with_the_date_at_carry_on_takes_the_date(bot: Harness):
     sam = TgParent(2010)
-    await hold_mia(bot, sam)
+    await hold_child(bot, sam)
     assert texts(await bot.say(sam, "yes it's 15 March 2026"))[0].startswith("Was Mia born early")
 
 
@@ -187,7 +172,7 @@ async def test_a_yes_taken_back_at_carry_on_keeps_the_child_and_says_how_to_come
     bot: Harness, words: str
 ):
     sam = TgParent(2011)
-    await hold_mia(bot, sam)
+    await hold_child(bot, sam)
     sent = await bot.say(sam, words)
     assert texts(sent) == [
         "No problem, I'll keep what you've told me about Mia. Whenever you're ready, tap <b>Carry on with "
@@ -200,7 +185,7 @@ async def test_a_yes_taken_back_at_carry_on_keeps_the_child_and_says_how_to_come
 @pytest.mark.parametrize("words", ["yes", "ok", "yes let's carry on", "yep that's right", "sure"])
 async def test_a_plain_or_short_yes_at_carry_on_carries_on(bot: Harness, words: str):
     sam = TgParent(2012)
-    await hold_mia(bot, sam)
+    await hold_child(bot, sam)
     assert texts(await bot.say(sam, words))[0].startswith("When was <b>Mia</b> born?")
 
 
@@ -209,9 +194,7 @@ async def test_a_plain_or_short_yes_at_carry_on_carries_on(bot: Harness, words: 
 )
 async def test_born_at_37_weeks_or_more_is_on_time(bot: Harness, words: str):
     sam = TgParent(2013)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
+    await to_born_early(bot, sam)
     sent = await bot.say(sam, words)
     assert sent[0].text.startswith("Thank you! Mia is all set. Born 15 March 2026 (to change it: /children).")
 
@@ -219,9 +202,7 @@ async def test_born_at_37_weeks_or_more_is_on_time(bot: Harness, words: str):
 @pytest.mark.parametrize("words", ["born at 32 weeks", "no, she was born at 32 weeks"])
 async def test_born_before_37_weeks_is_early_by_the_weeks_short_of_40(bot: Harness, words: str):
     sam = TgParent(2014)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
+    await to_born_early(bot, sam)
     sent = await bot.say(sam, words)
     assert "due date at about <b>10 May 2026</b>" in sent[0].text  # 8 weeks after 15 March
 
@@ -241,9 +222,7 @@ async def test_a_place_said_while_the_child_is_set_up_is_offered_at_the_time_zon
 @pytest.mark.parametrize("first", ["/stop", "/cancel"])
 async def test_stop_typed_with_a_child_held_says_what_is_kept_as_stop_does(bot: Harness, first: str):
     sam = TgParent(2016)
-    await bot.say(sam, "/start")
-    await bot.say(sam, "Mia")
-    await bot.say(sam, "15 March 2026")
+    await to_born_early(bot, sam)
     await bot.say(sam, first)
     sent = await bot.say(sam, "stop")
     assert texts(sent) == [

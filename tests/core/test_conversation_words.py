@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from bot.conversation import child_steps, detours, formats
+from bot.core import age_phrases, answers, language, step_words
 from content.conversation import (
     CONVERSATION_PATH,
     ConversationWordsError,
@@ -24,8 +25,31 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert "full term" in child_steps.ON_TIME
     assert "another tip" in detours.TIP_WORDS
     assert "not for us" in detours.NOT_FOR_US_WORDS
+    assert "let's carry on" in detours.CARRY_ON_WORDS
     assert formats.read_per_week("every day") == 7  # more_often
     assert formats.read_per_week("could you send them twice a week please") == 2  # asking
+    assert child_steps.no_name_yet("we haven't picked one yet")  # not_named_yet_before, not_named_yet_verbs
+    assert child_steps.said_yes("yes that's right")
+    assert not child_steps.said_yes("yes but later")  # not_yes_words
+    assert detours._PUT_OFF.search("but not today")  # put_off
+    assert detours._PLACE_SAID.search("we're based in leeds")  # place_verbs
+    assert detours._changes_schedule("can i switch the timezone")  # schedule_verbs, schedule_whats
+    assert not detours._changes_schedule("can i change the time to when she naps")  # child_words
+    assert detours._WRONG.search("i made a typo")  # wrong_words
+    assert detours._DETAIL.search("her date of birth")  # detail_words
+    assert not detours._DETAIL.search("his birthday party")  # not_the_detail
+    assert answers._BYE is conversation_words().goodbyes
+    assert "everyone" in answers._SMALL_TALK_FILLER
+    assert "joined" in answers._PLEASANTRY_WORDS
+    assert "que" in language.NOT_ENGLISH
+    assert answers._GOODBYE_ALONE.match("ok laters")  # goodbye_alone
+    assert age_phrases._foreign_word_age("casi dos años") is not None  # foreign_nearly, foreign_numbers
+    assert age_phrases._FOREIGN_ONE_WORD["półtora"] == 18  # foreign_word_ages
+    assert answers._GREETING_PHRASE.search("happy  mothers day")  # happy_occasions, any white space
+    assert answers._GREETING_PHRASE.search("are you a real robot")  # bot_words
+    introduced = step_words.introduced_name("our baby girl Ava")  # kin_words, "baby girl" before "baby"
+    assert introduced is not None
+    assert introduced.words == "Ava"
 
 
 def _write(tmp_path: Path, change: dict[str, object]) -> Path:
@@ -45,6 +69,18 @@ def _write(tmp_path: Path, change: dict[str, object]) -> Path:
         ({"not_a_name": ["this is"]}, "not_a_name: 'this is' must be one word"),
         ({"more_often": ["every-day"]}, "more_often: 'every-day' may have only letters"),
         ({"sibling_words": []}, "sibling_words: needs at least one entry"),
+        ({"place_verbs": ["live", "based in"]}, "place_verbs: 'based in' must be one word"),
+        (
+            {"wrong_words": ["mistake", "fix|wrong"]},
+            "wrong_words: 'fix|wrong' may have only letters, apostrophes",
+        ),
+        (
+            {"foreign_numbers": {"dos": 2, "zwei drei": 2}},
+            "foreign_numbers: 'zwei drei' must be one word of letters",
+        ),
+        ({"foreign_word_ages": {"roczek": 0}}, "foreign_word_ages.roczek"),
+        ({"goodbyes": ["bye", "Bye"]}, "goodbyes: 'Bye'"),
+        ({"happy_occasions": ["easter", "mother'?s day"]}, 'happy_occasions: "mother\'?s day" may have only'),
         ({"tip_wrods": ["tip"]}, "tip_wrods"),
     ],
 )
@@ -62,4 +98,12 @@ def test_a_missing_list_fails(tmp_path: Path):
     path = tmp_path / "conversation.yaml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(ConversationWordsError, match="on_time"):
+        load_conversation_words(path)
+
+
+def test_a_word_given_twice_in_a_mapping_fails(tmp_path: Path):
+    text = CONVERSATION_PATH.read_text(encoding="utf-8").replace('"dos": 2,', '"dos": 2, "dos": 3,', 1)
+    path = tmp_path / "conversation.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConversationWordsError, match="'dos' is listed twice"):
         load_conversation_words(path)
