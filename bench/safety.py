@@ -83,6 +83,7 @@ def sets() -> dict[str, Labelled]:
         "round11": load_yaml(EVAL / "safety_round11.yaml"),
         "round12": load_yaml(EVAL / "safety_round12.yaml"),
         "round13": load_yaml(EVAL / "safety_round13.yaml"),
+        "round16": load_yaml(EVAL / "safety_round16.yaml"),
         "tuner_s9": load_yaml(EVAL / "safety_tuner_s9.yaml"),
         "tuner_s10": load_yaml(EVAL / "safety_tuner_s10.yaml"),
     }
@@ -123,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round11",
             "round12",
             "round13",
+            "round16",
             "tuner_s9",
             "tuner_s10",
         ],
