@@ -14,6 +14,10 @@ from bot.core.ages import describe_months
 from content.conversation import alternatives, conversation_words
 
 DAYS_PER_MONTH = 365.25 / 12
+# A count of weeks is rounded to the week, so it may fall a day or two short of the months it means: 13, 26, 39 and
+# 52 weeks are three, six, nine and twelve months (91 days is 2.99 months by the calendar). Two days make up for it
+# without moving any other count ("4 weeks" is still 0 months, "6 weeks" 1).
+WEEKS_SLACK_DAYS = 2.0
 # A bare "two and a half" with no unit means years only for small numbers.
 BARE_HALF_MAX_YEARS = 5
 
@@ -337,7 +341,7 @@ def _foreign_word_age(text: str) -> AgeMention | None:
         if match["half"] or match["half2"]:
             value += 0.5
         if match["w"]:
-            days = value * 7
+            days = value * 7 + WEEKS_SLACK_DAYS
             count = math.floor(value + 1e-9)
             return AgeMention(
                 math.floor(days / DAYS_PER_MONTH + 1e-9),
@@ -439,7 +443,7 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         if whole_years is not None and value < 12 and not _TWO_CHILDREN.search(before[: whole_years.start()]):
             return _months_label(_number(whole_years["n"]) * 12 + value)  # "she's 2 and 9 months"
         return _months_label(value)
-    days = value * 7 if match["w"] else value
+    days = value * 7 + WEEKS_SLACK_DAYS if match["w"] else value
     unit = "week" if match["w"] else "day"
     count = math.floor(value + 1e-9)
     return math.floor(days / DAYS_PER_MONTH + 1e-9), f"{count} {unit}" + ("" if count == 1 else "s")
