@@ -83,9 +83,9 @@ _NEARLY = (
 # "(2.5)", "wean off the dummy at 2".
 _BARE_END = r"(?=\s*(?:$|[.,;:!?)]|[-–—](?:\s+(?!\d|one\b|two\b|three\b)|$)|and\b|now\b|but\b|so\b|&|x\b|lol\b|he\b|she\b|they\b))"
 _BARE_AGE = re.compile(
-    r"\b(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who"
+    r"\b(?:(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who"
     r"|girl|boy|eldest|oldest|youngest|little\s+one|one|niece|nephew|stepson|stepdaughter|mine|ours)"
-    r"(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+)?(?:(?P<about>{_NEARLY})[\s-]+|just\s+|about\s+)?"
+    r"(?:'s|\s+is|\s+are|\s+was)|hes|shes)\s+(?:now\s+)?(?:(?P<about>{_NEARLY})[\s-]+|just\s+|about\s+)?"
     rf"(?P<is>[1-3](?:\.5)?|one|two|three)(?:{_BARE_END}|(?P<soon>\s+{_SOON}))"
     # "(2.5)", "(3 next month)"
     rf"|\((?P<paren>[1-3](?:\.5)?)(?P<psoon>\s+{_SOON})?\)"
