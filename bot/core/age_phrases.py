@@ -231,9 +231,37 @@ def find_ages(text: str) -> list[AgeMention]:
         own = [m for m in _bare_ages(text, lowered) if m.span[0] > strong[-1].span[1] and m.months > later]
         if own:
             return own[:1]
+    if strong and (since := _since_joining(strong[0], text, lowered)) is not None:
+        return [since]
     if strong:
         return _current(strong, text, lowered)
     return weak[:1] or _bare_ages(text, lowered)
+
+
+# "adopted at 20 months, he's been home 6 weeks now": the age now is the age on joining the family and the time
+# since, added up ("home a month now" after "adopted at 14 months" is 15).
+_JOINED_AT = re.compile(
+    r"\b(?:adopted(?:\s+(?:him|her|them|(?:our|my)\s+[a-z]+))?|placed\s+with\s+(?:us|me)|came\s+(?:home\s+)?to\s+(?:us|me)|came\s+home|joined\s+(?:us|our\s+family))"
+    r"\s+(?:at|aged)\s+(?:(?:about|around|age)\s+)?$"
+)
+_HOME_FOR = re.compile(
+    r"\b(?:been\s+)?(?:home|with\s+(?:us|me)|in\s+our\s+family)\s+(?:for\s+)?"
+    r"(?:(?:about|around|nearly|almost|just|over)\s+)*"
+    rf"(?P<n>\d{{1,2}}|{_WORD_NUMBER}|an?)\s+(?P<unit>weeks?|wks?|months?|mths?|mos?)\b"
+)
+
+
+def _since_joining(joined: AgeMention, text: str, lowered: str) -> AgeMention | None:
+    if not _JOINED_AT.search(lowered[: joined.span[0]]):
+        return None
+    home = _HOME_FOR.search(lowered, joined.span[1])
+    if home is None:
+        return None
+    value = _number(home["n"])
+    weeks = home["unit"].startswith("w")
+    since = math.floor((value * 7 + WEEKS_SLACK_DAYS) / DAYS_PER_MONTH + 1e-9) if weeks else int(value)
+    months, label = _months_label(joined.months + since)
+    return AgeMention(months, joined.text, joined.span, label)
 
 
 # "was fine at 5 months and now at 8", "at 5 months ... now 8 months": the age now is the later one.
