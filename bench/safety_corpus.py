@@ -57,8 +57,10 @@ QUESTION_SETS = (
     "heldout_round10.yaml",
     "heldout_round11.yaml",
     "heldout_round12.yaml",
+    "heldout_round14.yaml",
     "tuner_s8.yaml",
     "tuner_s9.yaml",
+    "tuner_s11.yaml",
 )
 KINDS: dict[str, SafetyKind | None] = {kind.value: kind for kind in SafetyKind} | {"none": None}
 # The development set's lists, by kind; the *_VARIANTS lists are later batches, kept as a source of their own.

@@ -72,6 +72,7 @@ class ConversationWords(BaseModel):
     goodbye_alone: Ordered
     small_talk_filler: Phrases
     pleasantry_words: Phrases
+    praise_words: Phrases
     not_english: Phrases
     foreign_numbers: Counts
     foreign_word_ages: Counts
@@ -87,6 +88,7 @@ _ONE_WORD = frozenset(
         "not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "child_words",
         "not_the_detail", "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words",
+        "praise_words",
         "not_english", "bot_words",
     }
 )  # fmt: skip

@@ -32,6 +32,10 @@ FLOORS = {
     "tuner_s9.yaml": (80, {"top1": 78.0, "top3": 96.5, "scope": 96.5, "age": 98.5}),
     "tuner_s10.yaml": (80, {"top1": 75.0, "top3": 93.0, "scope": 97.5, "age": 97.5}),
     "heldout_round12.yaml": (141, {"top1": 84.5, "top3": 95.0, "scope": 97.5, "age": 98.5}),
+    # 143 questions (112 graded): one miss more is 0.9 points of top-1 or top-3, 0.7 of scope or age
+    "heldout_round14.yaml": (143, {"top1": 76.5, "top3": 93.0, "scope": 95.5, "age": 98.5}),
+    # 60 questions (26 graded): one miss more is 3.8 points of top-1 or top-3, 1.7 of scope or age
+    "tuner_s11.yaml": (60, {"top1": 73.0, "top3": 88.0, "scope": 93.0, "age": 98.0}),
     # 19 questions: one miss more is 5 points of scope or age, 9 of top-3
     "round4_misses.yaml": (19, {"top1": 54.0, "top3": 81.0, "scope": 94.0, "age": 94.0}),
 }

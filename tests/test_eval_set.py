@@ -33,6 +33,8 @@ MIN_ENTRIES = {
         "heldout_round11.yaml": 140,
         "tuner_s10.yaml": 80,
         "heldout_round12.yaml": 140,
+        "heldout_round14.yaml": 140,
+        "tuner_s11.yaml": 60,
     }.items()
     if (EVAL_DIR / name).exists()
 }
@@ -61,13 +63,21 @@ MAX_MONTHS = 48
 # Categories a part was written without, on purpose: round 8's writer wrote no question in another language (its
 # 150 went to parents' English), the session 8 tuner's 60 have no borderline one, and the session 9 tuner's 80
 # (aimed at the families earlier rounds showed weak) have no borderline and no strangers one; the session 10
-# tuner's 80 (aimed at the families still weak) have no routines one. Named here, so no other part may silently
-# lose a category.
+# tuner's 80 (aimed at the families still weak) have no routines one; the session 11 tuner's 60 (aimed at scope
+# lookalikes, borderline questions, small talk and awkward ages) have no independence, routines, typical-overview,
+# why-background or foreign one. Named here, so no other part may silently lose a category.
 WRITTEN_WITHOUT = {
     "heldout_round8.yaml": {"foreign"},
     "tuner_s8.yaml": {"borderline"},
     "tuner_s9.yaml": {"borderline", "strangers"},
     "tuner_s10.yaml": {"routines-consistency"},
+    "tuner_s11.yaml": {
+        "foreign",
+        "independence-autonomy",
+        "routines-consistency",
+        "typical-overview",
+        "why-background",
+    },
 }
 
 

@@ -14,6 +14,10 @@ from bot.core.ages import describe_months
 from content.conversation import alternatives, conversation_words
 
 DAYS_PER_MONTH = 365.25 / 12
+# A count of weeks is rounded to the week, so it may fall a day or two short of the months it means: 13, 26, 39 and
+# 52 weeks are three, six, nine and twelve months (91 days is 2.99 months by the calendar). Two days make up for it
+# without moving any other count ("4 weeks" is still 0 months, "6 weeks" 1).
+WEEKS_SLACK_DAYS = 2.0
 # A bare "two and a half" with no unit means years only for small numbers.
 BARE_HALF_MAX_YEARS = 5
 
@@ -79,9 +83,9 @@ _NEARLY = (
 # "(2.5)", "wean off the dummy at 2".
 _BARE_END = r"(?=\s*(?:$|[.,;:!?)]|[-–—](?:\s+(?!\d|one\b|two\b|three\b)|$)|and\b|now\b|but\b|so\b|&|x\b|lol\b|he\b|she\b|they\b))"
 _BARE_AGE = re.compile(
-    r"\b(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who"
+    r"\b(?:(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who"
     r"|girl|boy|eldest|oldest|youngest|little\s+one|one|niece|nephew|stepson|stepdaughter|mine|ours)"
-    r"(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+)?(?:(?P<about>{_NEARLY})[\s-]+|just\s+|about\s+)?"
+    r"(?:'s|\s+is|\s+are|\s+was)|hes|shes)\s+(?:now\s+)?(?:(?P<about>{_NEARLY})[\s-]+|just\s+|about\s+)?"
     rf"(?P<is>[1-3](?:\.5)?|one|two|three)(?:{_BARE_END}|(?P<soon>\s+{_SOON}))"
     # "(2.5)", "(3 next month)"
     rf"|\((?P<paren>[1-3](?:\.5)?)(?P<psoon>\s+{_SOON})?\)"
@@ -227,9 +231,37 @@ def find_ages(text: str) -> list[AgeMention]:
         own = [m for m in _bare_ages(text, lowered) if m.span[0] > strong[-1].span[1] and m.months > later]
         if own:
             return own[:1]
+    if strong and (since := _since_joining(strong[0], text, lowered)) is not None:
+        return [since]
     if strong:
         return _current(strong, text, lowered)
     return weak[:1] or _bare_ages(text, lowered)
+
+
+# "adopted at 20 months, he's been home 6 weeks now": the age now is the age on joining the family and the time
+# since, added up ("home a month now" after "adopted at 14 months" is 15).
+_JOINED_AT = re.compile(
+    r"\b(?:adopted(?:\s+(?:him|her|them|(?:our|my)\s+[a-z]+))?|placed\s+with\s+(?:us|me)|came\s+(?:home\s+)?to\s+(?:us|me)|came\s+home|joined\s+(?:us|our\s+family))"
+    r"\s+(?:at|aged)\s+(?:(?:about|around|age)\s+)?$"
+)
+_HOME_FOR = re.compile(
+    r"\b(?:been\s+)?(?:home|with\s+(?:us|me)|in\s+our\s+family)\s+(?:for\s+)?"
+    r"(?:(?:about|around|nearly|almost|just|over)\s+)*"
+    rf"(?P<n>\d{{1,2}}|{_WORD_NUMBER}|an?)\s+(?P<unit>weeks?|wks?|months?|mths?|mos?)\b"
+)
+
+
+def _since_joining(joined: AgeMention, text: str, lowered: str) -> AgeMention | None:
+    if not _JOINED_AT.search(lowered[: joined.span[0]]):
+        return None
+    home = _HOME_FOR.search(lowered, joined.span[1])
+    if home is None:
+        return None
+    value = _number(home["n"])
+    weeks = home["unit"].startswith("w")
+    since = math.floor((value * 7 + WEEKS_SLACK_DAYS) / DAYS_PER_MONTH + 1e-9) if weeks else int(value)
+    months, label = _months_label(joined.months + since)
+    return AgeMention(months, joined.text, joined.span, label)
 
 
 # "was fine at 5 months and now at 8", "at 5 months ... now 8 months": the age now is the later one.
@@ -337,7 +369,7 @@ def _foreign_word_age(text: str) -> AgeMention | None:
         if match["half"] or match["half2"]:
             value += 0.5
         if match["w"]:
-            days = value * 7
+            days = value * 7 + WEEKS_SLACK_DAYS
             count = math.floor(value + 1e-9)
             return AgeMention(
                 math.floor(days / DAYS_PER_MONTH + 1e-9),
@@ -439,7 +471,7 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         if whole_years is not None and value < 12 and not _TWO_CHILDREN.search(before[: whole_years.start()]):
             return _months_label(_number(whole_years["n"]) * 12 + value)  # "she's 2 and 9 months"
         return _months_label(value)
-    days = value * 7 if match["w"] else value
+    days = value * 7 + WEEKS_SLACK_DAYS if match["w"] else value
     unit = "week" if match["w"] else "day"
     count = math.floor(value + 1e-9)
     return math.floor(days / DAYS_PER_MONTH + 1e-9), f"{count} {unit}" + ("" if count == 1 else "s")

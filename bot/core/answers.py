@@ -721,33 +721,7 @@ WORDS = conversation_words()
 # Words that change nothing in a thanks, a greeting or an ok ("hey bot", "just wanted to say thanks").
 _SMALL_TALK_FILLER = WORDS.small_talk_filler
 # Praise of an answer is thanks: "that's really reassuring 🙂", "super useful", "what a relief".
-_PRAISE = frozenset(
-    {
-        "reassuring",
-        "reassured",
-        "reassurance",
-        "useful",
-        "amazing",
-        "wonderful",
-        "fantastic",
-        "excellent",
-        "brilliant",
-        "lovely",
-        "kind",
-        "appreciated",
-        "appreciate",
-        "comforting",
-        "relief",
-        "relieved",
-        "informative",
-        "interesting",
-        "super",
-        "sense",
-        "glad",
-        "awesome",
-        "nice",
-    }
-)
+_PRAISE = WORDS.praise_words
 _THANKS = frozenset(
     {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
 )

@@ -89,6 +89,8 @@ _FOCUS_FRAME = re.compile(
     r"|(?:when|whenever)\s+(?:i|we)\s+(?:try|tried|trying)\s+to"
     r"|(?:scared|terrified|afraid|frightened|petrified)\s+of"
     r"(?:\s+(?:that|if|about))?"
+    # "what actually helps with *reflux*": what is asked about
+    r"|helps?\s+(?:with|for)"
     # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
     r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"
     r"(?:\s+(?:for|on|with|about|to))|which|best)\b"
@@ -113,7 +115,9 @@ _SUBJECT_FRAME = re.compile(
 # A question about an effect on the bond ("..., will it affect our bond?", "is X bad for attachment"): the
 # uncovered subject it names is the practice asked about, as with _SUBJECT_FRAME.
 _EFFECT = re.compile(
-    r"\b(?:affects?|affecting|impacts?|harms?|damages?|(?:bad|good|better|worse|best)\s+for)\b"
+    r"\b(?:affects?|affecting|impacts?|harms?|damages?|(?:bad|good|better|worse|best)\s+for"
+    # "is there a link between *reflux* and the crying": whether one thing bears on another
+    r"|(?:connection|link|links|linked)\s+(?:between|to|with))\b"
 )
 # "are the jabs safe", "is co-sleeping ok": whether a practice is safe or all right is an effect frame too;
 # only the judging word is the frame ("safe"), the words between are the practice.

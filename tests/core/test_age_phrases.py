@@ -76,6 +76,15 @@ from bot.core.age_phrases import find_age, find_age_any_language, find_ages
         # An earlier event's age, then the age "now": the age now wins.
         ("we adopted her at 11 months and she is 15 months now", 15, "1 year 3 months"),
         ("came to live with us at 4 months, 9 months old now", 9, "9 months"),
+        # The age on joining the family and the time since, added up.
+        ("we adopted our son at 20 months, he's been home 6 weeks now", 21, "1 year 9 months"),
+        ("adopted at 14 months, home a month now", 15, "1 year 3 months"),
+        # A count of weeks is rounded: 13 weeks is three months, 4 weeks still none.
+        ("my 13 wk old smiles at me", 3, "13 weeks"),
+        ("she is 4 weeks old", 0, "4 weeks"),
+        ("he is 26 weeks old", 6, "26 weeks"),
+        # "hes", "shes" typed without the apostrophe.
+        ("went back to work when he was 4 months and now hes 1", 12, "1 year"),
         # An occasion named by age is an age, even after "after" or "the".
         ("any tips after the 8 month jabs?", 8, "8 months"),
         ("worried before her 2 year check", 24, "2 years"),

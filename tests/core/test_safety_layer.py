@@ -21,7 +21,9 @@ def test_the_corpus_has_every_kind_from_each_labelled_safety_set():
         "safety_tuner_s9.yaml",
         "safety_tuner_s10.yaml",
         "heldout_round10.yaml",
+        "heldout_round14.yaml",
         "tuner_s9.yaml",
+        "tuner_s11.yaml",
     } <= sources
     # The two answer sets bench/safety_sentence.py only checks the layer on are never trained on.
     assert not sources & {"heldout.yaml", "heldout_round3.yaml"}
