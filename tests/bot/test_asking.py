@@ -122,3 +122,16 @@ async def test_an_uncovered_question_before_start_says_what_can_be_asked(bot: Ha
     assert invite == f"<i>{INVITE}</i>"
     for alarming in ("urgent", "danger", "emergency", "doctor"):
         assert alarming not in reply.lower()
+
+
+async def test_a_separate_room_is_separation_and_sleeping_in_one_is_sleep(bot: Harness):
+    """ "She screams if I'm in a separate room" is the separation the guidance answers; where a child sleeps
+    is sleep, which it does not cover."""
+    sam = TgParent(710)
+    await onboard(bot, sam)
+    for message in ("she screams if I'm in a separate room", "cries when I go to a separate room"):
+        (reply,) = texts(await bot.say(sam, message))
+        assert "following you when you leave the room" in reply, message
+        assert "doesn't cover" not in reply, message
+    (reply,) = texts(await bot.say(sam, "should the twins sleep in separate rooms?"))
+    assert "It doesn't cover sleep" in reply

@@ -452,6 +452,34 @@ def test_an_uncovered_subject_the_question_is_about_is_refused(question):
     assert not ask(question).in_scope
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "she screams if I'm in a separate room",
+        "she cries when I'm in a separate room",
+        "cries when I go to a separate room",
+    ],
+)
+def test_a_separate_room_with_no_word_of_sleep_is_separation_not_sleep(question):
+    result = ask(question)
+    assert "doesn't cover sleep" not in result.text
+    assert "following you when you leave the room" in result.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "should the twins sleep in separate rooms?",
+        "is it safe to put the twins' cots in separate rooms now they're 10 months old?",
+        "when should I move her into her own room?",
+    ],
+)
+def test_sleeping_in_separate_rooms_is_sleep(question):
+    result = ask(question)
+    assert "It doesn't cover sleep" in result.text
+    assert result.items == ()
+
+
 def test_a_tie_with_an_uncovered_health_subject_goes_to_the_content_with_the_doctor():
     result = ask("my baby has a rash and is clingy")
     assert result.in_scope
