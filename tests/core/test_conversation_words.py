@@ -47,6 +47,8 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert age_phrases._FOREIGN_ONE_WORD["półtora"] == 18  # foreign_word_ages
     assert answers._GREETING_PHRASE.search("happy  mothers day")  # happy_occasions, any white space
     assert answers._GREETING_PHRASE.search("are you a real robot")  # bot_words
+    assert age_phrases._JOINED_AT.search("she was placed with us aged about ")  # joined_family, roughly_words
+    assert age_phrases._HOME_FOR.search("been in our family nearly 3 months")  # home_for, roughly_words
     introduced = step_words.introduced_name("our baby girl Ava")  # kin_words, "baby girl" before "baby"
     assert introduced is not None
     assert introduced.words == "Ava"
