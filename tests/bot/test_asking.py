@@ -135,3 +135,17 @@ async def test_a_separate_room_is_separation_and_sleeping_in_one_is_sleep(bot: H
         assert "doesn't cover" not in reply, message
     (reply,) = texts(await bot.say(sam, "should the twins sleep in separate rooms?"))
     assert "It doesn't cover sleep" in reply
+
+
+async def test_not_helpful_gets_a_kind_sorry_and_praise_of_the_child_is_no_thanks(bot: Harness):
+    sam = TgParent(711)
+    await onboard(bot, sam)
+    # ("not helpful" said whole is taken for a tip that was not for us: the detour says how to tap it.)
+    for message in ("that's not really useful", "that wasn't very helpful tbh"):
+        (reply,) = texts(await bot.say(sam, message))
+        assert "welcome" not in reply.lower(), message
+        assert reply.startswith("I'm sorry that wasn't helpful. You could try asking in other words"), reply
+    (reply,) = texts(await bot.say(sam, "he's a little legend"))
+    assert reply == "How lovely! Ask me anything about your little one whenever you like."
+    (reply,) = texts(await bot.say(sam, "you're a legend"))
+    assert reply.startswith("You're welcome!")

@@ -10,6 +10,7 @@ from bot.core.age_phrases import find_ages
 from bot.core.ages import describe_months
 from bot.core.answers import (
     DOCTOR,
+    EXAMPLES,
     PACE,
     SHORT_CHARS,
     URGENT,
@@ -551,6 +552,31 @@ def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
     assert result.scope is Scope.SMALLTALK, message
     assert result.items == ()
     assert len(result.text) < 200
+
+
+@pytest.mark.parametrize(
+    "message", ["not helpful", "not useful", "that's not really useful", "that wasn’t very helpful tbh"]
+)
+def test_praise_negated_is_no_thanks_but_a_kind_sorry_and_how_else_to_ask(message):
+    result = ask(message, ChildInfo("Mia", date(2026, 1, 29)))
+    assert "welcome" not in result.text.lower()
+    assert result.text.startswith("I'm sorry that wasn't helpful. You could try asking in other words")
+    assert EXAMPLES in result.text
+    assert result.items == ()
+
+
+@pytest.mark.parametrize("message", ["he's a little legend", "she's such a star", "hes a legend"])
+def test_praise_of_the_child_is_no_thanks_to_the_bot(message):
+    result = ask(message, ChildInfo("Mia", date(2026, 1, 29)))
+    assert "welcome" not in result.text.lower()
+    assert result.text == "How lovely! Ask me anything about your little one whenever you like."
+
+
+@pytest.mark.parametrize(
+    "message", ["you're a legend", "you're a star, honestly", "brilliant, really helpful", "love this bot"]
+)
+def test_praise_of_the_bot_or_its_answer_is_thanks(message):
+    assert ask(message).text.startswith("You're welcome!")
 
 
 def test_small_talk_is_about_the_registered_child_when_it_names_no_age():
