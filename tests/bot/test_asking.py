@@ -149,3 +149,14 @@ async def test_not_helpful_gets_a_kind_sorry_and_praise_of_the_child_is_no_thank
     assert reply == "How lovely! Ask me anything about your little one whenever you like."
     (reply,) = texts(await bot.say(sam, "you're a legend"))
     assert reply.startswith("You're welcome!")
+
+
+async def test_a_link_to_the_bond_gets_the_bond_half_answered(bot: Harness):
+    sam = TgParent(712)
+    await onboard(bot, sam)
+    (reply,) = texts(await bot.say(sam, "is there a link between breastfeeding and bonding"))
+    assert "• " in reply  # the guidance on the bond
+    assert "The guidance doesn't cover feeding and eating, so that part I can't answer from it." in reply
+    (reply,) = texts(await bot.say(sam, "is there a link between reflux and crying"))
+    assert "It doesn't cover illness and health" in reply
+    assert "• " not in reply

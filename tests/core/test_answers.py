@@ -481,6 +481,28 @@ def test_sleeping_in_separate_rooms_is_sleep(question):
     assert result.items == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "uncovered"),
+    [
+        ("is there a link between breastfeeding and bonding", "feeding and eating"),
+        ("is there a link between screen time and attachment", "screens and media"),
+        ("is there a link between dummies and attachment", "dummies and thumb sucking"),
+    ],
+)
+def test_a_link_to_the_bond_is_answered_for_the_bond_with_a_line_for_the_other_part(question, uncovered):
+    result = ask(question)
+    assert result.in_scope, result.text
+    assert result.items
+    assert f"The guidance doesn't cover {uncovered}, so that part I can't answer from it." in result.text
+    assert "so I can't answer that one" not in result.text
+
+
+def test_a_link_between_two_things_the_guidance_does_not_cover_is_refused():
+    result = ask("is there a link between reflux and crying")
+    assert not result.in_scope
+    assert "It doesn't cover illness and health" in result.text
+
+
 def test_a_tie_with_an_uncovered_health_subject_goes_to_the_content_with_the_doctor():
     result = ask("my baby has a rash and is clingy")
     assert result.in_scope
