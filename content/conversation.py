@@ -80,6 +80,13 @@ class ConversationWords(BaseModel):
     happy_occasions: Ordered
     bot_words: Ordered
     kin_words: Ordered
+    joined_family: Ordered
+    home_for: Ordered
+    roughly_words: Ordered
+    thanks_words: Phrases
+    greeting_words: Phrases
+    praise_phrases: Ordered
+    negations: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -89,7 +96,7 @@ _ONE_WORD = frozenset(
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "child_words",
         "not_the_detail", "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words",
         "praise_words",
-        "not_english", "bot_words",
+        "not_english", "bot_words", "roughly_words", "thanks_words", "greeting_words",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking"})
@@ -100,7 +107,7 @@ _PATTERN = frozenset(
     {
         "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
-        "bot_words", "kin_words",
+        "bot_words", "kin_words", "joined_family", "home_for", "roughly_words", "praise_phrases", "negations",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")

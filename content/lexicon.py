@@ -81,6 +81,7 @@ class Lexicon:
     smalltalk: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
     reactions: frozenset[str] = frozenset()
+    bond_words: frozenset[str] = frozenset()
 
 
 _REWRITES = [
@@ -179,6 +180,7 @@ class _LexiconSpec(_Strict):
     smalltalk: list[Phrase] = []
     generic: list[Phrase] = []
     reactions: list[Phrase] = []
+    bond_words: list[Phrase] = []
 
 
 def _phrase_problems(
@@ -259,6 +261,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         smalltalk=frozenset(" ".join(words(p)) for p in spec.smalltalk),
         generic=frozenset(w for p in spec.generic for w in words(p)),
         reactions=frozenset(w for p in spec.reactions for w in words(p)),
+        bond_words=frozenset(w for p in spec.bond_words for w in words(p)),
     )
 
 

@@ -14,10 +14,13 @@ from bot.core.ages import describe_months
 from content.conversation import alternatives, conversation_words
 
 DAYS_PER_MONTH = 365.25 / 12
-# A count of weeks is rounded to the week, so it may fall a day or two short of the months it means: 13, 26, 39 and
-# 52 weeks are three, six, nine and twelve months (91 days is 2.99 months by the calendar). Two days make up for it
-# without moving any other count ("4 weeks" is still 0 months, "6 weeks" 1).
-WEEKS_SLACK_DAYS = 2.0
+# A count of weeks or days is rounded to the week or the day, so it may fall a day or two short of the months it
+# means: 13, 26, 39 and 52 weeks are three, six, nine and twelve months (91 days is 2.99 months by the average
+# month), and so are the same spans said in days ("90 days": three calendar months can be 89 to 92 days). Two days
+# make up for it without moving any other count ("4 weeks" and "28 days" are still 0 months, "6 weeks" 1).
+COUNT_SLACK_DAYS = 2.0
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
+WORDS = conversation_words()
 # A bare "two and a half" with no unit means years only for small numbers.
 BARE_HALF_MAX_YEARS = 5
 
@@ -218,6 +221,8 @@ def find_ages(text: str) -> list[AgeMention]:
         exact = [m for m in strong if m.label != "newborn"]
         if all(m.months <= NEWBORN_SAID_MONTHS for m in exact):
             strong = exact
+    if (since := _since_joining(strong, text, lowered)) is not None:
+        return since
     if len(strong) > 1:
         # "moves them up at 12 months ... she's 11 months": an age "at" a point in time gives way to the
         # child's own age said beside it.
@@ -231,37 +236,84 @@ def find_ages(text: str) -> list[AgeMention]:
         own = [m for m in _bare_ages(text, lowered) if m.span[0] > strong[-1].span[1] and m.months > later]
         if own:
             return own[:1]
-    if strong and (since := _since_joining(strong[0], text, lowered)) is not None:
-        return [since]
     if strong:
         return _current(strong, text, lowered)
     return weak[:1] or _bare_ages(text, lowered)
 
 
-# "adopted at 20 months, he's been home 6 weeks now": the age now is the age on joining the family and the time
-# since, added up ("home a month now" after "adopted at 14 months" is 15).
+# "adopted at 20 months, he's been home 6 weeks now": the age on joining the family ("adopted at", "placed with
+# us aged"), then the time since ("home", "with us") said soon after it. The words are data
+# (content/conversation.yaml: joined_family, home_for, roughly_words); the grammar stays here.
+_ROUGHLY = rf"(?:(?:{alternatives(WORDS.roughly_words)})\s+)*"
 _JOINED_AT = re.compile(
-    r"\b(?:adopted(?:\s+(?:him|her|them|(?:our|my)\s+[a-z]+))?|placed\s+with\s+(?:us|me)|came\s+(?:home\s+)?to\s+(?:us|me)|came\s+home|joined\s+(?:us|our\s+family))"
-    r"\s+(?:at|aged)\s+(?:(?:about|around|age)\s+)?$"
+    rf"\b(?:{alternatives(WORDS.joined_family, any_space=True)})(?:\s+(?:him|her|them|(?:our|my)\s+[a-z]+))?"
+    rf"\s+(?:at|aged)\s+(?:age\s+)?{_ROUGHLY}$"
 )
 _HOME_FOR = re.compile(
-    r"\b(?:been\s+)?(?:home|with\s+(?:us|me)|in\s+our\s+family)\s+(?:for\s+)?"
-    r"(?:(?:about|around|nearly|almost|just|over)\s+)*"
-    rf"(?P<n>\d{{1,2}}|{_WORD_NUMBER}|an?)\s+(?P<unit>weeks?|wks?|months?|mths?|mos?)\b"
+    rf"\b(?:been\s+)?(?:{alternatives(WORDS.home_for, any_space=True)})\s+(?:for\s+)?{_ROUGHLY}"
+    rf"(?P<n>\d{{1,2}}|{_WORD_NUMBER}|an?)(?P<half>{_HALF})?[\s-]*"
+    r"(?:(?P<y>years?|yrs?)|(?P<m>months?|mths?|mos?)|(?P<w>weeks?|wks?)|(?P<d>days?))\b"
+    rf"(?P<half2>{_HALF})?"
 )
+# The time since joining is said soon after the age on joining: its "home" or "with us" starts within this many
+# characters (about a dozen words: "adopted at 9 months and I went back to work when he'd been home 3 months").
+HOME_FOR_WITHIN_CHARS = 60
+# "adopted at 2", "placed with us aged 3": the number a bare age after "at" or "aged" starts with.
+_BARE_AT = re.compile(r"(?:now\s+)?(?:at|aged?)\s+")
 
 
-def _since_joining(joined: AgeMention, text: str, lowered: str) -> AgeMention | None:
-    if not _JOINED_AT.search(lowered[: joined.span[0]]):
+def _since_joining(strong: list[AgeMention], text: str, lowered: str) -> list[AgeMention] | None:
+    """The age now of a child who joined the family at an age, when the time since is said too.
+
+    "adopted at 20 months, home 6 weeks now" is 21 months and "adopted at 2, been home 3 months" 27: the age on
+    joining (:data:`_JOINED_AT`, an age with a unit among ``strong`` or a bare "at 2") and the time since
+    (:data:`_HOME_FOR`, starting within :data:`HOME_FOR_WITHIN_CHARS` after it), added up. Another age said,
+    at least the age on joining and not "at" a point in time ("now hes 2", "she turned 2 last week"), is the
+    age now, and wins. None when no age on joining is followed by a time since.
+    """
+    if _HOME_FOR.search(lowered) is None:
         return None
-    home = _HOME_FOR.search(lowered, joined.span[1])
-    if home is None:
-        return None
-    value = _number(home["n"])
-    weeks = home["unit"].startswith("w")
-    since = math.floor((value * 7 + WEEKS_SLACK_DAYS) / DAYS_PER_MONTH + 1e-9) if weeks else int(value)
-    months, label = _months_label(joined.months + since)
-    return AgeMention(months, joined.text, joined.span, label)
+    # A bare age inside one with a unit ("at 2" of "at 2 and a half") is that one.
+    bare = [m for m in _bare_ages(text, lowered) if not any(_overlap(m, s) for s in strong)]
+    # Each age said, with how much of it comes before its number ("at " in a bare "at 2").
+    said = sorted([(m, 0) for m in strong] + [(m, _lead_in(m)) for m in bare], key=lambda pair: pair[0].span)
+    for joined, lead_in in said:
+        if not _JOINED_AT.search(lowered[: joined.span[0] + lead_in]):
+            continue
+        home = _HOME_FOR.search(lowered, joined.span[1])
+        if home is None or home.start() - joined.span[1] > HOME_FOR_WITHIN_CHARS:
+            continue
+        now = [
+            m
+            for m, at in said
+            if m is not joined
+            and (m.span[1] <= home.start() or m.span[0] >= home.end())
+            and m.months >= joined.months
+            and not at
+            and not _AT_BEFORE.search(lowered[: m.span[0]])
+        ]
+        if now:
+            return now[:1]
+        value = _number(home["n"]) + _fraction(home["half"] or home["half2"])
+        if home["y"]:
+            since = math.floor(value * 12 + 1e-9)
+        elif home["m"]:
+            since = math.floor(value + 1e-9)
+        else:
+            since = _days_to_months(value * 7 if home["w"] else value)
+        months, label = _months_label(joined.months + since)
+        return [AgeMention(months, joined.text, joined.span, label)]
+    return None
+
+
+def _overlap(one: AgeMention, other: AgeMention) -> bool:
+    return one.span[0] < other.span[1] and other.span[0] < one.span[1]
+
+
+def _lead_in(mention: AgeMention) -> int:
+    """How many characters of a bare age come before its number: 4 in "at 2", 0 in "he's 2"."""
+    lead = _BARE_AT.match(mention.text.lower())
+    return lead.end() if lead else 0
 
 
 # "was fine at 5 months and now at 8", "at 5 months ... now 8 months": the age now is the later one.
@@ -325,7 +377,6 @@ _FOREIGN_HALF = re.compile(
 # "nearly" ("casi 2 años", "presque 2 ans", "bald 2": a month less, as "nearly 2" is 23 months), a bare age
 # after "is" ("ist drei", "is twee"), and Polish one-word ages ("roczek", "dwulatek"). The words are kept as
 # data in content/conversation.yaml (checked on load: a typo fails at start-up); the grammar stays here.
-WORDS = conversation_words()
 _FOREIGN_WORD_NUMBERS = WORDS.foreign_numbers
 _FOREIGN_WORDS = alternatives(tuple(sorted(_FOREIGN_WORD_NUMBERS, key=len, reverse=True)))
 _FOREIGN_ONE_WORD = WORDS.foreign_word_ages
@@ -369,10 +420,9 @@ def _foreign_word_age(text: str) -> AgeMention | None:
         if match["half"] or match["half2"]:
             value += 0.5
         if match["w"]:
-            days = value * 7 + WEEKS_SLACK_DAYS
             count = math.floor(value + 1e-9)
             return AgeMention(
-                math.floor(days / DAYS_PER_MONTH + 1e-9),
+                _days_to_months(value * 7),
                 text[match.start() : match.end()],
                 match.span(),
                 f"{count} week" + ("" if count == 1 else "s"),
@@ -471,10 +521,10 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
         if whole_years is not None and value < 12 and not _TWO_CHILDREN.search(before[: whole_years.start()]):
             return _months_label(_number(whole_years["n"]) * 12 + value)  # "she's 2 and 9 months"
         return _months_label(value)
-    days = value * 7 + WEEKS_SLACK_DAYS if match["w"] else value
     unit = "week" if match["w"] else "day"
     count = math.floor(value + 1e-9)
-    return math.floor(days / DAYS_PER_MONTH + 1e-9), f"{count} {unit}" + ("" if count == 1 else "s")
+    label = f"{count} {unit}" + ("" if count == 1 else "s")
+    return _days_to_months(value * 7 if match["w"] else value), label
 
 
 def _edge_age(match: re.Match[str], text: str) -> AgeMention | None:
@@ -508,6 +558,12 @@ def _is_duration(before: str, *, small_unit: bool) -> bool:
     return _FOR_BEFORE.search(before) is not None and (
         small_unit or _PERFECT_TENSE.search(before) is not None
     )
+
+
+def _days_to_months(days: float) -> int:
+    """Completed months in a count of days (weeks said as days), with :data:`COUNT_SLACK_DAYS` for the rounding
+    of the count: 91 days or 13 weeks is 3 months, 28 days or 4 weeks 0."""
+    return math.floor((days + COUNT_SLACK_DAYS) / DAYS_PER_MONTH + 1e-9)
 
 
 def _months_label(months: float) -> tuple[int, str]:

@@ -123,6 +123,8 @@ class Talk(StrEnum):
     OK = "ok"
     SAD = "sad"  # a crying face alone: a kind word and where to turn
     BIRTHDAY = "birthday"  # "she turned 1 today 🎉": news to share, not a question
+    NOT_HELPED = "not helped"  # "not helpful": a kind sorry and how else to ask, never "you're welcome"
+    PROUD = "proud"  # "he's a little legend": praise of the child, not thanks to the bot
 
 
 class Scope(StrEnum):
@@ -720,12 +722,20 @@ def _combine(question: str, answers: list[Answer], named: bool, singled: int | N
 WORDS = conversation_words()
 # Words that change nothing in a thanks, a greeting or an ok ("hey bot", "just wanted to say thanks").
 _SMALL_TALK_FILLER = WORDS.small_talk_filler
-# Praise of an answer is thanks: "that's really reassuring 🙂", "super useful", "what a relief".
+# Praise of an answer is thanks: "that's really reassuring 🙂", "super useful", "what a relief", "you're a star".
 _PRAISE = WORDS.praise_words
-_THANKS = frozenset(
-    {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
+# Thanks in a word: "thanks", "cheers", "thank u", "tysm".
+_THANKS = WORDS.thanks_words
+_GREETING = WORDS.greeting_words
+# "love this bot", "love it": praise said as a phrase.
+_PRAISE_PHRASE = re.compile(rf"\b(?:{alternatives(WORDS.praise_phrases)})\b")
+# "not helpful", "that wasn't really useful": praise negated (up to two words between) is no thanks.
+_NOT_PRAISED = re.compile(
+    rf"\b(?:{alternatives(WORDS.negations)})\s+(?:[a-z]+\s+){{0,2}}(?:{alternatives(tuple(sorted(_PRAISE)))})\b"
 )
-_GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
+_PRAISED = re.compile(rf"\b(?:{alternatives(tuple(sorted(_PRAISE)))})\b")
+# "he's a little legend", "she's such a star": praise said of the child is news a parent shares, not thanks.
+_CHILD_WORDS = frozenset(WORDS.child_words)
 _BYE = WORDS.goodbyes
 # "see you later", "catch you later", "later!", "night night": a goodbye said whole. "later" or "night" inside a
 # question ("what about later on", "up all night with her") is no goodbye.
@@ -772,8 +782,9 @@ def _small_talk(question: str, index: Index) -> Talk | None:
     vocabulary = index.small_talk_words
     if not all(w in vocabulary or w in _SMALL_TALK_FILLER or w in _PRAISE for w in found):
         return _pleasantry(question, found, index)
-    if any(w in _THANKS or w in _PRAISE for w in found):
-        return Talk.THANKS
+    praise = _praise(question)
+    if praise is not None:
+        return praise
     if any(w in _GREETING for w in found):
         return Talk.GREETING
     if any(w in _BYE for w in found):
@@ -781,10 +792,26 @@ def _small_talk(question: str, index: Index) -> Talk | None:
     return Talk.OK
 
 
-# Ways of thanking and greeting beyond the lexicon's phrases ("thank u", "tysm", "you're a star").
-_THANKS_FORMS = frozenset(
-    {"thankyou", "thanku", "tysm", "tyvm", "ta", "thnx", "thanx", "thks", "tks", "star"}
-)
+def _praise(question: str) -> Talk | None:
+    """Thanks ("thanks", "that's really reassuring", "love this bot"), praise negated ("not helpful": not
+    helped), praise of the child with no thanks ("he's a little legend", "my 2 year old is a star": proud, the
+    child or an age said before the praise), or None (no praise said)."""
+    lowered = question.lower().replace("’", "'")
+    if _NOT_PRAISED.search(lowered):
+        return Talk.NOT_HELPED
+    if any(w in _THANKS for w in re.findall(r"[^\W\d_]+", lowered)):
+        return Talk.THANKS
+    praised = _PRAISED.search(lowered) or _PRAISE_PHRASE.search(lowered)
+    if praised is None:
+        return None
+    before = re.findall(r"[^\W\d_]+", lowered[: praised.start()])
+    if any(w in _CHILD_WORDS for w in before) or any(
+        m.span[0] < praised.start() for m in find_ages(question)
+    ):
+        return Talk.PROUD
+    return Talk.THANKS
+
+
 _OK_FORMS = frozenset(
     {
         "ok",
@@ -803,8 +830,7 @@ _OK_FORMS = frozenset(
         "ahh",
     }
 )
-# "love this bot", "can you help me?" beside a hello: still no question.
-_PRAISE_PHRASE = re.compile(r"\blove\s+(?:this|it|you|that)\b")
+# "can you help me?" beside a hello: still no question.
 _CAN_YOU_HELP = re.compile(
     r"\b(?:(?:can|could|would)\s+you\s+help(?:\s+me)?|i\s+(?:need|want)\s+(?:some\s+|a\s+bit\s+of\s+)?help"
     r"|i(?:\s+have|'ve\s+got|\s+got)\s+(?:a\s+(?:quick\s+)?|some\s+)?questions?"
@@ -825,11 +851,12 @@ OK_MAX_WORDS = 6  # "okay, will give that a try"; a longer message with "ok" in 
 def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     """ "thanks thats really helpful x", "good morning! just found this bot": a thanks or a hello padded with
     everyday words that name no subject (no topic word, no age) is small talk too."""
+    praise = _praise(question)
     ages = find_ages(question)
     if ages:
         # "hiya, just joined, my lo is 4 months": a hello that says how old the child is is still a hello, and
         # "thank you, that really helped with my 10 month old" still a thanks.
-        if not any(w in _GREETING or w in _THANKS or w in _THANKS_FORMS for w in words):
+        if not (any(w in _GREETING for w in words) or praise is Talk.THANKS):
             return None
         for mention in sorted(ages, key=lambda m: -m.span[0]):
             question = question[: mention.span[0]] + " " + question[mention.span[1] :]
@@ -837,9 +864,6 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     if len(words) > PLEASANTRY_MAX_WORDS:
         return None
     lowered = question.lower()
-    thanks = any(w in _THANKS or w in _PRAISE or w in _THANKS_FORMS for w in words) or bool(
-        _PRAISE_PHRASE.search(lowered)
-    )
     greeting = any(w in _GREETING for w in words) or bool(_GREETING_PHRASE.search(lowered))
     # "how are you?", "what's up?": a greeting only when it is the whole message, not "how are you meant to
     # know?" or "what's up with my son?"
@@ -849,17 +873,17 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     bye = bool(_GOODBYE_ALONE.match(lowered) or _GOODBYE_PHRASE.search(lowered))
     if bye:
         words = re.findall(r"[^\W\d_]+", _GOODBYE_PHRASE.sub(" ", _GOODBYE_ALONE.sub(" ", lowered)))
+    if praise is Talk.NOT_HELPED:  # "that wasn't very helpful tbh": the negated praise is said
+        words = re.findall(r"[^\W\d_]+", _NOT_PRAISED.sub(" ", lowered.replace("’", "'")))
     bye = bye or any(w in _BYE and w != "night" for w in words)
     words = re.findall(r"[^\W\d_]+", _SIGNED_UP.sub(" ", " ".join(words)))
     tried = bool(_WILL_TRY.search(lowered))
     if tried:
         words = re.findall(r"[^\W\d_]+", _WILL_TRY.sub(" ", lowered))
     short_ok = len(words) <= OK_MAX_WORDS and (any(w in _OK_FORMS for w in words) or tried)
-    if not (thanks or greeting or bye or short_ok):
+    if not (praise or greeting or bye or short_ok):
         return None
-    known = (
-        index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS_FORMS | _OK_FORMS | (_BYE - {"night"})
-    )
+    known = index.small_talk_words | _SMALL_TALK_FILLER | _PRAISE | _THANKS | _OK_FORMS | (_BYE - {"night"})
     rest = [w for w in words if w not in known and w not in _PLEASANTRY_WORDS]
     if rest and greeting_phrase:
         return None
@@ -867,7 +891,7 @@ def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
         query = index.analyse(" ".join(rest))
         if query.topical or query.out_of_scope or query.intent is not None or len(rest) > 2:
             return None
-    return Talk.THANKS if thanks else Talk.GREETING if greeting else Talk.BYE if bye else Talk.OK
+    return praise or (Talk.GREETING if greeting else Talk.BYE if bye else Talk.OK)
 
 
 # "she turned 1 today", "it's his first birthday": news a parent shares.
@@ -899,6 +923,11 @@ def _small_talk_reply(kind: Talk) -> str:
         Talk.GREETING: f"Hello! Ask me anything about your child and your bond, for example {EXAMPLES}",
         Talk.BYE: "Take care! I'm here whenever you have a question.",
         Talk.BIRTHDAY: "How lovely, happy birthday to your little one! Ask me anything whenever you like.",
+        Talk.PROUD: "How lovely! Ask me anything about your little one whenever you like.",
+        Talk.NOT_HELPED: (
+            "I'm sorry that wasn't helpful. You could try asking in other words, for example "
+            f"{EXAMPLES}\n\n{NOT_FOUND_NET}"
+        ),
         Talk.SAD: (
             "I'm sorry if things feel hard right now. You can write to me whenever you like, and your own "
             "doctor, midwife or health visitor is there for you too."

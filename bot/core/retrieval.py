@@ -115,10 +115,13 @@ _SUBJECT_FRAME = re.compile(
 # A question about an effect on the bond ("..., will it affect our bond?", "is X bad for attachment"): the
 # uncovered subject it names is the practice asked about, as with _SUBJECT_FRAME.
 _EFFECT = re.compile(
-    r"\b(?:affects?|affecting|impacts?|harms?|damages?|(?:bad|good|better|worse|best)\s+for"
-    # "is there a link between *reflux* and the crying": whether one thing bears on another
-    r"|(?:connection|link|links|linked)\s+(?:between|to|with))\b"
+    r"\b(?:affects?|affecting|impacts?|harms?|damages?|(?:bad|good|better|worse|best)\s+for)\b"
 )
+# "is there a link between *reflux* and the crying": whether one thing bears on another is an effect frame too,
+# unless one side is the bond itself ("a link between breastfeeding and bonding", the lexicon's bond_words):
+# the guidance speaks to that half, and the uncovered half is said in a line of its own.
+_LINK = re.compile(r"\b(?:connection|link|links|linked)\s+(?:between|to|with)\b")
+_SENTENCE_END = re.compile(r"[.?!\n]")
 # "are the jabs safe", "is co-sleeping ok": whether a practice is safe or all right is an effect frame too;
 # only the judging word is the frame ("safe"), the words between are the practice.
 _JUDGED = re.compile(r"\b(?:is|are|isn't|aren't)(?:\s+[\w'&-]+){1,4}?\s+(safe|harmful|dangerous|risky)\b")
@@ -677,6 +680,10 @@ class Index:
         for match in _SUBJECT_FRAME.finditer(text):
             practice.update(self._frame_words(text[match.end() :], skip=False))
         effect = {self.stem(w) for m in _EFFECT.finditer(text) for w in split_words(m.group())}
+        for match in _LINK.finditer(text):
+            linked = split_words(_SENTENCE_END.split(text[match.end() :], maxsplit=1)[0])
+            if not self.lexicon.bond_words.intersection(linked):
+                effect.update(self.stem(w) for w in split_words(match.group()))
         effect.update(self.stem(m.group(1)) for m in _JUDGED.finditer(text))
         if effect:
             practice.add(_EFFECT_ALL)

@@ -122,3 +122,41 @@ async def test_an_uncovered_question_before_start_says_what_can_be_asked(bot: Ha
     assert invite == f"<i>{INVITE}</i>"
     for alarming in ("urgent", "danger", "emergency", "doctor"):
         assert alarming not in reply.lower()
+
+
+async def test_a_separate_room_is_separation_and_sleeping_in_one_is_sleep(bot: Harness):
+    """ "She screams if I'm in a separate room" is the separation the guidance answers; where a child sleeps
+    is sleep, which it does not cover."""
+    sam = TgParent(710)
+    await onboard(bot, sam)
+    for message in ("she screams if I'm in a separate room", "cries when I go to a separate room"):
+        (reply,) = texts(await bot.say(sam, message))
+        assert "following you when you leave the room" in reply, message
+        assert "doesn't cover" not in reply, message
+    (reply,) = texts(await bot.say(sam, "should the twins sleep in separate rooms?"))
+    assert "It doesn't cover sleep" in reply
+
+
+async def test_not_helpful_gets_a_kind_sorry_and_praise_of_the_child_is_no_thanks(bot: Harness):
+    sam = TgParent(711)
+    await onboard(bot, sam)
+    # ("not helpful" said whole is taken for a tip that was not for us: the detour says how to tap it.)
+    for message in ("that's not really useful", "that wasn't very helpful tbh"):
+        (reply,) = texts(await bot.say(sam, message))
+        assert "welcome" not in reply.lower(), message
+        assert reply.startswith("I'm sorry that wasn't helpful. You could try asking in other words"), reply
+    (reply,) = texts(await bot.say(sam, "he's a little legend"))
+    assert reply == "How lovely! Ask me anything about your little one whenever you like."
+    (reply,) = texts(await bot.say(sam, "you're a legend"))
+    assert reply.startswith("You're welcome!")
+
+
+async def test_a_link_to_the_bond_gets_the_bond_half_answered(bot: Harness):
+    sam = TgParent(712)
+    await onboard(bot, sam)
+    (reply,) = texts(await bot.say(sam, "is there a link between breastfeeding and bonding"))
+    assert "• " in reply  # the guidance on the bond
+    assert "The guidance doesn't cover feeding and eating, so that part I can't answer from it." in reply
+    (reply,) = texts(await bot.say(sam, "is there a link between reflux and crying"))
+    assert "It doesn't cover illness and health" in reply
+    assert "• " not in reply

@@ -83,6 +83,11 @@ from bot.core.age_phrases import find_age, find_age_any_language, find_ages
         ("my 13 wk old smiles at me", 3, "13 weeks"),
         ("she is 4 weeks old", 0, "4 weeks"),
         ("he is 26 weeks old", 6, "26 weeks"),
+        # The same spans said in days read the same: 91 days is 13 weeks, 28 days 4 weeks.
+        ("she is 91 days old", 3, "91 days"),
+        ("she is 90 days old", 3, "90 days"),
+        ("my 28 day old baby", 0, "28 days"),
+        ("she is 182 days old", 6, "182 days"),
         # "hes", "shes" typed without the apostrophe.
         ("went back to work when he was 4 months and now hes 1", 12, "1 year"),
         # An occasion named by age is an age, even after "after" or "the".
@@ -322,3 +327,37 @@ def test_an_age_at_a_point_in_a_back_story_gives_way_to_the_childs_age_said_afte
 
 def test_an_age_at_a_point_with_nothing_after_it_stands():
     assert [m.months for m in find_ages("at 6 months he was clingy for 3 months")] == [6]
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        # The age on joining, bare or with a unit, and the time since in weeks, months or years, added up.
+        ("adopted at 2, she's been home 3 months and won't let me cuddle her", 27),
+        ("adopted at 20 months, been home 2 years now", 44),
+        ("placed with us aged 3, she's been with us a year and a half", 54),
+        ("adopted at 2 and a half, been home two and a half months", 32),
+        ("we adopted her at about 18 months, home for nearly 3 months now", 21),
+        ("adopted at 9 months and he's been home 13 weeks", 12),
+        ("adopted at 9 months and he's been home 91 days", 12),
+        # An age said about now wins over the sum.
+        (
+            "we adopted at 9 months and I went back to work when he'd been home 3 months, now hes 2 and clingy",
+            24,
+        ),
+        ("adopted at 20 months and has been home 6 weeks, she turned 2 last week", 24),
+        ("my 2 year old, adopted at 20 months, has been home 4 months", 24),
+        # An age "at" a point to come is no age now.
+        ("adopted at 9 months, home 3 months, and she starts nursery at 18 months", 12),
+    ],
+)
+def test_the_age_on_joining_the_family_and_the_time_since_are_added_up(text, months):
+    assert [m.months for m in find_ages(text)] == [months]
+
+
+def test_a_time_at_home_said_far_from_the_age_on_joining_is_not_added():
+    text = (
+        "we adopted at 9 months. Things were hard at first with the sleep and the food, and the "
+        "social worker visits, and then we went home 3 months later to see my family"
+    )
+    assert [m.months for m in find_ages(text)] == [9]

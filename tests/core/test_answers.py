@@ -10,6 +10,7 @@ from bot.core.age_phrases import find_ages
 from bot.core.ages import describe_months
 from bot.core.answers import (
     DOCTOR,
+    EXAMPLES,
     PACE,
     SHORT_CHARS,
     URGENT,
@@ -452,6 +453,56 @@ def test_an_uncovered_subject_the_question_is_about_is_refused(question):
     assert not ask(question).in_scope
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "she screams if I'm in a separate room",
+        "she cries when I'm in a separate room",
+        "cries when I go to a separate room",
+    ],
+)
+def test_a_separate_room_with_no_word_of_sleep_is_separation_not_sleep(question):
+    result = ask(question)
+    assert "doesn't cover sleep" not in result.text
+    assert "following you when you leave the room" in result.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "should the twins sleep in separate rooms?",
+        "is it safe to put the twins' cots in separate rooms now they're 10 months old?",
+        "when should I move her into her own room?",
+    ],
+)
+def test_sleeping_in_separate_rooms_is_sleep(question):
+    result = ask(question)
+    assert "It doesn't cover sleep" in result.text
+    assert result.items == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "uncovered"),
+    [
+        ("is there a link between breastfeeding and bonding", "feeding and eating"),
+        ("is there a link between screen time and attachment", "screens and media"),
+        ("is there a link between dummies and attachment", "dummies and thumb sucking"),
+    ],
+)
+def test_a_link_to_the_bond_is_answered_for_the_bond_with_a_line_for_the_other_part(question, uncovered):
+    result = ask(question)
+    assert result.in_scope, result.text
+    assert result.items
+    assert f"The guidance doesn't cover {uncovered}, so that part I can't answer from it." in result.text
+    assert "so I can't answer that one" not in result.text
+
+
+def test_a_link_between_two_things_the_guidance_does_not_cover_is_refused():
+    result = ask("is there a link between reflux and crying")
+    assert not result.in_scope
+    assert "It doesn't cover illness and health" in result.text
+
+
 def test_a_tie_with_an_uncovered_health_subject_goes_to_the_content_with_the_doctor():
     result = ask("my baby has a rash and is clingy")
     assert result.in_scope
@@ -523,6 +574,31 @@ def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
     assert result.scope is Scope.SMALLTALK, message
     assert result.items == ()
     assert len(result.text) < 200
+
+
+@pytest.mark.parametrize(
+    "message", ["not helpful", "not useful", "that's not really useful", "that wasn’t very helpful tbh"]
+)
+def test_praise_negated_is_no_thanks_but_a_kind_sorry_and_how_else_to_ask(message):
+    result = ask(message, ChildInfo("Mia", date(2026, 1, 29)))
+    assert "welcome" not in result.text.lower()
+    assert result.text.startswith("I'm sorry that wasn't helpful. You could try asking in other words")
+    assert EXAMPLES in result.text
+    assert result.items == ()
+
+
+@pytest.mark.parametrize("message", ["he's a little legend", "she's such a star", "hes a legend"])
+def test_praise_of_the_child_is_no_thanks_to_the_bot(message):
+    result = ask(message, ChildInfo("Mia", date(2026, 1, 29)))
+    assert "welcome" not in result.text.lower()
+    assert result.text == "How lovely! Ask me anything about your little one whenever you like."
+
+
+@pytest.mark.parametrize(
+    "message", ["you're a legend", "you're a star, honestly", "brilliant, really helpful", "love this bot"]
+)
+def test_praise_of_the_bot_or_its_answer_is_thanks(message):
+    assert ask(message).text.startswith("You're welcome!")
 
 
 def test_small_talk_is_about_the_registered_child_when_it_names_no_age():

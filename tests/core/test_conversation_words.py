@@ -47,6 +47,13 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert age_phrases._FOREIGN_ONE_WORD["półtora"] == 18  # foreign_word_ages
     assert answers._GREETING_PHRASE.search("happy  mothers day")  # happy_occasions, any white space
     assert answers._GREETING_PHRASE.search("are you a real robot")  # bot_words
+    assert age_phrases._JOINED_AT.search("she was placed with us aged about ")  # joined_family, roughly_words
+    assert age_phrases._HOME_FOR.search("been in our family nearly 3 months")  # home_for, roughly_words
+    assert answers._PRAISE is conversation_words().praise_words
+    assert answers._THANKS is conversation_words().thanks_words
+    assert answers._GREETING is conversation_words().greeting_words
+    assert answers._PRAISE_PHRASE.search("love this bot")  # praise_phrases
+    assert answers._NOT_PRAISED.search("that wasn't really useful")  # negations
     introduced = step_words.introduced_name("our baby girl Ava")  # kin_words, "baby girl" before "baby"
     assert introduced is not None
     assert introduced.words == "Ava"

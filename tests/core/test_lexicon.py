@@ -26,6 +26,7 @@ def test_real_lexicon_loads_and_fits_the_content():
     assert any("clingy" in s.phrases for s in lexicon.synonyms)
     assert any(o.topic == "sleep" and not o.health for o in lexicon.out_of_scope)
     assert any(o.health for o in lexicon.out_of_scope)
+    assert {"bonding", "attachment"} <= lexicon.bond_words
     Index(default_library(), lexicon)  # cross-checks every synonym against the content
 
 
