@@ -62,6 +62,9 @@ QUESTION_SETS = (
     "tuner_s9.yaml",
     "tuner_s11.yaml",
 )
+# libyaml's safe loader where PyYAML was built with it: the same documents, read several times faster (the
+# sets are about a megabyte; the pure-Python reader took seconds of every test run).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KINDS: dict[str, SafetyKind | None] = {kind.value: kind for kind in SafetyKind} | {"none": None}
 # The development set's lists, by kind; the *_VARIANTS lists are later batches, kept as a source of their own.
 DEVSET_LISTS: dict[str, SafetyKind | None] = {
@@ -110,7 +113,7 @@ def devset_examples(path: Path = DEVSET) -> list[Example]:
 
 def yaml_examples(path: Path) -> list[Example]:
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (a safe loader)
         return [Example(str(entry["text"]), KINDS[str(entry["kind"])], path.name) for entry in entries]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CorpusError(f"{path.name}: {exc!r}") from None
@@ -121,7 +124,7 @@ def question_examples(path: Path) -> list[Example]:
     guilt ("did I ruin our attachment?"): the phrases rightly answer those with a kind word first, so they
     are neither ordinary nor labelled, and are left out."""
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (a safe loader)
         questions = [str(entry["q"]) for entry in entries]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CorpusError(f"{path.name}: {exc!r}") from None

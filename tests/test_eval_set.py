@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,9 @@ WRITTEN_WITHOUT = {
 }
 
 
+@cache
 def _load(name: str) -> list[dict[str, Any]]:
+    """A part's entries, read once per run (four tests read each part; none changes what it reads)."""
     data = yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))
     assert isinstance(data, list), f"{name}: the top level must be a list of entries"
     assert all(isinstance(entry, dict) for entry in data), f"{name}: every entry must be a mapping"
