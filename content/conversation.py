@@ -79,15 +79,24 @@ class ConversationWords(BaseModel):
     happy_occasions: Ordered
     bot_words: Ordered
     kin_words: Ordered
+    leading_yes: Ordered
+    leading_no: Ordered
+    late_words: Ordered
+    yes_first: Ordered
+    singled_out_youngest: Ordered
+    singled_out_eldest: Ordered
+    praise_words: Phrases
+    parent_too: Ordered
+    and_me_fillers: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
 _ONE_WORD = frozenset(
     {
         "not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
-        "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "child_words",
-        "not_the_detail", "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words",
-        "not_english", "bot_words",
+        "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail",
+        "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words", "not_english", "bot_words",
+        "leading_yes", "late_words", "yes_first", "praise_words", "and_me_fillers",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking"})
@@ -98,7 +107,8 @@ _PATTERN = frozenset(
     {
         "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
-        "bot_words", "kin_words",
+        "bot_words", "kin_words", "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest",
+        "singled_out_eldest", "parent_too", "and_me_fillers",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")

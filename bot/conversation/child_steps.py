@@ -293,6 +293,9 @@ def names_child(turn: Turn, introduced: Introduced) -> bool:
     if introduced.describes:
         return False
     query = index_for(turn.env.library).analyse(introduced.words)
+    # "my son teddy", "our daughter poppy": a name, even where the guidance has the word
+    if introduced.pet_form:
+        return not query.out_of_scope
     return not (query.topical or query.out_of_scope)
 
 
@@ -597,6 +600,8 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     if birthdate is None:  # only a flow stored by an older version could lack it
         return await _restart(turn)
 
+    if born_at_term(_LEADING_NO.sub("", without_yes(text))[:64]):  # "40 weeks", "she was born at 39 weeks"
+        return led(AT_TERM, await _complete(turn, None))
     check = _due_check(birthdate)
     due = said_due_date(text[:64], birthdate)
     if due is not None:  # "5 weeks early", "born at 34 weeks": the due date that makes, to confirm
@@ -608,6 +613,10 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     return await _read_date(turn, text, Step.DUE_PICK, check, _complete, after=birthdate)
 
 
+# "40 weeks" where how early was asked: a pregnancy at term, so no due date is needed.
+AT_TERM = "That's full term, so I'll count from the birthdate.\n\n"
+
+
 def _due_check(birthdate: date) -> Check:
     def check(d: date) -> str | None:
         validate_due_date(d, birthdate)
@@ -616,13 +625,13 @@ def _due_check(birthdate: date) -> Check:
     return check
 
 
-_LEADING_YES = re.compile(r"^(?:yes|yeah|yep|y)\b[\s,.!;:-]*")
-_LEADING_NO = re.compile(r"^(?:no|nope|nah|not really)\b[\s,.!;:-]*")
+_LEADING_YES = re.compile(rf"^(?:{alternatives(WORDS.leading_yes)})\b[\s,.!;:-]*")
+_LEADING_NO = re.compile(rf"^(?:{alternatives(WORDS.leading_no)})\b[\s,.!;:-]*")
 _EARLY_BY = re.compile(
     r"^(?:(?:she|he|they|it) (?:was|were|came|arrived) )?(?:born )?(?:early )?by (?P<n>.+)$"
 )
 # With a figure: born after the due date ("3 weeks late", "overdue by 5 days"), so not early.
-_LATE = re.compile(r"\b(?:late|overdue)\b")
+_LATE = re.compile(rf"\b(?:{alternatives(WORDS.late_words)})\b")
 
 
 def how_early(text: str, birthdate: date | None) -> date | None:

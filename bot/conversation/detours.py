@@ -520,7 +520,7 @@ AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"}
 # Besides a yes (child_steps.said_yes), the offer to carry on taken up in words.
 CARRY_ON_WORDS = WORDS.carry_on_words
 # After a yes at "Carry on?", words that put it off: the child stays held.
-_YES_FIRST = re.compile(r"^(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,.!;:-]*", re.I)
+_YES_FIRST = re.compile(rf"^(?:{alternatives(WORDS.yes_first)})\b[\s,.!;:-]*", re.I)
 _PUT_OFF = re.compile(rf"\b(?:{alternatives(WORDS.put_off)})\b")
 
 
@@ -604,8 +604,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         return await setup_steps.on_per_week(turn, text)
     if word is None and _changes_schedule(said) and await turn.children():
         return await account.settings(turn)  # "can I change the time to the evening?": the settings, to tap
-    if word is None and _puts_right(turn, text) and await turn.children():
-        return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday"
+    if word in (None, StepWord.FIX) and _puts_right(turn, text) and await turn.children():
+        return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday", "wrong date"
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:
