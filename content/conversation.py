@@ -88,6 +88,8 @@ class ConversationWords(BaseModel):
     praise_words: Phrases
     parent_too: Ordered
     and_me_fillers: Ordered
+    leaving: Ordered
+    returning: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -108,7 +110,7 @@ _PATTERN = frozenset(
         "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
         "bot_words", "kin_words", "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest",
-        "singled_out_eldest", "parent_too", "and_me_fillers",
+        "singled_out_eldest", "parent_too", "and_me_fillers", "leaving", "returning",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")

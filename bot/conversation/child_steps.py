@@ -16,7 +16,7 @@ from bot.conversation.clean import clean_name
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, TOO_MANY_CHILDREN
+from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, NAME_NOT_CAUGHT, TOO_MANY_CHILDREN
 from bot.conversation.turn import Turn, choice
 from bot.core.ages import (
     DateProblem,
@@ -262,7 +262,7 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     if introduced is not None and names_child(turn, introduced):
         text = introduced.words  # "my son Leo", "Leo, my son", "Mia's her name", "my daughter May": the name
     elif introduced is not None and not is_question(text) and said_name(text) is None:  # "this is hard"
-        return ask_name(turn, f"{NAME_HINT}\n\n")
+        return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
     relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
     if relation is not None:  # "it's for my grandson": how lovely, and the name still to come
         buttons = ask_name(turn).replies[0].buttons
@@ -273,10 +273,11 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
     words = normal_words(text).split()
     if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
-        return ask_name(turn, f"{NAME_HINT}\n\n")  # "yes that's right": a reply, not a name
+        return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
     name = read_name(without_twin_note(text))
-    if name is None:  # the question again, with its Skip button
-        return ask_name(turn, f"{NAME_HINT}\n\n")
+    if name is None:  # the question again, with its Skip button; the limit said only where it was passed
+        too_long = len(text.split()) <= MOST_NAME_WORDS and len(text.strip()) > MAX_NAME_CHARS
+        return ask_name(turn, f"{NAME_HINT if too_long else NAME_NOT_CAUGHT}\n\n")
     twin = next((c for c in await turn.children() if c.name.casefold() == name.casefold()), None)
     if twin is not None and turn.data.mode is not Mode.EDIT:
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))

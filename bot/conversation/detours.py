@@ -121,6 +121,27 @@ WARM_LEAD = "Lovely, thank you! "
 SAD_LEAD = "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n"
 
 
+# "Sorry I need to go, can we do this later?", "gotta go!": a sentence ending so leaves the question.
+_LEAVING = re.compile(
+    rf"\b(?:{alternatives(WORDS.leaving)})(?:\s+(?:now|sorry|soon|for now))?\s*(?:[,.!?;]|$)"
+)
+# "Hi, I'm back", "ok back now": the whole message, after hellos and oks.
+_RETURNING = re.compile(
+    rf"^(?:(?:hi|hey|hello|hiya|ok|okay|right|so|sorry)\s+)*(?:{alternatives(WORDS.returning)})$"
+)
+WELCOME_BACK = "Welcome back! "
+
+
+def leaving(text: str) -> bool:
+    """The parent saying they must go now ("sorry I need to go, can we do this later?")."""
+    return _LEAVING.search(normal_words(text) + ".") is not None
+
+
+def returning(text: str) -> bool:
+    """The parent saying they are back ("hi, I'm back")."""
+    return _RETURNING.match(" ".join(normal_words(text).replace(",", " ").split())) is not None
+
+
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
     if step is Step.STOP and account.said_stop(text):
@@ -130,6 +151,10 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await way_out(turn, step, word, text)
     if step is Step.ASK:
         return None
+    if leaving(text):  # "I need to go, can we do this later?": as "not now", what was given kept
+        return await cancel(turn)
+    if returning(text) and step in ASKS:  # "hi I'm back": where we were
+        return await ASKS[step](turn, WELCOME_BACK)
     if step not in NOT_PAUSED_HERE and normal_words(text) in PAUSE_WORDS:
         return await pause_typed(turn)
     chat = chat_word(text)
@@ -573,6 +598,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     if held and turn.data.offered and said == normal_words(turn.data.name or ""):
         return await on_press(turn, "carry")  # "Mia", at "We were adding Mia... Carry on?": that child
 
+    if held and returning(text):  # "hi I'm back": the offer to carry on again
+        return await child_steps.offer_to_carry_on(turn, WELCOME_BACK)
     held_step = turn.data.held
     dated = _YES_FIRST.sub("", text.strip())  # "yes it's 15 March 2026": the date
     if held and turn.data.offered and held_step in HELD_DATES and _is_answer(turn, held_step, dated):
@@ -603,9 +630,16 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         await turn.goto(Step.PER_WEEK, FlowData(mode=Mode.SETTINGS))
         return await setup_steps.on_per_week(turn, text)
     if word is None and _changes_schedule(said) and await turn.children():
-        return await account.settings(turn)  # "can I change the time to the evening?": the settings, to tap
+        return await _change_schedule(turn, said)  # "can I change the time to the evening?": that question
+    days_said = read_day_and_time_said(text.rstrip(" ?!."))
+    if word is None and days_said is not None and _ABOUT_TIPS.search(said) and await turn.children():
+        # "actually can we do wednesdays instead", "tips on fridays please": the days, as in /settings
+        await turn.goto(Step.DAYS, FlowData(mode=Mode.SETTINGS))
+        return await setup_steps.on_days(turn, text.rstrip(" ?!."))
     if word in (None, StepWord.FIX) and _puts_right(turn, text) and await turn.children():
         return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday", "wrong date"
+    if word is None and returning(text):  # "I'm back" with nothing in progress: a welcome, nothing looked up
+        return say(f"{WELCOME_BACK}Ask me anything, or send /help.")
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:
@@ -622,8 +656,32 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
 # night around for him", "move the time of his bath" are questions.
 _SCHEDULE_CHANGE = re.compile(
     rf"\b(?:{alternatives(WORDS.schedule_verbs)})\s+(?:the\s+|my\s+|our\s+)?(?P<tips>(?:tips?|messages?)\s+)?"
-    rf"(?:{alternatives(WORDS.schedule_whats)})\b\s*(?P<rest>.*)$"
+    rf"(?P<what>{alternatives(WORDS.schedule_whats)})\b\s*(?P<rest>.*)$"
 )
+# Days said with nothing in progress are the tips' only when the tips are in the sentence, or "instead".
+_ABOUT_TIPS = re.compile(r"\b(?:tips?|them|instead)\b")
+_TO = re.compile(r"^(?:to|for|on|at)\s+")
+
+
+async def _change_schedule(turn: Turn, said: str) -> Outcome:
+    """ "Change the time to 8pm", "change my time zone": that question of /settings, answered at once when
+    the answer came with it ("to the evening", "to Berlin"); the whole menu where the words name none."""
+    match = _SCHEDULE_CHANGE.search(said)
+    if match is None:
+        return await account.settings(turn)
+    what = match["what"]
+    step = Step.TZ if "zone" in what else Step.DAYS if "day" in what else Step.TIME
+    await turn.goto(step, FlowData(mode=Mode.SETTINGS))
+    rest = _TO.sub("", match["rest"].strip(" ?.!"))
+    if step is Step.TIME and rest and read_time(rest) is not None:
+        return await setup_steps.on_time(turn, rest)
+    if step is Step.DAYS and rest and read_day_and_time_said(rest) is not None:
+        return await setup_steps.on_days(turn, rest)
+    if step is Step.TZ and rest and find_zone(rest[:64], turn.now).choices:
+        return await setup_steps.on_tz(turn, rest)
+    return account.SETTINGS_QUESTIONS[step](turn)
+
+
 # What may follow "change the time" for it to be the tips': nothing, the tips, or when to ("to the evening").
 _TIPS_REST = re.compile(
     r"(?:(?:to|for|on|of|when|that)\s+(?:the\s+|my\s+|our\s+|your\s+)?(?:tips?|messages?)\b.*"

@@ -5,7 +5,7 @@ headache, and what the next fixes found."""
 from sqlalchemy import select
 
 from db.models import Child
-from tests.bot.support import Harness, onboard, texts, to_born_early
+from tests.bot.support import Harness, onboard, texts, to_born_early, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 
@@ -50,7 +50,7 @@ async def test_my_son_teddy_in_lower_case_is_his_name(bot: Harness):
     dad = TgParent(1104)
     await bot.say(dad, "/start")
     sent = await bot.say(dad, "my son teddy")
-    assert sent[0].text.startswith("When was teddy born?")
+    assert sent[0].text.startswith("When was <b>teddy</b> born?")
     await bot.say(dad, "1 September 2026")
     await bot.tap(dad, "No")
     assert [c.name for c in await children(bot)] == ["teddy"]
@@ -82,3 +82,67 @@ async def test_own_health_outside_the_guidance_names_their_own_doctor_once(bot: 
     assert "child's doctor" not in text
     assert text.count("your own doctor, midwife or health visitor") == 1
     assert "emergency number" in text
+
+
+async def test_a_parent_who_must_go_mid_setup_is_let_go_and_welcomed_back(bot: Harness):
+    mum = TgParent(1108)
+    await bot.say(mum, "/start")
+    await bot.say(mum, "Lucía")
+    sent = await bot.say(mum, "hmm actually I need to go, can we do this later?")
+    assert texts(sent) == [
+        "OK, we've stopped there. Lucía isn't saved yet: I still need to know the birthdate."
+    ]
+    assert sent[0].button_labels == ["Carry on with Lucía", "Start afresh"]
+    sent = await bot.say(mum, "hi I'm back")
+    assert texts(sent) == [
+        "Welcome back! We were adding Lucía, and I still need to know the birthdate. Carry on?"
+    ]
+    sent = await bot.say(mum, "yes")
+    assert sent[0].text.startswith("When was <b>Lucía</b> born?")
+
+
+async def test_gotta_go_at_the_time_zone_keeps_what_was_given(bot: Harness):
+    dad = TgParent(1109)
+    await to_time_zone(bot, dad, "Mia", "15 March 2026")
+    sent = await bot.say(dad, "sorry gotta go!")
+    assert sent[0].text.startswith("OK, we've left that. What you chose so far is saved.")
+    sent = await bot.say(dad, "ok I'm back")
+    assert texts(sent) == ["Welcome back! Ask me anything, or send /help."]
+
+
+async def test_have_to_go_inside_a_question_is_still_a_question(bot: Harness):
+    mum = TgParent(1110)
+    await bot.say(mum, "/start")
+    await bot.say(mum, "Mia")
+    sent = await bot.say(mum, "is it normal she cries when I have to go to work?")
+    assert "stopped there" not in sent[0].text
+    assert sent[-1].text.startswith("Now, back to where we were:\nWhen was <b>Mia</b> born?")
+
+
+async def test_a_sentence_or_an_emoji_at_the_name_is_met_kindly_not_with_the_length_limit(bot: Harness):
+    mum = TgParent(1111)
+    await bot.say(mum, "/start")
+    for said in ("umm like 20th sept i think", "👶", "yes that's right"):
+        sent = await bot.say(mum, said)
+        assert "40 characters" not in sent[-1].text, said
+        assert sent[-1].text.endswith("What's your child's name? A nickname is fine."), said
+    sent = await bot.say(mum, "y" * 41)  # a name too long: the limit said
+    assert sent[0].text.startswith("Please send a name or nickname of up to 40 characters.")
+
+
+async def test_other_days_asked_for_after_setup_change_the_tips_days(bot: Harness):
+    dad = TgParent(1112)
+    await onboard(bot, dad, "Noah", "1 June 2025")
+    sent = await bot.say(dad, "actually can we do wednesdays instead")
+    assert sent[0].text.startswith("Done. Tips come on Wednesdays at 09:00 (London time).")
+    sent = await bot.say(dad, "is it normal he cries on mondays?")  # days in a question stay a question
+    assert not sent[0].text.startswith("Done.")
+
+
+async def test_the_time_zone_to_change_after_setup_asks_it_and_takes_the_city(bot: Harness):
+    dad = TgParent(1113)
+    await onboard(bot, dad, "Noah", "1 June 2025")
+    sent = await bot.say(dad, "I'm moving to Berlin next week, change my time zone")
+    assert sent[0].text.startswith("Which time zone are you in?")
+    sent = await bot.say(dad, "Berlin")
+    assert sent[0].text.startswith("Time zone set: Berlin time")

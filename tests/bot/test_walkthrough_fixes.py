@@ -175,7 +175,7 @@ async def test_a_parent_in_their_own_words_at_every_step(bot: Harness):
     said = await bot.say(ava, "she was born on the 3rd of june this year")  # the date before the name
     assert texts(said)[0].startswith("That looks like when your child was born: I'll ask for that next.")
     assert texts(await bot.say(ava, "yes that's right"))[0].startswith(
-        "Please send a name or nickname of up to 40 characters.\n\nWhat's your child's name?"
+        "Sorry, I didn't catch a name there.\n\nWhat's your child's name?"
     )
     assert texts(await bot.say(ava, "it's my daughter, she's called Ava"))[0].startswith(
         "When was <b>Ava</b> born?"
