@@ -33,6 +33,8 @@ Phrases = frozenset[Phrase]
 Ordered = tuple[Phrase, ...]
 # Words with what each says: a number (1 to 4), or an age in months (up to 4 years).
 Counts = dict[Phrase, Annotated[int, Field(ge=1, le=48)]]
+# Words with the phrase each stands for (one of another list, checked on load).
+Meanings = dict[Phrase, Phrase]
 
 
 class ConversationWords(BaseModel):
@@ -90,6 +92,7 @@ class ConversationWords(BaseModel):
     and_me_fillers: Ordered
     leaving: Ordered
     returning: Ordered
+    grandchild_words: Meanings
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -110,7 +113,7 @@ _PATTERN = frozenset(
         "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
         "bot_words", "kin_words", "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest",
-        "singled_out_eldest", "parent_too", "and_me_fillers", "leaving", "returning",
+        "singled_out_eldest", "parent_too", "and_me_fillers", "leaving", "returning", "grandchild_words",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
@@ -183,6 +186,11 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         raise ConversationWordsError(f"{path}: " + "; ".join(problems)) from None
     # The lists as written (a set keeps no duplicate to find): each entry as messages are compared, once.
     problems = [problem for name in ConversationWords.model_fields for problem in _problems(name, raw[name])]
+    problems += [
+        f"grandchild_words: {who!r} (for {word!r}) is not one of relations"
+        for word, who in words.grandchild_words.items()
+        if who not in words.relations
+    ]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))
     return words

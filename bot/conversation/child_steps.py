@@ -240,9 +240,20 @@ RELATIONS = WORDS.relations
 _RELATION = re.compile(r"\b(?:my|our)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\s*$")
 
 
+# "For my daughter, her baby boy was born last month": a grandparent's grandchild, said after their own child.
+_GRANDCHILD = re.compile(
+    r"\b(?:my|our)\s+(?:son|daughter)(?:'s\s+|\b[^?]*?\b(?:her|his|their)\s+)(?:new\s+|first\s+)?"
+    rf"(?P<who>{alternatives(tuple(WORDS.grandchild_words))})"
+    r"(?=\s+(?:was|is|who|born|arrived|came|has)\b|\s*[,.!;]|$)"
+)
+
+
 def relation_said(text: str) -> str | None:
     """ "It's for my grandson", "my daughter", "our baby": who the child is, with no name; None otherwise."""
     said = normal_words(text)
+    grandchild = _GRANDCHILD.search(said)
+    if grandchild is not None:  # "for my daughter, her baby boy was born last month": a grandson
+        return WORDS.grandchild_words[grandchild["who"]]
     match = _RELATION.search(said)
     if match is None:
         return None
@@ -274,6 +285,19 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     words = normal_words(text).split()
     if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
+    both = two_names(text)
+    if both is not None and not text.islower():
+        pass  # typed with capitals: names
+    elif both is not None:  # in lower case, "sleep and feeding" are subjects the guidance knows, not names
+        query = index_for(turn.env.library).analyse(text)
+        both = None if query.topical or query.out_of_scope else both
+    if both is not None:  # "Oscar and Lily": twins, one at a time, the first now
+        first, second = both
+        lead = (
+            f"Lovely names! {esc(first)} first; once we're done, send /addchild for {esc(second)} (I'll notice "
+            "if they share a birthday).\n\n"
+        )
+        return await _named(turn, first, lead)
     name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button; the limit said only where it was passed
         too_long = len(text.split()) <= MOST_NAME_WORDS and len(text.strip()) > MAX_NAME_CHARS
@@ -283,6 +307,24 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
         return ask_same_name(turn)
     return await _named(turn, name)
+
+
+# Two names at the name question: "Oscar and Lily", "Mia & Leo", "Noah, Ella" (one word each).
+_TWO_NAMES = re.compile(
+    r"(?P<first>[^\W\d_][\w'-]*)(?:\s+(?:and|&)\s+|\s*[,&]\s*)(?P<second>[^\W\d_][\w'-]*)"
+)
+
+
+def two_names(text: str) -> tuple[str, str] | None:
+    """ "Oscar and Lily": the two names (of children born together), or None for anything else."""
+    match = _TWO_NAMES.fullmatch(" ".join(text.split()).strip(" .!"))
+    if match is None:
+        return None
+    names = (match["first"], match["second"])
+    if any(n.lower() in WORDS.not_a_name or n.lower() in WORDS.not_name_openers for n in names):
+        return None  # "yes and no", "hi and thanks": no names
+    first, second = (read_name(n) for n in names)
+    return (first, second) if first is not None and second is not None else None
 
 
 def names_child(turn: Turn, introduced: Introduced) -> bool:

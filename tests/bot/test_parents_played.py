@@ -146,3 +146,36 @@ async def test_the_time_zone_to_change_after_setup_asks_it_and_takes_the_city(bo
     assert sent[0].text.startswith("Which time zone are you in?")
     sent = await bot.say(dad, "Berlin")
     assert sent[0].text.startswith("Time zone set: Berlin time")
+
+
+async def test_a_grandmother_setting_up_for_her_daughters_baby_is_asked_her_grandsons_name(bot: Harness):
+    gran = TgParent(1114)
+    await bot.say(gran, "/start")
+    sent = await bot.say(
+        gran, "Hello dear. I am setting this up for my daughter, her baby boy was born last month"
+    )
+    assert texts(sent) == ["How lovely! What's your grandson's name? A nickname is fine."]
+    sent = await bot.say(gran, "His name is Alfie")
+    assert sent[0].text.startswith("When was <b>Alfie</b> born?")
+
+
+async def test_a_question_about_a_daughter_and_her_baby_brother_is_still_a_question(bot: Harness):
+    mum = TgParent(1115)
+    await bot.say(mum, "/start")
+    sent = await bot.say(mum, "is it normal my daughter cries when her baby brother cries?")
+    assert "grand" not in sent[0].text
+    assert sent[-1].text.startswith("Now, back to where we were:")
+
+
+async def test_twins_named_together_are_taken_one_at_a_time_the_first_now(bot: Harness):
+    dad = TgParent(1116)
+    await bot.say(dad, "/start")
+    await bot.say(dad, "hi, I've got twins, a boy and a girl, born 6 weeks early")
+    sent = await bot.say(dad, "Oscar and Lily")
+    assert sent[0].text.startswith(
+        "Lovely names! Oscar first; once we're done, send /addchild for Lily (I'll notice if they share a "
+        "birthday).\n\nWhen was <b>Oscar</b> born?"
+    )
+    await bot.say(dad, "3 September 2026")
+    await bot.tap(dad, "No")
+    assert [c.name for c in await children(bot)] == ["Oscar"]

@@ -221,9 +221,11 @@ async def test_a_parent_who_puts_a_birthdate_right_after_setup_is_shown_how(bot:
     assert texts(await bot.tap(noah, "No")) == ["Saved. Noah is 8 months old."]
 
 
-async def test_a_parent_who_asks_to_change_the_time_gets_the_settings(bot: Harness):
+async def test_a_parent_who_asks_to_change_the_time_gets_it_changed(bot: Harness):
     sam = TgParent(1013)
     await onboard(bot, sam)
     sent = await bot.say(sam, "can I change the time to the evening?")
-    assert sent[0].text.startswith("<b>Your settings</b>")
-    assert "🕘 Time" in sent[0].button_labels
+    assert sent[0].text.startswith("Done. Tips come on Sundays at 19:00 (London time).")
+    sent = await bot.say(sam, "can I change the time?")
+    assert sent[0].text.startswith("What time of day?")
+    assert "Leave it as it is" in sent[0].button_labels
