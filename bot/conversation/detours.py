@@ -715,6 +715,10 @@ _BORN_ON = re.compile(
 )
 
 
+# After the birthdate said again, the one it replaces: "on the 13th, not the 15th", "the 13th instead".
+_NOT_THAT = re.compile(r"\s+(?:not|instead|rather)\b.*$")
+
+
 def _puts_right(turn: Turn, text: str) -> bool:
     """The child's name or dates plainly said to be wrong (in one clause, the detail its object), or the
     birthdate said again on its own, with nothing in progress."""
@@ -724,7 +728,8 @@ def _puts_right(turn: Turn, text: str) -> bool:
     if any(_DETAIL.search(part) and _WRONG.search(part) for part in _CLAUSE.split(said)):
         return True
     born = _BORN_ON.match(" ".join(said.replace(",", " ").split()))
-    return born is not None and reads_as_date(born["day"], turn.today)
+    day = _NOT_THAT.sub("", born["day"]) if born is not None else ""  # "the 13th of march not the 15th"
+    return born is not None and reads_as_date(day, turn.today)
 
 
 async def _put_right(turn: Turn, lead: str = f"{NOTHING_TO_UNDO} ") -> Outcome:

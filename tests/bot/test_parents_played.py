@@ -179,3 +179,11 @@ async def test_twins_named_together_are_taken_one_at_a_time_the_first_now(bot: H
     await bot.say(dad, "3 September 2026")
     await bot.tap(dad, "No")
     assert [c.name for c in await children(bot)] == ["Oscar"]
+
+
+async def test_the_birthdate_said_again_with_the_wrong_one_after_it_offers_to_change_the_dates(bot: Harness):
+    mum = TgParent(1117)
+    await onboard(bot, mum)
+    sent = await bot.say(mum, "actually she was born on the 13th of march not the 15th")
+    assert texts(sent) == ["No problem. To put something right about Mia, tap below."]
+    assert sent[0].button_labels == ["✏️ Rename", "📅 Change dates"]
