@@ -93,6 +93,8 @@ class ConversationWords(BaseModel):
     leaving: Ordered
     returning: Ordered
     grandchild_words: Meanings
+    date_hedges: Ordered
+    asking_after: Ordered
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -104,7 +106,7 @@ _ONE_WORD = frozenset(
         "leading_yes", "late_words", "yes_first", "praise_words", "and_me_fillers",
     }
 )  # fmt: skip
-_PLAIN = frozenset({"more_often", "asking"})
+_PLAIN = frozenset({"more_often", "asking", "asking_after"})
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 # Lists whose entries are alternatives in a pattern (each taken literally): letters, apostrophes and single
 # spaces only, so an entry can never change what the pattern around it means.
@@ -114,6 +116,7 @@ _PATTERN = frozenset(
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
         "bot_words", "kin_words", "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest",
         "singled_out_eldest", "parent_too", "and_me_fillers", "leaving", "returning", "grandchild_words",
+        "date_hedges",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")

@@ -453,9 +453,20 @@ def led(lead: str, outcome: Outcome) -> Outcome:
     return replace(outcome, replies=[replace(first, text=lead + first.text), *others])
 
 
+# "Umm like 20th sept i think": the hedges around a date dropped, before it is read.
+_HEDGES = alternatives(WORDS.date_hedges, any_space=True)
+_HEDGED = re.compile(rf"^(?:(?:{_HEDGES})\b[\s,.]*)+|(?:[\s,.-]*\b(?:{_HEDGES}))+[\s.!?]*$", re.I)
+
+
+def without_hedges(text: str) -> str:
+    """ "umm like 20th sept i think" -> "20th sept"; the text as it was when nothing else is left."""
+    return _HEDGED.sub("", text.strip()).strip() or text
+
+
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
     """The birthdate typed; ``changing`` (the birthdate given before, when typed again at a later question)
     has even a plain date offered back to confirm, with a button to keep the one before."""
+    text = without_hedges(text)
     sibling = await same_day_as(turn, text) if changing is None else None
     new_name = renaming(turn, text) if changing is None and sibling is None else None
     if new_name is not None:

@@ -132,6 +132,17 @@ _RETURNING = re.compile(
 WELCOME_BACK = "Welcome back! "
 
 
+_FIRST_SENTENCE = re.compile(r"^(?P<first>[^.!?]+)[.!?]+\s+(?P<rest>\S.*)$")
+
+
+def _after_chat(text: str) -> str | None:
+    """The question after a thanks, an ok or a hello ("thx. whats normal for him now"); None otherwise."""
+    match = _FIRST_SENTENCE.match(text.strip())
+    if match is None or chat_word(match["first"]) is None or not is_question(match["rest"]):
+        return None
+    return match["rest"]
+
+
 def leaving(text: str) -> bool:
     """The parent saying they must go now ("sorry I need to go, can we do this later?")."""
     return _LEAVING.search(normal_words(text) + ".") is not None
@@ -180,6 +191,11 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         if len(place.choices) == 1:  # kept (its zone only) for the time zone question
             await turn.goto(step, replace(turn.data, zone=place.choices[0].zone))
         return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
+    asked = _after_chat(text)  # "thx. whats normal for him now": the question after the thanks
+    if step in QUESTION_STEPS and asked is not None and not _is_answer(turn, step, text):
+        answered = await asking.in_passing(turn, asked)
+        again = await ASKS[step](turn, AGAIN)
+        return Outcome(answered.replies + again.replies)
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)

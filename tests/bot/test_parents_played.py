@@ -187,3 +187,57 @@ async def test_the_birthdate_said_again_with_the_wrong_one_after_it_offers_to_ch
     sent = await bot.say(mum, "actually she was born on the 13th of march not the 15th")
     assert texts(sent) == ["No problem. To put something right about Mia, tap below."]
     assert sent[0].button_labels == ["✏️ Rename", "📅 Change dates"]
+
+
+async def test_a_tired_parents_hedged_birthdate_is_read(bot: Harness):
+    dad = TgParent(1118)
+    await bot.say(dad, "/start")
+    await bot.say(dad, "my son teddy")
+    sent = await bot.say(dad, "umm like 20th sept i think")
+    assert sent[0].text.startswith("Was teddy born early")
+    await bot.tap(dad, "No")
+    [teddy] = await children(bot)
+    assert teddy.birthdate.isoformat() == "2026-09-20"
+
+
+async def test_sunday_is_fine_at_the_days_question_is_sunday(bot: Harness):
+    mum = TgParent(1119)
+    await to_time_zone(bot, mum, "Mia", "15 March 2026")
+    await bot.say(mum, "London")
+    sent = await bot.say(mum, "sunday is fine")
+    assert "couldn't read" not in sent[0].text
+    assert sent[0].text.startswith("What time of day?")
+
+
+async def test_a_sleepy_face_or_a_baby_at_a_question_is_met_kindly(bot: Harness):
+    mum = TgParent(1120)
+    await bot.say(mum, "/start")
+    sent = await bot.say(mum, "👶❤️")
+    assert sent[0].text.startswith("Lovely, thank you! What's your child's name?")
+    await bot.say(mum, "Mia")
+    sent = await bot.say(mum, "😴😴")
+    assert sent[0].text.startswith("I'm sorry if things feel hard right now. There's no rush")
+    assert "couldn't read" not in sent[0].text
+
+
+async def test_a_rambling_message_with_the_name_said_by_the_way_gives_the_name(bot: Harness):
+    mum = TgParent(1121)
+    await bot.say(mum, "/start")
+    sent = await bot.say(
+        mum,
+        "ok so basically we had our little girl 3 weeks ago and honestly it's been a whirlwind, she's called "
+        "Isla by the way, she came a bit early, and I just want to make sure I'm doing the right things you know",
+    )
+    assert sent[0].text.startswith("When was <b>Isla</b> born?")
+
+
+async def test_a_question_after_a_thanks_at_a_setup_question_is_answered_then_the_question_again(
+    bot: Harness,
+):
+    dad = TgParent(1122)
+    await to_time_zone(bot, dad, "Mia", "15 March 2026")
+    await bot.say(dad, "London")
+    await bot.tap(dad, "Mon")
+    sent = await bot.say(dad, "thx. whats normal for her now")
+    assert sent[0].text.startswith("Common patterns for <b>Mia</b>")
+    assert sent[-1].text.startswith("Now, back to where we were:\nWhat time of day?")
