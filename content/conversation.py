@@ -95,6 +95,18 @@ class ConversationWords(BaseModel):
     grandchild_words: Meanings
     date_hedges: Ordered
     asking_after: Ordered
+    plain_yes: Phrases
+    plain_no: Phrases
+    another_due_date: Phrases
+    same_as_twin: Phrases
+    early_no_openers: Phrases
+    early_yes_openers: Phrases
+    early_words: Phrases
+    multiples: Phrases
+    pause_words: Phrases
+    afresh_words: Phrases
+    thanks_words: Phrases
+    greeting_words: Phrases
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -103,7 +115,8 @@ _ONE_WORD = frozenset(
         "not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail",
         "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words", "not_english", "bot_words",
-        "leading_yes", "late_words", "yes_first", "praise_words", "and_me_fillers",
+        "leading_yes", "late_words", "yes_first", "praise_words", "and_me_fillers", "early_no_openers",
+        "early_yes_openers", "multiples", "thanks_words", "greeting_words",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking", "asking_after"})

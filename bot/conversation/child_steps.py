@@ -48,27 +48,13 @@ from content.conversation import alternatives, conversation_words
 from db import families
 from db.models import Child
 
-YES = frozenset({"yes", "y", "yeah", "yep", "yes please"})
-ANOTHER_DUE_DATE = frozenset(
-    {"other", "another", "another due date", "another date", "different", "a different one"}
-)
-# At "Is Ben's due date the same too?": the twin's button, or said.
-SAME_AS_TWIN = frozenset(
-    {
-        "twin",
-        "twins",
-        "same",
-        "the same",
-        "same date",
-        "same due date",
-        "same one",
-        "yes the same",
-        "yes same",
-    }
-)
-NO = frozenset({"no", "n", "nope", "no thanks"})
 # The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
 WORDS = conversation_words()
+YES = WORDS.plain_yes
+ANOTHER_DUE_DATE = WORDS.another_due_date
+# At "Is Ben's due date the same too?": the twin's button, or said.
+SAME_AS_TWIN = WORDS.same_as_twin
+NO = WORDS.plain_no
 # At a second child's birthdate: born the same day as a brother or sister ("same day as Mia", "same birthday",
 # "same as her sister"). Said alone, or before the sibling (a name, or one of SIBLING_WORDS).
 SAME_DAY_ALONE = WORDS.same_day_alone
@@ -212,7 +198,7 @@ def says_when(text: str, today: date) -> bool:
 
 # Said at the name question by a parent of more than one baby born together: they are set up one at a time.
 # Only the plural: "my twin sister helped name her", "Noah. He's a twin" are one child to name.
-MULTIPLES = frozenset({"twins", "triplets", "quads", "quadruplets"})
+MULTIPLES = WORDS.multiples
 # "Noah. He's a twin": said after the name, not part of it.
 _A_TWIN = re.compile(r"[\s.,;!]+(?:(?:he|she)(?:'s|’s|\s+is)\s+)?(?:a\s+)?twin[.!]*$", re.I)
 
@@ -785,12 +771,10 @@ async def on_early(turn: Turn, text: str) -> Outcome:
 
 
 # At "Was Mia born early?": said in a sentence. A "no" or "yes" opening one, and phrases that say on time.
-NO_OPENERS = frozenset({"no", "nope", "nah", "not"})
-YES_OPENERS = frozenset({"yes", "yeah", "yep", "yup", "she", "he", "they"})
+NO_OPENERS = WORDS.early_no_openers
+YES_OPENERS = WORDS.early_yes_openers
 ON_TIME = WORDS.on_time
-EARLY_WORDS = frozenset(
-    {"early", "premature", "prem", "preemie", "prematurely", "a bit early", "a little early"}
-)
+EARLY_WORDS = WORDS.early_words
 
 
 def said_not_early(answer: str) -> bool:

@@ -233,7 +233,7 @@ NOT_FOR_US_TYPED = (
     "leave it out from now on. Send /tip for a different one."
 )
 # "pause" typed at a question; at the pause and stop questions it is their own answer.
-PAUSE_WORDS = frozenset({"pause", "pause tips", "pause the tips", "pause my tips", "pause please"})
+PAUSE_WORDS = WORDS.pause_words
 NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up."
 NOTHING_TO_STOP = "There are no tips to stop yet: they start once your child is set up."
 NOTHING_TO_RESUME = "There's nothing to resume yet: tips start once your child is set up."
@@ -557,7 +557,7 @@ HELD_DATES: dict[Step, Callable[[Turn, str], Awaitable[Outcome]]] = {
     Step.DUE: child_steps.on_due,
     Step.DUE_PICK: child_steps.on_due,
 }
-AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
+AFRESH_WORDS = WORDS.afresh_words
 # Besides a yes (child_steps.said_yes), the offer to carry on taken up in words.
 CARRY_ON_WORDS = WORDS.carry_on_words
 # After a yes at "Carry on?", words that put it off: the child stays held.

@@ -724,10 +724,8 @@ def _combine(question: str, answers: list[Answer], named: bool, singled: int | N
 _SMALL_TALK_FILLER = WORDS.small_talk_filler
 # Praise of an answer is thanks: "that's really reassuring 🙂", "super useful", "what a relief".
 _PRAISE = WORDS.praise_words
-_THANKS = frozenset(
-    {"thanks", "thank", "thx", "ty", "cheers", "helpful", "helps", "helped", "great", "perfect"}
-)
-_GREETING = frozenset({"hi", "hello", "hey", "hiya", "yo", "morning", "afternoon", "evening"})
+_THANKS = WORDS.thanks_words
+_GREETING = WORDS.greeting_words
 _BYE = WORDS.goodbyes
 # "see you later", "catch you later", "later!", "night night": a goodbye said whole. "later" or "night" inside a
 # question ("what about later on", "up all night with her") is no goodbye.
