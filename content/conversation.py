@@ -33,6 +33,8 @@ Phrases = frozenset[Phrase]
 Ordered = tuple[Phrase, ...]
 # Words with what each says: a number (1 to 4), or an age in months (up to 4 years).
 Counts = dict[Phrase, Annotated[int, Field(ge=1, le=48)]]
+# Words with the phrase each stands for (one of another list, checked on load).
+Meanings = dict[Phrase, Phrase]
 
 
 class ConversationWords(BaseModel):
@@ -87,19 +89,42 @@ class ConversationWords(BaseModel):
     greeting_words: Phrases
     praise_phrases: Ordered
     negations: Ordered
+    leading_yes: Ordered
+    leading_no: Ordered
+    late_words: Ordered
+    yes_first: Ordered
+    singled_out_youngest: Ordered
+    singled_out_eldest: Ordered
+    parent_too: Ordered
+    and_me_fillers: Ordered
+    leaving: Ordered
+    returning: Ordered
+    grandchild_words: Meanings
+    date_hedges: Ordered
+    asking_after: Ordered
+    plain_yes: Phrases
+    plain_no: Phrases
+    another_due_date: Phrases
+    same_as_twin: Phrases
+    early_no_openers: Phrases
+    early_yes_openers: Phrases
+    early_words: Phrases
+    multiples: Phrases
+    pause_words: Phrases
+    afresh_words: Phrases
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
 _ONE_WORD = frozenset(
     {
         "not_a_name", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
-        "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "child_words",
-        "not_the_detail", "goodbyes", "goodbye_alone", "small_talk_filler", "pleasantry_words",
-        "praise_words",
-        "not_english", "bot_words", "roughly_words", "thanks_words", "greeting_words",
+        "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes",
+        "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
+        "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",
+        "early_no_openers", "early_yes_openers", "multiples",
     }
 )  # fmt: skip
-_PLAIN = frozenset({"more_often", "asking"})
+_PLAIN = frozenset({"more_often", "asking", "asking_after"})
 _PLAIN_CHARS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 # Lists whose entries are alternatives in a pattern (each taken literally): letters, apostrophes and single
 # spaces only, so an entry can never change what the pattern around it means.
@@ -108,6 +133,8 @@ _PATTERN = frozenset(
         "put_off", "not_named_yet_before", "not_named_yet_verbs", "place_verbs", "schedule_verbs",
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
         "bot_words", "kin_words", "joined_family", "home_for", "roughly_words", "praise_phrases", "negations",
+        "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest", "singled_out_eldest",
+        "parent_too", "and_me_fillers", "leaving", "returning", "grandchild_words", "date_hedges",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
@@ -180,6 +207,11 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         raise ConversationWordsError(f"{path}: " + "; ".join(problems)) from None
     # The lists as written (a set keeps no duplicate to find): each entry as messages are compared, once.
     problems = [problem for name in ConversationWords.model_fields for problem in _problems(name, raw[name])]
+    problems += [
+        f"grandchild_words: {who!r} (for {word!r}) is not one of relations"
+        for word, who in words.grandchild_words.items()
+        if who not in words.relations
+    ]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))
     return words

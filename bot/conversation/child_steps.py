@@ -16,7 +16,7 @@ from bot.conversation.clean import clean_name
 from bot.conversation.flow import FlowData, Mode, Step
 from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
-from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, TOO_MANY_CHILDREN
+from bot.conversation.texts import MAX_NAME_CHARS, NAME_HINT, NAME_NOT_CAUGHT, TOO_MANY_CHILDREN
 from bot.conversation.turn import Turn, choice
 from bot.core.ages import (
     DateProblem,
@@ -48,27 +48,13 @@ from content.conversation import alternatives, conversation_words
 from db import families
 from db.models import Child
 
-YES = frozenset({"yes", "y", "yeah", "yep", "yes please"})
-ANOTHER_DUE_DATE = frozenset(
-    {"other", "another", "another due date", "another date", "different", "a different one"}
-)
-# At "Is Ben's due date the same too?": the twin's button, or said.
-SAME_AS_TWIN = frozenset(
-    {
-        "twin",
-        "twins",
-        "same",
-        "the same",
-        "same date",
-        "same due date",
-        "same one",
-        "yes the same",
-        "yes same",
-    }
-)
-NO = frozenset({"no", "n", "nope", "no thanks"})
 # The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
 WORDS = conversation_words()
+YES = WORDS.plain_yes
+ANOTHER_DUE_DATE = WORDS.another_due_date
+# At "Is Ben's due date the same too?": the twin's button, or said.
+SAME_AS_TWIN = WORDS.same_as_twin
+NO = WORDS.plain_no
 # At a second child's birthdate: born the same day as a brother or sister ("same day as Mia", "same birthday",
 # "same as her sister"). Said alone, or before the sibling (a name, or one of SIBLING_WORDS).
 SAME_DAY_ALONE = WORDS.same_day_alone
@@ -212,7 +198,7 @@ def says_when(text: str, today: date) -> bool:
 
 # Said at the name question by a parent of more than one baby born together: they are set up one at a time.
 # Only the plural: "my twin sister helped name her", "Noah. He's a twin" are one child to name.
-MULTIPLES = frozenset({"twins", "triplets", "quads", "quadruplets"})
+MULTIPLES = WORDS.multiples
 # "Noah. He's a twin": said after the name, not part of it.
 _A_TWIN = re.compile(r"[\s.,;!]+(?:(?:he|she)(?:'s|’s|\s+is)\s+)?(?:a\s+)?twin[.!]*$", re.I)
 
@@ -240,9 +226,20 @@ RELATIONS = WORDS.relations
 _RELATION = re.compile(r"\b(?:my|our)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\s*$")
 
 
+# "For my daughter, her baby boy was born last month": a grandparent's grandchild, said after their own child.
+_GRANDCHILD = re.compile(
+    r"\b(?:my|our)\s+(?:son|daughter)(?:'s\s+|\b[^?]*?\b(?:her|his|their)\s+)(?:new\s+|first\s+)?"
+    rf"(?P<who>{alternatives(tuple(WORDS.grandchild_words))})"
+    r"(?=\s+(?:was|is|who|born|arrived|came|has)\b|\s*[,.!;]|$)"
+)
+
+
 def relation_said(text: str) -> str | None:
     """ "It's for my grandson", "my daughter", "our baby": who the child is, with no name; None otherwise."""
     said = normal_words(text)
+    grandchild = _GRANDCHILD.search(said)
+    if grandchild is not None:  # "for my daughter, her baby boy was born last month": a grandson
+        return WORDS.grandchild_words[grandchild["who"]]
     match = _RELATION.search(said)
     if match is None:
         return None
@@ -262,7 +259,7 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     if introduced is not None and names_child(turn, introduced):
         text = introduced.words  # "my son Leo", "Leo, my son", "Mia's her name", "my daughter May": the name
     elif introduced is not None and not is_question(text) and said_name(text) is None:  # "this is hard"
-        return ask_name(turn, f"{NAME_HINT}\n\n")
+        return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
     relation = relation_said(text) if said_name(text) is None or "my " in normal_words(text) else None
     if relation is not None:  # "it's for my grandson": how lovely, and the name still to come
         buttons = ask_name(turn).replies[0].buttons
@@ -273,15 +270,47 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
     words = normal_words(text).split()
     if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
-        return ask_name(turn, f"{NAME_HINT}\n\n")  # "yes that's right": a reply, not a name
+        return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
+    both = two_names(text)
+    if both is not None and not text.islower():
+        pass  # typed with capitals: names
+    elif both is not None:  # in lower case, "sleep and feeding" are subjects the guidance knows, not names
+        query = index_for(turn.env.library).analyse(text)
+        both = None if query.topical or query.out_of_scope else both
+    if both is not None:  # "Oscar and Lily": twins, one at a time, the first now
+        first, second = both
+        lead = (
+            f"Lovely names! {esc(first)} first; once we're done, send /addchild for {esc(second)} (I'll notice "
+            "if they share a birthday).\n\n"
+        )
+        return await _named(turn, first, lead)
     name = read_name(without_twin_note(text))
-    if name is None:  # the question again, with its Skip button
-        return ask_name(turn, f"{NAME_HINT}\n\n")
+    if name is None:  # the question again, with its Skip button; the limit said only where it was passed
+        too_long = len(text.split()) <= MOST_NAME_WORDS and len(text.strip()) > MAX_NAME_CHARS
+        return ask_name(turn, f"{NAME_HINT if too_long else NAME_NOT_CAUGHT}\n\n")
     twin = next((c for c in await turn.children() if c.name.casefold() == name.casefold()), None)
     if twin is not None and turn.data.mode is not Mode.EDIT:
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
         return ask_same_name(turn)
     return await _named(turn, name)
+
+
+# Two names at the name question: "Oscar and Lily", "Mia & Leo", "Noah, Ella" (one word each).
+_TWO_NAMES = re.compile(
+    r"(?P<first>[^\W\d_][\w'-]*)(?:\s+(?:and|&)\s+|\s*[,&]\s*)(?P<second>[^\W\d_][\w'-]*)"
+)
+
+
+def two_names(text: str) -> tuple[str, str] | None:
+    """ "Oscar and Lily": the two names (of children born together), or None for anything else."""
+    match = _TWO_NAMES.fullmatch(" ".join(text.split()).strip(" .!"))
+    if match is None:
+        return None
+    names = (match["first"], match["second"])
+    if any(n.lower() in WORDS.not_a_name or n.lower() in WORDS.not_name_openers for n in names):
+        return None  # "yes and no", "hi and thanks": no names
+    first, second = (read_name(n) for n in names)
+    return (first, second) if first is not None and second is not None else None
 
 
 def names_child(turn: Turn, introduced: Introduced) -> bool:
@@ -293,6 +322,9 @@ def names_child(turn: Turn, introduced: Introduced) -> bool:
     if introduced.describes:
         return False
     query = index_for(turn.env.library).analyse(introduced.words)
+    # "my son teddy", "our daughter poppy": a name, even where the guidance has the word
+    if introduced.pet_form:
+        return not query.out_of_scope
     return not (query.topical or query.out_of_scope)
 
 
@@ -407,9 +439,20 @@ def led(lead: str, outcome: Outcome) -> Outcome:
     return replace(outcome, replies=[replace(first, text=lead + first.text), *others])
 
 
+# "Umm like 20th sept i think": the hedges around a date dropped, before it is read.
+_HEDGES = alternatives(WORDS.date_hedges, any_space=True)
+_HEDGED = re.compile(rf"^(?:(?:{_HEDGES})\b[\s,.]*)+|(?:[\s,.-]*\b(?:{_HEDGES}))+[\s.!?]*$", re.I)
+
+
+def without_hedges(text: str) -> str:
+    """ "umm like 20th sept i think" -> "20th sept"; the text as it was when nothing else is left."""
+    return _HEDGED.sub("", text.strip()).strip() or text
+
+
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
     """The birthdate typed; ``changing`` (the birthdate given before, when typed again at a later question)
     has even a plain date offered back to confirm, with a button to keep the one before."""
+    text = without_hedges(text)
     sibling = await same_day_as(turn, text) if changing is None else None
     new_name = renaming(turn, text) if changing is None and sibling is None else None
     if new_name is not None:
@@ -597,6 +640,8 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     if birthdate is None:  # only a flow stored by an older version could lack it
         return await _restart(turn)
 
+    if born_at_term(_LEADING_NO.sub("", without_yes(text))[:64]):  # "40 weeks", "she was born at 39 weeks"
+        return led(AT_TERM, await _complete(turn, None))
     check = _due_check(birthdate)
     due = said_due_date(text[:64], birthdate)
     if due is not None:  # "5 weeks early", "born at 34 weeks": the due date that makes, to confirm
@@ -608,6 +653,10 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     return await _read_date(turn, text, Step.DUE_PICK, check, _complete, after=birthdate)
 
 
+# "40 weeks" where how early was asked: a pregnancy at term, so no due date is needed.
+AT_TERM = "That's full term, so I'll count from the birthdate.\n\n"
+
+
 def _due_check(birthdate: date) -> Check:
     def check(d: date) -> str | None:
         validate_due_date(d, birthdate)
@@ -616,13 +665,13 @@ def _due_check(birthdate: date) -> Check:
     return check
 
 
-_LEADING_YES = re.compile(r"^(?:yes|yeah|yep|y)\b[\s,.!;:-]*")
-_LEADING_NO = re.compile(r"^(?:no|nope|nah|not really)\b[\s,.!;:-]*")
+_LEADING_YES = re.compile(rf"^(?:{alternatives(WORDS.leading_yes)})\b[\s,.!;:-]*")
+_LEADING_NO = re.compile(rf"^(?:{alternatives(WORDS.leading_no)})\b[\s,.!;:-]*")
 _EARLY_BY = re.compile(
     r"^(?:(?:she|he|they|it) (?:was|were|came|arrived) )?(?:born )?(?:early )?by (?P<n>.+)$"
 )
 # With a figure: born after the due date ("3 weeks late", "overdue by 5 days"), so not early.
-_LATE = re.compile(r"\b(?:late|overdue)\b")
+_LATE = re.compile(rf"\b(?:{alternatives(WORDS.late_words)})\b")
 
 
 def how_early(text: str, birthdate: date | None) -> date | None:
@@ -722,12 +771,10 @@ async def on_early(turn: Turn, text: str) -> Outcome:
 
 
 # At "Was Mia born early?": said in a sentence. A "no" or "yes" opening one, and phrases that say on time.
-NO_OPENERS = frozenset({"no", "nope", "nah", "not"})
-YES_OPENERS = frozenset({"yes", "yeah", "yep", "yup", "she", "he", "they"})
+NO_OPENERS = WORDS.early_no_openers
+YES_OPENERS = WORDS.early_yes_openers
 ON_TIME = WORDS.on_time
-EARLY_WORDS = frozenset(
-    {"early", "premature", "prem", "preemie", "prematurely", "a bit early", "a little early"}
-)
+EARLY_WORDS = WORDS.early_words
 
 
 def said_not_early(answer: str) -> bool:

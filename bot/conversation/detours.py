@@ -121,6 +121,38 @@ WARM_LEAD = "Lovely, thank you! "
 SAD_LEAD = "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n"
 
 
+# "Sorry I need to go, can we do this later?", "gotta go!": a sentence ending so leaves the question.
+_LEAVING = re.compile(
+    rf"\b(?:{alternatives(WORDS.leaving)})(?:\s+(?:now|sorry|soon|for now))?\s*(?:[,.!?;]|$)"
+)
+# "Hi, I'm back", "ok back now": the whole message, after hellos and oks.
+_RETURNING = re.compile(
+    rf"^(?:(?:hi|hey|hello|hiya|ok|okay|right|so|sorry)\s+)*(?:{alternatives(WORDS.returning)})$"
+)
+WELCOME_BACK = "Welcome back! "
+
+
+_FIRST_SENTENCE = re.compile(r"^(?P<first>[^.!?]+)[.!?]+\s+(?P<rest>\S.*)$")
+
+
+def _after_chat(text: str) -> str | None:
+    """The question after a thanks, an ok or a hello ("thx. whats normal for him now"); None otherwise."""
+    match = _FIRST_SENTENCE.match(text.strip())
+    if match is None or chat_word(match["first"]) is None or not is_question(match["rest"]):
+        return None
+    return match["rest"]
+
+
+def leaving(text: str) -> bool:
+    """The parent saying they must go now ("sorry I need to go, can we do this later?")."""
+    return _LEAVING.search(normal_words(text) + ".") is not None
+
+
+def returning(text: str) -> bool:
+    """The parent saying they are back ("hi, I'm back")."""
+    return _RETURNING.match(" ".join(normal_words(text).replace(",", " ").split())) is not None
+
+
 async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
     """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
     if step is Step.STOP and account.said_stop(text):
@@ -130,6 +162,10 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await way_out(turn, step, word, text)
     if step is Step.ASK:
         return None
+    if leaving(text):  # "I need to go, can we do this later?": as "not now", what was given kept
+        return await cancel(turn)
+    if returning(text) and step in ASKS:  # "hi I'm back": where we were
+        return await ASKS[step](turn, WELCOME_BACK)
     if step not in NOT_PAUSED_HERE and normal_words(text) in PAUSE_WORDS:
         return await pause_typed(turn)
     chat = chat_word(text)
@@ -155,6 +191,11 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         if len(place.choices) == 1:  # kept (its zone only) for the time zone question
             await turn.goto(step, replace(turn.data, zone=place.choices[0].zone))
         return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
+    asked = _after_chat(text)  # "thx. whats normal for him now": the question after the thanks
+    if step in QUESTION_STEPS and asked is not None and not _is_answer(turn, step, text):
+        answered = await asking.in_passing(turn, asked)
+        again = await ASKS[step](turn, AGAIN)
+        return Outcome(answered.replies + again.replies)
     if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)
@@ -192,7 +233,7 @@ NOT_FOR_US_TYPED = (
     "leave it out from now on. Send /tip for a different one."
 )
 # "pause" typed at a question; at the pause and stop questions it is their own answer.
-PAUSE_WORDS = frozenset({"pause", "pause tips", "pause the tips", "pause my tips", "pause please"})
+PAUSE_WORDS = WORDS.pause_words
 NOTHING_TO_PAUSE = "There's nothing to pause yet: tips start once your child is set up."
 NOTHING_TO_STOP = "There are no tips to stop yet: they start once your child is set up."
 NOTHING_TO_RESUME = "There's nothing to resume yet: tips start once your child is set up."
@@ -516,11 +557,11 @@ HELD_DATES: dict[Step, Callable[[Turn, str], Awaitable[Outcome]]] = {
     Step.DUE: child_steps.on_due,
     Step.DUE_PICK: child_steps.on_due,
 }
-AFRESH_WORDS = frozenset({"start afresh", "afresh", "start again", "start over"})
+AFRESH_WORDS = WORDS.afresh_words
 # Besides a yes (child_steps.said_yes), the offer to carry on taken up in words.
 CARRY_ON_WORDS = WORDS.carry_on_words
 # After a yes at "Carry on?", words that put it off: the child stays held.
-_YES_FIRST = re.compile(r"^(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,.!;:-]*", re.I)
+_YES_FIRST = re.compile(rf"^(?:{alternatives(WORDS.yes_first)})\b[\s,.!;:-]*", re.I)
 _PUT_OFF = re.compile(rf"\b(?:{alternatives(WORDS.put_off)})\b")
 
 
@@ -573,6 +614,8 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
     if held and turn.data.offered and said == normal_words(turn.data.name or ""):
         return await on_press(turn, "carry")  # "Mia", at "We were adding Mia... Carry on?": that child
 
+    if held and returning(text):  # "hi I'm back": the offer to carry on again
+        return await child_steps.offer_to_carry_on(turn, WELCOME_BACK)
     held_step = turn.data.held
     dated = _YES_FIRST.sub("", text.strip())  # "yes it's 15 March 2026": the date
     if held and turn.data.offered and held_step in HELD_DATES and _is_answer(turn, held_step, dated):
@@ -603,9 +646,16 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
         await turn.goto(Step.PER_WEEK, FlowData(mode=Mode.SETTINGS))
         return await setup_steps.on_per_week(turn, text)
     if word is None and _changes_schedule(said) and await turn.children():
-        return await account.settings(turn)  # "can I change the time to the evening?": the settings, to tap
-    if word is None and _puts_right(turn, text) and await turn.children():
-        return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday"
+        return await _change_schedule(turn, said)  # "can I change the time to the evening?": that question
+    days_said = read_day_and_time_said(text.rstrip(" ?!."))
+    if word is None and days_said is not None and _ABOUT_TIPS.search(said) and await turn.children():
+        # "actually can we do wednesdays instead", "tips on fridays please": the days, as in /settings
+        await turn.goto(Step.DAYS, FlowData(mode=Mode.SETTINGS))
+        return await setup_steps.on_days(turn, text.rstrip(" ?!."))
+    if word in (None, StepWord.FIX) and _puts_right(turn, text) and await turn.children():
+        return await _put_right(turn, "No problem. ")  # "I made a mistake with his birthday", "wrong date"
+    if word is None and returning(text):  # "I'm back" with nothing in progress: a welcome, nothing looked up
+        return say(f"{WELCOME_BACK}Ask me anything, or send /help.")
     if word is None and step_word(text) is StepWord.SKIP:  # "I don't know", "no": no question to look up
         return say(IDLE_OK)
     if word is None:
@@ -622,8 +672,32 @@ async def idle(turn: Turn, text: str) -> Outcome | None:
 # night around for him", "move the time of his bath" are questions.
 _SCHEDULE_CHANGE = re.compile(
     rf"\b(?:{alternatives(WORDS.schedule_verbs)})\s+(?:the\s+|my\s+|our\s+)?(?P<tips>(?:tips?|messages?)\s+)?"
-    rf"(?:{alternatives(WORDS.schedule_whats)})\b\s*(?P<rest>.*)$"
+    rf"(?P<what>{alternatives(WORDS.schedule_whats)})\b\s*(?P<rest>.*)$"
 )
+# Days said with nothing in progress are the tips' only when the tips are in the sentence, or "instead".
+_ABOUT_TIPS = re.compile(r"\b(?:tips?|them|instead)\b")
+_TO = re.compile(r"^(?:to|for|on|at)\s+")
+
+
+async def _change_schedule(turn: Turn, said: str) -> Outcome:
+    """ "Change the time to 8pm", "change my time zone": that question of /settings, answered at once when
+    the answer came with it ("to the evening", "to Berlin"); the whole menu where the words name none."""
+    match = _SCHEDULE_CHANGE.search(said)
+    if match is None:
+        return await account.settings(turn)
+    what = match["what"]
+    step = Step.TZ if "zone" in what else Step.DAYS if "day" in what else Step.TIME
+    await turn.goto(step, FlowData(mode=Mode.SETTINGS))
+    rest = _TO.sub("", match["rest"].strip(" ?.!"))
+    if step is Step.TIME and rest and read_time(rest) is not None:
+        return await setup_steps.on_time(turn, rest)
+    if step is Step.DAYS and rest and read_day_and_time_said(rest) is not None:
+        return await setup_steps.on_days(turn, rest)
+    if step is Step.TZ and rest and find_zone(rest[:64], turn.now).choices:
+        return await setup_steps.on_tz(turn, rest)
+    return account.SETTINGS_QUESTIONS[step](turn)
+
+
 # What may follow "change the time" for it to be the tips': nothing, the tips, or when to ("to the evening").
 _TIPS_REST = re.compile(
     r"(?:(?:to|for|on|of|when|that)\s+(?:the\s+|my\s+|our\s+|your\s+)?(?:tips?|messages?)\b.*"
@@ -657,6 +731,10 @@ _BORN_ON = re.compile(
 )
 
 
+# After the birthdate said again, the one it replaces: "on the 13th, not the 15th", "the 13th instead".
+_NOT_THAT = re.compile(r"\s+(?:not|instead|rather)\b.*$")
+
+
 def _puts_right(turn: Turn, text: str) -> bool:
     """The child's name or dates plainly said to be wrong (in one clause, the detail its object), or the
     birthdate said again on its own, with nothing in progress."""
@@ -666,7 +744,8 @@ def _puts_right(turn: Turn, text: str) -> bool:
     if any(_DETAIL.search(part) and _WRONG.search(part) for part in _CLAUSE.split(said)):
         return True
     born = _BORN_ON.match(" ".join(said.replace(",", " ").split()))
-    return born is not None and reads_as_date(born["day"], turn.today)
+    day = _NOT_THAT.sub("", born["day"]) if born is not None else ""  # "the 13th of march not the 15th"
+    return born is not None and reads_as_date(day, turn.today)
 
 
 async def _put_right(turn: Turn, lead: str = f"{NOTHING_TO_UNDO} ") -> Outcome:

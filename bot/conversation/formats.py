@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.schedule import WEEKDAY_NAMES
 from bot.core.step_words import normal_words
-from content.conversation import conversation_words
+from content.conversation import alternatives, conversation_words
 from db.families import MAX_CHILDREN
 
 # The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
@@ -96,6 +96,8 @@ _MORE_OFTEN = WORDS.more_often
 # Asking around the count: "can I have them twice a week", "could you send tips every day".
 _ASKING = re.compile(r"^(?:(?:" + "|".join(re.escape(words) for words in WORDS.asking) + r")\s+)+")
 # "we'd", "I'd" said in full before the asking words go, so "wed" (Wednesday) and "id" are never taken for them.
+# "sunday is fine", "mondays please": what only says it suits, dropped from the end.
+_ASKING_AFTER = re.compile(rf"(?:\s+(?:{alternatives(WORDS.asking_after)}))+$")
 _WOULD = re.compile(r"\b(we|i|they|you)'d\b")
 
 
@@ -104,7 +106,7 @@ def _asked(text: str) -> str:
     them wed and fri please" -> "wed and fri", "we'd love them on weekends" -> "weekends"."""
     said = _WOULD.sub(r"\1 would", text.lower().replace("’", "'"))
     said = " ".join(re.sub(r"[^a-z0-9 ]", " ", said.replace("'", "")).split())
-    return re.sub(r"(?:\s+(?:please|thanks|thank you|instead))+$", "", _ASKING.sub("", said))
+    return _ASKING_AFTER.sub("", _ASKING.sub("", said))
 
 
 def read_day_and_time_said(text: str) -> tuple[frozenset[int], SaidTime | None] | None:

@@ -55,6 +55,9 @@ NO_CHILD_YET = "Let's add your child first: send /start."
 MAX_TEXT_CHARS = 1000
 MAX_NAME_CHARS = 40
 NAME_HINT = f"Please send a name or nickname of up to {MAX_NAME_CHARS} characters."
+# At the name question, a message that is no name (a sentence, an emoji, a reply): said kindly, the limit
+# only where the name was too long.
+NAME_NOT_CAUGHT = "Sorry, I didn't catch a name there."
 
 
 def welcome(first_name: str | None) -> str:

@@ -31,6 +31,9 @@ from content import Band, Item, Kind, Library
 from content.conversation import alternatives, conversation_words
 from content.lexicon import Intent, OutOfScope
 
+# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
+WORDS = conversation_words()
+
 # A short answer: this many items (indicators and strategies) and at most one background line, in about
 # this many characters; more waits behind the "more" button.
 SHORT_ITEMS = 3
@@ -101,7 +104,8 @@ NOT_FOUND_NET = (
 NOT_FOUND_DANGER = "If anyone is in danger right now, call {call}."
 # Said when the operator set no emergency number (the same words as the safety replies use).
 LOCAL_NUMBER = "your local emergency number"
-STRUGGLING = f"{NOT_FOUND_NET} If anyone is in danger, call your local emergency number."
+# Under the parent's own doctor named already: the emergency number, without naming that doctor again.
+STRUGGLING = "And if anyone is in danger, call your local emergency number."
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -229,14 +233,14 @@ def answer(
 
 # "my 3 year old and 10 month old both start ... the baby's the one I'm worried about": of several children,
 # the one the parent singles out is whom the answer is for (the youngest or the eldest), else the first named.
+_WHO = alternatives((*WORDS.singled_out_youngest, *WORDS.singled_out_eldest), any_space=True)
 _SINGLED_OUT = re.compile(
-    r"\b(?:(?:the|my|our)\s+(?P<who>baby|youngest|little\s+one|younger\s+one|smaller\s+one|eldest|oldest"
-    r"|older\s+one|bigger\s+one|big\s+one)(?:(?:'s|\s+is)\s+(?:the\s+one|who|that\s+i'?m)|\s+(?:i'?m|i\s+am|we'?re)\s+(?:worried|concerned))"
-    r"|(?:worried|concerned|asking)\s+(?:about|for)\s+(?:is\s+)?(?:the|my|our)\s+(?P<about>baby|youngest|little\s+one"
-    r"|younger\s+one|eldest|oldest|older\s+one|big\s+one))\b",
+    rf"\b(?:(?:the|my|our)\s+(?P<who>{_WHO})(?:(?:'s|\s+is)\s+(?:the\s+one|who|that\s+i'?m)"
+    r"|\s+(?:i'?m|i\s+am|we'?re)\s+(?:worried|concerned))"
+    rf"|(?:worried|concerned|asking)\s+(?:about|for)\s+(?:is\s+)?(?:the|my|our)\s+(?P<about>{_WHO}))\b",
     re.I,
 )
-_YOUNGEST = frozenset({"baby", "youngest", "little one", "younger one", "smaller one"})
+_YOUNGEST = frozenset(WORDS.singled_out_youngest)
 
 
 def _singled_out(question: str, answers: list[Answer]) -> int | None:
@@ -305,7 +309,7 @@ def _answer_part(
         return Answer(question, months, corrected, (), False, (), text, Scope.OUT, age_named=named)
 
     def lost() -> Answer:
-        return replace(refuse(_not_found(library, call)), net=True)
+        return replace(refuse(_not_found(library, call, mine=_only_mine(question))), net=True)
 
     if age is not None and age.months > _last_month(library):
         return refuse(_past_last_band(age, library))
@@ -718,8 +722,6 @@ def _combine(question: str, answers: list[Answer], named: bool, singled: int | N
 
 # --- small talk and other languages ---
 
-# The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
-WORDS = conversation_words()
 # Words that change nothing in a thanks, a greeting or an ok ("hey bot", "just wanted to say thanks").
 _SMALL_TALK_FILLER = WORDS.small_talk_filler
 # Praise of an answer is thanks: "that's really reassuring 🙂", "super useful", "what a relief", "you're a star".
@@ -979,10 +981,13 @@ _OF_MYSELF = re.compile(
 )
 
 
-_A_CHILD = re.compile(
-    r"\b(?:bab(?:y|ies)|son|daughter|child|children|toddler|kids?|he|she|his|her|him|lo|dd|ds|newborn|little one|twins?)\b",
-    re.IGNORECASE,
-)
+# A word for the child (content/conversation.yaml's child_words): a health subject is then the child's too.
+_A_CHILD = re.compile(rf"\b(?:{alternatives(WORDS.child_words, any_space=True)})\b", re.IGNORECASE)
+
+
+def _only_mine(text: str) -> bool:
+    """The parent speaking of their own body ("I've got a headache"), with no word for a child."""
+    return _OF_MYSELF.search(text) is not None and _A_CHILD.search(text) is None
 
 
 def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "") -> str:
@@ -998,7 +1003,7 @@ def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "")
         lines.append(f"You could ask me, for example, {EXAMPLES}")
     doctors = [OWN_DOCTOR] if own else []
     # The parent speaking of their own body, with no word for the child, is pointed to their own care alone.
-    only_mine = of_myself and _A_CHILD.search(text) is None
+    only_mine = _only_mine(text)
     doctors += [DOCTOR] if any(s.health and not s.own_health for s in subjects) and not only_mine else []
     if doctors:
         urgent = own or any(s.health and s.urgent for s in subjects)
@@ -1016,11 +1021,13 @@ def _past_last_band(age: _Age, library: Library) -> str:
     )
 
 
-def _not_found(library: Library, call: str = LOCAL_NUMBER) -> str:
+def _not_found(library: Library, call: str = LOCAL_NUMBER, *, mine: bool = False) -> str:
+    """ "Couldn't find that", with where to turn: the parent speaking of their own body ("I've got a
+    headache") is pointed to their own doctor, midwife or health visitor alone, never the child's doctor."""
+    doctors = OWN_DOCTOR if mine else f"{DOCTOR}\n{NOT_FOUND_NET}"
     return (
         f"I couldn't find that in the guidance I answer from, which covers {_e(_topics(library))}. "
-        f"You could ask, for example, {EXAMPLES}\n\n{DOCTOR}\n{NOT_FOUND_NET} "
-        f"{NOT_FOUND_DANGER.format(call=call)}"
+        f"You could ask, for example, {EXAMPLES}\n\n{doctors} {NOT_FOUND_DANGER.format(call=call)}"
     )
 
 

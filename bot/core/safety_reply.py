@@ -19,7 +19,10 @@ from html import escape
 
 from bot.core.safety import concern
 from content import Item, Kind, Library
+from content.conversation import alternatives, conversation_words
 from content.safety import Concern, SafetyKind, SafetyPhrases, default_safety
+
+_WORDS = conversation_words()
 
 # Every distress reply stays under this, so it is read whole on a phone (Telegram allows 4096).
 MAX_REPLY_CHARS = 1200
@@ -124,10 +127,11 @@ _BOTH_YOU = (
     "you too.",
     "Your own doctor, midwife or health visitor is there for you too: it's OK to tell them how you're feeling.",
 )
+# The parent feeling it too (content/conversation.yaml's parent_too and and_me_fillers), searched in the
+# message with its curly apostrophes made straight.
 _PARENT_TOO = re.compile(
-    r"\b(?:me too|me as well|me also|myself too|so am i|so do i|i am too|i[' ’]?m too|i do too|i feel the same"
-    r"|same (?:here|for me|with me)|we[' ’]?re both|we are both|we both|both of us)\b"
-    r"|\band (?:(?:honestly|also|really|probably|maybe|tbh|so|yes|yeah),? )?me\W*$",
+    rf"\b(?:{alternatives(_WORDS.parent_too, any_space=True)})\b"
+    rf"|\band\s+(?:(?:{alternatives(_WORDS.and_me_fillers)}),?\s+)?me\W*$",
     re.IGNORECASE,
 )
 _WELLBEING_CONTENT = "<b>From the guidance I answer from</b>"
@@ -231,7 +235,7 @@ def _partner(support: Support, turn: int) -> str:
 
 def speaks_for_self(text: str) -> bool:
     """Whether ``text`` says the parent feels it too ("my wife is depressed, and honestly me too")."""
-    return _PARENT_TOO.search(text) is not None
+    return _PARENT_TOO.search(text.replace("’", "'")) is not None
 
 
 _CLAUSES = re.compile(r"[,.;:!?]+|\s(?:and|but|plus)\s", re.IGNORECASE)

@@ -261,12 +261,12 @@ _INTRODUCED = (
     re.compile(
         r"^(?:(?:it's|its|it is|this is|meet)\s+)?(?:my|our)\s+"
         + _KIN_FIRST
-        + r"[,:]?\s+(?:is\s+)?"
+        + r"[,:]?\s+(?P<is>is\s+)?"
         + _A_NAME
         + "$",
         re.I,
     ),
-    re.compile(r"^" + _A_NAME + r"[,:]?\s+(?:is\s+)?(?:my|our)\s+" + _KIN_FIRST + "$", re.I),
+    re.compile(r"^" + _A_NAME + r"[,:]?\s+(?P<is>is\s+)?(?:my|our)\s+" + _KIN_FIRST + "$", re.I),
     re.compile(r"^" + _A_NAME + r"(?:'s|\s+is)\s+(?:her|his|their|the)\s+name$", re.I),
     re.compile(r"^(?:name's|named|called|this is|meet)\s+" + _A_NAME + "$", re.I),
     re.compile(r"^(?:he|she|they)(?:'s|\s+is|'re|\s+are)\s+" + _A_NAME + "$", re.I),
@@ -280,6 +280,7 @@ class Introduced(NamedTuple):
     words: str
     capitalised: bool  # each word begins with a capital the rest of the message lacks: "my son Will"
     describes: bool  # a word that is no name ("hard", "tired"), or a lower-case word that describes ("shy")
+    pet_form: bool = False  # one lower-case word ending in -y or -ie straight after "my son": "my son teddy"
 
 
 def introduced_name(text: str) -> Introduced | None:
@@ -295,10 +296,13 @@ def introduced_name(text: str) -> Introduced | None:
         return None  # "for my little girl", "it's for our grandson": who, and the name still to come
     others = said[: match.start("name")].split() + said[match.end("name") :].split()
     capitalised = all(w[0].isupper() for w in name.split()) and any(w[:1].islower() for w in others)
+    # "my son is shy" describes; "my son teddy", with no "is" between, can only name (a name in lower case).
+    linked = match.groupdict().get("is", "is") is not None
+    pet_form = not linked and len(words) == 1 and words[0].endswith(("y", "ie"))
     describes = any(
         w in _NOT_A_NAME or w in _VERBS or w in _OPENERS_STRONG or w in _OPENERS_WEAK for w in words
-    ) or (not capitalised and any(_DESCRIBING.search(w) for w in words))
-    return Introduced(name, capitalised, describes)
+    ) or (not capitalised and not pet_form and any(_DESCRIBING.search(w) for w in words))
+    return Introduced(name, capitalised, describes, pet_form and not describes)
 
 
 def is_question(text: str) -> bool:

@@ -43,7 +43,7 @@ async def test_a_grandparent_naming_the_child_in_a_sentence_is_heard(bot: Harnes
     busy = TgParent(3903)
     await bot.say(busy, "/start")
     reply = await bot.say(busy, "just got home, it's been a busy week")
-    assert reply[0].text.startswith("Please send a name or nickname")
+    assert reply[0].text.startswith("Sorry, I didn't catch a name there.")
     assert not any("busy week" in r.text for r in reply)
 
 

@@ -175,7 +175,7 @@ async def test_a_parent_in_their_own_words_at_every_step(bot: Harness):
     said = await bot.say(ava, "she was born on the 3rd of june this year")  # the date before the name
     assert texts(said)[0].startswith("That looks like when your child was born: I'll ask for that next.")
     assert texts(await bot.say(ava, "yes that's right"))[0].startswith(
-        "Please send a name or nickname of up to 40 characters.\n\nWhat's your child's name?"
+        "Sorry, I didn't catch a name there.\n\nWhat's your child's name?"
     )
     assert texts(await bot.say(ava, "it's my daughter, she's called Ava"))[0].startswith(
         "When was <b>Ava</b> born?"
@@ -221,9 +221,11 @@ async def test_a_parent_who_puts_a_birthdate_right_after_setup_is_shown_how(bot:
     assert texts(await bot.tap(noah, "No")) == ["Saved. Noah is 8 months old."]
 
 
-async def test_a_parent_who_asks_to_change_the_time_gets_the_settings(bot: Harness):
+async def test_a_parent_who_asks_to_change_the_time_gets_it_changed(bot: Harness):
     sam = TgParent(1013)
     await onboard(bot, sam)
     sent = await bot.say(sam, "can I change the time to the evening?")
-    assert sent[0].text.startswith("<b>Your settings</b>")
-    assert "🕘 Time" in sent[0].button_labels
+    assert sent[0].text.startswith("Done. Tips come on Sundays at 19:00 (London time).")
+    sent = await bot.say(sam, "can I change the time?")
+    assert sent[0].text.startswith("What time of day?")
+    assert "Leave it as it is" in sent[0].button_labels

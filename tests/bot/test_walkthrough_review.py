@@ -125,19 +125,23 @@ async def test_the_childs_routine_after_setup_is_a_question_not_the_settings(bot
 
 
 @pytest.mark.parametrize(
-    "words",
+    ("words", "start"),
     [
-        "can I change the time?",
-        "can I change the time to the evening?",
-        "change the day of my tips",
-        "move the tips time",
+        ("can I change the time?", "What time of day?"),
+        ("can I change the time to the evening?", "Done. Tips come on Sundays at 19:00 (London time)."),
+        ("change the day of my tips", "Which day should tips come on?"),
+        ("move the tips time", "What time of day?"),
+        ("change my time zone", "Which time zone are you in?"),
+        ("I'm moving, change the time zone to Berlin", "Time zone set: Berlin time"),
     ],
 )
-async def test_the_tips_time_or_day_to_change_after_setup_gets_the_settings(bot: Harness, words: str):
+async def test_the_tips_time_or_day_to_change_after_setup_gets_that_question(
+    bot: Harness, words: str, start: str
+):
     noah = TgParent(2008)
     await onboard(bot, noah, "Noah", "12 March 2026")  # nothing in progress after
     sent = await bot.say(noah, words)
-    assert sent[0].text.startswith("<b>Your settings</b>")
+    assert sent[0].text.startswith(start)
 
 
 OFFER = "We were adding Mia, and I still need to know the birthdate. Carry on?"

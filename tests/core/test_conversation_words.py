@@ -1,12 +1,13 @@
 """content/conversation.yaml: the conversation's word lists are data, checked on load so a typo fails loudly."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.conversation import child_steps, detours, formats
-from bot.core import age_phrases, answers, language, step_words
+from bot.core import age_phrases, answers, language, safety_reply, step_words
 from content.conversation import (
     CONVERSATION_PATH,
     ConversationWordsError,
@@ -57,6 +58,35 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     introduced = step_words.introduced_name("our baby girl Ava")  # kin_words, "baby girl" before "baby"
     assert introduced is not None
     assert introduced.words == "Ava"
+    # Moved from the code in session 11:
+    assert answers._A_CHILD.search("i've got a headache and so has my lo")  # child_words
+    assert not answers._A_CHILD.search("i've got a headache")
+    assert child_steps.how_early("no, 3 weeks early", date(2026, 3, 15)) is not None  # leading_no
+    assert child_steps.said_not_early("2 weeks overdue")  # late_words
+    assert detours._YES_FIRST.sub("", "yep 15 March 2026") == "15 March 2026"  # yes_first
+    assert answers._SINGLED_OUT.search("the baby's the one i'm worried about")  # singled_out_youngest
+    assert answers._SINGLED_OUT.search("worried about the older one")  # singled_out_eldest
+    assert "reassuring" in answers._PRAISE  # praise_words
+    assert safety_reply.speaks_for_self("we’re both exhausted")  # parent_too, a curly apostrophe
+    assert safety_reply.speaks_for_self("he's struggling and honestly me")  # and_me_fillers
+    assert detours.leaving("sorry I need to go, can we do this later?")  # leaving
+    assert not detours.leaving("is it normal she cries when I have to go to work?")
+    assert detours.returning("hi, I'm back")  # returning
+    assert child_steps.relation_said("for my daughter, her baby girl was born today") == "granddaughter"
+    assert child_steps.without_hedges("umm like 20th sept i think") == "20th sept"  # date_hedges
+    assert formats.read_days_said("sunday is fine") == frozenset({6})  # asking_after
+    assert "yes please" in child_steps.YES
+    assert "no thanks" in child_steps.NO
+    assert "a different one" in child_steps.ANOTHER_DUE_DATE
+    assert "same one" in child_steps.SAME_AS_TWIN
+    assert "nah" in child_steps.NO_OPENERS
+    assert "yup" in child_steps.YES_OPENERS
+    assert "preemie" in child_steps.EARLY_WORDS
+    assert "triplets" in child_steps.MULTIPLES
+    assert "pause my tips" in detours.PAUSE_WORDS
+    assert "start over" in detours.AFRESH_WORDS
+    assert "thx" in answers._THANKS
+    assert "hiya" in answers._GREETING
 
 
 def _write(tmp_path: Path, change: dict[str, object]) -> Path:
