@@ -483,6 +483,13 @@ def _built(families: int, history_weeks: int) -> Iterator[Any]:
             for leftover in (copy, copy.with_name("bench.db-wal"), copy.with_name("bench.db-shm")):
                 leftover.unlink(missing_ok=True)
             shutil.copyfile(source, copy)
+            # On the disk before the clock starts: otherwise the pass's first checkpoint (which syncs the
+            # file) writes out the whole fresh copy, 210 MB at 10,000 families, 2 GB at 100,000, on its time.
+            descriptor = os.open(copy, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
             return str(copy)
 
         yield fresh

@@ -21,9 +21,10 @@ from telegram.error import (
 
 from bot.core.reply import Button, Reply
 from bot.core.tips import keep_buttons, revive_buttons, tip_buttons
-from bot.telegram.sender import MAX_BACKOFF_SECONDS, SEND_RETRIES, TelegramSender, tip_markup
+from bot.telegram.sender import MAX_BACKOFF_SECONDS, SEND_RETRIES, TelegramSender, post_tip, tip_markup
 from db.models import DeliveryState
-from tests.dispatch.support import FakeSleep
+from tests.dispatch.support import FakeSleep, make_bot
+from tests.fake_telegram import FakeBotAPI
 
 
 class ScriptedBot:
@@ -33,11 +34,13 @@ class ScriptedBot:
         self.errors = list(errors)
         self.calls = 0
 
-    async def send_message(self, *_args: Any, **_kwargs: Any) -> Any:
+    async def _post(self, endpoint: str, data: dict[str, Any]) -> Any:
+        """Where ``post_tip`` sends a tip (python-telegram-bot's request path), answering as Telegram does."""
+        assert endpoint == "sendMessage"
         self.calls += 1
         if self.errors:
             raise self.errors.pop(0)
-        return type("Sent", (), {"message_id": 99})()
+        return {"message_id": 99, "chat": {"id": data["chat_id"], "type": "private"}, "text": data["text"]}
 
 
 def _from(error: NetworkError, cause: Exception) -> NetworkError:
@@ -165,3 +168,27 @@ def test_a_tips_keyboard_is_the_json_the_bot_api_would_get_from_json_dumps(
     keyboard = [[{"text": b.label, "callback_data": b.data} for b in row] for row in buttons]
     assert tip_markup(Reply("tip", buttons)) == {"reply_markup": json.dumps({"inline_keyboard": keyboard})}
     assert tip_markup(Reply("tip")) is None
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply("A <b>tip</b> for Zoë &amp; you", tip_buttons(123456, 789)),
+        Reply("Goodbye", keep_buttons('Zoë "Z" \\ <b>', 5)),
+        Reply("no buttons"),
+    ],
+)
+async def test_a_tip_goes_out_as_the_very_request_send_message_makes(reply: Reply) -> None:
+    """A tip skips only the ``Message`` python-telegram-bot would build from the answer: what Telegram
+    receives is what ``send_message`` (HTML by default, the keyboard as JSON) sends, and the id comes back."""
+    api = FakeBotAPI()
+    bot = make_bot(api)
+    async with bot:
+        sent = await bot.send_message(42, reply.text, api_kwargs=tip_markup(reply))
+        message_id = await post_tip(bot, 42, reply)
+    before, after = [call for call in api.calls if call.method == "sendMessage"]
+    assert after.params == before.params
+    assert after.params["parse_mode"] == "HTML"
+    assert message_id == sent.message_id + 1
+    assert api.last_to(42).text == reply.text
+    assert api.last_to(42).buttons == api.sent[-2].buttons
