@@ -39,6 +39,7 @@ SAFETY_SETS = (
     "safety_round11.yaml",
     "safety_round12.yaml",
     "safety_round13.yaml",
+    "safety_round16.yaml",
     "safety_tuner_s8.yaml",
     "safety_tuner_s9.yaml",
     "safety_tuner_s10.yaml",

@@ -53,6 +53,9 @@ MARGIN = 0.75
 # never saw (layer alone: 483 against 313 crises of 2,142, 263 against 132 emergencies of 1,058) and the same 15
 # false alarms on 4,460 ordinary messages (bench/eval/SAFETY.md, "Session 9: the sentence layer refitted").
 MARGINS = np.array([0.0, 0.0, MARGIN])
+# The shipped file is NOT this script's output with these margins: its coefficients are the November fit (rounds
+# 1-5, margin 0.75), and session 11 lowered only its crisis threshold (3.060 -> 2.953) with
+# bench/safety_crisis_threshold.py, chosen nested on later sets and reported on others (bench/eval/SAFETY.md).
 MAX_CHARS = 600  # how much of a message the layer reads: the model's time grows with length
 # Questions from the answer evaluation's held-out sets: never trained on, only counted as false alarms.
 CHECK_ONLY = ("heldout.yaml", "heldout_round3.yaml")

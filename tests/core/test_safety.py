@@ -31,6 +31,7 @@ LATER_HELD_OUT = (
     "safety_round6.yaml",
     "safety_round7.yaml",
     "safety_tuner_s10.yaml",  # the session-10 tuner's own batch, development data since its one unseen measure
+    "safety_round16.yaml",  # held out once (session 11's start), then widened by family
 )
 
 
