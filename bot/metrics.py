@@ -52,6 +52,8 @@ class TelegramErrorKind(StrEnum):
     BAD_REQUEST = "bad_request"
     TIMEOUT = "timeout"
     NETWORK = "network"
+    #: A send answered without a message id (counted as sent; see ``bot.telegram.sender.post_tip``).
+    UNEXPECTED_ANSWER = "unexpected_answer"
     OTHER = "other"
 
 

@@ -1,13 +1,15 @@
 """The one way this process talks to the Bot API: a :class:`Reply` becomes a message (HTML text, inline
 buttons, or a document), flood limits are waited out, network trouble retried, and every Telegram error
 sorted. One :class:`TelegramSender` (and so one flood-control state) serves the whole process: replies,
-scheduled tips and on-demand tips. Every bot is built with :data:`DEFAULTS`, so text is always Telegram HTML.
+scheduled tips, on-demand tips and announcements. Every bot is built with :data:`DEFAULTS`, so text is always
+Telegram HTML (tips and announcements, sent by :func:`post_tip`, say HTML themselves).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import math
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +29,8 @@ from bot.dispatch.sending import SendResult
 from bot.metrics import TelegramErrorKind
 from bot.telegram.lanes import Lane, in_lane
 from db.models import DeliveryState
+
+log = logging.getLogger(__name__)
 
 SEND_RETRIES = 4
 MAX_BACKOFF_SECONDS = 30.0
@@ -90,19 +94,51 @@ def tip_markup(reply: Reply) -> dict[str, str] | None:
 
 
 async def post_tip(bot: Bot, chat_id: int, reply: Reply) -> int | None:
-    """Send a tip (its HTML text and buttons) and return the new message's id.
+    """Send a tip or an announcement (its HTML text and buttons) and return the new message's id.
 
-    The request goes the way ``bot.send_message`` sends it (python-telegram-bot's ``_post``: its defaults,
-    the application's rate limiter and lanes, its timeouts, errors raised as the same classes), and is the
-    same request (a test compares the two). What is left out is ``send_message``'s last step: building a
-    ``Message`` from Telegram's answer (the message, its chat, its sender), of which a tip keeps only the id.
-    That step cost about 55 µs of CPU a tip, some 7% of a pass's CPU (``bench/dispatch.py``)."""
+    The request goes the way ``bot.send_message`` sends it: through python-telegram-bot's ``_post``, and so
+    the application's rate limiter (the lane the caller is in: scheduled tips and announcements wait in the
+    tip lane), its timeouts, and errors raised as the same classes. Tests check both halves: the request
+    Telegram gets is the one ``send_message`` makes, and the application's own limiter handles a tip in the
+    tip lane. What is left out is ``send_message``'s last step: building a ``Message`` from Telegram's answer
+    (the message, its chat, its sender), of which a tip keeps only the id. That step cost about 55 µs of CPU
+    a tip, some 7% of a benchmark pass's CPU with the rate limiter off (``bench/dispatch.py``); at Telegram's
+    30 messages a second it is about 0.2% of a core.
+
+    The bot's ``Defaults`` are not read here: ``parse_mode=HTML`` is written in, and no other field of
+    :data:`DEFAULTS` is sent (a test fails if :data:`DEFAULTS` ever set one). An answer without a message id
+    counts as sent with no id: it is counted (``securebase_telegram_errors_total{kind="unexpected_answer"}``)
+    and the first in a process is logged at WARNING, without the chat or the text."""
     data: dict[str, Any] = {"chat_id": chat_id, "text": reply.text, "parse_mode": ParseMode.HTML}
     if (markup := tip_markup(reply)) is not None:
         data.update(markup)
     answer = await bot._post("sendMessage", data)
     message_id = answer.get("message_id") if isinstance(answer, dict) else None
-    return message_id if isinstance(message_id, int) else None
+    if isinstance(message_id, int):
+        return message_id
+    _unexpected_answer(answer)
+    return None
+
+
+def _unexpected_answer(answer: object) -> None:
+    """Count an answer to a send that carries no message id; log the first one (an unexpected answer is
+    likely to be the same for every tip after it). Only the answer's shape is logged, never its content."""
+    metrics.telegram_error(TelegramErrorKind.UNEXPECTED_ANSWER)
+    if _LOGGED_ONCE.get("unexpected answer"):
+        return
+    _LOGGED_ONCE["unexpected answer"] = True
+    shape = type(answer).__name__
+    if isinstance(answer, dict):
+        shape += f" whose message_id is {type(answer.get('message_id')).__name__}"
+    log.warning(
+        "Telegram answered a sent message with a %s, not a message id: counted as sent without one; "
+        "later such answers are counted (securebase_telegram_errors_total, kind unexpected_answer), not logged",
+        shape,
+    )
+
+
+# Warnings logged once per process (an unexpected answer would otherwise be logged for every tip of a pass).
+_LOGGED_ONCE: dict[str, bool] = {}
 
 
 # ``json.dumps``'s own string encoder (ASCII-only, as json.dumps writes by default). The keyboard's JSON is

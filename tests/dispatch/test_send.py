@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
+import logging
 from typing import Any, cast
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -18,11 +21,15 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.ext import Defaults
 
 from bot.core.reply import Button, Reply
 from bot.core.tips import keep_buttons, revive_buttons, tip_buttons
+from bot.telegram import sender as send
+from bot.telegram.app import build_application
 from bot.telegram.sender import MAX_BACKOFF_SECONDS, SEND_RETRIES, TelegramSender, post_tip, tip_markup
 from db.models import DeliveryState
+from tests.bot.support import settings
 from tests.dispatch.support import FakeSleep, make_bot
 from tests.fake_telegram import FakeBotAPI
 
@@ -170,6 +177,26 @@ def test_a_tips_keyboard_is_the_json_the_bot_api_would_get_from_json_dumps(
     assert tip_markup(Reply("tip")) is None
 
 
+# What ``post_tip`` sends of the bot's ``Defaults``: the parse mode (the Defaults' explanation, quote, question
+# and poll-option parse modes are the same setting, for quizzes, quotes and polls, which a message has none of),
+# and what is no part of a message's request (the time zone of dates, of which a tip has none; whether
+# handlers block).
+SENT_BY_POST_TIP = {
+    "parse_mode",
+    "explanation_parse_mode",
+    "quote_parse_mode",
+    "question_parse_mode",
+    "text_parse_mode",
+}
+NOT_IN_A_MESSAGE = {"tzinfo", "block", "api_defaults"}
+
+
+def set_fields(defaults: Defaults) -> set[str]:
+    """The fields of ``defaults`` that differ from python-telegram-bot's own."""
+    fields = [name for name, _ in inspect.getmembers(Defaults, lambda member: isinstance(member, property))]
+    return {name for name in fields if getattr(defaults, name) != getattr(Defaults(), name)}
+
+
 @pytest.mark.parametrize(
     "reply",
     [
@@ -180,15 +207,72 @@ def test_a_tips_keyboard_is_the_json_the_bot_api_would_get_from_json_dumps(
 )
 async def test_a_tip_goes_out_as_the_very_request_send_message_makes(reply: Reply) -> None:
     """A tip skips only the ``Message`` python-telegram-bot would build from the answer: what Telegram
-    receives is what ``send_message`` (HTML by default, the keyboard as JSON) sends, and the id comes back."""
+    receives is what ``send_message`` (HTML by the application's defaults, the keyboard as JSON) sends, and
+    the id comes back. ``post_tip`` writes the parse mode in and sends no other default: the application's
+    ``Defaults`` must set nothing else."""
     api = FakeBotAPI()
-    bot = make_bot(api)
-    async with bot:
-        sent = await bot.send_message(42, reply.text, api_kwargs=tip_markup(reply))
-        message_id = await post_tip(bot, 42, reply)
+    app = build_application(settings(), request=api)
+    assert app.bot.defaults is not None
+    unsent = set_fields(app.bot.defaults) - SENT_BY_POST_TIP - NOT_IN_A_MESSAGE
+    assert not unsent, (
+        f"The application's Defaults now set {sorted(unsent)}, which post_tip (bot/telegram/sender.py) does "
+        "not send: a tip would go out without them. Send them in post_tip (and list them here), or send "
+        "tips with send_message again."
+    )
+    async with app:
+        sent = await app.bot.send_message(42, reply.text, api_kwargs=tip_markup(reply))
+        message_id = await post_tip(app.bot, 42, reply)
     before, after = [call for call in api.calls if call.method == "sendMessage"]
     assert after.params == before.params
-    assert after.params["parse_mode"] == "HTML"
+    assert after.params["parse_mode"] == app.bot.defaults.parse_mode == "HTML"
     assert message_id == sent.message_id + 1
     assert api.last_to(42).text == reply.text
     assert api.last_to(42).buttons == api.sent[-2].buttons
+
+
+def test_defaults_that_post_tip_would_not_send_are_caught() -> None:
+    """The check above, on Defaults that also protect content: it names the field."""
+    assert set_fields(
+        Defaults(parse_mode="HTML", protect_content=True)
+    ) - SENT_BY_POST_TIP - NOT_IN_A_MESSAGE == {"protect_content"}
+
+
+class OddAnswers(FakeBotAPI):
+    """Telegram answering a sent message with something that is not a message with an id."""
+
+    def __init__(self, answer: Any) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def _answer(
+        self, method: str, params: dict[str, Any], files: dict[str, bytes], filenames: dict[str, str]
+    ) -> Any:
+        if method == "sendMessage":
+            super()._answer(method, params, files, filenames)  # recorded as sent
+            return self.answer
+        return super()._answer(method, params, files, filenames)
+
+
+@pytest.mark.parametrize(
+    "answer", [True, {"chat": {"id": 424242, "type": "private"}, "text": "A tip for Zoë"}]
+)
+async def test_an_answer_without_a_message_id_is_counted_and_logged_once_without_the_chat_or_text(
+    answer: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tip went out (Telegram said ok), so it counts as sent, with no id. Each one is counted; the first
+    in a process is logged, with the answer's shape only."""
+    monkeypatch.setattr(send, "_LOGGED_ONCE", {})
+    counted = ("securebase_telegram_errors_total", {"kind": "unexpected_answer"})
+    before = REGISTRY.get_sample_value(*counted) or 0.0
+    sender = TelegramSender(make_bot(OddAnswers(answer)), sleep=FakeSleep())
+    with caplog.at_level(logging.DEBUG, logger="bot.telegram.sender"):
+        results = [
+            await sender.send_tip(424242, Reply("A tip for Zoë", tip_buttons(424242, n))) for n in (1, 2)
+        ]
+    assert [(r.state, r.message_id) for r in results] == [(DeliveryState.SENT, None)] * 2
+    assert (REGISTRY.get_sample_value(*counted) or 0.0) - before == 2
+    logged = [r for r in caplog.records if r.name == "bot.telegram.sender"]
+    assert [r.levelno for r in logged] == [logging.WARNING]
+    assert "not a message id" in logged[0].getMessage()
+    assert "424242" not in caplog.text
+    assert "Zoë" not in caplog.text
