@@ -1371,6 +1371,23 @@ def test_the_parents_own_pain_goes_to_their_own_doctor_never_the_childs(question
     assert "your child's doctor" not in result.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my GP prescribed me antidepressants, can I still bond with my baby",
+        "the GP referred me for counselling, will my baby sense my sadness",
+        "my GP signed me off with stress, will my toddler be affected",
+    ],
+)
+def test_the_parents_own_gp_is_no_reason_to_send_them_to_the_childs_doctor(question):
+    # "GP" alone says nothing of whose health it is; "call the gp" about the child still names the child's doctor.
+    assert "your child's doctor" not in ask(question).text
+
+
+def test_calling_the_gp_about_the_child_names_the_childs_doctor():
+    assert "your child's doctor" in ask("should we call the gp about her temperature").text
+
+
 def test_the_parents_own_health_beside_the_childs_names_both_doctors():
     text = ask("I have mastitis and my baby has a fever").text
     assert "For your own health" in text
