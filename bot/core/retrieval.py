@@ -85,6 +85,8 @@ _FOCUS_FRAME = re.compile(
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
     # "should we *co-sleep*", "can I *sleep train* yet": what the parent asks whether to do
     r"|(?:should|can|could|shall)\s+(?:i|we)"
+    # "when's the right time to *move her into her own room*", "the best age to *stop the dummy*"
+    r"|(?:the\s+)?(?:right|best|ideal|safest|good)\s+(?:time|age|point)\s+(?:to|for)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
     r"|(?:when|whenever)\s+(?:i|we)\s+(?:try|tried|trying)\s+to"
     r"|(?:scared|terrified|afraid|frightened|petrified)\s+of"
