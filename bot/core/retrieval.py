@@ -155,6 +155,7 @@ _ASKING_CLAUSE = re.compile(
     r"\s*(?:(?:so|and|but|now|then|or)\s+)?(?:will|would|can|could|should|is|are|am|was|does|do|did|have|has"
     r"|how|what|why)\b"
 )
+_HOW_I_FEEL = re.compile(r"\s*(?:(?:so|and|but|now|then)\s+)?(?:should|am|would|shall)\s+i\s+(?:be\b|feel\b)")
 _FOCUS_STOP = frozenset(
     {"when", "whenever", "while", "during", "if", "because", "after", "before", "since", "unless", "who"}
 )
@@ -198,6 +199,9 @@ class Query:
         frozenset()
     )  # "affect", "harm", "bad for": a frame, not what the content explains
     negated_stems: frozenset[str] = frozenset()  # the stems a negation reaches ("doesn't mind *strangers*")
+    # Stems said only before a closing question that asks about an uncovered subject alone ("scared my first will
+    # feel less secure. *what's the best age gap?*"): the story, weighing CONTEXT_WEIGHT in ``explained``.
+    story: frozenset[str] = frozenset()
 
     @property
     def topical(self) -> bool:
@@ -248,6 +252,10 @@ class _Frames:
     practice: frozenset[str]  # stems only a "does <practice> ..." frame points at
     literal: list[str]  # every word's stem in order, stopwords too, "|" between clauses
     effect: frozenset[str]  # the stems of an effect frame ("affect", "harm", "bad for")
+    story: frozenset[str] = (
+        frozenset()
+    )  # stems said only before a closing question that names nothing covered
+    closing: frozenset[str] = frozenset()  # that closing question's stems
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,6 +584,11 @@ class Index:
             practice=frames.practice,
             subject_phrases=tuple(dict.fromkeys(self._phrase_stems(n) for n in outside)),
             effect=frames.effect,
+            # "..., should I be *hurt*?": a word the content also says, or one of its synonyms, asks the content
+            story=(frames.story | (frozenset(phrase_stems) & self._modifier_stems)) - frames.closing
+            if frames.closing & outside_stems - self._postings.keys()
+            and not frames.closing & matched_by_phrase
+            else frozenset(),
         )
 
     def _intent(self, typed: list[str]) -> tuple[Intent | None, set[int]]:
@@ -699,7 +712,32 @@ class Index:
             frozenset(practice),
             literal,
             frozenset(effect),
+            *self._story_before_closing(clauses),
         )
+
+    def _story_before_closing(
+        self, clauses: list[tuple[str, set[str]]]
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """Stems said only before the closing question, and that question's, when it asks about nothing the
+        content's texts or phrasings say ("our 2yo has chickenpox and wants comforting all night. *how long is
+        she contagious for?*"): the mirror of ``_back_story``; ``analyse`` keeps the story only when the closing
+        question names an uncovered subject and no synonym or concept of the content."""
+        none: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+        said = [(clause, stems) for clause, stems in clauses if stems]
+        if len(said) < 2:
+            return none
+        last, asked = said[-1]
+        # "should I be hurt?", "am I wrong to mind?": how the parent feels about the story is the content's
+        if not _ASKING_CLAUSE.match(last) or _HOW_I_FEEL.match(last):
+            return none
+        if any(
+            (stem in self._postings or stem in self._phrasing_idf)
+            and stem not in self._generic
+            and stem not in self._intent_stems
+            for stem in asked
+        ):
+            return none
+        return frozenset(stem for _, stems in said[:-1] for stem in stems) - asked, frozenset(asked)
 
     def _back_story(self, clauses: list[tuple[str, set[str]]]) -> frozenset[str]:
         """Stems said only before the closing question, when that question asks about something the content
@@ -906,6 +944,7 @@ class Index:
         # uncovered subject's word is when a frame points at it: it weighs the same FOCUS_WEIGHT.
         return sum(
             (GENERIC_WEIGHT if stem in self._generic else 1.0)
+            * (CONTEXT_WEIGHT if stem in query.story and query.out_of_scope else 1.0)
             * (
                 FOCUS_WEIGHT
                 if stem in query.asked and stem not in query.out_of_scope_stems and not query.effect
