@@ -826,7 +826,9 @@ def test_an_uncovered_subject_said_with_attachment_words_is_still_out_of_scope(q
 
 
 def test_how_the_parent_feels_about_the_story_is_answered():
-    result = ask("my 20 month old runs to the childminder when he falls and is hurt. should i be hurt by that?")
+    result = ask(
+        "my 20 month old runs to the childminder when he falls and is hurt. should i be hurt by that?"
+    )
     assert result.in_scope
     assert result.items
 
