@@ -104,6 +104,8 @@ _HOW_FRAME = re.compile(r"\bhow\s+(?:do|can|should|could|would|to)\s+(?:(?:i|we|
 # Verbs "how do I ..." uses to point at what follows ("how do I teach her *colours*", "how do I get him to
 # *sleep*"): the verb frames the question, the words after it are what is asked (as in _FOCUS_FRAME).
 _FRAME_VERBS = frozenset({"get", "make", "stop", "start", "teach", "introduce", "switch"})
+# Verbs "should I / can we ..." asks with ("should I *give* him space", "can I *let* her"): frames too.
+_ASKED_VERBS = frozenset({"give", "let", "use", "try", "do", "move", "buy", "put", "take", "leave", "go"})
 # A request noun after the subject ("any *teething* remedies", "*sleep* tips"): the words just before it.
 _REQUEST_AFTER = re.compile(r"\b(?:remedy|remedies|tips|hacks|tricks|products|recommendations)\b")
 # A yes/no question whose grammatical subject is a practice ("does *breastfeeding* for longer make them more
@@ -297,6 +299,8 @@ class Index:
         self._intent_stems = frozenset(
             self.stem(w) for phrases in lexicon.intents.values() for p in phrases for w in words(p)
         )
+        # "should I *give* him space": a verb of a question frame is no subject of a closing question
+        self._frame_verb_stems = frozenset(self.stem(w) for w in _FRAME_VERBS | _ASKED_VERBS)
         self._uncovered_stems = frozenset(
             stem for phrase in self._phrases if phrase.out_of_scope is not None for stem, _ in phrase.bag
         )
@@ -586,7 +590,7 @@ class Index:
             effect=frames.effect,
             # "..., should I be *hurt*?": a word the content also says, or one of its synonyms, asks the content
             story=(frames.story | (frozenset(phrase_stems) & self._modifier_stems)) - frames.closing
-            if frames.closing & outside_stems - self._postings.keys()
+            if frames.closing & outside_stems - self._postings.keys() - self._frame_verb_stems
             and not frames.closing & matched_by_phrase
             else frozenset(),
         )
