@@ -36,6 +36,7 @@ MIN_ENTRIES = {
         "heldout_round12.yaml": 140,
         "heldout_round14.yaml": 140,
         "tuner_s11.yaml": 60,
+        "heldout_round16.yaml": 145,
     }.items()
     if (EVAL_DIR / name).exists()
 }

@@ -45,7 +45,7 @@ _WORD_VALUES |= _TENS
 
 _WORD_NUMBER = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]+(?:{'|'.join(_UNITS[1:])}))?|{'|'.join(_TEENS + _UNITS)})"
 _HALF = (
-    r"(?:\s*(?:and|&)\s*(?:(?:a\s+)?half|a\s+quarter|(?:three|3)[\s-]+quarters)|-and-a-(?:half|quarter)"
+    r"(?:\s*(?:and|&)\s*(?:(?:a\s+)?half|a\s+quarter|(?:three|3)[\s-]+quarters?)|-and-a-(?:half|quarter)"
     r"|\s*(?:and\s+)?[13]/[24]|\s*[½¼¾])"
 )
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUMBER}(?![a-z])|an?(?=\s)|half(?:\s+an?)?(?=\s))"
@@ -87,7 +87,7 @@ _NEARLY = (
 _BARE_END = r"(?=\s*(?:$|[.,;:!?)]|[-–—](?:\s+(?!\d|one\b|two\b|three\b)|$)|and\b|now\b|but\b|so\b|&|x\b|lol\b|he\b|she\b|they\b))"
 _BARE_AGE = re.compile(
     r"\b(?:(?:he|she|they|it|baby|son|daughter|granddaughter|grandson|child|kid|toddler|lo|dd|ds|twins|who"
-    r"|girl|boy|eldest|oldest|youngest|little\s+one|one|niece|nephew|stepson|stepdaughter|mine|ours)"
+    r"|girls?|boys?|eldest|oldest|youngest|little\s+one|one|niece|nephew|stepson|stepdaughter|mine|ours)"
     r"(?:'s|\s+is|\s+are|\s+was)|hes|shes)\s+(?:now\s+)?(?:(?P<about>{_NEARLY})[\s-]+|just\s+|about\s+)?"
     rf"(?P<is>[1-3](?:\.5)?|one|two|three)(?:{_BARE_END}|(?P<soon>\s+{_SOON}))"
     # "(2.5)", "(3 next month)"
@@ -114,6 +114,7 @@ _NOT_AGE_AFTER = re.compile(
     r"\s+(?:ago|later|before|from now|early|premature|prem|preemie|prematurely|gestation|pregnant"
     r"|(?:a|per|each|every)\s+(?:week|month|fortnight|year)"  # "5 days a week": how often
     r"|at\s+a\s+time"  # "works away 2 weeks at a time": how long
+    r"|on[\s,/]+(?:\d+|a|one|two|three|four|six)(?:\s+(?:weeks?|days?|months?))?\s+off"  # "3 weeks on 3 off": a rota
     r"|of\s+(?!age\b)"  # "3 weeks of crying at drop off": how long ("10 months of age" is an age)
     # "a 2 week holiday", "her 3 day stay at nan's": how long something lasts
     r"|holidays?|vacations?|trips?|breaks?|stays?|visits?|courses?|placements?|contracts?|absences?)\b"
@@ -128,7 +129,7 @@ _RANGE_FROM_NEWBORN = re.compile(
 )
 _DURATION_BEFORE = re.compile(
     r"\b(?:past|last|next|first|every|in|after|within|over|than|per|since|couple\s+of|few|once|twice|spent|spend"
-    r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|when\s+(?:he|she|they|it)\s+was)"
+    r"|born(?:\s+at)?|arrived(?:\s+at)?|delivered(?:\s+at)?|(?:when|since|from\s+when)\s+(?:he|she|they|it)\s+was)"
     r"\s+(?:(?:about|around|the|a|nearly|almost|over|like|just|only)\s+)*$"
 )
 # "she's been at nursery 2 years", "he goes to nursery 4 days": how long, or how many days of a week.

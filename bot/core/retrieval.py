@@ -85,6 +85,8 @@ _FOCUS_FRAME = re.compile(
     r"|(?:should|can|could)\s+(?:i|we)\s+(?:teach|give|let|use|buy|start|stop|try|introduce|move|switch)"
     # "should we *co-sleep*", "can I *sleep train* yet": what the parent asks whether to do
     r"|(?:should|can|could|shall)\s+(?:i|we)"
+    # "when's the right time to *move her into her own room*", "the best age to *stop the dummy*"
+    r"|(?:the\s+)?(?:right|best|ideal|safest|good)\s+(?:time|age|point)\s+(?:to|for)"
     r"|what\s+is\s+(?:a|the)\s+(?:good|best|right|normal)|best\s+way\s+to|should\s+(?:i|we)\s+(?:worry|be\s+worried)"
     r"|(?:when|whenever)\s+(?:i|we)\s+(?:try|tried|trying)\s+to"
     r"|(?:scared|terrified|afraid|frightened|petrified)\s+of"
@@ -102,6 +104,8 @@ _HOW_FRAME = re.compile(r"\bhow\s+(?:do|can|should|could|would|to)\s+(?:(?:i|we|
 # Verbs "how do I ..." uses to point at what follows ("how do I teach her *colours*", "how do I get him to
 # *sleep*"): the verb frames the question, the words after it are what is asked (as in _FOCUS_FRAME).
 _FRAME_VERBS = frozenset({"get", "make", "stop", "start", "teach", "introduce", "switch"})
+# Verbs "should I / can we ..." asks with ("should I *give* him space", "can I *let* her"): frames too.
+_ASKED_VERBS = frozenset({"give", "let", "use", "try", "do", "move", "buy", "put", "take", "leave", "go"})
 # A request noun after the subject ("any *teething* remedies", "*sleep* tips"): the words just before it.
 _REQUEST_AFTER = re.compile(r"\b(?:remedy|remedies|tips|hacks|tricks|products|recommendations)\b")
 # A yes/no question whose grammatical subject is a practice ("does *breastfeeding* for longer make them more
@@ -153,6 +157,7 @@ _ASKING_CLAUSE = re.compile(
     r"\s*(?:(?:so|and|but|now|then|or)\s+)?(?:will|would|can|could|should|is|are|am|was|does|do|did|have|has"
     r"|how|what|why)\b"
 )
+_HOW_I_FEEL = re.compile(r"\s*(?:(?:so|and|but|now|then)\s+)?(?:should|am|would|shall)\s+i\s+(?:be\b|feel\b)")
 _FOCUS_STOP = frozenset(
     {"when", "whenever", "while", "during", "if", "because", "after", "before", "since", "unless", "who"}
 )
@@ -196,6 +201,9 @@ class Query:
         frozenset()
     )  # "affect", "harm", "bad for": a frame, not what the content explains
     negated_stems: frozenset[str] = frozenset()  # the stems a negation reaches ("doesn't mind *strangers*")
+    # Stems said only before a closing question that asks about an uncovered subject alone ("scared my first will
+    # feel less secure. *what's the best age gap?*"): the story, weighing CONTEXT_WEIGHT in ``explained``.
+    story: frozenset[str] = frozenset()
 
     @property
     def topical(self) -> bool:
@@ -246,6 +254,10 @@ class _Frames:
     practice: frozenset[str]  # stems only a "does <practice> ..." frame points at
     literal: list[str]  # every word's stem in order, stopwords too, "|" between clauses
     effect: frozenset[str]  # the stems of an effect frame ("affect", "harm", "bad for")
+    story: frozenset[str] = (
+        frozenset()
+    )  # stems said only before a closing question that names nothing covered
+    closing: frozenset[str] = frozenset()  # that closing question's stems
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +299,8 @@ class Index:
         self._intent_stems = frozenset(
             self.stem(w) for phrases in lexicon.intents.values() for p in phrases for w in words(p)
         )
+        # "should I *give* him space": a verb of a question frame is no subject of a closing question
+        self._frame_verb_stems = frozenset(self.stem(w) for w in _FRAME_VERBS | _ASKED_VERBS)
         self._uncovered_stems = frozenset(
             stem for phrase in self._phrases if phrase.out_of_scope is not None for stem, _ in phrase.bag
         )
@@ -574,6 +588,11 @@ class Index:
             practice=frames.practice,
             subject_phrases=tuple(dict.fromkeys(self._phrase_stems(n) for n in outside)),
             effect=frames.effect,
+            # "..., should I be *hurt*?": a word the content also says, or one of its synonyms, asks the content
+            story=(frames.story | (frozenset(phrase_stems) & self._modifier_stems)) - frames.closing
+            if frames.closing & outside_stems - self._postings.keys() - self._frame_verb_stems
+            and not frames.closing & matched_by_phrase
+            else frozenset(),
         )
 
     def _intent(self, typed: list[str]) -> tuple[Intent | None, set[int]]:
@@ -697,7 +716,32 @@ class Index:
             frozenset(practice),
             literal,
             frozenset(effect),
+            *self._story_before_closing(clauses),
         )
+
+    def _story_before_closing(
+        self, clauses: list[tuple[str, set[str]]]
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """Stems said only before the closing question, and that question's, when it asks about nothing the
+        content's texts or phrasings say ("our 2yo has chickenpox and wants comforting all night. *how long is
+        she contagious for?*"): the mirror of ``_back_story``; ``analyse`` keeps the story only when the closing
+        question names an uncovered subject and no synonym or concept of the content."""
+        none: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+        said = [(clause, stems) for clause, stems in clauses if stems]
+        if len(said) < 2:
+            return none
+        last, asked = said[-1]
+        # "should I be hurt?", "am I wrong to mind?": how the parent feels about the story is the content's
+        if not _ASKING_CLAUSE.match(last) or _HOW_I_FEEL.match(last):
+            return none
+        if any(
+            (stem in self._postings or stem in self._phrasing_idf)
+            and stem not in self._generic
+            and stem not in self._intent_stems
+            for stem in asked
+        ):
+            return none
+        return frozenset(stem for _, stems in said[:-1] for stem in stems) - asked, frozenset(asked)
 
     def _back_story(self, clauses: list[tuple[str, set[str]]]) -> frozenset[str]:
         """Stems said only before the closing question, when that question asks about something the content
@@ -904,6 +948,7 @@ class Index:
         # uncovered subject's word is when a frame points at it: it weighs the same FOCUS_WEIGHT.
         return sum(
             (GENERIC_WEIGHT if stem in self._generic else 1.0)
+            * (CONTEXT_WEIGHT if stem in query.story and query.out_of_scope else 1.0)
             * (
                 FOCUS_WEIGHT
                 if stem in query.asked and stem not in query.out_of_scope_stems and not query.effect

@@ -30,6 +30,7 @@ from bot.core.age_phrases import find_age, find_age_any_language, find_ages
         ("two and a half", 30, "2 years 6 months"),
         ("she is two and a quarter", 27, "2 years 3 months"),
         ("one and three quarters years", 21, "1 year 9 months"),
+        ("my 2 and three quarter year old", 33, "2 years 9 months"),
         ("my 2 1/4 year old", 27, "2 years 3 months"),
         ("1¾ years", 21, "1 year 9 months"),
         ("1 year 3 months", 15, "1 year 3 months"),
@@ -312,6 +313,17 @@ def test_a_time_something_lasts_or_a_point_in_time_gives_way_to_the_childs_age()
     said = "the baby room moves them up at 12 months. she's 11 months and only just settled"
     assert [m.months for m in find_ages(said)] == [11]
     assert [m.months for m in find_ages("my 8 month old and my 2 year old both cry")] == [8, 24]
+    # a work rota is no age ("3 weeks on 3 off"), nor an age a child was when something began
+    said = "my husband works offshore 3 weeks on 3 off. our son (15 months) hides from him"
+    assert [m.months for m in find_ages(said)] == [15]
+    said = "nanny has been with us since he was 3 months, he's 1 now and reaches for her"
+    assert [m.months for m in find_ages(said)] == [12]
+
+
+def test_twin_boys_are_n_is_their_age():
+    found = find_age("our twin boys are 2. one explores, the other stays glued to me")
+    assert found is not None
+    assert found.months == 24
 
 
 @pytest.mark.parametrize(

@@ -806,6 +806,33 @@ def test_out_of_scope_questions_say_so_with_no_items(question, health):
     assert (URGENT in result.text) is health
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a story told in attachment words, then a closing question about an uncovered subject alone
+        "he has had a cold all week and only wants cuddles with me. how long is he infectious?",
+        "our daughter is so secure and happy with us. what age gap is best?",
+        # "attachment" at the breast is the latch; money and work; a milestone asked as "is he behind"
+        "my 2 week old has a shallow attachment at the breast and it really hurts",
+        "i want to stay close to my 1 year old, can we afford for me to go part time?",
+        "he isn't rolling yet and just wants cuddles all day, is he behind?",
+    ],
+)
+def test_an_uncovered_subject_said_with_attachment_words_is_still_out_of_scope(question):
+    result = ask(question)
+    assert not result.in_scope
+    assert result.items == ()
+    assert "doesn't cover" in result.text
+
+
+def test_how_the_parent_feels_about_the_story_is_answered():
+    result = ask(
+        "my 20 month old runs to the childminder when he falls and is hurt. should i be hurt by that?"
+    )
+    assert result.in_scope
+    assert result.items
+
+
 @pytest.mark.parametrize("question", ["asdfgh", "is it normal that my 10 month old wiggles his hands"])
 def test_questions_the_content_does_not_cover_get_an_honest_reply(question):
     result = ask(question)
