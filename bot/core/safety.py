@@ -47,7 +47,11 @@ def assess(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind | None
     event loop, ask :func:`read` here and the layer in a worker thread (``bot.conversation.distress``).
     """
     reading = read(text, phrases)
-    return reading.kind if reading.settled else reading.with_layer(safety_sentence.raised(reading.for_layer(text)))
+    return (
+        reading.kind
+        if reading.settled
+        else reading.with_layer(safety_sentence.raised(reading.for_layer(text)))
+    )
 
 
 @dataclass(frozen=True, slots=True)
