@@ -636,6 +636,15 @@ CRISIS_VARIANTS = [
     # Session 11's review: said after a dark place that therapy helped, still read.
     "I was in a dark place but my GP helped. Last night I sat on the bathroom floor with all my tablets",
     "Been in a bad place but meds helped. Some days I think the kids deserve a mum who isn't me",
+    "I was in a horrible place but counselling got me through. It's creeping in again and I've got a plan this time",
+    "i dont trust my self with her any more",
+    "wish I hadnt woke up this morning tbh",
+    "My wife says the baby would be better without her and she's been giving her things away",
+    "Boję się, że zrobię krzywdę dziecku",
+    "Ho paura di fare del male al mio bambino",
+    "I gave the baby to my mum and told her to keep him because I won't be needing anything anymore",
+    "Exhausted but happy really. Sometimes I hold him and think about how easy it would be to let go on the stairs",
+    "I dont trust myself near the knifes anymore when shes crying",
     # Session 10, second round: fresh wordings of round 13's families (never its own sentences).
     "honestly I don't think he's safe with me right now",
     "I keep imagining drowning her in the bath and it terrifies me",
