@@ -110,6 +110,9 @@ class SafetyPhrases:
     known_words: frozenset[str]
     spellings: Mapping[str, str]
     wellbeing_content: tuple[tuple[str, ...], ...]
+    # Over and done with ("I was in a dark place but therapy helped"): blanked out like a not-alarm, but never
+    # an excuse: what is said after is still read, by the phrases and by the sentence layer.
+    past: tuple[re.Pattern[str], ...] = ()
 
     def rules_of(self, kind: SafetyKind) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.kind is kind)
@@ -146,6 +149,7 @@ class _SafetySpec(_Strict):
     emergency: Annotated[dict[Name, Patterns], Field(min_length=1)]
     wellbeing: Annotated[dict[Name, Patterns], Field(min_length=1)]
     not_alarms: Annotated[list[Text], Field(min_length=1)]
+    past: list[Text] = []
     negation: _NegationSpec
     keywords: Annotated[list[Word], Field(min_length=1)]
     known_words: list[Word]
@@ -232,6 +236,12 @@ def load_safety(path: Path = SAFETY_PATH) -> SafetyPhrases:
             not_alarms.append(_compile(pattern, spec.macros))
         except ValueError as exc:
             problems.append(f"not_alarms[{n}]: {exc}")
+    past: list[re.Pattern[str]] = []
+    for n, pattern in enumerate(spec.past):
+        try:
+            past.append(_compile(pattern, spec.macros))
+        except ValueError as exc:
+            problems.append(f"past[{n}]: {exc}")
     words = {
         "negation.words": spec.negation.words,
         "negation.fillers": spec.negation.fillers,
@@ -249,6 +259,7 @@ def load_safety(path: Path = SAFETY_PATH) -> SafetyPhrases:
     return SafetyPhrases(
         rules=tuple(rules),
         not_alarms=tuple(not_alarms),
+        past=tuple(past),
         negators=frozenset(normalise(w) for w in spec.negation.words),
         fillers=frozenset(normalise(w) for w in spec.negation.fillers),
         reach=spec.negation.reach,

@@ -34,7 +34,7 @@ async def recognise(text: str) -> SafetyKind | None:
     reading = read(text)
     if reading.settled:
         return reading.kind
-    return reading.with_layer(await asyncio.to_thread(safety_sentence.raised, text))
+    return reading.with_layer(await asyncio.to_thread(safety_sentence.raised, reading.for_layer(text)))
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,11 @@ def assess(text: str, phrases: SafetyPhrases | None = None) -> SafetyKind | None
     event loop, ask :func:`read` here and the layer in a worker thread (``bot.conversation.distress``).
     """
     reading = read(text, phrases)
-    return reading.kind if reading.settled else reading.with_layer(safety_sentence.raised(text))
+    return (
+        reading.kind
+        if reading.settled
+        else reading.with_layer(safety_sentence.raised(reading.for_layer(text)))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,11 @@ class Reading:
 
     kind: SafetyKind | None
     excused: bool
+    rest: str | None = None  # the message without what is over and done with (``past``), when it said any
+
+    def for_layer(self, text: str) -> str:
+        """What the sentence layer reads: the message, less what is over and done with."""
+        return text if self.rest is None else self.rest
 
     @property
     def settled(self) -> bool:
@@ -77,6 +86,7 @@ def read(text: str, phrases: SafetyPhrases | None = None) -> Reading:
     plain = normalise(text)
     context = f"{plain} ~ {mend(plain, phrases)}"
     excused = any(pattern.search(context) for pattern in phrases.not_alarms)
+    rest = _without_past(plain, phrases)
     for variant in _variants(text, phrases):
         for rule in phrases.rules:
             if any(_RANK[kind] <= _RANK[rule.kind] for kind in found):
@@ -94,8 +104,8 @@ def read(text: str, phrases: SafetyPhrases | None = None) -> Reading:
         if SafetyKind.CRISIS in found:
             break
     if found:
-        return Reading(min(found, key=_RANK.__getitem__), excused)
-    return Reading(SafetyKind.WELLBEING if negated_crisis else None, excused)
+        return Reading(min(found, key=_RANK.__getitem__), excused, rest)
+    return Reading(SafetyKind.WELLBEING if negated_crisis else None, excused, rest)
 
 
 _RANK = {kind: rank for rank, kind in enumerate(SafetyKind)}
@@ -160,9 +170,17 @@ def _ruled_out(rule: Rule, context: str) -> bool:
 
 
 def _without_idioms(text: str, phrases: SafetyPhrases) -> str:
-    for pattern in phrases.not_alarms:
+    for pattern in phrases.not_alarms + phrases.past:
         text = pattern.sub(_BLANK, text)
     return " ".join(text.split())
+
+
+def _without_past(plain: str, phrases: SafetyPhrases) -> str | None:
+    """``plain`` less what is over and done with, or None when it said nothing of the kind."""
+    left = plain
+    for pattern in phrases.past:
+        left = pattern.sub(" ", left)
+    return " ".join(left.split()) if left != plain else None
 
 
 def _negated(text: str, start: int, phrases: SafetyPhrases) -> bool:

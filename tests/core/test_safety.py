@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.safety import Concern, SafetyKind, assess, check, concern, mend
+from bot.core.safety import Concern, SafetyKind, assess, check, concern, mend, read
 from bot.core.safety_reply import MAX_REPLY_CHARS, Support, reply_for
 from content import default_library
 from content.safety import SAFETY_PATH, SafetyError, default_safety, fold, load_safety, normalise
@@ -965,3 +965,29 @@ def test_the_reviewers_regressions(text: str, kind: SafetyKind | None) -> None:
 )
 def test_the_sentence_layer_is_not_silenced_where_the_phrases_now_alarm(text: str) -> None:
     assert assess(text) in {SafetyKind.CRISIS, SafetyKind.EMERGENCY}
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        (
+            "I was in a dark place after the birth but therapy helped. Lately I'm not sure I want to keep going though",
+            "i lately im not sure i want to keep going though",
+        ),
+        (
+            "I was in a dark place but medication helped. I'm going to leave the baby with my mum and go somewhere "
+            "nobody will find me",
+            "i im going to leave the baby with my mum and go somewhere nobody will find me",
+        ),
+    ],
+)
+def test_a_dark_place_that_therapy_helped_is_past_never_an_excuse(text: str, rest: str):
+    # Blanked out (the "i" before it stays), but what is said after is still read: the layer is asked, about the rest.
+    reading = read(text)
+    assert not reading.settled
+    assert reading.for_layer(text) == rest
+
+
+def test_a_message_with_nothing_past_goes_whole_to_the_layer():
+    text = "I'm not sure I want to keep going"
+    assert read(text).for_layer(text) == text
