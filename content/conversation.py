@@ -98,6 +98,7 @@ class ConversationWords(BaseModel):
     parent_too: Ordered
     and_me_fillers: Ordered
     leaving: Ordered
+    leaving_around: Phrases
     returning: Ordered
     grandchild_words: Meanings
     date_hedges: Ordered
@@ -121,7 +122,7 @@ _ONE_WORD = frozenset(
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes",
         "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
         "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",
-        "early_no_openers", "early_yes_openers", "multiples",
+        "early_no_openers", "early_yes_openers", "multiples", "leaving_around",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking", "asking_after"})

@@ -121,10 +121,15 @@ WARM_LEAD = "Lovely, thank you! "
 SAD_LEAD = "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n"
 
 
-# "Sorry I need to go, can we do this later?", "gotta go!": a sentence ending so leaves the question.
+# "Sorry I need to go, can we do this later?", "gotta go!": the parent leaving this chat, in every part of the
+# message (the words around, "hmm actually", "sorry", "for now", allowed). A part about the child ("she cries
+# when I have to go", "should I tell her I'll come back?", "does she have to go?") is no leaving.
+_AROUND_LEAVING = alternatives(tuple(sorted(WORDS.leaving_around, key=len, reverse=True)))
 _LEAVING = re.compile(
-    rf"\b(?:{alternatives(WORDS.leaving)})(?:\s+(?:now|sorry|soon|for now))?\s*(?:[,.!?;]|$)"
+    rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{alternatives(WORDS.leaving)})(?:\s+(?:{_AROUND_LEAVING}))*"
 )
+_ONLY_AROUND = re.compile(rf"(?:{_AROUND_LEAVING})(?:\s+(?:{_AROUND_LEAVING}))*")
+_PARTS = re.compile(r"\s*[,.!?;:]+\s*|\s+-+\s+")
 # "Hi, I'm back", "ok back now": the whole message, after hellos and oks.
 _RETURNING = re.compile(
     rf"^(?:(?:hi|hey|hello|hiya|ok|okay|right|so|sorry)\s+)*(?:{alternatives(WORDS.returning)})$"
@@ -144,8 +149,12 @@ def _after_chat(text: str) -> str | None:
 
 
 def leaving(text: str) -> bool:
-    """The parent saying they must go now ("sorry I need to go, can we do this later?")."""
-    return _LEAVING.search(normal_words(text) + ".") is not None
+    """The parent saying they must go now ("sorry I need to go, can we do this later?"): each part of the
+    message leaving or the words around it, so never a question or a sentence about the child."""
+    parts = [part for part in _PARTS.split(normal_words(text)) if part]
+    if not any(_LEAVING.fullmatch(part) for part in parts):
+        return False
+    return all(_LEAVING.fullmatch(part) or _ONLY_AROUND.fullmatch(part) for part in parts)
 
 
 def returning(text: str) -> bool:

@@ -241,3 +241,32 @@ async def test_a_question_after_a_thanks_at_a_setup_question_is_answered_then_th
     sent = await bot.say(dad, "thx. whats normal for her now")
     assert sent[0].text.startswith("Common patterns for <b>Mia</b>")
     assert sent[-1].text.startswith("Now, back to where we were:\nWhat time of day?")
+
+
+async def test_questions_about_leaving_the_child_during_setup_are_answered_and_the_step_asked_again(
+    bot: Harness,
+):
+    mum = TgParent(1114)
+    await bot.say(mum, "/start")
+    for said in (
+        "she cries when I have to go. what should I do?",
+        "how do I tell him I need to go?",
+        "what do I say when I have to go?",
+        "every time we have to go, she screams. how do I help?",
+        "she gets upset whenever I say I'll come back later",
+    ):
+        sent = await bot.say(mum, said)
+        text = "\n".join(texts(sent))
+        assert "Nothing was saved" not in text, said
+        assert sent[-1].text.endswith("What's your child's name? A nickname is fine."), said
+    await bot.say(mum, "Mia")
+    for said in (
+        "should I tell her I'll come back?",
+        "she starts nursery soon, does she have to go?",
+        "we started solids, is it better to do this later?",
+    ):
+        sent = await bot.say(mum, said)
+        assert "stopped there" not in "\n".join(texts(sent)), said
+        assert sent[-1].text.startswith("Now, back to where we were:\nWhen was <b>Mia</b> born?"), said
+    sent = await bot.say(mum, "sorry gotta go, can we do this later?")
+    assert sent[0].text.startswith("OK, we've stopped there. Mia isn't saved yet")
