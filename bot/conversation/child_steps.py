@@ -227,18 +227,27 @@ _RELATION = re.compile(r"\b(?:my|our)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\s*$")
 
 
 # "For my daughter, her baby boy was born last month": a grandparent's grandchild, said after their own child.
+# Only the baby plainly introduced (named as the message begins or after "for", and at most its birth said
+# after it): never a loss, an illness or a question ("my son's baby boy was stillborn", "my daughter's little
+# boy has a rash", "I look after my son's little girl, she is 2"), nor a parent's own two children ("my
+# daughter is 2 and her new baby is due in march").
 _GRANDCHILD = re.compile(
-    r"\b(?:my|our)\s+(?:son|daughter)(?:'s\s+|\b[^?]*?\b(?:her|his|their)\s+)(?:new\s+|first\s+)?"
-    rf"(?P<who>{alternatives(tuple(WORDS.grandchild_words))})"
-    r"(?=\s+(?:was|is|who|born|arrived|came|has)\b|\s*[,.!;]|$)"
+    r"(?:^|\bfor\s+|^(?:hi|hello|hey)\s+)(?:my|our)\s+(?:son|daughter)(?:'s\s+|\s*,?\s+(?:her|his|their)\s+)"
+    rf"(?:new\s+|first\s+)?(?P<who>{alternatives(tuple(WORDS.grandchild_words))})"
+    r"(?:\s+(?:was\s+(?:just\s+)?born|(?:has\s+)?(?:just\s+)?arrived|is\s+here)"
+    r"(?P<when>(?:\s+[a-z0-9]+){0,4}))?\s*[.!]*$"
 )
+# After "was born": when ("last month", "on the 3rd"), never another clause ("... she is poorly").
+_NOT_WHEN = re.compile(r"\b(?:and|but|she|he|they|is|was|has|had|with|not|so|very|sadly|still)\b")
 
 
 def relation_said(text: str) -> str | None:
     """ "It's for my grandson", "my daughter", "our baby": who the child is, with no name; None otherwise."""
     said = normal_words(text)
-    grandchild = _GRANDCHILD.search(said)
-    if grandchild is not None:  # "for my daughter, her baby boy was born last month": a grandson
+    grandchild = None if "?" in text else _GRANDCHILD.search(said)
+    if grandchild is not None and not _NOT_WHEN.search(
+        grandchild["when"] or ""
+    ):  # "for my daughter, her baby boy was born last month": a grandson
         return WORDS.grandchild_words[grandchild["who"]]
     match = _RELATION.search(said)
     if match is None:

@@ -246,7 +246,7 @@ async def test_a_question_after_a_thanks_at_a_setup_question_is_answered_then_th
 async def test_questions_about_leaving_the_child_during_setup_are_answered_and_the_step_asked_again(
     bot: Harness,
 ):
-    mum = TgParent(1114)
+    mum = TgParent(1130)
     await bot.say(mum, "/start")
     for said in (
         "she cries when I have to go. what should I do?",
@@ -270,3 +270,23 @@ async def test_questions_about_leaving_the_child_during_setup_are_answered_and_t
         assert sent[-1].text.startswith("Now, back to where we were:\nWhen was <b>Mia</b> born?"), said
     sent = await bot.say(mum, "sorry gotta go, can we do this later?")
     assert sent[0].text.startswith("OK, we've stopped there. Mia isn't saved yet")
+
+
+async def test_a_loss_an_illness_or_a_question_about_a_grandchild_is_never_how_lovely(bot: Harness):
+    gran = TgParent(1131)
+    await bot.say(gran, "/start")
+    for said in (
+        "my son's baby boy was stillborn last year",
+        "our daughter's baby was born last month, she is poorly",
+        "my daughter's little boy has a rash",
+        "my son's baby girl is 6 months, what should she be doing",
+        "I look after my son's little girl, she is 2",
+        "my daughter is 2 and her new baby is due in march",
+    ):
+        sent = await bot.say(gran, said)
+        text = "\n".join(texts(sent))
+        assert "How lovely" not in text, said
+        assert "grand" not in text, said
+        assert sent[-1].text.endswith("What's your child's name? A nickname is fine."), said
+    sent = await bot.say(gran, "it's for my daughter, her baby boy was born last month")
+    assert texts(sent) == ["How lovely! What's your grandson's name? A nickname is fine."]
