@@ -106,6 +106,11 @@ NOT_FOUND_DANGER = "If anyone is in danger right now, call {call}."
 LOCAL_NUMBER = "your local emergency number"
 # Under the parent's own doctor named already: the emergency number, without naming that doctor again.
 STRUGGLING = "And if anyone is in danger, call your local emergency number."
+# Under the reply to another language, where no doctor was named before: the parent's own, and the number.
+FOREIGN_STRUGGLING = (
+    "If things feel hard for you, your own doctor, midwife or health visitor is there for you too. "
+    "If anyone is in danger, call your local emergency number."
+)
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -940,7 +945,7 @@ def _small_talk_reply(kind: Talk) -> str:
 def _foreign_reply(language: str) -> str:
     return (
         f"It looks like you wrote in {_e(language_name(language))}. For now I can only answer in English: "
-        f"could you ask me in English? For example {EXAMPLES}\n\n{STRUGGLING}"
+        f"could you ask me in English? For example {EXAMPLES}\n\n{FOREIGN_STRUGGLING}"
     )
 
 

@@ -290,3 +290,14 @@ async def test_a_loss_an_illness_or_a_question_about_a_grandchild_is_never_how_l
         assert sent[-1].text.endswith("What's your child's name? A nickname is fine."), said
     sent = await bot.say(gran, "it's for my daughter, her baby boy was born last month")
     assert texts(sent) == ["How lovely! What's your grandson's name? A nickname is fine."]
+
+
+async def test_another_language_names_the_parents_own_doctor_before_the_emergency_number(bot: Harness):
+    sam = TgParent(1132)
+    await onboard(bot, sam)
+    (reply,) = texts(await bot.say(sam, "Meine Tochter weint in der Kita, wenn ich gehe"))
+    assert reply.endswith(
+        "\n\nIf things feel hard for you, your own doctor, midwife or health visitor is there for you too. "
+        "If anyone is in danger, call your local emergency number."
+    )
+    assert "And if anyone" not in reply
