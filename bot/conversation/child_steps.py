@@ -292,16 +292,26 @@ async def on_name(turn: Turn, text: str) -> Outcome:
             f"Lovely names! {esc(first)} first; once we're done, send /addchild for {esc(second)} (I'll notice "
             "if they share a birthday).\n\n"
         )
-        return await _named(turn, first, lead)
+        if await _has_child_called(turn, first):  # "Oscar and Lily" with an Oscar here: asked first
+            await turn.goto(Step.SAME_NAME, replace(turn.data, name=first, next_name=second))
+            return ask_same_name(turn, lead)
+        await turn.goto(Step.BIRTHDATE, replace(turn.data, name=first, next_name=second))
+        return ask_birthdate(turn, lead)
     name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button; the limit said only where it was passed
         too_long = len(text.split()) <= MOST_NAME_WORDS and len(text.strip()) > MAX_NAME_CHARS
         return ask_name(turn, f"{NAME_HINT if too_long else NAME_NOT_CAUGHT}\n\n")
-    twin = next((c for c in await turn.children() if c.name.casefold() == name.casefold()), None)
-    if twin is not None and turn.data.mode is not Mode.EDIT:
+    if await _has_child_called(turn, name):
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
         return ask_same_name(turn)
     return await _named(turn, name)
+
+
+async def _has_child_called(turn: Turn, name: str) -> bool:
+    """A child of that name is here already (asked about before another is added; not when renaming)."""
+    if turn.data.mode is Mode.EDIT:
+        return False
+    return any(c.name.casefold() == name.casefold() for c in await turn.children())
 
 
 # Two names at the name question: "Oscar and Lily", "Mia & Leo", "Noah, Ella" (one word each).
@@ -1030,10 +1040,13 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
     await reschedule(turn.s, turn.parent, turn.now)
     dates = _dates_read(birthdate, due_date)
     if data.mode is Mode.FIRST:
-        await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id, zone=data.zone))
+        await turn.goto(
+            Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id, zone=data.zone, next_name=data.next_name)
+        )
         return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set. {dates}\n\n")
     await turn.goto(None)
-    return setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")
+    added = setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")
+    return setup_steps.remind_next(added, data.next_name)
 
 
 def _dates_read(birthdate: date, due_date: date | None) -> str:

@@ -301,3 +301,29 @@ async def test_another_language_names_the_parents_own_doctor_before_the_emergenc
         "If anyone is in danger, call your local emergency number."
     )
     assert "And if anyone" not in reply
+
+
+async def test_two_names_at_addchild_with_the_first_here_already_ask_about_the_same_name(bot: Harness):
+    dad = TgParent(1133)
+    await onboard(bot, dad, "Oscar", "3 September 2026")
+    await bot.say(dad, "/addchild")
+    sent = await bot.say(dad, "Oscar and Lily")
+    assert sent[0].text.endswith("You already have a child called Oscar here. Add another Oscar?")
+    await bot.tap(dad, "Yes, add another Oscar")
+    await bot.say(dad, "3 September 2026")
+    sent = await bot.tap(dad, "No")
+    assert sent[0].text.startswith("Oscar is added!")
+    assert "\nWhen you're ready, send /addchild for Lily." in sent[0].text
+    assert [c.name for c in await children(bot)] == ["Oscar", "Oscar"]
+
+
+async def test_two_names_at_the_start_remind_the_parent_of_the_second_once_all_is_set(bot: Harness):
+    dad = TgParent(1134)
+    await bot.say(dad, "/start")
+    await bot.say(dad, "Oscar and Lily")
+    await bot.say(dad, "3 September 2026")
+    await bot.tap(dad, "No")
+    await bot.say(dad, "London")
+    sent = await bot.tap(dad, "Sunday 09:00 is fine")
+    assert sent[0].text.startswith("All set!")
+    assert "\nWhen you're ready, send /addchild for Lily." in sent[0].text
