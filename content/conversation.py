@@ -97,6 +97,7 @@ class ConversationWords(BaseModel):
     singled_out_eldest: Ordered
     parent_too: Ordered
     and_me_fillers: Ordered
+    not_a_childs_name: Phrases
     leaving: Ordered
     leaving_around: Phrases
     returning: Ordered
@@ -122,7 +123,7 @@ _ONE_WORD = frozenset(
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes",
         "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
         "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",
-        "early_no_openers", "early_yes_openers", "multiples", "leaving_around",
+        "early_no_openers", "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking", "asking_after"})

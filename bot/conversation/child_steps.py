@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.conversation import setup_steps, ways
@@ -280,23 +280,15 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     words = normal_words(text).split()
     if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
-    both = two_names(text)
-    if both is not None and not text.islower():
-        pass  # typed with capitals: names
-    elif both is not None:  # in lower case, "sleep and feeding" are subjects the guidance knows, not names
+    pair = two_words(text)
+    if pair is not None:
+        names = [name for name in map(_as_a_name, pair.words) if name is not None]
         query = index_for(turn.env.library).analyse(text)
-        both = None if query.topical or query.out_of_scope else both
-    if both is not None:  # "Oscar and Lily": twins, one at a time, the first now
-        first, second = both
-        lead = (
-            f"Lovely names! {esc(first)} first; once we're done, send /addchild for {esc(second)} (I'll notice "
-            "if they share a birthday).\n\n"
-        )
-        if await _has_child_called(turn, first):  # "Oscar and Lily" with an Oscar here: asked first
-            await turn.goto(Step.SAME_NAME, replace(turn.data, name=first, next_name=second))
-            return ask_same_name(turn, lead)
-        await turn.goto(Step.BIRTHDATE, replace(turn.data, name=first, next_name=second))
-        return ask_birthdate(turn, lead)
+        if not names or query.topical or query.out_of_scope:  # "Mum and Dad", "Tantrums and Biting"
+            return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
+        if len(names) == 2 and pair.joined:  # "Oscar and Lily": twins, one at a time, the first now
+            return await _two_named(turn, names[0], names[1])
+        text = names[0]  # "Mia & me", "Elizabeth, Lizzie": the one name, or the first
     name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button; the limit said only where it was passed
         too_long = len(text.split()) <= MOST_NAME_WORDS and len(text.strip()) > MAX_NAME_CHARS
@@ -314,22 +306,49 @@ async def _has_child_called(turn: Turn, name: str) -> bool:
     return any(c.name.casefold() == name.casefold() for c in await turn.children())
 
 
-# Two names at the name question: "Oscar and Lily", "Mia & Leo", "Noah, Ella" (one word each).
-_TWO_NAMES = re.compile(
-    r"(?P<first>[^\W\d_][\w'-]*)(?:\s+(?:and|&)\s+|\s*[,&]\s*)(?P<second>[^\W\d_][\w'-]*)"
+# Two words at the name question: "Oscar and Lily", "Mia & Leo" (joined: two children), "Elizabeth, Lizzie" (a
+# name and its nickname), "Mum and Dad", "Mia & me" (one word each).
+_TWO_WORDS = re.compile(
+    r"(?P<first>[^\W\d_][\w'-]*)(?:\s+(?P<and>and|&)\s+|\s*(?P<amp>&)\s*|\s*,\s*)(?P<second>[^\W\d_][\w'-]*)"
 )
 
 
-def two_names(text: str) -> tuple[str, str] | None:
-    """ "Oscar and Lily": the two names (of children born together), or None for anything else."""
-    match = _TWO_NAMES.fullmatch(" ".join(text.split()).strip(" .!"))
+@dataclass(frozen=True)
+class TwoWords:
+    """Two words said where the name was asked; ``joined`` by "and" or "&" (a comma joins a nickname)."""
+
+    words: tuple[str, str]
+    joined: bool
+
+
+def two_words(text: str) -> TwoWords | None:
+    """ "Oscar and Lily", "Mia, Mimi": the two words as typed, or None for anything else."""
+    match = _TWO_WORDS.fullmatch(" ".join(text.split()).strip(" .!"))
     if match is None:
         return None
-    names = (match["first"], match["second"])
-    if any(n.lower() in WORDS.not_a_name or n.lower() in WORDS.not_name_openers for n in names):
-        return None  # "yes and no", "hi and thanks": no names
-    first, second = (read_name(n) for n in names)
-    return (first, second) if first is not None and second is not None else None
+    words = (match["first"], match["second"])
+    if any(w.lower() in WORDS.not_a_name or w.lower() in WORDS.not_name_openers for w in words):
+        return None  # "yes and no", "hi and thanks": no names, read as the message they are
+    return TwoWords(words, joined=bool(match["and"] or match["amp"]))
+
+
+def _as_a_name(word: str) -> str | None:
+    """A word as a child's name (as read_name reads it); None for "me", "mum", "dad", "baby"."""
+    lower = word.lower()
+    return None if lower in WORDS.not_a_childs_name or lower in RELATIONS else read_name(word)
+
+
+async def _two_named(turn: Turn, first: str, second: str) -> Outcome:
+    """ "Oscar and Lily": the first now (asked about first if a child has that name here), the second after."""
+    lead = (
+        f"Lovely names! {esc(first)} first; once we're done, send /addchild for {esc(second)} (I'll notice "
+        "if they share a birthday).\n\n"
+    )
+    if await _has_child_called(turn, first):  # "Oscar and Lily" with an Oscar here: that asked first
+        await turn.goto(Step.SAME_NAME, replace(turn.data, name=first, next_name=second))
+        return ask_same_name(turn, lead)
+    await turn.goto(Step.BIRTHDATE, replace(turn.data, name=first, next_name=second))
+    return ask_birthdate(turn, lead)
 
 
 def names_child(turn: Turn, introduced: Introduced) -> bool:

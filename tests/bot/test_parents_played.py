@@ -327,3 +327,22 @@ async def test_two_names_at_the_start_remind_the_parent_of_the_second_once_all_i
     sent = await bot.tap(dad, "Sunday 09:00 is fine")
     assert sent[0].text.startswith("All set!")
     assert "\nWhen you're ready, send /addchild for Lily." in sent[0].text
+
+
+async def test_two_words_at_the_name_make_two_children_only_when_both_are_names(bot: Harness):
+    mum = TgParent(1135)
+    await bot.say(mum, "/start")
+    for said in ("Mum and Dad", "Tantrums and Biting", "me and dad"):
+        sent = await bot.say(mum, said)
+        text = "\n".join(texts(sent))
+        assert "Lovely names" not in text, said
+        assert "born?" not in text, said
+        assert sent[-1].text.endswith("What's your child's name? A nickname is fine."), said
+    for n, (said, name) in enumerate(
+        (("Mia & me", "Mia"), ("Me and Mia", "Mia"), ("Elizabeth, Lizzie", "Elizabeth"), ("Mia, Mimi", "Mia"))
+    ):
+        other = TgParent(1140 + n)
+        await bot.say(other, "/start")
+        sent = await bot.say(other, said)
+        assert "Lovely names" not in sent[0].text, said
+        assert sent[0].text.startswith(f"When was <b>{name}</b> born?"), said
