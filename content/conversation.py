@@ -67,6 +67,7 @@ class ConversationWords(BaseModel):
     schedule_verbs: Ordered
     schedule_whats: Ordered
     child_words: Ordered
+    not_only_the_child: Phrases
     wrong_words: Ordered
     detail_words: Ordered
     not_the_detail: Ordered
@@ -123,7 +124,7 @@ _ONE_WORD = frozenset(
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes",
         "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
         "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",
-        "early_no_openers", "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name",
+        "early_no_openers", "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name", "not_only_the_child",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking", "asking_after"})
@@ -213,6 +214,11 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         f"grandchild_words: {who!r} (for {word!r}) is not one of relations"
         for word, who in words.grandchild_words.items()
         if who not in words.relations
+    ]
+    problems += [
+        f"not_only_the_child: {word!r} is not one of child_words"
+        for word in words.not_only_the_child
+        if word not in words.child_words
     ]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))

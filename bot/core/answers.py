@@ -980,19 +980,27 @@ _OF_MYSELF = re.compile(
     r"\bi(?:'ve|’ve| have| ve)? (?:got|had|keep getting)\b|\bi (?:have|get)\b(?! (?:a|an|my|two|twins|\d))"
     r"|\bi(?:'m|’m| am| m) (?:having|getting|suffering)\b|\bi(?:'ve|’ve| have| ve) been (?:having|getting|suffering)\b"
     r"|\bi(?:'m|’m| am| m) in (?:\w+ ){0,2}pain\b"
-    r"|\bmy (?:back|head|stitches|scar|body|boobs|breasts|wrists?|hips?|pelvis|tummy|stomach|legs?|neck|shoulders?)"
+    r"|\bmy (?:[\w-]+ )?(?:back|head|stitches|scar|body|boobs|breasts|wrists?|hips?|pelvis|tummy|stomach|legs?|neck|shoulders?)"
     r"(?: \w+){0,2} (?:hurts?|hurting|aches?|aching|sore|killing me|throbbing|agony)\b",
     re.IGNORECASE,
 )
 
 
-# A word for the child (content/conversation.yaml's child_words): a health subject is then the child's too.
-_A_CHILD = re.compile(rf"\b(?:{alternatives(WORDS.child_words, any_space=True)})\b", re.IGNORECASE)
+# A word for the child (content/conversation.yaml's child_words, without "they" and "their", which may be
+# the parent's doctors or family): a health subject is then the child's too.
+_NAMING_THE_CHILD = tuple(word for word in WORDS.child_words if word not in WORDS.not_only_the_child)
+_A_CHILD = re.compile(rf"\b(?:{alternatives(_NAMING_THE_CHILD, any_space=True)})\b", re.IGNORECASE)
+# The parent's own giving birth ("I had a baby 2 weeks ago", "since I had the baby"): no word for the child.
+_MY_BIRTH = re.compile(
+    r"\b(?:i(?:'ve|’ve| have)? (?:just )?(?:had|gave birth to) (?:a|my|the|our) (?:\w+ )?(?:baby|babies|son|"
+    r"daughter|twins|little one)|(?:since|after) (?:having |i had )?(?:the|my|a) (?:baby|birth))\b",
+    re.IGNORECASE,
+)
 
 
 def _only_mine(text: str) -> bool:
     """The parent speaking of their own body ("I've got a headache"), with no word for a child."""
-    return _OF_MYSELF.search(text) is not None and _A_CHILD.search(text) is None
+    return _OF_MYSELF.search(text) is not None and _A_CHILD.search(_MY_BIRTH.sub(" ", text)) is None
 
 
 def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "") -> str:

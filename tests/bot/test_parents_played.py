@@ -346,3 +346,16 @@ async def test_two_words_at_the_name_make_two_children_only_when_both_are_names(
         sent = await bot.say(other, said)
         assert "Lovely names" not in sent[0].text, said
         assert sent[0].text.startswith(f"When was <b>{name}</b> born?"), said
+
+
+async def test_a_parents_own_body_after_the_birth_names_their_own_doctor_never_the_childs(bot: Harness):
+    mum = TgParent(1150)
+    await onboard(bot, mum)
+    for said in (
+        "I've got mastitis and they gave me antibiotics",
+        "my c-section scar hurts",
+        "I had a baby 2 weeks ago and I've got a fever",
+    ):
+        text = "\n".join(texts(await bot.say(mum, said)))
+        assert "child's doctor" not in text, said
+        assert "your own doctor, midwife or health visitor" in text, said
