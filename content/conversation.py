@@ -68,6 +68,7 @@ class ConversationWords(BaseModel):
     schedule_whats: Ordered
     child_words: Ordered
     not_only_the_child: Phrases
+    not_pet_names: Phrases
     wrong_words: Ordered
     detail_words: Ordered
     not_the_detail: Ordered
@@ -124,7 +125,7 @@ _ONE_WORD = frozenset(
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes",
         "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
         "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",
-        "early_no_openers", "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name", "not_only_the_child",
+        "early_no_openers", "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name", "not_only_the_child", "not_pet_names",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking", "asking_after"})

@@ -359,3 +359,25 @@ async def test_a_parents_own_body_after_the_birth_names_their_own_doctor_never_t
         text = "\n".join(texts(await bot.say(mum, said)))
         assert "child's doctor" not in text, said
         assert "your own doctor, midwife or health visitor" in text, said
+
+
+async def test_a_describing_word_after_my_son_is_no_name_but_a_pet_name_is(bot: Harness):
+    mum = TgParent(1151)
+    await bot.say(mum, "/start")
+    for said in (
+        "my daughter angry",
+        "my baby needy",
+        "my baby grumpy",
+        "my baby sleepy",
+        "my son sorry",
+        "my son daddy",
+        "my baby tummy",
+    ):
+        sent = await bot.say(mum, said)
+        assert "born?" not in "\n".join(texts(sent)), said
+        assert sent[-1].text.endswith("What's your child's name? A nickname is fine."), said
+    for n, name in enumerate(("lily", "billy")):
+        dad = TgParent(1152 + n)
+        await bot.say(dad, "/start")
+        sent = await bot.say(dad, f"my son {name}")
+        assert sent[0].text.startswith(f"When was <b>{name}</b> born?")
