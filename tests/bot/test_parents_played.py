@@ -381,3 +381,15 @@ async def test_a_describing_word_after_my_son_is_no_name_but_a_pet_name_is(bot: 
         await bot.say(dad, "/start")
         sent = await bot.say(dad, f"my son {name}")
         assert sent[0].text.startswith(f"When was <b>{name}</b> born?")
+
+
+async def test_she_calls_me_mummy_is_no_name(bot: Harness):
+    mum = TgParent(1155)
+    await bot.say(mum, "/start")
+    for said in ("she's called me mummy by the way", "he calls me daddy"):
+        sent = await bot.say(mum, said)
+        text = "\n".join(texts(sent))
+        assert "born?" not in text, said
+        assert sent[-1].text.endswith("What's your child's name? A nickname is fine."), said
+    sent = await bot.say(mum, "she's called Isla by the way")
+    assert sent[0].text.startswith("When was <b>Isla</b> born?")
