@@ -741,7 +741,8 @@ _BORN_ON = re.compile(
 
 
 # After the birthdate said again, the one it replaces: "on the 13th, not the 15th", "the 13th instead".
-_NOT_THAT = re.compile(r"\s+(?:not|instead|rather)\b.*$")
+# Only a date after "not" ("not the 15th") or "instead" at the end: "not sure if that matters" is no correction.
+_NOT_THAT = re.compile(r"[\s,]+(?:(?:not|rather than|instead of)\s+(?P<other>.+)|instead)$")
 
 
 def _puts_right(turn: Turn, text: str) -> bool:
@@ -753,7 +754,10 @@ def _puts_right(turn: Turn, text: str) -> bool:
     if any(_DETAIL.search(part) and _WRONG.search(part) for part in _CLAUSE.split(said)):
         return True
     born = _BORN_ON.match(" ".join(said.replace(",", " ").split()))
-    day = _NOT_THAT.sub("", born["day"]) if born is not None else ""  # "the 13th of march not the 15th"
+    day = born["day"] if born is not None else ""
+    other = _NOT_THAT.search(day)  # "the 13th of march not the 15th": the first date
+    if other is not None and (other["other"] is None or reads_as_date(other["other"], turn.today)):
+        day = day[: other.start()]
     return born is not None and reads_as_date(day, turn.today)
 
 

@@ -393,3 +393,12 @@ async def test_she_calls_me_mummy_is_no_name(bot: Harness):
         assert sent[-1].text.endswith("What's your child's name? A nickname is fine."), said
     sent = await bot.say(mum, "she's called Isla by the way")
     assert sent[0].text.startswith("When was <b>Isla</b> born?")
+
+
+async def test_not_sure_after_the_birthdate_is_no_correction(bot: Harness):
+    mum = TgParent(1156)
+    await onboard(bot, mum)
+    sent = await bot.say(mum, "she was born on the 15th not sure if that matters")
+    assert "To put something right" not in "\n".join(texts(sent))
+    sent = await bot.say(mum, "she was born on the 13th, not the 15th")
+    assert texts(sent) == ["No problem. To put something right about Mia, tap below."]
