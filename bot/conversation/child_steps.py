@@ -490,7 +490,7 @@ def without_hedges(text: str) -> str:
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
     """The birthdate typed; ``changing`` (the birthdate given before, when typed again at a later question)
     has even a plain date offered back to confirm, with a button to keep the one before."""
-    text = without_hedges(text)
+    typed, text = text, without_hedges(text)
     sibling = await same_day_as(turn, text) if changing is None else None
     new_name = renaming(turn, text) if changing is None and sibling is None else None
     if new_name is not None:
@@ -528,14 +528,14 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
             turn, day, check, Step.BIRTHDATE_PICK, "birthdate", exact=True, changing=changing
         )
     if changing is None:
-        return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
+        return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known, typed=typed)
 
     async def offer(turn: Turn, birthdate: date) -> Outcome:
         return await _offer_estimate(
             turn, birthdate, check, Step.BIRTHDATE_PICK, "birthdate", exact=True, changing=changing
         )
 
-    return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, offer)
+    return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, offer, typed=typed)
 
 
 def same_day_said(text: str) -> str | None:
@@ -677,7 +677,7 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     birthdate = turn.data.birthdate
     if birthdate is None:  # only a flow stored by an older version could lack it
         return await _restart(turn)
-
+    typed, text = text, without_hedges(text)  # "umm like 20th dec i think", "around 39 weeks i think"
     if born_at_term(_LEADING_NO.sub("", without_yes(text))[:64]):  # "40 weeks", "she was born at 39 weeks"
         return led(AT_TERM, await _complete(turn, None))
     check = _due_check(birthdate)
@@ -688,7 +688,7 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     if day is not None:  # "on the 20th": the first 20th after the birth, to confirm
         return await _offer_estimate(turn, day, check, Step.DUE_PICK, "due date", exact=True)
     # A due date said without its year may still be to come: the first such day after the birth.
-    return await _read_date(turn, text, Step.DUE_PICK, check, _complete, after=birthdate)
+    return await _read_date(turn, text, Step.DUE_PICK, check, _complete, after=birthdate, typed=typed)
 
 
 # "40 weeks" where how early was asked: a pregnancy at term, so no due date is needed.
@@ -766,6 +766,7 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     new_name = renaming(turn, text)
     if new_name is not None:
         return await _renamed(turn, new_name)
+    text = without_hedges(text)  # "about 40 weeks", "around 5 weeks early i think"
     answer = normal_words(text)
     if answer in ANOTHER_DUE_DATE:
         await turn.goto(Step.DUE, turn.data)
@@ -980,16 +981,27 @@ def _problem(turn: Turn, problem: str) -> Outcome:
 
 
 async def _read_date(
-    turn: Turn, text: str, pick_step: Step, check: Check, known: Known, *, after: date | None = None
+    turn: Turn,
+    text: str,
+    pick_step: Step,
+    check: Check,
+    known: Known,
+    *,
+    after: date | None = None,
+    typed: str | None = None,
 ) -> Outcome:
-    """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask."""
+    """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask.
+    ``typed``: the message as the parent typed it (``text`` without its hedges), quoted in a problem."""
     try:
         parsed = parse_date(text[:64], turn.today, after=after)
     except DateProblem as exc:
+        said = str(exc)
+        if typed is not None:  # "umm like 20th smarch i think" quoted as typed, not as read
+            said = said.replace(f"“{text[:64].strip()}”", f"“{typed[:64].strip()}”")
         renaming = pick_step is Step.BIRTHDATE_PICK and turn.data.mode is not Mode.EDIT
         if renaming and not any(c.isdigit() for c in text):  # perhaps a name put right: say how
-            return _problem(turn, f"{esc(str(exc))} To change the name instead, say <i>back</i>.")
-        return _problem(turn, esc(str(exc)))
+            return _problem(turn, f"{esc(said)} To change the name instead, say <i>back</i>.")
+        return _problem(turn, esc(said))
     valid: list[date] = []
     problems: list[str] = []
     for candidate in parsed.candidates:

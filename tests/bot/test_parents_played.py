@@ -402,3 +402,36 @@ async def test_not_sure_after_the_birthdate_is_no_correction(bot: Harness):
     assert "To put something right" not in "\n".join(texts(sent))
     sent = await bot.say(mum, "she was born on the 13th, not the 15th")
     assert texts(sent) == ["No problem. To put something right about Mia, tap below."]
+
+
+async def test_hedged_dates_and_weeks_are_read_at_every_date_question(bot: Harness):
+    mum = TgParent(1157)
+    await to_born_early(bot, mum, "Mia", "10 September 2026")
+    await bot.tap(mum, "Yes, born early")
+    sent = await bot.say(mum, "umm like 20th oct i think")
+    assert "couldn't read" not in sent[0].text
+    [mia] = await children(bot)
+    assert mia.due_date is not None
+    assert mia.due_date.isoformat() == "2026-10-20"
+
+    dad = TgParent(1158)
+    await to_born_early(bot, dad, "Noah", "10 September 2026")
+    await bot.tap(dad, "Yes, born early")
+    sent = await bot.say(dad, "about 40 weeks")
+    assert sent[0].text.startswith("That's full term, so I'll count from the birthdate.")
+
+    gran = TgParent(1159)
+    await to_born_early(bot, gran, "Ava", "ummm 20th sept")
+    sent = await bot.say(gran, "around 39 weeks i think")
+    assert "Please tap" not in sent[0].text
+    ava = [c for c in await children(bot) if c.name == "Ava"]
+    assert [c.birthdate.isoformat() for c in ava] == ["2026-09-20"]
+    assert ava[0].due_date is None
+
+
+async def test_a_hedged_date_not_read_is_quoted_as_typed(bot: Harness):
+    mum = TgParent(1160)
+    await bot.say(mum, "/start")
+    await bot.say(mum, "Mia")
+    sent = await bot.say(mum, "umm like 20th smarch i think")
+    assert "“umm like 20th smarch i think”" in sent[0].text
