@@ -132,7 +132,7 @@ _ONLY_AROUND = re.compile(rf"(?:{_AROUND_LEAVING})(?:\s+(?:{_AROUND_LEAVING}))*"
 _PARTS = re.compile(r"\s*[,.!?;:]+\s*|\s+-+\s+")
 # "Hi, I'm back", "ok back now": the whole message, after hellos and oks.
 _RETURNING = re.compile(
-    rf"^(?:(?:hi|hey|hello|hiya|ok|okay|right|so|sorry)\s+)*(?:{alternatives(WORDS.returning)})$"
+    rf"^(?:(?:{alternatives(WORDS.returning_openers)})\s+)*(?:{alternatives(WORDS.returning)})$"
 )
 WELCOME_BACK = "Welcome back! "
 
@@ -684,7 +684,7 @@ _SCHEDULE_CHANGE = re.compile(
     rf"(?P<what>{alternatives(WORDS.schedule_whats)})\b\s*(?P<rest>.*)$"
 )
 # Days said with nothing in progress are the tips' only when the tips are in the sentence, or "instead".
-_ABOUT_TIPS = re.compile(r"\b(?:tips?|them|instead)\b")
+_ABOUT_TIPS = re.compile(rf"\b(?:{alternatives(WORDS.about_tips_words)})\b")
 _TO = re.compile(r"^(?:to|for|on|at)\s+")
 
 

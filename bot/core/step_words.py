@@ -310,7 +310,9 @@ def introduced_name(text: str) -> Introduced | None:
     others = said[: match.start("name")].split() + said[match.end("name") :].split()
     capitalised = all(w[0].isupper() for w in name.split()) and any(w[:1].islower() for w in others)
     # "my son is shy" describes; "my son teddy", with no "is" between, can only name (a name in lower case).
-    linked = match.groupdict().get("is", "is") is not None
+    linked = (
+        "is" not in match.re.groupindex or match["is"] is not None
+    )  # no "is" to leave out: not a pet name
     pet_form = not linked and len(words) == 1 and words[0].endswith(("y", "ie")) and not _describes(words[0])
     describes = any(
         w in _NOT_A_NAME or w in _VERBS or w in _OPENERS_STRONG or w in _OPENERS_WEAK for w in words
