@@ -106,6 +106,7 @@ class ConversationWords(BaseModel):
     returning_openers: Ordered
     about_tips_words: Ordered
     grandchild_words: Meanings
+    not_when_born: Ordered
     date_hedges: Ordered
     asking_after: Ordered
     plain_yes: Phrases
@@ -128,7 +129,7 @@ _ONE_WORD = frozenset(
         "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
         "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",
         "early_no_openers", "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name",
-        "not_only_the_child", "not_pet_names", "returning_openers", "about_tips_words",
+        "not_only_the_child", "not_pet_names", "returning_openers", "about_tips_words", "not_when_born",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking", "asking_after"})
@@ -142,7 +143,7 @@ _PATTERN = frozenset(
         "bot_words", "kin_words", "joined_family", "home_for", "roughly_words", "praise_phrases", "negations",
         "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest", "singled_out_eldest",
         "parent_too", "and_me_fillers", "leaving", "returning", "grandchild_words", "date_hedges",
-        "returning_openers", "about_tips_words", "leaving_around",
+        "returning_openers", "about_tips_words", "leaving_around", "not_when_born",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")

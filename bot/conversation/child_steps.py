@@ -238,7 +238,7 @@ _GRANDCHILD = re.compile(
     r"(?P<when>(?:\s+[a-z0-9]+){0,4}))?\s*[.!]*$"
 )
 # After "was born": when ("last month", "on the 3rd"), never another clause ("... she is poorly").
-_NOT_WHEN = re.compile(r"\b(?:and|but|she|he|they|is|was|has|had|with|not|so|very|sadly|still)\b")
+_NOT_WHEN = re.compile(rf"\b(?:{alternatives(WORDS.not_when_born)})\b")
 
 
 def relation_said(text: str) -> str | None:
