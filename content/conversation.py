@@ -67,6 +67,8 @@ class ConversationWords(BaseModel):
     schedule_verbs: Ordered
     schedule_whats: Ordered
     child_words: Ordered
+    not_only_the_child: Phrases
+    not_pet_names: Phrases
     wrong_words: Ordered
     detail_words: Ordered
     not_the_detail: Ordered
@@ -97,9 +99,14 @@ class ConversationWords(BaseModel):
     singled_out_eldest: Ordered
     parent_too: Ordered
     and_me_fillers: Ordered
+    not_a_childs_name: Phrases
     leaving: Ordered
+    leaving_around: Phrases
     returning: Ordered
+    returning_openers: Ordered
+    about_tips_words: Ordered
     grandchild_words: Meanings
+    not_when_born: Ordered
     date_hedges: Ordered
     asking_after: Ordered
     plain_yes: Phrases
@@ -121,7 +128,8 @@ _ONE_WORD = frozenset(
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes",
         "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
         "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",
-        "early_no_openers", "early_yes_openers", "multiples",
+        "early_no_openers", "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name",
+        "not_only_the_child", "not_pet_names", "returning_openers", "about_tips_words", "not_when_born",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking", "asking_after"})
@@ -135,6 +143,7 @@ _PATTERN = frozenset(
         "bot_words", "kin_words", "joined_family", "home_for", "roughly_words", "praise_phrases", "negations",
         "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest", "singled_out_eldest",
         "parent_too", "and_me_fillers", "leaving", "returning", "grandchild_words", "date_hedges",
+        "returning_openers", "about_tips_words", "leaving_around", "not_when_born",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
@@ -211,6 +220,11 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         f"grandchild_words: {who!r} (for {word!r}) is not one of relations"
         for word, who in words.grandchild_words.items()
         if who not in words.relations
+    ]
+    problems += [
+        f"not_only_the_child: {word!r} is not one of child_words"
+        for word in words.not_only_the_child
+        if word not in words.child_words
     ]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.conversation import setup_steps, ways
@@ -227,18 +227,27 @@ _RELATION = re.compile(r"\b(?:my|our)\s+(?P<who>[a-z]+(?:\s+[a-z]+)?)\s*$")
 
 
 # "For my daughter, her baby boy was born last month": a grandparent's grandchild, said after their own child.
+# Only the baby plainly introduced (named as the message begins or after "for", and at most its birth said
+# after it): never a loss, an illness or a question ("my son's baby boy was stillborn", "my daughter's little
+# boy has a rash", "I look after my son's little girl, she is 2"), nor a parent's own two children ("my
+# daughter is 2 and her new baby is due in march").
 _GRANDCHILD = re.compile(
-    r"\b(?:my|our)\s+(?:son|daughter)(?:'s\s+|\b[^?]*?\b(?:her|his|their)\s+)(?:new\s+|first\s+)?"
-    rf"(?P<who>{alternatives(tuple(WORDS.grandchild_words))})"
-    r"(?=\s+(?:was|is|who|born|arrived|came|has)\b|\s*[,.!;]|$)"
+    r"(?:^|\bfor\s+|^(?:hi|hello|hey)\s+)(?:my|our)\s+(?:son|daughter)(?:'s\s+|\s*,?\s+(?:her|his|their)\s+)"
+    rf"(?:new\s+|first\s+)?(?P<who>{alternatives(tuple(WORDS.grandchild_words))})"
+    r"(?:\s+(?:was\s+(?:just\s+)?born|(?:has\s+)?(?:just\s+)?arrived|is\s+here)"
+    r"(?P<when>(?:\s+[a-z0-9]+){0,4}))?\s*[.!]*$"
 )
+# After "was born": when ("last month", "on the 3rd"), never another clause ("... she is poorly").
+_NOT_WHEN = re.compile(rf"\b(?:{alternatives(WORDS.not_when_born)})\b")
 
 
 def relation_said(text: str) -> str | None:
     """ "It's for my grandson", "my daughter", "our baby": who the child is, with no name; None otherwise."""
     said = normal_words(text)
-    grandchild = _GRANDCHILD.search(said)
-    if grandchild is not None:  # "for my daughter, her baby boy was born last month": a grandson
+    grandchild = None if "?" in text else _GRANDCHILD.search(said)
+    if grandchild is not None and not _NOT_WHEN.search(
+        grandchild["when"] or ""
+    ):  # "for my daughter, her baby boy was born last month": a grandson
         return WORDS.grandchild_words[grandchild["who"]]
     match = _RELATION.search(said)
     if match is None:
@@ -271,46 +280,75 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     words = normal_words(text).split()
     if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
-    both = two_names(text)
-    if both is not None and not text.islower():
-        pass  # typed with capitals: names
-    elif both is not None:  # in lower case, "sleep and feeding" are subjects the guidance knows, not names
+    pair = two_words(text)
+    if pair is not None:
+        names = [name for name in map(_as_a_name, pair.words) if name is not None]
         query = index_for(turn.env.library).analyse(text)
-        both = None if query.topical or query.out_of_scope else both
-    if both is not None:  # "Oscar and Lily": twins, one at a time, the first now
-        first, second = both
-        lead = (
-            f"Lovely names! {esc(first)} first; once we're done, send /addchild for {esc(second)} (I'll notice "
-            "if they share a birthday).\n\n"
-        )
-        return await _named(turn, first, lead)
+        if not names or query.topical or query.out_of_scope:  # "Mum and Dad", "Tantrums and Biting"
+            return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
+        if len(names) == 2 and pair.joined:  # "Oscar and Lily": twins, one at a time, the first now
+            return await _two_named(turn, names[0], names[1])
+        text = names[0]  # "Mia & me", "Elizabeth, Lizzie": the one name, or the first
     name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button; the limit said only where it was passed
         too_long = len(text.split()) <= MOST_NAME_WORDS and len(text.strip()) > MAX_NAME_CHARS
         return ask_name(turn, f"{NAME_HINT if too_long else NAME_NOT_CAUGHT}\n\n")
-    twin = next((c for c in await turn.children() if c.name.casefold() == name.casefold()), None)
-    if twin is not None and turn.data.mode is not Mode.EDIT:
+    if await _has_child_called(turn, name):
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
         return ask_same_name(turn)
     return await _named(turn, name)
 
 
-# Two names at the name question: "Oscar and Lily", "Mia & Leo", "Noah, Ella" (one word each).
-_TWO_NAMES = re.compile(
-    r"(?P<first>[^\W\d_][\w'-]*)(?:\s+(?:and|&)\s+|\s*[,&]\s*)(?P<second>[^\W\d_][\w'-]*)"
+async def _has_child_called(turn: Turn, name: str) -> bool:
+    """A child of that name is here already (asked about before another is added; not when renaming)."""
+    if turn.data.mode is Mode.EDIT:
+        return False
+    return any(c.name.casefold() == name.casefold() for c in await turn.children())
+
+
+# Two words at the name question: "Oscar and Lily", "Mia & Leo" (joined: two children), "Elizabeth, Lizzie" (a
+# name and its nickname), "Mum and Dad", "Mia & me" (one word each).
+_TWO_WORDS = re.compile(
+    r"(?P<first>[^\W\d_][\w'-]*)(?:\s+(?P<and>and|&)\s+|\s*(?P<amp>&)\s*|\s*,\s*)(?P<second>[^\W\d_][\w'-]*)"
 )
 
 
-def two_names(text: str) -> tuple[str, str] | None:
-    """ "Oscar and Lily": the two names (of children born together), or None for anything else."""
-    match = _TWO_NAMES.fullmatch(" ".join(text.split()).strip(" .!"))
+@dataclass(frozen=True)
+class TwoWords:
+    """Two words said where the name was asked; ``joined`` by "and" or "&" (a comma joins a nickname)."""
+
+    words: tuple[str, str]
+    joined: bool
+
+
+def two_words(text: str) -> TwoWords | None:
+    """ "Oscar and Lily", "Mia, Mimi": the two words as typed, or None for anything else."""
+    match = _TWO_WORDS.fullmatch(" ".join(text.split()).strip(" .!"))
     if match is None:
         return None
-    names = (match["first"], match["second"])
-    if any(n.lower() in WORDS.not_a_name or n.lower() in WORDS.not_name_openers for n in names):
-        return None  # "yes and no", "hi and thanks": no names
-    first, second = (read_name(n) for n in names)
-    return (first, second) if first is not None and second is not None else None
+    words = (match["first"], match["second"])
+    if any(w.lower() in WORDS.not_a_name or w.lower() in WORDS.not_name_openers for w in words):
+        return None  # "yes and no", "hi and thanks": no names, read as the message they are
+    return TwoWords(words, joined=bool(match["and"] or match["amp"]))
+
+
+def _as_a_name(word: str) -> str | None:
+    """A word as a child's name (as read_name reads it); None for "me", "mum", "dad", "baby"."""
+    lower = word.lower()
+    return None if lower in WORDS.not_a_childs_name or lower in RELATIONS else read_name(word)
+
+
+async def _two_named(turn: Turn, first: str, second: str) -> Outcome:
+    """ "Oscar and Lily": the first now (asked about first if a child has that name here), the second after."""
+    lead = (
+        f"Lovely names! {esc(first)} first; once we're done, send /addchild for {esc(second)} (I'll notice "
+        "if they share a birthday).\n\n"
+    )
+    if await _has_child_called(turn, first):  # "Oscar and Lily" with an Oscar here: that asked first
+        await turn.goto(Step.SAME_NAME, replace(turn.data, name=first, next_name=second))
+        return ask_same_name(turn, lead)
+    await turn.goto(Step.BIRTHDATE, replace(turn.data, name=first, next_name=second))
+    return ask_birthdate(turn, lead)
 
 
 def names_child(turn: Turn, introduced: Introduced) -> bool:
@@ -452,7 +490,7 @@ def without_hedges(text: str) -> str:
 async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -> Outcome:
     """The birthdate typed; ``changing`` (the birthdate given before, when typed again at a later question)
     has even a plain date offered back to confirm, with a button to keep the one before."""
-    text = without_hedges(text)
+    typed, text = text, without_hedges(text)
     sibling = await same_day_as(turn, text) if changing is None else None
     new_name = renaming(turn, text) if changing is None and sibling is None else None
     if new_name is not None:
@@ -490,14 +528,14 @@ async def on_birthdate(turn: Turn, text: str, *, changing: date | None = None) -
             turn, day, check, Step.BIRTHDATE_PICK, "birthdate", exact=True, changing=changing
         )
     if changing is None:
-        return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known)
+        return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, _birthdate_known, typed=typed)
 
     async def offer(turn: Turn, birthdate: date) -> Outcome:
         return await _offer_estimate(
             turn, birthdate, check, Step.BIRTHDATE_PICK, "birthdate", exact=True, changing=changing
         )
 
-    return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, offer)
+    return await _read_date(turn, text, Step.BIRTHDATE_PICK, check, offer, typed=typed)
 
 
 def same_day_said(text: str) -> str | None:
@@ -639,7 +677,7 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     birthdate = turn.data.birthdate
     if birthdate is None:  # only a flow stored by an older version could lack it
         return await _restart(turn)
-
+    typed, text = text, without_hedges(text)  # "umm like 20th dec i think", "around 39 weeks i think"
     if born_at_term(_LEADING_NO.sub("", without_yes(text))[:64]):  # "40 weeks", "she was born at 39 weeks"
         return led(AT_TERM, await _complete(turn, None))
     check = _due_check(birthdate)
@@ -650,7 +688,7 @@ async def on_due(turn: Turn, text: str) -> Outcome:
     if day is not None:  # "on the 20th": the first 20th after the birth, to confirm
         return await _offer_estimate(turn, day, check, Step.DUE_PICK, "due date", exact=True)
     # A due date said without its year may still be to come: the first such day after the birth.
-    return await _read_date(turn, text, Step.DUE_PICK, check, _complete, after=birthdate)
+    return await _read_date(turn, text, Step.DUE_PICK, check, _complete, after=birthdate, typed=typed)
 
 
 # "40 weeks" where how early was asked: a pregnancy at term, so no due date is needed.
@@ -728,6 +766,7 @@ async def on_early(turn: Turn, text: str) -> Outcome:
     new_name = renaming(turn, text)
     if new_name is not None:
         return await _renamed(turn, new_name)
+    text = without_hedges(text)  # "about 40 weeks", "around 5 weeks early i think"
     answer = normal_words(text)
     if answer in ANOTHER_DUE_DATE:
         await turn.goto(Step.DUE, turn.data)
@@ -942,16 +981,27 @@ def _problem(turn: Turn, problem: str) -> Outcome:
 
 
 async def _read_date(
-    turn: Turn, text: str, pick_step: Step, check: Check, known: Known, *, after: date | None = None
+    turn: Turn,
+    text: str,
+    pick_step: Step,
+    check: Check,
+    known: Known,
+    *,
+    after: date | None = None,
+    typed: str | None = None,
 ) -> Outcome:
-    """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask."""
+    """Parse a typed date; every reading that passes ``check`` is a candidate; two candidates -> ask.
+    ``typed``: the message as the parent typed it (``text`` without its hedges), quoted in a problem."""
     try:
         parsed = parse_date(text[:64], turn.today, after=after)
     except DateProblem as exc:
+        said = str(exc)
+        if typed is not None:  # "umm like 20th smarch i think" quoted as typed, not as read
+            said = said.replace(f"“{text[:64].strip()}”", f"“{typed[:64].strip()}”")
         renaming = pick_step is Step.BIRTHDATE_PICK and turn.data.mode is not Mode.EDIT
         if renaming and not any(c.isdigit() for c in text):  # perhaps a name put right: say how
-            return _problem(turn, f"{esc(str(exc))} To change the name instead, say <i>back</i>.")
-        return _problem(turn, esc(str(exc)))
+            return _problem(turn, f"{esc(said)} To change the name instead, say <i>back</i>.")
+        return _problem(turn, esc(said))
     valid: list[date] = []
     problems: list[str] = []
     for candidate in parsed.candidates:
@@ -1021,10 +1071,13 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
     await reschedule(turn.s, turn.parent, turn.now)
     dates = _dates_read(birthdate, due_date)
     if data.mode is Mode.FIRST:
-        await turn.goto(Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id, zone=data.zone))
+        await turn.goto(
+            Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id, zone=data.zone, next_name=data.next_name)
+        )
         return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set. {dates}\n\n")
     await turn.goto(None)
-    return setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")
+    added = setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")
+    return setup_steps.remind_next(added, data.next_name)
 
 
 def _dates_read(birthdate: date, due_date: date | None) -> str:

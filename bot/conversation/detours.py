@@ -121,13 +121,18 @@ WARM_LEAD = "Lovely, thank you! "
 SAD_LEAD = "I'm sorry if things feel hard right now. There's no rush: we can carry on whenever you like.\n\n"
 
 
-# "Sorry I need to go, can we do this later?", "gotta go!": a sentence ending so leaves the question.
+# "Sorry I need to go, can we do this later?", "gotta go!": the parent leaving this chat, in every part of the
+# message (the words around, "hmm actually", "sorry", "for now", allowed). A part about the child ("she cries
+# when I have to go", "should I tell her I'll come back?", "does she have to go?") is no leaving.
+_AROUND_LEAVING = alternatives(tuple(sorted(WORDS.leaving_around, key=len, reverse=True)))
 _LEAVING = re.compile(
-    rf"\b(?:{alternatives(WORDS.leaving)})(?:\s+(?:now|sorry|soon|for now))?\s*(?:[,.!?;]|$)"
+    rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{alternatives(WORDS.leaving)})(?:\s+(?:{_AROUND_LEAVING}))*"
 )
+_ONLY_AROUND = re.compile(rf"(?:{_AROUND_LEAVING})(?:\s+(?:{_AROUND_LEAVING}))*")
+_PARTS = re.compile(r"\s*[,.!?;:]+\s*|\s+-+\s+")
 # "Hi, I'm back", "ok back now": the whole message, after hellos and oks.
 _RETURNING = re.compile(
-    rf"^(?:(?:hi|hey|hello|hiya|ok|okay|right|so|sorry)\s+)*(?:{alternatives(WORDS.returning)})$"
+    rf"^(?:(?:{alternatives(WORDS.returning_openers)})\s+)*(?:{alternatives(WORDS.returning)})$"
 )
 WELCOME_BACK = "Welcome back! "
 
@@ -144,8 +149,12 @@ def _after_chat(text: str) -> str | None:
 
 
 def leaving(text: str) -> bool:
-    """The parent saying they must go now ("sorry I need to go, can we do this later?")."""
-    return _LEAVING.search(normal_words(text) + ".") is not None
+    """The parent saying they must go now ("sorry I need to go, can we do this later?"): each part of the
+    message leaving or the words around it, so never a question or a sentence about the child."""
+    parts = [part for part in _PARTS.split(normal_words(text)) if part]
+    if not any(_LEAVING.fullmatch(part) for part in parts):
+        return False
+    return all(_LEAVING.fullmatch(part) or _ONLY_AROUND.fullmatch(part) for part in parts)
 
 
 def returning(text: str) -> bool:
@@ -675,7 +684,7 @@ _SCHEDULE_CHANGE = re.compile(
     rf"(?P<what>{alternatives(WORDS.schedule_whats)})\b\s*(?P<rest>.*)$"
 )
 # Days said with nothing in progress are the tips' only when the tips are in the sentence, or "instead".
-_ABOUT_TIPS = re.compile(r"\b(?:tips?|them|instead)\b")
+_ABOUT_TIPS = re.compile(rf"\b(?:{alternatives(WORDS.about_tips_words)})\b")
 _TO = re.compile(r"^(?:to|for|on|at)\s+")
 
 
@@ -732,7 +741,8 @@ _BORN_ON = re.compile(
 
 
 # After the birthdate said again, the one it replaces: "on the 13th, not the 15th", "the 13th instead".
-_NOT_THAT = re.compile(r"\s+(?:not|instead|rather)\b.*$")
+# Only a date after "not" ("not the 15th") or "instead" at the end: "not sure if that matters" is no correction.
+_NOT_THAT = re.compile(r"[\s,]+(?:(?:not|rather than|instead of)\s+(?P<other>.+)|instead)$")
 
 
 def _puts_right(turn: Turn, text: str) -> bool:
@@ -744,7 +754,10 @@ def _puts_right(turn: Turn, text: str) -> bool:
     if any(_DETAIL.search(part) and _WRONG.search(part) for part in _CLAUSE.split(said)):
         return True
     born = _BORN_ON.match(" ".join(said.replace(",", " ").split()))
-    day = _NOT_THAT.sub("", born["day"]) if born is not None else ""  # "the 13th of march not the 15th"
+    day = born["day"] if born is not None else ""
+    other = _NOT_THAT.search(day)  # "the 13th of march not the 15th": the first date
+    if other is not None and (other["other"] is None or reads_as_date(other["other"], turn.today)):
+        day = day[: other.start()]
     return born is not None and reads_as_date(day, turn.today)
 
 

@@ -76,6 +76,8 @@ class FlowData:
     # A time zone the parent's place said in passing gives ("we live in Glasgow" during the child's questions):
     # offered first at the time zone question. The zone's id only, never the words.
     zone: str | None = None
+    # "Oscar and Lily" at the name question: Lily, to be reminded of (/addchild) once Oscar is set up.
+    next_name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         raw: dict[str, Any] = {}
@@ -105,6 +107,8 @@ class FlowData:
             raw["refused"] = True
         if self.zone is not None:
             raw["zone"] = self.zone
+        if self.next_name is not None:
+            raw["next_name"] = self.next_name
         return raw
 
     @classmethod
@@ -125,6 +129,7 @@ class FlowData:
             offered=raw.get("offered") is True,
             refused=raw.get("refused") is True,
             zone=_read(lambda: _zone(raw["zone"])),
+            next_name=_read(lambda: str(raw["next_name"])),
         )
 
 

@@ -375,9 +375,21 @@ async def _saved(turn: Turn, what: str) -> Outcome:
 async def finish(turn: Turn) -> Outcome:
     """End of onboarding (or of joining): a short confirmation, and a first tip right after it."""
     child = await turn.child(turn.data.child_id)
+    next_name = turn.data.next_name
     await turn.goto(None)
     await reschedule(turn.s, turn.parent, turn.now)
-    return ready(turn, child, "All set!")
+    return remind_next(ready(turn, child, "All set!"), next_name)
+
+
+def remind_next(outcome: Outcome, next_name: str | None) -> Outcome:
+    """With a second child named at the start ("Oscar and Lily"), one line after the first is set up."""
+    if next_name is None or not outcome.replies:
+        return outcome
+    first = outcome.replies[0]
+    outcome.replies[0] = replace(
+        first, text=f"{first.text}\nWhen you're ready, send /addchild for {esc(next_name)}."
+    )
+    return outcome
 
 
 def ready(turn: Turn, child: Child | None, lead: str) -> Outcome:

@@ -106,6 +106,11 @@ NOT_FOUND_DANGER = "If anyone is in danger right now, call {call}."
 LOCAL_NUMBER = "your local emergency number"
 # Under the parent's own doctor named already: the emergency number, without naming that doctor again.
 STRUGGLING = "And if anyone is in danger, call your local emergency number."
+# Under the reply to another language, where no doctor was named before: the parent's own, and the number.
+FOREIGN_STRUGGLING = (
+    "If things feel hard for you, your own doctor, midwife or health visitor is there for you too. "
+    "If anyone is in danger, call your local emergency number."
+)
 EXAMPLES = (
     "“what's normal at 10 months?”, “my baby cries when I leave the room” or “how do I help with tantrums?”"
 )
@@ -940,7 +945,7 @@ def _small_talk_reply(kind: Talk) -> str:
 def _foreign_reply(language: str) -> str:
     return (
         f"It looks like you wrote in {_e(language_name(language))}. For now I can only answer in English: "
-        f"could you ask me in English? For example {EXAMPLES}\n\n{STRUGGLING}"
+        f"could you ask me in English? For example {EXAMPLES}\n\n{FOREIGN_STRUGGLING}"
     )
 
 
@@ -975,19 +980,27 @@ _OF_MYSELF = re.compile(
     r"\bi(?:'ve|’ve| have| ve)? (?:got|had|keep getting)\b|\bi (?:have|get)\b(?! (?:a|an|my|two|twins|\d))"
     r"|\bi(?:'m|’m| am| m) (?:having|getting|suffering)\b|\bi(?:'ve|’ve| have| ve) been (?:having|getting|suffering)\b"
     r"|\bi(?:'m|’m| am| m) in (?:\w+ ){0,2}pain\b"
-    r"|\bmy (?:back|head|stitches|scar|body|boobs|breasts|wrists?|hips?|pelvis|tummy|stomach|legs?|neck|shoulders?)"
+    r"|\bmy (?:[\w-]+ )?(?:back|head|stitches|scar|body|boobs|breasts|wrists?|hips?|pelvis|tummy|stomach|legs?|neck|shoulders?)"
     r"(?: \w+){0,2} (?:hurts?|hurting|aches?|aching|sore|killing me|throbbing|agony)\b",
     re.IGNORECASE,
 )
 
 
-# A word for the child (content/conversation.yaml's child_words): a health subject is then the child's too.
-_A_CHILD = re.compile(rf"\b(?:{alternatives(WORDS.child_words, any_space=True)})\b", re.IGNORECASE)
+# A word for the child (content/conversation.yaml's child_words, without "they" and "their", which may be
+# the parent's doctors or family): a health subject is then the child's too.
+_NAMING_THE_CHILD = tuple(word for word in WORDS.child_words if word not in WORDS.not_only_the_child)
+_A_CHILD = re.compile(rf"\b(?:{alternatives(_NAMING_THE_CHILD, any_space=True)})\b", re.IGNORECASE)
+# The parent's own giving birth ("I had a baby 2 weeks ago", "since I had the baby"): no word for the child.
+_MY_BIRTH = re.compile(
+    r"\b(?:i(?:'ve|’ve| have)? (?:just )?(?:had|gave birth to) (?:a|my|the|our) (?:\w+ )?(?:baby|babies|son|"
+    r"daughter|twins|little one)|(?:since|after) (?:having |i had )?(?:the|my|a) (?:baby|birth))\b",
+    re.IGNORECASE,
+)
 
 
 def _only_mine(text: str) -> bool:
     """The parent speaking of their own body ("I've got a headache"), with no word for a child."""
-    return _OF_MYSELF.search(text) is not None and _A_CHILD.search(text) is None
+    return _OF_MYSELF.search(text) is not None and _A_CHILD.search(_MY_BIRTH.sub(" ", text)) is None
 
 
 def _outside(subjects: tuple[OutOfScope, ...], library: Library, text: str = "") -> str:

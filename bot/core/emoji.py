@@ -14,10 +14,11 @@ class Feeling(StrEnum):
     WARM = "warm"
 
 
-SAD_EMOJI = frozenset("😢😭😔😞😟😩😫😥😰💔🙁🥺☹😴🥱")
+SAD_EMOJI = frozenset("😢😭😔😞😟😩😫😥😰💔🙁🥺☹")
 OK_EMOJI = frozenset("👍👌🙏🙂😊")
-# Warm reactions: hearts, smiles, a party. Kindly meant, no answer to anything.
-WARM_EMOJI = frozenset("👶❤♥🧡💛💚💙💜🤍🤎🖤💕💖💗💓💞💘🥰😍😘🤗😀😃😄😁😆😅😂🤣☺😇🥳🎉✨👏💪🙌🤩😌")
+# Warm reactions: hearts, smiles, a party, a sleeping face (often "she's finally asleep", not sadness). Kindly
+# meant, no answer to anything.
+WARM_EMOJI = frozenset("👶❤♥🧡💛💚💙💜🤍🤎🖤💕💖💗💓💞💘🥰😍😘🤗😀😃😄😁😆😅😂🤣☺😇🥳🎉✨👏💪🙌🤩😌😴🥱")
 # Marks that only shape an emoji (variation selectors, joiners, skin tones) or sit around it.
 _SHAPING = frozenset("\ufe0f\u200d \t\n.!?,") | frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from bot.core.age_phrases import find_age
+from bot.core.language import is_common_word, is_everyday_word
 from content.conversation import alternatives, conversation_words
 
 # The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
@@ -230,8 +231,10 @@ _NAMED = re.compile(r"\bnamed?\s+(?:her|him|them)\s+(?P<name>\S.*)$", re.I)
 _NOT_NAMED = re.compile(r"n't\b|\b(?:not|never|yet|still)\b", re.I)
 # Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
 _NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:" + "|".join(map(re.escape, WORDS.name_endings)) + r")\b\s*", re.I)
-# A name does not begin so: "we call her a water baby", "her name is not decided yet".
-_NOT_NAME_STARTS = frozenset({"a", "an", "the", "our", "my", "not", "yet"})
+# A name does not begin so: "we call her a water baby", "her name is not decided yet", "she calls me mummy".
+_NOT_NAME_STARTS = frozenset(
+    {"a", "an", "the", "our", "my", "not", "yet", "me", "us", "you", "him", "her", "them"}
+)
 _MOST_NAME_WORDS = 3
 # A message putting something right: a name in it, at a later question, renames the child.
 _CORRECTION = re.compile(r"^(?:actually|sorry|no|oh)\b", re.I)
@@ -283,6 +286,16 @@ class Introduced(NamedTuple):
     pet_form: bool = False  # one lower-case word ending in -y or -ie straight after "my son": "my son teddy"
 
 
+def _describes(word: str) -> bool:
+    """A lower-case -y word that is no pet name: "grumpy", "tummy", "daddy" (listed), "sorry", "angry" (an
+    everyday word), "needy", "sleepy" (a common word with -y put after it). "teddy", "lily", "billy" are names
+    (the -y after a doubled letter, or a word rarer than everyday ones)."""
+    if word in WORDS.not_pet_names or word in WORDS.not_a_childs_name or is_everyday_word(word):
+        return True
+    base = word[:-1]
+    return word.endswith("y") and len(base) >= 4 and base[-1] != base[-2] and is_common_word(base)
+
+
 def introduced_name(text: str) -> Introduced | None:
     """What stands where a name goes in "my son Leo", "Leo, my son", "Mia's her name", "this is Leo", "she
     is Mia"; None when the message is not put so ("for my little girl": who, the name still to come)."""
@@ -297,8 +310,10 @@ def introduced_name(text: str) -> Introduced | None:
     others = said[: match.start("name")].split() + said[match.end("name") :].split()
     capitalised = all(w[0].isupper() for w in name.split()) and any(w[:1].islower() for w in others)
     # "my son is shy" describes; "my son teddy", with no "is" between, can only name (a name in lower case).
-    linked = match.groupdict().get("is", "is") is not None
-    pet_form = not linked and len(words) == 1 and words[0].endswith(("y", "ie"))
+    linked = (
+        "is" not in match.re.groupindex or match["is"] is not None
+    )  # no "is" to leave out: not a pet name
+    pet_form = not linked and len(words) == 1 and words[0].endswith(("y", "ie")) and not _describes(words[0])
     describes = any(
         w in _NOT_A_NAME or w in _VERBS or w in _OPENERS_STRONG or w in _OPENERS_WEAK for w in words
     ) or (not capitalised and not pet_form and any(_DESCRIBING.search(w) for w in words))
