@@ -1119,18 +1119,13 @@ def _short_text(
     if query.out_of_scope and not health:
         named = " or ".join(_e(s.topic) for s in query.out_of_scope)
         notes.append(f"The guidance doesn't cover {named}, so that part I can't answer from it.")
+    if health:
+        named = " or ".join(_e(s.topic) for s in query.out_of_scope)
+        own = any(s.own_health for s in query.out_of_scope) or _OF_MYSELF.search(query.text) is not None
+        notes.append(f"The guidance doesn't cover {named}. {OWN_DOCTOR if own else DOCTOR}")
     if first is not Kind.INDICATOR and any(i.kind is Kind.INDICATOR for i in banded):
         notes.append(PACE)  # the lead already says it when what is typical comes first
-    text = "\n".join(lines) + ("\n\n" + "\n".join(notes) if notes else "")
-    if not health:
-        return text
-    # A health worry beside the attachment part ("a temp of 39 and only wants cuddles, should I take him to
-    # a&e?") is said first: who to ask, and to get help now if it feels urgent, before any guidance.
-    named = " or ".join(_e(s.topic) for s in query.out_of_scope)
-    own = any(s.own_health for s in query.out_of_scope) or _OF_MYSELF.search(query.text) is not None
-    urgent = not own and any(s.health and s.urgent for s in query.out_of_scope)
-    doctor = " ".join([OWN_DOCTOR if own else DOCTOR, *([URGENT] if urgent else [])])
-    return f"The guidance doesn't cover {named}. {doctor}\n\n{text}"
+    return "\n".join(lines) + ("\n\n" + "\n".join(notes) if notes else "")
 
 
 def _compose_full(

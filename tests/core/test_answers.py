@@ -1411,20 +1411,6 @@ def test_the_parents_own_gp_is_no_reason_to_send_them_to_the_childs_doctor(quest
     assert "your child's doctor" not in ask(question).text
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "my 18 month old has a temp of 39 and only wants cuddles, should I take him to a&e",
-        "she has a fever and is so clingy, only wants me",
-    ],
-)
-def test_a_childs_health_worry_beside_the_attachment_part_is_said_first(question):
-    # Who to ask, and to get help now if it feels urgent, is the first line, before any guidance.
-    first = ask(question).text.split("\n")[0]
-    assert "your child's doctor is the best person to ask" in first
-    assert "If it feels urgent, get medical help right away." in first
-
-
 def test_calling_the_gp_about_the_child_names_the_childs_doctor():
     assert "your child's doctor" in ask("should we call the gp about her temperature").text
 
