@@ -810,12 +810,10 @@ def test_out_of_scope_questions_say_so_with_no_items(question, health):
     "question",
     [
         # a story told in attachment words, then a closing question about an uncovered subject alone
-        "he has had a cold all week and only wants cuddles with me. how long is he infectious?",
+        "he has had a cold all week and only wants cuddles with me. what can I give him for his runny nose?",
         "our daughter is so secure and happy with us. what age gap is best?",
-        # "attachment" at the breast is the latch; money and work; a milestone asked as "is he behind"
+        # "attachment" at the breast is the latch
         "my 2 week old has a shallow attachment at the breast and it really hurts",
-        "i want to stay close to my 1 year old, can we afford for me to go part time?",
-        "he isn't rolling yet and just wants cuddles all day, is he behind?",
     ],
 )
 def test_an_uncovered_subject_said_with_attachment_words_is_still_out_of_scope(question):
@@ -823,6 +821,20 @@ def test_an_uncovered_subject_said_with_attachment_words_is_still_out_of_scope(q
     assert not result.in_scope
     assert result.items == ()
     assert "doesn't cover" in result.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm on work calls all day from home and she keeps crying for me, what should I do?",
+        "my employer won't give me flexible working so she's in nursery 5 days, will she be ok?",
+        "my son cries when my husband and I go on a date night, how do I make it easier?",
+        "my 8 month old has a chest infection and only settles on me, is that ok?",
+        "is my 1 year old behind for his age? he won't let anyone else hold him",
+    ],
+)
+def test_a_word_of_work_money_a_couple_or_illness_in_passing_refuses_no_attachment_question(question):
+    assert ask(question, ChildInfo("Mia", date(2026, 1, 15))).in_scope
 
 
 def test_how_the_parent_feels_about_the_story_is_answered():
