@@ -101,6 +101,7 @@ class ConversationWords(BaseModel):
     and_me_fillers: Ordered
     not_a_childs_name: Phrases
     leaving: Ordered
+    leaving_reasons: Ordered
     leaving_around: Phrases
     returning: Ordered
     returning_openers: Ordered
@@ -142,7 +143,7 @@ _PATTERN = frozenset(
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
         "bot_words", "kin_words", "joined_family", "home_for", "roughly_words", "praise_phrases", "negations",
         "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest", "singled_out_eldest",
-        "parent_too", "and_me_fillers", "leaving", "returning", "grandchild_words", "date_hedges",
+        "parent_too", "and_me_fillers", "leaving", "leaving_reasons", "returning", "grandchild_words", "date_hedges",
         "returning_openers", "about_tips_words", "leaving_around", "not_when_born",
     }
 )  # fmt: skip

@@ -125,10 +125,15 @@ SAD_LEAD = "I'm sorry if things feel hard right now. There's no rush: we can car
 # message (the words around, "hmm actually", "sorry", "for now", allowed). A part about the child ("she cries
 # when I have to go", "should I tell her I'll come back?", "does she have to go?") is no leaving.
 _AROUND_LEAVING = alternatives(tuple(sorted(WORDS.leaving_around, key=len, reverse=True)))
+_REASON = alternatives(WORDS.leaving_reasons)
 _LEAVING = re.compile(
     rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{alternatives(WORDS.leaving)})(?:\s+(?:{_AROUND_LEAVING}))*"
+    rf"(?:\s+(?:{_REASON}))?"
 )
-_ONLY_AROUND = re.compile(rf"(?:{_AROUND_LEAVING})(?:\s+(?:{_AROUND_LEAVING}))*")
+# Beside a leaving phrase, the words around it or the reason for it ("need to go, baby just woke up").
+_ONLY_AROUND = re.compile(
+    rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{_AROUND_LEAVING}|{_REASON})(?:\s+(?:{_AROUND_LEAVING}))*"
+)
 _PARTS = re.compile(r"\s*[,.!?;:]+\s*|\s+-+\s+")
 # "Hi, I'm back", "ok back now": the whole message, after hellos and oks.
 _RETURNING = re.compile(

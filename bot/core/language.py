@@ -32,9 +32,6 @@ ONE_WORD_CONFIDENCE = 0.5
 # The word list is large and noisy ("mit", "es" and "mi" are in it): in a message that may be foreign, a
 # word counts as English only when it is this frequent, known to the content, or a typo of a known word.
 COMMON_ENGLISH = 2000
-# An everyday word ("sorry", "angry", "hungry", "daddy"): far more frequent than any pet name in the list
-# ("billy" about 13,000, "lily" 11,000, "teddy" 7,000): typed in lower case after "my son", no name.
-EVERYDAY_ENGLISH = 20000
 # Short words of other languages that the noisy English list holds ("mi", "de", "que", "ist"): in a message
 # that may be foreign they do not count as English ("mi bebé de 4 meses solo se calma conmigo"). Kept as data in
 # content/conversation.yaml (checked on load: a typo fails at start-up).
@@ -89,17 +86,12 @@ class WordList:
 
 
 @cache
-def _word_lists() -> tuple[WordList, WordList, WordList]:
-    """Every English word, the common ones (the list is noisy: "mit", "es" and "mi" are in it), and the
-    everyday ones."""
+def _word_lists() -> tuple[WordList, WordList]:
+    """Every English word, and the common ones (the list is noisy: "mit", "es" and "mi" are in it)."""
     from spellchecker import SpellChecker
 
     counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return (
-        WordList(counts),
-        WordList(w for w, n in counts.items() if n >= COMMON_ENGLISH),
-        WordList(w for w, n in counts.items() if n >= EVERYDAY_ENGLISH),
-    )
+    return WordList(counts), WordList(w for w, n in counts.items() if n >= COMMON_ENGLISH)
 
 
 def _english_words() -> WordList:
@@ -143,16 +135,6 @@ def warm() -> None:
 
 def is_english_word(word: str) -> bool:
     return word.lower() in _english_words()
-
-
-def is_common_word(word: str) -> bool:
-    """A common English word ("need", "sleep"), by the word list's counts."""
-    return word.lower() in _common_english()
-
-
-def is_everyday_word(word: str) -> bool:
-    """An everyday English word ("sorry", "angry"), far more frequent than any name in the list."""
-    return word.lower() in _word_lists()[2]
 
 
 def foreign_language(

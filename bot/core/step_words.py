@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from bot.core.age_phrases import find_age
-from bot.core.language import is_common_word, is_everyday_word
 from content.conversation import alternatives, conversation_words
 
 # The word lists kept as data in content/conversation.yaml (checked on load: a typo fails at start-up).
@@ -287,13 +286,10 @@ class Introduced(NamedTuple):
 
 
 def _describes(word: str) -> bool:
-    """A lower-case -y word that is no pet name: "grumpy", "tummy", "daddy" (listed), "sorry", "angry" (an
-    everyday word), "needy", "sleepy" (a common word with -y put after it). "teddy", "lily", "billy" are names
-    (the -y after a doubled letter, or a word rarer than everyday ones)."""
-    if word in WORDS.not_pet_names or word in WORDS.not_a_childs_name or is_everyday_word(word):
-        return True
-    base = word[:-1]
-    return word.endswith("y") and len(base) >= 4 and base[-1] != base[-2] and is_common_word(base)
+    """A lower-case -y word that is no pet name: "grumpy", "sorry", "needy", "daddy" (content's not_pet_names).
+    A list, not word frequencies: "casey", "sandy", "destiny" and "buddy" are common words and names too, and a
+    name refused is worse than a word taken for one (the parent sees "When was sleepy born?" and can say so)."""
+    return word in WORDS.not_pet_names or word in WORDS.not_a_childs_name
 
 
 def introduced_name(text: str) -> Introduced | None:
