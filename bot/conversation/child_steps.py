@@ -315,7 +315,8 @@ _TWO_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class TwoWords:
-    """Two words said where the name was asked; ``joined`` by "and" or "&" (a comma joins a nickname)."""
+    """Two words said where the name was asked; ``joined`` by "and", "&" or a comma between two names that are
+    not one and its nickname ("Noah, Ella"; "Elizabeth, Lizzie" is one child)."""
 
     words: tuple[str, str]
     joined: bool
@@ -329,7 +330,15 @@ def two_words(text: str) -> TwoWords | None:
     words = (match["first"], match["second"])
     if any(w.lower() in WORDS.not_a_name or w.lower() in WORDS.not_name_openers for w in words):
         return None  # "yes and no", "hi and thanks": no names, read as the message they are
-    return TwoWords(words, joined=bool(match["and"] or match["amp"]))
+    joined = bool(match["and"] or match["amp"]) or not _nickname_of(words[0], words[1])
+    return TwoWords(words, joined=joined)
+
+
+def _nickname_of(name: str, other: str) -> bool:
+    """ "Elizabeth, Lizzie", "Mia, Mimi", "Jo, Joanne": one is the other's short form (they share a start, or
+    the other's first three letters are inside the name). "Noah, Ella", "Rose, Lily" are two children."""
+    a, b = name.lower(), other.lower()
+    return a[:2] == b[:2] or b[:3] in a or a[:3] in b
 
 
 def _as_a_name(word: str) -> str | None:
@@ -1070,14 +1079,16 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
     # Scheduled right away with the defaults, so a parent who leaves the remaining questions still gets tips.
     await reschedule(turn.s, turn.parent, turn.now)
     dates = _dates_read(birthdate, due_date)
+    # "Oscar and Lily", then "Use a different name" and Lily: no reminder to add the child just added.
+    next_name = data.next_name if (data.next_name or "").casefold() != child.name.casefold() else None
     if data.mode is Mode.FIRST:
         await turn.goto(
-            Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id, zone=data.zone, next_name=data.next_name)
+            Step.TZ, FlowData(mode=Mode.FIRST, child_id=child.id, zone=data.zone, next_name=next_name)
         )
         return setup_steps.ask_tz(turn, f"Thank you! {esc(child.name)} is all set. {dates}\n\n")
     await turn.goto(None)
     added = setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")
-    return setup_steps.remind_next(added, data.next_name)
+    return setup_steps.remind_next(added, next_name)
 
 
 def _dates_read(birthdate: date, due_date: date | None) -> str:

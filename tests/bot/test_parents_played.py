@@ -341,6 +341,30 @@ async def test_two_names_at_addchild_with_the_first_here_already_ask_about_the_s
     assert [c.name for c in await children(bot)] == ["Oscar", "Oscar"]
 
 
+async def test_the_second_name_used_instead_of_the_first_is_not_reminded_again(bot: Harness):
+    dad = TgParent(1136)
+    await onboard(bot, dad, "Oscar", "3 September 2026")
+    await bot.say(dad, "/addchild")
+    await bot.say(dad, "Oscar and Lily")
+    await bot.tap(dad, "Use a different name")
+    await bot.say(dad, "Lily")
+    await bot.say(dad, "3 September 2026")
+    sent = await bot.tap(dad, "No")
+    assert sent[0].text.startswith("Lily is added!")
+    assert "/addchild for Lily" not in sent[0].text
+
+
+async def test_twins_typed_with_a_comma_are_two_children_but_a_nickname_is_not(bot: Harness):
+    dad = TgParent(1137)
+    await bot.say(dad, "/start")
+    sent = await bot.say(dad, "Noah, Ella")
+    assert "send /addchild for Ella" in sent[0].text
+    mum = TgParent(1138)
+    await bot.say(mum, "/start")
+    sent = await bot.say(mum, "Elizabeth, Lizzie")
+    assert sent[0].text.startswith("When was <b>Elizabeth</b> born?")
+
+
 async def test_two_names_at_the_start_remind_the_parent_of_the_second_once_all_is_set(bot: Harness):
     dad = TgParent(1134)
     await bot.say(dad, "/start")
