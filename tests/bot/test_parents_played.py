@@ -94,6 +94,8 @@ async def test_own_health_outside_the_guidance_names_their_own_doctor_once(bot: 
         "sorry have to go, she's awake",
         "i have to go, baby crying",
         "brb baby crying",
+        "can we finish later",
+        "bye",
     ],
 )
 async def test_a_parent_who_must_go_and_says_why_is_let_go(bot: Harness, said: str):
