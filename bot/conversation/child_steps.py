@@ -280,6 +280,7 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     words = normal_words(text).split()
     if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
+    lead = ""
     pair = two_words(text)
     if pair is not None:
         names = [name for name in map(_as_a_name, pair.words) if name is not None]
@@ -289,14 +290,18 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         if len(names) == 2 and pair.joined:  # "Oscar and Lily": twins, one at a time, the first now
             return await _two_named(turn, names[0], names[1])
         text = names[0]  # "Mia & me", "Elizabeth, Lizzie": the one name, or the first
+        if len(names) == 2 and names[0].casefold() != names[1].casefold():
+            # "Thomas, Tom" or "Noah, Ella": a short form or a twin; the first is used and the other said.
+            lead = f"I'll use {esc(names[0])}. If {esc(names[1])} is another child, send /addchild once we're done."
+            lead += "\n\n"
     name = read_name(without_twin_note(text))
     if name is None:  # the question again, with its Skip button; the limit said only where it was passed
         too_long = len(text.split()) <= MOST_NAME_WORDS and len(text.strip()) > MAX_NAME_CHARS
         return ask_name(turn, f"{NAME_HINT if too_long else NAME_NOT_CAUGHT}\n\n")
     if await _has_child_called(turn, name):
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
-        return ask_same_name(turn)
-    return await _named(turn, name)
+        return ask_same_name(turn, lead)
+    return await _named(turn, name, lead)
 
 
 async def _has_child_called(turn: Turn, name: str) -> bool:
@@ -315,8 +320,8 @@ _TWO_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class TwoWords:
-    """Two words said where the name was asked; ``joined`` by "and", "&" or a comma between two names that are
-    not one and its nickname ("Noah, Ella"; "Elizabeth, Lizzie" is one child)."""
+    """Two words said where the name was asked; ``joined`` by "and" or "&". After a comma ("Thomas, Tom", "Noah,
+    Ella") the first is used and the other said back: a short form and a twin cannot be told apart."""
 
     words: tuple[str, str]
     joined: bool
@@ -330,15 +335,7 @@ def two_words(text: str) -> TwoWords | None:
     words = (match["first"], match["second"])
     if any(w.lower() in WORDS.not_a_name or w.lower() in WORDS.not_name_openers for w in words):
         return None  # "yes and no", "hi and thanks": no names, read as the message they are
-    joined = bool(match["and"] or match["amp"]) or not _nickname_of(words[0], words[1])
-    return TwoWords(words, joined=joined)
-
-
-def _nickname_of(name: str, other: str) -> bool:
-    """ "Elizabeth, Lizzie", "Mia, Mimi", "Jo, Joanne": one is the other's short form (they share a start, or
-    the other's first three letters are inside the name). "Noah, Ella", "Rose, Lily" are two children."""
-    a, b = name.lower(), other.lower()
-    return a[:2] == b[:2] or b[:3] in a or a[:3] in b
+    return TwoWords(words, joined=bool(match["and"] or match["amp"]))
 
 
 def _as_a_name(word: str) -> str | None:
