@@ -244,10 +244,9 @@ _NOT_WHEN = re.compile(rf"\b(?:{alternatives(WORDS.not_when_born)})\b")
 def relation_said(text: str) -> str | None:
     """ "It's for my grandson", "my daughter", "our baby": who the child is, with no name; None otherwise."""
     said = normal_words(text)
+    # "for my daughter, her baby boy was born last month": a grandson
     grandchild = None if "?" in text else _GRANDCHILD.search(said)
-    if grandchild is not None and not _NOT_WHEN.search(
-        grandchild["when"] or ""
-    ):  # "for my daughter, her baby boy was born last month": a grandson
+    if grandchild is not None and not _NOT_WHEN.search(grandchild["when"] or ""):
         return WORDS.grandchild_words[grandchild["who"]]
     match = _RELATION.search(said)
     if match is None:
@@ -311,8 +310,8 @@ async def _has_child_called(turn: Turn, name: str) -> bool:
     return any(c.name.casefold() == name.casefold() for c in await turn.children())
 
 
-# Two words at the name question: "Oscar and Lily", "Mia & Leo" (joined: two children), "Elizabeth, Lizzie" (a
-# name and its nickname), "Mum and Dad", "Mia & me" (one word each).
+# Two words at the name question: "Oscar and Lily", "Mia & Leo" (joined: two children), "Elizabeth, Lizzie" (the
+# first used, the other said back), "Mum and Dad", "Mia & me" (one word each).
 _TWO_WORDS = re.compile(
     r"(?P<first>[^\W\d_][\w'-]*)(?:\s+(?P<and>and|&)\s+|\s*(?P<amp>&)\s*|\s*,\s*)(?P<second>[^\W\d_][\w'-]*)"
 )

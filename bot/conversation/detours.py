@@ -205,13 +205,10 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         if len(place.choices) == 1:  # kept (its zone only) for the time zone question
             await turn.goto(step, replace(turn.data, zone=place.choices[0].zone))
         return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
-    asked = _after_chat(text)  # "thx. whats normal for him now": the question after the thanks
+    # A question, or the question after a thanks ("thx. whats normal for him now"): answered, then asked again.
+    asked = _after_chat(text) or (text if is_question(text) else None)
     if step in QUESTION_STEPS and asked is not None and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, asked)
-        again = await ASKS[step](turn, AGAIN)
-        return Outcome(answered.replies + again.replies)
-    if step in QUESTION_STEPS and is_question(text) and not _is_answer(turn, step, text):
-        answered = await asking.in_passing(turn, text)
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
     return None
