@@ -101,6 +101,7 @@ class ConversationWords(BaseModel):
     and_me_fillers: Ordered
     not_a_childs_name: Phrases
     leaving: Ordered
+    leaving_asked: Ordered
     leaving_reasons: Ordered
     leaving_around: Phrases
     returning: Ordered
@@ -143,7 +144,7 @@ _PATTERN = frozenset(
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
         "bot_words", "kin_words", "joined_family", "home_for", "roughly_words", "praise_phrases", "negations",
         "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest", "singled_out_eldest",
-        "parent_too", "and_me_fillers", "leaving", "leaving_reasons", "returning", "grandchild_words", "date_hedges",
+        "parent_too", "and_me_fillers", "leaving", "leaving_asked", "leaving_reasons", "returning", "grandchild_words", "date_hedges",
         "returning_openers", "about_tips_words", "leaving_around", "not_when_born",
     }
 )  # fmt: skip
@@ -226,6 +227,11 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         f"not_only_the_child: {word!r} is not one of child_words"
         for word in words.not_only_the_child
         if word not in words.child_words
+    ]
+    problems += [
+        f"leaving_asked: {phrase!r} is not one of leaving"
+        for phrase in words.leaving_asked
+        if phrase not in words.leaving
     ]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))

@@ -135,6 +135,11 @@ _ONLY_AROUND = re.compile(
     rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{_AROUND_LEAVING}|{_REASON})(?:\s+(?:{_AROUND_LEAVING}))*"
 )
 _PARTS = re.compile(r"\s*[,.!?;:]+\s*|\s+-+\s+")
+# A part ending in a question mark, and leaving phrases that asked so are a question ("have to go?").
+_ASKED_PART = re.compile(r"(?P<part>[^,.!?;:]+)\?")
+_LEAVING_ASKED = re.compile(rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{alternatives(WORDS.leaving_asked)})")
+# A hyphen joining words ("bye-bye"), read as a space.
+_JOINING_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 # "Hi, I'm back", "ok back now": the whole message, after hellos and oks.
 _RETURNING = re.compile(
     rf"^(?:(?:{alternatives(WORDS.returning_openers)})\s+)*(?:{alternatives(WORDS.returning)})$"
@@ -153,10 +158,21 @@ def _after_chat(text: str) -> str | None:
     return match["rest"]
 
 
+def _said_plainly(text: str) -> str:
+    """The message in lower case with one space between words, its punctuation kept."""
+    return " ".join(text.lower().replace("’", "'").split())
+
+
 def leaving(text: str) -> bool:
-    """The parent saying they must go now ("sorry I need to go, can we do this later?"): each part of the
-    message leaving or the words around it, so never a question or a sentence about the child."""
-    parts = [part for part in _PARTS.split(normal_words(text)) if part]
+    """The parent saying they must go now ("sorry I need to go, can we do this later?", "bye-bye", "gtg"): each
+    part of the message leaving or the words around it, so never a question or a sentence about the child (nor
+    "have to go?", which asks)."""
+    said = _JOINING_HYPHEN.sub(" ", normal_words(text))
+    if any(
+        _LEAVING_ASKED.fullmatch(asked["part"].strip()) for asked in _ASKED_PART.finditer(_said_plainly(text))
+    ):
+        return False  # "she's crying. have to go?": a question about going, not the parent leaving
+    parts = [part for part in _PARTS.split(said) if part]
     if not any(_LEAVING.fullmatch(part) for part in parts):
         return False
     return all(_LEAVING.fullmatch(part) or _ONLY_AROUND.fullmatch(part) for part in parts)

@@ -71,6 +71,8 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert safety_reply.speaks_for_self("he's struggling and honestly me")  # and_me_fillers
     assert detours.leaving("sorry I need to go, can we do this later?")  # leaving
     assert not detours.leaving("is it normal she cries when I have to go to work?")
+    assert not detours.leaving("she's crying. have to go?")  # leaving_asked
+    assert detours.leaving("ok gtg")
     assert detours.returning("hi, I'm back")  # returning
     assert child_steps.relation_said("for my daughter, her baby girl was born today") == "granddaughter"
     assert child_steps.without_hedges("umm like 20th sept i think") == "20th sept"  # date_hedges
@@ -119,6 +121,10 @@ def _write(tmp_path: Path, change: dict[str, object]) -> Path:
         ({"goodbyes": ["bye", "Bye"]}, "goodbyes: 'Bye'"),
         ({"happy_occasions": ["easter", "mother'?s day"]}, 'happy_occasions: "mother\'?s day" may have only'),
         ({"tip_wrods": ["tip"]}, "tip_wrods"),
+        (
+            {"leaving_asked": ["have to go", "have to leave"]},
+            "leaving_asked: 'have to leave' is not one of leaving",
+        ),
     ],
 )
 def test_a_typo_in_the_lists_fails_with_the_entry_named(
