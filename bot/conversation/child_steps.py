@@ -283,7 +283,7 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     pair = two_words(text)
     if pair is not None:
         names = [name for name in map(_as_a_name, pair.words) if name is not None]
-        query = index_for(turn.env.library).analyse(text)
+        query = index_for(turn.env.library).analyse(without_months_as_names(text))
         if not names or query.topical or query.out_of_scope:  # "Mum and Dad", "Tantrums and Biting"
             return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
         if len(names) == 2 and pair.joined:  # "Oscar and Lily": twins, one at a time, the first now
@@ -335,6 +335,12 @@ def two_words(text: str) -> TwoWords | None:
     if any(w.lower() in WORDS.not_a_name or w.lower() in WORDS.not_name_openers for w in words):
         return None  # "yes and no", "hi and thanks": no names, read as the message they are
     return TwoWords(words, joined=bool(match["and"] or match["amp"]))
+
+
+def without_months_as_names(text: str) -> str:
+    """ "April and May" -> "and": months that are names too left out before the words are read for a subject
+    of the guidance (its text says "may")."""
+    return " ".join(w for w in text.split() if w.strip(",.!&").lower() not in WORDS.months_as_names)
 
 
 def _as_a_name(word: str) -> str | None:

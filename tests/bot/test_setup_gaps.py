@@ -50,3 +50,52 @@ async def test_leaving_with_a_reason_still_leaves(bot: Harness, leaving: str):
     await bot.say(mum, "/start")
     await bot.say(mum, "Mia")
     assert (await bot.say(mum, leaving))[0].text == LEFT_AT_BIRTHDATE
+
+
+@pytest.mark.parametrize(
+    ("said", "first", "second"), [("April and May", "April", "May"), ("June & August", "June", "August")]
+)
+async def test_months_that_are_names_are_twins_at_the_name_question(
+    bot: Harness, said: str, first: str, second: str
+):
+    mum = TgParent(3004)
+    await bot.say(mum, "/start")
+    sent = await bot.say(mum, said)  # was "Sorry, I didn't catch a name there." for "April and May"
+    assert sent[0].text.startswith(
+        f"Lovely names! {first} first; once we're done, send /addchild for {second} (I'll notice if they "
+        f"share a birthday).\n\nWhen was <b>{first}</b> born?"
+    )
+    sent = await bot.say(mum, "May")  # at the birthdate question a month, never a name
+    assert sent[0].text.startswith("I couldn't read “May” as a date.")
+    sent = await bot.say(mum, "12 May 2026")
+    assert sent[0].text.startswith(f"Was {first} born early")
+
+
+async def test_a_month_that_is_a_name_with_a_comma_is_used_as_other_names_are(bot: Harness):
+    mum = TgParent(3005)
+    await bot.say(mum, "/start")
+    sent = await bot.say(mum, "May, Ella")  # was "Sorry, I didn't catch a name there."
+    assert sent[0].text.startswith(
+        "I'll use May. If Ella is another child, send /addchild once we're done.\n\nWhen was <b>May</b> born?"
+    )
+
+
+async def test_rhyming_twins_are_two_children_with_and_and_one_with_a_comma(bot: Harness):
+    mum = TgParent(3006)
+    await bot.say(mum, "/start")
+    sent = await bot.say(mum, "Ella and Bella")
+    assert sent[0].text.startswith(
+        "Lovely names! Ella first; once we're done, send /addchild for Bella (I'll notice if they share a "
+        "birthday).\n\nWhen was <b>Ella</b> born?"
+    )
+    await bot.say(mum, "3 September 2026")
+    await bot.tap(mum, "No")
+    await bot.say(mum, "London")
+    sent = await bot.tap(mum, "Sunday 09:00 is fine")
+    assert "\nWhen you're ready, send /addchild for Bella." in sent[0].text
+    dad = TgParent(3007)
+    await bot.say(dad, "/start")
+    sent = await bot.say(dad, "Ella, Bella")
+    assert sent[0].text.startswith(
+        "I'll use Ella. If Bella is another child, send /addchild once we're done.\n\nWhen was <b>Ella</b> born?"
+    )

@@ -73,6 +73,7 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert not detours.leaving("is it normal she cries when I have to go to work?")
     assert not detours.leaving("she's crying. have to go?")  # leaving_asked
     assert detours.leaving("ok gtg")
+    assert child_steps.without_months_as_names("April & May, Mia") == "& Mia"  # months_as_names
     assert detours.returning("hi, I'm back")  # returning
     assert child_steps.relation_said("for my daughter, her baby girl was born today") == "granddaughter"
     assert child_steps.without_hedges("umm like 20th sept i think") == "20th sept"  # date_hedges
