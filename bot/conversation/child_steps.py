@@ -274,6 +274,9 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         return Outcome(
             [Reply(f"How lovely! What's your {esc(relation)}'s name? A nickname is fine.", buttons)]
         )
+    when = name_then_when(text, turn.today)
+    if when is not None:  # "Mia, 2 weeks", "Leo (8 months)": the name, and the age offered as the birthdate
+        return await _named_then_when(turn, *when)
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
         return ask_name(turn, "That looks like when your child was born: I'll ask for that next.\n\n")
     words = normal_words(text).split()
@@ -301,6 +304,60 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
         return ask_same_name(turn, lead)
     return await _named(turn, name, lead)
+
+
+# Between a name and an age or a date said after it: the opener ("aged", "who is"), and what wraps it
+# ("Leo (8 months)", "Mia - 2 weeks").
+_WHEN_OPENER = re.compile(rf"^(?:(?:{alternatives(WORDS.name_then_when)})\s+)")
+_WRAPPING = " ,;:()[].!-–"
+# A word of a name: letters first ("Jo-Ann", "D'Arcy").
+_NAME_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def name_then_when(text: str, today: date) -> tuple[str, str] | None:
+    """ "Mia, 2 weeks", "Mia 2 weeks old", "Leo (8 months)", "Mia, born 15 March 2026": the name as typed and
+    the age or date after it; None when the message is not put so (an age alone, "she's 8 months", is no
+    name, nor is "my baby 2 weeks")."""
+    words = " ".join(text.replace(",", ", ").split()).split(" ")
+    if said_age(text[:64], today) is not None:
+        return None
+    for k in range(1, min(MOST_NAME_WORDS, len(words) - 1) + 1):
+        name = " ".join(words[:k]).rstrip(_WRAPPING)
+        rest = _WHEN_OPENER.sub("", normal_words(" ".join(words[k:]).strip(_WRAPPING)))
+        if not all(_NAME_WORD.fullmatch(w) and _may_be_named(w) for w in name.split()):
+            continue
+        if said_age(rest[:64], today) is not None or (
+            any(ch.isdigit() for ch in rest) and reads_as_date(rest, today)
+        ):
+            return name, rest
+    return None
+
+
+def _may_be_named(word: str) -> bool:
+    """A word that may be part of a name typed before an age: not "my", "she's", "baby" or "mum"."""
+    lower = word.lower().split("'")[0]
+    lists = (
+        WORDS.not_a_name,
+        WORDS.not_name_openers,
+        WORDS.not_a_childs_name,
+        WORDS.relations,
+        WORDS.not_name_starts,
+    )
+    return not any(lower in words or word.lower() in words for words in lists)
+
+
+async def _named_then_when(turn: Turn, typed: str, when: str) -> Outcome:
+    """The name taken, then the age or date said after it read as the birthdate question reads it (an age
+    offered back as a likely birthdate to confirm, never saved unasked); a name here already asked about
+    first, and the birthdate asked for after."""
+    name = read_name(typed)
+    if name is None:
+        return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
+    if await _has_child_called(turn, name):
+        await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
+        return ask_same_name(turn)
+    await turn.goto(Step.BIRTHDATE, replace(turn.data, name=name))
+    return await on_birthdate(turn, when)
 
 
 async def _has_child_called(turn: Turn, name: str) -> bool:

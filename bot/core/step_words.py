@@ -231,9 +231,7 @@ _NOT_NAMED = re.compile(r"n't\b|\b(?:not|never|yet|still)\b", re.I)
 # Where a name said in a sentence ends: "Bub when she's grumpy", "Mia and she was born on 15 March".
 _NAME_ENDS = re.compile(r"\s*[,;]\s*|\s+(?:" + "|".join(map(re.escape, WORDS.name_endings)) + r")\b\s*", re.I)
 # A name does not begin so: "we call her a water baby", "her name is not decided yet", "she calls me mummy".
-_NOT_NAME_STARTS = frozenset(
-    {"a", "an", "the", "our", "my", "not", "yet", "me", "us", "you", "him", "her", "them"}
-)
+_NOT_NAME_STARTS = WORDS.not_name_starts
 _MOST_NAME_WORDS = 3
 # A message putting something right: a name in it, at a later question, renames the child.
 _CORRECTION = re.compile(r"^(?:actually|sorry|no|oh)\b", re.I)

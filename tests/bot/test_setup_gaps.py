@@ -99,3 +99,52 @@ async def test_rhyming_twins_are_two_children_with_and_and_one_with_a_comma(bot:
     assert sent[0].text.startswith(
         "I'll use Ella. If Bella is another child, send /addchild once we're done.\n\nWhen was <b>Ella</b> born?"
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "name", "about"),
+    [
+        ("Mia, 2 weeks", "Mia", "15 November 2026"),
+        ("Mia 2 weeks old", "Mia", "15 November 2026"),
+        ("Leo (8 months)", "Leo", "29 March 2026"),
+        ("Mary Jane, aged 3 months", "Mary Jane", "29 August 2026"),
+        ("Mia, she's 8 months", "Mia", "29 March 2026"),
+    ],
+)
+async def test_a_name_with_the_age_after_it_is_the_name_and_the_age_offered_as_a_likely_birthdate(
+    bot: Harness, said: str, name: str, about: str
+):
+    mum = TgParent(3010)
+    await bot.say(mum, "/start")
+    sent = await bot.say(mum, said)  # was "When was Mia, 2 weeks born?"
+    assert texts(sent) == [
+        f"Thank you! That puts {name}'s birthdate at about <b>{about}</b>. Shall I use it? A close guess is "
+        "fine, or type the date if you know it."
+    ]
+    assert sent[0].button_labels == [f"Yes, use {about}"]
+    assert await children(bot) == []  # nothing saved before the parent says yes
+    await bot.tap(mum, f"Yes, use {about}")
+    sent = await bot.tap(mum, "No")
+    assert sent[0].text.startswith(f"Thank you! {name} is all set.")
+    [child] = await children(bot)
+    assert child.name == name
+
+
+async def test_a_name_with_the_birthdate_after_it_is_the_name_and_the_birthdate(bot: Harness):
+    dad = TgParent(3011)
+    await bot.say(dad, "/start")
+    sent = await bot.say(dad, "Mia, born 15/03/2026")  # was "When was Mia, born 15/03/2026 born?"
+    assert sent[0].text.startswith("Was Mia born early")
+    await bot.tap(dad, "No")
+    [mia] = await children(bot)
+    assert (mia.name, mia.birthdate.isoformat()) == ("Mia", "2026-03-15")
+
+
+async def test_an_age_without_a_name_is_still_no_name(bot: Harness):
+    dad = TgParent(3012)
+    await bot.say(dad, "/start")
+    sent = await bot.say(dad, "she's 8 months")
+    assert sent[0].text.startswith("That looks like when your child was born: I'll ask for that next.")
+    sent = await bot.say(dad, "my baby 2 weeks")
+    assert "birthdate at about" not in "\n".join(texts(sent))
+    assert sent[-1].text.endswith(NAME_QUESTION)
