@@ -50,6 +50,7 @@ class ConversationWords(BaseModel):
     on_time: Phrases
     no_name_yet: Phrases
     months_as_names: Phrases
+    surnames: Phrases
     not_name_starts: Phrases
     name_then_when: Ordered
     not_a_name: Phrases
@@ -129,7 +130,7 @@ class ConversationWords(BaseModel):
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
 _ONE_WORD = frozenset(
     {
-        "not_a_name", "months_as_names", "not_name_starts", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
+        "not_a_name", "months_as_names", "not_name_starts", "surnames", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
         "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes",
         "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
         "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",

@@ -283,7 +283,11 @@ async def on_name(turn: Turn, text: str) -> Outcome:
     if len(words) > 1 and words[0] in WORDS.not_name_openers and said_name(text) is None:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
     lead = ""
-    pair = two_words(text)
+    given = given_name_after_surname(text)
+    if given is not None:  # "Smith, John": the first name, the family name left out
+        text = given
+        lead = f"I'll call your child {esc(given)}. To use another name, say <i>back</i>.\n\n"
+    pair = None if given is not None else two_words(text)
     if pair is not None:
         names = [name for name in map(_as_a_name, pair.words) if name is not None]
         query = index_for(turn.env.library).analyse(without_months_as_names(text))
@@ -331,6 +335,31 @@ def name_then_when(text: str, today: date) -> tuple[str, str] | None:
         ):
             return name, rest
     return None
+
+
+# "Smith, John Paul": a family name, a comma, then the name (up to three words).
+_SURNAME_FIRST = re.compile(
+    r"(?P<surname>[^\W\d_][\w'’-]*)\s*,\s*(?P<given>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,2})"
+)
+
+
+def given_name_after_surname(text: str) -> str | None:
+    """ "Smith, John" or "SMITH, John": the name after a family name typed first, as on a form; None otherwise
+    ("Noah, Ella" and "Thomas, Tom" are two first names)."""
+    match = _SURNAME_FIRST.fullmatch(" ".join(text.split()).strip(" .!"))
+    if match is None:
+        return None
+    surname, given = match["surname"], match["given"]
+    if not all(_may_be_named(w) and not _a_surname(w) for w in given.split()):
+        return None
+    in_capitals = surname.isupper() and sum(ch.isalpha() for ch in surname) > 2 and not given.isupper()
+    return read_name(given) if _a_surname(surname) or in_capitals else None
+
+
+def _a_surname(word: str) -> bool:
+    """A family name seldom a child's first name ("Smith", "O'Brien", "Smith-Jones")."""
+    lower = word.lower().replace("’", "'")
+    return lower in WORDS.surnames or all(part in WORDS.surnames for part in lower.split("-"))
 
 
 def _may_be_named(word: str) -> bool:

@@ -148,3 +148,43 @@ async def test_an_age_without_a_name_is_still_no_name(bot: Harness):
     sent = await bot.say(dad, "my baby 2 weeks")
     assert "birthdate at about" not in "\n".join(texts(sent))
     assert sent[-1].text.endswith(NAME_QUESTION)
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("Smith, John", "John"),
+        ("SMITH, John", "John"),
+        ("O'Brien, Saoirse", "Saoirse"),
+        ("Smith-Jones, Amelia Rose", "Amelia Rose"),
+    ],
+)
+async def test_a_family_name_typed_first_is_left_out_and_the_first_name_used(
+    bot: Harness, said: str, name: str
+):
+    dad = TgParent(3020)
+    await bot.say(dad, "/start")
+    sent = await bot.say(dad, said)  # was "I'll use Smith. If John is another child, send /addchild ..."
+    assert sent[0].text.startswith(
+        f"I'll call your child {name}. To use another name, say <i>back</i>.\n\nWhen was <b>{name}</b> born?"
+    )
+    assert "/addchild" not in sent[0].text
+    sent = await bot.say(dad, "back")
+    assert sent[0].text == NAME_QUESTION
+    await bot.say(dad, "Johnny")
+    await bot.say(dad, "3 September 2026")
+    await bot.tap(dad, "No")
+    [child] = await children(bot)
+    assert child.name == "Johnny"
+
+
+async def test_two_first_names_with_a_comma_are_still_one_child_and_the_other_said_back(bot: Harness):
+    for n, (said, first, other) in enumerate(
+        [("Noah, Ella", "Noah", "Ella"), ("Thomas, Tom", "Thomas", "Tom")]
+    ):
+        mum = TgParent(3021 + n)
+        await bot.say(mum, "/start")
+        sent = await bot.say(mum, said)
+        assert sent[0].text.startswith(
+            f"I'll use {first}. If {other} is another child, send /addchild once we're done.\n\n"
+        )

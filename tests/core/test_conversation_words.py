@@ -76,6 +76,8 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert child_steps.without_months_as_names("April & May, Mia") == "& Mia"  # months_as_names
     assert child_steps.name_then_when("Leo who is 8 months", date(2026, 11, 29)) == ("Leo", "8 months")
     assert step_words.said_name("we call her a water baby") is None  # not_name_starts
+    assert child_steps.given_name_after_surname("Kowalski, Anna") == "Anna"  # surnames
+    assert child_steps.given_name_after_surname("Noah, Ella") is None
     assert detours.returning("hi, I'm back")  # returning
     assert child_steps.relation_said("for my daughter, her baby girl was born today") == "granddaughter"
     assert child_steps.without_hedges("umm like 20th sept i think") == "20th sept"  # date_hedges
