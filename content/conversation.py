@@ -125,6 +125,13 @@ class ConversationWords(BaseModel):
     multiples: Phrases
     pause_words: Phrases
     afresh_words: Phrases
+    skip_words: Phrases
+    back_words: Phrases
+    fix_words: Phrases
+    cancel_words: Phrases
+    plain_skip: Phrases
+    later_words: Phrases
+    stopping_words: Phrases
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -236,6 +243,16 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         f"leaving_asked: {phrase!r} is not one of leaving"
         for phrase in words.leaving_asked
         if phrase not in words.leaving
+    ]
+    problems += [
+        f"{part}: {phrase!r} is not one of {whole}"
+        for part, whole in (
+            ("plain_skip", "skip_words"),
+            ("later_words", "skip_words"),
+            ("stopping_words", "cancel_words"),
+        )
+        for phrase in getattr(words, part)
+        if phrase not in getattr(words, whole)
     ]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))

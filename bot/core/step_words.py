@@ -28,43 +28,24 @@ class StepWord(StrEnum):
     CANCEL = "cancel"
 
 
+_WORDS: dict[StepWord, frozenset[str]] = {
+    StepWord.SKIP: WORDS.skip_words,
+    StepWord.BACK: WORDS.back_words,
+    StepWord.FIX: WORDS.fix_words,
+    StepWord.CANCEL: WORDS.cancel_words,
+}
+# Skip words that mean "skip" anywhere; the others ("no", "not sure") are answers only where a step asked.
+_PLAIN_SKIP = WORDS.plain_skip
+# Skip words that put the question off rather than turn it down: where a step cannot be skipped (a birthdate),
+# they mean its "Not now".
+_LATER = WORDS.later_words
+# Cancel words that, with nothing in progress, may be about the tips themselves.
+_STOPPING = WORDS.stopping_words
+
+
 def _phrases(text: str) -> frozenset[str]:
     return frozenset(phrase.strip() for phrase in text.split("|"))
 
-
-_WORDS: dict[StepWord, frozenset[str]] = {
-    StepWord.SKIP: _phrases(
-        "skip|skip it|skip this|skip that|skip please|please skip|skip for now|pass|later|later please|"
-        "i'll add it later|ill add it later|add it later|i'll tell you later|ill tell you later|"
-        "tell you later|no|nope|none|no thanks|"
-        "no thank you|n/a|na|no due date|not sure|unsure|i'm not sure|im not sure|i am not sure|no idea|"
-        "no clue|don't know|dont know|do not know|i don't know|i dont know|i do not know|idk|dunno|"
-        "not known|unknown|can't remember|cant remember|i can't remember"
-    ),
-    StepWord.BACK: _phrases("back|go back|back please|previous|undo|wait go back|step back|go back please"),
-    StepWord.FIX: _phrases(
-        "oops|whoops|mistake|my mistake|i made a mistake|made a mistake|i've made a mistake|ive made a mistake|"
-        "i made an error|i made a typo|typo|that was a typo|wrong|thats wrong|that's wrong|that is wrong|"
-        "that's not right|thats not right|not right|that's not it|wrong one|wrong date|wrong birthdate|"
-        "wrong birthday|wrong day|wrong name|i got it wrong|got it wrong|i typed it wrong|let me fix that|"
-        "let me correct that|let me change that|i need to fix that|i need to change that|correction"
-    ),
-    StepWord.CANCEL: _phrases(
-        "cancel|stop|quit|exit|leave|end|never mind|nevermind|forget it|forget that|cancel that|stop that|"
-        "stop it|cancel please|not now|not right now|maybe later|another time|some other time|leave it|"
-        "leave it for now|i'll do it later|ill do it later|do it later|not today"
-    ),
-}
-# Skip words that mean "skip" anywhere; the others ("no", "not sure") are answers only where a step asked.
-_PLAIN_SKIP = _phrases("skip|skip it|skip this|skip that|skip please|please skip|skip for now|pass|later")
-# Skip words that put the question off rather than turn it down: where a step cannot be skipped (a birthdate),
-# they mean its "Not now".
-_LATER = _phrases(
-    "later|later please|skip for now|i'll add it later|ill add it later|add it later|i'll tell you later|"
-    "ill tell you later|tell you later"
-)
-# Cancel words that, with nothing in progress, may be about the tips themselves.
-_STOPPING = _phrases("stop|stop it|stop that|quit|exit|end|leave")
 
 # Words that open a question even in a two-word message ("what's normal", "how come").
 _OPENERS_STRONG = _phrases(
