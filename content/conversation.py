@@ -132,6 +132,7 @@ class ConversationWords(BaseModel):
     plain_skip: Phrases
     later_words: Phrases
     stopping_words: Phrases
+    unsure_words: Phrases
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -249,6 +250,7 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         for part, whole in (
             ("plain_skip", "skip_words"),
             ("later_words", "skip_words"),
+            ("unsure_words", "skip_words"),
             ("stopping_words", "cancel_words"),
         )
         for phrase in getattr(words, part)

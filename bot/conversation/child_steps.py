@@ -274,7 +274,7 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         return Outcome(
             [Reply(f"How lovely! What's your {esc(relation)}'s name? A nickname is fine.", buttons)]
         )
-    when = name_then_when(text, turn.today)
+    when = name_then_when(text, turn.today) or _named_in_a_sentence_then_when(text, turn.today)
     if when is not None:  # "Mia, 2 weeks", "Leo (8 months)": the name, and the age offered as the birthdate
         return await _named_then_when(turn, *when)
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
@@ -330,11 +330,25 @@ def name_then_when(text: str, today: date) -> tuple[str, str] | None:
         rest = _WHEN_OPENER.sub("", normal_words(" ".join(words[k:]).strip(_WRAPPING)))
         if not all(_NAME_WORD.fullmatch(w) and _may_be_named(w) for w in name.split()):
             continue
-        if said_age(rest[:64], today) is not None or (
-            any(ch.isdigit() for ch in rest) and reads_as_date(rest, today)
-        ):
+        if _says_when_alone(rest, today):
             return name, rest
     return None
+
+
+def _says_when_alone(rest: str, today: date) -> bool:
+    """An age ("2 weeks old", "born 3 weeks ago") or a date with a figure ("born 15/03/2026"), and nothing else."""
+    return said_age(rest[:64], today) is not None or (
+        any(ch.isdigit() for ch in rest) and reads_as_date(rest, today)
+    )
+
+
+def _named_in_a_sentence_then_when(text: str, today: date) -> tuple[str, str] | None:
+    """ "She's called Rosie, born 3 weeks ago": the name said in a sentence and the age or date after it."""
+    said = name_said(text)
+    if said is None or not said.rest:
+        return None
+    rest = _WHEN_OPENER.sub("", normal_words(said.rest))
+    return (said.name, rest) if _says_when_alone(rest, today) else None
 
 
 # "Smith, John Paul": a family name, a comma, then the name (up to three words).

@@ -35,6 +35,7 @@ from bot.core.step_words import (
     normal_words,
     said_name,
     step_word,
+    unsure_first,
 )
 from bot.core.text import day_date, esc
 from bot.core.timezones import ZoneLookup, find_zone, zone_label
@@ -192,6 +193,11 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await way_out(turn, step, word, text)
     if step is Step.ASK:
         return None
+    unsure = unsure_first(text) if step in (Step.BIRTHDATE, Step.DUE) else None
+    if unsure is not None and step is Step.BIRTHDATE and _is_answer(turn, step, unsure[1]):
+        return await child_steps.on_birthdate(turn, unsure[1])  # "not sure, about 3 weeks ago": the guess
+    if unsure is not None and not _is_answer(turn, step, text):  # "not sure, my daughter would know"
+        return await way_out(turn, step, StepWord.SKIP, unsure[0])
     if leaving(text):  # "I need to go, can we do this later?": as "not now", what was given kept
         return await cancel(turn)
     if returning(text) and step in ASKS:  # "hi I'm back": where we were

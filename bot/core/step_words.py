@@ -143,6 +143,18 @@ def escape_word(text: str) -> StepWord | None:
     return word
 
 
+_FIRST_CLAUSE = re.compile(r"^(?P<first>[^,;:.!?]+)[,;:.!?-]+\s*(?P<rest>\S.*)$")
+
+
+def unsure_first(text: str) -> tuple[str, str] | None:
+    """ "Not sure, my daughter would know": the words saying the answer is not known, opening a longer
+    message, and what follows them; None otherwise."""
+    match = _FIRST_CLAUSE.match(_normal(text))
+    if match is None or match["first"].strip() not in WORDS.unsure_words:
+        return None
+    return match["first"].strip(), match["rest"]
+
+
 def is_later(text: str) -> bool:
     """ "Later", "I'll tell you later": the question put off, not turned down."""
     said = _normal(text)

@@ -188,3 +188,45 @@ async def test_two_first_names_with_a_comma_are_still_one_child_and_the_other_sa
         assert sent[0].text.startswith(
             f"I'll use {first}. If {other} is another child, send /addchild once we're done.\n\n"
         )
+
+
+async def test_a_grandparent_naming_the_baby_with_its_age_in_a_sentence_gets_the_age_offered(bot: Harness):
+    gran = TgParent(3030)
+    await bot.say(gran, "/start")
+    sent = await bot.say(gran, "Hello, I'm setting this up for my daughter's baby")
+    assert texts(sent) == ["How lovely! What's your grandchild's name? A nickname is fine."]
+    sent = await bot.say(gran, "she's called Rosie, born 3 weeks ago")  # was "When was Rosie born?"
+    assert sent[0].text.startswith("Thank you! That puts Rosie's birthdate at about <b>8 November 2026</b>.")
+    gramps = TgParent(3031)
+    await bot.say(gramps, "/start")
+    sent = await bot.say(gramps, "we call him Alfie, he's 8 weeks")
+    assert sent[0].text.startswith("Thank you! That puts Alfie's birthdate at about <b>4 October 2026</b>.")
+
+
+@pytest.mark.parametrize("unsure", ["not sure, my daughter would know", "no idea, I'll ask my son"])
+async def test_a_grandparent_unsure_of_the_birthdate_is_told_a_guess_or_an_age_will_do(
+    bot: Harness, unsure: str
+):
+    gran = TgParent(3032)
+    await bot.say(gran, "/start")
+    await bot.say(gran, "Rosie")
+    sent = await bot.say(gran, unsure)  # was "I couldn't read “not sure, my daughter would know” as a date."
+    assert "couldn't read" not in sent[0].text
+    assert sent[0].text.startswith(
+        "I need Rosie's birthdate to fit the tips to Rosie's age. A close guess is fine (like <i>1 March 2026</i>), "
+        "or tell me Rosie's age (like <i>4 months</i>)."
+    )
+    sent = await bot.say(gran, "not sure, about 3 weeks ago")  # the guess after it is read
+    assert sent[0].text.startswith("Thank you! That puts Rosie's birthdate at about <b>8 November 2026</b>.")
+
+
+async def test_unsure_of_the_due_date_in_a_sentence_keeps_the_birthdate_alone(bot: Harness):
+    mum = TgParent(3033)
+    await bot.say(mum, "/start")
+    await bot.say(mum, "Rosie")
+    await bot.say(mum, "1 November 2026")
+    await bot.tap(mum, "Yes, born early")
+    sent = await bot.say(mum, "not sure, I'll have to check the red book")
+    assert sent[0].text.startswith(
+        "Thank you! Rosie is all set. Born 1 November 2026 (to change it: /children)."
+    )

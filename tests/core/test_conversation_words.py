@@ -82,6 +82,7 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert step_words.escape_word("not sure") is None  # plain_skip
     assert step_words.is_later("i'll tell you later")  # later_words
     assert step_words.is_stopping("quit")  # stopping_words
+    assert step_words.unsure_first("no idea, I'll ask") == ("no idea", "i'll ask")  # unsure_words
     assert detours.returning("hi, I'm back")  # returning
     assert child_steps.relation_said("for my daughter, her baby girl was born today") == "granddaughter"
     assert child_steps.without_hedges("umm like 20th sept i think") == "20th sept"  # date_hedges
@@ -132,6 +133,10 @@ def _write(tmp_path: Path, change: dict[str, object]) -> Path:
         ({"tip_wrods": ["tip"]}, "tip_wrods"),
         ({"plain_skip": ["skip", "skipp"]}, "plain_skip: 'skipp' is not one of skip_words"),
         ({"surnames": ["smith", "Smith"]}, "surnames: 'Smith'"),
+        (
+            {"unsure_words": ["no idea", "no clue at all"]},
+            "unsure_words: 'no clue at all' is not one of skip_words",
+        ),
         (
             {"leaving_asked": ["have to go", "have to leave"]},
             "leaving_asked: 'have to leave' is not one of leaving",
