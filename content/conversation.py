@@ -123,6 +123,7 @@ class ConversationWords(BaseModel):
     early_yes_openers: Phrases
     early_words: Phrases
     multiples: Phrases
+    multiples_phrases: Phrases
     pause_words: Phrases
     afresh_words: Phrases
     skip_words: Phrases

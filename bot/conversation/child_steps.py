@@ -204,9 +204,12 @@ _A_TWIN = re.compile(r"[\s.,;!]+(?:(?:he|she)(?:'s|’s|\s+is)\s+)?(?:a\s+)?twin
 
 
 def mentions_multiples(text: str) -> bool:
-    """ "We have twins", "twins, Mia and Leo", "triplets!": more than one child to name at once."""
-    return not text.rstrip().endswith("?") and any(
-        word in MULTIPLES for word in normal_words(text).replace(",", " ").replace(".", " ").split()
+    """ "We have twins", "twins, Mia and Leo", "triplets!", "twin girls": more than one child to name at once."""
+    words = normal_words(text).replace(",", " ").replace(".", " ").split()
+    padded = f" {' '.join(words)} "
+    return not text.rstrip().endswith("?") and (
+        any(word in MULTIPLES for word in words)
+        or any(f" {said} " in padded for said in WORDS.multiples_phrases)
     )
 
 

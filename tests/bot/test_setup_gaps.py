@@ -230,3 +230,27 @@ async def test_unsure_of_the_due_date_in_a_sentence_keeps_the_birthdate_alone(bo
     assert sent[0].text.startswith(
         "Thank you! Rosie is all set. Born 1 November 2026 (to change it: /children)."
     )
+
+
+@pytest.mark.parametrize(
+    "said", ["hiya, we have twin girls, they came at 32 weeks", "twin boys!", "we've got twin baby girls"]
+)
+async def test_twin_girls_or_boys_at_the_name_question_are_taken_one_at_a_time(bot: Harness, said: str):
+    mum = TgParent(3040)
+    await bot.say(mum, "/start")
+    sent = await bot.say(
+        mum, said
+    )  # was "I couldn't find that in the guidance ..." and the name question again
+    assert texts(sent) == [
+        "How lovely! I'll take them one at a time: tell me about one now, and once we're done, send /addchild "
+        "for the next (I'll notice they share a birthday).\n\nWhat's the first one's name? A nickname is fine."
+    ]
+    sent = await bot.say(mum, "Isla and Skye")
+    assert sent[0].text.startswith("Lovely names! Isla first; once we're done, send /addchild for Skye")
+
+
+async def test_my_twin_sister_is_still_one_child(bot: Harness):
+    mum = TgParent(3041)
+    await bot.say(mum, "/start")
+    sent = await bot.say(mum, "my twin sister helped name her Mia")
+    assert sent[0].text.startswith("When was <b>Mia</b> born?")

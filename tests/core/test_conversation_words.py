@@ -95,6 +95,7 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert "yup" in child_steps.YES_OPENERS
     assert "preemie" in child_steps.EARLY_WORDS
     assert "triplets" in child_steps.MULTIPLES
+    assert child_steps.mentions_multiples("we have twin boys")  # multiples_phrases
     assert "pause my tips" in detours.PAUSE_WORDS
     assert "start over" in detours.AFRESH_WORDS
     assert "thx" in answers._THANKS
