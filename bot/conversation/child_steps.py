@@ -331,7 +331,7 @@ def name_then_when(text: str, today: date) -> tuple[str, str] | None:
     for k in range(1, min(MOST_NAME_WORDS, len(words) - 1) + 1):
         name = " ".join(words[:k]).rstrip(_WRAPPING)
         rest = _WHEN_OPENER.sub("", normal_words(" ".join(words[k:]).strip(_WRAPPING)))
-        if not all(_NAME_WORD.fullmatch(w) and _may_be_named(w) for w in name.split()):
+        if not all(_NAME_WORD.fullmatch(w) and may_be_named(w) for w in name.split()):
             continue
         if _says_when_alone(rest, today):
             return name, rest
@@ -367,7 +367,7 @@ def given_name_after_surname(text: str) -> str | None:
     if match is None:
         return None
     surname, given = match["surname"], match["given"]
-    if not all(_may_be_named(w) and not _a_surname(w) for w in given.split()):
+    if not all(may_be_named(w) and not _a_surname(w) for w in given.split()):
         return None
     in_capitals = surname.isupper() and sum(ch.isalpha() for ch in surname) > 2 and not given.isupper()
     return read_name(given) if _a_surname(surname) or in_capitals else None
@@ -379,7 +379,7 @@ def _a_surname(word: str) -> bool:
     return lower in WORDS.surnames or all(part in WORDS.surnames for part in lower.split("-"))
 
 
-def _may_be_named(word: str) -> bool:
+def may_be_named(word: str) -> bool:
     """A word that may be part of a name typed before an age: not "my", "she's", "baby" or "mum"."""
     lower = word.lower().split("'")[0]
     lists = (

@@ -164,6 +164,29 @@ def _said_plainly(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split())
 
 
+_HELLO_FIRST = re.compile(r"^(?P<first>[^,.!?;:]+)[,.!;:]+\s*(?P<rest>\S.*)$")
+
+
+def _after_hello(text: str) -> str | None:
+    """What follows a hello that opens the message ("hi, Mia" -> "Mia"); None otherwise."""
+    match = _HELLO_FIRST.match(text.strip())
+    return match["rest"] if match is not None and chat_word(match["first"]) is Chat.HELLO else None
+
+
+async def _hello_then(turn: Turn, step: Step, rest: str) -> Outcome | None:
+    """After a hello: the name or the birthdate that follows it read as the answer ("hi, Mia", "hello, she's
+    3 weeks"); words that ask nothing ("dad here, mum's asleep lol") met with a hello and the question again,
+    never read as a question; None for a question (answered as one)."""
+    plain_name = child_steps.read_name(rest) is not None and all(map(child_steps.may_be_named, rest.split()))
+    if step is Step.NAME and (_is_answer(turn, step, rest) or plain_name):
+        return await child_steps.on_name(turn, rest)
+    if step is Step.BIRTHDATE and _is_answer(turn, step, rest):
+        return await child_steps.on_birthdate(turn, rest)
+    if "?" in rest or is_question(rest):
+        return None
+    return await ASKS[step](turn, CHAT_LEADS[Chat.HELLO])
+
+
 def leaving(text: str) -> bool:
     """The parent saying they must go now ("sorry I need to go, can we do this later?", "bye-bye", "gtg"): each
     part of the message leaving or the words around it, so never a question or a sentence about the child (nor
@@ -215,6 +238,10 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await ASKS[step](turn, CHAT_LEADS[chat])
     if chat in (Chat.HELLO, Chat.THANKS) and step in ASKS:  # at a yes/no step "ok" may be its answer
         return await ASKS[step](turn, CHAT_LEADS[chat])
+    greeted = _after_hello(text) if step in CHAT_STEPS and not _is_answer(turn, step, text) else None
+    hello = None if greeted is None else await _hello_then(turn, step, greeted)
+    if hello is not None:  # "hi, Mia", "hey. dad here, mum's asleep lol": the hello, then the rest
+        return hello
     mood = feeling(text)
     if mood is Feeling.OK and step is Step.DAYS and turn.data.mode in (Mode.FIRST, Mode.JOINED):
         return await setup_steps.on_days(turn, "keep")  # "👍" at "Sunday 09:00 is fine?": it is
