@@ -258,6 +258,7 @@ class _Frames:
         frozenset()
     )  # stems said only before a closing question that names nothing covered
     closing: frozenset[str] = frozenset()  # that closing question's stems
+    aside: frozenset[str] = frozenset()  # stems said in clauses the parent sets aside ("not asking about")
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +313,8 @@ class Index:
         self._hints = {w: hint for hint in lexicon.age_hints for w in hint.words}
         self._generic = frozenset(self.stem(w) for w in lexicon.generic)
         self._reactions = frozenset(self.stem(w) for w in lexicon.reactions)
+        self._aside_clause = _phrase_pattern(lexicon.aside_clause)
+        self._aside_before = _phrase_pattern(lexicon.aside_before)
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
@@ -522,6 +525,9 @@ class Index:
             question = question[:start] + " , " + question[end:]
             plain = plain[:start] + " " + plain[end:]  # for question frames: "how do I get my 1yo to nap"
         question, plain = _HEARSAY.sub(" ", question), _HEARSAY.sub(" ", plain)
+        if self._aside_before is not None and self._aside_before.search(normalise(question)):
+            # "separate worry:", "my real worry is": words about the question, not of it ("separate")
+            question = self._aside_before.sub(" , ", normalise(question))
         typed = [self.correct(w) for w in words(question)]
         intent, intent_words = self._intent(typed)
         hints = tuple(dict.fromkeys(self._hints[w] for w in typed if w in self._hints))
@@ -538,6 +544,14 @@ class Index:
         )
         if PLAYTHINGS.intersection(typed):
             outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
+        # "not asking about what he eats": a subject set aside is neither asked nor the content's, even where
+        # it comes up again ("weaning is going fine, that's not what I'm asking. when grandma *feeds* her ...")
+        aside_topics = {
+            self._topic_of(n) for n in outside if frames.aside and self._phrase_stems(n) <= frames.aside
+        }
+        set_aside = [n for n in outside if self._topic_of(n) in aside_topics]
+        outside = [n for n in outside if n not in set_aside]
+        claimed = frozenset(stem for n in set_aside for stem in self._phrase_stems(n))
         terms: dict[str, float] = {}
         marked: dict[str, float] = {}
         unknown: list[str] = []
@@ -546,7 +560,7 @@ class Index:
         weights = {stem: self._subject_weight(stem, frames) for stem in outside_stems}
         for token in tokens:
             key = _marked(token)
-            if token.stem in self._postings and token.stem not in outside_stems:
+            if token.stem in self._postings and token.stem not in outside_stems | claimed:
                 weight = NEGATED_TEXT_WEIGHT if token.negated else 1.0
                 terms[token.stem] = max(terms.get(token.stem, 0.0), weight)
             if key in self._phrasing_idf:
@@ -717,7 +731,22 @@ class Index:
             literal,
             frozenset(effect),
             *self._story_before_closing(clauses),
+            self._set_aside(clauses),
         )
+
+    def _set_aside(self, clauses: list[tuple[str, set[str]]]) -> frozenset[str]:
+        """Stems said only in clauses the parent sets aside ("weaning is going fine, *that's not what I'm
+        asking*", "my 8wk old has reflux. *separate worry*: ..."): a clause with an ``aside_clause`` phrase and
+        every one before it, the clauses before an ``aside_before`` phrase."""
+        last = -1
+        for number, (clause, _) in enumerate(clauses):
+            if self._aside_clause is not None and self._aside_clause.search(clause):
+                last = number
+            elif self._aside_before is not None and self._aside_before.search(clause):
+                last = max(last, number - 1)
+        if last < 0:
+            return frozenset()
+        return frozenset(stem for _, stems in clauses[: last + 1] for stem in stems)
 
     def _story_before_closing(
         self, clauses: list[tuple[str, set[str]]]
@@ -1014,6 +1043,14 @@ class Index:
 def _concept_items(concept: Concept, intent: Intent | None) -> tuple[str, ...]:
     """The items a concept points at: the signs of it for "what's typical", else the items that do it."""
     return concept.signs if intent is Intent.NORMAL and concept.signs else concept.items
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for whole normalised phrases, or None when there are none."""
+    listed = sorted(set(phrases), key=len, reverse=True)
+    if not listed:
+        return None
+    return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in listed) + r")\b")
 
 
 def _marked(token: _Token) -> str:

@@ -368,6 +368,26 @@ def test_a_back_story_before_the_question_is_not_what_is_asked():
     assert ask("my 9 month old wakes every night, is that normal?").scope is Scope.OUT
 
 
+def test_an_uncovered_subject_the_parent_sets_aside_is_not_what_is_asked():
+    result = ask(
+        "the bottle feeding is going fine, that's not what I'm asking. when my mum feeds him, my 7 month old "
+        "keeps looking round for me. why?"
+    )
+    assert result.in_scope, result.text
+    assert "feeding" not in result.text
+    result = ask(
+        "he has eczema which the GP is looking into. different question: how do I help my 18 month old cope "
+        "with his new childminder?"
+    )
+    assert result.in_scope, result.text
+    assert "illness" not in result.text
+    # Set aside before the question, never the question itself.
+    assert ask("not asking about bonding, how much milk should my 4 month old drink?").scope is Scope.OUT
+    assert (
+        ask("sleep is going well but how do I get my 1 year old to drop the night feeds?").scope is Scope.OUT
+    )
+
+
 def test_keyboard_mash_is_not_taken_for_a_diagnosis():
     result = ask("asdf")
     assert "developmental conditions" not in result.text
