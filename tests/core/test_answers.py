@@ -587,6 +587,11 @@ def test_small_talk_is_no_question():
         "ttyl",
         "what's up?",
         "i'll give it a go tonight",  # an answer taken on board
+        "hello from a sleep deprived dad of three",  # a hello from someone, however described
+        "evening all from a very tired new mum",
+        "thank you so much, you've made a horrible week a little bit easier xx",  # what the answer did
+        "thanks, that has helped loads",
+        "is this a real human or a bot?",
     ],
 )
 def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
@@ -619,6 +624,18 @@ def test_praise_of_the_child_is_no_thanks_to_the_bot(message):
 )
 def test_praise_of_the_bot_or_its_answer_is_thanks(message):
     assert ask(message).text.startswith("You're welcome!")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hi from a mum whose baby won't settle for anyone but me",
+        "thanks, you've been great but she still cries at drop off",
+        "good morning from a tired mum, how do I get him to let his dad comfort him",
+    ],
+)
+def test_a_hello_or_thanks_with_a_worry_in_it_is_answered(message):
+    assert ask(message).scope is Scope.IN
 
 
 def test_small_talk_is_about_the_registered_child_when_it_names_no_age():
