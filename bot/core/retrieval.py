@@ -93,14 +93,25 @@ _FOCUS_FRAME = re.compile(
     r"(?:\s+(?:that|if|about))?"
     # "what actually helps with *reflux*": what is asked about
     r"|helps?\s+(?:with|for)"
+    # "what *vaccines* does she need", "what *food* should I give": a noun straight after "what" is asked about
+    r"|what(?=\s+(?!(?:is|are|was|were|does|do|did|can|could|should|would|will|if|about|to|i|we|you|he|she|it"
+    r"|they|my|our|his|her|their|a|an|the|this|that|else|kind|sort|happens|happened"
+    # "what *milestones* should I look for in how she relates to me": a word for what to look for frames it
+    r"|milestones?|signs?|things?|ways?|stages?)\b)[a-z])"
     # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
     r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"
     r"(?:\s+(?:for|on|with|about|to))|which|best)\b"
 )
+# "is she clingy because she's *ill*": the cause a question asks about is its subject (read apart from
+# _FOCUS_FRAME, whose "is she" would take the same words first).
+_CAUSE_FRAME = re.compile(r"\b(?:is|are)\s+(?:\w+\s+){0,3}?because\s+(?:of\s+)?")
 # "How do I / how do you ...": what follows is what the parent wants to do ("how do I *comfort* her", "how do
 # you get them *off the bottle*"): a covered behaviour there makes the question the content's, an uncovered
 # subject there makes it not.
-_HOW_FRAME = re.compile(r"\bhow\s+(?:do|can|should|could|would|to)\s+(?:(?:i|we|you)\s+)?")
+_HOW_FRAME = re.compile(
+    r"\bhow\s+(?:(?:do|can|should|could|would|to)\s+(?:(?:i|we|you)\s+)?"
+    r"|(?:am|are)\s+(?:i|we)\s+(?:supposed|meant)\s+to\s+)"  # "how am I supposed to get any *sleep* myself"
+)
 # Verbs "how do I ..." uses to point at what follows ("how do I teach her *colours*", "how do I get him to
 # *sleep*"): the verb frames the question, the words after it are what is asked (as in _FOCUS_FRAME).
 _FRAME_VERBS = frozenset({"get", "make", "stop", "start", "teach", "introduce", "switch"})
@@ -689,6 +700,8 @@ class Index:
                 focus.add(stem)
                 if ask:
                     asked.add(stem)
+        for match in _CAUSE_FRAME.finditer(text):
+            focus.update(self._frame_words(text[match.end() :]))
         for match in _HOW_FRAME.finditer(text):
             after = text[match.end() :]
             taken = self._frame_words(after)

@@ -388,6 +388,28 @@ def test_an_uncovered_subject_the_parent_sets_aside_is_not_what_is_asked():
     )
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what vaccines does my 10 month old need before we move to Spain?",  # "what <subject>" asks about it
+        "is my 15 month old clingy because she's ill? she's hot and grumpy",  # the cause asked about
+        "can babies catch covid from visiting grandad? mine is 9 months",  # catching an illness
+        "how am I supposed to get any sleep myself when my 6 month old only naps for 20 minutes?",
+    ],
+)
+def test_the_uncovered_subject_a_question_asks_about_is_refused(question):
+    assert ask(question).scope is Scope.OUT
+
+
+def test_a_grown_up_in_hospital_is_no_illness_of_the_childs():
+    result = ask(
+        "my wife is in hospital and her mum is looking after our 2 year old this week. what should she do "
+        "when he gets upset and asks for mummy?"
+    )
+    assert result.in_scope, result.text
+    assert "doctor" not in result.text
+
+
 def test_keyboard_mash_is_not_taken_for_a_diagnosis():
     result = ask("asdf")
     assert "developmental conditions" not in result.text
