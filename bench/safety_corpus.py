@@ -60,6 +60,7 @@ QUESTION_SETS = (
     "heldout_round12.yaml",
     "heldout_round14.yaml",
     "heldout_round16.yaml",
+    "heldout_round17.yaml",
     "tuner_s8.yaml",
     "tuner_s9.yaml",
     "tuner_s11.yaml",

@@ -82,6 +82,11 @@ class Lexicon:
     generic: frozenset[str] = frozenset()
     reactions: frozenset[str] = frozenset()
     bond_words: frozenset[str] = frozenset()
+    # "weaning is going fine, that's not what I'm asking": an uncovered subject the parent sets aside is not
+    # what is asked. ``aside_clause`` sets aside its own clause and those before it, ``aside_before`` only
+    # those before it ("my real worry is ..." says the worry itself). Normalised phrases (see ``words``).
+    aside_clause: tuple[str, ...] = ()
+    aside_before: tuple[str, ...] = ()
 
 
 _REWRITES = [
@@ -181,6 +186,8 @@ class _LexiconSpec(_Strict):
     generic: list[Phrase] = []
     reactions: list[Phrase] = []
     bond_words: list[Phrase] = []
+    aside_clause: list[Phrase] = []
+    aside_before: list[Phrase] = []
 
 
 def _phrase_problems(
@@ -241,6 +248,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     for n, hint in enumerate(spec.age_hints):
         if not 0 <= hint.first_month <= hint.last_month:
             problems.append(f"age_hints[{n}]: months out of order ({hint.first_month} to {hint.last_month})")
+    problems += [
+        f"{name}: phrase {phrase!r} has no words"
+        for name, phrases in (("aside_clause", spec.aside_clause), ("aside_before", spec.aside_before))
+        for phrase in phrases
+        if not words(phrase)
+    ]
     if problems:
         raise LexiconError(f"{path}: " + "; ".join(problems))
     return Lexicon(
@@ -262,6 +275,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         generic=frozenset(w for p in spec.generic for w in words(p)),
         reactions=frozenset(w for p in spec.reactions for w in words(p)),
         bond_words=frozenset(w for p in spec.bond_words for w in words(p)),
+        aside_clause=tuple(" ".join(words(p)) for p in spec.aside_clause),
+        aside_before=tuple(" ".join(words(p)) for p in spec.aside_before),
     )
 
 

@@ -37,6 +37,7 @@ MIN_ENTRIES = {
         "heldout_round14.yaml": 140,
         "tuner_s11.yaml": 60,
         "heldout_round16.yaml": 145,
+        "heldout_round17.yaml": 145,
     }.items()
     if (EVAL_DIR / name).exists()
 }

@@ -93,14 +93,25 @@ _FOCUS_FRAME = re.compile(
     r"(?:\s+(?:that|if|about))?"
     # "what actually helps with *reflux*": what is asked about
     r"|helps?\s+(?:with|for)"
+    # "what *vaccines* does she need", "what *food* should I give": a noun straight after "what" is asked about
+    r"|what(?=\s+(?!(?:is|are|was|were|does|do|did|can|could|should|would|will|if|about|to|i|we|you|he|she|it"
+    r"|they|my|our|his|her|their|a|an|the|this|that|else|kind|sort|happens|happened"
+    # "what *milestones* should I look for in how she relates to me": a word for what to look for frames it
+    r"|milestones?|signs?|things?|ways?|stages?)\b)[a-z])"
     # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
     r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"
     r"(?:\s+(?:for|on|with|about|to))|which|best)\b"
 )
+# "is she clingy because she's *ill*": the cause a question asks about is its subject (read apart from
+# _FOCUS_FRAME, whose "is she" would take the same words first).
+_CAUSE_FRAME = re.compile(r"\b(?:is|are)\s+(?:\w+\s+){0,3}?because\s+(?:of\s+)?")
 # "How do I / how do you ...": what follows is what the parent wants to do ("how do I *comfort* her", "how do
 # you get them *off the bottle*"): a covered behaviour there makes the question the content's, an uncovered
 # subject there makes it not.
-_HOW_FRAME = re.compile(r"\bhow\s+(?:do|can|should|could|would|to)\s+(?:(?:i|we|you)\s+)?")
+_HOW_FRAME = re.compile(
+    r"\bhow\s+(?:(?:do|can|should|could|would|to)\s+(?:(?:i|we|you)\s+)?"
+    r"|(?:am|are)\s+(?:i|we)\s+(?:supposed|meant)\s+to\s+)"  # "how am I supposed to get any *sleep* myself"
+)
 # Verbs "how do I ..." uses to point at what follows ("how do I teach her *colours*", "how do I get him to
 # *sleep*"): the verb frames the question, the words after it are what is asked (as in _FOCUS_FRAME).
 _FRAME_VERBS = frozenset({"get", "make", "stop", "start", "teach", "introduce", "switch"})
@@ -258,6 +269,7 @@ class _Frames:
         frozenset()
     )  # stems said only before a closing question that names nothing covered
     closing: frozenset[str] = frozenset()  # that closing question's stems
+    aside: frozenset[str] = frozenset()  # stems said in clauses the parent sets aside ("not asking about")
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +324,8 @@ class Index:
         self._hints = {w: hint for hint in lexicon.age_hints for w in hint.words}
         self._generic = frozenset(self.stem(w) for w in lexicon.generic)
         self._reactions = frozenset(self.stem(w) for w in lexicon.reactions)
+        self._aside_clause = _phrase_pattern(lexicon.aside_clause)
+        self._aside_before = _phrase_pattern(lexicon.aside_before)
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
@@ -522,6 +536,9 @@ class Index:
             question = question[:start] + " , " + question[end:]
             plain = plain[:start] + " " + plain[end:]  # for question frames: "how do I get my 1yo to nap"
         question, plain = _HEARSAY.sub(" ", question), _HEARSAY.sub(" ", plain)
+        if self._aside_before is not None and self._aside_before.search(normalise(question)):
+            # "separate worry:", "my real worry is": words about the question, not of it ("separate")
+            question = self._aside_before.sub(" , ", normalise(question))
         typed = [self.correct(w) for w in words(question)]
         intent, intent_words = self._intent(typed)
         hints = tuple(dict.fromkeys(self._hints[w] for w in typed if w in self._hints))
@@ -538,6 +555,14 @@ class Index:
         )
         if PLAYTHINGS.intersection(typed):
             outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
+        # "not asking about what he eats": a subject set aside is neither asked nor the content's, even where
+        # it comes up again ("weaning is going fine, that's not what I'm asking. when grandma *feeds* her ...")
+        aside_topics = {
+            self._topic_of(n) for n in outside if frames.aside and self._phrase_stems(n) <= frames.aside
+        }
+        set_aside = [n for n in outside if self._topic_of(n) in aside_topics]
+        outside = [n for n in outside if n not in set_aside]
+        claimed = frozenset(stem for n in set_aside for stem in self._phrase_stems(n))
         terms: dict[str, float] = {}
         marked: dict[str, float] = {}
         unknown: list[str] = []
@@ -546,7 +571,7 @@ class Index:
         weights = {stem: self._subject_weight(stem, frames) for stem in outside_stems}
         for token in tokens:
             key = _marked(token)
-            if token.stem in self._postings and token.stem not in outside_stems:
+            if token.stem in self._postings and token.stem not in outside_stems | claimed:
                 weight = NEGATED_TEXT_WEIGHT if token.negated else 1.0
                 terms[token.stem] = max(terms.get(token.stem, 0.0), weight)
             if key in self._phrasing_idf:
@@ -675,6 +700,8 @@ class Index:
                 focus.add(stem)
                 if ask:
                     asked.add(stem)
+        for match in _CAUSE_FRAME.finditer(text):
+            focus.update(self._frame_words(text[match.end() :]))
         for match in _HOW_FRAME.finditer(text):
             after = text[match.end() :]
             taken = self._frame_words(after)
@@ -717,7 +744,22 @@ class Index:
             literal,
             frozenset(effect),
             *self._story_before_closing(clauses),
+            self._set_aside(clauses),
         )
+
+    def _set_aside(self, clauses: list[tuple[str, set[str]]]) -> frozenset[str]:
+        """Stems said only in clauses the parent sets aside ("weaning is going fine, *that's not what I'm
+        asking*", "my 8wk old has reflux. *separate worry*: ..."): a clause with an ``aside_clause`` phrase and
+        every one before it, the clauses before an ``aside_before`` phrase."""
+        last = -1
+        for number, (clause, _) in enumerate(clauses):
+            if self._aside_clause is not None and self._aside_clause.search(clause):
+                last = number
+            elif self._aside_before is not None and self._aside_before.search(clause):
+                last = max(last, number - 1)
+        if last < 0:
+            return frozenset()
+        return frozenset(stem for _, stems in clauses[: last + 1] for stem in stems)
 
     def _story_before_closing(
         self, clauses: list[tuple[str, set[str]]]
@@ -1014,6 +1056,14 @@ class Index:
 def _concept_items(concept: Concept, intent: Intent | None) -> tuple[str, ...]:
     """The items a concept points at: the signs of it for "what's typical", else the items that do it."""
     return concept.signs if intent is Intent.NORMAL and concept.signs else concept.items
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for whole normalised phrases, or None when there are none."""
+    listed = sorted(set(phrases), key=len, reverse=True)
+    if not listed:
+        return None
+    return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in listed) + r")\b")
 
 
 def _marked(token: _Token) -> str:

@@ -368,6 +368,48 @@ def test_a_back_story_before_the_question_is_not_what_is_asked():
     assert ask("my 9 month old wakes every night, is that normal?").scope is Scope.OUT
 
 
+def test_an_uncovered_subject_the_parent_sets_aside_is_not_what_is_asked():
+    result = ask(
+        "the bottle feeding is going fine, that's not what I'm asking. when my mum feeds him, my 7 month old "
+        "keeps looking round for me. why?"
+    )
+    assert result.in_scope, result.text
+    assert "feeding" not in result.text
+    result = ask(
+        "he has eczema which the GP is looking into. different question: how do I help my 18 month old cope "
+        "with his new childminder?"
+    )
+    assert result.in_scope, result.text
+    assert "illness" not in result.text
+    # Set aside before the question, never the question itself.
+    assert ask("not asking about bonding, how much milk should my 4 month old drink?").scope is Scope.OUT
+    assert (
+        ask("sleep is going well but how do I get my 1 year old to drop the night feeds?").scope is Scope.OUT
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what vaccines does my 10 month old need before we move to Spain?",  # "what <subject>" asks about it
+        "is my 15 month old clingy because she's ill? she's hot and grumpy",  # the cause asked about
+        "can babies catch covid from visiting grandad? mine is 9 months",  # catching an illness
+        "how am I supposed to get any sleep myself when my 6 month old only naps for 20 minutes?",
+    ],
+)
+def test_the_uncovered_subject_a_question_asks_about_is_refused(question):
+    assert ask(question).scope is Scope.OUT
+
+
+def test_a_grown_up_in_hospital_is_no_illness_of_the_childs():
+    result = ask(
+        "my wife is in hospital and her mum is looking after our 2 year old this week. what should she do "
+        "when he gets upset and asks for mummy?"
+    )
+    assert result.in_scope, result.text
+    assert "doctor" not in result.text
+
+
 def test_keyboard_mash_is_not_taken_for_a_diagnosis():
     result = ask("asdf")
     assert "developmental conditions" not in result.text
@@ -567,6 +609,11 @@ def test_small_talk_is_no_question():
         "ttyl",
         "what's up?",
         "i'll give it a go tonight",  # an answer taken on board
+        "hello from a sleep deprived dad of three",  # a hello from someone, however described
+        "evening all from a very tired new mum",
+        "thank you so much, you've made a horrible week a little bit easier xx",  # what the answer did
+        "thanks, that has helped loads",
+        "is this a real human or a bot?",
     ],
 )
 def test_a_thanks_or_hello_padded_with_everyday_words_is_small_talk(message):
@@ -599,6 +646,18 @@ def test_praise_of_the_child_is_no_thanks_to_the_bot(message):
 )
 def test_praise_of_the_bot_or_its_answer_is_thanks(message):
     assert ask(message).text.startswith("You're welcome!")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hi from a mum whose baby won't settle for anyone but me",
+        "thanks, you've been great but she still cries at drop off",
+        "good morning from a tired mum, how do I get him to let his dad comfort him",
+    ],
+)
+def test_a_hello_or_thanks_with_a_worry_in_it_is_answered(message):
+    assert ask(message).scope is Scope.IN
 
 
 def test_small_talk_is_about_the_registered_child_when_it_names_no_age():

@@ -24,6 +24,7 @@ def test_the_corpus_has_every_kind_from_each_labelled_safety_set():
         "heldout_round10.yaml",
         "heldout_round14.yaml",
         "heldout_round16.yaml",
+        "heldout_round17.yaml",
         "tuner_s9.yaml",
         "tuner_s11.yaml",
     } <= sources
