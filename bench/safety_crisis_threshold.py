@@ -62,7 +62,14 @@ CHOICE_QUESTIONS = (
     "tuner_s8.yaml",
     "tuner_s9.yaml",
 )
-ASIDE_SAFETY = ("safety_round12.yaml", "safety_round13.yaml", "safety_round16.yaml", "safety_tuner_s10.yaml")
+ASIDE_SAFETY = (
+    "safety_round12.yaml",
+    "safety_round13.yaml",
+    "safety_round15.yaml",
+    "safety_round16.yaml",
+    "safety_round17.yaml",
+    "safety_tuner_s10.yaml",
+)
 ASIDE_QUESTIONS = (
     "heldout.yaml",
     "heldout_round3.yaml",

@@ -18,7 +18,10 @@ def test_the_corpus_has_every_kind_from_each_labelled_safety_set():
     assert {
         "safety_round11.yaml",
         "safety_round13.yaml",
+        "safety_round15.yaml",
         "safety_round16.yaml",
+        "safety_round17.yaml",
+        "safety_lookalikes_s12.yaml",
         "safety_tuner_s9.yaml",
         "safety_tuner_s10.yaml",
         "heldout_round10.yaml",
