@@ -7,8 +7,9 @@ Emergency: call the emergency number now, first and alone. Wellbeing: a kind wor
 doctor, midwife or health visitor, and content items that speak to it (chosen in ``content/safety.yaml``);
 a partner's or co-parent's low mood gets *their* own doctor, midwife or health visitor instead, and support
 for the parent too; the loss of a baby, or of someone else close, gets sorrow, no right way to feel, the
-parent's own doctor, midwife or health visitor and bereavement charities, and nothing else. When the parent says something like it again the same day, the reply comes again,
-worded a little differently, so it never reads like a block pasted twice.
+parent's own doctor, midwife or health visitor and bereavement charities, and nothing else. When the parent
+says something like it again the same day, the reply comes again, worded a little differently, so it never
+reads like a block pasted twice.
 """
 
 from __future__ import annotations

@@ -1639,6 +1639,7 @@ GRIEF = [
     "I'm grieving our baby",
     "my partner lost the baby last week",
     "after our miscarriage last year I'm so protective of my rainbow baby, is it ok to hold her all the time?",
+    "my son's twin died at birth",
 ]
 BEREAVEMENT = [
     "my mum died last month and I can barely cope",
@@ -1650,6 +1651,10 @@ BEREAVEMENT = [
     "grief is so hard",
     "the grief is overwhelming",
     "I'm bereaved and exhausted",
+    # Someone else's baby, when it is hard for the parent: a grandchild's, a sister's ("sorry for your loss").
+    "my son's baby boy was stillborn last year and I'm struggling",
+    "my daughter's baby died and I'm heartbroken",
+    "my sister lost her baby last week and I can't stop crying",
 ]
 WELLBEING_VARIANTS = [
     # Session 10, second round: a flat mood after the birth, and other families of round 13.
@@ -1958,6 +1963,10 @@ NOT_A_LOSS = [
     "my nan is dying to meet the baby",
     "i had an ectopic heartbeat checked, nothing serious",
     "my mourning routine with the baby",
+    # Someone else's loss spoken of plainly, or a loss the parent says they have come through.
+    "my son's baby boy was stillborn last year",
+    "my son's baby is 6 months and I'm struggling with sleep",
+    "we lost a pregnancy before him, I'm okay now but sometimes I'm extra protective",
 ]
 ORDINARY_VARIANTS = [
     # Session 10, second round: a past that is over now is no alarm.
