@@ -45,8 +45,11 @@ def devset() -> Labelled:
     return (
         [(t, SafetyKind.CRISIS) for t in dev.CRISIS + dev.CRISIS_VARIANTS]
         + [(t, SafetyKind.EMERGENCY) for t in dev.EMERGENCY + dev.EMERGENCY_VARIANTS]
-        + [(t, SafetyKind.WELLBEING) for t in dev.WELLBEING + dev.WELLBEING_VARIANTS]
-        + [(t, None) for t in dev.ORDINARY + dev.ORDINARY_DRAMATIC + dev.ORDINARY_VARIANTS]
+        + [
+            (t, SafetyKind.WELLBEING)
+            for t in dev.WELLBEING + dev.WELLBEING_VARIANTS + dev.GRIEF + dev.BEREAVEMENT
+        ]
+        + [(t, None) for t in dev.ORDINARY + dev.ORDINARY_DRAMATIC + dev.ORDINARY_VARIANTS + dev.NOT_A_LOSS]
     )
 
 

@@ -79,6 +79,9 @@ DEVSET_LISTS: dict[str, SafetyKind | None] = {
     "WELLBEING": SafetyKind.WELLBEING,
     "ORDINARY": None,
     "ORDINARY_DRAMATIC": None,
+    "GRIEF": SafetyKind.WELLBEING,
+    "BEREAVEMENT": SafetyKind.WELLBEING,
+    "NOT_A_LOSS": None,
 }
 
 

@@ -50,10 +50,13 @@ class SafetyKind(StrEnum):
 
 
 class Concern(StrEnum):
-    """What a distress reply can speak to beyond its kind: violence or threats at home (a crisis), a partner's
-    or co-parent's low mood rather than the parent's own (wellbeing). Named groups of rules say it."""
+    """What a distress reply can speak to beyond its kind: violence or threats at home (a crisis); the loss
+    of a baby, the loss of someone else close, or a partner's or co-parent's low mood rather than the
+    parent's own (wellbeing). Named groups of rules say it."""
 
     VIOLENCE_AT_HOME = "violence_at_home"
+    GRIEF = "grief"
+    BEREAVEMENT = "bereavement"
     PARTNER_MOOD = "partner_mood"
 
     @property

@@ -17,15 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.clean import clean_text
 from bot.conversation.outcome import URGENT, Env, Outcome, Who
+from bot.conversation.schedules import resting_until
 from bot.conversation.stages import months_of
 from bot.conversation.texts import support_button
 from bot.conversation.turn import Turn
 from bot.core import safety_sentence
 from bot.core.reply import Reply
 from bot.core.safety import Concern, SafetyKind, read
-from bot.core.safety_reply import SafetyReply, addressed, reply_for
+from bot.core.safety_reply import SafetyReply, Support, addressed, reply_for
 from db import families
-from db.models import Parent
+from db.models import Parent, ParentState
 
 
 async def recognise(text: str) -> SafetyKind | None:
@@ -77,6 +78,7 @@ async def answer_distress(
     parent = await families.get_parent(s, who.chat_id)
     said = about.value if about is not None and about.kind is kind else kind.value
     repeat = await families.note_distress(s, parent, now, said) if parent is not None else 0
+    bands = await _children_bands(s, env, parent, now) if parent is not None else None
     reply = reply_for(
         kind,
         support=env.support,
@@ -85,9 +87,15 @@ async def answer_distress(
         concern=about,
         content=content,
         parent_too=too,
-        bands=await _children_bands(s, env, parent, now) if parent is not None else None,
+        bands=bands,
+        tips=parent is not None and bands is not None and _tips_on(parent, now),
     )
-    return Outcome([_shown(reply)], safety=kind)
+    return Outcome([_shown(reply, env.support)], safety=kind)
+
+
+def _tips_on(parent: Parent, now: datetime) -> bool:
+    """Whether tips are coming (neither paused nor stopped), so a reply to a loss can say how to pause them."""
+    return parent.state == ParentState.ACTIVE and resting_until(parent, now) is None
 
 
 async def _children_bands(s: AsyncSession, env: Env, parent: Parent, now: datetime) -> frozenset[str] | None:
@@ -98,12 +106,16 @@ async def _children_bands(s: AsyncSession, env: Env, parent: Parent, now: dateti
     return frozenset(bands) if bands else None
 
 
-def _shown(reply: SafetyReply) -> Reply:
+def _shown(reply: SafetyReply, support: Support) -> Reply:
     """A partner's low mood names no helplines for the parent: where to find them is a tap away, as under
-    a crying face. The other replies carry their support in their words."""
-    if reply.concern is Concern.PARTNER_MOOD:
+    a crying face; so does a loss, when the operator has helplines to show (the reply names the parent's own
+    care and bereavement charities). The other replies carry their support in their words."""
+    if reply.concern is Concern.PARTNER_MOOD or (reply.concern in _LOSSES and support.crisis_text):
         return Reply(reply.text, ((support_button(),),))
     return Reply(reply.text)
+
+
+_LOSSES = frozenset({Concern.GRIEF, Concern.BEREAVEMENT})
 
 
 async def reply_without_database(env: Env, text: str) -> Outcome | None:
@@ -116,7 +128,7 @@ async def reply_without_database(env: Env, text: str) -> Outcome | None:
         return None
     about, too = addressed(text, kind)
     reply = reply_for(kind, support=env.support, library=env.library, concern=about, parent_too=too)
-    return Outcome([_shown(reply)], safety=kind)
+    return Outcome([_shown(reply, env.support)], safety=kind)
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")

@@ -109,11 +109,20 @@ def read(text: str, phrases: SafetyPhrases | None = None) -> Reading:
 
 
 _RANK = {kind: rank for rank, kind in enumerate(SafetyKind)}
-_CONCERNS = {concern.kind: concern for concern in Concern}
+# The concerns a kind's distress can be about, in the order they are tried: the first whose words say it all
+# wins. A loss comes before a partner's low mood ("my wife hasn't been herself since the miscarriage" is the
+# loss first), and a baby's loss before another's (its first line speaks of the baby).
+_CONCERNS: dict[SafetyKind, tuple[Concern, ...]] = {
+    SafetyKind.CRISIS: (Concern.VIOLENCE_AT_HOME,),
+    SafetyKind.WELLBEING: (Concern.GRIEF, Concern.BEREAVEMENT, Concern.PARTNER_MOOD),
+}
 # Left beside a concern's words, these still get the kind's usual reply (a partner's violence and a wish to
-# die: the crisis words; a partner's low mood and the parent's own: the parent's own).
+# die: the crisis words; a loss and a wish to die: the crisis words, while the parent's own low mood beside a
+# loss is part of it; a partner's low mood and the parent's own: the parent's own).
 _BESIDE = {
     Concern.VIOLENCE_AT_HOME: {SafetyKind.CRISIS, SafetyKind.EMERGENCY},
+    Concern.GRIEF: {SafetyKind.CRISIS, SafetyKind.EMERGENCY},
+    Concern.BEREAVEMENT: {SafetyKind.CRISIS, SafetyKind.EMERGENCY},
     Concern.PARTNER_MOOD: set(SafetyKind),
 }
 _GAP = " . "
@@ -122,27 +131,34 @@ _GAP = " . "
 def concern(text: str, kind: SafetyKind | None, phrases: SafetyPhrases | None = None) -> Concern | None:
     """The concern that ``kind``'s distress in ``text`` is all about, or None for the kind's usual reply.
 
-    The concern's words (the rules of its groups) are blanked out of the message and what is left is read
-    again: a crisis left beside violence at home, or any distress left beside a partner's low mood, means
-    the parent says more than the concern, and the usual reply speaks to that. Only the wording depends on
-    this, never the kind. The phrases alone read what is left: the sentence layer is unsure on fragments,
-    and every concern's reply still carries what the kind's does (the support text first in a crisis; the
-    parent's own doctor, midwife or health visitor beside a partner's).
+    Each of the kind's concerns is tried in turn (``_CONCERNS``): its words (the rules of its groups) are
+    blanked out of the message and what is left is read again. A crisis left beside violence at home or a
+    loss, or any distress left beside a partner's low mood, means the parent says more than the concern, and
+    the usual reply speaks to that. Only the wording depends on this, never the kind. The phrases alone read
+    what is left: the sentence layer is unsure on fragments, and every concern's reply still carries what the
+    kind's does (the support text first in a crisis; the parent's own doctor, midwife or health visitor).
     """
-    about = _CONCERNS.get(kind) if kind is not None else None
-    if about is None:
+    if kind is None:
         return None
     phrases = phrases or default_safety()
     plain = normalise(text[:MAX_CHECKED_CHARS])
     context = f"{plain} ~ {mend(plain, phrases)}"
+    for about in _CONCERNS.get(kind, ()):
+        if _all_about(about, plain, context, phrases):
+            return about
+    return None
+
+
+def _all_about(about: Concern, plain: str, context: str, phrases: SafetyPhrases) -> bool:
+    """Whether ``about``'s words are in the message and nothing left beside them needs the usual reply."""
     rules = [rule for rule in phrases.rules_about(about) if _applies(rule, context)]
     for variant in dict.fromkeys((plain, mend(plain, phrases))):
         left = variant
         for rule in rules:
             left = rule.regex.sub(_GAP, left)
         if left != variant:
-            return about if read(left, phrases).kind not in _BESIDE[about] else None
-    return None
+            return read(left, phrases).kind not in _BESIDE[about]
+    return False
 
 
 def _variants(text: str, phrases: SafetyPhrases) -> Iterator[str]:

@@ -6,8 +6,10 @@ and your child's matter, the same support text and emergency number, and a domes
 Emergency: call the emergency number now, first and alone. Wellbeing: a kind word, the parent's *own*
 doctor, midwife or health visitor, and content items that speak to it (chosen in ``content/safety.yaml``);
 a partner's or co-parent's low mood gets *their* own doctor, midwife or health visitor instead, and support
-for the parent too. When the parent says something like it again the same day, the reply comes again,
-worded a little differently, so it never reads like a block pasted twice.
+for the parent too; the loss of a baby, or of someone else close, gets sorrow, no right way to feel, the
+parent's own doctor, midwife or health visitor and bereavement charities, and nothing else. When the parent
+says something like it again the same day, the reply comes again, worded a little differently, so it never
+reads like a block pasted twice.
 """
 
 from __future__ import annotations
@@ -127,6 +129,43 @@ _BOTH_YOU = (
     "you too.",
     "Your own doctor, midwife or health visitor is there for you too: it's OK to tell them how you're feeling.",
 )
+# A loss: a baby's (miscarriage, stillbirth, a baby who died) or someone else's close to the parent. The first
+# line never changes; what follows is worded a little differently on a repeat. No content, no tips, no
+# question about the baby: sorrow, no right way to feel, the parent's own care and bereavement charities
+# (named by no one here: the operator's helplines are a tap away when set).
+_GRIEF_FIRST = {
+    Concern.GRIEF: "I'm so sorry about your baby.",
+    Concern.BEREAVEMENT: "I'm so sorry for your loss.",
+}
+_GRIEF_LOST = {Concern.GRIEF: "losing a baby", Concern.BEREAVEMENT: "a loss"}
+_GRIEF_FEEL = (
+    "There's no right way to feel after {lost}, and no timetable for it. Whatever you're feeling is OK.",
+    "Grief comes and goes in its own way, and there's no right way to feel. Please be gentle with yourself.",
+    "However you're feeling today is OK: there's no right way to grieve, and no rush.",
+)
+_GRIEF_CARE = (
+    "Your own doctor, midwife or health visitor is there for you, whenever you're ready to talk.",
+    "When you feel able, your own doctor, midwife or health visitor can support you: they are there for you "
+    "too.",
+    "Your own doctor, midwife or health visitor can help, now or later on, and it's OK to ask them more than "
+    "once.",
+)
+_GRIEF_CHARITIES = {
+    Concern.GRIEF: (
+        "There are also bereavement charities for parents who have lost a baby, where you can talk to people "
+        "who understand.",
+        "Bereavement charities for parents who have lost a baby can listen as well, whenever you need them.",
+        "Charities for parents who have lost a baby can be there for you as well, for as long as you need.",
+    ),
+    Concern.BEREAVEMENT: (
+        "There are also bereavement charities, where you can talk to people who understand.",
+        "Bereavement charities can listen as well, whenever you need them.",
+        "Bereavement charities can be there for you as well, for as long as you need.",
+    ),
+}
+_GRIEF_PAUSE = "If you'd like a break from my tips, you can pause them any time with /pause."
+_GRIEF_CLOSER = "You can keep writing to me whenever you like."
+
 # The parent feeling it too (content/conversation.yaml's parent_too and and_me_fillers), searched in the
 # message with its curly apostrophes made straight.
 _PARENT_TOO = re.compile(
@@ -149,17 +188,21 @@ def reply_for(
     content: bool = True,
     parent_too: bool = False,
     bands: frozenset[str] | None = None,
+    tips: bool = False,
 ) -> SafetyReply:
     """The reply to a message of ``kind``; ``repeat`` is how many distress replies came before, recently;
     ``concern`` (``bot.core.safety.concern``) picks the words written for it, if it is one of ``kind``'s.
     ``content=False``: no content items with the wellbeing words, when an answer from the content follows
     (the same paragraph twice in a row reads like a mistake). ``parent_too`` (``speaks_for_self``): a
     partner's low mood with the parent's own beside it, so the reply speaks to both. ``bands``: the stages
-    of the parent's children, when known, so a way to stay close fits their ages."""
+    of the parent's children, when known, so a way to stay close fits their ages. ``tips``: tips are on for a
+    child, so a reply to a loss says they can be paused."""
     turn = max(repeat, 0)
     if concern is not None and concern.kind is kind:
         if concern is Concern.VIOLENCE_AT_HOME:
             text = _violence(support, turn)
+        elif concern in _GRIEF_FIRST:
+            text = _grief(concern, turn, brief=not content, tips=tips)
         else:
             text = _both(support, turn) if parent_too else _partner(support, turn)
         return SafetyReply(kind, text, (), concern)
@@ -231,6 +274,16 @@ def _partner(support: Support, turn: int) -> str:
             f"If you ever think they might harm themselves or anyone else, call {support.call()} straight away.",
         ]
     )
+
+
+def _grief(about: Concern, turn: int, *, brief: bool, tips: bool) -> str:
+    """A loss: sorrow first, no right way to feel, the parent's own care; then, unless an answer to a question
+    follows (``brief``), bereavement charities, that tips can be paused (``tips``) and that they can write."""
+    opening = f"<b>{_GRIEF_FIRST[about]}</b>\n{_pick(_GRIEF_FEEL, turn).format(lost=_GRIEF_LOST[about])}"
+    if brief:
+        return f"{opening}\n\n{_pick(_GRIEF_CARE, turn)}"
+    care = f"{_pick(_GRIEF_CARE, turn)} {_pick(_GRIEF_CHARITIES[about], turn)}"
+    return "\n\n".join([opening, care, *([_GRIEF_PAUSE] if tips else []), _GRIEF_CLOSER])
 
 
 def speaks_for_self(text: str) -> bool:

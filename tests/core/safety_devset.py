@@ -1333,6 +1333,10 @@ CRISIS_VARIANTS = [
     "my boyfriend hurt my son's wrist and says he fell",
     "my baby has finger shaped bruises on his arms after a weekend with his dad",
     "elle me frappe devant les enfants",
+    # Session 12: a loss beside a wish to die is a crisis, with the crisis words.
+    "we lost our baby and I don't want to live anymore",
+    "since my son died I want to die too",
+    "my baby died and I want to join him",
 ]
 EMERGENCY_VARIANTS = [
     # Session 11's review: a parent's panic never cancels a child's breathing.
@@ -1639,6 +1643,57 @@ EMERGENCY_VARIANTS = [
     "she got the curtain cord wrapped round her neck, I got it off but she's grey and quiet",
     "he has purple spots and a fever and he's so floppy",
     "he hit his head, he's fine and playing but now he's been sick 3 times",
+    # Session 12: a baby who died just now, or with no time said, is still an emergency (a loss is not).
+    "my baby died, he's not breathing, help",
+    "i think my baby is dead",
+    "my baby died",
+]
+# Session 12: the loss of a baby (its own words: concerns.grief) and of someone else close (bereavement), both
+# wellbeing; and their look-alikes, ordinary (NOT_A_LOSS below).
+GRIEF = [
+    "our baby was stillborn last month",
+    "we lost our baby at 20 weeks and I can't stop crying",
+    "I had a miscarriage last week",
+    "i had a misscarriage",
+    "I miscarried at 12 weeks and I feel so empty",
+    "we lost our baby",
+    "my baby died last month",
+    "our daughter died at 3 days old",
+    "our son passed away in the NICU",
+    "we lost our son in March",
+    "neonatal death, three weeks ago",
+    "our twins were born sleeping",
+    "she was born sleeping at 38 weeks",
+    "my angel baby would have been one today",
+    "we had a TFMR in March",
+    "we had to end the pregnancy for medical reasons",
+    "I had an ectopic pregnancy",
+    "we found out at the 12 week scan there was no heartbeat",
+    "we lost her twin at birth",
+    "we lost one of our twins",
+    "our baby didn't make it",
+    "my little girl passed away in her sleep two weeks ago",
+    "my son would have been 2 today",
+    "it's the anniversary of our stillbirth",
+    "I'm grieving our baby",
+    "my partner lost the baby last week",
+    "after our miscarriage last year I'm so protective of my rainbow baby, is it ok to hold her all the time?",
+    "my son's twin died at birth",
+]
+BEREAVEMENT = [
+    "my mum died last month and I can barely cope",
+    "my dad passed away and I'm struggling",
+    "my best friend died and I can't stop crying",
+    "since my mum died I just feel so low",
+    "I lost my mum to cancer in June and it's so hard with a newborn",
+    "I'm grieving",
+    "grief is so hard",
+    "the grief is overwhelming",
+    "I'm bereaved and exhausted",
+    # Someone else's baby, when it is hard for the parent: a grandchild's, a sister's ("sorry for your loss").
+    "my son's baby boy was stillborn last year and I'm struggling",
+    "my daughter's baby died and I'm heartbroken",
+    "my sister lost her baby last week and I can't stop crying",
 ]
 WELLBEING_VARIANTS = [
     # Session 10, second round: a flat mood after the birth, and other families of round 13.
@@ -1924,6 +1979,45 @@ WELLBEING_VARIANTS = [
     "I can barely drag myself out of bed in the mornings, even for her",
     "jestem wykończona",
     "czuję się taka wyczerpana, nie daję już rady",
+]
+# Session 12: look-alikes of a loss (a lost dummy, baby teeth, a phone or a goldfish that died, "good grief"): ordinary.
+NOT_A_LOSS = [
+    "we lost his dummy",
+    "we lost his dummy at the park",
+    "we lost the baby monitor",
+    "we lost the baby's sock in the wash",
+    "she lost her first tooth",
+    "he lost his baby teeth early, is that ok",
+    "I lost my son in the supermarket for a minute and panicked",
+    "he lost the game and cried",
+    "my toddler lost the race and had a meltdown",
+    "the crying died down after a feed",
+    "the baby died down after a feed",
+    "my phone died",
+    "my phone died while I was timing the feeds",
+    "the battery in the baby monitor died",
+    "I'm dead tired",
+    "my goldfish died and she asked where it went",
+    "her goldfish died and she keeps asking where it went",
+    "my grandad died, how do I explain it to my 3 year old?",
+    "how do I explain death to a toddler",
+    "good grief, she's finally asleep",
+    "my mother in law gives me so much grief about the dummy",
+    "getting grief from my mum about co-sleeping",
+    "I'm grieving the end of breastfeeding",
+    "my baby was born at 38 weeks, is he term?",
+    "my rainbow baby won't sleep",
+    "she loves her doll, she pretends it died",
+    "my dad passed his driving test",
+    "my son passed his hearing test",
+    "my partner lost his job",
+    "my nan is dying to meet the baby",
+    "i had an ectopic heartbeat checked, nothing serious",
+    "my mourning routine with the baby",
+    # Someone else's loss spoken of plainly, or a loss the parent says they have come through.
+    "my son's baby boy was stillborn last year",
+    "my son's baby is 6 months and I'm struggling with sleep",
+    "we lost a pregnancy before him, I'm okay now but sometimes I'm extra protective",
 ]
 ORDINARY_VARIANTS = [
     # Session 10, second round: a past that is over now is no alarm.

@@ -193,13 +193,14 @@ VALID = """
 macros: {me: '(?:myself|me)'}
 crisis: {words: ['kill <me>']}
 emergency: {words: ['not breathing']}
-wellbeing: {partner: ['my partner is low'], words: ['bad mum']}
+wellbeing: {partner: ['my partner is low'], loss: ['stillborn'], gone: ['my dad died'], words: ['bad mum']}
 not_alarms: ['killing me with']
 negation: {words: [not], fillers: [really, a], reach: 3}
 keywords: [breathing]
 known_words: [breath]
 wellbeing_content: [[sa-bg-good-enough]]
-concerns: {violence_at_home: [crisis.words], partner_mood: [wellbeing.partner]}
+concerns: {violence_at_home: [crisis.words], grief: [wellbeing.loss], bereavement: [wellbeing.gone],
+           partner_mood: [wellbeing.partner]}
 """
 
 
@@ -414,6 +415,53 @@ def test_violence_at_home_is_a_crisis_with_its_own_words(text: str):
     assert concern(text, SafetyKind.CRISIS) is Concern.VIOLENCE_AT_HOME
 
 
+@pytest.mark.parametrize("text", dev.GRIEF)
+def test_the_loss_of_a_baby_gets_its_own_words(text: str):
+    assert check(text) is assess(text) is SafetyKind.WELLBEING
+    assert concern(text, SafetyKind.WELLBEING) is Concern.GRIEF
+
+
+@pytest.mark.parametrize("text", dev.BEREAVEMENT)
+def test_the_loss_of_someone_close_gets_its_own_words(text: str):
+    assert check(text) is assess(text) is SafetyKind.WELLBEING
+    assert concern(text, SafetyKind.WELLBEING) is Concern.BEREAVEMENT
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        # The loss comes first: a partner low since it, or the parent's own low mood beside it.
+        ("my wife hasn't been herself since the miscarriage", Concern.GRIEF),
+        ("we lost our baby at 20 weeks and I can't stop crying", Concern.GRIEF),
+        # A baby's loss before another's: its first line speaks of the baby.
+        ("we lost our baby in May and my dad died last week, I'm struggling", Concern.GRIEF),
+        ("my husband seems so sad", Concern.PARTNER_MOOD),
+    ],
+)
+def test_concerns_are_tried_in_order(text: str, about: Concern):
+    assert concern(text, SafetyKind.WELLBEING) is about
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("we lost our baby and I don't want to live anymore", SafetyKind.CRISIS),
+        ("since my son died I want to die too", SafetyKind.CRISIS),
+        ("my mum died and I want to kill myself", SafetyKind.CRISIS),
+        ("my baby died, he's not breathing, help", SafetyKind.EMERGENCY),
+        ("my baby died", SafetyKind.EMERGENCY),
+    ],
+)
+def test_a_crisis_or_an_emergency_beside_a_loss_keeps_its_usual_reply(text: str, kind: SafetyKind):
+    assert assess(text) is kind
+    assert concern(text, kind) is None
+
+
+@pytest.mark.parametrize("text", dev.NOT_A_LOSS)
+def test_look_alikes_of_a_loss_stay_ordinary(text: str):
+    assert check(text) is assess(text) is None
+
+
 def test_no_concern_without_distress():
     assert concern("my husband seems so sad", None) is None
     assert concern("my partner hits me", SafetyKind.EMERGENCY) is None
@@ -478,6 +526,56 @@ def test_concerns_repeat_worded_differently_and_short(about: Concern):
             assert len(text) < MAX_REPLY_CHARS
             assert "child's doctor" not in text
             assert "own doctor, midwife or health visitor" in text
+
+
+@pytest.mark.parametrize(
+    ("about", "first"),
+    [(Concern.GRIEF, "I'm so sorry about your baby."), (Concern.BEREAVEMENT, "I'm so sorry for your loss.")],
+)
+def test_a_loss_is_met_with_sorrow_the_parents_own_care_and_charities_and_nothing_else(
+    about: Concern, first: str
+):
+    for repeat in range(3):
+        result = reply_for(
+            SafetyKind.WELLBEING, support=UK, library=default_library(), concern=about, repeat=repeat
+        )
+        assert (result.items, result.concern) == ((), about)
+        assert result.text.startswith(f"<b>{first}</b>\n")
+        assert "no right way to" in result.text
+        assert "your own doctor, midwife or health visitor" in result.text.lower()
+        assert (
+            "bereavement charities" in result.text.lower() or "charities for parents" in result.text.lower()
+        )
+        assert ("lost a baby" in result.text) is (about is Concern.GRIEF)
+        for unwanted in ("?", "lovely", "From the guidance", "/pause", "child's doctor", "999"):
+            assert unwanted not in result.text
+        assert not any(digit in result.text for digit in "0123456789")  # no number of our own invention
+
+
+def test_a_loss_says_tips_can_be_paused_only_when_tips_are_on():
+    def text(tips: bool) -> str:
+        return reply_for(
+            SafetyKind.WELLBEING, support=UK, library=default_library(), concern=Concern.GRIEF, tips=tips
+        ).text
+
+    assert "If you'd like a break from my tips, you can pause them any time with /pause." in text(tips=True)
+    assert "/pause" not in text(tips=False)
+
+
+def test_a_loss_in_passing_before_an_answer_is_a_short_kind_word():
+    result = reply_for(
+        SafetyKind.WELLBEING,
+        support=UK,
+        library=default_library(),
+        concern=Concern.GRIEF,
+        content=False,
+        tips=True,
+    )
+    assert result.text == (
+        "<b>I'm so sorry about your baby.</b>\n"
+        "There's no right way to feel after losing a baby, and no timetable for it. Whatever you're feeling is OK."
+        "\n\nYour own doctor, midwife or health visitor is there for you, whenever you're ready to talk."
+    )
 
 
 def test_wellbeing_without_content_when_an_answer_follows():
