@@ -28,7 +28,7 @@ from bot.core.ages import (
     validate_due_date,
 )
 from bot.core.dates import EXAMPLES, day_of_month, parse_date, reads_as_date, relative_date, says_due
-from bot.core.emoji import has_letters
+from bot.core.emoji import feeling, has_letters
 from bot.core.reply import Button, Reply
 from bot.core.retrieval import index_for
 from bot.core.said_age import born_at_term, said_age, said_due_date
@@ -278,6 +278,8 @@ async def on_name(turn: Turn, text: str) -> Outcome:
             [Reply(f"How lovely! What's your {esc(relation)}'s name? A nickname is fine.", buttons)]
         )
     when = name_then_when(text, turn.today) or _named_in_a_sentence_then_when(text, turn.today)
+    if when is not None and _a_subject(turn, when[0]):  # "Colic, 3 weeks" (answered as a question before)
+        return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
     if when is not None:  # "Mia, 2 weeks", "Leo (8 months)": the name, and the age offered as the birthdate
         return await _named_then_when(turn, *when)
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
@@ -336,6 +338,20 @@ def name_then_when(text: str, today: date) -> tuple[str, str] | None:
         if _says_when_alone(rest, today):
             return name, rest
     return None
+
+
+def subject_then_when(turn: Turn, text: str) -> bool:
+    """ "Colic, 3 weeks", "Separation anxiety, 9 months": a subject of the guidance, or a feeling, put where a
+    name goes before an age: a question, not a child called Colic."""
+    when = name_then_when(text, turn.today)
+    return when is not None and _a_subject(turn, when[0])
+
+
+def _a_subject(turn: Turn, words: str) -> bool:
+    """Words the guidance reads as a subject ("colic", "separation anxiety") or a feeling ("struggling"):
+    never a name put before an age."""
+    query = index_for(turn.env.library).analyse(without_months_as_names(words))
+    return query.topical or bool(query.out_of_scope) or feeling(words) is not None
 
 
 def _says_when_alone(rest: str, today: date) -> bool:

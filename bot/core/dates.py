@@ -24,6 +24,12 @@ for _number in range(1, 13):
     _MONTHS[calendar.month_abbr[_number].lower()] = _number
 _MONTHS["sept"] = 9
 
+
+def names_a_month(text: str) -> bool:
+    """ "Mid December", "sometime in may": a month named in the words (a guess at a date, if no date)."""
+    return any(word in _MONTHS for word in re.findall(r"[a-z]+", text.lower()))
+
+
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?")
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
