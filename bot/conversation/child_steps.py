@@ -289,9 +289,12 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
     lead = ""
     given = given_name_after_surname(text)
-    if given is not None:  # "Smith, John": the first name, the family name left out
-        text = given
-        lead = f"I'll call your child {esc(given)}. To use another name, say <i>back</i>.\n\n"
+    if given is not None:  # "Smith, John": the first name, the family name left out and said back
+        text = given.name
+        lead = (
+            f"I'll call your child {esc(given.name)}, with {esc(given.surname)} as the family name. If you "
+            f"meant another name, say <i>back</i>.\n\n"
+        )
     pair = None if given is not None else two_words(text)
     if pair is not None:
         names = [name for name in map(_as_a_name, pair.words) if name is not None]
@@ -376,17 +379,25 @@ _SURNAME_FIRST = re.compile(
 )
 
 
-def given_name_after_surname(text: str) -> str | None:
+@dataclass(frozen=True)
+class SurnameFirst:
+    """ "Smith, John": the family name typed first (said back, in case it was a child's), and the name."""
+
+    surname: str
+    name: str
+
+
+def given_name_after_surname(text: str) -> SurnameFirst | None:
     """ "Smith, John" or "SMITH, John": the name after a family name typed first, as on a form; None otherwise
-    ("Noah, Ella" and "Thomas, Tom" are two first names)."""
+    ("Noah, Ella", "Harrison, Riley" and "MIA, Leo" are two first names)."""
     match = _SURNAME_FIRST.fullmatch(" ".join(text.split()).strip(" .!"))
     if match is None:
         return None
     surname, given = match["surname"], match["given"]
     if not all(may_be_named(w) and not _a_surname(w) for w in given.split()):
         return None
-    in_capitals = surname.isupper() and sum(ch.isalpha() for ch in surname) > 2 and not given.isupper()
-    return read_name(given) if _a_surname(surname) or in_capitals else None
+    name = read_name(given) if _a_surname(surname) else None
+    return None if name is None else SurnameFirst(surname, name)
 
 
 def _a_surname(word: str) -> bool:

@@ -5,6 +5,7 @@ it, and a surname typed first."""
 import pytest
 from sqlalchemy import select
 
+from bot.core.text import esc
 from db.models import Child
 from tests.bot.support import Harness, texts
 from tests.fake_telegram import Parent as TgParent
@@ -151,22 +152,24 @@ async def test_an_age_without_a_name_is_still_no_name(bot: Harness):
 
 
 @pytest.mark.parametrize(
-    ("said", "name"),
+    ("said", "surname", "name"),
     [
-        ("Smith, John", "John"),
-        ("SMITH, John", "John"),
-        ("O'Brien, Saoirse", "Saoirse"),
-        ("Smith-Jones, Amelia Rose", "Amelia Rose"),
+        ("Smith, John", "Smith", "John"),
+        ("SMITH, John", "SMITH", "John"),
+        ("O'Brien, Saoirse", "O'Brien", "Saoirse"),
+        ("Smith-Jones, Amelia Rose", "Smith-Jones", "Amelia Rose"),
     ],
 )
-async def test_a_family_name_typed_first_is_left_out_and_the_first_name_used(
-    bot: Harness, said: str, name: str
+async def test_a_family_name_typed_first_is_left_out_said_back_and_the_first_name_used(
+    bot: Harness, said: str, surname: str, name: str
 ):
     dad = TgParent(3020)
     await bot.say(dad, "/start")
     sent = await bot.say(dad, said)  # was "I'll use Smith. If John is another child, send /addchild ..."
+    said_back = esc(surname)
     assert sent[0].text.startswith(
-        f"I'll call your child {name}. To use another name, say <i>back</i>.\n\nWhen was <b>{name}</b> born?"
+        f"I'll call your child {name}, with {said_back} as the family name. If you meant "
+        f"another name, say <i>back</i>.\n\nWhen was <b>{name}</b> born?"
     )
     assert "/addchild" not in sent[0].text
     sent = await bot.say(dad, "back")
@@ -179,9 +182,21 @@ async def test_a_family_name_typed_first_is_left_out_and_the_first_name_used(
 
 
 async def test_two_first_names_with_a_comma_are_still_one_child_and_the_other_said_back(bot: Harness):
-    for n, (said, first, other) in enumerate(
-        [("Noah, Ella", "Noah", "Ella"), ("Thomas, Tom", "Thomas", "Tom")]
-    ):
+    pairs = [
+        ("Noah, Ella", "Noah", "Ella"),
+        ("Thomas, Tom", "Thomas", "Tom"),
+        ("Harrison, Riley", "Harrison", "Riley"),  # was "I'll call your child Riley": Harrison dropped
+        ("Murphy, Rose", "Murphy", "Rose"),
+        ("Khan, Aisha", "Khan", "Aisha"),
+        ("Kaya, Mia", "Kaya", "Mia"),
+        (
+            "MIA, Leo",
+            "Mia",
+            "Leo",
+        ),  # was "I'll call your child Leo": a first word in capitals taken as a surname
+        ("EVA, Mia", "Eva", "Mia"),
+    ]
+    for n, (said, first, other) in enumerate(pairs):
         mum = TgParent(3021 + n)
         await bot.say(mum, "/start")
         sent = await bot.say(mum, said)
