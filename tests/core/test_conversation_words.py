@@ -76,8 +76,11 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert child_steps.without_months_as_names("April & May, Mia") == "& Mia"  # months_as_names
     assert child_steps.name_then_when("Leo who is 8 months", date(2026, 11, 29)) == ("Leo", "8 months")
     assert step_words.said_name("we call her a water baby") is None  # not_name_starts
-    assert child_steps.given_name_after_surname("Kowalski, Anna") == "Anna"  # surnames
+    assert child_steps.given_name_after_surname("Kowalski, Anna") == child_steps.SurnameFirst(
+        "Kowalski", "Anna"
+    )
     assert child_steps.given_name_after_surname("Noah, Ella") is None
+    assert child_steps.given_name_after_surname("Harrison, Riley") is None  # a first name too: two names
     assert step_words.step_word("oops, go back please") is step_words.StepWord.BACK  # back_words
     assert step_words.escape_word("not sure") is None  # plain_skip
     assert step_words.is_later("i'll tell you later")  # later_words
