@@ -135,6 +135,8 @@ _LEAVING = re.compile(
 _ONLY_AROUND = re.compile(
     rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{_AROUND_LEAVING}|{_REASON})(?:\s+(?:{_AROUND_LEAVING}))*"
 )
+# Only the words around leaving ("sorry", "ok"): "sorry, have to go?" says no more than "have to go?".
+_AROUND_ONLY = re.compile(rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{_AROUND_LEAVING})")
 _PARTS = re.compile(r"\s*[,.!?;:]+\s*|\s+-+\s+")
 # A part ending in a question mark, and leaving phrases that asked so are a question ("have to go?").
 _ASKED_PART = re.compile(r"(?P<part>[^,.!?;:]+)\?")
@@ -207,13 +209,14 @@ def _looks_like_a_name(turn: Turn, text: str) -> bool:
 def leaving(text: str) -> bool:
     """The parent saying they must go now ("sorry I need to go, can we do this later?", "bye-bye", "gtg"): each
     part of the message leaving or the words around it, so never a question or a sentence about the child (nor
-    "have to go?", which asks)."""
+    "she's crying. have to go?", which asks; "have to go?" alone or after a "sorry" is a tired parent going)."""
     said = _JOINING_HYPHEN.sub(" ", normal_words(text))
-    if any(
+    parts = [part for part in _PARTS.split(said) if part]
+    told = any(not _LEAVING.fullmatch(part) and not _AROUND_ONLY.fullmatch(part) for part in parts)
+    if told and any(
         _LEAVING_ASKED.fullmatch(asked["part"].strip()) for asked in _ASKED_PART.finditer(_said_plainly(text))
     ):
         return False  # "she's crying. have to go?": a question about going, not the parent leaving
-    parts = [part for part in _PARTS.split(said) if part]
     if not any(_LEAVING.fullmatch(part) for part in parts):
         return False
     return all(_LEAVING.fullmatch(part) or _ONLY_AROUND.fullmatch(part) for part in parts)
