@@ -126,7 +126,7 @@ class ConversationWords(BaseModel):
     multiples_phrases: Phrases
     pause_words: Phrases
     afresh_words: Phrases
-    skip_words: Phrases
+    skip_other_words: Phrases
     back_words: Phrases
     fix_words: Phrases
     cancel_words: Phrases
@@ -134,6 +134,11 @@ class ConversationWords(BaseModel):
     later_words: Phrases
     stopping_words: Phrases
     unsure_words: Phrases
+
+    @property
+    def skip_words(self) -> Phrases:
+        """Every phrase skipping a question: the lists it is made of joined, so none is written twice."""
+        return self.skip_other_words | self.plain_skip | self.later_words | self.unsure_words
 
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
@@ -247,15 +252,14 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         if phrase not in words.leaving
     ]
     problems += [
-        f"{part}: {phrase!r} is not one of {whole}"
-        for part, whole in (
-            ("plain_skip", "skip_words"),
-            ("later_words", "skip_words"),
-            ("unsure_words", "skip_words"),
-            ("stopping_words", "cancel_words"),
-        )
-        for phrase in getattr(words, part)
-        if phrase not in getattr(words, whole)
+        f"stopping_words: {phrase!r} is not one of cancel_words"
+        for phrase in words.stopping_words
+        if phrase not in words.cancel_words
+    ]
+    problems += [
+        f"skip_other_words: {phrase!r} is in {other} already"
+        for other in ("plain_skip", "later_words", "unsure_words")
+        for phrase in sorted(words.skip_other_words & getattr(words, other))
     ]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))

@@ -426,11 +426,15 @@ async def _named_then_when(turn: Turn, typed: str, when: str) -> Outcome:
     name = read_name(typed)
     if name is None:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
-    if await _has_child_called(turn, name):
+    if await _has_child_called(turn, name):  # the age said is asked for again after: said so, not dropped
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
-        return ask_same_name(turn)
+        return ask_same_name(turn, AGE_AFTER)
     await turn.goto(Step.BIRTHDATE, replace(turn.data, name=name))
     return await on_birthdate(turn, when)
+
+
+# A name with an age after it, the name one a child here has already: the age asked for once that is settled.
+AGE_AFTER = "Thank you. I'll ask when your child was born in a moment.\n\n"
 
 
 async def _has_child_called(turn: Turn, name: str) -> bool:

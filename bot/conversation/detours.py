@@ -18,7 +18,7 @@ from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
-from bot.core.dates import names_a_month, reads_as_date
+from bot.core.dates import month_named, reads_as_date
 from bot.core.emoji import Feeling, feeling, has_letters
 from bot.core.reply import Button, Reply
 from bot.core.retrieval import index_for
@@ -235,6 +235,10 @@ GUESSED: dict[Step, Read] = {Step.BIRTHDATE: child_steps.on_birthdate, Step.DUE:
 # "Not sure" at the due date with a guess after it that is not read ("mid December"): asked again, the guess
 # welcome (never skipped silently, which would count a baby born early from the birthdate without a word).
 DUE_UNSURE = "No problem, a close guess is fine. "
+# "Not sure, early March": the month is a help; a rough day makes it a date.
+MONTH_GUESS = (
+    "Thank you, {month} helps. Which day, roughly? A close guess like <i>15 {month}</i> is fine.\n\n"
+)
 
 
 async def detour(turn: Turn, step: Step, text: str, read: Read | None = None) -> Outcome | None:
@@ -312,8 +316,11 @@ async def _unsure_then(turn: Turn, step: Step, unsure: str, rest: str) -> Outcom
         answered = await asking.in_passing(turn, rest)
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
-    if step is Step.DUE and (names_a_month(rest) or any(ch.isdigit() for ch in rest)):
-        return await ASKS[step](turn, DUE_UNSURE)  # "mid December", "she came at 34 weeks": a guess, asked
+    month = month_named(rest)
+    if month is not None:  # "early March", "sometime in May": the month heard, the day asked for
+        return await ASKS[step](turn, MONTH_GUESS.format(month=month))
+    if step is Step.DUE and any(ch.isdigit() for ch in rest):
+        return await ASKS[step](turn, DUE_UNSURE)  # "she came at 34 weeks": a guess not read, asked again
     return await way_out(turn, step, StepWord.SKIP, unsure)
 
 

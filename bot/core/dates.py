@@ -25,9 +25,11 @@ for _number in range(1, 13):
 _MONTHS["sept"] = 9
 
 
-def names_a_month(text: str) -> bool:
-    """ "Mid December", "sometime in may": a month named in the words (a guess at a date, if no date)."""
-    return any(word in _MONTHS for word in re.findall(r"[a-z]+", text.lower()))
+def month_named(text: str) -> str | None:
+    """ "Mid December", "sometime in may" -> "December", "May": the first month named in the words (a guess
+    at a date, where no date was read); None when none is."""
+    months = [_MONTHS[word] for word in re.findall(r"[a-z]+", text.lower()) if word in _MONTHS]
+    return calendar.month_name[months[0]] if months else None
 
 
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")

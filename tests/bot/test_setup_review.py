@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Child
-from tests.bot.support import Harness, texts, to_born_early, to_time_zone
+from tests.bot.support import Harness, onboard, texts, to_born_early, to_time_zone
 from tests.fake_telegram import Parent as TgParent
 
 NAME_QUESTION = "What's your child's name? A nickname is fine."
@@ -48,15 +48,53 @@ async def test_not_sure_then_a_due_date_is_that_due_date(bot: Harness):
     assert sent[0].text.startswith("Thank you! Mia is all set. Born 1 November 2026, due 20 December 2026")
 
 
-@pytest.mark.parametrize("said", ["can't remember, mid December", "not sure, she came at 34 weeks"])
-async def test_not_sure_then_a_guess_not_read_at_the_due_date_asks_again(bot: Harness, said: str):
+@pytest.mark.parametrize(
+    ("said", "lead"),
+    [
+        ("not sure, she came at 34 weeks", "No problem, a close guess is fine. "),
+        (
+            "can't remember, mid December",
+            "Thank you, December helps. Which day, roughly? A close guess like <i>15 December</i> is fine.\n\n",
+        ),
+    ],
+)
+async def test_not_sure_then_a_guess_not_read_at_the_due_date_asks_again(bot: Harness, said: str, lead: str):
     mum = TgParent(3103)
     await to_due(bot, mum)
     sent = await bot.say(mum, said)  # was "Mia is all set", counted from the birthdate without a word
     assert len(sent) == 1
-    assert sent[0].text.startswith(f"No problem, a close guess is fine. {DUE_QUESTION}")
-    assert "Mia is all set" not in sent[0].text
+    assert sent[0].text.startswith(f"{lead}{DUE_QUESTION}")
     assert await children(bot) == []
+    sent = await bot.say(mum, "15 December")
+    assert sent[0].text.startswith("Thank you! Mia is all set. Born 1 November 2026, due 15 December 2026")
+
+
+@pytest.mark.parametrize(
+    ("said", "month"), [("not sure, early March", "March"), ("dunno, sometime in May", "May")]
+)
+async def test_not_sure_then_a_month_at_the_birthdate_asks_for_a_day_in_it(
+    bot: Harness, said: str, month: str
+):
+    mum = TgParent(3115)
+    await bot.say(mum, "/start")
+    await bot.say(mum, "Mia")
+    sent = await bot.say(mum, said)  # was "A close guess is fine...", the month said ignored
+    assert sent[0].text.startswith(
+        f"Thank you, {month} helps. Which day, roughly? A close guess like <i>15 {month}</i> is fine.\n\n"
+        "When was <b>Mia</b> born?"
+    )
+
+
+async def test_a_name_and_an_age_when_a_child_has_that_name_says_the_age_comes_after(bot: Harness):
+    mum = TgParent(3116)
+    await onboard(bot, mum, "Mia", "1 October 2026")
+    await bot.say(mum, "/addchild")
+    sent = await bot.say(mum, "Mia, 2 weeks")  # was the same-name question alone, the age dropped unsaid
+    assert sent[0].text.startswith(
+        "Thank you. I'll ask when your child was born in a moment.\n\nYou already have a child called Mia here."
+    )
+    sent = await bot.tap(mum, "Yes, add another Mia")
+    assert "When was <b>Mia</b> born?" in sent[-1].text
 
 
 @pytest.mark.parametrize(

@@ -135,12 +135,13 @@ def _write(tmp_path: Path, change: dict[str, object]) -> Path:
         ({"goodbyes": ["bye", "Bye"]}, "goodbyes: 'Bye'"),
         ({"happy_occasions": ["easter", "mother'?s day"]}, 'happy_occasions: "mother\'?s day" may have only'),
         ({"tip_wrods": ["tip"]}, "tip_wrods"),
-        ({"plain_skip": ["skip", "skipp"]}, "plain_skip: 'skipp' is not one of skip_words"),
+        ({"skip_other_words": ["no", "pass"]}, "skip_other_words: 'pass' is in plain_skip already"),
         ({"surnames": ["smith", "Smith"]}, "surnames: 'Smith'"),
         (
-            {"unsure_words": ["no idea", "no clue at all"]},
-            "unsure_words: 'no clue at all' is not one of skip_words",
+            {"skip_other_words": ["no", "dunno"]},
+            "skip_other_words: 'dunno' is in unsure_words already",
         ),
+        ({"stopping_words": ["stop", "halt"]}, "stopping_words: 'halt' is not one of cancel_words"),
         (
             {"leaving_asked": ["have to go", "have to leave"]},
             "leaving_asked: 'have to leave' is not one of leaving",
