@@ -28,6 +28,7 @@ from bot.core.step_words import (
     StepWord,
     chat_word,
     escape_word,
+    first_clause,
     introduced_name,
     is_later,
     is_question,
@@ -161,18 +162,10 @@ def _after_chat(text: str) -> str | None:
     return match["rest"]
 
 
-def _said_plainly(text: str) -> str:
-    """The message in lower case with one space between words, its punctuation kept."""
-    return " ".join(text.lower().replace("’", "'").split())
-
-
-_HELLO_FIRST = re.compile(r"^(?P<first>[^,.!?;:]+)[,.!;:]+\s*(?P<rest>\S.*)$")
-
-
 def _after_hello(text: str) -> str | None:
     """What follows a hello that opens the message ("hi, Mia" -> "Mia"); None otherwise."""
-    match = _HELLO_FIRST.match(text.strip())
-    return match["rest"] if match is not None and chat_word(match["first"]) is Chat.HELLO else None
+    split = first_clause(text)
+    return split[1] if split is not None and chat_word(split[0]) is Chat.HELLO else None
 
 
 def _reads_alone(turn: Turn, step: Step, rest: str) -> bool:
@@ -214,7 +207,7 @@ def leaving(text: str) -> bool:
     parts = [part for part in _PARTS.split(said) if part]
     told = any(not _LEAVING.fullmatch(part) and not _AROUND_ONLY.fullmatch(part) for part in parts)
     if told and any(
-        _LEAVING_ASKED.fullmatch(asked["part"].strip()) for asked in _ASKED_PART.finditer(_said_plainly(text))
+        _LEAVING_ASKED.fullmatch(asked["part"].strip()) for asked in _ASKED_PART.finditer(normal_words(text))
     ):
         return False  # "she's crying. have to go?": a question about going, not the parent leaving
     if not any(_LEAVING.fullmatch(part) for part in parts):

@@ -85,7 +85,7 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert step_words.escape_word("not sure") is None  # plain_skip
     assert step_words.is_later("i'll tell you later")  # later_words
     assert step_words.is_stopping("quit")  # stopping_words
-    assert step_words.unsure_first("no idea, I'll ask") == ("no idea", "i'll ask")  # unsure_words
+    assert step_words.unsure_first("no idea, I'll ask") == ("no idea", "I'll ask")  # unsure_words
     assert detours.returning("hi, I'm back")  # returning
     assert child_steps.relation_said("for my daughter, her baby girl was born today") == "granddaughter"
     assert child_steps.without_hedges("umm like 20th sept i think") == "20th sept"  # date_hedges
