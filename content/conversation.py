@@ -126,7 +126,7 @@ class ConversationWords(BaseModel):
     multiples_phrases: Phrases
     pause_words: Phrases
     afresh_words: Phrases
-    skip_words: Phrases
+    skip_other_words: Phrases
     back_words: Phrases
     fix_words: Phrases
     cancel_words: Phrases
@@ -135,16 +135,22 @@ class ConversationWords(BaseModel):
     stopping_words: Phrases
     unsure_words: Phrases
 
+    @property
+    def skip_words(self) -> Phrases:
+        """Every phrase skipping a question: the lists it is made of joined, so none is written twice."""
+        return self.skip_other_words | self.plain_skip | self.later_words | self.unsure_words
+
 
 # Lists of single words, and lists compared once punctuation is gone (letters, figures and spaces only).
 _ONE_WORD = frozenset(
     {
-        "not_a_name", "months_as_names", "not_name_starts", "surnames", "describing_endings", "not_name_openers", "carry_on_openers", "name_endings",
-        "not_yes_words", "not_named_yet_verbs", "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes",
-        "goodbye_alone", "small_talk_filler", "pleasantry_words", "praise_words", "not_english", "bot_words",
-        "roughly_words", "thanks_words", "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers",
-        "early_no_openers", "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name",
-        "not_only_the_child", "not_pet_names", "returning_openers", "about_tips_words", "not_when_born",
+        "not_a_name", "months_as_names", "not_name_starts", "surnames", "describing_endings",
+        "not_name_openers", "carry_on_openers", "name_endings", "not_yes_words", "not_named_yet_verbs",
+        "place_verbs", "schedule_verbs", "not_the_detail", "goodbyes", "goodbye_alone", "small_talk_filler",
+        "pleasantry_words", "praise_words", "not_english", "bot_words", "roughly_words", "thanks_words",
+        "greeting_words", "leading_yes", "late_words", "yes_first", "and_me_fillers", "early_no_openers",
+        "early_yes_openers", "multiples", "leaving_around", "not_a_childs_name", "not_only_the_child",
+        "not_pet_names", "returning_openers", "about_tips_words", "not_when_born",
     }
 )  # fmt: skip
 _PLAIN = frozenset({"more_often", "asking", "asking_after"})
@@ -157,8 +163,9 @@ _PATTERN = frozenset(
         "schedule_whats", "child_words", "wrong_words", "detail_words", "not_the_detail", "happy_occasions",
         "bot_words", "kin_words", "joined_family", "home_for", "roughly_words", "praise_phrases", "negations",
         "leading_yes", "leading_no", "late_words", "yes_first", "singled_out_youngest", "singled_out_eldest",
-        "parent_too", "and_me_fillers", "leaving", "leaving_asked", "leaving_reasons", "returning", "grandchild_words", "date_hedges",
-        "returning_openers", "about_tips_words", "leaving_around", "not_when_born", "name_then_when",
+        "parent_too", "and_me_fillers", "leaving", "leaving_asked", "leaving_reasons", "returning",
+        "grandchild_words", "date_hedges", "returning_openers", "about_tips_words", "leaving_around",
+        "not_when_born", "name_then_when",
     }
 )  # fmt: skip
 _PATTERN_CHARS = re.compile(r"[a-z']+(?: [a-z']+)*")
@@ -247,15 +254,14 @@ def load_conversation_words(path: Path = CONVERSATION_PATH) -> ConversationWords
         if phrase not in words.leaving
     ]
     problems += [
-        f"{part}: {phrase!r} is not one of {whole}"
-        for part, whole in (
-            ("plain_skip", "skip_words"),
-            ("later_words", "skip_words"),
-            ("unsure_words", "skip_words"),
-            ("stopping_words", "cancel_words"),
-        )
-        for phrase in getattr(words, part)
-        if phrase not in getattr(words, whole)
+        f"stopping_words: {phrase!r} is not one of cancel_words"
+        for phrase in words.stopping_words
+        if phrase not in words.cancel_words
+    ]
+    problems += [
+        f"skip_other_words: {phrase!r} is in {other} already"
+        for other in ("plain_skip", "later_words", "unsure_words")
+        for phrase in sorted(words.skip_other_words & getattr(words, other))
     ]
     if problems:
         raise ConversationWordsError(f"{path}: " + "; ".join(problems))

@@ -28,7 +28,7 @@ from bot.core.ages import (
     validate_due_date,
 )
 from bot.core.dates import EXAMPLES, day_of_month, parse_date, reads_as_date, relative_date, says_due
-from bot.core.emoji import has_letters
+from bot.core.emoji import feeling, has_letters
 from bot.core.reply import Button, Reply
 from bot.core.retrieval import index_for
 from bot.core.said_age import born_at_term, said_age, said_due_date
@@ -278,6 +278,8 @@ async def on_name(turn: Turn, text: str) -> Outcome:
             [Reply(f"How lovely! What's your {esc(relation)}'s name? A nickname is fine.", buttons)]
         )
     when = name_then_when(text, turn.today) or _named_in_a_sentence_then_when(text, turn.today)
+    if when is not None and _a_subject(turn, when[0]):  # "Colic, 3 weeks" (answered as a question before)
+        return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
     if when is not None:  # "Mia, 2 weeks", "Leo (8 months)": the name, and the age offered as the birthdate
         return await _named_then_when(turn, *when)
     if says_when(text, turn.today):  # the date before the name: asked for next, the name first
@@ -287,9 +289,12 @@ async def on_name(turn: Turn, text: str) -> Outcome:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")  # "yes that's right": a reply, not a name
     lead = ""
     given = given_name_after_surname(text)
-    if given is not None:  # "Smith, John": the first name, the family name left out
-        text = given
-        lead = f"I'll call your child {esc(given)}. To use another name, say <i>back</i>.\n\n"
+    if given is not None:  # "Smith, John": the first name, the family name left out and said back
+        text = given.name
+        lead = (
+            f"I'll call your child {esc(given.name)}, with {esc(given.surname)} as the family name. If you "
+            f"meant another name, say <i>back</i>.\n\n"
+        )
     pair = None if given is not None else two_words(text)
     if pair is not None:
         names = [name for name in map(_as_a_name, pair.words) if name is not None]
@@ -338,6 +343,20 @@ def name_then_when(text: str, today: date) -> tuple[str, str] | None:
     return None
 
 
+def subject_then_when(turn: Turn, text: str) -> bool:
+    """ "Colic, 3 weeks", "Separation anxiety, 9 months": a subject of the guidance, or a feeling, put where a
+    name goes before an age: a question, not a child called Colic."""
+    when = name_then_when(text, turn.today)
+    return when is not None and _a_subject(turn, when[0])
+
+
+def _a_subject(turn: Turn, words: str) -> bool:
+    """Words the guidance reads as a subject ("colic", "separation anxiety") or a feeling ("struggling"):
+    never a name put before an age."""
+    query = index_for(turn.env.library).analyse(without_months_as_names(words))
+    return query.topical or bool(query.out_of_scope) or feeling(words) is not None
+
+
 def _says_when_alone(rest: str, today: date) -> bool:
     """An age ("2 weeks old", "born 3 weeks ago") or a date with a figure ("born 15/03/2026"), and nothing else."""
     return said_age(rest[:64], today) is not None or (
@@ -360,17 +379,25 @@ _SURNAME_FIRST = re.compile(
 )
 
 
-def given_name_after_surname(text: str) -> str | None:
+@dataclass(frozen=True)
+class SurnameFirst:
+    """ "Smith, John": the family name typed first (said back, in case it was a child's), and the name."""
+
+    surname: str
+    name: str
+
+
+def given_name_after_surname(text: str) -> SurnameFirst | None:
     """ "Smith, John" or "SMITH, John": the name after a family name typed first, as on a form; None otherwise
-    ("Noah, Ella" and "Thomas, Tom" are two first names)."""
+    ("Noah, Ella", "Harrison, Riley" and "MIA, Leo" are two first names)."""
     match = _SURNAME_FIRST.fullmatch(" ".join(text.split()).strip(" .!"))
     if match is None:
         return None
     surname, given = match["surname"], match["given"]
     if not all(may_be_named(w) and not _a_surname(w) for w in given.split()):
         return None
-    in_capitals = surname.isupper() and sum(ch.isalpha() for ch in surname) > 2 and not given.isupper()
-    return read_name(given) if _a_surname(surname) or in_capitals else None
+    name = read_name(given) if _a_surname(surname) else None
+    return None if name is None else SurnameFirst(surname, name)
 
 
 def _a_surname(word: str) -> bool:
@@ -399,11 +426,15 @@ async def _named_then_when(turn: Turn, typed: str, when: str) -> Outcome:
     name = read_name(typed)
     if name is None:
         return ask_name(turn, f"{NAME_NOT_CAUGHT}\n\n")
-    if await _has_child_called(turn, name):
+    if await _has_child_called(turn, name):  # the age said is asked for again after: said so, not dropped
         await turn.goto(Step.SAME_NAME, replace(turn.data, name=name))
-        return ask_same_name(turn)
+        return ask_same_name(turn, AGE_AFTER)
     await turn.goto(Step.BIRTHDATE, replace(turn.data, name=name))
     return await on_birthdate(turn, when)
+
+
+# A name with an age after it, the name one a child here has already: the age asked for once that is settled.
+AGE_AFTER = "Thank you. I'll ask when your child was born in a moment.\n\n"
 
 
 async def _has_child_called(turn: Turn, name: str) -> bool:

@@ -18,7 +18,7 @@ from bot.conversation.outcome import Outcome, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import CANCELLED, NO_CHILD_YET, NOTHING_TO_CANCEL
 from bot.conversation.turn import Turn
-from bot.core.dates import reads_as_date
+from bot.core.dates import month_named, reads_as_date
 from bot.core.emoji import Feeling, feeling, has_letters
 from bot.core.reply import Button, Reply
 from bot.core.retrieval import index_for
@@ -28,6 +28,7 @@ from bot.core.step_words import (
     StepWord,
     chat_word,
     escape_word,
+    first_clause,
     introduced_name,
     is_later,
     is_question,
@@ -135,6 +136,8 @@ _LEAVING = re.compile(
 _ONLY_AROUND = re.compile(
     rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{_AROUND_LEAVING}|{_REASON})(?:\s+(?:{_AROUND_LEAVING}))*"
 )
+# Only the words around leaving ("sorry", "ok"): "sorry, have to go?" says no more than "have to go?".
+_AROUND_ONLY = re.compile(rf"(?:(?:{_AROUND_LEAVING})\s+)*(?:{_AROUND_LEAVING})")
 _PARTS = re.compile(r"\s*[,.!?;:]+\s*|\s+-+\s+")
 # A part ending in a question mark, and leaving phrases that asked so are a question ("have to go?").
 _ASKED_PART = re.compile(r"(?P<part>[^,.!?;:]+)\?")
@@ -159,44 +162,54 @@ def _after_chat(text: str) -> str | None:
     return match["rest"]
 
 
-def _said_plainly(text: str) -> str:
-    """The message in lower case with one space between words, its punctuation kept."""
-    return " ".join(text.lower().replace("’", "'").split())
-
-
-_HELLO_FIRST = re.compile(r"^(?P<first>[^,.!?;:]+)[,.!;:]+\s*(?P<rest>\S.*)$")
-
-
 def _after_hello(text: str) -> str | None:
     """What follows a hello that opens the message ("hi, Mia" -> "Mia"); None otherwise."""
-    match = _HELLO_FIRST.match(text.strip())
-    return match["rest"] if match is not None and chat_word(match["first"]) is Chat.HELLO else None
+    split = first_clause(text)
+    return split[1] if split is not None and chat_word(split[0]) is Chat.HELLO else None
 
 
-async def _hello_then(turn: Turn, step: Step, rest: str) -> Outcome | None:
-    """After a hello: the name or the birthdate that follows it read as the answer ("hi, Mia", "hello, she's
-    3 weeks"); words that ask nothing ("dad here, mum's asleep lol") met with a hello and the question again,
-    never read as a question; None for a question (answered as one)."""
-    plain_name = child_steps.read_name(rest) is not None and all(map(child_steps.may_be_named, rest.split()))
-    if step is Step.NAME and (_is_answer(turn, step, rest) or plain_name):
-        return await child_steps.on_name(turn, rest)
-    if step is Step.BIRTHDATE and _is_answer(turn, step, rest):
-        return await child_steps.on_birthdate(turn, rest)
-    if "?" in rest or is_question(rest):
-        return None
-    return await ASKS[step](turn, CHAT_LEADS[Chat.HELLO])
+def _reads_alone(turn: Turn, step: Step, rest: str) -> bool:
+    """What followed a hello is the step's answer read alone: a name that looks like one ("Alfie", not
+    "colic" or "there"), a date or an age, a place, a time."""
+    if step in (Step.NAME, Step.RENAME):
+        return (
+            _is_answer(turn, step, rest)
+            or child_steps.name_then_when(rest, turn.today) is not None
+            or _looks_like_a_name(turn, rest)
+        )
+    if step in DATE_STEPS:
+        return _is_answer(turn, step, child_steps.without_hedges(rest))
+    if step is Step.TIME:
+        return read_time(rest) is not None
+    if step is Step.PER_WEEK:
+        return read_per_week(rest) is not None
+    return _is_answer(turn, step, rest)
+
+
+def _looks_like_a_name(turn: Turn, text: str) -> bool:
+    """ "Alfie", "Mia and Leo": words typed as names are (a capital first), none a subject of the guidance, a
+    feeling or a word that no name begins with."""
+    words = [w for w in text.replace(",", " ").split() if w.lower() not in ("and", "&")]
+    return (
+        0 < len(words) <= child_steps.MOST_NAME_WORDS
+        and all(w[:1].isupper() and child_steps.may_be_named(w) for w in words)
+        and child_steps.read_name(text) is not None
+        and feeling(text) is None
+        and not asking.knows_words(turn, text)
+    )
 
 
 def leaving(text: str) -> bool:
     """The parent saying they must go now ("sorry I need to go, can we do this later?", "bye-bye", "gtg"): each
     part of the message leaving or the words around it, so never a question or a sentence about the child (nor
-    "have to go?", which asks)."""
+    "she's crying. have to go?", which asks; "have to go?" alone or after a "sorry" is a tired parent going)."""
     said = _JOINING_HYPHEN.sub(" ", normal_words(text))
-    if any(
-        _LEAVING_ASKED.fullmatch(asked["part"].strip()) for asked in _ASKED_PART.finditer(_said_plainly(text))
+    parts = [part for part in _PARTS.split(said) if part]
+    told = any(not _LEAVING.fullmatch(part) and not _AROUND_ONLY.fullmatch(part) for part in parts)
+    if told and any(
+        _LEAVING_ASKED.fullmatch(asked["part"].strip()) for asked in _ASKED_PART.finditer(normal_words(text))
     ):
         return False  # "she's crying. have to go?": a question about going, not the parent leaving
-    parts = [part for part in _PARTS.split(said) if part]
     if not any(_LEAVING.fullmatch(part) for part in parts):
         return False
     return all(_LEAVING.fullmatch(part) or _ONLY_AROUND.fullmatch(part) for part in parts)
@@ -207,8 +220,23 @@ def returning(text: str) -> bool:
     return _RETURNING.match(" ".join(normal_words(text).replace(",", " ").split())) is not None
 
 
-async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
-    """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it."""
+Read = Callable[[Turn, str], Awaitable[Outcome]]
+# Where a hello may open the answer ("hi, Mia"): every step but those reading any text their own way.
+HELLO_STEPS = frozenset(ASKS) - {Step.DELETE}
+# The date steps' own readers, for a guess after "not sure".
+GUESSED: dict[Step, Read] = {Step.BIRTHDATE: child_steps.on_birthdate, Step.DUE: child_steps.on_due}
+# "Not sure" at the due date with a guess after it that is not read ("mid December"): asked again, the guess
+# welcome (never skipped silently, which would count a baby born early from the birthdate without a word).
+DUE_UNSURE = "No problem, a close guess is fine. "
+# "Not sure, early March": the month is a help; a rough day makes it a date.
+MONTH_GUESS = (
+    "Thank you, {month} helps. Which day, roughly? A close guess like <i>15 {month}</i> is fine.\n\n"
+)
+
+
+async def detour(turn: Turn, step: Step, text: str, read: Read | None = None) -> Outcome | None:
+    """What ``text`` means at ``step`` when it is a way out or a question; None when the step should read it.
+    ``read``: the step's own reader, for what follows a hello ("hi, Mia"), read as if sent alone."""
     if step is Step.STOP and account.said_stop(text):
         return None  # "stop please" at "Stop your tips?" is the yes, not a way out of the question
     word = step_word(text)
@@ -216,11 +244,18 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await way_out(turn, step, word, text)
     if step is Step.ASK:
         return None
-    unsure = unsure_first(text) if step in (Step.BIRTHDATE, Step.DUE) else None
-    if unsure is not None and step is Step.BIRTHDATE and _is_answer(turn, step, unsure[1]):
-        return await child_steps.on_birthdate(turn, unsure[1])  # "not sure, about 3 weeks ago": the guess
-    if unsure is not None and not _is_answer(turn, step, text):  # "not sure, my daughter would know"
-        return await way_out(turn, step, StepWord.SKIP, unsure[0])
+    greeted = _after_hello(text) if step in HELLO_STEPS and not _is_answer(turn, step, text) else None
+    if greeted is not None and read is not None:  # "hi, skip", "hi, Leo, 8 months": the rest as if alone
+        alone = await detour(turn, step, greeted, read)
+        if alone is not None:
+            return alone
+        if _reads_alone(turn, step, greeted):
+            return await read(turn, greeted)
+        if "?" not in greeted and feeling(greeted) is None and not asking.knows_words(turn, greeted):
+            return await ASKS[step](turn, CHAT_LEADS[Chat.HELLO])  # "hello, there", "hi, lol": no name
+    unsure = unsure_first(text) if step in GUESSED else None
+    if unsure is not None and not _is_answer(turn, step, text):
+        return await _unsure_then(turn, step, *unsure)
     if leaving(text):  # "I need to go, can we do this later?": as "not now", what was given kept
         return await cancel(turn)
     if returning(text) and step in ASKS:  # "hi I'm back": where we were
@@ -238,10 +273,6 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await ASKS[step](turn, CHAT_LEADS[chat])
     if chat in (Chat.HELLO, Chat.THANKS) and step in ASKS:  # at a yes/no step "ok" may be its answer
         return await ASKS[step](turn, CHAT_LEADS[chat])
-    greeted = _after_hello(text) if step in CHAT_STEPS and not _is_answer(turn, step, text) else None
-    hello = None if greeted is None else await _hello_then(turn, step, greeted)
-    if hello is not None:  # "hi, Mia", "hey. dad here, mum's asleep lol": the hello, then the rest
-        return hello
     mood = feeling(text)
     if mood is Feeling.OK and step is Step.DAYS and turn.data.mode in (Mode.FIRST, Mode.JOINED):
         return await setup_steps.on_days(turn, "keep")  # "👍" at "Sunday 09:00 is fine?": it is
@@ -256,11 +287,34 @@ async def detour(turn: Turn, step: Step, text: str) -> Outcome | None:
         return await ASKS[step](turn, PLACE_LATER)  # "we live in Glasgow": asked for after the child
     # A question, or the question after a thanks ("thx. whats normal for him now"): answered, then asked again.
     asked = _after_chat(text) or (text if is_question(text) else None)
+    if step is Step.NAME and child_steps.subject_then_when(turn, text):
+        asked = text  # "Colic, 3 weeks": a question about colic at 3 weeks, no child called Colic
     if step in QUESTION_STEPS and asked is not None and not _is_answer(turn, step, text):
         answered = await asking.in_passing(turn, asked)
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
+    if greeted is not None and read is not None:  # "hey. dad here, mum's asleep lol": a hello, the question
+        return await ASKS[step](turn, CHAT_LEADS[Chat.HELLO])
     return None
+
+
+async def _unsure_then(turn: Turn, step: Step, unsure: str, rest: str) -> Outcome:
+    """ "Not sure, I think 12 March": the guess read; "no idea, is it normal she cries?" answered, then the
+    question again; "not sure, my daughter would know" as "not sure" (at the due date, asked again: a guess
+    is welcome, and nothing said is dropped silently)."""
+    guess = child_steps.without_hedges(rest)
+    if _is_answer(turn, step, guess):
+        return await GUESSED[step](turn, rest)
+    if "?" in rest:
+        answered = await asking.in_passing(turn, rest)
+        again = await ASKS[step](turn, AGAIN)
+        return Outcome(answered.replies + again.replies)
+    month = month_named(rest)
+    if month is not None:  # "early March", "sometime in May": the month heard, the day asked for
+        return await ASKS[step](turn, MONTH_GUESS.format(month=month))
+    if step is Step.DUE and any(ch.isdigit() for ch in rest):
+        return await ASKS[step](turn, DUE_UNSURE)  # "she came at 34 weeks": a guess not read, asked again
+    return await way_out(turn, step, StepWord.SKIP, unsure)
 
 
 # Where the parent lives, said while a child's details are asked: the time zone question comes after them.

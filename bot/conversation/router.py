@@ -129,7 +129,7 @@ async def on_text(s: AsyncSession, env: Env, who: Who, text: str | Heard, now: d
         return detours.before_start_word(text) or asking.before_start(env, text, today)
     step = turn.step
     if step is not None:
-        return await detours.detour(turn, step, text) or await STEPS[step](turn, text)
+        return await detours.detour(turn, step, text, STEPS[step]) or await STEPS[step](turn, text)
     if turn.parent.flow is not None:  # a step this version no longer has
         await turn.goto(None)
     return await detours.idle(turn, text) or await asking.question(turn, text)
@@ -244,7 +244,7 @@ async def _word_command(s: AsyncSession, env: Env, who: Who, word: str, now: dat
     if step is not None and said is not None:  # like its button: "/skip" is no name, unlike "Skip" typed
         return await detours.way_out(turn, step, said)
     if step is not None:
-        return await detours.detour(turn, step, word) or await STEPS[step](turn, word)
+        return await detours.detour(turn, step, word, STEPS[step]) or await STEPS[step](turn, word)
     return await detours.idle(turn, word) or say(detours.IDLE_OK)
 
 

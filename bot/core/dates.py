@@ -24,6 +24,14 @@ for _number in range(1, 13):
     _MONTHS[calendar.month_abbr[_number].lower()] = _number
 _MONTHS["sept"] = 9
 
+
+def month_named(text: str) -> str | None:
+    """ "Mid December", "sometime in may" -> "December", "May": the first month named in the words (a guess
+    at a date, where no date was read); None when none is."""
+    months = [_MONTHS[word] for word in re.findall(r"[a-z]+", text.lower()) if word in _MONTHS]
+    return calendar.month_name[months[0]] if months else None
+
+
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?")
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"

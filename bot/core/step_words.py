@@ -143,16 +143,24 @@ def escape_word(text: str) -> StepWord | None:
     return word
 
 
-_FIRST_CLAUSE = re.compile(r"^(?P<first>[^,;:.!?]+)[,;:.!?-]+\s*(?P<rest>\S.*)$")
+# The first clause of a message and the rest after its punctuation ("hi, Mia", "not sure - about 3 weeks").
+# A dash ends it only with a space before it: "bye-bye" and "hi-res" are one word.
+_FIRST_CLAUSE = re.compile(r"^(?P<first>[^,;:.!?]+?)(?:[,;:.!?]+|\s+[-–]+)\s*(?P<rest>\S.*)$", re.S)
+
+
+def first_clause(text: str) -> tuple[str, str] | None:
+    """ "Hi, Mia" -> ("Hi", "Mia"): the words before the first punctuation, and the rest as typed; None when
+    the message is one clause."""
+    match = _FIRST_CLAUSE.match(text.strip())
+    return None if match is None else (match["first"], match["rest"])
 
 
 def unsure_first(text: str) -> tuple[str, str] | None:
     """ "Not sure, my daughter would know": the words saying the answer is not known, opening a longer
     message, and what follows them; None otherwise."""
-    match = _FIRST_CLAUSE.match(_normal(text))
-    if match is None or match["first"].strip() not in WORDS.unsure_words:
-        return None
-    return match["first"].strip(), match["rest"]
+    split = first_clause(text)
+    unsure = _normal(split[0]) if split is not None else ""
+    return (unsure, split[1]) if split is not None and unsure in WORDS.unsure_words else None
 
 
 def is_later(text: str) -> bool:

@@ -76,13 +76,16 @@ def test_the_packaged_lists_load_and_are_what_the_conversation_reads():
     assert child_steps.without_months_as_names("April & May, Mia") == "& Mia"  # months_as_names
     assert child_steps.name_then_when("Leo who is 8 months", date(2026, 11, 29)) == ("Leo", "8 months")
     assert step_words.said_name("we call her a water baby") is None  # not_name_starts
-    assert child_steps.given_name_after_surname("Kowalski, Anna") == "Anna"  # surnames
+    assert child_steps.given_name_after_surname("Kowalski, Anna") == child_steps.SurnameFirst(
+        "Kowalski", "Anna"
+    )
     assert child_steps.given_name_after_surname("Noah, Ella") is None
+    assert child_steps.given_name_after_surname("Harrison, Riley") is None  # a first name too: two names
     assert step_words.step_word("oops, go back please") is step_words.StepWord.BACK  # back_words
     assert step_words.escape_word("not sure") is None  # plain_skip
     assert step_words.is_later("i'll tell you later")  # later_words
     assert step_words.is_stopping("quit")  # stopping_words
-    assert step_words.unsure_first("no idea, I'll ask") == ("no idea", "i'll ask")  # unsure_words
+    assert step_words.unsure_first("no idea, I'll ask") == ("no idea", "I'll ask")  # unsure_words
     assert detours.returning("hi, I'm back")  # returning
     assert child_steps.relation_said("for my daughter, her baby girl was born today") == "granddaughter"
     assert child_steps.without_hedges("umm like 20th sept i think") == "20th sept"  # date_hedges
@@ -132,12 +135,13 @@ def _write(tmp_path: Path, change: dict[str, object]) -> Path:
         ({"goodbyes": ["bye", "Bye"]}, "goodbyes: 'Bye'"),
         ({"happy_occasions": ["easter", "mother'?s day"]}, 'happy_occasions: "mother\'?s day" may have only'),
         ({"tip_wrods": ["tip"]}, "tip_wrods"),
-        ({"plain_skip": ["skip", "skipp"]}, "plain_skip: 'skipp' is not one of skip_words"),
+        ({"skip_other_words": ["no", "pass"]}, "skip_other_words: 'pass' is in plain_skip already"),
         ({"surnames": ["smith", "Smith"]}, "surnames: 'Smith'"),
         (
-            {"unsure_words": ["no idea", "no clue at all"]},
-            "unsure_words: 'no clue at all' is not one of skip_words",
+            {"skip_other_words": ["no", "dunno"]},
+            "skip_other_words: 'dunno' is in unsure_words already",
         ),
+        ({"stopping_words": ["stop", "halt"]}, "stopping_words: 'halt' is not one of cancel_words"),
         (
             {"leaving_asked": ["have to go", "have to leave"]},
             "leaving_asked: 'have to leave' is not one of leaving",
