@@ -609,10 +609,6 @@ def test_small_talk_is_no_question():
         "ttyl",
         "what's up?",
         "i'll give it a go tonight",  # an answer taken on board
-        "hello from a sleep deprived dad of three",  # a hello from someone, however described
-        "evening all from a very tired new mum",
-        "thank you so much, you've made a horrible week a little bit easier xx",  # what the answer did
-        "thanks, that has helped loads",
         "is this a real human or a bot?",
     ],
 )
@@ -658,6 +654,28 @@ def test_praise_of_the_bot_or_its_answer_is_thanks(message):
 )
 def test_a_hello_or_thanks_with_a_worry_in_it_is_answered(message):
     assert ask(message).scope is Scope.IN
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "thanks, that's lovely. it's just so hard going back to work",  # a worry after the thanks
+        "thanks, that's helped. my boy has started hitting me",
+        "thanks that's useful, bedtime has been a battle every night",
+        "thanks, it's been really hard since my wife went into hospital",
+        "thanks, that's not helpful at all",  # a complaint
+        "thank you, that didn't help",
+        "thanks, that's the same answer you gave last time",
+        "thanks that's lovely, grandma passed away last week",  # a loss
+        "hello from a dad whose partner just died",
+        "hello from a nervous mum starting nursery next week",  # a hello with a worry in it
+        "hi from a foster carer with a new placement",
+    ],
+)
+def test_a_thanks_or_hello_saying_more_gets_no_cheerful_small_talk(message):
+    text = ask(message).text
+    assert not text.startswith("You're welcome!"), text
+    assert not text.startswith("Hello!"), text
 
 
 def test_small_talk_is_about_the_registered_child_when_it_names_no_age():
