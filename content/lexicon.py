@@ -87,6 +87,8 @@ class Lexicon:
     # those before it ("my real worry is ..." says the worry itself). Normalised phrases (see ``words``).
     aside_clause: tuple[str, ...] = ()
     aside_before: tuple[str, ...] = ()
+    # "which we're seeing the GP about": the only phrases that set aside the child's health too.
+    aside_care: tuple[str, ...] = ()
 
 
 _REWRITES = [
@@ -188,6 +190,7 @@ class _LexiconSpec(_Strict):
     bond_words: list[Phrase] = []
     aside_clause: list[Phrase] = []
     aside_before: list[Phrase] = []
+    aside_care: list[Phrase] = []
 
 
 def _phrase_problems(
@@ -250,7 +253,11 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             problems.append(f"age_hints[{n}]: months out of order ({hint.first_month} to {hint.last_month})")
     problems += [
         f"{name}: phrase {phrase!r} has no words"
-        for name, phrases in (("aside_clause", spec.aside_clause), ("aside_before", spec.aside_before))
+        for name, phrases in (
+            ("aside_clause", spec.aside_clause),
+            ("aside_before", spec.aside_before),
+            ("aside_care", spec.aside_care),
+        )
         for phrase in phrases
         if not words(phrase)
     ]
@@ -277,6 +284,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         bond_words=frozenset(w for p in spec.bond_words for w in words(p)),
         aside_clause=tuple(" ".join(words(p)) for p in spec.aside_clause),
         aside_before=tuple(" ".join(words(p)) for p in spec.aside_before),
+        aside_care=tuple(" ".join(words(p)) for p in spec.aside_care),
     )
 
 

@@ -270,6 +270,7 @@ class _Frames:
     )  # stems said only before a closing question that names nothing covered
     closing: frozenset[str] = frozenset()  # that closing question's stems
     aside: frozenset[str] = frozenset()  # stems said in clauses the parent sets aside ("not asking about")
+    aside_care: frozenset[str] = frozenset()  # stems said in a clause a doctor has in hand ("seeing the GP")
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +327,7 @@ class Index:
         self._reactions = frozenset(self.stem(w) for w in lexicon.reactions)
         self._aside_clause = _phrase_pattern(lexicon.aside_clause)
         self._aside_before = _phrase_pattern(lexicon.aside_before)
+        self._aside_care = _phrase_pattern(lexicon.aside_care)
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
@@ -555,12 +557,9 @@ class Index:
         )
         if PLAYTHINGS.intersection(typed):
             outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
-        # "not asking about what he eats": a subject set aside is neither asked nor the content's, even where
-        # it comes up again ("weaning is going fine, that's not what I'm asking. when grandma *feeds* her ...")
-        aside_topics = {
-            self._topic_of(n) for n in outside if frames.aside and self._phrase_stems(n) <= frames.aside
-        }
-        set_aside = [n for n in outside if self._topic_of(n) in aside_topics]
+        # "not asking about what he eats": the uncovered words said in a clause set aside are not asked, and a
+        # worry about the child's health only when a doctor has it in hand ("which we're seeing the GP about")
+        set_aside = [n for n in outside if self._phrase_stems(n) <= self._aside_for(n, frames)]
         outside = [n for n in outside if n not in set_aside]
         claimed = frozenset(stem for n in set_aside for stem in self._phrase_stems(n))
         terms: dict[str, float] = {}
@@ -648,6 +647,14 @@ class Index:
         """The uncovered subject a phrase names, if it names one."""
         found = self._phrases[number].out_of_scope
         return None if found is None else self.lexicon.out_of_scope[found].topic
+
+    def _aside_for(self, number: int, frames: _Frames) -> frozenset[str]:
+        """The stems a phrase must lie within to be set aside: the child's health only in a clause that says a
+        doctor has it in hand, never by "separate worry:" or "not what I'm asking" alone."""
+        found = self._phrases[number].out_of_scope
+        if found is not None and self.lexicon.out_of_scope[found].health:
+            return frames.aside_care
+        return frames.aside
 
     def _phrase_stems(self, number: int) -> frozenset[str]:
         return frozenset(stem for stem, _ in self._phrases[number].bag)
@@ -744,22 +751,27 @@ class Index:
             literal,
             frozenset(effect),
             *self._story_before_closing(clauses),
-            self._set_aside(clauses),
+            *self._set_aside(clauses),
         )
 
-    def _set_aside(self, clauses: list[tuple[str, set[str]]]) -> frozenset[str]:
-        """Stems said only in clauses the parent sets aside ("weaning is going fine, *that's not what I'm
-        asking*", "my 8wk old has reflux. *separate worry*: ..."): a clause with an ``aside_clause`` phrase and
-        every one before it, the clauses before an ``aside_before`` phrase."""
+    def _set_aside(self, clauses: list[tuple[str, set[str]]]) -> tuple[frozenset[str], frozenset[str]]:
+        """Stems said only in clauses the parent sets aside ("weaning is not what I'm asking", "my 8wk old has
+        reflux. *separate worry*: ..."): a clause with an ``aside_clause`` or ``aside_care`` phrase and every one
+        before it, the clauses before an ``aside_before`` phrase; and apart, the stems of the clauses holding an
+        ``aside_care`` phrase ("he has eczema which the GP is looking into"), the only ones that set aside the
+        child's health."""
         last = -1
-        for number, (clause, _) in enumerate(clauses):
-            if self._aside_clause is not None and self._aside_clause.search(clause):
+        care: set[str] = set()
+        for number, (clause, stems) in enumerate(clauses):
+            if self._aside_care is not None and self._aside_care.search(clause):
+                last = number
+                care |= stems
+            elif self._aside_clause is not None and self._aside_clause.search(clause):
                 last = number
             elif self._aside_before is not None and self._aside_before.search(clause):
                 last = max(last, number - 1)
-        if last < 0:
-            return frozenset()
-        return frozenset(stem for _, stems in clauses[: last + 1] for stem in stems)
+        aside = frozenset(stem for _, stems in clauses[: last + 1] for stem in stems)
+        return aside, frozenset(care)
 
     def _story_before_closing(
         self, clauses: list[tuple[str, set[str]]]

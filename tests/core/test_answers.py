@@ -410,6 +410,38 @@ def test_a_grown_up_in_hospital_is_no_illness_of_the_childs():
     assert "doctor" not in result.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "nothing medical to ask but what dose of calpol for a 10 month old",
+        "her cough is sorted but now she has a rash all over her tummy",
+        "his ear infection is all sorted, but now he's got a high temperature again",
+        "the eczema is on hold with the dermatologist, but now she's got blood in her nappy",
+        "she's had diarrhoea for 3 days and I was on hold to the GP for an hour, she just wants me to hold her",
+        "he has a cough and a temperature, nursery is going well though, should I keep him home",
+        "she's been vomiting all night, otherwise going ok, how do I comfort her",
+        "my 9 month old has had a fever for 3 days. separate worry: how do I settle her at nursery",
+    ],
+)
+def test_a_worry_about_the_childs_health_is_never_set_aside(question):
+    text = ask(question).text
+    assert "doesn't cover illness" in text, text
+    assert DOCTOR in text or "your child's doctor" in text.lower(), text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "not asking about sleep, how do I stop him waking at 3am",
+        "sleep is going fine, but how do I stop her waking every hour",
+        "sleep is going fine apart from the night terrors",
+        "potty training is on hold. how do I get him to use the potty at nursery",
+    ],
+)
+def test_a_subject_set_aside_and_then_asked_about_is_still_what_is_asked(question):
+    assert ask(question).scope is Scope.OUT
+
+
 def test_keyboard_mash_is_not_taken_for_a_diagnosis():
     result = ask("asdf")
     assert "developmental conditions" not in result.text
