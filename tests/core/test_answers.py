@@ -401,6 +401,19 @@ def test_the_uncovered_subject_a_question_asks_about_is_refused(question):
     assert ask(question).scope is Scope.OUT
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "she was in hospital for 3 days with bronchiolitis, is she ok to go to nursery",
+        "he's just come home from hospital after an operation and won't let me out of sight",
+        "we spent a week in hospital with him and now he's really clingy",
+        "my baby is in hospital, can I stay with him overnight",
+    ],
+)
+def test_the_childs_own_hospital_stay_keeps_the_childs_doctor(question):
+    assert DOCTOR in ask(question, ChildInfo("Mia", date(2026, 1, 29))).text
+
+
 def test_a_grown_up_in_hospital_is_no_illness_of_the_childs():
     result = ask(
         "my wife is in hospital and her mum is looking after our 2 year old this week. what should she do "
