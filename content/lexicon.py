@@ -89,6 +89,8 @@ class Lexicon:
     aside_before: tuple[str, ...] = ()
     # "which we're seeing the GP about": the only phrases that set aside the child's health too.
     aside_care: tuple[str, ...] = ()
+    # "what signs should I look for": words after "what" that frame the question, not a subject of it.
+    what_frames: frozenset[str] = frozenset()
 
 
 _REWRITES = [
@@ -191,6 +193,7 @@ class _LexiconSpec(_Strict):
     aside_clause: list[Phrase] = []
     aside_before: list[Phrase] = []
     aside_care: list[Phrase] = []
+    what_frames: list[Phrase] = []
 
 
 def _phrase_problems(
@@ -285,6 +288,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         aside_clause=tuple(" ".join(words(p)) for p in spec.aside_clause),
         aside_before=tuple(" ".join(words(p)) for p in spec.aside_before),
         aside_care=tuple(" ".join(words(p)) for p in spec.aside_care),
+        what_frames=frozenset(w for p in spec.what_frames for w in words(p)),
     )
 
 

@@ -93,14 +93,13 @@ _FOCUS_FRAME = re.compile(
     r"(?:\s+(?:that|if|about))?"
     # "what actually helps with *reflux*": what is asked about
     r"|helps?\s+(?:with|for)"
-    # "what *vaccines* does she need", "what *food* should I give": a noun straight after "what" is asked about
-    r"|what(?=\s+(?!(?:is|are|was|were|does|do|did|can|could|should|would|will|if|about|to|i|we|you|he|she|it"
-    r"|they|my|our|his|her|their|a|an|the|this|that|else|kind|sort|happens|happened"
-    # "what *milestones* should I look for in how she relates to me": a word for what to look for frames it
-    r"|milestones?|signs?|things?|ways?|stages?)\b)[a-z])"
     # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
     r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"
     r"(?:\s+(?:for|on|with|about|to))|which|best)\b"
+)
+# "what *vaccines* does she need": the one word between "what" and its verb (see Index._what_subjects)
+_WHAT_SUBJECT = re.compile(
+    r"\bwhat\s+([a-z]+)\s+(?:does|do|did|can|could|should|would|will|make|makes|cause|causes|is|are)\b"
 )
 # "is she clingy because she's *ill*": the cause a question asks about is its subject (read apart from
 # _FOCUS_FRAME, whose "is she" would take the same words first).
@@ -709,6 +708,7 @@ class Index:
                     asked.add(stem)
         for match in _CAUSE_FRAME.finditer(text):
             focus.update(self._frame_words(text[match.end() :]))
+        focus.update(self._what_subjects(text))
         for match in _HOW_FRAME.finditer(text):
             after = text[match.end() :]
             taken = self._frame_words(after)
@@ -815,6 +815,24 @@ class Index:
         ):
             return frozenset()
         return frozenset(stem for _, stems in said[:-1] for stem in stems) - asked
+
+    def _what_subjects(self, text: str) -> set[str]:
+        """ "what *vaccines* does she need", "what *illnesses* make babies clingy": one word between "what" and
+        its verb is the subject asked about. Two words ("what *bedtime* routine helps") are a covered thing the
+        first only describes, and a word that only frames the question ("what signs should I look for") is
+        none (``what_frames``)."""
+        found: set[str] = set()
+        for match in _WHAT_SUBJECT.finditer(text):
+            word = self.correct(match.group(1))
+            lexicon = self.lexicon
+            if not (
+                word in lexicon.stopwords
+                or word in lexicon.modifiers
+                or word in lexicon.generic
+                or word in lexicon.what_frames
+            ):
+                found.add(self.stem(word))
+        return found
 
     def _frame_words(self, after: str, *, skip: bool = True) -> list[str]:
         """The first FOCUS_REACH content words of ``after``'s first clause (a frame points at them); with
