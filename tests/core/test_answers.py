@@ -429,6 +429,20 @@ def test_the_childs_own_hospital_stay_keeps_the_childs_doctor(question):
     assert DOCTOR in ask(question, ChildInfo("Mia", date(2026, 1, 29))).text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my partner has multiple sclerosis, will it affect our baby's attachment",
+        "my partner has MS, will it affect our baby's attachment",
+    ],
+)
+def test_a_parents_own_condition_goes_to_their_own_doctor(question):
+    text = ask(question).text
+    assert "your own doctor" in text, text
+    assert "your child's doctor" not in text
+    assert "developmental conditions" not in text
+
+
 def test_a_grown_up_in_hospital_is_no_illness_of_the_childs():
     result = ask(
         "my wife is in hospital and her mum is looking after our 2 year old this week. what should she do "
