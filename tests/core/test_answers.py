@@ -443,6 +443,19 @@ def test_a_parents_own_condition_goes_to_their_own_doctor(question):
     assert "developmental conditions" not in text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is she clingy because I've been in hospital",
+        "what can dad do to keep bonding with our newborn when he's on nights at the hospital all week?",
+    ],
+)
+def test_a_parent_in_hospital_gets_no_childs_doctor(question):
+    result = ask(question)
+    assert result.in_scope, result.text
+    assert "your child's doctor" not in result.text
+
+
 def test_a_grown_up_in_hospital_is_no_illness_of_the_childs():
     result = ask(
         "my wife is in hospital and her mum is looking after our 2 year old this week. what should she do "
