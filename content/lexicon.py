@@ -89,6 +89,8 @@ class Lexicon:
     aside_before: tuple[str, ...] = ()
     # "which we're seeing the GP about": the only phrases that set aside the child's health too.
     aside_care: tuple[str, ...] = ()
+    # "nothing medical to ask": sets aside the child's health in its clause and every clause before it.
+    aside_medical: tuple[str, ...] = ()
     # "what signs should I look for": words after "what" that frame the question, not a subject of it.
     what_frames: frozenset[str] = frozenset()
 
@@ -193,6 +195,7 @@ class _LexiconSpec(_Strict):
     aside_clause: list[Phrase] = []
     aside_before: list[Phrase] = []
     aside_care: list[Phrase] = []
+    aside_medical: list[Phrase] = []
     what_frames: list[Phrase] = []
 
 
@@ -260,6 +263,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             ("aside_clause", spec.aside_clause),
             ("aside_before", spec.aside_before),
             ("aside_care", spec.aside_care),
+            ("aside_medical", spec.aside_medical),
         )
         for phrase in phrases
         if not words(phrase)
@@ -288,6 +292,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         aside_clause=tuple(" ".join(words(p)) for p in spec.aside_clause),
         aside_before=tuple(" ".join(words(p)) for p in spec.aside_before),
         aside_care=tuple(" ".join(words(p)) for p in spec.aside_care),
+        aside_medical=tuple(" ".join(words(p)) for p in spec.aside_medical),
         what_frames=frozenset(w for p in spec.what_frames for w in words(p)),
     )
 

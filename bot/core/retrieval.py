@@ -327,6 +327,7 @@ class Index:
         self._aside_clause = _phrase_pattern(lexicon.aside_clause)
         self._aside_before = _phrase_pattern(lexicon.aside_before)
         self._aside_care = _phrase_pattern(lexicon.aside_care)
+        self._aside_medical = _phrase_pattern(lexicon.aside_medical)
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
@@ -756,14 +757,17 @@ class Index:
 
     def _set_aside(self, clauses: list[tuple[str, set[str]]]) -> tuple[frozenset[str], frozenset[str]]:
         """Stems said only in clauses the parent sets aside ("weaning is not what I'm asking", "my 8wk old has
-        reflux. *separate worry*: ..."): a clause with an ``aside_clause`` or ``aside_care`` phrase and every one
-        before it, the clauses before an ``aside_before`` phrase; and apart, the stems of the clauses holding an
-        ``aside_care`` phrase ("he has eczema which the GP is looking into"), the only ones that set aside the
-        child's health."""
+        reflux. *separate worry*: ..."): a clause with an ``aside_clause``, ``aside_care`` or ``aside_medical``
+        phrase and every one before it, the clauses before an ``aside_before`` phrase; and apart, the only stems
+        that set aside the child's health: a clause holding an ``aside_care`` phrase ("he has eczema which the
+        GP is looking into"), and a clause holding an ``aside_medical`` phrase with every one before it."""
         last = -1
         care: set[str] = set()
         for number, (clause, stems) in enumerate(clauses):
-            if self._aside_care is not None and self._aside_care.search(clause):
+            if self._aside_medical is not None and self._aside_medical.search(clause):
+                last = number
+                care.update(stem for _, said in clauses[: number + 1] for stem in said)
+            elif self._aside_care is not None and self._aside_care.search(clause):
                 last = number
                 care |= stems
             elif self._aside_clause is not None and self._aside_clause.search(clause):

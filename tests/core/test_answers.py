@@ -381,6 +381,11 @@ def test_an_uncovered_subject_the_parent_sets_aside_is_not_what_is_asked():
     )
     assert result.in_scope, result.text
     assert "illness" not in result.text
+    # "nothing medical to ask" sets aside the child's condition said before it
+    result = ask(
+        "my 20 month old has Down syndrome. Nothing medical to ask, how can I tell our bond is strong?"
+    )
+    assert result.in_scope, result.text
     # Set aside before the question, never the question itself.
     assert ask("not asking about bonding, how much milk should my 4 month old drink?").scope is Scope.OUT
     assert (
