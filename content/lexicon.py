@@ -87,6 +87,12 @@ class Lexicon:
     # those before it ("my real worry is ..." says the worry itself). Normalised phrases (see ``words``).
     aside_clause: tuple[str, ...] = ()
     aside_before: tuple[str, ...] = ()
+    # "which we're seeing the GP about": the only phrases that set aside the child's health too.
+    aside_care: tuple[str, ...] = ()
+    # "nothing medical to ask": sets aside the child's health in its clause and every clause before it.
+    aside_medical: tuple[str, ...] = ()
+    # "what signs should I look for": words after "what" that frame the question, not a subject of it.
+    what_frames: frozenset[str] = frozenset()
 
 
 _REWRITES = [
@@ -188,6 +194,9 @@ class _LexiconSpec(_Strict):
     bond_words: list[Phrase] = []
     aside_clause: list[Phrase] = []
     aside_before: list[Phrase] = []
+    aside_care: list[Phrase] = []
+    aside_medical: list[Phrase] = []
+    what_frames: list[Phrase] = []
 
 
 def _phrase_problems(
@@ -250,7 +259,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             problems.append(f"age_hints[{n}]: months out of order ({hint.first_month} to {hint.last_month})")
     problems += [
         f"{name}: phrase {phrase!r} has no words"
-        for name, phrases in (("aside_clause", spec.aside_clause), ("aside_before", spec.aside_before))
+        for name, phrases in (
+            ("aside_clause", spec.aside_clause),
+            ("aside_before", spec.aside_before),
+            ("aside_care", spec.aside_care),
+            ("aside_medical", spec.aside_medical),
+        )
         for phrase in phrases
         if not words(phrase)
     ]
@@ -277,6 +291,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         bond_words=frozenset(w for p in spec.bond_words for w in words(p)),
         aside_clause=tuple(" ".join(words(p)) for p in spec.aside_clause),
         aside_before=tuple(" ".join(words(p)) for p in spec.aside_before),
+        aside_care=tuple(" ".join(words(p)) for p in spec.aside_care),
+        aside_medical=tuple(" ".join(words(p)) for p in spec.aside_medical),
+        what_frames=frozenset(w for p in spec.what_frames for w in words(p)),
     )
 
 

@@ -39,7 +39,7 @@ FLOORS = {
     # 148 questions (90 graded): one miss more is 1.1 points of top-1 or top-3, 0.7 of scope or age
     "heldout_round16.yaml": (148, {"top1": 73.5, "top3": 86.5, "scope": 88.0, "age": 97.5}),
     # 147 questions (112 graded): one miss more is 0.9 points of top-1 or top-3, 0.7 of scope or age
-    "heldout_round17.yaml": (147, {"top1": 74.0, "top3": 91.0, "scope": 97.5, "age": 98.5}),
+    "heldout_round17.yaml": (147, {"top1": 74.0, "top3": 91.0, "scope": 96.5, "age": 98.5}),
     # 19 questions: one miss more is 5 points of scope or age, 9 of top-3
     "round4_misses.yaml": (19, {"top1": 54.0, "top3": 81.0, "scope": 94.0, "age": 94.0}),
 }

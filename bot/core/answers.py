@@ -855,47 +855,9 @@ PLEASANTRY_MAX_WORDS = 10
 OK_MAX_WORDS = 6  # "okay, will give that a try"; a longer message with "ok" in it is more than an ok
 
 
-# "good morning from a very tired mum", "hello from a sleepy dad of twins": a hello from someone, said whole.
-_HELLO_FROM = re.compile(
-    rf"^\W*(?:(?:{alternatives(tuple(sorted(WORDS.greeting_words)))})|good\s+(?:morning|afternoon|evening))\W+"
-    r"(?:(?:to\s+)?(?:you|all|everyone)\s+)?from\b"
-)
-# "thank you so much, you've made a scary week a bit easier x", "thanks, that has helped loads": the thanks,
-# then what the bot or its answer did, said whole.
-_THANKS_FOR_WHAT = re.compile(
-    rf"^\W*(?:thank\s+(?:you|u)|(?:{alternatives(tuple(sorted(WORDS.thanks_words)))}))(?:\s+(?:so|very)\s+much|\s+a\s+lot)?"
-    r"[\s,.!x]+(?:you(?:'ve|\s+have|'re|\s+are|\s+really|\s+just)?|this(?:'s|\s+has|\s+is)?"
-    r"|that(?:'s|\s+has|\s+is)?|it(?:'s|\s+has|\s+is)?)\s"
-)
-# Words that turn a thanks or a hello into more: a question, or a "but" ("thanks, but she still cries").
-_MORE_THAN_PLEASANTRY = re.compile(
-    r"\b(?:but|though|still|how|what|why|when|should|could|can|any|advice|tips|help\s+me|worried|worry)\b"
-)
-ADDRESSED_MAX_WORDS = 16
-
-
-def _addressed(question: str) -> Talk | None:
-    """A hello from someone or a thanks for what the answer did, said whole with no question, no age and no
-    child in it ("good morning from a tired night-shift mum ☕"): a pleasantry, however many words."""
-    lowered = question.lower().replace("’", "'")
-    if "?" in question or find_ages(question) or _MORE_THAN_PLEASANTRY.search(lowered):
-        return None
-    found = re.findall(r"[^\W\d_]+", lowered)
-    if len(found) > ADDRESSED_MAX_WORDS or any(w in _CHILD_WORDS for w in found):
-        return None
-    if _HELLO_FROM.match(lowered):
-        return Talk.GREETING
-    if _THANKS_FOR_WHAT.match(lowered):
-        return Talk.THANKS
-    return None
-
-
 def _pleasantry(question: str, words: list[str], index: Index) -> Talk | None:
     """ "thanks thats really helpful x", "good morning! just found this bot": a thanks or a hello padded with
     everyday words that name no subject (no topic word, no age) is small talk too."""
-    addressed = _addressed(question)
-    if addressed is not None:
-        return addressed
     praise = _praise(question)
     ages = find_ages(question)
     if ages:

@@ -93,14 +93,13 @@ _FOCUS_FRAME = re.compile(
     r"(?:\s+(?:that|if|about))?"
     # "what actually helps with *reflux*": what is asked about
     r"|helps?\s+(?:with|for)"
-    # "what *vaccines* does she need", "what *food* should I give": a noun straight after "what" is asked about
-    r"|what(?=\s+(?!(?:is|are|was|were|does|do|did|can|could|should|would|will|if|about|to|i|we|you|he|she|it"
-    r"|they|my|our|his|her|their|a|an|the|this|that|else|kind|sort|happens|happened"
-    # "what *milestones* should I look for in how she relates to me": a word for what to look for frames it
-    r"|milestones?|signs?|things?|ways?|stages?)\b)[a-z])"
     # What a parent asks for: "any tips for a *flight*", "which *car seat*", "the best *sippy cup*"
     r"|(?:any\s+)?(?:tips|ideas|advice|hacks|tricks|suggestions|recommendations|remedies|products)"
     r"(?:\s+(?:for|on|with|about|to))|which|best)\b"
+)
+# "what *vaccines* does she need": the one word between "what" and its verb (see Index._what_subjects)
+_WHAT_SUBJECT = re.compile(
+    r"\bwhat\s+([a-z]+)\s+(?:does|do|did|can|could|should|would|will|make|makes|cause|causes|is|are)\b"
 )
 # "is she clingy because she's *ill*": the cause a question asks about is its subject (read apart from
 # _FOCUS_FRAME, whose "is she" would take the same words first).
@@ -270,6 +269,7 @@ class _Frames:
     )  # stems said only before a closing question that names nothing covered
     closing: frozenset[str] = frozenset()  # that closing question's stems
     aside: frozenset[str] = frozenset()  # stems said in clauses the parent sets aside ("not asking about")
+    aside_care: frozenset[str] = frozenset()  # stems said in a clause a doctor has in hand ("seeing the GP")
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +326,8 @@ class Index:
         self._reactions = frozenset(self.stem(w) for w in lexicon.reactions)
         self._aside_clause = _phrase_pattern(lexicon.aside_clause)
         self._aside_before = _phrase_pattern(lexicon.aside_before)
+        self._aside_care = _phrase_pattern(lexicon.aside_care)
+        self._aside_medical = _phrase_pattern(lexicon.aside_medical)
         self._known: set[str] = set()
         for item in self._items:
             self._known.update(words(f"{item.text} {item.title or ''}"))
@@ -555,12 +557,9 @@ class Index:
         )
         if PLAYTHINGS.intersection(typed):
             outside = [n for n in outside if self._topic_of(n) not in PRETEND_TOPICS]
-        # "not asking about what he eats": a subject set aside is neither asked nor the content's, even where
-        # it comes up again ("weaning is going fine, that's not what I'm asking. when grandma *feeds* her ...")
-        aside_topics = {
-            self._topic_of(n) for n in outside if frames.aside and self._phrase_stems(n) <= frames.aside
-        }
-        set_aside = [n for n in outside if self._topic_of(n) in aside_topics]
+        # "not asking about what he eats": the uncovered words said in a clause set aside are not asked, and a
+        # worry about the child's health only when a doctor has it in hand ("which we're seeing the GP about")
+        set_aside = [n for n in outside if self._phrase_stems(n) <= self._aside_for(n, frames)]
         outside = [n for n in outside if n not in set_aside]
         claimed = frozenset(stem for n in set_aside for stem in self._phrase_stems(n))
         terms: dict[str, float] = {}
@@ -649,6 +648,14 @@ class Index:
         found = self._phrases[number].out_of_scope
         return None if found is None else self.lexicon.out_of_scope[found].topic
 
+    def _aside_for(self, number: int, frames: _Frames) -> frozenset[str]:
+        """The stems a phrase must lie within to be set aside: the child's health only in a clause that says a
+        doctor has it in hand, never by "separate worry:" or "not what I'm asking" alone."""
+        found = self._phrases[number].out_of_scope
+        if found is not None and self.lexicon.out_of_scope[found].health:
+            return frames.aside_care
+        return frames.aside
+
     def _phrase_stems(self, number: int) -> frozenset[str]:
         return frozenset(stem for stem, _ in self._phrases[number].bag)
 
@@ -702,6 +709,7 @@ class Index:
                     asked.add(stem)
         for match in _CAUSE_FRAME.finditer(text):
             focus.update(self._frame_words(text[match.end() :]))
+        focus.update(self._what_subjects(text))
         for match in _HOW_FRAME.finditer(text):
             after = text[match.end() :]
             taken = self._frame_words(after)
@@ -744,22 +752,30 @@ class Index:
             literal,
             frozenset(effect),
             *self._story_before_closing(clauses),
-            self._set_aside(clauses),
+            *self._set_aside(clauses),
         )
 
-    def _set_aside(self, clauses: list[tuple[str, set[str]]]) -> frozenset[str]:
-        """Stems said only in clauses the parent sets aside ("weaning is going fine, *that's not what I'm
-        asking*", "my 8wk old has reflux. *separate worry*: ..."): a clause with an ``aside_clause`` phrase and
-        every one before it, the clauses before an ``aside_before`` phrase."""
+    def _set_aside(self, clauses: list[tuple[str, set[str]]]) -> tuple[frozenset[str], frozenset[str]]:
+        """Stems said only in clauses the parent sets aside ("weaning is not what I'm asking", "my 8wk old has
+        reflux. *separate worry*: ..."): a clause with an ``aside_clause``, ``aside_care`` or ``aside_medical``
+        phrase and every one before it, the clauses before an ``aside_before`` phrase; and apart, the only stems
+        that set aside the child's health: a clause holding an ``aside_care`` phrase ("he has eczema which the
+        GP is looking into"), and a clause holding an ``aside_medical`` phrase with every one before it."""
         last = -1
-        for number, (clause, _) in enumerate(clauses):
-            if self._aside_clause is not None and self._aside_clause.search(clause):
+        care: set[str] = set()
+        for number, (clause, stems) in enumerate(clauses):
+            if self._aside_medical is not None and self._aside_medical.search(clause):
+                last = number
+                care.update(stem for _, said in clauses[: number + 1] for stem in said)
+            elif self._aside_care is not None and self._aside_care.search(clause):
+                last = number
+                care |= stems
+            elif self._aside_clause is not None and self._aside_clause.search(clause):
                 last = number
             elif self._aside_before is not None and self._aside_before.search(clause):
                 last = max(last, number - 1)
-        if last < 0:
-            return frozenset()
-        return frozenset(stem for _, stems in clauses[: last + 1] for stem in stems)
+        aside = frozenset(stem for _, stems in clauses[: last + 1] for stem in stems)
+        return aside, frozenset(care)
 
     def _story_before_closing(
         self, clauses: list[tuple[str, set[str]]]
@@ -803,6 +819,24 @@ class Index:
         ):
             return frozenset()
         return frozenset(stem for _, stems in said[:-1] for stem in stems) - asked
+
+    def _what_subjects(self, text: str) -> set[str]:
+        """ "what *vaccines* does she need", "what *illnesses* make babies clingy": one word between "what" and
+        its verb is the subject asked about. Two words ("what *bedtime* routine helps") are a covered thing the
+        first only describes, and a word that only frames the question ("what signs should I look for") is
+        none (``what_frames``)."""
+        found: set[str] = set()
+        for match in _WHAT_SUBJECT.finditer(text):
+            word = self.correct(match.group(1))
+            lexicon = self.lexicon
+            if not (
+                word in lexicon.stopwords
+                or word in lexicon.modifiers
+                or word in lexicon.generic
+                or word in lexicon.what_frames
+            ):
+                found.add(self.stem(word))
+        return found
 
     def _frame_words(self, after: str, *, skip: bool = True) -> list[str]:
         """The first FOCUS_REACH content words of ``after``'s first clause (a frame points at them); with

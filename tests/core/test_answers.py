@@ -381,6 +381,11 @@ def test_an_uncovered_subject_the_parent_sets_aside_is_not_what_is_asked():
     )
     assert result.in_scope, result.text
     assert "illness" not in result.text
+    # "nothing medical to ask" sets aside the child's condition said before it
+    result = ask(
+        "my 20 month old has Down syndrome. Nothing medical to ask, how can I tell our bond is strong?"
+    )
+    assert result.in_scope, result.text
     # Set aside before the question, never the question itself.
     assert ask("not asking about bonding, how much milk should my 4 month old drink?").scope is Scope.OUT
     assert (
@@ -401,6 +406,61 @@ def test_the_uncovered_subject_a_question_asks_about_is_refused(question):
     assert ask(question).scope is Scope.OUT
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what bedtime routine helps with separation anxiety",  # the noun only describes the covered thing
+        "what bedtime story helps her feel safe",
+        "what baby massage helps bonding",
+        "what nap time cuddles are ok",
+        "what teething cuddles does she need",
+        "what sibling jealousy is normal with a new baby",
+    ],
+)
+def test_what_and_a_word_describing_a_covered_thing_is_answered(question):
+    assert ask(question).scope is Scope.IN
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "she was in hospital for 3 days with bronchiolitis, is she ok to go to nursery",
+        "he's just come home from hospital after an operation and won't let me out of sight",
+        "we spent a week in hospital with him and now he's really clingy",
+        "my baby is in hospital, can I stay with him overnight",
+    ],
+)
+def test_the_childs_own_hospital_stay_keeps_the_childs_doctor(question):
+    assert DOCTOR in ask(question, ChildInfo("Mia", date(2026, 1, 29))).text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my partner has multiple sclerosis, will it affect our baby's attachment",
+        "my partner has MS, will it affect our baby's attachment",
+    ],
+)
+def test_a_parents_own_condition_goes_to_their_own_doctor(question):
+    text = ask(question).text
+    assert "your own doctor" in text, text
+    assert "your child's doctor" not in text
+    assert "developmental conditions" not in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is she clingy because I've been in hospital",
+        "what can dad do to keep bonding with our newborn when he's on nights at the hospital all week?",
+    ],
+)
+def test_a_parent_in_hospital_gets_no_childs_doctor(question):
+    result = ask(question)
+    assert result.in_scope, result.text
+    assert "your child's doctor" not in result.text
+
+
 def test_a_grown_up_in_hospital_is_no_illness_of_the_childs():
     result = ask(
         "my wife is in hospital and her mum is looking after our 2 year old this week. what should she do "
@@ -408,6 +468,38 @@ def test_a_grown_up_in_hospital_is_no_illness_of_the_childs():
     )
     assert result.in_scope, result.text
     assert "doctor" not in result.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "nothing medical to ask but what dose of calpol for a 10 month old",
+        "her cough is sorted but now she has a rash all over her tummy",
+        "his ear infection is all sorted, but now he's got a high temperature again",
+        "the eczema is on hold with the dermatologist, but now she's got blood in her nappy",
+        "she's had diarrhoea for 3 days and I was on hold to the GP for an hour, she just wants me to hold her",
+        "he has a cough and a temperature, nursery is going well though, should I keep him home",
+        "she's been vomiting all night, otherwise going ok, how do I comfort her",
+        "my 9 month old has had a fever for 3 days. separate worry: how do I settle her at nursery",
+    ],
+)
+def test_a_worry_about_the_childs_health_is_never_set_aside(question):
+    text = ask(question).text
+    assert "doesn't cover illness" in text, text
+    assert DOCTOR in text or "your child's doctor" in text.lower(), text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "not asking about sleep, how do I stop him waking at 3am",
+        "sleep is going fine, but how do I stop her waking every hour",
+        "sleep is going fine apart from the night terrors",
+        "potty training is on hold. how do I get him to use the potty at nursery",
+    ],
+)
+def test_a_subject_set_aside_and_then_asked_about_is_still_what_is_asked(question):
+    assert ask(question).scope is Scope.OUT
 
 
 def test_keyboard_mash_is_not_taken_for_a_diagnosis():
@@ -609,10 +701,6 @@ def test_small_talk_is_no_question():
         "ttyl",
         "what's up?",
         "i'll give it a go tonight",  # an answer taken on board
-        "hello from a sleep deprived dad of three",  # a hello from someone, however described
-        "evening all from a very tired new mum",
-        "thank you so much, you've made a horrible week a little bit easier xx",  # what the answer did
-        "thanks, that has helped loads",
         "is this a real human or a bot?",
     ],
 )
@@ -658,6 +746,28 @@ def test_praise_of_the_bot_or_its_answer_is_thanks(message):
 )
 def test_a_hello_or_thanks_with_a_worry_in_it_is_answered(message):
     assert ask(message).scope is Scope.IN
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "thanks, that's lovely. it's just so hard going back to work",  # a worry after the thanks
+        "thanks, that's helped. my boy has started hitting me",
+        "thanks that's useful, bedtime has been a battle every night",
+        "thanks, it's been really hard since my wife went into hospital",
+        "thanks, that's not helpful at all",  # a complaint
+        "thank you, that didn't help",
+        "thanks, that's the same answer you gave last time",
+        "thanks that's lovely, grandma passed away last week",  # a loss
+        "hello from a dad whose partner just died",
+        "hello from a nervous mum starting nursery next week",  # a hello with a worry in it
+        "hi from a foster carer with a new placement",
+    ],
+)
+def test_a_thanks_or_hello_saying_more_gets_no_cheerful_small_talk(message):
+    text = ask(message).text
+    assert not text.startswith("You're welcome!"), text
+    assert not text.startswith("Hello!"), text
 
 
 def test_small_talk_is_about_the_registered_child_when_it_names_no_age():
