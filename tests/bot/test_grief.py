@@ -23,6 +23,8 @@ FIRST_LOSS = (
     "feeling is OK.\n\n"
     "Your own doctor, midwife or health visitor is there for you, whenever you're ready to talk. There are also "
     "bereavement charities for parents who have lost a baby, where you can talk to people who understand.\n\n"
+    "If it ever feels too much to bear, or you think of harming yourself, call your local emergency number or a "
+    "crisis line straight away.\n\n"
 )
 PAUSE = "If you'd like a break from my tips, you can pause them any time with /pause."
 CLOSER = "You can keep writing to me whenever you like."
@@ -140,7 +142,7 @@ async def test_a_baby_who_died_a_while_ago_is_no_emergency(sessions: async_sessi
         sam = TgParent(409, "Sam")
         grief = texts(await bot.say(sam, "my baby died last month"))[0]
         assert grief.startswith(SORRY_BABY)
-        assert "999" not in grief
+        assert "Call 999 now" not in grief
         # Said with no time, or with signs of now, it is still an emergency.
         now = texts(await bot.say(sam, "my baby died, he's not breathing, help"))[0]
         assert now.startswith("<b>Call 999 now.</b>")
@@ -179,7 +181,8 @@ async def test_a_past_loss_beside_a_question_gets_a_short_kind_word_then_the_ans
         SORRY_BABY
         + "There's no right way to feel after losing a baby, and no timetable for it. Whatever you're "
         "feeling is OK.\n\nYour own doctor, midwife or health visitor is there for you, whenever you're ready to "
-        "talk."
+        "talk. If it ever feels too much to bear, or you think of harming yourself, call your local emergency "
+        "number or a crisis line straight away."
     )
     assert "<b>Mia</b>" in sent[1]  # the ordinary answer, for the parent's child
     assert "sorry" not in sent[1]
