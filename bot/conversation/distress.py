@@ -19,7 +19,7 @@ from bot.conversation.clean import clean_text
 from bot.conversation.outcome import URGENT, Env, Outcome, Who
 from bot.conversation.schedules import resting_until
 from bot.conversation.stages import months_of
-from bot.conversation.texts import support_button
+from bot.conversation.texts import loss_support_button, support_button
 from bot.conversation.turn import Turn
 from bot.core import safety_sentence
 from bot.core.reply import Reply
@@ -110,7 +110,9 @@ def _shown(reply: SafetyReply, support: Support) -> Reply:
     """A partner's low mood names no helplines for the parent: where to find them is a tap away, as under
     a crying face; so does a loss, when the operator has helplines to show (the reply names the parent's own
     care and bereavement charities). The other replies carry their support in their words."""
-    if reply.concern is Concern.PARTNER_MOOD or (reply.concern in _LOSSES and support.crisis_text):
+    if reply.concern in _LOSSES and support.crisis_text:
+        return Reply(reply.text, ((loss_support_button(),),))
+    if reply.concern is Concern.PARTNER_MOOD:
         return Reply(reply.text, ((support_button(),),))
     return Reply(reply.text)
 

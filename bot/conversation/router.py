@@ -19,6 +19,7 @@ from bot.conversation.outcome import Env, Outcome, Who, expired, say
 from bot.conversation.schedules import reschedule
 from bot.conversation.texts import (
     FOR_ANOTHER_BOT,
+    LOSS_SUPPORT_DATA,
     NEED_START,
     NOT_TEXT,
     NOT_TEXT_AT_STEP,
@@ -26,6 +27,7 @@ from bot.conversation.texts import (
     SUPPORT_DATA,
     about,
     help_text,
+    loss_support_text,
     privacy,
     privacy_details,
     support_text,
@@ -257,6 +259,9 @@ async def on_press(s: AsyncSession, env: Env, who: Who, data: str, now: datetime
         return await _then_step(s, env, who, now, say(privacy_details(env.retention_months, env.library)))
     if data == SUPPORT_DATA:  # under "couldn't find that" or a reply to distress, for anyone
         shown = say(support_text(env.support.crisis_text, env.support.call()))
+        return await _then_step(s, env, who, now, shown, after_distress=False)
+    if data == LOSS_SUPPORT_DATA:  # under a reply to a loss: the parent's own care first, for anyone
+        shown = say(loss_support_text(env.support.crisis_text, env.support.call()))
         return await _then_step(s, env, who, now, shown, after_distress=False)
     turn = await _turn(s, env, who, now)
     if turn is None:

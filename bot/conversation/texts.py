@@ -111,6 +111,29 @@ def support_button() -> Button:
     return Button(SUPPORT_LABEL, SUPPORT_DATA)
 
 
+# Under a reply to a loss: the same label, but what it shows leads with the parent's own care, never the
+# child's doctor (a bereaved parent may have no living child to ask about).
+LOSS_SUPPORT_DATA = "p:support:loss"
+
+
+def loss_support_text(crisis_text: str | None, call: str) -> str:
+    """Who can help after a loss: the parent's own doctor, midwife or health visitor, the operator's helplines
+    as written, and the emergency number (``call``, already HTML-safe) last."""
+    lines = [
+        "<b>Here's where to find support.</b>",
+        "Your own doctor, midwife or health visitor is there for you, now or whenever you're ready.",
+    ]
+    if crisis_text:
+        lines.append(esc(crisis_text.strip()))
+    lines.append(f"If it ever feels too much to bear, or you or anyone else is in danger, call {call}.")
+    lines.append("You can keep writing to me whenever you like.")
+    return "\n\n".join(lines)
+
+
+def loss_support_button() -> Button:
+    return Button(SUPPORT_LABEL, LOSS_SUPPORT_DATA)
+
+
 PRIVACY_DETAILS_LABEL = "🔎 The details"
 # Pressed before /start too: it names nothing of the parent's.
 PRIVACY_DETAILS_DATA = "p:details"

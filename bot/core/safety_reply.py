@@ -163,6 +163,10 @@ _GRIEF_CHARITIES = {
         "Bereavement charities can be there for you as well, for as long as you need.",
     ),
 }
+_GRIEF_SAFE = (
+    "If it ever feels too much to bear, or you think of harming yourself, call {call} or a crisis line straight "
+    "away."
+)
 _GRIEF_PAUSE = "If you'd like a break from my tips, you can pause them any time with /pause."
 _GRIEF_CLOSER = "You can keep writing to me whenever you like."
 
@@ -202,7 +206,7 @@ def reply_for(
         if concern is Concern.VIOLENCE_AT_HOME:
             text = _violence(support, turn)
         elif concern in _GRIEF_FIRST:
-            text = _grief(concern, turn, brief=not content, tips=tips)
+            text = _grief(concern, turn, support, brief=not content, tips=tips)
         else:
             text = _both(support, turn) if parent_too else _partner(support, turn)
         return SafetyReply(kind, text, (), concern)
@@ -276,14 +280,16 @@ def _partner(support: Support, turn: int) -> str:
     )
 
 
-def _grief(about: Concern, turn: int, *, brief: bool, tips: bool) -> str:
-    """A loss: sorrow first, no right way to feel, the parent's own care; then, unless an answer to a question
-    follows (``brief``), bereavement charities, that tips can be paused (``tips``) and that they can write."""
+def _grief(about: Concern, turn: int, support: Support, *, brief: bool, tips: bool) -> str:
+    """A loss: sorrow first, no right way to feel, the parent's own care and, as every wellbeing reply has, a
+    gentle line on what to do should it feel too much; then, unless an answer to a question follows
+    (``brief``), bereavement charities, that tips can be paused (``tips``) and that they can write."""
     opening = f"<b>{_GRIEF_FIRST[about]}</b>\n{_pick(_GRIEF_FEEL, turn).format(lost=_GRIEF_LOST[about])}"
+    safe = _GRIEF_SAFE.format(call=support.call())
     if brief:
-        return f"{opening}\n\n{_pick(_GRIEF_CARE, turn)}"
+        return f"{opening}\n\n{_pick(_GRIEF_CARE, turn)} {safe}"
     care = f"{_pick(_GRIEF_CARE, turn)} {_pick(_GRIEF_CHARITIES[about], turn)}"
-    return "\n\n".join([opening, care, *([_GRIEF_PAUSE] if tips else []), _GRIEF_CLOSER])
+    return "\n\n".join([opening, care, safe, *([_GRIEF_PAUSE] if tips else []), _GRIEF_CLOSER])
 
 
 def speaks_for_self(text: str) -> bool:

@@ -23,6 +23,8 @@ FIRST_LOSS = (
     "feeling is OK.\n\n"
     "Your own doctor, midwife or health visitor is there for you, whenever you're ready to talk. There are also "
     "bereavement charities for parents who have lost a baby, where you can talk to people who understand.\n\n"
+    "If it ever feels too much to bear, or you think of harming yourself, call your local emergency number or a "
+    "crisis line straight away.\n\n"
 )
 PAUSE = "If you'd like a break from my tips, you can pause them any time with /pause."
 CLOSER = "You can keep writing to me whenever you like."
@@ -140,7 +142,7 @@ async def test_a_baby_who_died_a_while_ago_is_no_emergency(sessions: async_sessi
         sam = TgParent(409, "Sam")
         grief = texts(await bot.say(sam, "my baby died last month"))[0]
         assert grief.startswith(SORRY_BABY)
-        assert "999" not in grief
+        assert "Call 999 now" not in grief
         # Said with no time, or with signs of now, it is still an emergency.
         now = texts(await bot.say(sam, "my baby died, he's not breathing, help"))[0]
         assert now.startswith("<b>Call 999 now.</b>")
@@ -179,8 +181,117 @@ async def test_a_past_loss_beside_a_question_gets_a_short_kind_word_then_the_ans
         SORRY_BABY
         + "There's no right way to feel after losing a baby, and no timetable for it. Whatever you're "
         "feeling is OK.\n\nYour own doctor, midwife or health visitor is there for you, whenever you're ready to "
-        "talk."
+        "talk. If it ever feels too much to bear, or you think of harming yourself, call your local emergency "
+        "number or a crisis line straight away."
     )
     assert "<b>Mia</b>" in sent[1]  # the ordinary answer, for the parent's child
     assert "sorry" not in sent[1]
     assert "own doctor" not in sent[1]
+
+
+# Session 12's review: what a parent reads for the messages the reviewer found wrong.
+JUST_NOW = (
+    "my baby died 5 minutes ago",
+    "I think my baby died a few minutes ago, he's cold",
+    "my baby died in my arms at home an hour ago",
+    "my baby died 2 hours ago and I don't know what to do",
+    "my baby died in the nicu just now",
+    "our baby died at the hospital an hour ago",
+    "my baby died this morning",
+    "my baby passed away",
+    "my baby passed away in his sleep",
+    "my newborn died in hospital",
+)
+NOT_THEIR_LOSS = (
+    "I'm 10 weeks pregnant and terrified of miscarriage, is it normal to worry this much?",
+    "can carrying my toddler while pregnant cause a miscarriage?",
+    "my toddler asked what a miscarriage is after hearing me on the phone",
+    "my friend's miscarriage has made me so anxious about my own pregnancy",
+    "the doctor ruled out an ectopic pregnancy, now I'm 30 weeks, how can I bond with the bump?",
+    "we had an ectopic scare but it was fine, how do I bond with the bump",
+    "the midwife said the pregnancy was ectopic-free, all fine, how do I settle her",
+    "he was born still a bit jaundiced, is that why he's sleepy",
+    "she was born still in her sac, the midwife said it was lucky",
+    "still born yesterday? no she was born on time",
+    "we lost our first football match and my son cried all the way home",
+    "my twin died when we were born, now I have twins, how do I bond with both",
+    "my sister is pregnant again after a miscarriage, how can I help my toddler understand a new cousin is coming",
+    "she hates her car seat, it's grief every journey",
+    "grief, she never sleeps",
+    "my toddler is grieving the dog, how do I help him",
+    "my son is grieving his old nanny who left, is that normal?",
+    "our nanny quit and I'm grieving a bit, how do I help my toddler adjust",
+    "my mum is grieving my dad, she helps with the baby, how do I support her",
+)
+
+
+async def test_a_baby_who_died_just_now_or_with_no_time_said_is_an_emergency(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, emergency_number="999") as bot:
+        sam = TgParent(420, "Sam")
+        for message in JUST_NOW:
+            first = texts(await bot.say(sam, message))[0]
+            assert first.startswith("<b>Call 999 now.</b>"), message
+            assert "sorry about your baby" not in first
+
+
+async def test_a_loss_a_while_ago_or_after_the_milk_came_in_is_grief_not_an_emergency(bot: Harness):
+    sam = TgParent(421, "Sam")
+    for message in ("my milk came in after my baby died", "our baby died in the nicu 3 weeks ago"):
+        first = texts(await bot.say(sam, message))[0]
+        assert first.startswith(SORRY_BABY), message
+        assert "Call " not in first.split("\n")[0]
+
+
+async def test_a_parent_whose_baby_is_alive_is_never_told_sorry_about_your_baby(bot: Harness):
+    sam = TgParent(422, "Sam")
+    await onboard(bot, sam)
+    for message in NOT_THEIR_LOSS:
+        for reply in texts(await bot.say(sam, message)):
+            assert "sorry about your baby" not in reply, message
+            assert "sorry for your loss" not in reply, message
+
+
+async def test_every_wording_of_the_grief_reply_keeps_a_safety_line(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, emergency_number="999") as bot:
+        sam = TgParent(423, "Sam")
+        await onboard(bot, sam)
+        for message in (
+            "I had a miscarriage yesterday",
+            "we lost our baby at 12 weeks last week",
+            "our baby was stillborn last month",
+        ):
+            sent = texts(await bot.say(sam, message))
+            assert sent[0].startswith(SORRY_BABY)
+            assert "If it ever feels too much to bear, or you think of harming yourself, call 999" in sent[0]
+            kind_only(sent[0])
+
+
+async def test_the_support_after_a_loss_leads_with_the_parents_own_care(
+    sessions: async_sessionmaker[AsyncSession],
+):
+    async with Harness(sessions, crisis_support_text=SUPPORT, emergency_number="999") as bot:
+        sam = TgParent(424, "Sam")
+        sent = await bot.say(sam, "I had a miscarriage yesterday")
+        assert sent[0].button_labels == [WHERE_TO_FIND_SUPPORT]
+        support = seen((await bot.tap(sam, WHERE_TO_FIND_SUPPORT))[0].text)
+        assert support.split("\n\n")[1].startswith("Your own doctor, midwife or health visitor")
+        assert "child's doctor" not in support
+        assert SUPPORT in support
+
+
+async def test_a_question_about_a_living_child_after_a_loss_long_past_gets_the_ordinary_reply(bot: Harness):
+    sam = TgParent(425, "Sam")
+    await onboard(bot, sam)
+    for message in (
+        "I had two miscarriages before my son, how do I get him to nap?",
+        "my mum died years ago and I'm struggling with my toddler's tantrums",
+    ):
+        sent = texts(await bot.say(sam, message))
+        assert sent, message
+        for reply in sent:
+            assert "sorry" not in reply, message
+            assert "/pause" not in reply, message

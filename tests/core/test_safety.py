@@ -533,9 +533,11 @@ def test_a_loss_is_met_with_sorrow_the_parents_own_care_and_charities_and_nothin
             "bereavement charities" in result.text.lower() or "charities for parents" in result.text.lower()
         )
         assert ("lost a baby" in result.text) is (about is Concern.GRIEF)
-        for unwanted in ("?", "lovely", "From the guidance", "/pause", "child's doctor", "999"):
+        for unwanted in ("?", "lovely", "From the guidance", "/pause", "child's doctor", "Call 999 now"):
             assert unwanted not in result.text
-        assert not any(digit in result.text for digit in "0123456789")  # no number of our own invention
+        # The only number is the operator's emergency number, in a gentle line should it feel too much.
+        assert "If it ever feels too much to bear, or you think of harming yourself, call 999" in result.text
+        assert not any(digit in result.text.replace("999", "") for digit in "0123456789")
 
 
 def test_a_loss_says_tips_can_be_paused_only_when_tips_are_on():
@@ -560,7 +562,8 @@ def test_a_loss_in_passing_before_an_answer_is_a_short_kind_word():
     assert result.text == (
         "<b>I'm so sorry about your baby.</b>\n"
         "There's no right way to feel after losing a baby, and no timetable for it. Whatever you're feeling is OK."
-        "\n\nYour own doctor, midwife or health visitor is there for you, whenever you're ready to talk."
+        "\n\nYour own doctor, midwife or health visitor is there for you, whenever you're ready to talk. If it ever"
+        " feels too much to bear, or you think of harming yourself, call 999 or a crisis line straight away."
     )
 
 
