@@ -90,6 +90,7 @@ def sets() -> dict[str, Labelled]:
         "round15": load_yaml(EVAL / "safety_round15.yaml"),
         "round16": load_yaml(EVAL / "safety_round16.yaml"),
         "round17": load_yaml(EVAL / "safety_round17.yaml"),
+        "round18": load_yaml(EVAL / "safety_round18.yaml"),
         "tuner_s9": load_yaml(EVAL / "safety_tuner_s9.yaml"),
         "tuner_s10": load_yaml(EVAL / "safety_tuner_s10.yaml"),
     }
@@ -134,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "round15",
             "round16",
             "round17",
+            "round18",
             "tuner_s9",
             "tuner_s10",
         ],

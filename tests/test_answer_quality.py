@@ -40,6 +40,8 @@ FLOORS = {
     "heldout_round16.yaml": (148, {"top1": 73.5, "top3": 86.5, "scope": 88.0, "age": 97.5}),
     # 147 questions (112 graded): one miss more is 0.9 points of top-1 or top-3, 0.7 of scope or age
     "heldout_round17.yaml": (147, {"top1": 74.0, "top3": 91.0, "scope": 96.5, "age": 98.5}),
+    # Round 18 was measured unseen at the end of session 12 (68.8/84.8/93.2/95.2) and not tuned on yet.
+    "heldout_round18.yaml": (146, {"top1": 67.5, "top3": 83.5, "scope": 92.0, "age": 94.5}),
     # 19 questions: one miss more is 5 points of scope or age, 9 of top-3
     "round4_misses.yaml": (19, {"top1": 54.0, "top3": 81.0, "scope": 94.0, "age": 94.0}),
 }

@@ -38,6 +38,7 @@ MIN_ENTRIES = {
         "tuner_s11.yaml": 60,
         "heldout_round16.yaml": 145,
         "heldout_round17.yaml": 145,
+        "heldout_round18.yaml": 145,
     }.items()
     if (EVAL_DIR / name).exists()
 }

@@ -1337,6 +1337,8 @@ CRISIS_VARIANTS = [
     "we lost our baby and I don't want to live anymore",
     "since my son died I want to die too",
     "my baby died and I want to join him",
+    "I lost my baby and want to go where she is",
+    "I want to be with my baby who died",
     # Session 12's review: crises the new not-alarms had excused, and a wish to join a baby who died.
     "I wrote letters to my kids in case I'm not around to see them grow up",
     "I've written notes for the kids in case I'm not here for their birthdays",
@@ -1739,6 +1741,8 @@ EMERGENCY_VARIANTS = [
     "my baby passed away in his sleep",
     "my baby has just passed away",
     "my newborn died in hospital",
+    "I found my baby dead in his cot",
+    "found him dead in the cot this morning",
 ]
 # Session 12: the loss of a baby (its own words: concerns.grief) and of someone else close (bereavement), both
 # wellbeing; and their look-alikes, ordinary (NOT_A_LOSS below).
