@@ -1097,8 +1097,8 @@ def ask_due(turn: Turn, lead: str = "") -> Outcome:
 
 
 async def skip_due(turn: Turn) -> Outcome:
-    """No due date: the child is saved with the birthdate alone (one can be added later in /children)."""
-    return await _complete(turn, None)
+    """No due date: the child is saved with the birthdate alone, said so with where to add one later."""
+    return await _complete(turn, None, due_left_out=True)
 
 
 def ask_date_pick(turn: Turn, lead: str = "") -> Outcome:
@@ -1184,7 +1184,7 @@ async def _birthdate_known(turn: Turn, birthdate: date) -> Outcome:
     return await ask_early(turn, f"OK, {name}'s birthdate is now <b>{day_date(birthdate)}</b>.\n\n")
 
 
-async def _complete(turn: Turn, due_date: date | None) -> Outcome:
+async def _complete(turn: Turn, due_date: date | None, *, due_left_out: bool = False) -> Outcome:
     data = turn.data
     birthdate = data.birthdate
     if birthdate is None or data.name is None:  # only a flow stored by an older version could lack them
@@ -1214,7 +1214,9 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
         return say(TOO_MANY_CHILDREN)
     # Scheduled right away with the defaults, so a parent who leaves the remaining questions still gets tips.
     await reschedule(turn.s, turn.parent, turn.now)
-    dates = _dates_read(birthdate, due_date)
+    dates = (
+        DUE_LEFT_OUT.format(born=day_date(birthdate)) if due_left_out else _dates_read(birthdate, due_date)
+    )
     # "Oscar and Lily", then "Use a different name" and Lily: no reminder to add the child just added.
     next_name = data.next_name if (data.next_name or "").casefold() != child.name.casefold() else None
     if data.mode is Mode.FIRST:
@@ -1225,6 +1227,13 @@ async def _complete(turn: Turn, due_date: date | None) -> Outcome:
     await turn.goto(None)
     added = setup_steps.ready(turn, child, f"{esc(child.name)} is added! {dates}")
     return setup_steps.remind_next(added, next_name)
+
+
+# The due date skipped: never left out without a word, and where to add it later.
+DUE_LEFT_OUT = (
+    "Born {born}. I've left the due date out for now, so I'll go by the birthdate "
+    "(to add it later, or change anything: /children)."
+)
 
 
 def _dates_read(birthdate: date, due_date: date | None) -> str:

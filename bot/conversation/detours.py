@@ -225,13 +225,9 @@ Read = Callable[[Turn, str], Awaitable[Outcome]]
 HELLO_STEPS = frozenset(ASKS) - {Step.DELETE}
 # The date steps' own readers, for a guess after "not sure".
 GUESSED: dict[Step, Read] = {Step.BIRTHDATE: child_steps.on_birthdate, Step.DUE: child_steps.on_due}
-# "Not sure" at the due date with a guess after it that is not read ("mid December"): asked again, the guess
-# welcome (never skipped silently, which would count a baby born early from the birthdate without a word).
-DUE_UNSURE = "No problem, a close guess is fine. "
-# "Not sure, early March": the month is a help; a rough day makes it a date.
-MONTH_GUESS = (
-    "Thank you, {month} helps. Which day, roughly? A close guess like <i>15 {month}</i> is fine.\n\n"
-)
+# "Not sure" with a guess after it that is not read ("early March", "she came at 34 weeks", "let me check"):
+# asked again, a close guess welcome (never skipped silently, nor a day later read in another month).
+GUESS_WELCOME = "No problem, a close guess is fine. "
 
 
 async def detour(turn: Turn, step: Step, text: str, read: Read | None = None) -> Outcome | None:
@@ -299,21 +295,24 @@ async def detour(turn: Turn, step: Step, text: str, read: Read | None = None) ->
 
 
 async def _unsure_then(turn: Turn, step: Step, unsure: str, rest: str) -> Outcome:
-    """ "Not sure, I think 12 March": the guess read; "no idea, is it normal she cries?" answered, then the
-    question again; "not sure, my daughter would know" as "not sure" (at the due date, asked again: a guess
-    is welcome, and nothing said is dropped silently)."""
+    """ "Not sure, I think 12 March": the guess read; "not sure, have to go?" as the rest sent alone (a feeling
+    after it is heard before any step: ``distress.hear``); "no idea, is it normal she cries?" answered, then the question again; a month alone, or
+    anything else at the due date, asked again (a guess welcome; never skipped silently); "not sure, my
+    daughter would know" at the birthdate as "not sure"."""
     guess = child_steps.without_hedges(rest)
     if _is_answer(turn, step, guess):
         return await GUESSED[step](turn, rest)
-    if "?" in rest:
+    word = step_word(rest)
+    if word is not None:  # "not sure, skip": as "skip"
+        return await way_out(turn, step, word, rest)
+    if leaving(rest):  # "not sure, have to go?": as "have to go?", what was given kept
+        return await cancel(turn)
+    if "?" in rest:  # "no idea, is it normal she cries?": answered, then the question again
         answered = await asking.in_passing(turn, rest)
         again = await ASKS[step](turn, AGAIN)
         return Outcome(answered.replies + again.replies)
-    month = month_named(rest)
-    if month is not None:  # "early March", "sometime in May": the month heard, the day asked for
-        return await ASKS[step](turn, MONTH_GUESS.format(month=month))
-    if step is Step.DUE and any(ch.isdigit() for ch in rest):
-        return await ASKS[step](turn, DUE_UNSURE)  # "she came at 34 weeks": a guess not read, asked again
+    if step is Step.DUE or month_named(rest) is not None:
+        return await ASKS[step](turn, GUESS_WELCOME)  # "early March", "let me check": asked again, kindly
     return await way_out(turn, step, StepWord.SKIP, unsure)
 
 

@@ -25,6 +25,7 @@ from bot.core import safety_sentence
 from bot.core.reply import Reply
 from bot.core.safety import Concern, SafetyKind, read
 from bot.core.safety_reply import SafetyReply, Support, addressed, reply_for
+from bot.core.step_words import unsure_first
 from db import families
 from db.models import Parent, ParentState
 
@@ -59,6 +60,11 @@ async def hear(text: str) -> Heard:
     crisis the phrases see at once would wait behind them)."""
     text = clean_text(text).strip()
     kind = await recognise(text) if text and not text.startswith("/") else None
+    unsure = unsure_first(text) if kind is None and text else None
+    if unsure is not None:  # "not sure, overwhelmed": the feeling heard as if said alone
+        kind = await recognise(unsure[1])
+        if kind is not None:
+            return Heard(text, kind, *addressed(unsure[1], kind))
     return Heard(text, kind, *addressed(text, kind))
 
 

@@ -243,15 +243,17 @@ async def test_a_grandparent_unsure_of_the_birthdate_is_told_a_guess_or_an_age_w
     assert sent[0].text.startswith("Thank you! That puts Rosie's birthdate at about <b>8 November 2026</b>.")
 
 
-async def test_unsure_of_the_due_date_in_a_sentence_keeps_the_birthdate_alone(bot: Harness):
+async def test_unsure_of_the_due_date_in_a_sentence_asks_again_never_skipped_silently(bot: Harness):
     mum = TgParent(3033)
     await bot.say(mum, "/start")
     await bot.say(mum, "Rosie")
     await bot.say(mum, "1 November 2026")
     await bot.tap(mum, "Yes, born early")
     sent = await bot.say(mum, "not sure, I'll have to check the red book")
+    assert sent[0].text.startswith("No problem, a close guess is fine. What was the due date?")
+    sent = await bot.say(mum, "skip")  # a plain skip leaves it out, and says so
     assert sent[0].text.startswith(
-        "Thank you! Rosie is all set. Born 1 November 2026 (to change it: /children)."
+        "Thank you! Rosie is all set. Born 1 November 2026. I've left the due date out for now"
     )
 
 

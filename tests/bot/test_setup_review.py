@@ -52,10 +52,10 @@ async def test_not_sure_then_a_due_date_is_that_due_date(bot: Harness):
     ("said", "lead"),
     [
         ("not sure, she came at 34 weeks", "No problem, a close guess is fine. "),
-        (
-            "can't remember, mid December",
-            "Thank you, December helps. Which day, roughly? A close guess like <i>15 December</i> is fine.\n\n",
-        ),
+        ("can't remember, mid December", "No problem, a close guess is fine. "),
+        ("not sure, let me check", "No problem, a close guess is fine. "),
+        ("not sure, hopeless", "No problem, a close guess is fine. "),
+        ("not sure, early January", "No problem, a close guess is fine. "),
     ],
 )
 async def test_not_sure_then_a_guess_not_read_at_the_due_date_asks_again(bot: Harness, said: str, lead: str):
@@ -69,20 +69,57 @@ async def test_not_sure_then_a_guess_not_read_at_the_due_date_asks_again(bot: Ha
     assert sent[0].text.startswith("Thank you! Mia is all set. Born 1 November 2026, due 15 December 2026")
 
 
-@pytest.mark.parametrize(
-    ("said", "month"), [("not sure, early March", "March"), ("dunno, sometime in May", "May")]
-)
-async def test_not_sure_then_a_month_at_the_birthdate_asks_for_a_day_in_it(
-    bot: Harness, said: str, month: str
-):
+@pytest.mark.parametrize("said", ["not sure, early March", "dunno, sometime in May", "not sure, March 2025"])
+async def test_not_sure_then_a_month_at_the_birthdate_asks_for_the_date_again(bot: Harness, said: str):
     mum = TgParent(3115)
     await bot.say(mum, "/start")
     await bot.say(mum, "Mia")
-    sent = await bot.say(mum, said)  # was "A close guess is fine...", the month said ignored
+    sent = await bot.say(mum, said)  # was "Which day, roughly?", and "the 10th" then read in this month
+    assert len(sent) == 1
+    assert sent[0].text.startswith("No problem, a close guess is fine. When was <b>Mia</b> born?")
+    assert "Which day" not in sent[0].text
+    sent = await bot.say(mum, "10 March 2026")  # the date in full, read as typed
+    assert sent[-1].text.startswith("Was Mia born early, before the due date?")
+    await bot.tap(mum, "No")
+    assert [child.birthdate.isoformat() for child in await children(bot)] == ["2026-03-10"]
+
+
+@pytest.mark.parametrize("said", ["not sure", "hi, not sure", "skip"])
+async def test_a_due_date_skipped_says_it_was_left_out_and_how_to_add_it(bot: Harness, said: str):
+    mum = TgParent(3117)
+    await to_due(bot, mum)
+    sent = await bot.say(mum, said)  # was "Mia is all set. Born 1 November 2026", the due date unsaid
     assert sent[0].text.startswith(
-        f"Thank you, {month} helps. Which day, roughly? A close guess like <i>15 {month}</i> is fine.\n\n"
-        "When was <b>Mia</b> born?"
+        "Thank you! Mia is all set. Born 1 November 2026. I've left the due date out for now, so I'll go by "
+        "the birthdate (to add it later, or change anything: /children)."
     )
+
+
+@pytest.mark.parametrize("at_due", [False, True])
+@pytest.mark.parametrize("said", ["not sure, overwhelmed", "not sure, crying all day"])
+async def test_a_feeling_after_not_sure_is_heard_as_if_said_alone(bot: Harness, said: str, at_due: bool):
+    mum = TgParent(3118)
+    if at_due:
+        await to_due(bot, mum)
+    else:
+        await bot.say(mum, "/start")
+        await bot.say(mum, "Mia")
+    sent = await bot.say(mum, said)  # was skipped at the due date, or "not sure" at the birthdate
+    assert sent[0].text.startswith("<b>Thank you for telling me how you're feeling.")
+    assert "all set" not in "\n".join(texts(sent))
+    assert await children(bot) == []
+
+
+@pytest.mark.parametrize("at_due", [False, True])
+async def test_not_sure_then_have_to_go_leaves_as_have_to_go_does(bot: Harness, at_due: bool):
+    mum = TgParent(3119)
+    if at_due:
+        await to_due(bot, mum)
+    else:
+        await bot.say(mum, "/start")
+        await bot.say(mum, "Mia")
+    sent = await bot.say(mum, "not sure, have to go?")
+    assert sent[0].text.startswith("OK, we've stopped there. Mia isn't saved yet")
 
 
 async def test_a_name_and_an_age_when_a_child_has_that_name_says_the_age_comes_after(bot: Harness):

@@ -34,7 +34,8 @@ async def test_a_due_date_can_be_skipped_by_button_or_in_words(bot: Harness):
     assert due[0].button_labels == ["Skip: no due date"]
     zones = await bot.tap(sam, "Skip: no due date")
     assert zones[0].text.startswith(
-        "Thank you! Mia is all set. Born 15 March 2026 (to change it: /children).\n\nWhich time zone are you in?"
+        "Thank you! Mia is all set. Born 15 March 2026. I've left the due date out for now, so I'll go by the "
+        "birthdate (to add it later, or change anything: /children).\n\nWhich time zone are you in?"
     )
     assert await children(bot) == [("Mia", date(2026, 3, 15), None)]
 
@@ -47,7 +48,8 @@ async def test_a_due_date_can_be_skipped_by_button_or_in_words(bot: Harness):
         await bot.tap(sam, "Yes, born early")
         added = await bot.say(sam, words)
         assert added[0].text.startswith(
-            "Leo is added! Born 1 February 2026 (to change it: /children). Here's a first idea"
+            "Leo is added! Born 1 February 2026. I've left the due date out for now, so I'll go by the birthdate "
+            "(to add it later, or change anything: /children). Here's a first idea"
         ), words
         bot.clock.advance(minutes=1)
     assert [due for _, _, due in await children(bot)] == [None] * 5
