@@ -633,6 +633,13 @@ ORDINARY_DRAMATIC = [
 # A fourth batch: new phrasings of each building block the phrases were widened with (after the misses of the
 # first held-out set), and ordinary questions that use the same words, to check the blocks generalise.
 CRISIS_VARIANTS = [
+    # Session 12, after round 18's last measure: fresh wordings of its missed families.
+    "I keep checking how many of my sleeping tablets it would take",
+    "how much of my medication would do it, I've been wondering",
+    "I've been planning which day would be easiest for my husband to find me",
+    "wrote letters to my children and put them in the drawer, just in case",
+    "I slapped him when he wouldn't stop crying and I'm scared I'll do it again",
+    "i pinch her when she won't settle",
     # Session 11's review: said after a dark place that therapy helped, still read.
     "I was in a dark place but my GP helped. Last night I sat on the bathroom floor with all my tablets",
     "Been in a bad place but meds helped. Some days I think the kids deserve a mum who isn't me",
@@ -2151,6 +2158,13 @@ NOT_A_LOSS = [
     "we lost a pregnancy before him, I'm okay now but sometimes I'm extra protective",
 ]
 ORDINARY_VARIANTS = [
+    # Session 12, after round 18's last measure: look-alikes of its new crisis rules.
+    "how many of my iron tablets should I take a day",
+    "how many sleeping tablets would be enough for a long flight",
+    "playing hide and seek, what's the best spot for him to find me",
+    "I wrote a note for my husband just in case he forgets her medicine",
+    "i left notes for the kids in case they wake up before i get back",
+    "i pinch her cheeks when she smiles, she giggles",
     # Session 10, second round: a past that is over now is no alarm.
     "During my pregnancy I was so anxious, but I'm in a better place now. Could that have affected our bond?",
     "growing up my dad smacked us, how do I handle tantrums without smacking?",
